@@ -1,0 +1,3 @@
+export * from './config.error';
+export * from './parse-config';
+export * from './env-schemas';

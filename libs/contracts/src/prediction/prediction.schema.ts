@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { zonedTimestamp } from '../common/timestamp';
+import { riskLevelSchema } from './risk-level';
+
+export const topFactorSchema = z.object({
+  feature: z.string().min(1),
+  value: z.union([z.string(), z.number()]),
+  contribution: z.number().finite(),
+});
+
+export const experimentAssignmentSchema = z.object({
+  name: z.string().min(1),
+  arm: z.string().min(1),
+});
+
+export const predictionSchema = z.object({
+  prediction_id: z.string().min(1),
+  customer_id: z.string().min(1),
+  model_version: z.string().min(1),
+  churn_probability: z.number().min(0).max(1),
+  risk_score: z.number().int().min(0).max(100),
+  risk_level: riskLevelSchema,
+  recommended_action: z.string(),
+  intervention_cost: z.number().finite().nonnegative(),
+  revenue_at_risk: z.number().finite().nonnegative(),
+  top_factors: z.array(topFactorSchema),
+  experiment: experimentAssignmentSchema.nullable().optional(),
+  source_event_id: z.string().min(1),
+  as_of: zonedTimestamp,
+  scored_at: zonedTimestamp,
+  /** True while the score comes from the foundation's placeholder rule rather than a trained model. */
+  placeholder: z.boolean().optional(),
+});
+
+export type Prediction = z.infer<typeof predictionSchema>;
+export type TopFactor = z.infer<typeof topFactorSchema>;
