@@ -1,0 +1,5 @@
+export * from './database';
+export * from './migrate';
+export * from './repositories/processed-event.repository';
+export * from './repositories/customer-state.repository';
+export * from './repositories/prediction.repository';

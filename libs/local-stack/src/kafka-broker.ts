@@ -1,0 +1,184 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { logLevel, Kafka } from 'kafkajs';
+import type { Logger } from '@churn/observability';
+import { REPO_ROOT, stateDir } from './paths';
+import { isPortOpen, run, stopStaleProcess, terminate, waitFor } from './process-utils';
+
+/** The Kafka release the local broker runs; deploy/local/kafka/pom.xml pins the same one. */
+export const KAFKA_VERSION = '3.9.1';
+
+export interface KafkaBrokerOptions {
+  /** Distinguishes the data of the dev stack from the test stack's. */
+  readonly name: string;
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly heapMb?: number;
+  readonly defaultPartitions?: number;
+}
+
+/**
+ * A single-node Apache Kafka broker in KRaft mode, run from the official jars that Maven resolves
+ * (no Docker on this machine). Data stays under .churn/kafka/<name>; the jars are fetched once.
+ */
+export class LocalKafkaBroker {
+  private child: ChildProcess | undefined;
+  private readonly home: string;
+
+  constructor(
+    private readonly options: KafkaBrokerOptions,
+    private readonly logger: Logger,
+  ) {
+    this.home = path.join(stateDir(), 'kafka', options.name);
+  }
+
+  get brokers(): string {
+    return `127.0.0.1:${this.options.port}`;
+  }
+
+  get logFile(): string {
+    return path.join(this.home, 'broker.log');
+  }
+
+  async start(): Promise<void> {
+    const jarDir = await ensureKafkaJars(this.logger);
+    fs.mkdirSync(this.home, { recursive: true });
+    const pidFile = path.join(this.home, 'broker.pid');
+    await stopStaleProcess(pidFile, 10_000);
+    if (await isPortOpen(this.options.port)) {
+      throw new Error(`port ${this.options.port} is taken by another process; stop it or set KAFKA_BROKERS to use that cluster`);
+    }
+    const { propertiesFile, log4jFile, dataDir } = this.writeConfig();
+    const javaArgs = [`-Xmx${this.options.heapMb ?? 512}m`, '-Xms128m', `-Dlog4j.configuration=file:${log4jFile}`, '-cp', path.join(jarDir, '*')];
+    if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
+      this.logger.info({ dataDir }, 'formatting Kafka storage (KRaft)');
+      await run('java', [...javaArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId(this.options.name), '-c', propertiesFile]);
+    }
+    const out = fs.openSync(this.logFile, 'a');
+    this.child = spawn('java', [...javaArgs, 'kafka.Kafka', propertiesFile], { stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    fs.writeFileSync(pidFile, String(this.child.pid));
+    const child = this.child;
+    let exited = false;
+    child.once('exit', () => (exited = true));
+    this.logger.info({ pid: child.pid, port: this.options.port, version: KAFKA_VERSION }, 'starting Kafka broker');
+    await waitFor(
+      'the Kafka broker to accept metadata requests',
+      async () => {
+        if (exited) throw new Error(`Kafka broker exited during start; see ${this.logFile}`);
+        return this.isReady();
+      },
+      90_000,
+      500,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- last lines of ${this.logFile} ---\n${tail(this.logFile, 30)}`);
+    });
+  }
+
+  async isReady(): Promise<boolean> {
+    if (!(await isPortOpen(this.options.port))) return false;
+    const admin = new Kafka({ clientId: 'churn-local-probe', brokers: [this.brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return cluster.brokers.length > 0 && cluster.controller !== null;
+    } catch {
+      return false;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** SIGTERM lets the broker flush and close its logs; SIGKILL only if it hangs. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child?.pid) return;
+    await terminate(child.pid, 20_000);
+    fs.rmSync(path.join(this.home, 'broker.pid'), { force: true });
+  }
+
+  /** For fault tests: kill -9 and come back on the same data. */
+  async kill(): Promise<void> {
+    if (this.child?.pid) process.kill(this.child.pid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    this.child = undefined;
+  }
+
+  private writeConfig(): { propertiesFile: string; log4jFile: string; dataDir: string } {
+    const dataDir = path.join(this.home, 'data');
+    const propertiesFile = path.join(this.home, 'server.properties');
+    const log4jFile = path.join(this.home, 'log4j.properties');
+    const { port, controllerPort } = this.options;
+    fs.writeFileSync(
+      propertiesFile,
+      [
+        'process.roles=broker,controller',
+        'node.id=1',
+        `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+        `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+        `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+        'controller.listener.names=CONTROLLER',
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'inter.broker.listener.name=PLAINTEXT',
+        `log.dirs=${dataDir}`,
+        `num.partitions=${this.options.defaultPartitions ?? 6}`,
+        'auto.create.topics.enable=false',
+        // A single node: every internal topic has one replica.
+        'offsets.topic.replication.factor=1',
+        'offsets.topic.num.partitions=10',
+        'transaction.state.log.replication.factor=1',
+        'transaction.state.log.min.isr=1',
+        'group.initial.rebalance.delay.ms=0',
+        'log.segment.bytes=67108864',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(
+      log4jFile,
+      [
+        'log4j.rootLogger=WARN, stdout',
+        'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+        'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
+        'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
+        'log4j.logger.kafka.server.BrokerServer=INFO',
+        '',
+      ].join('\n'),
+    );
+    return { propertiesFile, log4jFile, dataDir };
+  }
+}
+
+/** Resolves the broker jars through Maven once per version into .churn/kafka/jars-<version>. */
+export async function ensureKafkaJars(logger: Logger): Promise<string> {
+  const jarDir = path.join(stateDir(), 'kafka', `jars-${KAFKA_VERSION}`);
+  const marker = path.join(jarDir, '.complete');
+  if (fs.existsSync(marker)) return jarDir;
+  logger.info({ jarDir }, `resolving Apache Kafka ${KAFKA_VERSION} jars through Maven (first run only)`);
+  fs.mkdirSync(jarDir, { recursive: true });
+  await run('mvn', [
+    '-q',
+    '-B',
+    '-f',
+    path.join(REPO_ROOT, 'deploy', 'local', 'kafka', 'pom.xml'),
+    'dependency:copy-dependencies',
+    `-Dkafka.version=${KAFKA_VERSION}`,
+    `-DoutputDirectory=${jarDir}`,
+  ]);
+  fs.writeFileSync(marker, new Date().toISOString());
+  return jarDir;
+}
+
+/** KRaft wants a 22-character base64 cluster id; derived from the name so a re-format keeps it. */
+function clusterId(name: string): string {
+  return Buffer.from(`churn-radar-${name}`.padEnd(16, '-').slice(0, 16)).toString('base64url').slice(0, 22);
+}
+
+function tail(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -1,0 +1,73 @@
+import { TOPIC_SPECS } from '@churn/contracts';
+import { createKafka, ensureTopics } from '@churn/kafka';
+import { createLogger, type Logger } from '@churn/observability';
+import { LOCAL_DATABASE_PORT, type KafkaEnv } from '@churn/config';
+import { runMigrations } from '@churn/db';
+import { LocalKafkaBroker } from './kafka-broker';
+import { LocalPostgres } from './embedded-postgres';
+
+export interface LocalStackOptions {
+  /** `dev` for `churn up`, `test` for the test suite: separate ports and data. */
+  readonly profile: 'dev' | 'test';
+  /** When set, that cluster is used and no broker is started. */
+  readonly kafkaBrokers?: string;
+  /** When set, that database is used and no Postgres is started. */
+  readonly databaseUrl?: string;
+  readonly logger?: Logger;
+}
+
+export interface RunningStack {
+  readonly kafkaBrokers: string;
+  readonly databaseUrl: string;
+  readonly broker: LocalKafkaBroker | undefined;
+  readonly postgres: LocalPostgres | undefined;
+  stop(): Promise<void>;
+}
+
+const PORTS = {
+  dev: { kafka: 9092, controller: 9093, postgres: LOCAL_DATABASE_PORT },
+  test: { kafka: 19092, controller: 19093, postgres: 55432 },
+} as const;
+
+/**
+ * Brings up what the services need: Kafka (unless KAFKA_BROKERS names a cluster), Postgres (unless
+ * DATABASE_URL names one), the contract's topics and the schema. Both start in parallel.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<RunningStack> {
+  const logger = options.logger ?? createLogger({ service: 'local-stack' });
+  const ports = PORTS[options.profile];
+  const broker = options.kafkaBrokers
+    ? undefined
+    : new LocalKafkaBroker({ name: options.profile, port: ports.kafka, controllerPort: ports.controller }, logger.child({ context: 'kafka' }));
+  const postgres = options.databaseUrl
+    ? undefined
+    : new LocalPostgres({ name: options.profile, port: ports.postgres, database: 'churn' }, logger.child({ context: 'postgres' }));
+
+  const results = await Promise.allSettled([broker?.start(), postgres?.start()]);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    await Promise.allSettled([broker?.stop(), postgres?.stop()]);
+    throw failure.reason;
+  }
+  const kafkaBrokers = options.kafkaBrokers ?? broker!.brokers;
+  const databaseUrl = options.databaseUrl ?? postgres!.url;
+
+  const kafkaEnv: KafkaEnv = {
+    KAFKA_BROKERS: kafkaBrokers.split(','),
+    KAFKA_SSL: false,
+    KAFKA_GROUP_PREFIX: 'churn',
+  };
+  const created = await ensureTopics(createKafka(kafkaEnv, 'churn-local-stack', logger), TOPIC_SPECS);
+  if (created.length > 0) logger.info({ topics: created }, 'topics created');
+  await runMigrations(databaseUrl, logger);
+
+  return {
+    kafkaBrokers,
+    databaseUrl,
+    broker,
+    postgres,
+    stop: async () => {
+      await Promise.allSettled([broker?.stop(), postgres?.stop()]);
+    },
+  };
+}

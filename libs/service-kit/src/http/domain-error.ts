@@ -1,0 +1,22 @@
+import { ArgumentsHost, Catch, HttpStatus, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+
+/** A failure of a service's own rules, with a stable code that the filter maps to an HTTP answer. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: HttpStatus = HttpStatus.UNPROCESSABLE_ENTITY,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+@Catch(DomainError)
+export class DomainErrorFilter implements ExceptionFilter<DomainError> {
+  catch(error: DomainError, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    res.status(error.status).json({ statusCode: error.status, error: error.code, message: error.message });
+  }
+}
