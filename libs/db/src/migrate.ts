@@ -1,17 +1,35 @@
 import path from 'node:path';
+import { Client } from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from '@churn/observability';
 
 /** The migrations folder travels with the library: `libs/db/migrations`, ordered by epoch prefix. */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 
+/** Any constant shared by every process that migrates this database. */
+const MIGRATION_LOCK_KEY = 4_271_903_661;
+
 /**
- * Applies pending migrations. Safe to call from every service at start: node-pg-migrate takes an
- * advisory lock, so concurrent starts run each migration once and the others wait, then find nothing to do.
+ * Applies pending migrations. Safe to call from every service at start: a blocking advisory lock
+ * makes concurrent starts take turns (node-pg-migrate's own lock fails instead of waiting), so each
+ * migration runs once and the others then find nothing to do.
  */
 export async function runMigrations(databaseUrl: string, logger: Logger): Promise<string[]> {
+  const lock = new Client({ connectionString: databaseUrl, application_name: 'churn-migrations-lock' });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return await applyPending(databaseUrl, logger);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.end().catch(() => undefined);
+  }
+}
+
+async function applyPending(databaseUrl: string, logger: Logger): Promise<string[]> {
   const log = logger.child({ context: 'migrations' });
   const applied = await runner({
+    noLock: true,
     databaseUrl,
     dir: MIGRATIONS_DIR,
     direction: 'up',

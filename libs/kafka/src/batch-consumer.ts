@@ -26,6 +26,8 @@ export interface TopicSubscription<S extends z.ZodType = z.ZodType> {
   readonly topic: TopicName;
   readonly schema: S;
   readonly handler: BatchHandler<z.output<S>>;
+  /** Overrides the consumer's dead-letter topic for this topic's messages. */
+  readonly deadLetterTopic?: TopicName;
 }
 
 export interface BatchConsumerOptions {
@@ -167,14 +169,15 @@ export class BatchConsumer {
       const handlerDeadLetters = await this.process(subscription, valid, context, isActive);
       deadLetters.push(...handlerDeadLetters);
     }
+    const dlqTopic = subscription.deadLetterTopic ?? this.options.deadLetterTopic;
     await this.withTransientRetry(batch.topic, isActive, payload.heartbeat, () =>
-      publishDeadLetters(this.producer, this.options.deadLetterTopic, this.options.groupId, deadLetters),
+      publishDeadLetters(this.producer, dlqTopic, this.options.groupId, deadLetters),
     );
     for (const letter of deadLetters) {
       this.metrics.deadLetters.inc({
         group: this.options.groupId,
         source_topic: letter.topic,
-        dlq_topic: this.options.deadLetterTopic,
+        dlq_topic: dlqTopic,
         code: letter.code,
       });
     }

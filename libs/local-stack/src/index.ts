@@ -3,3 +3,4 @@ export * from './process-utils';
 export * from './kafka-broker';
 export * from './embedded-postgres';
 export * from './local-stack';
+export * from './service-processes';

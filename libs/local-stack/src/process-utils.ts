@@ -18,7 +18,7 @@ export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 500): P
 export async function waitFor(description: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
+    if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);

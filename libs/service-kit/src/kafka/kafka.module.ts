@@ -114,6 +114,7 @@ export class KafkaModule {
                     topic: handler.topic,
                     schema: TOPIC_SCHEMAS[handler.topic],
                     handler: (messages, context) => handler.handle(messages as never, context),
+                    deadLetterTopic: handler.deadLetterTopic,
                   }),
                 ),
                 deadLetterTopic: consumerOptions.deadLetterTopic,

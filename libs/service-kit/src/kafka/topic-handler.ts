@@ -8,5 +8,7 @@ import type { BatchContext, BatchOutcome, ConsumedMessage } from '@churn/kafka';
  */
 export interface TopicHandler<T extends keyof TopicSchemas & TopicName = keyof TopicSchemas & TopicName> {
   readonly topic: T;
+  /** Where this topic's unprocessable messages go, when not the consumer's default dead-letter topic. */
+  readonly deadLetterTopic?: TopicName;
   handle(messages: ConsumedMessage<TopicValue<T>>[], context: BatchContext): Promise<BatchOutcome | void>;
 }

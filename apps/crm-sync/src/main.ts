@@ -1,0 +1,5 @@
+import { runService } from '@churn/service-kit';
+import { crmSyncConfigSchema } from './config';
+import { CrmSyncModule } from './crm-sync.module';
+
+runService({ name: 'crm-sync', configSchema: crmSyncConfigSchema, module: () => CrmSyncModule });

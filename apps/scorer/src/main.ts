@@ -1,0 +1,5 @@
+import { runService } from '@churn/service-kit';
+import { scorerConfigSchema } from './config';
+import { ScorerModule } from './scorer.module';
+
+runService({ name: 'scorer', configSchema: scorerConfigSchema, module: (config) => ScorerModule.register(config) });

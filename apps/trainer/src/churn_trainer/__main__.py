@@ -1,0 +1,3 @@
+from churn_trainer.cli import main
+
+raise SystemExit(main())

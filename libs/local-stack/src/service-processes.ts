@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '@churn/observability';
+import { REPO_ROOT, stateDir } from './paths';
+import { waitFor, waitForExit } from './process-utils';
+
+/** The five services, their ports (contract) and the file `nx build` makes of each. */
+export const SERVICES = [
+  { name: 'ingest', port: 3001 },
+  { name: 'scorer', port: 3002 },
+  { name: 'alerting', port: 3003 },
+  { name: 'crm-sync', port: 3004 },
+  { name: 'monitoring', port: 3005 },
+] as const;
+
+export type ServiceName = (typeof SERVICES)[number]['name'];
+
+export interface ServiceProcess {
+  readonly name: ServiceName;
+  readonly port: number;
+  readonly child: ChildProcess;
+  readonly logFile: string;
+}
+
+export function serviceEntryPoint(name: ServiceName): string {
+  return path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
+}
+
+/** Starts one service as a child process; its JSON log lines go to .churn/logs/<name>.log (and to the console with `echo`). */
+export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, options: { echo?: boolean } = {}): ServiceProcess {
+  const port = SERVICES.find((s) => s.name === name)!.port;
+  const logDir = path.join(stateDir(), 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${name}.log`);
+  const out = fs.createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, [serviceEntryPoint(name)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk: Buffer) => {
+      out.write(chunk);
+      if (options.echo) process.stdout.write(chunk);
+    });
+  }
+  child.once('exit', () => out.end());
+  return { name, port, child, logFile };
+}
+
+export async function isServiceReady(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export async function waitUntilReady(service: ServiceProcess, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    `${service.name} to become ready on port ${service.port}`,
+    async () => {
+      if (service.child.exitCode !== null) throw new Error(`${service.name} exited with code ${service.child.exitCode}; see ${service.logFile}`);
+      return isServiceReady(service.port);
+    },
+    timeoutMs,
+    300,
+  );
+}
+
+/** SIGTERM and wait: each service finishes its batch and closes its pools within its own budget. */
+export async function stopService(service: ServiceProcess, logger: Logger, graceMs = 15_000): Promise<void> {
+  if (service.child.exitCode !== null || service.child.signalCode !== null) return;
+  service.child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    logger.warn({ service: service.name }, 'service did not stop in time; killing it');
+    service.child.kill('SIGKILL');
+  }, graceMs);
+  await waitForExit(service.child);
+  clearTimeout(timer);
+}
