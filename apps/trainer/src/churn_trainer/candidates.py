@@ -30,7 +30,10 @@ def _random_forest(cfg: TrainConfig) -> RandomForestClassifier:
     p = cfg.candidates.random_forest
     return RandomForestClassifier(
         n_estimators=p.n_estimators, max_depth=p.max_depth, min_samples_leaf=p.min_samples_leaf,
-        max_features=p.max_features, n_jobs=cfg.n_jobs, random_state=cfg.seed,
+        max_features=p.max_features, random_state=cfg.seed,
+        # n_jobs=1: with threads, predict_proba sums the trees' votes in whatever order the
+        # threads finish, so probabilities (and metrics) change in the last bits between runs.
+        n_jobs=1,
     )
 
 

@@ -51,7 +51,8 @@ def prepare_features(frame: pd.DataFrame) -> pd.DataFrame:
         out[name] = col.fillna("").astype(str).str.strip()
     for name in NUMERIC_FEATURES:
         col = frame[name] if name in frame else pd.Series(np.nan, index=frame.index)
-        values = pd.to_numeric(col.astype(str).str.strip().replace("", np.nan), errors="coerce")
+        # Anything that is not a number (blank, "abc", None) becomes NaN.
+        values = pd.to_numeric(col.astype(str).str.strip(), errors="coerce")
         if name == "TotalCharges":
             values = values.fillna(0.0)
         out[name] = values.astype(np.float32).astype(np.float64)

@@ -14,6 +14,7 @@ import onnx
 import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
 
 from churn_trainer import plots
 from churn_trainer.calibration import reliability_curve
@@ -129,6 +130,13 @@ def _raw_row(X: pd.DataFrame, i: int) -> dict:
 
 def train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: bool = False,
           run_shap: bool = True) -> Path:
+    # Multi-threaded BLAS splits dot products differently from run to run, which moves the last
+    # bits of LBFGS solutions; one BLAS thread keeps metrics byte-identical (the data is small).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(data_path, out_dir, cfg, activate_version, run_shap)
+
+
+def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: bool, run_shap: bool) -> Path:
     data = load_telco(data_path)
     data_sha = file_sha256(data_path)
     created_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

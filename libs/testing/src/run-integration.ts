@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createLogger } from '@churn/observability';
+import { REPO_ROOT, startLocalStack, stateDir } from '@churn/local-stack';
+
+/**
+ * Runs integration specs (`*.int.spec.js`) against a real Kafka broker and a real Postgres. Unless
+ * KAFKA_BROKERS / DATABASE_URL name running ones, it starts a fresh test stack (its own ports and
+ * data, wiped first so every run starts from nothing) and stops it afterwards.
+ *   node libs/testing/dist/run-integration.js [projectRoot ...]
+ */
+async function main(): Promise<number> {
+  const logger = createLogger({ service: 'test-stack', level: process.env['TEST_LOG_LEVEL'] ?? 'warn' });
+  const roots = process.argv.slice(2);
+  const projects = roots.length > 0 ? roots : [...listProjects('libs'), ...listProjects('apps')];
+  const specs = projects.flatMap((root) => findSpecs(path.resolve(REPO_ROOT, root)));
+  if (specs.length === 0) {
+    process.stdout.write('no integration specs\n');
+    return 0;
+  }
+  const external = Boolean(process.env['KAFKA_BROKERS'] && process.env['DATABASE_URL']);
+  if (!external) {
+    for (const dir of ['kafka/test', 'postgres/test']) fs.rmSync(path.join(stateDir(), dir), { recursive: true, force: true });
+  }
+  const started = Date.now();
+  const stack = await startLocalStack({
+    profile: 'test',
+    kafkaBrokers: process.env['KAFKA_BROKERS'] || undefined,
+    databaseUrl: process.env['DATABASE_URL'] || undefined,
+    logger,
+  });
+  process.stdout.write(`test stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (Kafka ${stack.kafkaBrokers})\n`);
+  try {
+    const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...specs], {
+      stdio: 'inherit',
+      env: { ...process.env, KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl },
+    });
+    return result.status ?? 1;
+  } finally {
+    await stack.stop();
+  }
+}
+
+function listProjects(dir: string): string[] {
+  return fs
+    .readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => path.join(dir, entry.name));
+}
+
+function findSpecs(projectRoot: string): string[] {
+  const dist = path.join(projectRoot, 'dist');
+  if (!fs.existsSync(dist)) return [];
+  return fs
+    .readdirSync(dist, { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('.int.spec.js'))
+    .sort()
+    .map((file) => path.join(dist, file));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`integration run failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+
+/** The broker and database of the running test stack (set by run-integration). */
+export function testInfra(): { kafkaBrokers: string; databaseUrl: string } {
+  const kafkaBrokers = process.env['KAFKA_BROKERS'];
+  const databaseUrl = process.env['DATABASE_URL'];
+  if (!kafkaBrokers || !databaseUrl) {
+    throw new Error('integration specs need KAFKA_BROKERS and DATABASE_URL: run them with `npm run test:integration`');
+  }
+  return { kafkaBrokers, databaseUrl };
+}
+
+/** A short unique id so that tests sharing one broker and database never see each other's data. */
+export function uniqueId(prefix = 't'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Environment for a service started by a test: its own consumer groups and a free port. */
+export function serviceTestEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  const { kafkaBrokers, databaseUrl } = testInfra();
+  return {
+    KAFKA_BROKERS: kafkaBrokers,
+    DATABASE_URL: databaseUrl,
+    KAFKA_GROUP_PREFIX: uniqueId('test'),
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
+    PORT: '0',
+    ...overrides,
+  };
+}
