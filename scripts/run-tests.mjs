@@ -7,6 +7,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+const PROJECT_DIRS = ['libs', 'apps'];
+
+/** `all` means every project under libs/ and apps/. */
+function projectRoots(arg) {
+  if (arg !== 'all') return [arg];
+  return PROJECT_DIRS.flatMap((dir) =>
+    fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name)),
+  );
+}
+
 export function findSpecs(projectRoot, kind) {
   const dist = path.join(projectRoot, 'dist');
   if (!fs.existsSync(dist)) return [];
@@ -20,15 +30,16 @@ export function findSpecs(projectRoot, kind) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [projectRoot, kind = 'unit'] = process.argv.slice(2);
   if (!projectRoot || !['unit', 'integration'].includes(kind)) {
-    console.error('usage: run-tests.mjs <projectRoot> unit|integration');
+    console.error('usage: run-tests.mjs <projectRoot|all> unit|integration');
     process.exit(2);
   }
   if (kind === 'integration') {
     // Integration specs need the broker and the database: the runner brings up the test stack.
-    const result = spawnSync(process.execPath, ['libs/testing/dist/run-integration.js', projectRoot], { stdio: 'inherit' });
+    const roots = projectRoot === 'all' ? [] : [projectRoot];
+    const result = spawnSync(process.execPath, ['libs/local-stack/dist/run-integration.js', ...roots], { stdio: 'inherit' });
     process.exit(result.status ?? 1);
   }
-  const specs = findSpecs(projectRoot, kind);
+  const specs = projectRoots(projectRoot).flatMap((root) => findSpecs(root, kind));
   if (specs.length === 0) {
     console.log(`${projectRoot}: no ${kind} specs`);
     process.exit(0);

@@ -51,8 +51,8 @@ export const loggingEnvSchema = z.object({
 
 export function httpPortSchema(defaultPort: number) {
   return z.object({
-    /** HTTP port of the service's API, metrics and health endpoints. */
-    PORT: z.coerce.number().int().min(1).max(65535).default(defaultPort),
+    /** HTTP port of the service's API, metrics and health endpoints (0: any free port, for tests). */
+    PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
   });
 }
 

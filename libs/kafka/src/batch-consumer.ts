@@ -30,6 +30,11 @@ export interface TopicSubscription<S extends z.ZodType = z.ZodType> {
   readonly deadLetterTopic?: TopicName;
 }
 
+/** Keeps a subscription's handler typed by its own schema while the consumer holds many of them. */
+export function subscription<S extends z.ZodType>(definition: TopicSubscription<S>): TopicSubscription {
+  return definition as unknown as TopicSubscription;
+}
+
 export interface BatchConsumerOptions {
   readonly groupId: string;
   readonly subscriptions: readonly TopicSubscription[];

@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { safeParse, TOPIC_SCHEMAS, type TopicName, type TopicSchemas, type TopicValue } from '@churn/contracts';
 import type { Logger, Registry } from '@churn/observability';
 import { ContractViolationError } from './errors';
@@ -31,7 +31,8 @@ export class TopicProducer {
     registry: Registry,
   ) {
     // Idempotence is left off (kafkajs marks it experimental); consumers are idempotent by key instead.
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 10 } });
+    // The murmur2 partitioner that Java clients use, so a customer's key lands on the same partition whoever publishes.
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 10 }, createPartitioner: Partitioners.DefaultPartitioner });
     this.metrics = kafkaMetrics(registry);
   }
 

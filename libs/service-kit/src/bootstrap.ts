@@ -45,8 +45,10 @@ export async function startService<S extends z.ZodType<BaseServiceConfig>>(defin
   app.useGlobalFilters(new DomainErrorFilter());
   app.useBodyParser('json', { limit: '5mb' });
   await app.listen(config.PORT, '0.0.0.0');
-  const url = `http://127.0.0.1:${config.PORT}`;
-  logger.info({ port: config.PORT }, `${definition.name} listening`);
+  // PORT=0 (tests) lets the system choose; report the port actually bound.
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info({ port }, `${definition.name} listening`);
   return { app, logger, url, close: () => app.close() };
 }
 

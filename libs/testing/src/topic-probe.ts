@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { uniqueId, testInfra } from './test-env';
 
 export interface ProbedMessage {
@@ -80,7 +80,7 @@ export function testKafka(): Kafka {
 
 /** A plain kafkajs producer: tests publish raw bytes the way any outside client would. */
 export async function rawProducer(): Promise<Producer & { close(): Promise<void> }> {
-  const producer = testKafka().producer();
+  const producer = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   return Object.assign(producer, { close: () => producer.disconnect() });
 }

@@ -163,7 +163,7 @@ def render_markdown(card: dict) -> str:
         "## Holdout metrics",
         "",
         f"Stratified {card['training_data']['holdout_fraction']:.0%} holdout ({card['training_data']['holdout_rows']} "
-        f"rows), never used for fitting or selection. {h['model']}. {card['final_model']}.",
+        f"rows), never used for fitting or selection. Scored model: {h['model']}. Shipped model: {card['final_model']}.",
         "",
         "| metric | value | quality bar | met |",
         "|---|---|---|---|",

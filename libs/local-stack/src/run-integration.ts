@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '@churn/observability';
-import { REPO_ROOT, startLocalStack, stateDir } from '@churn/local-stack';
+import { startLocalStack } from './local-stack';
+import { REPO_ROOT, stateDir } from './paths';
 
 /**
  * Runs integration specs (`*.int.spec.js`) against a real Kafka broker and a real Postgres. Unless
  * KAFKA_BROKERS / DATABASE_URL name running ones, it starts a fresh test stack (its own ports and
  * data, wiped first so every run starts from nothing) and stops it afterwards.
- *   node libs/testing/dist/run-integration.js [projectRoot ...]
+ *   node libs/local-stack/dist/run-integration.js [projectRoot ...]
  */
 async function main(): Promise<number> {
   const logger = createLogger({ service: 'test-stack', level: process.env['TEST_LOG_LEVEL'] ?? 'warn' });

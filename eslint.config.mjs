@@ -1,0 +1,53 @@
+// Lint: TypeScript rules plus the architecture, enforced: apps never import apps, libraries never
+// import apps, contracts import nothing of ours, and every library is imported through its index.
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+// type:testing holds test helpers only (their specs use them); it depends on contracts alone, so no cycle.
+const allowed = {
+  'type:contracts': [],
+  'type:util': ['type:contracts', 'type:util', 'type:testing'],
+  'type:data-access': ['type:contracts', 'type:util', 'type:testing'],
+  'type:nest': ['type:contracts', 'type:util', 'type:data-access', 'type:testing'],
+  'type:tooling': ['type:contracts', 'type:util', 'type:data-access', 'type:testing'],
+  // Test helpers stand below everything they help test, so that every library's specs can use them.
+  'type:testing': ['type:contracts'],
+  'type:app': ['type:contracts', 'type:util', 'type:data-access', 'type:nest', 'type:tooling', 'type:testing'],
+};
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '.churn/**', 'apps/trainer/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            ...Object.entries(allowed).map(([sourceTag, onlyDependOnLibsWithTags]) => ({ sourceTag, onlyDependOnLibsWithTags })),
+            // Only the command line starts Kafka and Postgres itself (type:tooling); services are handed their URLs.
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared'] },
+            ...['ingest', 'scorer', 'alerting', 'crm-sync', 'monitoring'].map((scope) => ({
+              sourceTag: `scope:${scope}`,
+              onlyDependOnLibsWithTags: ['scope:shared'],
+              notDependOnLibsWithTags: ['type:tooling'],
+            })),
+          ],
+        },
+      ],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@churn/*/*'], message: 'Import a library through its index: @churn/<lib>.' }] }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['**/*.spec.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createLogger, createMetricsRegistry } from '@churn/observability';
+import { testInfra, uniqueId } from '@churn/testing';
+import { Database } from '../database';
+import { runMigrations } from '../migrate';
+import { CustomerStateRepository } from './customer-state.repository';
+import { ProcessedEventRepository } from './processed-event.repository';
+
+describe('repositories on the real Postgres', () => {
+  const logger = createLogger({ service: 'db-spec', level: 'silent' });
+  let db: Database;
+  const ledger = new ProcessedEventRepository();
+  const states = new CustomerStateRepository();
+
+  before(async () => {
+    db = new Database({ url: testInfra().databaseUrl, poolSize: 4, applicationName: 'db-spec' }, logger, createMetricsRegistry('db-spec'));
+  });
+  after(() => db.close());
+
+  it('runs migrations idempotently, also when several processes start at once', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => runMigrations(testInfra().databaseUrl, logger)));
+    assert.deepEqual(results, [[], [], []]);
+  });
+
+  it('reports only never-seen event ids as new, across batches and within one', async () => {
+    const customer = uniqueId('C');
+    const row = (eventId: string) => ({ eventId, customerId: customer, eventType: 'invoice.paid', occurredAt: '2024-01-01T00:00:00Z', payload: {} });
+    const first = await db.transaction((tx) => ledger.insertNew(tx, [row('a'), row('b')].map((r) => ({ ...r, eventId: `${customer}-${r.eventId}` }))));
+    assert.equal(first.size, 2);
+    const second = await db.transaction((tx) => ledger.insertNew(tx, ['b', 'c', 'c'].map((id) => row(`${customer}-${id}`))));
+    assert.deepEqual([...second], [`${customer}-c`]);
+  });
+
+  it('rolls the ledger back with the state when the transaction fails', async () => {
+    const customer = uniqueId('C');
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await ledger.insertNew(tx, [{ eventId: `${customer}-x`, customerId: customer, eventType: 'invoice.paid', occurredAt: '2024-01-01T00:00:00Z', payload: {} }]);
+        await tx.query('spec.fail', 'SELECT 1/0');
+      }),
+    );
+    assert.equal(await ledger.count(db, [customer]), 0);
+  });
+
+  it('upserts many states in one statement and reads them back typed', async () => {
+    const ids = [uniqueId('C'), uniqueId('C')];
+    const base = {
+      signedUpAt: '2024-01-01T00:00:00.000Z', gender: 'Male', seniorCitizen: false, partner: true, dependents: false,
+      profileUpdatedAt: '2024-01-01T00:00:00.000Z', contract: 'Two year', phoneService: true, multipleLines: 'Yes',
+      internetService: 'DSL', onlineSecurity: 'Yes', onlineBackup: 'No', deviceProtection: 'No', techSupport: 'Yes',
+      streamingTv: 'No', streamingMovies: 'No', paperlessBilling: false, paymentMethod: 'Mailed check', monthlyCharges: 61.25,
+      subscriptionUpdatedAt: '2024-01-01T00:00:00.000Z', totalCharges: 1234.5, invoicesPaid: 20,
+      lastEventAt: '2025-09-01T00:00:00.000Z', lastEventId: 'e',
+    };
+    await db.transaction((tx) => states.upsertMany(tx, ids.map((customerId) => ({ ...base, customerId }))));
+    await db.transaction((tx) => states.upsertMany(tx, [{ ...base, customerId: ids[0]!, totalCharges: 99 }]));
+    const locked = await db.transaction((tx) => states.lockMany(tx, ids));
+    assert.equal(locked.get(ids[0]!)?.totalCharges, 99);
+    assert.deepEqual(locked.get(ids[1]!), { ...base, customerId: ids[1]! });
+  });
+});
