@@ -16,9 +16,15 @@ export interface LocalStackOptions {
   readonly logger?: Logger;
 }
 
+export function testStackDataName(): string {
+  return stackPorts('test').name;
+}
+
 export interface RunningStack {
   readonly kafkaBrokers: string;
   readonly databaseUrl: string;
+  /** Name of the data directories under .churn/kafka and .churn/postgres. */
+  readonly dataName: string;
   readonly broker: LocalKafkaBroker | undefined;
   readonly postgres: LocalPostgres | undefined;
   stop(): Promise<void>;
@@ -30,18 +36,39 @@ const PORTS = {
 } as const;
 
 /**
+ * Shifts every port of the test profile (and names its data apart), so that two test runs on one
+ * machine — two developers' worktrees, or CI beside a developer — do not collide.
+ */
+export function testPortOffset(env: NodeJS.ProcessEnv = process.env): number {
+  const offset = Number(env['CHURN_TEST_PORT_OFFSET'] ?? 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 1000) throw new Error('CHURN_TEST_PORT_OFFSET must be an integer from 0 to 1000');
+  return offset;
+}
+
+function stackPorts(profile: 'dev' | 'test'): { kafka: number; controller: number; postgres: number; name: string } {
+  if (profile === 'dev') return { ...PORTS.dev, name: 'dev' };
+  const offset = testPortOffset();
+  return {
+    kafka: PORTS.test.kafka + offset,
+    controller: PORTS.test.controller + offset,
+    postgres: PORTS.test.postgres + offset,
+    name: offset === 0 ? 'test' : `test-${offset}`,
+  };
+}
+
+/**
  * Brings up what the services need: Kafka (unless KAFKA_BROKERS names a cluster), Postgres (unless
  * DATABASE_URL names one), the contract's topics and the schema. Both start in parallel.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningStack> {
   const logger = options.logger ?? createLogger({ service: 'local-stack' });
-  const ports = PORTS[options.profile];
+  const ports = stackPorts(options.profile);
   const broker = options.kafkaBrokers
     ? undefined
-    : new LocalKafkaBroker({ name: options.profile, port: ports.kafka, controllerPort: ports.controller }, logger.child({ context: 'kafka' }));
+    : new LocalKafkaBroker({ name: ports.name, port: ports.kafka, controllerPort: ports.controller }, logger.child({ context: 'kafka' }));
   const postgres = options.databaseUrl
     ? undefined
-    : new LocalPostgres({ name: options.profile, port: ports.postgres, database: 'churn' }, logger.child({ context: 'postgres' }));
+    : new LocalPostgres({ name: ports.name, port: ports.postgres, database: 'churn' }, logger.child({ context: 'postgres' }));
 
   const results = await Promise.allSettled([broker?.start(), postgres?.start()]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -64,6 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   return {
     kafkaBrokers,
     databaseUrl,
+    dataName: ports.name,
     broker,
     postgres,
     stop: async () => {

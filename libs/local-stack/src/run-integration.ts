@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '@churn/observability';
-import { startLocalStack } from './local-stack';
+import { startLocalStack, testPortOffset, testStackDataName } from './local-stack';
 import { REPO_ROOT, stateDir } from './paths';
 
 /**
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
   }
   const external = Boolean(process.env['KAFKA_BROKERS'] && process.env['DATABASE_URL']);
   if (!external) {
-    for (const dir of ['kafka/test', 'postgres/test']) fs.rmSync(path.join(stateDir(), dir), { recursive: true, force: true });
+    for (const dir of ['kafka', 'postgres']) fs.rmSync(path.join(stateDir(), dir, testStackDataName()), { recursive: true, force: true });
   }
   const started = Date.now();
   const stack = await startLocalStack({
@@ -35,7 +35,13 @@ async function main(): Promise<number> {
   try {
     const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...specs], {
       stdio: 'inherit',
-      env: { ...process.env, KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl },
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: stack.kafkaBrokers,
+        DATABASE_URL: stack.databaseUrl,
+        // Services that specs start as processes listen from here on (3001… stay free for `churn up`).
+        CHURN_TEST_SERVICE_PORT_BASE: String(13000 + testPortOffset()),
+      },
     });
     return result.status ?? 1;
   } finally {

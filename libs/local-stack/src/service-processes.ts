@@ -28,8 +28,8 @@ export function serviceEntryPoint(name: ServiceName): string {
 }
 
 /** Starts one service as a child process; its JSON log lines go to .churn/logs/<name>.log (and to the console with `echo`). */
-export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, options: { echo?: boolean } = {}): ServiceProcess {
-  const port = SERVICES.find((s) => s.name === name)!.port;
+export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, options: { echo?: boolean; port?: number } = {}): ServiceProcess {
+  const port = options.port ?? SERVICES.find((s) => s.name === name)!.port;
   const logDir = path.join(stateDir(), 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);

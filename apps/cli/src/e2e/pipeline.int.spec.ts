@@ -20,7 +20,9 @@ describe('pipeline end to end: five service processes, real Kafka and Postgres',
   before(async () => {
     const { kafkaBrokers, databaseUrl } = testInfra();
     const env = { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_GROUP_PREFIX: uniqueId('e2e'), LOG_LEVEL: 'info' };
-    for (const { name } of SERVICES) services.push(spawnService(name, env));
+    // Contract ports shifted by the runner's base (3001 → 13001), so a running `churn up` is left alone.
+    const base = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000);
+    for (const { name, port } of SERVICES) services.push(spawnService(name, env, { port: base + (port % 1000) }));
     await Promise.all(services.map((service) => waitUntilReady(service)));
     probe = await TopicProbe.start([Topics.predictions, Topics.customerEventsDlq]);
     db = new Client({ connectionString: databaseUrl });
