@@ -1,5 +1,6 @@
 export * from './common/parse-result';
 export * from './common/timestamp';
+export * from './common/calendar-months';
 export * from './topics/topics';
 export * from './topics/topic-schemas';
 export * from './telco/telco-attributes';

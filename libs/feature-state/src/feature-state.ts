@@ -1,6 +1,5 @@
-import { CustomerEventTypes, type CustomerEvent, type TelcoFeatures } from '@churn/contracts';
-import type { CustomerState } from '@churn/db';
-import { wholeCalendarMonths } from './calendar-months';
+import { CustomerEventTypes, wholeCalendarMonths, type CustomerEvent, type TelcoFeatures } from '@churn/contracts';
+import type { CustomerState } from './customer-state';
 
 export interface ApplyResult {
   readonly state: CustomerState;

@@ -1,0 +1,2 @@
+export * from './telco-row';
+export * from './telco-history';
