@@ -1,9 +1,65 @@
+import fs from 'node:fs';
 import { z } from 'zod';
+import { booleanString } from '@churn/config';
+import { DEFAULT_REGISTRY_DIR, DEFAULT_RETENTION_RULES, retentionRulesSchema } from '@churn/scoring';
 import { baseServiceConfigSchema } from '@churn/service-kit';
 
-export const scorerConfigSchema = baseServiceConfigSchema(3002).extend({
-  /** Months of monthly charges counted as revenue at risk. */
-  REVENUE_AT_RISK_MONTHS: z.coerce.number().positive().default(12),
-});
+const retentionRulesFile = z
+  .string()
+  .min(1)
+  .transform((file, ctx) => {
+    try {
+      return retentionRulesSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `cannot use ${file}: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
+export const scorerConfigSchema = baseServiceConfigSchema(3002)
+  .extend({
+    /** Directory of a model version to serve as champion, overriding the registry (contract: MODEL_DIR). */
+    MODEL_DIR: z.string().min(1).optional(),
+    /** The model registry: one folder per version plus the `active` pointer, written by `churn train`. */
+    MODEL_REGISTRY_DIR: z.string().min(1).default(DEFAULT_REGISTRY_DIR),
+    /** How often each instance checks `model_versions` for a new champion or shadow (hot swap). */
+    MODEL_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
+    /** How far beyond the training range (fraction of the range) a number may go before it is refused. */
+    FEATURE_RANGE_TOLERANCE: z.coerce.number().min(0).max(10).default(0.25),
+    /** Lower bound of the critical risk level on the 0–100 score (operations guide: 80). */
+    RISK_LEVEL_CRITICAL: z.coerce.number().int().min(1).max(100).default(80),
+    /** Lower bound of the high risk level (operations guide: 60). */
+    RISK_LEVEL_HIGH: z.coerce.number().int().min(1).max(100).default(60),
+    /** Lower bound of the medium risk level (operations guide: 40). */
+    RISK_LEVEL_MEDIUM: z.coerce.number().int().min(1).max(100).default(40),
+    /** Months of monthly charges counted as revenue at risk (overrides the rules file's value). */
+    REVENUE_AT_RISK_MONTHS: z.coerce.number().positive().optional(),
+    /** JSON file of retention rules (levels, factor rules); unset: the operations guide's defaults. */
+    RETENTION_RULES_FILE: retentionRulesFile.optional(),
+    /** Name of the running retention experiment; unset: no experiment, no arm on predictions. */
+    EXPERIMENT_NAME: z.string().min(1).optional(),
+    /** Share of customers in the experiment's control arm (no action taken), 0–1. */
+    EXPERIMENT_CONTROL_FRACTION: z.coerce.number().min(0).max(1).default(0.2),
+    /** Compute top factors on the stream (false halves nothing but the explanation cost; predictions then carry none). */
+    STREAM_EXPLANATIONS: booleanString.default(true),
+    /** HS256 secret of admin bearer tokens (registry operations); unset: admin endpoints answer 503. */
+    ADMIN_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    /** Requests per client and window on the public endpoints. */
+    RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(2000),
+    /** Rate-limit window in milliseconds. */
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(1000),
+    /** Most rows one batch request may carry. */
+    BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
+  })
+  .superRefine((c, ctx) => {
+    if (!(c.RISK_LEVEL_CRITICAL > c.RISK_LEVEL_HIGH && c.RISK_LEVEL_HIGH > c.RISK_LEVEL_MEDIUM)) {
+      ctx.addIssue({ code: 'custom', path: ['RISK_LEVEL_HIGH'], message: 'risk levels must satisfy CRITICAL > HIGH > MEDIUM' });
+    }
+  });
 
 export type ScorerConfig = z.output<typeof scorerConfigSchema>;
+
+export function retentionRulesOf(config: ScorerConfig) {
+  const rules = config.RETENTION_RULES_FILE ?? DEFAULT_RETENTION_RULES;
+  return config.REVENUE_AT_RISK_MONTHS ? { ...rules, revenue_at_risk_months: config.REVENUE_AT_RISK_MONTHS } : rules;
+}

@@ -5,3 +5,6 @@ export * from './repositories/customer-state.repository';
 export * from './repositories/prediction.repository';
 export * from './repositories/outcome.repository';
 export * from './repositories/customer-history.repository';
+export * from './repositories/model-version.repository';
+export * from './repositories/audit-log.repository';
+export * from './repositories/prediction-history.repository';

@@ -16,6 +16,8 @@ export interface ServiceDefinition<S extends z.ZodType<BaseServiceConfig>> {
   /** Builds the service's root module from its validated config. */
   readonly module: (config: z.output<S>) => Type<unknown> | DynamicModule;
   readonly env?: Record<string, string | undefined>;
+  /** Runs before the body parsers and routes are installed: OpenAPI document, request-specific parsers. */
+  readonly configure?: (app: NestExpressApplication, config: z.output<S>) => void | Promise<void>;
 }
 
 export interface RunningService {
@@ -43,6 +45,7 @@ export async function startService<S extends z.ZodType<BaseServiceConfig>>(defin
   };
   const app = await NestFactory.create<NestExpressApplication>(root, { logger: new PinoNestLogger(logger), abortOnError: false });
   app.useGlobalFilters(new DomainErrorFilter());
+  await definition.configure?.(app, config);
   app.useBodyParser('json', { limit: '5mb' });
   await app.listen(config.PORT, '0.0.0.0');
   // PORT=0 (tests) lets the system choose; report the port actually bound.

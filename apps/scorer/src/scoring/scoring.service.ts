@@ -1,80 +1,129 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { riskLevelOf, riskScoreOf, Topics, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
-import { Database, PredictionRepository } from '@churn/db';
-import { TopicProducer, type ConsumedMessage } from '@churn/kafka';
-import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
+import { Topics, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
+import { Database, PredictionRepository, type StoredPrediction } from '@churn/db';
+import { TopicProducer, type BatchOutcome, type ConsumedMessage } from '@churn/kafka';
+import { getOrCreateCounter, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
+import { describeIssues, ScoringPolicy, type FeatureRow, type OnnxChurnModel } from '@churn/scoring';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { ScorerConfig } from '../config';
-import { PlaceholderRiskModel } from './placeholder-risk-model';
+import { ModelRegistryService } from '../models/model-registry.service';
 import { predictionIdOf } from './prediction-id';
-import { DEFAULT_ACTIONS } from './retention-strategy';
+
+type Message = ConsumedMessage<CustomerFeaturesMessage>;
 
 /**
- * Scores a batch of feature messages, stores each prediction with the feature vector it used, and
- * publishes the new ones before the transaction commits (a crash re-delivers; the deterministic
- * prediction id makes the second attempt a no-op in the table and a duplicate key downstream).
+ * Scores a batch of feature messages in one ONNX run per model (champion with explanations, shadow
+ * without), stores every prediction with the feature vector it used, and publishes the new ones
+ * before the transaction commits: a crash re-delivers, and the deterministic prediction id makes
+ * the second attempt insert nothing and publish nothing.
  */
 @Injectable()
 export class ScoringService {
   private readonly predictions = new PredictionRepository();
-  private readonly model = new PlaceholderRiskModel();
   private readonly logger: Logger;
-  private readonly scored;
+  private readonly metrics;
 
   constructor(
     private readonly database: Database,
     private readonly producer: TopicProducer,
+    private readonly models: ModelRegistryService,
+    private readonly policy: ScoringPolicy,
     @Inject(SERVICE_CONFIG) private readonly config: ScorerConfig,
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.logger = logger.child({ context: ScoringService.name });
-    this.scored = getOrCreateCounter(registry, {
-      name: 'scorer_predictions_total',
-      help: 'Predictions by model version, risk level and result (new, duplicate).',
-      labelNames: ['model_version', 'risk_level', 'result'] as const,
-    });
+    this.metrics = {
+      scored: getOrCreateCounter(registry, {
+        name: 'scorer_predictions_total',
+        help: 'Predictions by model version, role, risk level and result (new, duplicate).',
+        labelNames: ['model_version', 'role', 'risk_level', 'result'] as const,
+      }),
+      rejected: getOrCreateCounter(registry, {
+        name: 'scorer_features_rejected_total',
+        help: 'Feature vectors refused by the model card check, by model role.',
+        labelNames: ['role'] as const,
+      }),
+      inference: getOrCreateHistogram(registry, {
+        name: 'scorer_inference_duration_seconds',
+        help: 'ONNX inference (with explanations for the champion) per batch, by role.',
+        labelNames: ['role'] as const,
+        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      }),
+    };
   }
 
-  async score(messages: readonly ConsumedMessage<CustomerFeaturesMessage>[]): Promise<Prediction[]> {
+  async score(messages: readonly Message[]): Promise<BatchOutcome> {
+    const { champion, shadow } = this.models.current();
     const scoredAt = new Date().toISOString();
-    const rows = messages.map(({ value }) => {
-      const probability = this.model.probability(value.features);
-      const riskScore = riskScoreOf(probability);
-      const level = riskLevelOf(riskScore);
-      const action = DEFAULT_ACTIONS[level];
+    const deadLetters: NonNullable<BatchOutcome['deadLetters']>[number][] = [];
+    const accepted: { message: Message; row: FeatureRow }[] = [];
+    for (const message of messages) {
+      const check = champion.validator.check(message.value.features);
+      if (check.ok) {
+        accepted.push({ message, row: check.row });
+        continue;
+      }
+      this.metrics.rejected.inc({ role: 'champion' });
+      const reason = `model ${champion.version}: ${describeIssues(check.issues)}`;
+      this.logger.warn({ customer_id: message.value.customer_id, source_event_id: message.value.source_event_id, reason }, 'feature vector refused');
+      deadLetters.push({ message, code: 'FEATURES_INVALID', reason });
+    }
+    const stored = await this.predict(champion, 'champion', accepted, scoredAt, this.config.STREAM_EXPLANATIONS);
+    let shadowStored: StoredPrediction[] = [];
+    if (shadow) {
+      const shadowAccepted = accepted.flatMap(({ message }) => {
+        const check = shadow.validator.check(message.value.features);
+        if (!check.ok) this.metrics.rejected.inc({ role: 'shadow' });
+        return check.ok ? [{ message, row: check.row }] : [];
+      });
+      shadowStored = await this.predict(shadow, 'shadow', shadowAccepted, scoredAt, false);
+    }
+    await this.database.transaction(async (tx) => {
+      const fresh = await this.predictions.insertNew(tx, [...stored, ...shadowStored]);
+      const publish = (rows: StoredPrediction[]) => rows.map((r) => r.prediction).filter((p) => fresh.has(p.prediction_id));
+      await this.producer.send(Topics.predictions, publish(stored).map((value) => ({ key: value.customer_id, value })));
+      if (shadowStored.length > 0) {
+        await this.producer.send(Topics.predictionsShadow, publish(shadowStored).map((value) => ({ key: value.customer_id, value })));
+      }
+      for (const { prediction, role } of [...stored, ...shadowStored]) {
+        const result = fresh.has(prediction.prediction_id) ? 'new' : 'duplicate';
+        this.metrics.scored.inc({ model_version: prediction.model_version, role, risk_level: prediction.risk_level, result });
+        this.logger.debug({ customer_id: prediction.customer_id, prediction_id: prediction.prediction_id, role, result }, 'scored');
+      }
+    });
+    return { deadLetters };
+  }
+
+  private async predict(
+    model: OnnxChurnModel,
+    role: 'champion' | 'shadow',
+    accepted: readonly { message: Message; row: FeatureRow }[],
+    scoredAt: string,
+    explain: boolean,
+  ): Promise<StoredPrediction[]> {
+    if (accepted.length === 0) return [];
+    const end = this.metrics.inference.startTimer({ role });
+    const scored = await model.score(
+      accepted.map((a) => a.row),
+      { explain },
+    );
+    end();
+    return accepted.map(({ message, row }, i) => {
+      const value = message.value;
+      const assessment = this.policy.assess(model, row, scored[i]!, value.customer_id);
       const prediction: Prediction = {
-        prediction_id: predictionIdOf(value.source_event_id, PlaceholderRiskModel.version, 'champion'),
+        prediction_id: predictionIdOf(value.source_event_id, model.version, role),
         customer_id: value.customer_id,
-        model_version: PlaceholderRiskModel.version,
-        churn_probability: probability,
-        risk_score: riskScore,
-        risk_level: level,
-        recommended_action: action.action,
-        intervention_cost: action.cost,
-        revenue_at_risk: Math.round(value.features.MonthlyCharges * this.config.REVENUE_AT_RISK_MONTHS * 100) / 100,
-        top_factors: [],
-        experiment: null,
+        model_version: model.version,
+        ...assessment,
+        // Shadow predictions are never acted on: no arm, so nothing downstream mistakes them for treatment.
+        experiment: role === 'champion' ? assessment.experiment : null,
         source_event_id: value.source_event_id,
         as_of: value.as_of,
         scored_at: scoredAt,
-        placeholder: true,
       };
-      return { prediction, role: 'champion' as const, features: value.features };
-    });
-    return this.database.transaction(async (tx) => {
-      const fresh = await this.predictions.insertNew(tx, rows);
-      const published = rows.map((r) => r.prediction).filter((p) => fresh.has(p.prediction_id));
-      await this.producer.send(
-        Topics.predictions,
-        published.map((value) => ({ key: value.customer_id, value })),
-      );
-      for (const { prediction } of rows) {
-        const result = fresh.has(prediction.prediction_id) ? 'new' : 'duplicate';
-        this.scored.inc({ model_version: prediction.model_version, risk_level: prediction.risk_level, result });
-        this.logger.debug({ customer_id: prediction.customer_id, prediction_id: prediction.prediction_id, result }, 'scored');
-      }
-      return published;
+      return { prediction, role, features: model.validator.toRecord(row) };
     });
   }
 }

@@ -1,0 +1,35 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { z } from 'zod';
+import { Database, PredictionHistoryRepository } from '@churn/db';
+import { ZodValidationPipe } from '@churn/service-kit';
+
+const historyQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  role: z.enum(['champion', 'shadow']).default('champion'),
+});
+
+@ApiTags('customers')
+@Controller('v1/customers')
+@UseGuards(ThrottlerGuard)
+export class CustomersController {
+  private readonly history = new PredictionHistoryRepository();
+
+  constructor(private readonly database: Database) {}
+
+  @Get(':id/predictions')
+  @ApiOperation({ summary: "A customer's predictions, newest first, with the feature vector each one used" })
+  async predictions(@Param('id') customerId: string, @Query(new ZodValidationPipe(historyQuerySchema)) query: z.output<typeof historyQuerySchema>) {
+    const rows = await this.history.forCustomer(this.database, customerId, query);
+    return {
+      customer_id: customerId,
+      predictions: rows.map((r) => ({
+        ...r,
+        intervention_cost: Number(r.intervention_cost),
+        revenue_at_risk: Number(r.revenue_at_risk),
+        experiment: r.experiment_name ? { name: r.experiment_name, arm: r.experiment_arm } : null,
+      })),
+    };
+  }
+}

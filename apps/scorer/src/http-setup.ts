@@ -1,0 +1,21 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
+
+/**
+ * Before the service kit's 5 MB JSON parser: the batch endpoint takes up to BATCH_MAX_ROWS rows
+ * (~45 MB of JSON for 100,000), and a CSV upload is streamed by the controller itself.
+ */
+export function configureScorerHttp(app: NestExpressApplication): void {
+  app.use('/v1/predict/batch', json({ limit: '128mb' }));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Churn Radar scorer')
+      .setDescription('Churn scoring with explanations, prediction history and the model registry (champion / shadow).')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+}

@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { HttpStatus } from '@nestjs/common';
+import { AuditLogRepository, Database, ModelVersionRepository, type ModelVersionRow } from '@churn/db';
+import { getOrCreateCounter, getOrCreateGauge, type Logger, type Registry } from '@churn/observability';
+import { ModelRegistryDir, OnnxChurnModel } from '@churn/scoring';
+import { DomainError } from '@churn/service-kit';
+import type { ScorerConfig } from '../config';
+
+/** What one batch scores with: taken once at the start of a batch, so a swap never splits a batch. */
+export interface ActiveModels {
+  readonly champion: OnnxChurnModel;
+  readonly shadow: OnnxChurnModel | null;
+}
+
+/** Old sessions are released this long after a swap, when no batch can still be using them. */
+const RELEASE_DELAY_MS = 60_000;
+
+/**
+ * The instance's view of the model registry. Which version is champion or shadow lives in
+ * `model_versions` (shared by every instance); the files come from the registry directory (or
+ * MODEL_DIR). Each instance polls the table and swaps its in-memory sessions between batches.
+ */
+export class ModelRegistryService {
+  private readonly versions = new ModelVersionRepository();
+  private readonly audit = new AuditLogRepository();
+  private readonly dir: ModelRegistryDir;
+  private pinned: { version: string; dir: string } | null = null;
+  private models!: ActiveModels;
+  private timer: NodeJS.Timeout | undefined;
+  private syncing: Promise<void> | null = null;
+  private failedLoads = new Set<string>();
+  private readonly metrics;
+
+  constructor(
+    private readonly database: Database,
+    private readonly config: ScorerConfig,
+    private readonly logger: Logger,
+    registry: Registry,
+  ) {
+    this.dir = new ModelRegistryDir(config.MODEL_REGISTRY_DIR);
+    this.metrics = {
+      swaps: getOrCreateCounter(registry, { name: 'scorer_model_swaps_total', help: 'Model sessions swapped in, by role.', labelNames: ['role'] as const }),
+      loadFailures: getOrCreateCounter(registry, { name: 'scorer_model_load_failures_total', help: 'Model versions that could not be loaded.', labelNames: ['version'] as const }),
+      active: getOrCreateGauge(registry, { name: 'scorer_model_active_info', help: '1 for the version serving each role on this instance.', labelNames: ['role', 'version'] as const }),
+    };
+  }
+
+  /** Registers the versions found on disk, settles the champion, loads the models. */
+  async start(): Promise<void> {
+    const found = this.dir.versions().map((version) => ({ version, card: this.dir.readCard(version) }));
+    if (this.config.MODEL_DIR) {
+      const dir = path.resolve(this.config.MODEL_DIR);
+      const card = JSON.parse(fs.readFileSync(path.join(dir, 'model-card.json'), 'utf8')) as { version?: string };
+      if (!card.version) throw new Error(`MODEL_DIR ${dir}: model-card.json has no version`);
+      this.pinned = { version: card.version, dir };
+      if (!found.some((f) => f.version === card.version)) found.push({ version: card.version, card });
+    }
+    const fresh = await this.versions.registerNew(this.database, found);
+    if (fresh.size > 0) this.logger.info({ versions: [...fresh] }, 'registered model versions');
+    const { champion } = await this.versions.assignments(this.database);
+    const pointer = this.pinned?.version ?? this.dir.active();
+    // MODEL_DIR is an operator's explicit choice; a newly trained active version takes over; otherwise the table decides.
+    if (pointer && (this.pinned !== null || champion === null || fresh.has(pointer)) && champion !== pointer) {
+      await this.setRole(pointer, 'champion', this.pinned ? 'scorer:MODEL_DIR' : 'scorer:startup', 'startup');
+    }
+    const assigned = await this.versions.assignments(this.database);
+    let championModel: OnnxChurnModel;
+    try {
+      championModel = await this.load(assigned.champion ?? pointer ?? '');
+    } catch (error) {
+      if (!pointer || pointer === assigned.champion) throw error;
+      // The table names a version whose files this instance does not have: serve the registry's active one.
+      this.logger.error({ err: error, champion: assigned.champion, serving: pointer }, 'champion not loadable here; serving the active version');
+      championModel = await this.load(pointer);
+    }
+    const shadow = assigned.shadow ? await this.load(assigned.shadow).catch((error: unknown) => this.loadFailed(assigned.shadow!, error)) : null;
+    this.install({ champion: championModel, shadow });
+    this.timer = setInterval(() => void this.sync().catch((error: unknown) => this.logger.warn({ err: error }, 'model registry poll failed')), this.config.MODEL_POLL_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  current(): ActiveModels {
+    return this.models;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.syncing?.catch(() => undefined);
+    await this.models?.champion.close();
+    await this.models?.shadow?.close();
+  }
+
+  /** Picks up a change of champion or shadow made by any instance; loads before it swaps. */
+  sync(): Promise<void> {
+    this.syncing ??= this.doSync().finally(() => (this.syncing = null));
+    return this.syncing;
+  }
+
+  async list(): Promise<(ModelVersionRow & { files_present: boolean; serving: string | null })[]> {
+    const rows = await this.versions.list(this.database);
+    return rows.map((row) => ({
+      ...row,
+      files_present: this.dir.has(row.version) || this.pinned?.version === row.version,
+      serving: this.models.champion.version === row.version ? 'champion' : this.models.shadow?.version === row.version ? 'shadow' : null,
+    }));
+  }
+
+  /** Admin operation: make `version` champion or shadow, audited, then swap on this instance at once. */
+  async assign(version: string, role: 'champion' | 'shadow', actor: string): Promise<ActiveModels> {
+    const row = await this.versions.find(this.database, version);
+    if (!row) throw new DomainError('MODEL_NOT_FOUND', `model version ${version} is not registered`, HttpStatus.NOT_FOUND);
+    if (role === 'shadow' && row.role === 'champion') throw new DomainError('MODEL_IS_CHAMPION', `${version} is the champion; it cannot shadow itself`, HttpStatus.CONFLICT);
+    // Load first: a version whose files are missing or broken never becomes champion.
+    await this.load(version).then((m) => m.close(), (error: unknown) => {
+      throw new DomainError('MODEL_NOT_LOADABLE', (error as Error).message, HttpStatus.UNPROCESSABLE_ENTITY);
+    });
+    await this.setRole(version, role, actor, 'api');
+    await this.sync();
+    return this.models;
+  }
+
+  private async setRole(version: string, role: 'champion' | 'shadow', actor: string, via: string): Promise<void> {
+    await this.database.transaction(async (tx) => {
+      const before = await this.versions.assignments(tx);
+      if (role === 'champion') await this.versions.makeChampion(tx, version, actor);
+      else await this.versions.makeShadow(tx, version, actor);
+      await this.audit.record(tx, {
+        actor,
+        action: role === 'champion' ? 'model.activate' : 'model.shadow',
+        subject: `model:${version}`,
+        details: { version, role, via, previous_champion: before.champion, previous_shadow: before.shadow },
+      });
+    });
+    this.logger.info({ version, role, actor, via }, 'model role changed');
+  }
+
+  private async doSync(): Promise<void> {
+    const assigned = await this.versions.assignments(this.database);
+    const current = this.models;
+    let champion = current.champion;
+    let shadow = current.shadow;
+    if (assigned.champion && assigned.champion !== champion.version && !this.failedLoads.has(assigned.champion)) {
+      champion = (await this.load(assigned.champion).catch((error: unknown) => this.loadFailed(assigned.champion!, error))) ?? champion;
+    }
+    if ((assigned.shadow ?? null) !== (shadow?.version ?? null) && !(assigned.shadow && this.failedLoads.has(assigned.shadow))) {
+      shadow = assigned.shadow ? ((await this.load(assigned.shadow).catch((error: unknown) => this.loadFailed(assigned.shadow!, error))) ?? shadow) : null;
+    }
+    if (champion === current.champion && shadow === current.shadow) return;
+    this.install({ champion, shadow });
+    const retired = [current.champion, current.shadow].filter((m): m is OnnxChurnModel => m !== null && m !== champion && m !== shadow);
+    setTimeout(() => retired.forEach((m) => void m.close().catch(() => undefined)), RELEASE_DELAY_MS).unref();
+  }
+
+  private install(models: ActiveModels): void {
+    const previous = this.models;
+    this.models = models;
+    this.metrics.active.reset();
+    this.metrics.active.set({ role: 'champion', version: models.champion.version }, 1);
+    if (models.shadow) this.metrics.active.set({ role: 'shadow', version: models.shadow.version }, 1);
+    if (previous?.champion !== models.champion) this.metrics.swaps.inc({ role: 'champion' });
+    if (previous?.shadow !== models.shadow) this.metrics.swaps.inc({ role: 'shadow' });
+    this.logger.info({ champion: models.champion.version, shadow: models.shadow?.version ?? null }, 'serving models');
+  }
+
+  private async load(version: string): Promise<OnnxChurnModel> {
+    const dir = this.pinned?.version === version ? this.pinned.dir : this.dir.dirOf(version);
+    const model = await OnnxChurnModel.load(dir, { validation: { rangeTolerance: this.config.FEATURE_RANGE_TOLERANCE } });
+    if (model.version !== version) {
+      await model.close();
+      throw new Error(`${dir} holds version ${model.version}, not ${version}`);
+    }
+    this.failedLoads.delete(version);
+    return model;
+  }
+
+  private loadFailed(version: string, error: unknown): null {
+    this.failedLoads.add(version);
+    this.metrics.loadFailures.inc({ version });
+    this.logger.error({ err: error, version }, 'cannot load model version; keeping the current one');
+    return null;
+  }
+}

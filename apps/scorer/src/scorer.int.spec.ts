@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import { deadLetterSchema, predictionSchema, Topics, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
+import { AuditLogRepository, Database, ModelVersionRepository, PredictionHistoryRepository } from '@churn/db';
+import { createLogger, createMetricsRegistry } from '@churn/observability';
+import { ModelRegistryDir } from '@churn/scoring';
+import { startService, type RunningService } from '@churn/service-kit';
+import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { scorerConfigSchema } from './config';
+import { configureScorerHttp } from './http-setup';
+import { ScorerModule } from './scorer.module';
+
+const SECRET = 'integration-test-secret-with-32-characters!';
+const features = {
+  gender: 'Female', SeniorCitizen: 0, Partner: 'No', Dependents: 'No', tenure: 2, PhoneService: 'Yes', MultipleLines: 'No',
+  InternetService: 'Fiber optic', OnlineSecurity: 'No', OnlineBackup: 'No', DeviceProtection: 'No', TechSupport: 'No',
+  StreamingTV: 'Yes', StreamingMovies: 'No', Contract: 'Month-to-month', PaperlessBilling: 'Yes', PaymentMethod: 'Electronic check',
+  MonthlyCharges: 80.5, TotalCharges: 161,
+} as const;
+
+function aFeatureMessage(customerId: string, overrides: Record<string, unknown> = {}): CustomerFeaturesMessage {
+  return {
+    customer_id: customerId,
+    as_of: '2024-03-10T09:00:00Z',
+    source_event_id: uniqueId('evt'),
+    feature_schema_version: 1,
+    features: { ...features, ...overrides } as CustomerFeaturesMessage['features'],
+  };
+}
+
+/**
+ * The scorer in-process against the real broker and Postgres, serving a temporary registry holding
+ * the trained model twice (under its own name and as a second version) so that shadow scoring and a
+ * hot swap can be exercised.
+ */
+describe('scorer service on the real broker and Postgres', () => {
+  let sut: RunningService;
+  let probe: TopicProbe;
+  let db: Database;
+  let registryDir: string;
+  const real = new ModelRegistryDir();
+  const active = real.active()!;
+  const second = `${active}-b`;
+  const send = async (messages: CustomerFeaturesMessage[]) => {
+    const producer = await rawProducer();
+    await producer.send({ topic: Topics.customerFeatures, messages: messages.map((m) => ({ key: m.customer_id, value: JSON.stringify(m) })) });
+    await producer.close();
+  };
+  const predictionsOf = (topic: string, ids: Set<string>) =>
+    probe.messages.filter((m) => m.topic === topic && m.value && ids.has(JSON.parse(m.value).source_event_id)).map((m) => predictionSchema.parse(JSON.parse(m.value!)));
+  const token = (claims: Record<string, unknown>) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+
+  before(async () => {
+    registryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-registry-'));
+    fs.cpSync(real.dirOf(active), path.join(registryDir, active), { recursive: true });
+    fs.cpSync(real.dirOf(active), path.join(registryDir, second), { recursive: true });
+    const cardFile = path.join(registryDir, second, 'model-card.json');
+    fs.writeFileSync(cardFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(cardFile, 'utf8')), version: second }));
+    fs.writeFileSync(path.join(registryDir, 'active'), `${active}\n`);
+    probe = await TopicProbe.start([Topics.predictions, Topics.predictionsShadow, Topics.customerFeaturesDlq]);
+    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'scorer-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    sut = await startService({
+      name: 'scorer',
+      configSchema: scorerConfigSchema,
+      module: (c) => ScorerModule.register(c),
+      configure: (app) => configureScorerHttp(app),
+      env: serviceTestEnv({ MODEL_REGISTRY_DIR: registryDir, MODEL_POLL_INTERVAL_MS: '300', ADMIN_JWT_SECRET: SECRET, EXPERIMENT_NAME: 'spec-experiment' }),
+    });
+    await waitReady(sut.url);
+  });
+
+  after(async () => {
+    await sut?.close();
+    await probe?.stop();
+    // Leave the shared registry table as other specs expect it: the real active version, no shadow.
+    await db.transaction(async (tx) => {
+      await new ModelVersionRepository().clearShadow(tx);
+      await new ModelVersionRepository().makeChampion(tx, active, 'scorer-spec');
+    });
+    await db.close();
+    fs.rmSync(registryDir, { recursive: true, force: true });
+  });
+
+  it('scores a batch of feature messages, publishes and stores each with its feature vector, once', async () => {
+    const customers = [uniqueId('C'), uniqueId('C'), uniqueId('C')];
+    const messages = customers.map((c, i) => aFeatureMessage(c, { tenure: 2 + 30 * i }));
+    await send(messages);
+    const ids = new Set(messages.map((m) => m.source_event_id));
+    await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && ids.has(JSON.parse(m.value).source_event_id), 3);
+    const published = predictionsOf(Topics.predictions, ids);
+    const first = published.find((p) => p.customer_id === customers[0])!;
+    assert.equal(first.model_version, active);
+    assert.equal(first.placeholder, undefined);
+    assert.equal(first.top_factors.length, 3);
+    assert.equal(first.risk_score, Math.round(first.churn_probability * 100));
+    assert.equal(first.revenue_at_risk, 966);
+    assert.equal(first.experiment?.name, 'spec-experiment');
+    assert.ok(first.churn_probability > published.find((p) => p.customer_id === customers[2])!.churn_probability, 'longer tenure, lower risk');
+    await eventually(async () => (await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 })).length, 1);
+    const [row] = await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 });
+    assert.deepEqual(row!.features, features);
+    assert.equal(row!.prediction_id, first.prediction_id);
+
+    // Redelivery of the same message: no second row, no second message.
+    await send([messages[0]!]);
+    const marker = aFeatureMessage(customers[0]!, { tenure: 3 });
+    await send([marker]);
+    await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === marker.source_event_id);
+    assert.equal(predictionsOf(Topics.predictions, new Set([messages[0]!.source_event_id])).length, 1);
+    // Published before COMMIT (a crash re-delivers): the row may land a moment after the message.
+    assert.equal(await eventually(async () => (await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 })).length, 2), 2);
+  });
+
+  it('dead-letters an unseen category and an out-of-range number with the field named, and keeps scoring', async () => {
+    const customer = uniqueId('C');
+    const good = aFeatureMessage(customer);
+    await send([aFeatureMessage(customer, { Contract: 'Monthly' }), aFeatureMessage(customer, { tenure: 900 }), good]);
+    const letters = await probe.waitFor((m) => m.topic === Topics.customerFeaturesDlq && m.key === customer, 2);
+    const reasons = letters.map((m) => deadLetterSchema.parse(JSON.parse(m.value!))).map((r) => `${r.error_code}: ${r.reason}`).sort();
+    assert.match(reasons[0]!, /^FEATURES_INVALID: .*Contract: unseen category "Monthly"/);
+    assert.match(reasons[1]!, /^FEATURES_INVALID: .*tenure: 900 is out of range/);
+    await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === good.source_event_id);
+  });
+
+  it('answers POST /v1/predict with an explanation, and 400 naming the field', async () => {
+    const ok = await fetch(`${sut.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customer_id: 'C-http', features }) });
+    assert.equal(ok.status, 200);
+    const body = (await ok.json()) as Prediction & { contributions: Record<string, number>; baseline: number };
+    assert.equal(body.top_factors.length, 3);
+    const sum = Object.values(body.contributions).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - (body.churn_probability - body.baseline)) < 1e-6);
+    const bad = await fetch(`${sut.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ features: { ...features, InternetService: 'Satellite', tenure: undefined } }) });
+    assert.equal(bad.status, 400);
+    const problem = (await bad.json()) as { fields: { field: string }[] };
+    assert.deepEqual(problem.fields.map((f) => f.field), ['features.tenure', 'features.InternetService']);
+    const docs = await fetch(`${sut.url}/docs/json`);
+    assert.equal(docs.status, 200);
+    assert.ok(((await docs.json()) as { paths: Record<string, unknown> }).paths['/v1/predict/batch']);
+  });
+
+  it('scores a JSON or CSV batch and streams the rows back in order', async () => {
+    const json = await fetch(`${sut.url}/v1/predict/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ customer_id: 'A', features }, { customer_id: 'B', features: { ...features, Contract: 'Two year' } }]),
+    });
+    assert.equal(json.status, 200);
+    const rows = (await json.json()) as Prediction[];
+    assert.deepEqual(rows.map((r) => r.customer_id), ['A', 'B']);
+    assert.ok(rows[0]!.churn_probability > rows[1]!.churn_probability);
+    const header = Object.keys(features).join(',');
+    const line = (id: string, tenure: string, total: string) => `${id},${Object.values({ ...features, tenure, TotalCharges: total }).join(',')}`;
+    const csv = await fetch(`${sut.url}/v1/predict/batch?explain=false`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `customerID,${header}\n${line('X', '1', ' ')}\n${line('Y', '70', '5000')}\n` });
+    assert.equal(csv.status, 200);
+    const lines = (await csv.text()).trim().split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[1]!, /^X,0\.\d+,\d+,(low|medium|high|critical),/);
+    const badCsv = await fetch(`${sut.url}/v1/predict/batch`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `customerID,${header}\n${line('X', 'abc', '1')}\n` });
+    assert.equal(badCsv.status, 400);
+    assert.match(((await badCsv.json()) as { message: string }).message, /\[0\]\.tenure/);
+  });
+
+  it('keeps registry operations for admins and audits them; shadow scores the same features on predictions.shadow', async () => {
+    const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as { models: { version: string; role: string }[] };
+    assert.equal(list.models.find((m) => m.version === active)?.role, 'champion');
+    assert.equal(list.models.find((m) => m.version === second)?.role, 'registered');
+    assert.equal((await fetch(`${sut.url}/v1/models/${second}/shadow`, { method: 'POST' })).status, 401);
+    const notAdmin = await token({ sub: 'viewer@example.com', role: 'viewer' });
+    assert.equal((await fetch(`${sut.url}/v1/models/${second}/shadow`, { method: 'POST', headers: { authorization: `Bearer ${notAdmin}` } })).status, 403);
+    const admin = await token({ sub: 'ops@example.com', role: 'admin' });
+    const shadowed = await fetch(`${sut.url}/v1/models/${second}/shadow`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(shadowed.status, 200);
+    const audit = await new AuditLogRepository().findBySubject(db, `model:${second}`);
+    assert.equal(audit[0]?.actor, 'ops@example.com');
+    assert.equal(audit[0]?.action, 'model.shadow');
+
+    const message = aFeatureMessage(uniqueId('C'));
+    await send([message]);
+    const [shadowMessage] = await probe.waitFor((m) => m.topic === Topics.predictionsShadow && m.value !== null && JSON.parse(m.value).source_event_id === message.source_event_id);
+    const shadowPrediction = predictionSchema.parse(JSON.parse(shadowMessage!.value!));
+    assert.equal(shadowPrediction.model_version, second);
+    assert.equal(shadowPrediction.experiment, null);
+    const champion = (await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === message.source_event_id))[0]!;
+    assert.equal(predictionSchema.parse(JSON.parse(champion.value!)).model_version, active);
+    assert.equal(predictionSchema.parse(JSON.parse(champion.value!)).churn_probability, shadowPrediction.churn_probability);
+    const shadowRows = await eventually(async () => (await new PredictionHistoryRepository().forCustomer(db, message.customer_id, { limit: 10, role: 'shadow' })).length, 1);
+    assert.equal(shadowRows, 1);
+  });
+
+  it('swaps the champion while messages flow, without losing one', async () => {
+    const customer = uniqueId('C');
+    const sent: CustomerFeaturesMessage[] = [];
+    const admin = await token({ sub: 'ops@example.com', role: 'admin' });
+    for (let i = 0; i < 30; i++) {
+      const message = aFeatureMessage(customer, { tenure: i });
+      sent.push(message);
+      await send([message]);
+      if (i === 10) {
+        // Another instance's activation: straight into the table; this instance must pick it up by polling.
+        await db.transaction((tx) => new ModelVersionRepository().makeChampion(tx, second, 'other-instance'));
+      }
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    const ids = new Set(sent.map((m) => m.source_event_id));
+    await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && ids.has(JSON.parse(m.value).source_event_id), 30);
+    const byEvent = new Map(predictionsOf(Topics.predictions, ids).map((p) => [p.source_event_id, p]));
+    assert.equal(byEvent.size, 30, 'one prediction per message');
+    const versions = sent.map((m) => byEvent.get(m.source_event_id)!.model_version);
+    assert.equal(versions[0], active);
+    assert.equal(versions[29], second);
+    const switchAt = versions.indexOf(second);
+    assert.ok(versions.slice(switchAt).every((v) => v === second), `switches once: ${versions.join(',')}`);
+    // And back through the API, audited with who and when.
+    const back = await fetch(`${sut.url}/v1/models/${active}/activate`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(back.status, 200);
+    assert.equal(((await back.json()) as { serving: { champion: string } }).serving.champion, active);
+    const [entry] = await new AuditLogRepository().findBySubject(db, `model:${active}`);
+    assert.equal(entry?.action, 'model.activate');
+    assert.equal(entry?.actor, 'ops@example.com');
+  });
+});
+
+async function waitReady(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (response?.status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
+async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (value !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await read();
+  }
+  return value;
+}

@@ -1,0 +1,11 @@
+import { ScoringPolicy, RetentionStrategy } from '@churn/scoring';
+import { retentionRulesOf, type ScorerConfig } from '../config';
+
+/** The business rules of scoring, built once from the validated config. */
+export function scoringPolicyOf(config: ScorerConfig): ScoringPolicy {
+  return new ScoringPolicy({
+    thresholds: { critical: config.RISK_LEVEL_CRITICAL, high: config.RISK_LEVEL_HIGH, medium: config.RISK_LEVEL_MEDIUM },
+    strategy: new RetentionStrategy(retentionRulesOf(config)),
+    experiment: config.EXPERIMENT_NAME ? { name: config.EXPERIMENT_NAME, control_fraction: config.EXPERIMENT_CONTROL_FRACTION } : null,
+  });
+}
