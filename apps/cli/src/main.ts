@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@churn/config';
 import { createCliContext } from './cli-context';
 import { registerDbCommand } from './commands/db.command';
+import { registerScoreCommand } from './commands/score.command';
+import { registerTrainCommand } from './commands/train.command';
 import { registerTopicsCommand } from './commands/topics.command';
 import { registerUpCommand } from './commands/up.command';
 
@@ -14,6 +16,8 @@ async function main(argv: string[]): Promise<void> {
   registerUpCommand(program, context);
   registerDbCommand(program, context);
   registerTopicsCommand(program, context);
+  registerScoreCommand(program, context);
+  registerTrainCommand(program, context);
   await program.parseAsync(argv);
 }
 
