@@ -1,0 +1,4 @@
+export * from './classification-metrics';
+export * from './drift';
+export * from './experiment';
+export * from './roi';
