@@ -1,0 +1,179 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { MultiBar, Presets } from 'cli-progress';
+import { rocAuc } from '@churn/analytics';
+import { Database, PlatformSummaryRepository, type RiskLevelSummary } from '@churn/db';
+import { createMetricsRegistry } from '@churn/observability';
+import { REPO_ROOT } from '@churn/local-stack';
+import type { CliContext } from '../cli-context';
+import { bringUp, printEndpoints, waitForSignal, type RunningPlatform } from './up.command';
+
+export interface DemoOptions {
+  readonly input: string;
+  readonly rate?: string;
+  readonly fast?: boolean;
+  readonly exit?: boolean;
+  readonly timeout: string;
+}
+
+export interface DemoSummary {
+  readonly customers: number;
+  readonly scored: number;
+  readonly byLevel: readonly RiskLevelSummary[];
+  readonly revenueAtRisk: number;
+  readonly programmeCost: number;
+  readonly alerts: number;
+  readonly outcomes: number;
+  readonly rocAuc: number | undefined;
+}
+
+/**
+ * `churn demo`: the platform up, the Telco customers replayed through it as events (and their
+ * churn labels as outcomes), live counters while it works, and a summary read back from Postgres.
+ */
+export async function runDemo(context: CliContext, options: DemoOptions): Promise<{ platform: RunningPlatform; summary: DemoSummary }> {
+  const platform = await bringUp(context);
+  try {
+    const input = path.resolve(REPO_ROOT, options.input);
+    const customers = await countCsvRows(input);
+    const db = new Database({ url: platform.stack.databaseUrl, poolSize: 2, applicationName: 'churn-demo' }, context.logger, createMetricsRegistry('churn-demo'));
+    const summaries = new PlatformSummaryRepository();
+    try {
+      const replay = replayInChild(context, platform, input, options);
+      await watchProgress(db, summaries, customers, replay, Number(options.timeout) * 1000, !options.fast);
+      const summary = await summarize(db, summaries, customers);
+      return { platform, summary };
+    } finally {
+      await db.close();
+    }
+  } catch (error) {
+    await platform.stop();
+    throw error;
+  }
+}
+
+function replayInChild(context: CliContext, platform: RunningPlatform, input: string, options: DemoOptions): Promise<void> {
+  const args = [path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js'), 'replay', '--input', input, '--outcomes'];
+  if (options.rate) args.push('--rate', options.rate);
+  const child = spawn(process.execPath, args, {
+    env: { ...context.env, KAFKA_BROKERS: platform.stack.kafkaBrokers, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`replay exited with code ${code}`))));
+  });
+}
+
+async function watchProgress(
+  db: Database,
+  summaries: PlatformSummaryRepository,
+  customers: number,
+  replay: Promise<void>,
+  timeoutMs: number,
+  waitForOutcomes: boolean,
+): Promise<void> {
+  let replayDone = false;
+  let replayError: unknown;
+  replay.then(
+    () => (replayDone = true),
+    (error: unknown) => (replayError = error),
+  );
+  const bars = new MultiBar({ format: ' {name} {bar} {value}/{total} {extra}', hideCursor: true, clearOnComplete: false }, Presets.shades_grey);
+  const scoredBar = bars.create(customers, 0, { name: 'customers scored ', extra: '' });
+  const outcomesBar = bars.create(customers, 0, { name: 'outcomes stored  ', extra: '' });
+  const started = Date.now();
+  let lastScored = 0;
+  let lastTime = started;
+  try {
+    for (;;) {
+      if (replayError) throw replayError;
+      const [scored, alerts, outcomes] = await Promise.all([summaries.countScoredCustomers(db), summaries.countAlerts(db), summaries.countOutcomes(db)]);
+      const now = Date.now();
+      const perSecond = Math.round(((scored - lastScored) * 1000) / Math.max(1, now - lastTime));
+      lastScored = scored;
+      lastTime = now;
+      scoredBar.update(scored, { extra: `| ${perSecond} customers/s | ${alerts} alerts` });
+      outcomesBar.update(outcomes, { extra: '' });
+      const scoringDone = scored >= customers;
+      if (replayDone && scoringDone && (!waitForOutcomes || outcomes >= customers)) return;
+      if (now - started > timeoutMs) throw new Error(`demo did not finish within ${timeoutMs / 1000} s (scored ${scored}/${customers}, outcomes ${outcomes})`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  } finally {
+    bars.stop();
+  }
+}
+
+async function summarize(db: Database, summaries: PlatformSummaryRepository, customers: number): Promise<DemoSummary> {
+  const [scored, byLevel, alerts, outcomes, pairs] = await Promise.all([
+    summaries.countScoredCustomers(db),
+    summaries.riskDistribution(db),
+    summaries.countAlerts(db),
+    summaries.countOutcomes(db),
+    summaries.scoredOutcomes(db),
+  ]);
+  return {
+    customers,
+    scored,
+    byLevel,
+    revenueAtRisk: byLevel.reduce((sum, level) => sum + level.revenueAtRisk, 0),
+    programmeCost: byLevel.reduce((sum, level) => sum + level.interventionCost, 0),
+    alerts,
+    outcomes,
+    rocAuc: rocAuc(pairs.map((p) => ({ score: p.churnProbability, label: p.churned }))),
+  };
+}
+
+export function formatSummary(summary: DemoSummary, platform: RunningPlatform): string {
+  const money = (value: number) => `$${Math.round(value).toLocaleString('en-US')}`;
+  const order = ['critical', 'high', 'medium', 'low'];
+  const levels = [...summary.byLevel].sort((a, b) => order.indexOf(a.riskLevel) - order.indexOf(b.riskLevel));
+  const lines = [
+    '',
+    'Churn Radar demo — summary',
+    `  customers replayed      ${summary.customers.toLocaleString('en-US')}`,
+    `  customers scored        ${summary.scored.toLocaleString('en-US')}`,
+    ...levels.map(
+      (l) => `    ${l.riskLevel.padEnd(9)} ${String(l.customers).padStart(6)}  (${((100 * l.customers) / Math.max(1, summary.scored)).toFixed(1)}%)  revenue at risk ${money(l.revenueAtRisk)}`,
+    ),
+    `  revenue at risk         ${money(summary.revenueAtRisk)} (monthly charges × 12, all scored customers)`,
+    `  programme cost          ${money(summary.programmeCost)} (recommended interventions)`,
+    `  alerts raised           ${summary.alerts.toLocaleString('en-US')}`,
+    `  outcomes received       ${summary.outcomes.toLocaleString('en-US')}`,
+    `  model ROC-AUC           ${summary.rocAuc === undefined ? 'n/a (no outcomes yet)' : summary.rocAuc.toFixed(4)} on the replayed outcomes`,
+    '',
+    ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}  (metrics: /metrics${s.name === 'scorer' ? ', API docs: /docs' : ''}${s.name === 'monitoring' ? ', dashboard: /' : ''})`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function countCsvRows(file: string): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(file, 'utf8');
+  return text.split(/\r?\n/).filter((line) => line.trim().length > 0).length - 1;
+}
+
+export function registerDemoCommand(program: Command, context: CliContext): void {
+  program
+    .command('demo')
+    .description('up, then replay the bundled Telco customers and their outcomes, show progress, print a summary')
+    .option('--input <csv>', 'customers to replay', 'data/telco/train.csv')
+    .option('--rate <n>', 'throttle the replay to N events per second')
+    .option('--fast', 'do not wait for the outcomes to be stored before the summary')
+    .option('--exit', 'stop the platform after the summary instead of running until Ctrl-C')
+    .option('--timeout <seconds>', 'give up when the replay has not been scored by then', '600')
+    .action(async (options: DemoOptions) => {
+      const { platform, summary } = await runDemo(context, options);
+      process.stdout.write(`${formatSummary(summary, platform)}\n`);
+      if (options.exit) {
+        await platform.stop();
+        return;
+      }
+      printEndpoints(platform);
+      process.stdout.write('The platform keeps running. Press Ctrl-C to stop.\n');
+      await waitForSignal(platform, context);
+    });
+}
