@@ -1,10 +1,33 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
-import { DatabaseModule, KafkaModule } from '@churn/service-kit';
+import { DatabaseModule, JwtAuthGuard, KafkaModule } from '@churn/service-kit';
+import { AlertIntakeService } from './alerts/alert-intake.service';
+import { AlertsController } from './alerts/alerts.controller';
+import { AlertsService } from './alerts/alerts.service';
+import type { AlertingConfig } from './config';
+import { EnabledChannels } from './delivery/enabled-channels';
+import { NotificationDispatcher } from './delivery/notification.dispatcher';
 import { PredictionsHandler } from './predictions/predictions.handler';
+import { AlertRulesService } from './rules/alert-rules.service';
+import { SlaService } from './sla/sla.service';
 
-@Module({
-  imports: [DatabaseModule, KafkaModule.forRoot({ group: 'alerting', consumer: { deadLetterTopic: Topics.alertingDlq, handlers: [PredictionsHandler] } })],
-  providers: [PredictionsHandler],
-})
-export class AlertingModule {}
+@Module({})
+export class AlertingModule {
+  static register(config: AlertingConfig): DynamicModule {
+    return {
+      module: AlertingModule,
+      imports: [DatabaseModule, KafkaModule.forRoot({ group: 'alerting', consumer: { deadLetterTopic: Topics.alertingDlq, handlers: [PredictionsHandler] } })],
+      controllers: [AlertsController],
+      providers: [
+        { provide: EnabledChannels, useValue: new EnabledChannels(Boolean(config.SLACK_WEBHOOK_URL), Boolean(config.SMTP_URL && config.ALERT_EMAIL_TO)) },
+        AlertRulesService,
+        AlertIntakeService,
+        PredictionsHandler,
+        NotificationDispatcher,
+        SlaService,
+        AlertsService,
+        JwtAuthGuard,
+      ],
+    };
+  }
+}

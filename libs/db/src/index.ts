@@ -8,3 +8,6 @@ export * from './repositories/customer-history.repository';
 export * from './repositories/model-version.repository';
 export * from './repositories/audit-log.repository';
 export * from './repositories/prediction-history.repository';
+export * from './repositories/alert.repository';
+export * from './repositories/alerting-score.repository';
+export * from './repositories/notification.repository';

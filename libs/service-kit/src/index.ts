@@ -8,3 +8,4 @@ export * from './kafka/kafka.module';
 export * from './http/zod-validation.pipe';
 export * from './http/domain-error';
 export * from './bootstrap';
+export * from './http/jwt-auth.guard';

@@ -1,27 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type Prediction } from '@churn/contracts';
 import type { ConsumedMessage } from '@churn/kafka';
-import { getOrCreateCounter, type Registry } from '@churn/observability';
-import { METRICS_REGISTRY, type TopicHandler } from '@churn/service-kit';
+import type { Logger } from '@churn/observability';
+import { LOGGER, type TopicHandler } from '@churn/service-kit';
+import { AlertIntakeService } from '../alerts/alert-intake.service';
 
-/**
- * Foundation stage: alerting joins its group and accounts for every prediction by risk level.
- * Alert rules, storage and notifications arrive with the alerting issue.
- */
+/** predictions → alerts; shadow predictions live on another topic and are never read here. */
 @Injectable()
 export class PredictionsHandler implements TopicHandler<typeof Topics.predictions> {
   readonly topic = Topics.predictions;
-  private readonly seen;
+  private readonly logger: Logger;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
-    this.seen = getOrCreateCounter(registry, {
-      name: 'alerting_predictions_seen_total',
-      help: 'Predictions read from the predictions topic, by risk level.',
-      labelNames: ['risk_level'] as const,
-    });
+  constructor(
+    private readonly intake: AlertIntakeService,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: PredictionsHandler.name });
   }
 
   async handle(messages: ConsumedMessage<Prediction>[]): Promise<void> {
-    for (const { value } of messages) this.seen.inc({ risk_level: value.risk_level });
+    const first = messages[0];
+    this.logger.debug({ count: messages.length, partition: first?.partition, offset: first?.offset }, 'evaluating predictions');
+    await this.intake.process(messages.map((m) => m.value));
   }
 }

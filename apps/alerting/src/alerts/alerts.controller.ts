@@ -1,0 +1,97 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JwtAuthGuard, RequireRoles, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
+import type { NotificationChannel } from '@churn/db';
+import { Database, NotificationRepository } from '@churn/db';
+import { NotificationDispatcher } from '../delivery/notification.dispatcher';
+import { AlertRulesService } from '../rules/alert-rules.service';
+import { SlaService } from '../sla/sla.service';
+import { alertActionBodySchema, channelParamSchema, listAlertsQuerySchema, slaQuerySchema, type AlertActionBody, type ListAlertsQuery } from './alerts.schemas';
+import { AlertsService } from './alerts.service';
+
+const DAY_MS = 86_400_000;
+
+@ApiTags('alerts')
+@Controller('v1/alerts')
+export class AlertsController {
+  private readonly notifications = new NotificationRepository();
+
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly rules: AlertRulesService,
+    private readonly sla: SlaService,
+    private readonly dispatcher: NotificationDispatcher,
+    private readonly database: Database,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Alerts, newest first; filters status, level, since, customer_id; keyset pagination with limit and cursor' })
+  list(@Query(new ZodValidationPipe(listAlertsQuerySchema)) query: ListAlertsQuery) {
+    return this.alerts.list(query);
+  }
+
+  @Get('rules')
+  @ApiOperation({ summary: 'The alert rules in effect and where they came from' })
+  currentRules() {
+    return this.rules.describe();
+  }
+
+  @Get('sla')
+  @ApiOperation({ summary: 'Time to acknowledge by level against its target; pending and breaching counts (default window: 30 days)' })
+  slaFigures(@Query(new ZodValidationPipe(slaQuerySchema)) query: { since?: string }) {
+    return this.sla.summary(query.since ? new Date(query.since) : new Date(Date.now() - 30 * DAY_MS));
+  }
+
+  @Get('destinations')
+  @ApiOperation({ summary: 'Notification destinations (Slack, e-mail): up or dead, and why' })
+  async destinations() {
+    const rows = await this.notifications.destinations(this.database);
+    return { destinations: rows.map(({ channel, status, dead_reason, dead_since }) => ({ channel, status, dead_reason, dead_since })) };
+  }
+
+  @Post('destinations/:channel/revive')
+  @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Bring a dead destination back (admin) and retry its parked notifications now' })
+  async revive(@Param('channel', new ZodValidationPipe(channelParamSchema)) channel: NotificationChannel) {
+    return { channel, status: 'up', unparked: await this.dispatcher.reviveDestination(channel) };
+  }
+
+  @Post('digests/email')
+  @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Create today's e-mail digest now instead of at ALERT_EMAIL_DIGEST_HOUR_UTC (admin); still at most one per day" })
+  digest() {
+    return this.dispatcher.createEmailDigest();
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One alert with its notifications' })
+  get(@Param('id') id: string) {
+    return this.alerts.get(id);
+  }
+
+  @Post(':id/ack')
+  @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('agent', 'admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Acknowledge a pending alert; the body names the person (role agent or admin; audited)' })
+  acknowledge(@Param('id') id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
+    return this.alerts.acknowledge(id, body, request.principal!);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('agent', 'admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Resolve a pending or acknowledged alert; the body names the person (role agent or admin; audited)' })
+  resolve(@Param('id') id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
+    return this.alerts.resolve(id, body, request.principal!);
+  }
+}

@@ -1,0 +1,261 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AlertRepository, Database, NotificationRepository, type AlertRow, type ClaimedNotification, type FailedAttempt, type NotificationChannel } from '@churn/db';
+import { getOrCreateCounter, getOrCreateGauge, type Logger, type Registry } from '@churn/observability';
+import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
+import type { AlertingConfig } from '../config';
+import { alertEmail, digestEmail } from '../email/email-message';
+import { SmtpMailer } from '../email/smtp.mailer';
+import { slackAlertMessage, slackDigestMessage } from '../slack/slack-message';
+import { SlackWebhookClient, type DeliveryResult } from '../slack/slack-webhook.client';
+import { backoffDelayMs } from './backoff';
+import { DESTINATION_UP_HELP, EnabledChannels } from './enabled-channels';
+
+const EMAIL_CONCURRENCY = 3;
+const DIGEST_CHECK_INTERVAL_MS = 60_000;
+
+/** The calendar day (UTC) a daily digest belongs to. */
+export function digestDayOf(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Drains the notification outbox. Every instance runs one loop per configured channel; rows are
+ * claimed with FOR UPDATE SKIP LOCKED and a lease, so instances never send the same row at the same
+ * time, and the result is recorded only by the instance that still holds the claim.
+ *
+ * Slack: one message per send slot (SLACK_MAX_MESSAGES_PER_SECOND, cluster-wide through the
+ * destination row); when more than one alert is due, the slot carries a digest listing them all.
+ * 429 holds the destination for Retry-After; 5xx, timeouts and network errors back off exponentially
+ * with jitter; other 4xx mark the destination dead. After NOTIFY_MAX_ATTEMPTS a row is parked and
+ * retried every NOTIFY_PARKED_RETRY_MS — never dropped.
+ */
+@Injectable()
+export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly notifications = new NotificationRepository();
+  private readonly alerts = new AlertRepository();
+  private readonly slack: SlackWebhookClient | undefined;
+  private readonly mailer: SmtpMailer | undefined;
+  private readonly logger: Logger;
+  private readonly metrics;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wake: (() => void)[] = [];
+  private lastDigestCheck = 0;
+
+  constructor(
+    private readonly database: Database,
+    private readonly channels: EnabledChannels,
+    @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.logger = logger.child({ context: NotificationDispatcher.name });
+    if (config.SLACK_WEBHOOK_URL) this.slack = new SlackWebhookClient(config.SLACK_WEBHOOK_URL, config.SLACK_TIMEOUT_MS);
+    if (config.SMTP_URL && config.ALERT_EMAIL_TO) {
+      this.mailer = new SmtpMailer({ url: config.SMTP_URL, from: config.ALERT_EMAIL_FROM, to: config.ALERT_EMAIL_TO, timeoutMs: config.SMTP_TIMEOUT_MS });
+    }
+    this.metrics = {
+      messages: getOrCreateCounter(registry, {
+        name: 'alerting_notification_messages_total',
+        help: 'Messages handed to a destination, by channel, form (single, digest) and result (ok, rate_limited, retry, dead, rejected).',
+        labelNames: ['channel', 'form', 'result'] as const,
+      }),
+      delivered: getOrCreateCounter(registry, {
+        name: 'alerting_notifications_delivered_total',
+        help: 'Outbox rows delivered, by channel and form (single, digest).',
+        labelNames: ['channel', 'form'] as const,
+      }),
+      parked: getOrCreateCounter(registry, {
+        name: 'alerting_notifications_parked_total',
+        help: 'Times an outbox row was parked (retry budget spent, message refused, or destination dead), by channel.',
+        labelNames: ['channel'] as const,
+      }),
+      destinationUp: getOrCreateGauge(registry, {
+        name: 'alerting_destination_up',
+        help: DESTINATION_UP_HELP,
+        labelNames: ['channel'] as const,
+      }),
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.slack) this.logger.info('SLACK_WEBHOOK_URL is not set: Slack notifications are disabled');
+    if (!this.mailer) this.logger.info('SMTP_URL is not set: e-mail notifications are disabled');
+    if (this.slack) await this.register('slack', this.config.SLACK_WEBHOOK_URL!);
+    if (this.mailer) await this.register('email', `${this.config.SMTP_URL}|${this.config.ALERT_EMAIL_TO}`);
+    this.running = true;
+    if (this.slack) this.loops.push(this.loop('slack', () => this.slackPass()));
+    if (this.mailer) this.loops.push(this.loop('email', () => this.emailPass()));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.running = false;
+    for (const wake of this.wake.splice(0)) wake();
+    await Promise.all(this.loops);
+    this.mailer?.close();
+  }
+
+  /** Creates today's e-mail digest of the alerts waiting for it (at most one per day across instances). */
+  async createEmailDigest(now = new Date()): Promise<{ digest_key: string; created: boolean; alerts: number }> {
+    const key = `email-digest:${digestDayOf(now)}`;
+    if (!this.mailer) return { digest_key: key, created: false, alerts: 0 };
+    const digest = await this.notifications.createDigest(this.database, 'email', key);
+    if (digest) this.logger.info({ digest_key: key, notification_id: digest.id, alerts: digest.items }, 'e-mail digest created');
+    this.wakeUp();
+    return { digest_key: key, created: Boolean(digest), alerts: digest?.items ?? 0 };
+  }
+
+  async reviveDestination(channel: NotificationChannel): Promise<number> {
+    const unparked = await this.notifications.reviveDestination(this.database, channel);
+    this.metrics.destinationUp.set({ channel }, 1);
+    this.logger.warn({ channel, unparked }, 'destination revived by an operator');
+    this.wakeUp();
+    return unparked;
+  }
+
+  private async register(channel: NotificationChannel, secret: string): Promise<void> {
+    // The fingerprint tells a changed URL from the same one without storing the secret.
+    const fingerprint = createHash('sha256').update(secret).digest('hex').slice(0, 16);
+    const destination = await this.notifications.ensureDestination(this.database, channel, fingerprint);
+    this.metrics.destinationUp.set({ channel }, destination.status === 'up' ? 1 : 0);
+    if (destination.status === 'dead') {
+      this.logger.error({ channel, reason: destination.dead_reason, since: destination.dead_since }, 'destination is marked dead: its notifications stay parked until it is revived');
+    }
+  }
+
+  private async loop(channel: NotificationChannel, pass: () => Promise<boolean>): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await pass();
+      } catch (error) {
+        this.logger.warn({ channel, err: error }, 'dispatcher pass failed; retrying');
+      }
+      if (!worked && this.running) await this.sleep(this.config.NOTIFY_POLL_INTERVAL_MS);
+    }
+  }
+
+  private async slackPass(): Promise<boolean> {
+    const claimed = await this.notifications.claimDue(this.database, {
+      channel: 'slack',
+      limit: this.config.SLACK_DIGEST_MAX_ALERTS,
+      owner: this.owner,
+      leaseMs: this.config.SLACK_TIMEOUT_MS + 30_000,
+      slotMs: 1000 / this.config.SLACK_MAX_MESSAGES_PER_SECOND,
+    });
+    if (claimed.length === 0) return false;
+    const alerts = await this.alertsOf(claimed);
+    const form = alerts.length === 1 ? 'single' : 'digest';
+    const payload = form === 'single' ? slackAlertMessage(alerts[0]!, this.config.DASHBOARD_URL) : slackDigestMessage(alerts, this.config.DASHBOARD_URL);
+    const result = await this.slack!.post(payload);
+    await this.record('slack', claimed, result, form, form === 'single' ? 'slack' : `slack-digest:${claimed[0]!.id}`);
+    return true;
+  }
+
+  private async emailPass(): Promise<boolean> {
+    await this.maybeCreateDailyDigest();
+    const claimed = await this.notifications.claimDue(this.database, {
+      channel: 'email',
+      limit: this.config.EMAIL_BATCH_SIZE,
+      owner: this.owner,
+      leaseMs: this.config.SMTP_TIMEOUT_MS * 3 + 30_000,
+    });
+    if (claimed.length === 0) return false;
+    const queue = [...claimed];
+    let dead = false;
+    const worker = async () => {
+      for (let row = queue.shift(); row; row = queue.shift()) {
+        if (dead || !this.running) {
+          await this.notifications.release(this.database, [row.id], this.owner);
+          continue;
+        }
+        const result = await this.sendEmail(row);
+        if (result.kind === 'dead') dead = true;
+        await this.record('email', [row], result, row.kind === 'digest' ? 'digest' : 'single', row.kind === 'digest' ? row.idempotency_key : 'email');
+      }
+    };
+    await Promise.all(Array.from({ length: EMAIL_CONCURRENCY }, worker));
+    return true;
+  }
+
+  private async sendEmail(row: ClaimedNotification): Promise<DeliveryResult> {
+    if (row.kind === 'digest') {
+      const ids = await this.notifications.digestAlertIds(this.database, row.id);
+      const alerts = await this.alerts.findByIds(this.database, ids);
+      const order = new Map(ids.map((id, i) => [id, i]));
+      alerts.sort((a, b) => order.get(a.alert_id)! - order.get(b.alert_id)!);
+      const day = row.idempotency_key.replace(/^email-digest:/, '');
+      return this.mailer!.send(digestEmail(alerts, day, this.config.DASHBOARD_URL), row.idempotency_key);
+    }
+    const [alert] = await this.alertsOf([row]);
+    return this.mailer!.send(alertEmail(alert!, this.config.DASHBOARD_URL), row.idempotency_key);
+  }
+
+  private async maybeCreateDailyDigest(): Promise<void> {
+    const now = new Date();
+    if (now.getTime() - this.lastDigestCheck < DIGEST_CHECK_INTERVAL_MS) return;
+    this.lastDigestCheck = now.getTime();
+    if (now.getUTCHours() >= this.config.ALERT_EMAIL_DIGEST_HOUR_UTC) await this.createEmailDigest(now);
+  }
+
+  private async alertsOf(claimed: readonly ClaimedNotification[]): Promise<AlertRow[]> {
+    const rows = await this.alerts.findByIds(this.database, claimed.map((c) => c.alert_id!));
+    const byId = new Map(rows.map((r) => [r.alert_id, r]));
+    return claimed.map((c) => byId.get(c.alert_id!)!);
+  }
+
+  private async record(channel: NotificationChannel, claimed: readonly ClaimedNotification[], result: DeliveryResult, form: 'single' | 'digest', via: string): Promise<void> {
+    this.metrics.messages.inc({ channel, form, result: result.kind });
+    const ids = claimed.map((c) => c.id);
+    const alertIds = claimed.map((c) => c.alert_id).filter(Boolean);
+    if (result.kind === 'ok') {
+      const held = await this.notifications.markSent(this.database, ids, this.owner, via);
+      this.metrics.delivered.inc({ channel, form }, held.length);
+      if (held.length < ids.length) {
+        // The lease ran out before the answer came: another instance may have sent these again.
+        this.logger.warn({ channel, notification_ids: ids.filter((id) => !held.includes(id)) }, 'delivered after the claim expired');
+      }
+      this.logger.info({ channel, form, via, alert_ids: alertIds, notification_ids: ids }, 'notification delivered');
+      return;
+    }
+    if (result.kind === 'rate_limited') await this.notifications.holdDestination(this.database, channel, result.retryAfterMs);
+    if (result.kind === 'dead') {
+      await this.notifications.markDestinationDead(this.database, channel, result.error);
+      this.metrics.destinationUp.set({ channel }, 0);
+      this.logger.error({ channel, reason: result.error, alert_ids: alertIds }, 'destination marked dead: nothing more is sent to it until an operator revives it or changes its configuration');
+    }
+    const failures: FailedAttempt[] = claimed.map((row) => {
+      const attempts = row.attempts + 1;
+      const park = result.kind === 'dead' || result.kind === 'rejected' || attempts >= this.config.NOTIFY_MAX_ATTEMPTS;
+      const delayMs = park
+        ? this.config.NOTIFY_PARKED_RETRY_MS
+        : result.kind === 'rate_limited'
+          ? result.retryAfterMs
+          : backoffDelayMs(attempts, this.config.NOTIFY_BACKOFF_BASE_MS, this.config.NOTIFY_BACKOFF_MAX_MS);
+      return { id: row.id, status: park ? 'parked' : 'pending', delayMs, error: result.error };
+    });
+    await this.notifications.markFailed(this.database, this.owner, failures);
+    const parked = failures.filter((f) => f.status === 'parked').length;
+    if (parked > 0) this.metrics.parked.inc({ channel }, parked);
+    this.logger.warn({ channel, form, result: result.kind, reason: result.error, alert_ids: alertIds, notification_ids: ids, parked }, 'notification not delivered');
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = this.wake.filter((w) => w !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake.push(done);
+    });
+  }
+
+  private wakeUp(): void {
+    for (const wake of this.wake.splice(0)) wake();
+  }
+}
