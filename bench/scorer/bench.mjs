@@ -74,7 +74,7 @@ if (!flag('--skip-csv')) {
 if (!flag('--skip-peer')) {
   const python = path.join(root, '.churn/venv/bin/python');
   const port = 18999;
-  const peer = spawn(python, [path.join(root, 'bench/peers/seed_stacked_peer.py'), '--data', path.join(root, 'data/telco/train.csv'), '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const peer = spawn(python, [path.join(root, 'bench/peers/seed_stacked_peer.py'), '--data', path.join(root, 'data/telco/train.csv'), '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
   await new Promise((resolve, reject) => {
     peer.stdout.on('data', (d) => String(d).includes('READY') && resolve());
     peer.once('exit', (code) => reject(new Error(`peer exited ${code}`)));
