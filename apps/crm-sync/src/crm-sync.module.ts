@@ -1,13 +1,45 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
-import { DatabaseModule, KafkaModule } from '@churn/service-kit';
-import { CrmAlertsHandler, CrmPredictionsHandler } from './inbound/crm-inbound.handlers';
+import { CrmIntakeService, type CrmMetrics } from '@churn/crm';
+import { Database } from '@churn/db';
+import type { Logger } from '@churn/observability';
+import { DatabaseModule, KafkaModule, LOGGER } from '@churn/service-kit';
+import type { CrmSyncConfig } from './config';
+import { CrmDrainHost } from './drain/crm-drain.host';
+import { CRM_METRICS, crmMetricsProvider } from './drain/crm-metrics.provider';
+import { CrmAlertsHandler, CrmPredictionsHandler } from './intake/crm-inbound.handlers';
+import { enabledTargets } from './enabled-targets';
 
-@Module({
-  imports: [
-    DatabaseModule,
-    KafkaModule.forRoot({ group: 'crm-sync', consumer: { deadLetterTopic: Topics.crmSyncDlq, handlers: [CrmPredictionsHandler, CrmAlertsHandler] } }),
-  ],
-  providers: [CrmPredictionsHandler, CrmAlertsHandler],
-})
-export class CrmSyncModule {}
+@Module({})
+export class CrmSyncModule {
+  static register(config: CrmSyncConfig): DynamicModule {
+    return {
+      module: CrmSyncModule,
+      imports: [
+        DatabaseModule,
+        KafkaModule.forRoot({ group: 'crm-sync', consumer: { deadLetterTopic: Topics.crmSyncDlq, handlers: [CrmPredictionsHandler, CrmAlertsHandler] } }),
+      ],
+      providers: [
+        crmMetricsProvider,
+        {
+          provide: CrmIntakeService,
+          inject: [Database, CRM_METRICS, LOGGER],
+          useFactory: (db: Database, metrics: CrmMetrics, logger: Logger) =>
+            new CrmIntakeService(
+              db,
+              {
+                targets: enabledTargets(config),
+                scoreChangeThreshold: config.CRM_SCORE_CHANGE_THRESHOLD,
+                taskDueHours: { critical: config.CRM_TASK_DUE_HOURS_CRITICAL, high: config.CRM_TASK_DUE_HOURS_HIGH },
+              },
+              metrics,
+              logger.child({ context: CrmIntakeService.name }),
+            ),
+        },
+        CrmDrainHost,
+        CrmPredictionsHandler,
+        CrmAlertsHandler,
+      ],
+    };
+  }
+}

@@ -11,3 +11,6 @@ export * from './repositories/prediction-history.repository';
 export * from './repositories/alert.repository';
 export * from './repositories/alerting-score.repository';
 export * from './repositories/notification.repository';
+export * from './repositories/crm-outbox.repository';
+export * from './repositories/platform-summary.repository';
+export * from './repositories/monitoring.repository';

@@ -1,3 +1,6 @@
 export * from './test-env';
 export * from './topic-probe';
 export * from './builders';
+export * from './crm-fakes/fake-http';
+export * from './crm-fakes/fake-salesforce';
+export * from './crm-fakes/fake-hubspot';

@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Topics, type Alert, type Prediction } from '@churn/contracts';
+import { CrmIntakeService } from '@churn/crm';
+import type { ConsumedMessage } from '@churn/kafka';
+import { CrmDrainHost } from '../drain/crm-drain.host';
+
+const sourceOf = (m: ConsumedMessage<unknown>) => ({ topic: m.topic, partition: m.partition, offset: m.offset });
+
+/** predictions → score pushes queued in the outbox (change threshold, control arm skipped). */
+@Injectable()
+export class CrmPredictionsHandler {
+  readonly topic = Topics.predictions;
+  constructor(
+    @Inject(CrmIntakeService) private readonly intake: CrmIntakeService,
+    @Inject(CrmDrainHost) private readonly drain: CrmDrainHost,
+  ) {}
+  async handle(messages: ConsumedMessage<Prediction>[]): Promise<void> {
+    const queued = await this.intake.recordPredictions(messages.map((m) => ({ value: m.value, source: sourceOf(m) })));
+    if (queued > 0) this.drain.nudge();
+  }
+}
+
+/** alerts → one retention task per high/critical alert and CRM. */
+@Injectable()
+export class CrmAlertsHandler {
+  readonly topic = Topics.alerts;
+  constructor(
+    @Inject(CrmIntakeService) private readonly intake: CrmIntakeService,
+    @Inject(CrmDrainHost) private readonly drain: CrmDrainHost,
+  ) {}
+  async handle(messages: ConsumedMessage<Alert>[]): Promise<void> {
+    const queued = await this.intake.recordAlerts(messages.map((m) => ({ value: m.value, source: sourceOf(m) })));
+    if (queued > 0) this.drain.nudge();
+  }
+}

@@ -1,0 +1,32 @@
+import { CrmOutboxRepository, type CrmTarget, type Database } from '@churn/db';
+import type { Logger } from '@churn/observability';
+import { hubspotSettings, salesforceSettings, type CrmEnv } from './crm-config';
+import type { CrmGateway } from './crm-gateway';
+import type { CrmMetrics } from './crm-metrics';
+import { HubSpotGateway } from './hubspot.gateway';
+import { SalesforceGateway } from './salesforce.gateway';
+
+/** The gateways of the CRMs whose credentials are set; each disabled one is logged once, with the reason. */
+export function createCrmGateways(env: CrmEnv, logger: Logger, metrics: CrmMetrics): CrmGateway[] {
+  const observe = (target: CrmTarget, endpoint: string, status: string) => metrics.apiCalls.inc({ target, endpoint, status });
+  const gateways: CrmGateway[] = [];
+  const sf = salesforceSettings(env);
+  if ('disabled' in sf) logger.info({ target: 'salesforce', reason: sf.disabled }, 'Salesforce integration disabled');
+  else gateways.push(new SalesforceGateway(sf, logger.child({ context: SalesforceGateway.name }), observe, env.CRM_RATE_LIMIT_WAIT_MS));
+  const hs = hubspotSettings(env);
+  if ('disabled' in hs) logger.info({ target: 'hubspot', reason: hs.disabled }, 'HubSpot integration disabled');
+  else gateways.push(new HubSpotGateway(hs, logger.child({ context: HubSpotGateway.name }), observe, env.CRM_RATE_LIMIT_WAIT_MS));
+  return gateways;
+}
+
+/** Sets the outbox depth and oldest-age gauges from Postgres. */
+export async function refreshOutboxGauges(db: Database, metrics: CrmMetrics): Promise<void> {
+  const rows = await new CrmOutboxRepository().depth(db);
+  for (const target of ['salesforce', 'hubspot'] as const) {
+    for (const status of ['pending', 'parked'] as const) {
+      const row = rows.find((r) => r.target === target && r.status === status);
+      metrics.outboxDepth.set({ target, status }, row?.n ?? 0);
+      metrics.outboxOldest.set({ target, status }, row?.oldest_age_seconds ?? 0);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import { Client } from '@hubspot/api-client';
+import type { Logger } from '@churn/observability';
+import { observedCall, type ApiCallObserver, type CrmGateway, type CrmQuota } from './crm-gateway';
+import { CrmCallError, isNetworkError, type RecordResult } from './crm-errors';
+import type { HubSpotSettings } from './crm-config';
+import type { ScorePayload, TaskPayload } from './crm-payloads';
+
+interface HubSpotBatchError {
+  status?: string;
+  category?: string;
+  message?: string;
+  context?: Record<string, string[]>;
+}
+
+interface HubSpotBatchBody {
+  results?: { id: string; properties?: Record<string, string | null> }[];
+  errors?: HubSpotBatchError[];
+}
+
+/** HubSpot-defined association type ids: task → contact, task → company. */
+const TASK_ASSOCIATION_TYPE = { contacts: 204, companies: 192 } as const;
+const PERMANENT_CATEGORIES = new Set(['OBJECT_NOT_FOUND', 'VALIDATION_ERROR', 'INVALID_AUTHENTICATION', 'MISSING_SCOPES', 'DUPLICATE_OBJECT', 'PROPERTY_DOESNT_EXIST']);
+
+/**
+ * HubSpot through @hubspot/api-client: churn properties batch-updated on contacts (or companies)
+ * by a unique id property, 100 inputs a call; a 207 answer's `errors[].context.ids` name the
+ * inputs that failed, and only those are retried. Missing custom properties are created once.
+ * Retention tasks are created one call each, associated with the record. The client's own retries
+ * and limiter are off (`numberOfApiCallRetries` 0): they are process-wide, count total attempts and
+ * skip daily-limit 429s; the outbox does the retrying, honouring Retry-After.
+ */
+export class HubSpotGateway implements CrmGateway {
+  readonly target = 'hubspot' as const;
+  readonly maxBatch = { score: 100, task: 50 };
+  private readonly client: Client;
+  private lastQuota: CrmQuota | undefined;
+  private prepared = false;
+
+  constructor(
+    private readonly settings: HubSpotSettings,
+    private readonly logger: Logger,
+    private readonly observe: ApiCallObserver = () => undefined,
+    private readonly rateLimitWaitMs = 10_000,
+  ) {
+    this.client = new Client({ accessToken: settings.accessToken, basePath: settings.basePath, numberOfApiCallRetries: 0 });
+  }
+
+  quota(): CrmQuota | undefined {
+    return this.lastQuota;
+  }
+
+  async prepare(): Promise<void> {
+    if (this.prepared) return;
+    const p = this.settings.properties;
+    const wanted = [
+      { name: this.settings.idProperty, label: 'Churn Radar customer id', type: 'string', fieldType: 'text', hasUniqueValue: true },
+      { name: p.riskScore, label: 'Churn risk score', type: 'number', fieldType: 'number' },
+      {
+        name: p.riskCategory,
+        label: 'Churn risk category',
+        type: 'enumeration',
+        fieldType: 'select',
+        options: ['low', 'medium', 'high', 'critical'].map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false })),
+      },
+      { name: p.retentionAction, label: 'Retention action', type: 'string', fieldType: 'textarea' },
+    ];
+    for (const property of wanted) {
+      const exists = await this.call('properties:get', async () => {
+        try {
+          await this.client.crm.properties.coreApi.getByName(this.settings.object, property.name);
+          return true;
+        } catch (error) {
+          if ((error as { code?: unknown }).code === 404) return false;
+          throw error;
+        }
+      });
+      if (exists) continue;
+      await this.call('properties:create', () =>
+        this.client.crm.properties.coreApi.create(this.settings.object, { ...property, groupName: this.settings.propertyGroup } as never),
+      );
+      this.logger.info({ target: this.target, object: this.settings.object, property: property.name }, 'created missing HubSpot property');
+    }
+    this.prepared = true;
+  }
+
+  async pushScores(scores: readonly ScorePayload[]): Promise<RecordResult[]> {
+    const p = this.settings.properties;
+    const inputs = scores.map((s) => ({
+      id: s.customer_id,
+      idProperty: this.settings.idProperty,
+      properties: { [p.riskScore]: String(s.risk_score), [p.riskCategory]: s.risk_level, [p.retentionAction]: s.recommended_action },
+    }));
+    const api = this.settings.object === 'contacts' ? this.client.crm.contacts.batchApi : this.client.crm.companies.batchApi;
+    const info = await this.call('batch/update', () => api.updateWithHttpInfo({ inputs }));
+    this.readQuota(info.headers);
+    const body = info.data as unknown as HubSpotBatchBody;
+    const failures = failuresById(body.errors ?? []);
+    const externalIds = new Map<string, string>();
+    for (const result of body.results ?? []) {
+      const ours = result.properties?.[this.settings.idProperty];
+      if (ours) externalIds.set(ours, result.id);
+    }
+    return scores.map((s): RecordResult => failures.get(s.customer_id) ?? { ok: true, externalId: externalIds.get(s.customer_id) ?? null });
+  }
+
+  async createTasks(tasks: readonly TaskPayload[]): Promise<RecordResult[]> {
+    const records = await this.findRecords(tasks.map((t) => t.customer_id));
+    const results: RecordResult[] = [];
+    for (const [index, task] of tasks.entries()) {
+      const record = records.get(task.customer_id);
+      if (!record) {
+        results.push({ ok: false, kind: 'permanent', code: 'OBJECT_NOT_FOUND', message: `no ${this.settings.object} with ${this.settings.idProperty} = ${task.customer_id}` });
+        continue;
+      }
+      try {
+        const created = await this.call('tasks:create', () =>
+          this.client.crm.objects.tasks.basicApi.create({
+            properties: {
+              hs_timestamp: task.due_at,
+              hs_task_subject: task.subject,
+              hs_task_body: task.description,
+              hs_task_priority: 'HIGH',
+              hs_task_status: 'NOT_STARTED',
+              hs_task_type: 'TODO',
+              ...(record.ownerId ? { hubspot_owner_id: record.ownerId } : {}),
+            },
+            associations: [{ to: { id: record.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: TASK_ASSOCIATION_TYPE[this.settings.object] }] }],
+          }),
+        );
+        results.push({ ok: true, externalId: created.id });
+      } catch (error) {
+        // The first call failing as a whole is the CRM's failure (the breaker counts it); later ones are recorded per task.
+        if (index === 0 || !(error instanceof CrmCallError)) throw error;
+        results.push({ ok: false, kind: error.kind, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs });
+      }
+    }
+    return results;
+  }
+
+  private async findRecords(customerIds: readonly string[]): Promise<Map<string, { id: string; ownerId: string | null }>> {
+    const unique = [...new Set(customerIds)];
+    const api = this.settings.object === 'contacts' ? this.client.crm.contacts.batchApi : this.client.crm.companies.batchApi;
+    const found = new Map<string, { id: string; ownerId: string | null }>();
+    for (let i = 0; i < unique.length; i += 100) {
+      const chunk = unique.slice(i, i + 100);
+      const info = await this.call('batch/read', () =>
+        api.readWithHttpInfo({ idProperty: this.settings.idProperty, inputs: chunk.map((id) => ({ id })), properties: [this.settings.idProperty, 'hubspot_owner_id'], propertiesWithHistory: [] }, false),
+      );
+      this.readQuota(info.headers);
+      for (const result of (info.data as unknown as HubSpotBatchBody).results ?? []) {
+        const ours = result.properties?.[this.settings.idProperty];
+        if (ours) found.set(ours, { id: result.id, ownerId: result.properties?.['hubspot_owner_id'] ?? null });
+      }
+    }
+    return found;
+  }
+
+  private readQuota(headers: Record<string, string>): void {
+    const remaining = Number(headers['x-hubspot-ratelimit-daily-remaining']);
+    const limit = Number(headers['x-hubspot-ratelimit-daily']);
+    if (Number.isFinite(remaining)) this.lastQuota = { remaining, limit: Number.isFinite(limit) ? limit : undefined, used: Number.isFinite(limit) ? limit - remaining : undefined };
+  }
+
+  private call<T>(endpoint: string, work: () => Promise<T>): Promise<T> {
+    return observedCall(this.target, endpoint, this.observe, (error) => this.translate(error), work);
+  }
+
+  private translate(error: unknown): CrmCallError {
+    if (error instanceof CrmCallError) return error;
+    const status = (error as { code?: unknown }).code;
+    const body = (error as { body?: { category?: string; message?: string; policyName?: string } }).body;
+    const headers = (error as { headers?: Record<string, string> }).headers ?? {};
+    const message = body?.message ?? (error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    if (status === 429) {
+      const retryAfter = Number(headers['retry-after']);
+      const wait = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : this.rateLimitWaitMs;
+      return new CrmCallError('rate_limited', `HTTP_429${body?.policyName ? `_${body.policyName}` : ''}`, message, wait);
+    }
+    if (typeof status === 'number' && (status >= 500 || status === 401 || status === 408)) return new CrmCallError('outage', `HTTP_${status}`, message);
+    if (typeof status === 'number') return new CrmCallError('permanent', body?.category ?? `HTTP_${status}`, message);
+    if (isNetworkError(error)) return new CrmCallError('outage', 'NETWORK', message);
+    return new CrmCallError('outage', 'UNKNOWN', message);
+  }
+}
+
+function failuresById(errors: readonly HubSpotBatchError[]): Map<string, RecordResult> {
+  const failures = new Map<string, RecordResult>();
+  for (const error of errors) {
+    const category = error.category ?? 'UNKNOWN';
+    const kind = PERMANENT_CATEGORIES.has(category) ? 'permanent' : 'retryable';
+    for (const id of Object.values(error.context ?? {}).flat()) {
+      failures.set(id, { ok: false, kind, code: category, message: error.message ?? category });
+    }
+  }
+  return failures;
+}

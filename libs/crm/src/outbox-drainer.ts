@@ -1,0 +1,207 @@
+import { Topics } from '@churn/contracts';
+import { CrmOutboxRepository, type CrmOutboxRow, type CrmPushKind, type Database } from '@churn/db';
+import type { TopicProducer } from '@churn/kafka';
+import type { Logger } from '@churn/observability';
+import type { CrmBreaker } from './crm-breaker';
+import { backoffMs, CrmCallError, type RecordResult } from './crm-errors';
+import type { CrmGateway } from './crm-gateway';
+import type { CrmMetrics } from './crm-metrics';
+import type { ScorePayload, SourceCoordinates, TaskPayload } from './crm-payloads';
+
+export interface DrainSettings {
+  readonly intervalMs: number;
+  readonly leaseSeconds: number;
+  readonly retryBudget: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly dryRun: boolean;
+}
+
+interface Outcome {
+  readonly row: CrmOutboxRow;
+  readonly result: RecordResult;
+}
+
+/**
+ * Drains one CRM's outbox: claims due rows (tasks first, then scores), pushes them in batches
+ * through the circuit breaker, and records per row: sent (with the CRM's id), rescheduled with
+ * back-off, or parked and dead-lettered once its retry budget is spent. Several instances can
+ * drain the same outbox; the claim's lease keeps them off each other's rows.
+ */
+export class OutboxDrainer {
+  private readonly outbox = new CrmOutboxRepository();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly gateway: CrmGateway,
+    private readonly breaker: CrmBreaker,
+    private readonly producer: TopicProducer | undefined,
+    private readonly metrics: CrmMetrics,
+    private readonly logger: Logger,
+    private readonly settings: DrainSettings,
+    private readonly consumerGroup = 'crm-sync',
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.breaker.shutdown();
+  }
+
+  /** Lets an idle loop look again now (new rows were queued). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  /** One pass: every due row of both kinds, batch by batch, until none is due. Returns the rows handled. */
+  async drainAll(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const handled = (await this.drainOnce('task')) + (await this.drainOnce('score'));
+      total += handled;
+      if (handled === 0 || !this.running) return total;
+    }
+  }
+
+  async drainOnce(kind: CrmPushKind): Promise<number> {
+    if (this.breaker.isOpen) return 0;
+    const rows = await this.outbox.claimDue(this.db, this.gateway.target, kind, this.gateway.maxBatch[kind], this.settings.leaseSeconds);
+    if (rows.length === 0) return 0;
+    const target = this.gateway.target;
+    if (this.settings.dryRun) {
+      for (const row of rows) this.logger.info({ target, kind, customerId: row.customer_id, idempotencyKey: row.idempotency_key, payload: row.payload }, 'dry run: would push');
+      await this.outbox.markSkipped(this.db, rows.map((r) => r.id), 'dry run');
+      this.metrics.pushes.inc({ target, kind, result: 'dry_run' }, rows.length);
+      return rows.length;
+    }
+    const end = this.metrics.callDuration.startTimer({ target, kind });
+    let results: RecordResult[];
+    try {
+      results = await this.breaker.fire(async () => {
+        await this.gateway.prepare();
+        return kind === 'score'
+          ? this.gateway.pushScores(rows.map((r) => r.payload as unknown as ScorePayload))
+          : this.gateway.createTasks(rows.map((r) => r.payload as unknown as TaskPayload));
+      });
+    } catch (error) {
+      const failure =
+        error instanceof CrmCallError ? error : new CrmCallError('outage', 'UNEXPECTED', error instanceof Error ? error.message : String(error));
+      this.logger.warn({ target, kind, rows: rows.length, code: failure.code, failureKind: failure.kind, err: failure.message }, 'CRM call failed');
+      results = rows.map(() => ({ ok: false, kind: failure.kind, code: failure.code, message: failure.message, retryAfterMs: failure.retryAfterMs }));
+    } finally {
+      end();
+      this.reportQuota();
+    }
+    await this.record(kind, rows.map((row, i) => ({ row, result: results[i]! })));
+    return rows.length;
+  }
+
+  private async record(kind: CrmPushKind, outcomes: readonly Outcome[]): Promise<void> {
+    const target = this.gateway.target;
+    const sent: { id: string; externalId: string | null }[] = [];
+    const reschedule: { id: string; error: string; delayMs: number; countAttempt: boolean }[] = [];
+    const park: { row: CrmOutboxRow; error: string; code: string }[] = [];
+    for (const { row, result } of outcomes) {
+      if (result.ok) {
+        sent.push({ id: row.id, externalId: result.externalId });
+        continue;
+      }
+      const error = `${result.code}: ${result.message}`;
+      if (result.kind === 'permanent' || (result.kind === 'retryable' && row.attempts + 1 >= this.settings.retryBudget)) {
+        park.push({ row, error, code: result.code });
+      } else if (result.kind === 'retryable') {
+        reschedule.push({ id: row.id, error, delayMs: backoffMs(row.attempts + 1, this.settings.retryBaseMs, this.settings.retryMaxMs), countAttempt: true });
+      } else if (result.kind === 'rate_limited') {
+        reschedule.push({ id: row.id, error, delayMs: result.retryAfterMs ?? this.settings.retryBaseMs, countAttempt: false });
+      } else {
+        // Outage: the breaker decides when the CRM is tried again; the row keeps its budget.
+        reschedule.push({ id: row.id, error, delayMs: backoffMs(1, this.settings.retryBaseMs, this.settings.retryMaxMs), countAttempt: false });
+      }
+      const failureKind = result.kind;
+      this.metrics.pushes.inc({ target, kind, result: failureKind === 'permanent' || park.some((p) => p.row.id === row.id) ? 'parked' : failureKind === 'retryable' ? 'retry' : failureKind });
+    }
+    if (park.length > 0) await this.deadLetter(kind, park);
+    await this.db.transaction(async (tx) => {
+      await this.outbox.markSent(tx, sent);
+      if (kind === 'score') {
+        const byId = new Map(outcomes.map((o) => [o.row.id, o.row]));
+        await this.outbox.recordPushed(
+          tx,
+          sent.map((s) => {
+            const p = byId.get(s.id)!.payload as unknown as ScorePayload;
+            return { target, customerId: p.customer_id, score: p.risk_score, level: p.risk_level, predictionId: p.prediction_id, asOf: p.as_of };
+          }),
+        );
+      }
+      await this.outbox.reschedule(tx, reschedule);
+      await this.outbox.park(tx, park.map((p) => ({ id: p.row.id, error: p.error })));
+    });
+    if (sent.length > 0) this.metrics.pushes.inc({ target, kind, result: 'sent' }, sent.length);
+    for (const p of park) this.logger.error({ target, kind, outboxId: p.row.id, customerId: p.row.customer_id, idempotencyKey: p.row.idempotency_key, err: p.error }, 'CRM write parked');
+  }
+
+  private async deadLetter(kind: CrmPushKind, parked: readonly { row: CrmOutboxRow; error: string; code: string }[]): Promise<void> {
+    const target = this.gateway.target;
+    if (this.producer) {
+      await this.producer.sendRaw(
+        Topics.crmSyncDlq,
+        parked.map(({ row, error, code }) => {
+          const source = (row.payload as { source?: SourceCoordinates }).source;
+          const record = {
+            source_topic: source?.topic ?? (kind === 'score' ? Topics.predictions : Topics.alerts),
+            partition: source?.partition ?? 0,
+            offset: source?.offset ?? '0',
+            key: row.customer_id,
+            value_base64: Buffer.from(JSON.stringify(row.payload), 'utf8').toString('base64'),
+            headers: { 'x-crm-target': target, 'x-crm-kind': kind, 'x-outbox-id': row.id, 'x-idempotency-key': row.idempotency_key },
+            reason: `${target} ${kind} push failed after ${row.attempts + 1} attempt(s): ${error}`.slice(0, 4000),
+            error_code: `CRM_${code}`.slice(0, 100),
+            consumer_group: this.consumerGroup,
+            failed_at: new Date().toISOString(),
+          };
+          return { key: row.customer_id, value: JSON.stringify(record), headers: { 'x-dlq-reason': record.reason.slice(0, 500), 'x-dlq-code': record.error_code } };
+        }),
+      );
+    }
+    this.metrics.deadLetters.inc({ target, kind }, parked.length);
+  }
+
+  private reportQuota(): void {
+    const quota = this.gateway.quota();
+    if (quota?.remaining !== undefined) this.metrics.quotaRemaining.set({ target: this.gateway.target }, quota.remaining);
+    if (quota?.limit !== undefined) this.metrics.quotaLimit.set({ target: this.gateway.target }, quota.limit);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let handled = 0;
+      try {
+        handled = await this.drainAll();
+      } catch (error) {
+        // Postgres or the broker unavailable: nothing was lost (rows stay pending, leases expire); try again.
+        this.logger.error({ target: this.gateway.target, err: error }, 'outbox drain failed');
+      }
+      if (!this.running) break;
+      if (handled === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.settings.intervalMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export interface FakeRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+export interface FakeResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  /** Sent as is (CSV); otherwise the body is JSON. */
+  readonly raw?: string;
+}
+
+/** A small HTTP server on 127.0.0.1 and a free port, for the CRM fakes. */
+export class FakeHttpServer {
+  private server: Server | undefined;
+  url = '';
+
+  constructor(private readonly handle: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address() as { port: number };
+    this.url = `http://127.0.0.1:${address.port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    let response: FakeResponse;
+    try {
+      response = await this.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+    } catch (error) {
+      response = { status: 500, body: [{ errorCode: 'FAKE_ERROR', message: String(error) }] };
+    }
+    const headers: Record<string, string> = { ...(response.headers ?? {}) };
+    let payload = '';
+    if (response.raw !== undefined) payload = response.raw;
+    else if (response.body !== undefined) {
+      payload = JSON.stringify(response.body);
+      headers['content-type'] ??= 'application/json;charset=UTF-8';
+    }
+    res.writeHead(response.status, headers);
+    res.end(payload);
+  }
+}

@@ -1,0 +1,218 @@
+import { FakeHttpServer, type FakeRequest, type FakeResponse } from './fake-http';
+
+export interface SalesforceWrite {
+  readonly object: string;
+  readonly externalId: string;
+  readonly fields: Record<string, unknown>;
+  readonly via: 'collections' | 'bulk2';
+}
+
+/**
+ * A Salesforce org as jsforce sees it: OAuth 2.0 token endpoint (refresh token, JWT bearer),
+ * REST sObject Collections upsert (per-record results, allOrNone), SOQL query, Bulk API 2.0 ingest
+ * jobs, Sforce-Limit-Info; and the faults a real org shows: expired sessions (401
+ * INVALID_SESSION_ID), REQUEST_LIMIT_EXCEEDED, per-record UNABLE_TO_LOCK_ROW, an outage (503).
+ */
+export class FakeSalesforce {
+  readonly http = new FakeHttpServer((r) => this.route(r));
+  readonly records = new Map<string, Map<string, { Id: string; OwnerId: string; fields: Record<string, unknown> }>>();
+  /** Every record written successfully, in order. */
+  readonly writes: SalesforceWrite[] = [];
+  readonly requests: { method: string; path: string; status: number }[] = [];
+  readonly tokenGrants: string[] = [];
+  readonly apiVersions = new Set<string>();
+  private tokens = new Set<string>();
+  private tokenSeq = 0;
+  private idSeq = 0;
+  private apiUsed = 0;
+  private outageUntil = 0;
+  private lockFailures = 0;
+  private limitFailures = 0;
+  private jobs = new Map<string, { object: string; externalIdFieldName: string; csv: string; state: string; ok: string[][]; failed: string[][]; header: string[] }>();
+
+  constructor(
+    private readonly options: { refreshToken: string; clientId: string; ownerId?: string },
+  ) {}
+
+  async start(): Promise<string> {
+    return this.http.start();
+  }
+  stop(): Promise<void> {
+    return this.http.stop();
+  }
+  get url(): string {
+    return this.http.url;
+  }
+
+  /** Records that exist before the sync (upsert also creates). */
+  seed(object: string, externalIdField: string, customerIds: readonly string[]): void {
+    const table = this.table(object);
+    for (const id of customerIds) table.set(id, { Id: this.newId(object), OwnerId: this.options.ownerId ?? '005000000000OWN', fields: { [externalIdField]: id } });
+  }
+  expireSessions(): void {
+    this.tokens.clear();
+  }
+  outageFor(ms: number): void {
+    this.outageUntil = Date.now() + ms;
+  }
+  failNextRecordsWithLock(n: number): void {
+    this.lockFailures = n;
+  }
+  failNextCallsWithRequestLimit(n: number): void {
+    this.limitFailures = n;
+  }
+  writesOf(object: string): SalesforceWrite[] {
+    return this.writes.filter((w) => w.object === object);
+  }
+
+  private table(object: string) {
+    let table = this.records.get(object);
+    if (!table) this.records.set(object, (table = new Map()));
+    return table;
+  }
+
+  private newId(object: string): string {
+    const prefix = object === 'Task' ? '00T' : object === 'Contact' ? '003' : '001';
+    return `${prefix}${String(++this.idSeq).padStart(15, '0')}`;
+  }
+
+  private async route(r: FakeRequest): Promise<FakeResponse> {
+    const response = this.answer(r);
+    this.requests.push({ method: r.method, path: r.path, status: response.status });
+    return response;
+  }
+
+  private answer(r: FakeRequest): FakeResponse {
+    if (Date.now() < this.outageUntil) return { status: 503, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'fake outage' }] };
+    if (r.path === '/services/oauth2/token' && r.method === 'POST') return this.token(new URLSearchParams(r.body));
+    const match = /^\/services\/data\/v(\d+\.\d)(\/.*)$/.exec(r.path);
+    if (!match) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    const auth = r.headers['authorization'];
+    if (!auth || !this.tokens.has(auth.replace(/^Bearer /, ''))) return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
+    if (this.limitFailures > 0) {
+      this.limitFailures--;
+      return { status: 403, body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] };
+    }
+    this.apiVersions.add(match[1]!);
+    this.apiUsed++;
+    const headers = { 'Sforce-Limit-Info': `api-usage=${this.apiUsed}/15000` };
+    const rest = match[2]!;
+    const answered = this.data(r, rest);
+    return { ...answered, headers: { ...headers, ...(answered.headers ?? {}) } };
+  }
+
+  private token(params: URLSearchParams): FakeResponse {
+    const grant = params.get('grant_type') ?? '';
+    const okRefresh = grant === 'refresh_token' && params.get('refresh_token') === this.options.refreshToken && params.get('client_id') === this.options.clientId;
+    let okJwt = false;
+    if (grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
+      const claims = JSON.parse(Buffer.from((params.get('assertion') ?? '').split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { iss?: string };
+      okJwt = claims.iss === this.options.clientId;
+    }
+    if (!okRefresh && !okJwt) return { status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } };
+    this.tokenGrants.push(grant);
+    const token = `00D!fake-token-${++this.tokenSeq}`;
+    this.tokens.add(token);
+    return {
+      status: 200,
+      body: { access_token: token, instance_url: this.url, id: `${this.url}/id/00D000000000001EAA/005000000000001AAA`, token_type: 'Bearer', issued_at: String(Date.now()), signature: 'fake' },
+    };
+  }
+
+  private data(r: FakeRequest, rest: string): FakeResponse {
+    let m: RegExpExecArray | null;
+    if (r.method === 'PATCH' && (m = /^\/composite\/sobjects\/(\w+)\/(\w+)$/.exec(rest))) return this.collectionsUpsert(m[1]!, m[2]!, JSON.parse(r.body));
+    if (r.method === 'GET' && rest === '/query') return this.query(r.query.get('q') ?? '');
+    if (rest === '/jobs/ingest' && r.method === 'POST') {
+      const body = JSON.parse(r.body) as { object: string; externalIdFieldName: string; operation: string };
+      const id = `750${String(++this.idSeq).padStart(15, '0')}`;
+      this.jobs.set(id, { object: body.object, externalIdFieldName: body.externalIdFieldName, csv: '', state: 'Open', ok: [], failed: [], header: [] });
+      return { status: 200, body: { id, operation: body.operation, object: body.object, state: 'Open', contentType: 'CSV', apiVersion: 62, lineEnding: 'LF', columnDelimiter: 'COMMA' } };
+    }
+    if ((m = /^\/jobs\/ingest\/(\w+)(\/\w+)?$/.exec(rest))) return this.job(r, m[1]!, m[2]);
+    return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: `no fake for ${r.method} ${rest}` }] };
+  }
+
+  private collectionsUpsert(object: string, extField: string, body: { allOrNone?: boolean; records: Record<string, unknown>[] }): FakeResponse {
+    if (body.records.length > 200) return { status: 400, body: [{ errorCode: 'EXCEEDED_ID_LIMIT', message: 'record limit is 200' }] };
+    const table = this.table(object);
+    const results = body.records.map((record) => {
+      if (this.lockFailures > 0) {
+        this.lockFailures--;
+        return { success: false, errors: [{ statusCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record', fields: [] }] };
+      }
+      const { attributes: _attributes, ...fields } = record;
+      const key = String(fields[extField]);
+      const existing = table.get(key);
+      const created = !existing;
+      const row = existing ?? { Id: this.newId(object), OwnerId: this.options.ownerId ?? '005000000000OWN', fields: {} };
+      row.fields = { ...row.fields, ...fields };
+      table.set(key, row);
+      this.writes.push({ object, externalId: key, fields, via: 'collections' });
+      return { id: row.Id, success: true, errors: [], created };
+    });
+    return { status: 200, body: results };
+  }
+
+  private query(soql: string): FakeResponse {
+    const m = /^SELECT (.+) FROM (\w+) WHERE (\w+) IN \((.*)\)$/i.exec(soql.trim());
+    if (!m) return { status: 400, body: [{ errorCode: 'MALFORMED_QUERY', message: `fake cannot parse: ${soql}` }] };
+    const fields = m[1]!.split(',').map((f) => f.trim());
+    const values = [...m[4]!.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((v) => v[1]!.replace(/\\(.)/g, '$1'));
+    const table = this.table(m[2]!);
+    const records = values
+      .map((v) => table.get(v))
+      .filter((row): row is NonNullable<typeof row> => Boolean(row))
+      .map((row) => {
+        const out: Record<string, unknown> = { attributes: { type: m[2], url: `/services/data/v62.0/sobjects/${m[2]}/${row.Id}` } };
+        for (const f of fields) out[f] = f === 'Id' ? row.Id : f === 'OwnerId' ? row.OwnerId : row.fields[f];
+        return out;
+      });
+    return { status: 200, body: { totalSize: records.length, done: true, records } };
+  }
+
+  private job(r: FakeRequest, id: string, sub: string | undefined): FakeResponse {
+    const job = this.jobs.get(id);
+    if (!job) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'job not found' }] };
+    const info = () => ({ id, object: job.object, operation: 'upsert', state: job.state, numberRecordsProcessed: job.ok.length + job.failed.length, numberRecordsFailed: job.failed.length });
+    if (sub === '/batches' && r.method === 'PUT') {
+      job.csv += r.body;
+      return { status: 201, raw: '' };
+    }
+    if (!sub && r.method === 'PATCH') {
+      const state = (JSON.parse(r.body) as { state: string }).state;
+      if (state === 'UploadComplete') this.process(job);
+      else job.state = state;
+      return { status: 200, body: { ...info(), state: job.state === 'JobComplete' ? 'UploadComplete' : job.state } };
+    }
+    if (!sub && r.method === 'GET') return { status: 200, body: info() };
+    const csv = (rows: string[][]) => rows.map((row) => row.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\n') + '\n';
+    if (sub === '/successfulResults') return { status: 200, raw: csv([['sf__Id', 'sf__Created', ...job.header], ...job.ok]), headers: { 'content-type': 'text/csv' } };
+    if (sub === '/failedResults') return { status: 200, raw: csv([['sf__Id', 'sf__Error', ...job.header], ...job.failed]), headers: { 'content-type': 'text/csv' } };
+    if (sub === '/unprocessedrecords') return { status: 200, raw: csv([job.header]), headers: { 'content-type': 'text/csv' } };
+    return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'unknown job resource' }] };
+  }
+
+  private process(job: { object: string; externalIdFieldName: string; csv: string; state: string; ok: string[][]; failed: string[][]; header: string[] }): void {
+    const lines = job.csv.split(/\r?\n/).filter((l) => l.length > 0);
+    const parse = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].map((c) => c[1]!).slice(0, -1).map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c));
+    job.header = parse(lines[0] ?? '');
+    const table = this.table(job.object);
+    for (const line of lines.slice(1)) {
+      const cells = parse(line);
+      const fields: Record<string, unknown> = Object.fromEntries(job.header.map((h, i) => [h, cells[i] ?? '']));
+      const key = String(fields[job.externalIdFieldName]);
+      if (!key) {
+        job.failed.push(['', 'REQUIRED_FIELD_MISSING:external id missing', ...cells]);
+        continue;
+      }
+      const existing = table.get(key);
+      const row = existing ?? { Id: this.newId(job.object), OwnerId: this.options.ownerId ?? '005000000000OWN', fields: {} };
+      row.fields = { ...row.fields, ...fields };
+      table.set(key, row);
+      this.writes.push({ object: job.object, externalId: key, fields, via: 'bulk2' });
+      job.ok.push([row.Id, String(!existing), ...cells]);
+    }
+    job.state = 'JobComplete';
+  }
+}
