@@ -67,6 +67,58 @@ describe('ingest service on the real broker and Postgres', () => {
     await producer.close();
   });
 
+  it('keeps the newest attribute values when older events arrive late, and records the late ones', async () => {
+    const customer = uniqueId('C');
+    const producer = await rawProducer();
+    const newer = anEvent.subscriptionChanged(customer, '2024-05-01T00:00:00Z', { contract: 'Two year', monthly_charges: 99 });
+    const older = anEvent.subscriptionChanged(customer, '2024-02-01T00:00:00Z', { contract: 'Month-to-month', monthly_charges: 20 });
+    const lateSignUp = anEvent.signedUp(customer, '2024-01-10T09:00:00Z', { gender: 'Male' });
+    const lateInvoice = anEvent.invoicePaid(customer, '2024-03-10T09:00:00Z', 20);
+    await producer.send({ topic: Topics.customerEvents, messages: [asKafkaMessage(newer), asKafkaMessage(anEvent.invoicePaid(customer, '2024-05-10T09:00:00Z', 99))] });
+    await producer.send({ topic: Topics.customerEvents, messages: [asKafkaMessage(older), asKafkaMessage(lateSignUp), asKafkaMessage(lateInvoice)] });
+    const [last] = await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).source_event_id === lateInvoice.event_id);
+    const state = await states.findOne(db, customer);
+    assert.equal(state?.contract, 'Two year');
+    assert.equal(state?.monthlyCharges, 99);
+    assert.equal(state?.gender, 'Male');
+    assert.equal(state?.totalCharges, 119);
+    // Tenure counts from the late sign-up to the latest event (2024-05-10), not to the late invoice.
+    const features = customerFeaturesSchema.parse(JSON.parse(last!.value!));
+    assert.equal(features.features.tenure, 4);
+    assert.equal(Date.parse(features.as_of), Date.parse('2024-05-10T09:00:00Z'));
+    const applied = await db.query<{ event_id: string; applied: boolean }>('spec.applied', 'SELECT event_id, applied FROM processed_events WHERE customer_id = $1', [customer]);
+    assert.equal(applied.find((r) => r.event_id === older.event_id)?.applied, false, 'the older subscription is recorded but not applied');
+    assert.equal(applied.length, 5);
+    await producer.close();
+  });
+
+  it('carries payment failures, tickets and the usage trend as of the latest event', async () => {
+    const customer = uniqueId('C');
+    const producer = await rawProducer();
+    const at = (iso: string) => ({ event_id: uniqueId('E'), customer_id: customer, occurred_at: iso, schema_version: 1 });
+    const raw = [
+      anEvent.signedUp(customer, '2024-01-01T00:00:00Z'),
+      anEvent.subscriptionChanged(customer, '2024-01-01T00:00:01Z'),
+      { ...at('2024-02-15T00:00:00Z'), event_type: 'payment.failed', payload: { invoice_id: 'i1', amount: 10, reason: 'card_declined' } },
+      { ...at('2024-04-20T00:00:00Z'), event_type: 'payment.failed', payload: { invoice_id: 'i2', amount: 10, reason: 'card_declined' } },
+      { ...at('2024-04-25T00:00:00Z'), event_type: 'support.ticket_opened', payload: { ticket_id: 't1', category: 'billing', severity: 'high' } },
+      { ...at('2024-03-10T00:00:00Z'), event_type: 'usage.reported', payload: { metric: 'data_gb', quantity: 40, period_start: '2024-03-01', period_end: '2024-03-10' } },
+      { ...at('2024-04-10T00:00:00Z'), event_type: 'usage.reported', payload: { metric: 'data_gb', quantity: 10, period_start: '2024-04-01', period_end: '2024-04-10' } },
+      { ...at('2024-05-01T00:00:00Z'), event_type: 'usage.reported', payload: { metric: 'data_gb', quantity: 20, period_start: '2024-04-11', period_end: '2024-05-01' } },
+    ];
+    await producer.send({ topic: Topics.customerEvents, messages: raw.map((e) => ({ key: customer, value: JSON.stringify(e) })) });
+    const [message] = await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).as_of.startsWith('2024-05-01'));
+    // As of 2024-05-01: failures on 02-15 (within 90 days only) and 04-20; usage 10 + 20 in the last 30 days against 40 before.
+    assert.deepEqual(customerFeaturesSchema.parse(JSON.parse(message!.value!)).behaviour, {
+      payment_failures_30d: 1,
+      payment_failures_90d: 2,
+      support_tickets_30d: 1,
+      support_tickets_90d: 1,
+      usage_trend: -0.25,
+    });
+    await producer.close();
+  });
+
   it('dead-letters a malformed event with its reason and keeps consuming', async () => {
     const customer = uniqueId('C');
     const producer = await rawProducer();

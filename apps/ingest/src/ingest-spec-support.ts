@@ -1,0 +1,74 @@
+import type { Producer } from 'kafkajs';
+import { Topics, type CustomerEvent } from '@churn/contracts';
+import { Database } from '@churn/db';
+import { createLogger, createMetricsRegistry } from '@churn/observability';
+import { asKafkaMessage, testInfra, testKafka } from '@churn/testing';
+
+/** Helpers of the ingest integration specs (not part of the service). */
+
+export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
+  await waitUntil(`${url} ready`, async () => (await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200, timeoutMs);
+}
+
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** The sum of a Prometheus metric's series whose labels contain every `labels` pair. */
+export async function metricSum(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+/** Publishes events in large sends, keyed by customer, as any outside producer would. */
+export async function publishEvents(producer: Producer, events: readonly CustomerEvent[], chunk = 5000): Promise<void> {
+  for (let i = 0; i < events.length; i += chunk) {
+    await producer.send({ topic: Topics.customerEvents, messages: events.slice(i, i + chunk).map(asKafkaMessage) });
+  }
+}
+
+export function specDatabase(name: string): Database {
+  return new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: name }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+}
+
+/**
+ * Drops every record now on the topics, so that consumer groups started by later specs (which read
+ * from the beginning) do not have to wade through a large spec's traffic first.
+ */
+export async function truncateTopics(topics: readonly string[]): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.deleteTopicRecords({ topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** True when the group has committed, on every partition of the topic, the offset at its end. */
+export async function groupCaughtUp(groupId: string, topic: string): Promise<boolean> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return ends.every((end) => {
+      const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+      return end.high === end.low || at === end.high;
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
