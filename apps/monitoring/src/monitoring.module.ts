@@ -1,17 +1,27 @@
 import { Module } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
 import { DatabaseModule, KafkaModule } from '@churn/service-kit';
+import { DashboardService } from './dashboard/dashboard.service';
+import { AlertAckController } from './http/alert-ack.controller';
+import { MonitoringController } from './http/monitoring.controller';
+import { AlertsHandler } from './inbound/alerts.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
-import { MonitoringPredictionsHandler } from './inbound/predictions.handler';
+import { PredictionIntake } from './inbound/prediction-intake.service';
+import { MonitoringPredictionsHandler, ShadowPredictionsHandler } from './inbound/predictions.handler';
+import { MonitoringSnapshotService } from './monitoring-snapshot.service';
 
 @Module({
   imports: [
     DatabaseModule,
     KafkaModule.forRoot({
       group: 'monitoring',
-      consumer: { deadLetterTopic: Topics.monitoringDlq, handlers: [MonitoringPredictionsHandler, OutcomesHandler] },
+      consumer: {
+        deadLetterTopic: Topics.monitoringDlq,
+        handlers: [MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler],
+      },
     }),
   ],
-  providers: [MonitoringPredictionsHandler, OutcomesHandler],
+  controllers: [MonitoringController, AlertAckController],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService],
 })
 export class MonitoringModule {}

@@ -1,24 +1,29 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Topics, type Prediction } from '@churn/contracts';
 import type { ConsumedMessage } from '@churn/kafka';
-import { getOrCreateGauge, type Registry } from '@churn/observability';
-import { METRICS_REGISTRY, type TopicHandler } from '@churn/service-kit';
+import type { TopicHandler } from '@churn/service-kit';
+import { PredictionIntake } from './prediction-intake.service';
 
-/** Foundation stage: the latest risk score seen per level; model quality and drift come with the monitoring issue. */
+/** Champion predictions: stored for the outcome join, ROI and experiments. */
 @Injectable()
 export class MonitoringPredictionsHandler implements TopicHandler<typeof Topics.predictions> {
   readonly topic = Topics.predictions;
-  private readonly lastScoredAt;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
-    this.lastScoredAt = getOrCreateGauge(registry, {
-      name: 'monitoring_last_prediction_timestamp_seconds',
-      help: 'Scoring time of the newest prediction seen, by model version.',
-      labelNames: ['model_version'] as const,
-    });
-  }
+  constructor(private readonly intake: PredictionIntake) {}
 
   async handle(messages: ConsumedMessage<Prediction>[]): Promise<void> {
-    for (const { value } of messages) this.lastScoredAt.set({ model_version: value.model_version }, Date.parse(value.scored_at) / 1000);
+    await this.intake.store('champion', messages.map((m) => m.value));
+  }
+}
+
+/** Shadow (challenger) predictions: stored so that the challenger's quality and drift are measured like the champion's. */
+@Injectable()
+export class ShadowPredictionsHandler implements TopicHandler<typeof Topics.predictionsShadow> {
+  readonly topic = Topics.predictionsShadow;
+
+  constructor(private readonly intake: PredictionIntake) {}
+
+  async handle(messages: ConsumedMessage<Prediction>[]): Promise<void> {
+    await this.intake.store('shadow', messages.map((m) => m.value));
   }
 }

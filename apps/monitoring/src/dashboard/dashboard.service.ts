@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { Database, ModelAlertRepository, MonitoringRepository } from '@churn/db';
+import { MonitoringSnapshotService } from '../monitoring-snapshot.service';
+
+const DAY_MS = 86_400_000;
+
+/** The figures of the web dashboard, in one answer so that cards, charts and panels agree with each other. */
+@Injectable()
+export class DashboardService {
+  private readonly repository = new MonitoringRepository();
+  private readonly modelAlertRepository = new ModelAlertRepository();
+
+  constructor(
+    private readonly database: Database,
+    private readonly snapshots: MonitoringSnapshotService,
+  ) {}
+
+  async summary() {
+    const now = Date.now();
+    const since30d = new Date(now - 30 * DAY_MS);
+    const [snapshot, predictions, daily, alerts, modelAlerts] = await Promise.all([
+      this.snapshots.snapshot(),
+      this.repository.predictionSummary(this.database, since30d),
+      this.repository.dailyScores(this.database, since30d),
+      this.repository.pendingAlerts(this.database, 50),
+      this.modelAlerts(),
+    ]);
+    const champion = snapshot.models.find((m) => m.role === 'champion');
+    return {
+      computed_at: snapshot.computed_at,
+      cards: {
+        /** Champion predictions scored in the last 30 days (every message). */
+        predictions_30d: predictions.predictions,
+        /** Customers whose latest prediction in the last 30 days is critical. */
+        critical_customers: predictions.critical_customers,
+        pending_alerts: alerts.total,
+        /** Mean risk score over customers' latest predictions in the last 30 days. */
+        average_risk_score: predictions.average_risk_score,
+        customers_30d: predictions.customers,
+      },
+      risk_distribution: { low: predictions.low, medium: predictions.medium, high: predictions.high, critical: predictions.critical },
+      score_trend: daily,
+      roi: snapshot.roi['30d'],
+      quality: champion ? { model_version: champion.model_version, label_delay_days: snapshot.label_delay_days, windows: champion.windows } : null,
+      shadow_quality: snapshot.models.filter((m) => m.role === 'shadow').map((m) => ({ model_version: m.model_version, all: m.windows.all.overall })),
+      drift: snapshot.drift,
+      model_alerts: modelAlerts,
+      alerts: alerts.alerts,
+    };
+  }
+
+  async modelAlerts() {
+    return this.modelAlertRepository.recent(this.database, 20);
+  }
+
+  async experimentNames() {
+    return this.repository.experimentNames(this.database);
+  }
+}

@@ -1,0 +1,76 @@
+import { Controller, Get, HttpStatus, Param, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { DomainError, ZodValidationPipe } from '@churn/service-kit';
+import { MonitoringSnapshotService, ROI_WINDOWS } from '../monitoring-snapshot.service';
+import { WINDOWS } from '../quality/model-quality';
+import { DashboardService } from '../dashboard/dashboard.service';
+
+const refreshFlag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
+
+const modelQuery = z
+  .object({
+    window: z.enum(WINDOWS).optional(),
+    model_version: z.string().min(1).max(200).optional(),
+    role: z.enum(['champion', 'shadow']).optional(),
+    refresh: refreshFlag,
+  })
+  .strict();
+
+const roiQuery = z
+  .object({ window: z.enum(ROI_WINDOWS).default('30d'), model_version: z.string().min(1).max(200).optional(), refresh: refreshFlag })
+  .strict();
+const refreshOnly = z.object({ refresh: refreshFlag }).strict();
+const experimentName = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
+
+/** The monitoring API: figures are the latest refresh's (every MONITORING_REFRESH_INTERVAL_MS), or fresh with `refresh=true`. */
+@Controller('v1')
+export class MonitoringController {
+  constructor(
+    private readonly snapshots: MonitoringSnapshotService,
+    private readonly dashboard: DashboardService,
+  ) {}
+
+  /** Model quality per model version and role, window (24h, 7d, 30d, all = since deployment) and cohort. */
+  @Get('metrics/model')
+  async modelMetrics(@Query(new ZodValidationPipe(modelQuery)) query: z.output<typeof modelQuery>) {
+    const s = query.refresh ? await this.snapshots.refresh() : await this.snapshots.snapshot();
+    const models = s.models
+      .filter((m) => (query.model_version === undefined || m.model_version === query.model_version) && (query.role === undefined || m.role === query.role))
+      .map((m) => (query.window === undefined ? m : { ...m, windows: { [query.window]: m.windows[query.window] } }));
+    return { computed_at: s.computed_at, label_delay_days: s.label_delay_days, models };
+  }
+
+  /** Revenue at risk, programme cost, revenue saved, net benefit and ROI multiple, overall and per risk level. */
+  @Get('roi')
+  async roi(@Query(new ZodValidationPipe(roiQuery)) query: z.output<typeof roiQuery>) {
+    const s = query.refresh ? await this.snapshots.refresh() : await this.snapshots.snapshot();
+    if (query.model_version !== undefined) return { computed_at: new Date().toISOString(), model_version: query.model_version, ...(await this.snapshots.roiFor(query.window, query.model_version)) };
+    return { computed_at: s.computed_at, ...s.roi[query.window] };
+  }
+
+  /** PSI/KS per feature and score, and the performance check, per model version scored recently. */
+  @Get('drift')
+  async drift(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>) {
+    const s = query.refresh ? await this.snapshots.refresh() : await this.snapshots.snapshot();
+    return { computed_at: s.computed_at, models: s.drift, model_alerts: await this.dashboard.modelAlerts() };
+  }
+
+  @Get('experiments')
+  async experiments() {
+    return { experiments: await this.dashboard.experimentNames() };
+  }
+
+  /** Per arm: customers, churn rate, revenue retained, cost; each arm against control with 95 % CI and p-value. */
+  @Get('experiments/:name')
+  async experiment(@Param('name', new ZodValidationPipe(experimentName)) name: string) {
+    const report = await this.snapshots.experiment(name);
+    if (!report) throw new DomainError('EXPERIMENT_NOT_FOUND', `no prediction carries experiment "${name}"`, HttpStatus.NOT_FOUND);
+    return report;
+  }
+
+  /** What the dashboard's cards, charts and alert queue show. */
+  @Get('dashboard')
+  async summary() {
+    return this.dashboard.summary();
+  }
+}

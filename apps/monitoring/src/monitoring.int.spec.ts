@@ -1,0 +1,271 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { rocAuc } from '@churn/analytics';
+import { riskLevelOf, riskScoreOf, Topics, type Outcome, type Prediction } from '@churn/contracts';
+import { Database, ModelVersionRepository, MonitoringRepository } from '@churn/db';
+import { createLogger, createMetricsRegistry } from '@churn/observability';
+import { startService, type RunningService } from '@churn/service-kit';
+import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { monitoringConfigSchema } from './config';
+import { configureMonitoringHttp } from './http-setup';
+import { MonitoringModule } from './monitoring.module';
+import type { ModelQuality } from './quality/model-quality';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const ACTIVE = fs.readFileSync(path.join(REPO, 'models', 'active'), 'utf8').trim();
+const CARD = JSON.parse(fs.readFileSync(path.join(REPO, 'models', ACTIVE, 'model-card.json'), 'utf8')) as Record<string, unknown>;
+const T = Date.parse('2025-06-15T12:00:00Z');
+const DAY = 86_400_000;
+
+function aPrediction(customerId: string, modelVersion: string, probability: number, asOf: number, overrides: Partial<Prediction> = {}): Prediction {
+  const riskScore = riskScoreOf(probability);
+  return {
+    prediction_id: uniqueId('p'),
+    customer_id: customerId,
+    model_version: modelVersion,
+    churn_probability: probability,
+    risk_score: riskScore,
+    risk_level: riskLevelOf(riskScore),
+    recommended_action: 'none',
+    intervention_cost: 0,
+    revenue_at_risk: 1200,
+    top_factors: [],
+    experiment: null,
+    source_event_id: uniqueId('e'),
+    as_of: new Date(asOf).toISOString(),
+    scored_at: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
+  const producer = await rawProducer();
+  for (let i = 0; i < values.length; i += 1000) {
+    await producer.send({ topic, messages: values.slice(i, i + 1000).map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
+  }
+  await producer.close();
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  assert.equal(response.status, 200, `${url}: ${response.status} ${await response.clone().text()}`);
+  return (await response.json()) as T;
+}
+
+async function waitReady(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (response?.status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
+/** Polls the model-quality API (forcing a refresh) until the version's since-deployment count reaches `count`. */
+async function qualityOnceLabelled(url: string, modelVersion: string, count: number, timeoutMs = 60_000): Promise<ModelQuality> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = await getJson<{ models: ModelQuality[] }>(`${url}/v1/metrics/model?model_version=${modelVersion}&refresh=true`);
+    const model = body.models.find((m) => m.role === 'champion');
+    if (model && model.windows.all.overall.count >= count) return model;
+    if (Date.now() > deadline) throw new Error(`expected ${count} labelled outcomes for ${modelVersion}; got ${model?.windows.all.overall.count ?? 0}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+interface RoiFiguresBody {
+  customers: number;
+  treated_customers: number;
+  revenue_at_risk: number;
+  expected_revenue_loss: number;
+  programme_cost: number;
+  customers_retained: number;
+  revenue_saved: number;
+  net_benefit: number;
+  roi_multiple: number | null;
+  basis: 'measured' | 'estimate';
+}
+interface RoiBody {
+  overall: RoiFiguresBody;
+  by_risk_level: Record<string, RoiFiguresBody>;
+  experiment: { control: { customers: number }; treated: { customers: number } } | null;
+}
+interface ExperimentBody {
+  arms: { arm: string; customers: number; targeted: number; churned: number; churn_rate: number; revenue_retained: number; cost: number }[];
+  comparisons: { difference: number | null; z_score: number | null; p_value: number | null; ci95: [number, number] | null; significant: boolean; underpowered: boolean }[];
+  warnings: string[];
+}
+
+function assertClose(actual: object, expected: Record<string, number>): void {
+  for (const [key, value] of Object.entries(expected)) {
+    const got = (actual as Record<string, unknown>)[key];
+    assert.ok(typeof got === 'number' && Math.abs(got - value) < 1e-9, `${key}: expected ${value}, got ${String(got)}`);
+  }
+}
+
+async function eventuallyJson<T>(url: string, done: (body: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = await getJson<T>(url);
+    if (done(body) || Date.now() > deadline) return body;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('monitoring service on the real broker and Postgres', () => {
+  let sut: RunningService;
+  let db: Database;
+  let probe: TopicProbe;
+
+  before(async () => {
+    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'monitoring-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    probe = await TopicProbe.start([Topics.outcomesDlq, Topics.modelAlerts]);
+    sut = await startService({
+      name: 'monitoring',
+      configSchema: monitoringConfigSchema,
+      module: () => MonitoringModule,
+      configure: configureMonitoringHttp,
+      env: serviceTestEnv({ MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '600000', MONITORING_EXPERIMENT_MIN_PER_ARM: '5' }),
+    });
+    await waitReady(sut.url);
+  });
+
+  after(async () => {
+    await sut?.close();
+    await probe?.stop();
+    await db?.close();
+  });
+
+  it('on the Telco customers, the live ROC-AUC equals (±0.001) the trainer’s offline ROC-AUC of train-predictions.csv', async () => {
+    const version = uniqueId('telco-model');
+    await new ModelVersionRepository().registerNew(db, [{ version, card: { ...CARD, version } }]);
+    const prefix = uniqueId('T');
+    const rows = parse(fs.readFileSync(path.join(REPO, 'data', 'telco', 'train.csv')), { columns: true }) as { customerID: string; Churn: string }[];
+    const offline = new Map(
+      (parse(fs.readFileSync(path.join(REPO, 'models', ACTIVE, 'train-predictions.csv')), { columns: true }) as { customerID: string; churn_probability: string }[]).map((r) => [
+        r.customerID,
+        Number(r.churn_probability),
+      ]),
+    );
+    assert.equal(offline.size, rows.length);
+    const observedAt = new Date(T + DAY).toISOString();
+    // Per customer: an older prediction and one made after the outcome was observed, both with a
+    // deliberately wrong score — only the last prediction before the observation may be used.
+    const predictions = rows.flatMap((r) => {
+      const id = `${prefix}-${r.customerID}`;
+      const p = offline.get(r.customerID)!;
+      return [aPrediction(id, version, 1 - p, T - 30 * DAY), aPrediction(id, version, p, T), aPrediction(id, version, 1 - p, T + 2 * DAY)];
+    });
+    const outcomes: Outcome[] = rows.map((r) => ({ customer_id: `${prefix}-${r.customerID}`, churned: r.Churn === 'Yes', observed_at: observedAt }));
+    await publish(Topics.predictions, predictions);
+    await publish(Topics.outcomes, outcomes);
+    // Redelivered outcomes are stored once.
+    await publish(Topics.outcomes, outcomes.slice(0, 100));
+
+    const model = await qualityOnceLabelled(sut.url, version, rows.length);
+    const expected = rocAuc(rows.map((r) => ({ score: offline.get(r.customerID)!, label: r.Churn === 'Yes' })))!;
+    const live = model.windows.all.overall;
+    assert.equal(live.count, rows.length);
+    assert.ok(Math.abs(live.roc_auc! - expected) <= 0.001, `live ${live.roc_auc} vs offline ${expected}`);
+    assert.ok(expected > 0.8, 'the offline figure is the trained model’s');
+    // The figures are the trainer's definitions at the card's decision threshold.
+    assert.equal(model.decision_threshold, 0.31);
+    assert.ok(model.cv_roc_auc! > 0.84);
+    // Cohorts partition the outcomes; risk levels come from the predictions.
+    const levels = model.windows.all.cohorts.risk_level;
+    assert.equal(Object.values(levels).reduce((s, f) => s + f.count, 0), rows.length);
+    // Outcomes observed in 2025 fall outside the last 30 days: windows count by observation time.
+    assert.equal(model.windows['30d'].overall.count, 0);
+
+    const metrics = await (await fetch(`${sut.url}/metrics`)).text();
+    const gauge = metrics.split('\n').find((l) => l.startsWith('monitoring_model_roc_auc{') && l.includes(`model_version="${version}"`) && l.includes('window="all"') && l.includes('cohort="all"'));
+    assert.ok(gauge, 'ROC-AUC gauge exported');
+    assert.ok(Math.abs(Number(gauge.split(' ').pop()) - expected) <= 0.001);
+  });
+
+  it('joins an outcome to the last prediction at least the label delay before it (repository, 30 days)', async () => {
+    const version = uniqueId('delay-model');
+    const customers = [uniqueId('D'), uniqueId('D'), uniqueId('D'), uniqueId('D')];
+    const churned = [true, true, false, false];
+    // 40 days before: scores that rank perfectly; 10 days before: scores that rank inversely.
+    const predictions = customers.flatMap((c, i) => [
+      aPrediction(c, version, churned[i] ? 0.9 : 0.1, T - 40 * DAY),
+      aPrediction(c, version, churned[i] ? 0.1 : 0.9, T - 10 * DAY),
+    ]);
+    await publish(Topics.predictions, predictions);
+    await publish(Topics.outcomes, customers.map((c, i) => ({ customer_id: c, churned: churned[i]!, observed_at: new Date(T).toISOString() })));
+    const repository = new MonitoringRepository();
+    const pairsFor = async (delay: number) => (await repository.labelledPredictions(db, delay)).filter((r) => r.model_version === version);
+    const deadline = Date.now() + 30_000;
+    while ((await pairsFor(0)).length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const score = (rows: Awaited<ReturnType<typeof pairsFor>>) => rocAuc(rows.map((r) => ({ score: r.churn_probability, label: r.churned })));
+    assert.equal(score(await pairsFor(0)), 0, 'no delay: the latest prediction (inverted) is used');
+    assert.equal(score(await pairsFor(30)), 1, '30-day delay: the prediction from 40 days before is used');
+    assert.equal((await pairsFor(60)).length, 0, 'no prediction is 60 days older than the outcome');
+  });
+
+  it('ROI per risk level equals a hand calculation: estimated from the success rate without an experiment', async () => {
+    const version = uniqueId('roi-est');
+    const now = Date.now();
+    const c = (p: number, revenue: number, cost: number) => aPrediction(uniqueId('R'), version, p, now - 3_600_000, { revenue_at_risk: revenue, intervention_cost: cost });
+    // Two targeted customers (critical, high), two not (medium, low); CLV months = the scorer's 12.
+    await publish(Topics.predictions, [c(0.9, 1200, 150), c(0.7, 600, 75), c(0.5, 2400, 0), c(0.2, 1000, 0)]);
+    const roi = await eventuallyJson<RoiBody>(`${sut.url}/v1/roi?window=24h&model_version=${version}&refresh=true`, (b) => b.overall.customers === 4);
+    // revenue at risk 1200 + 600 + 2400 + 1000; expected loss .9·1200 + .7·600 + .5·2400 + .2·1000;
+    // cost 150 + 75; saved 0.4 · (.9·1200 + .7·600) = 600; net 600 − 225 = 375; multiple 375 / 225.
+    assertClose(roi.overall, { customers: 4, treated_customers: 2, revenue_at_risk: 5200, expected_revenue_loss: 2900, programme_cost: 225, revenue_saved: 600, net_benefit: 375, roi_multiple: 375 / 225, customers_retained: 0.64 });
+    assert.equal(roi.overall.basis, 'estimate');
+    assert.equal(roi.experiment, null);
+    // critical alone: saved 0.4 · .9 · 1200 = 432, net 282, multiple 282 / 150.
+    assertClose(roi.by_risk_level['critical']!, { customers: 1, revenue_at_risk: 1200, programme_cost: 150, revenue_saved: 432, net_benefit: 282, roi_multiple: 1.88 });
+    assertClose(roi.by_risk_level['medium']!, { customers: 1, revenue_at_risk: 2400, programme_cost: 0, revenue_saved: 0, net_benefit: 0 });
+    assert.equal(roi.by_risk_level['medium']!.roi_multiple, null);
+  });
+
+  it('ROI is measured from the experiment (treated vs control churn) and GET /v1/experiments/{name} compares the arms', async () => {
+    const version = uniqueId('roi-exp');
+    const experiment = uniqueId('exp');
+    const now = Date.now();
+    // Control: 4 customers, 2 churn (50 %); treatment: 6 customers, 1 churns (1/6). All targeted at cost 100, revenue 1200, p 0.6.
+    const arms = [...Array<string>(4).fill('control'), ...Array<string>(6).fill('treatment')];
+    const churned = [true, true, false, false, true, false, false, false, false, false];
+    const predictions = arms.map((arm) => aPrediction(uniqueId('X'), version, 0.6, now - 3_600_000, { revenue_at_risk: 1200, intervention_cost: 100, experiment: { name: experiment, arm } }));
+    await publish(Topics.predictions, predictions);
+    await publish(Topics.outcomes, predictions.map((p, i) => ({ customer_id: p.customer_id, churned: churned[i]!, observed_at: new Date(now).toISOString() })));
+    const roi = await eventuallyJson<RoiBody>(`${sut.url}/v1/roi?window=24h&model_version=${version}&refresh=true`, (b) => b.experiment?.control.customers === 4 && b.experiment.treated.customers === 6);
+    // uplift 1/2 − 1/6 = 1/3; retained 1/3 · 6 treated = 2; saved 2 · 1200 = 2400; cost 6 · 100; net 1800; multiple 3.
+    assertClose(roi.overall, { customers: 10, treated_customers: 6, revenue_at_risk: 12000, expected_revenue_loss: 7200, programme_cost: 600, customers_retained: 2, revenue_saved: 2400, net_benefit: 1800, roi_multiple: 3 });
+    assert.equal(roi.overall.basis, 'measured');
+    assert.equal(roi.by_risk_level['high']!.basis, 'measured');
+
+    const report = await getJson<ExperimentBody>(`${sut.url}/v1/experiments/${experiment}`);
+    assert.deepEqual(report.arms.map((a) => [a.arm, a.customers, a.targeted, a.churned]), [['control', 4, 4, 2], ['treatment', 6, 6, 1]]);
+    assertClose(report.arms[0]!, { churn_rate: 0.5, revenue_retained: 2400, cost: 0 });
+    assertClose(report.arms[1]!, { churn_rate: 1 / 6, revenue_retained: 6000, cost: 600 });
+    const [comparison] = report.comparisons;
+    // Pooled rate 3/10: z = (1/3) / √(.3·.7·(1/4 + 1/6)) = 1.1269, two-sided p = 0.2598;
+    // 95 % CI 1/3 ± 1.96 · √(.5·.5/4 + (1/6)(5/6)/6) = [−0.2403, 0.9069].
+    assert.ok(Math.abs(comparison!.difference! - 1 / 3) < 1e-12);
+    assert.ok(Math.abs(comparison!.z_score! - 1.1269) < 1e-3, String(comparison!.z_score));
+    assert.ok(Math.abs(comparison!.p_value! - 0.2598) < 1e-3, String(comparison!.p_value));
+    assert.ok(Math.abs(comparison!.ci95![0] + 0.2403) < 1e-3 && Math.abs(comparison!.ci95![1] - 0.9069) < 1e-3, String(comparison!.ci95));
+    assert.equal(comparison!.significant, false);
+    assert.equal(comparison!.underpowered, true, 'control has 4 < 5 targeted customers');
+    assert.match(report.warnings.join('\n'), /arm "control" has 4 targeted customers/);
+    assert.equal((await fetch(`${sut.url}/v1/experiments/${uniqueId('none')}`)).status, 404);
+  });
+
+  it('dead-letters an invalid outcome to outcomes.dlq and answers a bad query with 400 naming the field', async () => {
+    const customer = uniqueId('bad');
+    await publish(Topics.outcomes, [{ customer_id: customer, churned: 'maybe', observed_at: new Date().toISOString() } as unknown as Outcome]);
+    const [letter] = await probe.waitFor((m) => m.topic === Topics.outcomesDlq && m.key === customer);
+    assert.match(letter!.value!, /churned/);
+    const bad = await fetch(`${sut.url}/v1/metrics/model?window=1y`);
+    assert.equal(bad.status, 400);
+    assert.deepEqual(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['window']);
+  });
+});

@@ -1,0 +1,315 @@
+import type { Prediction } from '@churn/contracts';
+import type { Queryable } from '../database';
+import type { PredictionRole } from './prediction.repository';
+
+/** A stored prediction as monitoring reads it, with the intervention fields of the outcome that follows it. */
+export interface MonitoredPrediction {
+  customer_id: string;
+  prediction_id: string;
+  model_version: string;
+  churn_probability: number;
+  risk_score: number;
+  risk_level: string;
+  intervention_cost: number;
+  revenue_at_risk: number;
+  experiment_name: string | null;
+  experiment_arm: string | null;
+  as_of: Date;
+  scored_at: Date;
+  intervention_applied: boolean | null;
+  outcome_intervention_cost: number | null;
+}
+
+/** An outcome joined to the last prediction of one model version made early enough before it. */
+export interface LabelledPredictionRow extends MonitoredPrediction {
+  churned: boolean;
+  observed_at: Date;
+  role: PredictionRole;
+  /** From the scorer's stored feature vector; null when the scorer's row is not there. */
+  contract: string | null;
+  tenure: number | null;
+}
+
+/** A customer's latest champion prediction scored in a period, with the customer's latest outcome if any. */
+export type ExposureRow = MonitoredPrediction;
+
+/** A customer's latest prediction of one model version with the feature vector the scorer stored for it. */
+export interface FeatureSampleRow {
+  churn_probability: number;
+  features: Record<string, unknown>;
+}
+
+export interface DailyScoreRow {
+  day: string;
+  predictions: number;
+  average_risk_score: number;
+}
+
+export interface PredictionSummaryRow {
+  predictions: number;
+  customers: number;
+  critical_customers: number;
+  average_risk_score: number | null;
+  low: number;
+  medium: number;
+  high: number;
+  critical: number;
+}
+
+export interface PendingAlertRow {
+  alert_id: string;
+  customer_id: string;
+  level: string;
+  risk_score: number;
+  message: string;
+  status: string;
+  created_at: Date;
+}
+
+const LABELLED_COLUMNS = `o.customer_id, o.churned, o.observed_at, o.intervention_applied,
+       o.intervention_cost::float8 AS outcome_intervention_cost,
+       m.prediction_id, m.model_version, m.role, m.churn_probability, m.risk_score, m.risk_level,
+       m.intervention_cost::float8 AS intervention_cost, m.revenue_at_risk::float8 AS revenue_at_risk,
+       m.experiment_name, m.experiment_arm, m.as_of, m.scored_at,
+       p.features->>'Contract' AS contract, (p.features->>'tenure')::int AS tenure`;
+
+/**
+ * Monitoring's reads and writes: its own copy of consumed predictions, the outcome join, and the
+ * figures the dashboard shows. It reads (never writes) the scorer's `predictions` (feature vectors)
+ * and alerting's `alerts` (the queue on the dashboard).
+ */
+export class MonitoringRepository {
+  /** Stores consumed predictions; a redelivered prediction_id is stored once. Returns how many were new. */
+  async insertPredictions(tx: Queryable, role: PredictionRole, predictions: readonly Prediction[]): Promise<number> {
+    if (predictions.length === 0) return 0;
+    const rows = await tx.query<{ prediction_id: string }>(
+        'monitoring_predictions.insert',
+        `INSERT INTO monitoring_predictions (prediction_id, customer_id, model_version, role, churn_probability, risk_score, risk_level,
+           intervention_cost, revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at)
+         SELECT u.prediction_id, u.customer_id, u.model_version, $13::text, u.churn_probability, u.risk_score, u.risk_level,
+                u.intervention_cost, u.revenue_at_risk, u.experiment_name, u.experiment_arm, u.as_of, u.scored_at
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::smallint[], $6::text[], $7::numeric[], $8::numeric[],
+                       $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[])
+             AS u(prediction_id, customer_id, model_version, churn_probability, risk_score, risk_level, intervention_cost,
+                  revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at)
+         ON CONFLICT (prediction_id) DO NOTHING
+         RETURNING prediction_id`,
+        [
+          predictions.map((p) => p.prediction_id),
+          predictions.map((p) => p.customer_id),
+          predictions.map((p) => p.model_version),
+          predictions.map((p) => p.churn_probability),
+          predictions.map((p) => p.risk_score),
+          predictions.map((p) => p.risk_level),
+          predictions.map((p) => p.intervention_cost),
+          predictions.map((p) => p.revenue_at_risk),
+          predictions.map((p) => p.experiment?.name ?? null),
+          predictions.map((p) => p.experiment?.arm ?? null),
+          predictions.map((p) => p.as_of),
+          predictions.map((p) => p.scored_at),
+          role,
+        ],
+      );
+    return rows.length;
+  }
+
+  /**
+   * Every outcome (observed at or after `since`, when given) joined, for each model version, to the
+   * customer's last prediction of that version whose `as_of` is at least `labelDelayDays` before the
+   * observation — the information the model had that long before the label was known. `as_of` (the
+   * time of the features) rather than `scored_at`: a replay or rescore scores old information late.
+   */
+  async labelledPredictions(db: Queryable, labelDelayDays: number, since?: Date): Promise<LabelledPredictionRow[]> {
+    return db.query<LabelledPredictionRow>(
+      'monitoring.labelled_predictions',
+      `SELECT ${LABELLED_COLUMNS}
+         FROM outcomes o
+         CROSS JOIN LATERAL (
+           SELECT DISTINCT ON (mp.model_version) mp.*
+             FROM monitoring_predictions mp
+            WHERE mp.customer_id = o.customer_id
+              AND mp.as_of <= o.observed_at - $1::float8 * interval '1 day'
+            ORDER BY mp.model_version, mp.as_of DESC, mp.scored_at DESC, mp.prediction_id DESC
+         ) m
+         LEFT JOIN predictions p ON p.prediction_id = m.prediction_id
+        WHERE ($2::timestamptz IS NULL OR o.observed_at >= $2::timestamptz)`,
+      [labelDelayDays, since ?? null],
+    );
+  }
+
+  /** Each customer's latest champion prediction scored since `since` (of one model version, when given), with the customer's latest outcome's intervention fields. */
+  async exposures(db: Queryable, since: Date | null, modelVersion?: string): Promise<ExposureRow[]> {
+    return db.query<ExposureRow>(
+      'monitoring.exposures',
+      `SELECT e.*, o.intervention_applied, o.intervention_cost::float8 AS outcome_intervention_cost
+         FROM (
+           SELECT DISTINCT ON (customer_id) customer_id, prediction_id, model_version, churn_probability, risk_score, risk_level,
+                  intervention_cost::float8 AS intervention_cost, revenue_at_risk::float8 AS revenue_at_risk,
+                  experiment_name, experiment_arm, as_of, scored_at
+             FROM monitoring_predictions
+            WHERE role = 'champion' AND ($1::timestamptz IS NULL OR scored_at >= $1::timestamptz)
+              AND ($2::text IS NULL OR model_version = $2::text)
+            ORDER BY customer_id, as_of DESC, scored_at DESC, prediction_id DESC
+         ) e
+         LEFT JOIN LATERAL (
+           SELECT intervention_applied, intervention_cost FROM outcomes
+            WHERE customer_id = e.customer_id AND observed_at >= e.as_of
+            ORDER BY observed_at DESC LIMIT 1
+         ) o ON true`,
+      [since, modelVersion ?? null],
+    );
+  }
+
+  /** Distinct customers and their arm for every customer a named experiment assigned (latest assignment wins). */
+  async experimentAssignments(db: Queryable, experimentName: string): Promise<{ customer_id: string; experiment_arm: string }[]> {
+    return db.query<{ customer_id: string; experiment_arm: string }>(
+      'monitoring.experiment_assignments',
+      `SELECT DISTINCT ON (customer_id) customer_id, experiment_arm
+         FROM monitoring_predictions
+        WHERE experiment_name = $1 AND role = 'champion' AND experiment_arm IS NOT NULL
+        ORDER BY customer_id, as_of DESC, scored_at DESC`,
+      [experimentName],
+    );
+  }
+
+  /** Experiments seen on champion predictions, newest first. */
+  async experimentNames(db: Queryable): Promise<{ name: string; last_scored_at: Date }[]> {
+    return db.query<{ name: string; last_scored_at: Date }>(
+      'monitoring.experiment_names',
+      `SELECT experiment_name AS name, max(scored_at) AS last_scored_at FROM monitoring_predictions
+        WHERE experiment_name IS NOT NULL GROUP BY experiment_name ORDER BY max(scored_at) DESC`,
+    );
+  }
+
+  /** Model versions seen, with their role and the time of their newest prediction. */
+  async versionsSeen(db: Queryable): Promise<{ model_version: string; role: PredictionRole; predictions: number; last_scored_at: Date }[]> {
+    const rows = await db.query<{ model_version: string; role: PredictionRole; predictions: string; last_scored_at: Date }>(
+      'monitoring.versions_seen',
+      `SELECT model_version, role, count(*) AS predictions, max(scored_at) AS last_scored_at
+         FROM monitoring_predictions GROUP BY model_version, role ORDER BY max(scored_at) DESC`,
+    );
+    return rows.map((r) => ({ ...r, predictions: Number(r.predictions) }));
+  }
+
+  /** Each customer's latest prediction of a model version scored since `since`, with its stored feature vector. */
+  async featureSample(db: Queryable, modelVersion: string, role: PredictionRole, since: Date | null): Promise<FeatureSampleRow[]> {
+    return db.query<FeatureSampleRow>(
+      'monitoring.feature_sample',
+      `SELECT DISTINCT ON (m.customer_id) m.churn_probability, p.features
+         FROM monitoring_predictions m
+         JOIN predictions p ON p.prediction_id = m.prediction_id
+        WHERE m.model_version = $1 AND m.role = $2 AND ($3::timestamptz IS NULL OR m.scored_at >= $3::timestamptz)
+        ORDER BY m.customer_id, m.as_of DESC, m.scored_at DESC`,
+      [modelVersion, role, since],
+    );
+  }
+
+  /** Champion predictions scored since `since` (every message, not per customer) and the distinct customers' risk levels. */
+  async predictionSummary(db: Queryable, since: Date): Promise<PredictionSummaryRow> {
+    const rows = await db.query<Record<keyof PredictionSummaryRow, string | null>>(
+      'monitoring.prediction_summary',
+      `WITH recent AS (
+         SELECT customer_id, risk_score, risk_level, as_of, scored_at FROM monitoring_predictions
+          WHERE role = 'champion' AND scored_at >= $1
+       ), latest AS (
+         SELECT DISTINCT ON (customer_id) customer_id, risk_score, risk_level FROM recent ORDER BY customer_id, as_of DESC, scored_at DESC
+       )
+       SELECT (SELECT count(*) FROM recent) AS predictions,
+              count(*) AS customers,
+              count(*) FILTER (WHERE risk_level = 'critical') AS critical_customers,
+              avg(risk_score)::float8 AS average_risk_score,
+              count(*) FILTER (WHERE risk_level = 'low') AS low,
+              count(*) FILTER (WHERE risk_level = 'medium') AS medium,
+              count(*) FILTER (WHERE risk_level = 'high') AS high,
+              count(*) FILTER (WHERE risk_level = 'critical') AS critical
+         FROM latest`,
+      [since],
+    );
+    const r = rows[0]!;
+    return {
+      predictions: Number(r.predictions ?? 0),
+      customers: Number(r.customers ?? 0),
+      critical_customers: Number(r.critical_customers ?? 0),
+      average_risk_score: r.average_risk_score === null ? null : Number(r.average_risk_score),
+      low: Number(r.low ?? 0),
+      medium: Number(r.medium ?? 0),
+      high: Number(r.high ?? 0),
+      critical: Number(r.critical ?? 0),
+    };
+  }
+
+  /** Champion predictions per UTC day scored since `since`, with their average risk score. */
+  async dailyScores(db: Queryable, since: Date): Promise<DailyScoreRow[]> {
+    const rows = await db.query<{ day: string; predictions: string; average_risk_score: number }>(
+      'monitoring.daily_scores',
+      `SELECT to_char(date_trunc('day', scored_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*) AS predictions,
+              avg(risk_score)::float8 AS average_risk_score
+         FROM monitoring_predictions WHERE role = 'champion' AND scored_at >= $1
+        GROUP BY 1 ORDER BY 1`,
+      [since],
+    );
+    return rows.map((r) => ({ day: r.day, predictions: Number(r.predictions), average_risk_score: r.average_risk_score }));
+  }
+
+  /** Alerting's queue, read for display: the newest pending alerts (most severe first) and the pending count. */
+  async pendingAlerts(db: Queryable, limit: number): Promise<{ total: number; alerts: PendingAlertRow[] }> {
+    const alerts = await db.query<PendingAlertRow>(
+      'monitoring.pending_alerts',
+      `SELECT alert_id, customer_id, level, risk_score, message, status, created_at FROM alerts
+        WHERE status = 'pending' ORDER BY risk_score DESC, created_at DESC LIMIT $1`,
+      [limit],
+    );
+    const count = await db.query<{ n: string }>('monitoring.pending_alert_count', "SELECT count(*) AS n FROM alerts WHERE status = 'pending'");
+    return { total: Number(count[0]?.n ?? 0), alerts };
+  }
+}
+
+export interface NewModelAlert {
+  readonly alert_id: string;
+  readonly model_version: string;
+  readonly kind: 'feature_drift' | 'score_drift' | 'performance_drift';
+  readonly subject: string;
+  readonly day: string;
+  readonly value: number;
+  readonly threshold: number;
+  readonly message: string;
+}
+
+export interface ModelAlertRow extends Omit<NewModelAlert, 'day'> {
+  day: string;
+  created_at: Date;
+}
+
+/** Model alerts raised by monitoring, one per model, kind, subject and day. */
+export class ModelAlertRepository {
+  /** Records alerts not raised yet today and returns those that are new (to be published). */
+  async insertNew(tx: Queryable, alerts: readonly NewModelAlert[]): Promise<ModelAlertRow[]> {
+    if (alerts.length === 0) return [];
+    return tx.query<ModelAlertRow>(
+      'monitoring_model_alerts.insert_new',
+      `INSERT INTO monitoring_model_alerts (alert_id, model_version, kind, subject, day, value, threshold, message)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::float8[], $7::float8[], $8::text[])
+       ON CONFLICT DO NOTHING
+       RETURNING alert_id, model_version, kind, subject, to_char(day, 'YYYY-MM-DD') AS day, value, threshold, message, created_at`,
+      [
+        alerts.map((a) => a.alert_id),
+        alerts.map((a) => a.model_version),
+        alerts.map((a) => a.kind),
+        alerts.map((a) => a.subject),
+        alerts.map((a) => a.day),
+        alerts.map((a) => a.value),
+        alerts.map((a) => a.threshold),
+        alerts.map((a) => a.message),
+      ],
+    );
+  }
+
+  async recent(db: Queryable, limit: number): Promise<ModelAlertRow[]> {
+    return db.query<ModelAlertRow>(
+      'monitoring_model_alerts.recent',
+      `SELECT alert_id, model_version, kind, subject, to_char(day, 'YYYY-MM-DD') AS day, value, threshold, message, created_at
+         FROM monitoring_model_alerts ORDER BY created_at DESC LIMIT $1`,
+      [limit],
+    );
+  }
+}
