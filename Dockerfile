@@ -119,6 +119,8 @@ CMD ["node", "apps/crm-sync/dist/main.js"]
 
 FROM runtime AS monitoring
 COPY --from=build /out/apps/monitoring ./apps/monitoring
+# The monitoring service serves apps/dashboard/dist at / when it exists (MONITORING_DASHBOARD_DIR);
+# when apps/dashboard lands, build it in the build stage and copy its dist here.
 ENV PORT=3005
 EXPOSE 3005
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ["node", "/app/deploy/docker/healthcheck.js"]
