@@ -21,16 +21,15 @@ export function alertView(row: AlertRow): AlertView {
   };
 }
 
-function encodeCursor(row: AlertRow): string {
-  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.alert_id])).toString('base64url');
+function encodeCursor(row: AlertRow & { cursor_at: string }): string {
+  return Buffer.from(JSON.stringify([row.cursor_at, row.alert_id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; alertId: string } {
+function decodeCursor(cursor: string): { createdAt: string; alertId: string } {
   try {
     const [createdAt, alertId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const at = new Date(createdAt);
-    if (typeof alertId !== 'string' || Number.isNaN(at.getTime())) throw new Error('bad cursor');
-    return { createdAt: at, alertId };
+    if (typeof alertId !== 'string' || typeof createdAt !== 'string' || !/^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d)?|Z)$/.test(createdAt)) throw new Error('bad cursor');
+    return { createdAt, alertId };
   } catch {
     throw new DomainError('INVALID_CURSOR', 'cursor is not one this API returned', HttpStatus.BAD_REQUEST);
   }
@@ -62,7 +61,7 @@ export class AlertsService {
       limit: query.limit + 1,
     });
     const page = rows.slice(0, query.limit);
-    return { alerts: page.map(alertView), next_cursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null };
+    return { alerts: page.map(({ cursor_at: _, ...row }) => alertView(row)), next_cursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null };
   }
 
   async get(alertId: string) {

@@ -45,8 +45,8 @@ export interface AlertFilter {
   readonly level?: string;
   readonly since?: Date;
   readonly customerId?: string;
-  /** Keyset pagination: rows strictly older than this (created_at, alert_id). */
-  readonly before?: { readonly createdAt: Date; readonly alertId: string };
+  /** Keyset pagination: rows strictly older than this (created_at at full precision as `cursor_at` returned it, alert_id). */
+  readonly before?: { readonly createdAt: string; readonly alertId: string };
   readonly limit: number;
 }
 
@@ -129,11 +129,11 @@ export class AlertRepository {
     return db.query<AlertRow>('alerts.find_by_ids', `SELECT ${COLUMNS} FROM alerts WHERE alert_id = ANY($1::text[])`, [[...alertIds]]);
   }
 
-  /** Newest first, keyset-paginated on (created_at, alert_id). */
-  async list(db: Queryable, filter: AlertFilter): Promise<AlertRow[]> {
-    return db.query<AlertRow>(
+  /** Newest first, keyset-paginated on (created_at, alert_id); `cursor_at` keeps the microseconds a Date would lose. */
+  async list(db: Queryable, filter: AlertFilter): Promise<(AlertRow & { cursor_at: string })[]> {
+    return db.query<AlertRow & { cursor_at: string }>(
       'alerts.list',
-      `SELECT ${COLUMNS} FROM alerts
+      `SELECT ${COLUMNS}, created_at::text AS cursor_at FROM alerts
         WHERE ($1::text IS NULL OR status = $1)
           AND ($2::text IS NULL OR level = $2)
           AND ($3::timestamptz IS NULL OR created_at >= $3)

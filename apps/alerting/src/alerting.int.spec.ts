@@ -1,0 +1,347 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import { alertSchema, Topics, type Prediction, type RiskLevel } from '@churn/contracts';
+import { Database } from '@churn/db';
+import { createLogger, createMetricsRegistry } from '@churn/observability';
+import { startService, type RunningService } from '@churn/service-kit';
+import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { AlertingModule } from './alerting.module';
+import { alertingConfigSchema } from './config';
+import { alertIdOf } from './rules/alert-rules.engine';
+import { FakeSlackServer } from './testing/fake-slack.server';
+import { FakeSmtpServer } from './testing/fake-smtp.server';
+
+const SECRET = 'alerting-spec-secret-0123456789-abcdef';
+
+let seq = 0;
+function aPrediction(customerId: string, level: RiskLevel, overrides: Partial<Prediction> = {}): Prediction {
+  const score = { critical: 90, high: 70, medium: 50, low: 10 }[level];
+  seq += 1;
+  return {
+    prediction_id: uniqueId(`pred${seq}`),
+    customer_id: customerId,
+    model_version: 'spec-model',
+    churn_probability: score / 100,
+    risk_score: score,
+    risk_level: level,
+    recommended_action: 'Call the customer',
+    intervention_cost: 150,
+    revenue_at_risk: 960,
+    top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.21 }],
+    experiment: null,
+    source_event_id: uniqueId('ev'),
+    as_of: new Date().toISOString(),
+    scored_at: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function token(roles: string[], options: { secret?: string; expiresIn?: string; sub?: string } = {}): Promise<string> {
+  return new SignJWT({ roles })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(options.sub ?? 'jane@retention.example')
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '5m')
+    .sign(new TextEncoder().encode(options.secret ?? SECRET));
+}
+
+describe('alerting service on the real broker and Postgres, with local Slack and SMTP servers', () => {
+  let sut: RunningService;
+  let slack: FakeSlackServer;
+  let smtp: FakeSmtpServer;
+  let probe: TopicProbe;
+  let db: Database;
+  let producer: Awaited<ReturnType<typeof rawProducer>>;
+  let rulesFile: string;
+
+  const publish = (predictions: Prediction[], topic: string = Topics.predictions) =>
+    producer.send({ topic, messages: predictions.map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })) });
+  const api = (route: string, init: RequestInit = {}) => fetch(`${sut.url}${route}`, init);
+  const post = async (route: string, body: unknown, bearer?: string) =>
+    api(route, { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify(body) });
+  const metrics = async () => (await api('/metrics')).text();
+  const alertsOf = (customerPrefix: string) =>
+    db.query<{ alert_id: string; customer_id: string; level: string; status: string }>('spec', 'SELECT alert_id, customer_id, level, status FROM alerts WHERE customer_id LIKE $1', [`${customerPrefix}%`]);
+  const notificationsOf = (customerPrefix: string) =>
+    db.query<{ channel: string; status: string; n: number }>(
+      'spec',
+      `SELECT n.channel, n.status, count(*)::int AS n FROM alert_notifications n JOIN alerts a USING (alert_id)
+        WHERE a.customer_id LIKE $1 GROUP BY n.channel, n.status ORDER BY 1, 2`,
+      [`${customerPrefix}%`],
+    );
+
+  before(async () => {
+    slack = await FakeSlackServer.start({ perSecond: 1, retryAfterSeconds: 1 });
+    smtp = await FakeSmtpServer.start();
+    rulesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alerting-rules-')), 'rules.yaml');
+    fs.writeFileSync(rulesFile, 'levels: [critical, high]\ncooldown:\n  days: 7\n');
+    probe = await TopicProbe.start([Topics.alerts]);
+    producer = await rawProducer();
+    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'alerting-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    sut = await startService({
+      name: 'alerting',
+      configSchema: alertingConfigSchema,
+      module: (c) => AlertingModule.register(c),
+      env: serviceTestEnv({
+        SLACK_WEBHOOK_URL: slack.url,
+        SMTP_URL: smtp.url,
+        ALERT_EMAIL_TO: 'retention-manager@example.com',
+        ALERT_EMAIL_DIGEST_HOUR_UTC: '23',
+        ALERTING_RULES_FILE: rulesFile,
+        ALERTING_RULES_POLL_MS: '200',
+        AUTH_JWT_SECRET: SECRET,
+        DASHBOARD_URL: 'http://dashboard.local:3005/',
+        NOTIFY_POLL_INTERVAL_MS: '50',
+        // Twice what the fake Slack accepts: the dispatcher meets real 429s and must wait them out.
+        SLACK_MAX_MESSAGES_PER_SECOND: '2',
+        SLACK_TIMEOUT_MS: '800',
+        NOTIFY_BACKOFF_BASE_MS: '100',
+        NOTIFY_BACKOFF_MAX_MS: '400',
+        NOTIFY_MAX_ATTEMPTS: '5',
+        NOTIFY_PARKED_RETRY_MS: '600000',
+        SLA_REFRESH_INTERVAL_MS: '200',
+      }),
+    });
+    await eventually('ready', async () => (await api('/health/ready')).status === 200, 30_000);
+  });
+
+  after(async () => {
+    await sut?.close();
+    await producer?.close();
+    await probe?.stop();
+    await db?.close();
+    await slack?.stop();
+    await smtp?.stop();
+  });
+
+  it('turns a burst of 1,000 critical predictions for 200 customers into 200 alerts, each delivered once to Slack and by e-mail', async () => {
+    const prefix = uniqueId('burst');
+    const customers = Array.from({ length: 200 }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
+    const burst = customers.flatMap((c) => Array.from({ length: 5 }, () => aPrediction(c, 'critical')));
+    await publish(burst);
+    // Shadow predictions are never read by alerting.
+    await publish([aPrediction(`${prefix}-shadow`, 'critical')], Topics.predictionsShadow);
+
+    const alerts = await eventually('200 alerts', async () => {
+      const rows = await alertsOf(prefix);
+      return rows.length >= 200 ? rows : undefined;
+    });
+    assert.equal(alerts.length, 200);
+    assert.equal(new Set(alerts.map((a) => a.customer_id)).size, 200);
+    const published = await probe.waitFor((m) => m.key?.startsWith(prefix) ?? false, 200);
+    for (const m of published) alertSchema.parse(JSON.parse(m.value!));
+
+    const ids = new Set(alerts.map((a) => a.alert_id));
+    await eventually('every Slack and e-mail notification delivered or parked', async () => {
+      const counts = await notificationsOf(prefix);
+      const done = counts.filter((c) => c.status === 'sent' || c.status === 'parked').reduce((s, c) => s + c.n, 0);
+      return done === 400 ? counts : undefined;
+    }, 45_000);
+
+    // Redelivery of the whole burst creates nothing and sends nothing.
+    await publish(burst);
+    const marker = aPrediction(`${prefix}-marker`, 'critical');
+    await publish([marker]);
+    await eventually('the marker alert', async () => (await alertsOf(`${prefix}-marker`)).length === 1 || undefined);
+    // Nothing of this test may still be on its way when the next one scripts the fake Slack.
+    await eventually('the marker delivered', () => (slack.delivered().includes(alertIdOf(marker.prediction_id)) ? true : undefined));
+    assert.equal((await alertsOf(prefix)).filter((a) => ids.has(a.alert_id)).length, 200);
+    assert.equal((await alertsOf(`${prefix}-shadow`)).length, 0);
+
+    const counts = await notificationsOf(`${prefix}-0`);
+    const sentSlack = counts.find((c) => c.channel === 'slack' && c.status === 'sent')?.n ?? 0;
+    const parkedSlack = counts.find((c) => c.channel === 'slack' && c.status === 'parked')?.n ?? 0;
+    assert.equal(sentSlack + parkedSlack, 100, JSON.stringify(counts));
+
+    const atSlack = slack.delivered().filter((id) => ids.has(id));
+    assert.equal(atSlack.length, new Set(atSlack).size, 'no alert reached Slack twice');
+    const sentIds = await db.query<{ alert_id: string }>(
+      'spec',
+      `SELECT alert_id FROM alert_notifications WHERE channel = 'slack' AND status = 'sent' AND alert_id = ANY($1::text[])`,
+      [[...ids]],
+    );
+    assert.deepEqual(new Set(atSlack), new Set(sentIds.map((r) => r.alert_id)), 'Slack received exactly the alerts recorded as sent');
+    const answered = slack.requests.filter((r) => r.alertIds.some((id) => ids.has(id)));
+    assert.ok(answered.filter((r) => r.status === 200).length < 200 / 2, 'bursts go out as digests, not one message per alert');
+    // After a 429 the dispatcher waits for Retry-After before it sends again.
+    for (let i = 0; i < slack.requests.length - 1; i++) {
+      if (slack.requests[i]!.status === 429) assert.ok(slack.requests[i + 1]!.at - slack.requests[i]!.at >= 900, 'sent again before Retry-After');
+    }
+
+    const mailed = smtp.mails.flatMap((m) => m.alertIds).filter((id) => ids.has(id));
+    assert.equal(mailed.length, 200, 'one immediate mail per critical alert');
+    assert.equal(new Set(mailed).size, 200);
+    assert.ok(smtp.mails.every((m) => m.to.includes('retention-manager@example.com')));
+
+    const text = await metrics();
+    assert.match(text, /alerting_predictions_evaluated_total\{risk_level="critical",outcome="cooldown"[^}]*\} \d+/);
+    assert.match(text, /alerting_notifications_delivered_total\{channel="slack",form="digest"[^}]*\} [1-9]/);
+  });
+
+  it('retries Slack after 500 and a timeout with back-off, waits out a scripted 429, and delivers once', async () => {
+    const customer = uniqueId('retry');
+    slack.script.push({ status: 500, body: 'rollup_error' }, { hang: true }, { status: 429, retryAfterSeconds: 2 });
+    const started = Date.now();
+    const prediction = aPrediction(customer, 'critical');
+    await publish([prediction]);
+    const alertId = alertIdOf(prediction.prediction_id);
+    await eventually('delivery after retries', () => (slack.delivered().includes(alertId) ? true : undefined), 20_000);
+    const tries = slack.requests.filter((r) => r.alertIds.includes(alertId));
+    assert.deepEqual(tries.map((r) => r.status), [500, 0, 429, 200]);
+    assert.ok(tries[3]!.at - tries[2]!.at >= 1900, 'waited for Retry-After: 2');
+    assert.ok(Date.now() - started < 20_000);
+    const detail = (await (await api(`/v1/alerts/${alertId}`)).json()) as { notifications: { channel: string; status: string; attempts: number }[] };
+    assert.deepEqual(detail.notifications.find((n) => n.channel === 'slack'), { channel: 'slack', kind: 'alert', status: 'sent', attempts: 4, delivered_via: 'slack', last_error: null });
+  });
+
+  it('marks Slack dead on 404 no_service, parks the notification, and delivers it once an admin revives the destination', async () => {
+    const customer = uniqueId('dead');
+    slack.script.push({ status: 404, body: 'no_service' });
+    const prediction = aPrediction(customer, 'high');
+    await publish([prediction]);
+    const alertId = alertIdOf(prediction.prediction_id);
+    await eventually('destination down', async () => /alerting_destination_up\{channel="slack"[^}]*\} 0/.test(await metrics()) || undefined);
+    const destinations = (await (await api('/v1/alerts/destinations')).json()) as { destinations: { channel: string; status: string; dead_reason: string }[] };
+    const slackDestination = destinations.destinations.find((d) => d.channel === 'slack');
+    assert.equal(slackDestination?.status, 'dead');
+    assert.equal(slackDestination?.dead_reason, 'HTTP 404 no_service');
+    await eventually('parked', async () => (await notificationsOf(customer)).some((c) => c.channel === 'slack' && c.status === 'parked') || undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(slack.requests.filter((r) => r.alertIds.includes(alertId)).length, 1, 'nothing more is sent to a dead destination');
+
+    assert.equal((await post('/v1/alerts/destinations/slack/revive', {}, await token(['agent']))).status, 403);
+    const revived = await post('/v1/alerts/destinations/slack/revive', {}, await token(['admin']));
+    assert.equal(revived.status, 200);
+    await eventually('delivered after revival', () => (slack.delivered().includes(alertId) ? true : undefined));
+    assert.match(await metrics(), /alerting_destination_up\{channel="slack"[^}]*\} 1/);
+    assert.match(await metrics(), /alerting_notifications_parked_total\{channel="slack"[^}]*\} [1-9]/);
+  });
+
+  it('mails high alerts once in a daily digest, at most one per day, and retries a 451', async () => {
+    const prefix = uniqueId('digest');
+    smtp.failNext = 1;
+    const critical = aPrediction(`${prefix}-a`, 'critical');
+    const highs = [aPrediction(`${prefix}-b`, 'high'), aPrediction(`${prefix}-c`, 'high')];
+    await publish([critical, ...highs]);
+    await eventually('critical mail', () => (smtp.mails.some((m) => m.alertIds.includes(alertIdOf(critical.prediction_id))) ? true : undefined));
+    assert.equal(smtp.mails.filter((m) => m.alertIds.includes(alertIdOf(critical.prediction_id))).length, 1);
+    await eventually('highs waiting', async () => (await notificationsOf(prefix)).some((c) => c.channel === 'email' && c.status === 'awaiting_digest' && c.n === 2) || undefined);
+
+    assert.equal((await post('/v1/alerts/digests/email', {})).status, 401);
+    const first = (await (await post('/v1/alerts/digests/email', {}, await token(['admin']))).json()) as { created: boolean; alerts: number };
+    assert.equal(first.created, true);
+    assert.ok(first.alerts >= 2);
+    const digest = await eventually('digest mail', () => smtp.mails.find((m) => m.subject.includes('Daily digest') && m.alertIds.includes(alertIdOf(highs[0]!.prediction_id))));
+    for (const h of highs) assert.ok(digest.alertIds.includes(alertIdOf(h.prediction_id)));
+    assert.equal(smtp.mails.filter((m) => m.alertIds.includes(alertIdOf(highs[1]!.prediction_id))).length, 1, 'high alerts are not mailed one by one');
+    const again = (await (await post('/v1/alerts/digests/email', {}, await token(['admin']))).json()) as { created: boolean };
+    assert.equal(again.created, false, 'one digest per day');
+    await eventually('digest items sent', async () => (await notificationsOf(prefix)).some((c) => c.channel === 'email' && c.status === 'sent' && c.n === 3) || undefined);
+  });
+
+  it('acknowledges and resolves through the authenticated API, and shows it in the SLA figures and metrics', async () => {
+    const customer = uniqueId('ack');
+    const prediction = aPrediction(customer, 'critical');
+    await publish([prediction]);
+    const alertId = alertIdOf(prediction.prediction_id);
+    await eventually('alert', async () => (await alertsOf(customer)).length === 1 || undefined);
+
+    const body = { by: 'Jane Doe' };
+    assert.equal((await post(`/v1/alerts/${alertId}/ack`, body)).status, 401);
+    assert.equal((await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent'], { secret: 'another-secret-that-is-long-enough-0000' }))).status, 401);
+    assert.equal((await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent'], { expiresIn: '-1m' }))).status, 401);
+    assert.equal((await post(`/v1/alerts/${alertId}/ack`, body, await token(['viewer']))).status, 403);
+    const invalid = await post(`/v1/alerts/${alertId}/ack`, { by: '' }, await token(['agent']));
+    assert.equal(invalid.status, 400);
+    assert.match(JSON.stringify(await invalid.json()), /"field":"by"/);
+
+    const acked = await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent']));
+    assert.equal(acked.status, 200);
+    const ackedAlert = (await acked.json()) as { status: string; acknowledged_by: string; acknowledged_at: string };
+    assert.equal(ackedAlert.status, 'acknowledged');
+    assert.equal(ackedAlert.acknowledged_by, 'Jane Doe');
+    assert.equal((await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent']))).status, 409);
+
+    // Someone is working on the customer: a new critical prediction raises nothing.
+    const next = aPrediction(customer, 'critical');
+    await publish([next]);
+    await eventually('evaluated', async () => (await db.query('spec', 'SELECT 1 FROM alerting_scores WHERE prediction_id = $1', [next.prediction_id])).length === 1 || undefined);
+    assert.equal((await alertsOf(customer)).length, 1);
+
+    const list = (await (await api(`/v1/alerts?status=acknowledged&level=critical&customer_id=${customer}`)).json()) as { alerts: { alert_id: string }[] };
+    assert.deepEqual(list.alerts.map((a) => a.alert_id), [alertId]);
+    const sla = (await (await api('/v1/alerts/sla')).json()) as { levels: { level: string; target_hours: number; acknowledged: number; median_hours_to_acknowledge: number }[] };
+    const critical = sla.levels.find((l) => l.level === 'critical')!;
+    assert.equal(critical.target_hours, 24);
+    assert.ok(critical.acknowledged >= 1);
+    assert.ok(critical.median_hours_to_acknowledge !== null && critical.median_hours_to_acknowledge < 1);
+    assert.equal(sla.levels.find((l) => l.level === 'high')!.target_hours, 48);
+    assert.match(await metrics(), /alerting_time_to_acknowledge_seconds_count\{[^}]*level="critical"[^}]*\} [1-9]/);
+    assert.match(await metrics(), /alerting_alerts_past_sla\{level="critical"[^}]*\} 0/);
+
+    const resolved = await post(`/v1/alerts/${alertId}/resolve`, { by: 'Jane Doe', note: 'offered a discount' }, await token(['admin']));
+    assert.equal(resolved.status, 200);
+    assert.equal(((await resolved.json()) as { status: string }).status, 'resolved');
+    const audit = await db.query<{ action: string; actor: string }>('spec', 'SELECT action, actor FROM audit_log WHERE subject = $1 ORDER BY id', [`alert:${alertId}`]);
+    assert.deepEqual(audit.map((a) => a.action), ['alert.acknowledge', 'alert.resolve']);
+    assert.equal((await post('/v1/alerts/alrt-nope/ack', body, await token(['agent']))).status, 404);
+  });
+
+  it('pages the list with a cursor', async () => {
+    const prefix = uniqueId('page');
+    await publish(Array.from({ length: 5 }, (_, i) => aPrediction(`${prefix}-${i}`, 'high')));
+    await eventually('5 alerts', async () => (await alertsOf(prefix)).length === 5 || undefined);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    const since = new Date(Date.now() - 60_000).toISOString();
+    do {
+      const page = (await (await api(`/v1/alerts?level=high&since=${encodeURIComponent(since)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { alerts: { customer_id: string }[]; next_cursor: string | null };
+      assert.ok(page.alerts.length <= 2);
+      seen.push(...page.alerts.map((a) => a.customer_id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    assert.equal(seen.filter((c) => c.startsWith(prefix)).length, 5);
+    assert.equal(new Set(seen).size, seen.length);
+    assert.equal((await api('/v1/alerts?level=urgent')).status, 400);
+    assert.equal((await api('/v1/alerts?cursor=bm90LWEtY3Vyc29y')).status, 400);
+  });
+
+  it('reloads the rules file, keeps the rules on an invalid edit, and suppresses control-arm customers', async () => {
+    fs.writeFileSync(rulesFile, 'levels: [critical, high, medium]\nsla_hours:\n  critical: 12\n');
+    await eventually('reloaded', async () => {
+      const rules = (await (await api('/v1/alerts/rules')).json()) as { rules: { levels: string[]; sla_hours: { critical: number } } };
+      return rules.rules.levels.includes('medium') && rules.rules.sla_hours.critical === 12 ? true : undefined;
+    });
+    fs.writeFileSync(rulesFile, 'levels: [catastrophic]\n');
+    await eventually('invalid edit counted', async () => /alerting_rules_reloads_total\{result="invalid"[^}]*\} [1-9]/.test(await metrics()) || undefined);
+    const kept = (await (await api('/v1/alerts/rules')).json()) as { rules: { levels: string[] } };
+    assert.deepEqual(kept.rules.levels, ['critical', 'high', 'medium']);
+
+    const prefix = uniqueId('rules');
+    const medium = aPrediction(`${prefix}-m`, 'medium');
+    const control = aPrediction(`${prefix}-c`, 'critical', { experiment: { name: 'retention-q1', arm: 'control' } });
+    await publish([control, medium]);
+    await eventually('medium alert', async () => (await alertsOf(`${prefix}-m`)).length === 1 || undefined);
+    assert.equal((await alertsOf(`${prefix}-c`)).length, 0);
+    assert.match(await metrics(), /alerting_predictions_evaluated_total\{risk_level="critical",outcome="control_arm"[^}]*\} [1-9]/);
+  });
+});

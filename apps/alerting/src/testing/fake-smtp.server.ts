@@ -1,0 +1,75 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+
+export interface ReceivedMail {
+  readonly from: string;
+  readonly to: string[];
+  readonly raw: string;
+  readonly subject: string;
+  readonly messageId: string;
+  readonly alertIds: string[];
+}
+
+/**
+ * A local SMTP server (the `smtp-server` package) over a real socket, with a login, that records what
+ * it accepts. `failNext` makes the next DATA commands answer a temporary 451.
+ */
+export class FakeSmtpServer {
+  readonly mails: ReceivedMail[] = [];
+  failNext = 0;
+  private readonly server: SMTPServer;
+
+  private constructor(
+    readonly user: string,
+    readonly password: string,
+  ) {
+    this.server = new SMTPServer({
+      secure: false,
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      logger: false,
+      onAuth: (auth, _session, callback) => {
+        if (auth.username === this.user && auth.password === this.password) return callback(null, { user: auth.username });
+        return callback(new Error('Invalid username or password'));
+      },
+      onData: (stream, session: SMTPServerSession, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          if (this.failNext > 0) {
+            this.failNext -= 1;
+            const error = Object.assign(new Error('Try again later'), { responseCode: 451 });
+            return callback(error);
+          }
+          // Quoted-printable soft line breaks would split ids.
+          const raw = Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '');
+          this.mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+            subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '',
+            messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '',
+            alertIds: [...new Set(raw.match(/alrt-[0-9a-f]{24}/g) ?? [])],
+          });
+          callback();
+        });
+      },
+    });
+  }
+
+  static async start(user = 'alerts', password = 's3cret-pass'): Promise<FakeSmtpServer> {
+    const fake = new FakeSmtpServer(user, password);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get url(): string {
+    const { port } = this.server.server.address() as AddressInfo;
+    return `smtp://${this.user}:${this.password}@127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
