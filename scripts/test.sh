@@ -23,6 +23,7 @@ phase() {
 
 phase bootstrap bash scripts/bootstrap.sh || { echo "bootstrap failed"; echo "0 passed, 1 failed"; exit 1; }
 phase lint bash -c 'npx --no-install nx show projects >/dev/null && npx --no-install eslint libs apps'
+phase deploy bash scripts/validate-deploy.sh
 phase unit node scripts/run-tests.mjs all unit
 phase integration node libs/local-stack/dist/run-integration.js
 if [ -x apps/trainer/scripts/test.sh ]; then
