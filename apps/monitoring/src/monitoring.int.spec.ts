@@ -4,8 +4,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { rocAuc } from '@churn/analytics';
-import { riskLevelOf, riskScoreOf, Topics, type Outcome, type Prediction } from '@churn/contracts';
-import { Database, ModelVersionRepository, MonitoringRepository } from '@churn/db';
+import { modelAlertSchema, riskLevelOf, riskScoreOf, Topics, type Outcome, type Prediction } from '@churn/contracts';
+import { Database, ModelVersionRepository, MonitoringRepository, PredictionRepository } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
 import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
@@ -129,7 +129,7 @@ describe('monitoring service on the real broker and Postgres', () => {
       configSchema: monitoringConfigSchema,
       module: () => MonitoringModule,
       configure: configureMonitoringHttp,
-      env: serviceTestEnv({ MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '600000', MONITORING_EXPERIMENT_MIN_PER_ARM: '5' }),
+      env: serviceTestEnv({ MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '600000', MONITORING_EXPERIMENT_MIN_PER_ARM: '5', MONITORING_DRIFT_MIN_SAMPLES: '50' }),
     });
     await waitReady(sut.url);
   });
@@ -257,6 +257,43 @@ describe('monitoring service on the real broker and Postgres', () => {
     assert.equal(comparison!.underpowered, true, 'control has 4 < 5 targeted customers');
     assert.match(report.warnings.join('\n'), /arm "control" has 4 targeted customers/);
     assert.equal((await fetch(`${sut.url}/v1/experiments/${uniqueId('none')}`)).status, 404);
+  });
+
+  it('publishes feature and score drift on model-alerts once a day, and shows it on GET /v1/drift', async () => {
+    const version = uniqueId('drift-model');
+    await new ModelVersionRepository().registerNew(db, [{ version, card: { ...CARD, version } }]);
+    const features = {
+      gender: 'Female', SeniorCitizen: 0, Partner: 'No', Dependents: 'No', tenure: 1, PhoneService: 'Yes', MultipleLines: 'No',
+      InternetService: 'Fiber optic', OnlineSecurity: 'No', OnlineBackup: 'No', DeviceProtection: 'No', TechSupport: 'No',
+      StreamingTV: 'No', StreamingMovies: 'No', Contract: 'Month-to-month', PaperlessBilling: 'Yes', PaymentMethod: 'Electronic check',
+      MonthlyCharges: 99, TotalCharges: 99,
+    };
+    // 60 brand-new, month-to-month, fiber customers all scored 0.95: far from the training population.
+    const predictions = Array.from({ length: 60 }, () => aPrediction(uniqueId('F'), version, 0.95, Date.now() - 60_000));
+    // The scorer stores each prediction with its feature vector; monitoring reads them from there.
+    await db.transaction((tx) => new PredictionRepository().insertNew(tx, predictions.map((prediction, i) => ({ prediction, role: 'champion' as const, features: { ...features, gender: i % 2 === 0 ? 'Female' : 'Male' } }))));
+    await publish(Topics.predictions, predictions);
+    const drift = await eventuallyJson<{ models: { model_version: string; customers: number; features: { subject: string; psi: number; breached: boolean }[]; score: { psi: number; breached: boolean } }[] }>(
+      `${sut.url}/v1/drift?refresh=true`,
+      (b) => b.models.some((m) => m.model_version === version && m.customers === 60),
+    );
+    const model = drift.models.find((m) => m.model_version === version)!;
+    const contract = model.features.find((f) => f.subject === 'Contract')!;
+    assert.ok(contract.breached && contract.psi > 0.25, `Contract PSI ${contract.psi}`);
+    assert.equal(model.features.find((f) => f.subject === 'gender')!.breached, false, 'a feature distributed as in training (half/half) does not breach');
+    assert.ok(model.score.breached);
+    const alerts = await probe.waitFor((m) => m.topic === Topics.modelAlerts && m.key === version, 3);
+    const parsed = alerts.map((m) => modelAlertSchema.parse(JSON.parse(m.value!)));
+    assert.ok(parsed.some((a) => a.kind === 'feature_drift' && a.subject === 'Contract'));
+    assert.ok(parsed.some((a) => a.kind === 'score_drift'));
+    // A breach that persists is not published again the same day.
+    const before = probe.messages.filter((m) => m.topic === Topics.modelAlerts && m.key === version).length;
+    await getJson(`${sut.url}/v1/drift?refresh=true`);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(probe.messages.filter((m) => m.topic === Topics.modelAlerts && m.key === version).length, before);
+    const metrics = await (await fetch(`${sut.url}/metrics`)).text();
+    const breach = metrics.split('\n').find((l) => l.startsWith('monitoring_drift_breaches{') && l.includes(`model_version="${version}"`) && l.includes('kind="score_drift"'));
+    assert.equal(breach?.split(' ').pop(), '1', String(breach));
   });
 
   it('dead-letters an invalid outcome to outcomes.dlq and answers a bad query with 400 naming the field', async () => {
