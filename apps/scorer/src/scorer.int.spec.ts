@@ -130,8 +130,10 @@ describe('scorer service on the real broker and Postgres', () => {
   it('answers POST /v1/predict with an explanation, and 400 naming the field', async () => {
     const ok = await fetch(`${sut.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customer_id: 'C-http', features }) });
     assert.equal(ok.status, 200);
-    const body = (await ok.json()) as Prediction & { contributions: Record<string, number>; baseline: number };
+    const body = (await ok.json()) as Prediction & { contributions: Record<string, number>; baseline: number; explanation_path: string };
     assert.equal(body.top_factors.length, 3);
+    // The calibrated logistic regression passes the load-time additivity check: no chain row is evaluated.
+    assert.equal(body.explanation_path, 'additive_logit');
     const sum = Object.values(body.contributions).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - (body.churn_probability - body.baseline)) < 1e-6);
     const bad = await fetch(`${sut.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ features: { ...features, InternetService: 'Satellite', tenure: undefined } }) });
@@ -166,9 +168,12 @@ describe('scorer service on the real broker and Postgres', () => {
   });
 
   it('keeps registry operations for admins and audits them; shadow scores the same features on predictions.shadow', async () => {
-    const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as { models: { version: string; role: string }[] };
+    const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as { models: { version: string; role: string; explanation: { path: string; additivity: { additive: boolean } } | null }[] };
     assert.equal(list.models.find((m) => m.version === active)?.role, 'champion');
+    assert.equal(list.models.find((m) => m.version === active)?.explanation?.path, 'additive_logit');
+    assert.equal(list.models.find((m) => m.version === active)?.explanation?.additivity.additive, true);
     assert.equal(list.models.find((m) => m.version === second)?.role, 'registered');
+    assert.equal(list.models.find((m) => m.version === second)?.explanation, null);
     assert.equal((await fetch(`${sut.url}/v1/models/${second}/shadow`, { method: 'POST' })).status, 401);
     const notAdmin = await token({ sub: 'viewer@example.com', role: 'viewer' });
     assert.equal((await fetch(`${sut.url}/v1/models/${second}/shadow`, { method: 'POST', headers: { authorization: `Bearer ${notAdmin}` } })).status, 403);

@@ -7,3 +7,5 @@ export * from './scoring-policy';
 export * from './telco-csv';
 export * from './model-registry';
 export * from './batch-output';
+export * from './additive-explainer';
+export * from './explanation-chains';

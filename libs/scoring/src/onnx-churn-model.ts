@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { AdditiveLogitExplainer, type AdditivityCheck, type ExplanationPath } from './additive-explainer';
+import { chainsOf, differenceMask, type Chain } from './explanation-chains';
 import { FeatureValidator, type FeatureRow, type FeatureValidationOptions } from './feature-validation';
 import { parseModelCard, type ModelCard } from './model-card';
 
@@ -8,6 +10,11 @@ export interface ModelLoadOptions {
   /** onnxruntime intra-op threads; 1 measured fastest for these small graphs on 2 cores. */
   readonly intraOpNumThreads?: number;
   readonly validation?: FeatureValidationOptions;
+  /**
+   * `auto` (default): the exact additive-logit fast path when the load-time check shows the model's
+   * logit is additive per attribute, else full evaluation. `full`: always evaluate every chain row.
+   */
+  readonly explainer?: 'auto' | 'full';
 }
 
 export interface ScoredRow {
@@ -28,11 +35,8 @@ export class ModelLoadError extends Error {
 
 /** Rows per onnxruntime call: large enough to amortise the call, small enough to keep memory flat. */
 const MAX_ROWS_PER_RUN = 65_536;
-
-interface Chain {
-  readonly background: number;
-  readonly order: readonly number[];
-}
+/** Customers per call on the additive path (each costs its own row plus rarely-seen attribute values). */
+const ADDITIVE_CUSTOMERS_PER_RUN = 8192;
 
 /**
  * One model version: the ONNX session, its card, the feature validator and the explainer.
@@ -42,6 +46,10 @@ interface Chain {
  * go to onnxruntime in one call. A chain step whose attribute already has the customer's value
  * repeats the previous row, so it is not evaluated (its contribution is exactly 0), and the last
  * changing step of a chain is the customer's own row, f(x), evaluated once.
+ *
+ * For a model whose logit is additive per attribute (checked at load, see additive-explainer.ts) the
+ * chain rows are not evaluated at all: `explanationPath` is then `additive_logit`; customers that
+ * path cannot explain exactly fall back to the full evaluation.
  */
 export class OnnxChurnModel {
   readonly version: string;
@@ -53,6 +61,11 @@ export class OnnxChurnModel {
   private readonly chains: Chain[];
   private readonly backgroundRows: FeatureRow[];
   private backgroundPredictions: Float32Array = new Float32Array(0);
+  private additive: AdditiveLogitExplainer | null = null;
+  /** The load-time additivity check (null when the full path was forced). */
+  additivity: AdditivityCheck | null = null;
+  /** Customers the additive path handed to the full evaluation since load (0/1 probabilities, failed check). */
+  fullEvaluationFallbacks = 0;
 
   private constructor(
     readonly dir: string,
@@ -66,15 +79,13 @@ export class OnnxChurnModel {
     this.inputNames = card.onnx.inputs.map((i) => i.name);
     this.isString = card.onnx.inputs.map((i) => i.dtype === 'string');
     this.outputName = card.onnx.output.name;
-    const e = card.explanation;
-    this.backgroundRows = e.background.map((b) => this.featureNames.map((name) => b[name] ?? ''));
-    this.chains = [];
-    for (let i = 0; i < e.background.length; i++) {
-      for (let k = 0; k < e.permutations_per_background; k++) {
-        const order = e.permutations[i * e.permutations_per_background + k]!;
-        this.chains.push({ background: i, order }, { background: i, order: [...order].reverse() });
-      }
-    }
+    this.backgroundRows = card.explanation.background.map((b) => this.featureNames.map((name) => b[name] ?? ''));
+    this.chains = chainsOf(card);
+  }
+
+  /** How explanations are computed on this instance (both give the trainer's values). */
+  get explanationPath(): ExplanationPath {
+    return this.additive ? 'additive_logit' : 'full_evaluation';
   }
 
   static async load(dir: string, options: ModelLoadOptions = {}): Promise<OnnxChurnModel> {
@@ -103,6 +114,18 @@ export class OnnxChurnModel {
       throw new ModelLoadError(dir, `the ONNX graph does not have the inputs/output its card names (${missing.join(', ') || model.outputName})`);
     }
     model.backgroundPredictions = await model.run(model.backgroundRows);
+    if ((options.explainer ?? 'auto') === 'auto') {
+      const { explainer, check } = await AdditiveLogitExplainer.build({
+        evaluate: (rows) => model.run(rows),
+        background: model.backgroundRows,
+        backgroundPredictions: model.backgroundPredictions,
+        chains: model.chains,
+        isString: model.isString,
+        specs: card.features,
+      });
+      model.additive = explainer;
+      model.additivity = check;
+    }
     return model;
   }
 
@@ -123,6 +146,11 @@ export class OnnxChurnModel {
       }
       return out;
     }
+    return this.additive ? this.explainAdditive(rows) : this.explainFull(rows);
+  }
+
+  /** Every chain row evaluated by onnxruntime, as many customers per call as fit. */
+  private async explainFull(rows: readonly FeatureRow[]): Promise<ScoredRow[]> {
     const out: ScoredRow[] = [];
     const perCustomer = this.chains.length * (this.featureNames.length - 1) + 1;
     const customersPerRun = Math.max(1, Math.floor(MAX_ROWS_PER_RUN / perCustomer));
@@ -161,17 +189,25 @@ export class OnnxChurnModel {
     return results[this.outputName]!.data as Float32Array;
   }
 
+  private async explainAdditive(rows: readonly FeatureRow[]): Promise<ScoredRow[]> {
+    const out: ScoredRow[] = [];
+    for (let start = 0; start < rows.length; start += ADDITIVE_CUSTOMERS_PER_RUN) {
+      const chunk = rows.slice(start, start + ADDITIVE_CUSTOMERS_PER_RUN);
+      const fast = await this.additive!.explain(chunk);
+      const rest = chunk.filter((_, k) => fast[k] === null);
+      const full = rest.length > 0 ? await this.explainFull(rest) : [];
+      this.fullEvaluationFallbacks += rest.length;
+      let f = 0;
+      for (const result of fast) out.push(result ?? full[f++]!);
+    }
+    return out;
+  }
+
   private async explainBatch(xs: readonly FeatureRow[]): Promise<ScoredRow[]> {
     const width = this.featureNames.length;
     const chains = this.chains;
     // differs[k][i*width + j]: customer k's value of feature j differs from background row i's (as the model sees it).
-    const differs = xs.map((x) => {
-      const mask = new Uint8Array(this.backgroundRows.length * width);
-      this.backgroundRows.forEach((b, i) => {
-        for (let j = 0; j < width; j++) mask[i * width + j] = sameInput(x[j]!, b[j]!, this.isString[j]!) ? 0 : 1;
-      });
-      return mask;
-    });
+    const differs = xs.map((x) => differenceMask(x, this.backgroundRows, this.isString));
     // Pass 1: count the rows to evaluate.
     let total = xs.length;
     for (let k = 0; k < xs.length; k++) {
@@ -227,8 +263,4 @@ export class OnnxChurnModel {
     }
     return results;
   }
-}
-
-function sameInput(a: string | number, b: string | number, isString: boolean): boolean {
-  return isString ? a === b : Math.fround(a as number) === Math.fround(b as number);
 }

@@ -96,6 +96,7 @@ export async function scoreCsv(options: ScoreOptions, context: CliContext) {
     scored: valid.length,
     rejected: records.length - valid.length,
     explained: options.explain,
+    explanation_path: options.explain ? model.explanationPath : null,
     segments,
     revenue_at_risk: sum(Object.values(segments).map((s) => s.revenue_at_risk)),
     programme_cost: sum(Object.values(segments).map((s) => s.programme_cost)),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { HttpStatus } from '@nestjs/common';
 import { AuditLogRepository, Database, ModelVersionRepository, type ModelVersionRow } from '@churn/db';
 import { getOrCreateCounter, getOrCreateGauge, type Logger, type Registry } from '@churn/observability';
-import { ModelRegistryDir, OnnxChurnModel } from '@churn/scoring';
+import { ModelRegistryDir, OnnxChurnModel, type AdditivityCheck, type ExplanationPath } from '@churn/scoring';
 import { DomainError } from '@churn/service-kit';
 import type { ScorerConfig } from '../config';
 
@@ -11,6 +11,18 @@ import type { ScorerConfig } from '../config';
 export interface ActiveModels {
   readonly champion: OnnxChurnModel;
   readonly shadow: OnnxChurnModel | null;
+}
+
+/** How a loaded version computes explanations, and the load-time additivity check behind it. */
+export interface ExplanationInfo {
+  readonly method: string;
+  readonly path: ExplanationPath;
+  readonly additivity: AdditivityCheck | null;
+}
+
+function explanationInfo(model: OnnxChurnModel): ExplanationInfo {
+  const method = (model.card.explanation as { method?: unknown }).method;
+  return { method: typeof method === 'string' ? method : 'sampled_shapley', path: model.explanationPath, additivity: model.additivity };
 }
 
 /** Old sessions are released this long after a swap, when no batch can still be using them. */
@@ -43,6 +55,11 @@ export class ModelRegistryService {
       swaps: getOrCreateCounter(registry, { name: 'scorer_model_swaps_total', help: 'Model sessions swapped in, by role.', labelNames: ['role'] as const }),
       loadFailures: getOrCreateCounter(registry, { name: 'scorer_model_load_failures_total', help: 'Model versions that could not be loaded.', labelNames: ['version'] as const }),
       active: getOrCreateGauge(registry, { name: 'scorer_model_active_info', help: '1 for the version serving each role on this instance.', labelNames: ['role', 'version'] as const }),
+      explanationPath: getOrCreateGauge(registry, {
+        name: 'scorer_explanation_path_info',
+        help: '1 for how each serving version computes explanations on this instance (additive_logit fast path or full_evaluation).',
+        labelNames: ['role', 'version', 'path'] as const,
+      }),
     };
   }
 
@@ -97,13 +114,17 @@ export class ModelRegistryService {
     return this.syncing;
   }
 
-  async list(): Promise<(ModelVersionRow & { files_present: boolean; serving: string | null })[]> {
+  async list(): Promise<(ModelVersionRow & { files_present: boolean; serving: string | null; explanation: ExplanationInfo | null })[]> {
     const rows = await this.versions.list(this.database);
-    return rows.map((row) => ({
-      ...row,
-      files_present: this.dir.has(row.version) || this.pinned?.version === row.version,
-      serving: this.models.champion.version === row.version ? 'champion' : this.models.shadow?.version === row.version ? 'shadow' : null,
-    }));
+    return rows.map((row) => {
+      const serving = this.models.champion.version === row.version ? this.models.champion : this.models.shadow?.version === row.version ? this.models.shadow : null;
+      return {
+        ...row,
+        files_present: this.dir.has(row.version) || this.pinned?.version === row.version,
+        serving: serving === null ? null : serving === this.models.champion ? 'champion' : 'shadow',
+        explanation: serving ? explanationInfo(serving) : null,
+      };
+    });
   }
 
   /** Admin operation: make `version` champion or shadow, audited, then swap on this instance at once. */
@@ -158,6 +179,9 @@ export class ModelRegistryService {
     this.metrics.active.reset();
     this.metrics.active.set({ role: 'champion', version: models.champion.version }, 1);
     if (models.shadow) this.metrics.active.set({ role: 'shadow', version: models.shadow.version }, 1);
+    this.metrics.explanationPath.reset();
+    this.metrics.explanationPath.set({ role: 'champion', version: models.champion.version, path: models.champion.explanationPath }, 1);
+    if (models.shadow) this.metrics.explanationPath.set({ role: 'shadow', version: models.shadow.version, path: models.shadow.explanationPath }, 1);
     if (previous?.champion !== models.champion) this.metrics.swaps.inc({ role: 'champion' });
     if (previous?.shadow !== models.shadow) this.metrics.swaps.inc({ role: 'shadow' });
     this.logger.info({ champion: models.champion.version, shadow: models.shadow?.version ?? null }, 'serving models');
@@ -171,6 +195,7 @@ export class ModelRegistryService {
       throw new Error(`${dir} holds version ${model.version}, not ${version}`);
     }
     this.failedLoads.delete(version);
+    this.logger.info({ version, explanation: explanationInfo(model) }, model.explanationPath === 'additive_logit' ? 'explanations: additive-logit fast path (additivity verified at load)' : 'explanations: full evaluation');
     return model;
   }
 

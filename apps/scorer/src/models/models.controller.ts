@@ -33,6 +33,8 @@ export class ModelsController {
         model_type: row.card['model_type'] ?? null,
         created_at: row.card['created_at'] ?? null,
         holdout_metrics: pick(row.card['holdout_metrics'], ['roc_auc', 'pr_auc', 'brier', 'lift_top_decile', 'ece']),
+        // Only known for a version loaded on this instance: the additivity check runs at load.
+        explanation: row.explanation,
       })),
     };
   }

@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { getOrCreateCounter, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
-import { ScoringPolicy, type Assessment, type FeatureIssue, type FeatureRow, type OnnxChurnModel } from '@churn/scoring';
+import { ScoringPolicy, type Assessment, type ExplanationPath, type FeatureIssue, type FeatureRow, type OnnxChurnModel } from '@churn/scoring';
 import { LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
 import { ModelRegistryService } from '../models/model-registry.service';
 
@@ -14,6 +14,8 @@ export interface PredictionAnswer extends Assessment {
   readonly model_version: string;
   readonly baseline: number;
   readonly contributions: Record<string, number>;
+  /** How the contributions were computed (`additive_logit` fast path or `full_evaluation`); same values either way. */
+  readonly explanation_path: ExplanationPath;
 }
 
 /** Customers per ONNX call in a batch request: output starts flowing after the first chunk. */
@@ -62,6 +64,7 @@ export class PredictService {
       experiment: customerId ? assessment.experiment : null,
       baseline: champion.baseline,
       contributions: Object.fromEntries(champion.featureNames.map((name, j) => [name, scored!.contributions![j]!])),
+      explanation_path: champion.explanationPath,
     };
   }
 
