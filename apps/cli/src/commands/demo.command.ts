@@ -25,7 +25,21 @@ export interface DemoSummary {
   readonly programmeCost: number;
   readonly alerts: number;
   readonly outcomes: number;
+  /** Computed here from Postgres (latest champion prediction before each outcome). */
   readonly rocAuc: number | undefined;
+  /** What the monitoring service reports for the same customers, when it answers. */
+  readonly monitoring: MonitoringFigures | undefined;
+}
+
+export interface MonitoringFigures {
+  readonly rocAuc: number | null;
+  readonly roi: {
+    readonly revenueSaved: number;
+    readonly netBenefit: number;
+    readonly roiMultiple: number | null;
+    readonly basis: string;
+    readonly successRate: number;
+  };
 }
 
 /**
@@ -33,7 +47,9 @@ export interface DemoSummary {
  * churn labels as outcomes), live counters while it works, and a summary read back from Postgres.
  */
 export async function runDemo(context: CliContext, options: DemoOptions): Promise<{ platform: RunningPlatform; summary: DemoSummary }> {
-  const platform = await bringUp(context);
+  // Replayed labels are observed one day after each customer's last event: judge them by the
+  // prediction on that last event (no label delay), as the trainer's offline figure does.
+  const platform = await bringUp(context, { serviceEnv: { MONITORING_LABEL_DELAY_DAYS: '0' } });
   try {
     const input = path.resolve(REPO_ROOT, options.input);
     const customers = await countCsvRows(input);
@@ -42,7 +58,9 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
     try {
       const replay = replayInChild(context, platform, input, options);
       await watchProgress(db, summaries, customers, replay, Number(options.timeout) * 1000, !options.fast);
-      const summary = await summarize(db, summaries, customers);
+      const monitoringService = platform.services.find((service) => service.name === 'monitoring');
+      const monitoring = monitoringService ? await monitoringFigures(`http://127.0.0.1:${monitoringService.port}`, context) : undefined;
+      const summary = { ...(await summarize(db, summaries, customers)), monitoring };
       return { platform, summary };
     } finally {
       await db.close();
@@ -80,7 +98,11 @@ async function watchProgress(
     () => (replayDone = true),
     (error: unknown) => (replayError = error),
   );
-  const bars = new MultiBar({ format: ' {name} {bar} {value}/{total} {extra}', hideCursor: true, clearOnComplete: false }, Presets.shades_grey);
+  // noTTYOutput: in a log (CI, a pipe) the bars still print, every few seconds, instead of garbling.
+  const bars = new MultiBar(
+    { format: ' {name} {bar} {value}/{total} {extra}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000 },
+    Presets.shades_grey,
+  );
   const scoredBar = bars.create(customers, 0, { name: 'customers scored ', extra: '' });
   const outcomesBar = bars.create(customers, 0, { name: 'outcomes stored  ', extra: '' });
   const started = Date.now();
@@ -106,7 +128,38 @@ async function watchProgress(
   }
 }
 
-async function summarize(db: Database, summaries: PlatformSummaryRepository, customers: number): Promise<DemoSummary> {
+/** The dashboard's own figures (refreshed now), so the summary and the dashboard say the same. */
+async function monitoringFigures(baseUrl: string, context: CliContext): Promise<MonitoringFigures | undefined> {
+  try {
+    const get = async (path: string) => {
+      const response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(30_000) });
+      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const quality = (await get('/v1/metrics/model?window=all&role=champion&refresh=true')) as {
+      models: { windows: { all?: { overall?: { roc_auc: number | null } } } }[];
+    };
+    const roi = (await get('/v1/roi?window=30d')) as {
+      assumptions: { retention_success_rate: number };
+      overall: { revenue_saved: number; net_benefit: number; roi_multiple: number | null; basis: string };
+    };
+    return {
+      rocAuc: quality.models[0]?.windows.all?.overall?.roc_auc ?? null,
+      roi: {
+        revenueSaved: roi.overall.revenue_saved,
+        netBenefit: roi.overall.net_benefit,
+        roiMultiple: roi.overall.roi_multiple,
+        basis: roi.overall.basis,
+        successRate: roi.assumptions.retention_success_rate,
+      },
+    };
+  } catch (error) {
+    context.logger.warn({ err: error }, 'monitoring figures unavailable; the summary shows what Postgres holds');
+    return undefined;
+  }
+}
+
+async function summarize(db: Database, summaries: PlatformSummaryRepository, customers: number): Promise<Omit<DemoSummary, 'monitoring'>> {
   const [scored, byLevel, alerts, outcomes, pairs] = await Promise.all([
     summaries.countScoredCustomers(db),
     summaries.riskDistribution(db),
@@ -142,7 +195,15 @@ export function formatSummary(summary: DemoSummary, platform: RunningPlatform): 
     `  programme cost          ${money(summary.programmeCost)} (recommended interventions)`,
     `  alerts raised           ${summary.alerts.toLocaleString('en-US')}`,
     `  outcomes received       ${summary.outcomes.toLocaleString('en-US')}`,
-    `  model ROC-AUC           ${summary.rocAuc === undefined ? 'n/a (no outcomes yet)' : summary.rocAuc.toFixed(4)} on the replayed outcomes`,
+    `  model ROC-AUC           ${summary.rocAuc === undefined ? 'n/a (no outcomes yet)' : summary.rocAuc.toFixed(4)} on the replayed outcomes` +
+      (summary.monitoring?.rocAuc != null ? ` (monitoring: ${summary.monitoring.rocAuc.toFixed(4)})` : ''),
+    ...(summary.monitoring
+      ? [
+          `  revenue saved           ${money(summary.monitoring.roi.revenueSaved)} (${summary.monitoring.roi.basis === 'measured' ? 'measured by the experiment' : `estimate at a ${Math.round(summary.monitoring.roi.successRate * 100)}% retention success rate`})`,
+          `  net benefit             ${money(summary.monitoring.roi.netBenefit)}`,
+          `  ROI multiple            ${summary.monitoring.roi.roiMultiple === null ? 'n/a' : `${summary.monitoring.roi.roiMultiple.toFixed(2)}x`} (net benefit / programme cost)`,
+        ]
+      : []),
     '',
     ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}  (metrics: /metrics${s.name === 'scorer' ? ', API docs: /docs' : ''}${s.name === 'monitoring' ? ', dashboard: /' : ''})`),
     '',

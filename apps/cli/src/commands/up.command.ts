@@ -13,6 +13,8 @@ import { startStackFromEnv } from './stack-env';
 export interface UpOptions {
   readonly logs?: boolean;
   readonly services?: boolean;
+  /** Extra environment for every service (the demo sets its own label delay, for instance). */
+  readonly serviceEnv?: Record<string, string>;
 }
 
 export interface RunningPlatform {
@@ -35,7 +37,7 @@ export async function bringUp(context: CliContext, options: UpOptions = {}): Pro
   };
   try {
     if (options.services !== false) {
-      const env = { KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl };
+      const env = { ...options.serviceEnv, KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl };
       for (const { name } of SERVICES) services.push(spawnService(name, env, { echo: options.logs }));
       await Promise.all(services.map((service) => waitUntilReady(service)));
     }
