@@ -169,7 +169,7 @@ export class OutboxDrainer {
             consumer_group: this.consumerGroup,
             failed_at: new Date().toISOString(),
           };
-          return { key: row.customer_id, value: JSON.stringify(record), headers: { 'x-dlq-reason': record.reason.slice(0, 500), 'x-dlq-code': record.error_code } };
+          return { key: row.customer_id, value: JSON.stringify(record), headers: { ...record.headers, 'x-dlq-reason': record.reason.slice(0, 500), 'x-dlq-code': record.error_code } };
         }),
       );
     }

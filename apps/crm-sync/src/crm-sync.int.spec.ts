@@ -1,0 +1,299 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { riskLevelOf, Topics, type Alert, type Prediction } from '@churn/contracts';
+import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings, type SalesforceSettings } from '@churn/crm';
+import { CrmOutboxRepository, Database, PredictionRepository } from '@churn/db';
+import { createLogger, createMetricsRegistry } from '@churn/observability';
+import { startService, type RunningService } from '@churn/service-kit';
+import { FakeHubSpot, FakeSalesforce, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { crmSyncConfigSchema } from './config';
+import { CrmSyncModule } from './crm-sync.module';
+
+const THRESHOLD = 5;
+const SF = { clientId: 'fake-client', clientSecret: 'fake-secret', refreshToken: 'fake-refresh' };
+const HS = { accessToken: 'pat-fake-token', idProperty: 'churn_customer_id' };
+
+/** A deterministic pseudo-random sequence, so that a failing run can be repeated. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function aPrediction(customerId: string, score: number, asOf: Date, control: boolean): Prediction {
+  return {
+    prediction_id: uniqueId('P'),
+    customer_id: customerId,
+    model_version: 'spec-1',
+    churn_probability: score / 100,
+    risk_score: score,
+    risk_level: riskLevelOf(score),
+    recommended_action: score >= 60 ? 'VIP retention program' : 'Standard monitoring',
+    intervention_cost: 0,
+    revenue_at_risk: 0,
+    top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.12 }],
+    experiment: control ? { name: 'retention-2025', arm: 'control' } : { name: 'retention-2025', arm: 'treatment' },
+    source_event_id: uniqueId('E'),
+    as_of: asOf.toISOString(),
+    scored_at: asOf.toISOString(),
+  };
+}
+
+/** The reference: per customer, in order, the writes the change rule calls for. Independent of the service's code paths. */
+function expectedWrites(sequence: readonly Prediction[]): { customer: string; score: number; level: string }[] {
+  const last = new Map<string, { score: number; level: string }>();
+  const out: { customer: string; score: number; level: string }[] = [];
+  for (const p of sequence) {
+    if (p.experiment?.arm === 'control') continue;
+    const before = last.get(p.customer_id);
+    if (before && before.level === p.risk_level && Math.abs(before.score - p.risk_score) < THRESHOLD) continue;
+    last.set(p.customer_id, { score: p.risk_score, level: p.risk_level });
+    out.push({ customer: p.customer_id, score: p.risk_score, level: p.risk_level });
+  }
+  return out;
+}
+
+async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const sortKey = (w: { customer: string; score: number; level: string }) => `${w.customer}|${String(w.score).padStart(3, '0')}|${w.level}`;
+
+describe('crm-sync on the real broker and Postgres, against local Salesforce and HubSpot', () => {
+  let sut: RunningService;
+  let db: Database;
+  let sf: FakeSalesforce;
+  let hs: FakeHubSpot;
+  let probe: TopicProbe;
+  const run = uniqueId('crm');
+  const customers = Array.from({ length: 2000 }, (_, i) => `${run}-C${String(i).padStart(4, '0')}`);
+
+  before(async () => {
+    sf = new FakeSalesforce({ ...SF });
+    hs = new FakeHubSpot({ ...HS });
+    await sf.start();
+    await hs.start();
+    sf.seed('Account', 'Customer_Id__c', customers);
+    hs.seed('contacts', customers);
+    probe = await TopicProbe.start([Topics.crmSyncDlq]);
+    sut = await startService({
+      name: 'crm-sync',
+      configSchema: crmSyncConfigSchema,
+      module: (c) => CrmSyncModule.register(c),
+      env: serviceTestEnv({
+        SALESFORCE_INSTANCE_URL: sf.url,
+        SALESFORCE_LOGIN_URL: sf.url,
+        SALESFORCE_CLIENT_ID: SF.clientId,
+        SALESFORCE_CLIENT_SECRET: SF.clientSecret,
+        SALESFORCE_REFRESH_TOKEN: SF.refreshToken,
+        HUBSPOT_ACCESS_TOKEN: HS.accessToken,
+        HUBSPOT_BASE_PATH: hs.url,
+        CRM_SCORE_CHANGE_THRESHOLD: String(THRESHOLD),
+        CRM_DRAIN_INTERVAL_MS: '100',
+        CRM_RETRY_BUDGET: '3',
+        CRM_RETRY_BASE_MS: '100',
+        CRM_RETRY_MAX_MS: '500',
+        CRM_RATE_LIMIT_WAIT_MS: '300',
+        CRM_BREAKER_RESET_MS: '700',
+        CRM_CALL_TIMEOUT_MS: '5000',
+      }),
+    });
+    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'crm-sync-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+  });
+
+  after(async () => {
+    await sut.close();
+    await probe.stop();
+    await db.close();
+    await sf.stop();
+    await hs.stop();
+  });
+
+  it('10,000 predictions for 2,000 customers make exactly the minimal writes, through outages, expired sessions, locks and 429s', async () => {
+    const random = prng(7);
+    const controls = new Set(customers.filter((_, i) => i % 20 === 0));
+    const producer = await rawProducer();
+    const all: Prediction[] = [];
+    const timings: { published: number; drained: number }[] = [];
+    const sfWrites = () => sf.writesOf('Account').filter((w) => w.externalId.startsWith(run));
+    const hsWrites = () => hs.writes.filter((w) => w.id.startsWith(run));
+    const t0 = Date.parse('2025-01-01T00:00:00Z');
+    const scoreOf = new Map<string, number>(customers.map((c) => [c, Math.floor(random() * 100)]));
+    for (let round = 0; round < 5; round++) {
+      const started = Date.now();
+      const batch = customers.map((c) => {
+        // Mostly small drifts (below the threshold), sometimes jumps across categories.
+        const drift = random() < 0.3 ? Math.floor(random() * 41) - 20 : Math.floor(random() * 9) - 4;
+        const score = Math.min(100, Math.max(0, scoreOf.get(c)! + drift));
+        scoreOf.set(c, score);
+        return aPrediction(c, score, new Date(t0 + round * 86_400_000), controls.has(c));
+      });
+      all.push(...batch);
+      if (round === 1) {
+        sf.expireSessions();
+        sf.failNextRecordsWithLock(3);
+        hs.rateLimitNextCalls(2, 1);
+      }
+      if (round === 2) sf.outageFor(2000);
+      if (round === 3) {
+        hs.outageFor(2000);
+        sf.failNextCallsWithRequestLimit(1);
+      }
+      await producer.send({ topic: Topics.predictions, messages: batch.map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })) });
+      // Redelivery: the first 200 of the round once more.
+      await producer.send({ topic: Topics.predictions, messages: batch.slice(0, 200).map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })) });
+      const expected = expectedWrites(all).length;
+      const published = Date.now() - started;
+      await waitUntil(`round ${round}: ${expected} writes at both fakes`, () => sfWrites().length >= expected && hsWrites().length >= expected, 40_000).catch(async (error: Error) => {
+        const rows = await new CrmOutboxRepository().findByCustomers(db, customers);
+        const statuses = new Map<string, number>();
+        for (const r of rows) statuses.set(`${r.target}/${r.status}`, (statuses.get(`${r.target}/${r.status}`) ?? 0) + 1);
+        throw new Error(`${error.message} after ${Date.now() - started} ms: salesforce ${sfWrites().length}, hubspot ${hsWrites().length}, outbox ${JSON.stringify([...statuses])}, sf requests ${sf.requests.length}, hs requests ${hs.requests.length}`);
+      });
+      timings.push({ published, drained: Date.now() - started });
+    }
+    await producer.close();
+    assert.equal(timings.length, 5);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    const expected = expectedWrites(all).map(sortKey).sort();
+    const atSalesforce = sfWrites().map((w) => sortKey({ customer: w.externalId, score: Number(w.fields['Churn_Risk_Score__c']), level: String(w.fields['Churn_Risk_Category__c']) })).sort();
+    const atHubSpot = hsWrites().map((w) => sortKey({ customer: w.id, score: Number(w.properties['churn_risk_score']), level: String(w.properties['churn_risk_category']) })).sort();
+    assert.ok(expected.length > 2000 && expected.length < 9500, `the threshold must matter: ${expected.length} writes expected`);
+    assert.deepEqual(atSalesforce, expected, 'Salesforce received exactly the expected writes');
+    assert.deepEqual(atHubSpot, expected, 'HubSpot received exactly the expected writes');
+    assert.ok(!sfWrites().some((w) => controls.has(w.externalId)), 'no control-arm customer is written');
+    // Per customer, the CRM ends with the last score the rule asked for.
+    const lastExpected = new Map(expectedWrites(all).map((w) => [w.customer, w.score]));
+    for (const [customer, score] of lastExpected) {
+      assert.equal(sf.records.get('Account')!.get(customer)!.fields['Churn_Risk_Score__c'], score);
+      assert.equal(hs.objects.get('contacts')!.get(customer)!.properties['churn_risk_score'], String(score));
+    }
+    // The faults really happened and were survived.
+    assert.ok(sf.tokenGrants.length >= 2, 'the expired session was refreshed');
+    assert.ok(sf.requests.some((r) => r.status === 503) && hs.requests.some((r) => r.status === 503), 'both outages were seen');
+    assert.ok(hs.requests.some((r) => r.status === 429), 'a 429 was answered');
+    assert.deepEqual([...sf.apiVersions], ['62.0']);
+    assert.ok(hs.properties.get('contacts')?.has('churn_risk_score'), 'missing HubSpot properties were created');
+    // Every sObject Collections call carried at most 200 records and every HubSpot batch at most 100 (the fakes refuse more).
+    assert.ok(!sf.requests.some((r) => r.status === 400) && !hs.requests.some((r) => r.status === 400));
+    const outbox = await new CrmOutboxRepository().findByCustomers(db, customers);
+    assert.deepEqual(outbox.filter((r) => r.status !== 'sent').map((r) => `${r.id} ${r.status} ${r.last_error}`), []);
+    const metrics = await (await fetch(`${sut.url}/metrics`)).text();
+    assert.match(metrics, /crm_sync_pushes_total\{target="salesforce",kind="score",result="sent"[^}]*\} \d+/);
+    assert.match(metrics, /crm_sync_api_quota_remaining_calls\{target="salesforce"[^}]*\} \d+/);
+    assert.match(metrics, /crm_sync_api_quota_remaining_calls\{target="hubspot"[^}]*\} \d+/);
+    assert.match(metrics, /crm_sync_skipped_total\{reason="control_arm"[^}]*\} \d+/);
+    assert.match(metrics, /crm_sync_outbox_depth_rows\{target="salesforce",status="pending"[^}]*\} \d+/);
+  });
+
+  it('creates one task per high or critical alert in each CRM, never for medium or control-arm alerts', async () => {
+    const producer = await rawProducer();
+    const alerts: Alert[] = customers.slice(100, 400).map((c, i) => ({
+      alert_id: uniqueId('A'),
+      customer_id: c,
+      level: i % 3 === 0 ? 'critical' : i % 3 === 1 ? 'high' : 'medium',
+      risk_score: i % 3 === 0 ? 85 : i % 3 === 1 ? 65 : 45,
+      message: `risk rose for ${c}`,
+      prediction_id: uniqueId('P'),
+      created_at: '2025-02-01T10:00:00Z',
+    }));
+    // One alert whose prediction is in the control arm (the scorer's table says so).
+    const control = aPrediction(customers[401]!, 90, new Date('2025-02-01T09:00:00Z'), true);
+    await db.transaction((tx) => new PredictionRepository().insertNew(tx, [{ prediction: control, role: 'champion', features: {} }]));
+    alerts.push({ alert_id: uniqueId('A'), customer_id: control.customer_id, level: 'critical', risk_score: 90, message: 'control', prediction_id: control.prediction_id, created_at: '2025-02-01T10:00:00Z' });
+    const messages = alerts.map((a) => ({ key: a.customer_id, value: JSON.stringify(a) }));
+    await producer.send({ topic: Topics.alerts, messages });
+    await producer.send({ topic: Topics.alerts, messages: messages.slice(0, 50) });
+    await producer.close();
+    const wanted = alerts.filter((a) => a.level !== 'medium' && a.prediction_id !== control.prediction_id);
+    const sfTasks = () => sf.writesOf('Task').filter((w) => wanted.some((a) => a.alert_id === w.externalId));
+    const hsTasks = () => hs.tasks.filter((t) => t.properties['hs_task_body']?.includes(run));
+    await waitUntil(`${wanted.length} tasks at both fakes`, () => sfTasks().length >= wanted.length && hsTasks().length >= wanted.length);
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(sfTasks().length, wanted.length);
+    assert.equal(new Set(sfTasks().map((w) => w.externalId)).size, wanted.length, 'one Salesforce task per alert');
+    assert.equal(hsTasks().length, wanted.length, 'one HubSpot task per alert');
+    assert.ok(!sf.writesOf('Task').some((w) => alerts.some((a) => a.level === 'medium' && a.alert_id === w.externalId)));
+    const critical = wanted.find((a) => a.level === 'critical')!;
+    const task = sfTasks().find((w) => w.externalId === critical.alert_id)!;
+    assert.equal(task.fields['ActivityDate'], '2025-02-02', 'critical: due within 24 h');
+    assert.equal(task.fields['Priority'], 'High');
+    assert.equal(task.fields['WhatId'], sf.records.get('Account')!.get(critical.customer_id)!.Id);
+    assert.match(String(task.fields['Description']), /risk rose for/);
+    const high = wanted.find((a) => a.level === 'high')!;
+    assert.equal(sf.writesOf('Task').find((w) => w.externalId === high.alert_id)!.fields['ActivityDate'], '2025-02-03', 'high: due within 48 h');
+    const hsTask = hs.tasks.find((t) => t.properties['hs_task_body']?.includes(critical.alert_id))!;
+    assert.equal(hsTask.associations[0]!.to.id, hs.objects.get('contacts')!.get(critical.customer_id)!.id);
+    assert.equal(hsTask.associations[0]!.types[0]!.associationTypeId, 204);
+    const rows = await new CrmOutboxRepository().findByCustomers(db, alerts.map((a) => a.customer_id));
+    const taskRows = rows.filter((r) => r.kind === 'task');
+    assert.equal(taskRows.length, wanted.length * 2);
+    assert.ok(taskRows.every((r) => r.status === 'sent' && r.external_id), 'the CRM ids are stored with the idempotency keys');
+  });
+
+  it('pushes only the newest of a customer’s waiting scores, and parks a record the CRM refuses, to crm-sync.dlq, until re-driven', async () => {
+    const customer = `${run}-late`;
+    const unknown = `${run}-unknown`;
+    sf.seed('Account', 'Customer_Id__c', [customer, unknown]);
+    hs.seed('contacts', [customer]);
+    sf.outageFor(2500);
+    const producer = await rawProducer();
+    const t = Date.parse('2025-03-01T00:00:00Z');
+    const sequence = [aPrediction(customer, 10, new Date(t), false), aPrediction(customer, 50, new Date(t + 1000), false), aPrediction(customer, 90, new Date(t + 2000), false)];
+    await producer.send({ topic: Topics.predictions, messages: sequence.map((p) => ({ key: customer, value: JSON.stringify(p) })) });
+    const refused = aPrediction(unknown, 70, new Date(t), false);
+    await producer.send({ topic: Topics.predictions, messages: [{ key: unknown, value: JSON.stringify(refused) }] });
+    await producer.close();
+    await waitUntil('the newest score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer && w.fields['Churn_Risk_Score__c'] === 90));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(sf.writesOf('Account').filter((w) => w.externalId === customer).map((w) => w.fields['Churn_Risk_Score__c']), [90], 'older waiting scores are superseded, never written after a newer one');
+    // HubSpot has no contact for `unknown`: 207 OBJECT_NOT_FOUND, parked and dead-lettered.
+    const [letter] = await probe.waitFor((m) => m.key === unknown && m.headers['x-crm-target'] === 'hubspot');
+    const record = JSON.parse(letter!.value!) as { error_code: string; source_topic: string; value_base64: string };
+    assert.equal(record.error_code, 'CRM_OBJECT_NOT_FOUND');
+    assert.equal(record.source_topic, Topics.predictions);
+    assert.equal(JSON.parse(Buffer.from(record.value_base64, 'base64').toString('utf8')).prediction_id, refused.prediction_id);
+    const repo = new CrmOutboxRepository();
+    assert.equal((await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'hubspot')!.status, 'parked');
+    // The contact appears; `churn crm retry` re-drives the parked row.
+    hs.seed('contacts', [unknown]);
+    assert.equal(await repo.redriveParked(db, { target: 'hubspot' }), 1);
+    await waitUntil('the re-driven write at HubSpot', () => hs.writes.some((w) => w.id === unknown));
+    assert.equal((await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'hubspot')!.status, 'sent');
+  });
+
+  it('backfills the newest score of every customer through Bulk API 2.0', async () => {
+    const bulkFake = new FakeSalesforce({ ...SF });
+    await bulkFake.start();
+    try {
+      const backfillCustomers = Array.from({ length: 30 }, (_, i) => `${run}-B${i}`);
+      const older = backfillCustomers.map((c) => aPrediction(c, 20, new Date('2025-04-01T00:00:00Z'), false));
+      const newer = backfillCustomers.map((c, i) => aPrediction(c, 40 + i, new Date('2025-04-02T00:00:00Z'), i === 0));
+      const repo = new PredictionRepository();
+      await db.transaction((tx) => repo.insertNew(tx, [...older, ...newer].map((prediction) => ({ prediction, role: 'champion' as const, features: {} }))));
+      const env = crmEnvSchema.parse({ SALESFORCE_INSTANCE_URL: bulkFake.url, SALESFORCE_LOGIN_URL: bulkFake.url, SALESFORCE_CLIENT_ID: SF.clientId, SALESFORCE_CLIENT_SECRET: SF.clientSecret, SALESFORCE_REFRESH_TOKEN: SF.refreshToken });
+      const logger = createLogger({ service: 'spec', level: 'silent' });
+      const gateway = new SalesforceGateway(salesforceSettings(env) as SalesforceSettings, logger);
+      const result = await backfillSalesforce(db, gateway, logger, { jobSize: 10_000, pollIntervalMs: 50, pollTimeoutMs: 10_000, dryRun: false });
+      const mine = bulkFake.writes.filter((w) => w.externalId.startsWith(`${run}-B`));
+      assert.ok(mine.every((w) => w.via === 'bulk2'));
+      // The first customer's newest prediction is in the control arm: its newest *treated* one is not pushed either.
+      assert.deepEqual(mine.map((w) => w.externalId).sort(), backfillCustomers.slice(1).sort());
+      for (const w of mine) assert.equal(Number(w.fields['Churn_Risk_Score__c']), 40 + backfillCustomers.indexOf(w.externalId));
+      assert.ok(result.succeeded >= 29 && result.failed.length === 0);
+      assert.ok(bulkFake.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/batches')));
+      const state = await db.query<{ pushed_score: number }>('spec.state', `SELECT pushed_score FROM crm_score_state WHERE target = 'salesforce' AND customer_id = $1`, [backfillCustomers[5]]);
+      assert.equal(state[0]?.pushed_score, 45);
+    } finally {
+      await bulkFake.stop();
+    }
+  });
+});
+
