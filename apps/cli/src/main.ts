@@ -9,6 +9,7 @@ import { registerScoreCommand } from './commands/score.command';
 import { registerTrainCommand } from './commands/train.command';
 import { registerTopicsCommand } from './commands/topics.command';
 import { registerUpCommand } from './commands/up.command';
+import { registerCrmCommand } from './commands/crm.command';
 
 async function main(argv: string[]): Promise<void> {
   const context = createCliContext();
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<void> {
   registerRescoreCommand(program, context);
   registerScoreCommand(program, context);
   registerTrainCommand(program, context);
+  registerCrmCommand(program, context);
   await program.parseAsync(argv);
 }
 
