@@ -2,11 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@churn/config';
 import { createCliContext } from './cli-context';
 import { registerDbCommand } from './commands/db.command';
+import { registerDemoCommand } from './commands/demo.command';
+import { registerScoreCommand } from './commands/score.command';
+import { registerTrainCommand } from './commands/train.command';
 import { registerDlqCommand } from './commands/dlq.command';
 import { registerReplayCommand } from './commands/replay.command';
 import { registerRescoreCommand } from './commands/rescore.command';
-import { registerScoreCommand } from './commands/score.command';
-import { registerTrainCommand } from './commands/train.command';
 import { registerTopicsCommand } from './commands/topics.command';
 import { registerUpCommand } from './commands/up.command';
 import { registerCrmCommand } from './commands/crm.command';
@@ -18,13 +19,14 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   registerUpCommand(program, context);
+  registerDemoCommand(program, context);
   registerDbCommand(program, context);
   registerTopicsCommand(program, context);
+  registerScoreCommand(program, context);
+  registerTrainCommand(program, context);
   registerReplayCommand(program, context);
   registerDlqCommand(program, context);
   registerRescoreCommand(program, context);
-  registerScoreCommand(program, context);
-  registerTrainCommand(program, context);
   registerCrmCommand(program, context);
   await program.parseAsync(argv);
 }
