@@ -22,3 +22,6 @@ fi
 
 say "building TypeScript (incremental)"
 npx --no-install tsc -b tsconfig.json
+
+say "building the dashboard bundle (Vite; skipped when unchanged)"
+bash apps/dashboard/scripts/build-web.sh

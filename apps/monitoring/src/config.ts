@@ -2,8 +2,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { baseServiceConfigSchema } from '@churn/service-kit';
 
-/** apps/dashboard's build output, relative to this file once compiled to apps/monitoring/dist. */
-export const DEFAULT_DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'dashboard', 'dist');
+/**
+ * apps/dashboard's browser bundle (`apps/dashboard/dist/web` of the repository), found from this file
+ * once compiled to apps/monitoring/dist, so it does not depend on the working directory.
+ */
+export const DEFAULT_DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'dashboard', 'dist', 'web');
 
 export const monitoringConfigSchema = baseServiceConfigSchema(3005).extend({
   /**
@@ -33,7 +36,7 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005).extend({
   MONITORING_DRIFT_MIN_SAMPLES: z.coerce.number().int().min(1).default(200),
   /** Alerting's HTTP API, which the dashboard's acknowledge button goes through. */
   ALERTING_URL: z.string().url().default('http://127.0.0.1:3003'),
-  /** The dashboard's built static files (apps/dashboard, `npx vite build`). */
+  /** The dashboard's built static files (apps/dashboard: `bash apps/dashboard/scripts/build-web.sh`, run by bootstrap). */
   MONITORING_DASHBOARD_DIR: z.string().min(1).default(DEFAULT_DASHBOARD_DIR),
 });
 

@@ -11,6 +11,6 @@ export function configureMonitoringHttp(app: NestExpressApplication, config: Mon
     return;
   }
   (app.getHttpAdapter().getInstance() as Express).get('/', (_req, res) =>
-    res.status(503).type('text/plain').send(`dashboard not built: no index.html in ${dir} (run: npx vite build apps/dashboard)\n`),
+    res.status(503).type('text/plain').send(`dashboard not built: no index.html in ${dir} (run: bash apps/dashboard/scripts/build-web.sh)\n`),
   );
 }

@@ -18,14 +18,18 @@ export class DashboardService {
   async summary() {
     const now = Date.now();
     const since30d = new Date(now - 30 * DAY_MS);
-    const [snapshot, predictions, daily, alerts, modelAlerts] = await Promise.all([
+    const [snapshot, predictions, daily, alerts, modelAlerts, seen] = await Promise.all([
       this.snapshots.snapshot(),
       this.repository.predictionSummary(this.database, since30d),
       this.repository.dailyScores(this.database, since30d),
       this.repository.pendingAlerts(this.database, 50),
       this.modelAlerts(),
+      this.repository.versionsSeen(this.database),
     ]);
-    const champion = snapshot.models.find((m) => m.role === 'champion');
+    // The champion shown is the one that scored last (a retired champion keeps its labelled outcomes).
+    const champions = snapshot.models.filter((m) => m.role === 'champion');
+    const newest = seen.find((v) => v.role === 'champion' && champions.some((m) => m.model_version === v.model_version));
+    const champion = champions.find((m) => m.model_version === newest?.model_version) ?? champions[0];
     return {
       computed_at: snapshot.computed_at,
       cards: {

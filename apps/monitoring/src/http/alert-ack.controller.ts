@@ -6,12 +6,14 @@ import { DomainError, LOGGER, SERVICE_CONFIG, ZodValidationPipe } from '@churn/s
 import type { MonitoringConfig } from '../config';
 
 const alertId = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
-const ackBody = z.object({ by: z.string().min(1).max(200).optional() }).strict().default({});
+/** Alerting's body of `POST /v1/alerts/{id}/ack`: who acknowledges, and an optional note. */
+const ackBody = z.object({ by: z.string().trim().min(1).max(200), note: z.string().max(2000).optional() }).strict();
 
 /**
  * The dashboard's acknowledge button. Alerting owns the alerts and their life cycle, so monitoring
- * only forwards the request (with the caller's Authorization header) to alerting's API and returns
- * its answer unchanged; it never writes the alerts table.
+ * only forwards the request — with the caller's own bearer token, which alerting verifies (role
+ * agent or admin) and audits — to alerting's `POST /v1/alerts/{id}/ack` and returns its answer
+ * unchanged. Monitoring holds no credential of its own and never writes the alerts table.
  */
 @Controller('v1/alerts')
 export class AlertAckController {
@@ -31,7 +33,7 @@ export class AlertAckController {
     @Headers('authorization') authorization: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    const url = new URL(`/v1/alerts/${encodeURIComponent(id)}/acknowledge`, this.config.ALERTING_URL);
+    const url = new URL(`/v1/alerts/${encodeURIComponent(id)}/ack`, this.config.ALERTING_URL);
     let upstream: globalThis.Response;
     try {
       upstream = await fetch(url, {

@@ -1,0 +1,244 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import type { Browser, Page } from 'playwright-core';
+import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contracts';
+import { Database, ModelVersionRepository, PredictionRepository } from '@churn/db';
+import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
+import { createLogger, createMetricsRegistry } from '@churn/observability';
+import { rawProducer, testInfra, uniqueId } from '@churn/testing';
+import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
+import { REPO, telcoFixture, type TelcoFixture } from './e2e/telco-fixture';
+
+const SECRET = 'dashboard-spec-secret-of-at-least-32-characters';
+const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
+const SCREENSHOT = path.join(REPO, '.churn', 'test-results', 'dashboard.png');
+/** `UPDATE_SCREENSHOT=1` also refreshes the README's picture. */
+const README_SCREENSHOT = path.join(REPO, 'docs', 'images', 'dashboard.png');
+
+interface DashboardBody {
+  cards: { predictions_30d: number; critical_customers: number; pending_alerts: number; average_risk_score: number | null };
+  roi: { overall: { revenue_at_risk: number; programme_cost: number; revenue_saved: number; net_benefit: number; roi_multiple: number | null; basis: string } };
+  quality: { model_version: string; windows: { all: { overall: { roc_auc: number | null; count: number } } } } | null;
+  alerts: { alert_id: string }[];
+}
+
+async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
+  const producer = await rawProducer();
+  for (let i = 0; i < values.length; i += 1000) {
+    await producer.send({ topic, messages: values.slice(i, i + 1000).map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
+  }
+  await producer.close();
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  assert.equal(response.status, 200, `${url}: ${response.status}`);
+  return (await response.json()) as T;
+}
+
+function criticalPrediction(modelVersion: string): Prediction {
+  const probability = 0.999;
+  const riskScore = riskScoreOf(probability);
+  return {
+    prediction_id: uniqueId('p'),
+    customer_id: uniqueId('ACK'),
+    model_version: modelVersion,
+    churn_probability: probability,
+    risk_score: riskScore,
+    risk_level: riskLevelOf(riskScore),
+    recommended_action: 'retention_call_with_offer',
+    intervention_cost: 150,
+    revenue_at_risk: 1400,
+    top_factors: [],
+    experiment: null,
+    source_event_id: uniqueId('e'),
+    as_of: new Date().toISOString(),
+    scored_at: new Date().toISOString(),
+  };
+}
+
+/** The figures on the page, read in one go with the number of the load that rendered them. */
+async function shownFigures(page: Page) {
+  return page.evaluate(() => {
+    const value = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.dataset['value'] ?? null;
+    return {
+      load: Number(document.body.dataset['loads']),
+      predictions: value('card-predictions-30d'),
+      critical: value('card-critical'),
+      pending: value('card-pending-alerts'),
+      averageRisk: value('card-average-risk'),
+      revenueAtRisk: value('roi-revenue-at-risk'),
+      cost: value('roi-programme-cost'),
+      saved: value('roi-revenue-saved'),
+      net: value('roi-net-benefit'),
+      multiple: value('roi-multiple'),
+      basis: value('roi-basis'),
+      rocAucAll: value('quality-roc_auc-all'),
+      modelVersion: document.querySelector('[data-testid="quality-model-version"]')?.textContent ?? null,
+      alertRows: [...document.querySelectorAll<HTMLElement>('[data-alert-id]')].map((row) => row.dataset['alertId']),
+    };
+  });
+}
+
+const asText = (n: number | null) => (n === null ? '' : String(n));
+
+describe('monitoring dashboard in headless Chromium: monitoring and alerting processes, real Kafka and Postgres', () => {
+  const logger = createLogger({ service: 'dashboard-spec', level: 'silent' });
+  const services: ServiceProcess[] = [];
+  let db: Database;
+  let browser: Browser;
+  let page: Page;
+  let monitoringUrl: string;
+  let alertingUrl: string;
+  let fixture: TelcoFixture;
+  let ackAlertId: string;
+  /** Every /v1/dashboard answer the page received, in order: load n rendered responses[n − 1]. */
+  const responses: DashboardBody[] = [];
+
+  before(async () => {
+    // Fail first and clearly when the browser or the bundle is missing, before starting anything.
+    assertChromiumInstalled();
+    assert.ok(fs.existsSync(BUNDLE), `no dashboard bundle at ${BUNDLE}: run \`bash apps/dashboard/scripts/build-web.sh\` (bootstrap does)`);
+    const { kafkaBrokers, databaseUrl } = testInfra();
+    db = new Database({ url: databaseUrl, poolSize: 2, applicationName: 'dashboard-spec' }, logger, createMetricsRegistry('dashboard-spec'));
+    fixture = telcoFixture();
+    await new ModelVersionRepository().registerNew(db, [{ version: fixture.modelVersion, card: fixture.card }]);
+
+    const base = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000);
+    const env = { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_GROUP_PREFIX: uniqueId('dash'), LOG_LEVEL: 'warn' };
+    const alerting = spawnService('alerting', { ...env, AUTH_JWT_SECRET: SECRET }, { port: base + 3 });
+    alertingUrl = `http://127.0.0.1:${alerting.port}`;
+    services.push(alerting);
+    const monitoring = spawnService('monitoring', { ...env, ALERTING_URL: alertingUrl, MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' }, { port: base + 5 });
+    monitoringUrl = `http://127.0.0.1:${monitoring.port}`;
+    services.push(monitoring);
+    await Promise.all(services.map((s) => waitUntilReady(s)));
+
+    // The scorer stores each prediction with its feature vector (drift reads them), then publishes it.
+    await db.transaction((tx) => new PredictionRepository().insertNew(tx, fixture.predictions.map(({ prediction, features }) => ({ prediction, role: 'champion' as const, features }))));
+    await publish(Topics.predictions, fixture.predictions.map((p) => p.prediction));
+    await publish(Topics.outcomes, fixture.outcomes);
+    await eventually('every Telco outcome joined to its prediction', async () => {
+      const body = await getJson<{ models: { role: string; windows: { all: { overall: { count: number } } } }[] }>(`${monitoringUrl}/v1/metrics/model?model_version=${fixture.modelVersion}&refresh=true`);
+      const champion = body.models.find((m) => m.role === 'champion');
+      return champion && champion.windows.all.overall.count === fixture.outcomes.length ? champion : undefined;
+    });
+
+    // One customer at the top of the queue: the alert the test acknowledges.
+    const critical = criticalPrediction(fixture.modelVersion);
+    await publish(Topics.predictions, [critical]);
+    ackAlertId = await eventually('alerting to raise the critical alert', async () => {
+      const body = await getJson<{ alerts: { alert_id: string; status: string }[] }>(`${alertingUrl}/v1/alerts?customer_id=${critical.customer_id}`);
+      return body.alerts.find((a) => a.status === 'pending')?.alert_id;
+    });
+
+    browser = await launchHeadlessChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/v1/dashboard' && response.ok()) {
+        response.json().then(
+          (body: DashboardBody) => responses.push(body),
+          () => undefined,
+        );
+      }
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await db?.close();
+    await Promise.all(services.map((service) => stopService(service, logger)));
+  });
+
+  it('loads from monitoring at / and shows the API’s numbers on the cards and the ROI panel', async () => {
+    // A short refresh period, so the auto-refresh is observable within the test.
+    await page.goto(`${monitoringUrl}/?refresh=4`);
+    await page.waitForFunction(() => Number(document.body.dataset['loads']) >= 1, undefined, { timeout: 30_000 });
+    const shown = await shownFigures(page);
+    const api = await eventually('the page’s /v1/dashboard answer', async () => responses[shown.load - 1]);
+    assert.equal(shown.predictions, String(api.cards.predictions_30d));
+    assert.equal(shown.critical, String(api.cards.critical_customers));
+    assert.equal(shown.pending, String(api.cards.pending_alerts));
+    assert.equal(shown.averageRisk, asText(api.cards.average_risk_score));
+    assert.equal(shown.revenueAtRisk, String(api.roi.overall.revenue_at_risk));
+    assert.equal(shown.cost, String(api.roi.overall.programme_cost));
+    assert.equal(shown.saved, String(api.roi.overall.revenue_saved));
+    assert.equal(shown.net, String(api.roi.overall.net_benefit));
+    assert.equal(shown.multiple, asText(api.roi.overall.roi_multiple));
+    assert.equal(shown.basis, api.roi.overall.basis);
+    assert.deepEqual(shown.alertRows, api.alerts.map((a) => a.alert_id));
+    // The fixture's 5,634 predictions are on the cards: not an empty page that trivially agrees.
+    assert.ok(api.cards.predictions_30d >= fixture.predictions.length, `predictions_30d ${api.cards.predictions_30d}`);
+    assert.ok(api.cards.pending_alerts >= 1);
+    // Visible text is the formatted figure, not a placeholder.
+    assert.match((await page.getByTestId('card-predictions-30d').textContent()) ?? '', /^\d{1,3}(,\d{3})+$/);
+    // The charts are drawn (Chart.js canvases with a size).
+    for (const id of ['chart-risk-distribution', 'chart-score-trend', 'chart-drift']) {
+      const box = await page.getByTestId(id).boundingBox();
+      assert.ok(box && box.width > 100 && box.height > 100, `${id} drawn`);
+    }
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    if (process.env['UPDATE_SCREENSHOT'] === '1') {
+      fs.mkdirSync(path.dirname(README_SCREENSHOT), { recursive: true });
+      fs.copyFileSync(SCREENSHOT, README_SCREENSHOT);
+    }
+  });
+
+  it('shows the champion’s ROC-AUC equal to GET /v1/metrics/model and (±0.001) to the trainer’s offline figure', async () => {
+    const shown = await shownFigures(page);
+    assert.equal(shown.modelVersion, fixture.modelVersion, 'the newest champion is the one shown');
+    const api = await getJson<{ models: { role: string; windows: { all: { overall: { roc_auc: number } } } }[] }>(`${monitoringUrl}/v1/metrics/model?model_version=${fixture.modelVersion}&role=champion&window=all`);
+    const apiRocAuc = api.models[0]!.windows.all.overall.roc_auc;
+    assert.equal(Number(shown.rocAucAll), apiRocAuc);
+    assert.ok(Math.abs(Number(shown.rocAucAll) - fixture.offlineRocAuc) <= 0.001, `dashboard ${shown.rocAucAll} vs offline ${fixture.offlineRocAuc}`);
+    assert.equal(await page.getByTestId('quality-roc_auc-all').textContent(), apiRocAuc.toFixed(3));
+  });
+
+  it('acknowledging an alert: a forged token is refused and the alert stays pending; a valid one acknowledges it in alerting', async () => {
+    const button = page.getByTestId(`ack-${ackAlertId}`);
+    await button.click();
+    await page.getByTestId('signin-name').fill('Dana Agent');
+    const forged = await new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setExpirationTime('10m').sign(new TextEncoder().encode('not-the-secret-but-32-characters-long!!'));
+    await page.getByTestId('signin-token').fill(forged);
+    await page.getByTestId('signin-save').click();
+    await page.getByTestId('toast').filter({ hasText: 'token was refused' }).waitFor({ timeout: 15_000 });
+    const still = await getJson<{ status: string }>(`${alertingUrl}/v1/alerts/${ackAlertId}`);
+    assert.equal(still.status, 'pending');
+
+    const token = await new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('dana@example.com').setExpirationTime('10m').sign(new TextEncoder().encode(SECRET));
+    await page.getByTestId(`ack-${ackAlertId}`).click();
+    await page.getByTestId('signin-token').fill(token);
+    await page.getByTestId('signin-save').click();
+    await page.getByTestId('toast').filter({ hasText: 'acknowledged by Dana Agent' }).waitFor({ timeout: 15_000 });
+    const acknowledged = await getJson<{ status: string; acknowledged_by: string }>(`${alertingUrl}/v1/alerts/${ackAlertId}`);
+    assert.equal(acknowledged.status, 'acknowledged');
+    assert.equal(acknowledged.acknowledged_by, 'Dana Agent');
+    // The queue reloads without the acknowledged alert.
+    await page.getByTestId(`alert-row-${ackAlertId}`).waitFor({ state: 'detached', timeout: 15_000 });
+    assert.equal(await page.getByTestId('signed-in').textContent(), 'Acknowledging as Dana Agent');
+  });
+
+  it('refreshes by itself: a new prediction reaches the cards without a reload', async () => {
+    const before = Number((await shownFigures(page)).predictions);
+    await publish(Topics.predictions, [criticalPrediction(fixture.modelVersion)]);
+    await page.waitForFunction(
+      (count) => Number(document.querySelector<HTMLElement>('[data-testid="card-predictions-30d"]')?.dataset['value']) > count,
+      before,
+      { timeout: 30_000 },
+    );
+  });
+});

@@ -1,0 +1,131 @@
+/** The monitoring API as the dashboard reads it (shapes of apps/monitoring's answers; HTTP only). */
+
+export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
+export type QualityWindow = '24h' | '7d' | '30d' | 'all';
+
+export interface QualityFigures {
+  count: number;
+  positives: number;
+  roc_auc: number | null;
+  pr_auc: number | null;
+  brier: number | null;
+  log_loss: number | null;
+  ece: number | null;
+  lift_top_decile: number | null;
+  threshold: number;
+  accuracy: number | null;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+}
+
+export interface RoiFigures {
+  customers: number;
+  treated_customers: number;
+  revenue_at_risk: number;
+  expected_revenue_loss: number;
+  programme_cost: number;
+  customers_retained: number;
+  revenue_saved: number;
+  net_benefit: number;
+  roi_multiple: number | null;
+  basis: 'measured' | 'estimate';
+}
+
+export interface RoiSnapshot {
+  window: string;
+  since: string | null;
+  assumptions: { retention_success_rate: number; clv_months: number };
+  experiment: { name: string; uplift: number | null; ci95: [number, number] | null; p_value: number | null; underpowered: boolean } | null;
+  overall: RoiFigures;
+  by_risk_level: Partial<Record<RiskLevel, RoiFigures>>;
+}
+
+export interface FeatureDrift {
+  subject: string;
+  kind: 'numeric' | 'categorical';
+  psi: number;
+  ks_statistic: number | null;
+  ks_p_value: number | null;
+  breached: boolean;
+}
+
+export interface ModelDrift {
+  model_version: string;
+  role: 'champion' | 'shadow';
+  customers: number;
+  enough_data: boolean;
+  features: FeatureDrift[];
+  score: FeatureDrift | null;
+  performance: { cv_roc_auc: number | null; live_roc_auc: number | null; labelled: number; relative_drop: number | null; breached: boolean };
+}
+
+export interface ModelAlert {
+  alert_id: string;
+  model_version: string;
+  kind: string;
+  subject: string;
+  day: string;
+  value: number;
+  threshold: number;
+  message: string;
+  created_at: string;
+}
+
+export interface PendingAlert {
+  alert_id: string;
+  customer_id: string;
+  level: RiskLevel;
+  risk_score: number;
+  message: string;
+  status: string;
+  created_at: string;
+}
+
+export interface DashboardData {
+  computed_at: string;
+  cards: { predictions_30d: number; critical_customers: number; pending_alerts: number; average_risk_score: number | null; customers_30d: number };
+  risk_distribution: Record<RiskLevel, number>;
+  score_trend: { day: string; predictions: number; average_risk_score: number }[];
+  roi: RoiSnapshot;
+  quality: { model_version: string; label_delay_days: number; windows: Record<QualityWindow, { overall: QualityFigures }> } | null;
+  shadow_quality: { model_version: string; all: QualityFigures }[];
+  drift: ModelDrift[];
+  model_alerts: ModelAlert[];
+  alerts: PendingAlert[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Relative URLs: the dashboard is served by monitoring, so the API is on the same origin. */
+export async function fetchDashboard(): Promise<DashboardData> {
+  const response = await fetch('v1/dashboard', { headers: { accept: 'application/json' }, cache: 'no-store' });
+  if (!response.ok) throw new ApiError(response.status, `GET /v1/dashboard answered ${response.status}`);
+  return (await response.json()) as DashboardData;
+}
+
+/** Acknowledges through monitoring, which forwards to alerting with the user's bearer token. */
+export async function acknowledgeAlert(alertId: string, by: string, token: string): Promise<void> {
+  const response = await fetch(`v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ by }),
+  });
+  if (response.ok) return;
+  let detail = '';
+  try {
+    // The services' error body: { statusCode, error: CODE, message }.
+    const body = (await response.json()) as { message?: unknown };
+    detail = typeof body.message === 'string' ? body.message : '';
+  } catch {
+    detail = response.statusText;
+  }
+  throw new ApiError(response.status, detail || `acknowledge answered ${response.status}`);
+}

@@ -1,0 +1,96 @@
+import './styles.css';
+import { acknowledgeAlert, ApiError, fetchDashboard, type PendingAlert } from './api';
+import { renderAlertQueue } from './alert-queue';
+import { DashboardCharts } from './charts';
+import { askForCredentials, forgetToken, showSignedIn, storedCredentials } from './credentials';
+import { byId } from './dom';
+import { formatTime } from './format';
+import { renderCards, renderDriftSummary, renderQuality, renderRoi } from './panels';
+
+/** The issue's 30 s; `?refresh=<seconds>` (at least 2) shortens it for demos and the browser test. */
+const REFRESH_MS = (() => {
+  const seconds = Number(new URLSearchParams(location.search).get('refresh'));
+  return Number.isFinite(seconds) && seconds >= 2 ? seconds * 1000 : 30_000;
+})();
+/** Monitoring's default MONITORING_PSI_THRESHOLD: the drift chart's scale; breaches come from the API. */
+const PSI_THRESHOLD = 0.25;
+
+const charts = new DashboardCharts();
+let loads = 0;
+let nextRefreshAt = Date.now() + REFRESH_MS;
+let timer: number | undefined;
+
+async function load(): Promise<void> {
+  const status = byId('status');
+  try {
+    const data = await fetchDashboard();
+    renderCards(data.cards);
+    renderRoi(data.roi);
+    charts.renderRiskDistribution(byId<HTMLCanvasElement>('chart-risk-distribution'), data.risk_distribution);
+    charts.renderScoreTrend(byId<HTMLCanvasElement>('chart-score-trend'), data.score_trend);
+    renderQuality(data.quality, data.shadow_quality);
+    const drift = renderDriftSummary(data.drift, data.model_alerts, data.quality?.model_version);
+    charts.renderDrift(byId<HTMLCanvasElement>('chart-drift'), drift?.features ?? [], PSI_THRESHOLD);
+    renderAlertQueue(data.alerts, data.cards.pending_alerts, (alert, button) => void acknowledge(alert, button));
+    loads += 1;
+    document.body.dataset['loads'] = String(loads);
+    document.body.dataset['computedAt'] = data.computed_at;
+    byId('updated').textContent = `Figures computed ${formatTime(data.computed_at)}`;
+    status.hidden = true;
+  } catch (error) {
+    status.hidden = false;
+    status.textContent = `Could not load the figures (${error instanceof Error ? error.message : String(error)}); retrying at the next refresh.`;
+  }
+}
+
+function schedule(): void {
+  window.clearTimeout(timer);
+  nextRefreshAt = Date.now() + REFRESH_MS;
+  timer = window.setTimeout(() => void load().finally(schedule), REFRESH_MS);
+}
+
+function toast(message: string, kind: 'ok' | 'error'): void {
+  const node = byId('toast');
+  node.textContent = message;
+  node.className = `toast toast-${kind}`;
+  node.hidden = false;
+  window.setTimeout(() => (node.hidden = true), 5000);
+}
+
+async function acknowledge(alert: PendingAlert, button: HTMLButtonElement): Promise<void> {
+  const credentials = storedCredentials() ?? (await askForCredentials('Acknowledging needs your name and an API token with the agent role.'));
+  if (!credentials) return;
+  button.disabled = true;
+  button.textContent = 'Acknowledging…';
+  try {
+    await acknowledgeAlert(alert.alert_id, credentials.name, credentials.token);
+    toast(`Alert for ${alert.customer_id} acknowledged by ${credentials.name}.`, 'ok');
+  } catch (error) {
+    const status = error instanceof ApiError ? error.status : 0;
+    if (status === 401 || status === 403) forgetToken();
+    toast(
+      status === 401 ? 'The token was refused (missing, expired or forged): sign in again.'
+        : status === 403 ? 'The token lacks the agent or admin role.'
+        : status === 409 ? 'This alert is no longer pending.'
+        : `Acknowledge failed: ${error instanceof Error ? error.message : String(error)}`,
+      'error',
+    );
+  }
+  await load();
+  schedule();
+}
+
+function tick(): void {
+  const seconds = Math.max(0, Math.ceil((nextRefreshAt - Date.now()) / 1000));
+  byId('countdown').textContent = `auto-refresh in ${seconds} s`;
+}
+
+byId('sign-in').addEventListener('click', () => void askForCredentials());
+byId('refresh-now').addEventListener('click', () => void load().finally(schedule));
+document.body.dataset['refreshMs'] = String(REFRESH_MS);
+showSignedIn();
+window.setInterval(tick, 1000);
+void load().finally(() => {
+  schedule();
+  tick();
+});
