@@ -21,9 +21,20 @@ phase() {
   return "$status"
 }
 
+# Debian packages some checks drive for real: Prometheus (promtool and the targets-up test).
+# CI runs as root on a fresh machine; elsewhere a missing package makes its check fail loudly.
+if ! command -v promtool >/dev/null || [ ! -x /usr/bin/prometheus ]; then
+  if [ "$(id -u)" = 0 ]; then
+    printf '\n== installing Debian packages: prometheus ==\n'
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
+  fi
+fi
+
 phase bootstrap bash scripts/bootstrap.sh || { echo "bootstrap failed"; echo "0 passed, 1 failed"; exit 1; }
 phase lint bash -c 'npx --no-install nx show projects >/dev/null && npx --no-install eslint libs apps'
 phase deploy bash scripts/validate-deploy.sh
+phase prometheus bash deploy/prometheus/check.sh
+phase grafana bash deploy/grafana/check.sh
 phase unit node scripts/run-tests.mjs all unit
 phase integration node libs/local-stack/dist/run-integration.js
 if [ -x apps/trainer/scripts/test.sh ]; then
