@@ -22,7 +22,7 @@ export function serviceTestEnv(overrides: Record<string, string> = {}): Record<s
     KAFKA_BROKERS: kafkaBrokers,
     DATABASE_URL: databaseUrl,
     KAFKA_GROUP_PREFIX: uniqueId('test'),
-    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error',
     PORT: '0',
     ...overrides,
   };
