@@ -21,13 +21,15 @@ phase() {
   return "$status"
 }
 
-# Debian packages some checks drive for real: Prometheus (promtool and the targets-up test).
-# CI runs as root on a fresh machine; elsewhere a missing package makes its check fail loudly.
-if ! command -v promtool >/dev/null || [ ! -x /usr/bin/prometheus ]; then
-  if [ "$(id -u)" = 0 ]; then
-    printf '\n== installing Debian packages: prometheus ==\n'
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
-  fi
+# Debian packages some checks drive for real: Prometheus (promtool, the targets-up test) and
+# Chromium (the dashboard's end-to-end test). CI runs as root on a fresh machine and installs what
+# is missing; elsewhere a missing package makes its check fail with the command to run.
+missing=()
+{ command -v promtool >/dev/null && [ -x /usr/bin/prometheus ]; } || missing+=(prometheus)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ "${#missing[@]}" -gt 0 ] && [ "$(id -u)" = 0 ]; then
+  printf '\n== installing Debian packages: %s ==\n' "${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 phase bootstrap bash scripts/bootstrap.sh || { echo "bootstrap failed"; echo "0 passed, 1 failed"; exit 1; }
