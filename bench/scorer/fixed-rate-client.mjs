@@ -24,7 +24,9 @@ const warmupCount = Math.round(warmupSeconds * rate);
 const total = warmupCount + Math.round(seconds * rate);
 const now = () => performance.now();
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+// Unbounded sockets (a stalled server must not hold back later sends), but few idle ones kept and used
+// round-robin, so none sits idle until the server's keep-alive timeout closes it under a request.
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 32, scheduling: 'fifo' });
 const latencies = [];
 const sendLag = [];
 const statuses = {};
