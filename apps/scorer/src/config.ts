@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { booleanString } from '@churn/config';
 import { DEFAULT_REGISTRY_DIR, DEFAULT_RETENTION_RULES, retentionRulesSchema } from '@churn/scoring';
-import { baseServiceConfigSchema } from '@churn/service-kit';
+import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
 
 const retentionRulesFile = z
   .string()
@@ -17,6 +17,8 @@ const retentionRulesFile = z
   });
 
 export const scorerConfigSchema = baseServiceConfigSchema(3002)
+  // AUTH_JWT_SECRET: the platform's bearer tokens; registry operations need the admin role.
+  .extend(authEnvSchema.shape)
   .extend({
     /** Directory of a model version to serve as champion, overriding the registry (contract: MODEL_DIR). */
     MODEL_DIR: z.string().min(1).optional(),
@@ -42,8 +44,6 @@ export const scorerConfigSchema = baseServiceConfigSchema(3002)
     EXPERIMENT_CONTROL_FRACTION: z.coerce.number().min(0).max(1).default(0.2),
     /** Compute top factors on the stream (false halves nothing but the explanation cost; predictions then carry none). */
     STREAM_EXPLANATIONS: booleanString.default(true),
-    /** HS256 secret of admin bearer tokens (registry operations); unset: admin endpoints answer 503. */
-    ADMIN_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
     /** Requests per client and window on the public endpoints. */
     RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(2000),
     /** Rate-limit window in milliseconds. */

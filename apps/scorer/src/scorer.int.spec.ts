@@ -69,7 +69,7 @@ describe('scorer service on the real broker and Postgres', () => {
       configSchema: scorerConfigSchema,
       module: (c) => ScorerModule.register(c),
       configure: (app) => configureScorerHttp(app),
-      env: serviceTestEnv({ MODEL_REGISTRY_DIR: registryDir, MODEL_POLL_INTERVAL_MS: '300', ADMIN_JWT_SECRET: SECRET, EXPERIMENT_NAME: 'spec-experiment' }),
+      env: serviceTestEnv({ MODEL_REGISTRY_DIR: registryDir, MODEL_POLL_INTERVAL_MS: '300', AUTH_JWT_SECRET: SECRET, EXPERIMENT_NAME: 'spec-experiment' }),
     });
     await waitReady(sut.url);
   });
@@ -175,9 +175,9 @@ describe('scorer service on the real broker and Postgres', () => {
     assert.equal(list.models.find((m) => m.version === second)?.role, 'registered');
     assert.equal(list.models.find((m) => m.version === second)?.explanation, null);
     assert.equal((await fetch(`${sut.url}/v1/models/${second}/shadow`, { method: 'POST' })).status, 401);
-    const notAdmin = await token({ sub: 'viewer@example.com', role: 'viewer' });
+    const notAdmin = await token({ sub: 'viewer@example.com', roles: ['viewer'] });
     assert.equal((await fetch(`${sut.url}/v1/models/${second}/shadow`, { method: 'POST', headers: { authorization: `Bearer ${notAdmin}` } })).status, 403);
-    const admin = await token({ sub: 'ops@example.com', role: 'admin' });
+    const admin = await token({ sub: 'ops@example.com', roles: ['admin'] });
     const shadowed = await fetch(`${sut.url}/v1/models/${second}/shadow`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
     assert.equal(shadowed.status, 200);
     const audit = await new AuditLogRepository().findBySubject(db, `model:${second}`);
@@ -200,7 +200,7 @@ describe('scorer service on the real broker and Postgres', () => {
   it('swaps the champion while messages flow, without losing one', async () => {
     const customer = uniqueId('C');
     const sent: CustomerFeaturesMessage[] = [];
-    const admin = await token({ sub: 'ops@example.com', role: 'admin' });
+    const admin = await token({ sub: 'ops@example.com', roles: ['admin'] });
     for (let i = 0; i < 30; i++) {
       const message = aFeatureMessage(customer, { tenure: i });
       sent.push(message);

@@ -4,8 +4,7 @@ import { Topics } from '@churn/contracts';
 import { Database } from '@churn/db';
 import type { Logger, Registry } from '@churn/observability';
 import { ScoringPolicy } from '@churn/scoring';
-import { DatabaseModule, KafkaModule, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
-import { AdminGuard } from './auth/admin.guard';
+import { DatabaseModule, KafkaModule, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG, JwtAuthGuard } from '@churn/service-kit';
 import type { ScorerConfig } from './config';
 import { CustomersController } from './customers/customers.controller';
 import { CustomerFeaturesHandler } from './customer-features/customer-features.handler';
@@ -51,7 +50,7 @@ export class ScorerModule {
         ScoringService,
         CustomerFeaturesHandler,
         PredictService,
-        AdminGuard,
+        JwtAuthGuard,
       ],
     };
   }

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Logger } from '@churn/observability';
 import { LOGGER } from '@churn/service-kit';
-import { AdminGuard, type AdminRequest } from '../auth/admin.guard';
+import { JwtAuthGuard, RequireRoles, type AuthenticatedRequest } from '@churn/service-kit';
 import { ModelRegistryService } from './model-registry.service';
 
 @ApiTags('models')
@@ -41,24 +41,26 @@ export class ModelsController {
 
   @Post(':version/activate')
   @HttpCode(200)
-  @UseGuards(AdminGuard)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Make a version the champion (admin; audited). Every instance swaps within its poll interval.' })
-  async activate(@Param('version') version: string, @Req() request: AdminRequest) {
+  async activate(@Param('version') version: string, @Req() request: AuthenticatedRequest) {
     return this.assign(version, 'champion', request);
   }
 
   @Post(':version/shadow')
   @HttpCode(200)
-  @UseGuards(AdminGuard)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Score live traffic with a version in shadow: predictions.shadow and the table, never alerts or CRM (admin; audited)' })
-  async shadow(@Param('version') version: string, @Req() request: AdminRequest) {
+  async shadow(@Param('version') version: string, @Req() request: AuthenticatedRequest) {
     return this.assign(version, 'shadow', request);
   }
 
-  private async assign(version: string, role: 'champion' | 'shadow', request: AdminRequest) {
-    const actor = request.admin!.subject;
+  private async assign(version: string, role: 'champion' | 'shadow', request: AuthenticatedRequest) {
+    const actor = request.principal!.subject;
     const models = await this.registry.assign(version, role, actor);
     this.logger.info({ version, role, actor }, 'model assigned by admin');
     return { version, role, activated_by: actor, serving: { champion: models.champion.version, shadow: models.shadow?.version ?? null } };
