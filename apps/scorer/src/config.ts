@@ -42,6 +42,8 @@ export const scorerConfigSchema = baseServiceConfigSchema(3002)
     EXPERIMENT_NAME: z.string().min(1).optional(),
     /** Share of customers in the experiment's control arm (no action taken), 0–1. */
     EXPERIMENT_CONTROL_FRACTION: z.coerce.number().min(0).max(1).default(0.2),
+    /** Consume customer-features (the stream); false serves only the HTTP API, e.g. for an API-only deployment. */
+    SCORER_STREAM_ENABLED: booleanString.default(true),
     /** Compute top factors on the stream (false halves nothing but the explanation cost; predictions then carry none). */
     STREAM_EXPLANATIONS: booleanString.default(true),
     /** Requests per client and window on the public endpoints. */

@@ -30,7 +30,12 @@ export class ScorerModule {
       module: ScorerModule,
       imports: [
         DatabaseModule,
-        KafkaModule.forRoot({ group: 'scorer', consumer: { deadLetterTopic: Topics.customerFeaturesDlq, handlers: [CustomerFeaturesHandler] } }),
+        // SCORER_STREAM_ENABLED=false runs the HTTP side alone (scaled on CPU), outside the stream's consumer group.
+        KafkaModule.forRoot(
+          config.SCORER_STREAM_ENABLED
+            ? { group: 'scorer', consumer: { deadLetterTopic: Topics.customerFeaturesDlq, handlers: [CustomerFeaturesHandler] } }
+            : { group: 'scorer' },
+        ),
         ThrottlerModule.forRoot({ throttlers: [{ ttl: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_REQUESTS }] }),
       ],
       controllers: [PredictController, CustomersController, ModelsController],

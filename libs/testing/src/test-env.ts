@@ -27,3 +27,14 @@ export function serviceTestEnv(overrides: Record<string, string> = {}): Record<s
     ...overrides,
   };
 }
+
+/** Waits until a service started by a test answers 200 on /health/ready. */
+export async function waitUntilHttpReady(baseUrl: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${baseUrl}/health/ready`).catch(() => undefined);
+    if (response?.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${baseUrl} did not become ready within ${timeoutMs} ms`);
+}
