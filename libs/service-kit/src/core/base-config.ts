@@ -10,6 +10,13 @@ export function baseServiceConfigSchema(defaultPort: number) {
     .extend({
       /** Seconds a service may take to stop after SIGTERM before it exits regardless. */
       SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(10),
+      /**
+       * Partitions whose batches the consumer handles at the same time (kafkajs
+       * partitionsConsumedConcurrently). A service's own setting (INGEST_PARTITIONS_CONCURRENTLY) wins.
+       * With one at a time, a fetch that brings batches for several partitions handles them one after
+       * another, so a hop's latency grows with (partitions with data) × (fixed cost of a batch).
+       */
+      KAFKA_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(1),
     });
 }
 

@@ -118,7 +118,7 @@ export class KafkaModule {
                   }),
                 ),
                 deadLetterTopic: consumerOptions.deadLetterTopic,
-                partitionsConsumedConcurrently: consumerOptions.partitionsConsumedConcurrently,
+                partitionsConsumedConcurrently: consumerOptions.partitionsConsumedConcurrently ?? config.KAFKA_PARTITIONS_CONCURRENTLY,
               },
               log,
               registry,
