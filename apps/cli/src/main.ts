@@ -8,6 +8,7 @@ import { registerTrainCommand } from './commands/train.command';
 import { registerDlqCommand } from './commands/dlq.command';
 import { registerReplayCommand } from './commands/replay.command';
 import { registerRescoreCommand } from './commands/rescore.command';
+import { registerRetrainCommand } from './commands/retrain.command';
 import { registerTopicsCommand } from './commands/topics.command';
 import { registerUpCommand } from './commands/up.command';
 import { registerCrmCommand } from './commands/crm.command';
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
   registerReplayCommand(program, context);
   registerDlqCommand(program, context);
   registerRescoreCommand(program, context);
+  registerRetrainCommand(program, context);
   registerCrmCommand(program, context);
   await program.parseAsync(argv);
 }

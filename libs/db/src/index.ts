@@ -14,3 +14,4 @@ export * from './repositories/notification.repository';
 export * from './repositories/crm-outbox.repository';
 export * from './repositories/platform-summary.repository';
 export * from './repositories/monitoring.repository';
+export * from './repositories/training-set.repository';

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import shutil
 import tempfile
@@ -22,6 +21,7 @@ from churn_trainer.candidates import CANDIDATE_LABELS, build_candidate, enabled_
 from churn_trainer.card import build_card, render_markdown
 from churn_trainer.config import TrainConfig
 from churn_trainer.data import Dataset, file_sha256, holdout_split, load_telco
+from churn_trainer.jsonio import write_json
 from churn_trainer.explain import (
     ShapleyExplainer, make_permutations, sample_background, shap_reference, top_k_agreement,
 )
@@ -250,7 +250,7 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
         onnx.save(final_onnx, staging / "model.onnx")
         pd.DataFrame({"customerID": data.ids, "churn_probability": [repr(float(v)) for v in train_p]}).to_csv(
             staging / "train-predictions.csv", index=False)
-        (staging / "explanation-fixtures.json").write_text(json.dumps(fixtures, indent=2) + "\n")
+        write_json(staging / "explanation-fixtures.json", fixtures, indent=2)
 
         title = CANDIDATE_LABELS[selected]
         plots.roc_plot(hold.y, hold_p, holdout_metrics["roc_auc"], f"ROC (holdout) - {title}", staging / "plots" / "roc.png")
@@ -270,7 +270,7 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
             "holdout_at_threshold": holdout_at_threshold,
             "decision_threshold": threshold,
         }
-        (staging / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+        write_json(staging / "metrics.json", metrics, indent=2, sort_keys=True)
 
         card = build_card(
             version=version, created_at=created_at.isoformat().replace("+00:00", "Z"), cfg=cfg,
@@ -302,7 +302,7 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
                                                          "dev_model_holdout_max_abs_diff": dev_parity,
                                                          "tolerance": PARITY_TOLERANCE},
         )
-        (staging / "model-card.json").write_text(json.dumps(card, indent=2) + "\n")
+        write_json(staging / "model-card.json", card, indent=2)
         (staging / "MODEL_CARD.md").write_text(render_markdown(card))
         target = out_dir / version
         if target.exists():
