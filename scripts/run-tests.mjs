@@ -23,6 +23,8 @@ export function findSpecs(projectRoot, kind) {
   const files = fs.readdirSync(dist, { recursive: true }).map(String).sort();
   return files
     .filter((file) => file.endsWith('.spec.js'))
+    // Fault tests (*.chaos.spec.js) need the chaos runner: `npm run test:chaos`.
+    .filter((file) => !file.endsWith('.chaos.spec.js'))
     .filter((file) => (kind === 'integration') === file.endsWith('.int.spec.js'))
     .map((file) => path.join(dist, file));
 }

@@ -8,12 +8,10 @@ import { alertSchema, Topics, type Prediction, type RiskLevel } from '@churn/con
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { alertIdOf } from './rules/alert-rules.engine';
-import { FakeSlackServer } from './testing/fake-slack.server';
-import { FakeSmtpServer } from './testing/fake-smtp.server';
 
 const SECRET = 'alerting-spec-secret-0123456789-abcdef';
 

@@ -7,8 +7,8 @@ import { Topics } from '@churn/contracts';
 import { CustomerStateRepository, ProcessedEventRepository, type Database } from '@churn/db';
 import { toFeatureVector } from '@churn/feature-state';
 import { customerHistory, parseTelcoCsv, rowFeatures, type TelcoRow } from '@churn/telco-replay';
-import { rawProducer, testInfra, uniqueId } from '@churn/testing';
-import { groupCaughtUp, metricSum, publishEvents, specDatabase, truncateTopics, waitReady, waitUntil } from './ingest-spec-support';
+import { rawProducer, testInfra, truncateTopics, uniqueId } from '@churn/testing';
+import { groupCaughtUp, metricSum, publishEvents, specDatabase, waitReady, waitUntil } from './ingest-spec-support';
 
 const REPO = path.resolve(__dirname, '../../..');
 const PORT_BASE = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000) + 10;

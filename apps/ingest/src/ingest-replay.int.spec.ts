@@ -7,10 +7,10 @@ import { CustomerHistoryRepository, CustomerStateRepository, ProcessedEventRepos
 import { foldHistory, toFeatureVector } from '@churn/feature-state';
 import { startService, type RunningService } from '@churn/service-kit';
 import { customerHistory, DEFAULT_REFERENCE_TIME, parseTelcoCsv, rowFeatures } from '@churn/telco-replay';
-import { rawProducer, serviceTestEnv } from '@churn/testing';
+import { rawProducer, serviceTestEnv, truncateTopics } from '@churn/testing';
 import { ingestConfigSchema } from './config';
 import { IngestModule } from './ingest.module';
-import { metricSum, publishEvents, specDatabase, truncateTopics, waitReady, waitUntil } from './ingest-spec-support';
+import { metricSum, publishEvents, specDatabase, waitReady, waitUntil } from './ingest-spec-support';
 
 const TRAIN_CSV = path.resolve(__dirname, '../../../data/telco/train.csv');
 

@@ -40,23 +40,6 @@ export function specDatabase(name: string): Database {
   return new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: name }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
 }
 
-/**
- * Drops every record now on the topics, so that consumer groups started by later specs (which read
- * from the beginning) do not have to wade through a large spec's traffic first.
- */
-export async function truncateTopics(topics: readonly string[]): Promise<void> {
-  const admin = testKafka().admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.deleteTopicRecords({ topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** True when the group has committed, on every partition of the topic, the offset at its end. */
 export async function groupCaughtUp(groupId: string, topic: string): Promise<boolean> {
   const admin = testKafka().admin();

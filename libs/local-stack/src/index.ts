@@ -4,3 +4,4 @@ export * from './kafka-broker';
 export * from './embedded-postgres';
 export * from './local-stack';
 export * from './service-processes';
+export * from './stack-control';

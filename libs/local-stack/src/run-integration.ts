@@ -4,20 +4,27 @@ import path from 'node:path';
 import { createLogger } from '@churn/observability';
 import { startLocalStack, testPortOffset, testStackDataName } from './local-stack';
 import { REPO_ROOT, stateDir } from './paths';
+import { serveStackControl } from './stack-control';
+
+/** Which specs a suite runs: integration specs, or the fault tests (docs/resilience.md). */
+const SUITES = { integration: '.int.spec.js', chaos: '.chaos.spec.js' } as const;
+type Suite = keyof typeof SUITES;
 
 /**
  * Runs integration specs (`*.int.spec.js`) against a real Kafka broker and a real Postgres. Unless
  * KAFKA_BROKERS / DATABASE_URL name running ones, it starts a fresh test stack (its own ports and
  * data, wiped first so every run starts from nothing) and stops it afterwards.
- *   node libs/local-stack/dist/run-integration.js [projectRoot ...]
+ *   node libs/local-stack/dist/run-integration.js [--suite integration|chaos] [projectRoot ...]
+ * `--suite chaos` runs `*.chaos.spec.js` instead and lets them kill and restart the broker and
+ * Postgres it started (stack-control.ts).
  */
 async function main(): Promise<number> {
   const logger = createLogger({ service: 'test-stack', level: process.env['TEST_LOG_LEVEL'] ?? 'warn' });
-  const roots = process.argv.slice(2);
+  const { suite, roots } = parseArgs(process.argv.slice(2));
   const projects = roots.length > 0 ? roots : [...listProjects('libs'), ...listProjects('apps')];
-  const specs = projects.flatMap((root) => findSpecs(path.resolve(REPO_ROOT, root)));
+  const specs = projects.flatMap((root) => findSpecs(path.resolve(REPO_ROOT, root), SUITES[suite]));
   if (specs.length === 0) {
-    process.stdout.write('no integration specs\n');
+    process.stdout.write(`no ${suite} specs\n`);
     return 0;
   }
   const external = Boolean(process.env['KAFKA_BROKERS'] && process.env['DATABASE_URL']);
@@ -32,6 +39,7 @@ async function main(): Promise<number> {
     logger,
   });
   process.stdout.write(`test stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (Kafka ${stack.kafkaBrokers})\n`);
+  const control = suite === 'chaos' ? await serveStackControl(stack) : undefined;
   try {
     const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...specs], {
       stdio: 'inherit',
@@ -41,10 +49,12 @@ async function main(): Promise<number> {
         DATABASE_URL: stack.databaseUrl,
         // Services that specs start as processes listen from here on (3001… stay free for `churn up`).
         CHURN_TEST_SERVICE_PORT_BASE: String(13000 + testPortOffset()),
+        ...(control ? { CHURN_TEST_STACK_CONTROL_URL: control.url } : {}),
       },
     });
     return result.status ?? 1;
   } finally {
+    await control?.close();
     await stack.stop();
   }
 }
@@ -56,13 +66,21 @@ function listProjects(dir: string): string[] {
     .map((entry) => path.join(dir, entry.name));
 }
 
-function findSpecs(projectRoot: string): string[] {
+function parseArgs(args: string[]): { suite: Suite; roots: string[] } {
+  const at = args.indexOf('--suite');
+  if (at < 0) return { suite: 'integration', roots: args };
+  const suite = args[at + 1];
+  if (suite !== 'integration' && suite !== 'chaos') throw new Error(`--suite must be integration or chaos, not ${suite}`);
+  return { suite, roots: args.filter((_, i) => i !== at && i !== at + 1) };
+}
+
+function findSpecs(projectRoot: string, suffix: string): string[] {
   const dist = path.join(projectRoot, 'dist');
   if (!fs.existsSync(dist)) return [];
   return fs
     .readdirSync(dist, { recursive: true })
     .map(String)
-    .filter((file) => file.endsWith('.int.spec.js'))
+    .filter((file) => file.endsWith(suffix))
     .sort()
     .map((file) => path.join(dist, file));
 }

@@ -27,10 +27,13 @@ export function serviceEntryPoint(name: ServiceName): string {
   return path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
 }
 
-/** Starts one service as a child process; its JSON log lines go to .churn/logs/<name>.log (and to the console with `echo`). */
-export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, options: { echo?: boolean; port?: number } = {}): ServiceProcess {
+/**
+ * Starts one service as a child process; its JSON log lines go to .churn/logs/<name>.log (and to the
+ * console with `echo`). `logDir` puts them elsewhere: a fault test reads its own services' logs.
+ */
+export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, options: { echo?: boolean; port?: number; logDir?: string } = {}): ServiceProcess {
   const port = options.port ?? SERVICES.find((s) => s.name === name)!.port;
-  const logDir = path.join(stateDir(), 'logs');
+  const logDir = options.logDir ?? path.join(stateDir(), 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
   const out = fs.createWriteStream(logFile, { flags: 'a' });

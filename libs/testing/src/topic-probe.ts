@@ -84,3 +84,20 @@ export async function rawProducer(): Promise<Producer & { close(): Promise<void>
   await producer.connect();
   return Object.assign(producer, { close: () => producer.disconnect() });
 }
+
+/**
+ * Drops every record now on the topics, so that consumer groups started by later specs (which read
+ * from the beginning) do not have to wade through a large spec's traffic first.
+ */
+export async function truncateTopics(topics: readonly string[]): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.deleteTopicRecords({ topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
