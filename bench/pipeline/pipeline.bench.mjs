@@ -58,7 +58,10 @@ if (!EXPLANATIONS) throw new Error('--explanations must be on, off or both');
 const logger = createLogger({ service: 'bench', level: 'warn' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const median = (xs) => {
+  const s = xs.filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
+  return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : null);
 const round = (x, d = 0) => (x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(d)));
 const log = (...parts) => process.stderr.write(`[pipeline-bench ${new Date().toISOString().slice(11, 19)} load ${loadavg()}] ${parts.join(' ')}\n`);

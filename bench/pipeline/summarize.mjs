@@ -25,11 +25,11 @@ for (const file of files) {
       out.push(`| ${s.stream_explanations ? 'on' : 'off'} | ${fmt(f.offered_events_per_s)} | ${fmt(m.achieved_send_events_per_s)} | ${fmt(m.predictions_per_s_during_send)} | ${fmt(m.p50_ms)} / ${fmt(m.p95_ms)} / **${fmt(m.p99_ms)}** | ${fmt(m.features_p99_ms)} | ${f.runs.map((x) => fmt(x.latency_ms.p99)).join(', ')} |`);
     }
   }
-  out.push('', '| explanations | saturation: events/s (to the last prediction) | predictions/s | incl. alerting, crm-sync, monitoring caught up | ratio to the ceiling | runs (events/s) |', '|---|---|---|---|---|---|');
+  out.push('', '| explanations | saturation: events/s (to the last prediction) | predictions/s | incl. alerting, crm-sync, monitoring caught up | ratio to the ceiling | published at (events/s) | runs (events/s) |', '|---|---|---|---|---|---|---|');
   for (const s of r.settings) {
     if (!s.saturation) continue;
     const m = s.saturation.median;
-    out.push(`| ${s.stream_explanations ? 'on' : 'off'} | **${fmt(m.events_per_s)}** | ${fmt(m.predictions_per_s)} | ${fmt(m.events_per_s_incl_downstream)} | ${fmt(s.saturation.ratio_to_ceiling)} | ${s.saturation.runs.map((x) => fmt(x.events_per_s)).join(', ')} |`);
+    out.push(`| ${s.stream_explanations ? 'on' : 'off'} | **${fmt(m.events_per_s)}** | ${fmt(m.predictions_per_s)} | ${fmt(m.events_per_s_incl_downstream)} | ${fmt(s.saturation.ratio_to_ceiling)} | ${s.saturation.runs.map((x) => fmt(Math.round(x.events / x.publish_s))).join(', ')} | ${s.saturation.runs.map((x) => fmt(x.events_per_s)).join(', ')} |`);
   }
   // CPU per component: the saturation runs (median of runs), and the 1,000 events/s runs.
   const components = ['ingest', 'scorer', 'alerting', 'crm-sync', 'monitoring', 'broker', 'postgres', 'bench'];
@@ -38,7 +38,10 @@ for (const file of files) {
     const rows = [['saturation', s.saturation?.runs ?? []], ...s.fixed_rate.map((f) => [`${fmt(f.offered_events_per_s)}/s`, f.runs])];
     for (const [label, runs] of rows) {
       if (runs.length === 0) continue;
-      const med = (key, field) => [...runs.map((x) => x[field][key])].sort((a, b) => a - b)[Math.floor((runs.length - 1) / 2)];
+      const med = (key, field) => {
+        const xs = runs.map((x) => x[field][key]).sort((a, b) => a - b);
+        return xs.length % 2 ? xs[(xs.length - 1) / 2] : Number(((xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2).toFixed(3));
+      };
       const total = components.reduce((n, c) => n + (med(c, 'cpu_s_per_1000_events') ?? 0), 0);
       const totalCores = components.reduce((n, c) => n + (med(c, 'cores_busy') ?? 0), 0);
       out.push(`| ${label}, explanations ${s.stream_explanations ? 'on' : 'off'} | ${components.map((c) => `${fmt(med(c, 'cpu_s_per_1000_events'))} (${fmt(med(c, 'cores_busy'))})`).join(' | ')} | ${total.toFixed(3)} (${totalCores.toFixed(2)}) |`);
