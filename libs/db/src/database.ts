@@ -64,14 +64,24 @@ export class Database implements Queryable {
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // The pool listens for 'error' only on idle clients. A checked-out client whose connection
+    // Postgres terminates between two statements (restart, failover; ingest publishes to Kafka
+    // inside its transaction) emits 'error' with no listener, which kills the process. Found by the
+    // chaos suite's Postgres restart. With this listener the next statement fails instead, and the
+    // consumer retries the batch as an infrastructure error.
+    const onLost = (error: Error) => this.logger.warn({ err: error }, 'database connection lost during a transaction');
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const tx: Queryable = { query: (operation, sql, params = []) => this.run(client, operation, sql, params) };
       const result = await work(tx);
       await client.query('COMMIT');
+      // Back in the pool, the pool's own idle listener takes over.
+      client.removeListener('error', onLost);
       client.release();
       return result;
     } catch (error) {
+      // The listener stays: a broken client is destroyed, and may still report its end.
       await client.query('ROLLBACK').catch(() => undefined);
       // A client whose connection broke must not go back to the pool.
       client.release(error instanceof Error ? error : true);
