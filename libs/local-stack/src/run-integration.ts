@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '@churn/observability';
@@ -41,7 +41,8 @@ async function main(): Promise<number> {
   process.stdout.write(`test stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (Kafka ${stack.kafkaBrokers})\n`);
   const control = suite === 'chaos' ? await serveStackControl(stack) : undefined;
   try {
-    const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...specs], {
+    // Not spawnSync: the chaos suite's control endpoint is served by this process's event loop.
+    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...specs], {
       stdio: 'inherit',
       env: {
         ...process.env,
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
         ...(control ? { CHURN_TEST_STACK_CONTROL_URL: control.url } : {}),
       },
     });
-    return result.status ?? 1;
+    return await new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
   } finally {
     await control?.close();
     await stack.stop();
