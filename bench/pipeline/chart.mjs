@@ -71,6 +71,7 @@ export async function renderLatencyChart(points, subtitle) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [output = path.join(root, 'bench/pipeline/latency-vs-load.svg'), ...inputs] = process.argv.slice(2);
   const all = (inputs.length ? inputs : [path.join(root, 'bench/pipeline/last-run.json')]).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
-  fs.writeFileSync(output, await renderLatencyChart(all.flatMap((r) => r.chart_points), all.map((r) => `${r.chart_points[0]?.config ?? ''}: ${r.chart_subtitle}`)));
+  const label = (r) => `${r.chart_points[0]?.config ?? ''}, run of ${r.started.slice(11, 16)} UTC`;
+  fs.writeFileSync(output, await renderLatencyChart(all.flatMap((r) => r.chart_points.map((p) => ({ ...p, config: label(r) }))), all.map((r) => `${label(r)}: ${r.chart_subtitle}`)));
   process.stdout.write(`${output}\n`);
 }
