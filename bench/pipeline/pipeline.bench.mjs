@@ -134,7 +134,7 @@ const results = {
   seconds_per_rate: SECONDS,
   runs_per_rate: RUNS,
   // Consumer tuning handed to the services from this process's environment (unset: the services' defaults).
-  service_env: Object.fromEntries(['KAFKA_PARTITIONS_CONCURRENTLY', 'INGEST_PARTITIONS_CONCURRENTLY', 'DATABASE_POOL_SIZE'].map((k) => [k, process.env[k] ?? '(default)'])),
+  service_env: Object.fromEntries(['KAFKA_PARTITIONS_CONCURRENTLY', 'INGEST_PARTITIONS_CONCURRENTLY', 'KAFKA_CONSUMER_MIN_BYTES', 'KAFKA_CONSUMER_MAX_WAIT_MS', 'DATABASE_POOL_SIZE'].map((k) => [k, process.env[k] ?? '(default)'])),
 };
 
 for (const dir of ['kafka', 'postgres']) fs.rmSync(path.join(stackLib.stateDir(), dir, stackLib.testStackDataName()), { recursive: true, force: true });

@@ -43,6 +43,13 @@ export interface BatchConsumerOptions {
   readonly fromBeginning?: boolean;
   readonly partitionsConsumedConcurrently?: number;
   readonly maxBytesPerPartition?: number;
+  /**
+   * A fetch is answered once this many bytes are there or after maxWaitTimeInMs (defaults 1 and
+   * 250 ms: at once when anything is there). A larger minBytes with a short wait makes fewer,
+   * larger batches at moderate rates, each waiting at most maxWaitTimeInMs.
+   */
+  readonly minBytes?: number;
+  readonly maxWaitTimeInMs?: number;
   readonly lagPollIntervalMs?: number;
   readonly retry?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
 }
@@ -81,7 +88,8 @@ export class BatchConsumer {
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3000,
-      maxWaitTimeInMs: 250,
+      minBytes: options.minBytes ?? 1,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 250,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
       retry: { retries: 10 },
     });

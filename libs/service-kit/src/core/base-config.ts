@@ -17,6 +17,9 @@ export function baseServiceConfigSchema(defaultPort: number) {
        * another, so a hop's latency grows with (partitions with data) × (fixed cost of a batch).
        */
       KAFKA_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(1),
+      /** The consumer's fetch.min.bytes and its longest wait for them (kafkajs minBytes / maxWaitTimeInMs). */
+      KAFKA_CONSUMER_MIN_BYTES: z.coerce.number().int().min(1).max(10_485_760).default(1),
+      KAFKA_CONSUMER_MAX_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(250),
     });
 }
 

@@ -119,6 +119,8 @@ export class KafkaModule {
                 ),
                 deadLetterTopic: consumerOptions.deadLetterTopic,
                 partitionsConsumedConcurrently: consumerOptions.partitionsConsumedConcurrently ?? config.KAFKA_PARTITIONS_CONCURRENTLY,
+                minBytes: config.KAFKA_CONSUMER_MIN_BYTES,
+                maxWaitTimeInMs: config.KAFKA_CONSUMER_MAX_WAIT_MS,
               },
               log,
               registry,
