@@ -212,7 +212,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     const ids = claimed.map((c) => c.id);
     const alertIds = claimed.map((c) => c.alert_id).filter(Boolean);
     if (result.kind === 'ok') {
-      const held = await this.notifications.markSent(this.database, ids, this.owner, via);
+      const held = await this.markSentDurably(channel, ids, via);
       this.metrics.delivered.inc({ channel, form }, held.length);
       if (held.length < ids.length) {
         // The lease ran out before the answer came: another instance may have sent these again.
@@ -241,6 +241,25 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     const parked = failures.filter((f) => f.status === 'parked').length;
     if (parked > 0) this.metrics.parked.inc({ channel }, parked);
     this.logger.warn({ channel, form, result: result.kind, reason: result.error, alert_ids: alertIds, notification_ids: ids, parked }, 'notification not delivered');
+  }
+
+  /**
+   * The message is out; only the row still says pending. If Postgres is briefly away (a restart cut
+   * the connection), giving up would let the claim's lease expire and the message go out again — the
+   * chaos suite's Postgres restart showed exactly that duplicate. So the mark is retried while this
+   * instance runs; the claim is ours for the lease, which outlasts a restart. Only the death of the
+   * process leaves the documented window.
+   */
+  private async markSentDurably(channel: NotificationChannel, ids: readonly string[], via: string): Promise<string[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.notifications.markSent(this.database, ids, this.owner, via);
+      } catch (error) {
+        if (!this.running) throw error;
+        this.logger.warn({ channel, attempt, err: error }, 'delivered, but could not mark the notification sent yet; retrying');
+        await this.sleep(Math.min(200 * 2 ** attempt, 5000));
+      }
+    }
   }
 
   private sleep(ms: number): Promise<void> {
