@@ -39,13 +39,14 @@ phase prometheus bash deploy/prometheus/check.sh
 phase grafana bash deploy/grafana/check.sh
 phase unit node scripts/run-tests.mjs all unit
 phase integration node libs/local-stack/dist/run-integration.js
+phase chaos node libs/local-stack/dist/run-integration.js --suite chaos
 if [ -x apps/trainer/scripts/test.sh ]; then
   phase trainer bash apps/trainer/scripts/test.sh
 fi
 
 # One closing line over every runner: Node's ("ℹ pass N") and pytest's ("N passed").
 passed=0; failed=0
-for log in "$results"/unit.log "$results"/integration.log; do
+for log in "$results"/unit.log "$results"/integration.log "$results"/chaos.log; do
   [ -f "$log" ] || continue
   p=$(grep -E '^ℹ pass [0-9]+' "$log" | tail -1 | awk '{print $3}'); f=$(grep -E '^ℹ fail [0-9]+' "$log" | tail -1 | awk '{print $3}')
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
