@@ -2,12 +2,12 @@ import type { Producer } from 'kafkajs';
 import { Topics, type CustomerEvent } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { asKafkaMessage, testInfra, testKafka } from '@churn/testing';
+import { asKafkaMessage, testInfra, testKafka, waitUntilHttpReady } from '@churn/testing';
 
 /** Helpers of the ingest integration specs (not part of the service). */
 
-export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
-  await waitUntil(`${url} ready`, async () => (await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200, timeoutMs);
+export function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
+  return waitUntilHttpReady(url, timeoutMs);
 }
 
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, intervalMs = 100): Promise<void> {

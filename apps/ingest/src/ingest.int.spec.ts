@@ -4,7 +4,7 @@ import { customerFeaturesSchema, deadLetterSchema, Topics } from '@churn/contrac
 import { CustomerStateRepository, Database, ProcessedEventRepository } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { anEvent, asKafkaMessage, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { anEvent, asKafkaMessage, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { ingestConfigSchema } from './config';
 import { IngestModule } from './ingest.module';
 
@@ -18,7 +18,7 @@ describe('ingest service on the real broker and Postgres', () => {
   before(async () => {
     probe = await TopicProbe.start([Topics.customerFeatures, Topics.customerEventsDlq]);
     sut = await startService({ name: 'ingest', configSchema: ingestConfigSchema, module: (c) => IngestModule.register(c), env: serviceTestEnv() });
-    await waitReady(sut.url);
+    await waitUntilHttpReady(sut.url);
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'ingest-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
   });
 
@@ -140,13 +140,3 @@ describe('ingest service on the real broker and Postgres', () => {
     await producer.close();
   });
 });
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${url}/health/ready`).catch(() => undefined);
-    if (response?.status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become ready`);
-}

@@ -8,7 +8,7 @@ import { modelAlertSchema, riskLevelOf, riskScoreOf, Topics, type Outcome, type 
 import { Database, ModelVersionRepository, MonitoringRepository, PredictionRepository } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -53,16 +53,6 @@ async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
   assert.equal(response.status, 200, `${url}: ${response.status} ${await response.clone().text()}`);
   return (await response.json()) as T;
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${url}/health/ready`).catch(() => undefined);
-    if (response?.status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become ready`);
 }
 
 /** Polls the model-quality API (forcing a refresh) until the version's since-deployment count reaches `count`. */
@@ -131,7 +121,7 @@ describe('monitoring service on the real broker and Postgres', () => {
       configure: configureMonitoringHttp,
       env: serviceTestEnv({ MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '600000', MONITORING_EXPERIMENT_MIN_PER_ARM: '5', MONITORING_DRIFT_MIN_SAMPLES: '50' }),
     });
-    await waitReady(sut.url);
+    await waitUntilHttpReady(sut.url);
   });
 
   after(async () => {

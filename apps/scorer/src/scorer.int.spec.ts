@@ -9,7 +9,7 @@ import { AuditLogRepository, Database, ModelVersionRepository, PredictionHistory
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { ModelRegistryDir } from '@churn/scoring';
 import { startService, type RunningService } from '@churn/service-kit';
-import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { scorerConfigSchema } from './config';
 import { configureScorerHttp } from './http-setup';
 import { ScorerModule } from './scorer.module';
@@ -71,7 +71,7 @@ describe('scorer service on the real broker and Postgres', () => {
       configure: (app) => configureScorerHttp(app),
       env: serviceTestEnv({ MODEL_REGISTRY_DIR: registryDir, MODEL_POLL_INTERVAL_MS: '300', AUTH_JWT_SECRET: SECRET, EXPERIMENT_NAME: 'spec-experiment' }),
     });
-    await waitReady(sut.url);
+    await waitUntilHttpReady(sut.url);
   });
 
   after(async () => {
@@ -229,16 +229,6 @@ describe('scorer service on the real broker and Postgres', () => {
     assert.equal(entry?.actor, 'ops@example.com');
   });
 });
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${url}/health/ready`).catch(() => undefined);
-    if (response?.status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become ready`);
-}
 
 async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
