@@ -14,6 +14,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 400,
+    // Two pages: the dashboard, and the demo's sandbox outbox (what Slack, e-mail and the CRMs received).
+    rollupOptions: { input: { main: path.join(here, 'src', 'web', 'index.html'), sandbox: path.join(here, 'src', 'web', 'sandbox.html') } },
   },
   server: {
     // `npx vite -c apps/dashboard/vite.config.mts`: the dev server talks to a running monitoring service.

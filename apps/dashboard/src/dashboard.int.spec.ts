@@ -8,15 +8,17 @@ import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contra
 import { Database, ModelVersionRepository, PredictionRepository } from '@churn/db';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { rawProducer, testInfra, uniqueId } from '@churn/testing';
+import { IntegrationSandbox, rawProducer, testInfra, uniqueId, type Outbox } from '@churn/testing';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { REPO, telcoFixture, type TelcoFixture } from './e2e/telco-fixture';
 
 const SECRET = 'dashboard-spec-secret-of-at-least-32-characters';
 const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
 const SCREENSHOT = path.join(REPO, '.churn', 'test-results', 'dashboard.png');
-/** `UPDATE_SCREENSHOT=1` also refreshes the README's picture. */
+/** `UPDATE_SCREENSHOT=1` also refreshes the README's pictures. */
 const README_SCREENSHOT = path.join(REPO, 'docs', 'images', 'dashboard.png');
+const SANDBOX_SCREENSHOT = path.join(REPO, '.churn', 'test-results', 'sandbox.png');
+const README_SANDBOX_SCREENSHOT = path.join(REPO, 'docs', 'images', 'sandbox.png');
 
 interface DashboardBody {
   cards: { predictions_30d: number; critical_customers: number; pending_alerts: number; average_risk_score: number | null };
@@ -105,6 +107,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
   let alertingUrl: string;
   let fixture: TelcoFixture;
   let ackAlertId: string;
+  let sandbox: IntegrationSandbox;
   /** Every /v1/dashboard answer the page received, in order: load n rendered responses[n − 1]. */
   const responses: DashboardBody[] = [];
 
@@ -119,10 +122,12 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
 
     const base = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000);
     const env = { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_GROUP_PREFIX: uniqueId('dash'), LOG_LEVEL: 'warn' };
-    const alerting = spawnService('alerting', { ...env, AUTH_JWT_SECRET: SECRET }, { port: base + 3 });
+    // Alerting's Slack and e-mail go to the demo's sandbox, which monitoring lists on sandbox.html.
+    sandbox = await IntegrationSandbox.start();
+    const alerting = spawnService('alerting', { ...env, ...sandbox.envFor('slack'), ...sandbox.envFor('email'), AUTH_JWT_SECRET: SECRET }, { port: base + 3 });
     alertingUrl = `http://127.0.0.1:${alerting.port}`;
     services.push(alerting);
-    const monitoring = spawnService('monitoring', { ...env, ALERTING_URL: alertingUrl, MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' }, { port: base + 5 });
+    const monitoring = spawnService('monitoring', { ...env, ALERTING_URL: alertingUrl, MONITORING_SANDBOX_URL: sandbox.outboxUrl, MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' }, { port: base + 5 });
     monitoringUrl = `http://127.0.0.1:${monitoring.port}`;
     services.push(monitoring);
     await Promise.all(services.map((s) => waitUntilReady(s)));
@@ -161,6 +166,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     await browser?.close();
     await db?.close();
     await Promise.all(services.map((service) => stopService(service, logger)));
+    await sandbox?.stop();
   });
 
   it('loads from monitoring at / and shows the API’s numbers on the cards and the ROI panel', async () => {
@@ -240,5 +246,36 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
       before,
       { timeout: 30_000 },
     );
+  });
+
+  it('the sandbox page lists what alerting sent to Slack and e-mail, as monitoring’s outbox API and alerting’s alerts say', async () => {
+    await page.goto(`${monitoringUrl}/?refresh=4`);
+    await page.getByTestId('sandbox-link').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.getByTestId('sandbox-link').click();
+    await page.waitForURL(/sandbox\.html/);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="slack-message"]').length >= 1 && document.querySelectorAll('[data-testid="email-message"]').length >= 1,
+      undefined,
+      { timeout: 60_000 },
+    );
+    const shown = await page.evaluate(() => ({
+      slackTotal: Number(document.querySelector<HTMLElement>('[data-testid="total-slack"]')!.dataset['value']),
+      emailTotal: Number(document.querySelector<HTMLElement>('[data-testid="total-email"]')!.dataset['value']),
+      newestSlackAlertIds: document.querySelector<HTMLElement>('[data-testid="slack-message"]')!.dataset['alertIds']!.split(' ').filter(Boolean),
+      newestEmailAlertIds: document.querySelector<HTMLElement>('[data-testid="email-message"]')!.dataset['alertIds']!.split(' ').filter(Boolean),
+    }));
+    // Read after the page: the outbox only grows, and what the page showed newest is still listed.
+    const api = await getJson<Outbox>(`${monitoringUrl}/v1/sandbox/outbox?limit=1000`);
+    assert.ok(shown.slackTotal >= 1 && api.totals.slack_messages >= shown.slackTotal, `slack ${shown.slackTotal} vs ${api.totals.slack_messages}`);
+    assert.ok(shown.emailTotal >= 1 && api.totals.emails >= shown.emailTotal, `email ${shown.emailTotal} vs ${api.totals.emails}`);
+    assert.ok(api.slack.some((m) => m.status === 200 && shown.newestSlackAlertIds.every((id) => m.alert_ids.includes(id))));
+    assert.ok(api.email.some((m) => shown.newestEmailAlertIds.every((id) => m.alert_ids.includes(id))));
+    // They are real alerts of alerting's, not placeholders.
+    for (const id of [shown.newestSlackAlertIds[0], shown.newestEmailAlertIds[0]]) {
+      assert.ok(id, 'a sent message names its alert');
+      await getJson(`${alertingUrl}/v1/alerts/${id}`);
+    }
+    await page.screenshot({ path: SANDBOX_SCREENSHOT, fullPage: false });
+    if (process.env['UPDATE_SCREENSHOT'] === '1') fs.copyFileSync(SANDBOX_SCREENSHOT, README_SANDBOX_SCREENSHOT);
   });
 });

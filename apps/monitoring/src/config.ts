@@ -36,6 +36,12 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005).extend({
   MONITORING_DRIFT_MIN_SAMPLES: z.coerce.number().int().min(1).default(200),
   /** Alerting's HTTP API, which the dashboard's acknowledge button goes through. */
   ALERTING_URL: z.string().url().default('http://127.0.0.1:3003'),
+  /**
+   * The integration sandbox's outbox (`churn demo` sets it to the local Slack/SMTP/Salesforce/HubSpot
+   * stand-ins it starts): the dashboard's "Sandbox outbox" page reads it through `GET /v1/sandbox/outbox`.
+   * Unset (production): that endpoint answers 404.
+   */
+  MONITORING_SANDBOX_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   /** The dashboard's built static files (apps/dashboard: `bash apps/dashboard/scripts/build-web.sh`, run by bootstrap). */
   MONITORING_DASHBOARD_DIR: z.string().min(1).default(DEFAULT_DASHBOARD_DIR),
 });

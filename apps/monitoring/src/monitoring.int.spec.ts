@@ -295,4 +295,13 @@ describe('monitoring service on the real broker and Postgres', () => {
     assert.equal(bad.status, 400);
     assert.deepEqual(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['window']);
   });
+
+  it('without an integration sandbox, GET /v1/sandbox/outbox answers 404 with its code, and a bad limit 400 naming the field', async () => {
+    const missing = await fetch(`${sut.url}/v1/sandbox/outbox`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: string }).error, 'SANDBOX_NOT_CONFIGURED');
+    const bad = await fetch(`${sut.url}/v1/sandbox/outbox?limit=0`);
+    assert.equal(bad.status, 400);
+    assert.deepEqual(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['limit']);
+  });
 });

@@ -3,6 +3,7 @@ import { Topics } from '@churn/contracts';
 import { DatabaseModule, KafkaModule } from '@churn/service-kit';
 import { DashboardService } from './dashboard/dashboard.service';
 import { AlertAckController } from './http/alert-ack.controller';
+import { SandboxOutboxController } from './http/sandbox-outbox.controller';
 import { MonitoringController } from './http/monitoring.controller';
 import { AlertsHandler } from './inbound/alerts.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
@@ -21,7 +22,7 @@ import { MonitoringSnapshotService } from './monitoring-snapshot.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertAckController],
+  controllers: [MonitoringController, AlertAckController, SandboxOutboxController],
   providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService],
 })
 export class MonitoringModule {}

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { TOPIC_SPECS } from '@churn/contracts';
 import { createKafka, ensureTopics } from '@churn/kafka';
 import { createLogger, type Logger } from '@churn/observability';
@@ -5,6 +7,7 @@ import { LOCAL_DATABASE_PORT, type KafkaEnv } from '@churn/config';
 import { runMigrations } from '@churn/db';
 import { LocalKafkaBroker } from './kafka-broker';
 import { LocalPostgres } from './embedded-postgres';
+import { stateDir } from './paths';
 
 export interface LocalStackOptions {
   /** `dev` for `churn up`, `test` for the test suite: separate ports and data. */
@@ -13,11 +16,19 @@ export interface LocalStackOptions {
   readonly kafkaBrokers?: string;
   /** When set, that database is used and no Postgres is started. */
   readonly databaseUrl?: string;
+  /** Start the local broker and Postgres on empty data (what `churn demo` does, so every run replays anew). */
+  readonly fresh?: boolean;
   readonly logger?: Logger;
 }
 
 export function testStackDataName(): string {
   return stackPorts('test').name;
+}
+
+/** Deletes the local broker's and Postgres's data of one profile (the installed jars and binaries stay). */
+export function wipeLocalStackData(profile: 'dev' | 'test'): void {
+  const { name } = stackPorts(profile);
+  for (const dir of ['kafka', 'postgres']) fs.rmSync(path.join(stateDir(), dir, name), { recursive: true, force: true });
 }
 
 export interface RunningStack {
@@ -45,14 +56,24 @@ export function testPortOffset(env: NodeJS.ProcessEnv = process.env): number {
   return offset;
 }
 
+/**
+ * Shifts every port of the dev profile — Kafka, Postgres and the five services (`servicePort`) — and
+ * names its data apart: a second platform beside a running `churn up`, or beside something else on 9092.
+ */
+export function devPortOffset(env: NodeJS.ProcessEnv = process.env): number {
+  const offset = Number(env['CHURN_PORT_OFFSET'] ?? 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 1000) throw new Error('CHURN_PORT_OFFSET must be an integer from 0 to 1000');
+  return offset;
+}
+
 function stackPorts(profile: 'dev' | 'test'): { kafka: number; controller: number; postgres: number; name: string } {
-  if (profile === 'dev') return { ...PORTS.dev, name: 'dev' };
-  const offset = testPortOffset();
+  const offset = profile === 'dev' ? devPortOffset() : testPortOffset();
+  const base = PORTS[profile];
   return {
-    kafka: PORTS.test.kafka + offset,
-    controller: PORTS.test.controller + offset,
-    postgres: PORTS.test.postgres + offset,
-    name: offset === 0 ? 'test' : `test-${offset}`,
+    kafka: base.kafka + offset,
+    controller: base.controller + offset,
+    postgres: base.postgres + offset,
+    name: offset === 0 ? profile : `${profile}-${offset}`,
   };
 }
 
@@ -63,6 +84,11 @@ function stackPorts(profile: 'dev' | 'test'): { kafka: number; controller: numbe
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningStack> {
   const logger = options.logger ?? createLogger({ service: 'local-stack' });
   const ports = stackPorts(options.profile);
+  if (options.fresh) {
+    // Only what this call starts: a cluster or database named in env is never touched.
+    if (!options.kafkaBrokers) fs.rmSync(path.join(stateDir(), 'kafka', ports.name), { recursive: true, force: true });
+    if (!options.databaseUrl) fs.rmSync(path.join(stateDir(), 'postgres', ports.name), { recursive: true, force: true });
+  }
   const broker = options.kafkaBrokers
     ? undefined
     : new LocalKafkaBroker({ name: ports.name, port: ports.kafka, controllerPort: ports.controller }, logger.child({ context: 'kafka' }));

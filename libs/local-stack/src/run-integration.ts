@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '@churn/observability';
-import { startLocalStack, testPortOffset, testStackDataName } from './local-stack';
-import { REPO_ROOT, stateDir } from './paths';
+import { startLocalStack, testPortOffset, wipeLocalStackData } from './local-stack';
+import { REPO_ROOT } from './paths';
 import { serveStackControl } from './stack-control';
 
 /** Which specs a suite runs: integration specs, or the fault tests (docs/resilience.md). */
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   }
   const external = Boolean(process.env['KAFKA_BROKERS'] && process.env['DATABASE_URL']);
   if (!external) {
-    for (const dir of ['kafka', 'postgres']) fs.rmSync(path.join(stateDir(), dir, testStackDataName()), { recursive: true, force: true });
+    wipeLocalStackData('test');
   }
   const started = Date.now();
   const stack = await startLocalStack({

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '@churn/observability';
+import { devPortOffset } from './local-stack';
 import { REPO_ROOT, stateDir } from './paths';
 import { waitFor, waitForExit } from './process-utils';
 
@@ -23,6 +24,11 @@ export interface ServiceProcess {
   readonly logFile: string;
 }
 
+/** The service's port in `churn up`: the contract's, shifted by CHURN_PORT_OFFSET. */
+export function servicePort(name: ServiceName, env: NodeJS.ProcessEnv = process.env): number {
+  return SERVICES.find((s) => s.name === name)!.port + devPortOffset(env);
+}
+
 export function serviceEntryPoint(name: ServiceName): string {
   return path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
 }
@@ -32,7 +38,7 @@ export function serviceEntryPoint(name: ServiceName): string {
  * console with `echo`). `logDir` puts them elsewhere: a fault test reads its own services' logs.
  */
 export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, options: { echo?: boolean; port?: number; logDir?: string } = {}): ServiceProcess {
-  const port = options.port ?? SERVICES.find((s) => s.name === name)!.port;
+  const port = options.port ?? servicePort(name);
   const logDir = options.logDir ?? path.join(stateDir(), 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);

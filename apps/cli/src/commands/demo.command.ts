@@ -6,8 +6,10 @@ import { rocAuc } from '@churn/analytics';
 import { Database, PlatformSummaryRepository, type RiskLevelSummary } from '@churn/db';
 import { createMetricsRegistry } from '@churn/observability';
 import { REPO_ROOT } from '@churn/local-stack';
+import type { Outbox } from '@churn/sandbox';
 import type { CliContext } from '../cli-context';
-import { bringUp, printEndpoints, waitForSignal, type RunningPlatform } from './up.command';
+import { readCustomerIds } from './telco-csv';
+import { bringUp, printEndpoints, sandboxLines, waitForSignal, type RunningPlatform } from './up.command';
 
 export interface DemoOptions {
   readonly input: string;
@@ -15,6 +17,10 @@ export interface DemoOptions {
   readonly fast?: boolean;
   readonly exit?: boolean;
   readonly timeout: string;
+  /** commander's `--no-sandbox`: false means every integration uses what env configures (or is disabled). */
+  readonly sandbox: boolean;
+  /** Keep the local stack's data of earlier runs (the replay is then deduplicated: nothing new is scored). */
+  readonly keepData?: boolean;
 }
 
 export interface DemoSummary {
@@ -29,6 +35,8 @@ export interface DemoSummary {
   readonly rocAuc: number | undefined;
   /** What the monitoring service reports for the same customers, when it answers. */
   readonly monitoring: MonitoringFigures | undefined;
+  /** What the local Slack, SMTP and CRM stand-ins received (with --no-sandbox: undefined). */
+  readonly sandbox: Outbox['totals'] | undefined;
 }
 
 export interface MonitoringFigures {
@@ -49,10 +57,17 @@ export interface MonitoringFigures {
 export async function runDemo(context: CliContext, options: DemoOptions): Promise<{ platform: RunningPlatform; summary: DemoSummary }> {
   // Replayed labels are observed one day after each customer's last event: judge them by the
   // prediction on that last event (no label delay), as the trainer's offline figure does.
-  const platform = await bringUp(context, { serviceEnv: { MONITORING_LABEL_DELAY_DAYS: '0' } });
+  const input = path.resolve(REPO_ROOT, options.input);
+  const customerIds = await readCustomerIds(input);
+  const customers = customerIds.length;
+  // The replay's event ids are deterministic, so a second run on the same data would be deduplicated
+  // end to end (correctly, and to no one's enlightenment): the demo starts the local stack empty.
+  const platform = await bringUp(context, {
+    fresh: !options.keepData,
+    serviceEnv: { MONITORING_LABEL_DELAY_DAYS: '0' },
+    sandbox: options.sandbox ? { customerIds } : undefined,
+  });
   try {
-    const input = path.resolve(REPO_ROOT, options.input);
-    const customers = await countCsvRows(input);
     const db = new Database({ url: platform.stack.databaseUrl, poolSize: 2, applicationName: 'churn-demo' }, context.logger, createMetricsRegistry('churn-demo'));
     const summaries = new PlatformSummaryRepository();
     try {
@@ -60,7 +75,8 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
       await watchProgress(db, summaries, customers, replay, Number(options.timeout) * 1000, !options.fast);
       const monitoringService = platform.services.find((service) => service.name === 'monitoring');
       const monitoring = monitoringService ? await monitoringFigures(`http://127.0.0.1:${monitoringService.port}`, context) : undefined;
-      const summary = { ...(await summarize(db, summaries, customers)), monitoring };
+      const sandbox = platform.sandbox ? (await platform.sandbox.sandbox.outbox(1)).totals : undefined;
+      const summary = { ...(await summarize(db, summaries, customers)), monitoring, sandbox };
       return { platform, summary };
     } finally {
       await db.close();
@@ -159,7 +175,7 @@ async function monitoringFigures(baseUrl: string, context: CliContext): Promise<
   }
 }
 
-async function summarize(db: Database, summaries: PlatformSummaryRepository, customers: number): Promise<Omit<DemoSummary, 'monitoring'>> {
+async function summarize(db: Database, summaries: PlatformSummaryRepository, customers: number): Promise<Omit<DemoSummary, 'monitoring' | 'sandbox'>> {
   const [scored, byLevel, alerts, outcomes, pairs] = await Promise.all([
     summaries.countScoredCustomers(db),
     summaries.riskDistribution(db),
@@ -204,17 +220,18 @@ export function formatSummary(summary: DemoSummary, platform: RunningPlatform): 
           `  ROI multiple            ${summary.monitoring.roi.roiMultiple === null ? 'n/a' : `${summary.monitoring.roi.roiMultiple.toFixed(2)}x`} (net benefit / programme cost)`,
         ]
       : []),
+    ...(summary.sandbox
+      ? [
+          `  sent so far             ${summary.sandbox.slack_messages} Slack messages, ${summary.sandbox.emails} e-mails, ` +
+            `${summary.sandbox.salesforce_score_writes + summary.sandbox.hubspot_score_writes} CRM score writes, ${summary.sandbox.salesforce_tasks + summary.sandbox.hubspot_tasks} CRM tasks (sandbox; still draining)`,
+        ]
+      : []),
     '',
     ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}  (metrics: /metrics${s.name === 'scorer' ? ', API docs: /docs' : ''}${s.name === 'monitoring' ? ', dashboard: /' : ''})`),
+    ...sandboxLines(platform),
     '',
   ];
   return lines.join('\n');
-}
-
-async function countCsvRows(file: string): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const text = await readFile(file, 'utf8');
-  return text.split(/\r?\n/).filter((line) => line.trim().length > 0).length - 1;
 }
 
 export function registerDemoCommand(program: Command, context: CliContext): void {
@@ -226,6 +243,8 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .option('--fast', 'do not wait for the outcomes to be stored before the summary')
     .option('--exit', 'stop the platform after the summary instead of running until Ctrl-C')
     .option('--timeout <seconds>', 'give up when the replay has not been scored by then', '600')
+    .option('--keep-data', 'keep the local Kafka and Postgres data of earlier runs (by default the demo starts them empty)')
+    .option('--no-sandbox', 'no local Slack/SMTP/Salesforce/HubSpot: integrations use what env configures, or are disabled')
     .action(async (options: DemoOptions) => {
       const { platform, summary } = await runDemo(context, options);
       process.stdout.write(`${formatSummary(summary, platform)}\n`);

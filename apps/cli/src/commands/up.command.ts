@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   SERVICES,
+  servicePort,
   spawnService,
   stopService,
   waitUntilReady,
@@ -8,18 +9,25 @@ import {
   type ServiceProcess,
 } from '@churn/local-stack';
 import type { CliContext } from '../cli-context';
+import { startIntegrationSandbox, type SandboxWiring } from './integration-sandbox-env';
 import { startStackFromEnv } from './stack-env';
+import { readCustomerIds, TELCO_CSV } from './telco-csv';
 
 export interface UpOptions {
   readonly logs?: boolean;
   readonly services?: boolean;
   /** Extra environment for every service (the demo sets its own label delay, for instance). */
   readonly serviceEnv?: Record<string, string>;
+  /** Local Slack/SMTP/Salesforce/HubSpot for the integrations env does not configure, these customers seeded in the CRMs. */
+  readonly sandbox?: { readonly customerIds: readonly string[] };
+  /** Empty local broker and Postgres first (never a cluster or database named in env). */
+  readonly fresh?: boolean;
 }
 
 export interface RunningPlatform {
   readonly stack: RunningStack;
   readonly services: readonly ServiceProcess[];
+  readonly sandbox?: SandboxWiring;
   stop(): Promise<void>;
 }
 
@@ -27,17 +35,31 @@ export interface RunningPlatform {
 export async function bringUp(context: CliContext, options: UpOptions = {}): Promise<RunningPlatform> {
   const { logger } = context;
   const started = Date.now();
-  const stack = await startStackFromEnv(context);
+  const stack = await startStackFromEnv(context, 'dev', options.fresh);
   const services: ServiceProcess[] = [];
+  let sandbox: SandboxWiring | undefined;
   const stop = async () => {
     logger.info('stopping services');
     await Promise.all(services.map((service) => stopService(service, logger)));
+    await sandbox?.sandbox.stop();
     logger.info('stopping Kafka and Postgres');
     await stack.stop();
   };
   try {
     if (options.services !== false) {
-      const env = { ...options.serviceEnv, KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl };
+      if (options.sandbox) {
+        sandbox = await startIntegrationSandbox(context.env, options.sandbox.customerIds);
+        logger.info({ sandboxed: sandbox.sandboxed, real: sandbox.real, outbox: sandbox.sandbox.outboxUrl }, 'integration sandbox started');
+      }
+      const env = {
+        // The services' links to each other follow CHURN_PORT_OFFSET (unless env names them).
+        ALERTING_URL: context.env['ALERTING_URL'] || `http://127.0.0.1:${servicePort('alerting')}`,
+        DASHBOARD_URL: context.env['DASHBOARD_URL'] || `http://127.0.0.1:${servicePort('monitoring')}/`,
+        ...sandbox?.serviceEnv,
+        ...options.serviceEnv,
+        KAFKA_BROKERS: stack.kafkaBrokers,
+        DATABASE_URL: stack.databaseUrl,
+      };
       for (const { name } of SERVICES) services.push(spawnService(name, env, { echo: options.logs }));
       await Promise.all(services.map((service) => waitUntilReady(service)));
     }
@@ -46,7 +68,7 @@ export async function bringUp(context: CliContext, options: UpOptions = {}): Pro
     throw error;
   }
   logger.info({ seconds: Math.round((Date.now() - started) / 100) / 10 }, 'platform is up');
-  return { stack, services, stop };
+  return { stack, services, sandbox, stop };
 }
 
 export function printEndpoints(platform: RunningPlatform): void {
@@ -55,9 +77,21 @@ export function printEndpoints(platform: RunningPlatform): void {
     `  Kafka      ${platform.stack.kafkaBrokers}`,
     `  Postgres   ${platform.stack.databaseUrl.replace(/\/\/([^:]+):[^@]+@/, '//$1:***@')}`,
     ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}  (/metrics, /health/ready; logs: ${s.logFile})`),
+    ...sandboxLines(platform),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Where the sandbox's messages can be seen, and which integrations talk to real services instead. */
+export function sandboxLines(platform: RunningPlatform): string[] {
+  const wiring = platform.sandbox;
+  if (!wiring) return [];
+  const monitoring = platform.services.find((s) => s.name === 'monitoring');
+  return [
+    `  sandbox    ${wiring.sandboxed.length ? wiring.sandboxed.join(', ') : 'none'} to local stand-ins; see ${monitoring ? `http://127.0.0.1:${monitoring.port}/sandbox.html` : `${wiring.sandbox.outboxUrl}/outbox`}` +
+      (wiring.real.length ? `; real: ${wiring.real.join(', ')}` : ''),
+  ];
 }
 
 /** Keeps the process alive until Ctrl-C or SIGTERM, then stops everything cleanly. */
@@ -88,8 +122,13 @@ export function registerUpCommand(program: Command, context: CliContext): void {
     .description('start the local Kafka broker, Postgres and the five services; Ctrl-C stops them cleanly')
     .option('--logs', 'stream the services\u2019 JSON logs to this terminal')
     .option('--no-services', 'start only Kafka and Postgres (topics and schema included)')
-    .action(async (options: UpOptions) => {
-      const platform = await bringUp(context, options);
+    .option('--sandbox', 'local Slack, SMTP, Salesforce and HubSpot for the integrations env does not configure (the Telco customers seeded in the CRMs)')
+    .action(async (options: { logs?: boolean; services?: boolean; sandbox?: boolean }) => {
+      const platform = await bringUp(context, {
+        logs: options.logs,
+        services: options.services,
+        sandbox: options.sandbox ? { customerIds: await readCustomerIds(TELCO_CSV) } : undefined,
+      });
       printEndpoints(platform);
       process.stdout.write('Press Ctrl-C to stop.\n');
       await waitForSignal(platform, context);

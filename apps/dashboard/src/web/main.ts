@@ -6,6 +6,7 @@ import { askForCredentials, forgetToken, showSignedIn, storedCredentials } from 
 import { byId } from './dom';
 import { formatTime } from './format';
 import { renderCards, renderDriftSummary, renderQuality, renderRoi } from './panels';
+import { fetchSandboxOutbox } from './sandbox-api';
 
 /** The issue's 30 s; `?refresh=<seconds>` (at least 2) shortens it for demos and the browser test. */
 const REFRESH_MS = (() => {
@@ -89,6 +90,11 @@ byId('sign-in').addEventListener('click', () => void askForCredentials());
 byId('refresh-now').addEventListener('click', () => void load().finally(schedule));
 document.body.dataset['refreshMs'] = String(REFRESH_MS);
 showSignedIn();
+// The demo's integration sandbox, when there is one: a link to what Slack, e-mail and the CRMs received.
+void fetchSandboxOutbox(1).then(
+  (outbox) => (byId('sandbox-link').hidden = outbox === undefined),
+  () => undefined,
+);
 window.setInterval(tick, 1000);
 void load().finally(() => {
   schedule();

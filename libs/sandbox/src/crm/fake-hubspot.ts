@@ -1,12 +1,15 @@
-import { FakeHttpServer, type FakeRequest, type FakeResponse } from './fake-http';
+import { FakeHttpServer, type FakeRequest, type FakeResponse } from '../fake-http.server';
 
 export interface HubSpotWrite {
+  /** Epoch milliseconds of the write. */
+  readonly at: number;
   readonly object: string;
   readonly id: string;
   readonly properties: Record<string, string>;
 }
 
 export interface HubSpotTask {
+  readonly at: number;
   readonly id: string;
   readonly properties: Record<string, string>;
   readonly associations: { to: { id: string }; types: { associationCategory: string; associationTypeId: number }[] }[];
@@ -120,7 +123,7 @@ export class FakeHubSpot {
             if (!this.properties.get(object)?.has(name)) return { status: 400, body: { status: 'error', message: `Property "${name}" does not exist`, category: 'VALIDATION_ERROR' } };
           }
           row.properties = { ...row.properties, ...(input.properties ?? {}) };
-          this.writes.push({ object, id: input.id, properties: { ...(input.properties ?? {}) } });
+          this.writes.push({ at: Date.now(), object, id: input.id, properties: { ...(input.properties ?? {}) } });
         }
         results.push({ id: row.id, properties: { ...row.properties, hs_object_id: row.id }, createdAt: now, updatedAt: now, archived: false });
       }
@@ -133,7 +136,7 @@ export class FakeHubSpot {
     }
     if (r.path === '/crm/v3/objects/tasks' && r.method === 'POST') {
       const body = JSON.parse(r.body) as Omit<HubSpotTask, 'id'>;
-      const task = { id: String(++this.idSeq), properties: body.properties, associations: body.associations ?? [] };
+      const task = { at: Date.now(), id: String(++this.idSeq), properties: body.properties, associations: body.associations ?? [] };
       this.tasks.push(task);
       return { status: 201, body: { id: task.id, properties: task.properties, createdAt: now, updatedAt: now, archived: false } };
     }

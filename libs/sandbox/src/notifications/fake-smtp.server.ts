@@ -2,8 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMail {
+  /** Epoch milliseconds of acceptance. */
+  readonly at: number;
   readonly from: string;
   readonly to: string[];
+  /** The message as received (RFC 5322, for a MIME parser). */
+  readonly source: string;
+  /** The message with quoted-printable soft line breaks removed, for matching ids in tests. */
   readonly raw: string;
   readonly subject: string;
   readonly messageId: string;
@@ -42,11 +47,14 @@ export class FakeSmtpServer {
             const error = Object.assign(new Error('Try again later'), { responseCode: 451 });
             return callback(error);
           }
+          const source = Buffer.concat(chunks).toString('utf8');
           // Quoted-printable soft line breaks would split ids.
-          const raw = Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '');
+          const raw = source.replace(/=\r?\n/g, '');
           this.mails.push({
+            at: Date.now(),
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
+            source,
             raw,
             subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '',
             messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '',

@@ -16,7 +16,7 @@ export interface FakeResponse {
   readonly raw?: string;
 }
 
-/** A small HTTP server on 127.0.0.1 and a free port, for the CRM fakes. */
+/** A small HTTP server on 127.0.0.1 and a free port: the CRM fakes and the sandbox's outbox listing. */
 export class FakeHttpServer {
   private server: Server | undefined;
   url = '';

@@ -1,6 +1,8 @@
-import { FakeHttpServer, type FakeRequest, type FakeResponse } from './fake-http';
+import { FakeHttpServer, type FakeRequest, type FakeResponse } from '../fake-http.server';
 
 export interface SalesforceWrite {
+  /** Epoch milliseconds of the write. */
+  readonly at: number;
   readonly object: string;
   readonly externalId: string;
   readonly fields: Record<string, unknown>;
@@ -148,7 +150,7 @@ export class FakeSalesforce {
       const row = existing ?? { Id: this.newId(object), OwnerId: this.options.ownerId ?? '005000000000OWN', fields: {} };
       row.fields = { ...row.fields, ...fields };
       table.set(key, row);
-      this.writes.push({ object, externalId: key, fields, via: 'collections' });
+      this.writes.push({ at: Date.now(), object, externalId: key, fields, via: 'collections' });
       return { id: row.Id, success: true, errors: [], created };
     });
     return { status: 200, body: results };
@@ -210,7 +212,7 @@ export class FakeSalesforce {
       const row = existing ?? { Id: this.newId(job.object), OwnerId: this.options.ownerId ?? '005000000000OWN', fields: {} };
       row.fields = { ...row.fields, ...fields };
       table.set(key, row);
-      this.writes.push({ object: job.object, externalId: key, fields, via: 'bulk2' });
+      this.writes.push({ at: Date.now(), object: job.object, externalId: key, fields, via: 'bulk2' });
       job.ok.push([row.Id, String(!existing), ...cells]);
     }
     job.state = 'JobComplete';

@@ -1,0 +1,54 @@
+/** The integration sandbox's outbox as monitoring forwards it (`GET /v1/sandbox/outbox`; shapes of @churn/sandbox). */
+
+export interface SandboxSlackMessage {
+  at: string;
+  status: number;
+  text: string;
+  lines: string[];
+  alert_ids: string[];
+}
+
+export interface SandboxEmail {
+  at: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  alert_ids: string[];
+}
+
+export interface SandboxCrmWrite {
+  at: string;
+  system: 'salesforce' | 'hubspot';
+  kind: 'score' | 'task';
+  object: string;
+  key: string;
+  fields: Record<string, unknown>;
+}
+
+export interface SandboxOutbox {
+  started_at: string;
+  totals: {
+    slack_messages: number;
+    slack_refused: number;
+    emails: number;
+    salesforce_score_writes: number;
+    salesforce_tasks: number;
+    hubspot_score_writes: number;
+    hubspot_tasks: number;
+  };
+  slack: SandboxSlackMessage[];
+  email: SandboxEmail[];
+  crm: SandboxCrmWrite[];
+}
+
+/** undefined: no sandbox behind this monitoring (404), i.e. the integrations talk to real services. */
+export async function fetchSandboxOutbox(limit = 100): Promise<SandboxOutbox | undefined> {
+  const response = await fetch(`v1/sandbox/outbox?limit=${limit}`, { headers: { accept: 'application/json' }, cache: 'no-store' });
+  if (response.status === 404) return undefined;
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new Error(body.message ?? `HTTP ${response.status}`);
+  }
+  return (await response.json()) as SandboxOutbox;
+}

@@ -1,0 +1,42 @@
+import './styles.css';
+import { byId } from './dom';
+import { fetchSandboxOutbox } from './sandbox-api';
+import { renderLists, renderTotals } from './sandbox-panels';
+
+/** The outbox changes by the second while the demo replays; `?refresh=<seconds>` (at least 2) overrides. */
+const REFRESH_MS = (() => {
+  const seconds = Number(new URLSearchParams(location.search).get('refresh'));
+  return Number.isFinite(seconds) && seconds >= 2 ? seconds * 1000 : 5000;
+})();
+
+let loads = 0;
+
+async function load(): Promise<void> {
+  const status = byId('status');
+  try {
+    const outbox = await fetchSandboxOutbox(100);
+    if (!outbox) {
+      status.hidden = false;
+      status.textContent = 'No integration sandbox behind this monitoring service: alerting and crm-sync talk to the real Slack, e-mail and CRMs (or have them disabled). `npm run demo` starts one.';
+      byId('outbox').hidden = true;
+      return;
+    }
+    renderTotals(outbox);
+    renderLists(outbox);
+    byId('outbox').hidden = false;
+    status.hidden = true;
+    loads += 1;
+    document.body.dataset['loads'] = String(loads);
+    byId('updated').textContent = `Updated ${new Date().toLocaleTimeString('en-GB')}`;
+  } catch (error) {
+    status.hidden = false;
+    status.textContent = `Could not read the sandbox outbox (${error instanceof Error ? error.message : String(error)}); retrying.`;
+  }
+}
+
+async function loop(): Promise<void> {
+  await load();
+  window.setTimeout(() => void loop(), REFRESH_MS);
+}
+
+void loop();
