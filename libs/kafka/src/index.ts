@@ -7,3 +7,4 @@ export * from './topic-producer';
 export * from './dead-letter.publisher';
 export * from './topic-admin';
 export * from './batch-consumer';
+export * from './consumer-lag';

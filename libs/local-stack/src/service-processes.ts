@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Topics } from '@churn/contracts';
 import type { Logger } from '@churn/observability';
 import { devPortOffset } from './local-stack';
 import { REPO_ROOT, stateDir } from './paths';
@@ -16,6 +17,15 @@ export const SERVICES = [
 ] as const;
 
 export type ServiceName = (typeof SERVICES)[number]['name'];
+
+/** What each service's consumer group reads (contract v1): the platform has caught up when all show lag 0. */
+export const SERVICE_INPUTS: Record<ServiceName, readonly string[]> = {
+  ingest: [Topics.customerEvents],
+  scorer: [Topics.customerFeatures],
+  alerting: [Topics.predictions],
+  'crm-sync': [Topics.predictions, Topics.alerts],
+  monitoring: [Topics.predictions, Topics.predictionsShadow, Topics.outcomes, Topics.alerts],
+};
 
 export interface ServiceProcess {
   readonly name: ServiceName;

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Topics } from '@churn/contracts';
 import { createLogger } from '@churn/observability';
-import { SERVICES, spawnService, stopService, waitUntilReady, type ServiceName, type ServiceProcess } from '@churn/local-stack';
+import { SERVICE_INPUTS, SERVICES, spawnService, stopService, waitUntilReady, type ServiceName, type ServiceProcess } from '@churn/local-stack';
 import { FakeHubSpot, FakeSalesforce, FakeSlackServer, FakeSmtpServer, testInfra, truncateTopics, uniqueId } from '@churn/testing';
 
 /** Fake credentials: token-like on purpose, so the secrets-in-logs check has something to find. */
@@ -17,14 +16,8 @@ export const CHAOS_SECRETS = {
 } as const;
 const SF_CLIENT_ID = '3MVG9chaos.client.id';
 
-/** What each service's consumer group reads (contract v1): quiescence is lag 0 on all of them. */
-export const CONSUMED: Record<ServiceName, readonly string[]> = {
-  ingest: [Topics.customerEvents],
-  scorer: [Topics.customerFeatures],
-  alerting: [Topics.predictions],
-  'crm-sync': [Topics.predictions, Topics.alerts],
-  monitoring: [Topics.predictions, Topics.predictionsShadow, Topics.outcomes, Topics.alerts],
-};
+/** What each service's consumer group reads: quiescence is lag 0 on all of them. */
+export const CONSUMED = SERVICE_INPUTS;
 
 export interface ChaosPlatform {
   readonly groupPrefix: string;

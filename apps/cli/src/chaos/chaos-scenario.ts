@@ -6,6 +6,7 @@ import { REPO_ROOT } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { customerHistory, parseTelcoCsv, type TelcoRow } from '@churn/telco-replay';
 import { rawProducer, testInfra, testKafka, uniqueId } from '@churn/testing';
+import { consumerGroupLag } from '@churn/kafka';
 import { CONSUMED, type ChaosPlatform } from './chaos-platform';
 
 /**
@@ -69,16 +70,8 @@ export async function consumerLag(platform: ChaosPlatform): Promise<Record<strin
     // In pipeline order: each service publishes before it commits, so once a group shows no lag
     // what it produced is already counted in the next group's end offsets.
     for (const [service, topics] of Object.entries(CONSUMED)) {
-      const groupId = `${platform.groupPrefix}.${service}`;
-      const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
-      for (const topic of topics) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        const at = committed.find((c) => c.topic === topic)?.partitions ?? [];
-        lag[`${service}:${topic}`] = ends.reduce((sum, end) => {
-          const offset = Number(at.find((p) => p.partition === end.partition)?.offset ?? -1);
-          return sum + (Number(end.high) - Math.max(offset, Number(end.low)));
-        }, 0);
-      }
+      const byTopic = await consumerGroupLag(admin, `${platform.groupPrefix}.${service}`, topics);
+      for (const [topic, behind] of Object.entries(byTopic)) lag[`${service}:${topic}`] = behind;
     }
     return lag;
   } finally {

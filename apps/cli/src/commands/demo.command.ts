@@ -5,7 +5,9 @@ import { MultiBar, Presets } from 'cli-progress';
 import { rocAuc } from '@churn/analytics';
 import { Database, PlatformSummaryRepository, type RiskLevelSummary } from '@churn/db';
 import { createMetricsRegistry } from '@churn/observability';
-import { REPO_ROOT } from '@churn/local-stack';
+import { kafkaEnvSchema, parseConfig } from '@churn/config';
+import { consumerGroupLag, createKafka } from '@churn/kafka';
+import { REPO_ROOT, SERVICE_INPUTS } from '@churn/local-stack';
 import type { Outbox } from '@churn/sandbox';
 import type { CliContext } from '../cli-context';
 import { readCustomerIds } from './telco-csv';
@@ -73,6 +75,8 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
     try {
       const replay = replayInChild(context, platform, input, options);
       await watchProgress(db, summaries, customers, replay, Number(options.timeout) * 1000, !options.fast);
+      // Scored is not yet alerted, pushed and judged: the summary waits for those groups to catch up.
+      await waitForDownstream(context, platform, options.fast ? ['alerting', 'crm-sync'] : ['alerting', 'crm-sync', 'monitoring'], 120_000);
       const monitoringService = platform.services.find((service) => service.name === 'monitoring');
       const monitoring = monitoringService ? await monitoringFigures(`http://127.0.0.1:${monitoringService.port}`, context) : undefined;
       const sandbox = platform.sandbox ? (await platform.sandbox.sandbox.outbox(1)).totals : undefined;
@@ -141,6 +145,29 @@ async function watchProgress(
     }
   } finally {
     bars.stop();
+  }
+}
+
+/** Until the named services' consumer groups have committed everything on their topics (lag 0, twice a second apart). */
+async function waitForDownstream(context: CliContext, platform: RunningPlatform, services: readonly (keyof typeof SERVICE_INPUTS)[], timeoutMs: number): Promise<void> {
+  const env = parseConfig(kafkaEnvSchema, { ...context.env, KAFKA_BROKERS: platform.stack.kafkaBrokers });
+  const admin = createKafka(env, 'churn-demo', context.logger).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let caughtUp = 0;
+    while (caughtUp < 2) {
+      const lags = await Promise.all(services.map((service) => consumerGroupLag(admin, `${env.KAFKA_GROUP_PREFIX}.${service}`, SERVICE_INPUTS[service])));
+      const behind = lags.reduce((sum, byTopic) => sum + Object.values(byTopic).reduce((a, b) => a + b, 0), 0);
+      caughtUp = behind === 0 ? caughtUp + 1 : 0;
+      if (Date.now() > deadline) {
+        context.logger.warn({ behind }, 'services still catching up; the summary shows what is stored so far');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  } finally {
+    await admin.disconnect();
   }
 }
 

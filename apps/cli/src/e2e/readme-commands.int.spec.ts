@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import { REPO_ROOT, testPortOffset } from '@churn/local-stack';
+import { IntegrationSandbox } from '@churn/testing';
+import { parseReadmeCommands } from './readme-commands';
+
+/**
+ * The README, kept true: every command it shows is listed here with how this spec runs it, or why
+ * it does not (with the spec or phase of `npm test` that does). A command added to the README
+ * without an entry, or an entry whose command left the README, fails the first test.
+ *
+ * It runs `npm run demo` as a newcomer would, on its own ports (CHURN_PORT_OFFSET) and empty data,
+ * checks the summary against the dashboard's API, then runs the other commands against that platform,
+ * and stops it with Ctrl-C (SIGINT to the process group, as a terminal sends it).
+ */
+type Plan = { readonly run: string; readonly expect?: RegExp; readonly stdin?: string } | { readonly skip: string };
+
+const AUTH_JWT_SECRET = 'readme-spec-secret-of-at-least-32-characters';
+const OFFSET = Math.min(1000, testPortOffset() + 500);
+const PORTS = { kafka: 9092 + OFFSET, postgres: 54329 + OFFSET, scorer: 3002 + OFFSET, monitoring: 3005 + OFFSET };
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-readme-'));
+const TELCO_HEAD = path.join(TMP, 'in.csv');
+
+const CONSOLE_PRODUCER =
+  "java -cp '.churn/kafka/jars-3.9.1/*' kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:9092 --topic customer-events --property parse.key=true --property key.separator='|'";
+const CONSOLE_LINE =
+  'C-1|{"event_id":"e1","event_type":"customer.signed_up","customer_id":"C-1","occurred_at":"2024-01-15T10:00:00Z","schema_version":1,"payload":{"gender":"Female","senior_citizen":false,"partner":true,"dependents":false}}';
+
+const PLANS: Record<string, Plan> = {
+  'npm run demo': { skip: 'run by the "npm run demo" test below (it keeps running, so it is not a one-shot command)' },
+  'npm test': { skip: 'this spec runs inside it' },
+  [CONSOLE_PRODUCER]: { run: CONSOLE_PRODUCER, stdin: CONSOLE_LINE },
+  [CONSOLE_LINE]: { skip: 'the line typed into the console producer above' },
+  'bin/churn train': { skip: 'replaces models/active: the trainer phase of npm test trains, and retrain.int.spec runs it through the CLI' },
+  'curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:3002/v1/models/<version>/shadow': {
+    run: 'curl -sS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:3002/v1/models/<version>/shadow',
+    // The only registered version is the champion: the endpoint, the token and the guard work, and it refuses.
+    expect: /MODEL_IS_CHAMPION/,
+  },
+  'curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:3002/v1/models/<version>/activate': {
+    run: 'curl -sS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:3002/v1/models/<version>/activate',
+    expect: /"role":"champion"/,
+  },
+  'bash scripts/bootstrap.sh': { run: 'bash scripts/bootstrap.sh' },
+  'npx eslint libs apps': { skip: 'the lint phase of npm test' },
+  'node scripts/run-tests.mjs all unit': { skip: 'the unit phase of npm test' },
+  'npm run test:integration': { skip: 'this spec runs inside it' },
+  'node scripts/run-tests.mjs apps/ingest integration': { skip: 'part of the integration phase this spec runs in' },
+  'npx nx run-many -t build': { skip: 'bootstrap builds the same projects with tsc -b (the first command of npm test)' },
+  'bash scripts/validate-deploy.sh': { skip: 'the deploy phase of npm test' },
+  'bin/churn up [--logs] [--no-services] [--sandbox]': { run: 'bin/churn up --no-services', expect: /Press Ctrl-C/ },
+  'bin/churn demo [--rate N] [--fast] [--exit] [--no-sandbox] [--keep-data]': {
+    run: 'bin/churn demo --help',
+    expect: /--rate[\s\S]*--fast[\s\S]*--exit[\s\S]*--keep-data[\s\S]*--no-sandbox/,
+  },
+  'bin/churn replay --input data/telco/train.csv [--rate N] [--outcomes]': { run: 'bin/churn replay --input data/telco/train.csv --outcomes' },
+  'bin/churn score --input IN.csv --output OUT.csv [--model DIR] [--segments DIR]': {
+    run: `bin/churn score --input ${TELCO_HEAD} --output ${TMP}/out.csv --segments ${TMP}/segments`,
+  },
+  'bin/churn train [--data CSV] [--out DIR]': { skip: 'as bin/churn train above' },
+  'bin/churn rescore [--as-of T]': { run: 'bin/churn rescore' },
+  'bin/churn retrain [--label-delay-days N] [--dry-run]': { run: 'bin/churn retrain --label-delay-days 0 --dry-run' },
+  'bin/churn dlq list|replay --topic T [--code C] [--dry-run]': { run: 'bin/churn dlq list --topic customer-events.dlq && bin/churn dlq replay --topic customer-events.dlq --dry-run' },
+  'bin/churn crm backfill --target salesforce': { run: 'bin/churn crm backfill --target salesforce' },
+  'bin/churn crm retry': { run: 'bin/churn crm retry' },
+  'bin/churn db migrate': { run: 'bin/churn db migrate' },
+  'bin/churn topics create [--replication-factor N]': { run: 'bin/churn topics create' },
+};
+
+/** README's ports and placeholders, for this spec's platform. */
+function localise(command: string, version: string): string {
+  return command
+    .replace(/127\.0\.0\.1:9092/g, `127.0.0.1:${PORTS.kafka}`)
+    .replace(/127\.0\.0\.1:3002/g, `127.0.0.1:${PORTS.scorer}`)
+    .replace(/<version>/g, version);
+}
+
+interface Summary {
+  scored: number;
+  levels: Record<string, number>;
+  alerts: number;
+  rocAuc: string;
+  monitoringRocAuc: string;
+}
+
+function parseSummary(text: string): Summary {
+  const number = (label: string) => Number(new RegExp(`${label}\\s+([\\d,]+)`).exec(text)?.[1]?.replace(/,/g, '') ?? NaN);
+  const levels = Object.fromEntries(['critical', 'high', 'medium', 'low'].map((l) => [l, Number(new RegExp(`^\\s+${l}\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN)]));
+  const roc = /model ROC-AUC\s+([\d.]+) on the replayed outcomes \(monitoring: ([\d.]+)\)/.exec(text);
+  return { scored: number('customers scored'), levels, alerts: number('alerts raised'), rocAuc: roc?.[1] ?? '', monitoringRocAuc: roc?.[2] ?? '' };
+}
+
+describe('README: the demo on a fresh stack, then every command the README shows', { timeout: 20 * 60_000 }, () => {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CHURN_PORT_OFFSET: String(OFFSET),
+    KAFKA_BROKERS: '',
+    DATABASE_URL: '',
+    AUTH_JWT_SECRET,
+    CHURN_QUIET: '1',
+  };
+  let demo: ChildProcess | undefined;
+  let demoOutput = '';
+  let demoExit: Promise<number | null>;
+  let sandbox: IntegrationSandbox;
+
+  before(async () => {
+    const lines = fs.readFileSync(path.join(REPO_ROOT, 'data', 'telco', 'train.csv'), 'utf8').split('\n');
+    fs.writeFileSync(TELCO_HEAD, `${lines.slice(0, 201).join('\n')}\n`);
+    sandbox = await IntegrationSandbox.start();
+  });
+
+  after(async () => {
+    if (demo && demo.exitCode === null) {
+      try {
+        process.kill(-demo.pid!, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    }
+    await sandbox?.stop();
+    fs.rmSync(TMP, { recursive: true, force: true });
+  });
+
+  it('lists every command of the README, and only those', () => {
+    const shown = parseReadmeCommands(fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8'));
+    assert.deepEqual([...new Set(shown)].sort(), Object.keys(PLANS).sort());
+  });
+
+  it('npm run demo: reaches its summary, which agrees with the dashboard and the API; the platform keeps running', { timeout: 12 * 60_000 }, async () => {
+    // Its own process group: Ctrl-C in a terminal signals the whole group.
+    demo = spawn('npm', ['run', 'demo'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    demo.stdout!.on('data', (chunk: Buffer) => (demoOutput += chunk.toString()));
+    demo.stderr!.on('data', (chunk: Buffer) => (demoOutput += chunk.toString()));
+    demoExit = new Promise((resolve) => demo!.once('exit', (code) => resolve(code)));
+    const started = Date.now();
+    while (!demoOutput.includes('The platform keeps running')) {
+      assert.equal(demo.exitCode, null, `the demo exited early:\n${demoOutput.slice(-3000)}`);
+      assert.ok(Date.now() - started < 11 * 60_000, `no summary within 11 minutes:\n${demoOutput.slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const summary = parseSummary(demoOutput);
+    assert.equal(summary.scored, 5634, demoOutput.slice(-3000));
+    assert.equal(summary.rocAuc, summary.monitoringRocAuc);
+
+    const monitoring = `http://127.0.0.1:${PORTS.monitoring}`;
+    const dashboard = (await (await fetch(`${monitoring}/v1/dashboard`)).json()) as {
+      cards: { pending_alerts: number; customers_30d: number };
+      risk_distribution: Record<string, number>;
+      quality: { windows: { all: { overall: { roc_auc: number } } } };
+    };
+    assert.deepEqual(dashboard.risk_distribution, { low: summary.levels['low'], medium: summary.levels['medium'], high: summary.levels['high'], critical: summary.levels['critical'] });
+    assert.equal(dashboard.cards.customers_30d, summary.scored);
+    assert.equal(dashboard.cards.pending_alerts, summary.alerts);
+    assert.equal(dashboard.quality.windows.all.overall.roc_auc.toFixed(4), summary.rocAuc);
+    // The sandbox received what alerting and crm-sync sent, and the dashboard's page lists it.
+    const outbox = (await (await fetch(`${monitoring}/v1/sandbox/outbox?limit=1`)).json()) as { totals: Record<string, number> };
+    assert.ok(outbox.totals['emails']! > 0 && outbox.totals['slack_messages']! > 0 && outbox.totals['salesforce_score_writes']! > 0 && outbox.totals['hubspot_tasks']! > 0, JSON.stringify(outbox.totals));
+    assert.equal((await fetch(`${monitoring}/sandbox.html`)).status, 200);
+  });
+
+  it('runs every other README command against that platform', { timeout: 8 * 60_000 }, async () => {
+    assert.ok(demo && demo.exitCode === null, 'the demo platform is running');
+    const models = (await (await fetch(`http://127.0.0.1:${PORTS.scorer}/v1/models`)).json()) as { models: { version: string; role: string }[] };
+    const version = models.models.find((m) => m.role === 'champion')!.version;
+    const adminToken = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('readme-spec').setExpirationTime('10m').sign(new TextEncoder().encode(AUTH_JWT_SECRET));
+    const commandEnv: NodeJS.ProcessEnv = {
+      ...env,
+      KAFKA_BROKERS: `127.0.0.1:${PORTS.kafka}`,
+      DATABASE_URL: `postgres://churn:churn@127.0.0.1:${PORTS.postgres}/churn`,
+      ADMIN_TOKEN: adminToken,
+      // `crm backfill` pushes to this spec's own local Salesforce.
+      ...sandbox.envFor('salesforce'),
+    };
+    for (const [shown, plan] of Object.entries(PLANS)) {
+      if ('skip' in plan) continue;
+      const command = localise(plan.run, version);
+      if (plan.run.startsWith('bin/churn up')) {
+        await runUntil(command, commandEnv, plan.expect!);
+        continue;
+      }
+      // Not spawnSync: the local Salesforce that `crm backfill` talks to runs in this process.
+      const result = await run(command, commandEnv, plan.stdin);
+      const output = result.output;
+      assert.equal(result.status, 0, `README command \`${shown}\` (run as \`${command}\`) exited ${result.status}:\n${output.slice(-2000)}`);
+      if (plan.expect) assert.match(output, plan.expect, `\`${command}\``);
+    }
+    // What the commands did, not only that they exited 0.
+    assert.equal(fs.readFileSync(path.join(TMP, 'out.csv'), 'utf8').trim().split('\n').length, 201, 'one scored row per input row');
+    assert.ok(fs.existsSync(path.join(TMP, 'segments', 'summary.json')));
+    assert.ok(sandbox.salesforce.writes.length >= 5634, `backfill wrote ${sandbox.salesforce.writes.length} Salesforce records`);
+  });
+
+  it('Ctrl-C stops the demo and everything it started', { timeout: 2 * 60_000 }, async () => {
+    assert.ok(demo);
+    process.kill(-demo.pid!, 'SIGINT');
+    await demoExit;
+    for (const port of [PORTS.kafka, PORTS.postgres, PORTS.scorer, PORTS.monitoring]) {
+      await waitUntilClosed(port, 60_000);
+    }
+  });
+});
+
+async function run(command: string, env: NodeJS.ProcessEnv, stdin?: string): Promise<{ status: number | null; output: string }> {
+  const child = spawn('bash', ['-c', command], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stdin!.end(stdin ? `${stdin}\n` : '');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5 * 60_000);
+  const status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  clearTimeout(timer);
+  return { status, output };
+}
+
+/** A command that keeps running (`churn up`): wait for its line, then Ctrl-C; it must exit 0. */
+async function runUntil(command: string, env: NodeJS.ProcessEnv, line: RegExp): Promise<void> {
+  const child = spawn('bash', ['-c', `exec ${command}`], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 120_000;
+  while (!line.test(output)) {
+    assert.equal(child.exitCode, null, `\`${command}\` exited early:\n${output.slice(-2000)}`);
+    assert.ok(Date.now() < deadline, `\`${command}\` never printed ${line}:\n${output.slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  child.kill('SIGINT');
+  assert.equal(await exited, 0, `\`${command}\` after Ctrl-C:\n${output.slice(-2000)}`);
+}
+
+async function waitUntilClosed(port: number, timeoutMs: number): Promise<void> {
+  const { createConnection } = await import('node:net');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (!open) return;
+    assert.ok(Date.now() < deadline, `port ${port} still open after Ctrl-C`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
