@@ -9,3 +9,4 @@ export * from './http/zod-validation.pipe';
 export * from './http/domain-error';
 export * from './bootstrap';
 export * from './http/jwt-auth.guard';
+export * from './http/identifier-param.pipe';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { JwtAuthGuard, RequireRoles, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
+import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
 import type { NotificationChannel } from '@churn/db';
 import { Database, NotificationRepository } from '@churn/db';
 import { NotificationDispatcher } from '../delivery/notification.dispatcher';
@@ -71,7 +71,7 @@ export class AlertsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One alert with its notifications' })
-  get(@Param('id') id: string) {
+  get(@Param('id', new IdentifierParamPipe('id')) id: string) {
     return this.alerts.get(id);
   }
 
@@ -81,7 +81,7 @@ export class AlertsController {
   @RequireRoles('agent', 'admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Acknowledge a pending alert; the body names the person (role agent or admin; audited)' })
-  acknowledge(@Param('id') id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
+  acknowledge(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
     return this.alerts.acknowledge(id, body, request.principal!);
   }
 
@@ -91,7 +91,7 @@ export class AlertsController {
   @RequireRoles('agent', 'admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Resolve a pending or acknowledged alert; the body names the person (role agent or admin; audited)' })
-  resolve(@Param('id') id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
+  resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
     return this.alerts.resolve(id, body, request.principal!);
   }
 }

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { z } from 'zod';
 import { Database, PredictionHistoryRepository } from '@churn/db';
-import { ZodValidationPipe } from '@churn/service-kit';
+import { IdentifierParamPipe, ZodValidationPipe } from '@churn/service-kit';
 
 const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -20,7 +20,7 @@ export class CustomersController {
 
   @Get(':id/predictions')
   @ApiOperation({ summary: "A customer's predictions, newest first, with the feature vector each one used" })
-  async predictions(@Param('id') customerId: string, @Query(new ZodValidationPipe(historyQuerySchema)) query: z.output<typeof historyQuerySchema>) {
+  async predictions(@Param('id', new IdentifierParamPipe('id')) customerId: string, @Query(new ZodValidationPipe(historyQuerySchema)) query: z.output<typeof historyQuerySchema>) {
     const rows = await this.history.forCustomer(this.database, customerId, query);
     return {
       customer_id: customerId,

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Logger } from '@churn/observability';
 import { LOGGER } from '@churn/service-kit';
-import { JwtAuthGuard, RequireRoles, type AuthenticatedRequest } from '@churn/service-kit';
+import { IdentifierParamPipe, JwtAuthGuard, RequireRoles, type AuthenticatedRequest } from '@churn/service-kit';
 import { ModelRegistryService } from './model-registry.service';
 
 @ApiTags('models')
@@ -45,7 +45,7 @@ export class ModelsController {
   @RequireRoles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Make a version the champion (admin; audited). Every instance swaps within its poll interval.' })
-  async activate(@Param('version') version: string, @Req() request: AuthenticatedRequest) {
+  async activate(@Param('version', new IdentifierParamPipe('version')) version: string, @Req() request: AuthenticatedRequest) {
     return this.assign(version, 'champion', request);
   }
 
@@ -55,7 +55,7 @@ export class ModelsController {
   @RequireRoles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Score live traffic with a version in shadow: predictions.shadow and the table, never alerts or CRM (admin; audited)' })
-  async shadow(@Param('version') version: string, @Req() request: AuthenticatedRequest) {
+  async shadow(@Param('version', new IdentifierParamPipe('version')) version: string, @Req() request: AuthenticatedRequest) {
     return this.assign(version, 'shadow', request);
   }
 
