@@ -8,7 +8,6 @@ import { FakeHubSpot, FakeSalesforce, FakeSlackServer, FakeSmtpServer, testInfra
 /** Fake credentials: token-like on purpose, so the secrets-in-logs check has something to find. */
 export const CHAOS_SECRETS = {
   AUTH_JWT_SECRET: 'chaos-auth-secret-7f3a9c2e4b6d8f0a1c3e5b7d9f1a3c5e',
-  ADMIN_JWT_SECRET: 'chaos-admin-secret-1b2d3f4a5c6e7a8b9c0d1e2f3a4b5c6d',
   SALESFORCE_CLIENT_SECRET: 'sf-client-secret-Zq81mVt0pLw3',
   SALESFORCE_REFRESH_TOKEN: 'sf-refresh-5Aep861TSESvWeug_xvFHRBTTbf_YrTWgEyjBJo7Xw',
   HUBSPOT_ACCESS_TOKEN: 'pat-na1-6c1d0f7e-chaos-hubspot-token-93b2',
@@ -58,7 +57,6 @@ export async function startChaosPlatform(slot: number, extraEnv: Record<string, 
     // info, not error: the secrets-in-logs check needs the lines a real deployment writes.
     LOG_LEVEL: 'info',
     AUTH_JWT_SECRET: CHAOS_SECRETS.AUTH_JWT_SECRET,
-    ADMIN_JWT_SECRET: CHAOS_SECRETS.ADMIN_JWT_SECRET,
     SLACK_WEBHOOK_URL: slack.url,
     SLACK_MAX_MESSAGES_PER_SECOND: '50',
     SMTP_URL: smtp.url,

@@ -2,13 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type Alert, type Prediction } from '@churn/contracts';
 import { CrmIntakeService } from '@churn/crm';
 import type { ConsumedMessage } from '@churn/kafka';
+import type { TopicHandler } from '@churn/service-kit';
 import { CrmDrainHost } from '../drain/crm-drain.host';
 
 const sourceOf = (m: ConsumedMessage<unknown>) => ({ topic: m.topic, partition: m.partition, offset: m.offset });
 
 /** predictions → score pushes queued in the outbox (change threshold, control arm skipped). */
 @Injectable()
-export class CrmPredictionsHandler {
+export class CrmPredictionsHandler implements TopicHandler<typeof Topics.predictions> {
   readonly topic = Topics.predictions;
   constructor(
     @Inject(CrmIntakeService) private readonly intake: CrmIntakeService,
@@ -22,7 +23,7 @@ export class CrmPredictionsHandler {
 
 /** alerts → one retention task per high/critical alert and CRM. */
 @Injectable()
-export class CrmAlertsHandler {
+export class CrmAlertsHandler implements TopicHandler<typeof Topics.alerts> {
   readonly topic = Topics.alerts;
   constructor(
     @Inject(CrmIntakeService) private readonly intake: CrmIntakeService,
