@@ -6,7 +6,7 @@
 //       [--runs 1] [--saturation-events 60000] [--ceiling-messages 100000] [--explanations on|off|both]
 //       [--skip-saturation] [--skip-ceiling] [--no-chart] [--out bench/pipeline/last-run.json]
 //       [--chart bench/pipeline/latency-vs-load.svg]
-// Consumer tuning is passed to the services from this environment: KAFKA_PARTITIONS_CONCURRENTLY,
+// Consumer tuning is passed to the services from this environment: KAFKA_CONSUMER_BATCHING, KAFKA_PARTITIONS_CONCURRENTLY,
 // INGEST_PARTITIONS_CONCURRENTLY, DATABASE_POOL_SIZE (recorded in the results).
 // Per explanation setting (the scorer restarted with STREAM_EXPLANATIONS=true/false):
 //  1. fixed offered rates: events of Telco-replay customers (5,634 rows cycled under fresh ids; ~300
@@ -134,7 +134,7 @@ const results = {
   seconds_per_rate: SECONDS,
   runs_per_rate: RUNS,
   // Consumer tuning handed to the services from this process's environment (unset: the services' defaults).
-  service_env: Object.fromEntries(['KAFKA_PARTITIONS_CONCURRENTLY', 'INGEST_PARTITIONS_CONCURRENTLY', 'KAFKA_CONSUMER_MIN_BYTES', 'KAFKA_CONSUMER_MAX_WAIT_MS', 'DATABASE_POOL_SIZE'].map((k) => [k, process.env[k] ?? '(default)'])),
+  service_env: Object.fromEntries(['KAFKA_CONSUMER_BATCHING', 'KAFKA_PARTITIONS_CONCURRENTLY', 'INGEST_PARTITIONS_CONCURRENTLY', 'KAFKA_CONSUMER_MIN_BYTES', 'KAFKA_CONSUMER_MAX_WAIT_MS', 'DATABASE_POOL_SIZE'].map((k) => [k, process.env[k] ?? '(default)'])),
 };
 
 for (const dir of ['kafka', 'postgres']) fs.rmSync(path.join(stackLib.stateDir(), dir, stackLib.testStackDataName()), { recursive: true, force: true });
@@ -177,18 +177,36 @@ function cpuPer1000(before, after, events, wallSeconds) {
   return { cpu_s_per_1000_events: per1000, cores_busy: cores };
 }
 
-/** Per service and consumed topic: batches, messages and seconds spent in batches (the shared BatchConsumer's metrics). */
+/** Per service: the shared BatchConsumer's batch metrics by consumed topic (batches, messages, seconds, and
+ * seconds per phase: waiting = age of a batch's oldest message when processing starts, handler, dead_letters,
+ * commit), Postgres statements by operation and publishes by topic — sums and counts, diffed per phase. */
 async function scrapeBatches() {
   const out = {};
+  const add = (key, field, value) => {
+    out[key] ??= {};
+    out[key][field] = value;
+  };
   for (const [name, s] of services) {
     try {
       const text = await (await fetch(`http://127.0.0.1:${s.port}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
       for (const line of text.split('\n')) {
-        const m = /^churn_kafka_batch_(duration_seconds|size_messages)_(sum|count)\{[^}]*topic="([^"]+)"[^}]*\} ([\d.eE+-]+)$/.exec(line);
-        if (!m) continue;
-        const key = `${name} ← ${m[3]}`;
-        out[key] ??= {};
-        out[key][`${m[1]}_${m[2]}`] = Number(m[4]);
+        let m = /^churn_kafka_batch_(duration_seconds|size_messages)_(sum|count)\{[^}]*topic="([^"]+)"[^}]*\} ([\d.eE+-]+)$/.exec(line);
+        if (m) {
+          add(`${name} ← ${m[3]}`, `${m[1]}_${m[2]}`, Number(m[4]));
+          continue;
+        }
+        m = /^churn_kafka_batch_phase_seconds_(sum|count)\{[^}]*topic="([^"]+)"[^}]*phase="([^"]+)"[^}]*\} ([\d.eE+-]+)$/.exec(line);
+        if (m) {
+          add(`${name} ← ${m[2]}`, `phase:${m[3]}_${m[1]}`, Number(m[4]));
+          continue;
+        }
+        m = /^churn_db_query_duration_seconds_(sum|count)\{[^}]*operation="([^"]+)"[^}]*\} ([\d.eE+-]+)$/.exec(line);
+        if (m) {
+          add(`${name} db`, `${m[2]}_${m[1]}`, Number(m[3]));
+          continue;
+        }
+        m = /^churn_kafka_produce_duration_seconds_(sum|count)\{[^}]*topic="([^"]+)"[^}]*\} ([\d.eE+-]+)$/.exec(line);
+        if (m) add(`${name} produce`, `${m[2]}_${m[1]}`, Number(m[3]));
       }
     } catch {
       // a service that does not answer is reported without batch figures
@@ -200,13 +218,34 @@ function batchStats(before, after) {
   const out = {};
   for (const [key, a] of Object.entries(after)) {
     const b = before[key] ?? {};
-    const batches = (a.size_messages_count ?? 0) - (b.size_messages_count ?? 0);
+    const d = (field) => (a[field] ?? 0) - (b[field] ?? 0);
+    if (key.endsWith(' db') || key.endsWith(' produce')) {
+      // operation → { calls, mean_ms, total_s }
+      const ops = {};
+      for (const field of Object.keys(a)) {
+        if (!field.endsWith('_count')) continue;
+        const op = field.slice(0, -'_count'.length);
+        const calls = d(`${op}_count`);
+        if (calls > 0) ops[op] = { calls, mean_ms: round((d(`${op}_sum`) / calls) * 1000, 2), total_s: round(d(`${op}_sum`), 2) };
+      }
+      if (Object.keys(ops).length) out[key] = ops;
+      continue;
+    }
+    const batches = d('size_messages_count');
     if (batches <= 0) continue;
+    const phases = {};
+    for (const field of Object.keys(a)) {
+      const m = /^phase:(.+)_count$/.exec(field);
+      if (!m) continue;
+      const n = d(field);
+      if (n > 0) phases[m[1]] = { n, mean_ms: round((d(`phase:${m[1]}_sum`) / n) * 1000, 1) };
+    }
     out[key] = {
       batches,
-      mean_messages: round(((a.size_messages_sum ?? 0) - (b.size_messages_sum ?? 0)) / batches, 1),
-      mean_ms: round((((a.duration_seconds_sum ?? 0) - (b.duration_seconds_sum ?? 0)) / batches) * 1000, 1),
-      busy_s: round((a.duration_seconds_sum ?? 0) - (b.duration_seconds_sum ?? 0), 2),
+      mean_messages: round(d('size_messages_sum') / batches, 1),
+      mean_ms: round((d('duration_seconds_sum') / batches) * 1000, 1),
+      busy_s: round(d('duration_seconds_sum'), 2),
+      ...(Object.keys(phases).length ? { phases } : {}),
     };
   }
   return out;

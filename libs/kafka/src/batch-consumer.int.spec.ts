@@ -23,7 +23,7 @@ async function createTopic(partitions = 2): Promise<TopicName> {
   return topic as TopicName;
 }
 
-function consumerFor(topic: TopicName, groupId: string, handler: BatchHandler<Item>) {
+function consumerFor(topic: TopicName, groupId: string, handler: BatchHandler<Item>, batching: 'fetch' | 'partition' = 'fetch') {
   const registry = createMetricsRegistry('kafka-spec');
   const kafka = createKafka(
     { KAFKA_BROKERS: testInfra().kafkaBrokers.split(','), KAFKA_SSL: false, KAFKA_GROUP_PREFIX: 'spec' },
@@ -34,7 +34,13 @@ function consumerFor(topic: TopicName, groupId: string, handler: BatchHandler<It
   const consumer = new BatchConsumer(
     kafka,
     producer,
-    { groupId, subscriptions: [subscription({ topic, schema: itemSchema, handler })], deadLetterTopic: Topics.customerEventsDlq, retry: { initialDelayMs: 20, maxDelayMs: 100 } },
+    {
+      groupId,
+      batching,
+      subscriptions: [subscription({ topic, schema: itemSchema, handler })],
+      deadLetterTopic: Topics.customerEventsDlq,
+      retry: { initialDelayMs: 20, maxDelayMs: 100 },
+    },
     logger,
     registry,
   );
@@ -159,5 +165,95 @@ describe('BatchConsumer against the real broker', () => {
     assert.deepEqual(second, [3]);
     await producer.close();
     await two.stop();
+  });
+  it('hands the batches of several partitions from one fetch to one handler call and commits every partition', async () => {
+    const topic = await createTopic(3);
+    const groupId = uniqueId('group');
+    const producer = await rawProducer();
+    // Published before the consumer starts, so that its first fetch brings data for all three partitions.
+    await producer.send({
+      topic,
+      messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i % 3}`, partition: i % 3, value: JSON.stringify({ id: i }) })),
+    });
+    const calls: { ids: number[]; partitions: number[]; messagePartitions: Set<number> }[] = [];
+    const one = consumerFor(topic, groupId, async (messages, context) => {
+      calls.push({ ids: messages.map((m) => m.value.id), partitions: [...context.partitions], messagePartitions: new Set(messages.map((m) => m.partition)) });
+    });
+    await one.consumer.start();
+    await until(() => calls.reduce((n, c) => n + c.ids.length, 0) === 30);
+    assert.ok(calls.some((c) => c.messagePartitions.size > 1), `expected one call for several partitions, got ${JSON.stringify(calls.map((c) => c.partitions))}`);
+    for (const call of calls) assert.deepEqual([...call.messagePartitions].sort(), [...call.partitions].sort());
+    // Each partition's messages reach the handler in offset order.
+    for (const partition of [0, 1, 2]) {
+      const ids = calls.flatMap((c) => c.ids).filter((id) => id % 3 === partition);
+      assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+    }
+    await one.stop();
+
+    const second: number[] = [];
+    const two = consumerFor(topic, groupId, async (messages) => void second.push(...messages.map((m) => m.value.id)));
+    await two.consumer.start();
+    await producer.send({ topic, messages: [{ key: 'k0', partition: 2, value: JSON.stringify({ id: 99 }) }] });
+    await until(() => second.length >= 1);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(second, [99], 'offsets of every partition were committed');
+    await producer.close();
+    await two.stop();
+  });
+
+  it('isolates a permanent failure within a batch of several partitions', async () => {
+    const topic = await createTopic(3);
+    const producer = await rawProducer();
+    await producer.send({
+      topic,
+      messages: Array.from({ length: 40 }, (_, i) => ({
+        key: `k${i % 3}`,
+        partition: i % 3,
+        value: JSON.stringify({ id: i, fail: i === 17 ? 'permanent' : 'never' }),
+      })),
+    });
+    const processed: number[] = [];
+    let calls = 0;
+    const sut = consumerFor(topic, uniqueId('group'), async (messages) => {
+      calls++;
+      const bad = messages.find((m) => m.value.fail === 'permanent');
+      if (bad) throw new PermanentMessageError('UNSCORABLE', `item ${bad.value.id} cannot be processed`);
+      processed.push(...messages.map((m) => m.value.id));
+    });
+    await sut.consumer.start();
+    await until(() => processed.length === 39);
+    assert.deepEqual(
+      processed.sort((a, b) => a - b),
+      Array.from({ length: 40 }, (_, i) => i).filter((i) => i !== 17),
+    );
+    const [letter] = await dlq.waitFor((m) => m.value !== null && JSON.parse(m.value).source_topic === topic);
+    const record = deadLetterSchema.parse(JSON.parse(letter!.value!));
+    assert.equal(record.error_code, 'UNSCORABLE');
+    assert.equal(record.partition, 17 % 3);
+    assert.ok(calls < 40, `expected the failure isolated by halving, got ${calls} handler calls`);
+    await producer.close();
+    await sut.stop();
+  });
+
+  it("with batching 'partition', hands one partition's batch at a time", async () => {
+    const topic = await createTopic(3);
+    const producer = await rawProducer();
+    await producer.send({ topic, messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i % 3}`, partition: i % 3, value: JSON.stringify({ id: i }) })) });
+    const partitionsPerCall: number[] = [];
+    let seen = 0;
+    const sut = consumerFor(
+      topic,
+      uniqueId('group'),
+      async (messages, context) => {
+        partitionsPerCall.push(new Set(messages.map((m) => m.partition)).size, context.partitions.length);
+        seen += messages.length;
+      },
+      'partition',
+    );
+    await sut.consumer.start();
+    await until(() => seen === 30);
+    assert.ok(partitionsPerCall.every((n) => n === 1));
+    await producer.close();
+    await sut.stop();
   });
 });

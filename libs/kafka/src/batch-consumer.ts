@@ -11,7 +11,8 @@ import type { TopicProducer } from './topic-producer';
 
 export interface BatchContext {
   readonly topic: string;
-  readonly partition: number;
+  /** The partitions the batch's messages come from (several when a fetch brought data for several). */
+  readonly partitions: readonly number[];
   heartbeat(): Promise<void>;
 }
 
@@ -41,6 +42,14 @@ export interface BatchConsumerOptions {
   readonly deadLetterTopic: TopicName;
   /** A new group starts at the beginning of the topic so that nothing published before it is missed. */
   readonly fromBeginning?: boolean;
+  /**
+   * 'fetch' (default): the batches one fetch brings for the partitions of a topic go to the handler
+   * together — one handler call (one transaction), one dead-letter publish and one offset commit per
+   * topic and fetch. 'partition': one handler call per partition batch, as kafkajs hands them over,
+   * `partitionsConsumedConcurrently` at a time.
+   */
+  readonly batching?: ConsumerBatching;
+  /** Only with batching 'partition'. */
   readonly partitionsConsumedConcurrently?: number;
   readonly maxBytesPerPartition?: number;
   /**
@@ -54,17 +63,34 @@ export interface BatchConsumerOptions {
   readonly retry?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
 }
 
+export type ConsumerBatching = 'fetch' | 'partition';
+
 const DEFAULT_RETRY = { initialDelayMs: 200, maxDelayMs: 5000 };
+/**
+ * kafkajs workers in 'fetch' mode: at least the partitions one fetch can bring, so that every batch of
+ * a fetch reaches eachBatch in the same turn of the event loop (they are then gathered into one group).
+ * More partitions than this are still handled correctly, in more than one group.
+ */
+const FETCH_WORKERS = 64;
+
+interface WaitingBatch {
+  readonly payload: EachBatchPayload;
+  resolve(): void;
+  reject(error: unknown): void;
+}
 
 /**
  * Batch consumption with the guarantees the platform relies on:
  * - every message is validated against its topic's schema; what fails goes to the dead-letter topic
  *   with the original bytes and the reason, and the batch goes on;
- * - the handler gets the valid messages of a batch at once (so it can write them in one transaction);
+ * - the handler gets the valid messages of a batch at once (so it can write them in one transaction); by
+ *   default a batch is everything one fetch brought for a topic, all partitions together, so the fixed cost
+ *   of a batch (transaction, publish, offset commit) is paid once per fetch rather than once per partition;
  * - the offset is committed only after the handler and the dead-letter writes succeeded, so a crash
  *   re-delivers and idempotent handlers make that harmless;
  * - infrastructure errors are retried in place with back-off (nothing is dead-lettered because
- *   Postgres is down); a batch that fails otherwise is split and only the failing message is dead-lettered.
+ *   Postgres is down); a batch that fails otherwise is split in halves until the failing message is alone,
+ *   and only that message is dead-lettered.
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
@@ -75,6 +101,9 @@ export class BatchConsumer {
   private joined = false;
   private running = false;
   private lagTimer: NodeJS.Timeout | undefined;
+  private readonly batching: ConsumerBatching;
+  private waiting: WaitingBatch[] = [];
+  private flushScheduled = false;
 
   constructor(
     kafka: Kafka,
@@ -97,6 +126,7 @@ export class BatchConsumer {
     this.metrics = kafkaMetrics(registry);
     this.subscriptions = new Map(options.subscriptions.map((s) => [s.topic, s]));
     this.retry = options.retry ?? DEFAULT_RETRY;
+    this.batching = options.batching ?? 'fetch';
     const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (event) => {
       this.joined = true;
@@ -126,7 +156,7 @@ export class BatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      partitionsConsumedConcurrently: this.batching === 'fetch' ? FETCH_WORKERS : (this.options.partitionsConsumedConcurrently ?? 1),
       eachBatch: (payload) => this.onBatch(payload),
     });
     const interval = this.options.lagPollIntervalMs ?? 10_000;
@@ -143,49 +173,91 @@ export class BatchConsumer {
     this.joined = false;
   }
 
-  private async onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    if (batch.messages.length === 0) return;
-    const subscription = this.subscriptions.get(batch.topic);
-    if (!subscription) throw new Error(`no handler for topic ${batch.topic}`);
-    const labels = { group: this.options.groupId, topic: batch.topic };
+  private onBatch(payload: EachBatchPayload): Promise<void> {
+    if (payload.batch.messages.length === 0) return Promise.resolve();
+    if (this.batching === 'partition') return this.processGroup([payload]);
+    // kafkajs hands every batch of a fetch to its own worker in the same turn of the event loop; they are
+    // gathered here and processed together once that turn is over.
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ payload, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** One group per topic, in the order the batches came; each batch's eachBatch settles with its group. */
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const byTopic = new Map<string, WaitingBatch[]>();
+    for (const item of this.waiting.splice(0)) {
+      const list = byTopic.get(item.payload.batch.topic) ?? [];
+      list.push(item);
+      byTopic.set(item.payload.batch.topic, list);
+    }
+    for (const items of byTopic.values()) {
+      try {
+        await this.processGroup(items.map((item) => item.payload));
+        for (const item of items) item.resolve();
+      } catch (error) {
+        for (const item of items) item.reject(error);
+      }
+    }
+  }
+
+  /** Batches of one topic (one or several partitions): validate, handle, dead-letter, commit every partition. */
+  private async processGroup(payloads: readonly EachBatchPayload[]): Promise<void> {
+    const topic = payloads[0]!.batch.topic;
+    const subscription = this.subscriptions.get(topic);
+    if (!subscription) throw new Error(`no handler for topic ${topic}`);
+    const labels = { group: this.options.groupId, topic };
     const endTimer = this.metrics.batchDuration.startTimer(labels);
-    this.metrics.batchSize.observe(labels, batch.messages.length);
+    const total = payloads.reduce((n, p) => n + p.batch.messages.length, 0);
+    this.metrics.batchSize.observe(labels, total);
+    const oldest = Math.min(...payloads.map((p) => Number(p.batch.messages[0]!.timestamp)));
+    if (Number.isFinite(oldest)) this.metrics.batchPhase.observe({ ...labels, phase: 'waiting' }, Math.max(0, Date.now() - oldest) / 1000);
 
     const valid: ConsumedMessage<unknown>[] = [];
     const deadLetters: DeadLetterInput[] = [];
-    for (const raw of batch.messages) {
-      const decoded = decodeMessage(subscription.schema, raw);
-      if (decoded.ok) {
-        valid.push({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: raw.offset,
-          key: raw.key ? raw.key.toString('utf8') : null,
-          value: decoded.value,
-          headers: headersOf(raw),
-          timestamp: Number(raw.timestamp),
-          raw,
-        });
-      } else {
-        deadLetters.push({ topic: batch.topic, partition: batch.partition, message: raw, code: decoded.code, reason: decoded.reason });
-        this.logger.warn(
-          { topic: batch.topic, partition: batch.partition, offset: raw.offset, code: decoded.code, reason: decoded.reason },
-          'invalid message dead-lettered',
-        );
+    for (const { batch } of payloads) {
+      for (const raw of batch.messages) {
+        const decoded = decodeMessage(subscription.schema, raw);
+        if (decoded.ok) {
+          valid.push({
+            topic,
+            partition: batch.partition,
+            offset: raw.offset,
+            key: raw.key ? raw.key.toString('utf8') : null,
+            value: decoded.value,
+            headers: headersOf(raw),
+            timestamp: Number(raw.timestamp),
+            raw,
+          });
+        } else {
+          deadLetters.push({ topic, partition: batch.partition, message: raw, code: decoded.code, reason: decoded.reason });
+          this.logger.warn(
+            { topic, partition: batch.partition, offset: raw.offset, code: decoded.code, reason: decoded.reason },
+            'invalid message dead-lettered',
+          );
+        }
       }
     }
 
-    const context: BatchContext = { topic: batch.topic, partition: batch.partition, heartbeat: payload.heartbeat };
-    const isActive = () => this.running && payload.isRunning() && !payload.isStale();
+    const heartbeat = () => payloads[0]!.heartbeat();
+    const context: BatchContext = { topic, partitions: payloads.map((p) => p.batch.partition), heartbeat };
+    // Stopping, rebalancing or a seek on any of the partitions: stop retrying and give the batches back uncommitted.
+    const isActive = () => this.running && payloads.every((p) => p.isRunning() && !p.isStale());
     if (valid.length > 0) {
+      const endHandler = this.metrics.batchPhase.startTimer({ ...labels, phase: 'handler' });
       const handlerDeadLetters = await this.process(subscription, valid, context, isActive);
+      endHandler();
       deadLetters.push(...handlerDeadLetters);
     }
     const dlqTopic = subscription.deadLetterTopic ?? this.options.deadLetterTopic;
-    await this.withTransientRetry(batch.topic, isActive, payload.heartbeat, () =>
-      publishDeadLetters(this.producer, dlqTopic, this.options.groupId, deadLetters),
-    );
+    const endDeadLetters = this.metrics.batchPhase.startTimer({ ...labels, phase: 'dead_letters' });
+    await this.withTransientRetry(topic, isActive, heartbeat, () => publishDeadLetters(this.producer, dlqTopic, this.options.groupId, deadLetters));
+    endDeadLetters();
     for (const letter of deadLetters) {
       this.metrics.deadLetters.inc({
         group: this.options.groupId,
@@ -195,18 +267,31 @@ export class BatchConsumer {
       });
     }
 
-    const last = batch.messages[batch.messages.length - 1]!;
-    payload.resolveOffset(last.offset);
-    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
-    this.metrics.consumed.inc({ ...labels, result: 'processed' }, batch.messages.length - deadLetters.length);
+    // Every partition's offset in one request, only now that the handler's transaction and the letters are done.
+    const offsets = payloads.map(({ batch, resolveOffset }) => {
+      const last = batch.messages[batch.messages.length - 1]!;
+      resolveOffset(last.offset);
+      return { topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() };
+    });
+    const endCommit = this.metrics.batchPhase.startTimer({ ...labels, phase: 'commit' });
+    await this.consumer.commitOffsets(offsets);
+    endCommit();
+    this.metrics.consumed.inc({ ...labels, result: 'processed' }, total - deadLetters.length);
     this.metrics.consumed.inc({ ...labels, result: 'dead_lettered' }, deadLetters.length);
-    const lag = Number(batch.offsetLag());
-    if (Number.isFinite(lag)) this.metrics.lag.set({ ...labels, partition: String(batch.partition) }, lag);
+    for (const { batch } of payloads) {
+      const lag = Number(batch.offsetLag());
+      if (Number.isFinite(lag)) this.metrics.lag.set({ ...labels, partition: String(batch.partition) }, lag);
+    }
     endTimer();
-    await payload.heartbeat();
+    await heartbeat();
   }
 
-  /** Runs the handler on the whole batch; on a permanent failure, isolates the failing messages one by one. */
+  /**
+   * Runs the handler on the whole batch; on a permanent failure, splits it in halves (in order, so each
+   * partition's messages keep their order) until every failing message is alone and dead-lettered. Halves
+   * that succeed are done in their own handler call (transaction); k bad messages in n cost about
+   * 2·k·log2(n) handler calls instead of n.
+   */
   private async process(
     subscription: TopicSubscription,
     messages: ConsumedMessage<unknown>[],
@@ -224,10 +309,12 @@ export class BatchConsumer {
         this.logger.error({ err: error, topic: context.topic, offset: messages[0]!.offset, key: messages[0]!.key }, 'message failed; dead-lettered');
         return [deadLetterInputOf(messages[0]!, code, (error as Error).message ?? String(error))];
       }
-      this.logger.warn({ err: error, topic: context.topic, size: messages.length }, 'batch failed; processing its messages one by one');
-      const result: DeadLetterInput[] = [];
-      for (const message of messages) result.push(...(await this.process(subscription, [message], context, isActive)));
-      return result;
+      this.logger.warn({ err: error, topic: context.topic, size: messages.length }, 'batch failed; processing it in halves to isolate the failing messages');
+      const middle = Math.ceil(messages.length / 2);
+      return [
+        ...(await this.process(subscription, messages.slice(0, middle), context, isActive)),
+        ...(await this.process(subscription, messages.slice(middle), context, isActive)),
+      ];
     }
   }
 

@@ -31,6 +31,12 @@ export function kafkaMetrics(registry: Registry) {
       labelNames: ['group', 'topic'] as const,
       buckets: LATENCY_BUCKETS_SECONDS,
     }),
+    batchPhase: getOrCreateHistogram(registry, {
+      name: 'churn_kafka_batch_phase_seconds',
+      help: 'Where a batch spends its time: waiting (age of its oldest message when processing starts: time in the broker, the fetch and the queue behind other batches), handler (validation excluded), dead_letters, commit (offset commit).',
+      labelNames: ['group', 'topic', 'phase'] as const,
+      buckets: LATENCY_BUCKETS_SECONDS,
+    }),
     batchSize: getOrCreateHistogram(registry, {
       name: 'churn_kafka_batch_size_messages',
       help: 'Messages per consumed batch.',

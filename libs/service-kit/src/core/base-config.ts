@@ -11,10 +11,16 @@ export function baseServiceConfigSchema(defaultPort: number) {
       /** Seconds a service may take to stop after SIGTERM before it exits regardless. */
       SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(10),
       /**
-       * Partitions whose batches the consumer handles at the same time (kafkajs
-       * partitionsConsumedConcurrently). A service's own setting (INGEST_PARTITIONS_CONCURRENTLY) wins.
-       * With one at a time, a fetch that brings batches for several partitions handles them one after
-       * another, so a hop's latency grows with (partitions with data) × (fixed cost of a batch).
+       * What one handler call (one transaction, one offset commit) covers: 'fetch' (default) everything
+       * one fetch brought for a topic, all partitions together; 'partition' one partition's batch, as
+       * before (a fetch with data for several partitions is then handled one partition after another, so
+       * a hop's latency grows with (partitions with data) × (fixed cost of a batch): bench/README.md).
+       */
+      KAFKA_CONSUMER_BATCHING: z.enum(['fetch', 'partition']).default('fetch'),
+      /**
+       * With KAFKA_CONSUMER_BATCHING=partition only: partitions whose batches the consumer handles at the
+       * same time (kafkajs partitionsConsumedConcurrently). A service's own setting
+       * (INGEST_PARTITIONS_CONCURRENTLY) wins.
        */
       KAFKA_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(1),
       /** The consumer's fetch.min.bytes and its longest wait for them (kafkajs minBytes / maxWaitTimeInMs). */

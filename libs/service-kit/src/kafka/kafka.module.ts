@@ -118,6 +118,7 @@ export class KafkaModule {
                   }),
                 ),
                 deadLetterTopic: consumerOptions.deadLetterTopic,
+                batching: config.KAFKA_CONSUMER_BATCHING,
                 partitionsConsumedConcurrently: consumerOptions.partitionsConsumedConcurrently ?? config.KAFKA_PARTITIONS_CONCURRENTLY,
                 minBytes: config.KAFKA_CONSUMER_MIN_BYTES,
                 maxWaitTimeInMs: config.KAFKA_CONSUMER_MAX_WAIT_MS,
