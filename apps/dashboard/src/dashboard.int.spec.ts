@@ -122,14 +122,16 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
 
     const base = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000);
     const env = { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_GROUP_PREFIX: uniqueId('dash'), LOG_LEVEL: 'warn' };
-    // Alerting's Slack and e-mail go to the demo's sandbox, which monitoring lists on sandbox.html.
-    sandbox = await IntegrationSandbox.start();
+    // Alerting's Slack and e-mail and crm-sync's CRM writes go to the demo's sandbox (the Telco
+    // customers seeded in both CRMs), which monitoring lists on sandbox.html.
+    sandbox = await IntegrationSandbox.start({ customerIds: fixture.predictions.map((p) => p.prediction.customer_id) });
     const alerting = spawnService('alerting', { ...env, ...sandbox.envFor('slack'), ...sandbox.envFor('email'), AUTH_JWT_SECRET: SECRET }, { port: base + 3 });
     alertingUrl = `http://127.0.0.1:${alerting.port}`;
     services.push(alerting);
     const monitoring = spawnService('monitoring', { ...env, ALERTING_URL: alertingUrl, MONITORING_SANDBOX_URL: sandbox.outboxUrl, MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' }, { port: base + 5 });
     monitoringUrl = `http://127.0.0.1:${monitoring.port}`;
     services.push(monitoring);
+    services.push(spawnService('crm-sync', { ...env, ...sandbox.envFor('salesforce'), ...sandbox.envFor('hubspot') }, { port: base + 4 }));
     await Promise.all(services.map((s) => waitUntilReady(s)));
 
     // The scorer stores each prediction with its feature vector (drift reads them), then publishes it.
@@ -238,6 +240,24 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     assert.equal(await page.getByTestId('signed-in').textContent(), 'Acknowledging as Dana Agent');
   });
 
+  it('the link in a Slack message or e-mail (/alerts/<id>) opens the dashboard with that alert on top', async () => {
+    await page.goto(`${monitoringUrl}/alerts/${ackAlertId}`);
+    assert.equal(new URL(page.url()).searchParams.get('alert'), ackAlertId, `redirected to ${page.url()}`);
+    const panel = page.getByTestId('linked-alert');
+    await panel.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-testid="linked-alert"]')?.dataset['alertId'] === id, ackAlertId, { timeout: 30_000 });
+    // Acknowledged by the previous test, as alerting says.
+    const alert = await getJson<{ status: string; customer_id: string }>(`${alertingUrl}/v1/alerts/${ackAlertId}`);
+    assert.equal(await page.getByTestId('linked-alert-status').textContent(), alert.status);
+    assert.match((await panel.textContent()) ?? '', new RegExp(`${alert.customer_id}[\\s\\S]*Dana Agent`));
+    // A link to an alert that does not exist says so instead of showing nothing.
+    await page.goto(`${monitoringUrl}/alerts/alrt-000000000000000000000000`);
+    await page.getByTestId('linked-alert').filter({ hasText: 'no such alert' }).waitFor({ timeout: 30_000 });
+    // Back to the short refresh period the next test relies on.
+    await page.goto(`${monitoringUrl}/?refresh=4`);
+    await page.waitForFunction(() => Number(document.body.dataset['loads']) >= 1, undefined, { timeout: 30_000 });
+  });
+
   it('refreshes by itself: a new prediction reaches the cards without a reload', async () => {
     const before = Number((await shownFigures(page)).predictions);
     await publish(Topics.predictions, [criticalPrediction(fixture.modelVersion)]);
@@ -254,7 +274,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     await page.getByTestId('sandbox-link').click();
     await page.waitForURL(/sandbox\.html/);
     await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid="slack-message"]').length >= 1 && document.querySelectorAll('[data-testid="email-message"]').length >= 1,
+      () => ['slack-message', 'email-message', 'crm-write'].every((id) => document.querySelectorAll(`[data-testid="${id}"]`).length >= 1),
       undefined,
       { timeout: 60_000 },
     );
@@ -263,6 +283,8 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
       emailTotal: Number(document.querySelector<HTMLElement>('[data-testid="total-email"]')!.dataset['value']),
       newestSlackAlertIds: document.querySelector<HTMLElement>('[data-testid="slack-message"]')!.dataset['alertIds']!.split(' ').filter(Boolean),
       newestEmailAlertIds: document.querySelector<HTMLElement>('[data-testid="email-message"]')!.dataset['alertIds']!.split(' ').filter(Boolean),
+      crmTotal: Number(document.querySelector<HTMLElement>('[data-testid="total-salesforce"]')!.dataset['value']) + Number(document.querySelector<HTMLElement>('[data-testid="total-hubspot"]')!.dataset['value']),
+      crmRows: document.querySelectorAll('[data-testid="crm-write"]').length,
     }));
     // Read after the page: the outbox only grows, and what the page showed newest is still listed.
     const api = await getJson<Outbox>(`${monitoringUrl}/v1/sandbox/outbox?limit=1000`);
@@ -270,6 +292,9 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     assert.ok(shown.emailTotal >= 1 && api.totals.emails >= shown.emailTotal, `email ${shown.emailTotal} vs ${api.totals.emails}`);
     assert.ok(api.slack.some((m) => m.status === 200 && shown.newestSlackAlertIds.every((id) => m.alert_ids.includes(id))));
     assert.ok(api.email.some((m) => shown.newestEmailAlertIds.every((id) => m.alert_ids.includes(id))));
+    const apiCrm = api.totals.salesforce_score_writes + api.totals.salesforce_tasks + api.totals.hubspot_score_writes + api.totals.hubspot_tasks;
+    assert.ok(shown.crmTotal >= 1 && apiCrm >= shown.crmTotal, `crm ${shown.crmTotal} vs ${apiCrm}`);
+    assert.equal(shown.crmRows, Math.min(100, shown.crmTotal), 'the page lists the newest 100 CRM writes');
     // They are real alerts of alerting's, not placeholders.
     for (const id of [shown.newestSlackAlertIds[0], shown.newestEmailAlertIds[0]]) {
       assert.ok(id, 'a sent message names its alert');

@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
 import { DatabaseModule, KafkaModule } from '@churn/service-kit';
 import { DashboardService } from './dashboard/dashboard.service';
-import { AlertAckController } from './http/alert-ack.controller';
+import { AlertsProxyController } from './http/alerts-proxy.controller';
+import { DashboardLinksController } from './http/dashboard-links.controller';
 import { SandboxOutboxController } from './http/sandbox-outbox.controller';
 import { MonitoringController } from './http/monitoring.controller';
 import { AlertsHandler } from './inbound/alerts.handler';
@@ -22,7 +23,7 @@ import { MonitoringSnapshotService } from './monitoring-snapshot.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertAckController, SandboxOutboxController],
+  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, DashboardLinksController],
   providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService],
 })
 export class MonitoringModule {}

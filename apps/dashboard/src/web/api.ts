@@ -82,6 +82,16 @@ export interface PendingAlert {
   created_at: string;
 }
 
+/** One alert as alerting shows it (`GET /v1/alerts/{id}` through monitoring): the page a Slack or e-mail link opens. */
+export interface AlertDetail extends PendingAlert {
+  reason: string;
+  details: { recommended_action?: string; revenue_at_risk?: number; top_factors?: { feature: string }[] };
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+}
+
 export interface DashboardData {
   computed_at: string;
   cards: { predictions_30d: number; critical_customers: number; pending_alerts: number; average_risk_score: number | null; customers_30d: number };
@@ -112,6 +122,15 @@ export async function fetchDashboard(): Promise<DashboardData> {
 }
 
 /** Acknowledges through monitoring, which forwards to alerting with the user's bearer token. */
+export async function fetchAlert(alertId: string): Promise<AlertDetail> {
+  const response = await fetch(`v1/alerts/${encodeURIComponent(alertId)}`, { headers: { accept: 'application/json' }, cache: 'no-store' });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new ApiError(response.status, body.message ?? `HTTP ${response.status}`);
+  }
+  return (await response.json()) as AlertDetail;
+}
+
 export async function acknowledgeAlert(alertId: string, by: string, token: string): Promise<void> {
   const response = await fetch(`v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
     method: 'POST',

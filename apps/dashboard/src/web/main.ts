@@ -1,10 +1,11 @@
 import './styles.css';
-import { acknowledgeAlert, ApiError, fetchDashboard, type PendingAlert } from './api';
+import { acknowledgeAlert, ApiError, fetchAlert, fetchDashboard, type PendingAlert } from './api';
 import { renderAlertQueue } from './alert-queue';
 import { DashboardCharts } from './charts';
 import { askForCredentials, forgetToken, showSignedIn, storedCredentials } from './credentials';
 import { byId } from './dom';
 import { formatTime } from './format';
+import { renderLinkedAlert, renderLinkedAlertError } from './linked-alert';
 import { renderCards, renderDriftSummary, renderQuality, renderRoi } from './panels';
 import { fetchSandboxOutbox } from './sandbox-api';
 
@@ -15,6 +16,9 @@ const REFRESH_MS = (() => {
 })();
 /** Monitoring's default MONITORING_PSI_THRESHOLD: the drift chart's scale; breaches come from the API. */
 const PSI_THRESHOLD = 0.25;
+
+/** `/alerts/<id>` (the link in Slack messages and e-mails) redirects here with `?alert=<id>`. */
+const LINKED_ALERT = new URLSearchParams(location.search).get('alert');
 
 const charts = new DashboardCharts();
 let loads = 0;
@@ -33,6 +37,7 @@ async function load(): Promise<void> {
     const drift = renderDriftSummary(data.drift, data.model_alerts, data.quality?.model_version);
     charts.renderDrift(byId<HTMLCanvasElement>('chart-drift'), drift?.features ?? [], PSI_THRESHOLD);
     renderAlertQueue(data.alerts, data.cards.pending_alerts, (alert, button) => void acknowledge(alert, button));
+    if (LINKED_ALERT) await loadLinkedAlert(LINKED_ALERT);
     loads += 1;
     document.body.dataset['loads'] = String(loads);
     document.body.dataset['computedAt'] = data.computed_at;
@@ -41,6 +46,15 @@ async function load(): Promise<void> {
   } catch (error) {
     status.hidden = false;
     status.textContent = `Could not load the figures (${error instanceof Error ? error.message : String(error)}); retrying at the next refresh.`;
+  }
+}
+
+async function loadLinkedAlert(alertId: string): Promise<void> {
+  try {
+    const alert = await fetchAlert(alertId);
+    renderLinkedAlert(alert, (button) => void acknowledge(alert, button));
+  } catch (error) {
+    renderLinkedAlertError(alertId, error instanceof ApiError && error.status === 404 ? 'no such alert' : `could not be loaded (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 

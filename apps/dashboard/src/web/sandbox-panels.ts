@@ -20,28 +20,34 @@ function emptyItem(text: string): HTMLElement {
   return el('li', { class: 'empty' }, text);
 }
 
-/** Slack's emoji codes that alerting uses, as the Slack client shows them. */
-const EMOJI: Record<string, string> = { red_circle: '🔴', large_orange_circle: '🟠', large_yellow_circle: '🟡', large_green_circle: '🟢', warning: '⚠️', bell: '🔔' };
+/** Slack's colour-circle emoji codes that alerting uses, drawn as coloured dots (no emoji font needed). */
+const DOTS: Record<string, string> = { red_circle: 'critical', large_orange_circle: 'high', large_yellow_circle: 'medium', large_green_circle: 'low' };
 
 /**
  * A line of Slack mrkdwn as the channel shows it, built as DOM nodes (never HTML): `<url|label>`
- * links, `:emoji:` codes, and *bold* / _italic_ markers dropped.
+ * links, `:…_circle:` codes as coloured dots, and the *bold* / _italic_ markers dropped.
  */
 function mrkdwn(line: string): (Node | string)[] {
   const nodes: (Node | string)[] = [];
-  const plain = (text: string) =>
+  const plain = (text: string): (Node | string)[] =>
     text
-      .replace(/:([a-z_]+):/g, (code, name: string) => EMOJI[name] ?? code)
-      .replace(/(^|\s)[*_]([^*_\n]+)[*_](?=\s|$|[.,;:])/g, '$1$2')
+      .replace(/\*/g, '')
+      .replace(/(^|\s)_|_(?=\s|$)/g, '$1')
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
+      .replace(/&amp;/g, '&')
+      .split(/(:[a-z_]+:)/)
+      .map((part) => {
+        const level = DOTS[part.slice(1, -1)];
+        return level ? el('span', { class: `dot dot-${level}`, title: level }, '●') : part;
+      });
+  const link = /<(https?:[^|>]+)\|([^>]+)>/;
   let rest = line;
-  for (let match = /<(https?:[^|>]+)\|([^>]+)>/.exec(rest); match; match = /<(https?:[^|>]+)\|([^>]+)>/.exec(rest)) {
-    nodes.push(plain(rest.slice(0, match.index)), el('a', { href: match[1]!, target: '_blank', rel: 'noopener' }, plain(match[2]!)));
+  for (let match = link.exec(rest); match; match = link.exec(rest)) {
+    nodes.push(...plain(rest.slice(0, match.index)), el('a', { href: match[1]!, target: '_blank', rel: 'noopener' }, ...plain(match[2]!)));
     rest = rest.slice(match.index + match[0].length);
   }
-  nodes.push(plain(rest));
+  nodes.push(...plain(rest));
   return nodes;
 }
 

@@ -1,0 +1,60 @@
+import { Body, Controller, Get, Headers, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { z } from 'zod';
+import type { Logger } from '@churn/observability';
+import { DomainError, IdentifierParamPipe, LOGGER, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import type { MonitoringConfig } from '../config';
+
+const alertId = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
+/** Alerting's body of `POST /v1/alerts/{id}/ack`: who acknowledges, and an optional note. */
+const ackBody = z.object({ by: z.string().trim().min(1).max(200), note: z.string().max(2000).optional() }).strict();
+
+/**
+ * The dashboard's view of one alert and its acknowledge button. Alerting owns the alerts and their
+ * life cycle, so monitoring only forwards: `GET /v1/alerts/{id}` (the alert a Slack or e-mail link
+ * opens) and `POST …/acknowledge` — with the caller's own bearer token, which alerting verifies (role
+ * agent or admin) and audits — to alerting's `POST /v1/alerts/{id}/ack`, returning its answers
+ * unchanged. Monitoring holds no credential of its own and never writes the alerts table.
+ */
+@Controller('v1/alerts')
+export class AlertsProxyController {
+  private readonly logger: Logger;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: MonitoringConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: AlertsProxyController.name });
+  }
+
+  @Get(':id')
+  async get(@Param('id', new IdentifierParamPipe('id')) id: string, @Res() res: Response): Promise<void> {
+    const upstream = await this.forward(id, new URL(`/v1/alerts/${encodeURIComponent(id)}`, this.config.ALERTING_URL), { method: 'GET' });
+    res.status(upstream.status).type(upstream.headers.get('content-type') ?? 'application/json').send(await upstream.text());
+  }
+
+  @Post(':id/acknowledge')
+  async acknowledge(
+    @Param('id', new ZodValidationPipe(alertId)) id: string,
+    @Body(new ZodValidationPipe(ackBody)) body: z.output<typeof ackBody>,
+    @Headers('authorization') authorization: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const upstream = await this.forward(id, new URL(`/v1/alerts/${encodeURIComponent(id)}/ack`, this.config.ALERTING_URL), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify(body),
+    });
+    this.logger.info({ alert_id: id, status: upstream.status }, 'acknowledge forwarded to alerting');
+    res.status(upstream.status).type(upstream.headers.get('content-type') ?? 'application/json').send(await upstream.text());
+  }
+
+  private async forward(id: string, url: URL, init: RequestInit): Promise<globalThis.Response> {
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+    } catch (error) {
+      this.logger.warn({ alert_id: id, err: error }, 'alerting API unreachable');
+      throw new DomainError('ALERTING_UNAVAILABLE', `alerting's API at ${this.config.ALERTING_URL} did not answer`, HttpStatus.BAD_GATEWAY);
+    }
+  }
+}
