@@ -57,3 +57,20 @@ export class FakeHttpServer {
     res.end(payload);
   }
 }
+
+/** A fake service answered by a FakeHttpServer: the fakes differ only in how they route. */
+export abstract class FakeHttpService {
+  readonly http = new FakeHttpServer((request) => this.route(request));
+
+  protected abstract route(request: FakeRequest): FakeResponse | Promise<FakeResponse>;
+
+  start(): Promise<string> {
+    return this.http.start();
+  }
+  stop(): Promise<void> {
+    return this.http.stop();
+  }
+  get url(): string {
+    return this.http.url;
+  }
+}

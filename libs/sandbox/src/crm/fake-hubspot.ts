@@ -1,4 +1,4 @@
-import { FakeHttpServer, type FakeRequest, type FakeResponse } from '../fake-http.server';
+import { FakeHttpService, type FakeRequest, type FakeResponse } from '../fake-http.server';
 
 export interface HubSpotWrite {
   /** Epoch milliseconds of the write. */
@@ -21,8 +21,7 @@ export interface HubSpotTask {
  * `errors[].context.ids` on partial failure), tasks with associations, daily-limit headers; and
  * the faults: 429 with Retry-After, an outage (503).
  */
-export class FakeHubSpot {
-  readonly http = new FakeHttpServer((r) => this.route(r));
+export class FakeHubSpot extends FakeHttpService {
   readonly properties = new Map<string, Map<string, Record<string, unknown>>>();
   readonly objects = new Map<string, Map<string, { id: string; properties: Record<string, string> }>>();
   readonly writes: HubSpotWrite[] = [];
@@ -34,16 +33,8 @@ export class FakeHubSpot {
   private rateLimited = 0;
   private retryAfterSeconds = 1;
 
-  constructor(private readonly options: { accessToken: string; idProperty: string }) {}
-
-  async start(): Promise<string> {
-    return this.http.start();
-  }
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-  get url(): string {
-    return this.http.url;
+  constructor(private readonly options: { accessToken: string; idProperty: string }) {
+    super();
   }
 
   seed(object: string, customerIds: readonly string[]): void {
@@ -64,7 +55,7 @@ export class FakeHubSpot {
     return table;
   }
 
-  private route(r: FakeRequest): FakeResponse {
+  protected route(r: FakeRequest): FakeResponse {
     const response = this.answer(r);
     this.requests.push({ method: r.method, path: r.path, status: response.status });
     return response;

@@ -1,4 +1,4 @@
-import { FakeHttpServer, type FakeRequest, type FakeResponse } from '../fake-http.server';
+import { FakeHttpService, type FakeRequest, type FakeResponse } from '../fake-http.server';
 
 export interface SalesforceWrite {
   /** Epoch milliseconds of the write. */
@@ -15,8 +15,7 @@ export interface SalesforceWrite {
  * jobs, Sforce-Limit-Info; and the faults a real org shows: expired sessions (401
  * INVALID_SESSION_ID), REQUEST_LIMIT_EXCEEDED, per-record UNABLE_TO_LOCK_ROW, an outage (503).
  */
-export class FakeSalesforce {
-  readonly http = new FakeHttpServer((r) => this.route(r));
+export class FakeSalesforce extends FakeHttpService {
   readonly records = new Map<string, Map<string, { Id: string; OwnerId: string; fields: Record<string, unknown> }>>();
   /** Every record written successfully, in order. */
   readonly writes: SalesforceWrite[] = [];
@@ -32,18 +31,8 @@ export class FakeSalesforce {
   private limitFailures = 0;
   private jobs = new Map<string, { object: string; externalIdFieldName: string; csv: string; state: string; ok: string[][]; failed: string[][]; header: string[] }>();
 
-  constructor(
-    private readonly options: { refreshToken: string; clientId: string; ownerId?: string },
-  ) {}
-
-  async start(): Promise<string> {
-    return this.http.start();
-  }
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-  get url(): string {
-    return this.http.url;
+  constructor(private readonly options: { refreshToken: string; clientId: string; ownerId?: string }) {
+    super();
   }
 
   /** Records that exist before the sync (upsert also creates). */
@@ -78,7 +67,7 @@ export class FakeSalesforce {
     return `${prefix}${String(++this.idSeq).padStart(15, '0')}`;
   }
 
-  private async route(r: FakeRequest): Promise<FakeResponse> {
+  protected async route(r: FakeRequest): Promise<FakeResponse> {
     const response = this.answer(r);
     this.requests.push({ method: r.method, path: r.path, status: response.status });
     return response;
