@@ -1,5 +1,5 @@
 // Latency-versus-offered-load chart of the pipeline benchmark, rendered headless to SVG with Vega-Lite.
-//   node bench/pipeline/chart.mjs [results.json] [out.svg]
+//   node bench/pipeline/chart.mjs [out.svg] [[--label TEXT] results.json …]
 // The renderer (vega + vega-lite, pure JavaScript, no canvas) is not a dependency of the platform: it
 // is installed once, pinned, into .churn/bench-tools/ by npm (nothing in the root package.json or
 // node_modules changes) the first time a chart is drawn.
@@ -33,7 +33,7 @@ async function loadVega() {
  * One line per percentile, x = offered events/s, y = event → prediction latency (log scale); one panel
  * per explanation setting (columns) and consumer settings (rows). `points`: [{ explanations, offered, achieved, percentile, ms }].
  */
-export async function renderLatencyChart(points, subtitle) {
+export async function renderLatencyChart(points, subtitle, rowOrder = undefined) {
   const { vega, vegaLite } = await loadVega();
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -41,7 +41,7 @@ export async function renderLatencyChart(points, subtitle) {
     data: { values: points },
     facet: {
       column: { field: 'explanations', type: 'nominal', title: 'explanations on the stream (STREAM_EXPLANATIONS)' },
-      row: { field: 'config', type: 'nominal', title: null, header: { labelOrient: 'top', labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelLimit: 700, labelFontWeight: 'bold' } },
+      row: { field: 'config', type: 'nominal', title: null, ...(rowOrder ? { sort: rowOrder } : {}), header: { labelOrient: 'top', labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelLimit: 700, labelFontWeight: 'bold' } },
     },
     spec: {
       width: 300,
@@ -67,11 +67,26 @@ export async function renderLatencyChart(points, subtitle) {
 }
 
 // node bench/pipeline/chart.mjs OUT.svg RESULTS.json [MORE-RESULTS.json …]: one chart of several runs (e.g.
-// default and tuned consumer settings), each told apart by its consumer settings.
+// default and tuned consumer settings), one row each, in the order given, each told apart by its consumer
+// settings — or by `--label TEXT` before its file (runs whose settings read the same, e.g. "default" before
+// and after a default changed).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [output = path.join(root, 'bench/pipeline/latency-vs-load.svg'), ...inputs] = process.argv.slice(2);
-  const all = (inputs.length ? inputs : [path.join(root, 'bench/pipeline/last-run.json')]).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
-  const label = (r) => `${r.chart_points[0]?.config ?? ''}, run of ${r.started.slice(11, 16)} UTC`;
-  fs.writeFileSync(output, await renderLatencyChart(all.flatMap((r) => r.chart_points.map((p) => ({ ...p, config: label(r) }))), all.map((r) => `${label(r)}: ${r.chart_subtitle}`)));
+  const [output = path.join(root, 'bench/pipeline/latency-vs-load.svg'), ...args] = process.argv.slice(2);
+  const inputs = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--label') inputs.push({ label: args[++i], file: args[++i] });
+    else inputs.push({ file: args[i] });
+  }
+  if (inputs.length === 0) inputs.push({ file: path.join(root, 'bench/pipeline/last-run.json') });
+  const all = inputs.map(({ label, file }) => ({ label, r: JSON.parse(fs.readFileSync(file, 'utf8')) }));
+  const rowOf = ({ label, r }) => `${label ?? r.chart_points[0]?.config ?? ''}, run of ${r.started.slice(11, 16)} UTC`;
+  fs.writeFileSync(
+    output,
+    await renderLatencyChart(
+      all.flatMap((x) => x.r.chart_points.map((p) => ({ ...p, config: rowOf(x) }))),
+      all.map((x) => `${rowOf(x)}: ${x.r.chart_subtitle}`),
+      all.map(rowOf),
+    ),
+  );
   process.stdout.write(`${output}\n`);
 }
