@@ -207,8 +207,13 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.deepEqual(tries.map((r) => r.status), [500, 0, 429, 200]);
     assert.ok(tries[3]!.at - tries[2]!.at >= 1900, 'waited for Retry-After: 2');
     assert.ok(Date.now() - started < 20_000);
-    const detail = (await (await api(`/v1/alerts/${alertId}`)).json()) as { notifications: { channel: string; status: string; attempts: number }[] };
-    assert.deepEqual(detail.notifications.find((n) => n.channel === 'slack'), { channel: 'slack', kind: 'alert', status: 'sent', attempts: 4, delivered_via: 'slack', last_error: null });
+    // Slack has answered 200; the dispatcher marks the row sent right after, in its own transaction.
+    const slackRow = await eventually('the notification marked sent', async () => {
+      const detail = (await (await api(`/v1/alerts/${alertId}`)).json()) as { notifications: { channel: string; status: string; attempts: number }[] };
+      const row = detail.notifications.find((n) => n.channel === 'slack');
+      return row?.status === 'sent' ? row : undefined;
+    });
+    assert.deepEqual(slackRow, { channel: 'slack', kind: 'alert', status: 'sent', attempts: 4, delivered_via: 'slack', last_error: null });
   });
 
   it('marks Slack dead on 404 no_service, parks the notification, and delivers it once an admin revives the destination', async () => {
