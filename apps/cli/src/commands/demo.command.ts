@@ -279,8 +279,10 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         await platform.stop();
         return;
       }
+      // Listen before saying so: a Ctrl-C right after the line must stop cleanly, not kill.
+      const stopped = waitForSignal(platform, context);
       printEndpoints(platform);
       process.stdout.write('The platform keeps running. Press Ctrl-C to stop.\n');
-      await waitForSignal(platform, context);
+      await stopped;
     });
 }

@@ -129,8 +129,10 @@ export function registerUpCommand(program: Command, context: CliContext): void {
         services: options.services,
         sandbox: options.sandbox ? { customerIds: await readCustomerIds(TELCO_CSV) } : undefined,
       });
+      // Listen before saying so: a Ctrl-C right after the line must stop cleanly, not kill.
+      const stopped = waitForSignal(platform, context);
       printEndpoints(platform);
       process.stdout.write('Press Ctrl-C to stop.\n');
-      await waitForSignal(platform, context);
+      await stopped;
     });
 }
