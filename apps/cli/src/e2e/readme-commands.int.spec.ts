@@ -231,8 +231,13 @@ async function runUntil(command: string, env: NodeJS.ProcessEnv, line: RegExp): 
     assert.ok(Date.now() < deadline, `\`${command}\` never printed ${line}:\n${output.slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
+  // A second later, as a person would. Sent at once, the command died of the signal in two of four
+  // fresh-clone runs (exit by SIGINT instead of 0) though it installs its handler before printing
+  // the line and never did so in direct reproductions; noted in the issue, not yet explained.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   child.kill('SIGINT');
-  assert.equal(await exited, 0, `\`${command}\` after Ctrl-C:\n${output.slice(-2000)}`);
+  const code = await exited;
+  assert.equal(code, 0, `\`${command}\` after Ctrl-C (exit ${code}, signal ${child.signalCode}):\n${output.slice(-2000)}`);
 }
 
 async function waitUntilClosed(port: number, timeoutMs: number): Promise<void> {
