@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { REPO_ROOT, testPortOffset } from '@churn/local-stack';
+import { isPortOpen, REPO_ROOT, testPortOffset } from '@churn/local-stack';
 import { IntegrationSandbox } from '@churn/testing';
 import { parseReadmeCommands } from './readme-commands';
 
@@ -206,29 +206,32 @@ describe('README: the demo on a fresh stack, then every command the README shows
   });
 });
 
+/** A command under bash in the repository, its stdout and stderr gathered as they come. */
+function start(script: string, env: NodeJS.ProcessEnv, stdin = '') {
+  const child = spawn('bash', ['-c', script], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const collected = { child, output: '', exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))) };
+  child.stdout!.on('data', (c: Buffer) => (collected.output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (collected.output += c.toString()));
+  child.stdin!.end(stdin);
+  return collected;
+}
+
 async function run(command: string, env: NodeJS.ProcessEnv, stdin?: string): Promise<{ status: number | null; output: string }> {
-  const child = spawn('bash', ['-c', command], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stdin!.end(stdin ? `${stdin}\n` : '');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5 * 60_000);
-  const status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const running = start(command, env, stdin ? `${stdin}\n` : '');
+  const timer = setTimeout(() => running.child.kill('SIGKILL'), 5 * 60_000);
+  const status = await running.exited;
   clearTimeout(timer);
-  return { status, output };
+  return { status, output: running.output };
 }
 
 /** A command that keeps running (`churn up`): wait for its line, then Ctrl-C; it must exit 0. */
 async function runUntil(command: string, env: NodeJS.ProcessEnv, line: RegExp): Promise<void> {
-  const child = spawn('bash', ['-c', `exec ${command}`], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const running = start(`exec ${command}`, env);
+  const { child } = running;
   const deadline = Date.now() + 120_000;
-  while (!line.test(output)) {
-    assert.equal(child.exitCode, null, `\`${command}\` exited early:\n${output.slice(-2000)}`);
-    assert.ok(Date.now() < deadline, `\`${command}\` never printed ${line}:\n${output.slice(-2000)}`);
+  while (!line.test(running.output)) {
+    assert.equal(child.exitCode, null, `\`${command}\` exited early:\n${running.output.slice(-2000)}`);
+    assert.ok(Date.now() < deadline, `\`${command}\` never printed ${line}:\n${running.output.slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   // A second later, as a person would. Sent at once, the command died of the signal in two of four
@@ -236,22 +239,13 @@ async function runUntil(command: string, env: NodeJS.ProcessEnv, line: RegExp): 
   // the line and never did so in direct reproductions; noted in the issue, not yet explained.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   child.kill('SIGINT');
-  const code = await exited;
-  assert.equal(code, 0, `\`${command}\` after Ctrl-C (exit ${code}, signal ${child.signalCode}):\n${output.slice(-2000)}`);
+  const code = await running.exited;
+  assert.equal(code, 0, `\`${command}\` after Ctrl-C (exit ${code}, signal ${child.signalCode}):\n${running.output.slice(-2000)}`);
 }
 
 async function waitUntilClosed(port: number, timeoutMs: number): Promise<void> {
-  const { createConnection } = await import('node:net');
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (!open) return;
+  while (await isPortOpen(port)) {
     assert.ok(Date.now() < deadline, `port ${port} still open after Ctrl-C`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
