@@ -107,6 +107,42 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'crm-sync-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
   });
 
+  /**
+   * For a round that never completes: which expected writes Salesforce lacks, and what the service recorded
+   * about each of those customers' predictions (seen or not, queued state, outbox rows), so a rare failure
+   * says whether a message was never consumed, consumed but judged unchanged, or queued but not sent.
+   */
+  async function missingWritesReport(sequence: readonly Prediction[]): Promise<string> {
+    const remaining = new Map<string, number>();
+    for (const w of sf.writesOf('Account')) {
+      const key = sortKey({ customer: w.externalId, score: Number(w.fields['Churn_Risk_Score__c']), level: String(w.fields['Churn_Risk_Category__c']) });
+      remaining.set(key, (remaining.get(key) ?? 0) + 1);
+    }
+    const missing: string[] = [];
+    for (const w of expectedWrites(sequence)) {
+      const key = sortKey(w);
+      const left = remaining.get(key) ?? 0;
+      if (left > 0) remaining.set(key, left - 1);
+      else missing.push(w.customer);
+    }
+    const lines: string[] = [];
+    for (const customer of [...new Set(missing)].slice(0, 5)) {
+      const predictions = sequence.filter((p) => p.customer_id === customer);
+      const seen = await db.query<{ message_key: string }>('spec.seen', 'SELECT message_key FROM crm_seen_messages WHERE message_key = ANY($1::text[])', [
+        predictions.map((p) => `prediction:${p.prediction_id}`),
+      ]);
+      const state = await db.query('spec.state', 'SELECT * FROM crm_score_state WHERE customer_id = $1', [customer]);
+      const outbox = await db.query('spec.outbox', 'SELECT id, target, status, attempts, last_error, payload FROM crm_outbox WHERE customer_id = $1 ORDER BY id', [customer]);
+      const seenKeys = new Set(seen.map((r) => r.message_key));
+      lines.push(
+        `missing write for ${customer}; its predictions: ${predictions.map((p) => `${p.prediction_id} ${p.as_of.slice(0, 10)} ${p.risk_score}/${p.risk_level}${seenKeys.has(`prediction:${p.prediction_id}`) ? ' seen' : ' NOT SEEN'}`).join('; ')}`,
+        `  score state: ${JSON.stringify(state)}`,
+        `  outbox: ${JSON.stringify(outbox)}`,
+      );
+    }
+    return lines.length > 0 ? lines.join('\n') : 'no expected write is missing at Salesforce';
+  }
+
   after(async () => {
     await sut.close();
     await probe.stop();
@@ -154,7 +190,10 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
         const rows = await new CrmOutboxRepository().findByCustomers(db, customers);
         const statuses = new Map<string, number>();
         for (const r of rows) statuses.set(`${r.target}/${r.status}`, (statuses.get(`${r.target}/${r.status}`) ?? 0) + 1);
-        throw new Error(`${error.message} after ${Date.now() - started} ms: salesforce ${sfWrites().length}, hubspot ${hsWrites().length}, outbox ${JSON.stringify([...statuses])}, sf requests ${sf.requests.length}, hs requests ${hs.requests.length}`);
+        throw new Error(
+          `${error.message} after ${Date.now() - started} ms: salesforce ${sfWrites().length}, hubspot ${hsWrites().length}, outbox ${JSON.stringify([...statuses])}, ` +
+            `sf requests ${sf.requests.length}, hs requests ${hs.requests.length}\n${await missingWritesReport(all)}`,
+        );
       });
       timings.push({ published, drained: Date.now() - started });
     }
@@ -266,7 +305,8 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     hs.seed('contacts', [unknown]);
     assert.equal(await repo.redriveParked(db, { target: 'hubspot' }), 1);
     await waitUntil('the re-driven write at HubSpot', () => hs.writes.some((w) => w.id === unknown));
-    assert.equal((await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'hubspot')!.status, 'sent');
+    // The drainer marks the row sent after HubSpot's answer, so the write can be seen a moment before that.
+    await waitUntil('the re-driven row marked sent', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'hubspot')?.status === 'sent', 10_000);
   });
 
   it('backfills the newest score of every customer through Bulk API 2.0', async () => {

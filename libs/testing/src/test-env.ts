@@ -24,6 +24,8 @@ export function serviceTestEnv(overrides: Record<string, string> = {}): Record<s
     KAFKA_GROUP_PREFIX: uniqueId('test'),
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error',
     PORT: '0',
+    // Lets a run compare the consumer's batching modes without editing specs.
+    ...(process.env['KAFKA_CONSUMER_BATCHING'] ? { KAFKA_CONSUMER_BATCHING: process.env['KAFKA_CONSUMER_BATCHING'] } : {}),
     ...overrides,
   };
 }
