@@ -79,21 +79,37 @@ const LABELLED_COLUMNS = `o.customer_id, o.churned, o.observed_at, o.interventio
  * and alerting's `alerts` (the queue on the dashboard).
  */
 export class MonitoringRepository {
-  /** Stores consumed predictions; a redelivered prediction_id is stored once. Returns how many were new. */
+  /**
+   * Stores consumed predictions; a redelivered prediction_id is stored once. Returns how many were new.
+   * The same statement moves each customer's newest-prediction pointer (monitoring_latest) forward when
+   * a new prediction is newer than the one it holds, so a late, older prediction never replaces it.
+   */
   async insertPredictions(tx: Queryable, role: PredictionRole, predictions: readonly Prediction[]): Promise<number> {
     if (predictions.length === 0) return 0;
     const rows = await tx.query<{ prediction_id: string }>(
         'monitoring_predictions.insert',
-        `INSERT INTO monitoring_predictions (prediction_id, customer_id, model_version, role, churn_probability, risk_score, risk_level,
-           intervention_cost, revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at)
-         SELECT u.prediction_id, u.customer_id, u.model_version, $13::text, u.churn_probability, u.risk_score, u.risk_level,
-                u.intervention_cost, u.revenue_at_risk, u.experiment_name, u.experiment_arm, u.as_of, u.scored_at
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::smallint[], $6::text[], $7::numeric[], $8::numeric[],
-                       $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[])
-             AS u(prediction_id, customer_id, model_version, churn_probability, risk_score, risk_level, intervention_cost,
-                  revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at)
-         ON CONFLICT (prediction_id) DO NOTHING
-         RETURNING prediction_id`,
+        `WITH inserted AS (
+           INSERT INTO monitoring_predictions (prediction_id, customer_id, model_version, role, churn_probability, risk_score, risk_level,
+             intervention_cost, revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at)
+           SELECT u.prediction_id, u.customer_id, u.model_version, $13::text, u.churn_probability, u.risk_score, u.risk_level,
+                  u.intervention_cost, u.revenue_at_risk, u.experiment_name, u.experiment_arm, u.as_of, u.scored_at
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::smallint[], $6::text[], $7::numeric[], $8::numeric[],
+                         $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[])
+               AS u(prediction_id, customer_id, model_version, churn_probability, risk_score, risk_level, intervention_cost,
+                    revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at)
+           ON CONFLICT (prediction_id) DO NOTHING
+           RETURNING prediction_id, customer_id, model_version, role, as_of, scored_at
+         ), newest AS (
+           -- One row per key: an upsert may not touch the same row twice in one statement.
+           INSERT INTO monitoring_latest AS l (role, model_version, customer_id, prediction_id, as_of, scored_at)
+           SELECT DISTINCT ON (role, model_version, customer_id) role, model_version, customer_id, prediction_id, as_of, scored_at
+             FROM inserted
+            ORDER BY role, model_version, customer_id, as_of DESC, scored_at DESC, prediction_id DESC
+           ON CONFLICT (role, model_version, customer_id) DO UPDATE
+              SET prediction_id = EXCLUDED.prediction_id, as_of = EXCLUDED.as_of, scored_at = EXCLUDED.scored_at
+            WHERE (EXCLUDED.as_of, EXCLUDED.scored_at, EXCLUDED.prediction_id) > (l.as_of, l.scored_at, l.prediction_id)
+         )
+         SELECT prediction_id FROM inserted`,
         [
           predictions.map((p) => p.prediction_id),
           predictions.map((p) => p.customer_id),
@@ -137,19 +153,26 @@ export class MonitoringRepository {
     );
   }
 
-  /** Each customer's latest champion prediction scored since `since` (of one model version, when given), with the customer's latest outcome's intervention fields. */
+  /**
+   * Each customer's newest champion prediction (of one model version, when given), when it was scored
+   * since `since`, with the customer's latest outcome's intervention fields. Read from the newest-prediction
+   * pointers: one row per customer and version, not every stored prediction. A customer whose newest
+   * prediction was scored before `since` is not in the period even if an older-`as_of` one (a rescore of
+   * the past) was scored in it: the period's exposure is the customer's current assessment.
+   */
   async exposures(db: Queryable, since: Date | null, modelVersion?: string): Promise<ExposureRow[]> {
     return db.query<ExposureRow>(
       'monitoring.exposures',
       `SELECT e.*, o.intervention_applied, o.intervention_cost::float8 AS outcome_intervention_cost
          FROM (
-           SELECT DISTINCT ON (customer_id) customer_id, prediction_id, model_version, churn_probability, risk_score, risk_level,
-                  intervention_cost::float8 AS intervention_cost, revenue_at_risk::float8 AS revenue_at_risk,
-                  experiment_name, experiment_arm, as_of, scored_at
-             FROM monitoring_predictions
-            WHERE role = 'champion' AND ($1::timestamptz IS NULL OR scored_at >= $1::timestamptz)
-              AND ($2::text IS NULL OR model_version = $2::text)
-            ORDER BY customer_id, as_of DESC, scored_at DESC, prediction_id DESC
+           SELECT DISTINCT ON (l.customer_id) m.customer_id, m.prediction_id, m.model_version, m.churn_probability, m.risk_score, m.risk_level,
+                  m.intervention_cost::float8 AS intervention_cost, m.revenue_at_risk::float8 AS revenue_at_risk,
+                  m.experiment_name, m.experiment_arm, m.as_of, m.scored_at
+             FROM monitoring_latest l
+             JOIN monitoring_predictions m ON m.prediction_id = l.prediction_id
+            WHERE l.role = 'champion' AND ($1::timestamptz IS NULL OR l.scored_at >= $1::timestamptz)
+              AND ($2::text IS NULL OR l.model_version = $2::text)
+            ORDER BY l.customer_id, l.as_of DESC, l.scored_at DESC, l.prediction_id DESC
          ) e
          LEFT JOIN LATERAL (
            SELECT intervention_applied, intervention_cost FROM outcomes
@@ -191,15 +214,16 @@ export class MonitoringRepository {
     return rows.map((r) => ({ ...r, predictions: Number(r.predictions) }));
   }
 
-  /** Each customer's latest prediction of a model version scored since `since`, with its stored feature vector. */
+  /** Each customer's newest prediction of a model version, when scored since `since`, with its stored feature vector (from the newest-prediction pointers). */
   async featureSample(db: Queryable, modelVersion: string, role: PredictionRole, since: Date | null): Promise<FeatureSampleRow[]> {
     return db.query<FeatureSampleRow>(
       'monitoring.feature_sample',
-      `SELECT DISTINCT ON (m.customer_id) m.churn_probability, p.features
-         FROM monitoring_predictions m
-         JOIN predictions p ON p.prediction_id = m.prediction_id
-        WHERE m.model_version = $1 AND m.role = $2 AND ($3::timestamptz IS NULL OR m.scored_at >= $3::timestamptz)
-        ORDER BY m.customer_id, m.as_of DESC, m.scored_at DESC`,
+      `SELECT m.churn_probability, p.features
+         FROM monitoring_latest l
+         JOIN monitoring_predictions m ON m.prediction_id = l.prediction_id
+         JOIN predictions p ON p.prediction_id = l.prediction_id
+        WHERE l.model_version = $1 AND l.role = $2 AND ($3::timestamptz IS NULL OR l.scored_at >= $3::timestamptz)
+        ORDER BY l.customer_id`,
       [modelVersion, role, since],
     );
   }
