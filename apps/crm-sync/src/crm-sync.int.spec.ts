@@ -176,9 +176,10 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
         sf.failNextRecordsWithLock(3);
         hs.rateLimitNextCalls(2, 1);
       }
-      if (round === 2) sf.outageFor(2000);
+      // The outages start with the first call after they are armed: under load the round's first write can come later than 2 s.
+      if (round === 2) sf.outageFor(2000, { fromNextRequest: true });
       if (round === 3) {
-        hs.outageFor(2000);
+        hs.outageFor(2000, { fromNextRequest: true });
         sf.failNextCallsWithRequestLimit(1);
       }
       await producer.send({ topic: Topics.predictions, messages: batch.map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })) });
@@ -282,7 +283,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const unknown = `${run}-unknown`;
     sf.seed('Account', 'Customer_Id__c', [customer, unknown]);
     hs.seed('contacts', [customer]);
-    sf.outageFor(2500);
+    sf.outageFor(2500, { fromNextRequest: true });
     const producer = await rawProducer();
     const t = Date.parse('2025-03-01T00:00:00Z');
     const sequence = [aPrediction(customer, 10, new Date(t), false), aPrediction(customer, 50, new Date(t + 1000), false), aPrediction(customer, 90, new Date(t + 2000), false)];

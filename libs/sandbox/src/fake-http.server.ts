@@ -61,6 +61,26 @@ export class FakeHttpServer {
 /** A fake service answered by a FakeHttpServer: the fakes differ only in how they route. */
 export abstract class FakeHttpService {
   readonly http = new FakeHttpServer((request) => this.route(request));
+  private outageUntil = 0;
+  private outageArmedMs = 0;
+
+  /**
+   * Answers 503 for `ms`: from now, or — with `fromNextRequest` — from the next request on, so that a
+   * test's outage covers the first calls of the work it starts however long that work takes to get here.
+   */
+  outageFor(ms: number, options: { fromNextRequest?: boolean } = {}): void {
+    if (options.fromNextRequest) this.outageArmedMs = ms;
+    else this.outageUntil = Date.now() + ms;
+  }
+
+  /** True while an outage lasts (starting an armed one); the subclasses answer 503 in their own dialect. */
+  protected inOutage(): boolean {
+    if (this.outageArmedMs > 0) {
+      this.outageUntil = Date.now() + this.outageArmedMs;
+      this.outageArmedMs = 0;
+    }
+    return Date.now() < this.outageUntil;
+  }
 
   protected abstract route(request: FakeRequest): FakeResponse | Promise<FakeResponse>;
 

@@ -29,7 +29,6 @@ export class FakeHubSpot extends FakeHttpService {
   readonly requests: { method: string; path: string; status: number }[] = [];
   private idSeq = 1000;
   private remaining = 250_000;
-  private outageUntil = 0;
   private rateLimited = 0;
   private retryAfterSeconds = 1;
 
@@ -40,9 +39,6 @@ export class FakeHubSpot extends FakeHttpService {
   seed(object: string, customerIds: readonly string[]): void {
     const table = this.table(object);
     for (const id of customerIds) table.set(id, { id: String(++this.idSeq), properties: { [this.options.idProperty]: id, hubspot_owner_id: '77' } });
-  }
-  outageFor(ms: number): void {
-    this.outageUntil = Date.now() + ms;
   }
   rateLimitNextCalls(n: number, retryAfterSeconds: number): void {
     this.rateLimited = n;
@@ -62,7 +58,7 @@ export class FakeHubSpot extends FakeHttpService {
   }
 
   private answer(r: FakeRequest): FakeResponse {
-    if (Date.now() < this.outageUntil) return { status: 503, body: { status: 'error', message: 'Service Unavailable', category: 'SERVICE_UNAVAILABLE' } };
+    if (this.inOutage()) return { status: 503, body: { status: 'error', message: 'Service Unavailable', category: 'SERVICE_UNAVAILABLE' } };
     if (r.headers['authorization'] !== `Bearer ${this.options.accessToken}`) {
       return { status: 401, body: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' } };
     }

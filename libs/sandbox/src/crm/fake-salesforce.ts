@@ -26,7 +26,6 @@ export class FakeSalesforce extends FakeHttpService {
   private tokenSeq = 0;
   private idSeq = 0;
   private apiUsed = 0;
-  private outageUntil = 0;
   private lockFailures = 0;
   private limitFailures = 0;
   private jobs = new Map<string, { object: string; externalIdFieldName: string; csv: string; state: string; ok: string[][]; failed: string[][]; header: string[] }>();
@@ -42,9 +41,6 @@ export class FakeSalesforce extends FakeHttpService {
   }
   expireSessions(): void {
     this.tokens.clear();
-  }
-  outageFor(ms: number): void {
-    this.outageUntil = Date.now() + ms;
   }
   failNextRecordsWithLock(n: number): void {
     this.lockFailures = n;
@@ -74,7 +70,7 @@ export class FakeSalesforce extends FakeHttpService {
   }
 
   private answer(r: FakeRequest): FakeResponse {
-    if (Date.now() < this.outageUntil) return { status: 503, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'fake outage' }] };
+    if (this.inOutage()) return { status: 503, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'fake outage' }] };
     if (r.path === '/services/oauth2/token' && r.method === 'POST') return this.token(new URLSearchParams(r.body));
     const match = /^\/services\/data\/v(\d+\.\d)(\/.*)$/.exec(r.path);
     if (!match) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
