@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Topics, type ModelAlert } from '@churn/contracts';
-import { Database, ModelAlertRepository, ModelVersionRepository, MonitoringRepository, type LabelledPredictionRow, type NewModelAlert } from '@churn/db';
+import { Database, ModelAlertRepository, ModelVersionRepository, MonitoringRepository, newestExposures, type LabelledPredictionRow, type NewModelAlert } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
@@ -126,10 +126,13 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     const models = computeModelQuality(labelled, cards, now);
 
     const roi = {} as Record<RoiWindow, RoiSnapshot>;
+    const sinceOf = (window: RoiWindow) => new Date(now.getTime() - WINDOW_DAYS[window]! * 86_400_000);
+    // One read for the widest window; the narrower ones are picked from it (same rows as a read each).
+    const widest = ROI_WINDOWS.reduce((a, b) => (WINDOW_DAYS[a]! >= WINDOW_DAYS[b]! ? a : b));
+    const candidates = await this.repository.exposureCandidates(this.database, sinceOf(widest));
     for (const window of ROI_WINDOWS) {
-      const since = new Date(now.getTime() - WINDOW_DAYS[window]! * 86_400_000);
-      const exposures = await this.repository.exposures(this.database, since);
-      roi[window] = programmeEconomics(window, since, exposures, labelled, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
+      const since = sinceOf(window);
+      roi[window] = programmeEconomics(window, since, newestExposures(candidates, since), labelled, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
     }
 
     const thresholds: DriftThresholds = {

@@ -161,24 +161,30 @@ export class MonitoringRepository {
    * the past) was scored in it: the period's exposure is the customer's current assessment.
    */
   async exposures(db: Queryable, since: Date | null, modelVersion?: string): Promise<ExposureRow[]> {
+    return newestExposures(await this.exposureCandidates(db, since, modelVersion), since);
+  }
+
+  /**
+   * The newest champion prediction of every customer and model version scored since `since`, with the
+   * outcome fields: what `newestExposures` picks each period's exposures from, so that one read serves
+   * every period that starts at or after `since`.
+   */
+  async exposureCandidates(db: Queryable, since: Date | null, modelVersion?: string): Promise<ExposureRow[]> {
     return db.query<ExposureRow>(
       'monitoring.exposures',
-      `SELECT e.*, o.intervention_applied, o.intervention_cost::float8 AS outcome_intervention_cost
-         FROM (
-           SELECT DISTINCT ON (l.customer_id) m.customer_id, m.prediction_id, m.model_version, m.churn_probability, m.risk_score, m.risk_level,
-                  m.intervention_cost::float8 AS intervention_cost, m.revenue_at_risk::float8 AS revenue_at_risk,
-                  m.experiment_name, m.experiment_arm, m.as_of, m.scored_at
-             FROM monitoring_latest l
-             JOIN monitoring_predictions m ON m.prediction_id = l.prediction_id
-            WHERE l.role = 'champion' AND ($1::timestamptz IS NULL OR l.scored_at >= $1::timestamptz)
-              AND ($2::text IS NULL OR l.model_version = $2::text)
-            ORDER BY l.customer_id, l.as_of DESC, l.scored_at DESC, l.prediction_id DESC
-         ) e
+      `SELECT m.customer_id, m.prediction_id, m.model_version, m.churn_probability, m.risk_score, m.risk_level,
+              m.intervention_cost::float8 AS intervention_cost, m.revenue_at_risk::float8 AS revenue_at_risk,
+              m.experiment_name, m.experiment_arm, m.as_of, m.scored_at, o.intervention_applied,
+              o.intervention_cost::float8 AS outcome_intervention_cost
+         FROM monitoring_latest l
+         JOIN monitoring_predictions m ON m.prediction_id = l.prediction_id
          LEFT JOIN LATERAL (
            SELECT intervention_applied, intervention_cost FROM outcomes
-            WHERE customer_id = e.customer_id AND observed_at >= e.as_of
+            WHERE customer_id = m.customer_id AND observed_at >= m.as_of
             ORDER BY observed_at DESC LIMIT 1
-         ) o ON true`,
+         ) o ON true
+        WHERE l.role = 'champion' AND ($1::timestamptz IS NULL OR l.scored_at >= $1::timestamptz)
+          AND ($2::text IS NULL OR l.model_version = $2::text)`,
       [since, modelVersion ?? null],
     );
   }
@@ -336,4 +342,27 @@ export class ModelAlertRepository {
       [limit],
     );
   }
+}
+
+/**
+ * A period's exposures from `exposureCandidates` read for it or for any earlier start: per customer, the
+ * newest (as_of, then scored_at, then prediction_id) of its versions' candidates scored since `since`.
+ */
+export function newestExposures(candidates: readonly ExposureRow[], since: Date | null): ExposureRow[] {
+  const from = since?.getTime() ?? -Infinity;
+  const newest = new Map<string, ExposureRow>();
+  for (const row of candidates) {
+    if (row.scored_at.getTime() < from) continue;
+    const held = newest.get(row.customer_id);
+    if (!held || isNewer(row, held)) newest.set(row.customer_id, row);
+  }
+  return [...newest.values()];
+}
+
+function isNewer(a: ExposureRow, b: ExposureRow): boolean {
+  const byAsOf = a.as_of.getTime() - b.as_of.getTime();
+  if (byAsOf !== 0) return byAsOf > 0;
+  const byScoredAt = a.scored_at.getTime() - b.scored_at.getTime();
+  if (byScoredAt !== 0) return byScoredAt > 0;
+  return a.prediction_id > b.prediction_id;
 }
