@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { riskLevelOf, Topics, type Alert, type Prediction } from '@churn/contracts';
 import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings, type SalesforceSettings } from '@churn/crm';
@@ -24,7 +25,9 @@ function prng(seed: number): () => number {
 
 function aPrediction(customerId: string, score: number, asOf: Date, control: boolean): Prediction {
   return {
-    prediction_id: uniqueId('P'),
+    // A full UUID: crm-sync de-duplicates by prediction id, and 10,000+ ids of uniqueId's 32 bits would
+    // collide in about 1 % of runs — a prediction judged already seen, exactly like a lost one.
+    prediction_id: `P-${randomUUID()}`,
     customer_id: customerId,
     model_version: 'spec-1',
     churn_probability: score / 100,
