@@ -16,6 +16,12 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005).extend({
   MONITORING_LABEL_DELAY_DAYS: z.coerce.number().min(0).max(3650).default(30),
   /** How often quality, drift and ROI figures (and their Prometheus gauges) are recomputed, in milliseconds. */
   MONITORING_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /**
+   * How often a periodic refresh also recomputes drift (PSI/KS over every recent customer's feature vector,
+   * the heaviest part of a refresh); in between it keeps the last drift figures. `?refresh=true` always
+   * recomputes everything. Drift alerts are once a day per subject, so minutes of delay cost nothing.
+   */
+  MONITORING_DRIFT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   /** Share of would-be churners an intervention keeps; used for revenue saved only when no experiment measures it. */
   MONITORING_RETENTION_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(0.4),
   /** Customer-lifetime-value horizon in months: revenue at risk = monthly charges × this. */

@@ -43,6 +43,9 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
   private readonly alertsPublished;
   private current: MonitoringSnapshot | undefined;
   private inFlight: Promise<MonitoringSnapshot> | undefined;
+  /** When drift was last computed (ms), and whether the next computation must recompute it regardless. */
+  private driftComputedAt = 0;
+  private driftRequested = false;
   private timer: NodeJS.Timeout | undefined;
   private labelled: LabelledPredictionRow[] = [];
 
@@ -78,9 +81,18 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     return this.current ?? this.refresh();
   }
 
-  /** Recomputes now; concurrent callers share one computation. */
-  refresh(): Promise<MonitoringSnapshot> {
-    this.inFlight ??= this.compute()
+  /**
+   * Recomputes now; concurrent callers share one computation. `full` (the API's `refresh=true`) recomputes
+   * drift too, whatever MONITORING_DRIFT_INTERVAL_MS says — after the computation in flight, if any.
+   */
+  refresh(options: { full?: boolean } = {}): Promise<MonitoringSnapshot> {
+    if (this.inFlight && !options.full) return this.inFlight;
+    const previous = this.inFlight?.catch(() => undefined) ?? Promise.resolve();
+    const run: Promise<MonitoringSnapshot> = previous
+      .then(() => {
+        if (options.full) this.driftRequested = true;
+        return this.compute();
+      })
       .then((snapshot) => {
         this.current = snapshot;
         return snapshot;
@@ -90,8 +102,11 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
         this.logger.error({ err: error }, 'monitoring refresh failed');
         throw error;
       })
-      .finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+      .finally(() => {
+        if (this.inFlight === run) this.inFlight = undefined;
+      });
+    this.inFlight = run;
+    return run;
   }
 
   /** A retention experiment's arms and comparisons, from the latest labelled outcomes. */
@@ -141,20 +156,28 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
       performanceDrop: this.config.MONITORING_PERFORMANCE_DROP,
       minSamples: this.config.MONITORING_DRIFT_MIN_SAMPLES,
     };
-    const driftSince = new Date(now.getTime() - this.config.MONITORING_DRIFT_WINDOW_DAYS * 86_400_000);
-    const drift: ModelDrift[] = [];
-    for (const seen of await this.repository.versionsSeen(this.database)) {
-      const card = cards.get(seen.model_version);
-      if (!card || seen.last_scored_at < driftSince) continue;
-      const sample = await this.repository.featureSample(this.database, seen.model_version, seen.role, driftSince);
-      const since = models.find((m) => m.model_version === seen.model_version && m.role === seen.role)?.windows.all.overall;
-      drift.push(modelDrift(card, seen.role, sample, since?.roc_auc ?? null, since?.count ?? 0, thresholds));
+    // Drift reads every recent customer's feature vector: on its own, slower cadence, or when asked for.
+    const driftDue = !this.current || this.driftRequested || now.getTime() - this.driftComputedAt >= this.config.MONITORING_DRIFT_INTERVAL_MS;
+    this.driftRequested = false;
+    let drift: readonly ModelDrift[] = this.current?.drift ?? [];
+    if (driftDue) {
+      const driftSince = new Date(now.getTime() - this.config.MONITORING_DRIFT_WINDOW_DAYS * 86_400_000);
+      const computed: ModelDrift[] = [];
+      for (const seen of await this.repository.versionsSeen(this.database)) {
+        const card = cards.get(seen.model_version);
+        if (!card || seen.last_scored_at < driftSince) continue;
+        const sample = await this.repository.featureSample(this.database, seen.model_version, seen.role, driftSince);
+        const since = models.find((m) => m.model_version === seen.model_version && m.role === seen.role)?.windows.all.overall;
+        computed.push(modelDrift(card, seen.role, sample, since?.roc_auc ?? null, since?.count ?? 0, thresholds));
+      }
+      await this.raiseModelAlerts(computed, thresholds, now);
+      drift = computed;
+      this.driftComputedAt = now.getTime();
     }
-    await this.raiseModelAlerts(drift, thresholds, now);
 
     this.labelled = labelled;
     this.gauges.setQuality(models);
-    this.gauges.setDrift(drift);
+    if (driftDue) this.gauges.setDrift(drift);
     this.gauges.setRoi(Object.values(roi));
     this.lastRefresh.set(now.getTime() / 1000);
     stop();

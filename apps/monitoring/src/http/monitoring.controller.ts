@@ -33,7 +33,7 @@ export class MonitoringController {
   /** Model quality per model version and role, window (24h, 7d, 30d, all = since deployment) and cohort. */
   @Get('metrics/model')
   async modelMetrics(@Query(new ZodValidationPipe(modelQuery)) query: z.output<typeof modelQuery>) {
-    const s = query.refresh ? await this.snapshots.refresh() : await this.snapshots.snapshot();
+    const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     const models = s.models
       .filter((m) => (query.model_version === undefined || m.model_version === query.model_version) && (query.role === undefined || m.role === query.role))
       .map((m) => (query.window === undefined ? m : { ...m, windows: { [query.window]: m.windows[query.window] } }));
@@ -43,7 +43,7 @@ export class MonitoringController {
   /** Revenue at risk, programme cost, revenue saved, net benefit and ROI multiple, overall and per risk level. */
   @Get('roi')
   async roi(@Query(new ZodValidationPipe(roiQuery)) query: z.output<typeof roiQuery>) {
-    const s = query.refresh ? await this.snapshots.refresh() : await this.snapshots.snapshot();
+    const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     if (query.model_version !== undefined) return { computed_at: new Date().toISOString(), model_version: query.model_version, ...(await this.snapshots.roiFor(query.window, query.model_version)) };
     return { computed_at: s.computed_at, ...s.roi[query.window] };
   }
@@ -51,7 +51,7 @@ export class MonitoringController {
   /** PSI/KS per feature and score, and the performance check, per model version scored recently. */
   @Get('drift')
   async drift(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>) {
-    const s = query.refresh ? await this.snapshots.refresh() : await this.snapshots.snapshot();
+    const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     return { computed_at: s.computed_at, models: s.drift, model_alerts: await this.dashboard.modelAlerts() };
   }
 
