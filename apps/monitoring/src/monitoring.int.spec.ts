@@ -286,6 +286,44 @@ describe('monitoring service on the real broker and Postgres', () => {
     assert.equal(breach?.split(' ').pop(), '1', String(breach));
   });
 
+  it('recomputes drift on its own cadence: periodic refreshes keep the last drift figures, ?refresh=true recomputes them', async () => {
+    // A second instance refreshing every second with drift every 10 minutes, on the data the tests above stored.
+    const fast = await startService({
+      name: 'monitoring',
+      configSchema: monitoringConfigSchema,
+      module: () => MonitoringModule,
+      configure: configureMonitoringHttp,
+      env: serviceTestEnv({ MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '1000', MONITORING_DRIFT_INTERVAL_MS: '600000' }),
+    });
+    try {
+      await waitUntilHttpReady(fast.url);
+      const metrics = async () => (await fetch(`${fast.url}/metrics`)).text();
+      const count = (text: string, pattern: string) => Number(new RegExp(`${pattern} (\\d+)`).exec(text)?.[1] ?? 0);
+      const refreshes = (text: string) => count(text, 'monitoring_refresh_duration_seconds_count(?:\\{[^}]*\\})?');
+      const statements = (text: string, operation: string) => count(text, `churn_db_query_duration_seconds_count\\{[^}]*operation="${operation}"[^}]*\\}`);
+      const waitForRefreshes = async (n: number) => {
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const text = await metrics();
+          if (refreshes(text) >= n) return text;
+          assert.ok(Date.now() < deadline, `fewer than ${n} refreshes in 30 s`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      };
+      const first = await waitForRefreshes(2);
+      const samples = statements(first, 'monitoring.feature_sample');
+      assert.ok(samples > 0, 'the first refresh computed drift');
+      const later = await waitForRefreshes(refreshes(first) + 3);
+      assert.ok(statements(later, 'monitoring.exposures') > statements(first, 'monitoring.exposures'), 'ROI is recomputed on every refresh');
+      assert.equal(statements(later, 'monitoring.feature_sample'), samples, 'drift is not recomputed within MONITORING_DRIFT_INTERVAL_MS');
+      const drift = await getJson<{ models: unknown[] }>(`${fast.url}/v1/drift?refresh=true`);
+      assert.ok(drift.models.length > 0);
+      assert.ok(statements(await metrics(), 'monitoring.feature_sample') > samples, '?refresh=true recomputes drift');
+    } finally {
+      await fast.close();
+    }
+  });
+
   it('dead-letters an invalid outcome to outcomes.dlq and answers a bad query with 400 naming the field', async () => {
     const customer = uniqueId('bad');
     await publish(Topics.outcomes, [{ customer_id: customer, churned: 'maybe', observed_at: new Date().toISOString() } as unknown as Outcome]);
