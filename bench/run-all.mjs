@@ -2,7 +2,7 @@
 // `npm run bench`: builds, then runs the benchmark set one after another (never in parallel: each starts its
 // own test stack, and they would measure each other), each under its own CHURN_TEST_PORT_OFFSET.
 //   node bench/run-all.mjs [--only pipeline,ingest,scorer] [--quick] [-- extra args for the pipeline bench]
-// --quick: shorter runs (pipeline 10 s per rate, smaller backlogs), for checking that everything still runs.
+// --quick: shorter runs (pipeline 10 s per rate after a 10 s warm-up, smaller backlogs), for checking that everything still runs.
 // Prints each bench's JSON to stdout and a one-line summary per bench to stderr; exits non-zero if any failed.
 // Every bench records the machine and `uptime` load with its figures; bench/README.md explains them.
 import { spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ const quick = own.includes('--quick');
 const BENCHES = {
   pipeline: {
     offset: '850',
-    args: ['bench/pipeline/pipeline.bench.mjs', ...(quick ? ['--rates', '500,1000', '--seconds', '10', '--saturation-events', '20000', '--ceiling-messages', '30000'] : []), ...extra],
+    args: ['bench/pipeline/pipeline.bench.mjs', ...(quick ? ['--rates', '500,1000', '--seconds', '10', '--saturation-events', '20000', '--ceiling-messages', '30000', '--warmup-seconds', '10'] : []), ...extra],
   },
   ingest: { offset: '200', args: ['bench/ingest/ingest.bench.mjs', ...(quick ? ['--events', '20000', '--seconds', '10'] : [])] },
   scorer: { offset: '100', args: ['bench/scorer/bench.mjs', ...(quick ? ['--skip-peer', '--skip-csv'] : [])] },
