@@ -129,11 +129,8 @@ function jitCpu(pid) {
   let total = 0;
   try {
     for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-      const text = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-      if (!/^C[12] Compiler/.test(name)) continue;
-      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      total += (Number(f[11]) + Number(f[12])) / TICKS;
+      if (!/^C[12] Compiler/.test(fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8'))) continue;
+      total += cpuOf(`${pid}/task/${tid}`); // a thread's /proc/<pid>/task/<tid>/stat reads like a process's
     }
   } catch {
     /* the broker is gone */

@@ -43,9 +43,8 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
   private readonly alertsPublished;
   private current: MonitoringSnapshot | undefined;
   private inFlight: Promise<MonitoringSnapshot> | undefined;
-  /** When drift was last computed (ms), and whether the next computation must recompute it regardless. */
+  /** When drift was last computed (ms). */
   private driftComputedAt = 0;
-  private driftRequested = false;
   private timer: NodeJS.Timeout | undefined;
   private labelled: LabelledPredictionRow[] = [];
 
@@ -89,10 +88,7 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     if (this.inFlight && !options.full) return this.inFlight;
     const previous = this.inFlight?.catch(() => undefined) ?? Promise.resolve();
     const run: Promise<MonitoringSnapshot> = previous
-      .then(() => {
-        if (options.full) this.driftRequested = true;
-        return this.compute();
-      })
+      .then(() => this.compute(options.full ?? false))
       .then((snapshot) => {
         this.current = snapshot;
         return snapshot;
@@ -133,7 +129,8 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     };
   }
 
-  private async compute(): Promise<MonitoringSnapshot> {
+  /** `withDrift`: recompute drift even if MONITORING_DRIFT_INTERVAL_MS has not passed. */
+  private async compute(withDrift: boolean): Promise<MonitoringSnapshot> {
     const stop = this.duration.startTimer();
     const now = new Date();
     const cards = new Map<string, ModelCardFacts>((await this.versions.list(this.database)).map((v) => [v.version, modelCardFacts(v.version, v.card)]));
@@ -157,8 +154,7 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
       minSamples: this.config.MONITORING_DRIFT_MIN_SAMPLES,
     };
     // Drift reads every recent customer's feature vector: on its own, slower cadence, or when asked for.
-    const driftDue = !this.current || this.driftRequested || now.getTime() - this.driftComputedAt >= this.config.MONITORING_DRIFT_INTERVAL_MS;
-    this.driftRequested = false;
+    const driftDue = withDrift || !this.current || now.getTime() - this.driftComputedAt >= this.config.MONITORING_DRIFT_INTERVAL_MS;
     let drift: readonly ModelDrift[] = this.current?.drift ?? [];
     if (driftDue) {
       const driftSince = new Date(now.getTime() - this.config.MONITORING_DRIFT_WINDOW_DAYS * 86_400_000);
