@@ -7,9 +7,12 @@
 #   models                                       the model registry (models/) for the scorer's init container
 #   trainer                                      the Python training pipeline
 # The build mirrors scripts/bootstrap.sh (npm ci from the lockfile, then the TypeScript build, here
-# through Nx); the runtime stages get a separate production-only install and no spec files.
+# through Nx, and the dashboard's Vite bundle); the runtime stages get a separate production-only
+# install and no spec files.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 is the active LTS line (Node 20 reached end of life on 2026-04-30); 24.21.0 is the newest
+# 24.x release, the same version the npm registry's `node` package serves.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG BUSYBOX_IMAGE=busybox:1.36.1
 
@@ -27,16 +30,19 @@ RUN mkdir -p /manifests \
 # Full install (dev dependencies included) and the build.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-ENV NX_DAEMON=false NX_NO_CLOUD=true CI=true
+# ONNXRUNTIME_NODE_INSTALL=skip: onnxruntime-node's install script (should one run) downloads nothing;
+# it ships its CPU binaries. --ignore-scripts below: no install script runs at all.
+ENV NX_DAEMON=false NX_NO_CLOUD=true CI=true ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
 COPY --from=manifests /manifests/ ./
-# --ignore-scripts: no install script may download anything; onnxruntime-node ships its CPU binaries.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 COPY tsconfig.base.json tsconfig.json nx.json ./
 COPY libs ./libs
 COPY apps ./apps
+# The dashboard's browser bundle (apps/dashboard/dist/web), which the monitoring service serves at `/`.
 RUN npx --no-install nx run-many -t build --projects=ingest,scorer,alerting,crm-sync,monitoring,cli \
+ && bash apps/dashboard/scripts/build-web.sh \
  && find libs apps -path '*/dist/*' \( -name '*.spec.js' -o -name '*.spec.js.map' -o -name '*.spec.d.ts' \
       -o -name '*.spec.d.ts.map' \) -delete \
  && find libs apps -name '*.tsbuildinfo' -delete \
@@ -44,6 +50,7 @@ RUN npx --no-install nx run-many -t build --projects=ingest,scorer,alerting,crm-
  && for dir in libs/* apps/*; do \
       [ -f "$dir/package.json" ] || continue; \
       [ "$dir" = libs/testing ] && continue; \
+      [ "$dir" = apps/dashboard ] && continue; \
       mkdir -p "/out/$dir" && cp "$dir/package.json" "/out/$dir/"; \
       if [ -d "$dir/dist" ]; then cp -R "$dir/dist" "/out/$dir/"; fi; \
       if [ -d "$dir/migrations" ]; then cp -R "$dir/migrations" "/out/$dir/"; fi; \
@@ -53,6 +60,7 @@ RUN npx --no-install nx run-many -t build --projects=ingest,scorer,alerting,crm-
 # Production dependencies only, installed on their own (nothing of the dev install leaks in).
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
 COPY --from=manifests /manifests/ ./
 ARG TARGETARCH=amd64
@@ -119,8 +127,9 @@ CMD ["node", "apps/crm-sync/dist/main.js"]
 
 FROM runtime AS monitoring
 COPY --from=build /out/apps/monitoring ./apps/monitoring
-# The monitoring service serves apps/dashboard/dist at / when it exists (MONITORING_DASHBOARD_DIR);
-# when apps/dashboard lands, build it in the build stage and copy its dist here.
+# The dashboard's bundle where monitoring looks for it by default (MONITORING_DASHBOARD_DIR: the
+# repository's apps/dashboard/dist/web); scripts/validate-deploy.sh checks the two paths agree.
+COPY --from=build /app/apps/dashboard/dist/web ./apps/dashboard/dist/web
 ENV PORT=3005
 EXPOSE 3005
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ["node", "/app/deploy/docker/healthcheck.js"]

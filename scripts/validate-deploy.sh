@@ -2,13 +2,17 @@
 # Validates the deployment artefacts without a Docker engine or a cluster, offline once its tools
 # are installed (first run only: a Python venv at .churn/deploy-venv from deploy/validate/requirements.txt,
 # and the CRD models at .churn/deploy-tools/node from deploy/validate/package-lock.json):
-#   1. Dockerfile             hadolint
+#   1. Dockerfile             hadolint; the monitoring image ships the dashboard bundle where the
+#                             monitoring service serves it from (check-dashboard-image.mjs)
 #   2. docker-compose.yml     the Compose specification schema (check-jsonschema's vendored
 #                             compose-spec), then the project's rules (deploy/validate/validate_deploy.py)
+#                             and the services' config schemas (check-service-env.mjs)
 #   3. k8s/ base + overlays   rendered with kustomize; built-in kinds against the Kubernetes schemas
 #                             (kubernetes-validate, strict), KEDA and Prometheus Operator resources
 #                             against their CRD schemas (validate-crds.mjs), then the project's rules
+#                             and the services' config schemas
 #   4. self-test              deliberately broken manifests (deploy/validate/fixtures) must be rejected
+# Steps 1-3 read the compiled config schemas: run scripts/bootstrap.sh (the TypeScript build) first.
 # Exits non-zero with a message naming the file, the resource and the problem.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,6 +84,7 @@ validate_kustomization() {
   fi
   "$py" "$checker" k8s "$rendered" --label "$label" --crd-out "$crds" || status=1
   if [ -f "$crds" ]; then node "$validate_dir/validate-crds.mjs" "$label" "$crds" || status=1; fi
+  node "$validate_dir/check-service-env.mjs" k8s "$rendered" --label "$label" || status=1
   return "$status"
 }
 
@@ -88,6 +93,7 @@ validate_compose() {
   "$venv/bin/check-jsonschema" --builtin-schema vendor.compose-spec "$file" > "$out/$label.schema.log" 2>&1 \
     || { printf '  ✗ %s: not valid against the Compose specification:\n' "$label"; sed 's/^/      /' "$out/$label.schema.log"; status=1; }
   "$py" "$checker" compose "$file" || status=1
+  node "$validate_dir/check-service-env.mjs" compose "$file" || status=1
   return "$status"
 }
 
@@ -95,6 +101,7 @@ failed=()
 
 say "Dockerfile (hadolint)"
 "$venv/bin/hadolint" --failure-threshold warning Dockerfile || failed+=(Dockerfile)
+node "$validate_dir/check-dashboard-image.mjs" Dockerfile || failed+=(Dockerfile)
 
 say "docker-compose.yml (Compose specification + project rules)"
 validate_compose docker-compose.yml docker-compose || failed+=(docker-compose.yml)
@@ -130,16 +137,23 @@ broken_k8s() {
   local status=0
   "$py" "$checker" k8s "$validate_dir/fixtures/broken-k8s.yaml" --label broken --crd-out "$out/broken.crds.json" || status=1
   node "$validate_dir/validate-crds.mjs" broken "$out/broken.crds.json" || status=1
+  node "$validate_dir/check-service-env.mjs" k8s "$validate_dir/fixtures/broken-k8s.yaml" --label broken || status=1
   return "$status"
 }
 expect_rejected broken-k8s \
   "schema: spec.replicas" "imagePullPolicyy" "DATABASE_URL has a literal value" "is not pinned" \
   "livenessProbe must GET /health/live" "terminationGracePeriodSeconds 5" "no PodDisruptionBudget" \
   "exceeds the 6 partitions of customer-events" "consumerGroup 'ingest'" "must have required property scaleTargetRef" \
+  "SMTP_URL can be set, but ALERT_EMAIL_TO cannot" "DASHBOARD_URL is not set" \
   -- broken_k8s || failed+=(self-test)
 expect_rejected broken-compose \
   "not valid against the Compose specification" "SLACK_WEBHOOK_URL must be a" "depends_on 'brokr'" "apache/kafka:latest" \
+  "SMTP_URL can be set, but ALERT_EMAIL_TO cannot" "ALERTING_URL is not set" \
   -- validate_compose "$validate_dir/fixtures/broken-compose.yml" broken-compose || failed+=(self-test)
+# The Dockerfile without the line that copies the dashboard bundle into the monitoring image.
+grep -v -- '--from=build /app/apps/dashboard/dist/web' Dockerfile > "$out/Dockerfile.no-dashboard"
+expect_rejected dockerfile-without-dashboard "copies nothing to /app/apps/dashboard/dist/web" \
+  -- node "$validate_dir/check-dashboard-image.mjs" "$out/Dockerfile.no-dashboard" || failed+=(self-test)
 
 if [ "${#failed[@]}" -gt 0 ]; then
   fail "INVALID: ${failed[*]} (rendered manifests and logs in ${out#"$root"/})"
