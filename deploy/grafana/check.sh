@@ -5,7 +5,9 @@
 #  2. every dashboard has what Grafana needs, every PromQL expression (dashboards and rules) parses
 #     with promtool, every metric it selects exists in the code, every alert has a firing unit test
 #     (generator/src/validate.ts);
-#  3. self-tests: a broken expression, an unknown metric and an untested alert are each rejected.
+#     and every alert's runbook_url names an existing section of a docs/ page;
+#  3. self-tests: a broken expression, an unknown metric, an untested alert and a runbook_url to a
+#     missing section are each rejected.
 # Needs node_modules (scripts/bootstrap.sh) and promtool (Debian: apt-get install -y prometheus).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -73,5 +75,9 @@ groups:
         expr: up{job="churn"} == 0
 YAML
 expect_rejected "an alerting rule without a unit test" "alert ChurnSelfTestUntested has no unit test" --rules "$work/untested-alert"
+mkdir -p "$work/missing-runbook"
+cp deploy/prometheus/rules/*.yml "$work/missing-runbook/"
+replace_once "$work/missing-runbook/churn-platform.yml" 'docs/runbooks.md#churnservicedown' 'docs/runbooks.md#churnservicedwn'
+expect_rejected "a runbook_url naming a section that does not exist" "docs/runbooks.md has no section #churnservicedwn" --rules "$work/missing-runbook"
 
 echo "deploy/grafana/check.sh: ok"
