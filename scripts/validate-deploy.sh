@@ -10,7 +10,8 @@
 #   3. k8s/ base + overlays   rendered with kustomize; built-in kinds against the Kubernetes schemas
 #                             (kubernetes-validate, strict), KEDA and Prometheus Operator resources
 #                             against their CRD schemas (validate-crds.mjs), then the project's rules
-#                             and the services' config schemas
+#                             and the services' config schemas; the ServiceMonitor's job label against
+#                             the rules' and dashboards'; the PrometheusRule against deploy/prometheus/rules
 #   4. self-test              deliberately broken manifests (deploy/validate/fixtures) must be rejected
 # Steps 1-3 read the compiled config schemas: run scripts/bootstrap.sh (the TypeScript build) first.
 # Exits non-zero with a message naming the file, the resource and the problem.
@@ -106,6 +107,9 @@ node "$validate_dir/check-dashboard-image.mjs" Dockerfile || failed+=(Dockerfile
 say "docker-compose.yml (Compose specification + project rules)"
 validate_compose docker-compose.yml docker-compose || failed+=(docker-compose.yml)
 
+say "k8s/overlays/prod/prometheusrule.yaml = deploy/prometheus/rules/*.yml"
+node deploy/prometheus/prometheusrule.mjs --check || failed+=(k8s/overlays/prod/prometheusrule.yaml)
+
 rendered_count=0
 for dir in k8s/base k8s/overlays/*/; do
   dir="${dir%/}"
@@ -145,11 +149,17 @@ expect_rejected broken-k8s \
   "livenessProbe must GET /health/live" "terminationGracePeriodSeconds 5" "no PodDisruptionBudget" \
   "exceeds the 6 partitions of customer-events" "consumerGroup 'ingest'" "must have required property scaleTargetRef" \
   "SMTP_URL can be set, but ALERT_EMAIL_TO cannot" "DASHBOARD_URL is not set" \
+  "ServiceMonitor/churn-radar: scrapes with job='ingest'" "no NetworkPolicy selects its pods" \
   -- broken_k8s || failed+=(self-test)
 expect_rejected broken-compose \
   "not valid against the Compose specification" "SLACK_WEBHOOK_URL must be a" "depends_on 'brokr'" "apache/kafka:latest" \
   "SMTP_URL can be set, but ALERT_EMAIL_TO cannot" "ALERTING_URL is not set" \
   -- validate_compose "$validate_dir/fixtures/broken-compose.yml" broken-compose || failed+=(self-test)
+# A rule changed without regenerating the PrometheusRule.
+mkdir -p "$out/changed-rules" && cp deploy/prometheus/rules/*.yml "$out/changed-rules/"
+sed -i 's/up{job="churn"} == 0/up{job="churn"} < 1/' "$out/changed-rules/churn-platform.yml"
+expect_rejected prometheusrule-out-of-date "differs from the rules" \
+  -- node deploy/prometheus/prometheusrule.mjs --check --rules "$out/changed-rules" || failed+=(self-test)
 # The Dockerfile without the line that copies the dashboard bundle into the monitoring image.
 grep -v -- '--from=build /app/apps/dashboard/dist/web' Dockerfile > "$out/Dockerfile.no-dashboard"
 expect_rejected dockerfile-without-dashboard "copies nothing to /app/apps/dashboard/dist/web" \

@@ -1,5 +1,5 @@
 // Validates custom resources (KEDA ScaledObject / TriggerAuthentication, Prometheus Operator
-// ServiceMonitor) with the validation that @kubernetes-models generates from each project's CRD
+// ServiceMonitor / PrometheusRule) with the validation that @kubernetes-models generates from each project's CRD
 // OpenAPI schema. Input: a JSON array of resources (written by validate_deploy.py k8s).
 //   node validate-crds.mjs LABEL CRDS.json      (run with NODE_PATH=<.churn/deploy-tools/node/node_modules>)
 // Prints one line per invalid resource and exits 1 when there is any.
@@ -14,6 +14,7 @@ const models = {
   'keda.sh/v1alpha1/ScaledObject': ['@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject.js', 'ScaledObject'],
   'keda.sh/v1alpha1/TriggerAuthentication': ['@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication.js', 'TriggerAuthentication'],
   'monitoring.coreos.com/v1/ServiceMonitor': ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor.js', 'ServiceMonitor'],
+  'monitoring.coreos.com/v1/PrometheusRule': ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule.js', 'PrometheusRule'],
 };
 
 const resources = JSON.parse(fs.readFileSync(file, 'utf8'));

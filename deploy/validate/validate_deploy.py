@@ -31,7 +31,12 @@ SECRET_NAMES = re.compile(
     r"^(DATABASE_URL|SLACK_WEBHOOK_URL|SMTP_URL|AUTH_JWT_SECRET|ADMIN_JWT_SECRET|KAFKA_SASL_PASSWORD|"
     r"KAFKA_SASL_USERNAME|POSTGRES_PASSWORD|GF_SECURITY_ADMIN_PASSWORD|SALESFORCE_\w+|HUBSPOT_\w+)$"
 )
-CRD_KINDS = {("keda.sh", "ScaledObject"), ("keda.sh", "TriggerAuthentication"), ("monitoring.coreos.com", "ServiceMonitor")}
+CRD_KINDS = {
+    ("keda.sh", "ScaledObject"),
+    ("keda.sh", "TriggerAuthentication"),
+    ("monitoring.coreos.com", "ServiceMonitor"),
+    ("monitoring.coreos.com", "PrometheusRule"),
+}
 
 
 class Problems:
@@ -55,6 +60,132 @@ def local_kafka_version() -> str:
     pom = (ROOT / "deploy/local/kafka/pom.xml").read_text()
     match = re.search(r"<kafka\.version>([^<]+)</kafka\.version>", pom)
     return match.group(1) if match else "?"
+
+
+def selected_jobs() -> dict[str, set[str]]:
+    """The `job` values the rules, the Grafana dashboards and compose's Prometheus use: job -> where."""
+    where: dict[str, set[str]] = {}
+    sources = sorted((ROOT / "deploy/prometheus/rules").glob("*.yml")) + sorted((ROOT / "deploy/grafana/dashboards").glob("*.json"))
+    for file in sources:
+        for job in re.findall(r'\bjob\s*=~?\s*\\?"([^"\\]+)', file.read_text()):
+            where.setdefault(job, set()).add(str(file.relative_to(ROOT)))
+    prometheus = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text()) or {}
+    for job in prometheus.get("scrape_configs") or []:
+        targets = [t for s in job.get("static_configs") or [] for t in s.get("targets") or []]
+        if any(t == f"{name}:{port}" for name, port in SERVICES.items() for t in targets):
+            where.setdefault(job["job_name"], set()).add("deploy/prometheus/prometheus.yml")
+    return where
+
+
+def service_monitor_jobs(monitor: dict, services: list[dict]) -> set[str]:
+    """The job label the Prometheus Operator gives a ServiceMonitor's targets: a relabeling that sets it,
+    else the selected Services' `jobLabel` label, else the Services' names."""
+    spec = monitor.get("spec") or {}
+    selector = (spec.get("selector") or {}).get("matchLabels") or {}
+    selected = [s for s in services if _selects(selector, s["metadata"].get("labels") or {})]
+    jobs: set[str] = set()
+    for endpoint in spec.get("endpoints") or []:
+        replaced = [
+            r.get("replacement")
+            for r in endpoint.get("relabelings") or []
+            if r.get("targetLabel") == "job" and r.get("action", "replace") == "replace" and not r.get("sourceLabels")
+        ]
+        if replaced:
+            jobs.add(str(replaced[-1]))
+        elif spec.get("jobLabel"):
+            jobs |= {str((s["metadata"].get("labels") or {}).get(spec["jobLabel"], s["metadata"]["name"])) for s in selected}
+        else:
+            jobs |= {s["metadata"]["name"] for s in selected}
+    return jobs
+
+
+PROMETHEUS_NAMESPACE = "monitoring"
+# Egress an integration needs when its variable is wired into a container: Slack over HTTPS, SMTP
+# submission and implicit TLS; the CRMs (crm-sync's churn-crm Secret) over HTTPS.
+INTEGRATION_PORTS = {"SLACK_WEBHOOK_URL": (443,), "SMTP_URL": (587, 465)}
+CRM_SECRET = "churn-crm"
+
+
+def _matches(selector: dict | None, labels: dict) -> bool:
+    """A NetworkPolicy label selector: an empty one selects every pod."""
+    match = (selector or {}).get("matchLabels") or {}
+    return all(labels.get(k) == v for k, v in match.items())
+
+
+def _allows_port(rule: dict, port: int, protocol: str = "TCP") -> bool:
+    ports = rule.get("ports")
+    return not ports or any(p.get("port") == port and p.get("protocol", "TCP") == protocol for p in ports)
+
+
+def network_policy_problems(by_kind: dict, config: dict, problems: Problems) -> None:
+    """Every workload's pods are selected by a NetworkPolicy for both directions; Prometheus may scrape
+    them; they reach DNS, Kafka, Postgres, the integrations they are given and the services they call."""
+    policies = by_kind.get("NetworkPolicy", [])
+    services = {s["metadata"]["name"]: s for s in by_kind.get("Service", [])}
+    kafka_ports = {int(b.rsplit(":", 1)[1]) for b in str(config.get("KAFKA_BROKERS", "")).split(",") if ":" in b}
+    workloads = by_kind.get("Deployment", []) + by_kind.get("Job", [])
+    labels_of = {w["metadata"]["name"]: w["spec"]["template"]["metadata"].get("labels") or {} for w in workloads}
+
+    def selecting(labels: dict, direction: str) -> list[dict]:
+        return [p for p in policies if _matches(p["spec"].get("podSelector"), labels) and direction in (p["spec"].get("policyTypes") or [])]
+
+    def egress_allows(labels: dict, port: int, protocol: str = "TCP", to: dict | None = None) -> bool:
+        for policy in selecting(labels, "Egress"):
+            for rule in policy["spec"].get("egress") or []:
+                peers = rule.get("to") or []
+                reaches = not peers or (to is not None and any("podSelector" in p and "namespaceSelector" not in p and _matches(p["podSelector"], to) for p in peers))
+                if reaches and _allows_port(rule, port, protocol):
+                    return True
+        return False
+
+    def ingress_allows(labels: dict, port: int, peer) -> bool:
+        for policy in selecting(labels, "Ingress"):
+            for rule in policy["spec"].get("ingress") or []:
+                peers = rule.get("from") or []
+                if (not peers or any(peer(p) for p in peers)) and _allows_port(rule, port):
+                    return True
+        return False
+
+    for workload in workloads:
+        where = name_of(workload)
+        labels = labels_of[workload["metadata"]["name"]]
+        if not selecting(labels, "Ingress") or not selecting(labels, "Egress"):
+            problems.add(where, "no NetworkPolicy selects its pods for both Ingress and Egress")
+            continue
+        needs = [("DNS", 53, "UDP"), ("Postgres", 5432, "TCP")] + [("Kafka", p, "TCP") for p in sorted(kafka_ports)]
+        pod = workload["spec"]["template"]["spec"]
+        for container in containers_of(pod):
+            env = {e.get("name") for e in container.get("env") or []}
+            for name, ports in INTEGRATION_PORTS.items():
+                if name in env:
+                    needs += [(name, port, "TCP") for port in ports]
+            if any((s.get("secretRef") or {}).get("name") == CRM_SECRET for s in container.get("envFrom") or []):
+                needs.append(("the CRM APIs", 443, "TCP"))
+        for what, port, protocol in needs:
+            if not egress_allows(labels, port, protocol):
+                problems.add(where, f"its NetworkPolicy blocks egress to {what} ({protocol} {port})")
+        annotations = workload["spec"]["template"]["metadata"].get("annotations") or {}
+        scrape_port = annotations.get("prometheus.io/port")
+        prometheus = lambda peer: ((peer.get("namespaceSelector") or {}).get("matchLabels") or {}).get("kubernetes.io/metadata.name") == PROMETHEUS_NAMESPACE  # noqa: E731
+        if scrape_port and not ingress_allows(labels, int(scrape_port), prometheus):
+            problems.add(where, f"its NetworkPolicy blocks Prometheus (namespace {PROMETHEUS_NAMESPACE}) from scraping port {scrape_port}")
+        # Services it calls by URL (ALERTING_URL=http://alerting:3003): egress there, and their ingress from it.
+        for container in containers_of(pod):
+            for env in container.get("env") or []:
+                url = re.match(r"^https?://([a-z0-9-]+)(?:\.[a-z0-9.-]+)?(?::(\d+))?", str(env.get("value", "")))
+                if not url or url.group(1) not in services:
+                    continue
+                service = services[url.group(1)]
+                target = service["spec"].get("selector") or {}
+                port = int(url.group(2) or 80)
+                target_port = next((p.get("targetPort") for p in service["spec"].get("ports") or [] if p.get("port") == port), port)
+                target_labels = next((l for l in labels_of.values() if _selects(target, l)), target)
+                target_port = target_port if isinstance(target_port, int) else port
+                if not egress_allows(labels, target_port, to=target_labels):
+                    problems.add(where, f"its NetworkPolicy blocks egress to {env['name']} ({url.group(0)})")
+                caller = lambda peer: "podSelector" in peer and "namespaceSelector" not in peer and _matches(peer["podSelector"], labels)  # noqa: E731
+                if not ingress_allows(target_labels, target_port, caller):
+                    problems.add(f"Service/{url.group(1)}", f"its pods' NetworkPolicy blocks {where}, which calls it ({env['name']})")
 
 
 def name_of(doc: dict) -> str:
@@ -216,6 +347,18 @@ def validate_k8s(rendered: Path, label: str, crd_out: Path) -> list[str]:
     for name in SERVICES:
         if name not in pod_labels:
             problems.add("Deployment/" + name, "missing")
+
+    network_policy_problems(by_kind, config, problems)
+
+    wanted = selected_jobs()
+    for monitor in by_kind.get("ServiceMonitor", []):
+        jobs = service_monitor_jobs(monitor, by_kind.get("Service", []))
+        for job, files in sorted(wanted.items()):
+            if jobs != {job}:
+                problems.add(
+                    name_of(monitor),
+                    f"scrapes with job={', '.join(sorted(repr(j) for j in jobs)) or 'nothing'}, but {', '.join(sorted(files))} select job={job!r}",
+                )
     return problems.items
 
 
@@ -272,7 +415,7 @@ def validate_compose(path: Path) -> list[str]:
     expected = f"apache/kafka:{local_kafka_version()}"
     if kafka_image != expected:
         problems.add("kafka", f"image {kafka_image!r}; the local broker is {expected} (deploy/local/kafka/pom.xml)")
-    for name in ("postgres", "prometheus", "grafana", "setup"):
+    for name in ("postgres", "prometheus", "alertmanager", "grafana", "setup"):
         if name not in services:
             problems.add(name, "missing")
 
@@ -341,6 +484,15 @@ def validate_compose(path: Path) -> list[str]:
         for name, port in SERVICES.items():
             if f"{name}:{port}" not in targets:
                 problems.add("deploy/prometheus/prometheus.yml", f"does not scrape {name}:{port}")
+        alertmanagers = {
+            target
+            for manager in (prometheus.get("alerting") or {}).get("alertmanagers") or []
+            for static in manager.get("static_configs") or []
+            for target in static.get("targets") or []
+        }
+        if "alertmanager" in services and "alertmanager:9093" not in alertmanagers:
+            problems.add("deploy/prometheus/prometheus.yml", "does not send its alerts to alertmanager:9093")
+    problems.items.extend(f"{path.name}: {p}" for p in alertmanager_problems(base / "deploy/alertmanager/alertmanager.yml"))
     for file in sorted((base / "deploy/grafana").rglob("*")):
         try:
             if file.suffix in (".yml", ".yaml"):
@@ -350,6 +502,34 @@ def validate_compose(path: Path) -> list[str]:
         except Exception as error:  # noqa: BLE001
             problems.add(str(file.relative_to(base)), f"does not parse: {error}")
     return problems.items
+
+
+def alertmanager_problems(file: Path) -> list[str]:
+    """Alertmanager's route names defined receivers, each receiver sends somewhere, URLs come from files."""
+    if not file.exists():
+        return [f"{file.name}: missing"]
+    config = yaml.safe_load(file.read_text()) or {}
+    where = str(file.relative_to(ROOT)) if file.is_relative_to(ROOT) else str(file)
+    receivers = {r.get("name"): r for r in config.get("receivers") or []}
+    problems = []
+    pending = [config.get("route") or {}]
+    if not pending[0].get("receiver"):
+        problems.append(f"{where}: route has no receiver")
+    while pending:
+        route = pending.pop()
+        if route.get("receiver") and route["receiver"] not in receivers:
+            problems.append(f"{where}: route receiver {route['receiver']!r} is not defined under receivers")
+        pending.extend(route.get("routes") or [])
+    for name, receiver in receivers.items():
+        configs = {k: v for k, v in receiver.items() if k.endswith("_configs")}
+        if not configs:
+            problems.append(f"{where}: receiver {name!r} sends nowhere")
+        for kind, entries in configs.items():
+            for entry in entries or []:
+                for key in ("url", "api_url"):
+                    if key in entry:
+                        problems.append(f"{where}: receiver {name!r} {kind} has a literal {key}; use {key}_file (secrets stay out of the file)")
+    return problems
 
 
 def main() -> int:
