@@ -88,6 +88,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
         help: 'Outbox rows delivered, by channel and form (single, digest).',
         labelNames: ['channel', 'form'] as const,
       }),
+      passes: getOrCreateCounter(registry, {
+        name: 'alerting_dispatcher_passes_total',
+        help: 'Dispatcher passes over the outbox, by channel and result (worked, idle, failed): a loop that stops counting has stalled.',
+        labelNames: ['channel', 'result'] as const,
+      }),
       recipientsRejected: getOrCreateCounter(registry, {
         name: 'alerting_email_recipients_rejected_total',
         help: 'Recipients an SMTP server refused while it accepted the message for the others, by channel (email, ops_email).',
@@ -161,7 +166,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       let worked = false;
       try {
         worked = await pass();
+        this.metrics.passes.inc({ channel, result: worked ? 'worked' : 'idle' });
       } catch (error) {
+        this.metrics.passes.inc({ channel, result: 'failed' });
         this.logger.warn({ channel, err: error }, 'dispatcher pass failed; retrying');
       }
       if (!worked && this.running) await this.sleep(this.config.NOTIFY_POLL_INTERVAL_MS);
