@@ -8,7 +8,7 @@ import { alertSchema, deadLetterSchema, Topics, type ModelAlert, type Prediction
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { alertIdOf } from './rules/alert-rules.engine';
@@ -53,6 +53,30 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined> |
   }
 }
 
+/**
+ * Waits until the consumer group has committed, on every partition of `topic`, everything that was
+ * on it when called: what was published before has been processed (its transaction committed), so
+ * a check that "nothing happened" is not a race with a partition still on its way.
+ */
+async function consumedUpToNow(groupId: string, topic: string, timeoutMs = 20_000): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+    await eventually(
+      `${groupId} to commit ${topic} up to ${JSON.stringify([...ends])}`,
+      async () => {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const at = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
+        return [...ends].every(([partition, high]) => high === 0 || (at.get(partition) ?? -1) >= high) || undefined;
+      },
+      timeoutMs,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 function token(roles: string[], options: { secret?: string; expiresIn?: string; sub?: string } = {}): Promise<string> {
   return new SignJWT({ roles })
     .setProtectedHeader({ alg: 'HS256' })
@@ -71,6 +95,8 @@ describe('alerting service on the real broker and Postgres, with local Slack and
   let db: Database;
   let producer: Awaited<ReturnType<typeof rawProducer>>;
   let rulesFile: string;
+  const groupPrefix = uniqueId('alerting-spec');
+  const consumed = (topic: string) => consumedUpToNow(`${groupPrefix}.alerting`, topic);
 
   const publish = (predictions: Prediction[], topic: string = Topics.predictions) =>
     producer.send({ topic, messages: predictions.map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })) });
@@ -105,6 +131,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
       configSchema: alertingConfigSchema,
       module: (c) => AlertingModule.register(c),
       env: serviceTestEnv({
+        KAFKA_GROUP_PREFIX: groupPrefix,
         SLACK_WEBHOOK_URL: slack.url,
         SMTP_URL: smtp.url,
         ALERT_EMAIL_TO: 'retention-manager@example.com, former-manager@example.com',
@@ -171,7 +198,8 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     await publish(burst);
     const marker = aPrediction(`${prefix}-marker`, 'critical');
     await publish([marker]);
-    await eventually('the marker alert', async () => (await alertsOf(`${prefix}-marker`)).length === 1 || undefined);
+    await consumed(Topics.predictions);
+    assert.equal((await alertsOf(`${prefix}-marker`)).length, 1);
     // Nothing of this test may still be on its way when the next one scripts the fake Slack.
     await eventually('the marker delivered', () => (slack.delivered().includes(alertIdOf(marker.prediction_id)) ? true : undefined));
     assert.equal((await alertsOf(prefix)).filter((a) => ids.has(a.alert_id)).length, 200);
@@ -276,6 +304,32 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     );
     assert.equal(slack.requests.filter((r) => r.alertIds.includes(refusedId)).length, 1, 'a parked message waits for NOTIFY_PARKED_RETRY_MS');
     assert.match(await metrics(), /alerting_notifications_parked_total\{channel="slack",reason="rejected"[^}]*\} [1-9]/);
+  });
+
+  it('splits a digest Slack refuses: its alerts go out one by one, each once', async () => {
+    const prefix = uniqueId('split');
+    const predictions = Array.from({ length: 3 }, (_, i) => aPrediction(`${prefix}-${i}`, 'critical'));
+    const ids = predictions.map((p) => alertIdOf(p.prediction_id));
+    slack.script.push({ status: 400, body: 'invalid_blocks' });
+    await publish(predictions);
+    await eventually('each alert delivered', () => (ids.every((id) => slack.delivered().includes(id)) ? true : undefined), 20_000);
+    const refused = slack.requests.filter((r) => r.status === 400 && r.alertIds.some((id) => ids.includes(id)));
+    assert.equal(refused.length, 1);
+    assert.deepEqual(new Set(refused[0]!.alertIds), new Set(ids), 'the three came in one digest, refused once');
+    for (const id of ids) {
+      const delivered = slack.requests.filter((r) => r.status === 200 && r.alertIds.includes(id));
+      assert.equal(delivered.length, 1, `${id} delivered once`);
+      assert.deepEqual(delivered[0]!.alertIds, [id], `${id} on its own`);
+    }
+    const rows = await eventually('rows marked sent', async () => {
+      const r = await db.query<{ status: string; delivered_via: string }>(
+        'spec',
+        `SELECT status, delivered_via FROM alert_notifications WHERE channel = 'slack' AND alert_id = ANY($1::text[])`,
+        [ids],
+      );
+      return r.every((row) => row.status === 'sent') ? r : undefined;
+    });
+    assert.deepEqual(rows.map((r) => r.delivered_via), ['slack', 'slack', 'slack']);
   });
 
   it('sends one e-mail, not two, when the SMTP server stalls after the data, and records refused recipients', async () => {
@@ -464,7 +518,9 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     const medium = aPrediction(`${prefix}-m`, 'medium');
     const control = aPrediction(`${prefix}-c`, 'critical', { experiment: { name: 'retention-q1', arm: 'control' } });
     await publish([control, medium]);
-    await eventually('medium alert', async () => (await alertsOf(`${prefix}-m`)).length === 1 || undefined);
+    // Different customers may sit on different partitions: wait for the group's commit of both.
+    await consumed(Topics.predictions);
+    assert.equal((await alertsOf(`${prefix}-m`)).length, 1);
     assert.equal((await alertsOf(`${prefix}-c`)).length, 0);
     assert.match(await metrics(), /alerting_predictions_evaluated_total\{risk_level="critical",outcome="control_arm"[^}]*\} [1-9]/);
   });
