@@ -211,23 +211,28 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
 
   private async emailPass(channel: 'email' | 'ops_email', mailer: SmtpMailer): Promise<boolean> {
     if (channel === 'email') await this.maybeCreateDailyDigest();
-    const claimed = await this.notifications.claimDue(this.database, {
-      channel,
-      limit: this.config.EMAIL_BATCH_SIZE,
-      owner: this.owner,
-      leaseMs: this.config.SMTP_TIMEOUT_MS * 3 + 30_000,
-    });
+    // One message: connection, greeting and the commands each within SMTP_TIMEOUT_MS of silence.
+    const leaseMs = this.config.SMTP_TIMEOUT_MS * 3 + 30_000;
+    const claimed = await this.notifications.claimDue(this.database, { channel, limit: this.config.EMAIL_BATCH_SIZE, owner: this.owner, leaseMs });
     if (claimed.length === 0) return false;
     const queue = [...claimed];
-    let dead = false;
+    // After a dead destination, a timeout or a connection error the rest of the claim is given back
+    // untouched: a stalled server costs one SMTP_TIMEOUT_MS per pass, not one per row.
+    let stop = false;
     const worker = async () => {
       for (let row = queue.shift(); row; row = queue.shift()) {
-        if (dead || !this.running) {
+        if (stop || !this.running) {
           await this.notifications.release(this.database, [row.id], this.owner);
           continue;
         }
+        // Rows wait their turn behind the others of the claim: each starts its send with a full
+        // lease, and one whose claim ran out (another instance may have it now) is not sent here.
+        if (!(await this.notifications.renewClaim(this.database, row.id, this.owner, leaseMs))) {
+          this.logger.warn({ channel, notification_id: row.id }, 'claim expired before its turn; left to whoever holds it now');
+          continue;
+        }
         const result = await this.sendEmail(mailer, row);
-        if (result.kind === 'dead') dead = true;
+        if (result.kind === 'dead' || result.kind === 'retry') stop = true;
         await this.record(channel, [row], result, row.kind === 'digest' ? 'digest' : 'single', row.kind === 'digest' ? row.idempotency_key : channel);
       }
     };

@@ -176,6 +176,17 @@ export class NotificationRepository {
     );
   }
 
+  /** Extends `owner`'s claim on a row to `leaseMs` from now; false when the claim is no longer its own. */
+  async renewClaim(db: Queryable, id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const rows = await db.query(
+      'alert_notifications.renew_claim',
+      `UPDATE alert_notifications SET claimed_until = now() + make_interval(secs => $3::float8 / 1000)
+        WHERE id = $1 AND claimed_by = $2 AND claimed_until > now() RETURNING id`,
+      [id, owner, leaseMs],
+    );
+    return rows.length === 1;
+  }
+
   /** Gives claimed rows back untouched (e.g. the destination answered 429 before they were tried). */
   async release(db: Queryable, ids: readonly string[], owner: string): Promise<void> {
     if (ids.length === 0) return;
