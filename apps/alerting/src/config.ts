@@ -44,7 +44,7 @@ export const alertingConfigSchema = baseServiceConfigSchema(3003)
     SLACK_DIGEST_MAX_ALERTS: z.coerce.number().int().min(2).max(45).default(40),
     /** Timeout of one Slack request. */
     SLACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-    /** Timeout of one SMTP delivery (connection, greeting and socket). */
+    /** SMTP connection, greeting and socket-inactivity timeout: a server silent for this long is given up on and the mail retried later. */
     SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     /** Critical e-mails sent per dispatcher pass. */
     EMAIL_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
