@@ -45,6 +45,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined> |
     try {
       const value = await probe();
       if (value !== undefined && value !== false) return value;
+      last = undefined;
     } catch (error) {
       last = error;
     }
