@@ -7,6 +7,8 @@ import { AlertsService } from './alerts/alerts.service';
 import type { AlertingConfig } from './config';
 import { EnabledChannels } from './delivery/enabled-channels';
 import { NotificationDispatcher } from './delivery/notification.dispatcher';
+import { ModelAlertIntakeService } from './model-alerts/model-alert-intake.service';
+import { ModelAlertsHandler } from './model-alerts/model-alerts.handler';
 import { PredictionsHandler } from './predictions/predictions.handler';
 import { AlertRulesService } from './rules/alert-rules.service';
 import { SlaService } from './sla/sla.service';
@@ -16,13 +18,23 @@ export class AlertingModule {
   static register(config: AlertingConfig): DynamicModule {
     return {
       module: AlertingModule,
-      imports: [DatabaseModule, KafkaModule.forRoot({ group: 'alerting', consumer: { deadLetterTopic: Topics.alertingDlq, handlers: [PredictionsHandler] } })],
+      imports: [DatabaseModule, KafkaModule.forRoot({ group: 'alerting', consumer: { deadLetterTopic: Topics.alertingDlq, handlers: [PredictionsHandler, ModelAlertsHandler] } })],
       controllers: [AlertsController],
       providers: [
-        { provide: EnabledChannels, useValue: new EnabledChannels(Boolean(config.SLACK_WEBHOOK_URL), Boolean(config.SMTP_URL && config.ALERT_EMAIL_TO)) },
+        {
+          provide: EnabledChannels,
+          useValue: new EnabledChannels(
+            Boolean(config.SLACK_WEBHOOK_URL),
+            Boolean(config.SMTP_URL && config.ALERT_EMAIL_TO),
+            Boolean(config.OPS_SLACK_WEBHOOK_URL),
+            Boolean(config.SMTP_URL && config.OPS_EMAIL_TO),
+          ),
+        },
         AlertRulesService,
         AlertIntakeService,
         PredictionsHandler,
+        ModelAlertIntakeService,
+        ModelAlertsHandler,
         NotificationDispatcher,
         SlaService,
         AlertsService,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
+import { emailAddress, emailAddressList } from './email/email-address';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
@@ -13,10 +14,20 @@ export const alertingConfigSchema = baseServiceConfigSchema(3003)
       .string()
       .regex(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' })
       .optional(),
-    /** Recipient(s) of alert e-mails, comma-separated: the retention manager. Required with SMTP_URL. */
-    ALERT_EMAIL_TO: z.string().min(3).optional(),
-    /** Sender address of alert e-mails. */
-    ALERT_EMAIL_FROM: z.string().min(3).default('Churn Radar <churn-radar@localhost>'),
+    /** Recipient(s) of alert e-mails, comma-separated addresses: the retention manager. Required with SMTP_URL. */
+    ALERT_EMAIL_TO: emailAddressList.optional(),
+    /**
+     * Sender of every e-mail (alerts and operators' model alerts): one address, optionally with a
+     * display name (`Churn Radar <alerts@example.com>`). Set it to an address your SMTP server may
+     * send as: many refuse or spam-file the default's `localhost` domain.
+     */
+    ALERT_EMAIL_FROM: emailAddress.default('Churn Radar <churn-radar@localhost>'),
+    /** Operators' Slack incoming webhook for model alerts (drift, quality) from `model-alerts` (a secret); unset: not sent to Slack. */
+    OPS_SLACK_WEBHOOK_URL: httpUrl.optional(),
+    /** Operators' e-mail recipient(s) for model alerts, comma-separated; needs SMTP_URL. Unset: not e-mailed. */
+    OPS_EMAIL_TO: emailAddressList.optional(),
+    /** A model alert for the same model, kind and subject as one notified within this many hours (by its created_at) is recorded, not sent again. 0 turns it off. */
+    OPS_ALERT_COOLDOWN_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
     /** Hour of the day (UTC, 0–23) at which the daily digest of high alerts is e-mailed. */
     ALERT_EMAIL_DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8),
     /** YAML or JSON rules file (levels, score jump, cool-down, suppression, routing, SLA targets); unset: built-in defaults. */
@@ -33,7 +44,7 @@ export const alertingConfigSchema = baseServiceConfigSchema(3003)
     SLACK_DIGEST_MAX_ALERTS: z.coerce.number().int().min(2).max(45).default(40),
     /** Timeout of one Slack request. */
     SLACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-    /** Timeout of one SMTP delivery (connection, greeting and socket). */
+    /** SMTP connection, greeting and socket-inactivity timeout: a server silent for this long is given up on and the mail retried later. */
     SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     /** Critical e-mails sent per dispatcher pass. */
     EMAIL_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
@@ -52,6 +63,7 @@ export const alertingConfigSchema = baseServiceConfigSchema(3003)
   })
   .superRefine((c, ctx) => {
     if (c.SMTP_URL && !c.ALERT_EMAIL_TO) ctx.addIssue({ code: 'custom', path: ['ALERT_EMAIL_TO'], message: 'is required when SMTP_URL is set' });
+    if (c.OPS_EMAIL_TO && !c.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['OPS_EMAIL_TO'], message: 'needs SMTP_URL (the SMTP server it is sent through)' });
   });
 
 export type AlertingConfig = z.output<typeof alertingConfigSchema>;

@@ -10,6 +10,7 @@ export * from './repositories/audit-log.repository';
 export * from './repositories/prediction-history.repository';
 export * from './repositories/alert.repository';
 export * from './repositories/alerting-score.repository';
+export * from './repositories/alerting-model-alert.repository';
 export * from './repositories/notification.repository';
 export * from './repositories/crm-outbox.repository';
 export * from './repositories/platform-summary.repository';

@@ -31,4 +31,4 @@ export const slaQuerySchema = z
   })
   .strict();
 
-export const channelParamSchema = z.enum(['slack', 'email']);
+export const channelParamSchema = z.enum(['slack', 'email', 'ops_slack', 'ops_email']);

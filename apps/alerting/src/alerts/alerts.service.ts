@@ -77,6 +77,7 @@ export class AlertsService {
         attempts: n.attempts,
         delivered_via: n.delivered_via,
         last_error: n.last_error,
+        rejected_recipients: n.rejected_recipients ?? [],
       })),
     };
   }

@@ -1,13 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { AlertRepository, Database, NotificationRepository, type AlertRow, type ClaimedNotification, type FailedAttempt, type NotificationChannel } from '@churn/db';
+import {
+  AlertingModelAlertRepository,
+  AlertRepository,
+  Database,
+  NotificationRepository,
+  type AlertRow,
+  type ClaimedNotification,
+  type FailedAttempt,
+  type NotificationChannel,
+} from '@churn/db';
 import { getOrCreateCounter, getOrCreateGauge, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { AlertingConfig } from '../config';
-import { alertEmail, digestEmail } from '../email/email-message';
+import { alertEmail, digestEmail, modelAlertEmail } from '../email/email-message';
 import { SmtpMailer } from '../email/smtp.mailer';
-import { slackAlertMessage, slackDigestMessage } from '../slack/slack-message';
+import { slackAlertMessage, slackDigestMessage, slackModelAlertMessage } from '../slack/slack-message';
 import { SlackWebhookClient, type DeliveryResult } from '../slack/slack-webhook.client';
 import { backoffDelayMs } from './backoff';
 import { DESTINATION_UP_HELP, EnabledChannels } from './enabled-channels';
@@ -28,16 +37,23 @@ export function digestDayOf(now: Date): string {
  * Slack: one message per send slot (SLACK_MAX_MESSAGES_PER_SECOND, cluster-wide through the
  * destination row); when more than one alert is due, the slot carries a digest listing them all.
  * 429 holds the destination for Retry-After; 5xx, timeouts and network errors back off exponentially
- * with jitter; other 4xx mark the destination dead. After NOTIFY_MAX_ATTEMPTS a row is parked and
- * retried every NOTIFY_PARKED_RETRY_MS — never dropped.
+ * with jitter; a refused message is parked (a refused digest is split: its rows go out one by one);
+ * answers about the webhook itself mark the destination dead. After NOTIFY_MAX_ATTEMPTS a row is
+ * parked and retried every NOTIFY_PARKED_RETRY_MS — never dropped.
+ *
+ * The operators' destinations (ops_slack, ops_email) carry model alerts, one message each, through
+ * the same claims, retries and dead-destination rules.
  */
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly notifications = new NotificationRepository();
   private readonly alerts = new AlertRepository();
+  private readonly modelAlerts = new AlertingModelAlertRepository();
   private readonly slack: SlackWebhookClient | undefined;
   private readonly mailer: SmtpMailer | undefined;
+  private readonly opsSlack: SlackWebhookClient | undefined;
+  private readonly opsMailer: SmtpMailer | undefined;
   private readonly logger: Logger;
   private readonly metrics;
   private running = false;
@@ -57,6 +73,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     if (config.SMTP_URL && config.ALERT_EMAIL_TO) {
       this.mailer = new SmtpMailer({ url: config.SMTP_URL, from: config.ALERT_EMAIL_FROM, to: config.ALERT_EMAIL_TO, timeoutMs: config.SMTP_TIMEOUT_MS });
     }
+    if (config.OPS_SLACK_WEBHOOK_URL) this.opsSlack = new SlackWebhookClient(config.OPS_SLACK_WEBHOOK_URL, config.SLACK_TIMEOUT_MS);
+    if (config.SMTP_URL && config.OPS_EMAIL_TO) {
+      this.opsMailer = new SmtpMailer({ url: config.SMTP_URL, from: config.ALERT_EMAIL_FROM, to: config.OPS_EMAIL_TO, timeoutMs: config.SMTP_TIMEOUT_MS });
+    }
     this.metrics = {
       messages: getOrCreateCounter(registry, {
         name: 'alerting_notification_messages_total',
@@ -68,10 +88,20 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
         help: 'Outbox rows delivered, by channel and form (single, digest).',
         labelNames: ['channel', 'form'] as const,
       }),
+      passes: getOrCreateCounter(registry, {
+        name: 'alerting_dispatcher_passes_total',
+        help: 'Dispatcher passes over the outbox, by channel and result (worked, idle, failed): a loop that stops counting has stalled.',
+        labelNames: ['channel', 'result'] as const,
+      }),
+      recipientsRejected: getOrCreateCounter(registry, {
+        name: 'alerting_email_recipients_rejected_total',
+        help: 'Recipients an SMTP server refused while it accepted the message for the others, by channel (email, ops_email).',
+        labelNames: ['channel'] as const,
+      }),
       parked: getOrCreateCounter(registry, {
         name: 'alerting_notifications_parked_total',
-        help: 'Times an outbox row was parked (retry budget spent, message refused, or destination dead), by channel.',
-        labelNames: ['channel'] as const,
+        help: 'Times an outbox row was parked, by channel and reason (retries_exhausted, rejected: the destination refused this message, destination_dead).',
+        labelNames: ['channel', 'reason'] as const,
       }),
       destinationUp: getOrCreateGauge(registry, {
         name: 'alerting_destination_up',
@@ -86,9 +116,13 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     if (!this.mailer) this.logger.info('SMTP_URL is not set: e-mail notifications are disabled');
     if (this.slack) await this.register('slack', this.config.SLACK_WEBHOOK_URL!);
     if (this.mailer) await this.register('email', `${this.config.SMTP_URL}|${this.config.ALERT_EMAIL_TO}`);
+    if (this.opsSlack) await this.register('ops_slack', this.config.OPS_SLACK_WEBHOOK_URL!);
+    if (this.opsMailer) await this.register('ops_email', `${this.config.SMTP_URL}|${this.config.OPS_EMAIL_TO}`);
     this.running = true;
     if (this.slack) this.loops.push(this.loop('slack', () => this.slackPass()));
-    if (this.mailer) this.loops.push(this.loop('email', () => this.emailPass()));
+    if (this.mailer) this.loops.push(this.loop('email', () => this.emailPass('email', this.mailer!)));
+    if (this.opsSlack) this.loops.push(this.loop('ops_slack', () => this.opsSlackPass()));
+    if (this.opsMailer) this.loops.push(this.loop('ops_email', () => this.emailPass('ops_email', this.opsMailer!)));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -96,6 +130,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     for (const wake of this.wake.splice(0)) wake();
     await Promise.all(this.loops);
     this.mailer?.close();
+    this.opsMailer?.close();
   }
 
   /** Creates today's e-mail digest of the alerts waiting for it (at most one per day across instances). */
@@ -131,7 +166,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       let worked = false;
       try {
         worked = await pass();
+        this.metrics.passes.inc({ channel, result: worked ? 'worked' : 'idle' });
       } catch (error) {
+        this.metrics.passes.inc({ channel, result: 'failed' });
         this.logger.warn({ channel, err: error }, 'dispatcher pass failed; retrying');
       }
       if (!worked && this.running) await this.sleep(this.config.NOTIFY_POLL_INTERVAL_MS);
@@ -155,43 +192,69 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     return true;
   }
 
-  private async emailPass(): Promise<boolean> {
-    await this.maybeCreateDailyDigest();
+  /** Model alerts, one message per send slot: they are rare, and each stands on its own. */
+  private async opsSlackPass(): Promise<boolean> {
     const claimed = await this.notifications.claimDue(this.database, {
-      channel: 'email',
-      limit: this.config.EMAIL_BATCH_SIZE,
+      channel: 'ops_slack',
+      limit: 1,
       owner: this.owner,
-      leaseMs: this.config.SMTP_TIMEOUT_MS * 3 + 30_000,
+      leaseMs: this.config.SLACK_TIMEOUT_MS + 30_000,
+      slotMs: 1000 / this.config.SLACK_MAX_MESSAGES_PER_SECOND,
     });
+    const row = claimed[0];
+    if (!row) return false;
+    const alert = await this.modelAlerts.findById(this.database, row.model_alert_id!);
+    const result = await this.opsSlack!.post(slackModelAlertMessage(alert!));
+    await this.record('ops_slack', claimed, result, 'single', 'ops_slack');
+    return true;
+  }
+
+  private async emailPass(channel: 'email' | 'ops_email', mailer: SmtpMailer): Promise<boolean> {
+    if (channel === 'email') await this.maybeCreateDailyDigest();
+    // One message: connection, greeting and the commands each within SMTP_TIMEOUT_MS of silence.
+    const leaseMs = this.config.SMTP_TIMEOUT_MS * 3 + 30_000;
+    const claimed = await this.notifications.claimDue(this.database, { channel, limit: this.config.EMAIL_BATCH_SIZE, owner: this.owner, leaseMs });
     if (claimed.length === 0) return false;
     const queue = [...claimed];
-    let dead = false;
+    // After a dead destination, a timeout or a connection error the rest of the claim is given back
+    // untouched: a stalled server costs one SMTP_TIMEOUT_MS per pass, not one per row.
+    let stop = false;
     const worker = async () => {
       for (let row = queue.shift(); row; row = queue.shift()) {
-        if (dead || !this.running) {
+        if (stop || !this.running) {
           await this.notifications.release(this.database, [row.id], this.owner);
           continue;
         }
-        const result = await this.sendEmail(row);
-        if (result.kind === 'dead') dead = true;
-        await this.record('email', [row], result, row.kind === 'digest' ? 'digest' : 'single', row.kind === 'digest' ? row.idempotency_key : 'email');
+        // Rows wait their turn behind the others of the claim: each starts its send with a full
+        // lease, and one whose claim ran out (another instance may have it now) is not sent here.
+        if (!(await this.notifications.renewClaim(this.database, row.id, this.owner, leaseMs))) {
+          this.logger.warn({ channel, notification_id: row.id }, 'claim expired before its turn; left to whoever holds it now');
+          continue;
+        }
+        const result = await this.sendEmail(mailer, row);
+        if (result.kind === 'dead' || result.kind === 'retry') stop = true;
+        await this.record(channel, [row], result, row.kind === 'digest' ? 'digest' : 'single', row.kind === 'digest' ? row.idempotency_key : channel);
       }
     };
     await Promise.all(Array.from({ length: EMAIL_CONCURRENCY }, worker));
     return true;
   }
 
-  private async sendEmail(row: ClaimedNotification): Promise<DeliveryResult> {
+  private async sendEmail(mailer: SmtpMailer, row: ClaimedNotification): Promise<DeliveryResult> {
+    if (row.kind === 'model_alert') {
+      const alert = await this.modelAlerts.findById(this.database, row.model_alert_id!);
+      return mailer.send(modelAlertEmail(alert!), row.idempotency_key);
+    }
     if (row.kind === 'digest') {
       const ids = await this.notifications.digestAlertIds(this.database, row.id);
       const alerts = await this.alerts.findByIds(this.database, ids);
       const order = new Map(ids.map((id, i) => [id, i]));
       alerts.sort((a, b) => order.get(a.alert_id)! - order.get(b.alert_id)!);
       const day = row.idempotency_key.replace(/^email-digest:/, '');
-      return this.mailer!.send(digestEmail(alerts, day, this.config.DASHBOARD_URL), row.idempotency_key);
+      return mailer.send(digestEmail(alerts, day, this.config.DASHBOARD_URL), row.idempotency_key);
     }
     const [alert] = await this.alertsOf([row]);
-    return this.mailer!.send(alertEmail(alert!, this.config.DASHBOARD_URL), row.idempotency_key);
+    return mailer.send(alertEmail(alert!, this.config.DASHBOARD_URL), row.idempotency_key);
   }
 
   private async maybeCreateDailyDigest(): Promise<void> {
@@ -211,24 +274,34 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     this.metrics.messages.inc({ channel, form, result: result.kind });
     const ids = claimed.map((c) => c.id);
     const alertIds = claimed.map((c) => c.alert_id).filter(Boolean);
+    const modelAlertIds = claimed.map((c) => c.model_alert_id).filter(Boolean);
+    const subjects = modelAlertIds.length > 0 ? { model_alert_ids: modelAlertIds } : { alert_ids: alertIds };
     if (result.kind === 'ok') {
-      const held = await this.markSentDurably(channel, ids, via);
+      const rejected = result.rejectedRecipients ?? [];
+      const held = await this.markSentDurably(channel, ids, via, rejected);
       this.metrics.delivered.inc({ channel, form }, held.length);
       if (held.length < ids.length) {
         // The lease ran out before the answer came: another instance may have sent these again.
         this.logger.warn({ channel, notification_ids: ids.filter((id) => !held.includes(id)) }, 'delivered after the claim expired');
       }
-      this.logger.info({ channel, form, via, alert_ids: alertIds, notification_ids: ids }, 'notification delivered');
+      if (rejected.length > 0) {
+        this.metrics.recipientsRejected.inc({ channel }, rejected.length);
+        this.logger.warn({ channel, rejected_recipients: rejected, ...subjects, notification_ids: ids }, 'the SMTP server refused some recipients; the others received the message');
+      }
+      this.logger.info({ channel, form, via, ...subjects, notification_ids: ids }, 'notification delivered');
       return;
     }
     if (result.kind === 'rate_limited') await this.notifications.holdDestination(this.database, channel, result.retryAfterMs);
     if (result.kind === 'dead') {
       await this.notifications.markDestinationDead(this.database, channel, result.error);
       this.metrics.destinationUp.set({ channel }, 0);
-      this.logger.error({ channel, reason: result.error, alert_ids: alertIds }, 'destination marked dead: nothing more is sent to it until an operator revives it or changes its configuration');
+      this.logger.error({ channel, reason: result.error, ...subjects }, 'destination marked dead: nothing more is sent to it until an operator revives it or changes its configuration');
     }
+    // A refused digest says nothing about which alert Slack did not take: its rows go out one by one.
+    const split = result.kind === 'rejected' && claimed.length > 1;
     const failures: FailedAttempt[] = claimed.map((row) => {
       const attempts = row.attempts + 1;
+      if (split) return { id: row.id, status: 'pending', delayMs: 0, error: `${result.error} (in a digest; sent on its own next)`, sendAlone: true };
       const park = result.kind === 'dead' || result.kind === 'rejected' || attempts >= this.config.NOTIFY_MAX_ATTEMPTS;
       const delayMs = park
         ? this.config.NOTIFY_PARKED_RETRY_MS
@@ -239,8 +312,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     });
     await this.notifications.markFailed(this.database, this.owner, failures);
     const parked = failures.filter((f) => f.status === 'parked').length;
-    if (parked > 0) this.metrics.parked.inc({ channel }, parked);
-    this.logger.warn({ channel, form, result: result.kind, reason: result.error, alert_ids: alertIds, notification_ids: ids, parked }, 'notification not delivered');
+    if (parked > 0) this.metrics.parked.inc({ channel, reason: result.kind === 'rejected' ? 'rejected' : result.kind === 'dead' ? 'destination_dead' : 'retries_exhausted' }, parked);
+    this.logger.warn({ channel, form, result: result.kind, reason: result.error, ...subjects, notification_ids: ids, parked }, 'notification not delivered');
   }
 
   /**
@@ -250,10 +323,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
    * instance runs; the claim is ours for the lease, which outlasts a restart. Only the death of the
    * process leaves the documented window.
    */
-  private async markSentDurably(channel: NotificationChannel, ids: readonly string[], via: string): Promise<string[]> {
+  private async markSentDurably(channel: NotificationChannel, ids: readonly string[], via: string, rejectedRecipients: readonly string[]): Promise<string[]> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.notifications.markSent(this.database, ids, this.owner, via);
+        return await this.notifications.markSent(this.database, ids, this.owner, via, rejectedRecipients);
       } catch (error) {
         if (!this.running) throw error;
         this.logger.warn({ channel, attempt, err: error }, 'delivered, but could not mark the notification sent yet; retrying');

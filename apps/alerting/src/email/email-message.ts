@@ -1,4 +1,4 @@
-import type { AlertRow } from '@churn/db';
+import type { AlertRow, ReceivedModelAlert } from '@churn/db';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { alertLink } from '../slack/slack-message';
 
@@ -74,5 +74,27 @@ ${rows
   )
   .join('\n')}
 </table>`,
+  };
+}
+
+/** A model alert (drift, quality) for the operators. */
+export function modelAlertEmail(alert: ReceivedModelAlert): EmailContent {
+  const kind = alert.kind.replace(/_/g, ' ');
+  const rows: [string, string][] = [
+    ['Model', alert.model_version],
+    ['Kind', kind],
+    ['Subject', alert.subject],
+    ['Value', String(alert.value)],
+    ['Threshold', String(alert.threshold)],
+    ['Raised at', alert.created_at.toISOString()],
+  ];
+  return {
+    subject: `[Churn Radar] Model alert: ${kind} of ${alert.model_version} (${alert.subject})`,
+    text: [alert.message, '', ...rows.map(([k, v]) => `${`${k}:`.padEnd(12)}${v}`), '', `Model alert ${alert.alert_id}`].join('\n'),
+    html: `<p>${escapeHtml(alert.message)}</p>
+<table>
+${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${escapeHtml(v)}</td></tr>`).join('\n')}
+</table>
+<p style="color:#888">Model alert ${escapeHtml(alert.alert_id)}</p>`,
   };
 }

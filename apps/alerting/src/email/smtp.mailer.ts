@@ -1,4 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type { DeliveryResult } from '../slack/slack-webhook.client';
 import type { EmailContent } from './email-message';
 
@@ -9,28 +11,47 @@ export interface SmtpMailerOptions {
   readonly timeoutMs: number;
 }
 
+const MAX_CONNECTIONS = 3;
+
+/**
+ * The pool's options, built from the URL and our timeouts together. nodemailer's `createTransport`
+ * keeps nothing but the URL when it is given `url` (node_modules/nodemailer/lib/nodemailer.js:
+ * `options = shared.parseConnectionUrl(urlConfig)` replaces the object), so pooling and the timeouts
+ * would silently fall back to its defaults (socket timeout 10 min) and a stalled server would hold a
+ * notification past its claim. Its own parser is used so the URL means what nodemailer documents
+ * (smtps → secure, query options such as `?tls.rejectUnauthorized=false`); ours are applied last.
+ */
+export function smtpTransportOptions(options: Pick<SmtpMailerOptions, 'url' | 'timeoutMs'>): SMTPPool.Options & { maxRequeues: number } {
+  return {
+    ...parseConnectionUrl(options.url),
+    pool: true,
+    maxConnections: MAX_CONNECTIONS,
+    connectionTimeout: options.timeoutMs,
+    greetingTimeout: options.timeoutMs,
+    socketTimeout: options.timeoutMs,
+    // A connection that closes while sending would otherwise be re-queued inside the pool without
+    // limit (lib/smtp-pool/index.js, `_shouldRequeuOnConnectionClose`), past the outbox claim; the
+    // outbox owns retries.
+    maxRequeues: 0,
+  };
+}
+
 /**
  * SMTP through a nodemailer connection pool. The Message-ID is derived from the outbox key, so that
  * in the rare case of a second delivery (crash between the server's 250 and our bookkeeping) mail
  * clients can recognise the duplicate.
  */
 export class SmtpMailer {
-  private readonly transport: Transporter;
+  readonly transport: Transporter<SMTPPool.SentMessageInfo, SMTPPool.Options>;
 
   constructor(private readonly options: SmtpMailerOptions) {
-    this.transport = nodemailer.createTransport({
-      url: options.url,
-      pool: true,
-      maxConnections: 3,
-      connectionTimeout: options.timeoutMs,
-      greetingTimeout: options.timeoutMs,
-      socketTimeout: options.timeoutMs,
-    } as never);
+    // `maxRequeues` is read by the pool but missing from @types/nodemailer.
+    this.transport = nodemailer.createTransport(smtpTransportOptions(options) as SMTPPool.Options);
   }
 
   async send(content: EmailContent, idempotencyKey: string): Promise<DeliveryResult> {
     try {
-      await this.transport.sendMail({
+      const info = await this.transport.sendMail({
         from: this.options.from,
         to: this.options.to,
         subject: content.subject,
@@ -39,9 +60,10 @@ export class SmtpMailer {
         messageId: `<${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '.')}@churn-radar>`,
         headers: { 'X-Churn-Radar-Notification': idempotencyKey },
       });
-      return { kind: 'ok' };
+      const rejected = (info.rejected ?? []).map(addressOf);
+      return rejected.length > 0 ? { kind: 'ok', rejectedRecipients: rejected } : { kind: 'ok' };
     } catch (error) {
-      return classifySmtpError(error as Error & { code?: string; responseCode?: number; response?: string });
+      return classifySmtpError(error as SmtpError);
     }
   }
 
@@ -50,12 +72,19 @@ export class SmtpMailer {
   }
 }
 
+type SmtpError = Error & { code?: string; responseCode?: number; response?: string; rejected?: (string | { address: string })[] };
+
+function addressOf(recipient: string | { address: string }): string {
+  return typeof recipient === 'string' ? recipient : recipient.address;
+}
+
 /**
  * Authentication failures and refused sender/recipients need an operator: the destination is dead.
  * Other 5xx answers refuse this one message (parked). 4xx, timeouts and connection errors are retried.
  */
-export function classifySmtpError(error: { code?: string; responseCode?: number; response?: string; message: string }): DeliveryResult {
-  const text = `${error.code ?? 'ERROR'}${error.responseCode ? ` ${error.responseCode}` : ''}: ${(error.response ?? error.message).slice(0, 200)}`;
+export function classifySmtpError(error: { code?: string; responseCode?: number; response?: string; message: string; rejected?: (string | { address: string })[] }): DeliveryResult {
+  const rejected = error.rejected?.length ? ` (rejected: ${error.rejected.map(addressOf).join(', ')})` : '';
+  const text = `${error.code ?? 'ERROR'}${error.responseCode ? ` ${error.responseCode}` : ''}: ${(error.response ?? error.message).slice(0, 200)}${rejected}`;
   const status = error.responseCode ?? 0;
   if (error.code === 'EAUTH' || (error.code === 'EENVELOPE' && status >= 500)) return { kind: 'dead', error: text };
   if (status >= 500) return { kind: 'rejected', error: text };

@@ -125,7 +125,7 @@ export class SlaService implements OnApplicationBootstrap, OnApplicationShutdown
       this.metrics.outbox.reset();
       for (const row of counts) this.metrics.outbox.set({ channel: row.channel, status: row.status }, row.count);
       for (const destination of await this.notifications.destinations(this.database)) {
-        if ((destination.channel === 'slack' && this.channels.slack) || (destination.channel === 'email' && this.channels.email)) {
+        if (this.channels.has(destination.channel)) {
           this.metrics.destinationUp.set({ channel: destination.channel }, destination.status === 'up' ? 1 : 0);
         }
       }

@@ -1,9 +1,17 @@
-import type { AlertRow } from '@churn/db';
+import type { AlertRow, ReceivedModelAlert } from '@churn/db';
 import { formatMoney } from '../rules/alert-rules.engine';
+import { escapeMrkdwn, mrkdwnLink, truncateMrkdwn, truncatePlain } from './mrkdwn';
 
-/** Slack refuses messages of more than 50 blocks. */
+export { escapeMrkdwn } from './mrkdwn';
+
+/** Slack's Block Kit limits (https://api.slack.com/reference/block-kit/blocks): messages over them are refused with 400 invalid_blocks. */
 export const SLACK_MAX_BLOCKS = 50;
 const SECTION_TEXT_MAX = 3000;
+const FIELD_TEXT_MAX = 2000;
+const HEADER_TEXT_MAX = 150;
+const CONTEXT_TEXT_MAX = 2000;
+/** The top-level text is the notification and fallback; kept short, Slack refuses very long ones. */
+const TOP_TEXT_MAX = 300;
 const LEVEL_ICON: Record<string, string> = { critical: ':red_circle:', high: ':large_orange_circle:', medium: ':large_yellow_circle:', low: ':white_circle:' };
 
 export interface SlackPayload {
@@ -16,11 +24,6 @@ interface AlertDetails {
   revenue_at_risk?: number;
   top_factors?: { feature: string; value: string | number; contribution: number }[];
   model_version?: string;
-}
-
-/** Slack mrkdwn treats &, < and > as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function alertLink(dashboardUrl: string, alertId: string): string {
@@ -38,22 +41,30 @@ export function slackAlertMessage(alert: AlertRow, dashboardUrl: string): SlackP
     .join('\n');
   const url = alertLink(dashboardUrl, alert.alert_id);
   return {
-    text: truncate(`${capitalised(level)} churn risk: customer ${alert.customer_id}, score ${alert.risk_score}/100`, 300),
+    text: truncateMrkdwn(`${capitalised(level)} churn risk: customer ${customer}, score ${alert.risk_score}/100`, TOP_TEXT_MAX),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: truncate(`${capitalised(level)} churn risk: ${alert.customer_id}`, 150) } },
+      { type: 'header', text: { type: 'plain_text', text: truncatePlain(`${capitalised(level)} churn risk: ${alert.customer_id}`, HEADER_TEXT_MAX) } },
       {
         type: 'section',
         fields: [
-          { type: 'mrkdwn', text: `*Customer*\n${customer}` },
+          { type: 'mrkdwn', text: truncateMrkdwn(`*Customer*\n${customer}`, FIELD_TEXT_MAX) },
           { type: 'mrkdwn', text: `*Risk score*\n${alert.risk_score}/100` },
           { type: 'mrkdwn', text: `*Level*\n${LEVEL_ICON[level] ?? ''} ${level}` },
           { type: 'mrkdwn', text: `*Revenue at risk*\n${formatMoney(details.revenue_at_risk ?? 0)}` },
         ],
       },
-      { type: 'section', text: { type: 'mrkdwn', text: truncate(`*Recommended action*\n${escapeMrkdwn(details.recommended_action || '—')}`, SECTION_TEXT_MAX) } },
-      { type: 'section', text: { type: 'mrkdwn', text: truncate(`*Top factors*\n${factors || '—'}`, SECTION_TEXT_MAX) } },
+      { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(`*Recommended action*\n${escapeMrkdwn(details.recommended_action || '—')}`, SECTION_TEXT_MAX) } },
+      { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(`*Top factors*\n${factors || '—'}`, SECTION_TEXT_MAX) } },
       { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in dashboard' }, url }] },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `alert ${alert.alert_id} · prediction ${escapeMrkdwn(alert.prediction_id)}${details.model_version ? ` · model ${escapeMrkdwn(details.model_version)}` : ''}` }] },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: truncateMrkdwn(`alert ${alert.alert_id} · prediction ${escapeMrkdwn(alert.prediction_id)}${details.model_version ? ` · model ${escapeMrkdwn(details.model_version)}` : ''}`, CONTEXT_TEXT_MAX),
+          },
+        ],
+      },
     ],
   };
 }
@@ -71,7 +82,7 @@ export function slackDigestMessage(alerts: readonly AlertRow[], dashboardUrl: st
   return {
     text: `${alerts.length} churn alerts (${summary})`,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: `${alerts.length} churn alerts (${summary})` } },
+      { type: 'header', text: { type: 'plain_text', text: truncatePlain(`${alerts.length} churn alerts (${summary})`, HEADER_TEXT_MAX) } },
       ...alerts.map((alert) => {
         const details = alert.details as AlertDetails;
         const action = details.recommended_action ? `\n${escapeMrkdwn(details.recommended_action)}` : '';
@@ -79,8 +90,8 @@ export function slackDigestMessage(alerts: readonly AlertRow[], dashboardUrl: st
           type: 'section',
           text: {
             type: 'mrkdwn',
-            text: truncate(
-              `${LEVEL_ICON[alert.level] ?? ''} *<${alertLink(dashboardUrl, alert.alert_id)}|${escapeMrkdwn(alert.customer_id)}>* · ${alert.level} · ${alert.risk_score}/100 · ${formatMoney(details.revenue_at_risk ?? 0)} at risk${action}\n_alert ${alert.alert_id}_`,
+            text: truncateMrkdwn(
+              `${LEVEL_ICON[alert.level] ?? ''} *${mrkdwnLink(alertLink(dashboardUrl, alert.alert_id), truncatePlain(alert.customer_id, 200))}* · ${alert.level} · ${alert.risk_score}/100 · ${formatMoney(details.revenue_at_risk ?? 0)} at risk\n_alert ${alert.alert_id}_${action}`,
               SECTION_TEXT_MAX,
             ),
           },
@@ -96,6 +107,28 @@ function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** A model alert (drift, quality) for the operators: what drifted, by how much, against which threshold. */
+export function slackModelAlertMessage(alert: ReceivedModelAlert): SlackPayload {
+  const title = `Model alert: ${alert.kind.replace(/_/g, ' ')} of ${alert.model_version}`;
+  return {
+    text: truncateMrkdwn(`${escapeMrkdwn(title)} (${escapeMrkdwn(alert.subject)})`, TOP_TEXT_MAX),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: truncatePlain(title, HEADER_TEXT_MAX) } },
+      { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(escapeMrkdwn(alert.message || title), SECTION_TEXT_MAX) } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: truncateMrkdwn(`*Model*\n${escapeMrkdwn(alert.model_version)}`, FIELD_TEXT_MAX) },
+          { type: 'mrkdwn', text: truncateMrkdwn(`*Subject*\n${escapeMrkdwn(alert.subject)}`, FIELD_TEXT_MAX) },
+          { type: 'mrkdwn', text: `*Value*\n${formatNumber(alert.value)}` },
+          { type: 'mrkdwn', text: `*Threshold*\n${formatNumber(alert.threshold)}` },
+        ],
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(`model alert ${escapeMrkdwn(alert.alert_id)} · ${alert.created_at.toISOString()}`, CONTEXT_TEXT_MAX) }] },
+    ],
+  };
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AlertRow } from '@churn/db';
+import { slackPayloadProblem } from '@churn/testing';
 import { backoffDelayMs } from '../delivery/backoff';
-import { classifySmtpError } from '../email/smtp.mailer';
-import { SLACK_MAX_BLOCKS, slackAlertMessage, slackDigestMessage } from './slack-message';
+import { truncateMrkdwn } from './mrkdwn';
+import { SLACK_MAX_BLOCKS, slackAlertMessage, slackDigestMessage, slackModelAlertMessage } from './slack-message';
 import { classifySlackResponse, retryAfterMsOf } from './slack-webhook.client';
 
 function anAlert(i = 0, overrides: Partial<AlertRow> = {}): AlertRow {
@@ -43,15 +44,69 @@ describe('Slack messages', () => {
     for (const a of alerts) assert.equal(JSON.stringify(digest).split(a.alert_id).length - 1, 2, `${a.alert_id} once in the link, once in the text`);
     assert.throws(() => slackDigestMessage(Array.from({ length: 48 }, (_, i) => anAlert(i)), 'http://dash.local/'));
   });
+
+  it('escapes the top-level text too', () => {
+    const message = slackAlertMessage(anAlert(2, { customer_id: 'A&B <Co>' }), 'http://dash.local/');
+    assert.equal(message.text, 'Critical churn risk: customer A&amp;B &lt;Co&gt;, score 88/100');
+  });
+
+  it('never cuts an escape sequence, a link or a surrogate pair when it shortens a text', () => {
+    for (let max = 2; max < 40; max++) {
+      const cut = truncateMrkdwn('ab &amp; &lt;x&gt; <http://d.local/alerts/a|label> 😀😀 tail', max);
+      assert.ok(cut.length <= max, `${cut} longer than ${max}`);
+      assert.ok(cut.endsWith('…'));
+      const body = cut.slice(0, -1);
+      assert.doesNotMatch(body, /&(?!amp;|lt;|gt;)|&[a-z]*$/, `cut inside an escape: ${cut}`);
+      assert.equal((body.match(/</g) ?? []).length, (body.match(/>/g) ?? []).length, `cut inside a link: ${cut}`);
+      assert.doesNotMatch(body, /[\uD800-\uDBFF]$/, 'cut inside a surrogate pair');
+    }
+  });
+
+  it('builds messages a strict Slack accepts, whatever the data', () => {
+    const hostile = anAlert(3, {
+      customer_id: `${'<&>'.repeat(900)}`,
+      prediction_id: 'p&'.repeat(1500),
+      details: { recommended_action: '&'.repeat(5000), revenue_at_risk: 1, top_factors: Array.from({ length: 5 }, () => ({ feature: '<f>'.repeat(400), value: '&'.repeat(400), contribution: 0.1 })), model_version: 'v<1>' },
+    });
+    assert.equal(slackPayloadProblem(JSON.stringify(slackAlertMessage(hostile, 'http://dash.local/'))), undefined);
+    const digest = slackDigestMessage(Array.from({ length: 45 }, (_, i) => ({ ...hostile, alert_id: anAlert(i).alert_id })), 'http://dash.local/');
+    assert.equal(slackPayloadProblem(JSON.stringify(digest)), undefined);
+    const model = slackModelAlertMessage({
+      alert_id: 'malrt-1',
+      model_version: 'v<7>',
+      kind: 'feature_drift',
+      subject: 'Contract & <tenure>',
+      condition_key: 'k',
+      value: 0.41,
+      threshold: 0.2,
+      message: 'Contract has drifted & more '.repeat(300),
+      created_at: new Date('2026-03-10T12:00:00Z'),
+    });
+    assert.equal(slackPayloadProblem(JSON.stringify(model)), undefined);
+    assert.match(model.text, /v&lt;7&gt;/);
+  });
 });
 
 describe('delivery results', () => {
-  it('classifies Slack’s documented answers', () => {
+  it('classifies Slack’s documented answers: a refused message is parked, only answers about the webhook kill it', () => {
     assert.deepEqual(classifySlackResponse(200, null, 'ok'), { kind: 'ok' });
     assert.deepEqual(classifySlackResponse(429, '7', 'rate_limited'), { kind: 'rate_limited', retryAfterMs: 7000, error: 'HTTP 429 rate_limited' });
     assert.equal(classifySlackResponse(500, null, 'rollup_error').kind, 'retry');
     assert.equal(classifySlackResponse(503, null, '').kind, 'retry');
-    for (const [status, body] of [[400, 'invalid_payload'], [403, 'action_prohibited'], [404, 'channel_not_found'], [404, 'no_service'], [410, 'channel_is_archived']] as const) {
+    for (const body of ['invalid_payload', 'invalid_blocks', 'invalid_blocks_format', 'too_many_attachments', 'no_text', 'user_not_found']) {
+      assert.deepEqual(classifySlackResponse(400, null, body), { kind: 'rejected', error: `HTTP 400 ${body}` });
+    }
+    assert.equal(classifySlackResponse(413, null, '').kind, 'rejected');
+    for (const [status, body] of [
+      [403, 'action_prohibited'],
+      [403, 'invalid_token'],
+      [403, 'posting_to_general_channel_denied'],
+      [404, 'channel_not_found'],
+      [404, 'no_service'],
+      [410, 'channel_is_archived'],
+      [410, 'no_active_hooks'],
+      [400, 'no_service'],
+    ] as const) {
       assert.deepEqual(classifySlackResponse(status, null, body), { kind: 'dead', error: `HTTP ${status} ${body}` });
     }
   });
@@ -60,14 +115,6 @@ describe('delivery results', () => {
     assert.equal(retryAfterMsOf('2'), 2000);
     assert.equal(retryAfterMsOf(null), 1000);
     assert.equal(retryAfterMsOf(new Date(10_000).toUTCString(), 5000), 5000);
-  });
-
-  it('classifies SMTP failures', () => {
-    assert.equal(classifySmtpError({ code: 'EAUTH', responseCode: 535, message: 'Invalid login' }).kind, 'dead');
-    assert.equal(classifySmtpError({ code: 'EENVELOPE', responseCode: 550, message: 'no such user' }).kind, 'dead');
-    assert.equal(classifySmtpError({ code: 'EMESSAGE', responseCode: 552, message: 'too big' }).kind, 'rejected');
-    assert.equal(classifySmtpError({ code: 'EMESSAGE', responseCode: 451, message: 'later' }).kind, 'retry');
-    assert.equal(classifySmtpError({ code: 'ECONNECTION', message: 'refused' }).kind, 'retry');
   });
 
   it('backs off exponentially with jitter, within the cap', () => {

@@ -1,15 +1,17 @@
 import type { Queryable } from '../database';
 
-export type NotificationChannel = 'slack' | 'email';
-export type NotificationKind = 'alert' | 'digest';
+/** `slack` / `email`: churn alerts for the retention team; `ops_slack` / `ops_email`: model alerts for operators. */
+export type NotificationChannel = 'slack' | 'email' | 'ops_slack' | 'ops_email';
+export type NotificationKind = 'alert' | 'digest' | 'model_alert';
 export type NotificationStatus = 'pending' | 'sent' | 'parked' | 'awaiting_digest' | 'in_digest';
 
 export interface NewNotification {
-  /** `slack:<alert_id>`, `email:<alert_id>`, `email-digest:<YYYY-MM-DD>`: one row per key, ever. */
+  /** `slack:<alert_id>`, `email:<alert_id>`, `email-digest:<YYYY-MM-DD>`, `ops_slack:<model alert id>`…: one row per key, ever. */
   readonly idempotency_key: string;
   readonly channel: NotificationChannel;
   readonly kind: NotificationKind;
   readonly alert_id: string | null;
+  readonly model_alert_id?: string | null;
   readonly level: string | null;
   /** `pending` (due now) or `awaiting_digest` (goes out with the channel's next digest). */
   readonly status: 'pending' | 'awaiting_digest';
@@ -21,9 +23,11 @@ export interface ClaimedNotification {
   channel: NotificationChannel;
   kind: NotificationKind;
   alert_id: string | null;
+  model_alert_id: string | null;
   level: string | null;
   status: NotificationStatus;
   attempts: number;
+  send_alone: boolean;
   created_at: Date;
 }
 
@@ -33,6 +37,8 @@ export interface FailedAttempt {
   /** From now until the next attempt. */
   readonly delayMs: number;
   readonly error: string;
+  /** Send this row on its own from now on (Slack refused a digest that carried it). */
+  readonly sendAlone?: boolean;
 }
 
 export interface DestinationRow {
@@ -51,7 +57,7 @@ export interface NotificationCount {
 }
 
 const LEVEL_ORDER = `CASE level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END`;
-const RETURNED = 'id, idempotency_key, channel, kind, alert_id, level, status, attempts, created_at';
+const RETURNED = 'id, idempotency_key, channel, kind, alert_id, model_alert_id, level, status, attempts, send_alone, created_at';
 
 /**
  * The notification outbox. Rows are written in the transaction that creates their alert; a
@@ -63,8 +69,8 @@ export class NotificationRepository {
     if (rows.length === 0) return 0;
     const inserted = await tx.query<{ id: string }>(
       'alert_notifications.enqueue',
-      `INSERT INTO alert_notifications (idempotency_key, channel, kind, alert_id, level, status)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+      `INSERT INTO alert_notifications (idempotency_key, channel, kind, alert_id, level, status, model_alert_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -74,6 +80,7 @@ export class NotificationRepository {
         rows.map((r) => r.alert_id),
         rows.map((r) => r.level),
         rows.map((r) => r.status),
+        rows.map((r) => r.model_alert_id ?? null),
       ],
     );
     return inserted.length;
@@ -82,7 +89,8 @@ export class NotificationRepository {
   /**
    * Claims up to `limit` due rows of a live destination, most urgent level first. With `slotMs`, the
    * claim also takes the destination's send slot (skipped when another instance holds the row or the
-   * slot is not due yet), so that all instances together keep to one message per slot.
+   * slot is not due yet), so that all instances together keep to one message per slot. A row marked
+   * `send_alone` is claimed by itself when it is the most urgent, and left out of other claims.
    */
   async claimDue(
     db: { transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> },
@@ -97,20 +105,25 @@ export class NotificationRepository {
         [options.channel, options.slotMs !== undefined],
       );
       if (destination.length === 0) return [];
+      const due = await tx.query<{ id: string; send_alone: boolean }>(
+        'alert_notifications.lock_due',
+        `SELECT id, send_alone FROM alert_notifications
+          WHERE channel = $1 AND status IN ('pending', 'parked') AND next_attempt_at <= now()
+            AND (claimed_until IS NULL OR claimed_until < now())
+          ORDER BY ${LEVEL_ORDER}, id
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED`,
+        [options.channel, options.limit],
+      );
+      const ids = due[0]?.send_alone ? [due[0].id] : due.filter((r) => !r.send_alone).map((r) => r.id);
+      if (ids.length === 0) return [];
       const claimed = await tx.query<ClaimedNotification>(
         'alert_notifications.claim_due',
-        `WITH due AS (
-           SELECT id FROM alert_notifications
-            WHERE channel = $1 AND status IN ('pending', 'parked') AND next_attempt_at <= now()
-              AND (claimed_until IS NULL OR claimed_until < now())
-            ORDER BY ${LEVEL_ORDER}, id
-            LIMIT $2
-            FOR UPDATE SKIP LOCKED)
-         UPDATE alert_notifications n
-            SET claimed_by = $3, claimed_until = now() + make_interval(secs => $4::float8 / 1000)
-           FROM due WHERE n.id = due.id
-         RETURNING n.${RETURNED.split(', ').join(', n.')}`,
-        [options.channel, options.limit, options.owner, options.leaseMs],
+        `UPDATE alert_notifications
+            SET claimed_by = $2, claimed_until = now() + make_interval(secs => $3::float8 / 1000)
+          WHERE id = ANY($1::bigint[])
+          RETURNING ${RETURNED}`,
+        [ids, options.owner, options.leaseMs],
       );
       if (claimed.length > 0 && options.slotMs !== undefined) {
         await tx.query(
@@ -124,17 +137,20 @@ export class NotificationRepository {
     });
   }
 
-  /** Records delivery of claimed rows (and of the alerts a digest carried); returns the ids still held by `owner`. */
-  async markSent(db: Queryable, ids: readonly string[], owner: string, deliveredVia: string): Promise<string[]> {
+  /**
+   * Records delivery of claimed rows (and of the alerts a digest carried); returns the ids still held
+   * by `owner`. `rejectedRecipients`: addresses the SMTP server refused while accepting the message.
+   */
+  async markSent(db: Queryable, ids: readonly string[], owner: string, deliveredVia: string, rejectedRecipients: readonly string[] = []): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows = await db.query<{ id: string }>(
       'alert_notifications.mark_sent',
       `UPDATE alert_notifications
           SET status = 'sent', sent_at = now(), attempts = attempts + 1, delivered_via = $3, last_error = NULL,
-              claimed_by = NULL, claimed_until = NULL
+              rejected_recipients = $4::text[], claimed_by = NULL, claimed_until = NULL
         WHERE id = ANY($1::bigint[]) AND claimed_by = $2
         RETURNING id`,
-      [[...ids], owner, deliveredVia],
+      [[...ids], owner, deliveredVia, rejectedRecipients.length > 0 ? [...rejectedRecipients] : null],
     );
     await db.query(
       'alert_notifications.mark_digest_items_sent',
@@ -152,11 +168,23 @@ export class NotificationRepository {
       'alert_notifications.mark_failed',
       `UPDATE alert_notifications n
           SET status = f.status, attempts = n.attempts + 1, last_error = left(f.error, 1000),
-              next_attempt_at = now() + make_interval(secs => f.delay_ms / 1000), claimed_by = NULL, claimed_until = NULL
-         FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::text[]) AS f(id, status, delay_ms, error)
+              next_attempt_at = now() + make_interval(secs => f.delay_ms / 1000), claimed_by = NULL, claimed_until = NULL,
+              send_alone = n.send_alone OR f.send_alone
+         FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::text[], $6::boolean[]) AS f(id, status, delay_ms, error, send_alone)
         WHERE n.id = f.id AND n.claimed_by = $5`,
-      [failures.map((f) => f.id), failures.map((f) => f.status), failures.map((f) => f.delayMs), failures.map((f) => f.error), owner],
+      [failures.map((f) => f.id), failures.map((f) => f.status), failures.map((f) => f.delayMs), failures.map((f) => f.error), owner, failures.map((f) => f.sendAlone ?? false)],
     );
+  }
+
+  /** Extends `owner`'s claim on a row to `leaseMs` from now; false when the claim is no longer its own. */
+  async renewClaim(db: Queryable, id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const rows = await db.query(
+      'alert_notifications.renew_claim',
+      `UPDATE alert_notifications SET claimed_until = now() + make_interval(secs => $3::float8 / 1000)
+        WHERE id = $1 AND claimed_by = $2 AND claimed_until > now() RETURNING id`,
+      [id, owner, leaseMs],
+    );
+    return rows.length === 1;
   }
 
   /** Gives claimed rows back untouched (e.g. the destination answered 429 before they were tried). */
@@ -218,10 +246,13 @@ export class NotificationRepository {
     );
   }
 
-  async forAlert(db: Queryable, alertId: string): Promise<(ClaimedNotification & { delivered_via: string | null; last_error: string | null })[]> {
+  async forAlert(
+    db: Queryable,
+    alertId: string,
+  ): Promise<(ClaimedNotification & { delivered_via: string | null; last_error: string | null; rejected_recipients: string[] | null })[]> {
     return db.query(
       'alert_notifications.for_alert',
-      `SELECT ${RETURNED}, delivered_via, last_error FROM alert_notifications
+      `SELECT ${RETURNED}, delivered_via, last_error, rejected_recipients FROM alert_notifications
         WHERE alert_id = $1 OR id IN (SELECT digest_id FROM alert_notifications WHERE alert_id = $1 AND digest_id IS NOT NULL)
         ORDER BY id`,
       [alertId],

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { slackPayloadProblem } from './slack-payload.validator';
 
 export interface SlackRequestRecord {
   readonly at: number;
@@ -14,8 +15,10 @@ export type ScriptedAnswer = { status: number; body?: string; retryAfterSeconds?
 
 /**
  * A local stand-in for a Slack incoming webhook over a real socket: it answers `ok` with 200, enforces
- * a rate (token bucket: `perSecond` messages, answering 429 with Retry-After when exceeded), and can
- * be scripted to answer 500, 404 `no_service`, or to hang (timeout).
+ * a rate (token bucket: `perSecond` messages, answering 429 with Retry-After when exceeded), refuses
+ * what Slack refuses with 400 and Slack's error string (`slackPayloadProblem`: Block Kit limits,
+ * missing fields, more than 50 blocks), and can be scripted to answer 500, 404 `no_service`, 400
+ * `invalid_blocks`, or to hang (timeout).
  */
 export class FakeSlackServer {
   readonly requests: SlackRequestRecord[] = [];
@@ -73,9 +76,12 @@ export class FakeSlackServer {
       status = 429;
       text = 'rate_limited';
       headers['retry-after'] = String(this.options.retryAfterSeconds);
-    } else if (!isValidPayload(body)) {
-      status = 400;
-      text = 'invalid_payload';
+    } else {
+      const problem = slackPayloadProblem(body);
+      if (problem) {
+        status = 400;
+        text = problem;
+      }
     }
     this.requests.push({ at: Date.now(), status, body, alertIds });
     res.writeHead(status, headers).end(text);
@@ -88,16 +94,5 @@ export class FakeSlackServer {
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
-  }
-}
-
-/** What Slack checks before accepting: JSON, text or blocks, at most 50 blocks. */
-function isValidPayload(body: string): boolean {
-  try {
-    const payload = JSON.parse(body) as { text?: unknown; blocks?: unknown[] };
-    if (typeof payload.text !== 'string' && !Array.isArray(payload.blocks)) return false;
-    return !Array.isArray(payload.blocks) || payload.blocks.length <= 50;
-  } catch {
-    return false;
   }
 }

@@ -17,12 +17,19 @@ export interface ReceivedMail {
 
 /**
  * A local SMTP server (the `smtp-server` package) over a real socket, with a login, that records what
- * it accepts. `failNext` makes the next DATA commands answer a temporary 451.
+ * it accepts. `failNext` makes the next DATA commands answer a temporary 451. `stallNext` makes the
+ * next messages stall after their data: no answer while the client stays connected, so the message
+ * is never accepted — what a hung server looks like to the client (`stalled` counts them).
+ * `rejectRecipients` answers 550 to RCPT TO of those addresses, and accepts the others.
  */
 export class FakeSmtpServer {
   readonly mails: ReceivedMail[] = [];
   failNext = 0;
+  stallNext = 0;
+  stalled = 0;
+  readonly rejectRecipients = new Set<string>();
   private readonly server: SMTPServer;
+  private readonly stalledAnswers = new Set<() => void>();
 
   private constructor(
     readonly user: string,
@@ -38,10 +45,23 @@ export class FakeSmtpServer {
         if (auth.username === this.user && auth.password === this.password) return callback(null, { user: auth.username });
         return callback(new Error('Invalid username or password'));
       },
+      onRcptTo: (address, _session, callback) => {
+        if (this.rejectRecipients.has(address.address.toLowerCase())) {
+          return callback(Object.assign(new Error(`No such user here: ${address.address}`), { responseCode: 550 }));
+        }
+        return callback();
+      },
       onData: (stream, session: SMTPServerSession, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
+          if (this.stallNext > 0) {
+            this.stallNext -= 1;
+            this.stalled += 1;
+            // Never answered; released (with an error nobody reads) only when the fake stops.
+            this.stalledAnswers.add(() => callback(new Error('stalled')));
+            return;
+          }
           if (this.failNext > 0) {
             this.failNext -= 1;
             const error = Object.assign(new Error('Try again later'), { responseCode: 451 });
@@ -78,6 +98,8 @@ export class FakeSmtpServer {
   }
 
   async stop(): Promise<void> {
+    for (const answer of this.stalledAnswers) answer();
+    this.stalledAnswers.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
