@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_KAFKA_VERSION, kafkaRelease, KafkaVersionError } from './kafka-version';
+
+describe('kafkaRelease', () => {
+  it('runs the 4.x default when CHURN_KAFKA_VERSION is unset or empty', () => {
+    assert.deepEqual(kafkaRelease({}), { version: DEFAULT_KAFKA_VERSION, line: 4 });
+    assert.deepEqual(kafkaRelease({ CHURN_KAFKA_VERSION: '' }), { version: DEFAULT_KAFKA_VERSION, line: 4 });
+  });
+
+  it('selects another 4.x release or the 3.9 line', () => {
+    assert.deepEqual(kafkaRelease({ CHURN_KAFKA_VERSION: '4.1.0' }), { version: '4.1.0', line: 4 });
+    assert.deepEqual(kafkaRelease({ CHURN_KAFKA_VERSION: '3.9.1' }), { version: '3.9.1', line: 3 });
+  });
+
+  it('refuses what the local broker cannot run, naming the variable', () => {
+    for (const version of ['3.8.1', '2.8.2', '5.0.0', '4.1', 'latest', '4.1.0-rc1']) {
+      assert.throws(
+        () => kafkaRelease({ CHURN_KAFKA_VERSION: version }),
+        (error: unknown) => error instanceof KafkaVersionError && error.code === 'KAFKA_VERSION_UNSUPPORTED' && /CHURN_KAFKA_VERSION/.test(error.message),
+        version,
+      );
+    }
+  });
+});
