@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_KAFKA_VERSION, kafkaRelease, KafkaVersionError } from './kafka-version';
+import { REPO_ROOT } from './paths';
 
 describe('kafkaRelease', () => {
   it('runs the 4.x default when CHURN_KAFKA_VERSION is unset or empty', () => {
@@ -21,5 +24,12 @@ describe('kafkaRelease', () => {
         version,
       );
     }
+  });
+});
+
+describe('DEFAULT_KAFKA_VERSION', () => {
+  it('is the release deploy/local/kafka/pom.xml resolves when called without -Dkafka.version', () => {
+    const pom = fs.readFileSync(path.join(REPO_ROOT, 'deploy', 'local', 'kafka', 'pom.xml'), 'utf8');
+    assert.equal(/<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1], DEFAULT_KAFKA_VERSION);
   });
 });
