@@ -4,7 +4,7 @@ import path from 'node:path';
 import { logLevel, Kafka } from 'kafkajs';
 import type { Logger } from '@churn/observability';
 import { writeKafkaLogConfig } from './kafka-log-config';
-import type { KafkaRelease } from './kafka-version';
+import { compareKafkaVersions, KafkaDataNewerError, type KafkaRelease } from './kafka-version';
 import { REPO_ROOT, stateDir } from './paths';
 import { isPortOpen, run, stopStaleProcess, terminate, waitFor } from './process-utils';
 
@@ -22,8 +22,7 @@ export interface KafkaBrokerOptions {
 /**
  * A single-node Apache Kafka broker in KRaft mode, run from the official jars that Maven resolves
  * (no Docker on this machine). Data stays under .churn/kafka/<name>; the jars are fetched once per
- * release. Data formatted by one release is not meant for another: `--fresh` / a wiped data dir after
- * changing CHURN_KAFKA_VERSION.
+ * release. A newer release starts on an older one's data; the reverse is refused (KafkaDataNewerError).
  */
 export class LocalKafkaBroker {
   private child: ChildProcess | undefined;
@@ -49,6 +48,7 @@ export class LocalKafkaBroker {
   }
 
   async start(): Promise<void> {
+    this.refuseNewerData();
     const jarDir = await ensureKafkaJars(this.options.release, this.logger);
     fs.mkdirSync(this.home, { recursive: true });
     const pidFile = path.join(this.home, 'broker.pid');
@@ -95,6 +95,22 @@ export class LocalKafkaBroker {
       await this.stop();
       throw new Error(`the broker started from ${jarDir} reports Kafka ${reported}, not ${this.version}; delete that directory to resolve the jars again`);
     }
+    const writtenBy = this.dataWrittenBy();
+    if (!writtenBy || compareKafkaVersions(this.version, writtenBy) > 0) fs.writeFileSync(this.writtenByFile, this.version);
+  }
+
+  /** The newest release that has run on this data (data from before this file existed: unknown). */
+  private get writtenByFile(): string {
+    return path.join(this.home, 'data-written-by');
+  }
+
+  private dataWrittenBy(): string | undefined {
+    return fs.existsSync(this.writtenByFile) ? fs.readFileSync(this.writtenByFile, 'utf8').trim() : undefined;
+  }
+
+  private refuseNewerData(): void {
+    const writtenBy = this.dataWrittenBy();
+    if (writtenBy && compareKafkaVersions(this.version, writtenBy) < 0) throw new KafkaDataNewerError(this.home, writtenBy, this.version);
   }
 
   async isReady(): Promise<boolean> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { DEFAULT_KAFKA_VERSION, kafkaRelease, KafkaVersionError } from './kafka-version';
+import { compareKafkaVersions, DEFAULT_KAFKA_VERSION, kafkaRelease, KafkaVersionError } from './kafka-version';
 import { REPO_ROOT } from './paths';
 
 describe('kafkaRelease', () => {
@@ -31,5 +31,14 @@ describe('DEFAULT_KAFKA_VERSION', () => {
   it('is the release deploy/local/kafka/pom.xml resolves when called without -Dkafka.version', () => {
     const pom = fs.readFileSync(path.join(REPO_ROOT, 'deploy', 'local', 'kafka', 'pom.xml'), 'utf8');
     assert.equal(/<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1], DEFAULT_KAFKA_VERSION);
+  });
+});
+
+describe('compareKafkaVersions', () => {
+  it('orders by major, minor and patch numbers, not as text', () => {
+    assert.ok(compareKafkaVersions('3.9.1', '4.4.0') < 0);
+    assert.ok(compareKafkaVersions('4.10.0', '4.4.0') > 0);
+    assert.ok(compareKafkaVersions('4.4.1', '4.4.0') > 0);
+    assert.equal(compareKafkaVersions('4.4.0', '4.4.0'), 0);
   });
 });

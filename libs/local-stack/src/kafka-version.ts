@@ -21,6 +21,30 @@ export class KafkaVersionError extends Error {
   }
 }
 
+/** Orders releases by their numbers: negative when `a` is older than `b`. */
+export function compareKafkaVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < 3; i++) if (x![i] !== y![i]) return (x![i] ?? 0) - (y![i] ?? 0);
+  return 0;
+}
+
+/**
+ * The broker's data was written by a newer release than the one asked for: an older broker cannot
+ * read a newer metadata log (it dies with an UnsupportedVersionException). Newer on older data works.
+ */
+export class KafkaDataNewerError extends Error {
+  readonly code = 'KAFKA_DATA_NEWER';
+
+  constructor(
+    readonly brokerHome: string,
+    readonly writtenBy: string,
+    readonly requested: string,
+  ) {
+    super(`the Kafka data in ${brokerHome} was written by Kafka ${writtenBy}, which ${requested} cannot read: start on empty data (bin/churn demo does) or delete ${brokerHome}`);
+    this.name = 'KafkaDataNewerError';
+  }
+}
+
 export function kafkaRelease(env: NodeJS.ProcessEnv = process.env): KafkaRelease {
   const version = env['CHURN_KAFKA_VERSION'] || DEFAULT_KAFKA_VERSION;
   const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
