@@ -152,7 +152,7 @@ function postgresCpu(postmasterPid) {
 const offset = stackLib.testPortOffset();
 const results = {
   command: `CHURN_TEST_PORT_OFFSET=${offset} node bench/pipeline/pipeline.bench.mjs ${argv.join(' ')}`.trim(),
-  machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Kafka ${stackLib.KAFKA_VERSION} (single broker, KRaft), embedded Postgres`,
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Kafka ${stackLib.kafkaRelease().version} (single broker, KRaft), embedded Postgres`,
   started: new Date().toISOString(),
   load_before: loadavg(),
   offset,
@@ -316,7 +316,7 @@ try {
       produce_consume_msgs_per_s: median(runsCeiling.map((r) => r.produce_consume_msgs_per_s)),
     };
     // Kafka's own JVM performance tools, same record size (random bytes instead of JSON).
-    const jars = path.join(stackLib.stateDir(), 'kafka', `jars-${stackLib.KAFKA_VERSION}`, '*');
+    const jars = path.join(stackLib.kafkaJarDir(stackLib.kafkaRelease()), '*');
     const perfTopic = `bench-perf-${runTag}`;
     await admin.createTopics({ topics: [{ topic: perfTopic, numPartitions: 6 }], waitForLeaders: true });
     const java = (cls, args) => spawnSync('java', ['-Xmx256m', '-cp', jars, cls, ...args], { encoding: 'utf8', timeout: 180_000 });

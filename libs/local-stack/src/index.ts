@@ -1,6 +1,7 @@
 export * from './paths';
 export * from './process-utils';
 export * from './kafka-broker';
+export * from './kafka-version';
 export * from './embedded-postgres';
 export * from './local-stack';
 export * from './service-processes';

@@ -3,24 +3,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { logLevel, Kafka } from 'kafkajs';
 import type { Logger } from '@churn/observability';
+import { writeKafkaLogConfig } from './kafka-log-config';
+import { compareKafkaVersions, KafkaDataNewerError, type KafkaRelease } from './kafka-version';
 import { REPO_ROOT, stateDir } from './paths';
 import { isPortOpen, run, stopStaleProcess, terminate, waitFor } from './process-utils';
-
-/** The Kafka release the local broker runs; deploy/local/kafka/pom.xml pins the same one. */
-export const KAFKA_VERSION = '3.9.1';
 
 export interface KafkaBrokerOptions {
   /** Distinguishes the data of the dev stack from the test stack's. */
   readonly name: string;
   readonly port: number;
   readonly controllerPort: number;
+  /** Which Apache Kafka release to run (`kafkaRelease()` reads CHURN_KAFKA_VERSION). */
+  readonly release: KafkaRelease;
   readonly heapMb?: number;
   readonly defaultPartitions?: number;
 }
 
 /**
  * A single-node Apache Kafka broker in KRaft mode, run from the official jars that Maven resolves
- * (no Docker on this machine). Data stays under .churn/kafka/<name>; the jars are fetched once.
+ * (no Docker on this machine). Data stays under .churn/kafka/<name>; the jars are fetched once per
+ * release. A newer release starts on an older one's data; the reverse is refused (KafkaDataNewerError).
  */
 export class LocalKafkaBroker {
   private child: ChildProcess | undefined;
@@ -41,20 +43,29 @@ export class LocalKafkaBroker {
     return path.join(this.home, 'broker.log');
   }
 
+  get version(): string {
+    return this.options.release.version;
+  }
+
   async start(): Promise<void> {
-    const jarDir = await ensureKafkaJars(this.logger);
+    this.refuseNewerData();
+    const jarDir = await ensureKafkaJars(this.options.release, this.logger);
     fs.mkdirSync(this.home, { recursive: true });
     const pidFile = path.join(this.home, 'broker.pid');
     await stopStaleProcess(pidFile, 10_000);
     if (await isPortOpen(this.options.port)) {
       throw new Error(`port ${this.options.port} is taken by another process; stop it or set KAFKA_BROKERS to use that cluster`);
     }
-    const { propertiesFile, log4jFile, dataDir } = this.writeConfig();
-    const javaArgs = [`-Xmx${this.options.heapMb ?? 512}m`, '-Xms128m', `-Dlog4j.configuration=file:${log4jFile}`, '-cp', path.join(jarDir, '*')];
+    const { propertiesFile, dataDir } = this.writeConfig();
+    const logConfigArg = writeKafkaLogConfig(this.options.release, this.home);
+    const javaArgs = [`-Xmx${this.options.heapMb ?? 512}m`, '-Xms128m', logConfigArg, '-cp', path.join(jarDir, '*')];
     if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
       this.logger.info({ dataDir }, 'formatting Kafka storage (KRaft)');
+      // A static voter set (controller.quorum.voters) needs neither --standalone nor --initial-controllers in 4.x.
       await run('java', [...javaArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId(this.options.name), '-c', propertiesFile]);
     }
+    // Only this start's lines count when the broker's reported version is read.
+    const logStart = fs.existsSync(this.logFile) ? fs.statSync(this.logFile).size : 0;
     const out = fs.openSync(this.logFile, 'a');
     this.child = spawn('java', [...javaArgs, 'kafka.Kafka', propertiesFile], { stdio: ['ignore', out, out] });
     fs.closeSync(out);
@@ -66,18 +77,40 @@ export class LocalKafkaBroker {
     child.once('exit', () => process.removeListener('exit', orphanGuard));
     let exited = false;
     child.once('exit', () => (exited = true));
-    this.logger.info({ pid: child.pid, port: this.options.port, version: KAFKA_VERSION }, 'starting Kafka broker');
+    this.logger.info({ pid: child.pid, port: this.options.port, version: this.version }, 'starting Kafka broker');
+    let reported: string | undefined;
     await waitFor(
-      'the Kafka broker to accept metadata requests',
+      'the Kafka broker to accept metadata requests and report its version',
       async () => {
         if (exited) throw new Error(`Kafka broker exited during start; see ${this.logFile}`);
-        return this.isReady();
+        reported ??= reportedKafkaVersion(this.logFile, logStart);
+        return reported !== undefined && (await this.isReady());
       },
       90_000,
       500,
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n--- last lines of ${this.logFile} ---\n${tail(this.logFile, 30)}`);
     });
+    if (reported !== this.version) {
+      await this.stop();
+      throw new Error(`the broker started from ${jarDir} reports Kafka ${reported}, not ${this.version}; delete that directory to resolve the jars again`);
+    }
+    const writtenBy = this.dataWrittenBy();
+    if (!writtenBy || compareKafkaVersions(this.version, writtenBy) > 0) fs.writeFileSync(this.writtenByFile, this.version);
+  }
+
+  /** The newest release that has run on this data (data from before this file existed: unknown). */
+  private get writtenByFile(): string {
+    return path.join(this.home, 'data-written-by');
+  }
+
+  private dataWrittenBy(): string | undefined {
+    return fs.existsSync(this.writtenByFile) ? fs.readFileSync(this.writtenByFile, 'utf8').trim() : undefined;
+  }
+
+  private refuseNewerData(): void {
+    const writtenBy = this.dataWrittenBy();
+    if (writtenBy && compareKafkaVersions(this.version, writtenBy) < 0) throw new KafkaDataNewerError(this.home, writtenBy, this.version);
   }
 
   async isReady(): Promise<boolean> {
@@ -110,10 +143,9 @@ export class LocalKafkaBroker {
     this.child = undefined;
   }
 
-  private writeConfig(): { propertiesFile: string; log4jFile: string; dataDir: string } {
+  private writeConfig(): { propertiesFile: string; dataDir: string } {
     const dataDir = path.join(this.home, 'data');
     const propertiesFile = path.join(this.home, 'server.properties');
-    const log4jFile = path.join(this.home, 'log4j.properties');
     const { port, controllerPort } = this.options;
     fs.writeFileSync(
       propertiesFile,
@@ -139,27 +171,21 @@ export class LocalKafkaBroker {
         '',
       ].join('\n'),
     );
-    fs.writeFileSync(
-      log4jFile,
-      [
-        'log4j.rootLogger=WARN, stdout',
-        'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
-        'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
-        'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
-        'log4j.logger.kafka.server.BrokerServer=INFO',
-        '',
-      ].join('\n'),
-    );
-    return { propertiesFile, log4jFile, dataDir };
+    return { propertiesFile, dataDir };
   }
 }
 
-/** Resolves the broker jars through Maven once per version into .churn/kafka/jars-<version>. */
-export async function ensureKafkaJars(logger: Logger): Promise<string> {
-  const jarDir = path.join(stateDir(), 'kafka', `jars-${KAFKA_VERSION}`);
+/** Where the jars of one release live: .churn/kafka/jars-<version>, one directory per release. */
+export function kafkaJarDir(release: KafkaRelease): string {
+  return path.join(stateDir(), 'kafka', `jars-${release.version}`);
+}
+
+/** Resolves the broker jars through Maven once per release. */
+export async function ensureKafkaJars(release: KafkaRelease, logger: Logger): Promise<string> {
+  const jarDir = kafkaJarDir(release);
   const marker = path.join(jarDir, '.complete');
   if (fs.existsSync(marker)) return jarDir;
-  logger.info({ jarDir }, `resolving Apache Kafka ${KAFKA_VERSION} jars through Maven (first run only)`);
+  logger.info({ jarDir }, `resolving Apache Kafka ${release.version} jars through Maven (first run only)`);
   fs.mkdirSync(jarDir, { recursive: true });
   await run('mvn', [
     '-q',
@@ -167,11 +193,23 @@ export async function ensureKafkaJars(logger: Logger): Promise<string> {
     '-f',
     path.join(REPO_ROOT, 'deploy', 'local', 'kafka', 'pom.xml'),
     'dependency:copy-dependencies',
-    `-Dkafka.version=${KAFKA_VERSION}`,
+    `-Pkafka-${release.line}`,
+    `-Dkafka.version=${release.version}`,
     `-DoutputDirectory=${jarDir}`,
   ]);
   fs.writeFileSync(marker, new Date().toISOString());
   return jarDir;
+}
+
+/** The version a broker printed at start ("Kafka version: 4.4.0"), reading its log from `fromByte`. */
+export function reportedKafkaVersion(logFile: string, fromByte = 0): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(logFile).subarray(fromByte).toString('utf8');
+  } catch {
+    return undefined;
+  }
+  return [...text.matchAll(/Kafka version: (\S+)/g)].at(-1)?.[1];
 }
 
 /** KRaft wants a 22-character base64 cluster id; derived from the name so a re-format keeps it. */

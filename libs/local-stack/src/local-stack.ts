@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '@churn/observability';
 import { LOCAL_DATABASE_PORT, type KafkaEnv } from '@churn/config';
 import { runMigrations } from '@churn/db';
 import { LocalKafkaBroker } from './kafka-broker';
+import { kafkaRelease } from './kafka-version';
 import { LocalPostgres } from './embedded-postgres';
 import { stateDir } from './paths';
 
@@ -91,7 +92,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   }
   const broker = options.kafkaBrokers
     ? undefined
-    : new LocalKafkaBroker({ name: ports.name, port: ports.kafka, controllerPort: ports.controller }, logger.child({ context: 'kafka' }));
+    : new LocalKafkaBroker({ name: ports.name, port: ports.kafka, controllerPort: ports.controller, release: kafkaRelease() }, logger.child({ context: 'kafka' }));
   const postgres = options.databaseUrl
     ? undefined
     : new LocalPostgres({ name: ports.name, port: ports.postgres, database: 'churn' }, logger.child({ context: 'postgres' }));

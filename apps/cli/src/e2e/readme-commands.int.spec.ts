@@ -27,7 +27,7 @@ const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-readme-'));
 const TELCO_HEAD = path.join(TMP, 'in.csv');
 
 const CONSOLE_PRODUCER =
-  "java -cp '.churn/kafka/jars-3.9.1/*' kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:9092 --topic customer-events --property parse.key=true --property key.separator='|'";
+  "java -cp '.churn/kafka/jars-4.4.0/*' org.apache.kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:9092 --topic customer-events --property parse.key=true --property key.separator='|'";
 const CONSOLE_LINE =
   'C-1|{"event_id":"e1","event_type":"customer.signed_up","customer_id":"C-1","occurred_at":"2024-01-15T10:00:00Z","schema_version":1,"payload":{"gender":"Female","senior_citizen":false,"partner":true,"dependents":false}}';
 
