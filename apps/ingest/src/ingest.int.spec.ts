@@ -14,6 +14,13 @@ describe('ingest service on the real broker and Postgres', () => {
   let db: Database;
   const states = new CustomerStateRepository();
   const ledger = new ProcessedEventRepository();
+  // Closed in after() too: a failed assertion skips a test's own close, and an open producer keeps the spec process alive.
+  const producers: Array<{ close(): Promise<void> }> = [];
+  const openProducer = async (): ReturnType<typeof rawProducer> => {
+    const producer = await rawProducer();
+    producers.push(producer);
+    return producer;
+  };
 
   before(async () => {
     probe = await TopicProbe.start([Topics.customerFeatures, Topics.customerEventsDlq]);
@@ -23,14 +30,30 @@ describe('ingest service on the real broker and Postgres', () => {
   });
 
   after(async () => {
+    await Promise.allSettled(producers.map((p) => p.close()));
     await sut.close();
     await probe.stop();
     await db.close();
   });
 
+  /**
+   * Ingest publishes a customer's feature message inside the transaction that applies its events,
+   * before COMMIT (ARCHITECTURE "Exactly once, in effect"), so seeing the message does not mean the
+   * state is visible yet: wait for the event's ledger row, written in that same transaction.
+   */
+  async function committed(eventId: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const rows = await db.query<{ n: number }>('spec.committed', 'SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [eventId]);
+      if (rows[0]?.n === 1) return;
+      if (Date.now() > deadline) throw new Error(`event ${eventId} was published but its transaction never committed`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   it('turns a customer history into feature state and one feature message', async () => {
     const customer = uniqueId('C');
-    const producer = await rawProducer();
+    const producer = await openProducer();
     const events = [
       anEvent.signedUp(customer, '2024-01-10T09:00:00Z'),
       anEvent.subscriptionChanged(customer, '2024-01-10T09:00:01Z', { contract: 'One year', monthly_charges: 55 }),
@@ -39,6 +62,7 @@ describe('ingest service on the real broker and Postgres', () => {
     ];
     await producer.send({ topic: Topics.customerEvents, messages: events.map(asKafkaMessage) });
     const [message] = await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).features.TotalCharges === 110);
+    await committed(events[3]!.event_id);
     const features = customerFeaturesSchema.parse(JSON.parse(message!.value!));
     assert.equal(features.features.tenure, 2);
     assert.equal(features.features.Contract, 'One year');
@@ -51,7 +75,7 @@ describe('ingest service on the real broker and Postgres', () => {
 
   it('changes nothing when the same events are delivered again', async () => {
     const customer = uniqueId('C');
-    const producer = await rawProducer();
+    const producer = await openProducer();
     const events = [anEvent.signedUp(customer, '2024-01-10T09:00:00Z'), anEvent.subscriptionChanged(customer, '2024-01-10T09:00:01Z'), anEvent.invoicePaid(customer, '2024-02-10T09:00:00Z', 80.5)];
     await producer.send({ topic: Topics.customerEvents, messages: events.map(asKafkaMessage) });
     await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer);
@@ -60,6 +84,7 @@ describe('ingest service on the real broker and Postgres', () => {
     const marker = anEvent.invoicePaid(customer, '2024-03-10T09:00:00Z', 1);
     await producer.send({ topic: Topics.customerEvents, messages: [asKafkaMessage(marker)] });
     await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).source_event_id === marker.event_id);
+    await committed(marker.event_id);
     const state = await states.findOne(db, customer);
     assert.equal(state?.totalCharges, 81.5);
     assert.equal(state?.invoicesPaid, 2);
@@ -69,7 +94,7 @@ describe('ingest service on the real broker and Postgres', () => {
 
   it('keeps the newest attribute values when older events arrive late, and records the late ones', async () => {
     const customer = uniqueId('C');
-    const producer = await rawProducer();
+    const producer = await openProducer();
     const newer = anEvent.subscriptionChanged(customer, '2024-05-01T00:00:00Z', { contract: 'Two year', monthly_charges: 99 });
     const older = anEvent.subscriptionChanged(customer, '2024-02-01T00:00:00Z', { contract: 'Month-to-month', monthly_charges: 20 });
     const lateSignUp = anEvent.signedUp(customer, '2024-01-10T09:00:00Z', { gender: 'Male' });
@@ -77,6 +102,7 @@ describe('ingest service on the real broker and Postgres', () => {
     await producer.send({ topic: Topics.customerEvents, messages: [asKafkaMessage(newer), asKafkaMessage(anEvent.invoicePaid(customer, '2024-05-10T09:00:00Z', 99))] });
     await producer.send({ topic: Topics.customerEvents, messages: [asKafkaMessage(older), asKafkaMessage(lateSignUp), asKafkaMessage(lateInvoice)] });
     const [last] = await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).source_event_id === lateInvoice.event_id);
+    await committed(lateInvoice.event_id);
     const state = await states.findOne(db, customer);
     assert.equal(state?.contract, 'Two year');
     assert.equal(state?.monthlyCharges, 99);
@@ -94,7 +120,7 @@ describe('ingest service on the real broker and Postgres', () => {
 
   it('carries payment failures, tickets and the usage trend as of the latest event', async () => {
     const customer = uniqueId('C');
-    const producer = await rawProducer();
+    const producer = await openProducer();
     const at = (iso: string) => ({ event_id: uniqueId('E'), customer_id: customer, occurred_at: iso, schema_version: 1 });
     const raw = [
       anEvent.signedUp(customer, '2024-01-01T00:00:00Z'),
@@ -121,7 +147,7 @@ describe('ingest service on the real broker and Postgres', () => {
 
   it('dead-letters a malformed event with its reason and keeps consuming', async () => {
     const customer = uniqueId('C');
-    const producer = await rawProducer();
+    const producer = await openProducer();
     const bad = { ...anEvent.invoicePaid(customer, '2024-02-10T09:00:00Z', 10), payload: { invoice_id: 'x', amount: -10, period_start: '2024-01-01', period_end: '2024-01-31' } };
     await producer.send({
       topic: Topics.customerEvents,
