@@ -8,7 +8,7 @@ import { alertSchema, Topics, type Prediction, type RiskLevel } from '@churn/con
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { assertAgentOrHigher, FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { alertIdOf } from './rules/alert-rules.engine';
@@ -76,6 +76,8 @@ describe('alerting service on the real broker and Postgres, with local Slack and
   const api = (route: string, init: RequestInit = {}) => fetch(`${sut.url}${route}`, init);
   const post = async (route: string, body: unknown, bearer?: string) =>
     api(route, { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify(body) });
+  /** Reads of alerts are for agents: every GET of an alert or a list carries an agent's token. */
+  const read = async (route: string) => api(route, { headers: { authorization: `Bearer ${await token(['agent'])}` } });
   const metrics = async () => (await api('/metrics')).text();
   const alertsOf = (customerPrefix: string) =>
     db.query<{ alert_id: string; customer_id: string; level: string; status: string }>('spec', 'SELECT alert_id, customer_id, level, status FROM alerts WHERE customer_id LIKE $1', [`${customerPrefix}%`]);
@@ -209,7 +211,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.ok(Date.now() - started < 20_000);
     // Slack has answered 200; the dispatcher marks the row sent right after, in its own transaction.
     const slackRow = await eventually('the notification marked sent', async () => {
-      const detail = (await (await api(`/v1/alerts/${alertId}`)).json()) as { notifications: { channel: string; status: string; attempts: number }[] };
+      const detail = (await (await read(`/v1/alerts/${alertId}`)).json()) as { notifications: { channel: string; status: string; attempts: number }[] };
       const row = detail.notifications.find((n) => n.channel === 'slack');
       return row?.status === 'sent' ? row : undefined;
     });
@@ -290,8 +292,10 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     await eventually('evaluated', async () => (await db.query('spec', 'SELECT 1 FROM alerting_scores WHERE prediction_id = $1', [next.prediction_id])).length === 1 || undefined);
     assert.equal((await alertsOf(customer)).length, 1);
 
-    const list = (await (await api(`/v1/alerts?status=acknowledged&level=critical&customer_id=${customer}`)).json()) as { alerts: { alert_id: string }[] };
+    const list = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts?status=acknowledged&level=critical&customer_id=${customer}`, SECRET)).json()) as { alerts: { alert_id: string }[] };
     assert.deepEqual(list.alerts.map((a) => a.alert_id), [alertId]);
+    const one = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts/${alertId}`, SECRET)).json()) as { alert_id: string; customer_id: string };
+    assert.deepEqual([one.alert_id, one.customer_id], [alertId, customer]);
     const sla = (await (await api('/v1/alerts/sla')).json()) as { levels: { level: string; target_hours: number; acknowledged: number; median_hours_to_acknowledge: number }[] };
     const critical = sla.levels.find((l) => l.level === 'critical')!;
     assert.equal(critical.target_hours, 24);
@@ -317,15 +321,15 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     let cursor: string | null = null;
     const since = new Date(Date.now() - 60_000).toISOString();
     do {
-      const page = (await (await api(`/v1/alerts?level=high&since=${encodeURIComponent(since)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { alerts: { customer_id: string }[]; next_cursor: string | null };
+      const page = (await (await read(`/v1/alerts?level=high&since=${encodeURIComponent(since)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { alerts: { customer_id: string }[]; next_cursor: string | null };
       assert.ok(page.alerts.length <= 2);
       seen.push(...page.alerts.map((a) => a.customer_id));
       cursor = page.next_cursor;
     } while (cursor);
     assert.equal(seen.filter((c) => c.startsWith(prefix)).length, 5);
     assert.equal(new Set(seen).size, seen.length);
-    assert.equal((await api('/v1/alerts?level=urgent')).status, 400);
-    assert.equal((await api('/v1/alerts?cursor=bm90LWEtY3Vyc29y')).status, 400);
+    assert.equal((await read('/v1/alerts?level=urgent')).status, 400);
+    assert.equal((await read('/v1/alerts?cursor=bm90LWEtY3Vyc29y')).status, 400);
   });
 
   it('reloads the rules file, keeps the rules on an invalid edit, and suppresses control-arm customers', async () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { baseServiceConfigSchema } from '@churn/service-kit';
+import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
 
 /**
  * apps/dashboard's browser bundle (`apps/dashboard/dist/web` of the repository), found from this file
@@ -8,7 +8,10 @@ import { baseServiceConfigSchema } from '@churn/service-kit';
  */
 export const DEFAULT_DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'dashboard', 'dist', 'web');
 
-export const monitoringConfigSchema = baseServiceConfigSchema(3005).extend({
+export const monitoringConfigSchema = baseServiceConfigSchema(3005)
+  // AUTH_JWT_SECRET: reads that name customers (the alert queue, an alert, the sandbox outbox) need the agent role.
+  .extend(authEnvSchema.shape)
+  .extend({
   /**
    * Days between a prediction and the outcome it is judged by: an outcome is joined to the customer's
    * last prediction whose `as_of` is at least this long before `observed_at`. 0 in the demo.
