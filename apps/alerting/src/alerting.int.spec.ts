@@ -8,7 +8,7 @@ import { alertSchema, deadLetterSchema, Topics, type ModelAlert, type Prediction
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { assertAgentOrHigher, FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { alertIdOf } from './rules/alert-rules.engine';
@@ -104,6 +104,8 @@ describe('alerting service on the real broker and Postgres, with local Slack and
   const api = (route: string, init: RequestInit = {}) => fetch(`${sut.url}${route}`, init);
   const post = async (route: string, body: unknown, bearer?: string) =>
     api(route, { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify(body) });
+  /** Reads of alerts are for agents: every GET of an alert or a list carries an agent's token. */
+  const read = async (route: string) => api(route, { headers: { authorization: `Bearer ${await token(['agent'])}` } });
   const metrics = async () => (await api('/metrics')).text();
   /** Dispatcher passes of a channel so far: a pass counted after an event has seen that event's state. */
   const passes = async (channel: string) =>
@@ -250,7 +252,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.ok(Date.now() - started < 20_000);
     // Slack has answered 200; the dispatcher marks the row sent right after, in its own transaction.
     const slackRow = await eventually('the notification marked sent', async () => {
-      const detail = (await (await api(`/v1/alerts/${alertId}`)).json()) as { notifications: { channel: string; status: string; attempts: number }[] };
+      const detail = (await (await read(`/v1/alerts/${alertId}`)).json()) as { notifications: { channel: string; status: string; attempts: number }[] };
       const row = detail.notifications.find((n) => n.channel === 'slack');
       return row?.status === 'sent' ? row : undefined;
     });
@@ -298,7 +300,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.match(await metrics(), /alerting_destination_up\{channel="slack"[^}]*\} 1/);
     const destinations = (await (await api('/v1/alerts/destinations')).json()) as { destinations: { channel: string; status: string }[] };
     assert.equal(destinations.destinations.find((d) => d.channel === 'slack')?.status, 'up');
-    const detail = (await (await api(`/v1/alerts/${refusedId}`)).json()) as { notifications: { channel: string; status: string; last_error: string }[] };
+    const detail = (await (await read(`/v1/alerts/${refusedId}`)).json()) as { notifications: { channel: string; status: string; last_error: string }[] };
     assert.deepEqual(
       detail.notifications.filter((n) => n.channel === 'slack').map((n) => ({ status: n.status, last_error: n.last_error })),
       [{ status: 'parked', last_error: 'HTTP 400 invalid_blocks' }],
@@ -343,7 +345,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     const row = await eventually(
       'the stalled mail retried and sent',
       async () => {
-        const detail = (await (await api(`/v1/alerts/${stalledId}`)).json()) as { notifications: { channel: string; status: string; attempts: number; rejected_recipients: string[] }[] };
+        const detail = (await (await read(`/v1/alerts/${stalledId}`)).json()) as { notifications: { channel: string; status: string; attempts: number; rejected_recipients: string[] }[] };
         const email = detail.notifications.find((n) => n.channel === 'email');
         return email?.status === 'sent' ? email : undefined;
       },
@@ -466,8 +468,10 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     await eventually('evaluated', async () => (await db.query('spec', 'SELECT 1 FROM alerting_scores WHERE prediction_id = $1', [next.prediction_id])).length === 1 || undefined);
     assert.equal((await alertsOf(customer)).length, 1);
 
-    const list = (await (await api(`/v1/alerts?status=acknowledged&level=critical&customer_id=${customer}`)).json()) as { alerts: { alert_id: string }[] };
+    const list = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts?status=acknowledged&level=critical&customer_id=${customer}`, SECRET)).json()) as { alerts: { alert_id: string }[] };
     assert.deepEqual(list.alerts.map((a) => a.alert_id), [alertId]);
+    const one = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts/${alertId}`, SECRET)).json()) as { alert_id: string; customer_id: string };
+    assert.deepEqual([one.alert_id, one.customer_id], [alertId, customer]);
     const sla = (await (await api('/v1/alerts/sla')).json()) as { levels: { level: string; target_hours: number; acknowledged: number; median_hours_to_acknowledge: number }[] };
     const critical = sla.levels.find((l) => l.level === 'critical')!;
     assert.equal(critical.target_hours, 24);
@@ -493,15 +497,15 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     let cursor: string | null = null;
     const since = new Date(Date.now() - 60_000).toISOString();
     do {
-      const page = (await (await api(`/v1/alerts?level=high&since=${encodeURIComponent(since)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { alerts: { customer_id: string }[]; next_cursor: string | null };
+      const page = (await (await read(`/v1/alerts?level=high&since=${encodeURIComponent(since)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { alerts: { customer_id: string }[]; next_cursor: string | null };
       assert.ok(page.alerts.length <= 2);
       seen.push(...page.alerts.map((a) => a.customer_id));
       cursor = page.next_cursor;
     } while (cursor);
     assert.equal(seen.filter((c) => c.startsWith(prefix)).length, 5);
     assert.equal(new Set(seen).size, seen.length);
-    assert.equal((await api('/v1/alerts?level=urgent')).status, 400);
-    assert.equal((await api('/v1/alerts?cursor=bm90LWEtY3Vyc29y')).status, 400);
+    assert.equal((await read('/v1/alerts?level=urgent')).status, 400);
+    assert.equal((await read('/v1/alerts?cursor=bm90LWEtY3Vyc29y')).status, 400);
   });
 
   it('reloads the rules file, keeps the rules on an invalid edit, and suppresses control-arm customers', async () => {

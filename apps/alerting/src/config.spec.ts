@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { itRefusesKafkaSaslWithoutCredentials } from '@churn/testing';
 import { alertingConfigSchema } from './config';
 
 function problems(env: Record<string, string>): string[] {
@@ -8,6 +9,8 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('alerting configuration', () => {
+  itRefusesKafkaSaslWithoutCredentials(alertingConfigSchema);
+
   const smtp = { SMTP_URL: 'smtp://u:p@127.0.0.1:2525', ALERT_EMAIL_TO: 'retention@example.com' };
 
   it('accepts a sender with a display name and comma-separated recipients', () => {

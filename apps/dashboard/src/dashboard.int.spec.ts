@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contracts';
 import { Database, ModelVersionRepository, PredictionRepository } from '@churn/db';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { IntegrationSandbox, rawProducer, testInfra, uniqueId, type Outbox } from '@churn/testing';
+import { IntegrationSandbox, rawProducer, signTestToken, testInfra, uniqueId, type Outbox } from '@churn/testing';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { REPO, telcoFixture, type TelcoFixture } from './e2e/telco-fixture';
 
@@ -24,7 +23,11 @@ interface DashboardBody {
   cards: { predictions_30d: number; critical_customers: number; pending_alerts: number; average_risk_score: number | null };
   roi: { overall: { revenue_at_risk: number; programme_cost: number; revenue_saved: number; net_benefit: number; roi_multiple: number | null; basis: string } };
   quality: { model_version: string; windows: { all: { overall: { roc_auc: number | null; count: number } } } } | null;
-  alerts: { alert_id: string }[];
+}
+
+interface AlertQueueBody {
+  pending_alerts: number;
+  alerts: { alert_id: string; customer_id: string }[];
 }
 
 async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
@@ -45,8 +48,9 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+/** With `token`, the read carries it as a bearer token (customer-level endpoints need the agent role). */
+async function getJson<T>(url: string, token?: string): Promise<T> {
+  const response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   assert.equal(response.status, 200, `${url}: ${response.status}`);
   return (await response.json()) as T;
 }
@@ -110,12 +114,17 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
   let sandbox: IntegrationSandbox;
   /** Every /v1/dashboard answer the page received, in order: load n rendered responses[n − 1]. */
   const responses: DashboardBody[] = [];
+  /** Every /v1/dashboard/alerts answer the page received (only once signed in). */
+  const queues: AlertQueueBody[] = [];
+  /** The spec's own agent token, for reading alerting's and monitoring's customer-level APIs. */
+  let agentToken: string;
 
   before(async () => {
     // Fail first and clearly when the browser or the bundle is missing, before starting anything.
     assertChromiumInstalled();
     assert.ok(fs.existsSync(BUNDLE), `no dashboard bundle at ${BUNDLE}: run \`bash apps/dashboard/scripts/build-web.sh\` (bootstrap does)`);
     const { kafkaBrokers, databaseUrl } = testInfra();
+    agentToken = await signTestToken(SECRET, ['agent'], { sub: 'dashboard-spec', expiresIn: '1h' });
     db = new Database({ url: databaseUrl, poolSize: 2, applicationName: 'dashboard-spec' }, logger, createMetricsRegistry('dashboard-spec'));
     fixture = telcoFixture();
     await new ModelVersionRepository().registerNew(db, [{ version: fixture.modelVersion, card: fixture.card }]);
@@ -128,7 +137,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     const alerting = spawnService('alerting', { ...env, ...sandbox.envFor('slack'), ...sandbox.envFor('email'), AUTH_JWT_SECRET: SECRET }, { port: base + 3 });
     alertingUrl = `http://127.0.0.1:${alerting.port}`;
     services.push(alerting);
-    const monitoring = spawnService('monitoring', { ...env, ALERTING_URL: alertingUrl, MONITORING_SANDBOX_URL: sandbox.outboxUrl, MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' }, { port: base + 5 });
+    const monitoring = spawnService('monitoring', { ...env, AUTH_JWT_SECRET: SECRET, ALERTING_URL: alertingUrl, MONITORING_SANDBOX_URL: sandbox.outboxUrl, MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' }, { port: base + 5 });
     monitoringUrl = `http://127.0.0.1:${monitoring.port}`;
     services.push(monitoring);
     services.push(spawnService('crm-sync', { ...env, ...sandbox.envFor('salesforce'), ...sandbox.envFor('hubspot') }, { port: base + 4 }));
@@ -148,16 +157,17 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     const critical = criticalPrediction(fixture.modelVersion);
     await publish(Topics.predictions, [critical]);
     ackAlertId = await eventually('alerting to raise the critical alert', async () => {
-      const body = await getJson<{ alerts: { alert_id: string; status: string }[] }>(`${alertingUrl}/v1/alerts?customer_id=${critical.customer_id}`);
+      const body = await getJson<{ alerts: { alert_id: string; status: string }[] }>(`${alertingUrl}/v1/alerts?customer_id=${critical.customer_id}`, agentToken);
       return body.alerts.find((a) => a.status === 'pending')?.alert_id;
     });
 
     browser = await launchHeadlessChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
     page.on('response', (response) => {
-      if (new URL(response.url()).pathname === '/v1/dashboard' && response.ok()) {
+      const pathname = new URL(response.url()).pathname;
+      if ((pathname === '/v1/dashboard' || pathname === '/v1/dashboard/alerts') && response.ok()) {
         response.json().then(
-          (body: DashboardBody) => responses.push(body),
+          (body: DashboardBody & AlertQueueBody) => (pathname === '/v1/dashboard' ? responses.push(body) : queues.push(body)),
           () => undefined,
         );
       }
@@ -171,7 +181,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     await sandbox?.stop();
   });
 
-  it('loads from monitoring at / and shows the API’s numbers on the cards and the ROI panel', async () => {
+  it('loads from monitoring at / and shows the API’s numbers on the cards and the ROI panel; the queue waits for a sign-in', async () => {
     // A short refresh period, so the auto-refresh is observable within the test.
     await page.goto(`${monitoringUrl}/?refresh=4`);
     await page.waitForFunction(() => Number(document.body.dataset['loads']) >= 1, undefined, { timeout: 30_000 });
@@ -187,7 +197,11 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     assert.equal(shown.net, String(api.roi.overall.net_benefit));
     assert.equal(shown.multiple, asText(api.roi.overall.roi_multiple));
     assert.equal(shown.basis, api.roi.overall.basis);
-    assert.deepEqual(shown.alertRows, api.alerts.map((a) => a.alert_id));
+    // Not signed in: the queue says how many are pending and names no customer.
+    assert.deepEqual(shown.alertRows, []);
+    assert.equal(queues.length, 0, 'no customer-level read without a token');
+    await page.getByTestId('queue-locked').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('alerts-count').textContent(), `${api.cards.pending_alerts} pending`);
     // The fixture's 5,634 predictions are on the cards: not an empty page that trivially agrees.
     assert.ok(api.cards.predictions_30d >= fixture.predictions.length, `predictions_30d ${api.cards.predictions_30d}`);
     assert.ok(api.cards.pending_alerts >= 1);
@@ -216,23 +230,30 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     assert.equal(await page.getByTestId('quality-roc_auc-all').textContent(), apiRocAuc.toFixed(3));
   });
 
-  it('acknowledging an alert: a forged token is refused and the alert stays pending; a valid one acknowledges it in alerting', async () => {
-    const button = page.getByTestId(`ack-${ackAlertId}`);
-    await button.click();
+  it('signing in: a forged token is refused and shows no customer; a valid one shows the queue the API answered and acknowledges in alerting', async () => {
+    await page.getByTestId('queue-sign-in').click();
     await page.getByTestId('signin-name').fill('Dana Agent');
-    const forged = await new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setExpirationTime('10m').sign(new TextEncoder().encode('not-the-secret-but-32-characters-long!!'));
+    const forged = await signTestToken('not-the-secret-but-32-characters-long!!', ['agent'], { sub: 'mallory', expiresIn: '10m' });
     await page.getByTestId('signin-token').fill(forged);
     await page.getByTestId('signin-save').click();
-    await page.getByTestId('toast').filter({ hasText: 'token was refused' }).waitFor({ timeout: 15_000 });
-    const still = await getJson<{ status: string }>(`${alertingUrl}/v1/alerts/${ackAlertId}`);
+    await page.getByTestId('queue-locked').filter({ hasText: 'token was refused' }).waitFor({ timeout: 15_000 });
+    assert.deepEqual((await shownFigures(page)).alertRows, []);
+    assert.equal(queues.length, 0);
+    const still = await getJson<{ status: string }>(`${alertingUrl}/v1/alerts/${ackAlertId}`, agentToken);
     assert.equal(still.status, 'pending');
 
-    const token = await new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('dana@example.com').setExpirationTime('10m').sign(new TextEncoder().encode(SECRET));
-    await page.getByTestId(`ack-${ackAlertId}`).click();
+    const token = await signTestToken(SECRET, ['agent'], { sub: 'dana@example.com', expiresIn: '10m' });
+    await page.getByTestId('queue-sign-in').click();
     await page.getByTestId('signin-token').fill(token);
     await page.getByTestId('signin-save').click();
+    const button = page.getByTestId(`ack-${ackAlertId}`);
+    await button.waitFor({ timeout: 15_000 });
+    const queue = await eventually('the page’s /v1/dashboard/alerts answer', async () => queues.at(-1));
+    assert.deepEqual((await shownFigures(page)).alertRows, queue.alerts.map((a) => a.alert_id));
+    assert.ok(queue.alerts.some((a) => a.alert_id === ackAlertId));
+    await button.click();
     await page.getByTestId('toast').filter({ hasText: 'acknowledged by Dana Agent' }).waitFor({ timeout: 15_000 });
-    const acknowledged = await getJson<{ status: string; acknowledged_by: string }>(`${alertingUrl}/v1/alerts/${ackAlertId}`);
+    const acknowledged = await getJson<{ status: string; acknowledged_by: string }>(`${alertingUrl}/v1/alerts/${ackAlertId}`, agentToken);
     assert.equal(acknowledged.status, 'acknowledged');
     assert.equal(acknowledged.acknowledged_by, 'Dana Agent');
     // The queue reloads without the acknowledged alert.
@@ -247,7 +268,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     await panel.waitFor({ state: 'visible', timeout: 30_000 });
     await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-testid="linked-alert"]')?.dataset['alertId'] === id, ackAlertId, { timeout: 30_000 });
     // Acknowledged by the previous test, as alerting says.
-    const alert = await getJson<{ status: string; customer_id: string }>(`${alertingUrl}/v1/alerts/${ackAlertId}`);
+    const alert = await getJson<{ status: string; customer_id: string }>(`${alertingUrl}/v1/alerts/${ackAlertId}`, agentToken);
     assert.equal(await page.getByTestId('linked-alert-status').textContent(), alert.status);
     assert.match((await panel.textContent()) ?? '', new RegExp(`${alert.customer_id}[\\s\\S]*Dana Agent`));
     // A link to an alert that does not exist says so instead of showing nothing.
@@ -287,7 +308,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
       crmRows: document.querySelectorAll('[data-testid="crm-write"]').length,
     }));
     // Read after the page: the outbox only grows, and what the page showed newest is still listed.
-    const api = await getJson<Outbox>(`${monitoringUrl}/v1/sandbox/outbox?limit=1000`);
+    const api = await getJson<Outbox>(`${monitoringUrl}/v1/sandbox/outbox?limit=1000`, agentToken);
     assert.ok(shown.slackTotal >= 1 && api.totals.slack_messages >= shown.slackTotal, `slack ${shown.slackTotal} vs ${api.totals.slack_messages}`);
     assert.ok(shown.emailTotal >= 1 && api.totals.emails >= shown.emailTotal, `email ${shown.emailTotal} vs ${api.totals.emails}`);
     assert.ok(api.slack.some((m) => m.status === 200 && shown.newestSlackAlertIds.every((id) => m.alert_ids.includes(id))));
@@ -298,7 +319,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     // They are real alerts of alerting's, not placeholders.
     for (const id of [shown.newestSlackAlertIds[0], shown.newestEmailAlertIds[0]]) {
       assert.ok(id, 'a sent message names its alert');
-      await getJson(`${alertingUrl}/v1/alerts/${id}`);
+      await getJson(`${alertingUrl}/v1/alerts/${id}`, agentToken);
     }
     await page.screenshot({ path: SANDBOX_SCREENSHOT, fullPage: false });
     if (process.env['UPDATE_SCREENSHOT'] === '1') fs.copyFileSync(SANDBOX_SCREENSHOT, README_SANDBOX_SCREENSHOT);

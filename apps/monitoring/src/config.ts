@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { baseServiceConfigSchema } from '@churn/service-kit';
+import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
 
 /**
  * apps/dashboard's browser bundle (`apps/dashboard/dist/web` of the repository), found from this file
@@ -8,48 +8,51 @@ import { baseServiceConfigSchema } from '@churn/service-kit';
  */
 export const DEFAULT_DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'dashboard', 'dist', 'web');
 
-export const monitoringConfigSchema = baseServiceConfigSchema(3005).extend({
-  /**
-   * Days between a prediction and the outcome it is judged by: an outcome is joined to the customer's
-   * last prediction whose `as_of` is at least this long before `observed_at`. 0 in the demo.
-   */
-  MONITORING_LABEL_DELAY_DAYS: z.coerce.number().min(0).max(3650).default(30),
-  /** How often quality, drift and ROI figures (and their Prometheus gauges) are recomputed, in milliseconds. */
-  MONITORING_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
-  /**
-   * How often a periodic refresh also recomputes drift (PSI/KS over every recent customer's feature vector,
-   * the heaviest part of a refresh); in between it keeps the last drift figures. `?refresh=true` always
-   * recomputes everything. Drift alerts are once a day per subject, so minutes of delay cost nothing.
-   */
-  MONITORING_DRIFT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
-  /** Share of would-be churners an intervention keeps; used for revenue saved only when no experiment measures it. */
-  MONITORING_RETENTION_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(0.4),
-  /** Customer-lifetime-value horizon in months: revenue at risk = monthly charges × this. */
-  MONITORING_CLV_MONTHS: z.coerce.number().positive().max(240).default(12),
-  /** Months of monthly charges in the predictions' own `revenue_at_risk` (the scorer's REVENUE_AT_RISK_MONTHS). */
-  REVENUE_AT_RISK_MONTHS: z.coerce.number().positive().max(240).default(12),
-  /** Customers an experiment arm needs before its comparison is called adequately powered. */
-  MONITORING_EXPERIMENT_MIN_PER_ARM: z.coerce.number().int().min(1).default(100),
-  /** PSI above which a feature (or the score distribution) has drifted: 0.1 moderate, 0.25 significant. */
-  MONITORING_PSI_THRESHOLD: z.coerce.number().positive().default(0.25),
-  /** Two-sample KS p-value below which a numeric feature has drifted (either this or the PSI breach raises a feature-drift alert). */
-  MONITORING_KS_P_VALUE: z.coerce.number().gt(0).lt(1).default(0.001),
-  /** Relative ROC-AUC drop from the model card's mean CV ROC-AUC that counts as performance drift (0.05 = 5 %). */
-  MONITORING_PERFORMANCE_DROP: z.coerce.number().gt(0).lt(1).default(0.05),
-  /** Days of recent predictions (by scoring time) the drift figures look at. */
-  MONITORING_DRIFT_WINDOW_DAYS: z.coerce.number().positive().max(3650).default(7),
-  /** Fewest customers (drift) or labelled outcomes (performance) before a drift check may raise an alert. */
-  MONITORING_DRIFT_MIN_SAMPLES: z.coerce.number().int().min(1).default(200),
-  /** Alerting's HTTP API, which the dashboard's acknowledge button goes through. */
-  ALERTING_URL: z.string().url().default('http://127.0.0.1:3003'),
-  /**
-   * The integration sandbox's outbox (`churn demo` sets it to the local Slack/SMTP/Salesforce/HubSpot
-   * stand-ins it starts): the dashboard's "Sandbox outbox" page reads it through `GET /v1/sandbox/outbox`.
-   * Unset (production): that endpoint answers 404.
-   */
-  MONITORING_SANDBOX_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
-  /** The dashboard's built static files (apps/dashboard: `bash apps/dashboard/scripts/build-web.sh`, run by bootstrap). */
-  MONITORING_DASHBOARD_DIR: z.string().min(1).default(DEFAULT_DASHBOARD_DIR),
-});
+export const monitoringConfigSchema = baseServiceConfigSchema(3005)
+  // AUTH_JWT_SECRET: reads that name customers (the alert queue, an alert, the sandbox outbox) need the agent role.
+  .extend(authEnvSchema.shape)
+  .extend({
+    /**
+     * Days between a prediction and the outcome it is judged by: an outcome is joined to the customer's
+     * last prediction whose `as_of` is at least this long before `observed_at`. 0 in the demo.
+     */
+    MONITORING_LABEL_DELAY_DAYS: z.coerce.number().min(0).max(3650).default(30),
+    /** How often quality, drift and ROI figures (and their Prometheus gauges) are recomputed, in milliseconds. */
+    MONITORING_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    /**
+     * How often a periodic refresh also recomputes drift (PSI/KS over every recent customer's feature vector,
+     * the heaviest part of a refresh); in between it keeps the last drift figures. `?refresh=true` always
+     * recomputes everything. Drift alerts are once a day per subject, so minutes of delay cost nothing.
+     */
+    MONITORING_DRIFT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+    /** Share of would-be churners an intervention keeps; used for revenue saved only when no experiment measures it. */
+    MONITORING_RETENTION_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(0.4),
+    /** Customer-lifetime-value horizon in months: revenue at risk = monthly charges × this. */
+    MONITORING_CLV_MONTHS: z.coerce.number().positive().max(240).default(12),
+    /** Months of monthly charges in the predictions' own `revenue_at_risk` (the scorer's REVENUE_AT_RISK_MONTHS). */
+    REVENUE_AT_RISK_MONTHS: z.coerce.number().positive().max(240).default(12),
+    /** Customers an experiment arm needs before its comparison is called adequately powered. */
+    MONITORING_EXPERIMENT_MIN_PER_ARM: z.coerce.number().int().min(1).default(100),
+    /** PSI above which a feature (or the score distribution) has drifted: 0.1 moderate, 0.25 significant. */
+    MONITORING_PSI_THRESHOLD: z.coerce.number().positive().default(0.25),
+    /** Two-sample KS p-value below which a numeric feature has drifted (either this or the PSI breach raises a feature-drift alert). */
+    MONITORING_KS_P_VALUE: z.coerce.number().gt(0).lt(1).default(0.001),
+    /** Relative ROC-AUC drop from the model card's mean CV ROC-AUC that counts as performance drift (0.05 = 5 %). */
+    MONITORING_PERFORMANCE_DROP: z.coerce.number().gt(0).lt(1).default(0.05),
+    /** Days of recent predictions (by scoring time) the drift figures look at. */
+    MONITORING_DRIFT_WINDOW_DAYS: z.coerce.number().positive().max(3650).default(7),
+    /** Fewest customers (drift) or labelled outcomes (performance) before a drift check may raise an alert. */
+    MONITORING_DRIFT_MIN_SAMPLES: z.coerce.number().int().min(1).default(200),
+    /** Alerting's HTTP API, which the dashboard's alert view and acknowledge button go through (with the caller's token). */
+    ALERTING_URL: z.string().url().default('http://127.0.0.1:3003'),
+    /**
+     * The integration sandbox's outbox (`churn demo` sets it to the local Slack/SMTP/Salesforce/HubSpot
+     * stand-ins it starts): the dashboard's "Sandbox outbox" page reads it through `GET /v1/sandbox/outbox`.
+     * Unset (production): that endpoint answers 404.
+     */
+    MONITORING_SANDBOX_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    /** The dashboard's built static files (apps/dashboard: `bash apps/dashboard/scripts/build-web.sh`, run by bootstrap). */
+    MONITORING_DASHBOARD_DIR: z.string().min(1).default(DEFAULT_DASHBOARD_DIR),
+  });
 
 export type MonitoringConfig = z.output<typeof monitoringConfigSchema>;

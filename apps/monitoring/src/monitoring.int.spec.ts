@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { rocAuc } from '@churn/analytics';
 import { modelAlertSchema, riskLevelOf, riskScoreOf, Topics, type Outcome, type Prediction } from '@churn/contracts';
-import { Database, ModelVersionRepository, MonitoringRepository, PredictionRepository } from '@churn/db';
+import { AlertRepository, Database, ModelVersionRepository, MonitoringRepository, PredictionRepository } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { assertAgentOrHigher, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -19,6 +21,29 @@ const ACTIVE = fs.readFileSync(path.join(REPO, 'models', 'active'), 'utf8').trim
 const CARD = JSON.parse(fs.readFileSync(path.join(REPO, 'models', ACTIVE, 'model-card.json'), 'utf8')) as Record<string, unknown>;
 const T = Date.parse('2025-06-15T12:00:00Z');
 const DAY = 86_400_000;
+const SECRET = 'monitoring-spec-secret-of-at-least-32-characters';
+
+/**
+ * Alerting's `GET /v1/alerts/{id}` on loopback, as strict as alerting about the token: 401 without
+ * one; otherwise the alert, with the Authorization header it was given recorded.
+ */
+async function startAlertingStandIn(): Promise<{ url: string; authorizations: (string | undefined)[]; close(): Promise<void> }> {
+  const authorizations: (string | undefined)[] = [];
+  const server = http.createServer((req, res) => {
+    authorizations.push(req.headers.authorization);
+    const id = /^\/v1\/alerts\/([\w.:-]+)$/.exec(req.url ?? '')?.[1];
+    res.setHeader('content-type', 'application/json');
+    if (req.method !== 'GET' || !id) return void res.writeHead(404).end('{"error":"NOT_FOUND"}');
+    if (!req.headers.authorization) return void res.writeHead(401).end('{"error":"UNAUTHENTICATED"}');
+    res.end(JSON.stringify({ alert_id: id, customer_id: 'C-standin', status: 'pending' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    authorizations,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
 
 function aPrediction(customerId: string, modelVersion: string, probability: number, asOf: number, overrides: Partial<Prediction> = {}): Prediction {
   const riskScore = riskScoreOf(probability);
@@ -110,8 +135,10 @@ describe('monitoring service on the real broker and Postgres', () => {
   let sut: RunningService;
   let db: Database;
   let probe: TopicProbe;
+  let alerting: Awaited<ReturnType<typeof startAlertingStandIn>>;
 
   before(async () => {
+    alerting = await startAlertingStandIn();
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'monitoring-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
     probe = await TopicProbe.start([Topics.outcomesDlq, Topics.modelAlerts]);
     sut = await startService({
@@ -119,7 +146,14 @@ describe('monitoring service on the real broker and Postgres', () => {
       configSchema: monitoringConfigSchema,
       module: () => MonitoringModule,
       configure: configureMonitoringHttp,
-      env: serviceTestEnv({ MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '600000', MONITORING_EXPERIMENT_MIN_PER_ARM: '5', MONITORING_DRIFT_MIN_SAMPLES: '50' }),
+      env: serviceTestEnv({
+        MONITORING_LABEL_DELAY_DAYS: '0',
+        MONITORING_REFRESH_INTERVAL_MS: '600000',
+        MONITORING_EXPERIMENT_MIN_PER_ARM: '5',
+        MONITORING_DRIFT_MIN_SAMPLES: '50',
+        AUTH_JWT_SECRET: SECRET,
+        ALERTING_URL: alerting.url,
+      }),
     });
     await waitUntilHttpReady(sut.url);
   });
@@ -128,6 +162,7 @@ describe('monitoring service on the real broker and Postgres', () => {
     await sut?.close();
     await probe?.stop();
     await db?.close();
+    await alerting?.close();
   });
 
   it('on the Telco customers, the live ROC-AUC equals (±0.001) the trainer’s offline ROC-AUC of train-predictions.csv', async () => {
@@ -276,11 +311,17 @@ describe('monitoring service on the real broker and Postgres', () => {
     const parsed = alerts.map((m) => modelAlertSchema.parse(JSON.parse(m.value!)));
     assert.ok(parsed.some((a) => a.kind === 'feature_drift' && a.subject === 'Contract'));
     assert.ok(parsed.some((a) => a.kind === 'score_drift'));
-    // A breach that persists is not published again the same day.
+    // A breach that persists is not published again the same day. The refresh answers after its
+    // publishing is acknowledged; a marker sent afterwards with the same key (same partition) is
+    // therefore read after anything that refresh published.
     const before = probe.messages.filter((m) => m.topic === Topics.modelAlerts && m.key === version).length;
     await getJson(`${sut.url}/v1/drift?refresh=true`);
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(probe.messages.filter((m) => m.topic === Topics.modelAlerts && m.key === version).length, before);
+    const marker = modelAlertSchema.parse({ ...parsed[0], alert_id: uniqueId('spec-marker'), subject: 'spec-marker' });
+    const producer = await rawProducer();
+    await producer.send({ topic: Topics.modelAlerts, messages: [{ key: version, value: JSON.stringify(marker) }] });
+    await producer.close();
+    await probe.waitFor((m) => m.topic === Topics.modelAlerts && m.key === version && m.value !== null && JSON.parse(m.value).alert_id === marker.alert_id);
+    assert.equal(probe.messages.filter((m) => m.topic === Topics.modelAlerts && m.key === version).length, before + 1, 'nothing but the marker after the second refresh');
     const metrics = await (await fetch(`${sut.url}/metrics`)).text();
     const breach = metrics.split('\n').find((l) => l.startsWith('monitoring_drift_breaches{') && l.includes(`model_version="${version}"`) && l.includes('kind="score_drift"'));
     assert.equal(breach?.split(' ').pop(), '1', String(breach));
@@ -334,12 +375,36 @@ describe('monitoring service on the real broker and Postgres', () => {
     assert.deepEqual(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['window']);
   });
 
-  it('without an integration sandbox, GET /v1/sandbox/outbox answers 404 with its code, and a bad limit 400 naming the field', async () => {
-    const missing = await fetch(`${sut.url}/v1/sandbox/outbox`);
+  it('without an integration sandbox, GET /v1/sandbox/outbox answers 401 without a token, 404 with its code, and a bad limit 400 naming the field', async () => {
+    const agent = { headers: { authorization: `Bearer ${await signTestToken(SECRET, ['agent'])}` } };
+    assert.equal((await fetch(`${sut.url}/v1/sandbox/outbox`)).status, 401);
+    const missing = await fetch(`${sut.url}/v1/sandbox/outbox`, agent);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: string }).error, 'SANDBOX_NOT_CONFIGURED');
-    const bad = await fetch(`${sut.url}/v1/sandbox/outbox?limit=0`);
+    const bad = await fetch(`${sut.url}/v1/sandbox/outbox?limit=0`, agent);
     assert.equal(bad.status, 400);
     assert.deepEqual(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['limit']);
+  });
+
+  it('answers reads that name customers to agents only, and keeps aggregates open', async () => {
+    const customer = uniqueId('Q');
+    const alertId = uniqueId('alrt');
+    await new AlertRepository().insertNew(db, [{ alert_id: alertId, customer_id: customer, prediction_id: uniqueId('p'), level: 'critical', risk_score: 99, message: 'spec alert', reason: 'level', details: {} }]);
+    const queue = (await (await assertAgentOrHigher(`${sut.url}/v1/dashboard/alerts`, SECRET)).json()) as { pending_alerts: number; alerts: { alert_id: string; customer_id: string }[] };
+    assert.ok(queue.alerts.some((a) => a.alert_id === alertId && a.customer_id === customer), 'the new alert is in the queue');
+    assert.ok(queue.pending_alerts >= 1);
+    const dashboard = await getJson<Record<string, unknown> & { cards: { pending_alerts: number } }>(`${sut.url}/v1/dashboard`);
+    assert.equal(dashboard['alerts'], undefined, 'the open summary names no customer');
+    assert.ok(dashboard.cards.pending_alerts >= 1);
+    for (const open of ['/v1/roi', '/v1/drift', '/v1/metrics/model', '/v1/experiments', '/metrics', '/health/live']) {
+      assert.equal((await fetch(`${sut.url}${open}`)).status, 200, open);
+    }
+    // One alert through monitoring: checked here, then forwarded to alerting with the caller's own token.
+    const forwardedBefore = alerting.authorizations.length;
+    const one = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts/${alertId}`, SECRET)).json()) as { alert_id: string };
+    assert.equal(one.alert_id, alertId);
+    const forwarded = alerting.authorizations.slice(forwardedBefore);
+    assert.equal(forwarded.length, 2, 'only the admin and agent reads reach alerting');
+    assert.ok(forwarded.every((h) => h?.startsWith('Bearer ')), JSON.stringify(forwarded));
   });
 });

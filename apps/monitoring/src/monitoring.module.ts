@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
-import { DatabaseModule, KafkaModule } from '@churn/service-kit';
+import { DatabaseModule, JwtAuthGuard, KafkaModule } from '@churn/service-kit';
 import { DashboardService } from './dashboard/dashboard.service';
 import { AlertsProxyController } from './http/alerts-proxy.controller';
 import { DashboardLinksController } from './http/dashboard-links.controller';
@@ -24,6 +24,6 @@ import { MonitoringSnapshotService } from './monitoring-snapshot.service';
     }),
   ],
   controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, DashboardLinksController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard],
 })
 export class MonitoringModule {}

@@ -50,6 +50,14 @@ export const scorerConfigSchema = baseServiceConfigSchema(3002)
     RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(2000),
     /** Rate-limit window in milliseconds. */
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(1000),
+    /**
+     * `required`: `POST /v1/predict` and `/v1/predict/batch` need a bearer token with the `service`
+     * (or `admin`) role. `off` (default): they stay open, because they answer only about the
+     * attributes the caller sends (nothing stored is read, nothing is stored or published) and are
+     * rate-limited per client; set `required` wherever the scorer is reachable from outside the
+     * platform's own network, so that the model cannot be queried (or its CPU spent) anonymously.
+     */
+    SCORER_PREDICT_AUTH: z.enum(['off', 'required']).default('off'),
     /** Most rows one batch request may carry. */
     BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
   })

@@ -9,7 +9,7 @@ import { AuditLogRepository, Database, ModelVersionRepository, PredictionHistory
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { ModelRegistryDir } from '@churn/scoring';
 import { startService, type RunningService } from '@churn/service-kit';
-import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { assertAgentOrHigher, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { scorerConfigSchema } from './config';
 import { configureScorerHttp } from './http-setup';
 import { ScorerModule } from './scorer.module';
@@ -105,6 +105,12 @@ describe('scorer service on the real broker and Postgres', () => {
     const [row] = await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 });
     assert.deepEqual(row!.features, features);
     assert.equal(row!.prediction_id, first.prediction_id);
+    // The same history over HTTP: a customer's predictions and features are for agents (and admins) only.
+    const history = await assertAgentOrHigher(`${sut.url}/v1/customers/${customers[0]}/predictions`, SECRET);
+    const answer = (await history.json()) as { customer_id: string; predictions: { prediction_id: string; features: unknown }[] };
+    assert.equal(answer.customer_id, customers[0]);
+    assert.equal(answer.predictions[0]?.prediction_id, first.prediction_id);
+    assert.deepEqual(answer.predictions[0]?.features, features);
 
     // Redelivery of the same message: no second row, no second message.
     await send([messages[0]!]);

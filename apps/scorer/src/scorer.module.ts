@@ -11,6 +11,7 @@ import { CustomerFeaturesHandler } from './customer-features/customer-features.h
 import { ModelRegistryService } from './models/model-registry.service';
 import { ModelsController } from './models/models.controller';
 import { PredictController } from './predict/predict.controller';
+import { PredictAuthGuard } from './predict/predict-auth.guard';
 import { PredictService } from './predict/predict.service';
 import { scoringPolicyOf } from './scoring/scoring-policy.provider';
 import { ScoringService } from './scoring/scoring.service';
@@ -56,6 +57,7 @@ export class ScorerModule {
         CustomerFeaturesHandler,
         PredictService,
         JwtAuthGuard,
+        PredictAuthGuard,
       ],
     };
   }

@@ -22,19 +22,29 @@ const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection string' });
 
-/** Kafka connection settings shared by every service and tool. SASL/SSL are used when set. */
-export const kafkaEnvSchema = z.object({
-  /** Comma-separated host:port list of the Kafka bootstrap brokers. */
-  KAFKA_BROKERS: brokerList.default([LOCAL_KAFKA_BROKERS]),
-  /** Turns on TLS to the brokers. */
-  KAFKA_SSL: booleanString.default(false),
-  /** SASL mechanism; unset means no SASL. */
-  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
-  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
-  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
-  /** Prefix of consumer group ids, so that several deployments can share a cluster. */
-  KAFKA_GROUP_PREFIX: z.string().default('churn'),
-});
+const SASL_KEYS = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
+
+/**
+ * Kafka connection settings shared by every service and tool. SASL/SSL are used when set; a SASL
+ * mechanism without its username and password is refused here, so every schema extended from this
+ * one (each service's, each CLI command's) refuses it too.
+ */
+export const kafkaEnvSchema = z
+  .object({
+    /** Comma-separated host:port list of the Kafka bootstrap brokers. */
+    KAFKA_BROKERS: brokerList.default([LOCAL_KAFKA_BROKERS]),
+    /** Turns on TLS to the brokers. */
+    KAFKA_SSL: booleanString.default(false),
+    /** SASL mechanism; unset means no SASL. */
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    /** Prefix of consumer group ids, so that several deployments can share a cluster. */
+    KAFKA_GROUP_PREFIX: z.string().default('churn'),
+  })
+  // Runs even when other variables are bad (so one error lists them all), unless a SASL variable
+  // itself is malformed: that issue already names it.
+  .superRefine(refineKafkaSasl, { when: (payload) => !payload.issues.some((issue) => SASL_KEYS.includes(issue.path?.[0] as (typeof SASL_KEYS)[number])) });
 
 export const databaseEnvSchema = z.object({
   /** postgres:// connection string; unset means the local embedded Postgres started by `churn up`. */
@@ -60,14 +70,11 @@ export type KafkaEnv = z.output<typeof kafkaEnvSchema>;
 export type DatabaseEnv = z.output<typeof databaseEnvSchema>;
 export type LoggingEnv = z.output<typeof loggingEnvSchema>;
 
-/** SASL credentials only make sense together. */
-export function refineKafkaSasl<T extends KafkaEnv>(env: T, ctx: z.RefinementCtx): void {
-  if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['KAFKA_SASL_USERNAME'],
-      message: 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set',
-    });
+/** SASL credentials only make sense together: one issue per missing variable, named as it. */
+function refineKafkaSasl(env: Partial<Record<(typeof SASL_KEYS)[number], string>>, ctx: z.RefinementCtx): void {
+  if (!env.KAFKA_SASL_MECHANISM) return;
+  for (const key of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+    if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `is required when KAFKA_SASL_MECHANISM is set` });
   }
 }
 

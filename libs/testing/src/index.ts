@@ -3,3 +3,5 @@ export * from './topic-probe';
 export * from './builders';
 // The protocol fakes live in @churn/sandbox (the demo runs them too); specs keep importing them from here.
 export * from '@churn/sandbox';
+export * from './config-checks';
+export * from './bearer-tokens';

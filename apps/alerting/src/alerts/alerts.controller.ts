@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
+import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
 import type { NotificationChannel } from '@churn/db';
 import { Database, NotificationRepository } from '@churn/db';
 import { NotificationDispatcher } from '../delivery/notification.dispatcher';
@@ -25,7 +25,10 @@ export class AlertsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Alerts, newest first; filters status, level, since, customer_id; keyset pagination with limit and cursor' })
+  @UseGuards(JwtAuthGuard)
+  @RequireRoleOrHigher('agent')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Alerts, newest first; filters status, level, since, customer_id; keyset pagination with limit and cursor (role agent or admin)' })
   list(@Query(new ZodValidationPipe(listAlertsQuerySchema)) query: ListAlertsQuery) {
     return this.alerts.list(query);
   }
@@ -70,7 +73,10 @@ export class AlertsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One alert with its notifications' })
+  @UseGuards(JwtAuthGuard)
+  @RequireRoleOrHigher('agent')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'One alert with its notifications (role agent or admin)' })
   get(@Param('id', new IdentifierParamPipe('id')) id: string) {
     return this.alerts.get(id);
   }
@@ -78,7 +84,7 @@ export class AlertsController {
   @Post(':id/ack')
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
-  @RequireRoles('agent', 'admin')
+  @RequireRoleOrHigher('agent')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Acknowledge a pending alert; the body names the person (role agent or admin; audited)' })
   acknowledge(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
@@ -88,7 +94,7 @@ export class AlertsController {
   @Post(':id/resolve')
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
-  @RequireRoles('agent', 'admin')
+  @RequireRoleOrHigher('agent')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Resolve a pending or acknowledged alert; the body names the person (role agent or admin; audited)' })
   resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {

@@ -10,6 +10,7 @@ import {
 } from '@churn/local-stack';
 import type { CliContext } from '../cli-context';
 import { startIntegrationSandbox, type SandboxWiring } from './integration-sandbox-env';
+import { localAuth } from './local-auth';
 import { startStackFromEnv } from './stack-env';
 import { readCustomerIds, TELCO_CSV } from './telco-csv';
 
@@ -28,6 +29,8 @@ export interface RunningPlatform {
   readonly stack: RunningStack;
   readonly services: readonly ServiceProcess[];
   readonly sandbox?: SandboxWiring;
+  /** The dashboard's sign-in token of this run, when `churn up` generated the secret (env had none). */
+  readonly tokenFile?: string;
   stop(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function bringUp(context: CliContext, options: UpOptions = {}): Pro
   const stack = await startStackFromEnv(context, 'dev', options.fresh);
   const services: ServiceProcess[] = [];
   let sandbox: SandboxWiring | undefined;
+  let tokenFile: string | undefined;
   const stop = async () => {
     logger.info('stopping services');
     await Promise.all(services.map((service) => stopService(service, logger)));
@@ -51,7 +55,10 @@ export async function bringUp(context: CliContext, options: UpOptions = {}): Pro
         sandbox = await startIntegrationSandbox(context.env, options.sandbox.customerIds);
         logger.info({ sandboxed: sandbox.sandboxed, real: sandbox.real, outbox: sandbox.sandbox.outboxUrl }, 'integration sandbox started');
       }
+      const auth = await localAuth(context.env, stack.dataName);
+      tokenFile = auth.tokenFile;
       const env = {
+        ...auth.serviceEnv,
         // The services' links to each other follow CHURN_PORT_OFFSET (unless env names them).
         ALERTING_URL: context.env['ALERTING_URL'] || `http://127.0.0.1:${servicePort('alerting')}`,
         DASHBOARD_URL: context.env['DASHBOARD_URL'] || `http://127.0.0.1:${servicePort('monitoring')}/`,
@@ -68,7 +75,7 @@ export async function bringUp(context: CliContext, options: UpOptions = {}): Pro
     throw error;
   }
   logger.info({ seconds: Math.round((Date.now() - started) / 100) / 10 }, 'platform is up');
-  return { stack, services, sandbox, stop };
+  return { stack, services, sandbox, tokenFile, stop };
 }
 
 export function printEndpoints(platform: RunningPlatform): void {
@@ -78,6 +85,7 @@ export function printEndpoints(platform: RunningPlatform): void {
     `  Postgres   ${platform.stack.databaseUrl.replace(/\/\/([^:]+):[^@]+@/, '//$1:***@')}`,
     ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}  (/metrics, /health/ready; logs: ${s.logFile})`),
     ...sandboxLines(platform),
+    ...(platform.tokenFile ? [`  sign-in    the dashboard's agent token for this run (12 h): ${platform.tokenFile}`] : []),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

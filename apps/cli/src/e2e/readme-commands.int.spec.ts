@@ -159,7 +159,10 @@ describe('README: the demo on a fresh stack, then every command the README shows
     assert.equal(dashboard.cards.pending_alerts, summary.alerts);
     assert.equal(dashboard.quality.windows.all.overall.roc_auc.toFixed(4), summary.rocAuc);
     // The sandbox received what alerting and crm-sync sent, and the dashboard's page lists it.
-    const outbox = (await (await fetch(`${monitoring}/v1/sandbox/outbox?limit=1`)).json()) as { totals: Record<string, number> };
+    // The outbox names customers: monitoring answers it to an agent's token only.
+    const agentToken = await new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('readme-spec').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(AUTH_JWT_SECRET));
+    assert.equal((await fetch(`${monitoring}/v1/sandbox/outbox?limit=1`)).status, 401);
+    const outbox = (await (await fetch(`${monitoring}/v1/sandbox/outbox?limit=1`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { totals: Record<string, number> };
     assert.ok(outbox.totals['emails']! > 0 && outbox.totals['slack_messages']! > 0 && outbox.totals['salesforce_score_writes']! > 0 && outbox.totals['hubspot_tasks']! > 0, JSON.stringify(outbox.totals));
     assert.equal((await fetch(`${monitoring}/sandbox.html`)).status, 200);
   });
@@ -168,7 +171,7 @@ describe('README: the demo on a fresh stack, then every command the README shows
     assert.ok(demo && demo.exitCode === null, 'the demo platform is running');
     const models = (await (await fetch(`http://127.0.0.1:${PORTS.scorer}/v1/models`)).json()) as { models: { version: string; role: string }[] };
     const version = models.models.find((m) => m.role === 'champion')!.version;
-    const adminToken = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('readme-spec').setExpirationTime('10m').sign(new TextEncoder().encode(AUTH_JWT_SECRET));
+    const adminToken = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('readme-spec').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(AUTH_JWT_SECRET));
     const commandEnv: NodeJS.ProcessEnv = {
       ...env,
       KAFKA_BROKERS: `127.0.0.1:${PORTS.kafka}`,

@@ -27,3 +27,11 @@ export function renderAlertQueue(alerts: readonly PendingAlert[], total: number,
     }),
   );
 }
+
+/** Without a usable token the queue shows only how many alerts are pending, and a way to sign in. */
+export function renderQueueLocked(total: number, reason: string, onSignIn: () => void): void {
+  byId('alerts-count').textContent = `${formatInteger(total)} pending`;
+  const button = el('button', { type: 'button', class: 'secondary', 'data-testid': 'queue-sign-in' }, 'Sign in');
+  button.addEventListener('click', onSignIn);
+  byId('alerts-body').replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'empty', 'data-testid': 'queue-locked' }, `${reason} `, button)));
+}

@@ -102,6 +102,11 @@ export interface DashboardData {
   shadow_quality: { model_version: string; all: QualityFigures }[];
   drift: ModelDrift[];
   model_alerts: ModelAlert[];
+}
+
+/** The alert queue (`GET /v1/dashboard/alerts`, agents only): it names customers. */
+export interface AlertQueue {
+  pending_alerts: number;
   alerts: PendingAlert[];
 }
 
@@ -114,37 +119,45 @@ export class ApiError extends Error {
   }
 }
 
-/** Relative URLs: the dashboard is served by monitoring, so the API is on the same origin. */
+/** Relative URLs: the dashboard is served by monitoring, so the API is on the same origin. Aggregates only: no token. */
 export async function fetchDashboard(): Promise<DashboardData> {
   const response = await fetch('v1/dashboard', { headers: { accept: 'application/json' }, cache: 'no-store' });
   if (!response.ok) throw new ApiError(response.status, `GET /v1/dashboard answered ${response.status}`);
   return (await response.json()) as DashboardData;
 }
 
-/** Acknowledges through monitoring, which forwards to alerting with the user's bearer token. */
-export async function fetchAlert(alertId: string): Promise<AlertDetail> {
-  const response = await fetch(`v1/alerts/${encodeURIComponent(alertId)}`, { headers: { accept: 'application/json' }, cache: 'no-store' });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { message?: string };
-    throw new ApiError(response.status, body.message ?? `HTTP ${response.status}`);
-  }
-  return (await response.json()) as AlertDetail;
+/** A customer-level read with the user's bearer token (role agent or admin); 401/403 come back as ApiError. */
+export async function fetchWithToken<T>(path: string, token: string): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json', authorization: `Bearer ${token}` }, cache: 'no-store' });
+  if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+  return (await response.json()) as T;
 }
 
+export function fetchAlertQueue(token: string): Promise<AlertQueue> {
+  return fetchWithToken<AlertQueue>('v1/dashboard/alerts', token);
+}
+
+/** One alert through monitoring, which checks the token and forwards it to alerting. */
+export function fetchAlert(alertId: string, token: string): Promise<AlertDetail> {
+  return fetchWithToken<AlertDetail>(`v1/alerts/${encodeURIComponent(alertId)}`, token);
+}
+
+/** Acknowledges through monitoring, which forwards to alerting with the user's bearer token. */
 export async function acknowledgeAlert(alertId: string, by: string, token: string): Promise<void> {
   const response = await fetch(`v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ by }),
   });
-  if (response.ok) return;
-  let detail = '';
+  if (!response.ok) throw new ApiError(response.status, (await errorMessage(response)) || `acknowledge answered ${response.status}`);
+}
+
+/** The services' error body: { statusCode, error: CODE, message }. */
+async function errorMessage(response: Response): Promise<string> {
   try {
-    // The services' error body: { statusCode, error: CODE, message }.
     const body = (await response.json()) as { message?: unknown };
-    detail = typeof body.message === 'string' ? body.message : '';
+    return typeof body.message === 'string' ? body.message : `HTTP ${response.status}`;
   } catch {
-    detail = response.statusText;
+    return response.statusText || `HTTP ${response.status}`;
   }
-  throw new ApiError(response.status, detail || `acknowledge answered ${response.status}`);
 }

@@ -1,9 +1,10 @@
 import { byId } from './dom';
 
 /**
- * Who acknowledges: a name (recorded as `by`) and a bearer token with the `agent` or `admin` role,
- * entered once per browser tab and kept in sessionStorage only — never in the bundle, never in
- * localStorage, gone when the tab closes. Monitoring forwards the token to alerting, which checks it.
+ * Who reads the customer-level panels and acknowledges: a name (recorded as `by`) and a bearer token
+ * with the `agent` or `admin` role, entered once per browser tab and kept in sessionStorage only —
+ * never in the bundle, never in localStorage, gone when the tab closes. Monitoring checks the token
+ * for its reads and forwards it to alerting, which checks it again.
  */
 export interface Credentials {
   readonly name: string;

@@ -1,6 +1,6 @@
 import './styles.css';
-import { acknowledgeAlert, ApiError, fetchAlert, fetchDashboard, type PendingAlert } from './api';
-import { renderAlertQueue } from './alert-queue';
+import { acknowledgeAlert, ApiError, fetchAlert, fetchAlertQueue, fetchDashboard, type PendingAlert } from './api';
+import { renderAlertQueue, renderQueueLocked } from './alert-queue';
 import { DashboardCharts } from './charts';
 import { askForCredentials, forgetToken, showSignedIn, storedCredentials } from './credentials';
 import { byId } from './dom';
@@ -36,8 +36,7 @@ async function load(): Promise<void> {
     renderQuality(data.quality, data.shadow_quality);
     const drift = renderDriftSummary(data.drift, data.model_alerts, data.quality?.model_version);
     charts.renderDrift(byId<HTMLCanvasElement>('chart-drift'), drift?.features ?? [], PSI_THRESHOLD);
-    renderAlertQueue(data.alerts, data.cards.pending_alerts, (alert, button) => void acknowledge(alert, button));
-    if (LINKED_ALERT) await loadLinkedAlert(LINKED_ALERT);
+    await loadCustomerLevel(data.cards.pending_alerts);
     loads += 1;
     document.body.dataset['loads'] = String(loads);
     document.body.dataset['computedAt'] = data.computed_at;
@@ -49,9 +48,44 @@ async function load(): Promise<void> {
   }
 }
 
-async function loadLinkedAlert(alertId: string): Promise<void> {
+const SIGN_IN_REASON = 'The alert queue names customers: it needs your name and an API token with the agent role.';
+
+/** What names customers (the queue, a linked alert, the sandbox link) is read with the user's token only. */
+async function loadCustomerLevel(pendingAlerts: number): Promise<void> {
+  const credentials = storedCredentials();
+  if (!credentials) {
+    renderQueueLocked(pendingAlerts, 'Sign in to see the pending alerts.', () => void signIn());
+    if (LINKED_ALERT) renderLinkedAlertError(LINKED_ALERT, 'sign in to see this alert');
+    return;
+  }
   try {
-    const alert = await fetchAlert(alertId);
+    const queue = await fetchAlertQueue(credentials.token);
+    renderAlertQueue(queue.alerts, queue.pending_alerts, (alert, button) => void acknowledge(alert, button));
+  } catch (error) {
+    if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 403)) throw error;
+    forgetToken();
+    renderQueueLocked(pendingAlerts, refusal(error.status), () => void signIn());
+    return;
+  }
+  if (LINKED_ALERT) await loadLinkedAlert(LINKED_ALERT, credentials.token);
+  // The demo's integration sandbox, when there is one: a link to what Slack, e-mail and the CRMs received.
+  void fetchSandboxOutbox(credentials.token, 1).then(
+    (outbox) => (byId('sandbox-link').hidden = outbox === undefined),
+    () => undefined,
+  );
+}
+
+async function signIn(): Promise<void> {
+  if (await askForCredentials(SIGN_IN_REASON)) await load();
+}
+
+function refusal(status: number): string {
+  return status === 401 ? 'The token was refused (missing, expired or forged): sign in again.' : 'The token lacks the agent or admin role: sign in again.';
+}
+
+async function loadLinkedAlert(alertId: string, token: string): Promise<void> {
+  try {
+    const alert = await fetchAlert(alertId, token);
     renderLinkedAlert(alert, (button) => void acknowledge(alert, button));
   } catch (error) {
     renderLinkedAlertError(alertId, error instanceof ApiError && error.status === 404 ? 'no such alert' : `could not be loaded (${error instanceof Error ? error.message : String(error)})`);
@@ -84,8 +118,7 @@ async function acknowledge(alert: PendingAlert, button: HTMLButtonElement): Prom
     const status = error instanceof ApiError ? error.status : 0;
     if (status === 401 || status === 403) forgetToken();
     toast(
-      status === 401 ? 'The token was refused (missing, expired or forged): sign in again.'
-        : status === 403 ? 'The token lacks the agent or admin role.'
+      status === 401 || status === 403 ? refusal(status)
         : status === 409 ? 'This alert is no longer pending.'
         : `Acknowledge failed: ${error instanceof Error ? error.message : String(error)}`,
       'error',
@@ -100,15 +133,10 @@ function tick(): void {
   byId('countdown').textContent = `auto-refresh in ${seconds} s`;
 }
 
-byId('sign-in').addEventListener('click', () => void askForCredentials());
+byId('sign-in').addEventListener('click', () => void signIn());
 byId('refresh-now').addEventListener('click', () => void load().finally(schedule));
 document.body.dataset['refreshMs'] = String(REFRESH_MS);
 showSignedIn();
-// The demo's integration sandbox, when there is one: a link to what Slack, e-mail and the CRMs received.
-void fetchSandboxOutbox(1).then(
-  (outbox) => (byId('sandbox-link').hidden = outbox === undefined),
-  () => undefined,
-);
 window.setInterval(tick, 1000);
 void load().finally(() => {
   schedule();

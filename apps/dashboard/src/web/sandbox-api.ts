@@ -1,3 +1,5 @@
+import { ApiError, fetchWithToken } from './api';
+
 /** The integration sandbox's outbox as monitoring forwards it (`GET /v1/sandbox/outbox`; shapes of @churn/sandbox). */
 
 export interface SandboxSlackMessage {
@@ -42,13 +44,15 @@ export interface SandboxOutbox {
   crm: SandboxCrmWrite[];
 }
 
-/** undefined: no sandbox behind this monitoring (404), i.e. the integrations talk to real services. */
-export async function fetchSandboxOutbox(limit = 100): Promise<SandboxOutbox | undefined> {
-  const response = await fetch(`v1/sandbox/outbox?limit=${limit}`, { headers: { accept: 'application/json' }, cache: 'no-store' });
-  if (response.status === 404) return undefined;
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { message?: string };
-    throw new Error(body.message ?? `HTTP ${response.status}`);
+/**
+ * undefined: no sandbox behind this monitoring (404), i.e. the integrations talk to real services.
+ * What the stand-ins received names customers: the read carries the user's token (role agent or admin).
+ */
+export async function fetchSandboxOutbox(token: string, limit = 100): Promise<SandboxOutbox | undefined> {
+  try {
+    return await fetchWithToken<SandboxOutbox>(`v1/sandbox/outbox?limit=${limit}`, token);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
   }
-  return (await response.json()) as SandboxOutbox;
 }

@@ -1,4 +1,5 @@
 import './styles.css';
+import { storedCredentials } from './credentials';
 import { byId } from './dom';
 import { fetchSandboxOutbox } from './sandbox-api';
 import { renderLists, renderTotals } from './sandbox-panels';
@@ -13,8 +14,16 @@ let loads = 0;
 
 async function load(): Promise<void> {
   const status = byId('status');
+  // The dashboard's sign-in, kept in this tab's sessionStorage: the outbox names customers.
+  const credentials = storedCredentials();
+  if (!credentials) {
+    status.hidden = false;
+    status.textContent = 'The outbox names customers: sign in on the dashboard first (a token with the agent role), then come back.';
+    byId('outbox').hidden = true;
+    return;
+  }
   try {
-    const outbox = await fetchSandboxOutbox(100);
+    const outbox = await fetchSandboxOutbox(credentials.token, 100);
     if (!outbox) {
       status.hidden = false;
       status.textContent = 'No integration sandbox behind this monitoring service: alerting and crm-sync talk to the real Slack, e-mail and CRMs (or have them disabled). `npm run demo` starts one.';

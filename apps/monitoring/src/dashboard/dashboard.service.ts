@@ -4,7 +4,10 @@ import { MonitoringSnapshotService } from '../monitoring-snapshot.service';
 
 const DAY_MS = 86_400_000;
 
-/** The figures of the web dashboard, in one answer so that cards, charts and panels agree with each other. */
+/**
+ * The figures of the web dashboard, in one answer so that cards, charts and panels agree with each
+ * other (aggregates only: open), and its alert queue (customer-level: agents only).
+ */
 @Injectable()
 export class DashboardService {
   private readonly repository = new MonitoringRepository();
@@ -18,11 +21,11 @@ export class DashboardService {
   async summary() {
     const now = Date.now();
     const since30d = new Date(now - 30 * DAY_MS);
-    const [snapshot, predictions, daily, alerts, modelAlerts, seen] = await Promise.all([
+    const [snapshot, predictions, daily, pendingAlerts, modelAlerts, seen] = await Promise.all([
       this.snapshots.snapshot(),
       this.repository.predictionSummary(this.database, since30d),
       this.repository.dailyScores(this.database, since30d),
-      this.repository.pendingAlerts(this.database, 50),
+      this.repository.pendingAlertCount(this.database),
       this.modelAlerts(),
       this.repository.versionsSeen(this.database),
     ]);
@@ -37,7 +40,7 @@ export class DashboardService {
         predictions_30d: predictions.predictions,
         /** Customers whose latest prediction in the last 30 days is critical. */
         critical_customers: predictions.critical_customers,
-        pending_alerts: alerts.total,
+        pending_alerts: pendingAlerts,
         /** Mean risk score over customers' latest predictions in the last 30 days. */
         average_risk_score: predictions.average_risk_score,
         customers_30d: predictions.customers,
@@ -49,8 +52,13 @@ export class DashboardService {
       shadow_quality: snapshot.models.filter((m) => m.role === 'shadow').map((m) => ({ model_version: m.model_version, all: m.windows.all.overall })),
       drift: snapshot.drift,
       model_alerts: modelAlerts,
-      alerts: alerts.alerts,
     };
+  }
+
+  /** The 50 most severe pending alerts, and how many are pending in all. */
+  async alertQueue() {
+    const { total, alerts } = await this.repository.pendingAlerts(this.database, 50);
+    return { computed_at: new Date().toISOString(), pending_alerts: total, alerts };
   }
 
   async modelAlerts() {

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpStatus, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '@churn/observability';
-import { DomainError, IdentifierParamPipe, LOGGER, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { DomainError, IdentifierParamPipe, JwtAuthGuard, LOGGER, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 
 const alertId = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
@@ -11,9 +11,10 @@ const ackBody = z.object({ by: z.string().trim().min(1).max(200), note: z.string
 
 /**
  * The dashboard's view of one alert and its acknowledge button. Alerting owns the alerts and their
- * life cycle, so monitoring only forwards: `GET /v1/alerts/{id}` (the alert a Slack or e-mail link
- * opens) and `POST …/acknowledge` — with the caller's own bearer token, which alerting verifies (role
- * agent or admin) and audits — to alerting's `POST /v1/alerts/{id}/ack`, returning its answers
+ * life cycle, so monitoring only forwards, with the caller's own bearer token: `GET /v1/alerts/{id}`
+ * (the alert a Slack or e-mail link opens; monitoring checks the token for the agent role first, as
+ * for its other customer-level reads, and alerting checks it again) and `POST …/acknowledge` to
+ * alerting's `POST /v1/alerts/{id}/ack` (alerting verifies and audits), returning alerting's answers
  * unchanged. Monitoring holds no credential of its own and never writes the alerts table.
  */
 @Controller('v1/alerts')
@@ -28,8 +29,10 @@ export class AlertsProxyController {
   }
 
   @Get(':id')
-  async get(@Param('id', new IdentifierParamPipe('id')) id: string, @Res() res: Response): Promise<void> {
-    const upstream = await this.forward(id, new URL(`/v1/alerts/${encodeURIComponent(id)}`, this.config.ALERTING_URL), { method: 'GET' });
+  @UseGuards(JwtAuthGuard)
+  @RequireRoleOrHigher('agent')
+  async get(@Param('id', new IdentifierParamPipe('id')) id: string, @Headers('authorization') authorization: string, @Res() res: Response): Promise<void> {
+    const upstream = await this.forward(id, new URL(`/v1/alerts/${encodeURIComponent(id)}`, this.config.ALERTING_URL), { method: 'GET', headers: { authorization } });
     res.status(upstream.status).type(upstream.headers.get('content-type') ?? 'application/json').send(await upstream.text());
   }
 

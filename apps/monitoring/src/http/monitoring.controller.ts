@@ -1,6 +1,6 @@
-import { Controller, Get, HttpStatus, Param, Query } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Param, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { DomainError, ZodValidationPipe } from '@churn/service-kit';
+import { DomainError, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
 import { MonitoringSnapshotService, ROI_WINDOWS } from '../monitoring-snapshot.service';
 import { WINDOWS } from '../quality/model-quality';
 import { DashboardService } from '../dashboard/dashboard.service';
@@ -22,7 +22,10 @@ const roiQuery = z
 const refreshOnly = z.object({ refresh: refreshFlag }).strict();
 const experimentName = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
 
-/** The monitoring API: figures are the latest refresh's (every MONITORING_REFRESH_INTERVAL_MS), or fresh with `refresh=true`. */
+/**
+ * The monitoring API: figures are the latest refresh's (every MONITORING_REFRESH_INTERVAL_MS), or
+ * fresh with `refresh=true`. Aggregates are open; what names customers needs an agent's token.
+ */
 @Controller('v1')
 export class MonitoringController {
   constructor(
@@ -68,9 +71,17 @@ export class MonitoringController {
     return report;
   }
 
-  /** What the dashboard's cards, charts and alert queue show. */
+  /** What the dashboard's cards and charts show: aggregates and model-level alerts only. */
   @Get('dashboard')
   async summary() {
     return this.dashboard.summary();
+  }
+
+  /** The dashboard's alert queue: customer ids and messages, so for agents (and admins) only. */
+  @Get('dashboard/alerts')
+  @UseGuards(JwtAuthGuard)
+  @RequireRoleOrHigher('agent')
+  async alertQueue() {
+    return this.dashboard.alertQueue();
   }
 }

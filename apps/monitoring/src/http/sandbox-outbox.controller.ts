@@ -1,9 +1,9 @@
-import { Controller, Get, HttpStatus, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { Counter } from 'prom-client';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
-import { DomainError, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { DomainError, JwtAuthGuard, LOGGER, METRICS_REGISTRY, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 
 const outboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
@@ -12,6 +12,7 @@ const outboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).d
  * The dashboard's "Sandbox outbox" page: what alerting and crm-sync sent to the demo's local Slack,
  * SMTP, Salesforce and HubSpot stand-ins. The sandbox runs in the `churn demo` process, so the browser
  * reaches it only through this service (same origin); monitoring forwards the read and holds nothing.
+ * What the stand-ins received names customers, so reading it needs an agent's token.
  */
 @Controller('v1/sandbox')
 export class SandboxOutboxController {
@@ -32,6 +33,8 @@ export class SandboxOutboxController {
   }
 
   @Get('outbox')
+  @UseGuards(JwtAuthGuard)
+  @RequireRoleOrHigher('agent')
   async outbox(@Query(new ZodValidationPipe(outboxQuery)) query: z.output<typeof outboxQuery>, @Res() res: Response): Promise<void> {
     const base = this.config.MONITORING_SANDBOX_URL;
     if (!base) {

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { z } from 'zod';
 import { Database, PredictionHistoryRepository } from '@churn/db';
-import { IdentifierParamPipe, ZodValidationPipe } from '@churn/service-kit';
+import { IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
 
 const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -12,14 +12,16 @@ const historyQuerySchema = z.object({
 
 @ApiTags('customers')
 @Controller('v1/customers')
-@UseGuards(ThrottlerGuard)
+@UseGuards(ThrottlerGuard, JwtAuthGuard)
+@RequireRoleOrHigher('agent')
+@ApiBearerAuth()
 export class CustomersController {
   private readonly history = new PredictionHistoryRepository();
 
   constructor(private readonly database: Database) {}
 
   @Get(':id/predictions')
-  @ApiOperation({ summary: "A customer's predictions, newest first, with the feature vector each one used" })
+  @ApiOperation({ summary: "A customer's predictions, newest first, with the feature vector each one used (role agent or admin)" })
   async predictions(@Param('id', new IdentifierParamPipe('id')) customerId: string, @Query(new ZodValidationPipe(historyQuerySchema)) query: z.output<typeof historyQuerySchema>) {
     const rows = await this.history.forCustomer(this.database, customerId, query);
     return {

@@ -6,15 +6,17 @@ import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { attributesFromCsvRecord, BATCH_OUTPUT_COLUMNS, batchOutputRecord } from '@churn/scoring';
-import { SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { RequireRoles, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { ScorerConfig } from '../config';
 import { ModelRegistryService } from '../models/model-registry.service';
+import { PREDICT_ROLES, PredictAuthGuard } from './predict-auth.guard';
 import { batchQuerySchema, predictRequestSchema, type PredictRequest } from './predict.schemas';
 import { PredictService, type BatchItem } from './predict.service';
 
 @ApiTags('predict')
 @Controller('v1/predict')
-@UseGuards(ThrottlerGuard)
+@UseGuards(ThrottlerGuard, PredictAuthGuard)
+@RequireRoles(...PREDICT_ROLES)
 export class PredictController {
   constructor(
     private readonly predict: PredictService,

@@ -289,8 +289,12 @@ export class MonitoringRepository {
         WHERE status = 'pending' ORDER BY risk_score DESC, created_at DESC LIMIT $1`,
       [limit],
     );
+    return { total: await this.pendingAlertCount(db), alerts };
+  }
+
+  async pendingAlertCount(db: Queryable): Promise<number> {
     const count = await db.query<{ n: string }>('monitoring.pending_alert_count', "SELECT count(*) AS n FROM alerts WHERE status = 'pending'");
-    return { total: Number(count[0]?.n ?? 0), alerts };
+    return Number(count[0]?.n ?? 0);
   }
 }
 
