@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import {
   CrmBreaker,
@@ -98,7 +98,11 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
   before(() => {
     db = new Database({ url: testInfra().databaseUrl, poolSize: 4, applicationName: 'crm-integration-state-spec' }, silent, createMetricsRegistry('spec'));
   });
+  // A test that fails half-way must not leave the next one held or paused.
+  beforeEach(() => db.query('spec.reset', `UPDATE crm_integrations SET hold_until = '-infinity', status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL`));
   after(async () => {
+    // Rows left waiting (held ones) must not reach the next spec's CRMs.
+    await db.query('spec.cleanup', `UPDATE crm_outbox SET status = 'skipped', last_error = 'spec cleanup' WHERE customer_id LIKE $1 AND status = 'pending'`, [`${run}-%`]);
     await db.query('spec.reset', `UPDATE crm_integrations SET hold_until = '-infinity', status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL`);
     await db.close();
   });
@@ -171,7 +175,8 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     const sut = new TwoInstances(db, () => new HubSpotGateway(settings, silent), 60_000);
     try {
       sut.start();
-      await waitUntil('both startup checks', () => hs.requests.filter((r) => r.path.startsWith('/crm/v3/properties/')).length >= 8);
+      // One instance finds the four properties missing and creates them, the other finds them: 12 calls.
+      await waitUntil('both startup checks', () => hs.requests.filter((r) => r.path.startsWith('/crm/v3/properties/')).length >= 12);
       hs.rateLimitNextCalls(1, undefined, 'DAILY');
       const before = Date.now();
       await queueScores('hubspot', customers.slice(0, 1));

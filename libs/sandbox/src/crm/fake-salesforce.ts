@@ -32,6 +32,7 @@ export class FakeSalesforce extends FakeHttpService {
   private limitUntil = 0;
   private limitArmedMs = 0;
   private readonly droppedFields = new Map<string, Set<string>>();
+  private refused = new Map<string, { statusCode: string; message: string }>();
   private jobs = new Map<string, { object: string; externalIdFieldName: string; csv: string; state: string; ok: string[][]; failed: string[][]; header: string[] }>();
 
   constructor(private readonly options: { refreshToken: string; clientId: string; ownerId?: string }) {
@@ -68,6 +69,10 @@ export class FakeSalesforce extends FakeHttpService {
   }
   restoreField(object: string, field: string): void {
     this.droppedFields.get(object)?.delete(field);
+  }
+  /** Per-record refusals (a validation rule, say) of these external ids until called again without them. */
+  refuseRecords(externalIds: readonly string[], statusCode = 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message = 'refused by a validation rule'): void {
+    this.refused = new Map(externalIds.map((id) => [id, { statusCode, message }]));
   }
   writesOf(object: string): SalesforceWrite[] {
     return this.writes.filter((w) => w.object === object);
@@ -169,6 +174,8 @@ export class FakeSalesforce extends FakeHttpService {
       }
       const { attributes: _attributes, ...fields } = record;
       const key = String(fields[extField]);
+      const refusal = this.refused.get(key);
+      if (refusal) return { success: false, errors: [{ ...refusal, fields: [] }] };
       const existing = table.get(key);
       const created = !existing;
       const required = REQUIRED_ON_CREATE[object];
