@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@churn/observability';
 import { FakeHubSpot, FakeSalesforce } from '@churn/testing';
 import { crmEnvSchema, hubspotSettings, salesforceSettings, type HubSpotSettings, type SalesforceSettings } from './crm-config';
-import { CrmCallError, type RecordResult } from './crm-errors';
+import { CrmCallError, pauseReasonOf, type RecordResult } from './crm-errors';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
 import { msUntilMidnight } from './rate-limit-window';
 import { HubSpotGateway } from './hubspot.gateway';
@@ -111,6 +111,11 @@ describe('SalesforceGateway against a local org', () => {
     assert.equal(createdTask.ok && createdTask.created, true);
     const taskWrite = sut.writesOf('Task').find((w) => w.externalId === 'A-sf-2')!;
     assert.equal(taskWrite.fields['WhatId'], sut.records.get('Account')!.get('C-new-2')!.Id);
+  });
+
+  it('pauses, not retries, when the refresh after an expired session is refused', async () => {
+    const gateway = new SalesforceGateway({ ...settings, refreshToken: 'revoked' }, logger);
+    await assert.rejects(gateway.pushScores([score('C-1', 10)]), (e: unknown) => e instanceof CrmCallError && e.kind === 'misconfigured' && pauseReasonOf(e.code) === 'auth_failed');
   });
 
   it('authenticates with the JWT bearer flow when a private key is configured', async () => {

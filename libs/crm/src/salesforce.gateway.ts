@@ -13,6 +13,9 @@ interface SaveResult {
 }
 
 const NO_RETRY = { retry: { maxRetries: 0 } };
+/** Salesforce's OAuth error descriptions for credentials it refuses (invalid_grant, invalid_client). */
+const REFUSED_REFRESH =
+  /^Unable to refresh session due to: .*(expired access\/refresh token|authentication failure|inactive user|inactive organization|invalid (client|assertion|grant)|client identifier invalid|hasn't approved)/i;
 
 /**
  * Salesforce through jsforce: churn fields upserted on Account/Contact by external id with sObject
@@ -226,6 +229,10 @@ export class SalesforceGateway implements CrmGateway {
     if (SALESFORCE_MISCONFIGURED_CODES.has(code)) return new CrmCallError('misconfigured', code, message);
     const auth = /INVALID_SESSION_ID|INVALID_AUTH|invalid_grant|invalid_client|ERROR_HTTP_401|ERROR_HTTP_403/i.exec(`${code} ${message}`);
     if (auth) return new CrmCallError('misconfigured', auth[0] === 'ERROR_HTTP_403' ? 'INSUFFICIENT_ACCESS' : auth[0], message);
+    // jsforce wraps a failed refresh as `Error('Unable to refresh session due to: <error_description>')`
+    // and drops the OAuth error code (node_modules/jsforce/lib/session-refresh-delegate.js): only
+    // Salesforce's descriptions of refused credentials tell it from a token endpoint that is down.
+    if (REFUSED_REFRESH.test(message)) return new CrmCallError('misconfigured', 'invalid_grant', message);
     return new CrmCallError('permanent', code, message);
   }
 
