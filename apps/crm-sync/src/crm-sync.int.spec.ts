@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 import { after, before, describe, it } from 'node:test';
 import { riskLevelOf, Topics, type Alert, type Prediction } from '@churn/contracts';
 import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings, type SalesforceSettings } from '@churn/crm';
-import { CrmIntegrationRepository, CrmOutboxRepository, Database, PredictionRepository, type CrmTarget } from '@churn/db';
+import { AuditLogRepository, CrmIntegrationRepository, CrmOutboxRepository, Database, PredictionRepository, type CrmTarget } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
@@ -382,6 +382,8 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     await waitUntil('the score at HubSpot', () => hs.writes.some((w) => w.id === customer && w.properties['churn_risk_score'] === '77'));
     await settled(Topics.predictions, [customer]);
     assert.equal((await list()).find((i) => i.crm === 'hubspot')!.resumed_by, 'admin ops@retention.example');
+    const [audited] = await new AuditLogRepository().findBySubject(db, 'crm:hubspot', 1);
+    assert.deepEqual([audited?.actor, audited?.action], ['ops@retention.example', 'crm_integration.resume']);
     const metrics = await (await fetch(`${sut.url}/metrics`)).text();
     assert.match(metrics, /crm_sync_integration_paused\{crm="hubspot",reason="missing_scopes"[^}]*\} 0/);
   });

@@ -1,4 +1,4 @@
-import { CrmIntegrationRepository, type CrmTarget, type Database } from '@churn/db';
+import { AuditLogRepository, CrmIntegrationRepository, type CrmTarget, type Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import { CrmCallError, PAUSE_REASONS, pauseReasonOf, type PauseReason } from './crm-errors';
 import type { CrmGateway } from './crm-gateway';
@@ -12,6 +12,7 @@ import type { CrmMetrics } from './crm-metrics';
  */
 export class CrmIntegrationControl {
   private readonly repo = new CrmIntegrationRepository();
+  private readonly audit = new AuditLogRepository();
 
   constructor(
     private readonly db: Database,
@@ -45,8 +46,13 @@ export class CrmIntegrationControl {
     }
   }
 
-  async resume(by: string): Promise<boolean> {
-    const resumed = await this.repo.resume(this.db, this.target, by);
+  /** Resumes a paused integration; a person's resume (`actor`) is audited in the same transaction. */
+  async resume(by: string, actor?: string): Promise<boolean> {
+    const resumed = await this.db.transaction(async (tx) => {
+      const done = await this.repo.resume(tx, this.target, by);
+      if (done && actor) await this.audit.record(tx, { actor, action: 'crm_integration.resume', subject: `crm:${this.target}` });
+      return done;
+    });
     if (resumed) {
       setPausedGauge(this.metrics, this.target, null);
       this.logger.info({ target: this.target, by }, 'CRM integration resumed');

@@ -50,11 +50,11 @@ export class CrmDrainHost implements OnApplicationBootstrap, OnModuleDestroy {
     for (const drainer of this.drainers) drainer.nudge();
   }
 
-  /** Resumes a paused CRM and lets its loop look at once; false when it was not paused. */
-  async resume(target: CrmTarget, by: string): Promise<boolean> {
+  /** An admin (`subject`) resumes a paused CRM (audited) and its loop looks at once; false when it was not paused. */
+  async resume(target: CrmTarget, subject: string): Promise<boolean> {
     const drainer = this.drainers.find((d) => d.control.target === target);
     if (!drainer) return false;
-    const resumed = await drainer.control.resume(`admin ${by}`);
+    const resumed = await drainer.control.resume(`admin ${subject}`, subject);
     drainer.nudge();
     return resumed;
   }
