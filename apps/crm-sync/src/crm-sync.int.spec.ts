@@ -1,18 +1,30 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { after, before, describe, it } from 'node:test';
 import { riskLevelOf, Topics, type Alert, type Prediction } from '@churn/contracts';
 import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings, type SalesforceSettings } from '@churn/crm';
-import { CrmOutboxRepository, Database, PredictionRepository } from '@churn/db';
+import { AuditLogRepository, CrmIntegrationRepository, CrmOutboxRepository, Database, PredictionRepository, type CrmTarget } from '@churn/db';
+import { consumerGroupLag } from '@churn/kafka';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { FakeHubSpot, FakeSalesforce, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { FakeHubSpot, FakeSalesforce, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
 import { crmSyncConfigSchema } from './config';
 import { CrmSyncModule } from './crm-sync.module';
 
 const THRESHOLD = 5;
 const SF = { clientId: 'fake-client', clientSecret: 'fake-secret', refreshToken: 'fake-refresh' };
 const HS = { accessToken: 'pat-fake-token', idProperty: 'churn_customer_id' };
+const SECRET = 'crm-sync-spec-secret-of-at-least-32-characters';
+
+function token(roles: string[]): Promise<string> {
+  return new SignJWT({ roles })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('ops@retention.example')
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(SECRET));
+}
 
 /** A deterministic pseudo-random sequence, so that a failing run can be repeated. */
 function prng(seed: number): () => number {
@@ -74,6 +86,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
   let sf: FakeSalesforce;
   let hs: FakeHubSpot;
   let probe: TopicProbe;
+  let groupId: string;
   const run = uniqueId('crm');
   const customers = Array.from({ length: 2000 }, (_, i) => `${run}-C${String(i).padStart(4, '0')}`);
 
@@ -85,11 +98,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     sf.seed('Account', 'Customer_Id__c', customers);
     hs.seed('contacts', customers);
     probe = await TopicProbe.start([Topics.crmSyncDlq]);
-    sut = await startService({
-      name: 'crm-sync',
-      configSchema: crmSyncConfigSchema,
-      module: (c) => CrmSyncModule.register(c),
-      env: serviceTestEnv({
+    const env = serviceTestEnv({
         SALESFORCE_INSTANCE_URL: sf.url,
         SALESFORCE_LOGIN_URL: sf.url,
         SALESFORCE_CLIENT_ID: SF.clientId,
@@ -105,8 +114,14 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
         CRM_RATE_LIMIT_WAIT_MS: '300',
         CRM_BREAKER_RESET_MS: '700',
         CRM_CALL_TIMEOUT_MS: '5000',
-      }),
-    });
+        SALESFORCE_REQUEST_LIMIT_WAIT_MS: '300',
+        // The fakes have no burst limit; pacing is the gateway spec's subject.
+        HUBSPOT_BURST_REQUESTS: '1000',
+        HUBSPOT_BURST_WINDOW_MS: '1000',
+        AUTH_JWT_SECRET: SECRET,
+      });
+    groupId = `${env['KAFKA_GROUP_PREFIX']}.crm-sync`;
+    sut = await startService({ name: 'crm-sync', configSchema: crmSyncConfigSchema, module: (c) => CrmSyncModule.register(c), env });
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'crm-sync-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
   });
 
@@ -144,6 +159,24 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       );
     }
     return lines.length > 0 ? lines.join('\n') : 'no expected write is missing at Salesforce';
+  }
+
+  /**
+   * Nothing more can reach the CRMs for these customers: crm-sync has committed every message on
+   * `topic` (redeliveries included), and none of their outbox rows is pending (a row being pushed is
+   * still pending until its answer is recorded).
+   */
+  async function settled(topic: string, customerIds: readonly string[], target?: CrmTarget): Promise<void> {
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      await waitUntil(`crm-sync committed all of ${topic}`, async () => (await consumerGroupLag(admin, groupId, [topic]))[topic] === 0);
+    } finally {
+      await admin.disconnect();
+    }
+    await waitUntil('no pending outbox row', async () =>
+      (await new CrmOutboxRepository().findByCustomers(db, customerIds)).every((r) => r.status !== 'pending' || (target !== undefined && r.target !== target)),
+    );
   }
 
   after(async () => {
@@ -203,7 +236,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     }
     await producer.close();
     assert.equal(timings.length, 5);
-    await new Promise((r) => setTimeout(r, 1000));
+    await settled(Topics.predictions, customers);
 
     const expected = expectedWrites(all).map(sortKey).sort();
     const atSalesforce = sfWrites().map((w) => sortKey({ customer: w.externalId, score: Number(w.fields['Churn_Risk_Score__c']), level: String(w.fields['Churn_Risk_Category__c']) })).sort();
@@ -259,7 +292,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const sfTasks = () => sf.writesOf('Task').filter((w) => wanted.some((a) => a.alert_id === w.externalId));
     const hsTasks = () => hs.tasks.filter((t) => t.properties['hs_task_body']?.includes(run));
     await waitUntil(`${wanted.length} tasks at both fakes`, () => sfTasks().length >= wanted.length && hsTasks().length >= wanted.length);
-    await new Promise((r) => setTimeout(r, 800));
+    await settled(Topics.alerts, alerts.map((a) => a.customer_id));
     assert.equal(sfTasks().length, wanted.length);
     assert.equal(new Set(sfTasks().map((w) => w.externalId)).size, wanted.length, 'one Salesforce task per alert');
     assert.equal(hsTasks().length, wanted.length, 'one HubSpot task per alert');
@@ -281,12 +314,13 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     assert.ok(taskRows.every((r) => r.status === 'sent' && r.external_id), 'the CRM ids are stored with the idempotency keys');
   });
 
-  it('pushes only the newest of a customer’s waiting scores, and parks a record the CRM refuses, to crm-sync.dlq, until re-driven', async () => {
+  it('pushes only the newest of a customer’s waiting scores, parks a record the CRM refuses, to crm-sync.dlq, until re-driven, and skips a customer HubSpot does not have', async () => {
     const customer = `${run}-late`;
     const unknown = `${run}-unknown`;
     sf.seed('Account', 'Customer_Id__c', [customer, unknown]);
     hs.seed('contacts', [customer]);
     sf.outageFor(2500, { fromNextRequest: true });
+    sf.refuseRecords([unknown], 'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'Churn risk score needs an owner');
     const producer = await rawProducer();
     const t = Date.parse('2025-03-01T00:00:00Z');
     const sequence = [aPrediction(customer, 10, new Date(t), false), aPrediction(customer, 50, new Date(t + 1000), false), aPrediction(customer, 90, new Date(t + 2000), false)];
@@ -295,22 +329,63 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     await producer.send({ topic: Topics.predictions, messages: [{ key: unknown, value: JSON.stringify(refused) }] });
     await producer.close();
     await waitUntil('the newest score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer && w.fields['Churn_Risk_Score__c'] === 90));
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(Topics.predictions, [customer]);
     assert.deepEqual(sf.writesOf('Account').filter((w) => w.externalId === customer).map((w) => w.fields['Churn_Risk_Score__c']), [90], 'older waiting scores are superseded, never written after a newer one');
-    // HubSpot has no contact for `unknown`: 207 OBJECT_NOT_FOUND, parked and dead-lettered.
-    const [letter] = await probe.waitFor((m) => m.key === unknown && m.headers['x-crm-target'] === 'hubspot');
+    // Salesforce refuses the record (a validation rule): parked and dead-lettered.
+    const [letter] = await probe.waitFor((m) => m.key === unknown && m.headers['x-crm-target'] === 'salesforce');
     const record = JSON.parse(letter!.value!) as { error_code: string; source_topic: string; value_base64: string };
-    assert.equal(record.error_code, 'CRM_OBJECT_NOT_FOUND');
+    assert.equal(record.error_code, 'CRM_FIELD_CUSTOM_VALIDATION_EXCEPTION');
     assert.equal(record.source_topic, Topics.predictions);
     assert.equal(JSON.parse(Buffer.from(record.value_base64, 'base64').toString('utf8')).prediction_id, refused.prediction_id);
     const repo = new CrmOutboxRepository();
-    assert.equal((await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'hubspot')!.status, 'parked');
-    // The contact appears; `churn crm retry` re-drives the parked row.
-    hs.seed('contacts', [unknown]);
-    assert.equal(await repo.redriveParked(db, { target: 'hubspot' }), 1);
-    await waitUntil('the re-driven write at HubSpot', () => hs.writes.some((w) => w.id === unknown));
-    // The drainer marks the row sent after HubSpot's answer, so the write can be seen a moment before that.
-    await waitUntil('the re-driven row marked sent', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'hubspot')?.status === 'sent', 10_000);
+    await settled(Topics.predictions, [unknown]);
+    const rows = await repo.findByCustomers(db, [unknown]);
+    assert.equal(rows.find((r) => r.target === 'salesforce')!.status, 'parked');
+    // HubSpot has no contact for `unknown` (HUBSPOT_MISSING_CUSTOMER=skip): skipped and counted, not parked.
+    assert.deepEqual([rows.find((r) => r.target === 'hubspot')!.status, rows.find((r) => r.target === 'hubspot')!.last_error], ['skipped', 'customer not in hubspot']);
+    assert.match(await (await fetch(`${sut.url}/metrics`)).text(), /crm_sync_missing_customers_total\{crm="hubspot",action="skipped"[^}]*\} [1-9]/);
+    // The rule is fixed; `churn crm retry` re-drives the parked row.
+    sf.refuseRecords([]);
+    assert.equal(await repo.redriveParked(db, { target: 'salesforce' }), 1);
+    await waitUntil('the re-driven write at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === unknown));
+    // The drainer marks the row sent after Salesforce's answer, so the write can be seen a moment before that.
+    await waitUntil('the re-driven row marked sent', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'sent', 10_000);
+  });
+
+  it('an admin resumes a paused CRM over HTTP: rows queued while it was paused wait, then go out', async () => {
+    const customer = `${run}-paused`;
+    sf.seed('Account', 'Customer_Id__c', [customer]);
+    hs.seed('contacts', [customer]);
+    const integrations = new CrmIntegrationRepository();
+    await integrations.pause(db, 'hubspot', 'missing_scopes', 'MISSING_SCOPES: paused by the spec', 600_000);
+    const list = async () => ((await (await fetch(`${sut.url}/v1/integrations`)).json()) as { integrations: { crm: string; status: string; paused_reason: string | null; resumed_by: string | null }[] }).integrations;
+    assert.deepEqual((await list()).map((i) => [i.crm, i.status, i.paused_reason]), [['hubspot', 'paused', 'missing_scopes'], ['salesforce', 'active', null]]);
+
+    const producer = await rawProducer();
+    const prediction = aPrediction(customer, 77, new Date('2025-05-01T00:00:00Z'), false);
+    await producer.send({ topic: Topics.predictions, messages: [{ key: customer, value: JSON.stringify(prediction) }] });
+    await producer.close();
+    // The marker: the same prediction reached Salesforce, which is not paused, and crm-sync committed it.
+    await waitUntil('the score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer));
+    await settled(Topics.predictions, [customer], 'salesforce');
+    const waiting = (await new CrmOutboxRepository().findByCustomers(db, [customer])).find((r) => r.target === 'hubspot')!;
+    assert.deepEqual([waiting.status, waiting.attempts], ['pending', 0]);
+    assert.ok(!hs.writes.some((w) => w.id === customer));
+
+    const resume = (bearer?: string) => fetch(`${sut.url}/v1/integrations/hubspot/resume`, { method: 'POST', headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+    assert.equal((await resume()).status, 401);
+    assert.equal((await resume(await token(['agent']))).status, 403);
+    assert.equal((await fetch(`${sut.url}/v1/integrations/zoho/resume`, { method: 'POST', headers: { authorization: `Bearer ${await token(['admin'])}` } })).status, 400);
+    const resumed = await resume(await token(['admin']));
+    assert.equal(resumed.status, 200);
+    assert.deepEqual(await resumed.json(), { crm: 'hubspot', status: 'active', resumed: true });
+    await waitUntil('the score at HubSpot', () => hs.writes.some((w) => w.id === customer && w.properties['churn_risk_score'] === '77'));
+    await settled(Topics.predictions, [customer]);
+    assert.equal((await list()).find((i) => i.crm === 'hubspot')!.resumed_by, 'admin ops@retention.example');
+    const [audited] = await new AuditLogRepository().findBySubject(db, 'crm:hubspot', 1);
+    assert.deepEqual([audited?.actor, audited?.action], ['ops@retention.example', 'crm_integration.resume']);
+    const metrics = await (await fetch(`${sut.url}/metrics`)).text();
+    assert.match(metrics, /crm_sync_integration_paused\{crm="hubspot",reason="missing_scopes"[^}]*\} 0/);
   });
 
   it('backfills the newest score of every customer through Bulk API 2.0', async () => {

@@ -3,12 +3,14 @@ import { Topics } from '@churn/contracts';
 import { CrmIntakeService, type CrmMetrics } from '@churn/crm';
 import { Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
-import { DatabaseModule, KafkaModule, LOGGER } from '@churn/service-kit';
+import { DatabaseModule, JwtAuthGuard, KafkaModule, LOGGER } from '@churn/service-kit';
 import type { CrmSyncConfig } from './config';
 import { CrmDrainHost } from './drain/crm-drain.host';
 import { CRM_METRICS, crmMetricsProvider } from './drain/crm-metrics.provider';
 import { CrmAlertsHandler, CrmPredictionsHandler } from './intake/crm-inbound.handlers';
 import { enabledTargets } from './enabled-targets';
+import { IntegrationsController } from './integrations/integrations.controller';
+import { IntegrationsService } from './integrations/integrations.service';
 
 @Module({})
 export class CrmSyncModule {
@@ -19,8 +21,11 @@ export class CrmSyncModule {
         DatabaseModule,
         KafkaModule.forRoot({ group: 'crm-sync', consumer: { deadLetterTopic: Topics.crmSyncDlq, handlers: [CrmPredictionsHandler, CrmAlertsHandler] } }),
       ],
+      controllers: [IntegrationsController],
       providers: [
         crmMetricsProvider,
+        IntegrationsService,
+        JwtAuthGuard,
         {
           provide: CrmIntakeService,
           inject: [Database, CRM_METRICS, LOGGER],

@@ -6,6 +6,18 @@ const flag = z
 const optionalText = z.string().trim().min(1).optional().or(z.literal('').transform(() => undefined));
 const apiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: 'must be an API name (letters, digits, _)' });
 const hubspotName = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'must be a HubSpot internal name (lower case, digits, _)' });
+const missingCustomer = z.enum(['create', 'skip'], { message: 'must be create or skip' });
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as America/New_York' },
+);
 const ms = (fallback: number) => z.coerce.number().int().min(0).max(86_400_000).default(fallback);
 
 /**
@@ -41,6 +53,19 @@ export const crmEnvSchema = z.object({
   SALESFORCE_FIELD_SCORED_AT: apiName.default('Churn_Scored_At__c'),
   /** External-id field on Task holding the alert_id: makes task creation an idempotent upsert. */
   SALESFORCE_TASK_EXTERNAL_ID_FIELD: apiName.default('Churn_Alert_Id__c'),
+  /**
+   * A customer with no Account/Contact: `skip` (default) skips the write, counted in
+   * crm_sync_missing_customers_total and logged once a day per customer; `create` creates the record
+   * (Name/LastName = customer_id, owned by the integration user). Skip by default: records in the CRM
+   * belong to sales operations, and a customer missing there is more often an external id not yet
+   * filled in than a customer to add (creating it would make a duplicate).
+   */
+  SALESFORCE_MISSING_CUSTOMER: missingCustomer.default('skip'),
+  /**
+   * How long the whole Salesforce integration waits after REQUEST_LIMIT_EXCEEDED (the org's rolling
+   * 24-hour API limit, which gives no reset time) before one call tries again.
+   */
+  SALESFORCE_REQUEST_LIMIT_WAIT_MS: ms(900_000),
 
   /** HubSpot private-app access token. Unset: HubSpot disabled. */
   HUBSPOT_ACCESS_TOKEN: optionalText,
@@ -55,6 +80,17 @@ export const crmEnvSchema = z.object({
   HUBSPOT_PROPERTY_RETENTION_ACTION: hubspotName.default('retention_action'),
   /** Property group the custom properties are created in when missing. */
   HUBSPOT_PROPERTY_GROUP: hubspotName.default('contactinformation'),
+  /** A customer with no contact/company: `skip` (default, same reasons as SALESFORCE_MISSING_CUSTOMER) or `create` it. */
+  HUBSPOT_MISSING_CUSTOMER: missingCustomer.default('skip'),
+  /** Time zone of the HubSpot account: its daily API limit resets at midnight there (a daily-limit 429 waits until then). */
+  HUBSPOT_ACCOUNT_TIME_ZONE: timeZone.default('UTC'),
+  /**
+   * HubSpot calls one instance makes per HUBSPOT_BURST_WINDOW_MS (token bucket). HubSpot's burst limit
+   * (100 per 10 s on Free/Starter, 190 on Professional/Enterprise) is per app, shared by all
+   * instances and other integrations of the app: give each instance its share.
+   */
+  HUBSPOT_BURST_REQUESTS: z.coerce.number().int().min(1).max(1000).default(40),
+  HUBSPOT_BURST_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(10_000),
 
   /** A score is pushed when its category changed or it moved by at least this many points since the last push. */
   CRM_SCORE_CHANGE_THRESHOLD: z.coerce.number().int().min(0).max(100).default(5),
@@ -69,8 +105,10 @@ export const crmEnvSchema = z.object({
   /** First retry delay; doubles per attempt with jitter, capped at CRM_RETRY_MAX_MS. */
   CRM_RETRY_BASE_MS: ms(2000),
   CRM_RETRY_MAX_MS: ms(300_000),
-  /** Wait after a rate limit when the CRM gives no Retry-After (Salesforce REQUEST_LIMIT_EXCEEDED). */
+  /** Wait after a HubSpot 429 that names neither its policy nor a wait (no Retry-After, no interval header). */
   CRM_RATE_LIMIT_WAIT_MS: ms(60_000),
+  /** While an integration is paused, how often one instance probes it (the field check) to resume it by itself. */
+  CRM_PAUSE_PROBE_INTERVAL_MS: ms(300_000),
   /** A CRM call taking longer counts as a failure (timeout). */
   CRM_CALL_TIMEOUT_MS: ms(20_000),
   /** Circuit breaker: failure percentage (over the rolling window) that opens it. */
@@ -99,6 +137,8 @@ export interface SalesforceSettings {
   readonly externalIdField: string;
   readonly fields: { riskScore: string; probability: string; riskCategory: string; retentionAction: string; scoredAt: string };
   readonly taskExternalIdField: string;
+  readonly missingCustomer: 'create' | 'skip';
+  readonly requestLimitWaitMs: number;
 }
 
 export interface HubSpotSettings {
@@ -108,6 +148,9 @@ export interface HubSpotSettings {
   readonly idProperty: string;
   readonly properties: { riskScore: string; riskCategory: string; retentionAction: string };
   readonly propertyGroup: string;
+  readonly missingCustomer: 'create' | 'skip';
+  readonly accountTimeZone: string;
+  readonly burst: { readonly requests: number; readonly windowMs: number };
 }
 
 /** Salesforce settings when enough is configured to authenticate, otherwise why not. */
@@ -135,6 +178,8 @@ export function salesforceSettings(env: CrmEnv): SalesforceSettings | { disabled
       scoredAt: env.SALESFORCE_FIELD_SCORED_AT,
     },
     taskExternalIdField: env.SALESFORCE_TASK_EXTERNAL_ID_FIELD,
+    missingCustomer: env.SALESFORCE_MISSING_CUSTOMER,
+    requestLimitWaitMs: env.SALESFORCE_REQUEST_LIMIT_WAIT_MS,
   };
 }
 
@@ -151,5 +196,8 @@ export function hubspotSettings(env: CrmEnv): HubSpotSettings | { disabled: stri
       retentionAction: env.HUBSPOT_PROPERTY_RETENTION_ACTION,
     },
     propertyGroup: env.HUBSPOT_PROPERTY_GROUP,
+    missingCustomer: env.HUBSPOT_MISSING_CUSTOMER,
+    accountTimeZone: env.HUBSPOT_ACCOUNT_TIME_ZONE,
+    burst: { requests: env.HUBSPOT_BURST_REQUESTS, windowMs: env.HUBSPOT_BURST_WINDOW_MS },
   };
 }

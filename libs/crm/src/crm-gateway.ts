@@ -10,7 +10,7 @@ export interface CrmQuota {
 
 /**
  * One CRM. Batch calls return one result per input, in input order; a failure of the whole call
- * (outage, rate limit, auth) is thrown as a `CrmCallError`.
+ * (outage, rate limit, a misconfigured integration) is thrown as a `CrmCallError`.
  */
 export interface CrmGateway {
   readonly target: CrmTarget;
@@ -20,6 +20,12 @@ export interface CrmGateway {
   prepare(): Promise<void>;
   pushScores(scores: readonly ScorePayload[]): Promise<RecordResult[]>;
   createTasks(tasks: readonly TaskPayload[]): Promise<RecordResult[]>;
+  /**
+   * The field check: the configured custom fields/properties the integration writes, as
+   * `Object.field`, that the CRM does not have (HubSpot first creates missing properties). Empty
+   * when all exist; throws a `CrmCallError` when the CRM cannot be asked.
+   */
+  missingFields(): Promise<string[]>;
   /** The daily API quota as the CRM last reported it. */
   quota(): CrmQuota | undefined;
 }

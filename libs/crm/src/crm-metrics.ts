@@ -7,7 +7,7 @@ export function crmMetrics(registry: Registry) {
   return {
     pushes: getOrCreateCounter(registry, {
       name: 'crm_sync_pushes_total',
-      help: 'Outbox rows handled by the drain loop, by CRM, kind and result (sent, retry, parked, rate_limited, outage, dry_run).',
+      help: 'Outbox rows handled by the drain loop, by CRM, kind and result (sent, retry, parked, rate_limited, paused, outage, missing_customer, dry_run).',
       labelNames: ['target', 'kind', 'result'] as const,
     }),
     skipped: getOrCreateCounter(registry, {
@@ -55,6 +55,26 @@ export function crmMetrics(registry: Registry) {
       name: 'crm_sync_breaker_state_info',
       help: 'Circuit breaker per CRM: 0 closed, 1 half-open, 2 open.',
       labelNames: ['target'] as const,
+    }),
+    integrationPaused: getOrCreateGauge(registry, {
+      name: 'crm_sync_integration_paused',
+      help: '1 while the integration with a CRM is paused for this reason (unknown field, missing access or scopes, refused credentials, a batch refused as a whole, missing fields at the field check); rows wait until an admin or a probe resumes it.',
+      labelNames: ['crm', 'reason'] as const,
+    }),
+    rateLimits: getOrCreateCounter(registry, {
+      name: 'crm_sync_rate_limits_total',
+      help: 'Rate-limit answers that held a CRM (every instance), by CRM and policy (HTTP_429_DAILY, HTTP_429_TEN_SECONDLY_ROLLING, REQUEST_LIMIT_EXCEEDED, ...).',
+      labelNames: ['crm', 'policy'] as const,
+    }),
+    rateLimitHold: getOrCreateGauge(registry, {
+      name: 'crm_sync_rate_limit_hold_seconds',
+      help: 'Seconds until a CRM held after a rate limit may be called again (0: not held).',
+      labelNames: ['crm'] as const,
+    }),
+    missingCustomers: getOrCreateCounter(registry, {
+      name: 'crm_sync_missing_customers_total',
+      help: 'Writes for customers the CRM had no record of, by CRM and action (created, skipped).',
+      labelNames: ['crm', 'action'] as const,
     }),
     deadLetters: getOrCreateCounter(registry, {
       name: 'crm_sync_dead_letters_total',

@@ -1,8 +1,9 @@
-import { CrmOutboxRepository, type CrmTarget, type Database } from '@churn/db';
+import { CrmIntegrationRepository, CrmOutboxRepository, type CrmTarget, type Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import { hubspotSettings, salesforceSettings, type CrmEnv } from './crm-config';
 import type { CrmGateway } from './crm-gateway';
 import type { CrmMetrics } from './crm-metrics';
+import { setPausedGauge } from './integration-control';
 import { HubSpotGateway } from './hubspot.gateway';
 import { SalesforceGateway } from './salesforce.gateway';
 
@@ -12,14 +13,14 @@ export function createCrmGateways(env: CrmEnv, logger: Logger, metrics: CrmMetri
   const gateways: CrmGateway[] = [];
   const sf = salesforceSettings(env);
   if ('disabled' in sf) logger.info({ target: 'salesforce', reason: sf.disabled }, 'Salesforce integration disabled');
-  else gateways.push(new SalesforceGateway(sf, logger.child({ context: SalesforceGateway.name }), observe, env.CRM_RATE_LIMIT_WAIT_MS));
+  else gateways.push(new SalesforceGateway(sf, logger.child({ context: SalesforceGateway.name }), observe));
   const hs = hubspotSettings(env);
   if ('disabled' in hs) logger.info({ target: 'hubspot', reason: hs.disabled }, 'HubSpot integration disabled');
   else gateways.push(new HubSpotGateway(hs, logger.child({ context: HubSpotGateway.name }), observe, env.CRM_RATE_LIMIT_WAIT_MS));
   return gateways;
 }
 
-/** Sets the outbox depth and oldest-age gauges from Postgres. */
+/** Sets the outbox depth and oldest-age gauges, and each CRM's pause and rate-limit hold, from Postgres (what every instance sees). */
 export async function refreshOutboxGauges(db: Database, metrics: CrmMetrics): Promise<void> {
   const rows = await new CrmOutboxRepository().depth(db);
   for (const target of ['salesforce', 'hubspot'] as const) {
@@ -28,5 +29,9 @@ export async function refreshOutboxGauges(db: Database, metrics: CrmMetrics): Pr
       metrics.outboxDepth.set({ target, status }, row?.n ?? 0);
       metrics.outboxOldest.set({ target, status }, row?.oldest_age_seconds ?? 0);
     }
+  }
+  for (const row of await new CrmIntegrationRepository().list(db)) {
+    setPausedGauge(metrics, row.target, row.status === 'paused' ? row.paused_reason : null);
+    metrics.rateLimitHold.set({ crm: row.target }, row.held ? Math.max(0, (row.hold_until.getTime() - Date.now()) / 1000) : 0);
   }
 }

@@ -4,8 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@churn/observability';
 import { FakeHubSpot, FakeSalesforce } from '@churn/testing';
 import { crmEnvSchema, hubspotSettings, salesforceSettings, type HubSpotSettings, type SalesforceSettings } from './crm-config';
-import { CrmCallError } from './crm-errors';
-import type { ScorePayload } from './crm-payloads';
+import { CrmCallError, pauseReasonOf, type RecordResult } from './crm-errors';
+import type { ScorePayload, TaskPayload } from './crm-payloads';
+import { msUntilMidnight } from './rate-limit-window';
 import { HubSpotGateway } from './hubspot.gateway';
 import { SalesforceGateway } from './salesforce.gateway';
 
@@ -21,6 +22,20 @@ const score = (customer: string, risk: number): ScorePayload => ({
   as_of: '2025-01-01T00:00:00Z',
   source: { topic: 'predictions', partition: 0, offset: '0' },
 });
+const task = (customer: string, alertId: string): TaskPayload => ({
+  alert_id: alertId,
+  customer_id: customer,
+  prediction_id: `P-${alertId}`,
+  level: 'critical',
+  risk_score: 90,
+  subject: `Urgent churn risk: retention outreach (${customer})`,
+  priority: 'High',
+  description: `alert ${alertId}`,
+  due_date: '2025-01-02',
+  due_at: '2025-01-02T00:00:00.000Z',
+  source: { topic: 'alerts', partition: 0, offset: '0' },
+});
+const isMisconfigured = (code: string) => (e: unknown) => e instanceof CrmCallError && e.kind === 'misconfigured' && e.code === code;
 
 describe('SalesforceGateway against a local org', () => {
   const sut = new FakeSalesforce({ clientId: 'cid', refreshToken: 'rt' });
@@ -30,6 +45,7 @@ describe('SalesforceGateway against a local org', () => {
     settings = salesforceSettings(
       crmEnvSchema.parse({ SALESFORCE_INSTANCE_URL: sut.url, SALESFORCE_LOGIN_URL: sut.url, SALESFORCE_CLIENT_ID: 'cid', SALESFORCE_CLIENT_SECRET: 's', SALESFORCE_REFRESH_TOKEN: 'rt' }),
     ) as SalesforceSettings;
+    sut.seed('Account', 'Customer_Id__c', ['C-1', 'C-2', 'C-3', 'C-4', 'C-5']);
   });
   after(() => sut.stop());
 
@@ -53,12 +69,53 @@ describe('SalesforceGateway against a local org', () => {
   });
 
   it('turns REQUEST_LIMIT_EXCEEDED into a rate limit and an outage into an outage', async () => {
-    const gateway = new SalesforceGateway(settings, logger, undefined, 1234);
+    const gateway = new SalesforceGateway({ ...settings, requestLimitWaitMs: 1234 }, logger);
     sut.failNextCallsWithRequestLimit(1);
     await assert.rejects(gateway.pushScores([score('C-4', 10)]), (e: CrmCallError) => e.kind === 'rate_limited' && e.retryAfterMs === 1234);
-    sut.outageFor(300);
+    sut.outageFor(60_000);
     await assert.rejects(gateway.pushScores([score('C-4', 10)]), (e: CrmCallError) => e.kind === 'outage' && e.code === 'SERVER_UNAVAILABLE');
-    await new Promise((r) => setTimeout(r, 350));
+    sut.outageFor(0);
+    assert.equal((await gateway.pushScores([score('C-4', 11)]))[0]!.ok, true, 'the outage is over');
+  });
+
+  it('turns a field the org does not have into a misconfiguration, and the field check names it', async () => {
+    const gateway = new SalesforceGateway(settings, logger);
+    assert.deepEqual(await gateway.missingFields(), []);
+    sut.dropField('Account', 'Churn_Probability__c');
+    sut.dropField('Task', 'Churn_Alert_Id__c');
+    try {
+      await assert.rejects(gateway.pushScores([score('C-4', 10)]), isMisconfigured('INVALID_FIELD'));
+      assert.deepEqual(await gateway.missingFields(), ['Account.Churn_Probability__c', 'Task.Churn_Alert_Id__c']);
+    } finally {
+      sut.restoreField('Account', 'Churn_Probability__c');
+      sut.restoreField('Task', 'Churn_Alert_Id__c');
+    }
+  });
+
+  it('skips a customer the org does not have, or creates it, by SALESFORCE_MISSING_CUSTOMER', async () => {
+    const skip = new SalesforceGateway({ ...settings, missingCustomer: 'skip' }, logger);
+    const [known, unknown] = await skip.pushScores([score('C-1', 40), score('C-new-1', 40)]);
+    assert.equal(known!.ok, true);
+    assert.deepEqual(unknown, { ok: false, missing: true, message: 'no Account with Customer_Id__c = C-new-1' });
+    assert.equal(sut.records.get('Account')!.has('C-new-1'), false);
+    const [missingTask] = await skip.createTasks([task('C-new-1', 'A-sf-1')]);
+    assert.equal((missingTask as { missing?: boolean }).missing, true);
+
+    const create = new SalesforceGateway({ ...settings, missingCustomer: 'create' }, logger);
+    const [created] = await create.pushScores([score('C-new-1', 40)]);
+    const record = sut.records.get('Account')!.get('C-new-1')!;
+    assert.deepEqual(created, { ok: true, externalId: record.Id, created: true });
+    assert.equal(record.fields['Name'], 'C-new-1');
+    assert.equal(record.fields['Churn_Risk_Score__c'], 40);
+    const [createdTask] = (await create.createTasks([task('C-new-2', 'A-sf-2')])) as [RecordResult];
+    assert.equal(createdTask.ok && createdTask.created, true);
+    const taskWrite = sut.writesOf('Task').find((w) => w.externalId === 'A-sf-2')!;
+    assert.equal(taskWrite.fields['WhatId'], sut.records.get('Account')!.get('C-new-2')!.Id);
+  });
+
+  it('pauses, not retries, when the refresh after an expired session is refused', async () => {
+    const gateway = new SalesforceGateway({ ...settings, refreshToken: 'revoked' }, logger);
+    await assert.rejects(gateway.pushScores([score('C-1', 10)]), (e: unknown) => e instanceof CrmCallError && e.kind === 'misconfigured' && pauseReasonOf(e.code) === 'auth_failed');
   });
 
   it('authenticates with the JWT bearer flow when a private key is configured', async () => {
@@ -76,7 +133,9 @@ describe('HubSpotGateway against a local account', () => {
   let settings: HubSpotSettings;
   before(async () => {
     await sut.start();
-    settings = hubspotSettings(crmEnvSchema.parse({ HUBSPOT_ACCESS_TOKEN: 'pat', HUBSPOT_BASE_PATH: sut.url })) as HubSpotSettings;
+    settings = hubspotSettings(
+      crmEnvSchema.parse({ HUBSPOT_ACCESS_TOKEN: 'pat', HUBSPOT_BASE_PATH: sut.url, HUBSPOT_BURST_REQUESTS: '1000', HUBSPOT_BURST_WINDOW_MS: '100' }),
+    ) as HubSpotSettings;
     sut.seed('contacts', ['C-1', 'C-2']);
   });
   after(() => sut.stop());
@@ -89,7 +148,7 @@ describe('HubSpotGateway against a local account', () => {
     assert.equal(sut.requests.filter((r) => r.method === 'POST' && r.path === '/crm/v3/properties/contacts').length, 4);
     const results = await gateway.pushScores([score('C-1', 70), score('C-404', 20), score('C-2', 81)]);
     assert.equal(results[0]!.ok, true);
-    assert.deepEqual(results[1], { ok: false, kind: 'permanent', code: 'OBJECT_NOT_FOUND', message: 'Could not get some records' });
+    assert.deepEqual(results[1], { ok: false, missing: true, message: 'no contacts with churn_customer_id = C-404' }, 'HUBSPOT_MISSING_CUSTOMER=skip by default');
     assert.equal(results[2]!.ok, true);
     assert.deepEqual(sut.objects.get('contacts')!.get('C-2')!.properties['churn_risk_category'], 'critical');
     assert.equal(gateway.quota()!.limit, 250000);
@@ -102,5 +161,63 @@ describe('HubSpotGateway against a local account', () => {
     const before = sut.requests.length;
     await assert.rejects(gateway.pushScores([score('C-1', 10)]), (e: CrmCallError) => e.kind === 'rate_limited' && e.retryAfterMs === 7000);
     assert.equal(sut.requests.length - before, 1, 'one attempt: the outbox retries, not the client');
+  });
+
+  it('tells the daily limit (until midnight in the account time zone) from the 10-second burst (its interval)', async () => {
+    const now = Date.parse('2026-03-07T17:00:00Z');
+    const gateway = new HubSpotGateway({ ...settings, accountTimeZone: 'America/New_York' }, logger, undefined, 60_000, () => now);
+    await gateway.prepare();
+    sut.rateLimitNextCalls(1, undefined, 'DAILY');
+    await assert.rejects(gateway.pushScores([score('C-1', 10)]), (e: CrmCallError) => e.code === 'HTTP_429_DAILY' && e.retryAfterMs === msUntilMidnight('America/New_York', now));
+    assert.equal(msUntilMidnight('America/New_York', now), 12 * 3_600_000);
+    sut.rateLimitNextCalls(1, undefined, 'TEN_SECONDLY_ROLLING');
+    await assert.rejects(gateway.pushScores([score('C-1', 10)]), (e: CrmCallError) => e.code === 'HTTP_429_TEN_SECONDLY_ROLLING' && e.retryAfterMs === 10_000);
+  });
+
+  it('turns missing scopes and a batch refused as a whole into a misconfiguration', async () => {
+    const gateway = new HubSpotGateway(settings, logger);
+    await gateway.prepare();
+    sut.denyScopes(true);
+    try {
+      await assert.rejects(gateway.pushScores([score('C-1', 10)]), isMisconfigured('MISSING_SCOPES'));
+      await assert.rejects(gateway.missingFields(), isMisconfigured('MISSING_SCOPES'));
+    } finally {
+      sut.denyScopes(false);
+    }
+    const unknownProperty = new HubSpotGateway({ ...settings, properties: { ...settings.properties, retentionAction: 'no_such_property' } }, logger);
+    (unknownProperty as unknown as { prepared: boolean }).prepared = true;
+    await assert.rejects(unknownProperty.pushScores([score('C-1', 10)]), isMisconfigured('VALIDATION_ERROR'));
+  });
+
+  it('skips a customer the account does not have, or creates it, by HUBSPOT_MISSING_CUSTOMER', async () => {
+    const skip = new HubSpotGateway({ ...settings, missingCustomer: 'skip' }, logger);
+    await skip.prepare();
+    const [unknown, known] = await skip.pushScores([score('C-hs-new', 50), score('C-1', 50)]);
+    assert.deepEqual(unknown, { ok: false, missing: true, message: 'no contacts with churn_customer_id = C-hs-new' });
+    assert.equal(known!.ok, true);
+    assert.equal(sut.objects.get('contacts')!.has('C-hs-new'), false);
+
+    const create = new HubSpotGateway({ ...settings, missingCustomer: 'create' }, logger);
+    await create.prepare();
+    const [created] = await create.pushScores([score('C-hs-new', 50)]);
+    const contact = sut.objects.get('contacts')!.get('C-hs-new')!;
+    assert.deepEqual(created, { ok: true, externalId: contact.id, created: true });
+    assert.equal(contact.properties['churn_risk_score'], '50');
+    const [createdTask] = (await create.createTasks([task('C-hs-new-2', 'A-hs-2')])) as [RecordResult];
+    assert.equal(createdTask.ok && createdTask.created, true);
+    const hsTask = sut.tasks.find((t) => t.properties['hs_task_body'] === 'alert A-hs-2')!;
+    assert.equal(hsTask.associations[0]!.to.id, sut.objects.get('contacts')!.get('C-hs-new-2')!.id);
+  });
+
+  it('paces its calls within the burst budget', async () => {
+    const gateway = new HubSpotGateway({ ...settings, burst: { requests: 4, windowMs: 800 } }, logger);
+    (gateway as unknown as { prepared: boolean }).prepared = true;
+    const from = sut.requests.length;
+    const results = await gateway.createTasks(['C-1', 'C-2', 'C-1', 'C-2', 'C-1', 'C-2'].map((c, i) => task(c, `A-pace-${i}`)));
+    assert.ok(results.every((r) => r.ok));
+    const calls = sut.requests.slice(from);
+    assert.equal(calls.length, 7, 'one batch read and six task creations');
+    // At most 4 calls in any 800 ms: evenly spaced, 200 ms apart.
+    for (let i = 4; i < calls.length; i++) assert.ok(calls[i]!.at - calls[i - 4]!.at >= 790, `calls ${i - 4}..${i} within ${calls[i]!.at - calls[i - 4]!.at} ms`);
   });
 });

@@ -1,7 +1,9 @@
 import { Client } from '@hubspot/api-client';
+import Bottleneck from 'bottleneck';
 import type { Logger } from '@churn/observability';
 import { observedCall, type ApiCallObserver, type CrmGateway, type CrmQuota } from './crm-gateway';
 import { CrmCallError, isNetworkError, type RecordResult } from './crm-errors';
+import { msUntilMidnight } from './rate-limit-window';
 import type { HubSpotSettings } from './crm-config';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
 
@@ -20,6 +22,8 @@ interface HubSpotBatchBody {
 /** HubSpot-defined association type ids: task → contact, task → company. */
 const TASK_ASSOCIATION_TYPE = { contacts: 204, companies: 192 } as const;
 const PERMANENT_CATEGORIES = new Set(['OBJECT_NOT_FOUND', 'VALIDATION_ERROR', 'INVALID_AUTHENTICATION', 'MISSING_SCOPES', 'DUPLICATE_OBJECT', 'PROPERTY_DOESNT_EXIST']);
+/** HubSpot's burst window when a 429 names no interval. */
+const BURST_INTERVAL_MS = 10_000;
 
 /**
  * HubSpot through @hubspot/api-client: churn properties batch-updated on contacts (or companies)
@@ -27,7 +31,9 @@ const PERMANENT_CATEGORIES = new Set(['OBJECT_NOT_FOUND', 'VALIDATION_ERROR', 'I
  * inputs that failed, and only those are retried. Missing custom properties are created once.
  * Retention tasks are created one call each, associated with the record. The client's own retries
  * and limiter are off (`numberOfApiCallRetries` 0): they are process-wide, count total attempts and
- * skip daily-limit 429s; the outbox does the retrying, honouring Retry-After.
+ * skip daily-limit 429s; the outbox does the retrying. Calls are paced (bottleneck) to at most
+ * HUBSPOT_BURST_REQUESTS per HUBSPOT_BURST_WINDOW_MS, so a batch of task creations (one call each)
+ * stays inside the burst budget instead of meeting the 429.
  */
 export class HubSpotGateway implements CrmGateway {
   readonly target = 'hubspot' as const;
@@ -35,14 +41,26 @@ export class HubSpotGateway implements CrmGateway {
   private readonly client: Client;
   private lastQuota: CrmQuota | undefined;
   private prepared = false;
+  private readonly pacer: Bottleneck;
 
   constructor(
     private readonly settings: HubSpotSettings,
     private readonly logger: Logger,
     private readonly observe: ApiCallObserver = () => undefined,
     private readonly rateLimitWaitMs = 10_000,
+    private readonly now: () => number = Date.now,
   ) {
     this.client = new Client({ accessToken: settings.accessToken, basePath: settings.basePath, numberOfApiCallRetries: 0 });
+    const { requests, windowMs } = settings.burst;
+    // Evenly spaced rather than a refilled reservoir: HubSpot's window is rolling, and a reservoir
+    // refilled every window lets twice the budget through around a refill.
+    this.pacer = new Bottleneck({ minTime: Math.ceil(windowMs / requests) });
+  }
+
+  async missingFields(): Promise<string[]> {
+    this.prepared = false;
+    await this.prepare();
+    return [];
   }
 
   quota(): CrmQuota | undefined {
@@ -84,14 +102,8 @@ export class HubSpotGateway implements CrmGateway {
   }
 
   async pushScores(scores: readonly ScorePayload[]): Promise<RecordResult[]> {
-    const p = this.settings.properties;
-    const inputs = scores.map((s) => ({
-      id: s.customer_id,
-      idProperty: this.settings.idProperty,
-      properties: { [p.riskScore]: String(s.risk_score), [p.riskCategory]: s.risk_level, [p.retentionAction]: s.recommended_action },
-    }));
-    const api = this.settings.object === 'contacts' ? this.client.crm.contacts.batchApi : this.client.crm.companies.batchApi;
-    const info = await this.call('batch/update', () => api.updateWithHttpInfo({ inputs }));
+    const inputs = scores.map((s) => ({ id: s.customer_id, idProperty: this.settings.idProperty, properties: this.propertiesOf(s) }));
+    const info = await this.call('batch/update', () => this.batchApi().updateWithHttpInfo({ inputs }));
     this.readQuota(info.headers);
     const body = info.data as unknown as HubSpotBatchBody;
     const failures = failuresById(body.errors ?? []);
@@ -100,16 +112,52 @@ export class HubSpotGateway implements CrmGateway {
       const ours = result.properties?.[this.settings.idProperty];
       if (ours) externalIds.set(ours, result.id);
     }
-    return scores.map((s): RecordResult => failures.get(s.customer_id) ?? { ok: true, externalId: externalIds.get(s.customer_id) ?? null });
+    const results = scores.map((s): RecordResult => failures.get(s.customer_id) ?? { ok: true, externalId: externalIds.get(s.customer_id) ?? null });
+    const missing = scores.filter((s) => isObjectNotFound(failures.get(s.customer_id)));
+    if (missing.length === 0) return results;
+    const handled = await this.missingCustomers(
+      missing.map((s) => s.customer_id),
+      missing.map((s) => this.propertiesOf(s)),
+    );
+    return scores.map((s, i) => handled.get(s.customer_id) ?? results[i]!);
+  }
+
+  /** Customers HubSpot has no record of: created with `properties` (HUBSPOT_MISSING_CUSTOMER=create), or reported missing. */
+  private async missingCustomers(customerIds: readonly string[], properties: readonly Record<string, string>[]): Promise<Map<string, RecordResult>> {
+    const handled = new Map<string, RecordResult>();
+    if (this.settings.missingCustomer === 'skip') {
+      for (const id of customerIds) handled.set(id, { ok: false, missing: true, message: `no ${this.settings.object} with ${this.settings.idProperty} = ${id}` });
+      return handled;
+    }
+    const inputs = customerIds.map((id, i) => ({ properties: { ...properties[i], [this.settings.idProperty]: id } }));
+    const info = await this.call('batch/create', () => this.batchApi().createWithHttpInfo({ inputs } as never));
+    this.readQuota(info.headers);
+    for (const result of (info.data as unknown as HubSpotBatchBody).results ?? []) {
+      const ours = result.properties?.[this.settings.idProperty];
+      if (ours) handled.set(ours, { ok: true, externalId: result.id, created: true });
+    }
+    return handled;
+  }
+
+  private propertiesOf(s: ScorePayload): Record<string, string> {
+    const p = this.settings.properties;
+    return { [p.riskScore]: String(s.risk_score), [p.riskCategory]: s.risk_level, [p.retentionAction]: s.recommended_action };
+  }
+
+  private batchApi() {
+    return this.settings.object === 'contacts' ? this.client.crm.contacts.batchApi : this.client.crm.companies.batchApi;
   }
 
   async createTasks(tasks: readonly TaskPayload[]): Promise<RecordResult[]> {
     const records = await this.findRecords(tasks.map((t) => t.customer_id));
+    const absent = [...new Set(tasks.map((t) => t.customer_id).filter((c) => !records.has(c)))];
+    const handled = absent.length > 0 ? await this.missingCustomers(absent, absent.map(() => ({}))) : new Map<string, RecordResult>();
+    for (const [customer, result] of handled) if (result.ok && result.externalId) records.set(customer, { id: result.externalId, ownerId: null });
     const results: RecordResult[] = [];
     for (const [index, task] of tasks.entries()) {
       const record = records.get(task.customer_id);
       if (!record) {
-        results.push({ ok: false, kind: 'permanent', code: 'OBJECT_NOT_FOUND', message: `no ${this.settings.object} with ${this.settings.idProperty} = ${task.customer_id}` });
+        results.push(handled.get(task.customer_id) ?? { ok: false, missing: true, message: `no ${this.settings.object} with ${this.settings.idProperty} = ${task.customer_id}` });
         continue;
       }
       try {
@@ -127,8 +175,13 @@ export class HubSpotGateway implements CrmGateway {
             associations: [{ to: { id: record.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: TASK_ASSOCIATION_TYPE[this.settings.object] }] }],
           }),
         );
-        results.push({ ok: true, externalId: created.id });
+        results.push({ ok: true, externalId: created.id, ...(handled.has(task.customer_id) ? { created: true } : {}) });
       } catch (error) {
+        // A task HubSpot refuses as invalid is that task's problem, not the integration's.
+        if (error instanceof CrmCallError && error.kind === 'misconfigured' && error.code === 'VALIDATION_ERROR') {
+          results.push({ ok: false, kind: 'permanent', code: error.code, message: error.message });
+          continue;
+        }
         // The first call failing as a whole is the CRM's failure (the breaker counts it); later ones are recorded per task.
         if (index === 0 || !(error instanceof CrmCallError)) throw error;
         results.push({ ok: false, kind: error.kind, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs });
@@ -162,7 +215,11 @@ export class HubSpotGateway implements CrmGateway {
   }
 
   private call<T>(endpoint: string, work: () => Promise<T>): Promise<T> {
-    return observedCall(this.target, endpoint, this.observe, (error) => this.translate(error), work);
+    return this.pacer.schedule(() => observedCall(this.target, endpoint, this.observe, (error) => this.translate(error), work));
+  }
+
+  private rateLimit(policy: string | undefined, headers: Record<string, string>, message: string): CrmCallError {
+    return rateLimitOf(policy, headers, message, this.settings.accountTimeZone, this.rateLimitWaitMs, this.now());
   }
 
   private translate(error: unknown): CrmCallError {
@@ -171,16 +228,36 @@ export class HubSpotGateway implements CrmGateway {
     const body = (error as { body?: { category?: string; message?: string; policyName?: string } }).body;
     const headers = (error as { headers?: Record<string, string> }).headers ?? {};
     const message = body?.message ?? (error instanceof Error ? error.message.split('\n')[0]! : String(error));
-    if (status === 429) {
-      const retryAfter = Number(headers['retry-after']);
-      const wait = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : this.rateLimitWaitMs;
-      return new CrmCallError('rate_limited', `HTTP_429${body?.policyName ? `_${body.policyName}` : ''}`, message, wait);
-    }
-    if (typeof status === 'number' && (status >= 500 || status === 401 || status === 408)) return new CrmCallError('outage', `HTTP_${status}`, message);
+    if (status === 429) return this.rateLimit(body?.policyName, headers, message);
+    if (typeof status === 'number' && (status >= 500 || status === 408)) return new CrmCallError('outage', `HTTP_${status}`, message);
+    // Refused credentials, missing scopes, a batch rejected as a whole: no retry fixes these.
+    if (status === 401 || status === 403 || status === 400) return new CrmCallError('misconfigured', body?.category ?? `HTTP_${status}`, message);
     if (typeof status === 'number') return new CrmCallError('permanent', body?.category ?? `HTTP_${status}`, message);
     if (isNetworkError(error)) return new CrmCallError('outage', 'NETWORK', message);
     return new CrmCallError('outage', 'UNKNOWN', message);
   }
+}
+
+/**
+ * A 429, by policy: the daily limit (policyName DAILY, or the daily remaining header at 0) lasts
+ * until midnight in the account's time zone; the 10-second burst for Retry-After, else the interval
+ * header, else 10 s; an unnamed one for Retry-After or CRM_RATE_LIMIT_WAIT_MS.
+ */
+function rateLimitOf(policy: string | undefined, headers: Record<string, string>, message: string, timeZone: string, fallbackMs: number, now: number): CrmCallError {
+  const retryAfter = Number(headers['retry-after']);
+  const retryAfterMs = headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
+  if (policy === 'DAILY' || headers['x-hubspot-ratelimit-daily-remaining'] === '0') {
+    return new CrmCallError('rate_limited', 'HTTP_429_DAILY', message, msUntilMidnight(timeZone, now));
+  }
+  const interval = Number(headers['x-hubspot-ratelimit-interval-milliseconds']);
+  if (policy === 'TEN_SECONDLY_ROLLING' || headers['x-hubspot-ratelimit-remaining'] === '0') {
+    return new CrmCallError('rate_limited', 'HTTP_429_TEN_SECONDLY_ROLLING', message, retryAfterMs ?? (interval > 0 ? interval : BURST_INTERVAL_MS));
+  }
+  return new CrmCallError('rate_limited', `HTTP_429${policy ? `_${policy}` : ''}`, message, retryAfterMs ?? fallbackMs);
+}
+
+function isObjectNotFound(result: RecordResult | undefined): boolean {
+  return result !== undefined && !result.ok && !result.missing && result.code === 'OBJECT_NOT_FOUND';
 }
 
 function failuresById(errors: readonly HubSpotBatchError[]): Map<string, RecordResult> {

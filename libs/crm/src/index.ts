@@ -8,6 +8,8 @@ export * from './crm-breaker';
 export * from './salesforce.gateway';
 export * from './hubspot.gateway';
 export * from './outbox-drainer';
+export * from './integration-control';
+export * from './rate-limit-window';
 export * from './crm-intake.service';
 export * from './crm-runtime';
 export * from './salesforce-backfill';

@@ -1,11 +1,12 @@
 import { Topics } from '@churn/contracts';
-import { CrmOutboxRepository, type CrmOutboxRow, type CrmPushKind, type Database } from '@churn/db';
+import { CrmIntegrationRepository, CrmOutboxRepository, type CrmOutboxRow, type CrmPushKind, type Database } from '@churn/db';
 import type { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
 import type { CrmBreaker } from './crm-breaker';
 import { backoffMs, CrmCallError, type RecordResult } from './crm-errors';
 import type { CrmGateway } from './crm-gateway';
 import type { CrmMetrics } from './crm-metrics';
+import { CrmIntegrationControl } from './integration-control';
 import type { ScorePayload, SourceCoordinates, TaskPayload } from './crm-payloads';
 
 export interface DrainSettings {
@@ -15,6 +16,8 @@ export interface DrainSettings {
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly dryRun: boolean;
+  /** While the integration is paused, how often one instance probes it. */
+  readonly probeIntervalMs: number;
 }
 
 interface Outcome {
@@ -25,11 +28,15 @@ interface Outcome {
 /**
  * Drains one CRM's outbox: claims due rows (tasks first, then scores), pushes them in batches
  * through the circuit breaker, and records per row: sent (with the CRM's id), rescheduled with
- * back-off, or parked and dead-lettered once its retry budget is spent. Several instances can
- * drain the same outbox; the claim's lease keeps them off each other's rows.
+ * back-off, parked and dead-lettered once its retry budget is spent, or skipped when the CRM has
+ * no such customer. Several instances can drain the same outbox; the claim's lease keeps them off
+ * each other's rows. A rate limit holds, and an error no retry fixes pauses, the whole CRM for
+ * every instance (`CrmIntegrationControl`): nothing is claimed meanwhile.
  */
 export class OutboxDrainer {
   private readonly outbox = new CrmOutboxRepository();
+  private readonly integrations = new CrmIntegrationRepository();
+  readonly control: CrmIntegrationControl;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -43,12 +50,14 @@ export class OutboxDrainer {
     private readonly logger: Logger,
     private readonly settings: DrainSettings,
     private readonly consumerGroup = 'crm-sync',
-  ) {}
+  ) {
+    this.control = new CrmIntegrationControl(db, gateway, metrics, logger, settings.probeIntervalMs);
+  }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loop = (this.settings.dryRun ? Promise.resolve() : this.control.checkAtStart().catch((error: unknown) => this.logger.error({ target: this.gateway.target, err: error }, 'CRM field check failed'))).then(() => this.run());
   }
 
   async stop(): Promise<void> {
@@ -96,6 +105,7 @@ export class OutboxDrainer {
     } catch (error) {
       const failure =
         error instanceof CrmCallError ? error : new CrmCallError('outage', 'UNEXPECTED', error instanceof Error ? error.message : String(error));
+      // `record` holds the CRM after a rate limit and pauses it after a misconfiguration.
       this.logger.warn({ target, kind, rows: rows.length, code: failure.code, failureKind: failure.kind, err: failure.message }, 'CRM call failed');
       results = rows.map(() => ({ ok: false, kind: failure.kind, code: failure.code, message: failure.message, retryAfterMs: failure.retryAfterMs }));
     } finally {
@@ -109,11 +119,22 @@ export class OutboxDrainer {
   private async record(kind: CrmPushKind, outcomes: readonly Outcome[]): Promise<void> {
     const target = this.gateway.target;
     const sent: { id: string; externalId: string | null }[] = [];
+    const missing: CrmOutboxRow[] = [];
     const reschedule: { id: string; error: string; delayMs: number; countAttempt: boolean }[] = [];
     const park: { row: CrmOutboxRow; error: string; code: string }[] = [];
+    let rateLimit: { code: string; delayMs: number; message: string } | undefined;
+    let misconfigured: { code: string; message: string } | undefined;
     for (const { row, result } of outcomes) {
       if (result.ok) {
         sent.push({ id: row.id, externalId: result.externalId });
+        if (result.created) {
+          this.metrics.missingCustomers.inc({ crm: target, action: 'created' });
+          this.logger.info({ target, kind, customerId: row.customer_id, externalId: result.externalId }, 'customer missing in the CRM: record created');
+        }
+        continue;
+      }
+      if (result.missing) {
+        missing.push(row);
         continue;
       }
       const error = `${result.code}: ${result.message}`;
@@ -122,16 +143,30 @@ export class OutboxDrainer {
       } else if (result.kind === 'retryable') {
         reschedule.push({ id: row.id, error, delayMs: backoffMs(row.attempts + 1, this.settings.retryBaseMs, this.settings.retryMaxMs), countAttempt: true });
       } else if (result.kind === 'rate_limited') {
-        reschedule.push({ id: row.id, error, delayMs: result.retryAfterMs ?? this.settings.retryBaseMs, countAttempt: false });
+        const delayMs = result.retryAfterMs ?? this.settings.retryBaseMs;
+        if (!rateLimit || delayMs > rateLimit.delayMs) rateLimit = { code: result.code, delayMs, message: result.message };
+        reschedule.push({ id: row.id, error, delayMs, countAttempt: false });
+      } else if (result.kind === 'misconfigured') {
+        // Claimable again once the integration is resumed; the pause keeps every instance off it until then.
+        misconfigured ??= { code: result.code, message: result.message };
+        reschedule.push({ id: row.id, error, delayMs: 0, countAttempt: false });
       } else {
         // Outage: the breaker decides when the CRM is tried again; the row keeps its budget.
         reschedule.push({ id: row.id, error, delayMs: backoffMs(1, this.settings.retryBaseMs, this.settings.retryMaxMs), countAttempt: false });
       }
       const failureKind = result.kind;
-      this.metrics.pushes.inc({ target, kind, result: failureKind === 'permanent' || park.some((p) => p.row.id === row.id) ? 'parked' : failureKind === 'retryable' ? 'retry' : failureKind });
+      this.metrics.pushes.inc({
+        target,
+        kind,
+        result: failureKind === 'permanent' || park.some((p) => p.row.id === row.id) ? 'parked' : failureKind === 'retryable' ? 'retry' : failureKind === 'misconfigured' ? 'paused' : failureKind,
+      });
     }
+    // First the CRM-wide state, so that no instance claims another batch into the same refusal.
+    if (rateLimit) await this.control.holdAfterRateLimit(rateLimit.code, rateLimit.delayMs, rateLimit.message);
+    if (misconfigured) await this.control.pause(misconfigured.code, misconfigured.message);
     if (park.length > 0) await this.deadLetter(kind, park);
     await this.db.transaction(async (tx) => {
+      await this.outbox.skipMissingCustomers(tx, missing.map((r) => r.id), `customer not in ${target}`);
       await this.outbox.markSent(tx, sent);
       if (kind === 'score') {
         const byId = new Map(outcomes.map((o) => [o.row.id, o.row]));
@@ -147,7 +182,19 @@ export class OutboxDrainer {
       await this.outbox.park(tx, park.map((p) => ({ id: p.row.id, error: p.error })));
     });
     if (sent.length > 0) this.metrics.pushes.inc({ target, kind, result: 'sent' }, sent.length);
+    if (missing.length > 0) await this.reportMissing(kind, missing);
     for (const p of park) this.logger.error({ target, kind, outboxId: p.row.id, customerId: p.row.customer_id, idempotencyKey: p.row.idempotency_key, err: p.error }, 'CRM write parked');
+  }
+
+  /** Counts every skipped write; logs each customer once a day (across instances: the ledger is in Postgres). */
+  private async reportMissing(kind: CrmPushKind, rows: readonly CrmOutboxRow[]): Promise<void> {
+    const target = this.gateway.target;
+    this.metrics.pushes.inc({ target, kind, result: 'missing_customer' }, rows.length);
+    this.metrics.missingCustomers.inc({ crm: target, action: 'skipped' }, rows.length);
+    const firstToday = await this.integrations.firstMissingToday(this.db, target, rows.map((r) => r.customer_id));
+    for (const customerId of firstToday) {
+      this.logger.warn({ target, kind, customerId }, 'customer missing in the CRM: write skipped (logged once a day per customer)');
+    }
   }
 
   private async deadLetter(kind: CrmPushKind, parked: readonly { row: CrmOutboxRow; error: string; code: string }[]): Promise<void> {
@@ -186,6 +233,7 @@ export class OutboxDrainer {
     while (this.running) {
       let handled = 0;
       try {
+        if (!this.settings.dryRun) await this.control.probeIfDue();
         handled = await this.drainAll();
       } catch (error) {
         // Postgres or the broker unavailable: nothing was lost (rows stay pending, leases expire); try again.

@@ -2,7 +2,7 @@ import { createSign } from 'node:crypto';
 import { Connection } from 'jsforce';
 import type { Logger } from '@churn/observability';
 import { observedCall, type CrmQuota, type CrmGateway, type ApiCallObserver } from './crm-gateway';
-import { CrmCallError, isNetworkError, SALESFORCE_RETRYABLE_CODES, type RecordResult } from './crm-errors';
+import { CrmCallError, isNetworkError, SALESFORCE_MISCONFIGURED_CODES, SALESFORCE_RETRYABLE_CODES, type RecordResult } from './crm-errors';
 import type { SalesforceSettings } from './crm-config';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
 
@@ -13,6 +13,9 @@ interface SaveResult {
 }
 
 const NO_RETRY = { retry: { maxRetries: 0 } };
+/** Salesforce's OAuth error descriptions for credentials it refuses (invalid_grant, invalid_client). */
+const REFUSED_REFRESH =
+  /^Unable to refresh session due to: .*(expired access\/refresh token|authentication failure|inactive user|inactive organization|invalid (client|assertion|grant)|client identifier invalid|hasn't approved)/i;
 
 /**
  * Salesforce through jsforce: churn fields upserted on Account/Contact by external id with sObject
@@ -30,7 +33,6 @@ export class SalesforceGateway implements CrmGateway {
     private readonly settings: SalesforceSettings,
     private readonly logger: Logger,
     private readonly observe: ApiCallObserver = () => undefined,
-    private readonly rateLimitWaitMs = 60_000,
   ) {
     const jwt = Boolean(settings.username && settings.privateKey);
     this.connection = new Connection({
@@ -52,23 +54,80 @@ export class SalesforceGateway implements CrmGateway {
     return usage ? { used: usage.used, limit: usage.limit, remaining: usage.limit - usage.used } : undefined;
   }
 
+  /** The field check: the configured fields missing on the object and on Task, by describe calls. */
+  async missingFields(): Promise<string[]> {
+    const wanted: Record<string, string[]> = {
+      [this.settings.object]: [this.settings.externalIdField, ...Object.values(this.settings.fields)],
+      Task: [this.settings.taskExternalIdField],
+    };
+    const missing: string[] = [];
+    for (const [object, fields] of Object.entries(wanted)) {
+      const described = await this.call('sobjects:describe', () =>
+        this.connection.request({ method: 'GET', url: `/services/data/v${this.settings.apiVersion}/sobjects/${object}/describe` }, NO_RETRY) as Promise<{ fields: { name: string }[] }>,
+      );
+      const present = new Set(described.fields.map((f) => f.name));
+      for (const field of fields) if (!present.has(field)) missing.push(`${object}.${field}`);
+    }
+    return missing;
+  }
+
   async pushScores(scores: readonly ScorePayload[]): Promise<RecordResult[]> {
     const records = scores.map((s) => this.fieldsOf(s));
-    const results = await this.call('composite/sobjects:upsert', () =>
-      this.connection.sobject(this.settings.object).upsert(records, this.settings.externalIdField, { allOrNone: false }) as Promise<unknown>,
+    const saved = await this.upsert('composite/sobjects:upsert', records);
+    const results = this.recordResults(saved, records.length);
+    // Upsert inserts when no record has the external id, and the insert lacks the name: the customer is missing.
+    const missing = saved.flatMap((r, i) => (this.isMissingRecord(r) ? [i] : []));
+    if (missing.length === 0) return results;
+    const handled = await this.missingCustomers(missing.map((i) => records[i]!));
+    missing.forEach((index, j) => (results[index] = handled[j]!));
+    return results;
+  }
+
+  /** Customers Salesforce has no record of: created with `records` and a name (SALESFORCE_MISSING_CUSTOMER=create), or reported missing. */
+  private async missingCustomers(records: readonly Record<string, unknown>[]): Promise<RecordResult[]> {
+    const ext = this.settings.externalIdField;
+    if (this.settings.missingCustomer === 'skip') {
+      return records.map((r) => ({ ok: false, missing: true, message: `no ${this.settings.object} with ${ext} = ${String(r[ext])}` }));
+    }
+    const named = records.map((r) => ({ ...r, [this.nameField]: String(r[ext]) }));
+    const saved = await this.upsert('composite/sobjects:upsert-create', named);
+    return this.recordResults(saved, named.length).map((r) => (r.ok ? { ...r, created: true } : r));
+  }
+
+  private get nameField(): string {
+    return this.settings.object === 'Contact' ? 'LastName' : 'Name';
+  }
+
+  private isMissingRecord(r: SaveResult): boolean {
+    return !r.success && (r.errors ?? []).some((e) => (e.statusCode ?? e.errorCode) === 'REQUIRED_FIELD_MISSING' && (e.fields ?? []).includes(this.nameField));
+  }
+
+  private async upsert(endpoint: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
+    const saved = await this.call(endpoint, () =>
+      this.connection.sobject(this.settings.object).upsert(records as never, this.settings.externalIdField, { allOrNone: false }) as Promise<unknown>,
     );
-    return this.recordResults(results, records.length);
+    return (Array.isArray(saved) ? saved : [saved]) as SaveResult[];
   }
 
   async createTasks(tasks: readonly TaskPayload[]): Promise<RecordResult[]> {
     const owners = await this.findRecords(tasks.map((t) => t.customer_id));
+    const absent = [...new Set(tasks.map((t) => t.customer_id).filter((c) => !owners.has(c)))];
+    const handled = new Map<string, RecordResult>();
+    if (absent.length > 0) {
+      // A record created here is owned by the integration user: the task is too (OwnerId left out).
+      const created = await this.missingCustomers(absent.map((c) => ({ [this.settings.externalIdField]: c })));
+      created.forEach((result, i) => {
+        handled.set(absent[i]!, result);
+        if (result.ok && result.externalId) owners.set(absent[i]!, { id: result.externalId, ownerId: '' });
+      });
+    }
     const results: RecordResult[] = new Array<RecordResult>(tasks.length);
     const records: Record<string, unknown>[] = [];
     const positions: number[] = [];
     tasks.forEach((task, index) => {
       const owner = owners.get(task.customer_id);
       if (!owner) {
-        results[index] = { ok: false, kind: 'permanent', code: 'NOT_FOUND', message: `no ${this.settings.object} with ${this.settings.externalIdField} = ${task.customer_id}` };
+        results[index] = handled.get(task.customer_id) ?? { ok: false, missing: true, message: `no ${this.settings.object} with ${this.settings.externalIdField} = ${task.customer_id}` };
         return;
       }
       positions.push(index);
@@ -79,7 +138,7 @@ export class SalesforceGateway implements CrmGateway {
         Status: 'Not Started',
         ActivityDate: task.due_date,
         Description: task.description,
-        OwnerId: owner.ownerId,
+        ...(owner.ownerId ? { OwnerId: owner.ownerId } : {}),
         [this.settings.object === 'Contact' ? 'WhoId' : 'WhatId']: owner.id,
       });
     });
@@ -87,7 +146,10 @@ export class SalesforceGateway implements CrmGateway {
       const saved = await this.call('composite/sobjects:upsert-task', () =>
         this.connection.sobject('Task').upsert(records as never, this.settings.taskExternalIdField, { allOrNone: false }) as Promise<unknown>,
       );
-      this.recordResults(saved, records.length).forEach((result, i) => (results[positions[i]!] = result));
+      this.recordResults(saved, records.length).forEach((result, i) => {
+        const index = positions[i]!;
+        results[index] = result.ok && handled.has(tasks[index]!.customer_id) ? { ...result, created: true } : result;
+      });
     }
     return results;
   }
@@ -159,10 +221,18 @@ export class SalesforceGateway implements CrmGateway {
     if (error instanceof CrmCallError) return error;
     const code = String((error as { errorCode?: unknown }).errorCode ?? (error as { name?: unknown }).name ?? 'UNKNOWN');
     const message = error instanceof Error ? error.message : String(error);
-    if (code === 'REQUEST_LIMIT_EXCEEDED' || code === 'ERROR_HTTP_429') return new CrmCallError('rate_limited', code, message, this.rateLimitWaitMs);
+    if (code === 'REQUEST_LIMIT_EXCEEDED' || code === 'ERROR_HTTP_429') return new CrmCallError('rate_limited', code, message, this.settings.requestLimitWaitMs);
     if (SALESFORCE_RETRYABLE_CODES.has(code) || /^ERROR_HTTP_5\d\d$/.test(code) || isNetworkError(error)) return new CrmCallError('outage', code, message);
-    // A failed refresh (invalid_grant…) or a session that stays invalid: the CRM cannot be written now.
-    if (/INVALID_SESSION_ID|INVALID_AUTH|invalid_grant|invalid_client|ERROR_HTTP_401|ERROR_HTTP_403/i.test(`${code} ${message}`)) return new CrmCallError('outage', code, message);
+    // An unknown field or object, missing permissions, or a session that stays invalid after the
+    // refresh (jsforce refreshes once on 401) or a refused refresh (invalid_grant…): the call as a
+    // whole is refused and no retry fixes it; the integration pauses until someone acts.
+    if (SALESFORCE_MISCONFIGURED_CODES.has(code)) return new CrmCallError('misconfigured', code, message);
+    const auth = /INVALID_SESSION_ID|INVALID_AUTH|invalid_grant|invalid_client|ERROR_HTTP_401|ERROR_HTTP_403/i.exec(`${code} ${message}`);
+    if (auth) return new CrmCallError('misconfigured', auth[0] === 'ERROR_HTTP_403' ? 'INSUFFICIENT_ACCESS' : auth[0], message);
+    // jsforce wraps a failed refresh as `Error('Unable to refresh session due to: <error_description>')`
+    // and drops the OAuth error code (node_modules/jsforce/lib/session-refresh-delegate.js): only
+    // Salesforce's descriptions of refused credentials tell it from a token endpoint that is down.
+    if (REFUSED_REFRESH.test(message)) return new CrmCallError('misconfigured', 'invalid_grant', message);
     return new CrmCallError('permanent', code, message);
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CrmBreaker, createCrmGateways, OutboxDrainer, refreshOutboxGauges, type CrmMetrics } from '@churn/crm';
-import { Database } from '@churn/db';
+import { Database, type CrmTarget } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
 import { LOGGER, SERVICE_CONFIG } from '@churn/service-kit';
@@ -41,12 +41,22 @@ export class CrmDrainHost implements OnApplicationBootstrap, OnModuleDestroy {
         retryBaseMs: config.CRM_RETRY_BASE_MS,
         retryMaxMs: config.CRM_RETRY_MAX_MS,
         dryRun: config.CRM_SYNC_DRY_RUN,
+        probeIntervalMs: config.CRM_PAUSE_PROBE_INTERVAL_MS,
       });
     });
   }
 
   nudge(): void {
     for (const drainer of this.drainers) drainer.nudge();
+  }
+
+  /** An admin (`subject`) resumes a paused CRM (audited) and its loop looks at once; false when it was not paused. */
+  async resume(target: CrmTarget, subject: string): Promise<boolean> {
+    const drainer = this.drainers.find((d) => d.control.target === target);
+    if (!drainer) return false;
+    const resumed = await drainer.control.resume(`admin ${subject}`, subject);
+    drainer.nudge();
+    return resumed;
   }
 
   onApplicationBootstrap(): void {

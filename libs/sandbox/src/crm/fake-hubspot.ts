@@ -26,11 +26,14 @@ export class FakeHubSpot extends FakeHttpService {
   readonly objects = new Map<string, Map<string, { id: string; properties: Record<string, string> }>>();
   readonly writes: HubSpotWrite[] = [];
   readonly tasks: HubSpotTask[] = [];
-  readonly requests: { method: string; path: string; status: number }[] = [];
+  /** Every request answered, with its time (epoch ms) and the category of a refusal. */
+  readonly requests: { at: number; method: string; path: string; status: number; category?: string }[] = [];
   private idSeq = 1000;
   private remaining = 250_000;
   private rateLimited = 0;
-  private retryAfterSeconds = 1;
+  private retryAfterSeconds: number | undefined = 1;
+  private ratePolicy: 'TEN_SECONDLY_ROLLING' | 'DAILY' = 'TEN_SECONDLY_ROLLING';
+  private scopesDenied = false;
 
   constructor(private readonly options: { accessToken: string; idProperty: string }) {
     super();
@@ -40,9 +43,19 @@ export class FakeHubSpot extends FakeHttpService {
     const table = this.table(object);
     for (const id of customerIds) table.set(id, { id: String(++this.idSeq), properties: { [this.options.idProperty]: id, hubspot_owner_id: '77' } });
   }
-  rateLimitNextCalls(n: number, retryAfterSeconds: number): void {
+  /**
+   * 429 for the next `n` calls: the 10-second burst limit (with the interval headers) or the daily
+   * limit (policyName DAILY, daily remaining 0); with a Retry-After header only when given one
+   * (HubSpot usually sends none).
+   */
+  rateLimitNextCalls(n: number, retryAfterSeconds: number | undefined, policy: 'TEN_SECONDLY_ROLLING' | 'DAILY' = 'TEN_SECONDLY_ROLLING'): void {
     this.rateLimited = n;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.ratePolicy = policy;
+  }
+  /** The private app lacks the CRM scopes: every API call answers 403 MISSING_SCOPES until lifted. */
+  denyScopes(denied: boolean): void {
+    this.scopesDenied = denied;
   }
 
   private table(object: string) {
@@ -53,7 +66,8 @@ export class FakeHubSpot extends FakeHttpService {
 
   protected route(r: FakeRequest): FakeResponse {
     const response = this.answer(r);
-    this.requests.push({ method: r.method, path: r.path, status: response.status });
+    const category = response.status >= 400 ? (response.body as { category?: string } | undefined)?.category : undefined;
+    this.requests.push({ at: Date.now(), method: r.method, path: r.path, status: response.status, ...(category ? { category } : {}) });
     return response;
   }
 
@@ -62,16 +76,33 @@ export class FakeHubSpot extends FakeHttpService {
     if (r.headers['authorization'] !== `Bearer ${this.options.accessToken}`) {
       return { status: 401, body: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' } };
     }
+    if (this.scopesDenied) {
+      return {
+        status: 403,
+        body: {
+          status: 'error',
+          message: 'This app hasn\'t been granted all required scopes to make this call.',
+          category: 'MISSING_SCOPES',
+          errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['crm.objects.contacts.write'] } }],
+          correlationId: 'fake',
+        },
+      };
+    }
+    const burst = { 'X-HubSpot-RateLimit-Max': '100', 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' };
     if (this.rateLimited > 0) {
       this.rateLimited--;
+      const daily = this.ratePolicy === 'DAILY';
       return {
         status: 429,
-        headers: { 'Retry-After': String(this.retryAfterSeconds) },
-        body: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', correlationId: 'fake' },
+        headers: {
+          ...(this.retryAfterSeconds !== undefined ? { 'Retry-After': String(this.retryAfterSeconds) } : {}),
+          ...(daily ? { 'X-HubSpot-RateLimit-Daily': '250000', 'X-HubSpot-RateLimit-Daily-Remaining': '0' } : { ...burst, 'X-HubSpot-RateLimit-Remaining': '0' }),
+        },
+        body: { status: 'error', message: `You have reached your ${this.ratePolicy.toLowerCase()} limit.`, errorType: 'RATE_LIMIT', policyName: this.ratePolicy, correlationId: 'fake' },
       };
     }
     this.remaining--;
-    const headers = { 'X-HubSpot-RateLimit-Daily': '250000', 'X-HubSpot-RateLimit-Daily-Remaining': String(this.remaining) };
+    const headers = { 'X-HubSpot-RateLimit-Daily': '250000', 'X-HubSpot-RateLimit-Daily-Remaining': String(this.remaining), ...burst, 'X-HubSpot-RateLimit-Remaining': '99' };
     const answered = this.api(r);
     return { ...answered, headers: { ...headers, ...(answered.headers ?? {}) } };
   }
@@ -90,6 +121,24 @@ export class FakeHubSpot extends FakeHttpService {
       const created = { ...body, createdAt: now, updatedAt: now, hidden: false, modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false } };
       defs.set(String(body['name']), created);
       return { status: 201, body: created };
+    }
+    if ((m = /^\/crm\/v3\/objects\/(contacts|companies)\/batch\/create$/.exec(r.path)) && r.method === 'POST') {
+      const object = m[1]!;
+      const body = JSON.parse(r.body) as { inputs: { properties: Record<string, string> }[] };
+      if (body.inputs.length > 100) return { status: 400, body: { status: 'error', message: 'batch size above 100', category: 'VALIDATION_ERROR' } };
+      const table = this.table(object);
+      const results: unknown[] = [];
+      for (const input of body.inputs) {
+        const ours = input.properties[this.options.idProperty];
+        if (ours && table.has(ours)) {
+          return { status: 409, body: { status: 'error', message: `A ${object} with ${this.options.idProperty} ${ours} already exists`, category: 'CONFLICT' } };
+        }
+        const row = { id: String(++this.idSeq), properties: { ...input.properties } };
+        if (ours) table.set(ours, row);
+        if (ours) this.writes.push({ at: Date.now(), object, id: ours, properties: { ...input.properties } });
+        results.push({ id: row.id, properties: { ...row.properties, hs_object_id: row.id }, createdAt: now, updatedAt: now, archived: false });
+      }
+      return { status: 201, body: { status: 'COMPLETE', results, startedAt: now, completedAt: now } };
     }
     if ((m = /^\/crm\/v3\/objects\/(contacts|companies)\/batch\/(update|read)$/.exec(r.path)) && r.method === 'POST') {
       const object = m[1]!;

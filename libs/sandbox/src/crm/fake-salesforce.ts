@@ -19,7 +19,8 @@ export class FakeSalesforce extends FakeHttpService {
   readonly records = new Map<string, Map<string, { Id: string; OwnerId: string; fields: Record<string, unknown> }>>();
   /** Every record written successfully, in order. */
   readonly writes: SalesforceWrite[] = [];
-  readonly requests: { method: string; path: string; status: number }[] = [];
+  /** Every request answered, with its time (epoch ms) and the error code of a refusal. */
+  readonly requests: { at: number; method: string; path: string; status: number; errorCode?: string }[] = [];
   readonly tokenGrants: string[] = [];
   readonly apiVersions = new Set<string>();
   private tokens = new Set<string>();
@@ -28,6 +29,10 @@ export class FakeSalesforce extends FakeHttpService {
   private apiUsed = 0;
   private lockFailures = 0;
   private limitFailures = 0;
+  private limitUntil = 0;
+  private limitArmedMs = 0;
+  private readonly droppedFields = new Map<string, Set<string>>();
+  private refused = new Map<string, { statusCode: string; message: string }>();
   private jobs = new Map<string, { object: string; externalIdFieldName: string; csv: string; state: string; ok: string[][]; failed: string[][]; header: string[] }>();
 
   constructor(private readonly options: { refreshToken: string; clientId: string; ownerId?: string }) {
@@ -48,6 +53,27 @@ export class FakeSalesforce extends FakeHttpService {
   failNextCallsWithRequestLimit(n: number): void {
     this.limitFailures = n;
   }
+  /**
+   * REQUEST_LIMIT_EXCEEDED for every API call during `ms` (the org's 24-hour limit is spent), from now
+   * or — with `fromNextRequest` — from the next API call on.
+   */
+  requestLimitFor(ms: number, options: { fromNextRequest?: boolean } = {}): void {
+    if (options.fromNextRequest) this.limitArmedMs = ms;
+    else this.limitUntil = Date.now() + ms;
+  }
+  /** The field no longer exists on `object` (deleted, or hidden from the integration user): writes naming it are refused with INVALID_FIELD. */
+  dropField(object: string, field: string): void {
+    let dropped = this.droppedFields.get(object);
+    if (!dropped) this.droppedFields.set(object, (dropped = new Set()));
+    dropped.add(field);
+  }
+  restoreField(object: string, field: string): void {
+    this.droppedFields.get(object)?.delete(field);
+  }
+  /** Per-record refusals (a validation rule, say) of these external ids until called again without them. */
+  refuseRecords(externalIds: readonly string[], statusCode = 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message = 'refused by a validation rule'): void {
+    this.refused = new Map(externalIds.map((id) => [id, { statusCode, message }]));
+  }
   writesOf(object: string): SalesforceWrite[] {
     return this.writes.filter((w) => w.object === object);
   }
@@ -65,7 +91,8 @@ export class FakeSalesforce extends FakeHttpService {
 
   protected async route(r: FakeRequest): Promise<FakeResponse> {
     const response = this.answer(r);
-    this.requests.push({ method: r.method, path: r.path, status: response.status });
+    const errorCode = response.status >= 400 && Array.isArray(response.body) ? (response.body[0] as { errorCode?: string } | undefined)?.errorCode : undefined;
+    this.requests.push({ at: Date.now(), method: r.method, path: r.path, status: response.status, ...(errorCode ? { errorCode } : {}) });
     return response;
   }
 
@@ -76,8 +103,12 @@ export class FakeSalesforce extends FakeHttpService {
     if (!match) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
     const auth = r.headers['authorization'];
     if (!auth || !this.tokens.has(auth.replace(/^Bearer /, ''))) return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
-    if (this.limitFailures > 0) {
-      this.limitFailures--;
+    if (this.limitArmedMs > 0) {
+      this.limitUntil = Date.now() + this.limitArmedMs;
+      this.limitArmedMs = 0;
+    }
+    if (this.limitFailures > 0 || Date.now() < this.limitUntil) {
+      if (this.limitFailures > 0) this.limitFailures--;
       return { status: 403, body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] };
     }
     this.apiVersions.add(match[1]!);
@@ -110,6 +141,7 @@ export class FakeSalesforce extends FakeHttpService {
     let m: RegExpExecArray | null;
     if (r.method === 'PATCH' && (m = /^\/composite\/sobjects\/(\w+)\/(\w+)$/.exec(rest))) return this.collectionsUpsert(m[1]!, m[2]!, JSON.parse(r.body));
     if (r.method === 'GET' && rest === '/query') return this.query(r.query.get('q') ?? '');
+    if (r.method === 'GET' && (m = /^\/sobjects\/(\w+)\/describe$/.exec(rest))) return this.describe(m[1]!);
     if (rest === '/jobs/ingest' && r.method === 'POST') {
       const body = JSON.parse(r.body) as { object: string; externalIdFieldName: string; operation: string };
       const id = `750${String(++this.idSeq).padStart(15, '0')}`;
@@ -120,8 +152,20 @@ export class FakeSalesforce extends FakeHttpService {
     return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: `no fake for ${r.method} ${rest}` }] };
   }
 
+  private describe(object: string): FakeResponse {
+    const fields = DESCRIBED_FIELDS[object];
+    if (!fields) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: `The requested resource does not exist` }] };
+    const dropped = this.droppedFields.get(object) ?? new Set<string>();
+    return { status: 200, body: { name: object, fields: fields.filter((f) => !dropped.has(f)).map((name) => ({ name, type: name === 'Id' ? 'id' : 'string' })) } };
+  }
+
   private collectionsUpsert(object: string, extField: string, body: { allOrNone?: boolean; records: Record<string, unknown>[] }): FakeResponse {
     if (body.records.length > 200) return { status: 400, body: [{ errorCode: 'EXCEEDED_ID_LIMIT', message: 'record limit is 200' }] };
+    const dropped = this.droppedFields.get(object);
+    const unknown = body.records.flatMap((record) => Object.keys(record)).find((field) => dropped?.has(field));
+    if (unknown) {
+      return { status: 400, body: [{ errorCode: 'INVALID_FIELD', message: `No such column '${unknown}' on sobject of type ${object}` }] };
+    }
     const table = this.table(object);
     const results = body.records.map((record) => {
       if (this.lockFailures > 0) {
@@ -130,8 +174,14 @@ export class FakeSalesforce extends FakeHttpService {
       }
       const { attributes: _attributes, ...fields } = record;
       const key = String(fields[extField]);
+      const refusal = this.refused.get(key);
+      if (refusal) return { success: false, errors: [{ ...refusal, fields: [] }] };
       const existing = table.get(key);
       const created = !existing;
+      const required = REQUIRED_ON_CREATE[object];
+      if (created && required && !fields[required]) {
+        return { success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${required}]`, fields: [required] }] };
+      }
       const row = existing ?? { Id: this.newId(object), OwnerId: this.options.ownerId ?? '005000000000OWN', fields: {} };
       row.fields = { ...row.fields, ...fields };
       table.set(key, row);
@@ -203,3 +253,14 @@ export class FakeSalesforce extends FakeHttpService {
     job.state = 'JobComplete';
   }
 }
+
+/** Fields an insert must carry (what Salesforce answers REQUIRED_FIELD_MISSING for). */
+const REQUIRED_ON_CREATE: Record<string, string> = { Account: 'Name', Contact: 'LastName' };
+
+/** The fields `describe` lists: standard ones and the project's default custom fields. */
+const CHURN_FIELDS = ['Customer_Id__c', 'Churn_Risk_Score__c', 'Churn_Probability__c', 'Churn_Risk_Category__c', 'Retention_Action__c', 'Churn_Scored_At__c'];
+const DESCRIBED_FIELDS: Record<string, string[]> = {
+  Account: ['Id', 'Name', 'OwnerId', ...CHURN_FIELDS],
+  Contact: ['Id', 'LastName', 'OwnerId', ...CHURN_FIELDS],
+  Task: ['Id', 'Subject', 'Priority', 'Status', 'ActivityDate', 'Description', 'OwnerId', 'WhatId', 'WhoId', 'Churn_Alert_Id__c'],
+};
