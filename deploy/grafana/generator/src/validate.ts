@@ -30,7 +30,7 @@ const DEFAULT_METRIC_PREFIXES = ['process_', 'nodejs_'];
  * Metrics a rule selects before the code that exports them is merged, and who adds them. Once the
  * code defines one, the check fails until its entry is removed here, so the list cannot go stale.
  */
-const AWAITED_METRICS = new Map<string, string>([['crm_sync_integration_paused', 'crm-sync: a CRM integration paused after a whole-call error (labels crm, reason)']]);
+const AWAITED_METRICS = new Map<string, string>();
 
 export interface Paths {
   readonly dashboards: string;
