@@ -29,3 +29,11 @@ if [ "$(churn_node_major)" -lt "$CHURN_NODE_MIN_MAJOR" ]; then
   fi
   export PATH="$churn_node_home/bin:$PATH"
 fi
+
+# kafkajs 2.2.4 sets a timer to (throttledUntil = -1) - Date.now() on every connection; Node clamps
+# it to 1 ms as it always did, but Node 23 and later also print a TimeoutNegativeWarning for it
+# (tulios/kafkajs#1751, unfixed in the 2.x line). The same clamping, without the noise.
+case " ${NODE_OPTIONS:-} " in
+  *" --disable-warning=TimeoutNegativeWarning "*) ;;
+  *) export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--disable-warning=TimeoutNegativeWarning" ;;
+esac
