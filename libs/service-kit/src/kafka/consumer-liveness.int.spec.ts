@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Injectable, Module } from '@nestjs/common';
 import { AssignerProtocol, type Consumer, type PartitionAssigner } from 'kafkajs';
 import { Topics, type TopicName } from '@churn/contracts';
-import { serviceTestEnv, testKafka, uniqueId } from '@churn/testing';
+import { serviceTestEnv, testKafka } from '@churn/testing';
 import { baseServiceConfigSchema } from '../core/base-config';
 import { startService, type RunningService } from '../bootstrap';
 import { KafkaModule } from './kafka.module';
