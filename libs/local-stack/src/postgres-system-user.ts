@@ -28,7 +28,9 @@ export async function postgresSystemUserAccess(dataDir: string, binaries: { init
     fs.mkdirSync(parent, { recursive: true });
     fs.accessSync(parent, fs.constants.W_OK | fs.constants.X_OK);
   } catch (error) {
-    throw new PostgresAccessError(`cannot create the Postgres data directory ${dataDir} (${(error as NodeJS.ErrnoException).code ?? String(error)}): ${stateDirAdvice()}`);
+    throw new PostgresAccessError(
+      `cannot create the Postgres data directory ${dataDir} (${(error as NodeJS.ErrnoException).code ?? String(error)}): ${stateDirAdvice('you can write')}`,
+    );
   }
   if (process.getuid?.() !== 0) return;
 
@@ -43,13 +45,13 @@ export async function postgresSystemUserAccess(dataDir: string, binaries: { init
   const blockedData = await firstUnreachable(user, ancestors(parent));
   if (blockedData) {
     throw new PostgresAccessError(
-      `embedded Postgres runs as the system user '${SYSTEM_USER}' (Postgres refuses root), which cannot enter ${describe(blockedData)} on the way to its data directory ${dataDir}: ${stateDirAdvice()}`,
+      `embedded Postgres runs as the system user '${SYSTEM_USER}' (Postgres refuses root), which cannot enter ${describe(blockedData)} on the way to its data directory ${dataDir}: ${stateDirAdvice(`the '${SYSTEM_USER}' user can enter`)}`,
     );
   }
 }
 
-function stateDirAdvice(): string {
-  return 'set CHURN_STATE_DIR to a directory that user can reach and write (e.g. /var/tmp/churn), or set DATABASE_URL to a running Postgres';
+function stateDirAdvice(which: string): string {
+  return `set CHURN_STATE_DIR to a directory ${which} (e.g. /var/tmp/churn), or set DATABASE_URL to a running Postgres`;
 }
 
 async function systemUser(): Promise<{ uid: number; gid: number }> {
