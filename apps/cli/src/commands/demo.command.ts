@@ -73,8 +73,9 @@ export async function runDemo(context: CliContext, options: DemoOptions, signals
     serviceEnv: { MONITORING_LABEL_DELAY_DAYS: '0' },
     sandbox: options.sandbox ? { customerIds } : undefined,
   });
+  const replayStop = new AbortController();
   try {
-    // A Ctrl-C while the demo works stops it (the replay child dies with this process).
+    // A Ctrl-C while the demo works stops it, the replay child included.
     const stopped = signals.whenRequested().then(() => {
       throw new StopRequested();
     });
@@ -83,7 +84,7 @@ export async function runDemo(context: CliContext, options: DemoOptions, signals
     const db = new Database({ url: platform.stack.databaseUrl, poolSize: 2, applicationName: 'churn-demo' }, context.logger, createMetricsRegistry('churn-demo'));
     const summaries = new PlatformSummaryRepository();
     try {
-      const replay = replayInChild(context, platform, input, options);
+      const replay = replayInChild(context, platform, input, options, replayStop.signal);
       await Promise.race([watchProgress(db, summaries, customers, replay, Number(options.timeout) * 1000, !options.fast), stopped]);
       // Scored is not yet alerted, pushed and judged: the summary waits for those groups to catch up.
       await Promise.race([waitForDownstream(context, platform, options.fast ? ['alerting', 'crm-sync'] : ['alerting', 'crm-sync', 'monitoring'], 120_000), stopped]);
@@ -96,17 +97,20 @@ export async function runDemo(context: CliContext, options: DemoOptions, signals
       await db.close();
     }
   } catch (error) {
+    // A replay still publishing would retry against the stopped broker until kafkajs gave up.
+    replayStop.abort();
     await platform.stop();
     throw error;
   }
 }
 
-function replayInChild(context: CliContext, platform: RunningPlatform, input: string, options: DemoOptions): Promise<void> {
+function replayInChild(context: CliContext, platform: RunningPlatform, input: string, options: DemoOptions, stop: AbortSignal): Promise<void> {
   const args = [path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js'), 'replay', '--input', input, '--outcomes'];
   if (options.rate) args.push('--rate', options.rate);
   const child = spawn(process.execPath, args, {
     env: { ...context.env, KAFKA_BROKERS: platform.stack.kafkaBrokers, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
+    signal: stop,
   });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
