@@ -242,8 +242,9 @@ async function run(command: string, env: NodeJS.ProcessEnv, stdin?: string): Pro
 
 /**
  * A command that keeps running (`churn up`): wait for its line, then Ctrl-C at once — delivered twice,
- * as a terminal (the whole process group) and `npm run` (forwarding to its child) do; it must stop in
- * order and exit 0, not die of the second signal.
+ * as a terminal (the whole process group) and `npm run` (forwarding to its child) do. It must still be
+ * running to receive it (its "stopping" line), stop in order and exit 0 — not exit by itself after the
+ * line, nor die of a signal.
  */
 async function runUntil(command: string, env: NodeJS.ProcessEnv, line: RegExp): Promise<void> {
   const running = start(`exec ${command}`, env);
@@ -259,6 +260,7 @@ async function runUntil(command: string, env: NodeJS.ProcessEnv, line: RegExp): 
   child.kill('SIGINT');
   const code = await running.exited;
   assert.equal(code, 0, `\`${command}\` after Ctrl-C (exit ${code}, signal ${child.signalCode}):\n${running.output.slice(-2000)}`);
+  assert.match(running.output, /"signal":"SIGINT","msg":"stopping"/, `\`${command}\` was not running any more when Ctrl-C came:\n${running.output.slice(-2000)}`);
 }
 
 async function waitUntilClosed(port: number, timeoutMs: number): Promise<void> {
