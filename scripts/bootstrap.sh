@@ -8,10 +8,13 @@ state="$root/.churn"
 mkdir -p "$state"
 
 say() { [ "${CHURN_QUIET:-}" = 1 ] || printf '\033[36m▸\033[0m %s\n' "$*" >&2; }
+# Quiet (bin/churn): no npm spinner on the terminal ahead of the command's own lines.
+[ "${CHURN_QUIET:-}" = 1 ] && export npm_config_progress=false
 
 for tool in node npm java mvn python3; do
   command -v "$tool" >/dev/null || { echo "churn: '$tool' is required but not on PATH" >&2; exit 1; }
 done
+source "$root/scripts/node-runtime.sh"
 
 lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
 if [ ! -d node_modules ] || [ "$(cat "$state/npm.stamp" 2>/dev/null)" != "$lock_hash" ]; then

@@ -5,5 +5,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/bootstrap.sh"
+CHURN_QUIET=1 source "$root/scripts/node-runtime.sh"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 exec node "$root/apps/cli/dist/main.js" demo "$@"

@@ -6,6 +6,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export NX_DAEMON=false NX_NO_CLOUD=true KAFKAJS_NO_PARTITIONER_WARNING=1
+source "$root/scripts/node-runtime.sh"
 results="$root/.churn/test-results"
 rm -rf "$results" && mkdir -p "$results"
 failed_phases=()

@@ -100,6 +100,8 @@ export class BatchConsumer {
   private readonly retry: { initialDelayMs: number; maxDelayMs: number };
   private joined = false;
   private running = false;
+  /** Set when the consumer stopped for good: kafkajs will not restart it, only a new process helps. */
+  private fatalError: unknown;
   private lagTimer: NodeJS.Timeout | undefined;
   private readonly batching: ConsumerBatching;
   private waiting: WaitingBatch[] = [];
@@ -132,9 +134,17 @@ export class BatchConsumer {
       this.joined = true;
       this.logger.info({ groupId: options.groupId, assignment: event.payload.memberAssignment }, 'joined consumer group');
     });
+    // kafkajs restarts the consumer after a crash only when the error is retriable
+    // (node_modules/kafkajs/src/consumer/index.js, onCrash); otherwise it stays disconnected for good.
     this.consumer.on(CRASH, (event) => {
       this.joined = false;
-      this.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+      const { error, restart } = event.payload;
+      this.metrics.consumerCrashes.inc({ group: options.groupId, restart: String(restart) });
+      if (restart) {
+        this.logger.warn({ err: error, groupId: options.groupId }, 'consumer crashed; kafkajs restarts it');
+      } else {
+        this.markFatal(error, 'consumer crashed and kafkajs does not restart it; liveness fails so that the process is restarted');
+      }
     });
     this.consumer.on(STOP, () => (this.joined = false));
     this.consumer.on(DISCONNECT, () => (this.joined = false));
@@ -145,6 +155,18 @@ export class BatchConsumer {
     return this.joined;
   }
 
+  /** False once the consumer stopped for good after a crash (liveness). */
+  isAlive(): boolean {
+    return this.fatalError === undefined;
+  }
+
+  private markFatal(error: unknown, message: string): void {
+    this.fatalError = error ?? new Error('consumer crashed');
+    this.running = false;
+    this.metrics.consumerRunning.set({ group: this.options.groupId }, 0);
+    this.logger.error({ err: error, groupId: this.options.groupId }, message);
+  }
+
   async start(): Promise<void> {
     await this.producer.connect();
     await this.admin.connect();
@@ -153,12 +175,18 @@ export class BatchConsumer {
       await this.consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
     }
     this.running = true;
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.batching === 'fetch' ? FETCH_WORKERS : (this.options.partitionsConsumedConcurrently ?? 1),
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    this.metrics.consumerRunning.set({ group: this.options.groupId }, 1);
+    try {
+      await this.consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.batching === 'fetch' ? FETCH_WORKERS : (this.options.partitionsConsumedConcurrently ?? 1),
+        eachBatch: (payload) => this.onBatch(payload),
+      });
+    } catch (error) {
+      this.markFatal(error, 'consumer failed to run');
+      throw error;
+    }
     const interval = this.options.lagPollIntervalMs ?? 10_000;
     this.lagTimer = setInterval(() => void this.pollLag(), interval);
     this.lagTimer.unref();
@@ -168,6 +196,7 @@ export class BatchConsumer {
   async stop(): Promise<void> {
     if (this.lagTimer) clearInterval(this.lagTimer);
     this.running = false;
+    this.metrics.consumerRunning.set({ group: this.options.groupId }, 0);
     await this.consumer.disconnect();
     await this.admin.disconnect().catch(() => undefined);
     this.joined = false;

@@ -53,6 +53,16 @@ export function kafkaMetrics(registry: Registry) {
       help: 'Messages sent to a dead-letter topic, by source topic and error code.',
       labelNames: ['group', 'source_topic', 'dlq_topic', 'code'] as const,
     }),
+    consumerRunning: getOrCreateGauge(registry, {
+      name: 'churn_kafka_consumer_running',
+      help: '1 while the consumer runs (or kafkajs is restarting it after a crash); 0 once it crashed without restarting (liveness then fails) or was stopped.',
+      labelNames: ['group'] as const,
+    }),
+    consumerCrashes: getOrCreateCounter(registry, {
+      name: 'churn_kafka_consumer_crashes_total',
+      help: 'Consumer crashes reported by kafkajs, by whether kafkajs restarts the consumer (restart="false": it stays stopped).',
+      labelNames: ['group', 'restart'] as const,
+    }),
     lag: getOrCreateGauge(registry, {
       name: 'churn_kafka_consumer_lag_messages',
       help: 'Messages between the committed offset of the group and the end of the partition.',

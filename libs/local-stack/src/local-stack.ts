@@ -97,6 +97,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     ? undefined
     : new LocalPostgres({ name: ports.name, port: ports.postgres, database: 'churn' }, logger.child({ context: 'postgres' }));
 
+  // Before anything starts: a Postgres that cannot run from here is said in one line.
+  await postgres?.checkAccess();
   const results = await Promise.allSettled([broker?.start(), postgres?.start()]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createLogger } from '@churn/observability';
 import { startLocalStack, testPortOffset, wipeLocalStackData } from './local-stack';
 import { REPO_ROOT } from './paths';
+import { PostgresAccessError } from './postgres-system-user';
 import { serveStackControl } from './stack-control';
 
 /** Which specs a suite runs: integration specs, or the fault tests (docs/resilience.md). */
@@ -89,7 +90,8 @@ function findSpecs(projectRoot: string, suffix: string): string[] {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`integration run failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    const reason = error instanceof PostgresAccessError ? error.message : ((error as Error)?.stack ?? String(error));
+    process.stderr.write(`integration run failed: ${reason}\n`);
     process.exit(1);
   },
 );

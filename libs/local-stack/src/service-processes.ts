@@ -43,11 +43,14 @@ export function serviceEntryPoint(name: ServiceName): string {
   return path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
 }
 
+/** Copies a service's output to this console: as it is, or each line through a formatter. */
+export type LogEcho = boolean | ((line: string) => string);
+
 /**
  * Starts one service as a child process; its JSON log lines go to .churn/logs/<name>.log (and to the
  * console with `echo`). `logDir` puts them elsewhere: a fault test reads its own services' logs.
  */
-export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, options: { echo?: boolean; port?: number; logDir?: string } = {}): ServiceProcess {
+export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, options: { echo?: LogEcho; port?: number; logDir?: string } = {}): ServiceProcess {
   const port = options.port ?? servicePort(name);
   const logDir = options.logDir ?? path.join(stateDir(), 'logs');
   fs.mkdirSync(logDir, { recursive: true });
@@ -59,13 +62,25 @@ export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, options:
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {
+    const echo = echoTo(options.echo);
     stream?.on('data', (chunk: Buffer) => {
       out.write(chunk);
-      if (options.echo) process.stdout.write(chunk);
+      echo?.(chunk);
     });
   }
   child.once('exit', () => out.end());
   return { name, port, child, logFile };
+}
+
+function echoTo(echo: LogEcho | undefined): ((chunk: Buffer) => void) | undefined {
+  if (!echo) return undefined;
+  if (echo === true) return (chunk) => process.stdout.write(chunk);
+  let pending = '';
+  return (chunk) => {
+    const lines = (pending + chunk.toString('utf8')).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) if (line) process.stdout.write(echo(line));
+  };
 }
 
 export async function isServiceReady(port: number): Promise<boolean> {

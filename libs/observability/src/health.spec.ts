@@ -14,6 +14,17 @@ describe('HealthRegistry', () => {
     assert.equal((await health.report()).status, 'ok');
   });
 
+  it('keeps liveness apart from readiness: a not-ready process is alive, a stopped part is not', async () => {
+    const health = new HealthRegistry();
+    let consumerCrashed = false;
+    health.register('kafka-consumer', () => false);
+    health.registerLiveness('kafka-consumer', () => !consumerCrashed);
+    assert.equal((await health.report()).status, 'unavailable');
+    assert.deepEqual(await health.liveness(), { status: 'ok', checks: { 'kafka-consumer': 'ok' } });
+    consumerCrashed = true;
+    assert.deepEqual(await health.liveness(), { status: 'unavailable', checks: { 'kafka-consumer': 'failing' } });
+  });
+
   it('counts a throwing or hanging check as failing', async () => {
     const health = new HealthRegistry();
     health.register('throws', () => {

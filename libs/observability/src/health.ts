@@ -7,24 +7,39 @@ export interface HealthReport {
 }
 
 /**
- * Collects the readiness checks of a process (Kafka consumer joined, Postgres reachable, model
- * loaded, …). Liveness is the process answering at all; readiness is every check passing.
+ * Collects the health checks of a process. Readiness (`report`): every readiness check passes
+ * (Kafka consumer joined, Postgres reachable, model loaded, …) — failing means "do not send traffic
+ * now", and it recovers by itself. Liveness (`liveness`): the process answers and no part of it has
+ * stopped for good (a Kafka consumer that crashed and will not restart) — failing means only a
+ * restart of the process helps.
  */
 export class HealthRegistry {
   private readonly checks = new Map<string, HealthCheck>();
+  private readonly livenessChecks = new Map<string, HealthCheck>();
 
   register(name: string, check: HealthCheck): void {
     this.checks.set(name, check);
   }
 
-  async report(timeoutMs = 2000): Promise<HealthReport> {
-    const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => [name, (await runCheck(check, timeoutMs)) ? 'ok' : 'failing'] as const),
-    );
-    const checks = Object.fromEntries(entries);
-    const status = entries.every(([, state]) => state === 'ok') ? 'ok' : 'unavailable';
-    return { status, checks };
+  registerLiveness(name: string, check: HealthCheck): void {
+    this.livenessChecks.set(name, check);
   }
+
+  report(timeoutMs = 2000): Promise<HealthReport> {
+    return runChecks(this.checks, timeoutMs);
+  }
+
+  liveness(timeoutMs = 2000): Promise<HealthReport> {
+    return runChecks(this.livenessChecks, timeoutMs);
+  }
+}
+
+async function runChecks(checks: ReadonlyMap<string, HealthCheck>, timeoutMs: number): Promise<HealthReport> {
+  const entries = await Promise.all(
+    [...checks].map(async ([name, check]) => [name, (await runCheck(check, timeoutMs)) ? 'ok' : 'failing'] as const),
+  );
+  const status = entries.every(([, state]) => state === 'ok') ? 'ok' : 'unavailable';
+  return { status, checks: Object.fromEntries(entries) };
 }
 
 async function runCheck(check: HealthCheck, timeoutMs: number): Promise<boolean> {

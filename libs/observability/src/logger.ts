@@ -43,10 +43,35 @@ export function createLogger(options: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
-    ...(options.format === 'pretty'
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } }
-      : {}),
+    ...(options.format === 'pretty' ? { transport: { target: 'pino-pretty', options: PRETTY_LOG_OPTIONS } } : {}),
   });
+}
+
+/**
+ * pino-pretty's options for a terminal: one line per entry — time, level, service and class, the
+ * message, then the other fields as compact JSON (an error's stack still gets its own lines).
+ */
+export const PRETTY_LOG_OPTIONS = {
+  colorize: true,
+  translateTime: 'SYS:HH:MM:ss.l',
+  singleLine: true,
+  ignore: 'pid,hostname,service,context',
+  messageFormat: '{service}{if context} {context}{end}: {msg}',
+} as const;
+
+/**
+ * Turns one JSON log line (a service's stdout) into the readable line `createLogger` prints on a
+ * terminal; a line that is not JSON comes back as it is. pino-pretty is a development dependency:
+ * without it the line stays JSON.
+ */
+export function prettyLogLine(): (line: string) => string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { prettyFactory } = require('pino-pretty') as { prettyFactory(options: object): (line: string) => string };
+    return prettyFactory(PRETTY_LOG_OPTIONS);
+  } catch {
+    return (line) => `${line}\n`;
+  }
 }
 
 /** Removes the password from a connection string so that it can be logged. */

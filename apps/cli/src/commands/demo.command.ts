@@ -10,8 +10,10 @@ import { consumerGroupLag, createKafka } from '@churn/kafka';
 import { REPO_ROOT, SERVICE_INPUTS } from '@churn/local-stack';
 import type { Outbox } from '@churn/sandbox';
 import type { CliContext } from '../cli-context';
+import { modelCardFigures, type ModelCardFigures } from './model-card-figures';
 import { readCustomerIds } from './telco-csv';
-import { bringUp, printEndpoints, sandboxLines, waitForSignal, type RunningPlatform } from './up.command';
+import { ShutdownSignals, StopRequested } from './shutdown-signals';
+import { bringUp, printEndpoints, runUntilSignal, sandboxLines, type RunningPlatform } from './up.command';
 
 export interface DemoOptions {
   readonly input: string;
@@ -39,6 +41,8 @@ export interface DemoSummary {
   readonly monitoring: MonitoringFigures | undefined;
   /** What the local Slack, SMTP and CRM stand-ins received (with --no-sandbox: undefined). */
   readonly sandbox: Outbox['totals'] | undefined;
+  /** The served model's own held-out figure, and whether the replayed customers are its training data. */
+  readonly modelCard: ModelCardFigures | undefined;
 }
 
 export interface MonitoringFigures {
@@ -56,7 +60,7 @@ export interface MonitoringFigures {
  * `churn demo`: the platform up, the Telco customers replayed through it as events (and their
  * churn labels as outcomes), live counters while it works, and a summary read back from Postgres.
  */
-export async function runDemo(context: CliContext, options: DemoOptions): Promise<{ platform: RunningPlatform; summary: DemoSummary }> {
+export async function runDemo(context: CliContext, options: DemoOptions, signals: ShutdownSignals): Promise<{ platform: RunningPlatform; summary: DemoSummary }> {
   // Replayed labels are observed one day after each customer's last event: judge them by the
   // prediction on that last event (no label delay), as the trainer's offline figure does.
   const input = path.resolve(REPO_ROOT, options.input);
@@ -69,34 +73,44 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
     serviceEnv: { MONITORING_LABEL_DELAY_DAYS: '0' },
     sandbox: options.sandbox ? { customerIds } : undefined,
   });
+  const replayStop = new AbortController();
   try {
+    // A Ctrl-C while the demo works stops it, the replay child included.
+    const stopped = signals.whenRequested().then(() => {
+      throw new StopRequested();
+    });
+    stopped.catch(() => undefined);
+    if (signals.stopRequested) throw new StopRequested();
     const db = new Database({ url: platform.stack.databaseUrl, poolSize: 2, applicationName: 'churn-demo' }, context.logger, createMetricsRegistry('churn-demo'));
     const summaries = new PlatformSummaryRepository();
     try {
-      const replay = replayInChild(context, platform, input, options);
-      await watchProgress(db, summaries, customers, replay, Number(options.timeout) * 1000, !options.fast);
+      const replay = replayInChild(context, platform, input, options, replayStop.signal);
+      await Promise.race([watchProgress(db, summaries, customers, replay, Number(options.timeout) * 1000, !options.fast), stopped]);
       // Scored is not yet alerted, pushed and judged: the summary waits for those groups to catch up.
-      await waitForDownstream(context, platform, options.fast ? ['alerting', 'crm-sync'] : ['alerting', 'crm-sync', 'monitoring'], 120_000);
+      await Promise.race([waitForDownstream(context, platform, options.fast ? ['alerting', 'crm-sync'] : ['alerting', 'crm-sync', 'monitoring'], 120_000), stopped]);
       const monitoringService = platform.services.find((service) => service.name === 'monitoring');
       const monitoring = monitoringService ? await monitoringFigures(`http://127.0.0.1:${monitoringService.port}`, context) : undefined;
       const sandbox = platform.sandbox ? (await platform.sandbox.sandbox.outbox(1)).totals : undefined;
-      const summary = { ...(await summarize(db, summaries, customers)), monitoring, sandbox };
+      const summary = { ...(await summarize(db, summaries, customers)), monitoring, sandbox, modelCard: modelCardFigures(context.env, input) };
       return { platform, summary };
     } finally {
       await db.close();
     }
   } catch (error) {
+    // A replay still publishing would retry against the stopped broker until kafkajs gave up.
+    replayStop.abort();
     await platform.stop();
     throw error;
   }
 }
 
-function replayInChild(context: CliContext, platform: RunningPlatform, input: string, options: DemoOptions): Promise<void> {
+function replayInChild(context: CliContext, platform: RunningPlatform, input: string, options: DemoOptions, stop: AbortSignal): Promise<void> {
   const args = [path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js'), 'replay', '--input', input, '--outcomes'];
   if (options.rate) args.push('--rate', options.rate);
   const child = spawn(process.execPath, args, {
     env: { ...context.env, KAFKA_BROKERS: platform.stack.kafkaBrokers, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
+    signal: stop,
   });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
@@ -202,7 +216,7 @@ async function monitoringFigures(baseUrl: string, context: CliContext): Promise<
   }
 }
 
-async function summarize(db: Database, summaries: PlatformSummaryRepository, customers: number): Promise<Omit<DemoSummary, 'monitoring' | 'sandbox'>> {
+async function summarize(db: Database, summaries: PlatformSummaryRepository, customers: number): Promise<Omit<DemoSummary, 'monitoring' | 'sandbox' | 'modelCard'>> {
   const [scored, byLevel, alerts, outcomes, pairs] = await Promise.all([
     summaries.countScoredCustomers(db),
     summaries.riskDistribution(db),
@@ -240,6 +254,7 @@ export function formatSummary(summary: DemoSummary, platform: RunningPlatform): 
     `  outcomes received       ${summary.outcomes.toLocaleString('en-US')}`,
     `  model ROC-AUC           ${summary.rocAuc === undefined ? 'n/a (no outcomes yet)' : summary.rocAuc.toFixed(4)} on the replayed outcomes` +
       (summary.monitoring?.rocAuc != null ? ` (monitoring: ${summary.monitoring.rocAuc.toFixed(4)})` : ''),
+    ...modelCardLines(summary.modelCard),
     ...(summary.monitoring
       ? [
           `  revenue saved           ${money(summary.monitoring.roi.revenueSaved)} (${summary.monitoring.roi.basis === 'measured' ? 'measured by the experiment' : `estimate at a ${Math.round(summary.monitoring.roi.successRate * 100)}% retention success rate`})`,
@@ -261,6 +276,20 @@ export function formatSummary(summary: DemoSummary, platform: RunningPlatform): 
   return lines.join('\n');
 }
 
+/**
+ * Replaying the training file scores the customers the model was fitted on, so the demo's figure is
+ * in-sample and flatters the model; the card's holdout figure is the one to expect on new customers.
+ */
+function modelCardLines(card: ModelCardFigures | undefined): string[] {
+  if (!card) return [];
+  return [
+    card.replayIsTrainingData
+      ? `                          in-sample: the replayed customers are the model's training data (${card.trainingFile})`
+      : `                          the replayed file is not the model's training data (${card.trainingFile})`,
+    `  held-out ROC-AUC        ${card.holdoutRocAuc.toFixed(4)} on ${card.holdoutRows.toLocaleString('en-US')} customers kept out of training (model card of ${card.version})`,
+  ];
+}
+
 export function registerDemoCommand(program: Command, context: CliContext): void {
   program
     .command('demo')
@@ -273,16 +302,24 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .option('--keep-data', 'keep the local Kafka and Postgres data of earlier runs (by default the demo starts them empty)')
     .option('--no-sandbox', 'no local Slack/SMTP/Salesforce/HubSpot: integrations use what env configures, or are disabled')
     .action(async (options: DemoOptions) => {
-      const { platform, summary } = await runDemo(context, options);
+      const signals = new ShutdownSignals(context.logger);
+      let result: Awaited<ReturnType<typeof runDemo>>;
+      try {
+        result = await runDemo(context, options, signals);
+      } catch (error) {
+        if (error instanceof StopRequested) return;
+        throw error;
+      }
+      const { platform, summary } = result;
       process.stdout.write(`${formatSummary(summary, platform)}\n`);
       if (options.exit) {
         await platform.stop();
         return;
       }
-      // Listen before saying so: a Ctrl-C right after the line must stop cleanly, not kill.
-      const stopped = waitForSignal(platform, context);
-      printEndpoints(platform);
-      process.stdout.write('The platform keeps running. Press Ctrl-C to stop.\n');
-      await stopped;
+      if (!signals.stopRequested) {
+        printEndpoints(platform);
+        process.stdout.write('The platform keeps running. Press Ctrl-C to stop.\n');
+      }
+      await runUntilSignal(platform, context, signals);
     });
 }

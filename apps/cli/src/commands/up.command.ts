@@ -8,9 +8,11 @@ import {
   type RunningStack,
   type ServiceProcess,
 } from '@churn/local-stack';
+import { prettyLogLine } from '@churn/observability';
 import type { CliContext } from '../cli-context';
 import { startIntegrationSandbox, type SandboxWiring } from './integration-sandbox-env';
 import { localAuth } from './local-auth';
+import { ShutdownSignals } from './shutdown-signals';
 import { startStackFromEnv } from './stack-env';
 import { readCustomerIds, TELCO_CSV } from './telco-csv';
 
@@ -67,7 +69,8 @@ export async function bringUp(context: CliContext, options: UpOptions = {}): Pro
         KAFKA_BROKERS: stack.kafkaBrokers,
         DATABASE_URL: stack.databaseUrl,
       };
-      for (const { name } of SERVICES) services.push(spawnService(name, env, { echo: options.logs }));
+      const echo = options.logs && (context.logFormat === 'pretty' ? prettyLogLine() : true);
+      for (const { name } of SERVICES) services.push(spawnService(name, env, { echo }));
       await Promise.all(services.map((service) => waitUntilReady(service)));
     }
   } catch (error) {
@@ -102,45 +105,35 @@ export function sandboxLines(platform: RunningPlatform): string[] {
   ];
 }
 
-/** Keeps the process alive until Ctrl-C or SIGTERM, then stops everything cleanly. */
-export function waitForSignal(platform: RunningPlatform, context: CliContext): Promise<void> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const onSignal = () => {
-      if (stopping) return;
-      stopping = true;
-      void platform.stop().then(resolve, (error: unknown) => {
-        context.logger.error({ err: error }, 'error while stopping');
-        resolve();
-      });
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    for (const service of platform.services) {
-      service.child.once('exit', (code, signal) => {
-        if (!stopping) context.logger.error({ service: service.name, code, signal }, `service exited unexpectedly; see ${service.logFile}`);
-      });
-    }
-  });
+/** Keeps the platform running until Ctrl-C or SIGTERM (at once when one came already), then stops everything in order. */
+export async function runUntilSignal(platform: RunningPlatform, context: CliContext, signals: ShutdownSignals): Promise<void> {
+  for (const service of platform.services) {
+    service.child.once('exit', (code, signal) => {
+      if (!signals.stopRequested) context.logger.error({ service: service.name, code, signal }, `service exited unexpectedly; see ${service.logFile}`);
+    });
+  }
+  await signals.whenRequested();
+  await platform.stop().catch((error: unknown) => context.logger.error({ err: error }, 'error while stopping'));
 }
 
 export function registerUpCommand(program: Command, context: CliContext): void {
   program
     .command('up')
     .description('start the local Kafka broker, Postgres and the five services; Ctrl-C stops them cleanly')
-    .option('--logs', 'stream the services\u2019 JSON logs to this terminal')
+    .option('--logs', 'stream the services\u2019 logs to this terminal (readable lines; JSON when not a terminal or LOG_FORMAT=json)')
     .option('--no-services', 'start only Kafka and Postgres (topics and schema included)')
     .option('--sandbox', 'local Slack, SMTP, Salesforce and HubSpot for the integrations env does not configure (the Telco customers seeded in the CRMs)')
     .action(async (options: { logs?: boolean; services?: boolean; sandbox?: boolean }) => {
+      const signals = new ShutdownSignals(context.logger);
       const platform = await bringUp(context, {
         logs: options.logs,
         services: options.services,
         sandbox: options.sandbox ? { customerIds: await readCustomerIds(TELCO_CSV) } : undefined,
       });
-      // Listen before saying so: a Ctrl-C right after the line must stop cleanly, not kill.
-      const stopped = waitForSignal(platform, context);
-      printEndpoints(platform);
-      process.stdout.write('Press Ctrl-C to stop.\n');
-      await stopped;
+      if (!signals.stopRequested) {
+        printEndpoints(platform);
+        process.stdout.write('Press Ctrl-C to stop.\n');
+      }
+      await runUntilSignal(platform, context, signals);
     });
 }

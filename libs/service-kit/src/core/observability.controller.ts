@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { HealthRegistry, Registry } from '@churn/observability';
+import type { HealthRegistry, HealthReport, Registry } from '@churn/observability';
 import { HEALTH, METRICS_REGISTRY } from './tokens';
 
 /** `/metrics` for Prometheus, `/health/live` and `/health/ready` for orchestrators. */
@@ -17,14 +17,18 @@ export class ObservabilityController {
     res.send(await this.registry.metrics());
   }
 
+  /** 503 when a part of the process stopped for good (e.g. its Kafka consumer): only a restart helps. */
   @Get('health/live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  async live(@Res() res: Response): Promise<void> {
+    answer(res, await this.health.liveness());
   }
 
   @Get('health/ready')
   async ready(@Res() res: Response): Promise<void> {
-    const report = await this.health.report();
-    res.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
+    answer(res, await this.health.report());
   }
+}
+
+function answer(res: Response, report: HealthReport): void {
+  res.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
 }

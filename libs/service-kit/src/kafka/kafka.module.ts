@@ -47,6 +47,11 @@ export class KafkaConsumerHost implements OnApplicationBootstrap, OnModuleDestro
     return this.consumer?.isJoined() ?? false;
   }
 
+  /** Not yet created counts as alive: the consumer starts after the app is wired. */
+  isAlive(): boolean {
+    return this.consumer?.isAlive() ?? true;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const handlers = this.handlerTypes.map((type) => this.moduleRef.get(type, { strict: false }));
     this.consumer = this.create(handlers);
@@ -128,6 +133,7 @@ export class KafkaModule {
             );
           const host = new KafkaConsumerHost(moduleRef, create, consumerOptions.handlers, log);
           health.register('kafka-consumer', () => host.isJoined());
+          health.registerLiveness('kafka-consumer', () => host.isAlive());
           return host;
         },
       } as never);
