@@ -10,9 +10,9 @@
 # through Nx, and the dashboard's Vite bundle); the runtime stages get a separate production-only
 # install and no spec files.
 
-# Node 24 is the active LTS line (Node 20 reached end of life on 2026-04-30); 24.21.0 is the newest
-# 24.x release, the same version the npm registry's `node` package serves.
-ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+# Node 24 is the active LTS line (Node 20 reached end of life on 2026-04-30); the same release the
+# project's own scripts install and test on (CHURN_NODE_VERSION in scripts/node-runtime.sh).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG BUSYBOX_IMAGE=busybox:1.36.1
 

@@ -103,6 +103,13 @@ failed=()
 say "Dockerfile (hadolint)"
 "$venv/bin/hadolint" --failure-threshold warning Dockerfile || failed+=(Dockerfile)
 node "$validate_dir/check-dashboard-image.mjs" Dockerfile || failed+=(Dockerfile)
+# The images run the Node release the project's own scripts install and test on.
+node_tested="$(sed -n 's/^CHURN_NODE_VERSION=//p' scripts/node-runtime.sh)"
+node_image="$(sed -n 's/^ARG NODE_IMAGE=node:\([0-9.]*\)-.*/\1/p' Dockerfile)"
+if [ -z "$node_tested" ] || [ "$node_image" != "$node_tested" ]; then
+  echo "  ✗ Dockerfile: NODE_IMAGE is Node '${node_image}', the tests run on '${node_tested}' (scripts/node-runtime.sh CHURN_NODE_VERSION)" >&2
+  failed+=(Dockerfile)
+fi
 
 say "docker-compose.yml (Compose specification + project rules)"
 validate_compose docker-compose.yml docker-compose || failed+=(docker-compose.yml)
