@@ -2,6 +2,12 @@ import type { CrmTarget } from '@churn/db';
 import type { CrmCallError, RecordResult } from './crm-errors';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
 
+/** A configured custom field (Salesforce) or property (HubSpot) that the CRM does not have. */
+export interface MissingField {
+  readonly object: string;
+  readonly name: string;
+}
+
 export interface CrmQuota {
   readonly used?: number;
   readonly limit?: number;
@@ -20,6 +26,12 @@ export interface CrmGateway {
   prepare(): Promise<void>;
   pushScores(scores: readonly ScorePayload[]): Promise<RecordResult[]>;
   createTasks(tasks: readonly TaskPayload[]): Promise<RecordResult[]>;
+  /**
+   * The configured custom fields/properties the CRM lacks (Salesforce: describe of the objects;
+   * HubSpot: the object's properties), empty when all exist. A call like any other (throws a
+   * `CrmCallError` when the CRM cannot be asked).
+   */
+  missingFields(): Promise<MissingField[]>;
   /** The daily API quota as the CRM last reported it. */
   quota(): CrmQuota | undefined;
 }

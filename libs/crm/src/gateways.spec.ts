@@ -5,30 +5,22 @@ import { createLogger } from '@churn/observability';
 import { FakeHubSpot, FakeSalesforce } from '@churn/testing';
 import { crmEnvSchema, hubspotSettings, salesforceSettings, type HubSpotSettings, type SalesforceSettings } from './crm-config';
 import { CrmCallError } from './crm-errors';
-import type { ScorePayload } from './crm-payloads';
+import { aScorePayload } from './testing/score-payload.builder';
 import { HubSpotGateway } from './hubspot.gateway';
 import { SalesforceGateway } from './salesforce.gateway';
 
 const logger = createLogger({ service: 'spec', level: 'silent' });
-const score = (customer: string, risk: number): ScorePayload => ({
-  prediction_id: `P-${customer}-${risk}`,
-  customer_id: customer,
-  risk_score: risk,
-  churn_probability: risk / 100,
-  risk_level: risk >= 80 ? 'critical' : risk >= 60 ? 'high' : risk >= 40 ? 'medium' : 'low',
-  recommended_action: 'Standard monitoring',
-  scored_at: '2025-01-01T00:00:00Z',
-  as_of: '2025-01-01T00:00:00Z',
-  source: { topic: 'predictions', partition: 0, offset: '0' },
-});
+const score = aScorePayload;
 
 describe('SalesforceGateway against a local org', () => {
-  const sut = new FakeSalesforce({ clientId: 'cid', refreshToken: 'rt' });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const sut = new FakeSalesforce({ clientId: 'cid', refreshToken: 'rt', jwt: { publicKey, username: 'integration@example.com' } });
   let settings: SalesforceSettings;
   before(async () => {
     await sut.start();
+    sut.seed('Account', 'Customer_Id__c', ['C-1', 'C-2', 'C-3', 'C-4', 'C-5']);
     settings = salesforceSettings(
-      crmEnvSchema.parse({ SALESFORCE_INSTANCE_URL: sut.url, SALESFORCE_LOGIN_URL: sut.url, SALESFORCE_CLIENT_ID: 'cid', SALESFORCE_CLIENT_SECRET: 's', SALESFORCE_REFRESH_TOKEN: 'rt' }),
+      crmEnvSchema.parse({ SALESFORCE_LOGIN_URL: sut.loginUrl, SALESFORCE_CLIENT_ID: 'cid', SALESFORCE_CLIENT_SECRET: 's', SALESFORCE_REFRESH_TOKEN: 'rt' }),
     ) as SalesforceSettings;
   });
   after(() => sut.stop());
@@ -62,8 +54,7 @@ describe('SalesforceGateway against a local org', () => {
   });
 
   it('authenticates with the JWT bearer flow when a private key is configured', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwt = { ...settings, refreshToken: undefined, username: 'integration@example.com', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const jwt = { ...settings, flow: 'jwt_bearer' as const, refreshToken: undefined, username: 'integration@example.com', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
     const gateway = new SalesforceGateway(jwt, logger);
     const [result] = await gateway.pushScores([score('C-5', 30)]);
     assert.equal(result!.ok, true);

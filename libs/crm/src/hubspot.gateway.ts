@@ -1,6 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import type { Logger } from '@churn/observability';
-import { observedCall, type ApiCallObserver, type CrmGateway, type CrmQuota } from './crm-gateway';
+import { observedCall, type ApiCallObserver, type CrmGateway, type CrmQuota, type MissingField } from './crm-gateway';
 import { CrmCallError, isNetworkError, type RecordResult } from './crm-errors';
 import type { HubSpotSettings } from './crm-config';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
@@ -51,8 +51,30 @@ export class HubSpotGateway implements CrmGateway {
 
   async prepare(): Promise<void> {
     if (this.prepared) return;
+    let groupReady = false;
+    for (const property of this.wantedProperties()) {
+      if (await this.propertyExists(property.name)) continue;
+      if (!groupReady) groupReady = await this.ensureGroup();
+      await this.call('properties:create', () =>
+        this.client.crm.properties.coreApi.create(this.settings.object, { ...property, groupName: this.settings.propertyGroup } as never),
+      );
+      this.logger.info({ target: this.target, object: this.settings.object, property: property.name, group: this.settings.propertyGroup }, 'created missing HubSpot property');
+    }
+    this.prepared = true;
+  }
+
+  /** The configured properties the object lacks (`prepare` creates them when the token may write the schema). */
+  async missingFields(): Promise<MissingField[]> {
+    const missing: MissingField[] = [];
+    for (const property of this.wantedProperties()) {
+      if (!(await this.propertyExists(property.name))) missing.push({ object: this.settings.object, name: property.name });
+    }
+    return missing;
+  }
+
+  private wantedProperties() {
     const p = this.settings.properties;
-    const wanted = [
+    return [
       { name: this.settings.idProperty, label: 'Churn Radar customer id', type: 'string', fieldType: 'text', hasUniqueValue: true },
       { name: p.riskScore, label: 'Churn risk score', type: 'number', fieldType: 'number' },
       {
@@ -64,23 +86,25 @@ export class HubSpotGateway implements CrmGateway {
       },
       { name: p.retentionAction, label: 'Retention action', type: 'string', fieldType: 'textarea' },
     ];
-    for (const property of wanted) {
-      const exists = await this.call('properties:get', async () => {
-        try {
-          await this.client.crm.properties.coreApi.getByName(this.settings.object, property.name);
-          return true;
-        } catch (error) {
-          if ((error as { code?: unknown }).code === 404) return false;
-          throw error;
-        }
-      });
-      if (exists) continue;
-      await this.call('properties:create', () =>
-        this.client.crm.properties.coreApi.create(this.settings.object, { ...property, groupName: this.settings.propertyGroup } as never),
-      );
-      this.logger.info({ target: this.target, object: this.settings.object, property: property.name }, 'created missing HubSpot property');
+  }
+
+  private propertyExists(name: string): Promise<boolean> {
+    return this.call('properties:get', () => found(this.client.crm.properties.coreApi.getByName(this.settings.object, name)));
+  }
+
+  /**
+   * Property groups are per object (contacts have `contactinformation`, companies
+   * `companyinformation`) and HubSpot refuses a property in a group the object lacks: the
+   * configured group is created when it does not exist.
+   */
+  private async ensureGroup(): Promise<true> {
+    const group = this.settings.propertyGroup;
+    const exists = await this.call('properties:groups:get', () => found(this.client.crm.properties.groupsApi.getByName(this.settings.object, group)));
+    if (!exists) {
+      await this.call('properties:groups:create', () => this.client.crm.properties.groupsApi.create(this.settings.object, { name: group, label: 'Churn Radar', displayOrder: -1 }));
+      this.logger.info({ target: this.target, object: this.settings.object, group }, 'created HubSpot property group');
     }
-    this.prepared = true;
+    return true;
   }
 
   async pushScores(scores: readonly ScorePayload[]): Promise<RecordResult[]> {
@@ -180,6 +204,17 @@ export class HubSpotGateway implements CrmGateway {
     if (typeof status === 'number') return new CrmCallError('permanent', body?.category ?? `HTTP_${status}`, message);
     if (isNetworkError(error)) return new CrmCallError('outage', 'NETWORK', message);
     return new CrmCallError('outage', 'UNKNOWN', message);
+  }
+}
+
+/** True when the read succeeds, false on 404; other failures are thrown. */
+async function found(read: Promise<unknown>): Promise<boolean> {
+  try {
+    await read;
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 404) return false;
+    throw error;
   }
 }
 
