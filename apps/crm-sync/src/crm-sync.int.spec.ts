@@ -90,8 +90,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       configSchema: crmSyncConfigSchema,
       module: (c) => CrmSyncModule.register(c),
       env: serviceTestEnv({
-        SALESFORCE_INSTANCE_URL: sf.url,
-        SALESFORCE_LOGIN_URL: sf.url,
+        SALESFORCE_LOGIN_URL: sf.loginUrl,
         SALESFORCE_CLIENT_ID: SF.clientId,
         SALESFORCE_CLIENT_SECRET: SF.clientSecret,
         SALESFORCE_REFRESH_TOKEN: SF.refreshToken,
@@ -322,7 +321,9 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       const newer = backfillCustomers.map((c, i) => aPrediction(c, 40 + i, new Date('2025-04-02T00:00:00Z'), i === 0));
       const repo = new PredictionRepository();
       await db.transaction((tx) => repo.insertNew(tx, [...older, ...newer].map((prediction) => ({ prediction, role: 'champion' as const, features: {} }))));
-      const env = crmEnvSchema.parse({ SALESFORCE_INSTANCE_URL: bulkFake.url, SALESFORCE_LOGIN_URL: bulkFake.url, SALESFORCE_CLIENT_ID: SF.clientId, SALESFORCE_CLIENT_SECRET: SF.clientSecret, SALESFORCE_REFRESH_TOKEN: SF.refreshToken });
+      // Backfill updates accounts the org already has (creating one would need its Name).
+      bulkFake.seed('Account', 'Customer_Id__c', backfillCustomers);
+      const env = crmEnvSchema.parse({ SALESFORCE_LOGIN_URL: bulkFake.loginUrl, SALESFORCE_CLIENT_ID: SF.clientId, SALESFORCE_CLIENT_SECRET: SF.clientSecret, SALESFORCE_REFRESH_TOKEN: SF.refreshToken });
       const logger = createLogger({ service: 'spec', level: 'silent' });
       const gateway = new SalesforceGateway(salesforceSettings(env) as SalesforceSettings, logger);
       const result = await backfillSalesforce(db, gateway, logger, { jobSize: 10_000, pollIntervalMs: 50, pollTimeoutMs: 10_000, dryRun: false });

@@ -162,7 +162,7 @@ export class SalesforceGateway implements CrmGateway {
       );
     } catch (error) {
       // jsforce throws plain Errors for a job that failed, was aborted or outlived the poll timeout (api/bulk2.js `poll`).
-      const jobEnded = error instanceof CrmCallError && (error.code === 'JobPollingTimeoutError' || /^(Ingest job failed|Job has been aborted)/.test(error.message));
+      const jobEnded = error instanceof CrmCallError && (error.code.startsWith('JobPollingTimeout') || /^(Ingest job failed|Job has been aborted)/.test(error.message));
       if (!jobEnded) throw error;
       return { succeeded: new Set(), failed: new Map(scores.map((s) => [s.customer_id, `BULK_JOB_FAILED: ${error.message}`])) };
     }
