@@ -138,6 +138,8 @@ export interface HubSpotSettings {
   readonly idProperty: string;
   readonly properties: { riskScore: string; riskCategory: string; retentionAction: string };
   readonly propertyGroup: string;
+  /** A socket of a call that carries nothing this long is closed (CRM_CALL_TIMEOUT_MS; 0: none). */
+  readonly callTimeoutMs: number;
 }
 
 /** The variables each Salesforce sign-in flow needs. */
@@ -235,6 +237,7 @@ export function hubspotSettings(env: CrmEnv): HubSpotSettings | { disabled: stri
       retentionAction: env.HUBSPOT_PROPERTY_RETENTION_ACTION,
     },
     propertyGroup: env.HUBSPOT_PROPERTY_GROUP ?? HUBSPOT_OBJECT_GROUP[env.HUBSPOT_OBJECT],
+    callTimeoutMs: env.CRM_CALL_TIMEOUT_MS,
   };
 }
 

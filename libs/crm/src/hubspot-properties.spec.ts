@@ -100,4 +100,21 @@ describe('HubSpot properties: the group of the object, the project group, the ex
     }
     await gateway.missingFields();
   });
+
+  it('closes a call HubSpot never answers at the call deadline: nothing stays open at HubSpot', async () => {
+    const gateway = new HubSpotGateway(settingsFor(sut, { CRM_CALL_TIMEOUT_MS: '300' }), logger);
+    await gateway.prepare();
+    sut.delayResponses(10_000);
+    try {
+      await assert.rejects(gateway.pushScores([aScorePayload('C-1', 61)]), (e: CrmCallError) => e.kind === 'outage' && e.code === 'TIMEOUT');
+      // HubSpot answers after 10 s; a socket the client did not close would stay open until then.
+      const deadline = Date.now() + 3000;
+      while (sut.http.openRequests > 0) {
+        assert.ok(Date.now() < deadline, `${sut.http.openRequests} request(s) still open at HubSpot`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      sut.delayResponses(0);
+    }
+  });
 });

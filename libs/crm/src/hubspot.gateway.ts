@@ -4,6 +4,7 @@ import { observedCall, type ApiCallObserver, type CrmGateway, type CrmQuota, typ
 import { CrmCallError, isNetworkError, type RecordResult } from './crm-errors';
 import type { HubSpotSettings } from './crm-config';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
+import { socketDeadlineAgent } from './socket-deadline.agent';
 
 interface HubSpotBatchError {
   status?: string;
@@ -33,6 +34,13 @@ export class HubSpotGateway implements CrmGateway {
   readonly target = 'hubspot' as const;
   readonly maxBatch = { score: 100, task: 50 };
   private readonly client: Client;
+  /**
+   * Passed to every call so that the client runs its configured middleware, the socket-deadline
+   * agent among them: @hubspot/api-client 13.4's generated APIs run the configured middleware only
+   * when a call brings middleware of its own (types/ObservableAPI.js: `allMiddleware` starts empty
+   * and is filled only from `_options.middleware`); appending none runs exactly the configured ones.
+   */
+  private readonly callOptions = { middleware: [], middlewareMergeStrategy: 'append' as const };
   private lastQuota: CrmQuota | undefined;
   private prepared = false;
 
@@ -42,7 +50,12 @@ export class HubSpotGateway implements CrmGateway {
     private readonly observe: ApiCallObserver = () => undefined,
     private readonly rateLimitWaitMs = 10_000,
   ) {
-    this.client = new Client({ accessToken: settings.accessToken, basePath: settings.basePath, numberOfApiCallRetries: 0 });
+    this.client = new Client({
+      accessToken: settings.accessToken,
+      basePath: settings.basePath,
+      numberOfApiCallRetries: 0,
+      httpAgent: socketDeadlineAgent(settings.basePath, settings.callTimeoutMs),
+    });
   }
 
   quota(): CrmQuota | undefined {
@@ -56,7 +69,7 @@ export class HubSpotGateway implements CrmGateway {
       if (await this.propertyExists(property.name)) continue;
       if (!groupReady) groupReady = await this.ensureGroup();
       await this.call('properties:create', () =>
-        this.client.crm.properties.coreApi.create(this.settings.object, { ...property, groupName: this.settings.propertyGroup } as never),
+        this.client.crm.properties.coreApi.create(this.settings.object, { ...property, groupName: this.settings.propertyGroup } as never, this.callOptions),
       );
       this.logger.info({ target: this.target, object: this.settings.object, property: property.name, group: this.settings.propertyGroup }, 'created missing HubSpot property');
     }
@@ -89,7 +102,7 @@ export class HubSpotGateway implements CrmGateway {
   }
 
   private propertyExists(name: string): Promise<boolean> {
-    return this.call('properties:get', () => found(this.client.crm.properties.coreApi.getByName(this.settings.object, name)));
+    return this.call('properties:get', () => found(this.client.crm.properties.coreApi.getByName(this.settings.object, name, undefined, undefined, this.callOptions)));
   }
 
   /**
@@ -99,9 +112,9 @@ export class HubSpotGateway implements CrmGateway {
    */
   private async ensureGroup(): Promise<true> {
     const group = this.settings.propertyGroup;
-    const exists = await this.call('properties:groups:get', () => found(this.client.crm.properties.groupsApi.getByName(this.settings.object, group)));
+    const exists = await this.call('properties:groups:get', () => found(this.client.crm.properties.groupsApi.getByName(this.settings.object, group, this.callOptions)));
     if (!exists) {
-      await this.call('properties:groups:create', () => this.client.crm.properties.groupsApi.create(this.settings.object, { name: group, label: 'Churn Radar', displayOrder: -1 }));
+      await this.call('properties:groups:create', () => this.client.crm.properties.groupsApi.create(this.settings.object, { name: group, label: 'Churn Radar', displayOrder: -1 }, this.callOptions));
       this.logger.info({ target: this.target, object: this.settings.object, group }, 'created HubSpot property group');
     }
     return true;
@@ -115,7 +128,7 @@ export class HubSpotGateway implements CrmGateway {
       properties: { [p.riskScore]: String(s.risk_score), [p.riskCategory]: s.risk_level, [p.retentionAction]: s.recommended_action },
     }));
     const api = this.settings.object === 'contacts' ? this.client.crm.contacts.batchApi : this.client.crm.companies.batchApi;
-    const info = await this.call('batch/update', () => api.updateWithHttpInfo({ inputs }));
+    const info = await this.call('batch/update', () => api.updateWithHttpInfo({ inputs }, this.callOptions));
     this.readQuota(info.headers);
     const body = info.data as unknown as HubSpotBatchBody;
     const failures = failuresById(body.errors ?? []);
@@ -149,7 +162,7 @@ export class HubSpotGateway implements CrmGateway {
               ...(record.ownerId ? { hubspot_owner_id: record.ownerId } : {}),
             },
             associations: [{ to: { id: record.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: TASK_ASSOCIATION_TYPE[this.settings.object] }] }],
-          }),
+          }, this.callOptions),
         );
         results.push({ ok: true, externalId: created.id });
       } catch (error) {
@@ -168,7 +181,7 @@ export class HubSpotGateway implements CrmGateway {
     for (let i = 0; i < unique.length; i += 100) {
       const chunk = unique.slice(i, i + 100);
       const info = await this.call('batch/read', () =>
-        api.readWithHttpInfo({ idProperty: this.settings.idProperty, inputs: chunk.map((id) => ({ id })), properties: [this.settings.idProperty, 'hubspot_owner_id'], propertiesWithHistory: [] }, false),
+        api.readWithHttpInfo({ idProperty: this.settings.idProperty, inputs: chunk.map((id) => ({ id })), properties: [this.settings.idProperty, 'hubspot_owner_id'], propertiesWithHistory: [] }, false, this.callOptions),
       );
       this.readQuota(info.headers);
       for (const result of (info.data as unknown as HubSpotBatchBody).results ?? []) {
@@ -202,6 +215,7 @@ export class HubSpotGateway implements CrmGateway {
     }
     if (typeof status === 'number' && (status >= 500 || status === 401 || status === 408)) return new CrmCallError('outage', `HTTP_${status}`, message);
     if (typeof status === 'number') return new CrmCallError('permanent', body?.category ?? `HTTP_${status}`, message);
+    if (status === 'ETIMEDOUT') return new CrmCallError('outage', 'TIMEOUT', message);
     if (isNetworkError(error)) return new CrmCallError('outage', 'NETWORK', message);
     return new CrmCallError('outage', 'UNKNOWN', message);
   }
