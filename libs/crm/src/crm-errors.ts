@@ -83,7 +83,7 @@ export function pauseReasonOf(code: string): PauseReason {
   if (/^INVALID_FIELD/.test(code)) return 'invalid_field';
   if (code === 'INVALID_TYPE' || code === 'NOT_FOUND') return 'invalid_type';
   if (/^INSUFFICIENT_ACCESS|^API_(DISABLED_FOR_ORG|CURRENTLY_DISABLED)$|^HTTP_403$/.test(code)) return 'insufficient_access';
-  if (/INVALID_SESSION_ID|INVALID_AUTH|invalid_grant|invalid_client|AUTHENTICATION|HTTP_401/i.test(code)) return 'auth_failed';
+  if (/^OAUTH_|INVALID_SESSION_ID|INVALID_AUTH|invalid_grant|invalid_client|AUTHENTICATION|HTTP_401/i.test(code)) return 'auth_failed';
   if (code === 'MISSING_SCOPES') return 'missing_scopes';
   if (code === 'MISSING_FIELDS') return 'missing_fields';
   if (/VALIDATION|PROPERTY_DOESNT_EXIST|HTTP_400/.test(code)) return 'batch_validation';
