@@ -263,6 +263,55 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     }
   });
 
+  it('a refused Salesforce sign-in, or a session rejected again after a new one, pauses (auth_failed): no sign-in loop, no parked row', async () => {
+    const sf = new FakeSalesforce({ ...SF });
+    await sf.start();
+    const customers = [`${run}-AF1`, `${run}-AF2`];
+    sf.seed('Account', 'Customer_Id__c', customers);
+    // A revoked refresh token: the token endpoint answers 400 invalid_grant.
+    const revoked = salesforceSettings(salesforceEnv(sf, { SALESFORCE_REFRESH_TOKEN: 'revoked' })) as SalesforceSettings;
+    const refusedSut = new TwoInstances(db, () => new SalesforceGateway(revoked, silent), 60_000);
+    try {
+      refusedSut.start();
+      await waitUntil('paused by the refused sign-in', async () => (await integration('salesforce')).paused_reason === 'auth_failed');
+      assert.match((await integration('salesforce')).paused_detail!, /^OAUTH_INVALID_GRANT: /);
+      await queueScores('salesforce', customers.slice(0, 1));
+      refusedSut.nudge();
+      await waitUntil('both startup checks refused', () => sf.refusedGrants.length >= 2);
+    } finally {
+      await refusedSut.stop();
+    }
+    assert.equal(sf.refusedGrants.length, 2, 'one refused sign-in per instance, then none (probe interval 60 s)');
+    assert.equal(sf.requests.length, 0, 'no data call without a session');
+
+    // Valid credentials, but every session is rejected (a user whose sessions are revoked at once).
+    await db.query('spec.reset', `UPDATE crm_integrations SET status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL WHERE target = 'salesforce'`);
+    sf.rejectSessions(true);
+    const settings = salesforceSettings(salesforceEnv(sf)) as SalesforceSettings;
+    const sut = new TwoInstances(db, () => new SalesforceGateway(settings, silent), 500);
+    try {
+      sut.start();
+      await waitUntil('paused by the rejected session', async () => (await integration('salesforce')).paused_detail?.startsWith('INVALID_SESSION_ID: ') === true);
+      assert.equal((await integration('salesforce')).paused_reason, 'auth_failed');
+      await queueScores('salesforce', customers.slice(1));
+      sut.nudge();
+      // The marker: a probe after the rows were queued (interval 500 ms) was rejected too.
+      const queuedAt = Date.now();
+      await waitUntil('a probe while paused', () => sf.requests.some((r) => r.at > queuedAt && r.errorCode === 'INVALID_SESSION_ID'));
+      assert.equal(sf.requests.filter((r) => r.method === 'PATCH').length, 0, 'no write while paused');
+      assert.ok((await statuses(customers, 'salesforce')).every((r) => r.status === 'pending' && r.attempts === 0), 'rows stay pending with their budget');
+      // Each check is one call: a sign-in, the call, one new sign-in, the call repeated; never more.
+      const checks = sf.requests.filter((r) => r.errorCode === 'INVALID_SESSION_ID').length / 2;
+      assert.ok(sf.tokenGrants.length <= 2 * Math.ceil(checks), `${sf.tokenGrants.length} sign-ins for ${checks} checks`);
+      sf.rejectSessions(false);
+      await waitUntil('rows sent after the probe resumed it', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'));
+      assert.equal((await integration('salesforce')).resumed_by, 'probe');
+    } finally {
+      await sut.stop();
+      await sf.stop();
+    }
+  });
+
   it('HubSpot without the CRM scopes pauses at the startup check, writes nothing while paused, and the probe resumes it', async () => {
     const hs = new FakeHubSpot({ ...HS });
     await hs.start();
