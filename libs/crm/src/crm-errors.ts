@@ -5,7 +5,7 @@
  * - `misconfigured`: the call as a whole was refused for a reason no retry fixes (unknown field or
  *   object, missing permission or scope, refused credentials, a batch the CRM rejects as invalid):
  *   the integration is paused, the rows stay pending, no attempt counted;
- * - `outage`: the CRM (or the way to it) failed as a whole: 5xx, timeout, connection, auth; the
+ * - `outage`: the CRM (or the way to it) failed as a whole: 5xx, timeout, connection, a token endpoint that is down; the
  *   circuit breaker counts it, the rows wait with back-off, no attempt counted;
  * - `retryable`: this record failed in a way that may pass later (UNABLE_TO_LOCK_ROW); counts an attempt;
  * - `permanent`: this record will not pass as it is (validation, missing record); parked at once.

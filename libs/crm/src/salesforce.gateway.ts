@@ -47,7 +47,8 @@ class DeadlineTransport extends Transport {
  * another instance than the one configured (jsforce issues #1766 and #196). So the connection has
  * no refresh delegate; the gateway signs in before the first call, points the connection at the
  * token response's `instance_url`, and on a rejected session signs in once more and rebuilds the
- * call once; a second rejection is an outage. Every HTTP request of a call, sign-in included,
+ * call once; a second rejection is a misconfiguration (the integration pauses, `auth_failed`), as is
+ * a sign-in the token endpoint refuses (SalesforceAuth). Every HTTP request of a call, sign-in included,
  * is cut at the call's deadline (`callTimeoutMs`, the breaker's timeout).
  */
 export class SalesforceGateway implements CrmGateway {
