@@ -122,7 +122,7 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
   const integration = async (target: CrmTarget) => (await integrations.list(db)).find((r) => r.target === target)!;
 
   function salesforceEnv(sf: FakeSalesforce, extra: Record<string, string> = {}): CrmEnv {
-    return crmEnvSchema.parse({ SALESFORCE_INSTANCE_URL: sf.url, SALESFORCE_LOGIN_URL: sf.url, SALESFORCE_CLIENT_ID: SF.clientId, SALESFORCE_CLIENT_SECRET: SF.clientSecret, SALESFORCE_REFRESH_TOKEN: SF.refreshToken, ...extra });
+    return crmEnvSchema.parse({ SALESFORCE_LOGIN_URL: sf.loginUrl, SALESFORCE_CLIENT_ID: SF.clientId, SALESFORCE_CLIENT_SECRET: SF.clientSecret, SALESFORCE_REFRESH_TOKEN: SF.refreshToken, ...extra });
   }
   function hubspotEnv(hs: FakeHubSpot, extra: Record<string, string> = {}): CrmEnv {
     return crmEnvSchema.parse({ HUBSPOT_ACCESS_TOKEN: HS.accessToken, HUBSPOT_BASE_PATH: hs.url, HUBSPOT_BURST_REQUESTS: '1000', HUBSPOT_BURST_WINDOW_MS: '1000', ...extra });
@@ -140,10 +140,12 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       sut.start();
       // Both startup field checks (two describe calls each) are done before the limit is armed.
       await waitUntil('both startup field checks', () => describeCalls(sf) >= 4);
-      sf.requestLimitFor(1000, { fromNextRequest: true });
+      sf.exhaustRequestLimit();
       await queueScores('salesforce', customers.slice(0, 1));
       sut.nudge();
       await waitUntil('the first call refused', () => sf.requests.some((r) => r.errorCode === 'REQUEST_LIMIT_EXCEEDED'));
+      // The org would answer again at once: only the hold keeps the instances off it.
+      sf.resetRequestLimit();
       // Three batches' worth more while the CRM is held: an instance that ignored the hold would call at once.
       await queueScores('salesforce', customers.slice(1));
       sut.nudge();
@@ -172,11 +174,26 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     const customers = [`${run}-D1`, `${run}-D2`];
     hs.seed('contacts', customers);
     const settings = hubspotSettings(hubspotEnv(hs, { HUBSPOT_ACCOUNT_TIME_ZONE: 'Asia/Tokyo' })) as HubSpotSettings;
-    const sut = new TwoInstances(db, () => new HubSpotGateway(settings, silent), 60_000);
+    let checksPassed = 0;
+    const sut = new TwoInstances(
+      db,
+      () => {
+        // The marker of a finished startup check: the gateway's field check found nothing missing.
+        const gateway = new HubSpotGateway(settings, silent);
+        const missingFields = gateway.missingFields.bind(gateway);
+        gateway.missingFields = async () => {
+          const missing = await missingFields();
+          if (missing.length === 0) checksPassed++;
+          return missing;
+        };
+        return gateway;
+      },
+      60_000,
+    );
     try {
       sut.start();
-      // One instance finds the four properties missing and creates them, the other finds them: 12 calls.
-      await waitUntil('both startup checks', () => hs.requests.filter((r) => r.path.startsWith('/crm/v3/properties/')).length >= 12);
+      // Whichever instance finds the four properties missing creates them (a concurrent creation is no error); both checks then pass.
+      await waitUntil('both startup checks', () => checksPassed >= 2);
       hs.rateLimitNextCalls(1, undefined, 'DAILY');
       const before = Date.now();
       await queueScores('hubspot', customers.slice(0, 1));
@@ -215,7 +232,7 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     try {
       sut.start();
       await waitUntil('both startup field checks', () => describeCalls(sf) >= 4);
-      sf.dropField('Account', 'Churn_Probability__c');
+      const removed = sf.removeField('Account', 'Churn_Probability__c')!;
       await queueScores('salesforce', customers.slice(0, 1));
       sut.nudge();
       await waitUntil('paused', async () => (await integration('salesforce')).status === 'paused');
@@ -236,10 +253,59 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       assert.equal((await gauges.integrationPaused.get()).values.find((v) => v.labels.crm === 'salesforce' && v.value === 1)?.labels.reason, 'missing_fields');
       assert.ok(sut.logLines.some((l) => l['msg'] === 'CRM integration paused: its rows stay queued until an admin resumes it (POST /v1/integrations/{crm}/resume) or the field check passes'));
 
-      sf.restoreField('Account', 'Churn_Probability__c');
+      sf.addField('Account', removed);
       await waitUntil('every row sent after the probe resumed it', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'), 30_000);
       assert.equal((await integration('salesforce')).resumed_by, 'probe');
       assert.equal(sf.requests.filter((r) => r.errorCode === 'INVALID_FIELD').length, 1);
+    } finally {
+      await sut.stop();
+      await sf.stop();
+    }
+  });
+
+  it('a refused Salesforce sign-in, or a session rejected again after a new one, pauses (auth_failed): no sign-in loop, no parked row', async () => {
+    const sf = new FakeSalesforce({ ...SF });
+    await sf.start();
+    const customers = [`${run}-AF1`, `${run}-AF2`];
+    sf.seed('Account', 'Customer_Id__c', customers);
+    // A revoked refresh token: the token endpoint answers 400 invalid_grant.
+    const revoked = salesforceSettings(salesforceEnv(sf, { SALESFORCE_REFRESH_TOKEN: 'revoked' })) as SalesforceSettings;
+    const refusedSut = new TwoInstances(db, () => new SalesforceGateway(revoked, silent), 60_000);
+    try {
+      refusedSut.start();
+      await waitUntil('paused by the refused sign-in', async () => (await integration('salesforce')).paused_reason === 'auth_failed');
+      assert.match((await integration('salesforce')).paused_detail!, /^OAUTH_INVALID_GRANT: /);
+      await queueScores('salesforce', customers.slice(0, 1));
+      refusedSut.nudge();
+      await waitUntil('both startup checks refused', () => sf.refusedGrants.length >= 2);
+    } finally {
+      await refusedSut.stop();
+    }
+    assert.equal(sf.refusedGrants.length, 2, 'one refused sign-in per instance, then none (probe interval 60 s)');
+    assert.equal(sf.requests.length, 0, 'no data call without a session');
+
+    // Valid credentials, but every session is rejected (a user whose sessions are revoked at once).
+    await db.query('spec.reset', `UPDATE crm_integrations SET status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL WHERE target = 'salesforce'`);
+    sf.rejectSessions(true);
+    const settings = salesforceSettings(salesforceEnv(sf)) as SalesforceSettings;
+    const sut = new TwoInstances(db, () => new SalesforceGateway(settings, silent), 500);
+    try {
+      sut.start();
+      await waitUntil('paused by the rejected session', async () => (await integration('salesforce')).paused_detail?.startsWith('INVALID_SESSION_ID: ') === true);
+      assert.equal((await integration('salesforce')).paused_reason, 'auth_failed');
+      await queueScores('salesforce', customers.slice(1));
+      sut.nudge();
+      // The marker: a probe after the rows were queued (interval 500 ms) was rejected too.
+      const queuedAt = Date.now();
+      await waitUntil('a probe while paused', () => sf.requests.some((r) => r.at > queuedAt && r.errorCode === 'INVALID_SESSION_ID'));
+      assert.equal(sf.requests.filter((r) => r.method === 'PATCH').length, 0, 'no write while paused');
+      assert.ok((await statuses(customers, 'salesforce')).every((r) => r.status === 'pending' && r.attempts === 0), 'rows stay pending with their budget');
+      // Each check is one call: a sign-in, the call, one new sign-in, the call repeated; never more.
+      const checks = sf.requests.filter((r) => r.errorCode === 'INVALID_SESSION_ID').length / 2;
+      assert.ok(sf.tokenGrants.length <= 2 * Math.ceil(checks), `${sf.tokenGrants.length} sign-ins for ${checks} checks`);
+      sf.rejectSessions(false);
+      await waitUntil('rows sent after the probe resumed it', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'));
+      assert.equal((await integration('salesforce')).resumed_by, 'probe');
     } finally {
       await sut.stop();
       await sf.stop();

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
 const flag = z
@@ -26,19 +27,37 @@ const ms = (fallback: number) => z.coerce.number().int().min(0).max(86_400_000).
  * Credentials are read here only and never logged.
  */
 export const crmEnvSchema = z.object({
-  /** Salesforce instance base URL, e.g. https://acme.my.salesforce.com. Unset: Salesforce disabled. */
-  SALESFORCE_INSTANCE_URL: optionalText,
-  /** OAuth 2.0 token endpoint base (…/services/oauth2/token is appended). */
+  /**
+   * How crm-sync signs in to Salesforce: `jwt_bearer` (SALESFORCE_CLIENT_ID, SALESFORCE_USERNAME,
+   * SALESFORCE_PRIVATE_KEY), `client_credentials` (SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET and a
+   * My Domain SALESFORCE_LOGIN_URL) or `refresh_token` (SALESFORCE_CLIENT_ID, SALESFORCE_REFRESH_TOKEN,
+   * usually SALESFORCE_CLIENT_SECRET). Unset: inferred from what is set, in that order (a private key or
+   * user name means jwt_bearer, a refresh token refresh_token, a client secret alone client_credentials).
+   * Salesforce is disabled when neither this nor any credential is set; a flow with a missing variable
+   * stops the service at start, naming it.
+   */
+  SALESFORCE_AUTH_FLOW: z.enum(['jwt_bearer', 'client_credentials', 'refresh_token']).optional().or(z.literal('').transform(() => undefined)),
+  /**
+   * Expected instance URL (optional). The instance calls go to is always the `instance_url` of the token
+   * response; when this is set and differs, that is logged once at sign-in.
+   */
+  SALESFORCE_INSTANCE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  /**
+   * Login host: the token endpoint is `<this>/services/oauth2/token`. https://login.salesforce.com,
+   * https://test.salesforce.com (sandboxes) or the org's My Domain URL (required for client_credentials).
+   */
   SALESFORCE_LOGIN_URL: z.string().url().default('https://login.salesforce.com'),
+  /** `aud` of the JWT bearer assertion; defaults to SALESFORCE_LOGIN_URL (the login host, never the instance). */
+  SALESFORCE_JWT_AUDIENCE: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   /** Connected app consumer key (client id). */
   SALESFORCE_CLIENT_ID: optionalText,
-  /** Connected app consumer secret (refresh-token flow). */
+  /** Connected app consumer secret (client_credentials; refresh_token when the app requires it). */
   SALESFORCE_CLIENT_SECRET: optionalText,
-  /** Refresh token of the integration user (refresh-token flow). */
+  /** Refresh token of the integration user (refresh_token flow). */
   SALESFORCE_REFRESH_TOKEN: optionalText,
-  /** Integration user name (JWT bearer flow, with SALESFORCE_PRIVATE_KEY). */
+  /** Integration user name (jwt_bearer flow: the assertion's `sub`). */
   SALESFORCE_USERNAME: optionalText,
-  /** PEM private key whose certificate is uploaded to the connected app (JWT bearer flow); `\n` escapes allowed. */
+  /** PEM RSA private key (PKCS#8 or PKCS#1) whose certificate is uploaded to the connected app (jwt_bearer); `\n` escapes allowed. */
   SALESFORCE_PRIVATE_KEY: optionalText,
   /** REST API version; jsforce would otherwise use 50.0. */
   SALESFORCE_API_VERSION: z.string().regex(/^\d+\.0$/, { message: 'must look like 62.0' }).default('62.0'),
@@ -78,8 +97,12 @@ export const crmEnvSchema = z.object({
   HUBSPOT_PROPERTY_RISK_SCORE: hubspotName.default('churn_risk_score'),
   HUBSPOT_PROPERTY_RISK_CATEGORY: hubspotName.default('churn_risk_category'),
   HUBSPOT_PROPERTY_RETENTION_ACTION: hubspotName.default('retention_action'),
-  /** Property group the custom properties are created in when missing. */
-  HUBSPOT_PROPERTY_GROUP: hubspotName.default('contactinformation'),
+  /**
+   * Property group the custom properties are created in when missing. Unset: the object's own
+   * information group (`contactinformation` for contacts, `companyinformation` for companies). Any
+   * other name is created through the properties API (label "Churn Radar") when it does not exist.
+   */
+  HUBSPOT_PROPERTY_GROUP: hubspotName.optional().or(z.literal('').transform(() => undefined)),
   /** A customer with no contact/company: `skip` (default, same reasons as SALESFORCE_MISSING_CUSTOMER) or `create` it. */
   HUBSPOT_MISSING_CUSTOMER: missingCustomer.default('skip'),
   /** Time zone of the HubSpot account: its daily API limit resets at midnight there (a daily-limit 429 waits until then). */
@@ -124,15 +147,22 @@ export const crmEnvSchema = z.object({
 
 export type CrmEnv = z.output<typeof crmEnvSchema>;
 
+export type SalesforceAuthFlow = 'jwt_bearer' | 'client_credentials' | 'refresh_token';
+
 export interface SalesforceSettings {
-  readonly instanceUrl: string;
+  readonly flow: SalesforceAuthFlow;
+  /** Expected instance (logged when the token response names another); calls go to the token's instance. */
+  readonly instanceUrl?: string;
   readonly loginUrl: string;
+  readonly jwtAudience: string;
   readonly clientId: string;
   readonly clientSecret?: string;
   readonly refreshToken?: string;
   readonly username?: string;
   readonly privateKey?: string;
   readonly apiVersion: string;
+  /** Deadline of one gateway call, sign-in and repeated call included (CRM_CALL_TIMEOUT_MS; 0: none). */
+  readonly callTimeoutMs: number;
   readonly object: 'Account' | 'Contact';
   readonly externalIdField: string;
   readonly fields: { riskScore: string; probability: string; riskCategory: string; retentionAction: string; scoredAt: string };
@@ -151,23 +181,76 @@ export interface HubSpotSettings {
   readonly missingCustomer: 'create' | 'skip';
   readonly accountTimeZone: string;
   readonly burst: { readonly requests: number; readonly windowMs: number };
+  /** A socket of a call that carries nothing this long is closed (CRM_CALL_TIMEOUT_MS; 0: none). */
+  readonly callTimeoutMs: number;
 }
 
-/** Salesforce settings when enough is configured to authenticate, otherwise why not. */
+/** The variables each Salesforce sign-in flow needs. */
+const FLOW_VARIABLES: Record<SalesforceAuthFlow, readonly (keyof CrmEnv)[]> = {
+  jwt_bearer: ['SALESFORCE_CLIENT_ID', 'SALESFORCE_USERNAME', 'SALESFORCE_PRIVATE_KEY'],
+  client_credentials: ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET'],
+  refresh_token: ['SALESFORCE_CLIENT_ID', 'SALESFORCE_REFRESH_TOKEN'],
+};
+
+/** Login hosts shared by all orgs: the client-credentials flow needs the org's own My Domain instead. */
+const SHARED_LOGIN_HOSTS = new Set(['login.salesforce.com', 'test.salesforce.com']);
+
+/** The sign-in flow: the configured one, or the one the set credentials point to; undefined when Salesforce is not configured. */
+export function salesforceAuthFlow(env: CrmEnv): SalesforceAuthFlow | undefined {
+  if (env.SALESFORCE_AUTH_FLOW) return env.SALESFORCE_AUTH_FLOW;
+  if (env.SALESFORCE_PRIVATE_KEY || env.SALESFORCE_USERNAME) return 'jwt_bearer';
+  if (env.SALESFORCE_REFRESH_TOKEN) return 'refresh_token';
+  if (env.SALESFORCE_CLIENT_SECRET) return 'client_credentials';
+  return undefined;
+}
+
+/**
+ * Refinement of the CRM environment, applied by every schema that embeds it: the Salesforce flow's
+ * variables are all set (each missing one named), the private key is an RSA key, client credentials
+ * go to a My Domain login host.
+ */
+export function checkCrmCredentials(env: CrmEnv, ctx: z.RefinementCtx): void {
+  const flow = salesforceAuthFlow(env);
+  if (!flow) {
+    if (env.SALESFORCE_CLIENT_ID) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SALESFORCE_AUTH_FLOW'], message: 'SALESFORCE_CLIENT_ID is set but no sign-in flow is configured: set SALESFORCE_AUTH_FLOW and its credentials' });
+    return;
+  }
+  for (const name of FLOW_VARIABLES[flow]) {
+    if (!env[name]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `required by the Salesforce ${flow} sign-in flow` });
+  }
+  if (flow === 'jwt_bearer' && env.SALESFORCE_PRIVATE_KEY) {
+    try {
+      const key = createPrivateKey(pemOf(env.SALESFORCE_PRIVATE_KEY));
+      if (key.asymmetricKeyType !== 'rsa') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SALESFORCE_PRIVATE_KEY'], message: `must be an RSA key (RS256), not ${key.asymmetricKeyType}` });
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SALESFORCE_PRIVATE_KEY'], message: 'is not a PEM private key' });
+    }
+  }
+  if (flow === 'client_credentials' && SHARED_LOGIN_HOSTS.has(new URL(env.SALESFORCE_LOGIN_URL).hostname)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SALESFORCE_LOGIN_URL'], message: 'the client_credentials flow needs the org\'s My Domain URL (https://<domain>.my.salesforce.com), not a shared login host' });
+  }
+}
+
+/** The CRM environment with its cross-variable checks (for `churn crm …`; crm-sync refines its own schema the same way). */
+export const crmEnvCheckedSchema = crmEnvSchema.superRefine(checkCrmCredentials);
+
+/** Salesforce settings when a sign-in flow is configured, otherwise why not. Expects an env that passed `checkCrmCredentials`. */
 export function salesforceSettings(env: CrmEnv): SalesforceSettings | { disabled: string } {
-  if (!env.SALESFORCE_INSTANCE_URL) return { disabled: 'SALESFORCE_INSTANCE_URL is unset' };
-  if (!env.SALESFORCE_CLIENT_ID) return { disabled: 'SALESFORCE_CLIENT_ID is unset' };
-  const jwt = Boolean(env.SALESFORCE_USERNAME && env.SALESFORCE_PRIVATE_KEY);
-  if (!env.SALESFORCE_REFRESH_TOKEN && !jwt) return { disabled: 'neither SALESFORCE_REFRESH_TOKEN nor SALESFORCE_USERNAME + SALESFORCE_PRIVATE_KEY is set' };
+  const flow = salesforceAuthFlow(env);
+  if (!flow || !env.SALESFORCE_CLIENT_ID) return { disabled: 'no Salesforce credentials are set (SALESFORCE_CLIENT_ID and a sign-in flow)' };
+  const loginUrl = env.SALESFORCE_LOGIN_URL.replace(/\/$/, '');
   return {
-    instanceUrl: env.SALESFORCE_INSTANCE_URL.replace(/\/$/, ''),
-    loginUrl: env.SALESFORCE_LOGIN_URL.replace(/\/$/, ''),
+    flow,
+    instanceUrl: env.SALESFORCE_INSTANCE_URL?.replace(/\/$/, ''),
+    loginUrl,
+    jwtAudience: (env.SALESFORCE_JWT_AUDIENCE ?? loginUrl).replace(/\/$/, ''),
     clientId: env.SALESFORCE_CLIENT_ID,
     clientSecret: env.SALESFORCE_CLIENT_SECRET,
     refreshToken: env.SALESFORCE_REFRESH_TOKEN,
     username: env.SALESFORCE_USERNAME,
-    privateKey: env.SALESFORCE_PRIVATE_KEY?.replace(/\\n/g, '\n'),
+    privateKey: env.SALESFORCE_PRIVATE_KEY ? pemOf(env.SALESFORCE_PRIVATE_KEY) : undefined,
     apiVersion: env.SALESFORCE_API_VERSION,
+    callTimeoutMs: env.CRM_CALL_TIMEOUT_MS,
     object: env.SALESFORCE_OBJECT,
     externalIdField: env.SALESFORCE_EXTERNAL_ID_FIELD,
     fields: {
@@ -183,6 +266,9 @@ export function salesforceSettings(env: CrmEnv): SalesforceSettings | { disabled
   };
 }
 
+/** Each HubSpot object's built-in information group: a property created in another object's group is refused. */
+export const HUBSPOT_OBJECT_GROUP = { contacts: 'contactinformation', companies: 'companyinformation' } as const;
+
 export function hubspotSettings(env: CrmEnv): HubSpotSettings | { disabled: string } {
   if (!env.HUBSPOT_ACCESS_TOKEN) return { disabled: 'HUBSPOT_ACCESS_TOKEN is unset' };
   return {
@@ -195,9 +281,15 @@ export function hubspotSettings(env: CrmEnv): HubSpotSettings | { disabled: stri
       riskCategory: env.HUBSPOT_PROPERTY_RISK_CATEGORY,
       retentionAction: env.HUBSPOT_PROPERTY_RETENTION_ACTION,
     },
-    propertyGroup: env.HUBSPOT_PROPERTY_GROUP,
+    propertyGroup: env.HUBSPOT_PROPERTY_GROUP ?? HUBSPOT_OBJECT_GROUP[env.HUBSPOT_OBJECT],
+    callTimeoutMs: env.CRM_CALL_TIMEOUT_MS,
     missingCustomer: env.HUBSPOT_MISSING_CUSTOMER,
     accountTimeZone: env.HUBSPOT_ACCOUNT_TIME_ZONE,
     burst: { requests: env.HUBSPOT_BURST_REQUESTS, windowMs: env.HUBSPOT_BURST_WINDOW_MS },
   };
+}
+
+/** A PEM from an environment variable, where newlines are often written as the two characters `\n`. */
+function pemOf(value: string): string {
+  return value.replace(/\\n/g, '\n');
 }

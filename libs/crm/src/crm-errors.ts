@@ -5,7 +5,7 @@
  * - `misconfigured`: the call as a whole was refused for a reason no retry fixes (unknown field or
  *   object, missing permission or scope, refused credentials, a batch the CRM rejects as invalid):
  *   the integration is paused, the rows stay pending, no attempt counted;
- * - `outage`: the CRM (or the way to it) failed as a whole: 5xx, timeout, connection, auth; the
+ * - `outage`: the CRM (or the way to it) failed as a whole: 5xx, timeout, connection, a token endpoint that is down; the
  *   circuit breaker counts it, the rows wait with back-off, no attempt counted;
  * - `retryable`: this record failed in a way that may pass later (UNABLE_TO_LOCK_ROW); counts an attempt;
  * - `permanent`: this record will not pass as it is (validation, missing record); parked at once.
@@ -83,7 +83,7 @@ export function pauseReasonOf(code: string): PauseReason {
   if (/^INVALID_FIELD/.test(code)) return 'invalid_field';
   if (code === 'INVALID_TYPE' || code === 'NOT_FOUND') return 'invalid_type';
   if (/^INSUFFICIENT_ACCESS|^API_(DISABLED_FOR_ORG|CURRENTLY_DISABLED)$|^HTTP_403$/.test(code)) return 'insufficient_access';
-  if (/INVALID_SESSION_ID|INVALID_AUTH|invalid_grant|invalid_client|AUTHENTICATION|HTTP_401/i.test(code)) return 'auth_failed';
+  if (/^OAUTH_|INVALID_SESSION_ID|INVALID_AUTH|invalid_grant|invalid_client|AUTHENTICATION|HTTP_401/i.test(code)) return 'auth_failed';
   if (code === 'MISSING_SCOPES') return 'missing_scopes';
   if (code === 'MISSING_FIELDS') return 'missing_fields';
   if (/VALIDATION|PROPERTY_DOESNT_EXIST|HTTP_400/.test(code)) return 'batch_validation';

@@ -2,6 +2,12 @@ import type { CrmTarget } from '@churn/db';
 import type { CrmCallError, RecordResult } from './crm-errors';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
 
+/** A configured custom field (Salesforce) or property (HubSpot) that the CRM does not have. */
+export interface MissingField {
+  readonly object: string;
+  readonly name: string;
+}
+
 export interface CrmQuota {
   readonly used?: number;
   readonly limit?: number;
@@ -21,11 +27,11 @@ export interface CrmGateway {
   pushScores(scores: readonly ScorePayload[]): Promise<RecordResult[]>;
   createTasks(tasks: readonly TaskPayload[]): Promise<RecordResult[]>;
   /**
-   * The field check: the configured custom fields/properties the integration writes, as
-   * `Object.field`, that the CRM does not have (HubSpot first creates missing properties). Empty
-   * when all exist; throws a `CrmCallError` when the CRM cannot be asked.
+   * The configured custom fields/properties the CRM lacks (Salesforce: describe of the objects;
+   * HubSpot: the object's properties), empty when all exist. A call like any other (throws a
+   * `CrmCallError` when the CRM cannot be asked).
    */
-  missingFields(): Promise<string[]>;
+  missingFields(): Promise<MissingField[]>;
   /** The daily API quota as the CRM last reported it. */
   quota(): CrmQuota | undefined;
 }

@@ -5,47 +5,26 @@ import { createLogger } from '@churn/observability';
 import { FakeHubSpot, FakeSalesforce } from '@churn/testing';
 import { crmEnvSchema, hubspotSettings, salesforceSettings, type HubSpotSettings, type SalesforceSettings } from './crm-config';
 import { CrmCallError, pauseReasonOf, type RecordResult } from './crm-errors';
-import type { ScorePayload, TaskPayload } from './crm-payloads';
 import { msUntilMidnight } from './rate-limit-window';
+import { aScorePayload, aTaskPayload } from './testing/score-payload.builder';
 import { HubSpotGateway } from './hubspot.gateway';
 import { SalesforceGateway } from './salesforce.gateway';
 
 const logger = createLogger({ service: 'spec', level: 'silent' });
-const score = (customer: string, risk: number): ScorePayload => ({
-  prediction_id: `P-${customer}-${risk}`,
-  customer_id: customer,
-  risk_score: risk,
-  churn_probability: risk / 100,
-  risk_level: risk >= 80 ? 'critical' : risk >= 60 ? 'high' : risk >= 40 ? 'medium' : 'low',
-  recommended_action: 'Standard monitoring',
-  scored_at: '2025-01-01T00:00:00Z',
-  as_of: '2025-01-01T00:00:00Z',
-  source: { topic: 'predictions', partition: 0, offset: '0' },
-});
-const task = (customer: string, alertId: string): TaskPayload => ({
-  alert_id: alertId,
-  customer_id: customer,
-  prediction_id: `P-${alertId}`,
-  level: 'critical',
-  risk_score: 90,
-  subject: `Urgent churn risk: retention outreach (${customer})`,
-  priority: 'High',
-  description: `alert ${alertId}`,
-  due_date: '2025-01-02',
-  due_at: '2025-01-02T00:00:00.000Z',
-  source: { topic: 'alerts', partition: 0, offset: '0' },
-});
+const score = aScorePayload;
+const task = aTaskPayload;
 const isMisconfigured = (code: string) => (e: unknown) => e instanceof CrmCallError && e.kind === 'misconfigured' && e.code === code;
 
 describe('SalesforceGateway against a local org', () => {
-  const sut = new FakeSalesforce({ clientId: 'cid', refreshToken: 'rt' });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const sut = new FakeSalesforce({ clientId: 'cid', refreshToken: 'rt', jwt: { publicKey, username: 'integration@example.com' } });
   let settings: SalesforceSettings;
   before(async () => {
     await sut.start();
-    settings = salesforceSettings(
-      crmEnvSchema.parse({ SALESFORCE_INSTANCE_URL: sut.url, SALESFORCE_LOGIN_URL: sut.url, SALESFORCE_CLIENT_ID: 'cid', SALESFORCE_CLIENT_SECRET: 's', SALESFORCE_REFRESH_TOKEN: 'rt' }),
-    ) as SalesforceSettings;
     sut.seed('Account', 'Customer_Id__c', ['C-1', 'C-2', 'C-3', 'C-4', 'C-5']);
+    settings = salesforceSettings(
+      crmEnvSchema.parse({ SALESFORCE_LOGIN_URL: sut.loginUrl, SALESFORCE_CLIENT_ID: 'cid', SALESFORCE_CLIENT_SECRET: 's', SALESFORCE_REFRESH_TOKEN: 'rt' }),
+    ) as SalesforceSettings;
   });
   after(() => sut.stop());
 
@@ -81,14 +60,17 @@ describe('SalesforceGateway against a local org', () => {
   it('turns a field the org does not have into a misconfiguration, and the field check names it', async () => {
     const gateway = new SalesforceGateway(settings, logger);
     assert.deepEqual(await gateway.missingFields(), []);
-    sut.dropField('Account', 'Churn_Probability__c');
-    sut.dropField('Task', 'Churn_Alert_Id__c');
+    const probability = sut.removeField('Account', 'Churn_Probability__c')!;
+    const alertId = sut.removeField('Task', 'Churn_Alert_Id__c')!;
     try {
       await assert.rejects(gateway.pushScores([score('C-4', 10)]), isMisconfigured('INVALID_FIELD'));
-      assert.deepEqual(await gateway.missingFields(), ['Account.Churn_Probability__c', 'Task.Churn_Alert_Id__c']);
+      assert.deepEqual(await gateway.missingFields(), [
+        { object: 'Account', name: 'Churn_Probability__c' },
+        { object: 'Task', name: 'Churn_Alert_Id__c' },
+      ]);
     } finally {
-      sut.restoreField('Account', 'Churn_Probability__c');
-      sut.restoreField('Task', 'Churn_Alert_Id__c');
+      sut.addField('Account', probability);
+      sut.addField('Task', alertId);
     }
   });
 
@@ -113,14 +95,13 @@ describe('SalesforceGateway against a local org', () => {
     assert.equal(taskWrite.fields['WhatId'], sut.records.get('Account')!.get('C-new-2')!.Id);
   });
 
-  it('pauses, not retries, when the refresh after an expired session is refused', async () => {
+  it('pauses (auth_failed), not retries, when the sign-in is refused', async () => {
     const gateway = new SalesforceGateway({ ...settings, refreshToken: 'revoked' }, logger);
     await assert.rejects(gateway.pushScores([score('C-1', 10)]), (e: unknown) => e instanceof CrmCallError && e.kind === 'misconfigured' && pauseReasonOf(e.code) === 'auth_failed');
   });
 
   it('authenticates with the JWT bearer flow when a private key is configured', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwt = { ...settings, refreshToken: undefined, username: 'integration@example.com', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const jwt = { ...settings, flow: 'jwt_bearer' as const, refreshToken: undefined, username: 'integration@example.com', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
     const gateway = new SalesforceGateway(jwt, logger);
     const [result] = await gateway.pushScores([score('C-5', 30)]);
     assert.equal(result!.ok, true);

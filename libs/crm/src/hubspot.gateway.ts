@@ -1,11 +1,12 @@
 import { Client } from '@hubspot/api-client';
 import Bottleneck from 'bottleneck';
 import type { Logger } from '@churn/observability';
-import { observedCall, type ApiCallObserver, type CrmGateway, type CrmQuota } from './crm-gateway';
+import { observedCall, type ApiCallObserver, type CrmGateway, type CrmQuota, type MissingField } from './crm-gateway';
 import { CrmCallError, isNetworkError, type RecordResult } from './crm-errors';
 import { msUntilMidnight } from './rate-limit-window';
 import type { HubSpotSettings } from './crm-config';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
+import { socketDeadlineAgent } from './socket-deadline.agent';
 
 interface HubSpotBatchError {
   status?: string;
@@ -39,6 +40,13 @@ export class HubSpotGateway implements CrmGateway {
   readonly target = 'hubspot' as const;
   readonly maxBatch = { score: 100, task: 50 };
   private readonly client: Client;
+  /**
+   * Passed to every call so that the client runs its configured middleware, the socket-deadline
+   * agent among them: @hubspot/api-client 13.4's generated APIs run the configured middleware only
+   * when a call brings middleware of its own (types/ObservableAPI.js: `allMiddleware` starts empty
+   * and is filled only from `_options.middleware`); appending none runs exactly the configured ones.
+   */
+  private readonly callOptions = { middleware: [], middlewareMergeStrategy: 'append' as const };
   private lastQuota: CrmQuota | undefined;
   private prepared = false;
   private readonly pacer: Bottleneck;
@@ -50,17 +58,16 @@ export class HubSpotGateway implements CrmGateway {
     private readonly rateLimitWaitMs = 10_000,
     private readonly now: () => number = Date.now,
   ) {
-    this.client = new Client({ accessToken: settings.accessToken, basePath: settings.basePath, numberOfApiCallRetries: 0 });
+    this.client = new Client({
+      accessToken: settings.accessToken,
+      basePath: settings.basePath,
+      numberOfApiCallRetries: 0,
+      httpAgent: socketDeadlineAgent(settings.basePath, settings.callTimeoutMs),
+    });
     const { requests, windowMs } = settings.burst;
     // Evenly spaced rather than a refilled reservoir: HubSpot's window is rolling, and a reservoir
     // refilled every window lets twice the budget through around a refill.
     this.pacer = new Bottleneck({ minTime: Math.ceil(windowMs / requests) });
-  }
-
-  async missingFields(): Promise<string[]> {
-    this.prepared = false;
-    await this.prepare();
-    return [];
   }
 
   quota(): CrmQuota | undefined {
@@ -69,8 +76,35 @@ export class HubSpotGateway implements CrmGateway {
 
   async prepare(): Promise<void> {
     if (this.prepared) return;
+    let groupReady = false;
+    for (const property of this.wantedProperties()) {
+      if (await this.propertyExists(property.name)) continue;
+      if (!groupReady) groupReady = await this.ensureGroup();
+      // Another instance may create it at the same moment: its 409 means the property exists.
+      const created = await this.call('properties:create', () =>
+        succeedsUnless(409, this.client.crm.properties.coreApi.create(this.settings.object, { ...property, groupName: this.settings.propertyGroup } as never, this.callOptions)),
+      );
+      if (created) this.logger.info({ target: this.target, object: this.settings.object, property: property.name, group: this.settings.propertyGroup }, 'created missing HubSpot property');
+    }
+    this.prepared = true;
+  }
+
+  /**
+   * The configured properties the object lacks. Finding one missing (deleted since `prepare` ran)
+   * makes the next `prepare` create it again, when the token may write the schema.
+   */
+  async missingFields(): Promise<MissingField[]> {
+    const missing: MissingField[] = [];
+    for (const property of this.wantedProperties()) {
+      if (!(await this.propertyExists(property.name))) missing.push({ object: this.settings.object, name: property.name });
+    }
+    if (missing.length > 0) this.prepared = false;
+    return missing;
+  }
+
+  private wantedProperties() {
     const p = this.settings.properties;
-    const wanted = [
+    return [
       { name: this.settings.idProperty, label: 'Churn Radar customer id', type: 'string', fieldType: 'text', hasUniqueValue: true },
       { name: p.riskScore, label: 'Churn risk score', type: 'number', fieldType: 'number' },
       {
@@ -82,28 +116,32 @@ export class HubSpotGateway implements CrmGateway {
       },
       { name: p.retentionAction, label: 'Retention action', type: 'string', fieldType: 'textarea' },
     ];
-    for (const property of wanted) {
-      const exists = await this.call('properties:get', async () => {
-        try {
-          await this.client.crm.properties.coreApi.getByName(this.settings.object, property.name);
-          return true;
-        } catch (error) {
-          if ((error as { code?: unknown }).code === 404) return false;
-          throw error;
-        }
-      });
-      if (exists) continue;
-      await this.call('properties:create', () =>
-        this.client.crm.properties.coreApi.create(this.settings.object, { ...property, groupName: this.settings.propertyGroup } as never),
+  }
+
+  private propertyExists(name: string): Promise<boolean> {
+    return this.call('properties:get', () => succeedsUnless(404, this.client.crm.properties.coreApi.getByName(this.settings.object, name, undefined, undefined, this.callOptions)));
+  }
+
+  /**
+   * Property groups are per object (contacts have `contactinformation`, companies
+   * `companyinformation`) and HubSpot refuses a property in a group the object lacks: the
+   * configured group is created when it does not exist.
+   */
+  private async ensureGroup(): Promise<true> {
+    const group = this.settings.propertyGroup;
+    const exists = await this.call('properties:groups:get', () => succeedsUnless(404, this.client.crm.properties.groupsApi.getByName(this.settings.object, group, this.callOptions)));
+    if (!exists) {
+      const created = await this.call('properties:groups:create', () =>
+        succeedsUnless(409, this.client.crm.properties.groupsApi.create(this.settings.object, { name: group, label: 'Churn Radar', displayOrder: -1 }, this.callOptions)),
       );
-      this.logger.info({ target: this.target, object: this.settings.object, property: property.name }, 'created missing HubSpot property');
+      if (created) this.logger.info({ target: this.target, object: this.settings.object, group }, 'created HubSpot property group');
     }
-    this.prepared = true;
+    return true;
   }
 
   async pushScores(scores: readonly ScorePayload[]): Promise<RecordResult[]> {
     const inputs = scores.map((s) => ({ id: s.customer_id, idProperty: this.settings.idProperty, properties: this.propertiesOf(s) }));
-    const info = await this.call('batch/update', () => this.batchApi().updateWithHttpInfo({ inputs }));
+    const info = await this.call('batch/update', () => this.batchApi().updateWithHttpInfo({ inputs }, this.callOptions));
     this.readQuota(info.headers);
     const body = info.data as unknown as HubSpotBatchBody;
     const failures = failuresById(body.errors ?? []);
@@ -130,7 +168,7 @@ export class HubSpotGateway implements CrmGateway {
       return handled;
     }
     const inputs = customerIds.map((id, i) => ({ properties: { ...properties[i], [this.settings.idProperty]: id } }));
-    const info = await this.call('batch/create', () => this.batchApi().createWithHttpInfo({ inputs } as never));
+    const info = await this.call('batch/create', () => this.batchApi().createWithHttpInfo({ inputs } as never, this.callOptions));
     this.readQuota(info.headers);
     for (const result of (info.data as unknown as HubSpotBatchBody).results ?? []) {
       const ours = result.properties?.[this.settings.idProperty];
@@ -173,7 +211,7 @@ export class HubSpotGateway implements CrmGateway {
               ...(record.ownerId ? { hubspot_owner_id: record.ownerId } : {}),
             },
             associations: [{ to: { id: record.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: TASK_ASSOCIATION_TYPE[this.settings.object] }] }],
-          }),
+          }, this.callOptions),
         );
         results.push({ ok: true, externalId: created.id, ...(handled.has(task.customer_id) ? { created: true } : {}) });
       } catch (error) {
@@ -192,12 +230,12 @@ export class HubSpotGateway implements CrmGateway {
 
   private async findRecords(customerIds: readonly string[]): Promise<Map<string, { id: string; ownerId: string | null }>> {
     const unique = [...new Set(customerIds)];
-    const api = this.settings.object === 'contacts' ? this.client.crm.contacts.batchApi : this.client.crm.companies.batchApi;
+    const api = this.batchApi();
     const found = new Map<string, { id: string; ownerId: string | null }>();
     for (let i = 0; i < unique.length; i += 100) {
       const chunk = unique.slice(i, i + 100);
       const info = await this.call('batch/read', () =>
-        api.readWithHttpInfo({ idProperty: this.settings.idProperty, inputs: chunk.map((id) => ({ id })), properties: [this.settings.idProperty, 'hubspot_owner_id'], propertiesWithHistory: [] }, false),
+        api.readWithHttpInfo({ idProperty: this.settings.idProperty, inputs: chunk.map((id) => ({ id })), properties: [this.settings.idProperty, 'hubspot_owner_id'], propertiesWithHistory: [] }, false, this.callOptions),
       );
       this.readQuota(info.headers);
       for (const result of (info.data as unknown as HubSpotBatchBody).results ?? []) {
@@ -233,6 +271,7 @@ export class HubSpotGateway implements CrmGateway {
     // Refused credentials, missing scopes, a batch rejected as a whole: no retry fixes these.
     if (status === 401 || status === 403 || status === 400) return new CrmCallError('misconfigured', body?.category ?? `HTTP_${status}`, message);
     if (typeof status === 'number') return new CrmCallError('permanent', body?.category ?? `HTTP_${status}`, message);
+    if (status === 'ETIMEDOUT') return new CrmCallError('outage', 'TIMEOUT', message);
     if (isNetworkError(error)) return new CrmCallError('outage', 'NETWORK', message);
     return new CrmCallError('outage', 'UNKNOWN', message);
   }
@@ -258,6 +297,20 @@ function rateLimitOf(policy: string | undefined, headers: Record<string, string>
 
 function isObjectNotFound(result: RecordResult | undefined): boolean {
   return result !== undefined && !result.ok && !result.missing && result.code === 'OBJECT_NOT_FOUND';
+}
+
+/**
+ * True when the request succeeds, false when HubSpot answers `status` (a read: 404, it does not
+ * exist; a creation: 409, another instance made it first); other failures are thrown.
+ */
+async function succeedsUnless(status: 404 | 409, request: Promise<unknown>): Promise<boolean> {
+  try {
+    await request;
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === status) return false;
+    throw error;
+  }
 }
 
 function failuresById(errors: readonly HubSpotBatchError[]): Map<string, RecordResult> {

@@ -71,10 +71,19 @@ export class CrmIntegrationControl {
     await this.check('probe');
   }
 
+  /**
+   * The field check: the configured fields the CRM lacks. When some are missing, the gateway's setup
+   * runs once more (HubSpot creates missing properties, when the token may) and the CRM is asked again.
+   */
   private async check(by: string): Promise<void> {
     let missing: string[];
     try {
-      missing = await this.gateway.missingFields();
+      let found = await this.gateway.missingFields();
+      if (found.length > 0) {
+        await this.gateway.prepare();
+        found = await this.gateway.missingFields();
+      }
+      missing = found.map((f) => `${f.object}.${f.name}`);
     } catch (error) {
       if (error instanceof CrmCallError && error.kind === 'misconfigured') return this.pause(error.code, error.message);
       if (error instanceof CrmCallError && error.kind === 'rate_limited') return this.holdAfterRateLimit(error.code, error.retryAfterMs ?? 0, error.message);

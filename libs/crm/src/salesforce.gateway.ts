@@ -1,10 +1,13 @@
-import { createSign } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Connection } from 'jsforce';
+import { Transport } from 'jsforce/lib/transport';
+import type { HttpRequest, HttpRequestOptions } from 'jsforce/lib/types';
 import type { Logger } from '@churn/observability';
-import { observedCall, type CrmQuota, type CrmGateway, type ApiCallObserver } from './crm-gateway';
+import { observedCall, type CrmQuota, type CrmGateway, type ApiCallObserver, type MissingField } from './crm-gateway';
 import { CrmCallError, isNetworkError, SALESFORCE_MISCONFIGURED_CODES, SALESFORCE_RETRYABLE_CODES, type RecordResult } from './crm-errors';
 import type { SalesforceSettings } from './crm-config';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
+import { SalesforceAuth, type SalesforceSession } from './salesforce-auth';
 
 interface SaveResult {
   id?: string;
@@ -13,62 +16,83 @@ interface SaveResult {
 }
 
 const NO_RETRY = { retry: { maxRetries: 0 } };
-/** Salesforce's OAuth error descriptions for credentials it refuses (invalid_grant, invalid_client). */
-const REFUSED_REFRESH =
-  /^Unable to refresh session due to: .*(expired access\/refresh token|authentication failure|inactive user|inactive organization|invalid (client|assertion|grant)|client identifier invalid|hasn't approved)/i;
+/** The deadline of the gateway call in progress, read by the transport of every HTTP request it makes. */
+const callDeadline = new AsyncLocalStorage<{ readonly at: number }>();
+
+/**
+ * jsforce's transport, with the current call's remaining time as the fetch timeout. jsforce takes
+ * no AbortSignal: its fetch wrapper (jsforce/lib/request.js, `startFetchRequest`) owns the
+ * AbortController and aborts it only when `options.timeout` passes (default 30 minutes). A
+ * timeout that does not reach the socket leaves the request running after the circuit breaker
+ * has given up on it, and those pile up; this one closes the connection at the deadline.
+ */
+class DeadlineTransport extends Transport {
+  override httpRequest(req: HttpRequest, options: HttpRequestOptions = {}) {
+    const deadline = callDeadline.getStore();
+    if (!deadline || !Number.isFinite(deadline.at)) return super.httpRequest(req, options);
+    return super.httpRequest(req, { ...options, timeout: Math.max(1, deadline.at - Date.now()) });
+  }
+}
 
 /**
  * Salesforce through jsforce: churn fields upserted on Account/Contact by external id with sObject
  * Collections (200 records a call, allOrNone false: per-record results), retention tasks upserted
- * by an alert-id external id (so a repeated call never makes a second task), OAuth 2.0 refresh
- * token or JWT bearer; an expired session (401) is refreshed by jsforce and the call repeated.
- * jsforce does not retry the PATCH/POST calls; retries are the outbox's.
+ * by an alert-id external id (so a repeated call never makes a second task). jsforce does not retry
+ * the PATCH/POST calls; retries are the outbox's.
+ *
+ * Sign-in is ours, not jsforce's: jsforce's session refresh (http-api.js `request`: on a 401 it
+ * refreshes and re-sends the request whose URL was already made absolute with the old instance
+ * URL; the code that would rewrite it is commented out) re-sends to the instance the session is
+ * not valid on, gets 401 again and refreshes again, without end, whenever the token response names
+ * another instance than the one configured (jsforce issues #1766 and #196). So the connection has
+ * no refresh delegate; the gateway signs in before the first call, points the connection at the
+ * token response's `instance_url`, and on a rejected session signs in once more and rebuilds the
+ * call once; a second rejection is a misconfiguration (the integration pauses, `auth_failed`), as is
+ * a sign-in the token endpoint refuses (SalesforceAuth). Every HTTP request of a call, sign-in included,
+ * is cut at the call's deadline (`callTimeoutMs`, the breaker's timeout).
  */
 export class SalesforceGateway implements CrmGateway {
   readonly target = 'salesforce' as const;
   readonly maxBatch = { score: 200, task: 200 };
   readonly connection: Connection;
 
+  private readonly auth: SalesforceAuth;
+  private session: Promise<SalesforceSession> | undefined;
+
   constructor(
     private readonly settings: SalesforceSettings,
     private readonly logger: Logger,
     private readonly observe: ApiCallObserver = () => undefined,
   ) {
-    const jwt = Boolean(settings.username && settings.privateKey);
-    this.connection = new Connection({
-      instanceUrl: settings.instanceUrl,
-      version: settings.apiVersion,
-      oauth2: { clientId: settings.clientId, clientSecret: settings.clientSecret, loginUrl: settings.loginUrl, redirectUri: `${settings.loginUrl}/services/oauth2/success` },
-      refreshToken: jwt ? undefined : settings.refreshToken,
-      refreshFn: jwt ? (conn, callback) => void this.jwtBearerToken(conn, callback as never) : undefined,
-    });
-    this.connection.on('refresh', () => this.logger.info({ target: this.target }, 'Salesforce access token refreshed'));
+    this.auth = new SalesforceAuth(settings);
+    // No oauth2 client id, refresh token or refreshFn: jsforce makes no refresh delegate and a 401 reaches us.
+    this.connection = new Connection({ version: settings.apiVersion });
+    (this.connection as unknown as { _transport: Transport })._transport = new DeadlineTransport();
   }
 
   async prepare(): Promise<void> {
-    // The session is established lazily: the first call without a token gets 401 and jsforce refreshes it.
+    // Signing in happens with the first call (inside the breaker, within its deadline).
+  }
+
+  /** The configured fields the org lacks: churn fields and the upsert key on the object, the alert-id key on Task. */
+  async missingFields(): Promise<MissingField[]> {
+    const f = this.settings.fields;
+    const wanted: [string, string[]][] = [
+      [this.settings.object, [this.settings.externalIdField, f.riskScore, f.probability, f.riskCategory, f.retentionAction, f.scoredAt]],
+      ['Task', [this.settings.taskExternalIdField]],
+    ];
+    const missing: MissingField[] = [];
+    for (const [object, names] of wanted) {
+      const described = await this.call(`sobjects/${object}/describe`, () => this.connection.sobject(object).describe());
+      const present = new Set(described.fields.map((field) => field.name));
+      for (const name of names) if (!present.has(name)) missing.push({ object, name });
+    }
+    return missing;
   }
 
   quota(): CrmQuota | undefined {
     const usage = (this.connection.limitInfo as { apiUsage?: { used: number; limit: number } }).apiUsage;
     return usage ? { used: usage.used, limit: usage.limit, remaining: usage.limit - usage.used } : undefined;
-  }
-
-  /** The field check: the configured fields missing on the object and on Task, by describe calls. */
-  async missingFields(): Promise<string[]> {
-    const wanted: Record<string, string[]> = {
-      [this.settings.object]: [this.settings.externalIdField, ...Object.values(this.settings.fields)],
-      Task: [this.settings.taskExternalIdField],
-    };
-    const missing: string[] = [];
-    for (const [object, fields] of Object.entries(wanted)) {
-      const described = await this.call('sobjects:describe', () =>
-        this.connection.request({ method: 'GET', url: `/services/data/v${this.settings.apiVersion}/sobjects/${object}/describe` }, NO_RETRY) as Promise<{ fields: { name: string }[] }>,
-      );
-      const present = new Set(described.fields.map((f) => f.name));
-      for (const field of fields) if (!present.has(field)) missing.push(`${object}.${field}`);
-    }
-    return missing;
   }
 
   async pushScores(scores: readonly ScorePayload[]): Promise<RecordResult[]> {
@@ -154,21 +178,38 @@ export class SalesforceGateway implements CrmGateway {
     return results;
   }
 
-  /** Bulk API 2.0 upsert of many scores (backfill): create job, upload CSV, close, poll, read results. */
+  /**
+   * Bulk API 2.0 upsert of many scores (backfill): create job, upload CSV, close, poll, read results.
+   * A job that ends `Failed` or `Aborted`, or is still in progress when the poll times out, fails
+   * every row of it with the reason (the job id named); the caller goes on with the next job.
+   */
   async bulkUpsertScores(scores: readonly ScorePayload[], poll: { intervalMs: number; timeoutMs: number }): Promise<{ succeeded: Set<string>; failed: Map<string, string> }> {
     const input = scores.map((s) => this.fieldsOf(s));
-    const results = await this.call('jobs/ingest', () =>
-      this.connection.bulk2.loadAndWaitForResults({
-        object: this.settings.object,
-        operation: 'upsert',
-        externalIdFieldName: this.settings.externalIdField,
-        input,
-        pollInterval: poll.intervalMs,
-        pollTimeout: poll.timeoutMs,
-      }),
-    );
-    const succeeded = new Set(results.successfulResults.map((r) => String((r as Record<string, unknown>)[this.settings.externalIdField])));
-    const failed = new Map(results.failedResults.map((r) => [String((r as Record<string, unknown>)[this.settings.externalIdField]), r.sf__Error]));
+    const ext = this.settings.externalIdField;
+    let results: Awaited<ReturnType<Connection['bulk2']['loadAndWaitForResults']>>;
+    try {
+      results = await this.call(
+        'jobs/ingest',
+        () =>
+          this.connection.bulk2.loadAndWaitForResults({
+            object: this.settings.object,
+            operation: 'upsert',
+            externalIdFieldName: ext,
+            input,
+            pollInterval: poll.intervalMs,
+            pollTimeout: poll.timeoutMs,
+          }),
+        // Polling is the point of this call: its deadline is the poll timeout plus one ordinary call.
+        poll.timeoutMs + this.settings.callTimeoutMs,
+      );
+    } catch (error) {
+      // jsforce throws plain Errors for a job that failed, was aborted or outlived the poll timeout (api/bulk2.js `poll`).
+      const jobEnded = error instanceof CrmCallError && (error.code.startsWith('JobPollingTimeout') || /^(Ingest job failed|Job has been aborted)/.test(error.message));
+      if (!jobEnded) throw error;
+      return { succeeded: new Set(), failed: new Map(scores.map((s) => [s.customer_id, `BULK_JOB_FAILED: ${error.message}`])) };
+    }
+    const succeeded = new Set(results.successfulResults.map((r) => String((r as Record<string, unknown>)[ext])));
+    const failed = new Map(results.failedResults.map((r) => [String((r as Record<string, unknown>)[ext]), r.sf__Error]));
     return { succeeded, failed };
   }
 
@@ -213,50 +254,80 @@ export class SalesforceGateway implements CrmGateway {
     });
   }
 
-  private call<T>(endpoint: string, work: () => Promise<T>): Promise<T> {
-    return observedCall(this.target, endpoint, this.observe, (error) => this.translate(error), work);
+  /**
+   * One logical call: within its deadline, signed in, and repeated once on a new session when the
+   * session is rejected (revoked or expired token, or the org moved to another instance).
+   */
+  private call<T>(endpoint: string, work: () => Promise<T>, timeoutMs = this.settings.callTimeoutMs): Promise<T> {
+    const at = timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY;
+    return observedCall(this.target, endpoint, this.observe, (error) => this.translate(error, at), () =>
+      callDeadline.run({ at }, async () => {
+        const session = await this.signedIn(at);
+        try {
+          return await work();
+        } catch (error) {
+          if (!isSessionRejected(error)) throw error;
+          this.logger.info({ target: this.target, endpoint }, 'Salesforce rejected the session: signing in again, repeating the call once');
+          await this.signedIn(at, session);
+          return await work();
+        }
+      }),
+    );
   }
 
-  private translate(error: unknown): CrmCallError {
+  /** The current session, signing in when there is none or when `rejected` is still the current one. Concurrent callers share one sign-in. */
+  private async signedIn(at: number, rejected?: SalesforceSession): Promise<SalesforceSession> {
+    const current = this.session;
+    if (current && rejected && (await current.catch(() => undefined)) === rejected) this.session = undefined;
+    this.session ??= this.signIn(at).catch((error: unknown) => {
+      this.session = undefined;
+      throw error;
+    });
+    return this.session;
+  }
+
+  private async signIn(at: number): Promise<SalesforceSession> {
+    const signal = Number.isFinite(at) ? AbortSignal.timeout(Math.max(1, at - Date.now())) : undefined;
+    let session: SalesforceSession;
+    try {
+      session = await this.auth.signIn(signal);
+    } catch (error) {
+      this.observe(this.target, 'oauth2/token', error instanceof CrmCallError ? error.code : 'UNKNOWN');
+      throw error;
+    }
+    this.observe(this.target, 'oauth2/token', 'ok');
+    this.connection.instanceUrl = session.instanceUrl;
+    this.connection.accessToken = session.accessToken;
+    const configured = this.settings.instanceUrl;
+    if (configured && configured !== session.instanceUrl) {
+      this.logger.info({ target: this.target, configured, instanceUrl: session.instanceUrl }, 'Salesforce signed in on another instance than SALESFORCE_INSTANCE_URL: using the token response\'s');
+    } else {
+      this.logger.info({ target: this.target, flow: this.settings.flow, instanceUrl: session.instanceUrl }, 'Salesforce signed in');
+    }
+    return session;
+  }
+
+  private translate(error: unknown, deadline: number): CrmCallError {
     if (error instanceof CrmCallError) return error;
     const code = String((error as { errorCode?: unknown }).errorCode ?? (error as { name?: unknown }).name ?? 'UNKNOWN');
     const message = error instanceof Error ? error.message : String(error);
+    if (code === 'AbortError' || Date.now() >= deadline) return new CrmCallError('outage', 'TIMEOUT', `Salesforce call cancelled at its deadline: ${message}`);
     if (code === 'REQUEST_LIMIT_EXCEEDED' || code === 'ERROR_HTTP_429') return new CrmCallError('rate_limited', code, message, this.settings.requestLimitWaitMs);
     if (SALESFORCE_RETRYABLE_CODES.has(code) || /^ERROR_HTTP_5\d\d$/.test(code) || isNetworkError(error)) return new CrmCallError('outage', code, message);
-    // An unknown field or object, missing permissions, or a session that stays invalid after the
-    // refresh (jsforce refreshes once on 401) or a refused refresh (invalid_grant…): the call as a
-    // whole is refused and no retry fixes it; the integration pauses until someone acts.
+    // An unknown field or object, missing permissions, or a session rejected again right after a
+    // fresh sign-in (`call` signs in once more on the first rejection; a refused sign-in is already
+    // `misconfigured`, from SalesforceAuth): the call as a whole is refused and no retry fixes it;
+    // the integration pauses until someone acts (or the probe finds it working again).
     if (SALESFORCE_MISCONFIGURED_CODES.has(code)) return new CrmCallError('misconfigured', code, message);
-    const auth = /INVALID_SESSION_ID|INVALID_AUTH|invalid_grant|invalid_client|ERROR_HTTP_401|ERROR_HTTP_403/i.exec(`${code} ${message}`);
-    if (auth) return new CrmCallError('misconfigured', auth[0] === 'ERROR_HTTP_403' ? 'INSUFFICIENT_ACCESS' : auth[0], message);
-    // jsforce wraps a failed refresh as `Error('Unable to refresh session due to: <error_description>')`
-    // and drops the OAuth error code (node_modules/jsforce/lib/session-refresh-delegate.js): only
-    // Salesforce's descriptions of refused credentials tell it from a token endpoint that is down.
-    if (REFUSED_REFRESH.test(message)) return new CrmCallError('misconfigured', 'invalid_grant', message);
+    const auth = /INVALID_SESSION_ID|INVALID_AUTH|ERROR_HTTP_401|ERROR_HTTP_403/i.exec(`${code} ${message}`);
+    if (auth) return new CrmCallError('misconfigured', auth[0] === 'ERROR_HTTP_403' ? 'INSUFFICIENT_ACCESS' : auth[0].toUpperCase(), message);
     return new CrmCallError('permanent', code, message);
-  }
-
-  /** OAuth 2.0 JWT bearer flow: an RS256 assertion signed with the connected app's key, exchanged for a token. */
-  private async jwtBearerToken(conn: Connection, callback: (err: Error | null | undefined, accessToken?: string, res?: unknown) => void): Promise<void> {
-    try {
-      const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
-      const claims = base64url(JSON.stringify({ iss: this.settings.clientId, sub: this.settings.username, aud: this.settings.loginUrl, exp: Math.floor(Date.now() / 1000) + 180 }));
-      const signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(this.settings.privateKey!, 'base64url');
-      const response = (await conn.oauth2.requestToken({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: `${header}.${claims}.${signature}` })) as {
-        access_token: string;
-        instance_url: string;
-      };
-      conn.accessToken = response.access_token;
-      if (response.instance_url) conn.instanceUrl = response.instance_url;
-      callback(null, response.access_token, response);
-    } catch (error) {
-      callback(error instanceof Error ? error : new Error(String(error)));
-    }
   }
 }
 
-function base64url(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64url');
+function isSessionRejected(error: unknown): boolean {
+  const code = (error as { errorCode?: unknown }).errorCode;
+  return code === 'INVALID_SESSION_ID' || code === 'ERROR_HTTP_401';
 }
 
 function soqlString(value: string): string {

@@ -19,7 +19,13 @@ export interface FakeResponse {
 /** A small HTTP server on 127.0.0.1 and a free port: the CRM fakes and the sandbox's outbox listing. */
 export class FakeHttpServer {
   private server: Server | undefined;
+  private open = 0;
   url = '';
+
+  /** Requests received whose connection is still open (answered or not): a client that gave up but kept its socket counts. */
+  get openRequests(): number {
+    return this.open;
+  }
 
   constructor(private readonly handle: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>) {}
 
@@ -37,6 +43,8 @@ export class FakeHttpServer {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.open++;
+    res.on('close', () => this.open--);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -53,6 +61,7 @@ export class FakeHttpServer {
       payload = JSON.stringify(response.body);
       headers['content-type'] ??= 'application/json;charset=UTF-8';
     }
+    if (res.destroyed) return;
     res.writeHead(response.status, headers);
     res.end(payload);
   }
@@ -60,9 +69,18 @@ export class FakeHttpServer {
 
 /** A fake service answered by a FakeHttpServer: the fakes differ only in how they route. */
 export abstract class FakeHttpService {
-  readonly http = new FakeHttpServer((request) => this.route(request));
+  readonly http = new FakeHttpServer(async (request) => {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs).unref());
+    return this.route(request);
+  });
   private outageUntil = 0;
   private outageArmedMs = 0;
+  private delayMs = 0;
+
+  /** Answers every request `ms` late (0: at once): a CRM that hangs; `http.openRequests` shows whether clients hang up. */
+  delayResponses(ms: number): void {
+    this.delayMs = ms;
+  }
 
   /**
    * Answers 503 for `ms`: from now, or — with `fromNextRequest` — from the next request on, so that a

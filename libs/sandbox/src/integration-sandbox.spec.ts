@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@hubspot/api-client';
 import { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties';
-import { Connection } from 'jsforce';
+import { Connection, OAuth2 } from 'jsforce';
 import nodemailer from 'nodemailer';
 import { IntegrationSandbox, type Outbox } from './index';
 
@@ -55,17 +55,17 @@ describe('IntegrationSandbox', () => {
 
   it('lists Salesforce upserts through jsforce (refresh-token login) and HubSpot batch updates and tasks', async () => {
     const sf = sandbox.envFor('salesforce');
-    const connection = new Connection({
-      instanceUrl: sf.SALESFORCE_INSTANCE_URL,
-      version: '62.0',
-      oauth2: { clientId: sf.SALESFORCE_CLIENT_ID, clientSecret: sf.SALESFORCE_CLIENT_SECRET, loginUrl: sf.SALESFORCE_LOGIN_URL },
-      refreshToken: sf.SALESFORCE_REFRESH_TOKEN,
-    });
+    // Signed in at the login host; the token response names the instance (another host, as with a real org).
+    const oauth2 = new OAuth2({ clientId: sf.SALESFORCE_CLIENT_ID, clientSecret: sf.SALESFORCE_CLIENT_SECRET, loginUrl: sf.SALESFORCE_LOGIN_URL });
+    const token = await oauth2.refreshToken(sf.SALESFORCE_REFRESH_TOKEN!);
+    assert.notEqual(token.instance_url, sf.SALESFORCE_LOGIN_URL);
+    const connection = new Connection({ instanceUrl: token.instance_url, accessToken: token.access_token, version: '62.0' });
     const saved = (await connection.sobject('Account').upsert([{ Customer_Id__c: 'C-1', Churn_Risk_Score__c: 91 }], 'Customer_Id__c', { allOrNone: false })) as unknown as { success: boolean }[];
     assert.equal(saved[0]!.success, true);
 
     const hs = sandbox.envFor('hubspot');
     const client = new Client({ accessToken: hs.HUBSPOT_ACCESS_TOKEN, basePath: hs.HUBSPOT_BASE_PATH, numberOfApiCallRetries: 0 });
+    await client.crm.properties.coreApi.create('contacts', { name: hs.HUBSPOT_ID_PROPERTY!, label: 'Churn Radar customer id', type: PropertyCreateTypeEnum.String, fieldType: PropertyCreateFieldTypeEnum.Text, groupName: 'contactinformation', hasUniqueValue: true });
     await client.crm.properties.coreApi.create('contacts', { name: 'churn_risk_score', label: 'Churn risk score', type: PropertyCreateTypeEnum.Number, fieldType: PropertyCreateFieldTypeEnum.Number, groupName: 'contactinformation' });
     await client.crm.contacts.batchApi.update({ inputs: [{ id: 'C-2', idProperty: hs.HUBSPOT_ID_PROPERTY, properties: { churn_risk_score: '64' } }] });
     await client.crm.objects.tasks.basicApi.create({ properties: { hs_task_subject: 'Call C-2', hs_timestamp: new Date().toISOString() }, associations: [] });

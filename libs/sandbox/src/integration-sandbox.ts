@@ -53,7 +53,7 @@ export class IntegrationSandbox {
       hubspotAccessToken: `pat-sandbox-${random()}`,
     };
     const [slack, smtp] = await Promise.all([FakeSlackServer.start({ perSecond: options.slackMessagesPerSecond ?? 1 }), FakeSmtpServer.start('churn-radar', random())]);
-    const salesforce = new FakeSalesforce({ refreshToken: credentials.salesforceRefreshToken, clientId: SALESFORCE_CLIENT_ID });
+    const salesforce = new FakeSalesforce({ refreshToken: credentials.salesforceRefreshToken, clientSecret: credentials.salesforceClientSecret, clientId: SALESFORCE_CLIENT_ID });
     const hubspot = new FakeHubSpot({ accessToken: credentials.hubspotAccessToken, idProperty: HUBSPOT_ID_PROPERTY });
     const sandbox = new IntegrationSandbox(credentials, slack, smtp, salesforce, hubspot);
     await Promise.all([salesforce.start(), hubspot.start(), sandbox.outboxServer.start()]);
@@ -77,9 +77,9 @@ export class IntegrationSandbox {
       case 'email':
         return { SMTP_URL: this.smtp.url, ALERT_EMAIL_TO: 'retention-team@sandbox.invalid', ALERT_EMAIL_FROM: 'Churn Radar <churn-radar@sandbox.invalid>' };
       case 'salesforce':
+        // The login host only: the instance comes with the token, as with a real org.
         return {
-          SALESFORCE_INSTANCE_URL: this.salesforce.url,
-          SALESFORCE_LOGIN_URL: this.salesforce.url,
+          SALESFORCE_LOGIN_URL: this.salesforce.loginUrl,
           SALESFORCE_CLIENT_ID: SALESFORCE_CLIENT_ID,
           SALESFORCE_CLIENT_SECRET: this.credentials.salesforceClientSecret,
           SALESFORCE_REFRESH_TOKEN: this.credentials.salesforceRefreshToken,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { databaseEnvSchema, parseConfig } from '@churn/config';
-import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings } from '@churn/crm';
+import { backfillSalesforce, crmEnvCheckedSchema, SalesforceGateway, salesforceSettings } from '@churn/crm';
 import { CrmOutboxRepository, Database, runMigrations, type CrmTarget } from '@churn/db';
 import { createMetricsRegistry } from '@churn/observability';
 import type { CliContext } from '../cli-context';
@@ -38,7 +38,7 @@ export function registerCrmCommand(program: Command, context: CliContext): void 
       if (options.target !== 'salesforce') throw new Error('backfill supports --target salesforce (HubSpot scores are kept current by crm-sync)');
       const jobSize = Number(options.jobSize);
       if (!(jobSize >= 1 && jobSize <= 150_000_000)) throw new Error('--job-size must be a positive number');
-      const settings = salesforceSettings(parseConfig(crmEnvSchema, context.env));
+      const settings = salesforceSettings(parseConfig(crmEnvCheckedSchema, context.env));
       if ('disabled' in settings) throw new Error(`Salesforce is not configured: ${settings.disabled}`);
       const result = await withDatabase(context, (db) =>
         backfillSalesforce(db, new SalesforceGateway(settings, context.logger), context.logger, {

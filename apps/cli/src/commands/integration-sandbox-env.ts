@@ -4,7 +4,7 @@ import { IntegrationSandbox, type SandboxIntegration } from '@churn/sandbox';
 const REAL_SERVICE_KEY: Record<SandboxIntegration, string> = {
   slack: 'SLACK_WEBHOOK_URL',
   email: 'SMTP_URL',
-  salesforce: 'SALESFORCE_INSTANCE_URL',
+  salesforce: 'SALESFORCE_CLIENT_ID',
   hubspot: 'HUBSPOT_ACCESS_TOKEN',
 };
 

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { isPortOpen, REPO_ROOT, testPortOffset } from '@churn/local-stack';
 import { IntegrationSandbox } from '@churn/testing';
+import { readCustomerIds, TELCO_CSV } from '../commands/telco-csv';
 import { parseReadmeCommands } from './readme-commands';
 
 /**
@@ -122,7 +123,8 @@ describe('README: the demo on a fresh stack, then every command the README shows
   before(async () => {
     const lines = fs.readFileSync(path.join(REPO_ROOT, 'data', 'telco', 'train.csv'), 'utf8').split('\n');
     fs.writeFileSync(TELCO_HEAD, `${lines.slice(0, 201).join('\n')}\n`);
-    sandbox = await IntegrationSandbox.start();
+    // `crm backfill` updates the demo's customers, which a real org holds already (an Account cannot be created without its Name).
+    sandbox = await IntegrationSandbox.start({ customerIds: await readCustomerIds(TELCO_CSV) });
   });
 
   after(async () => {
