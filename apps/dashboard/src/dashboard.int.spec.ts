@@ -201,7 +201,8 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     assert.deepEqual(shown.alertRows, []);
     assert.equal(queues.length, 0, 'no customer-level read without a token');
     await page.getByTestId('queue-locked').waitFor({ timeout: 15_000 });
-    assert.equal(await page.getByTestId('alerts-count').textContent(), `${api.cards.pending_alerts} pending`);
+    // Grouped as the page groups integers (web/format.ts, en-US): '2,104 pending' once there are over 999.
+    assert.equal(await page.getByTestId('alerts-count').textContent(), `${new Intl.NumberFormat('en-US').format(api.cards.pending_alerts)} pending`);
     // The fixture's 5,634 predictions are on the cards: not an empty page that trivially agrees.
     assert.ok(api.cards.predictions_30d >= fixture.predictions.length, `predictions_30d ${api.cards.predictions_30d}`);
     assert.ok(api.cards.pending_alerts >= 1);
