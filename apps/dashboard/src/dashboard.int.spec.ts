@@ -183,7 +183,14 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     });
   });
 
+  /** crm_integrations is shared by every spec on the test stack: no pause or hold of this spec's outlives it. */
+  async function releaseCrmState(): Promise<void> {
+    await new CrmIntegrationRepository().resume(db, 'salesforce', 'dashboard-spec');
+    await db.query('dashboard-spec.release-hold', 'UPDATE crm_integrations SET hold_until = now(), hold_reason = NULL');
+  }
+
   after(async () => {
+    if (db) await releaseCrmState();
     await browser?.close();
     await db?.close();
     await Promise.all(services.map((service) => stopService(service, logger)));
@@ -334,7 +341,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     if (process.env['UPDATE_SCREENSHOT'] === '1') fs.copyFileSync(SANDBOX_SCREENSHOT, README_SANDBOX_SCREENSHOT);
   });
 
-  it('the CRM integrations panel: a paused CRM shows its reason; an agent cannot resume it; an admin’s Resume makes it active in crm-sync', async () => {
+  it('the CRM integrations panel: a paused CRM shows its reason; an agent cannot resume it; an admin’s Resume makes it active in crm-sync; a rate-limited CRM shows until when', async () => {
     type Integrations = { integrations: { crm: string; status: string; resumed_by: string | null }[] };
     await page.goto(`${monitoringUrl}/?refresh=4`);
     await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-salesforce"]')?.dataset['state'] === 'active', undefined, { timeout: 30_000 });
@@ -373,6 +380,14 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     assert.deepEqual([salesforce.status, salesforce.resumed_by], ['active', 'admin ada@example.com']);
     assert.match((await page.getByTestId('integration-salesforce').textContent()) ?? '', /Last resumed .* by admin ada@example\.com/);
     assert.equal(await page.getByTestId('integrations-panel').getAttribute('data-paused'), '');
+
+    // A rate limit holds HubSpot: shown as rate-limited until when, with no button (it goes on by itself).
+    await new CrmIntegrationRepository().hold(db, 'hubspot', 120_000, 'HubSpot TEN_SECONDLY_ROLLING');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-hubspot"]')?.dataset['state'] === 'held', undefined, { timeout: 15_000 });
+    assert.equal(await page.getByTestId('integration-hubspot-state').textContent(), 'rate-limited');
+    assert.match((await page.getByTestId('integration-hubspot').textContent()) ?? '', /rate limit until .*HubSpot TEN_SECONDLY_ROLLING/);
+    assert.equal(await page.getByTestId('resume-hubspot').count(), 0);
+    await releaseCrmState();
   });
 
   it('when crm-sync does not answer, the integrations panel says so and the rest of the page still refreshes', async () => {
