@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contracts';
-import { Database, ModelVersionRepository, PredictionRepository } from '@churn/db';
+import { CrmIntegrationRepository, Database, ModelVersionRepository, PredictionRepository } from '@churn/db';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { IntegrationSandbox, rawProducer, signTestToken, testInfra, uniqueId, type Outbox } from '@churn/testing';
@@ -18,6 +18,7 @@ const SCREENSHOT = path.join(REPO, '.churn', 'test-results', 'dashboard.png');
 const README_SCREENSHOT = path.join(REPO, 'docs', 'images', 'dashboard.png');
 const SANDBOX_SCREENSHOT = path.join(REPO, '.churn', 'test-results', 'sandbox.png');
 const README_SANDBOX_SCREENSHOT = path.join(REPO, 'docs', 'images', 'sandbox.png');
+const PAUSED_SCREENSHOT = path.join(REPO, '.churn', 'test-results', 'integrations-paused.png');
 
 interface DashboardBody {
   cards: { predictions_30d: number; critical_customers: number; pending_alerts: number; average_risk_score: number | null };
@@ -109,6 +110,8 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
   let page: Page;
   let monitoringUrl: string;
   let alertingUrl: string;
+  let crmSync: ServiceProcess;
+  let crmSyncUrl: string;
   let fixture: TelcoFixture;
   let ackAlertId: string;
   let sandbox: IntegrationSandbox;
@@ -137,10 +140,16 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     const alerting = spawnService('alerting', { ...env, ...sandbox.envFor('slack'), ...sandbox.envFor('email'), AUTH_JWT_SECRET: SECRET }, { port: base + 3 });
     alertingUrl = `http://127.0.0.1:${alerting.port}`;
     services.push(alerting);
-    const monitoring = spawnService('monitoring', { ...env, AUTH_JWT_SECRET: SECRET, ALERTING_URL: alertingUrl, MONITORING_SANDBOX_URL: sandbox.outboxUrl, MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' }, { port: base + 5 });
+    crmSync = spawnService('crm-sync', { ...env, ...sandbox.envFor('salesforce'), ...sandbox.envFor('hubspot'), AUTH_JWT_SECRET: SECRET }, { port: base + 4 });
+    crmSyncUrl = `http://127.0.0.1:${crmSync.port}`;
+    services.push(crmSync);
+    const monitoring = spawnService(
+      'monitoring',
+      { ...env, AUTH_JWT_SECRET: SECRET, ALERTING_URL: alertingUrl, CRM_SYNC_URL: crmSyncUrl, MONITORING_SANDBOX_URL: sandbox.outboxUrl, MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' },
+      { port: base + 5 },
+    );
     monitoringUrl = `http://127.0.0.1:${monitoring.port}`;
     services.push(monitoring);
-    services.push(spawnService('crm-sync', { ...env, ...sandbox.envFor('salesforce'), ...sandbox.envFor('hubspot') }, { port: base + 4 }));
     await Promise.all(services.map((s) => waitUntilReady(s)));
 
     // The scorer stores each prediction with its feature vector (drift reads them), then publishes it.
@@ -174,7 +183,14 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     });
   });
 
+  /** crm_integrations is shared by every spec on the test stack: no pause or hold of this spec's outlives it. */
+  async function releaseCrmState(): Promise<void> {
+    await new CrmIntegrationRepository().resume(db, 'salesforce', 'dashboard-spec');
+    await db.query('dashboard-spec.release-hold', 'UPDATE crm_integrations SET hold_until = now(), hold_reason = NULL');
+  }
+
   after(async () => {
+    if (db) await releaseCrmState();
     await browser?.close();
     await db?.close();
     await Promise.all(services.map((service) => stopService(service, logger)));
@@ -324,5 +340,63 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     }
     await page.screenshot({ path: SANDBOX_SCREENSHOT, fullPage: false });
     if (process.env['UPDATE_SCREENSHOT'] === '1') fs.copyFileSync(SANDBOX_SCREENSHOT, README_SANDBOX_SCREENSHOT);
+  });
+
+  it('the CRM integrations panel: a paused CRM shows its reason; an agent cannot resume it; an admin’s Resume makes it active in crm-sync; a rate-limited CRM shows until when', async () => {
+    type Integrations = { integrations: { crm: string; status: string; resumed_by: string | null }[] };
+    await page.goto(`${monitoringUrl}/?refresh=4`);
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-salesforce"]')?.dataset['state'] === 'active', undefined, { timeout: 30_000 });
+    assert.equal(await page.getByTestId('integration-hubspot-state').textContent(), 'active');
+
+    // A whole-call error pauses Salesforce (as crm-sync's drainer does), with no probe due for an hour.
+    const detail = 'INVALID_FIELD: No such column Churn_Risk_Score__c on entity Account';
+    assert.ok(await new CrmIntegrationRepository().pause(db, 'salesforce', 'invalid_field', detail, 3_600_000));
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-salesforce"]')?.dataset['state'] === 'paused', undefined, { timeout: 30_000 });
+    assert.equal(await page.getByTestId('integration-salesforce-state').textContent(), 'paused');
+    assert.equal(await page.getByTestId('integration-salesforce-reason').textContent(), 'invalid_field');
+    assert.equal(await page.getByTestId('integration-salesforce-detail').textContent(), detail);
+    assert.match((await page.getByTestId('integrations-summary').textContent()) ?? '', /Salesforce paused/);
+    assert.equal(await page.getByTestId('integration-hubspot-state').textContent(), 'active');
+
+    // Signed in with Dana's agent token (the earlier test): the button is there, disabled, saying why; crm-sync refuses her anyway.
+    const resumeButton = page.getByTestId('resume-salesforce');
+    assert.equal(await resumeButton.isDisabled(), true);
+    assert.match((await page.getByTestId('resume-salesforce-why').textContent()) ?? '', /admin role/);
+    assert.equal(await resumeButton.getAttribute('aria-describedby'), 'resume-salesforce-why');
+    await page.getByTestId('integrations-panel').screenshot({ path: PAUSED_SCREENSHOT });
+    const refused = await fetch(`${monitoringUrl}/v1/integrations/salesforce/resume`, { method: 'POST', headers: { authorization: `Bearer ${agentToken}` } });
+    assert.equal(refused.status, 403, 'crm-sync’s refusal, through monitoring');
+    assert.equal((await getJson<Integrations>(`${crmSyncUrl}/v1/integrations`)).integrations.find((i) => i.crm === 'salesforce')!.status, 'paused');
+
+    // An admin signs in and resumes.
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('signin-name').fill('Ada Admin');
+    await page.getByTestId('signin-token').fill(await signTestToken(SECRET, ['admin'], { sub: 'ada@example.com', expiresIn: '10m' }));
+    await page.getByTestId('signin-save').click();
+    await page.waitForFunction(() => document.querySelector<HTMLButtonElement>('[data-testid="resume-salesforce"]')?.disabled === false, undefined, { timeout: 15_000 });
+    await page.getByTestId('resume-salesforce').click();
+    await page.getByTestId('toast').filter({ hasText: 'Salesforce resumed by Ada Admin' }).waitFor({ timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-salesforce"]')?.dataset['state'] === 'active', undefined, { timeout: 15_000 });
+    const salesforce = (await getJson<Integrations>(`${crmSyncUrl}/v1/integrations`)).integrations.find((i) => i.crm === 'salesforce')!;
+    assert.deepEqual([salesforce.status, salesforce.resumed_by], ['active', 'admin ada@example.com']);
+    assert.match((await page.getByTestId('integration-salesforce').textContent()) ?? '', /Last resumed .* by admin ada@example\.com/);
+    assert.equal(await page.getByTestId('integrations-panel').getAttribute('data-paused'), '');
+
+    // A rate limit holds HubSpot: shown as rate-limited until when, with no button (it goes on by itself).
+    await new CrmIntegrationRepository().hold(db, 'hubspot', 120_000, 'HubSpot TEN_SECONDLY_ROLLING');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-hubspot"]')?.dataset['state'] === 'held', undefined, { timeout: 15_000 });
+    assert.equal(await page.getByTestId('integration-hubspot-state').textContent(), 'rate-limited');
+    assert.match((await page.getByTestId('integration-hubspot').textContent()) ?? '', /rate limit until .*HubSpot TEN_SECONDLY_ROLLING/);
+    assert.equal(await page.getByTestId('resume-hubspot').count(), 0);
+    await releaseCrmState();
+  });
+
+  it('when crm-sync does not answer, the integrations panel says so and the rest of the page still refreshes', async () => {
+    await stopService(crmSync, logger);
+    const loadsBefore = Number(await page.evaluate(() => document.body.dataset['loads']));
+    await page.getByTestId('integrations-error').filter({ hasText: 'crm-sync did not answer' }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction((n) => Number(document.body.dataset['loads']) > n, loadsBefore, { timeout: 30_000 });
+    assert.equal(await page.getByTestId('status').isHidden(), true, 'the figures loaded');
+    assert.equal(await page.getByTestId('integration-salesforce').count(), 0, 'no stale state shown');
   });
 });

@@ -46,6 +46,11 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
     /** Alerting's HTTP API, which the dashboard's alert view and acknowledge button go through (with the caller's token). */
     ALERTING_URL: z.string().url().default('http://127.0.0.1:3003'),
     /**
+     * crm-sync's HTTP API, which the dashboard's "CRM integrations" panel goes through: `GET /v1/integrations`
+     * (open) and `POST /v1/integrations/{crm}/resume` (with the caller's token; crm-sync checks the admin role).
+     */
+    CRM_SYNC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://127.0.0.1:3004'),
+    /**
      * The integration sandbox's outbox (`churn demo` sets it to the local Slack/SMTP/Salesforce/HubSpot
      * stand-ins it starts): the dashboard's "Sandbox outbox" page reads it through `GET /v1/sandbox/outbox`.
      * Unset (production): that endpoint answers 404.

@@ -45,6 +45,35 @@ async function startAlertingStandIn(): Promise<{ url: string; authorizations: (s
   };
 }
 
+/**
+ * crm-sync's integrations API on loopback, as strict as crm-sync about resuming: 401 without a token,
+ * 403 unless its `roles` claim holds admin (the signature is crm-sync's to check, not the stand-in's).
+ * Records the Authorization header of every resume it receives.
+ */
+async function startCrmSyncStandIn(): Promise<{ url: string; resumes: (string | undefined)[]; close(): Promise<void> }> {
+  const resumes: (string | undefined)[] = [];
+  const server = http.createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.method === 'GET' && req.url === '/v1/integrations') {
+      return void res.end(JSON.stringify({ integrations: [{ crm: 'hubspot', enabled: true, status: 'paused', paused_reason: 'missing_scopes', paused_detail: 'MISSING_SCOPES', paused_at: '2025-06-15T12:00:00.000Z', rate_limited_until: null, rate_limit: null, resumed_at: null, resumed_by: null }] }));
+    }
+    const crm = /^\/v1\/integrations\/(\w+)\/resume$/.exec(req.url ?? '')?.[1];
+    if (req.method !== 'POST' || !crm) return void res.writeHead(404).end('{"error":"NOT_FOUND"}');
+    resumes.push(req.headers.authorization);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) return void res.writeHead(401).end('{"statusCode":401,"error":"UNAUTHENTICATED","message":"a bearer token is required"}');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString() || '{}') as { roles?: string[] };
+    if (!claims.roles?.includes('admin')) return void res.writeHead(403).end('{"statusCode":403,"error":"FORBIDDEN","message":"requires one of the roles: admin"}');
+    res.end(JSON.stringify({ crm, status: 'active', resumed: true }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    resumes,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
 function aPrediction(customerId: string, modelVersion: string, probability: number, asOf: number, overrides: Partial<Prediction> = {}): Prediction {
   const riskScore = riskScoreOf(probability);
   return {
@@ -136,9 +165,11 @@ describe('monitoring service on the real broker and Postgres', () => {
   let db: Database;
   let probe: TopicProbe;
   let alerting: Awaited<ReturnType<typeof startAlertingStandIn>>;
+  let crmSync: Awaited<ReturnType<typeof startCrmSyncStandIn>>;
 
   before(async () => {
     alerting = await startAlertingStandIn();
+    crmSync = await startCrmSyncStandIn();
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'monitoring-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
     probe = await TopicProbe.start([Topics.outcomesDlq, Topics.modelAlerts]);
     sut = await startService({
@@ -153,6 +184,7 @@ describe('monitoring service on the real broker and Postgres', () => {
         MONITORING_DRIFT_MIN_SAMPLES: '50',
         AUTH_JWT_SECRET: SECRET,
         ALERTING_URL: alerting.url,
+        CRM_SYNC_URL: crmSync.url,
       }),
     });
     await waitUntilHttpReady(sut.url);
@@ -163,6 +195,7 @@ describe('monitoring service on the real broker and Postgres', () => {
     await probe?.stop();
     await db?.close();
     await alerting?.close();
+    await crmSync?.close();
   });
 
   it('on the Telco customers, the live ROC-AUC equals (±0.001) the trainer’s offline ROC-AUC of train-predictions.csv', async () => {
@@ -406,5 +439,37 @@ describe('monitoring service on the real broker and Postgres', () => {
     const forwarded = alerting.authorizations.slice(forwardedBefore);
     assert.equal(forwarded.length, 2, 'only the admin and agent reads reach alerting');
     assert.ok(forwarded.every((h) => h?.startsWith('Bearer ')), JSON.stringify(forwarded));
+  });
+
+  it('forwards the CRM integrations: the list open, a resume with the caller’s own token (crm-sync’s 401/403 unchanged), 502 CRM_SYNC_UNAVAILABLE when crm-sync is down', async () => {
+    const list = await getJson<{ integrations: { crm: string; status: string }[] }>(`${sut.url}/v1/integrations`);
+    assert.deepEqual(list.integrations.map((i) => [i.crm, i.status]), [['hubspot', 'paused']]);
+
+    const resume = (token?: string) => fetch(`${sut.url}/v1/integrations/hubspot/resume`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const agent = await signTestToken(SECRET, ['agent']);
+    const admin = await signTestToken(SECRET, ['admin']);
+    const before = crmSync.resumes.length;
+    const anonymous = await resume();
+    assert.equal(anonymous.status, 401);
+    assert.equal(((await anonymous.json()) as { error: string }).error, 'UNAUTHENTICATED', 'crm-sync’s answer, unchanged');
+    const refused = await resume(agent);
+    assert.equal(refused.status, 403);
+    assert.equal(((await refused.json()) as { message: string }).message, 'requires one of the roles: admin');
+    const resumed = await resume(admin);
+    assert.equal(resumed.status, 200);
+    assert.deepEqual(await resumed.json(), { crm: 'hubspot', status: 'active', resumed: true });
+    assert.deepEqual(crmSync.resumes.slice(before), [undefined, `Bearer ${agent}`, `Bearer ${admin}`], 'each caller’s own header, and nothing added');
+    // A CRM crm-sync does not know is refused here, naming the field, and never forwarded.
+    const unknown = await fetch(`${sut.url}/v1/integrations/zoho/resume`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(unknown.status, 400);
+    assert.equal(crmSync.resumes.length, before + 3);
+
+    await crmSync.close();
+    const down = await fetch(`${sut.url}/v1/integrations`);
+    assert.equal(down.status, 502);
+    assert.equal(((await down.json()) as { error: string }).error, 'CRM_SYNC_UNAVAILABLE');
+    const metrics = await (await fetch(`${sut.url}/metrics`)).text();
+    assert.match(metrics, /monitoring_upstream_requests_total\{upstream="crm-sync",status="403"[^}]*\} 1/);
+    assert.match(metrics, /monitoring_upstream_requests_total\{upstream="crm-sync",status="unreachable"[^}]*\} 1/);
   });
 });

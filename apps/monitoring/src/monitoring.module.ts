@@ -4,8 +4,10 @@ import { DatabaseModule, JwtAuthGuard, KafkaModule } from '@churn/service-kit';
 import { DashboardService } from './dashboard/dashboard.service';
 import { AlertsProxyController } from './http/alerts-proxy.controller';
 import { DashboardLinksController } from './http/dashboard-links.controller';
+import { IntegrationsProxyController } from './http/integrations-proxy.controller';
 import { SandboxOutboxController } from './http/sandbox-outbox.controller';
 import { MonitoringController } from './http/monitoring.controller';
+import { UpstreamForwarder } from './http/upstream-forwarder';
 import { AlertsHandler } from './inbound/alerts.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
 import { PredictionIntake } from './inbound/prediction-intake.service';
@@ -23,7 +25,7 @@ import { MonitoringSnapshotService } from './monitoring-snapshot.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, DashboardLinksController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard],
+  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder],
 })
 export class MonitoringModule {}

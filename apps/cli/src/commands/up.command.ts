@@ -63,6 +63,7 @@ export async function bringUp(context: CliContext, options: UpOptions = {}): Pro
         ...auth.serviceEnv,
         // The services' links to each other follow CHURN_PORT_OFFSET (unless env names them).
         ALERTING_URL: context.env['ALERTING_URL'] || `http://127.0.0.1:${servicePort('alerting')}`,
+        CRM_SYNC_URL: context.env['CRM_SYNC_URL'] || `http://127.0.0.1:${servicePort('crm-sync')}`,
         DASHBOARD_URL: context.env['DASHBOARD_URL'] || `http://127.0.0.1:${servicePort('monitoring')}/`,
         ...sandbox?.serviceEnv,
         ...options.serviceEnv,

@@ -153,7 +153,7 @@ export async function acknowledgeAlert(alertId: string, by: string, token: strin
 }
 
 /** The services' error body: { statusCode, error: CODE, message }. */
-async function errorMessage(response: Response): Promise<string> {
+export async function errorMessage(response: Response): Promise<string> {
   try {
     const body = (await response.json()) as { message?: unknown };
     return typeof body.message === 'string' ? body.message : `HTTP ${response.status}`;

@@ -63,3 +63,18 @@ export function askForCredentials(reason?: string): Promise<Credentials | null> 
     dialog.addEventListener('close', onClose);
   });
 }
+
+/**
+ * The roles a token claims (its `roles` claim, read without checking the signature): only to show or
+ * disable buttons the user may not use. The services verify the token and decide.
+ */
+export function claimedRoles(token: string): readonly string[] {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const roles: unknown = (JSON.parse(json) as { roles?: unknown }).roles;
+    return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
+}

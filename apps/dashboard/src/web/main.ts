@@ -2,9 +2,11 @@ import './styles.css';
 import { acknowledgeAlert, ApiError, fetchAlert, fetchAlertQueue, fetchDashboard, type PendingAlert } from './api';
 import { renderAlertQueue, renderQueueLocked } from './alert-queue';
 import { DashboardCharts } from './charts';
-import { askForCredentials, forgetToken, showSignedIn, storedCredentials } from './credentials';
+import { askForCredentials, claimedRoles, forgetToken, showSignedIn, storedCredentials } from './credentials';
 import { byId } from './dom';
 import { formatTime } from './format';
+import { fetchIntegrations, resumeIntegration, type Crm } from './integrations-api';
+import { renderIntegrations, renderIntegrationsUnavailable, type ResumePermission } from './integrations-panel';
 import { renderLinkedAlert, renderLinkedAlertError } from './linked-alert';
 import { renderCards, renderDriftSummary, renderQuality, renderRoi } from './panels';
 import { fetchSandboxOutbox } from './sandbox-api';
@@ -27,6 +29,8 @@ let timer: number | undefined;
 
 async function load(): Promise<void> {
   const status = byId('status');
+  // crm-sync's state comes from another service: its failure shows in its panel, not on the figures.
+  const integrations = loadIntegrations();
   try {
     const data = await fetchDashboard();
     renderCards(data.cards);
@@ -37,12 +41,14 @@ async function load(): Promise<void> {
     const drift = renderDriftSummary(data.drift, data.model_alerts, data.quality?.model_version);
     charts.renderDrift(byId<HTMLCanvasElement>('chart-drift'), drift?.features ?? [], PSI_THRESHOLD);
     await loadCustomerLevel(data.cards.pending_alerts);
+    await integrations;
     loads += 1;
     document.body.dataset['loads'] = String(loads);
     document.body.dataset['computedAt'] = data.computed_at;
     byId('updated').textContent = `Figures computed ${formatTime(data.computed_at)}`;
     status.hidden = true;
   } catch (error) {
+    await integrations;
     status.hidden = false;
     status.textContent = `Could not load the figures (${error instanceof Error ? error.message : String(error)}); retrying at the next refresh.`;
   }
@@ -73,6 +79,43 @@ async function loadCustomerLevel(pendingAlerts: number): Promise<void> {
     (outbox) => (byId('sandbox-link').hidden = outbox === undefined),
     () => undefined,
   );
+}
+
+/** Resuming a paused CRM takes an admin's token: crm-sync checks it; the page only disables the button for others. */
+function resumePermission(): ResumePermission {
+  const credentials = storedCredentials();
+  if (!credentials) return { allowed: false, reason: 'Sign in with an admin token to resume.' };
+  return claimedRoles(credentials.token).includes('admin') ? { allowed: true } : { allowed: false, reason: `Resuming needs the admin role; ${credentials.name}'s token lacks it.` };
+}
+
+async function loadIntegrations(): Promise<void> {
+  try {
+    renderIntegrations(await fetchIntegrations(), resumePermission(), (crm, button) => void resume(crm, button));
+  } catch (error) {
+    const why = error instanceof ApiError && error.status === 502 ? 'crm-sync did not answer' : error instanceof Error ? error.message : String(error);
+    renderIntegrationsUnavailable(why);
+  }
+}
+
+async function resume(crm: Crm, button: HTMLButtonElement): Promise<void> {
+  const credentials = storedCredentials();
+  if (!credentials) return;
+  button.disabled = true;
+  button.textContent = 'Resuming…';
+  try {
+    await resumeIntegration(crm, credentials.token);
+    toast(`${button.dataset['name'] ?? crm} resumed by ${credentials.name}.`, 'ok');
+  } catch (error) {
+    const status = error instanceof ApiError ? error.status : 0;
+    if (status === 401) forgetToken();
+    toast(
+      status === 401 ? refusal(status)
+        : status === 403 ? 'Resuming needs a token with the admin role.'
+        : `Resume failed: ${error instanceof Error ? error.message : String(error)}`,
+      'error',
+    );
+  }
+  await loadIntegrations();
 }
 
 async function signIn(): Promise<void> {

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, HttpStatus, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import type { Logger } from '@churn/observability';
-import { DomainError, IdentifierParamPipe, JwtAuthGuard, LOGGER, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
+import { UpstreamForwarder } from './upstream-forwarder';
 
 const alertId = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
 /** Alerting's body of `POST /v1/alerts/{id}/ack`: who acknowledges, and an optional note. */
@@ -15,25 +15,21 @@ const ackBody = z.object({ by: z.string().trim().min(1).max(200), note: z.string
  * (the alert a Slack or e-mail link opens; monitoring checks the token for the agent role first, as
  * for its other customer-level reads, and alerting checks it again) and `POST …/acknowledge` to
  * alerting's `POST /v1/alerts/{id}/ack` (alerting verifies and audits), returning alerting's answers
- * unchanged. Monitoring holds no credential of its own and never writes the alerts table.
+ * unchanged (through UpstreamForwarder). Monitoring holds no credential of its own and never writes
+ * the alerts table.
  */
 @Controller('v1/alerts')
 export class AlertsProxyController {
-  private readonly logger: Logger;
-
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: MonitoringConfig,
-    @Inject(LOGGER) logger: Logger,
-  ) {
-    this.logger = logger.child({ context: AlertsProxyController.name });
-  }
+    @Inject(UpstreamForwarder) private readonly forwarder: UpstreamForwarder,
+  ) {}
 
   @Get(':id')
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
   async get(@Param('id', new IdentifierParamPipe('id')) id: string, @Headers('authorization') authorization: string, @Res() res: Response): Promise<void> {
-    const upstream = await this.forward(id, new URL(`/v1/alerts/${encodeURIComponent(id)}`, this.config.ALERTING_URL), { method: 'GET', headers: { authorization } });
-    res.status(upstream.status).type(upstream.headers.get('content-type') ?? 'application/json').send(await upstream.text());
+    await this.forwarder.relay(res, 'alerting', new URL(`/v1/alerts/${encodeURIComponent(id)}`, this.config.ALERTING_URL), { method: 'GET', authorization });
   }
 
   @Post(':id/acknowledge')
@@ -43,21 +39,6 @@ export class AlertsProxyController {
     @Headers('authorization') authorization: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    const upstream = await this.forward(id, new URL(`/v1/alerts/${encodeURIComponent(id)}/ack`, this.config.ALERTING_URL), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      body: JSON.stringify(body),
-    });
-    this.logger.info({ alert_id: id, status: upstream.status }, 'acknowledge forwarded to alerting');
-    res.status(upstream.status).type(upstream.headers.get('content-type') ?? 'application/json').send(await upstream.text());
-  }
-
-  private async forward(id: string, url: URL, init: RequestInit): Promise<globalThis.Response> {
-    try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
-    } catch (error) {
-      this.logger.warn({ alert_id: id, err: error }, 'alerting API unreachable');
-      throw new DomainError('ALERTING_UNAVAILABLE', `alerting's API at ${this.config.ALERTING_URL} did not answer`, HttpStatus.BAD_GATEWAY);
-    }
+    await this.forwarder.relay(res, 'alerting', new URL(`/v1/alerts/${encodeURIComponent(id)}/ack`, this.config.ALERTING_URL), { method: 'POST', authorization, body });
   }
 }

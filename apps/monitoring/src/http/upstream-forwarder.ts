@@ -1,0 +1,84 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Counter } from 'prom-client';
+import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
+import { DomainError, LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
+
+/**
+ * The services monitoring forwards the dashboard's requests to, each with the DomainError code of a
+ * 502 when it does not answer.
+ */
+export const UPSTREAMS = {
+  alerting: { code: 'ALERTING_UNAVAILABLE', what: "alerting's API" },
+  'crm-sync': { code: 'CRM_SYNC_UNAVAILABLE', what: "crm-sync's API" },
+  sandbox: { code: 'SANDBOX_UNAVAILABLE', what: 'the integration sandbox (has the demo stopped?)' },
+} as const;
+
+export type UpstreamName = keyof typeof UPSTREAMS;
+
+/** How long monitoring waits for an upstream's answer before answering 502. */
+export const UPSTREAM_TIMEOUT_MS = 5000;
+
+export interface ForwardedRequest {
+  readonly method: 'GET' | 'POST';
+  /** The caller's own `Authorization` header, passed on unchanged (monitoring holds no credential). */
+  readonly authorization?: string | undefined;
+  /** A JSON body (POST). */
+  readonly body?: unknown;
+}
+
+/**
+ * Forwards one request to another service's HTTP API and relays its answer unchanged (status,
+ * content type, body): the upstream decides, monitoring adds nothing and weakens nothing. Counts
+ * every request in `monitoring_upstream_requests_total{upstream,status}` (status: the upstream's
+ * HTTP status, or `unreachable`), logs writes and failures, and answers 502 with the upstream's
+ * code when it does not answer within UPSTREAM_TIMEOUT_MS.
+ */
+@Injectable()
+export class UpstreamForwarder {
+  private readonly logger: Logger;
+  private readonly requests: Counter<'upstream' | 'status'>;
+
+  constructor(@Inject(LOGGER) logger: Logger, @Inject(METRICS_REGISTRY) registry: Registry) {
+    this.logger = logger.child({ context: UpstreamForwarder.name });
+    this.requests = getOrCreateCounter(registry, {
+      name: 'monitoring_upstream_requests_total',
+      help: 'Requests monitoring forwarded to another service (alerting, crm-sync, sandbox), by the upstream’s HTTP status or "unreachable".',
+      labelNames: ['upstream', 'status'],
+    });
+  }
+
+  /** The upstream's answer; DomainError 502 `<UPSTREAM>_UNAVAILABLE` when it does not answer. */
+  async forward(upstream: UpstreamName, url: URL, request: ForwardedRequest): Promise<globalThis.Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (request.authorization) headers['authorization'] = request.authorization;
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const started = Date.now();
+    const target = { upstream, method: request.method, path: url.pathname };
+    let answer: globalThis.Response;
+    try {
+      answer = await fetch(url, {
+        method: request.method,
+        headers,
+        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+        signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+      });
+    } catch (error) {
+      this.requests.inc({ upstream, status: 'unreachable' });
+      this.logger.warn({ ...target, duration_ms: Date.now() - started, err: error }, 'upstream did not answer');
+      throw new DomainError(UPSTREAMS[upstream].code, `${UPSTREAMS[upstream].what} at ${url.origin} did not answer`, HttpStatus.BAD_GATEWAY);
+    }
+    this.requests.inc({ upstream, status: String(answer.status) });
+    const fields = { ...target, status: answer.status, duration_ms: Date.now() - started };
+    if (request.method !== 'GET') this.logger.info(fields, 'request forwarded');
+    else if (answer.status >= 500) this.logger.warn(fields, 'upstream answered with an error');
+    else this.logger.debug(fields, 'request forwarded');
+    return answer;
+  }
+
+  /** Forwards and sends the upstream's answer to `res` as it came. */
+  async relay(res: Response, upstream: UpstreamName, url: URL, request: ForwardedRequest): Promise<void> {
+    const answer = await this.forward(upstream, url, request);
+    res.status(answer.status).type(answer.headers.get('content-type') ?? 'application/json').send(await answer.text());
+  }
+}
