@@ -41,13 +41,16 @@ phase grafana bash deploy/grafana/check.sh
 phase unit node scripts/run-tests.mjs all unit
 phase integration node libs/local-stack/dist/run-integration.js
 phase chaos node libs/local-stack/dist/run-integration.js --suite chaos
+# The previous Kafka line stays a tested option: the broker and consumer-layer specs again on 3.9
+# (its own test stack, beside the default's ports).
+phase kafka-3.9 env CHURN_KAFKA_VERSION=3.9.1 CHURN_TEST_PORT_OFFSET=500 node libs/local-stack/dist/run-integration.js libs/local-stack libs/kafka
 if [ -x apps/trainer/scripts/test.sh ]; then
   phase trainer bash apps/trainer/scripts/test.sh
 fi
 
 # One closing line over every runner: Node's ("ℹ pass N") and pytest's ("N passed").
 passed=0; failed=0
-for log in "$results"/unit.log "$results"/integration.log "$results"/chaos.log; do
+for log in "$results"/unit.log "$results"/integration.log "$results"/chaos.log "$results"/kafka-3.9.log; do
   [ -f "$log" ] || continue
   p=$(grep -E '^ℹ pass [0-9]+' "$log" | tail -1 | awk '{print $3}'); f=$(grep -E '^ℹ fail [0-9]+' "$log" | tail -1 | awk '{print $3}')
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
