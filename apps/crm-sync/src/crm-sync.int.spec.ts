@@ -425,7 +425,11 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       // The first customer's newest prediction is in the control arm: its newest *treated* one is not pushed either.
       assert.deepEqual(mine.map((w) => w.externalId).sort(), backfillCustomers.slice(1).sort());
       for (const w of mine) assert.equal(Number(w.fields['Churn_Risk_Score__c']), 40 + backfillCustomers.indexOf(w.externalId));
-      assert.ok(result.succeeded >= 29 && result.failed.length === 0);
+      // The backfill takes every customer in the database: in a full run other specs' customers are
+      // there too, and this org does not have them (upserting one would need its Name), so only this
+      // spec's customers must have gone through.
+      assert.ok(result.succeeded >= 29, `succeeded ${result.succeeded}`);
+      assert.deepEqual(result.failed.filter((f) => f.customerId.startsWith(`${run}-B`)), []);
       assert.ok(bulkFake.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/batches')));
       const state = await db.query<{ pushed_score: number }>('spec.state', `SELECT pushed_score FROM crm_score_state WHERE target = 'salesforce' AND customer_id = $1`, [backfillCustomers[5]]);
       assert.equal(state[0]?.pushed_score, 45);
