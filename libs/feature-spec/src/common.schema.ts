@@ -30,13 +30,13 @@ export const modelInput = z
     'Whether the model reads this feature (default true). False: computed and carried with the vector, but no model input — how the Telco spec keeps the behavioural aggregates today\'s model does not read.',
   );
 
-/** Rounding of a computed value, in decimal places (half away from zero, as Math.round does for positive values). */
+/** Rounding of a computed value, in decimal places (half up). */
 export const decimals = z
   .number()
   .int('must be a whole number of decimal places')
   .min(0, 'must be 0 or more')
   .max(10, 'must be at most 10')
   .optional()
-  .describe('Round the computed value to this many decimal places; unrounded when absent.');
+  .describe('Round the computed value to this many decimal places (half up); unrounded when absent.');
 
 export const description = z.string().min(1).optional().describe('What the feature means, for people reading the spec.');
