@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkBooleanEncoding, checkCategorical, reporter } from './element-checks';
+import { checkAttributeSource, checkBooleanEncoding, checkCategorical, reporter } from './element-checks';
 import { description, eventType, featureName, modelInput, payloadField } from './common.schema';
 
 /** Which event sets an attribute: the latest such event by `occurred_at` wins (an older one arriving late changes nothing). */
@@ -34,6 +34,7 @@ export const numericAttribute = z
     ...attributeBase,
     type: z.literal('numeric').describe('A number, used as is.'),
   })
+  .superRefine((value, ctx) => checkAttributeSource(value, reporter(ctx)))
   .describe('A numeric attribute.');
 
 const encodedValue = z.union([z.string().min(1), z.number()]);
@@ -48,7 +49,10 @@ export const booleanAttribute = z
       .describe('How the vector spells true (default 1). The Telco model reads "Yes" for Partner, Dependents, PhoneService and PaperlessBilling.'),
     false_value: encodedValue.default(0).describe('How the vector spells false (default 0); must differ from true_value and be of the same kind (both numbers or both strings).'),
   })
-  .superRefine((value, ctx) => checkBooleanEncoding(value, reporter(ctx)))
+  .superRefine((value, ctx) => {
+    checkBooleanEncoding(value, reporter(ctx));
+    checkAttributeSource(value, reporter(ctx));
+  })
   .describe('A boolean attribute.');
 
 /**
@@ -79,7 +83,10 @@ export const categoricalAttribute = z
       .optional()
       .describe('Open-ended categorical: the bucket every value beyond max_categories falls into (default "other"). Only with max_categories.'),
   })
-  .superRefine((value, ctx) => checkCategorical(value, reporter(ctx)))
+  .superRefine((value, ctx) => {
+    checkCategorical(value, reporter(ctx));
+    checkAttributeSource(value, reporter(ctx));
+  })
   .describe('A categorical attribute, closed (categories) or open-ended (max_categories and an other bucket).');
 
 /** A customer attribute set by an event, kept as the latest value by event time. */

@@ -39,6 +39,18 @@ export function checkPayloadField(eventType: string, field: string, needsNumber:
   else if (needsNumber && type.type !== 'number') report(`${eventType}.${field} is not a number: it cannot be added up`, path);
 }
 
+const PAYLOAD_TYPE_OF = { numeric: 'number', boolean: 'boolean', categorical: 'string' } as const;
+
+/** An attribute set by a payload the contract fixes must name a field of it holding its type. */
+export function checkAttributeSource(value: { type: keyof typeof PAYLOAD_TYPE_OF; set_by: { event_type: string; field: string } }, report: Report): void {
+  const { event_type: eventType, field } = value.set_by;
+  const fields = fixedPayloadFields(eventType);
+  if (!fields) return;
+  const type = fields.get(field);
+  if (!type) report(`${eventType} has no payload field "${field}" (it has ${[...fields.keys()].join(', ')})`, ['set_by', 'field']);
+  else if (type.type !== PAYLOAD_TYPE_OF[value.type]) report(`${eventType}.${field} holds a ${type.type}, not what a ${value.type} attribute takes (a ${PAYLOAD_TYPE_OF[value.type]})`, ['set_by', 'field']);
+}
+
 interface AggregateLike {
   kind: string;
   event_type: string;

@@ -81,18 +81,21 @@ aggregates:
   - { name: urgent, kind: count, event_type: support.ticket_opened, window_days: 30, filter: { field: severity, op: eq, value: urgent } }
   - { name: usage, kind: trend, event_type: usage.reported, window_days: 30 }
   - { name: spend, kind: mean, event_type: usage.reported, field: amount, window_days: 30 }
-`);
+  - { name: last_failure, kind: days_since, event_type: payment.failed }
+`.replace('attributes:\n', 'attributes:\n  - { name: metric, type: numeric, set_by: { event_type: usage.reported, field: metric } }\n  - { name: reason, type: categorical, max_categories: 5, set_by: { event_type: payment.failed, field: cause } }\n'));
     const expected = [
+      'attributes[0].set_by.field: usage.reported.metric holds a string, not what a numeric attribute takes (a number)',
+      'attributes[1].set_by.field: payment.failed has no payload field "cause" (it has invoice_id, amount, reason)',
       'version: must be 1',
       'label.positive: must be a string, as the column spells it',
-      'attributes[0].categories: must list at least 2 categories',
-      'attributes[1].max_categories: give either categories or max_categories, not both',
-      'attributes[2].name: "plan" is also attributes[0].name',
-      'attributes[3].false_value: true_value and false_value must both be numbers or both strings',
-      'attributes[4].set_by.event_type: must be an event type',
-      'attributes[4].name: "id" is the customer_id column',
-      'attributes[5].type: type must be numeric, boolean or categorical',
-      'attributes[6]: Unrecognized key: "catgories"',
+      'attributes[2].categories: must list at least 2 categories',
+      'attributes[3].max_categories: give either categories or max_categories, not both',
+      'attributes[4].name: "plan" is also attributes[2].name',
+      'attributes[5].false_value: true_value and false_value must both be numbers or both strings',
+      'attributes[6].set_by.event_type: must be an event type',
+      'attributes[6].name: "id" is the customer_id column',
+      'attributes[7].type: type must be numeric, boolean or categorical',
+      'attributes[8]: Unrecognized key: "catgories"',
       'derived[0].field: invoice.paid.invoice_id is not a number',
       'aggregates[0].field: count does not read a field',
       'aggregates[0].window_days: count needs window_days',

@@ -31,6 +31,12 @@ describe('specHash', () => {
     assert.match(specHash(parseFeatureSpec(SPEC)), /^[0-9a-f]{64}$/);
   });
 
+  it('ignores descriptions: prose for people, which changes no feature', () => {
+    const described = SPEC.replace('version: 1', 'version: 1\ndescription: seats and plans').replace('    type: numeric', '    type: numeric\n    description: licences bought');
+    assert.notEqual(described, SPEC);
+    assert.equal(specHash(parseFeatureSpec(described)), specHash(parseFeatureSpec(SPEC)));
+  });
+
   it('changes with any change of content, including the order of the features', () => {
     const base = specHash(parseFeatureSpec(SPEC));
     assert.notEqual(specHash(parseFeatureSpec(SPEC.replace('[basic, pro]', '[basic, pro, team]'))), base);
