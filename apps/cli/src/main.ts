@@ -4,6 +4,7 @@ import { createCliContext } from './cli-context';
 import { registerDbCommand } from './commands/db.command';
 import { registerDemoCommand } from './commands/demo.command';
 import { registerScoreCommand } from './commands/score.command';
+import { registerSpecCommand } from './commands/spec.command';
 import { registerTrainCommand } from './commands/train.command';
 import { registerDlqCommand } from './commands/dlq.command';
 import { registerReplayCommand } from './commands/replay.command';
@@ -25,6 +26,7 @@ async function main(argv: string[]): Promise<void> {
   registerTopicsCommand(program, context);
   registerScoreCommand(program, context);
   registerTrainCommand(program, context);
+  registerSpecCommand(program, context);
   registerReplayCommand(program, context);
   registerDlqCommand(program, context);
   registerRescoreCommand(program, context);

@@ -64,6 +64,12 @@ const PLANS: Record<string, Plan> = {
     run: `bin/churn score --input ${TELCO_HEAD} --output ${TMP}/out.csv --segments ${TMP}/segments`,
   },
   'bin/churn train [--data CSV] [--out DIR]': { skip: 'as bin/churn train above' },
+  'bin/churn spec infer --data CSV --id COLUMN --label COLUMN --out FILE': {
+    run: `bin/churn spec infer --data data/telco/train.csv --id customerID --label Churn --out ${TMP}/spec.yaml`,
+    expect: /wrote .*spec\.yaml: 19 attributes from 5634 customers/,
+  },
+  // After infer (entries run in this order): the draft it wrote.
+  'bin/churn spec validate FILE': { run: `bin/churn spec validate ${TMP}/spec.yaml`, expect: /^valid: .*spec\.yaml[\s\S]*sha256 [0-9a-f]{64}/m },
   'bin/churn rescore [--as-of T]': { run: 'bin/churn rescore' },
   'bin/churn retrain [--label-delay-days N] [--dry-run]': { run: 'bin/churn retrain --label-delay-days 0 --dry-run' },
   'bin/churn dlq list|replay --topic T [--code C] [--dry-run]': { run: 'bin/churn dlq list --topic customer-events.dlq && bin/churn dlq replay --topic customer-events.dlq --dry-run' },
@@ -214,6 +220,7 @@ describe('README: the demo on a fresh stack, then every command the README shows
     // What the commands did, not only that they exited 0.
     assert.equal(fs.readFileSync(path.join(TMP, 'out.csv'), 'utf8').trim().split('\n').length, 201, 'one scored row per input row');
     assert.ok(fs.existsSync(path.join(TMP, 'segments', 'summary.json')));
+    assert.match(fs.readFileSync(path.join(TMP, 'spec.yaml'), 'utf8'), /^# A DRAFT feature spec/, 'spec infer wrote its draft');
     assert.ok(sandbox.salesforce.writes.length >= 5634, `backfill wrote ${sandbox.salesforce.writes.length} Salesforce records`);
   });
 
