@@ -38,6 +38,7 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const WEEK = 7 * DAY;
 const LOOKBACK = 30 * DAY;
+const INVOICE_OFFSET = 5 * MINUTE;
 
 /** How a churner left: a decline (it decided to leave), without warning, or after failed payments (dunning). */
 export type ChurnPath = 'decline' | 'sudden' | 'payment';
@@ -228,7 +229,9 @@ class CustomerSimulation {
   }
 
   private emitChange(weekStart: number, payload: Record<string, string | number>): void {
-    const at = weekStart + this.rng.uniform(0, DAY);
+    // Within the first minutes of the week: before any invoice of that day (due INVOICE_OFFSET after the
+    // subscription's time of day), so that every invoice bills the price in force when it is issued.
+    const at = weekStart + this.rng.uniform(0, INVOICE_OFFSET);
     if (this.alive(at)) this.log.add(SaasEventTypes.subscriptionChanged, at, 'subscription', payload);
   }
 
@@ -269,7 +272,7 @@ class CustomerSimulation {
   private nextInvoiceMs(): number {
     if (this.nextInvoiceAt?.month !== this.nextInvoiceMonth) {
       // Counted from the subscription's start, so that a start on the 31st does not drift to the 28th.
-      this.nextInvoiceAt = { month: this.nextInvoiceMonth, ms: addCalendarMonths(new Date(this.subscribedAtMs + 5 * MINUTE), this.nextInvoiceMonth).getTime() };
+      this.nextInvoiceAt = { month: this.nextInvoiceMonth, ms: addCalendarMonths(new Date(this.subscribedAtMs + INVOICE_OFFSET), this.nextInvoiceMonth).getTime() };
     }
     return this.nextInvoiceAt.ms;
   }

@@ -4,3 +4,6 @@ export * from './saas-event';
 export * from './saas-customer';
 export * from './customer-simulation';
 export * from './saas-business';
+export * from './point-in-time-table';
+export * from './saas-spec-paths';
+export * from './saas-dataset-files';

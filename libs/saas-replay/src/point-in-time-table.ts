@@ -1,0 +1,118 @@
+import { featureColumns, type FeatureSpec } from '@churn/feature-spec';
+import { SaasEventTypes, type SaasEvent } from './saas-event';
+
+const DAY_MS = 86_400_000;
+
+/** A feature's value in a vector; null or undefined when missing (e.g. days since a login that never happened). */
+export type TableValue = string | number | null | undefined;
+
+/**
+ * What the table needs of the platform's feature evaluator: one customer's vector as of a time, from its
+ * events up to then. The table never computes a feature itself, so that a training row is what the
+ * stream would have computed for the same customer at the same time.
+ */
+export interface FeatureVectorSource {
+  /**
+   * `events` are the customer's events with occurred_at ≤ asOf, in time order. Returns every feature of
+   * the spec by name, or undefined when the customer has no vector yet (a required attribute never set).
+   */
+  vectorAt(events: readonly SaasEvent[], asOf: Date): Readonly<Record<string, TableValue>> | undefined;
+}
+
+export interface PointInTimeOptions {
+  /** The snapshot S: features as of S, label = cancelled in (S, S + horizonDays]. */
+  readonly snapshotTime: string;
+  /** Default 90. */
+  readonly horizonDays?: number;
+  /** The end of the event log: the label window must end by then, or labels would be cut short. */
+  readonly dataEndTime: string;
+}
+
+export interface PointInTimeTable {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** Customers active at the snapshot whom the evaluator gave no vector (left out of the rows). */
+  readonly withoutVector: readonly string[];
+}
+
+export class PointInTimeTableError extends Error {
+  readonly code = 'POINT_IN_TIME_TABLE_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PointInTimeTableError';
+  }
+}
+
+/** The label's "stayed" value for the spellings `spec infer` recognises, so that the table reads like its input would. */
+const NEGATIVE_OF: Readonly<Record<string, string>> = { yes: 'no', Yes: 'No', YES: 'NO', true: 'false', True: 'False', TRUE: 'FALSE', '1': '0', y: 'n', Y: 'N' };
+
+/**
+ * One row per customer active at the snapshot (an event at or before it, and no cancellation at or
+ * before it that a later reactivation undid): the id, every feature of the spec as of the snapshot, and
+ * the label (a cancellation taking effect within the horizon after the snapshot).
+ * `eventsByCustomer` holds each customer's events in time order.
+ */
+export function pointInTimeTable(
+  eventsByCustomer: ReadonlyMap<string, readonly SaasEvent[]>,
+  spec: FeatureSpec,
+  source: FeatureVectorSource,
+  options: PointInTimeOptions,
+): PointInTimeTable {
+  const { label } = spec;
+  if (!label) throw new PointInTimeTableError(`the spec${spec.name ? ` ${spec.name}` : ''} declares no label: a training table needs label.column and label.positive`);
+  const negative = NEGATIVE_OF[label.positive];
+  if (negative === undefined) throw new PointInTimeTableError(`label.positive "${label.positive}" has no known opposite (one of ${Object.keys(NEGATIVE_OF).join(', ')})`);
+  const snapshotMs = Date.parse(options.snapshotTime);
+  const horizonMs = (options.horizonDays ?? 90) * DAY_MS;
+  if (!Number.isFinite(snapshotMs)) throw new PointInTimeTableError(`snapshotTime is not a time: ${options.snapshotTime}`);
+  if (snapshotMs + horizonMs > Date.parse(options.dataEndTime)) {
+    throw new PointInTimeTableError(`the label window ends at ${new Date(snapshotMs + horizonMs).toISOString()}, after the data's end ${options.dataEndTime}`);
+  }
+  const features = featureColumns(spec);
+  const columns = features.map((f) => (f.section === 'attributes' ? (spec.attributes.find((a) => a.name === f.name)?.column ?? f.name) : f.name));
+  const rows: string[][] = [];
+  const withoutVector: string[] = [];
+  for (const [customerId, events] of eventsByCustomer) {
+    const known = events.filter((e) => Date.parse(e.occurred_at) <= snapshotMs);
+    if (known.length === 0 || cancelledBy(known)) continue;
+    const vector = source.vectorAt(known, new Date(snapshotMs));
+    if (!vector) {
+      withoutVector.push(customerId);
+      continue;
+    }
+    const churned = events.some((e) => e.event_type === SaasEventTypes.subscriptionCancelled && within(e, snapshotMs, snapshotMs + horizonMs));
+    rows.push([customerId, ...features.map((f) => cell(vector[f.name])), churned ? label.positive : negative]);
+  }
+  return { header: [spec.customer_id.column, ...columns, label.column], rows, withoutVector };
+}
+
+function within(event: SaasEvent, afterMs: number, untilMs: number): boolean {
+  const at = Date.parse(event.occurred_at);
+  return at > afterMs && at <= untilMs;
+}
+
+/** Whether the latest of the customer's cancellations and reactivations is a cancellation. */
+function cancelledBy(events: readonly SaasEvent[]): boolean {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const type: string = events[i]!.event_type;
+    if (type === SaasEventTypes.subscriptionCancelled) return true;
+    if (type === 'subscription.reactivated') return false;
+  }
+  return false;
+}
+
+function cell(value: TableValue): string {
+  if (value === null || value === undefined) return '';
+  return String(value);
+}
+
+/** Groups an event stream by customer, each customer's events in the stream's order. */
+export function eventsByCustomer(events: Iterable<SaasEvent>): Map<string, SaasEvent[]> {
+  const grouped = new Map<string, SaasEvent[]>();
+  for (const event of events) {
+    const list = grouped.get(event.customer_id);
+    if (list) list.push(event);
+    else grouped.set(event.customer_id, [event]);
+  }
+  return grouped;
+}
