@@ -7,3 +7,4 @@ export * from './saas-business';
 export * from './point-in-time-table';
 export * from './saas-spec-paths';
 export * from './saas-dataset-files';
+export * from './saas-replay.error';

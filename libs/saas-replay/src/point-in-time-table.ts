@@ -1,5 +1,6 @@
 import { featureColumns, type FeatureSpec } from '@churn/feature-spec';
 import { SaasEventTypes, type SaasEvent } from './saas-event';
+import { SaasReplayError } from './saas-replay.error';
 
 const DAY_MS = 86_400_000;
 
@@ -35,14 +36,6 @@ export interface PointInTimeTable {
   readonly withoutVector: readonly string[];
 }
 
-export class PointInTimeTableError extends Error {
-  readonly code = 'POINT_IN_TIME_TABLE_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'PointInTimeTableError';
-  }
-}
-
 /** The label's "stayed" value for the spellings `spec infer` recognises, so that the table reads like its input would. */
 const NEGATIVE_OF: Readonly<Record<string, string>> = { yes: 'no', Yes: 'No', YES: 'NO', true: 'false', True: 'False', TRUE: 'FALSE', '1': '0', y: 'n', Y: 'N' };
 
@@ -59,14 +52,14 @@ export function pointInTimeTable(
   options: PointInTimeOptions,
 ): PointInTimeTable {
   const { label } = spec;
-  if (!label) throw new PointInTimeTableError(`the spec${spec.name ? ` ${spec.name}` : ''} declares no label: a training table needs label.column and label.positive`);
+  if (!label) throw new SaasReplayError('POINT_IN_TIME_TABLE_INVALID', `the spec${spec.name ? ` ${spec.name}` : ''} declares no label: a training table needs label.column and label.positive`);
   const negative = NEGATIVE_OF[label.positive];
-  if (negative === undefined) throw new PointInTimeTableError(`label.positive "${label.positive}" has no known opposite (one of ${Object.keys(NEGATIVE_OF).join(', ')})`);
+  if (negative === undefined) throw new SaasReplayError('POINT_IN_TIME_TABLE_INVALID', `label.positive "${label.positive}" has no known opposite (one of ${Object.keys(NEGATIVE_OF).join(', ')})`);
   const snapshotMs = Date.parse(options.snapshotTime);
   const horizonMs = (options.horizonDays ?? 90) * DAY_MS;
-  if (!Number.isFinite(snapshotMs)) throw new PointInTimeTableError(`snapshotTime is not a time: ${options.snapshotTime}`);
+  if (!Number.isFinite(snapshotMs)) throw new SaasReplayError('POINT_IN_TIME_TABLE_INVALID', `snapshotTime is not a time: ${options.snapshotTime}`);
   if (snapshotMs + horizonMs > Date.parse(options.dataEndTime)) {
-    throw new PointInTimeTableError(`the label window ends at ${new Date(snapshotMs + horizonMs).toISOString()}, after the data's end ${options.dataEndTime}`);
+    throw new SaasReplayError('POINT_IN_TIME_TABLE_INVALID', `the label window ends at ${new Date(snapshotMs + horizonMs).toISOString()}, after the data's end ${options.dataEndTime}`);
   }
   const features = featureColumns(spec);
   const columns = features.map((f) => (f.section === 'attributes' ? (spec.attributes.find((a) => a.name === f.name)?.column ?? f.name) : f.name));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { businessEvents, generateSaasBusiness, SaasOptionsError } from './saas-business';
+import { businessEvents, generateSaasBusiness } from './saas-business';
+import { SaasReplayError } from './saas-replay.error';
 import { SaasEventTypes } from './saas-event';
 import { LONG_TAIL_SHARE, PLAN_MIX } from './saas-parameters';
 
@@ -20,7 +21,7 @@ describe('generateSaasBusiness: determinism', () => {
   });
 
   it('refuses options it cannot honour, naming them', () => {
-    assert.throws(() => generateSaasBusiness({ customers: 0, seed: 1 }), SaasOptionsError);
+    assert.throws(() => generateSaasBusiness({ customers: 0, seed: 1 }), (e: unknown) => e instanceof SaasReplayError && e.code === 'SAAS_OPTIONS_INVALID' && /customers/.test(e.message));
     assert.throws(() => generateSaasBusiness({ customers: 10, seed: -1 }), /seed/);
     assert.throws(() => generateSaasBusiness({ customers: 10, seed: 1, months: 0 }), /months/);
     assert.throws(() => generateSaasBusiness({ customers: 10, seed: 1, referenceTime: 'soon' }), /referenceTime/);

@@ -1,5 +1,6 @@
 import { addCalendarMonths } from '@churn/contracts';
 import { hashSeed, Prng } from './prng';
+import { SaasReplayError } from './saas-replay.error';
 import { drawProfile } from './saas-customer';
 import { saasCustomerId, type SaasEvent } from './saas-event';
 import { simulateCustomer, type SimulatedCustomer } from './customer-simulation';
@@ -25,14 +26,6 @@ export interface SaasBusiness {
   readonly customers: readonly SimulatedCustomer[];
 }
 
-export class SaasOptionsError extends Error {
-  readonly code = 'SAAS_OPTIONS_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'SaasOptionsError';
-  }
-}
-
 /**
  * A synthetic B2B-software subscription business: `customers` customers signing up over `months`
  * months, each simulated from its own generator seeded by (seed, its index), so that a customer's
@@ -40,11 +33,11 @@ export class SaasOptionsError extends Error {
  */
 export function generateSaasBusiness(options: SaasBusinessOptions): SaasBusiness {
   const { customers, seed, referenceTime = SAAS_REFERENCE_TIME, months = 24 } = options;
-  if (!Number.isInteger(customers) || customers < 1) throw new SaasOptionsError(`customers must be a whole number of at least 1 (got ${customers})`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new SaasOptionsError(`seed must be a whole number from 0 to 4294967295 (got ${seed})`);
-  if (!Number.isInteger(months) || months < 1 || months > 120) throw new SaasOptionsError(`months must be a whole number from 1 to 120 (got ${months})`);
+  if (!Number.isInteger(customers) || customers < 1) throw new SaasReplayError('SAAS_OPTIONS_INVALID', `customers must be a whole number of at least 1 (got ${customers})`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new SaasReplayError('SAAS_OPTIONS_INVALID', `seed must be a whole number from 0 to 4294967295 (got ${seed})`);
+  if (!Number.isInteger(months) || months < 1 || months > 120) throw new SaasReplayError('SAAS_OPTIONS_INVALID', `months must be a whole number from 1 to 120 (got ${months})`);
   const endMs = Date.parse(referenceTime);
-  if (!Number.isFinite(endMs)) throw new SaasOptionsError(`referenceTime is not a time: ${referenceTime}`);
+  if (!Number.isFinite(endMs)) throw new SaasReplayError('SAAS_OPTIONS_INVALID', `referenceTime is not a time: ${referenceTime}`);
   const startMs = addCalendarMonths(new Date(endMs), -months).getTime();
   // Sign-ups end a day before the reference time: every customer has at least a day of history.
   const lastSignUpMs = endMs - 24 * 3_600_000;

@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { loadFeatureSpec } from '@churn/feature-spec';
 import { businessEvents, generateSaasBusiness, SAAS_REFERENCE_TIME, type SaasBusinessOptions } from './saas-business';
 import { eventsByCustomer, pointInTimeTable, type FeatureVectorSource } from './point-in-time-table';
+import { SaasReplayError } from './saas-replay.error';
 
 export const EVENTS_FILE = 'saas-synthetic-events.jsonl';
 export const TABLE_FILE = 'saas-synthetic-customers.csv';
@@ -86,21 +87,26 @@ function main(): void {
       seed: { type: 'string', default: '17' },
       months: { type: 'string', default: '24' },
       out: { type: 'string' },
-      spec: { type: 'string' },
     },
   });
   if (!values.out) {
-    process.stderr.write('usage: saas-dataset-files.js --out DIR [--customers N] [--seed S] [--months M] [--spec FILE]\n');
+    process.stderr.write('usage: saas-dataset-files.js --out DIR [--customers N] [--seed S] [--months M]\n');
     process.exit(2);
   }
-  const summary = writeSaasDataset({
-    outDir: values.out,
-    customers: Number(values.customers),
-    seed: Number(values.seed),
-    months: Number(values.months),
-    referenceTime: SAAS_REFERENCE_TIME,
-    ...(values.spec ? { specPath: values.spec } : {}),
-  });
+  let summary: SaasDatasetSummary;
+  try {
+    summary = writeSaasDataset({
+      outDir: values.out,
+      customers: Number(values.customers),
+      seed: Number(values.seed),
+      months: Number(values.months),
+      referenceTime: SAAS_REFERENCE_TIME,
+    });
+  } catch (error) {
+    if (!(error instanceof SaasReplayError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   process.stdout.write(`SYNTHETIC data: ${summary.customers} customers, ${summary.events} events → ${summary.files.map((f) => path.join(values.out!, f)).join(', ')}\n`);
 }
 

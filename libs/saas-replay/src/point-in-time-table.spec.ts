@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseFeatureSpec } from '@churn/feature-spec';
+import { eventsByCustomer, pointInTimeTable, type FeatureVectorSource } from './point-in-time-table';
+import { SaasEventTypes, type PayloadValue, type SaasEvent, type SaasEventType } from './saas-event';
+import { SaasReplayError } from './saas-replay.error';
+
+const SPEC = parseFeatureSpec(`
+version: 1
+customer_id: { column: account }
+label: { column: churned, positive: "yes" }
+attributes:
+  - { name: plan, column: Plan Name, type: categorical, categories: [starter, team], set_by: { event_type: subscription.changed, field: plan } }
+aggregates:
+  - { name: logins_30d, kind: count, event_type: user.logged_in, window_days: 30 }
+  - { name: days_since_last_login, kind: days_since, event_type: user.logged_in }
+`);
+
+const at = (day: number) => new Date(Date.UTC(2025, 0, 1) + day * 86_400_000).toISOString();
+let seq = 0;
+const event = (customer: string, type: SaasEventType, day: number, payload: Record<string, PayloadValue> = {}): SaasEvent => ({
+  event_id: `e-${++seq}`,
+  event_type: type,
+  customer_id: customer,
+  occurred_at: at(day),
+  schema_version: 2,
+  payload,
+});
+
+/** A stand-in for the evaluator: records what it was given and answers from the events alone. */
+function recordingSource() {
+  const calls: { customer: string; latest: string; asOf: string }[] = [];
+  const source: FeatureVectorSource = {
+    vectorAt(events, asOf) {
+      calls.push({ customer: events[0]!.customer_id, latest: events[events.length - 1]!.occurred_at, asOf: asOf.toISOString() });
+      const plan = events.filter((e) => e.event_type === SaasEventTypes.subscriptionChanged).pop()?.payload['plan'];
+      if (plan === undefined) return undefined;
+      const logins = events.filter((e) => e.event_type === SaasEventTypes.userLoggedIn);
+      return { plan: plan as string, logins_30d: logins.length, days_since_last_login: logins.length ? 1 : null };
+    },
+  };
+  return { source, calls };
+}
+
+describe('pointInTimeTable', () => {
+  const SNAPSHOT = at(100);
+  const events = eventsByCustomer([
+    // stays: an event after the snapshot must not reach the evaluator
+    event('c-stays', SaasEventTypes.subscriptionChanged, 10, { plan: 'team' }),
+    event('c-stays', SaasEventTypes.userLoggedIn, 99),
+    event('c-stays', SaasEventTypes.userLoggedIn, 120),
+    // leaves within the 90 days after the snapshot
+    event('c-leaves', SaasEventTypes.subscriptionChanged, 20, { plan: 'starter' }),
+    event('c-leaves', SaasEventTypes.subscriptionCancelled, 150, { reason: 'low_usage' }),
+    // leaves after the window: a negative
+    event('c-later', SaasEventTypes.subscriptionChanged, 30, { plan: 'starter' }),
+    event('c-later', SaasEventTypes.subscriptionCancelled, 191, {}),
+    // gone before the snapshot, back after: not active at the snapshot... until the reactivation
+    event('c-gone', SaasEventTypes.subscriptionChanged, 5, { plan: 'team' }),
+    event('c-gone', SaasEventTypes.subscriptionCancelled, 50, {}),
+    event('c-back', SaasEventTypes.subscriptionChanged, 5, { plan: 'team' }),
+    event('c-back', SaasEventTypes.subscriptionCancelled, 50, {}),
+    { ...event('c-back', SaasEventTypes.subscriptionChanged, 60, {}), event_type: 'subscription.reactivated' as SaasEventType },
+    // signs up after the snapshot
+    event('c-new', SaasEventTypes.subscriptionChanged, 101, { plan: 'team' }),
+    // active, but without the attribute the spec requires
+    event('c-bare', SaasEventTypes.userLoggedIn, 40),
+  ]);
+
+  it('writes one row per customer active at the snapshot, features as of then, the label from the 90 days after', () => {
+    const { source, calls } = recordingSource();
+    const table = pointInTimeTable(events, SPEC, source, { snapshotTime: SNAPSHOT, dataEndTime: at(200) });
+    assert.deepEqual(table.header, ['account', 'Plan Name', 'logins_30d', 'days_since_last_login', 'churned']);
+    assert.deepEqual(table.rows, [
+      ['c-stays', 'team', '1', '1', 'no'],
+      ['c-leaves', 'starter', '0', '', 'yes'],
+      ['c-later', 'starter', '0', '', 'no'],
+      ['c-back', 'team', '0', '', 'no'],
+    ]);
+    assert.deepEqual(table.withoutVector, ['c-bare']);
+    assert.ok(calls.every((call) => call.asOf === SNAPSHOT && call.latest <= SNAPSHOT));
+  });
+
+  it('refuses a label window that runs past the data, and a spec without a label', () => {
+    const { source } = recordingSource();
+    assert.throws(() => pointInTimeTable(events, SPEC, source, { snapshotTime: SNAPSHOT, dataEndTime: at(150) }), (e: unknown) => e instanceof SaasReplayError && /after the data's end/.test(e.message));
+    const { label: _label, ...unlabelled } = SPEC;
+    assert.throws(() => pointInTimeTable(events, unlabelled, source, { snapshotTime: SNAPSHOT, dataEndTime: at(200) }), /declares no label/);
+  });
+});
