@@ -72,10 +72,10 @@ describe('pointInTimeTable', () => {
     const table = pointInTimeTable(events, SPEC, source, { snapshotTime: SNAPSHOT, dataEndTime: at(200) });
     assert.deepEqual(table.header, ['account', 'Plan Name', 'logins_30d', 'days_since_last_login', 'churned']);
     assert.deepEqual(table.rows, [
-      ['c-stays', 'team', '1', '1', 'no'],
-      ['c-leaves', 'starter', '0', '', 'yes'],
-      ['c-later', 'starter', '0', '', 'no'],
       ['c-back', 'team', '0', '', 'no'],
+      ['c-later', 'starter', '0', '', 'no'],
+      ['c-leaves', 'starter', '0', '', 'yes'],
+      ['c-stays', 'team', '1', '1', 'no'],
     ]);
     assert.deepEqual(table.withoutVector, ['c-bare']);
     assert.ok(calls.every((call) => call.asOf === SNAPSHOT && call.latest <= SNAPSHOT));

@@ -42,7 +42,7 @@ const NEGATIVE_OF: Readonly<Record<string, string>> = { yes: 'no', Yes: 'No', YE
 /**
  * One row per customer active at the snapshot (an event at or before it, and no cancellation at or
  * before it that a later reactivation undid): the id, every feature of the spec as of the snapshot, and
- * the label (a cancellation taking effect within the horizon after the snapshot).
+ * the label (a cancellation taking effect within the horizon after the snapshot). Rows are in id order.
  * `eventsByCustomer` holds each customer's events in time order.
  */
 export function pointInTimeTable(
@@ -76,7 +76,10 @@ export function pointInTimeTable(
     const churned = events.some((e) => e.event_type === SaasEventTypes.subscriptionCancelled && within(e, snapshotMs, snapshotMs + horizonMs));
     rows.push([customerId, ...features.map((f) => cell(vector[f.name])), churned ? label.positive : negative]);
   }
-  return { header: [spec.customer_id.column, ...columns, label.column], rows, withoutVector };
+  // By id, so that the file reads the same whatever order the event log came in.
+  const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  rows.sort((a, b) => byId(a[0]!, b[0]!));
+  return { header: [spec.customer_id.column, ...columns, label.column], rows, withoutVector: withoutVector.sort(byId) };
 }
 
 function within(event: SaasEvent, afterMs: number, untilMs: number): boolean {
