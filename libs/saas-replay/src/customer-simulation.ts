@@ -1,8 +1,9 @@
-import { addCalendarMonths, wholeCalendarMonths } from '@churn/contracts';
+import { wholeCalendarMonths } from '@churn/contracts';
 import { EventLog } from './event-log';
 import type { Prng } from './prng';
 import { monthlyPrice, type SaasProfile } from './saas-customer';
 import { SaasEventTypes, type SaasEvent } from './saas-event';
+import { INVOICE_OFFSET_MS, SubscriptionBilling, type BillingCustomer, type Subscription } from './subscription-billing';
 import {
   ACTIVE_USERS,
   API_CALLS,
@@ -14,31 +15,23 @@ import {
   ENGAGEMENT_PULL,
   EXPANSION,
   LOGINS,
-  MAX_PAYMENT_ATTEMPTS,
   ONBOARDING_GAP,
   ONSET,
   PAYMENT_FAILURE,
-  PAYMENT_FAILURE_REASONS,
-  PAYMENT_RETRY_DAYS,
-  RETRY_FAILURE,
   PHASE_EFFECTS,
   PLANS,
   SEVERITIES,
   STARTER_PAYMENT_FACTOR,
   SUDDEN_CHURN_HAZARD,
-  SWITCH_TO_ANNUAL,
   TICKET_CATEGORIES,
   TICKETS,
   WEEKEND_LOGIN_WEIGHT,
-  type BillingCycle,
-  type Plan,
 } from './saas-parameters';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const WEEK = 7 * DAY;
 const LOOKBACK = 30 * DAY;
-const INVOICE_OFFSET = 5 * MINUTE;
 
 /** How a churner left: a decline (it decided to leave), without warning, or after failed payments (dunning). */
 export type ChurnPath = 'decline' | 'sudden' | 'payment';
@@ -59,17 +52,7 @@ type Phase =
   | { readonly kind: 'dip'; readonly untilWeek: number }
   | { readonly kind: 'decline'; readonly startWeek: number; readonly weeks: number; readonly seatCutWeek?: number };
 
-interface PendingPayment {
-  readonly invoiceId: string;
-  readonly amount: number;
-  readonly periodStart: string;
-  readonly periodEnd: string;
-  attempts: number;
-  nextAttemptMs: number;
-}
-
 const logistic = (x: number) => 1 / (1 + Math.exp(-x));
-const cents = (x: number) => Math.round(x * 100) / 100;
 // 1970-01-01 was a Thursday: day 4 of the week counted from Sunday, as getUTCDay counts.
 const isWeekend = (ms: number) => [0, 6].includes((Math.floor(ms / DAY) + 4) % 7);
 
@@ -81,21 +64,15 @@ export function simulateCustomer(profile: SaasProfile, rng: Prng, endMs: number)
   return new CustomerSimulation(profile, rng, endMs).run();
 }
 
-class CustomerSimulation {
+class CustomerSimulation implements BillingCustomer {
+  readonly customerId: string;
+  readonly subscribedAtMs: number;
+  readonly subscription: Subscription;
   private readonly log: EventLog;
-  private readonly subscribedAtMs: number;
-  private plan: Plan;
-  private seats: number;
-  private cycle: BillingCycle;
+  private readonly billing: SubscriptionBilling;
   private engagement: number;
   private phase: Phase = { kind: 'normal' };
-  /** Months from the subscription's start to the next invoice. */
-  private nextInvoiceMonth = 0;
-  private nextInvoiceAt?: { readonly month: number; readonly ms: number };
-  private invoiceSeq = 0;
   private ticketSeq = 0;
-  private pending?: PendingPayment;
-  private readonly failures: number[] = [];
   private readonly severeTickets: number[] = [];
   private cancelAtMs?: number;
   private cancelReason = '';
@@ -107,23 +84,19 @@ class CustomerSimulation {
     private readonly rng: Prng,
     private readonly endMs: number,
   ) {
+    this.customerId = profile.customerId;
     this.log = new EventLog(profile.customerId);
     this.subscribedAtMs = profile.signedUpAtMs + MINUTE;
-    this.plan = profile.plan;
-    this.seats = profile.seats;
-    this.cycle = profile.billingCycle;
+    this.subscription = { plan: profile.plan, seats: profile.seats, cycle: profile.billingCycle };
+    this.billing = new SubscriptionBilling(this, this.log, rng);
     this.engagement = profile.fit - ONBOARDING_GAP;
   }
 
   run(): SimulatedCustomer {
     const { profile } = this;
     this.log.add(SaasEventTypes.signedUp, profile.signedUpAtMs, 'signed-up', { region: profile.region, acquisition_channel: profile.acquisitionChannel });
-    this.log.add(SaasEventTypes.subscriptionChanged, this.subscribedAtMs, 'subscription', {
-      plan: this.plan,
-      seats: this.seats,
-      billing_cycle: this.cycle,
-      monthly_price: this.price(),
-    });
+    const { plan, seats, cycle } = this.subscription;
+    this.log.add(SaasEventTypes.subscriptionChanged, this.subscribedAtMs, 'subscription', { plan, seats, billing_cycle: cycle, monthly_price: this.price() });
     for (let week = 0; ; week++) {
       const weekStart = this.subscribedAtMs + week * WEEK;
       if (weekStart >= this.stopMs()) break;
@@ -150,12 +123,22 @@ class CustomerSimulation {
     return Math.min(this.endMs + 1, this.cancelAtMs ?? Infinity);
   }
 
-  private alive(atMs: number): boolean {
+  alive(atMs: number): boolean {
     return atMs < this.stopMs();
   }
 
+  failureProbability(): number {
+    const { plan, cycle } = this.subscription;
+    return PAYMENT_FAILURE[cycle] * (plan === 'starter' ? STARTER_PAYMENT_FACTOR : 1) * this.profile.paymentFragility * this.effects().payments;
+  }
+
+  dunningExhausted(atMs: number): void {
+    if (this.cancelAtMs === undefined || this.cancelAtMs > atMs + DAY) this.cancel(atMs + DAY, 'payment_failed', 'payment');
+  }
+
   private price(): number {
-    return monthlyPrice(this.plan, this.seats, this.cycle);
+    const { plan, seats, cycle } = this.subscription;
+    return monthlyPrice(plan, seats, cycle);
   }
 
   private effects() {
@@ -178,13 +161,14 @@ class CustomerSimulation {
   }
 
   private continueDecline(phase: Extract<Phase, { kind: 'decline' }>, week: number, weekStart: number): void {
-    if (week === phase.seatCutWeek && this.seats > 1) {
-      this.seats = Math.max(1, Math.round(this.seats * this.rng.uniform(DECLINE_SEAT_CUT.min, DECLINE_SEAT_CUT.max)));
-      this.emitChange(weekStart, { seats: this.seats, monthly_price: this.price() });
+    const { subscription } = this;
+    if (week === phase.seatCutWeek && subscription.seats > 1) {
+      subscription.seats = Math.max(1, Math.round(subscription.seats * this.rng.uniform(DECLINE_SEAT_CUT.min, DECLINE_SEAT_CUT.max)));
+      this.emitChange(weekStart, { seats: subscription.seats, monthly_price: this.price() });
     }
     if (week >= phase.startWeek + phase.weeks && this.cancelAtMs === undefined) {
       // The cancellation takes effect at the end of the period already paid for: the next invoice date.
-      this.cancel(this.nextInvoiceMs(), this.rng.weighted(CANCEL_REASONS), 'decline');
+      this.cancel(this.billing.nextInvoiceMs(), this.rng.weighted(CANCEL_REASONS), 'decline');
     }
   }
 
@@ -198,12 +182,12 @@ class CustomerSimulation {
     const hazard =
       ONSET.base *
       Math.exp(
-        ONSET.plan[this.plan] +
-          (this.cycle === 'annual' ? ONSET.annual : 0) +
+        ONSET.plan[this.subscription.plan] +
+          (this.subscription.cycle === 'annual' ? ONSET.annual : 0) +
           early +
           ONSET.engagement * this.engagement +
-          ONSET.failures * countSince(this.failures, weekStart - LOOKBACK) +
-          ONSET.severe * countSince(this.severeTickets, weekStart - LOOKBACK),
+          ONSET.failures * this.billing.failuresSince(weekStart - LOOKBACK) +
+          ONSET.severe * this.severeTickets.filter((at) => at > weekStart - LOOKBACK).length,
       );
     if (rng.chance(1 - Math.exp(-hazard))) {
       const weeks = rng.int(DECLINE_WEEKS.min, DECLINE_WEEKS.max);
@@ -216,22 +200,22 @@ class CustomerSimulation {
   }
 
   private considerGrowing(weekStart: number): void {
-    const { rng } = this;
+    const { rng, subscription } = this;
     if (rng.chance(EXPANSION.seats * Math.exp(EXPANSION.seatsEngagement * this.engagement))) {
-      this.seats += Math.max(1, Math.round(this.seats * rng.uniform(EXPANSION.seatGrowthMin, EXPANSION.seatGrowthMax)));
-      this.emitChange(weekStart, { seats: this.seats, monthly_price: this.price() });
+      subscription.seats += Math.max(1, Math.round(subscription.seats * rng.uniform(EXPANSION.seatGrowthMin, EXPANSION.seatGrowthMax)));
+      this.emitChange(weekStart, { seats: subscription.seats, monthly_price: this.price() });
     }
-    const next = PLANS[PLANS.indexOf(this.plan) + 1];
+    const next = PLANS[PLANS.indexOf(subscription.plan) + 1];
     if (next && rng.chance(EXPANSION.planUpgrade)) {
-      this.plan = next;
-      this.emitChange(weekStart, { plan: this.plan, monthly_price: this.price() });
+      subscription.plan = next;
+      this.emitChange(weekStart, { plan: subscription.plan, monthly_price: this.price() });
     }
   }
 
   private emitChange(weekStart: number, payload: Record<string, string | number>): void {
-    // Within the first minutes of the week: before any invoice of that day (due INVOICE_OFFSET after the
-    // subscription's time of day), so that every invoice bills the price in force when it is issued.
-    const at = weekStart + this.rng.uniform(0, INVOICE_OFFSET);
+    // Within the first minutes of the week: before any invoice of that day (due INVOICE_OFFSET_MS after
+    // the subscription's time of day), so that every invoice bills the price in force when it is issued.
+    const at = weekStart + this.rng.uniform(0, INVOICE_OFFSET_MS);
     if (this.alive(at)) this.log.add(SaasEventTypes.subscriptionChanged, at, 'subscription', payload);
   }
 
@@ -243,7 +227,8 @@ class CustomerSimulation {
 
   /** One day: logins, tickets, invoices and payment attempts. */
   private live(dayStart: number): void {
-    const { rng, seats } = this;
+    const { rng } = this;
+    const { seats } = this.subscription;
     const loginsPerWeek = LOGINS.base * seats ** LOGINS.seatExponent * Math.exp(LOGINS.engagement * this.engagement);
     const dayWeight = isWeekend(dayStart) ? WEEKEND_LOGIN_WEIGHT : 1;
     const logins = rng.poisson((loginsPerWeek * dayWeight) / (5 + 2 * WEEKEND_LOGIN_WEIGHT));
@@ -255,7 +240,7 @@ class CustomerSimulation {
     const ticketsPerWeek = TICKETS.base * seats ** TICKETS.seatExponent * Math.exp(TICKETS.engagement * this.engagement) * this.effects().tickets;
     const tickets = rng.poisson(ticketsPerWeek / 7);
     for (let i = 0; i < tickets; i++) this.openTicket(dayStart + rng.uniform(0, DAY));
-    this.bill(dayStart + DAY);
+    this.billing.bill(dayStart + DAY);
   }
 
   private openTicket(at: number): void {
@@ -269,77 +254,16 @@ class CustomerSimulation {
     this.log.add(SaasEventTypes.supportTicketOpened, at, 'ticket', { ticket_id: `TCK-${this.profile.customerId}-${String(this.ticketSeq).padStart(4, '0')}`, category, severity });
   }
 
-  private nextInvoiceMs(): number {
-    if (this.nextInvoiceAt?.month !== this.nextInvoiceMonth) {
-      // Counted from the subscription's start, so that a start on the 31st does not drift to the 28th.
-      this.nextInvoiceAt = { month: this.nextInvoiceMonth, ms: addCalendarMonths(new Date(this.subscribedAtMs + INVOICE_OFFSET), this.nextInvoiceMonth).getTime() };
-    }
-    return this.nextInvoiceAt.ms;
-  }
-
-  /** Issues the invoices due before `untilMs` and makes the payment attempts due by then. */
-  private bill(untilMs: number): void {
-    for (let due = this.nextInvoiceMs(); due < untilMs && this.alive(due); due = this.nextInvoiceMs()) {
-      if (this.cycle === 'monthly' && this.nextInvoiceMonth > 0 && this.rng.chance(SWITCH_TO_ANNUAL)) {
-        this.cycle = 'annual';
-        this.log.add(SaasEventTypes.subscriptionChanged, due - MINUTE, 'subscription', { billing_cycle: this.cycle, monthly_price: this.price() });
-      }
-      const months = this.cycle === 'annual' ? 12 : 1;
-      this.invoiceSeq++;
-      this.nextInvoiceMonth += months;
-      this.pending = {
-        invoiceId: `INV-${this.profile.customerId}-${String(this.invoiceSeq).padStart(4, '0')}`,
-        amount: cents(this.price() * months),
-        periodStart: new Date(due).toISOString().slice(0, 10),
-        periodEnd: new Date(this.nextInvoiceMs()).toISOString().slice(0, 10),
-        attempts: 0,
-        nextAttemptMs: due,
-      };
-    }
-    const pending = this.pending;
-    while (pending && this.pending === pending && pending.nextAttemptMs < untilMs && this.alive(pending.nextAttemptMs)) this.attemptPayment(pending);
-  }
-
-  private attemptPayment(pending: PendingPayment): void {
-    const { rng } = this;
-    const at = pending.nextAttemptMs;
-    const probability =
-      PAYMENT_FAILURE[this.cycle] * (this.plan === 'starter' ? STARTER_PAYMENT_FACTOR : 1) * this.profile.paymentFragility * this.effects().payments;
-    const failure = pending.attempts > 0 ? Math.max(RETRY_FAILURE, probability) : probability;
-    pending.attempts++;
-    if (!rng.chance(Math.min(0.9, failure))) {
-      this.log.add(SaasEventTypes.invoicePaid, at, 'invoice-paid', {
-        invoice_id: pending.invoiceId,
-        amount: pending.amount,
-        period_start: pending.periodStart,
-        period_end: pending.periodEnd,
-      });
-      this.pending = undefined;
-      return;
-    }
-    this.failures.push(at);
-    this.log.add(SaasEventTypes.paymentFailed, at, 'payment-failed', { invoice_id: pending.invoiceId, amount: pending.amount, reason: rng.weighted(PAYMENT_FAILURE_REASONS) });
-    if (pending.attempts >= MAX_PAYMENT_ATTEMPTS) {
-      this.pending = undefined;
-      if (this.cancelAtMs === undefined || this.cancelAtMs > at + DAY) this.cancel(at + DAY, 'payment_failed', 'payment');
-      return;
-    }
-    pending.nextAttemptMs = at + PAYMENT_RETRY_DAYS * DAY;
-  }
-
   /** The week's usage, reported when the week is over: API calls and the users active in it. */
   private reportUsage(weekStart: number): void {
-    const { rng, seats } = this;
+    const { rng } = this;
+    const { seats } = this.subscription;
     const at = weekStart + WEEK;
     const apiCalls = Math.round(API_CALLS.base * seats ** API_CALLS.seatExponent * Math.exp(API_CALLS.engagement * this.engagement + API_CALLS.noise * rng.normal()));
-    const activeUsers = Math.min(seats, Math.max(0, Math.round(seats * logistic(ACTIVE_USERS.engagement * this.engagement + ACTIVE_USERS.offset + 0.2 * rng.normal()))));
+    const activeUsers = Math.min(seats, Math.max(0, Math.round(seats * logistic(ACTIVE_USERS.engagement * this.engagement + ACTIVE_USERS.offset + ACTIVE_USERS.noise * rng.normal()))));
     if (!this.alive(at)) return;
     const period = { period_start: new Date(weekStart).toISOString(), period_end: new Date(at).toISOString() };
     this.log.add(SaasEventTypes.usageReported, at, 'usage-api-calls', { metric: 'api_calls', quantity: apiCalls, ...period });
     this.log.add(SaasEventTypes.usageReported, at, 'usage-active-users', { metric: 'active_users', quantity: activeUsers, ...period });
   }
-}
-
-function countSince(times: readonly number[], sinceMs: number): number {
-  return times.filter((at) => at > sinceMs).length;
 }

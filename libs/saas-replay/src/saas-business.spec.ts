@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { businessEvents, generateSaasBusiness } from './saas-business';
 import { SaasReplayError } from './saas-replay.error';
@@ -12,6 +13,12 @@ describe('generateSaasBusiness: determinism', () => {
     const bytes = (seed: number) => JSON.stringify(businessEvents(generateSaasBusiness({ customers: 40, seed })));
     assert.equal(bytes(5), bytes(5));
     assert.notEqual(bytes(5), bytes(6));
+  });
+
+  it('writes the bytes it wrote when this test was written: a change to the process shows here', () => {
+    // Update the digest only with a change of the process, and docs/datasets/saas.md with it.
+    const bytes = JSON.stringify(businessEvents(generateSaasBusiness({ customers: 25, seed: 1 })));
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), 'd02cc64148ca9167baaa331f3f82d88ad949c39a6c1bb413793dfb736c7fa84c');
   });
 
   it("keeps a customer's history whatever the number of customers generated", () => {

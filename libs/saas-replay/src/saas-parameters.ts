@@ -80,7 +80,7 @@ export const ONBOARDING_GAP = 0.5;
 export const LOGINS = { base: 1.5, seatExponent: 0.3, engagement: 0.9 } as const; // per week: base · seats^x · exp(k·e)
 export const WEEKEND_LOGIN_WEIGHT = 0.25; // a weekend day's share of logins against a weekday's
 export const API_CALLS = { base: 350, seatExponent: 0.9, engagement: 0.8, noise: 0.25 } as const; // per week
-export const ACTIVE_USERS = { engagement: 1.2, offset: 0.5 } as const; // share of seats: logistic(k·e + offset)
+export const ACTIVE_USERS = { engagement: 1.2, offset: 0.5, noise: 0.2 } as const; // share of seats: logistic(k·e + offset + noise·N(0,1))
 export const TICKETS = { base: 0.06, seatExponent: 0.25, engagement: -0.4 } as const; // per week
 export const TICKET_CATEGORIES: readonly (readonly [string, number])[] = [
   ['how_to', 0.35],
