@@ -89,6 +89,9 @@ COPY --from=prod-deps /app/package.json ./package.json
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /out/libs ./libs
 COPY deploy/docker/healthcheck.js ./deploy/docker/healthcheck.js
+# Feature specifications (FEATURE_SPEC_FILE defaults to specs/telco.yaml under /app): every service
+# reads the active one at start.
+COPY specs ./specs
 # The image's own `node` user (uid 1000, numeric so Kubernetes can check runAsNonRoot); the
 # application files stay owned by root, read-only to it.
 USER 1000:1000
@@ -176,6 +179,7 @@ COPY --from=trainer-build /opt/venv /opt/venv
 WORKDIR /app
 COPY apps/trainer/src ./apps/trainer/src
 COPY apps/trainer/config ./apps/trainer/config
+COPY specs ./specs
 COPY data/telco ./data/telco
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONPATH=/app/apps/trainer/src \

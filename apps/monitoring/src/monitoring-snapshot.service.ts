@@ -10,6 +10,7 @@ import { modelDrift, type DriftThresholds, type ModelDrift } from './drift/drift
 import { experimentReport, type ExperimentReport } from './experiments/experiment-report';
 import { modelCardFacts, type ModelCardFacts } from './model-cards/model-card';
 import { MonitoringGauges } from './monitoring-gauges';
+import { cohortDimensions, cohortFeatures, type CohortDimension } from './quality/cohorts';
 import { computeModelQuality, WINDOW_DAYS, type ModelQuality } from './quality/model-quality';
 import { programmeEconomics, type EconomicsAssumptions, type RoiSnapshot } from './roi/programme-economics';
 
@@ -47,6 +48,8 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
   private driftComputedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private labelled: LabelledPredictionRow[] = [];
+  /** The risk level and the active spec's cohorts. */
+  private readonly cohorts: readonly CohortDimension[];
 
   constructor(
     private readonly database: Database,
@@ -57,6 +60,7 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
   ) {
     this.logger = logger.child({ context: MonitoringSnapshotService.name });
     this.gauges = new MonitoringGauges(registry);
+    this.cohorts = cohortDimensions(config.FEATURE_SPEC_FILE.business);
     this.duration = getOrCreateHistogram(registry, { name: 'monitoring_refresh_duration_seconds', help: 'Time to recompute quality, drift and ROI.', labelNames: [], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
     this.failures = getOrCreateCounter(registry, { name: 'monitoring_refresh_failures_total', help: 'Refreshes that failed (the previous figures stay).', labelNames: [] });
     this.lastRefresh = getOrCreateGauge(registry, { name: 'monitoring_last_refresh_timestamp_seconds', help: 'When the figures were last recomputed.', labelNames: [] });
@@ -134,8 +138,8 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     const stop = this.duration.startTimer();
     const now = new Date();
     const cards = new Map<string, ModelCardFacts>((await this.versions.list(this.database)).map((v) => [v.version, modelCardFacts(v.version, v.card)]));
-    const labelled = await this.repository.labelledPredictions(this.database, this.config.MONITORING_LABEL_DELAY_DAYS);
-    const models = computeModelQuality(labelled, cards, now);
+    const labelled = await this.repository.labelledPredictions(this.database, this.config.MONITORING_LABEL_DELAY_DAYS, undefined, cohortFeatures(this.cohorts));
+    const models = computeModelQuality(labelled, cards, now, this.cohorts);
 
     const roi = {} as Record<RoiWindow, RoiSnapshot>;
     const sinceOf = (window: RoiWindow) => new Date(now.getTime() - WINDOW_DAYS[window]! * 86_400_000);

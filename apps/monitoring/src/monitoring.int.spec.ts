@@ -202,7 +202,7 @@ describe('monitoring service on the real broker and Postgres', () => {
     const version = uniqueId('telco-model');
     await new ModelVersionRepository().registerNew(db, [{ version, card: { ...CARD, version } }]);
     const prefix = uniqueId('T');
-    const rows = parse(fs.readFileSync(path.join(REPO, 'data', 'telco', 'train.csv')), { columns: true }) as { customerID: string; Churn: string }[];
+    const rows = parse(fs.readFileSync(path.join(REPO, 'data', 'telco', 'train.csv')), { columns: true }) as { customerID: string; Churn: string; Contract: string; tenure: string }[];
     const offline = new Map(
       (parse(fs.readFileSync(path.join(REPO, 'models', ACTIVE, 'train-predictions.csv')), { columns: true }) as { customerID: string; churn_probability: string }[]).map((r) => [
         r.customerID,
@@ -219,6 +219,13 @@ describe('monitoring service on the real broker and Postgres', () => {
       return [aPrediction(id, version, 1 - p, T - 30 * DAY), aPrediction(id, version, p, T), aPrediction(id, version, 1 - p, T + 2 * DAY)];
     });
     const outcomes: Outcome[] = rows.map((r) => ({ customer_id: `${prefix}-${r.customerID}`, churned: r.Churn === 'Yes', observed_at: observedAt }));
+    // The scorer stores the judged predictions with their vectors: cohorts are read from there.
+    await db.transaction((tx) =>
+      new PredictionRepository().insertNew(
+        tx,
+        rows.map((r, i) => ({ prediction: predictions[3 * i + 1]!, role: 'champion' as const, features: { Contract: r.Contract, tenure: Number(r.tenure) } })),
+      ),
+    );
     await publish(Topics.predictions, predictions);
     await publish(Topics.outcomes, outcomes);
     // Redelivered outcomes are stored once.
@@ -234,8 +241,14 @@ describe('monitoring service on the real broker and Postgres', () => {
     assert.equal(model.decision_threshold, 0.31);
     assert.ok(model.cv_roc_auc! > 0.84);
     // Cohorts partition the outcomes; risk levels come from the predictions.
-    const levels = model.windows.all.cohorts.risk_level;
+    const levels = model.windows.all.cohorts['risk_level']!;
     assert.equal(Object.values(levels).reduce((s, f) => s + f.count, 0), rows.length);
+    // The Telco spec's business section adds its cohorts, read from the stored vectors of the judged predictions.
+    const count = (of: (r: (typeof rows)[number]) => string) => rows.reduce<Record<string, number>>((out, r) => ({ ...out, [of(r)]: (out[of(r)] ?? 0) + 1 }), {});
+    const band = (tenure: number) => (tenure <= 12 ? '0-12' : tenure <= 24 ? '13-24' : tenure <= 48 ? '25-48' : '49+');
+    const counts = (dimension: string) => Object.fromEntries(Object.entries(model.windows.all.cohorts[dimension]!).map(([c, f]) => [c, f.count]));
+    assert.deepEqual(counts('contract'), count((r) => r.Contract));
+    assert.deepEqual(counts('tenure_band'), count((r) => band(Number(r.tenure))));
     // Outcomes observed in 2025 fall outside the last 30 days: windows count by observation time.
     assert.equal(model.windows['30d'].overall.count, 0);
 

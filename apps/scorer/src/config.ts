@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { booleanString } from '@churn/config';
-import { DEFAULT_REGISTRY_DIR, DEFAULT_RETENTION_RULES, retentionRulesSchema } from '@churn/scoring';
+import { featureSpecFile } from '@churn/feature-spec';
+import { DEFAULT_REGISTRY_DIR, retentionRulesSchema, rulesForBusiness } from '@churn/scoring';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
 
 const retentionRulesFile = z
@@ -36,7 +37,9 @@ export const scorerConfigSchema = baseServiceConfigSchema(3002)
     RISK_LEVEL_MEDIUM: z.coerce.number().int().min(1).max(100).default(40),
     /** Months of monthly charges counted as revenue at risk (overrides the rules file's value). */
     REVENUE_AT_RISK_MONTHS: z.coerce.number().positive().optional(),
-    /** JSON file of retention rules (levels, factor rules); unset: the operations guide's defaults. */
+    /** The active feature spec (YAML): its business section gives revenue at risk and the playbook's targeted offers. */
+    FEATURE_SPEC_FILE: featureSpecFile,
+    /** JSON file of retention rules (levels, factor rules); unset: the operations guide's levels and the spec's playbook. */
     RETENTION_RULES_FILE: retentionRulesFile.optional(),
     /** Name of the running retention experiment; unset: no experiment, no arm on predictions. */
     EXPERIMENT_NAME: z.string().min(1).optional(),
@@ -70,6 +73,6 @@ export const scorerConfigSchema = baseServiceConfigSchema(3002)
 export type ScorerConfig = z.output<typeof scorerConfigSchema>;
 
 export function retentionRulesOf(config: ScorerConfig) {
-  const rules = config.RETENTION_RULES_FILE ?? DEFAULT_RETENTION_RULES;
+  const rules = rulesForBusiness(config.FEATURE_SPEC_FILE.business, config.RETENTION_RULES_FILE);
   return config.REVENUE_AT_RISK_MONTHS ? { ...rules, revenue_at_risk_months: config.REVENUE_AT_RISK_MONTHS } : rules;
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { aggregateSchema } from './aggregate.schema';
 import { attributeSchema } from './attribute.schema';
+import { businessSchema } from './business.schema';
+import { checkBusiness } from './business-checks';
 import { derivedSchema } from './derived.schema';
 import { checkNamesAndColumns } from './spec-checks';
 
@@ -43,9 +45,16 @@ export const featureSpecSchema = z
       .describe("The customer's attributes, each set by an event's payload field (last write wins by event time)."),
     derived: z.array(derivedSchema).default([]).describe('Features derived from the whole history by a closed set of rules (months since sign-up, lifetime sums and counts).'),
     aggregates: z.array(aggregateSchema).default([]).describe("Behavioural aggregates over the customer's event log in windows of days."),
+    business: businessSchema.optional(),
   })
   // Runs even when an element is malformed, so that one file's every problem is reported at once.
-  .superRefine((spec, ctx) => checkNamesAndColumns(spec, ctx), { when: () => true })
+  .superRefine(
+    (spec, ctx) => {
+      checkNamesAndColumns(spec, ctx);
+      checkBusiness(spec, ctx);
+    },
+    { when: () => true },
+  )
   .describe('Churn Radar feature specification: the features of a customer and where each comes from.');
 
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;

@@ -1,6 +1,7 @@
 export * from './feature-spec.schema';
 export * from './attribute.schema';
 export * from './derived.schema';
+export * from './business.schema';
 export * from './aggregate.schema';
 export * from './feature-spec.error';
 export * from './load-feature-spec';
@@ -8,3 +9,4 @@ export * from './spec-hash';
 export * from './spec-features';
 export * from './feature-spec-json-schema';
 export * from './telco-spec';
+export * from './feature-spec-env';

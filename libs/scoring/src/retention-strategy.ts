@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RISK_LEVELS, riskLevelRank, type RiskLevel, type TopFactor } from '@churn/contracts';
+import type { Business } from '@churn/feature-spec';
 
 const levelActionSchema = z.object({ action: z.string().min(1), cost: z.number().finite().nonnegative() });
 
@@ -22,13 +23,16 @@ const factorRuleSchema = z.object({
 export const retentionRulesSchema = z.object({
   levels: z.object({ critical: levelActionSchema, high: levelActionSchema, medium: levelActionSchema, low: levelActionSchema }),
   factor_rules: z.array(factorRuleSchema).default([]),
-  /** Months of monthly charges counted as revenue at risk. */
+  /** Months of monthly revenue counted as revenue at risk. */
   revenue_at_risk_months: z.number().positive().default(12),
 });
 
 export type RetentionRules = z.output<typeof retentionRulesSchema>;
 
-/** The operations guide's programme by risk level, and the offers its playbook names for the usual drivers. */
+/**
+ * The operations guide's programme by risk level. Targeted offers name a business's own features, so
+ * they come from its feature spec's playbook (`rulesForBusiness`), not from here.
+ */
 export const DEFAULT_RETENTION_RULES: RetentionRules = {
   levels: {
     critical: { action: 'Urgent outreach by a senior retention specialist within 24 h', cost: 150 },
@@ -36,15 +40,14 @@ export const DEFAULT_RETENTION_RULES: RetentionRules = {
     medium: { action: 'Enhanced engagement campaign', cost: 25 },
     low: { action: 'Monitor', cost: 0 },
   },
-  factor_rules: [
-    { factor: 'Contract', when: { Contract: 'Month-to-month' }, min_level: 'medium', offer: 'annual-contract offer', extra_cost: 0 },
-    { factor: 'TechSupport', when: { InternetService: 'Fiber optic', TechSupport: 'No' }, min_level: 'medium', offer: 'tech-support bundle', extra_cost: 0 },
-    { factor: 'InternetService', when: { InternetService: 'Fiber optic', TechSupport: 'No' }, min_level: 'medium', offer: 'tech-support bundle', extra_cost: 0 },
-    { factor: 'PaymentMethod', when: { PaymentMethod: 'Electronic check' }, min_level: 'medium', offer: 'automatic-payment incentive', extra_cost: 0 },
-    { factor: 'tenure', when: {}, min_level: 'medium', offer: 'early-life onboarding call', extra_cost: 0 },
-  ],
+  factor_rules: [],
   revenue_at_risk_months: 12,
 };
+
+/** The rules a deployment scores with: a rules file when one is given, else the levels above and the spec's playbook. */
+export function rulesForBusiness(business: Business | undefined, file?: RetentionRules): RetentionRules {
+  return file ?? { ...DEFAULT_RETENTION_RULES, factor_rules: business?.playbook ?? [] };
+}
 
 export interface RetentionDecision {
   readonly action: string;
@@ -71,7 +74,7 @@ export class RetentionStrategy {
     return { action: offers.length > 0 ? `${base.action}: ${offers.join(', ')}` : base.action, cost, offers };
   }
 
-  revenueAtRisk(monthlyCharges: number): number {
-    return Math.round(monthlyCharges * this.rules.revenue_at_risk_months * 100) / 100;
+  revenueAtRisk(monthlyRevenue: number): number {
+    return Math.round(monthlyRevenue * this.rules.revenue_at_risk_months * 100) / 100;
   }
 }

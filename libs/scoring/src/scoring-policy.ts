@@ -2,7 +2,8 @@ import { DEFAULT_RISK_THRESHOLDS, riskLevelOf, riskScoreOf, type RiskLevel, type
 import { assignArm, type ExperimentArm, type ExperimentConfig } from './experiment';
 import type { FeatureRow } from './feature-validation';
 import type { OnnxChurnModel, ScoredRow } from './onnx-churn-model';
-import { RetentionStrategy } from './retention-strategy';
+import type { Business } from '@churn/feature-spec';
+import { RetentionStrategy, rulesForBusiness, type RetentionRules } from './retention-strategy';
 
 export interface Assessment {
   readonly churn_probability: number;
@@ -20,6 +21,8 @@ export interface ScoringPolicyOptions {
   readonly strategy?: RetentionStrategy;
   readonly experiment?: ExperimentConfig | null;
   readonly topFactorCount?: number;
+  /** The feature holding a customer's monthly revenue (the spec's business.monthly_revenue); revenue at risk is 0 without one. */
+  readonly revenueFeature?: string;
 }
 
 /** Turns a model output into the business answer: risk score and level, action, cost, revenue at risk, arm. */
@@ -28,12 +31,14 @@ export class ScoringPolicy {
   readonly strategy: RetentionStrategy;
   readonly experiment: ExperimentConfig | null;
   private readonly topFactorCount: number;
+  private readonly revenueFeature: string | undefined;
 
   constructor(options: ScoringPolicyOptions = {}) {
     this.thresholds = options.thresholds ?? DEFAULT_RISK_THRESHOLDS;
     this.strategy = options.strategy ?? new RetentionStrategy();
     this.experiment = options.experiment ?? null;
     this.topFactorCount = options.topFactorCount ?? 3;
+    this.revenueFeature = options.revenueFeature;
   }
 
   assess(model: OnnxChurnModel, row: FeatureRow, scored: ScoredRow, customerId: string): Assessment {
@@ -42,7 +47,8 @@ export class ScoringPolicy {
     const level = riskLevelOf(riskScore, this.thresholds);
     const topFactors = scored.contributions ? topFactorsOf(model.featureNames, row, scored.contributions, this.topFactorCount) : [];
     const decision = this.strategy.decide(level, topFactors, features);
-    const monthly = typeof features['MonthlyCharges'] === 'number' ? features['MonthlyCharges'] : 0;
+    const revenue = this.revenueFeature === undefined ? undefined : features[this.revenueFeature];
+    const monthly = typeof revenue === 'number' ? revenue : 0;
     return {
       churn_probability: scored.probability,
       risk_score: riskScore,
@@ -54,6 +60,22 @@ export class ScoringPolicy {
       experiment: this.experiment ? { name: this.experiment.name, arm: assignArm(this.experiment, customerId) } : null,
     };
   }
+}
+
+/**
+ * The policy of a business as its feature spec's business section describes it: the playbook's offers
+ * (unless a rules file replaces them) and revenue at risk from its revenue feature.
+ */
+export function businessScoringPolicy(
+  business: Business | undefined,
+  options: Omit<ScoringPolicyOptions, 'strategy' | 'revenueFeature'> & { readonly rules?: RetentionRules } = {},
+): ScoringPolicy {
+  const { rules, ...rest } = options;
+  return new ScoringPolicy({
+    ...rest,
+    strategy: new RetentionStrategy(rulesForBusiness(business, rules)),
+    ...(business?.monthly_revenue ? { revenueFeature: business.monthly_revenue } : {}),
+  });
 }
 
 /** The attributes with the largest |contribution|, signed, with the customer's value. */

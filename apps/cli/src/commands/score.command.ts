@@ -11,9 +11,10 @@ import {
   describeIssues,
   ModelRegistryDir,
   OnnxChurnModel,
-  ScoringPolicy,
+  businessScoringPolicy,
   type BatchOutputRecord,
 } from '@churn/scoring';
+import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import type { CliContext } from '../cli-context';
 
 interface ScoreOptions {
@@ -56,7 +57,8 @@ export async function scoreCsv(options: ScoreOptions, context: CliContext) {
   const registry = new ModelRegistryDir();
   const dir = options.model ?? context.env['MODEL_DIR'] ?? registry.dirOf(registry.active() ?? '');
   const model = await OnnxChurnModel.load(dir);
-  const policy = new ScoringPolicy();
+  // The active spec's business section: the playbook's offers and the revenue feature, as the scorer uses them.
+  const policy = businessScoringPolicy(loadFeatureSpec(context.env['FEATURE_SPEC_FILE'] ?? TELCO_SPEC_PATH).business);
   const records = parse(fs.readFileSync(options.input), { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
   const outputs: BatchOutputRecord[] = new Array(records.length);
   const valid: { index: number; row: (string | number)[] }[] = [];

@@ -2,34 +2,12 @@ import { classificationReport, type ClassificationReport, type LabelledScore } f
 import type { LabelledPredictionRow } from '@churn/db';
 import type { ModelCardFacts } from '../model-cards/model-card';
 import { DEFAULT_DECISION_THRESHOLD } from '../model-cards/model-card';
+import type { CohortDimension } from './cohorts';
 
 /** Reporting windows: outcomes observed in the last 24 h / 7 d / 30 d, and every outcome since the version was deployed. */
 export const WINDOWS = ['24h', '7d', '30d', 'all'] as const;
 export type WindowName = (typeof WINDOWS)[number];
 export const WINDOW_DAYS: Readonly<Record<WindowName, number | null>> = { '24h': 1, '7d': 7, '30d': 30, all: null };
-
-export const COHORT_DIMENSIONS = ['risk_level', 'contract', 'tenure_band'] as const;
-export type CohortDimension = (typeof COHORT_DIMENSIONS)[number];
-
-/** Tenure bands in months, the ones the retention team segments by. */
-export function tenureBand(tenure: number | null): string {
-  if (tenure === null || !Number.isFinite(tenure)) return 'unknown';
-  if (tenure <= 12) return '0-12';
-  if (tenure <= 24) return '13-24';
-  if (tenure <= 48) return '25-48';
-  return '49+';
-}
-
-export function cohortOf(row: LabelledPredictionRow, dimension: CohortDimension): string {
-  switch (dimension) {
-    case 'risk_level':
-      return row.risk_level;
-    case 'contract':
-      return row.contract ?? 'unknown';
-    case 'tenure_band':
-      return tenureBand(row.tenure);
-  }
-}
 
 /** A classification report as JSON: every figure present, null where it does not exist (one class only, no data). */
 export interface QualityFigures {
@@ -50,7 +28,8 @@ export interface QualityFigures {
 
 export interface WindowQuality {
   readonly overall: QualityFigures;
-  readonly cohorts: Readonly<Record<CohortDimension, Readonly<Record<string, QualityFigures>>>>;
+  /** Per cohort dimension (the risk level, then the spec's cohorts), per cohort. */
+  readonly cohorts: Readonly<Record<string, Readonly<Record<string, QualityFigures>>>>;
 }
 
 export interface ModelQuality {
@@ -87,7 +66,12 @@ const scored = (rows: readonly LabelledPredictionRow[]): LabelledScore[] => rows
  * Quality per model version and role, per window and cohort, from outcomes already joined to the
  * prediction each is judged by. Pure: the same rows give the same figures as `libs/analytics` on them.
  */
-export function computeModelQuality(rows: readonly LabelledPredictionRow[], cards: ReadonlyMap<string, ModelCardFacts>, now: Date): ModelQuality[] {
+export function computeModelQuality(
+  rows: readonly LabelledPredictionRow[],
+  cards: ReadonlyMap<string, ModelCardFacts>,
+  now: Date,
+  dimensions: readonly CohortDimension[],
+): ModelQuality[] {
   const groups = new Map<string, LabelledPredictionRow[]>();
   for (const row of rows) {
     const key = `${row.model_version}\u0000${row.role}`;
@@ -105,16 +89,16 @@ export function computeModelQuality(rows: readonly LabelledPredictionRow[], card
       const days = WINDOW_DAYS[window];
       const since = days === null ? -Infinity : now.getTime() - days * 86_400_000;
       const inWindow = list.filter((r) => r.observed_at.getTime() >= since);
-      const cohorts = {} as Record<CohortDimension, Record<string, QualityFigures>>;
-      for (const dimension of COHORT_DIMENSIONS) {
+      const cohorts: Record<string, Record<string, QualityFigures>> = {};
+      for (const dimension of dimensions) {
         const byCohort = new Map<string, LabelledPredictionRow[]>();
         for (const r of inWindow) {
-          const cohort = cohortOf(r, dimension);
+          const cohort = dimension.cohortOf(r);
           const members = byCohort.get(cohort);
           if (members) members.push(r);
           else byCohort.set(cohort, [r]);
         }
-        cohorts[dimension] = Object.fromEntries([...byCohort].sort(([a], [b]) => a.localeCompare(b)).map(([c, rs]) => [c, figuresOf(classificationReport(scored(rs), threshold))]));
+        cohorts[dimension.name] = Object.fromEntries([...byCohort].sort(([a], [b]) => a.localeCompare(b)).map(([c, rs]) => [c, figuresOf(classificationReport(scored(rs), threshold))]));
       }
       windows[window] = { overall: figuresOf(classificationReport(scored(inWindow), threshold)), cohorts };
     }

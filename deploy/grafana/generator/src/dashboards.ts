@@ -1,4 +1,4 @@
-import { buildDashboard, customVariable, labelVariable, singleStat, timeSeries } from './panels';
+import { buildDashboard, customVariable, labelVariable, prefixVariable, singleStat, timeSeries } from './panels';
 
 /**
  * The three dashboards, as code: the JSON under deploy/grafana/dashboards/ is this file's output
@@ -157,7 +157,7 @@ export function modelQuality() {
     title: 'Churn Radar — model quality',
     description: 'Live quality of the deployed models (outcomes joined to the predictions they judge) and drift against the model card reference, as the monitoring service exports them.',
     from: 'now-7d',
-    variables: [customVariable('window', 'window', ['24h', '7d', '30d', 'all'], '7d'), customVariable('dimension', 'cohort dimension', ['risk_level', 'contract', 'tenure_band'], 'contract')],
+    variables: [customVariable('window', 'window', ['24h', '7d', '30d', 'all'], '7d'), prefixVariable('dimension', 'cohort dimension', 'monitoring_model_roc_auc{cohort!="all"}', 'cohort', 'risk_level')],
     rows: [
       [
         'Quality by model version ($window, all customers)',
@@ -181,7 +181,7 @@ export function modelQuality() {
           timeSeries({ title: 'Labelled outcomes', description: 'Outcomes joined to a prediction: how much evidence the figures above rest on.', queries: [{ expr: `monitoring_model_labelled_outcomes{${QUALITY}}`, legend: MODEL_LEGEND }], width: 12 }),
           timeSeries({
             title: 'ROC-AUC by $dimension cohort',
-            description: 'ROC-AUC of each cohort of one dimension (risk_level, contract, tenure_band): a model that is fine overall can fail one segment.',
+            description: 'ROC-AUC of each cohort of one dimension (risk_level, and the cohorts of the feature spec\'s business section, e.g. contract and tenure_band for Telco): a model that is fine overall can fail one segment.',
             queries: [{ expr: `monitoring_model_roc_auc{window="$window", cohort=~"$dimension:.*"}`, legend: '{{model_version}} {{cohort}}' }],
             unit: 'none',
             decimals: 3,

@@ -97,6 +97,25 @@ export function labelVariable(name: string, label: string, selector: string): da
     .current({ selected: true, text: 'All', value: '$__all' });
 }
 
+/**
+ * A single-value variable over the first part (before ":") of a label's values: the monitoring
+ * service's cohort dimensions, which come from the active feature spec (risk_level plus the spec's own).
+ */
+export function prefixVariable(name: string, label: string, selector: string, labelName: string, selected: string): dashboard.QueryVariableBuilder {
+  const definition = `label_values(${selector}, ${labelName})`;
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(PROMETHEUS)
+    .query({ qryType: 1, query: definition, refId: 'PrometheusVariableQueryEditor-VariableQuery' })
+    .definition(definition)
+    .regex('/^([^:]+):/')
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(false)
+    .includeAll(false)
+    .current({ selected: true, text: selected, value: selected });
+}
+
 /** A single-value variable over fixed values (the monitoring service's windows, say). */
 export function customVariable(name: string, label: string, values: readonly string[], selected: string): dashboard.CustomVariableBuilder {
   return new dashboard.CustomVariableBuilder(name)

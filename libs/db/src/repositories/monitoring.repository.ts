@@ -25,9 +25,8 @@ export interface LabelledPredictionRow extends MonitoredPrediction {
   churned: boolean;
   observed_at: Date;
   role: PredictionRole;
-  /** From the scorer's stored feature vector; null when the scorer's row is not there. */
-  contract: string | null;
-  tenure: number | null;
+  /** The features cohorts are read from, from the scorer's stored vector; null when the scorer's row is not there. */
+  cohort_features: Record<string, unknown> | null;
 }
 
 /** A customer's latest champion prediction scored in a period, with the customer's latest outcome if any. */
@@ -71,7 +70,7 @@ const LABELLED_COLUMNS = `o.customer_id, o.churned, o.observed_at, o.interventio
        m.prediction_id, m.model_version, m.role, m.churn_probability, m.risk_score, m.risk_level,
        m.intervention_cost::float8 AS intervention_cost, m.revenue_at_risk::float8 AS revenue_at_risk,
        m.experiment_name, m.experiment_arm, m.as_of, m.scored_at,
-       p.features->>'Contract' AS contract, (p.features->>'tenure')::int AS tenure`;
+       (SELECT jsonb_object_agg(k, p.features->k) FROM unnest($3::text[]) AS k WHERE p.features ? k) AS cohort_features`;
 
 /**
  * Monitoring's reads and writes: its own copy of consumed predictions, the outcome join, and the
@@ -135,7 +134,7 @@ export class MonitoringRepository {
    * observation — the information the model had that long before the label was known. `as_of` (the
    * time of the features) rather than `scored_at`: a replay or rescore scores old information late.
    */
-  async labelledPredictions(db: Queryable, labelDelayDays: number, since?: Date): Promise<LabelledPredictionRow[]> {
+  async labelledPredictions(db: Queryable, labelDelayDays: number, since?: Date, cohortFeatures: readonly string[] = []): Promise<LabelledPredictionRow[]> {
     return db.query<LabelledPredictionRow>(
       'monitoring.labelled_predictions',
       `SELECT ${LABELLED_COLUMNS}
@@ -149,7 +148,7 @@ export class MonitoringRepository {
          ) m
          LEFT JOIN predictions p ON p.prediction_id = m.prediction_id
         WHERE ($2::timestamptz IS NULL OR o.observed_at >= $2::timestamptz)`,
-      [labelDelayDays, since ?? null],
+      [labelDelayDays, since ?? null, cohortFeatures],
     );
   }
 
