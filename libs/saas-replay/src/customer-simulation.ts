@@ -220,7 +220,8 @@ class CustomerSimulation implements BillingCustomer {
   }
 
   private cancel(atMs: number, reason: string, path: ChurnPath): void {
-    this.cancelAtMs = atMs;
+    // In whole seconds, as the cancellation event's occurred_at will say.
+    this.cancelAtMs = Math.floor(atMs / 1000) * 1000;
     this.cancelReason = reason;
     this.churnPath = path;
   }

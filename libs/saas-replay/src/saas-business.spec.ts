@@ -51,6 +51,7 @@ describe('generateSaasBusiness: histories', () => {
       else {
         assert.equal(cancellations.length, 1);
         assert.equal(events[events.length - 1], cancellations[0], `${profile.customerId}: the cancellation is the last event`);
+        assert.equal(cancellations[0]!.occurred_at, new Date(cancelledAtMs).toISOString());
       }
     }
   });
