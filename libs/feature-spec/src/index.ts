@@ -9,3 +9,4 @@ export * from './spec-features';
 export * from './feature-spec-json-schema';
 export * from './telco-spec';
 export * from './payload-issues';
+export * from './feature-spec-env';
