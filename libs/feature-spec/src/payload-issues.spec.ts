@@ -65,6 +65,13 @@ describe('payloadIssues: sign-up and subscription change', () => {
   it('reports every issue of one event', () => {
     assert.deepEqual(pathsOf('subscription.changed', { plan: 'gold', seats: '3', annual: true, colour: 'red' }), ['payload.colour', 'payload.plan', 'payload.seats']);
   });
+
+  it('keeps the reason a line: long values cut, the first 20 issues then how many more', () => {
+    assert.equal(describePayloadIssues(issues('subscription.changed', { plan: 'x'.repeat(1000) })), `payload.plan: "${'x'.repeat(60)}"… is not a category of attribute plan (basic, pro, enterprise)`);
+    const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`extra_${i}`, i]));
+    assert.equal(issues('subscription.changed', many).length, 25);
+    assert.match(describePayloadIssues(issues('subscription.changed', many)), /^payload\.extra_0: unknown field: [^]*payload\.extra_19: [^;]*; and 5 more$/);
+  });
 });
 
 describe('payloadIssues: event types of the business', () => {

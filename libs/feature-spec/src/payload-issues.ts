@@ -66,15 +66,23 @@ function filterTypes(filter: NonNullable<Aggregate['filter']>): ScalarType[] {
   return [...new Set(values.map((value) => typeof value as ScalarType))];
 }
 
+const SHOWN_CHARACTERS = 60;
+const SHOWN_ISSUES = 20;
+
+/** A value as a reason quotes it: a long string is cut, so that a reason stays a line. */
+function shown(value: unknown): string {
+  return typeof value === 'string' && value.length > SHOWN_CHARACTERS ? `${JSON.stringify(value.slice(0, SHOWN_CHARACTERS))}…` : JSON.stringify(value);
+}
+
 function ruleProblem(rule: FieldRule, value: unknown): string | undefined {
   const type = typeof value as ScalarType;
   if (!rule.types.includes(type)) {
     const wanted = rule.types.map((t) => (t === 'boolean' ? 'true or false' : `a ${t}`)).join(' or ');
-    return `must be ${wanted} (${rule.reader} reads it), not ${JSON.stringify(value)}`;
+    return `must be ${wanted} (${rule.reader} reads it), not ${shown(value)}`;
   }
   if (rule.nonEmpty && value === '') return `must not be empty (${rule.reader} is categorical)`;
   if (rule.categories && !rule.categories.includes(value as string)) {
-    return `${JSON.stringify(value)} is not a category of ${rule.reader} (${rule.categories.join(', ')})`;
+    return `${shown(value)} is not a category of ${rule.reader} (${rule.categories.join(', ')})`;
   }
   return undefined;
 }
@@ -123,7 +131,9 @@ export function payloadIssues(spec: FeatureSpec, event: CustomerEvent): PayloadI
   return issues;
 }
 
-/** The issues as one line, as dead letters carry reasons: `payload.plan: …; payload.seats: …`. */
+/** The issues as one line, as dead letters carry reasons: `payload.plan: …; payload.seats: …` (the first 20, then how many more). */
 export function describePayloadIssues(issues: readonly PayloadIssue[]): string {
-  return issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  const listed = issues.slice(0, SHOWN_ISSUES).map((issue) => `${issue.path}: ${issue.message}`);
+  if (issues.length > SHOWN_ISSUES) listed.push(`and ${issues.length - SHOWN_ISSUES} more`);
+  return listed.join('; ');
 }
