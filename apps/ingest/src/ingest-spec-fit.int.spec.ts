@@ -41,7 +41,7 @@ describe('ingest of schema version 2 events against the active feature spec (Tel
   const committed = (eventId: string) =>
     waitUntil(`event ${eventId} in the ledger`, async () => (await db.query<{ n: number }>('spec.committed', 'SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [eventId]))[0]?.n === 1, 10_000, 20);
 
-  it('dead-letters the events that do not fit the spec, naming the field, records the cancellation and ingests the rest', async () => {
+  it('dead-letters the events that do not fit the spec, naming the field, records the cancellation and the reactivation and ingests the rest', async () => {
     const customer = uniqueId('C');
     const producer = await rawProducer();
     try {
@@ -49,6 +49,7 @@ describe('ingest of schema version 2 events against the active feature spec (Tel
       const unknownCategory = anEvent.v2('customer.signed_up', customer, '2024-02-02T00:00:00Z', { gender: 'Other' });
       const unknownType = anEvent.v2('user.logged_in', customer, '2024-02-03T00:00:00Z', { device: 'ios' });
       const cancelled = anEvent.v2('subscription.cancelled', customer, '2024-03-01T00:00:00Z', { reason: 'moved abroad' });
+      const reactivated = anEvent.subscriptionReactivated(customer, '2024-03-01T12:00:00Z');
       const partialUpdate = anEvent.v2('subscription.changed', customer, '2024-02-15T00:00:00Z', { monthly_charges: 42.5 });
       const marker = anEvent.invoicePaid(customer, '2024-03-02T00:00:00Z', 80.5);
       const events = [
@@ -59,6 +60,7 @@ describe('ingest of schema version 2 events against the active feature spec (Tel
         unknownType,
         partialUpdate,
         cancelled,
+        reactivated,
         marker,
       ];
       await producer.send({ topic: Topics.customerEvents, messages: events.map(asKafkaMessage) });
@@ -78,6 +80,7 @@ describe('ingest of schema version 2 events against the active feature spec (Tel
       assert.deepEqual(ledger.map((r) => r.event_id).sort(), events.filter((e) => !byEvent.has(e.event_id)).map((e) => e.event_id).sort(), 'dead letters are not in the ledger');
       const cancellation = ledger.find((r) => r.event_id === cancelled.event_id);
       assert.deepEqual(cancellation, { event_id: cancelled.event_id, event_type: 'subscription.cancelled', payload: { reason: 'moved abroad' }, applied: true });
+      assert.deepEqual(ledger.find((r) => r.event_id === reactivated.event_id), { event_id: reactivated.event_id, event_type: 'subscription.reactivated', payload: {}, applied: true });
       assert.deepEqual(ledger.find((r) => r.event_id === partialUpdate.event_id)?.payload, { monthly_charges: 42.5 });
 
       // The Telco state leaves a partial version 2 update to the spec evaluator, and a cancellation changes no feature.

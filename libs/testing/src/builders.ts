@@ -55,20 +55,20 @@ export const anEvent = {
     };
   },
   subscriptionCancelled(customerId: string, occurredAt: string, reason?: string): CustomerEvent {
-    return {
-      event_id: randomUUID(),
-      event_type: 'subscription.cancelled',
-      customer_id: customerId,
-      occurred_at: occurredAt,
-      schema_version: 1,
-      payload: reason === undefined ? {} : { reason },
-    };
+    return subscriptionStatus('subscription.cancelled', customerId, occurredAt, reason);
+  },
+  subscriptionReactivated(customerId: string, occurredAt: string, reason?: string): CustomerEvent {
+    return subscriptionStatus('subscription.reactivated', customerId, occurredAt, reason);
   },
   /** A schema version 2 event with a flat payload: sign-up, subscription change or a type of the business's own. */
   v2(eventType: string, customerId: string, occurredAt: string, payload: FlatPayload): CustomerEvent {
     return { event_id: randomUUID(), event_type: eventType, customer_id: customerId, occurred_at: occurredAt, schema_version: 2, payload };
   },
 };
+
+function subscriptionStatus(eventType: 'subscription.cancelled' | 'subscription.reactivated', customerId: string, occurredAt: string, reason?: string): CustomerEvent {
+  return { event_id: randomUUID(), event_type: eventType, customer_id: customerId, occurred_at: occurredAt, schema_version: 1, payload: reason === undefined ? {} : { reason } };
+}
 
 export function asKafkaMessage(event: CustomerEvent): { key: string; value: string } {
   return { key: event.customer_id, value: JSON.stringify(event) };
