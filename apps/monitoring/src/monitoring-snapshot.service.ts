@@ -60,7 +60,7 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
   ) {
     this.logger = logger.child({ context: MonitoringSnapshotService.name });
     this.gauges = new MonitoringGauges(registry);
-    this.cohorts = cohortDimensions(config.FEATURE_SPEC_FILE.business);
+    this.cohorts = cohortDimensions(config.FEATURE_SPEC_FILE.spec.business);
     this.duration = getOrCreateHistogram(registry, { name: 'monitoring_refresh_duration_seconds', help: 'Time to recompute quality, drift and ROI.', labelNames: [], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
     this.failures = getOrCreateCounter(registry, { name: 'monitoring_refresh_failures_total', help: 'Refreshes that failed (the previous figures stay).', labelNames: [] });
     this.lastRefresh = getOrCreateGauge(registry, { name: 'monitoring_last_refresh_timestamp_seconds', help: 'When the figures were last recomputed.', labelNames: [] });

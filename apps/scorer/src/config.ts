@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { booleanString } from '@churn/config';
-import { featureSpecFile } from '@churn/feature-spec';
+import { featureSpecEnvSchema } from '@churn/feature-spec';
 import { DEFAULT_REGISTRY_DIR, retentionRulesSchema, rulesForBusiness } from '@churn/scoring';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
 
@@ -20,6 +20,8 @@ const retentionRulesFile = z
 export const scorerConfigSchema = baseServiceConfigSchema(3002)
   // AUTH_JWT_SECRET: the platform's bearer tokens; registry operations need the admin role.
   .extend(authEnvSchema.shape)
+  // FEATURE_SPEC_FILE: the active spec; its business section gives revenue at risk and the playbook.
+  .extend(featureSpecEnvSchema.shape)
   .extend({
     /** Directory of a model version to serve as champion, overriding the registry (contract: MODEL_DIR). */
     MODEL_DIR: z.string().min(1).optional(),
@@ -37,8 +39,6 @@ export const scorerConfigSchema = baseServiceConfigSchema(3002)
     RISK_LEVEL_MEDIUM: z.coerce.number().int().min(1).max(100).default(40),
     /** Months of monthly charges counted as revenue at risk (overrides the rules file's value). */
     REVENUE_AT_RISK_MONTHS: z.coerce.number().positive().optional(),
-    /** The active feature spec (YAML): its business section gives revenue at risk and the playbook's targeted offers. */
-    FEATURE_SPEC_FILE: featureSpecFile,
     /** JSON file of retention rules (levels, factor rules); unset: the operations guide's levels and the spec's playbook. */
     RETENTION_RULES_FILE: retentionRulesFile.optional(),
     /** Name of the running retention experiment; unset: no experiment, no arm on predictions. */
@@ -73,6 +73,6 @@ export const scorerConfigSchema = baseServiceConfigSchema(3002)
 export type ScorerConfig = z.output<typeof scorerConfigSchema>;
 
 export function retentionRulesOf(config: ScorerConfig) {
-  const rules = rulesForBusiness(config.FEATURE_SPEC_FILE.business, config.RETENTION_RULES_FILE);
+  const rules = rulesForBusiness(config.FEATURE_SPEC_FILE.spec.business, config.RETENTION_RULES_FILE);
   return config.REVENUE_AT_RISK_MONTHS ? { ...rules, revenue_at_risk_months: config.REVENUE_AT_RISK_MONTHS } : rules;
 }

@@ -4,6 +4,8 @@ export * from './common/calendar-months';
 export * from './topics/topics';
 export * from './topics/topic-schemas';
 export * from './telco/telco-attributes';
+export * from './customer-event/customer-event-types';
+export * from './customer-event/event-payloads';
 export * from './customer-event/customer-event.schema';
 export * from './customer-features/customer-features.schema';
 export * from './prediction/risk-level';

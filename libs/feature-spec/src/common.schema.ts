@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_TYPE_PATTERN } from '@churn/contracts';
 
 /**
  * A feature's name: the key of the feature vector, the ONNX model's input and, for training tables,
@@ -13,7 +14,7 @@ export const featureName = z
 /** An event type as the envelope's `event_type` spells it: dot-separated lower-case words. */
 export const eventType = z
   .string()
-  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'must be an event type such as subscription.changed (dot-separated lower-case words)')
+  .regex(EVENT_TYPE_PATTERN, 'must be an event type such as subscription.changed (dot-separated lower-case words)')
   .describe('An event type of the customer-events topic, as its envelope spells it (e.g. subscription.changed).');
 
 /** A field of an event's payload (top level). */

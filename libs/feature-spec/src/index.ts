@@ -9,4 +9,5 @@ export * from './spec-hash';
 export * from './spec-features';
 export * from './feature-spec-json-schema';
 export * from './telco-spec';
+export * from './payload-issues';
 export * from './feature-spec-env';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CustomerEventTypes, invoicePaidPayload, paymentFailedPayload, supportTicketOpenedPayload, usageReportedPayload } from '@churn/contracts';
+import { FIXED_PAYLOADS } from '@churn/contracts';
 
 /** What a payload field holds, as far as a spec check needs to know. */
 export interface PayloadFieldType {
@@ -8,23 +8,13 @@ export interface PayloadFieldType {
   readonly values?: readonly string[];
 }
 
-/**
- * Payloads whose fields the contract fixes, so that a spec naming one of their fields can be checked.
- * Sign-up and subscription payloads are left out on purpose: they carry the business's own attributes,
- * whatever a spec declares.
- */
-const FIXED_PAYLOADS: Record<string, z.ZodType> = {
-  [CustomerEventTypes.invoicePaid]: invoicePaidPayload,
-  [CustomerEventTypes.paymentFailed]: paymentFailedPayload,
-  [CustomerEventTypes.supportTicketOpened]: supportTicketOpenedPayload,
-  [CustomerEventTypes.usageReported]: usageReportedPayload,
-};
-
 type JsonSchemaProperty = { type?: string; enum?: string[] };
 
-// Read through the payloads' JSON Schema: the public way to ask zod what a field holds.
+// The payloads the contract fixes, so that a spec naming one of their fields can be checked. Sign-up and
+// subscription payloads are not among them: they carry the business's own attributes, whatever a spec
+// declares. Read through the payloads' JSON Schema: the public way to ask zod what a field holds.
 const fieldTypes = new Map<string, Map<string, PayloadFieldType>>(
-  Object.entries(FIXED_PAYLOADS).map(([type, schema]) => {
+  Object.entries(FIXED_PAYLOADS).map(([type, schema]: [string, z.ZodType]) => {
     const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonSchemaProperty> };
     const fields = Object.entries(json.properties ?? {}).map(([field, property]): [string, PayloadFieldType] => {
       const kind = property.type === 'string' || property.type === 'number' || property.type === 'boolean' ? property.type : 'other';

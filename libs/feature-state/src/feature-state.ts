@@ -1,4 +1,15 @@
-import { CustomerEventTypes, wholeCalendarMonths, type CustomerEvent, type TelcoFeatures } from '@churn/contracts';
+import {
+  CustomerEventTypes,
+  hasKnownEventType,
+  signedUpPayload,
+  subscriptionChangedPayload,
+  wholeCalendarMonths,
+  type AttributeEventType,
+  type CustomerEvent,
+  type CustomerEventV1,
+  type KnownTypeEventV2,
+  type TelcoFeatures,
+} from '@churn/contracts';
 import type { CustomerState } from './customer-state';
 
 export interface ApplyResult {
@@ -37,16 +48,43 @@ export function emptyState(customerId: string, event: CustomerEvent): CustomerSt
   };
 }
 
+/** An event whose payload this state reads: the contract's types, sign-up and subscription with the Telco payloads. */
+type TelcoEvent = CustomerEventV1 | Exclude<KnownTypeEventV2, { event_type: AttributeEventType }>;
+
+/**
+ * The event as the Telco state reads it, or undefined when it carries nothing for it: a custom event
+ * type, or a schema version 2 sign-up or subscription change that is not a complete Telco payload
+ * (a partial update of the active spec's attributes, which the spec evaluator applies).
+ */
+function telcoView(event: CustomerEvent): TelcoEvent | undefined {
+  if (!hasKnownEventType(event)) return undefined;
+  if (event.schema_version === 1) return event;
+  switch (event.event_type) {
+    case CustomerEventTypes.signedUp: {
+      const payload = signedUpPayload.safeParse(event.payload);
+      return payload.success ? { ...event, schema_version: 1, event_type: event.event_type, payload: payload.data } : undefined;
+    }
+    case CustomerEventTypes.subscriptionChanged: {
+      const payload = subscriptionChangedPayload.safeParse(event.payload);
+      return payload.success ? { ...event, schema_version: 1, event_type: event.event_type, payload: payload.data } : undefined;
+    }
+    default:
+      return event;
+  }
+}
+
 const isOlder = (occurredAt: string, current: string | null) => current !== null && Date.parse(occurredAt) < Date.parse(current);
 
 /**
  * Applies one event to a customer's state. Attribute groups are last-write-wins by `occurred_at`;
- * invoice amounts add up (each event applies once: the ledger guarantees it).
+ * invoice amounts add up (each event applies once: the ledger guarantees it). An event the Telco state
+ * cannot read (see telcoView) only moves the customer's latest event, as a behavioural event does.
  */
-export function applyEvent(state: CustomerState, event: CustomerEvent): ApplyResult {
+export function applyEvent(state: CustomerState, received: CustomerEvent): ApplyResult {
   const next: CustomerState = { ...state };
   let applied = true;
-  switch (event.event_type) {
+  const event = telcoView(received);
+  switch (event?.event_type) {
     case CustomerEventTypes.signedUp: {
       if (isOlder(event.occurred_at, state.profileUpdatedAt)) {
         applied = false;
@@ -88,12 +126,12 @@ export function applyEvent(state: CustomerState, event: CustomerEvent): ApplyRes
       next.invoicesPaid = state.invoicesPaid + 1;
       break;
     default:
-      // Behavioural events change no baseline attribute; they stay in the event log for aggregates.
+      // Behavioural, cancellation and custom events change no baseline attribute; they stay in the event log for aggregates.
       break;
   }
-  if (Date.parse(event.occurred_at) >= Date.parse(state.lastEventAt)) {
-    next.lastEventAt = event.occurred_at;
-    next.lastEventId = event.event_id;
+  if (Date.parse(received.occurred_at) >= Date.parse(state.lastEventAt)) {
+    next.lastEventAt = received.occurred_at;
+    next.lastEventId = received.event_id;
   }
   return { state: next, applied };
 }

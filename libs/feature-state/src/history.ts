@@ -1,16 +1,22 @@
-import type { CustomerEvent } from '@churn/contracts';
+import { FIXED_EVENT_TYPES, type CustomerEvent } from '@churn/contracts';
 import type { CustomerState } from './customer-state';
 import type { LoggedEvent } from './history-types';
 import { applyEvent, emptyState } from './feature-state';
 
-/** The event as it was received, from its row in the event log (validated when it was ingested). */
+const SAME_IN_BOTH_VERSIONS = new Set<string>(FIXED_EVENT_TYPES);
+
+/**
+ * The event as it was received, from its row in the event log (validated when it was ingested). The log
+ * keeps no schema version: a type whose payload the contract fixes reads the same in both; any other
+ * payload is read as version 2 (field → value), which applyEvent takes as a Telco payload when it is one.
+ */
 export function toCustomerEvent(logged: LoggedEvent): CustomerEvent {
   return {
     event_id: logged.eventId,
     event_type: logged.eventType,
     customer_id: logged.customerId,
     occurred_at: logged.occurredAt,
-    schema_version: 1,
+    schema_version: SAME_IN_BOTH_VERSIONS.has(logged.eventType) ? 1 : 2,
     payload: logged.payload,
   } as CustomerEvent;
 }

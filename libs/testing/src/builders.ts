@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { CustomerEvent } from '@churn/contracts';
+import type { CustomerEvent, CustomerEventV1, FlatPayload } from '@churn/contracts';
+
+type V1Payload<T extends CustomerEventV1['event_type']> = Extract<CustomerEventV1, { event_type: T }>['payload'];
 
 /** Valid events with sensible Telco values; a test overrides only what it is about. */
 export const anEvent = {
-  signedUp(customerId: string, occurredAt: string, payload: Partial<Extract<CustomerEvent, { event_type: 'customer.signed_up' }>['payload']> = {}): CustomerEvent {
+  signedUp(customerId: string, occurredAt: string, payload: Partial<V1Payload<'customer.signed_up'>> = {}): CustomerEvent {
     return {
       event_id: randomUUID(),
       event_type: 'customer.signed_up',
@@ -16,7 +18,7 @@ export const anEvent = {
   subscriptionChanged(
     customerId: string,
     occurredAt: string,
-    payload: Partial<Extract<CustomerEvent, { event_type: 'subscription.changed' }>['payload']> = {},
+    payload: Partial<V1Payload<'subscription.changed'>> = {},
   ): CustomerEvent {
     return {
       event_id: randomUUID(),
@@ -52,7 +54,21 @@ export const anEvent = {
       payload: { invoice_id: randomUUID(), amount, period_start: occurredAt.slice(0, 10), period_end: occurredAt.slice(0, 10) },
     };
   },
+  subscriptionCancelled(customerId: string, occurredAt: string, reason?: string): CustomerEvent {
+    return subscriptionStatus('subscription.cancelled', customerId, occurredAt, reason);
+  },
+  subscriptionReactivated(customerId: string, occurredAt: string, reason?: string): CustomerEvent {
+    return subscriptionStatus('subscription.reactivated', customerId, occurredAt, reason);
+  },
+  /** A schema version 2 event with a flat payload: sign-up, subscription change or a type of the business's own. */
+  v2(eventType: string, customerId: string, occurredAt: string, payload: FlatPayload): CustomerEvent {
+    return { event_id: randomUUID(), event_type: eventType, customer_id: customerId, occurred_at: occurredAt, schema_version: 2, payload };
+  },
 };
+
+function subscriptionStatus(eventType: 'subscription.cancelled' | 'subscription.reactivated', customerId: string, occurredAt: string, reason?: string): CustomerEvent {
+  return { event_id: randomUUID(), event_type: eventType, customer_id: customerId, occurred_at: occurredAt, schema_version: 1, payload: reason === undefined ? {} : { reason } };
+}
 
 export function asKafkaMessage(event: CustomerEvent): { key: string; value: string } {
   return { key: event.customer_id, value: JSON.stringify(event) };
