@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFeatureSpec } from '@churn/feature-spec';
-import { eventsByCustomer, pointInTimeTable, type FeatureVectorSource } from './point-in-time-table';
-import { SaasEventTypes, type PayloadValue, type SaasEvent, type SaasEventType } from './saas-event';
+import { CustomerEventTypes } from '@churn/contracts';
+import { eventsByCustomer, pointInTimeTable, type FeatureVectorSource, type LoggedEvent } from './point-in-time-table';
+import { SaasEventTypes, type PayloadValue } from './saas-event';
 import { SaasReplayError } from './saas-replay.error';
 
 const SPEC = parseFeatureSpec(`
@@ -18,12 +19,11 @@ aggregates:
 
 const at = (day: number) => new Date(Date.UTC(2025, 0, 1) + day * 86_400_000).toISOString();
 let seq = 0;
-const event = (customer: string, type: SaasEventType, day: number, payload: Record<string, PayloadValue> = {}): SaasEvent => ({
+const event = (customer: string, type: string, day: number, payload: Record<string, PayloadValue> = {}): LoggedEvent => ({
   event_id: `e-${++seq}`,
   event_type: type,
   customer_id: customer,
   occurred_at: at(day),
-  schema_version: 2,
   payload,
 });
 
@@ -33,10 +33,10 @@ function recordingSource() {
   const source: FeatureVectorSource = {
     vectorAt(events, asOf) {
       calls.push({ customer: events[0]!.customer_id, latest: events[events.length - 1]!.occurred_at, asOf: asOf.toISOString() });
-      const plan = events.filter((e) => e.event_type === SaasEventTypes.subscriptionChanged).pop()?.payload['plan'];
-      if (plan === undefined) return undefined;
+      const change = events.filter((e) => e.event_type === SaasEventTypes.subscriptionChanged).pop()?.payload as { plan?: string } | undefined;
+      if (change?.plan === undefined) return undefined;
       const logins = events.filter((e) => e.event_type === SaasEventTypes.userLoggedIn);
-      return { plan: plan as string, logins_30d: logins.length, days_since_last_login: logins.length ? 1 : null };
+      return { plan: change.plan, logins_30d: logins.length, days_since_last_login: logins.length ? 1 : null };
     },
   };
   return { source, calls };
@@ -60,7 +60,7 @@ describe('pointInTimeTable', () => {
     event('c-gone', SaasEventTypes.subscriptionCancelled, 50, {}),
     event('c-back', SaasEventTypes.subscriptionChanged, 5, { plan: 'team' }),
     event('c-back', SaasEventTypes.subscriptionCancelled, 50, {}),
-    { ...event('c-back', SaasEventTypes.subscriptionChanged, 60, {}), event_type: 'subscription.reactivated' as SaasEventType },
+    event('c-back', CustomerEventTypes.subscriptionReactivated, 60),
     // signs up after the snapshot
     event('c-new', SaasEventTypes.subscriptionChanged, 101, { plan: 'team' }),
     // active, but without the attribute the spec requires

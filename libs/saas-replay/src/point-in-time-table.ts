@@ -1,8 +1,18 @@
+import { CustomerEventTypes } from '@churn/contracts';
 import { featureColumns, type FeatureSpec } from '@churn/feature-spec';
-import { SaasEventTypes, type SaasEvent } from './saas-event';
 import { SaasReplayError } from './saas-replay.error';
 
 const DAY_MS = 86_400_000;
+
+/** An event of the log as the table reads it: any schema version, any business. */
+export interface LoggedEvent {
+  readonly event_id: string;
+  readonly event_type: string;
+  readonly customer_id: string;
+  /** ISO-8601 with zone. */
+  readonly occurred_at: string;
+  readonly payload: unknown;
+}
 
 /** A feature's value in a vector; null or undefined when missing (e.g. days since a login that never happened). */
 export type TableValue = string | number | null | undefined;
@@ -17,7 +27,7 @@ export interface FeatureVectorSource {
    * `events` are the customer's events with occurred_at ≤ asOf, in time order. Returns every feature of
    * the spec by name, or undefined when the customer has no vector yet (a required attribute never set).
    */
-  vectorAt(events: readonly SaasEvent[], asOf: Date): Readonly<Record<string, TableValue>> | undefined;
+  vectorAt(events: readonly LoggedEvent[], asOf: Date): Readonly<Record<string, TableValue>> | undefined;
 }
 
 export interface PointInTimeOptions {
@@ -46,7 +56,7 @@ const NEGATIVE_OF: Readonly<Record<string, string>> = { yes: 'no', Yes: 'No', YE
  * `eventsByCustomer` holds each customer's events in time order.
  */
 export function pointInTimeTable(
-  eventsByCustomer: ReadonlyMap<string, readonly SaasEvent[]>,
+  eventsByCustomer: ReadonlyMap<string, readonly LoggedEvent[]>,
   spec: FeatureSpec,
   source: FeatureVectorSource,
   options: PointInTimeOptions,
@@ -73,7 +83,7 @@ export function pointInTimeTable(
       withoutVector.push(customerId);
       continue;
     }
-    const churned = events.some((e) => e.event_type === SaasEventTypes.subscriptionCancelled && within(e, snapshotMs, snapshotMs + horizonMs));
+    const churned = events.some((e) => e.event_type === CustomerEventTypes.subscriptionCancelled && within(e, snapshotMs, snapshotMs + horizonMs));
     rows.push([customerId, ...features.map((f) => cell(vector[f.name])), churned ? label.positive : negative]);
   }
   // By id, so that the file reads the same whatever order the event log came in.
@@ -82,17 +92,17 @@ export function pointInTimeTable(
   return { header: [spec.customer_id.column, ...columns, label.column], rows, withoutVector: withoutVector.sort(byId) };
 }
 
-function within(event: SaasEvent, afterMs: number, untilMs: number): boolean {
+function within(event: LoggedEvent, afterMs: number, untilMs: number): boolean {
   const at = Date.parse(event.occurred_at);
   return at > afterMs && at <= untilMs;
 }
 
 /** Whether the latest of the customer's cancellations and reactivations is a cancellation. */
-function cancelledBy(events: readonly SaasEvent[]): boolean {
+function cancelledBy(events: readonly LoggedEvent[]): boolean {
   for (let i = events.length - 1; i >= 0; i--) {
     const type: string = events[i]!.event_type;
-    if (type === SaasEventTypes.subscriptionCancelled) return true;
-    if (type === 'subscription.reactivated') return false;
+    if (type === CustomerEventTypes.subscriptionCancelled) return true;
+    if (type === CustomerEventTypes.subscriptionReactivated) return false;
   }
   return false;
 }
@@ -103,8 +113,8 @@ function cell(value: TableValue): string {
 }
 
 /** Groups an event stream by customer, each customer's events in the stream's order. */
-export function eventsByCustomer(events: Iterable<SaasEvent>): Map<string, SaasEvent[]> {
-  const grouped = new Map<string, SaasEvent[]>();
+export function eventsByCustomer(events: Iterable<LoggedEvent>): Map<string, LoggedEvent[]> {
+  const grouped = new Map<string, LoggedEvent[]>();
   for (const event of events) {
     const list = grouped.get(event.customer_id);
     if (list) list.push(event);

@@ -1,11 +1,10 @@
 import { CustomerEventTypes } from '@churn/contracts';
 
-/** The event types the synthetic business emits: the contract's, cancellation, and its own `user.logged_in`. */
-export const SaasEventTypes = {
-  ...CustomerEventTypes,
-  subscriptionCancelled: 'subscription.cancelled',
-  userLoggedIn: 'user.logged_in',
-} as const;
+// The business never reactivates a cancelled subscription.
+const { subscriptionReactivated: _notEmitted, ...contractTypes } = CustomerEventTypes;
+
+/** The event types the synthetic business emits: the contract's, and its own `user.logged_in`. */
+export const SaasEventTypes = { ...contractTypes, userLoggedIn: 'user.logged_in' } as const;
 export type SaasEventType = (typeof SaasEventTypes)[keyof typeof SaasEventTypes];
 
 export type PayloadValue = string | number | boolean;
