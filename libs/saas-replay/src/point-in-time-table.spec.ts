@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFeatureSpec } from '@churn/feature-spec';
 import { CustomerEventTypes } from '@churn/contracts';
-import { eventsByCustomer, pointInTimeTable, type FeatureVectorSource, type LoggedEvent } from './point-in-time-table';
+import { groupByCustomer, pointInTimeTable, type FeatureVectorSource, type TableEvent } from './point-in-time-table';
 import { SaasEventTypes, type PayloadValue } from './saas-event';
 import { SaasReplayError } from './saas-replay.error';
 
@@ -19,7 +19,7 @@ aggregates:
 
 const at = (day: number) => new Date(Date.UTC(2025, 0, 1) + day * 86_400_000).toISOString();
 let seq = 0;
-const event = (customer: string, type: string, day: number, payload: Record<string, PayloadValue> = {}): LoggedEvent => ({
+const event = (customer: string, type: string, day: number, payload: Record<string, PayloadValue> = {}): TableEvent => ({
   event_id: `e-${++seq}`,
   event_type: type,
   customer_id: customer,
@@ -44,7 +44,7 @@ function recordingSource() {
 
 describe('pointInTimeTable', () => {
   const SNAPSHOT = at(100);
-  const events = eventsByCustomer([
+  const events = groupByCustomer([
     // stays: an event after the snapshot must not reach the evaluator
     event('c-stays', SaasEventTypes.subscriptionChanged, 10, { plan: 'team' }),
     event('c-stays', SaasEventTypes.userLoggedIn, 99),

@@ -5,7 +5,7 @@ import { SaasReplayError } from './saas-replay.error';
 const DAY_MS = 86_400_000;
 
 /** An event of the log as the table reads it: any schema version, any business. */
-export interface LoggedEvent {
+export interface TableEvent {
   readonly event_id: string;
   readonly event_type: string;
   readonly customer_id: string;
@@ -27,7 +27,7 @@ export interface FeatureVectorSource {
    * `events` are the customer's events with occurred_at ≤ asOf, in time order. Returns every feature of
    * the spec by name, or undefined when the customer has no vector yet (a required attribute never set).
    */
-  vectorAt(events: readonly LoggedEvent[], asOf: Date): Readonly<Record<string, TableValue>> | undefined;
+  vectorAt(events: readonly TableEvent[], asOf: Date): Readonly<Record<string, TableValue>> | undefined;
 }
 
 export interface PointInTimeOptions {
@@ -53,10 +53,10 @@ const NEGATIVE_OF: Readonly<Record<string, string>> = { yes: 'no', Yes: 'No', YE
  * One row per customer active at the snapshot (an event at or before it, and no cancellation at or
  * before it that a later reactivation undid): the id, every feature of the spec as of the snapshot, and
  * the label (a cancellation taking effect within the horizon after the snapshot). Rows are in id order.
- * `eventsByCustomer` holds each customer's events in time order.
+ * `histories` holds each customer's events in time order.
  */
 export function pointInTimeTable(
-  eventsByCustomer: ReadonlyMap<string, readonly LoggedEvent[]>,
+  histories: ReadonlyMap<string, readonly TableEvent[]>,
   spec: FeatureSpec,
   source: FeatureVectorSource,
   options: PointInTimeOptions,
@@ -75,7 +75,7 @@ export function pointInTimeTable(
   const columns = features.map((f) => (f.section === 'attributes' ? (spec.attributes.find((a) => a.name === f.name)?.column ?? f.name) : f.name));
   const rows: string[][] = [];
   const withoutVector: string[] = [];
-  for (const [customerId, events] of eventsByCustomer) {
+  for (const [customerId, events] of histories) {
     const known = events.filter((e) => Date.parse(e.occurred_at) <= snapshotMs);
     if (known.length === 0 || cancelledBy(known)) continue;
     const vector = source.vectorAt(known, new Date(snapshotMs));
@@ -92,13 +92,13 @@ export function pointInTimeTable(
   return { header: [spec.customer_id.column, ...columns, label.column], rows, withoutVector: withoutVector.sort(byId) };
 }
 
-function within(event: LoggedEvent, afterMs: number, untilMs: number): boolean {
+function within(event: TableEvent, afterMs: number, untilMs: number): boolean {
   const at = Date.parse(event.occurred_at);
   return at > afterMs && at <= untilMs;
 }
 
 /** Whether the latest of the customer's cancellations and reactivations is a cancellation. */
-function cancelledBy(events: readonly LoggedEvent[]): boolean {
+function cancelledBy(events: readonly TableEvent[]): boolean {
   for (let i = events.length - 1; i >= 0; i--) {
     const type: string = events[i]!.event_type;
     if (type === CustomerEventTypes.subscriptionCancelled) return true;
@@ -113,8 +113,8 @@ function cell(value: TableValue): string {
 }
 
 /** Groups an event stream by customer, each customer's events in the stream's order. */
-export function eventsByCustomer(events: Iterable<LoggedEvent>): Map<string, LoggedEvent[]> {
-  const grouped = new Map<string, LoggedEvent[]>();
+export function groupByCustomer(events: Iterable<TableEvent>): Map<string, TableEvent[]> {
+  const grouped = new Map<string, TableEvent[]>();
   for (const event of events) {
     const list = grouped.get(event.customer_id);
     if (list) list.push(event);

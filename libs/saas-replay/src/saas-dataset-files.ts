@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { loadFeatureSpec } from '@churn/feature-spec';
 import { businessEvents, generateSaasBusiness, SAAS_REFERENCE_TIME, type SaasBusinessOptions } from './saas-business';
-import { eventsByCustomer, pointInTimeTable, type FeatureVectorSource } from './point-in-time-table';
+import { groupByCustomer, pointInTimeTable, type FeatureVectorSource } from './point-in-time-table';
 import { SaasReplayError } from './saas-replay.error';
 
 export const EVENTS_FILE = 'saas-synthetic-events.jsonl';
@@ -48,7 +48,7 @@ export function writeSaasDataset(options: SaasDatasetOptions, source?: FeatureVe
   let table: { rows: number; churners: number } | undefined;
   if (options.specPath && source) {
     const spec = loadFeatureSpec(options.specPath);
-    const result = pointInTimeTable(eventsByCustomer(events), spec, source, { snapshotTime, dataEndTime: business.referenceTime });
+    const result = pointInTimeTable(groupByCustomer(events), spec, source, { snapshotTime, dataEndTime: business.referenceTime });
     const csv = stringify([result.header, ...result.rows]);
     fs.writeFileSync(path.join(options.outDir, TABLE_FILE), csv);
     const positive = spec.label?.positive;
