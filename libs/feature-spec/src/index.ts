@@ -8,3 +8,4 @@ export * from './spec-hash';
 export * from './spec-features';
 export * from './feature-spec-json-schema';
 export * from './telco-spec';
+export * from './evaluate';
