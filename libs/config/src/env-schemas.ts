@@ -53,6 +53,11 @@ export const databaseEnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
 
+export const featureSpecEnvSchema = z.object({
+  /** The feature spec every vector follows: a YAML file, relative to the repository's root unless absolute. */
+  FEATURE_SPEC_FILE: z.string().min(1).default('specs/telco.yaml'),
+});
+
 export const loggingEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `json` for machines (default), `pretty` for a developer's terminal. */
@@ -68,6 +73,7 @@ export function httpPortSchema(defaultPort: number) {
 
 export type KafkaEnv = z.output<typeof kafkaEnvSchema>;
 export type DatabaseEnv = z.output<typeof databaseEnvSchema>;
+export type FeatureSpecEnv = z.output<typeof featureSpecEnvSchema>;
 export type LoggingEnv = z.output<typeof loggingEnvSchema>;
 
 /** SASL credentials only make sense together: one issue per missing variable, named as it. */

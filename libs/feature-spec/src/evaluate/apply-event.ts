@@ -8,7 +8,7 @@ const time = (iso: string) => Date.parse(iso);
 
 /** The state of a customer before any event; `first` is the customer's first event to be applied. */
 export function emptyEvaluatorState(first: EvaluatedEvent): EvaluatorState {
-  return { attributes: {}, firstAt: {}, sums: {}, counts: {}, lastEventAt: first.occurred_at, lastEventId: first.event_id };
+  return { attributes: {}, firstAt: {}, sums: {}, counts: {}, firstEventAt: first.occurred_at, lastEventAt: first.occurred_at, lastEventId: first.event_id };
 }
 
 /**
@@ -57,6 +57,7 @@ export function applyEvent(spec: FeatureSpec, state: EvaluatorState | undefined,
       firstAt,
       sums,
       counts,
+      firstEventAt: at < time(before.firstEventAt) ? event.occurred_at : before.firstEventAt,
       lastEventAt: latest ? event.occurred_at : before.lastEventAt,
       lastEventId: latest ? event.event_id : before.lastEventId,
     },

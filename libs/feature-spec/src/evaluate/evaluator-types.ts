@@ -38,6 +38,8 @@ export interface EvaluatorState {
   readonly sums: Readonly<Record<string, string>>;
   /** By lifetime_count feature name. */
   readonly counts: Readonly<Record<string, number>>;
+  /** The earliest occurred_at seen, of any event type. */
+  readonly firstEventAt: string;
   /** The latest occurred_at seen, and the event that carried it (on a tie, the one applied last). */
   readonly lastEventAt: string;
   readonly lastEventId: string;
