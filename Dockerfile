@@ -98,6 +98,9 @@ STOPSIGNAL SIGTERM
 
 FROM runtime AS ingest
 COPY --from=build /out/apps/ingest ./apps/ingest
+# The shipped feature specs (FEATURE_SPEC_FILE defaults to /app/specs/telco.yaml); a deployment's own
+# spec is mounted over it or named by FEATURE_SPEC_FILE.
+COPY specs ./specs
 ENV PORT=3001
 EXPOSE 3001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ["node", "/app/deploy/docker/healthcheck.js"]

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CustomerStateRepository, ProcessedEventRepository, type Database } from '@churn/db';
-import { toFeatureVector } from '@churn/feature-state';
+import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
+import { stateFeatures } from '@churn/feature-state';
 import { startService, type RunningService } from '@churn/service-kit';
 import { customerHistory, parseTelcoCsv, rowFeatures } from '@churn/telco-replay';
 import { rawProducer, serviceTestEnv, testKafka, uniqueId } from '@churn/testing';
@@ -52,6 +53,7 @@ describe('two ingest instances in one consumer group', () => {
     assert.ok(a! > 0 && b! > 0, `both instances applied events (${a} and ${b})`);
     assert.ok(a! + b! >= events.length);
     const live = await db.transaction((tx) => new CustomerStateRepository().lockMany(tx, ids));
-    for (const row of rows) assert.deepEqual(toFeatureVector(live.get(row.customerID)!), rowFeatures(row), row.customerID);
+    const spec = loadFeatureSpec(TELCO_SPEC_PATH);
+    for (const row of rows) assert.deepEqual(stateFeatures(spec, live.get(row.customerID)?.state), rowFeatures(row), row.customerID);
   });
 });

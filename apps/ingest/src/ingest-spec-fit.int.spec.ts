@@ -83,12 +83,11 @@ describe('ingest of schema version 2 events against the active feature spec (Tel
       assert.deepEqual(ledger.find((r) => r.event_id === reactivated.event_id), { event_id: reactivated.event_id, event_type: 'subscription.reactivated', payload: {}, applied: true });
       assert.deepEqual(ledger.find((r) => r.event_id === partialUpdate.event_id)?.payload, { monthly_charges: 42.5 });
 
-      // The Telco state leaves a partial version 2 update to the spec evaluator, and a cancellation changes no feature.
-      const state = await states.findOne(db, customer);
-      assert.equal(state?.contract, 'One year');
-      assert.equal(state?.gender, 'Female');
-      assert.equal(state?.monthlyCharges, 80.5);
-      assert.equal(state?.totalCharges, 80.5);
+      // A partial version 2 update sets only the attribute it carries; a cancellation changes no feature.
+      const attributes = (await states.findOne(db, customer))?.state?.attributes;
+      assert.equal(attributes?.['Contract']?.value, 'One year');
+      assert.equal(attributes?.['gender']?.value, 'Female');
+      assert.deepEqual(attributes?.['MonthlyCharges'], { value: 42.5, at: '2024-02-15T00:00:00Z' });
     } finally {
       await producer.close();
     }

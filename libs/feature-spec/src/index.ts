@@ -11,3 +11,4 @@ export * from './feature-spec-json-schema';
 export * from './telco-spec';
 export * from './payload-issues';
 export * from './feature-spec-env';
+export * from './evaluate';

@@ -1,36 +1,45 @@
-import { FIXED_EVENT_TYPES, type CustomerEvent } from '@churn/contracts';
-import type { CustomerState } from './customer-state';
+import { aggregateValues, featureVector, foldEvents, modelInputsOf, type EvaluatedEvent, type EvaluatorState, type FeatureSpec, type FeatureValue, type FeatureVector } from '@churn/feature-spec';
 import type { LoggedEvent } from './history-types';
-import { applyEvent, emptyState } from './feature-state';
 
-const SAME_IN_BOTH_VERSIONS = new Set<string>(FIXED_EVENT_TYPES);
+/** The event as it was received, from its row in the event log (validated when it was ingested). */
+export function toEvaluatedEvent(logged: LoggedEvent): EvaluatedEvent {
+  return { event_id: logged.eventId, event_type: logged.eventType, occurred_at: logged.occurredAt, payload: logged.payload };
+}
 
-/**
- * The event as it was received, from its row in the event log (validated when it was ingested). The log
- * keeps no schema version: a type whose payload the contract fixes reads the same in both; any other
- * payload is read as version 2 (field → value), which applyEvent takes as a Telco payload when it is one.
- */
-export function toCustomerEvent(logged: LoggedEvent): CustomerEvent {
-  return {
-    event_id: logged.eventId,
-    event_type: logged.eventType,
-    customer_id: logged.customerId,
-    occurred_at: logged.occurredAt,
-    schema_version: SAME_IN_BOTH_VERSIONS.has(logged.eventType) ? 1 : 2,
-    payload: logged.payload,
-  } as CustomerEvent;
+/** Logged events by customer, each customer's in the order given (the log's order). */
+export function eventsByCustomer(events: readonly LoggedEvent[]): Map<string, EvaluatedEvent[]> {
+  const byCustomer = new Map<string, EvaluatedEvent[]>();
+  for (const logged of events) {
+    const list = byCustomer.get(logged.customerId);
+    if (list) list.push(toEvaluatedEvent(logged));
+    else byCustomer.set(logged.customerId, [toEvaluatedEvent(logged)]);
+  }
+  return byCustomer;
 }
 
 /**
- * Rebuilds customers' states from their logged events by the same rules the ingest applies live.
- * Last-write-wins by occurred_at makes the result independent of the order events arrived in.
+ * Rebuilds customers' states from their logged events by the rules ingest applies live (the same
+ * evaluator). Read in occurred_at order, ties in arrival order, as eventsUpTo returns them: the result
+ * is the state ingest reached once those events had arrived, in whatever order they did.
  */
-export function foldHistory(events: readonly LoggedEvent[]): Map<string, CustomerState> {
-  const states = new Map<string, CustomerState>();
-  for (const logged of events) {
-    const event = toCustomerEvent(logged);
-    const before = states.get(event.customer_id) ?? emptyState(event.customer_id, event);
-    states.set(event.customer_id, applyEvent(before, event).state);
-  }
+export function foldHistory(spec: FeatureSpec, events: readonly LoggedEvent[]): Map<string, EvaluatorState> {
+  const states = new Map<string, EvaluatorState>();
+  for (const [customerId, own] of eventsByCustomer(events)) states.set(customerId, foldEvents(spec, own)!);
   return states;
+}
+
+/** A state's vector at `asOf`, its aggregates computed from the customer's logged events (those after `asOf` are ignored). */
+export function vectorAt(spec: FeatureSpec, state: EvaluatorState, events: readonly EvaluatedEvent[], asOf: string): FeatureVector | undefined {
+  return featureVector(spec, state, asOf, aggregateValues(spec, events, asOf));
+}
+
+/**
+ * The model inputs a state determines on its own, at its latest event: what a stored state can be
+ * checked against (a training row) without the event log. Undefined while the vector is incomplete.
+ */
+export function stateFeatures(spec: FeatureSpec, state: EvaluatorState | null | undefined): Record<string, FeatureValue> | undefined {
+  if (!state) return undefined;
+  const noAggregates = Object.fromEntries(spec.aggregates.map((a) => [a.name, null]));
+  const vector = featureVector(spec, state, state.lastEventAt, noAggregates);
+  return vector && Object.fromEntries(Object.entries(modelInputsOf(spec, vector)).filter(([name]) => !(name in noAggregates)));
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { customerFeaturesSchema, Topics, type CustomerEvent, type DeadLetter } from '@churn/contracts';
 import { CustomerStateRepository, Database, ProcessedEventRepository } from '@churn/db';
-import { foldHistory } from '@churn/feature-state';
+import { foldEvents, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { anEvent, rawProducer, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 
@@ -82,8 +82,8 @@ describe('churn dlq and churn rescore', () => {
     ];
     await db.transaction(async (tx) => {
       await new ProcessedEventRepository().insertNew(tx, events.map((e) => ({ eventId: e.event_id, customerId: e.customer_id, eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload })));
-      const state = foldHistory(events.map((e) => ({ eventId: e.event_id, customerId: e.customer_id, eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload }))).get(customer)!;
-      await new CustomerStateRepository().upsertMany(tx, [state]);
+      const spec = loadFeatureSpec(TELCO_SPEC_PATH);
+      await new CustomerStateRepository().upsertMany(tx, specHash(spec), new Map([[customer, foldEvents(spec, events)!]]));
     });
     const asOf = '2024-06-20T00:00:00.000Z';
     const result = churn('rescore', '--as-of', asOf, '--batch-size', '50');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { databaseEnvSchema, kafkaEnvSchema, parseConfig } from '@churn/config';
+import { featureSpecEnvSchema } from '@churn/feature-spec';
 import { Database } from '@churn/db';
 import { createKafka, TopicProducer } from '@churn/kafka';
 import { createMetricsRegistry } from '@churn/observability';
@@ -27,7 +28,8 @@ export function registerRescoreCommand(program: Command, context: CliContext): v
       const pauseMs = Number(options.pauseMs);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error('--batch-size must be a whole number from 1 to 10000');
       if (!(pauseMs >= 0)) throw new Error('--pause-ms must not be negative');
-      const config = parseConfig(kafkaEnvSchema.extend(databaseEnvSchema.shape), context.env);
+      const config = parseConfig(kafkaEnvSchema.extend(databaseEnvSchema.shape).extend(featureSpecEnvSchema.shape), context.env);
+      const { spec } = config.FEATURE_SPEC_FILE;
       const registry = createMetricsRegistry('churn-cli');
       const database = new Database({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'churn-cli-rescore' }, context.logger, registry);
       const producer = new TopicProducer(createKafka(config, 'churn-cli', context.logger), context.logger, registry);
@@ -35,7 +37,7 @@ export function registerRescoreCommand(program: Command, context: CliContext): v
       const bar = new SingleBar({ format: 'rescore {value} customers | {emitted} emitted | {incomplete} incomplete', hideCursor: true }, Presets.shades_classic);
       bar.start(0, 0, { emitted: 0, incomplete: 0 });
       try {
-        const result = await new FeatureRescorer(database, producer, context.logger).run({
+        const result = await new FeatureRescorer(spec, database, producer, context.logger).run({
           asOf,
           batchSize,
           pauseMs,

@@ -2,7 +2,8 @@ import { Topics, type CustomerFeaturesMessage } from '@churn/contracts';
 import { CustomerHistoryRepository, type Queryable } from '@churn/db';
 import type { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
-import { featuresMessage, foldHistory, toBehaviour } from '@churn/feature-state';
+import { foldEvents, type FeatureSpec } from '@churn/feature-spec';
+import { eventsByCustomer, featuresMessage, vectorAt } from '@churn/feature-state';
 
 export interface RescoreOptions {
   /** The time every vector is computed as of (ISO-8601 with zone). */
@@ -17,7 +18,7 @@ export interface RescoreOptions {
 export interface RescoreProgress {
   readonly customers: number;
   readonly emitted: number;
-  /** Active customers whose state is still incomplete (no subscription yet): nothing to score. */
+  /** Active customers whose vector is still incomplete (an attribute it needs not set yet): nothing to score. */
   readonly incomplete: number;
 }
 
@@ -27,8 +28,9 @@ export function rescoreSourceEventId(asOf: string, customerId: string): string {
 }
 
 /**
- * Emits every active customer's feature vector as of a time, rebuilt from the event log (so a past
- * `asOf` sees only what was known then, and tenure and the 30/90-day windows move with the clock).
+ * Emits every active customer's feature vector as of a time, rebuilt from the event log by the
+ * evaluator ingest uses (so a past `asOf` sees only what was known then, and months since an event and
+ * the aggregates' windows move with the clock).
  * It pages through customers by key, reads without locks and publishes in batches: the live ingest
  * is never blocked, and the scorer treats these messages like any other.
  */
@@ -36,6 +38,7 @@ export class FeatureRescorer {
   private readonly history = new CustomerHistoryRepository();
 
   constructor(
+    private readonly spec: FeatureSpec,
     private readonly db: Queryable,
     private readonly producer: TopicProducer,
     private readonly logger: Logger,
@@ -49,12 +52,12 @@ export class FeatureRescorer {
       const ids = await this.history.activeCustomerIds(this.db, asOf, after, options.batchSize);
       if (ids.length === 0) break;
       after = ids[ids.length - 1]!;
-      const states = foldHistory(await this.history.eventsUpTo(this.db, ids, asOf));
-      const behaviour = await this.history.behaviourAsOf(this.db, new Map(ids.map((id) => [id, asOf])));
+      const events = eventsByCustomer(await this.history.eventsUpTo(this.db, ids, asOf));
       const messages: CustomerFeaturesMessage[] = [];
       for (const id of ids) {
-        const state = states.get(id);
-        const message = state && featuresMessage(state, asOf, rescoreSourceEventId(asOf, id), toBehaviour(behaviour.get(id)));
+        const own = events.get(id) ?? [];
+        const state = foldEvents(this.spec, own);
+        const message = state && featuresMessage(this.spec, id, vectorAt(this.spec, state, own, asOf), asOf, rescoreSourceEventId(asOf, id));
         if (message) messages.push(message);
       }
       await this.producer.send(

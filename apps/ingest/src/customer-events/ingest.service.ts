@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type CustomerEvent, type CustomerFeaturesMessage } from '@churn/contracts';
-import { CustomerHistoryRepository, CustomerStateRepository, Database, ProcessedEventRepository, type CustomerState, type Queryable } from '@churn/db';
-import { applyEvent, emptyState, featuresMessage, toBehaviour } from '@churn/feature-state';
+import { CustomerHistoryRepository, CustomerStateRepository, Database, ProcessedEventRepository, type Queryable, type StoredCustomerState } from '@churn/db';
+import { applyEvent, lookback, type ActiveFeatureSpec, type EvaluatorState, type FeatureSpec } from '@churn/feature-spec';
+import { featuresMessage, foldHistory, toEvaluatedEvent, vectorAt } from '@churn/feature-state';
 import { TopicProducer, type ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateHistogram, LATENCY_BUCKETS_SECONDS, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
+import { ACTIVE_FEATURE_SPEC } from '../active-feature-spec.token';
 
 export interface IngestResult {
   readonly newEvents: number;
@@ -14,7 +16,7 @@ export interface IngestResult {
 }
 
 interface Changed {
-  state: CustomerState;
+  state: EvaluatorState;
   /** The last event of the batch for this customer: the feature message's source_event_id. */
   lastEventId: string;
   /** Broker timestamp of the oldest new event of this customer in the batch, for the latency metric. */
@@ -22,10 +24,10 @@ interface Changed {
 }
 
 /**
- * Turns a batch of customer events into feature state, exactly once per event: the ledger insert,
- * the state change and the feature messages happen in one Postgres transaction, and the messages
- * are published before it commits. A crash at any point re-delivers the batch; events already in the
- * ledger change nothing, and a feature message sent twice carries the same source_event_id.
+ * Turns a batch of customer events into feature state under the active spec, exactly once per event:
+ * the ledger insert, the state change and the feature messages happen in one Postgres transaction, and
+ * the messages are published before it commits. A crash at any point re-delivers the batch; events
+ * already in the ledger change nothing, and a feature message sent twice carries the same source_event_id.
  */
 @Injectable()
 export class IngestService {
@@ -34,14 +36,22 @@ export class IngestService {
   private readonly history = new CustomerHistoryRepository();
   private readonly logger: Logger;
   private readonly metrics;
+  private readonly spec: FeatureSpec;
+  private readonly specHash: string;
+  /** The event types the aggregates read, and how many days back. */
+  private readonly lookback: ReadonlyMap<string, number | null>;
 
   constructor(
     private readonly database: Database,
     private readonly producer: TopicProducer,
+    @Inject(ACTIVE_FEATURE_SPEC) active: ActiveFeatureSpec,
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.logger = logger.child({ context: IngestService.name });
+    this.spec = active.spec;
+    this.specHash = active.hash;
+    this.lookback = lookback(active.spec);
     this.metrics = {
       events: getOrCreateCounter(registry, {
         name: 'ingest_events_total',
@@ -109,27 +119,27 @@ export class IngestService {
     if (newMessages.length === 0) return { newEvents: 0, duplicates, notApplied: 0, featureMessages: 0 };
 
     const customerIds = [...new Set(newMessages.map((m) => m.value.customer_id))].sort();
-    const current = await this.states.lockMany(tx, customerIds);
+    const current = await this.currentStates(tx, await this.states.lockMany(tx, customerIds), fresh);
     const changed = new Map<string, Changed>();
     const notApplied: string[] = [];
     for (const { value: event, timestamp } of newMessages) {
       const entry = changed.get(event.customer_id);
-      const before = entry?.state ?? current.get(event.customer_id) ?? emptyState(event.customer_id, event);
-      const { state, applied } = applyEvent(before, event);
+      const { state, applied } = applyEvent(this.spec, entry?.state ?? current.get(event.customer_id), event);
       changed.set(event.customer_id, { state, lastEventId: event.event_id, firstReceivedAt: Math.min(entry?.firstReceivedAt ?? timestamp, timestamp) });
       if (!applied) notApplied.push(event.event_id);
       this.metrics.events.inc({ event_type: event.event_type, result: applied ? 'applied' : 'not_applied' });
       this.logger.debug({ customer_id: event.customer_id, event_id: event.event_id, event_type: event.event_type, applied }, 'event applied');
     }
-    await this.states.upsertMany(tx, [...changed.values()].map((c) => c.state));
+    await this.states.upsertMany(tx, this.specHash, new Map([...changed].map(([id, c]) => [id, c.state])));
     await this.ledger.markNotApplied(tx, notApplied);
 
-    // Behavioural aggregates as of each customer's latest event, for all customers of the batch at once.
-    const behaviour = await this.history.behaviourAsOf(tx, new Map([...changed.values()].map((c) => [c.state.customerId, c.state.lastEventAt])));
+    // Aggregates as of each customer's latest event, from the events they read, for all customers of the batch at once.
+    const logged = await this.history.recentEvents(tx, new Map([...changed].map(([id, c]) => [id, c.state.lastEventAt])), this.lookback);
     const features: CustomerFeaturesMessage[] = [];
     const receivedAt: number[] = [];
-    for (const { state, lastEventId, firstReceivedAt } of changed.values()) {
-      const message = featuresMessage(state, state.lastEventAt, lastEventId, toBehaviour(behaviour.get(state.customerId)));
+    for (const [customerId, { state, lastEventId, firstReceivedAt }] of changed) {
+      const events = (logged.get(customerId) ?? []).map(toEvaluatedEvent);
+      const message = featuresMessage(this.spec, customerId, vectorAt(this.spec, state, events, state.lastEventAt), state.lastEventAt, lastEventId);
       if (!message) continue;
       features.push(message);
       receivedAt.push(firstReceivedAt);
@@ -143,5 +153,24 @@ export class IngestService {
     this.metrics.featureMessages.inc(features.length);
     this.logger.debug({ events: messages.length, new_events: newMessages.length, customers: changed.size, feature_messages: features.length }, 'batch ingested');
     return { newEvents: newMessages.length, duplicates, notApplied: notApplied.length, featureMessages: features.length };
+  }
+
+  /**
+   * The states of the batch's customers before its events. A state folded under another spec (or
+   * before states were spec-driven) is rebuilt from the customer's logged events, this batch's left
+   * out: they are applied next, as for everyone.
+   */
+  private async currentStates(tx: Queryable, stored: ReadonlyMap<string, StoredCustomerState>, batch: ReadonlySet<string>): Promise<Map<string, EvaluatorState>> {
+    const current = new Map<string, EvaluatorState>();
+    const stale: string[] = [];
+    for (const [customerId, row] of stored) {
+      if (row.state && row.specHash === this.specHash) current.set(customerId, row.state);
+      else stale.push(customerId);
+    }
+    if (stale.length === 0) return current;
+    const history = (await this.history.eventsUpTo(tx, stale, 'infinity')).filter((e) => !batch.has(e.eventId));
+    for (const [customerId, state] of foldHistory(this.spec, history)) current.set(customerId, state);
+    this.logger.info({ customers: stale.length, spec_hash: this.specHash }, 'states rebuilt from the event log under the active spec');
+    return current;
   }
 }

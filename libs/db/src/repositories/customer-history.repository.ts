@@ -1,59 +1,45 @@
-import type { BehaviourCounts, LoggedEvent } from '@churn/feature-state';
+import type { LoggedEvent } from '@churn/feature-state';
 import type { Queryable } from '../database';
 
-export type { BehaviourCounts, LoggedEvent };
+export type { LoggedEvent };
+
+/** An event's time as the evaluator reads it: ISO-8601 in UTC, to the millisecond. */
+const OCCURRED_AT_ISO = `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * Reads of the event log for point-in-time features: behavioural aggregates as of a time, the events
- * of customers up to a time, and the customers that were active then.
+ * Reads of the event log for point-in-time features: the events aggregates need as of a time, the
+ * events of customers up to a time, and the customers that were active then.
  */
 export class CustomerHistoryRepository {
   /**
-   * Aggregates for many customers, each as of its own time, in one statement (the ingest calls it once
-   * per batch). Uses the (customer_id, occurred_at) index: only the last 90 days of each customer are read.
+   * The logged events the aggregates of many customers need, each customer as of its own time, in one
+   * statement (ingest calls it once per batch): per event type, those that occurred in the `lookback`
+   * days up to the customer's time (null: its whole history up to then), in log order. Uses the
+   * (customer_id, occurred_at) index.
    */
-  async behaviourAsOf(db: Queryable, asOf: ReadonlyMap<string, string>): Promise<Map<string, BehaviourCounts>> {
-    if (asOf.size === 0) return new Map();
-    const rows = await db.query<{
-      customer_id: string;
-      pf30: string;
-      pf90: string;
-      st30: string;
-      st90: string;
-      usage_recent: string | null;
-      usage_prior: string | null;
-    }>(
-      'customer_history.behaviour_as_of',
-      `SELECT t.customer_id,
-              count(*) FILTER (WHERE e.event_type = 'payment.failed' AND e.occurred_at > t.as_of - interval '30 days') AS pf30,
-              count(*) FILTER (WHERE e.event_type = 'payment.failed' AND e.occurred_at > t.as_of - interval '90 days') AS pf90,
-              count(*) FILTER (WHERE e.event_type = 'support.ticket_opened' AND e.occurred_at > t.as_of - interval '30 days') AS st30,
-              count(*) FILTER (WHERE e.event_type = 'support.ticket_opened' AND e.occurred_at > t.as_of - interval '90 days') AS st90,
-              sum((e.payload->>'quantity')::numeric) FILTER (WHERE e.event_type = 'usage.reported' AND e.occurred_at > t.as_of - interval '30 days') AS usage_recent,
-              sum((e.payload->>'quantity')::numeric) FILTER (WHERE e.event_type = 'usage.reported' AND e.occurred_at <= t.as_of - interval '30 days' AND e.occurred_at > t.as_of - interval '60 days') AS usage_prior
+  async recentEvents(db: Queryable, asOf: ReadonlyMap<string, string>, lookback: ReadonlyMap<string, number | null>): Promise<Map<string, LoggedEvent[]>> {
+    if (asOf.size === 0 || lookback.size === 0) return new Map();
+    const rows = await db.query<LoggedEvent>(
+      'customer_history.recent_events',
+      `SELECT e.event_id AS "eventId", e.customer_id AS "customerId", e.event_type AS "eventType",
+              ${OCCURRED_AT_ISO} AS "occurredAt", e.payload
          FROM unnest($1::text[], $2::timestamptz[]) AS t(customer_id, as_of)
-         LEFT JOIN processed_events e
+         CROSS JOIN unnest($3::text[], $4::int[]) AS l(event_type, days)
+         JOIN processed_events e
            ON e.customer_id = t.customer_id
-          AND e.occurred_at > t.as_of - interval '90 days'
+          AND e.event_type = l.event_type
           AND e.occurred_at <= t.as_of
-          AND e.event_type IN ('payment.failed', 'support.ticket_opened', 'usage.reported')
-        GROUP BY t.customer_id`,
-      [[...asOf.keys()], [...asOf.values()]],
+          AND (l.days IS NULL OR e.occurred_at > t.as_of - make_interval(secs => l.days * 86400.0))
+        ORDER BY e.customer_id, e.occurred_at, e.processed_at, e.event_id`,
+      [[...asOf.keys()], [...asOf.values()], [...lookback.keys()], [...lookback.values()]],
     );
-    const nullable = (value: string | null) => (value === null ? null : Number(value));
-    return new Map(
-      rows.map((row) => [
-        row.customer_id,
-        {
-          paymentFailures30d: Number(row.pf30),
-          paymentFailures90d: Number(row.pf90),
-          supportTickets30d: Number(row.st30),
-          supportTickets90d: Number(row.st90),
-          usageLast30d: nullable(row.usage_recent),
-          usagePrior30d: nullable(row.usage_prior),
-        },
-      ]),
-    );
+    const byCustomer = new Map<string, LoggedEvent[]>();
+    for (const row of rows) {
+      const list = byCustomer.get(row.customerId);
+      if (list) list.push(row);
+      else byCustomer.set(row.customerId, [row]);
+    }
+    return byCustomer;
   }
 
   /** The logged events of these customers that occurred at or before `asOf`, oldest first per customer. */
@@ -62,8 +48,8 @@ export class CustomerHistoryRepository {
     return db.query<LoggedEvent>(
       'customer_history.events_up_to',
       `SELECT event_id AS "eventId", customer_id AS "customerId", event_type AS "eventType",
-              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", payload
-         FROM processed_events
+              ${OCCURRED_AT_ISO} AS "occurredAt", payload
+         FROM processed_events e
         WHERE customer_id = ANY($1::text[]) AND occurred_at <= $2::timestamptz
         ORDER BY customer_id, occurred_at, processed_at, event_id`,
       [customerIds, asOf],
@@ -71,15 +57,15 @@ export class CustomerHistoryRepository {
   }
 
   /**
-   * One page of the customers active at `asOf` — signed up by then and without a churn outcome observed
-   * by then — in customer_id order after `after` (keyset pagination: no long-running cursor or lock).
+   * One page of the customers active at `asOf` — with a first event by then and without a churn outcome
+   * observed by then — in customer_id order after `after` (keyset pagination: no long-running cursor or lock).
    */
   async activeCustomerIds(db: Queryable, asOf: string, after: string | null, limit: number): Promise<string[]> {
     const rows = await db.query<{ customer_id: string }>(
       'customer_history.active_customers',
       `SELECT s.customer_id
          FROM customer_state s
-        WHERE s.signed_up_at <= $1::timestamptz
+        WHERE s.first_event_at <= $1::timestamptz
           AND ($2::text IS NULL OR s.customer_id > $2::text)
           AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.customer_id = s.customer_id AND o.churned AND o.observed_at <= $1::timestamptz)
         ORDER BY s.customer_id

@@ -1,88 +1,61 @@
-import type { CustomerState } from '@churn/feature-state';
+import type { EvaluatorState } from '@churn/feature-spec';
 import type { Queryable } from '../database';
 
-export type { CustomerState };
+/** A customer's state as ingest keeps it: the evaluator's state and the hash of the spec it was folded under. */
+export interface StoredCustomerState {
+  readonly customerId: string;
+  /** Null for a row folded before states were spec-driven: to rebuild from the event log. */
+  readonly specHash: string | null;
+  /** Null together with specHash. */
+  readonly state: EvaluatorState | null;
+}
 
+interface Row {
+  customerId: string;
+  specHash: string | null;
+  state: EvaluatorState | null;
+}
 
-const COLUMNS: ReadonlyArray<readonly [keyof CustomerState, string, string]> = [
-  ['customerId', 'customer_id', 'text'],
-  ['signedUpAt', 'signed_up_at', 'timestamptz'],
-  ['gender', 'gender', 'text'],
-  ['seniorCitizen', 'senior_citizen', 'boolean'],
-  ['partner', 'partner', 'boolean'],
-  ['dependents', 'dependents', 'boolean'],
-  ['profileUpdatedAt', 'profile_updated_at', 'timestamptz'],
-  ['contract', 'contract', 'text'],
-  ['phoneService', 'phone_service', 'boolean'],
-  ['multipleLines', 'multiple_lines', 'text'],
-  ['internetService', 'internet_service', 'text'],
-  ['onlineSecurity', 'online_security', 'text'],
-  ['onlineBackup', 'online_backup', 'text'],
-  ['deviceProtection', 'device_protection', 'text'],
-  ['techSupport', 'tech_support', 'text'],
-  ['streamingTv', 'streaming_tv', 'text'],
-  ['streamingMovies', 'streaming_movies', 'text'],
-  ['paperlessBilling', 'paperless_billing', 'boolean'],
-  ['paymentMethod', 'payment_method', 'text'],
-  ['monthlyCharges', 'monthly_charges', 'numeric'],
-  ['subscriptionUpdatedAt', 'subscription_updated_at', 'timestamptz'],
-  ['totalCharges', 'total_charges', 'numeric'],
-  ['invoicesPaid', 'invoices_paid', 'int'],
-  ['lastEventAt', 'last_event_at', 'timestamptz'],
-  ['lastEventId', 'last_event_id', 'text'],
-];
-
-const SELECT_LIST = COLUMNS.map(([field, column]) => `${column} AS "${field}"`).join(', ');
+const SELECT_LIST = `customer_id AS "customerId", spec_hash AS "specHash", state`;
 
 export class CustomerStateRepository {
   /** Loads and locks the states of these customers for the rest of the transaction. */
-  async lockMany(tx: Queryable, customerIds: readonly string[]): Promise<Map<string, CustomerState>> {
+  async lockMany(tx: Queryable, customerIds: readonly string[]): Promise<Map<string, StoredCustomerState>> {
     if (customerIds.length === 0) return new Map();
-    const rows = await tx.query<CustomerState>(
+    const rows = await tx.query<Row>(
       'customer_state.lock_many',
       `SELECT ${SELECT_LIST} FROM customer_state WHERE customer_id = ANY($1::text[]) ORDER BY customer_id FOR UPDATE`,
       [customerIds],
     );
-    return new Map(rows.map((row) => [row.customerId, normalize(row)]));
+    return new Map(rows.map((row) => [row.customerId, row]));
   }
 
-  async findOne(db: Queryable, customerId: string): Promise<CustomerState | undefined> {
-    const rows = await db.query<CustomerState>('customer_state.find_one', `SELECT ${SELECT_LIST} FROM customer_state WHERE customer_id = $1`, [customerId]);
-    return rows[0] ? normalize(rows[0]) : undefined;
+  async findOne(db: Queryable, customerId: string): Promise<StoredCustomerState | undefined> {
+    const rows = await db.query<Row>('customer_state.find_one', `SELECT ${SELECT_LIST} FROM customer_state WHERE customer_id = $1`, [customerId]);
+    return rows[0];
   }
 
   /** Writes many states with one statement (multi-row upsert through unnest). */
-  async upsertMany(tx: Queryable, states: readonly CustomerState[]): Promise<void> {
-    if (states.length === 0) return;
-    const unnestArgs = COLUMNS.map(([, , type], i) => `$${i + 1}::${type}[]`).join(', ');
-    const columnList = COLUMNS.map(([, column]) => column).join(', ');
-    const updates = COLUMNS.filter(([field]) => field !== 'customerId')
-      .map(([, column]) => `${column} = EXCLUDED.${column}`)
-      .join(', ');
+  async upsertMany(tx: Queryable, specHash: string, states: ReadonlyMap<string, EvaluatorState>): Promise<void> {
+    if (states.size === 0) return;
+    const rows = [...states];
     await tx.query(
       'customer_state.upsert_many',
-      `INSERT INTO customer_state (${columnList})
-       SELECT * FROM unnest(${unnestArgs})
-       ON CONFLICT (customer_id) DO UPDATE SET ${updates}, updated_at = now()`,
-      COLUMNS.map(([field]) => states.map((state) => state[field])),
+      `INSERT INTO customer_state (customer_id, state, spec_hash, first_event_at, last_event_at, last_event_id)
+       SELECT customer_id, state, $2::text, first_event_at, last_event_at, last_event_id
+         FROM unnest($1::text[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[], $6::text[])
+              AS t(customer_id, state, first_event_at, last_event_at, last_event_id)
+       ON CONFLICT (customer_id) DO UPDATE SET
+         state = EXCLUDED.state, spec_hash = EXCLUDED.spec_hash, first_event_at = EXCLUDED.first_event_at,
+         last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id, updated_at = now()`,
+      [
+        rows.map(([id]) => id),
+        specHash,
+        rows.map(([, state]) => JSON.stringify(state)),
+        rows.map(([, state]) => state.firstEventAt),
+        rows.map(([, state]) => state.lastEventAt),
+        rows.map(([, state]) => state.lastEventId),
+      ],
     );
   }
-}
-
-function normalize(row: CustomerState): CustomerState {
-  return {
-    ...row,
-    signedUpAt: isoOrNull(row.signedUpAt),
-    profileUpdatedAt: isoOrNull(row.profileUpdatedAt),
-    subscriptionUpdatedAt: isoOrNull(row.subscriptionUpdatedAt),
-    lastEventAt: isoOrNull(row.lastEventAt) ?? '',
-    monthlyCharges: row.monthlyCharges === null ? null : Number(row.monthlyCharges),
-    totalCharges: Number(row.totalCharges),
-    invoicesPaid: Number(row.invoicesPaid),
-  };
-}
-
-function isoOrNull(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  return value instanceof Date ? value.toISOString() : String(value);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Prediction } from '@churn/contracts';
+import type { EvaluatorState } from '@churn/feature-spec';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { testInfra, uniqueId } from '@churn/testing';
 import { Database } from '../database';
@@ -46,21 +47,22 @@ describe('repositories on the real Postgres', () => {
     assert.equal(await ledger.count(db, [customer]), 0);
   });
 
-  it('upserts many states in one statement and reads them back typed', async () => {
+  it('upserts many states in one statement and reads them back as they were written, with the spec hash', async () => {
     const ids = [uniqueId('C'), uniqueId('C')];
-    const base = {
-      signedUpAt: '2024-01-01T00:00:00.000Z', gender: 'Male', seniorCitizen: false, partner: true, dependents: false,
-      profileUpdatedAt: '2024-01-01T00:00:00.000Z', contract: 'Two year', phoneService: true, multipleLines: 'Yes',
-      internetService: 'DSL', onlineSecurity: 'Yes', onlineBackup: 'No', deviceProtection: 'No', techSupport: 'Yes',
-      streamingTv: 'No', streamingMovies: 'No', paperlessBilling: false, paymentMethod: 'Mailed check', monthlyCharges: 61.25,
-      subscriptionUpdatedAt: '2024-01-01T00:00:00.000Z', totalCharges: 1234.5, invoicesPaid: 20,
-      lastEventAt: '2025-09-01T00:00:00.000Z', lastEventId: 'e',
+    const state: EvaluatorState = {
+      attributes: { plan: { value: 'team', at: '2024-01-01T00:00:00+01:00' }, seats: { value: 12.5, at: '2024-02-01T00:00:00Z' }, annual: { value: false, at: '2024-01-01T00:00:00Z' } },
+      firstAt: { 'customer.signed_up': '2024-01-01T00:00:00Z' },
+      sums: { paid: '1234.05' },
+      counts: { logins: 20 },
+      firstEventAt: '2023-12-31T00:00:00Z',
+      lastEventAt: '2025-09-01T00:00:00.000Z',
+      lastEventId: 'e',
     };
-    await db.transaction((tx) => states.upsertMany(tx, ids.map((customerId) => ({ ...base, customerId }))));
-    await db.transaction((tx) => states.upsertMany(tx, [{ ...base, customerId: ids[0]!, totalCharges: 99 }]));
+    await db.transaction((tx) => states.upsertMany(tx, 'hash-1', new Map(ids.map((id) => [id, state]))));
+    await db.transaction((tx) => states.upsertMany(tx, 'hash-2', new Map([[ids[0]!, { ...state, sums: { paid: '99' } }]])));
     const locked = await db.transaction((tx) => states.lockMany(tx, ids));
-    assert.equal(locked.get(ids[0]!)?.totalCharges, 99);
-    assert.deepEqual(locked.get(ids[1]!), { ...base, customerId: ids[1]! });
+    assert.deepEqual(locked.get(ids[0]!), { customerId: ids[0]!, specHash: 'hash-2', state: { ...state, sums: { paid: '99' } } });
+    assert.deepEqual(locked.get(ids[1]!), { customerId: ids[1]!, specHash: 'hash-1', state });
   });
   it("keeps monitoring's newest-prediction pointer on the newest (as_of, scored_at, id), whatever the arrival order", async () => {
     const monitoring = new MonitoringRepository();
