@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseFeatureSpec } from '@churn/feature-spec';
 import { CustomerEventTypes } from '@churn/contracts';
-import { groupByCustomer, pointInTimeTable, type FeatureVectorSource, type TableEvent } from './point-in-time-table';
+import { parseFeatureSpec } from '@churn/feature-spec';
+import { groupByCustomer, pointInTimeTable, type TableEvent } from './point-in-time-table';
 import { SaasEventTypes, type PayloadValue } from './saas-event';
 import { SaasReplayError } from './saas-replay.error';
 
@@ -27,27 +27,14 @@ const event = (customer: string, type: string, day: number, payload: Record<stri
   payload,
 });
 
-/** A stand-in for the evaluator: records what it was given and answers from the events alone. */
-function recordingSource() {
-  const calls: { customer: string; latest: string; asOf: string }[] = [];
-  const source: FeatureVectorSource = {
-    vectorAt(events, asOf) {
-      calls.push({ customer: events[0]!.customer_id, latest: events[events.length - 1]!.occurred_at, asOf: asOf.toISOString() });
-      const change = events.filter((e) => e.event_type === SaasEventTypes.subscriptionChanged).pop()?.payload as { plan?: string } | undefined;
-      if (change?.plan === undefined) return undefined;
-      const logins = events.filter((e) => e.event_type === SaasEventTypes.userLoggedIn);
-      return { plan: change.plan, logins_30d: logins.length, days_since_last_login: logins.length ? 1 : null };
-    },
-  };
-  return { source, calls };
-}
-
 describe('pointInTimeTable', () => {
   const SNAPSHOT = at(100);
   const events = groupByCustomer([
-    // stays: an event after the snapshot must not reach the evaluator
+    // stays: logins before the 30-day window, in it, and after the snapshot (which the row must not see)
     event('c-stays', SaasEventTypes.subscriptionChanged, 10, { plan: 'team' }),
-    event('c-stays', SaasEventTypes.userLoggedIn, 99),
+    event('c-stays', SaasEventTypes.userLoggedIn, 60),
+    event('c-stays', SaasEventTypes.userLoggedIn, 97),
+    event('c-stays', SaasEventTypes.subscriptionChanged, 110, { plan: 'starter' }),
     event('c-stays', SaasEventTypes.userLoggedIn, 120),
     // leaves within the 90 days after the snapshot
     event('c-leaves', SaasEventTypes.subscriptionChanged, 20, { plan: 'starter' }),
@@ -67,24 +54,21 @@ describe('pointInTimeTable', () => {
     event('c-bare', SaasEventTypes.userLoggedIn, 40),
   ]);
 
-  it('writes one row per customer active at the snapshot, features as of then, the label from the 90 days after', () => {
-    const { source, calls } = recordingSource();
-    const table = pointInTimeTable(events, SPEC, source, { snapshotTime: SNAPSHOT, dataEndTime: at(200) });
+  it('writes one row per customer active at the snapshot, features as of then by the evaluator, the label from the 90 days after', () => {
+    const table = pointInTimeTable(events, SPEC, { snapshotTime: SNAPSHOT, dataEndTime: at(200) });
     assert.deepEqual(table.header, ['account', 'Plan Name', 'logins_30d', 'days_since_last_login', 'churned']);
     assert.deepEqual(table.rows, [
       ['c-back', 'team', '0', '', 'no'],
       ['c-later', 'starter', '0', '', 'no'],
       ['c-leaves', 'starter', '0', '', 'yes'],
-      ['c-stays', 'team', '1', '1', 'no'],
+      ['c-stays', 'team', '1', '3', 'no'],
     ]);
     assert.deepEqual(table.withoutVector, ['c-bare']);
-    assert.ok(calls.every((call) => call.asOf === SNAPSHOT && call.latest <= SNAPSHOT));
   });
 
   it('refuses a label window that runs past the data, and a spec without a label', () => {
-    const { source } = recordingSource();
-    assert.throws(() => pointInTimeTable(events, SPEC, source, { snapshotTime: SNAPSHOT, dataEndTime: at(150) }), (e: unknown) => e instanceof SaasReplayError && /after the data's end/.test(e.message));
+    assert.throws(() => pointInTimeTable(events, SPEC, { snapshotTime: SNAPSHOT, dataEndTime: at(150) }), (e: unknown) => e instanceof SaasReplayError && /after the data's end/.test(e.message));
     const { label: _label, ...unlabelled } = SPEC;
-    assert.throws(() => pointInTimeTable(events, unlabelled, source, { snapshotTime: SNAPSHOT, dataEndTime: at(200) }), /declares no label/);
+    assert.throws(() => pointInTimeTable(events, unlabelled, { snapshotTime: SNAPSHOT, dataEndTime: at(200) }), /declares no label/);
   });
 });

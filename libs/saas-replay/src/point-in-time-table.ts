@@ -1,5 +1,5 @@
 import { CustomerEventTypes } from '@churn/contracts';
-import { featureColumns, type FeatureSpec } from '@churn/feature-spec';
+import { aggregateValues, featureColumns, featureVector, foldEvents, type FeatureSpec, type FeatureValue } from '@churn/feature-spec';
 import { SaasReplayError } from './saas-replay.error';
 
 const DAY_MS = 86_400_000;
@@ -14,20 +14,14 @@ export interface TableEvent {
   readonly payload: unknown;
 }
 
-/** A feature's value in a vector; null or undefined when missing (e.g. days since a login that never happened). */
-export type TableValue = string | number | null | undefined;
-
 /**
- * What the table needs of the platform's feature evaluator: one customer's vector as of a time, from its
- * events up to then. The table never computes a feature itself, so that a training row is what the
- * stream would have computed for the same customer at the same time.
+ * A customer's feature vector as of `asOf` by the platform's one evaluator — its state folded from the
+ * events, its aggregates over them at `asOf` — as `churn rescore --as-of` computes it; undefined until
+ * the customer has every required attribute. `events`: the customer's events up to `asOf`, in time order.
  */
-export interface FeatureVectorSource {
-  /**
-   * `events` are the customer's events with occurred_at ≤ asOf, in time order. Returns every feature of
-   * the spec by name, or undefined when the customer has no vector yet (a required attribute never set).
-   */
-  vectorAt(events: readonly TableEvent[], asOf: Date): Readonly<Record<string, TableValue>> | undefined;
+export function vectorAsOf(spec: FeatureSpec, events: readonly TableEvent[], asOf: string): Readonly<Record<string, FeatureValue>> | undefined {
+  const state = foldEvents(spec, events);
+  return state && featureVector(spec, state, asOf, aggregateValues(spec, events, asOf));
 }
 
 export interface PointInTimeOptions {
@@ -55,12 +49,7 @@ const NEGATIVE_OF: Readonly<Record<string, string>> = { yes: 'no', Yes: 'No', YE
  * the label (a cancellation taking effect within the horizon after the snapshot). Rows are in id order.
  * `histories` holds each customer's events in time order.
  */
-export function pointInTimeTable(
-  histories: ReadonlyMap<string, readonly TableEvent[]>,
-  spec: FeatureSpec,
-  source: FeatureVectorSource,
-  options: PointInTimeOptions,
-): PointInTimeTable {
+export function pointInTimeTable(histories: ReadonlyMap<string, readonly TableEvent[]>, spec: FeatureSpec, options: PointInTimeOptions): PointInTimeTable {
   const { label } = spec;
   if (!label) throw new SaasReplayError('POINT_IN_TIME_TABLE_INVALID', `the spec${spec.name ? ` ${spec.name}` : ''} declares no label: a training table needs label.column and label.positive`);
   const negative = NEGATIVE_OF[label.positive];
@@ -71,6 +60,7 @@ export function pointInTimeTable(
   if (snapshotMs + horizonMs > Date.parse(options.dataEndTime)) {
     throw new SaasReplayError('POINT_IN_TIME_TABLE_INVALID', `the label window ends at ${new Date(snapshotMs + horizonMs).toISOString()}, after the data's end ${options.dataEndTime}`);
   }
+  const snapshot = new Date(snapshotMs).toISOString();
   const features = featureColumns(spec);
   const columns = features.map((f) => (f.section === 'attributes' ? (spec.attributes.find((a) => a.name === f.name)?.column ?? f.name) : f.name));
   const rows: string[][] = [];
@@ -78,7 +68,7 @@ export function pointInTimeTable(
   for (const [customerId, events] of histories) {
     const known = events.filter((e) => Date.parse(e.occurred_at) <= snapshotMs);
     if (known.length === 0 || cancelledBy(known)) continue;
-    const vector = source.vectorAt(known, new Date(snapshotMs));
+    const vector = vectorAsOf(spec, known, snapshot);
     if (!vector) {
       withoutVector.push(customerId);
       continue;
@@ -107,7 +97,7 @@ function cancelledBy(events: readonly TableEvent[]): boolean {
   return false;
 }
 
-function cell(value: TableValue): string {
+function cell(value: FeatureValue | undefined): string {
   if (value === null || value === undefined) return '';
   return String(value);
 }

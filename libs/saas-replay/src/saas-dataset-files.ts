@@ -3,19 +3,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
-import { loadFeatureSpec } from '@churn/feature-spec';
+import { FeatureSpecError, loadFeatureSpec } from '@churn/feature-spec';
 import { businessEvents, generateSaasBusiness, SAAS_REFERENCE_TIME, type SaasBusinessOptions } from './saas-business';
-import { groupByCustomer, pointInTimeTable, type FeatureVectorSource } from './point-in-time-table';
+import { REPOSITORY_ROOT, SAAS_ATTRIBUTES_SPEC_PATH, SAAS_SPEC_PATH } from './saas-spec-paths';
+import { groupByCustomer, pointInTimeTable } from './point-in-time-table';
 import { SaasReplayError } from './saas-replay.error';
 
 export const EVENTS_FILE = 'saas-synthetic-events.jsonl';
-export const TABLE_FILE = 'saas-synthetic-customers.csv';
+/** The customer table of a spec: `saas-synthetic-customers-<spec name>.csv`. */
+export function tableFile(specName: string): string {
+  return `saas-synthetic-customers-${specName}.csv`;
+}
 export const README_FILE = 'README.md';
 
 export interface SaasDatasetOptions extends SaasBusinessOptions {
   readonly outDir: string;
-  /** The spec whose features the customer table holds (e.g. specs/saas.yaml). */
-  readonly specPath?: string;
+  /** A customer table is written for each of these specs (default: none). */
+  readonly specPaths?: readonly string[];
   /** Days before the end of the period; features as of then, label = cancelled within the 90 days after. Default 90. */
   readonly snapshotDaysBeforeEnd?: number;
 }
@@ -24,18 +28,18 @@ export interface SaasDatasetSummary {
   readonly files: readonly string[];
   readonly customers: number;
   readonly events: number;
-  readonly tableRows?: number;
-  readonly churners?: number;
+  /** One per spec, in the order given. */
+  readonly tables: readonly { readonly file: string; readonly rows: number; readonly churners: number }[];
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
- * Writes the synthetic business into `outDir`: every event (JSON Lines, in time order), the customer
- * table as of the snapshot when a spec and a vector source are given, and a README saying the data is
- * synthetic and how to generate it again.
+ * Writes the synthetic business into `outDir`: every event (JSON Lines, in time order), a customer
+ * table as of the snapshot for each spec (features by the platform's evaluator, the label from the
+ * 90 days after), and a README saying the data is synthetic and how to write it again.
  */
-export function writeSaasDataset(options: SaasDatasetOptions, source?: FeatureVectorSource): SaasDatasetSummary {
+export function writeSaasDataset(options: SaasDatasetOptions): SaasDatasetSummary {
   const business = generateSaasBusiness(options);
   const events = businessEvents(business);
   fs.mkdirSync(options.outDir, { recursive: true });
@@ -45,17 +49,21 @@ export function writeSaasDataset(options: SaasDatasetOptions, source?: FeatureVe
   const hashes = [`| \`${EVENTS_FILE}\` | ${events.length} events | ${sha256(eventsText)} |`];
   const snapshotDays = options.snapshotDaysBeforeEnd ?? 90;
   const snapshotTime = new Date(Date.parse(business.referenceTime) - snapshotDays * 86_400_000).toISOString();
-  let table: { rows: number; churners: number } | undefined;
-  if (options.specPath && source) {
-    const spec = loadFeatureSpec(options.specPath);
-    const result = pointInTimeTable(groupByCustomer(events), spec, source, { snapshotTime, dataEndTime: business.referenceTime });
-    const csv = stringify([result.header, ...result.rows]);
-    fs.writeFileSync(path.join(options.outDir, TABLE_FILE), csv);
-    const positive = spec.label?.positive;
-    table = { rows: result.rows.length, churners: result.rows.filter((row) => row[row.length - 1] === positive).length };
-    files.push(TABLE_FILE);
-    hashes.push(`| \`${TABLE_FILE}\` | ${table.rows} customers as of ${snapshotTime}, spec \`${options.specPath}\` | ${sha256(csv)} |`);
-  }
+  const histories = groupByCustomer(events);
+  // As the repository names them, so that the README reads the same wherever it was written from.
+  const specNames = (options.specPaths ?? []).map((specPath) => path.relative(REPOSITORY_ROOT, path.resolve(specPath)));
+  const tables = (options.specPaths ?? []).map((specPath, i) => {
+    const spec = loadFeatureSpec(specPath);
+    const file = tableFile(spec.name ?? path.basename(specPath, path.extname(specPath)));
+    const table = pointInTimeTable(histories, spec, { snapshotTime, dataEndTime: business.referenceTime });
+    const csv = stringify([table.header, ...table.rows]);
+    fs.writeFileSync(path.join(options.outDir, file), csv);
+    const churners = table.rows.filter((row) => row[row.length - 1] === spec.label?.positive).length;
+    files.push(file);
+    hashes.push(`| \`${file}\` | ${table.rows.length} customers active at ${snapshotTime} (${churners} cancel in the 90 days after), the features of \`${specNames[i]}\` | ${sha256(csv)} |`);
+    return { file, rows: table.rows.length, churners };
+  });
+  const specArgs = specNames.map((name) => ` --spec ${name}`).join('');
   const readme = [
     '# SYNTHETIC DATA: a B2B-software subscription business',
     '',
@@ -67,7 +75,7 @@ export function writeSaasDataset(options: SaasDatasetOptions, source?: FeatureVe
     'The same command with the same seed writes the same bytes:',
     '',
     '```',
-    `node libs/saas-replay/dist/saas-dataset-files.js --customers ${options.customers} --seed ${options.seed} --months ${options.months ?? 24} --out ${options.outDir}${options.specPath ? ` --spec ${options.specPath}` : ''}`,
+    `node libs/saas-replay/dist/saas-dataset-files.js --customers ${options.customers} --seed ${options.seed} --months ${options.months ?? 24}${specArgs} --out ${options.outDir}`,
     '```',
     '',
     '| file | holds | sha256 |',
@@ -77,7 +85,7 @@ export function writeSaasDataset(options: SaasDatasetOptions, source?: FeatureVe
   ].join('\n');
   fs.writeFileSync(path.join(options.outDir, README_FILE), readme);
   files.push(README_FILE);
-  return { files, customers: business.customers.length, events: events.length, ...(table ? { tableRows: table.rows, churners: table.churners } : {}) };
+  return { files, customers: business.customers.length, events: events.length, tables };
 }
 
 function main(): void {
@@ -86,11 +94,12 @@ function main(): void {
       customers: { type: 'string', default: '2000' },
       seed: { type: 'string', default: '17' },
       months: { type: 'string', default: '24' },
+      spec: { type: 'string', multiple: true },
       out: { type: 'string' },
     },
   });
   if (!values.out) {
-    process.stderr.write('usage: saas-dataset-files.js --out DIR [--customers N] [--seed S] [--months M]\n');
+    process.stderr.write('usage: saas-dataset-files.js --out DIR [--customers N] [--seed S] [--months M] [--spec FILE]...\n');
     process.exit(2);
   }
   let summary: SaasDatasetSummary;
@@ -101,13 +110,16 @@ function main(): void {
       seed: Number(values.seed),
       months: Number(values.months),
       referenceTime: SAAS_REFERENCE_TIME,
+      // Both specs by default: the comparison of behaviour against attributes alone is on the same customers.
+      specPaths: values.spec ?? [SAAS_SPEC_PATH, SAAS_ATTRIBUTES_SPEC_PATH],
     });
   } catch (error) {
-    if (!(error instanceof SaasReplayError)) throw error;
+    if (!(error instanceof SaasReplayError) && !(error instanceof FeatureSpecError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`SYNTHETIC data: ${summary.customers} customers, ${summary.events} events → ${summary.files.map((f) => path.join(values.out!, f)).join(', ')}\n`);
+  const tables = summary.tables.map((t) => `${t.file}: ${t.rows} customers, ${t.churners} churners`).join('; ');
+  process.stdout.write(`SYNTHETIC data in ${values.out}: ${summary.customers} customers, ${summary.events} events${tables ? `; ${tables}` : ''}\n`);
 }
 
 if (require.main === module) main();
