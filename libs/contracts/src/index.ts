@@ -8,6 +8,7 @@ export * from './customer-event/customer-event-types';
 export * from './customer-event/event-payloads';
 export * from './customer-event/customer-event.schema';
 export * from './customer-features/customer-features.schema';
+export * from './customer-features/message-vector';
 export * from './prediction/risk-level';
 export * from './prediction/prediction.schema';
 export * from './alert/alert.schema';
