@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { deadLetterSchema, predictionSchema, Topics, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
+import { deadLetterSchema, predictionSchema, Topics, type CustomerFeaturesMessage, type CustomerFeaturesMessageV1, type Prediction } from '@churn/contracts';
 import { AuditLogRepository, Database, ModelVersionRepository, PredictionHistoryRepository } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { ModelRegistryDir } from '@churn/scoring';
@@ -22,13 +22,13 @@ const features = {
   MonthlyCharges: 80.5, TotalCharges: 161,
 } as const;
 
-function aFeatureMessage(customerId: string, overrides: Record<string, unknown> = {}): CustomerFeaturesMessage {
+function aFeatureMessage(customerId: string, overrides: Record<string, unknown> = {}): CustomerFeaturesMessageV1 {
   return {
     customer_id: customerId,
     as_of: '2024-03-10T09:00:00Z',
     source_event_id: uniqueId('evt'),
     feature_schema_version: 1,
-    features: { ...features, ...overrides } as CustomerFeaturesMessage['features'],
+    features: { ...features, ...overrides } as CustomerFeaturesMessageV1['features'],
   };
 }
 

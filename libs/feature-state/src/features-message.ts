@@ -1,26 +1,26 @@
-import { FEATURE_SCHEMA_VERSION, type Behaviour, type CustomerFeaturesMessage, type TelcoFeatures } from '@churn/contracts';
-import { aggregatesOf, modelInputsOf, type FeatureSpec, type FeatureVector } from '@churn/feature-spec';
+import { FEATURE_SCHEMA_VERSION, type CustomerFeaturesMessageV2 } from '@churn/contracts';
+import type { FeatureVector } from '@churn/feature-spec';
 
 /**
  * The customer-features message of a vector as of a time, or undefined while the vector is incomplete.
- * `features` carries the spec's model inputs and `behaviour` its aggregates; the message's schema still
- * fixes the shipped spec's names, which the active spec provides. `sourceEventId` is what downstream
- * deduplicates by.
+ * `features` carries every feature of the spec in its order (model inputs and carried ones), and
+ * `spec_hash` the hash of that spec (`specHash`), so that the scorer never feeds a model a vector of another spec.
+ * `sourceEventId` is what downstream deduplicates by.
  */
 export function featuresMessage(
-  spec: FeatureSpec,
+  specHash: string,
   customerId: string,
   vector: FeatureVector | undefined,
   asOf: string,
   sourceEventId: string,
-): CustomerFeaturesMessage | undefined {
+): CustomerFeaturesMessageV2 | undefined {
   if (!vector) return undefined;
   return {
     customer_id: customerId,
     as_of: asOf,
     source_event_id: sourceEventId,
     feature_schema_version: FEATURE_SCHEMA_VERSION,
-    features: modelInputsOf(spec, vector) as TelcoFeatures,
-    behaviour: aggregatesOf(spec, vector) as Behaviour,
+    spec_hash: specHash,
+    features: { ...vector },
   };
 }

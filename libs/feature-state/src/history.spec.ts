@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
+import { customerFeaturesSchema } from '@churn/contracts';
+import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { anEvent } from '@churn/testing';
 import { featuresMessage } from './features-message';
 import { eventsByCustomer, foldHistory, stateFeatures, vectorAt } from './history';
 import type { LoggedEvent } from './history-types';
 
 const spec = loadFeatureSpec(TELCO_SPEC_PATH);
+const hash = specHash(spec);
 const logged = (...events: ReturnType<typeof anEvent.signedUp>[]): LoggedEvent[] =>
   events.map((e) => ({ eventId: e.event_id, customerId: e.customer_id, eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload }));
 
@@ -26,17 +28,21 @@ describe('history and the features message under the Telco spec', () => {
     assert.equal(stateFeatures(spec, states.get('B')), undefined, 'no subscription yet');
   });
 
-  it('carries the model inputs as features and the aggregates as behaviour', () => {
+  it('carries every feature of the spec in its order, and the spec\'s hash, in a valid version 2 message', () => {
     const state = foldHistory(spec, log).get('A')!;
     const events = eventsByCustomer(log).get('A')!;
-    const message = featuresMessage(spec, 'A', vectorAt(spec, state, events, '2024-04-20T00:00:00Z'), '2024-04-20T00:00:00Z', 'src');
+    const message = featuresMessage(hash, 'A', vectorAt(spec, state, events, '2024-04-20T00:00:00Z'), '2024-04-20T00:00:00Z', 'src');
     assert.ok(message);
-    assert.equal(message.features.tenure, 3);
-    assert.equal(message.features.TotalCharges, 140.7);
-    assert.equal(message.features.SeniorCitizen, 1);
-    assert.equal(message.features.Partner, 'Yes');
-    assert.equal(Object.keys(message.features).length, 19);
-    assert.deepEqual(message.behaviour, { payment_failures_30d: 0, payment_failures_90d: 0, support_tickets_30d: 0, support_tickets_90d: 0, usage_trend: null });
-    assert.equal(featuresMessage(spec, 'B', undefined, '2024-04-20T00:00:00Z', 'src'), undefined);
+    assert.deepEqual(customerFeaturesSchema.parse(message), message);
+    assert.equal(message.feature_schema_version, 2);
+    assert.equal(message.spec_hash, specHash(spec));
+    assert.deepEqual(Object.keys(message.features), featureColumns(spec).map((c) => c.name));
+    assert.equal(message.features['tenure'], 3);
+    assert.equal(message.features['TotalCharges'], 140.7);
+    assert.equal(message.features['SeniorCitizen'], 1);
+    assert.equal(message.features['Partner'], 'Yes');
+    assert.equal(message.features['payment_failures_90d'], 0);
+    assert.equal(message.features['usage_trend'], null);
+    assert.equal(featuresMessage(hash, 'B', undefined, '2024-04-20T00:00:00Z', 'src'), undefined);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { customerFeaturesSchema, Topics, type CustomerEvent, type DeadLetter } from '@churn/contracts';
+import { customerFeaturesV2Schema, Topics, type CustomerEvent, type DeadLetter } from '@churn/contracts';
 import { CustomerStateRepository, Database, ProcessedEventRepository } from '@churn/db';
 import { foldEvents, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
@@ -89,12 +89,13 @@ describe('churn dlq and churn rescore', () => {
     const result = churn('rescore', '--as-of', asOf, '--batch-size', '50');
     assert.equal(result.status, 0, result.stderr);
     const [message] = await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer);
-    const features = customerFeaturesSchema.parse(JSON.parse(message!.value!));
+    const features = customerFeaturesV2Schema.parse(JSON.parse(message!.value!));
+    assert.equal(features.spec_hash, specHash(loadFeatureSpec(TELCO_SPEC_PATH)));
     assert.equal(features.source_event_id, `rescore:${asOf}:${customer}`);
     assert.equal(features.as_of, asOf);
     // As of June: five whole months since sign-up, and only the February invoice had happened.
-    assert.equal(features.features.tenure, 5);
-    assert.equal(features.features.TotalCharges, 50);
-    assert.equal(features.behaviour?.payment_failures_90d, 0);
+    assert.equal(features.features['tenure'], 5);
+    assert.equal(features.features['TotalCharges'], 50);
+    assert.equal(features.features['payment_failures_90d'], 0);
   });
 });

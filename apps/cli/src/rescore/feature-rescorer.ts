@@ -2,7 +2,7 @@ import { Topics, type CustomerFeaturesMessage } from '@churn/contracts';
 import { CustomerHistoryRepository, type Queryable } from '@churn/db';
 import type { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
-import { foldEvents, type FeatureSpec } from '@churn/feature-spec';
+import { foldEvents, specHash, type FeatureSpec } from '@churn/feature-spec';
 import { eventsByCustomer, featuresMessage, vectorAt } from '@churn/feature-state';
 
 export interface RescoreOptions {
@@ -36,13 +36,16 @@ export function rescoreSourceEventId(asOf: string, customerId: string): string {
  */
 export class FeatureRescorer {
   private readonly history = new CustomerHistoryRepository();
+  private readonly specHash: string;
 
   constructor(
     private readonly spec: FeatureSpec,
     private readonly db: Queryable,
     private readonly producer: TopicProducer,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.specHash = specHash(spec);
+  }
 
   async run(options: RescoreOptions): Promise<RescoreProgress> {
     const asOf = new Date(options.asOf).toISOString();
@@ -57,7 +60,7 @@ export class FeatureRescorer {
       for (const id of ids) {
         const own = events.get(id) ?? [];
         const state = foldEvents(this.spec, own);
-        const message = state && featuresMessage(this.spec, id, vectorAt(this.spec, state, own, asOf), asOf, rescoreSourceEventId(asOf, id));
+        const message = state && featuresMessage(this.specHash, id, vectorAt(this.spec, state, own, asOf), asOf, rescoreSourceEventId(asOf, id));
         if (message) messages.push(message);
       }
       await this.producer.send(

@@ -139,7 +139,7 @@ export class IngestService {
     const receivedAt: number[] = [];
     for (const [customerId, { state, lastEventId, firstReceivedAt }] of changed) {
       const events = (logged.get(customerId) ?? []).map(toEvaluatedEvent);
-      const message = featuresMessage(this.spec, customerId, vectorAt(this.spec, state, events, state.lastEventAt), state.lastEventAt, lastEventId);
+      const message = featuresMessage(this.specHash, customerId, vectorAt(this.spec, state, events, state.lastEventAt), state.lastEventAt, lastEventId);
       if (!message) continue;
       features.push(message);
       receivedAt.push(firstReceivedAt);

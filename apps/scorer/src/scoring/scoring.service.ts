@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Topics, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
+import { messageVector, Topics, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
 import { Database, PredictionRepository, type StoredPrediction } from '@churn/db';
 import { TopicProducer, type BatchOutcome, type ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
@@ -59,7 +59,7 @@ export class ScoringService {
     const deadLetters: NonNullable<BatchOutcome['deadLetters']>[number][] = [];
     const accepted: { message: Message; row: FeatureRow }[] = [];
     for (const message of messages) {
-      const check = champion.validator.check(message.value.features);
+      const check = champion.validator.check(messageVector(message.value).features);
       if (check.ok) {
         accepted.push({ message, row: check.row });
         continue;
@@ -73,7 +73,7 @@ export class ScoringService {
     let shadowStored: StoredPrediction[] = [];
     if (shadow) {
       const shadowAccepted = accepted.flatMap(({ message }) => {
-        const check = shadow.validator.check(message.value.features);
+        const check = shadow.validator.check(messageVector(message.value).features);
         if (!check.ok) this.metrics.rejected.inc({ role: 'shadow' });
         return check.ok ? [{ message, row: check.row }] : [];
       });
