@@ -4,7 +4,7 @@ export * from './onnx-churn-model';
 export * from './retention-strategy';
 export * from './experiment';
 export * from './scoring-policy';
-export * from './telco-csv';
+export * from './csv-attributes';
 export * from './model-registry';
 export * from './batch-output';
 export * from './additive-explainer';
