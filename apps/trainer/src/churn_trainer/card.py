@@ -134,7 +134,7 @@ def render_markdown(card: dict) -> str:
         f"{card['training_data']['churn_rate']:.3f}).",
         "",
         f"Feature spec **{fs['name']}** (sha256 `{fs['hash'][:12]}…`): {n_inputs} model inputs"
-        + (f" — {spec['description']}" if spec.get("description") else "") + ".",
+        + (f" — {spec['description'].rstrip('.')}" if spec.get("description") else "") + ".",
         "",
         "## Intended use",
         "",
