@@ -127,3 +127,17 @@ def test_a_table_that_does_not_match_its_spec_is_refused_with_every_problem(tmp_
         'column plan: 1 value(s) are not one of "basic", "pro", "enterprise" (line 6: "gold")',
         "column country: 1 blank value(s) (line 8); declare the attribute optional: true if a customer may lack it",
     ]
+
+
+def test_the_reference_histogram_of_an_open_ended_categorical_has_its_kept_values_and_other(trained):
+    target, _, _ = trained
+    card = json.loads((target / "model-card.json").read_text())
+    assert card["reference_histograms"]["features"]["country"]["categories"] == sorted(COUNTRIES[:4] + ["other"])
+
+
+def test_the_explanation_background_has_no_missing_number():
+    from churn_trainer.explain import sample_background
+
+    X = pd.DataFrame({"n": [1.0, np.nan, 3.0, 4.0, np.nan, 6.0], "s": list("abcdef")})
+    background = sample_background(X, 3, 0)
+    assert len(background) == 3 and not background["n"].isna().any()

@@ -37,7 +37,10 @@ def make_permutations(n_features: int, count: int, seed: int) -> list[list[int]]
 
 
 def sample_background(X: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:
-    return X.sample(n=size, random_state=seed).reset_index(drop=True)
+    """`size` customers without a missing number: the card carries them as JSON, which has no NaN."""
+    complete = X[~X.select_dtypes(exclude=object).isna().any(axis=1)]
+    pool = complete if len(complete) >= size else X
+    return pool.sample(n=size, random_state=seed).reset_index(drop=True)
 
 
 @dataclass

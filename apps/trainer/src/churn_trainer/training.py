@@ -100,11 +100,15 @@ def _segments(X: pd.DataFrame, y: np.ndarray, p: np.ndarray, layout: Layout) -> 
     return segments
 
 
-def _histograms(X: pd.DataFrame, scores: np.ndarray) -> dict:
+def _histograms(X: pd.DataFrame, scores: np.ndarray, layout: Layout) -> dict:
     """Reference distributions for drift monitoring (PSI etc.) on the full training file."""
     out = {}
     for name in X.columns:
         col = X[name]
+        f = layout.by_name(name)
+        if f.encoding == "open":
+            # The kept values and the other bucket: what the model tells apart.
+            col = col.where(col.isin(layout.categories[name]) | (col == ""), f.other)
         if col.dtype == object:
             counts = col.value_counts().sort_index()
             out[name] = {"kind": "categorical", "categories": counts.index.tolist(),
@@ -333,7 +337,7 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, spec: FeatureSpec, 
             holdout_metrics=holdout_metrics, holdout_at_threshold=holdout_at_threshold,
             holdout_reliability=reliability_curve(hold.y, hold_p, cfg.calibration.ece_bins),
             segments=_segments(hold.X, hold.y, hold_p, layout), thresholds=thresholds,
-            histograms=_histograms(data.X, train_p.astype(np.float64)),
+            histograms=_histograms(data.X, train_p.astype(np.float64), layout),
             explanation={
                 "method": "sampled_shapley_antithetic_permutation_chains",
                 "background": [_raw_row(background, i) for i in range(len(background))],
