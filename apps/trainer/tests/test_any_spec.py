@@ -90,6 +90,16 @@ def test_card_records_the_spec_and_the_encodings(trained):
     assert card["training_data"]["churn_rate"] == pytest.approx((synthetic_table()["churned"] == "true").mean())
 
 
+def test_a_boolean_column_may_spell_yes_and_no_in_words(trained):
+    _, table, spec = trained
+    frame = synthetic_table()
+    words = frame.assign(auto_renew=frame["auto_renew"].map({"1": "Yes", "0": "no"}))
+    layout = load_table(table, spec).layout
+    from churn_trainer.data import prepare_features
+
+    pd.testing.assert_frame_equal(prepare_features(words, layout), prepare_features(frame, layout))
+
+
 def test_values_beyond_the_kept_categories_score_as_other(trained):
     target, table, spec = trained
     scorer = OnnxScorer(str(target / "model.onnx"))
@@ -114,7 +124,7 @@ def test_a_table_that_does_not_match_its_spec_is_refused_with_every_problem(tmp_
     assert refused.value.problems == ["missing column(s): plan", "column(s) the spec does not declare: email"]
 
     frame = synthetic_table(50)
-    frame.loc[3, "auto_renew"] = "yes"
+    frame.loc[3, "auto_renew"] = "maybe"
     frame.loc[4, "plan"] = "gold"
     frame.loc[5, "Monthly Spend"] = "12 EUR"
     frame.loc[6, "country"] = ""
@@ -123,7 +133,7 @@ def test_a_table_that_does_not_match_its_spec_is_refused_with_every_problem(tmp_
         load_table(path, parse_spec_payload(spec_payload()))
     assert refused.value.problems == [
         'column Monthly Spend: 1 value(s) are not a number (line 7: "12 EUR")',
-        'column auto_renew: 1 value(s) are not 1 (true) or 0 (false) (line 5: "yes")',
+        'column auto_renew: 1 value(s) are not a yes/no value (1 or 0, yes/no, true/false, 1/0, y/n) (line 5: "maybe")',
         'column plan: 1 value(s) are not one of "basic", "pro", "enterprise" (line 6: "gold")',
         "column country: 1 blank value(s) (line 8); declare the attribute optional: true if a customer may lack it",
     ]

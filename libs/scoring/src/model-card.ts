@@ -8,6 +8,8 @@ const featureBase = {
   column: z.string().min(1).optional(),
   /** A customer may lack the value: a blank is fed as "" (string) or NaN (number), which the graph handles. */
   optional: z.boolean().optional(),
+  /** A boolean: how the model spells true and false (a table may spell them yes/no, true/false, 1/0, y/n). */
+  boolean: z.object({ true: z.union([z.string(), z.number()]), false: z.union([z.string(), z.number()]) }).optional(),
   description: z.string().optional(),
 };
 

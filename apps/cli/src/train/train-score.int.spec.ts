@@ -97,15 +97,18 @@ describe('churn train --spec → churn score --model, on a table of another busi
     assert.equal(summary.feature_spec.hash, card.feature_spec.hash);
   });
 
-  it('scores a country the model did not keep as its other bucket, and refuses a plan outside the closed list', () => {
+  it('scores a country the model did not keep as its other bucket and a boolean spelled in words, and refuses a plan outside the closed list', () => {
     const input = path.join(tmp, 'new.csv');
-    fs.writeFileSync(input, 'account_id,Monthly Spend,auto_renew,plan,country\nN-1,80,1,pro,never-seen\nN-2,80,1,gold,c00\n');
+    fs.writeFileSync(input, 'account_id,Monthly Spend,auto_renew,plan,country\nN-1,80,1,pro,never-seen\nN-2,80,1,gold,c00\nN-3,80,Yes,pro,c11\n');
     const out = path.join(tmp, 'new-scores.csv');
     const result = churn(['score', '--model', modelDir, '--input', input, '--output', out, '--no-explain']);
     assert.equal(result.status, 0, result.stderr);
-    const [seen, refused] = parse(fs.readFileSync(out), { columns: true }) as Record<string, string>[];
-    assert.equal(seen!['error'], '');
+    const [unseen, refused, rare] = parse(fs.readFileSync(out), { columns: true }) as Record<string, string>[];
+    assert.equal(unseen!['error'], '');
     assert.match(refused!['error']!, /plan: unseen category "gold"/);
+    // A rare country and one never seen are both the other bucket; "Yes" is the boolean's true (1).
+    assert.equal(rare!['error'], '');
+    assert.equal(rare!['churn_probability'], unseen!['churn_probability']);
   });
 
   it('refuses a table to score without a column the model reads, naming it', () => {

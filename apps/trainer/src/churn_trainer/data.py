@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from churn_trainer.features import Layout
-from churn_trainer.spec import FeatureSpec, ModelInput
+from churn_trainer.spec import FeatureSpec, ModelInput, boolean_of_cell
 
 EXAMPLES_PER_COLUMN = 3
 
@@ -63,6 +63,9 @@ def prepare_features(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
     """
     out = pd.DataFrame(index=frame.index)
     for f in layout.inputs:
+        if f.encoding in ("boolean_string", "boolean_number") and f.column in frame:
+            out[f.name] = _booleans(frame[f.column], f)
+            continue
         if f.is_string:
             col = frame[f.column] if f.column in frame else pd.Series("", index=frame.index)
             out[f.name] = col.fillna("").astype(str).str.strip()
@@ -74,17 +77,28 @@ def prepare_features(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
     return out[[f.name for f in layout.inputs]]
 
 
+def _booleans(col: pd.Series, f: ModelInput) -> pd.Series:
+    """A boolean column in any spelling (yes/no, true/false, 1/0, y/n, or the attribute's own) as the model
+    spells true and false; a blank is missing ("" or NaN), any other value is kept as written (a string
+    input encodes it as all zeros; a float input reads it as a number, NaN if it is none)."""
+    text = col.fillna("").astype(str).str.strip()
+    meaning = text.map(lambda cell: boolean_of_cell(cell, f.true_value, f.false_value))
+    if f.encoding == "boolean_string":
+        return text.where(meaning.isna(), meaning.map({True: f.true_value, False: f.false_value}))
+    values = _numbers(text).where(meaning.isna(), meaning.map({True: f.true_value, False: f.false_value}))
+    return values.astype(np.float64).astype(np.float32).astype(np.float64)
+
+
 def _value_problems(frame: pd.DataFrame, f: ModelInput, optional: bool) -> list[str]:
     text = frame[f.column].fillna("").astype(str).str.strip()
     blank = text == ""
     if f.encoding == "numeric":
         bad = ~blank & ~np.isfinite(_numbers(text).to_numpy(dtype=np.float64, na_value=np.nan))
         expected = "a number"
-    elif f.encoding == "boolean_number":
-        allowed = {float(f.true_value), float(f.false_value)}
-        bad = ~blank & ~_numbers(text).isin(allowed)
-        expected = f"{_num(f.true_value)} (true) or {_num(f.false_value)} (false)"
-    elif f.encoding in ("boolean_string", "closed"):
+    elif f.encoding in ("boolean_string", "boolean_number"):
+        bad = ~blank & text.map(lambda cell: boolean_of_cell(cell, f.true_value, f.false_value) is None)
+        expected = f"a yes/no value ({_num(f.true_value)} or {_num(f.false_value)}, yes/no, true/false, 1/0, y/n)"
+    elif f.encoding == "closed":
         bad = ~blank & ~text.isin(list(f.categories))
         expected = "one of " + ", ".join(f'"{c}"' for c in f.categories)
     else:
@@ -101,8 +115,8 @@ def _value_problems(frame: pd.DataFrame, f: ModelInput, optional: bool) -> list[
     return problems
 
 
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+def _num(value: str | float) -> str:
+    return value if isinstance(value, str) else (str(int(value)) if float(value).is_integer() else str(value))
 
 
 def check_table(frame: pd.DataFrame, spec: FeatureSpec, source: str) -> None:

@@ -22,6 +22,30 @@ ZERO_WHEN_NONE = {("derived", "lifetime_sum"), ("derived", "lifetime_count"), ("
 Encoding = Literal["numeric", "boolean_number", "boolean_string", "closed", "open"]
 
 
+# Spellings of a yes/no value in a table, lower-cased, yes first: a boolean column may use any of them in
+# any case, besides the attribute's own true_value / false_value (libs/feature-spec boolean-spellings.ts).
+BOOLEAN_PAIRS = [("yes", "no"), ("true", "false"), ("1", "0"), ("y", "n")]
+
+
+def _spelled(value: str | float) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def boolean_of_cell(text: str, true_value: str | float, false_value: str | float) -> bool | None:
+    """A table cell as a boolean: the attribute's own spelling of true or false, or one of BOOLEAN_PAIRS."""
+    cell = text.strip()
+    if cell == _spelled(true_value):
+        return True
+    if cell == _spelled(false_value):
+        return False
+    lower = cell.lower()
+    if any(lower == yes for yes, _ in BOOLEAN_PAIRS):
+        return True
+    if any(lower == no for _, no in BOOLEAN_PAIRS):
+        return False
+    return None
+
+
 class SpecError(ValueError):
     """The spec payload is not a normalized feature spec the trainer can use."""
 
