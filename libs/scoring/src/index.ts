@@ -9,3 +9,4 @@ export * from './model-registry';
 export * from './batch-output';
 export * from './additive-explainer';
 export * from './explanation-chains';
+export * from './seeded-random';

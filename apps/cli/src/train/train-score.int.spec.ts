@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { REPO_ROOT } from '@churn/local-stack';
+import { seededRandom } from '@churn/scoring';
 
 const cli = path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js');
 
@@ -25,21 +26,9 @@ aggregates:
   - { name: logins_30d, kind: count, event_type: user.logged_in, window_days: 30, model_input: false }
 `;
 
-/** Seeded uniform numbers in [0, 1) (mulberry32): the same table on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Churn driven by spend, auto-renewal, plan and whether the country is one of the four common ones (synthetic). */
 function syntheticTable(rows: number): string {
-  const next = random(11);
+  const next = seededRandom(11); // the same table on every run
   const countries = Array.from({ length: 12 }, (_, i) => `c${String(i).padStart(2, '0')}`);
   const lines = ['account_id,Monthly Spend,auto_renew,plan,country,churned'];
   for (let i = 0; i < rows; i++) {
