@@ -7,22 +7,31 @@ from pathlib import Path
 import pytest
 
 from churn_trainer.config import TrainConfig, load_config
-from churn_trainer.data import Dataset, holdout_split, load_telco
+from churn_trainer.data import Dataset, holdout_split, load_table
 from churn_trainer.export_onnx import OnnxScorer
 from churn_trainer.registry import active_version
+from churn_trainer.spec import FeatureSpec, load_spec_payload
 
 TRAINER_DIR = Path(__file__).resolve().parents[1]
 REPO_DIR = TRAINER_DIR.parents[1]
 DATA_PATH = REPO_DIR / "data" / "telco" / "train.csv"
 MODELS_DIR = REPO_DIR / "models"
 TEST_CONFIG = TRAINER_DIR / "config" / "test.yaml"
+DEFAULT_CONFIG = TRAINER_DIR / "config" / "default.yaml"
+# specs/telco.yaml normalized by libs/feature-spec (a TypeScript test keeps it equal to the YAML).
+TELCO_SPEC = TRAINER_DIR / "tests" / "fixtures" / "telco-feature-spec.json"
 
 warnings.filterwarnings("ignore", message=".*force_all_finite.*", category=FutureWarning)
 
 
 @pytest.fixture(scope="session")
-def data() -> Dataset:
-    return load_telco(DATA_PATH)
+def telco_spec() -> FeatureSpec:
+    return load_spec_payload(TELCO_SPEC)
+
+
+@pytest.fixture(scope="session")
+def data(telco_spec: FeatureSpec) -> Dataset:
+    return load_table(DATA_PATH, telco_spec)
 
 
 @pytest.fixture(scope="session")

@@ -10,13 +10,12 @@ import pytest
 
 from churn_trainer.data import prepare_features
 from churn_trainer.explain import ShapleyExplainer, shap_reference, top_k_agreement
-from churn_trainer.features import FEATURES
 
 
 @pytest.fixture(scope="module")
-def explainer(active_card, active_scorer) -> ShapleyExplainer:
+def explainer(active_card, active_scorer, data) -> ShapleyExplainer:
     e = active_card["explanation"]
-    background = prepare_features(pd.DataFrame(e["background"]))
+    background = prepare_features(pd.DataFrame(e["background"]), data.layout)[e["feature_order"]]
     return ShapleyExplainer(active_scorer, background, e["permutations"], e["permutations_per_background"])
 
 
@@ -32,13 +31,13 @@ def test_contributions_add_up(explainer, active_holdout, active_scorer):
     assert error.max() <= 1e-6
 
 
-def test_fixtures_reproduce(explainer, active_dir):
+def test_fixtures_reproduce(explainer, active_dir, data):
     fixtures = json.loads((active_dir / "explanation-fixtures.json").read_text())
-    X = prepare_features(pd.DataFrame([c["attributes"] for c in fixtures["customers"]]))
+    X = prepare_features(pd.DataFrame([c["attributes"] for c in fixtures["customers"]]), data.layout)
     result = explainer.explain(X)
     for i, customer in enumerate(fixtures["customers"]):
         assert result.probability[i] == pytest.approx(customer["churn_probability"], abs=1e-7)
-        expected = np.array([customer["contributions"][f] for f in FEATURES])
+        expected = np.array([customer["contributions"][f] for f in explainer.features])
         np.testing.assert_allclose(result.contributions[i], expected, rtol=0, atol=1e-9)
 
 

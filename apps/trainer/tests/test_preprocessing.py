@@ -11,7 +11,6 @@ import pytest
 from churn_trainer.candidates import build_candidate
 from churn_trainer.data import holdout_split, prepare_features
 from churn_trainer.export_onnx import OnnxScorer, export_pipeline, python_reference
-from churn_trainer.features import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES
 
 
 def test_blank_total_charges_read_as_zero(data):
@@ -21,30 +20,28 @@ def test_blank_total_charges_read_as_zero(data):
     assert not data.X["TotalCharges"].isna().any()
 
 
-def test_prepare_features_types_and_blanks():
+def test_prepare_features_types_and_blanks(data):
     raw = pd.DataFrame({
         "gender": [" Female ", None], "SeniorCitizen": ["1", ""], "tenure": ["3", "abc"],
         "MonthlyCharges": ["70.35", " "], "TotalCharges": [" ", ""], "Contract": ["Month-to-month", ""],
     })
-    X = prepare_features(raw)
-    assert list(X.columns) == FEATURES
+    X = prepare_features(raw, data.layout)
+    assert list(X.columns) == data.layout.names
     assert X.loc[0, "gender"] == "Female" and X.loc[1, "gender"] == ""
     assert X.loc[1, "Contract"] == "" and X.loc[0, "PaymentMethod"] == ""  # absent column -> blank
     assert X["TotalCharges"].tolist() == [0.0, 0.0]
     assert math.isnan(X.loc[1, "tenure"]) and math.isnan(X.loc[1, "MonthlyCharges"])
     # numerics are float32 values (what ONNX receives) held in float64
     assert X.loc[0, "MonthlyCharges"] == float(np.float32(70.35))
-    for name in NUMERIC_FEATURES:
-        assert X[name].dtype == np.float64
-    for name in CATEGORICAL_FEATURES:
-        assert X[name].dtype == object
+    for name in data.layout.names:
+        assert X[name].dtype == (object if name in data.layout.string_inputs else np.float64)
 
 
 @pytest.fixture(scope="module")
 def small_model(data, test_config):
     dev, hold = holdout_split(data, 0.2, test_config.seed)
-    model = build_candidate("logistic_regression", test_config).fit(dev.X, dev.y)
-    return model, OnnxScorer(export_pipeline(model, 17, 3)), hold
+    model = build_candidate("logistic_regression", test_config, data.layout).fit(dev.X, dev.y)
+    return model, OnnxScorer(export_pipeline(model, data.layout, 17, 3)), hold
 
 
 def test_unknown_and_blank_categories_score_like_python(small_model):

@@ -6,6 +6,8 @@ export * from './aggregate.schema';
 export * from './feature-spec.error';
 export * from './load-feature-spec';
 export * from './spec-hash';
+export * from './spec-block';
+export * from './boolean-spellings';
 export * from './spec-features';
 export * from './feature-spec-json-schema';
 export * from './telco-spec';

@@ -1,6 +1,7 @@
 import { sameInput, type Chain, type RowEvaluator } from './explanation-chains';
 import type { FeatureRow } from './feature-validation';
 import type { FeatureSpec } from './model-card';
+import { seededRandom } from './seeded-random';
 
 /** How a model's explanations are computed: both give the trainer's sampled Shapley values. */
 export type ExplanationPath = 'additive_logit' | 'full_evaluation';
@@ -127,7 +128,8 @@ export class AdditiveLogitExplainer {
     fb.forEach((p, i) => (p < fb[anchorIndex]! ? (anchorIndex = i) : undefined));
     const anchor = background[anchorIndex]!;
     const anchorLogit = backgroundLogits[anchorIndex]!;
-    const random = mulberry32(input.seed ?? 20261121);
+    // Seeded: the load-time check rows are the same on every start.
+    const random = seededRandom(input.seed ?? 20261121);
     const probes = Array.from({ length: 20 }, () => randomRow(input.specs, random));
 
     // 1. Single-attribute substitutions into the anchor: background values, card categories, probe values.
@@ -308,18 +310,6 @@ function logit(p: number): number {
 
 function sigmoid(l: number): number {
   return 1 / (1 + Math.exp(-l));
-}
-
-/** Small seeded PRNG: the load-time check rows are the same on every start. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A random in-range row: categories from the card, numbers uniform in the training range. */

@@ -1,8 +1,10 @@
 import type { Assessment } from './scoring-policy';
 
-/** Columns of a batch-scoring output row (CLI and HTTP CSV): the deployment guide's customer_risk_scores export. */
-export const BATCH_OUTPUT_COLUMNS = [
-  'customerID',
+/** The id column of a batch output written without a spec's id column (the Telco tables'). */
+export const DEFAULT_ID_COLUMN = 'customerID';
+
+/** Columns after the id: the deployment guide's customer_risk_scores export. */
+const SCORE_COLUMNS = [
   'churn_probability',
   'risk_score',
   'risk_level',
@@ -22,11 +24,19 @@ export const BATCH_OUTPUT_COLUMNS = [
   'error',
 ] as const;
 
-export type BatchOutputRecord = Record<(typeof BATCH_OUTPUT_COLUMNS)[number], string | number>;
+/** Columns of a batch-scoring output row keyed by the input table's id column (CLI and HTTP CSV). */
+export function batchOutputColumns(idColumn: string): string[] {
+  return [idColumn, ...SCORE_COLUMNS];
+}
 
-export function batchOutputRecord(customerId: string, assessment: Assessment | null, error = ''): BatchOutputRecord {
-  const record = Object.fromEntries(BATCH_OUTPUT_COLUMNS.map((c) => [c, ''])) as BatchOutputRecord;
-  record.customerID = customerId;
+/** The output columns of a Telco table (id column customerID). */
+export const BATCH_OUTPUT_COLUMNS = [DEFAULT_ID_COLUMN, ...SCORE_COLUMNS] as const;
+
+export type BatchOutputRecord = Record<string, string | number> & Record<(typeof SCORE_COLUMNS)[number], string | number>;
+
+export function batchOutputRecord(customerId: string, assessment: Assessment | null, error = '', idColumn = DEFAULT_ID_COLUMN): BatchOutputRecord {
+  const record = Object.fromEntries(batchOutputColumns(idColumn).map((c) => [c, ''])) as BatchOutputRecord;
+  record[idColumn] = customerId;
   record.error = error;
   if (!assessment) return record;
   record.churn_probability = assessment.churn_probability;
@@ -37,9 +47,9 @@ export function batchOutputRecord(customerId: string, assessment: Assessment | n
   record.revenue_at_risk = assessment.revenue_at_risk;
   assessment.top_factors.slice(0, 3).forEach((f, i) => {
     const k = i + 1;
-    (record as Record<string, string | number>)[`top_factor_${k}`] = f.feature;
-    (record as Record<string, string | number>)[`top_factor_${k}_value`] = f.value;
-    (record as Record<string, string | number>)[`top_factor_${k}_contribution`] = Number(f.contribution.toFixed(6));
+    record[`top_factor_${k}`] = f.feature;
+    record[`top_factor_${k}_value`] = f.value;
+    record[`top_factor_${k}_contribution`] = Number(f.contribution.toFixed(6));
   });
   record.experiment_arm = assessment.experiment?.arm ?? '';
   return record;

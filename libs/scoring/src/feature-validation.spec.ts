@@ -40,4 +40,18 @@ describe('FeatureValidator', () => {
   it('allows a value a little beyond the training range (tenure keeps growing)', () => {
     assert.equal(sut.check({ Contract: 'One year', SeniorCitizen: 0, tenure: 80, TotalCharges: 1 }).ok, true);
   });
+
+  it('accepts any value of an open-ended categorical, and a blank of an optional feature', () => {
+    const sut = new FeatureValidator([
+      { name: 'plan', kind: 'categorical', categories: ['basic', 'pro'], open_ended: true, other: 'other' },
+      { name: 'region', kind: 'categorical', categories: ['eu', 'us'], optional: true },
+      { name: 'seats', kind: 'numeric', min: 1, max: 50, optional: true },
+    ]);
+    const result = sut.check({ plan: 'enterprise', region: '', seats: null });
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.ok && result.row.slice(0, 2), ['enterprise', '']);
+    assert.ok(result.ok && Number.isNaN(result.row[2]));
+    const refused = sut.check({ plan: '', region: 'apac', seats: 3 });
+    assert.deepEqual(!refused.ok && refused.issues.map((i) => i.field), ['plan', 'region']);
+  });
 });

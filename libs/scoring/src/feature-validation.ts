@@ -4,7 +4,7 @@ import type { FeatureSpec } from './model-card';
 export type FeatureRow = (string | number)[];
 
 export interface FeatureIssue {
-  /** The attribute's name (the Telco column name). */
+  /** The feature's name (the model input). */
   readonly field: string;
   readonly message: string;
 }
@@ -50,11 +50,16 @@ export class FeatureValidator {
     const issues: FeatureIssue[] = [];
     this.specs.forEach((spec, j) => {
       const raw = source[spec.name];
+      const blank = raw === undefined || raw === null || raw === '';
       if (spec.kind === 'categorical') {
-        if (raw === undefined || raw === null || raw === '') {
+        if (blank && spec.optional) {
+          row[j] = ''; // encoded as all zeros in the graph: "no value"
+        } else if (blank) {
           issues.push({ field: spec.name, message: 'is missing' });
         } else if (typeof raw !== 'string') {
-          issues.push({ field: spec.name, message: `must be one of ${spec.categories.map((c) => JSON.stringify(c)).join(', ')}` });
+          issues.push({ field: spec.name, message: spec.open_ended ? 'must be a string' : `must be one of ${spec.categories.map((c) => JSON.stringify(c)).join(', ')}` });
+        } else if (spec.open_ended) {
+          row[j] = raw; // a value the model did not keep is its other bucket (all zeros in the graph)
         } else if (!spec.categories.includes(raw)) {
           issues.push({ field: spec.name, message: `unseen category ${JSON.stringify(raw)}; expected one of ${spec.categories.map((c) => JSON.stringify(c)).join(', ')}` });
         } else {
@@ -63,9 +68,12 @@ export class FeatureValidator {
         return;
       }
       let value: number;
-      if ((raw === undefined || raw === null || raw === '') && spec.missing_means !== undefined && raw !== undefined) {
+      if (blank && spec.missing_means !== undefined && raw !== undefined) {
         value = spec.missing_means;
-      } else if (raw === undefined || raw === null || raw === '') {
+      } else if (blank && spec.optional) {
+        row[j] = Number.NaN; // imputed in the graph (the training median)
+        return;
+      } else if (blank) {
         issues.push({ field: spec.name, message: 'is missing' });
         return;
       } else if (typeof raw === 'boolean') {

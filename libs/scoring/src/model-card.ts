@@ -1,25 +1,42 @@
 import { z } from 'zod';
+import { featureColumns, featureSpecBlock, featureSpecSchema as specSchema, loadFeatureSpec, specHash, TELCO_SPEC_PATH, type FeatureSpecBlock } from '@churn/feature-spec';
+
+/** Fields every feature of a card may have (cards written before feature specs have none of them). */
+const featureBase = {
+  name: z.string().min(1),
+  /** The table column holding the feature, when it is not spelled as the name. */
+  column: z.string().min(1).optional(),
+  /** A customer may lack the value: a blank is fed as "" (string) or NaN (number), which the graph handles. */
+  optional: z.boolean().optional(),
+  /** A boolean: how the model spells true and false (a table may spell them yes/no, true/false, 1/0, y/n). */
+  boolean: z.object({ true: z.union([z.string(), z.number()]), false: z.union([z.string(), z.number()]) }).optional(),
+  description: z.string().optional(),
+};
 
 const categoricalFeature = z.object({
-  name: z.string().min(1),
+  ...featureBase,
   kind: z.literal('categorical'),
   categories: z.array(z.string()).min(1),
-  description: z.string().optional(),
+  /** Open-ended: `categories` are the values the model kept; any other non-blank value is its `other` bucket. */
+  open_ended: z.boolean().optional(),
+  other: z.string().optional(),
 });
 
 const numericFeature = z.object({
-  name: z.string().min(1),
+  ...featureBase,
   kind: z.literal('numeric'),
   min: z.number(),
   max: z.number(),
   allowed_values: z.array(z.number()).optional(),
   /** The value a blank or null input stands for (TotalCharges: no invoice yet → 0). */
   missing_means: z.number().optional(),
-  description: z.string().optional(),
 });
 
 export const featureSpecSchema = z.discriminatedUnion('kind', [categoricalFeature, numericFeature]);
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;
+
+/** The spec the model was trained on, as the trainer records it: name, hash and the normalized spec. */
+const cardFeatureSpecSchema = z.looseObject({ name: z.string().min(1), hash: z.string().regex(/^[0-9a-f]{64}$/), spec: z.unknown() });
 
 /**
  * The part of the trainer's `model-card.json` the scorer relies on (apps/trainer/README.md). Other
@@ -35,6 +52,7 @@ export const modelCardSchema = z.looseObject({
     output: z.looseObject({ name: z.string().min(1) }),
   }),
   features: z.array(featureSpecSchema).min(1),
+  feature_spec: cardFeatureSpecSchema.optional(),
   thresholds: z
     .looseObject({ risk_levels: z.looseObject({ critical: z.number(), high: z.number(), medium: z.number() }).optional() })
     .optional(),
@@ -76,9 +94,40 @@ export function parseModelCard(json: unknown, where: string): ModelCard {
       throw new ModelCardError(where, `feature ${input.name}: kind ${spec.kind} does not match ONNX dtype ${input.dtype}`);
     }
   }
+  if (card.feature_spec) checkFeatureSpec(card, where);
   const expected = card.explanation.background.length * card.explanation.permutations_per_background;
   if (card.explanation.permutations.length !== expected) {
     throw new ModelCardError(where, `explanation.permutations has ${card.explanation.permutations.length} entries, expected ${expected}`);
   }
   return card;
+}
+
+/** The card's spec must validate, hash to its recorded hash and have the card's features as its model inputs. */
+function checkFeatureSpec(card: ModelCard, where: string): void {
+  const block = card.feature_spec!;
+  const parsed = specSchema.safeParse(block.spec);
+  if (!parsed.success) {
+    throw new ModelCardError(where, `feature_spec.spec is not a valid feature spec: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  if (specHash(parsed.data) !== block.hash) throw new ModelCardError(where, 'feature_spec.hash is not the hash of feature_spec.spec');
+  const inputs = featureColumns(parsed.data).filter((c) => c.modelInput).map((c) => c.name);
+  const features = card.features.map((f) => f.name);
+  if (inputs.join('\u0000') !== features.join('\u0000')) {
+    throw new ModelCardError(where, `features (${features.join(', ')}) are not the model inputs of feature_spec (${inputs.join(', ')})`);
+  }
+}
+
+let telcoBlock: FeatureSpecBlock | undefined;
+
+/**
+ * The spec a card's model was trained on. A card without `feature_spec` comes from the trainer before
+ * specs existed, which only knew the Telco columns: it is read as the shipped Telco spec.
+ */
+export function cardFeatureSpec(card: ModelCard): FeatureSpecBlock {
+  if (card.feature_spec) {
+    const spec = specSchema.parse(card.feature_spec.spec);
+    return { name: card.feature_spec.name, hash: card.feature_spec.hash, spec };
+  }
+  telcoBlock ??= featureSpecBlock(loadFeatureSpec(TELCO_SPEC_PATH));
+  return telcoBlock;
 }

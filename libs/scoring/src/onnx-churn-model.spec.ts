@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ModelRegistryDir } from './model-registry';
 import { OnnxChurnModel } from './onnx-churn-model';
-import { attributesFromCsvRecord } from './telco-csv';
+import { attributesFromCsvRecord } from './csv-attributes';
 
 interface Fixtures {
   baseline: number;

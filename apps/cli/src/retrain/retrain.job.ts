@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { TELCO_FEATURE_NAMES } from '@churn/contracts';
+import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { AuditLogRepository, Database, ModelVersionRepository, TrainingSetRepository, type PointInTimeRow } from '@churn/db';
 import type { Logger } from '@churn/observability';
-import { REPO_ROOT } from '@churn/local-stack';
+import { runTrainer } from '../train/trainer-process';
 
 export interface RetrainOptions {
   readonly registryDir: string;
@@ -83,13 +83,13 @@ export class RetrainJob {
   }
 
   private async train(options: RetrainOptions): Promise<void> {
-    const args = [path.join(REPO_ROOT, 'apps', 'trainer', 'scripts', 'train.sh'), '--data', options.trainingSetFile, '--out', options.registryDir];
-    if (options.trainerConfig) args.push('--config', options.trainerConfig);
-    if (options.skipShap) args.push('--skip-shap');
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn('bash', args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-      child.once('error', reject);
-      child.once('exit', (status) => resolve(status ?? 1));
+    // The stored vectors are the Telco model's (toTelcoCsv): the training set is a table of the Telco spec.
+    const code = await runTrainer({
+      spec: loadFeatureSpec(TELCO_SPEC_PATH),
+      data: options.trainingSetFile,
+      out: options.registryDir,
+      config: options.trainerConfig,
+      skipShap: options.skipShap,
     });
     if (code !== 0) throw new RetrainError('TRAINER_FAILED', `the trainer exited with code ${code}`);
   }

@@ -1,10 +1,4 @@
-/** Spellings of a yes/no value, lower-cased; the first of each pair means yes. */
-export const BOOLEAN_PAIRS: readonly (readonly [string, string])[] = [
-  ['yes', 'no'],
-  ['true', 'false'],
-  ['1', '0'],
-  ['y', 'n'],
-];
+import { BOOLEAN_PAIRS } from '@churn/feature-spec';
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 

@@ -13,8 +13,9 @@ from xgboost import XGBClassifier
 
 from churn_trainer.calibration import calibrated
 from churn_trainer.config import TrainConfig
-from churn_trainer.features import linear_preprocessor, tree_preprocessor
+from churn_trainer.features import Layout, linear_preprocessor, tree_preprocessor
 
+# Simplest family first: the selection rule walks this order.
 CANDIDATE_ORDER = ["logistic_regression", "random_forest", "lightgbm", "xgboost", "stacking"]
 
 CANDIDATE_LABELS = {
@@ -64,18 +65,18 @@ def _calibrated(cfg: TrainConfig, estimator) -> object:
     return calibrated(estimator, c.method, c.folds, cfg.seed)
 
 
-def build_candidate(name: str, cfg: TrainConfig) -> Pipeline:
+def build_candidate(name: str, cfg: TrainConfig, layout: Layout) -> Pipeline:
     """A fresh, unfitted pipeline for candidate `name`."""
     if name == "logistic_regression":
         p = cfg.candidates.logistic_regression
         lr = LogisticRegression(C=p.C, max_iter=p.max_iter)
-        return Pipeline([("prep", linear_preprocessor(p.tenure_bins)), ("model", _calibrated(cfg, lr))])
+        return Pipeline([("prep", linear_preprocessor(layout, p.tenure_bins)), ("model", _calibrated(cfg, lr))])
     if name == "random_forest":
-        return Pipeline([("prep", tree_preprocessor()), ("model", _calibrated(cfg, _random_forest(cfg)))])
+        return Pipeline([("prep", tree_preprocessor(layout)), ("model", _calibrated(cfg, _random_forest(cfg)))])
     if name == "lightgbm":
-        return Pipeline([("prep", tree_preprocessor()), ("model", _calibrated(cfg, _lightgbm(cfg)))])
+        return Pipeline([("prep", tree_preprocessor(layout)), ("model", _calibrated(cfg, _lightgbm(cfg)))])
     if name == "xgboost":
-        return Pipeline([("prep", tree_preprocessor()), ("model", _calibrated(cfg, _xgboost(cfg)))])
+        return Pipeline([("prep", tree_preprocessor(layout)), ("model", _calibrated(cfg, _xgboost(cfg)))])
     if name == "stacking":
         p = cfg.candidates.stacking
         # The meta-learner is a logistic regression fitted on out-of-fold base probabilities:
@@ -86,7 +87,7 @@ def build_candidate(name: str, cfg: TrainConfig) -> Pipeline:
             cv=StratifiedKFold(n_splits=p.folds, shuffle=True, random_state=cfg.seed),
             stack_method="predict_proba", n_jobs=1,
         )
-        return Pipeline([("prep", tree_preprocessor()), ("model", stack)])
+        return Pipeline([("prep", tree_preprocessor(layout)), ("model", stack)])
     raise ValueError(f"unknown candidate {name!r}")
 
 
@@ -94,4 +95,4 @@ def enabled_candidates(cfg: TrainConfig) -> list[str]:
     return [n for n in CANDIDATE_ORDER if getattr(cfg.candidates, n).enabled]
 
 
-CandidateFactory = Callable[[str, TrainConfig], Pipeline]
+CandidateFactory = Callable[[str, TrainConfig, Layout], Pipeline]

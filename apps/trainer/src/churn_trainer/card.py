@@ -11,21 +11,23 @@ from churn_trainer.candidates import CANDIDATE_LABELS
 from churn_trainer.config import TrainConfig
 from churn_trainer.data import Dataset
 from churn_trainer.export_onnx import OUTPUT_NAME
-from churn_trainer.features import CATEGORICAL_FEATURES, FEATURES
+from churn_trainer.features import Layout
+from churn_trainer.spec import FeatureSpec
 
-CARD_SCHEMA_VERSION = 1
+# 2: the card records its feature spec (`feature_spec`) and the features' encodings.
+CARD_SCHEMA_VERSION = 2
 QUALITY_BAR = {"roc_auc": (">=", 0.85), "brier": ("<=", 0.135), "lift_top_decile": (">=", 2.9)}
 
 
-def _onnx_section(model: onnx.ModelProto) -> dict:
+def _onnx_section(model: onnx.ModelProto, layout: Layout) -> dict:
     opsets = {o.domain or "ai.onnx": o.version for o in model.opset_import}
     return {
         "file": "model.onnx",
         "opset": opsets.get("ai.onnx"),
         "ml_opset": opsets.get("ai.onnx.ml"),
         "opsets": opsets,
-        "inputs": [{"name": n, "dtype": "string" if n in CATEGORICAL_FEATURES else "float32", "shape": [None, 1]}
-                   for n in FEATURES],
+        "inputs": [{"name": n, "dtype": "string" if n in layout.string_inputs else "float32", "shape": [None, 1]}
+                   for n in layout.names],
         "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": [None],
                    "meaning": "calibrated probability of churn, one per input row"},
     }
@@ -40,11 +42,12 @@ def _quality(holdout: dict[str, float]) -> dict:
 
 
 def build_card(*, version: str, created_at: str, cfg: TrainConfig, data_path: Path, data: Dataset, dev: Dataset,
-               hold: Dataset, data_sha: str, final_onnx: onnx.ModelProto, features: list[dict], cv: dict,
+               hold: Dataset, data_sha: str, final_onnx: onnx.ModelProto, spec: FeatureSpec, features: list[dict], cv: dict,
                names: list[str], costs: dict[str, float], decision: dict, holdout_metrics: dict,
                holdout_at_threshold: dict, holdout_reliability: dict, segments: dict, thresholds: dict,
                histograms: dict, explanation: dict, global_importance: dict, parity: dict) -> dict:
     selected = decision["selected"]
+    layout = data.layout
     return {
         "schema_version": CARD_SCHEMA_VERSION,
         "version": version,
@@ -58,20 +61,27 @@ def build_card(*, version: str, created_at: str, cfg: TrainConfig, data_path: Pa
                           "split_seed": cfg.seed},
         "config": cfg.model_dump(mode="json"),
         "config_sha256": cfg.digest(),
-        "onnx": _onnx_section(final_onnx),
+        "feature_spec": spec.card_block(),
+        "onnx": _onnx_section(final_onnx, layout),
         "features": features,
         "preprocessing": {
             "in_graph": True,
             "categorical_unknown_or_blank": "encoded as all-zero one-hot (no error); send \"\" for a missing value",
-            "numeric_missing": "send NaN: TotalCharges -> 0 (no invoice yet), other numerics -> training median",
-            "TotalCharges_blank_means": 0.0,
-            "SeniorCitizen": "numeric 0.0 / 1.0 (boolean senior_citizen -> 1.0 when true)",
+            "open_ended_other": "an open-ended categorical keeps its max_categories most frequent training values; "
+                                "any other value is its other bucket, encoded as all-zero one-hot",
+            "booleans": "a boolean spelled with numbers is a float input (its true_value / false_value); one spelled "
+                        "with words is a string input one-hot encoded like a categorical",
+            "numeric_missing": "send NaN: sums and counts -> 0 (nothing yet), other numerics -> training median",
+            "zero_when_missing": layout.zero_columns,
+            "graph_column_order": list(layout.graph_order),
         },
         "cv_metrics": {
-            "folds": cfg.cv_folds, "on": "development split (training file minus holdout)",
+            "folds": cfg.cv_folds, "repeats": cfg.cv_repeats, "on": "development split (training file minus holdout)",
+            "summary_of": "the first repetition's folds (its out-of-fold predictions set the decision threshold); "
+                          "`repeated` holds the ROC-AUC of every repetition's folds, which the selection rule compares",
             "candidates": {n: {"label": CANDIDATE_LABELS[n], "summary": cv[n]["summary"],
                                "per_fold": cv[n]["per_fold"], "pooled_oof": cv[n]["pooled_oof"],
-                               "onnx_us_per_row": costs[n]} for n in names},
+                               "repeated": cv[n]["repeated"], "onnx_us_per_row": costs[n]} for n in names},
         },
         "onnx_cost_us_per_row": {**costs, "measured": "best of 5 batched calls, 1 thread, onnxruntime (Python)"},
         "selected": {"name": selected, **decision},
@@ -113,6 +123,9 @@ def render_markdown(card: dict) -> str:
     sel = card["selected"]
     h = card["holdout_metrics"]
     e = card["explanation"]
+    fs = card["feature_spec"]
+    spec = fs["spec"]
+    n_inputs = len(card["features"])
     lines = [
         f"# Churn Radar model {card['version']}",
         "",
@@ -120,9 +133,12 @@ def render_markdown(card: dict) -> str:
         f"(sha256 `{card['training_data']['sha256'][:12]}…`, {card['training_data']['rows']} rows, churn rate "
         f"{card['training_data']['churn_rate']:.3f}).",
         "",
+        f"Feature spec **{fs['name']}** (sha256 `{fs['hash'][:12]}…`): {n_inputs} model inputs"
+        + (f" — {spec['description'].rstrip('.')}" if spec.get("description") else "") + ".",
+        "",
         "## Intended use",
         "",
-        "Ranks existing subscription customers of a telecom-style business by their probability of churning, so "
+        "Ranks existing subscription customers of the business the training table describes by their probability of churning, so "
         "that retention teams can prioritise outreach (risk score = round(100 × probability); levels critical ≥ "
         f"{card['thresholds']['risk_levels']['critical']}, high ≥ {card['thresholds']['risk_levels']['high']}, "
         f"medium ≥ {card['thresholds']['risk_levels']['medium']}, else low). Each score comes with per-attribute "
@@ -130,33 +146,42 @@ def render_markdown(card: dict) -> str:
         "",
         "## Limitations",
         "",
-        "- Trained on a 5,634-row sample of the public IBM Telco Customer Churn data: one (fictional) operator, one "
-        "snapshot in time; it has not seen real Churn Radar customers. Expect drift; monitor with the reference "
-        "histograms in `model-card.json`.",
-        "- Only the 19 Telco attributes are used; support tickets, payment failures and usage events are not "
-        "features of this model.",
+        f"- Trained on {card['training_data']['rows']:,} customers of one table, one snapshot in time. Expect drift; "
+        "monitor with the reference histograms in `model-card.json`.",
+        f"- Only the spec's {n_inputs} model inputs are used: {', '.join(f['name'] for f in card['features'])}.",
         "- Probabilities are calibrated on the training distribution; a different churn base rate makes them "
         "over- or under-confident.",
         "- Contributions are associations under the model, not causes: changing an attribute need not change "
         "a customer's behaviour.",
-        "- Gender and senior-citizen status are inputs; review their contributions before acting on them.",
-        "- Unknown or blank categorical values are accepted and encoded as 'none of the known categories'.",
+        "- Review the contributions of personal attributes (age, gender, …) before acting on them.",
+        "- Unknown or blank categorical values are accepted and encoded as 'none of the known categories'; an "
+        "open-ended categorical's values beyond its most frequent ones are its 'other' bucket.",
         "",
-        "## Model selection (stratified 5-fold CV on the development split)",
+        f"## Model selection (stratified {card['cv_metrics']['folds']}-fold CV on the development split, "
+        f"repeated {card['cv_metrics']['repeats']} times)",
         "",
-        "| candidate | ROC-AUC | PR-AUC | Brier | log loss | lift@10% | ECE | ONNX µs/row |",
-        "|---|---|---|---|---|---|---|---|",
+        "| candidate | ROC-AUC | PR-AUC | Brier | log loss | lift@10% | ECE | repeated ROC-AUC | ONNX µs/row |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, c in card["cv_metrics"]["candidates"].items():
         s = c["summary"]
+        r = c["repeated"]["roc_auc"]
         mark = " **(selected)**" if name == sel["name"] else ""
         lines.append(
             f"| {c['label']}{mark} | {s['roc_auc']['mean']:.4f} ± {s['roc_auc']['std']:.4f} | {s['pr_auc']['mean']:.4f} | "
             f"{s['brier']['mean']:.4f} | {s['log_loss']['mean']:.4f} | {s['lift_top_decile']['mean']:.3f} | "
-            f"{s['ece']['mean']:.4f} | {c['onnx_us_per_row']:.2f} |")
+            f"{s['ece']['mean']:.4f} | {r['mean']:.4f} ± {r['std']:.4f} | {c['onnx_us_per_row']:.2f} |")
     lines += [
         "",
+        "The first columns are the first repetition's folds; the repeated ROC-AUC is over all "
+        f"{card['cv_metrics']['repeats'] * card['cv_metrics']['folds']} folds, which the rule compares.",
+        "",
         f"Rule: {sel['rule']}.",
+        "",
+        "| candidate | against | ROC-AUC gain | paired SE | gain needed | replaces |",
+        "|---|---|---|---|---|---|",
+        *[f"| {c['candidate']} | {c['against']} | {c['auc_gain']:+.4f} | {c['paired_se']:.4f} | {c['needed']:.4f} | "
+          f"{'yes' if c['replaces'] else 'no'} |" for c in sel["comparisons"]],
         "",
         f"Decision: **{sel['name']}** — {sel['reason']}.",
         "",
@@ -183,8 +208,8 @@ def render_markdown(card: dict) -> str:
         "## Metrics by segment (holdout)",
         "",
     ]
-    for seg_name, title in (("contract", "Contract type"), ("tenure_band", "Tenure band"), ("senior_citizen", "Senior citizen")):
-        lines += [f"### {title}", "", "| segment | customers | churn rate | mean predicted | ROC-AUC | Brier |",
+    for seg_name in (k for k in card["segment_metrics"] if k != "on"):
+        lines += [f"### {seg_name}", "", "| segment | customers | churn rate | mean predicted | ROC-AUC | Brier |",
                   "|---|---|---|---|---|---|"]
         for r in card["segment_metrics"][seg_name]:
             lines.append(f"| {r['segment']} | {r['customers']} | {_f(r['churn_rate'], 3)} | {_f(r['mean_predicted'], 3)} | "
@@ -194,7 +219,7 @@ def render_markdown(card: dict) -> str:
     lines += [
         "## Explanations",
         "",
-        f"Method: sampled Shapley values over the 19 raw attributes ({e['method']}), "
+        f"Method: sampled Shapley values over the {n_inputs} model inputs ({e['method']}), "
         f"{len(e['background'])} background customers × {e['permutations_per_background']} fixed permutation(s) each, "
         f"every permutation also walked reversed (antithetic) → {e['rows_per_customer']} model rows per customer in "
         "one batched ONNX call. Contributions are in probability units and add up to "
@@ -217,8 +242,9 @@ def render_markdown(card: dict) -> str:
         "",
         "## Serving interface",
         "",
-        f"`model.onnx` (opset {card['onnx']['opset']}, ai.onnx.ml {card['onnx']['ml_opset']}): one input per attribute, "
-        "shape [N, 1], `tensor(string)` for categoricals and `tensor(float)` for numerics (SeniorCitizen as 0/1); "
+        f"`model.onnx` (opset {card['onnx']['opset']}, ai.onnx.ml {card['onnx']['ml_opset']}): one input per model input, "
+        "shape [N, 1], `tensor(string)` for categoricals and booleans spelled with words, `tensor(float)` for numerics "
+        "and booleans spelled with numbers; "
         f"output `{card['onnx']['output']['name']}` float32 [N]. Preprocessing is inside the graph. Max |Python − ONNX| on "
         f"the holdout: {card['parity']['holdout_max_abs_diff']:.2g}.",
         "",

@@ -1,4 +1,4 @@
-"""Command line: `python -m churn_trainer train --data CSV --out DIR [--config FILE] [--activate]`."""
+"""Command line: `python -m churn_trainer train --spec SPEC.json --data CSV --out DIR [--config FILE] [--activate]`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="churn_trainer", description="Churn Radar model trainer")
     sub = parser.add_subparsers(dest="command", required=True)
     train_p = sub.add_parser("train", help="train, evaluate and register a new model version")
-    train_p.add_argument("--data", type=Path, default=Path("data/telco/train.csv"))
+    train_p.add_argument("--spec", type=Path, required=True,
+                         help="the normalized feature spec as JSON {name, hash, spec}, written by `bin/churn train`")
+    train_p.add_argument("--data", type=Path, required=True, help="the customer table (CSV) the spec describes")
     train_p.add_argument("--out", type=Path, default=Path("models"))
     train_p.add_argument("--config", type=Path, default=None, help="YAML config (default: config/default.yaml)")
     train_p.add_argument("--activate", action="store_true", help="point models/active at the new version")
@@ -32,9 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("MPLBACKEND", "Agg")
 
     from churn_trainer.config import load_config
+    from churn_trainer.data import TableError
+    from churn_trainer.spec import SpecError, load_spec_payload
     from churn_trainer.training import train
 
     cfg = load_config(args.config)
-    target = train(args.data, args.out, cfg, activate_version=args.activate, run_shap=not args.skip_shap)
+    try:
+        spec = load_spec_payload(args.spec)
+        target = train(args.data, args.out, cfg, spec, activate_version=args.activate, run_shap=not args.skip_shap)
+    except (SpecError, TableError) as error:
+        # Bad input, not a bug: the message names every problem; exit 2 tells the caller so.
+        print(f"churn_trainer: {error}", file=sys.stderr)
+        return 2
     print(target)
     return 0

@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from churn_trainer.export_onnx import OnnxScorer
-from churn_trainer.features import CATEGORICAL_FEATURES, FEATURES
 
 
 def make_permutations(n_features: int, count: int, seed: int) -> list[list[int]]:
@@ -38,24 +37,32 @@ def make_permutations(n_features: int, count: int, seed: int) -> list[list[int]]
 
 
 def sample_background(X: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:
-    return X.sample(n=size, random_state=seed).reset_index(drop=True)
+    """`size` customers without a missing number: the card carries them as JSON, which has no NaN."""
+    complete = X[~X.select_dtypes(exclude=object).isna().any(axis=1)]
+    pool = complete if len(complete) >= size else X
+    return pool.sample(n=size, random_state=seed).reset_index(drop=True)
 
 
 @dataclass
 class ExplanationResult:
     probability: np.ndarray  # (n,) f(x) as evaluated inside the explanation batch
-    contributions: np.ndarray  # (n, d) in probability units, columns in FEATURES order
+    contributions: np.ndarray  # (n, d) in probability units, columns in the model's input order
     baseline: float
 
 
 class ShapleyExplainer:
-    """Reference implementation of the algorithm the TypeScript scorer re-implements."""
+    """Reference implementation of the algorithm the TypeScript scorer re-implements.
+
+    The background's columns are the model inputs in their order (the explanation's feature order);
+    object columns are string inputs.
+    """
 
     def __init__(self, scorer: OnnxScorer, background: pd.DataFrame, permutations: list[list[int]],
                  permutations_per_background: int) -> None:
         self.scorer = scorer
-        self.background = background[FEATURES].reset_index(drop=True)
-        self.d = len(FEATURES)
+        self.features = list(background.columns)
+        self.background = background.reset_index(drop=True)
+        self.d = len(self.features)
         self.m = permutations_per_background
         b = len(self.background)
         if len(permutations) != b * self.m:
@@ -88,8 +95,8 @@ class ShapleyExplainer:
     def _feeds(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
         n = len(X)
         feeds: dict[str, np.ndarray] = {}
-        for j, name in enumerate(FEATURES):
-            is_cat = name in CATEGORICAL_FEATURES
+        for j, name in enumerate(self.features):
+            is_cat = self.background[name].dtype == object
             dtype = object if is_cat else np.float32
             bg = self.background[name].to_numpy().astype(dtype)[self.row_background]
             x = X[name].to_numpy().astype(dtype)
@@ -99,7 +106,7 @@ class ShapleyExplainer:
         return feeds
 
     def explain(self, X: pd.DataFrame, batch_customers: int = 8) -> ExplanationResult:
-        X = X[FEATURES].reset_index(drop=True)
+        X = X[self.features].reset_index(drop=True)
         probs, contribs = [], []
         for start in range(0, len(X), batch_customers):
             part = X.iloc[start:start + batch_customers]
@@ -130,10 +137,10 @@ class ShapleyExplainer:
         return (time.perf_counter() - start) / len(sample) * 1e3
 
 
-def top_features(contributions: np.ndarray, k: int = 3) -> list[list[str]]:
-    """Top-k features by |contribution| (ties by feature order), per customer."""
+def top_features(contributions: np.ndarray, k: int = 3) -> list[list[int]]:
+    """Top-k feature indices by |contribution| (ties by feature order), per customer."""
     order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :k]
-    return [[FEATURES[j] for j in row] for row in order]
+    return [list(row) for row in order]
 
 
 def top_k_agreement(ours: np.ndarray, reference: np.ndarray, k: int = 3) -> dict[str, float]:
@@ -153,13 +160,15 @@ def shap_reference(scorer: OnnxScorer, background: pd.DataFrame, X: pd.DataFrame
     """
     import shap  # imported lazily: heavy (numba) and only needed for the comparison
 
+    features = list(background.columns)
     codes: dict[str, list[str]] = {}
-    for name in CATEGORICAL_FEATURES:
-        codes[name] = sorted(set(background[name]) | set(X[name]))
+    for name in features:
+        if background[name].dtype == object:
+            codes[name] = sorted(set(background[name]) | set(X[name]))
 
     def encode(frame: pd.DataFrame) -> np.ndarray:
         cols = []
-        for name in FEATURES:
+        for name in features:
             if name in codes:
                 lookup = {v: i for i, v in enumerate(codes[name])}
                 cols.append(frame[name].map(lookup).to_numpy(dtype=np.float64))
@@ -169,7 +178,7 @@ def shap_reference(scorer: OnnxScorer, background: pd.DataFrame, X: pd.DataFrame
 
     def model_fn(matrix: np.ndarray) -> np.ndarray:
         frame = {}
-        for j, name in enumerate(FEATURES):
+        for j, name in enumerate(features):
             if name in codes:
                 frame[name] = np.array(codes[name], dtype=object)[matrix[:, j].astype(np.int64)]
             else:

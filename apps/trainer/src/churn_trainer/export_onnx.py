@@ -24,7 +24,7 @@ from skl2onnx.common.shape_calculator import calculate_linear_classifier_output_
 from sklearn.pipeline import Pipeline
 from xgboost import XGBClassifier
 
-from churn_trainer.features import CATEGORICAL_FEATURES, FEATURES
+from churn_trainer.features import Layout
 
 OUTPUT_NAME = "churn_probability"
 
@@ -38,10 +38,11 @@ def register_converters() -> None:
                                 calculate_linear_classifier_output_shapes, convert_xgboost, options=options)
 
 
-def onnx_input_types() -> list[tuple[str, object]]:
-    """One [N, 1] input per raw attribute: strings for categoricals, float32 for numerics."""
-    return [(name, StringTensorType([None, 1]) if name in CATEGORICAL_FEATURES else FloatTensorType([None, 1]))
-            for name in FEATURES]
+def onnx_input_types(layout: Layout) -> list[tuple[str, object]]:
+    """One [N, 1] input per model input, in the spec's order: strings for one-hot inputs, float32 for numerics."""
+    strings = layout.string_inputs
+    return [(name, StringTensorType([None, 1]) if name in strings else FloatTensorType([None, 1]))
+            for name in layout.names]
 
 
 def _prune_to_outputs(model: onnx.ModelProto, outputs: list[str]) -> None:
@@ -60,10 +61,11 @@ def _prune_to_outputs(model: onnx.ModelProto, outputs: list[str]) -> None:
     model.graph.initializer.extend(inits)
 
 
-def export_pipeline(pipeline: Pipeline, opset: int, ml_opset: int, metadata: dict[str, str] | None = None) -> onnx.ModelProto:
+def export_pipeline(pipeline: Pipeline, layout: Layout, opset: int, ml_opset: int,
+                    metadata: dict[str, str] | None = None) -> onnx.ModelProto:
     register_converters()
     model = convert_sklearn(
-        pipeline, initial_types=onnx_input_types(),
+        pipeline, initial_types=onnx_input_types(layout),
         target_opset={"": opset, "ai.onnx.ml": ml_opset},
         options={id(pipeline): {"zipmap": False}},
     )
@@ -76,7 +78,7 @@ def export_pipeline(pipeline: Pipeline, opset: int, ml_opset: int, metadata: dic
     del model.graph.output[:]
     model.graph.output.append(helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, [None]))
     _prune_to_outputs(model, [OUTPUT_NAME])
-    model.doc_string = "Churn Radar: raw Telco attributes -> calibrated churn probability"
+    model.doc_string = "Churn Radar: raw model inputs of a feature spec -> calibrated churn probability"
     for key, value in (metadata or {}).items():
         model.metadata_props.append(onnx.StringStringEntryProto(key=key, value=value))
     onnx.checker.check_model(model)
@@ -84,11 +86,14 @@ def export_pipeline(pipeline: Pipeline, opset: int, ml_opset: int, metadata: dic
 
 
 def onnx_feeds(X: pd.DataFrame) -> dict[str, np.ndarray]:
-    """DataFrame of prepared raw attributes -> ONNX feed dict (what the TypeScript scorer builds)."""
+    """DataFrame of prepared model inputs -> ONNX feed dict (what the TypeScript scorer builds).
+
+    String inputs are the frame's object columns, numerics its float columns (see data.prepare_features).
+    """
     feeds: dict[str, np.ndarray] = {}
-    for name in FEATURES:
+    for name in X.columns:
         column = X[name].to_numpy()
-        if name in CATEGORICAL_FEATURES:
+        if X[name].dtype == object:
             feeds[name] = column.astype(object).reshape(-1, 1)
         else:
             feeds[name] = column.astype(np.float32).reshape(-1, 1)
@@ -116,8 +121,8 @@ class OnnxScorer:
 def python_reference(pipeline: Pipeline, X: pd.DataFrame) -> np.ndarray:
     """The Python model's probabilities on float32-cast numerics (what ONNX receives)."""
     cast = X.copy()
-    for name in FEATURES:
-        if name not in CATEGORICAL_FEATURES:
+    for name in X.columns:
+        if X[name].dtype != object:
             cast[name] = cast[name].astype(np.float32).astype(np.float64)
     return pipeline.predict_proba(cast)[:, 1]
 

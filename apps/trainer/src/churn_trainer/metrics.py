@@ -32,10 +32,10 @@ def classification_metrics(y: np.ndarray, p: np.ndarray, ece_bins: int = 10) -> 
     }
 
 
-def summarize_folds(per_fold: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+def summarize_folds(per_fold: list[dict[str, float]], names: list[str] | None = None) -> dict[str, dict[str, float]]:
     """Mean, standard deviation and standard error of each metric across folds."""
     out: dict[str, dict[str, float]] = {}
-    for name in METRIC_NAMES:
+    for name in names or METRIC_NAMES:
         values = np.array([m[name] for m in per_fold])
         std = float(values.std(ddof=1)) if len(values) > 1 else 0.0
         out[name] = {"mean": float(values.mean()), "std": std, "se": std / float(np.sqrt(len(values)))}

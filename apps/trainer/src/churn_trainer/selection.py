@@ -1,4 +1,4 @@
-"""Choosing the production model from cross-validation results."""
+"""Choosing the production model from repeated cross-validation."""
 
 from __future__ import annotations
 
@@ -7,55 +7,57 @@ import numpy as np
 from churn_trainer.config import SelectionConfig
 
 
-def paired_se(a: list[float], b: list[float]) -> float:
-    """Standard error of the mean per-fold difference a - b (same folds for both)."""
-    diff = np.asarray(a) - np.asarray(b)
-    return float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0
+def corrected_paired_se(diff: np.ndarray, test_train_ratio: float) -> float:
+    """Standard error of the mean per-fold difference of two candidates scored on the same folds.
 
-
-def select_model(
-    fold_auc: dict[str, list[float]],
-    mean_brier: dict[str, float],
-    cost_us_per_row: dict[str, float],
-    cfg: SelectionConfig,
-) -> dict:
-    """Issue rule: highest mean CV ROC-AUC; calibration (lower Brier) breaks ties.
-
-    Documented extension (cfg.prefer_cheaper_within_se): a candidate whose AUC trails the best by
-    less than one paired standard error - a difference the folds cannot tell from noise - and
-    which costs at most `cheaper_factor` of the best's ONNX time per row is preferred; among
-    several, the cheapest wins.
+    The folds of repeated cross-validation share most of their training rows, so their differences are
+    correlated and the plain SE (s / sqrt(J)) is too small: the variance gets Nadeau and Bengio's
+    correction, (1/J + n_test/n_train) * s^2.
     """
-    means = {n: float(np.mean(v)) for n, v in fold_auc.items()}
-    best_auc = max(means.values())
-    tied = [n for n in means if best_auc - means[n] <= cfg.tie_tolerance]
-    by_auc = min(tied, key=lambda n: (mean_brier[n], -means[n]))
-    decision = {
-        "rule": "max mean CV ROC-AUC; ties within tie_tolerance go to the lower mean CV Brier score",
-        "by_auc": by_auc,
-        "tie_tolerance": cfg.tie_tolerance,
-        "selected": by_auc,
-        "reason": "highest CV ROC-AUC" if len(tied) == 1 else f"tie on CV ROC-AUC with {sorted(set(tied) - {by_auc})}; lower Brier",
-        "within_one_se_of_best": {},
+    if len(diff) < 2:
+        return 0.0
+    return float(np.sqrt((1.0 / len(diff) + test_train_ratio) * np.var(diff, ddof=1)))
+
+
+def select_model(fold_auc: dict[str, list[float]], order: list[str], folds: int, cfg: SelectionConfig) -> dict:
+    """Simplest family first: a more complex candidate replaces the current choice only when its mean
+    ROC-AUC over the repeated CV folds is higher by more than `min_gain_se` paired standard errors.
+
+    `order` runs from the simplest family to the most complex; `fold_auc` holds every candidate's
+    per-fold ROC-AUC over the same repeated folds.
+    """
+    ratio = 1.0 / (folds - 1)
+    chosen = order[0]
+    comparisons = []
+    for name in order[1:]:
+        diff = np.asarray(fold_auc[name]) - np.asarray(fold_auc[chosen])
+        gain = float(diff.mean())
+        se = corrected_paired_se(diff, ratio)
+        replaces = bool(gain > cfg.min_gain_se * se)
+        comparisons.append({"candidate": name, "against": chosen, "auc_gain": gain, "paired_se": se,
+                            "needed": cfg.min_gain_se * se, "replaces": replaces})
+        if replaces:
+            chosen = name
+    if chosen == order[0]:
+        best = max(comparisons, key=lambda c: c["auc_gain"] - c["needed"], default=None)
+        reason = f"the simplest family; no more complex one gained more than {cfg.min_gain_se:g} paired SEs of CV ROC-AUC over it"
+        if best:
+            reason += (f" (closest: {best['candidate']}, {best['auc_gain']:+.4f} against the "
+                       f"{best['needed']:.4f} needed)")
+    else:
+        last = next(c for c in reversed(comparisons) if c["replaces"])
+        reason = (f"gains {last['auc_gain']:+.4f} CV ROC-AUC over {last['against']}, more than {cfg.min_gain_se:g} "
+                  f"paired SEs ({last['paired_se']:.4f} each)")
+        later = [c for c in comparisons if c["against"] == chosen]
+        if later:
+            reason += "; no more complex family gained that much over it"
+    return {
+        "name": chosen,
+        "selected": chosen,
+        "rule": (f"candidates in order of complexity ({', '.join(order)}); a more complex one replaces the current "
+                 f"choice only when its mean ROC-AUC over the repeated stratified CV folds is higher by more than "
+                 f"{cfg.min_gain_se:g} paired standard errors (Nadeau-Bengio corrected for overlapping folds)"),
+        "reason": reason,
+        "order": order,
+        "comparisons": comparisons,
     }
-    for name in means:
-        if name != by_auc:
-            se = paired_se(fold_auc[by_auc], fold_auc[name])
-            decision["within_one_se_of_best"][name] = {
-                "auc_gap": best_auc - means[name], "paired_se": se,
-                "within": bool(best_auc - means[name] < se),
-            }
-    if cfg.prefer_cheaper_within_se:
-        decision["rule"] += ("; then prefer a candidate within one paired SE of it that costs at most "
-                             f"{cfg.cheaper_factor}x its ONNX time per row (cheapest wins)")
-        cheaper = [n for n, info in decision["within_one_se_of_best"].items()
-                   if info["within"] and cost_us_per_row[n] <= cfg.cheaper_factor * cost_us_per_row[by_auc]]
-        if cheaper:
-            chosen = min(cheaper, key=lambda n: cost_us_per_row[n])
-            decision["selected"] = chosen
-            decision["reason"] = (
-                f"{by_auc} leads CV ROC-AUC by {best_auc - means[chosen]:.4f}, less than one paired SE "
-                f"({decision['within_one_se_of_best'][chosen]['paired_se']:.4f}); {chosen} costs "
-                f"{cost_us_per_row[chosen]:.2f} vs {cost_us_per_row[by_auc]:.2f} us/row"
-            )
-    return decision

@@ -20,22 +20,23 @@ from churn_trainer.calibration import reliability_curve
 from churn_trainer.candidates import CANDIDATE_LABELS, build_candidate, enabled_candidates
 from churn_trainer.card import build_card, render_markdown
 from churn_trainer.config import TrainConfig
-from churn_trainer.data import Dataset, file_sha256, holdout_split, load_telco
+from churn_trainer.data import Dataset, file_sha256, holdout_split, load_table
 from churn_trainer.jsonio import write_json
 from churn_trainer.explain import (
     ShapleyExplainer, make_permutations, sample_background, shap_reference, top_k_agreement,
 )
 from churn_trainer.export_onnx import OnnxScorer, export_pipeline, microseconds_per_row, parity_max_abs_diff
-from churn_trainer.features import FEATURES
+from churn_trainer.features import Layout
 from churn_trainer.metrics import best_f1_threshold, classification_metrics, summarize_folds, threshold_metrics
 from churn_trainer.registry import activate, new_version
 from churn_trainer.selection import select_model
+from churn_trainer.spec import FeatureSpec
 
 log = logging.getLogger("churn_trainer")
 
 PARITY_TOLERANCE = 1e-5
 ADDITIVITY_TOLERANCE = 1e-6
-TENURE_BANDS = [(0, 12, "0-12 months"), (13, 24, "13-24 months"), (25, 48, "25-48 months"), (49, 10_000, "49+ months")]
+UNSEEN_VALUE = "(a value the model has not seen)"
 
 
 def _fmt(metrics: dict[str, float]) -> str:
@@ -43,26 +44,43 @@ def _fmt(metrics: dict[str, float]) -> str:
 
 
 def cross_validate(data: Dataset, cfg: TrainConfig, names: list[str]) -> dict:
-    """Stratified k-fold CV on the development split; the same folds for every candidate."""
-    folds = list(StratifiedKFold(n_splits=cfg.cv_folds, shuffle=True, random_state=cfg.seed).split(data.X, data.y))
+    """Repeated stratified k-fold CV on the development split; the same folds for every candidate.
+
+    The first repetition's folds give the reported metrics, the out-of-fold predictions and the decision
+    threshold; every repetition's ROC-AUC feeds the selection rule.
+    """
+    repeats = [list(StratifiedKFold(n_splits=cfg.cv_folds, shuffle=True, random_state=cfg.seed + r).split(data.X, data.y))
+               for r in range(cfg.cv_repeats)]
     results = {}
     for name in names:
         oof = np.zeros(len(data.y))
         per_fold = []
-        fitted = None
-        for tr, te in folds:
-            fitted = build_candidate(name, cfg).fit(data.X.iloc[tr], data.y[tr])
-            oof[te] = fitted.predict_proba(data.X.iloc[te])[:, 1]
-            per_fold.append(classification_metrics(data.y[te], oof[te], cfg.calibration.ece_bins))
+        repeated_auc = []
+        last_fold_model = None
+        for r, folds in enumerate(repeats):
+            for tr, te in folds:
+                fitted = build_candidate(name, cfg, data.layout).fit(data.X.iloc[tr], data.y[tr])
+                p = fitted.predict_proba(data.X.iloc[te])[:, 1]
+                metrics = classification_metrics(data.y[te], p, cfg.calibration.ece_bins)
+                repeated_auc.append(metrics["roc_auc"])
+                if r == 0:
+                    oof[te] = p
+                    per_fold.append(metrics)
+                    last_fold_model = fitted
         summary = summarize_folds(per_fold)
-        log.info("cv %-20s roc_auc=%.4f±%.4f brier=%.4f lift10=%.3f", name, summary["roc_auc"]["mean"],
-                 summary["roc_auc"]["std"], summary["brier"]["mean"], summary["lift_top_decile"]["mean"])
-        results[name] = {"per_fold": per_fold, "summary": summary, "oof": oof, "last_fold_model": fitted,
-                         "pooled_oof": classification_metrics(data.y, oof, cfg.calibration.ece_bins)}
+        repeated = {"repeats": cfg.cv_repeats, "folds": cfg.cv_folds, "fold_seeds": [cfg.seed + r for r in range(cfg.cv_repeats)],
+                    "roc_auc_per_fold": repeated_auc,
+                    "roc_auc": summarize_folds([{"roc_auc": v} for v in repeated_auc], ["roc_auc"])["roc_auc"]}
+        log.info("cv %-20s roc_auc=%.4f±%.4f brier=%.4f lift10=%.3f | %dx%d folds roc_auc=%.4f", name,
+                 summary["roc_auc"]["mean"], summary["roc_auc"]["std"], summary["brier"]["mean"],
+                 summary["lift_top_decile"]["mean"], cfg.cv_repeats, cfg.cv_folds, repeated["roc_auc"]["mean"])
+        results[name] = {"per_fold": per_fold, "summary": summary, "oof": oof, "last_fold_model": last_fold_model,
+                         "pooled_oof": classification_metrics(data.y, oof, cfg.calibration.ece_bins), "repeated": repeated}
     return results
 
 
-def _segments(X: pd.DataFrame, y: np.ndarray, p: np.ndarray) -> dict[str, list[dict]]:
+def _segments(X: pd.DataFrame, y: np.ndarray, p: np.ndarray, layout: Layout) -> dict[str, list[dict]]:
+    """Holdout metrics per value of every closed categorical and boolean model input."""
     def row(label: str, mask: np.ndarray) -> dict:
         ys, ps = y[mask], p[mask]
         out = {"segment": label, "customers": int(mask.sum()), "churn_rate": float(ys.mean()) if len(ys) else None,
@@ -72,25 +90,34 @@ def _segments(X: pd.DataFrame, y: np.ndarray, p: np.ndarray) -> dict[str, list[d
             out["roc_auc"] = classification_metrics(ys, ps)["roc_auc"]
         return out
 
-    tenure = X["tenure"].to_numpy()
-    return {
-        "contract": [row(c, (X["Contract"] == c).to_numpy()) for c in sorted(X["Contract"].unique())],
-        "tenure_band": [row(label, (tenure >= lo) & (tenure <= hi)) for lo, hi, label in TENURE_BANDS],
-        "senior_citizen": [row("senior" if v else "not senior", (X["SeniorCitizen"] == v).to_numpy()) for v in (0, 1)],
-    }
+    segments = {}
+    for f in layout.inputs:
+        if f.encoding in ("closed", "boolean_string"):
+            segments[f.name] = [row(v, (X[f.name] == v).to_numpy()) for v in layout.categories[f.name]]
+        elif f.encoding == "boolean_number":
+            segments[f.name] = [row(f"{label} ({v:g})", (X[f.name] == v).to_numpy())
+                                for label, v in (("false", f.false_value), ("true", f.true_value))]
+    return segments
 
 
-def _histograms(X: pd.DataFrame, scores: np.ndarray) -> dict:
+def _histograms(X: pd.DataFrame, scores: np.ndarray, layout: Layout) -> dict:
     """Reference distributions for drift monitoring (PSI etc.) on the full training file."""
     out = {}
-    for name in FEATURES:
+    for name in X.columns:
         col = X[name]
+        f = layout.by_name(name)
+        if f.encoding == "open":
+            # The kept values and the other bucket: what the model tells apart.
+            col = col.where(col.isin(layout.categories[name]) | (col == ""), f.other)
         if col.dtype == object:
             counts = col.value_counts().sort_index()
             out[name] = {"kind": "categorical", "categories": counts.index.tolist(),
                          "counts": [int(c) for c in counts], "proportions": [float(c) / len(col) for c in counts]}
             continue
         values = col.to_numpy(dtype=np.float64)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            values = np.zeros(1)
         if np.unique(values).size <= 2:
             edges = np.array([-0.5, 0.5, 1.5])
         else:
@@ -105,43 +132,79 @@ def _histograms(X: pd.DataFrame, scores: np.ndarray) -> dict:
     return out
 
 
-def _feature_spec(X: pd.DataFrame) -> list[dict]:
-    from churn_trainer.features import CATEGORICAL_FEATURES, DESCRIPTIONS
-
-    spec = []
-    for name in FEATURES:
-        if name in CATEGORICAL_FEATURES:
-            spec.append({"name": name, "kind": "categorical", "onnx_type": "tensor(string)", "shape": [None, 1],
-                         "categories": sorted(X[name].unique().tolist()), "description": DESCRIPTIONS[name]})
+def _card_features(X: pd.DataFrame, spec: FeatureSpec, layout: Layout) -> list[dict]:
+    """The card's `features`: what the scorer validates a vector against, in the model's input order."""
+    optional = {a["name"]: a.get("optional", False) for a in spec.spec.get("attributes", [])}
+    features = []
+    for f in layout.inputs:
+        item: dict = {"name": f.name, "column": f.column, "section": f.section}
+        if f.is_string:
+            item.update({"kind": "categorical", "onnx_type": "tensor(string)", "shape": [None, 1],
+                         "categories": layout.categories[f.name]})
+            if f.encoding == "open":
+                item.update({"open_ended": True, "max_categories": f.max_categories, "other": f.other})
         else:
-            item = {"name": name, "kind": "numeric", "onnx_type": "tensor(float)", "shape": [None, 1],
-                    "min": float(X[name].min()), "max": float(X[name].max()), "description": DESCRIPTIONS[name]}
-            if name == "SeniorCitizen":
-                item["allowed_values"] = [0.0, 1.0]
-            if name == "TotalCharges":
+            values = X[f.name].to_numpy(dtype=np.float64)
+            finite = values[np.isfinite(values)]
+            item.update({"kind": "numeric", "onnx_type": "tensor(float)", "shape": [None, 1],
+                         "min": float(finite.min()) if finite.size else 0.0,
+                         "max": float(finite.max()) if finite.size else 0.0})
+            if f.encoding == "boolean_number":
+                item["allowed_values"] = sorted([f.false_value, f.true_value])
+            if f.zero_when_missing:
                 item["missing_means"] = 0.0
-            spec.append(item)
-    return spec
+        if f.encoding in ("boolean_string", "boolean_number"):
+            item["boolean"] = {"true": f.true_value, "false": f.false_value}
+        # An optional attribute, and a computed feature that is missing before its first event (a mean, a
+        # last value, days since, a trend), may be missing: NaN is imputed in the graph, "" encodes as zeros.
+        if optional.get(f.name, f.section != "attributes" and not f.zero_when_missing and not f.months_since_first):
+            item["optional"] = True
+        item["description"] = f.description or f"{f.section[:-1] if f.section != 'derived' else 'derived feature'} {f.name}"
+        features.append(item)
+    return features
 
 
 def _raw_row(X: pd.DataFrame, i: int) -> dict:
-    return {name: (str(X[name].iloc[i]) if X[name].dtype == object else float(X[name].iloc[i])) for name in FEATURES}
+    return {name: (str(X[name].iloc[i]) if X[name].dtype == object else float(X[name].iloc[i])) for name in X.columns}
 
 
-def train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: bool = False,
+def _fixture_frame(data: Dataset, hold: Dataset) -> tuple[pd.DataFrame, list[str]]:
+    """Six holdout customers, the first customer with nothing summed yet (e.g. no invoice), and a copy of
+    the first with an unseen value and a blank in its string inputs."""
+    frames, ids = [hold.X.iloc[:6]], list(hold.ids.iloc[:6])
+    zero = data.layout.zero_columns
+    if zero:
+        first = np.flatnonzero(data.X[zero[0]].to_numpy() == 0)[:1]
+        frames.append(data.X.iloc[first])
+        ids += list(data.ids.iloc[first])
+    fixture_X = pd.concat(frames, ignore_index=True)
+    strings = data.layout.string_columns
+    if strings:
+        unknown = fixture_X.iloc[[0]].copy()
+        unknown[strings[0]] = UNSEEN_VALUE  # encoded as all zeros
+        unknown[strings[-1]] = ""  # blank: all zeros too
+        fixture_X = pd.concat([fixture_X, unknown], ignore_index=True)
+        ids.append("synthetic-unknown-categories")
+    return fixture_X, ids
+
+
+def train(data_path: Path, out_dir: Path, cfg: TrainConfig, spec: FeatureSpec, activate_version: bool = False,
           run_shap: bool = True) -> Path:
     # Multi-threaded BLAS splits dot products differently from run to run, which moves the last
     # bits of LBFGS solutions; one BLAS thread keeps metrics byte-identical (the data is small).
     with threadpool_limits(limits=1, user_api="blas"):
-        return _train(data_path, out_dir, cfg, activate_version, run_shap)
+        return _train(data_path, out_dir, cfg, spec, activate_version, run_shap)
 
 
-def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: bool, run_shap: bool) -> Path:
-    data = load_telco(data_path)
+def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, spec: FeatureSpec, activate_version: bool,
+           run_shap: bool) -> Path:
+    data = load_table(data_path, spec)
+    layout = data.layout
     data_sha = file_sha256(data_path)
     created_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     version = new_version(data_sha, created_at)
-    log.info("training %s on %s (%d rows, churn rate %.3f)", version, data_path, len(data.y), data.churn_rate)
+    log.info("training %s on %s (%d rows, churn rate %.3f) with spec %s (%s, %d model inputs)", version, data_path,
+             len(data.y), data.churn_rate, spec.name, spec.hash[:12], len(layout.inputs))
 
     dev, hold = holdout_split(data, cfg.holdout_fraction, cfg.seed)
     log.info("development split %d rows, holdout %d rows", len(dev.y), len(hold.y))
@@ -151,19 +214,18 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
 
     costs = {}
     for name in names:
-        scorer = OnnxScorer(export_pipeline(cv[name]["last_fold_model"], cfg.onnx_opset, cfg.onnx_ml_opset))
+        scorer = OnnxScorer(export_pipeline(cv[name]["last_fold_model"], layout, cfg.onnx_opset, cfg.onnx_ml_opset))
         costs[name] = microseconds_per_row(scorer, dev.X, cfg.timing_rows)
         log.info("onnx cost %-20s %.2f us/row", name, costs[name])
 
-    decision = select_model(
-        {n: [f["roc_auc"] for f in cv[n]["per_fold"]] for n in names},
-        {n: cv[n]["summary"]["brier"]["mean"] for n in names}, costs, cfg.selection)
+    decision = select_model({n: cv[n]["repeated"]["roc_auc_per_fold"] for n in names}, names, cfg.cv_folds,
+                            cfg.selection)
     selected = decision["selected"]
     log.info("selected %s: %s", selected, decision["reason"])
 
     # Holdout report: the selected pipeline fitted on the development split only.
-    dev_model = build_candidate(selected, cfg).fit(dev.X, dev.y)
-    dev_onnx = export_pipeline(dev_model, cfg.onnx_opset, cfg.onnx_ml_opset)
+    dev_model = build_candidate(selected, cfg, layout).fit(dev.X, dev.y)
+    dev_onnx = export_pipeline(dev_model, layout, cfg.onnx_opset, cfg.onnx_ml_opset)
     dev_scorer = OnnxScorer(dev_onnx)
     hold_p = dev_scorer.predict(hold.X).astype(np.float64)
     dev_parity = parity_max_abs_diff(dev_model, dev_scorer, hold.X)
@@ -181,9 +243,10 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
     }
     holdout_at_threshold = threshold_metrics(hold.y, hold_p, threshold)
 
-    final_model = build_candidate(selected, cfg).fit(data.X, data.y) if cfg.refit_on_full else dev_model
-    metadata = {"churn_radar_version": version, "output": "churn_probability", "training_data_sha256": data_sha}
-    final_onnx = export_pipeline(final_model, cfg.onnx_opset, cfg.onnx_ml_opset, metadata)
+    final_model = build_candidate(selected, cfg, layout).fit(data.X, data.y) if cfg.refit_on_full else dev_model
+    metadata = {"churn_radar_version": version, "output": "churn_probability", "training_data_sha256": data_sha,
+                "feature_spec_sha256": spec.hash}
+    final_onnx = export_pipeline(final_model, layout, cfg.onnx_opset, cfg.onnx_ml_opset, metadata)
     scorer = OnnxScorer(final_onnx)
     final_parity = parity_max_abs_diff(final_model, scorer, hold.X)
     if max(final_parity, dev_parity) > PARITY_TOLERANCE:
@@ -194,7 +257,7 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
     # Explanations.
     e = cfg.explanation
     background = sample_background(data.X, e.background_size, e.seed)
-    permutations = make_permutations(len(FEATURES), e.background_size * e.permutations_per_background, e.seed)
+    permutations = make_permutations(len(layout.names), e.background_size * e.permutations_per_background, e.seed)
     explainer = ShapleyExplainer(scorer, background, permutations, e.permutations_per_background)
     ms_per_customer = explainer.milliseconds_per_customer(hold.X)
     rows = explainer.rows_per_customer
@@ -208,7 +271,7 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
         raise RuntimeError(f"explanations do not add up: {additivity:.3g}")
     mean_abs = np.abs(imp.contributions).mean(axis=0)
     order = np.argsort(-mean_abs, kind="stable")
-    global_importance = {FEATURES[j]: float(mean_abs[j]) for j in order}
+    global_importance = {layout.names[j]: float(mean_abs[j]) for j in order}
 
     shap_summary = None
     if run_shap:
@@ -222,21 +285,14 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
         log.info("shap top-3 agreement: mean overlap %.3f, exact set match %.3f",
                  shap_summary["mean_overlap"], shap_summary["exact_set_match"])
 
-    fixture_rows = list(range(6))
-    blank = np.flatnonzero(data.X["tenure"].to_numpy() == 0)
-    fixture_X = pd.concat([hold.X.iloc[fixture_rows], data.X.iloc[blank[:1]]], ignore_index=True)
-    unknown = fixture_X.iloc[[0]].copy()
-    unknown["Contract"] = "Three year"  # unseen category: encoded as all zeros
-    unknown["PaymentMethod"] = ""  # blank category
-    fixture_X = pd.concat([fixture_X, unknown], ignore_index=True)
-    fixture_ids = list(hold.ids.iloc[fixture_rows]) + list(data.ids.iloc[blank[:1]]) + ["synthetic-unknown-categories"]
+    fixture_X, fixture_ids = _fixture_frame(data, hold)
     fx = explainer.explain(fixture_X)
     fixtures = {
         "tolerance": {"probability": 1e-6, "contributions": 1e-6},
         "baseline": fx.baseline,
         "customers": [
             {"customerID": cid, "attributes": _raw_row(fixture_X, i), "churn_probability": float(fx.probability[i]),
-             "contributions": {FEATURES[j]: float(fx.contributions[i, j]) for j in range(len(FEATURES))}}
+             "contributions": {name: float(fx.contributions[i, j]) for j, name in enumerate(layout.names)}}
             for i, cid in enumerate(fixture_ids)
         ],
     }
@@ -248,7 +304,7 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
     try:
         (staging / "plots").mkdir()
         onnx.save(final_onnx, staging / "model.onnx")
-        pd.DataFrame({"customerID": data.ids, "churn_probability": [repr(float(v)) for v in train_p]}).to_csv(
+        pd.DataFrame({spec.id_column: data.ids, "churn_probability": [repr(float(v)) for v in train_p]}).to_csv(
             staging / "train-predictions.csv", index=False)
         write_json(staging / "explanation-fixtures.json", fixtures, indent=2)
 
@@ -263,7 +319,9 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
         metrics = {
             "training_data_sha256": data_sha,
             "config_sha256": cfg.digest(),
-            "cv": {n: {"summary": cv[n]["summary"], "per_fold": cv[n]["per_fold"], "pooled_oof": cv[n]["pooled_oof"]}
+            "feature_spec_sha256": spec.hash,
+            "cv": {n: {"summary": cv[n]["summary"], "per_fold": cv[n]["per_fold"], "pooled_oof": cv[n]["pooled_oof"],
+                       "repeated": cv[n]["repeated"]}
                    for n in names},
             "selected": selected,
             "holdout": holdout_metrics,
@@ -275,11 +333,11 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
         card = build_card(
             version=version, created_at=created_at.isoformat().replace("+00:00", "Z"), cfg=cfg,
             data_path=data_path, data=data, dev=dev, hold=hold, data_sha=data_sha, final_onnx=final_onnx,
-            features=_feature_spec(data.X), cv=cv, names=names, costs=costs, decision=decision,
+            spec=spec, features=_card_features(data.X, spec, layout), cv=cv, names=names, costs=costs, decision=decision,
             holdout_metrics=holdout_metrics, holdout_at_threshold=holdout_at_threshold,
             holdout_reliability=reliability_curve(hold.y, hold_p, cfg.calibration.ece_bins),
-            segments=_segments(hold.X, hold.y, hold_p), thresholds=thresholds,
-            histograms=_histograms(data.X, train_p.astype(np.float64)),
+            segments=_segments(hold.X, hold.y, hold_p, layout), thresholds=thresholds,
+            histograms=_histograms(data.X, train_p.astype(np.float64), layout),
             explanation={
                 "method": "sampled_shapley_antithetic_permutation_chains",
                 "background": [_raw_row(background, i) for i in range(len(background))],
@@ -288,7 +346,7 @@ def _train(data_path: Path, out_dir: Path, cfg: TrainConfig, activate_version: b
                 "permutations": permutations,
                 "permutations_per_background": e.permutations_per_background,
                 "antithetic": True,
-                "feature_order": FEATURES,
+                "feature_order": layout.names,
                 "rows_per_customer": explainer.rows_per_customer,
                 "seed": e.seed,
                 "cost_ms_per_customer_python": ms_per_customer,
