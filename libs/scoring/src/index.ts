@@ -10,3 +10,4 @@ export * from './batch-output';
 export * from './additive-explainer';
 export * from './explanation-chains';
 export * from './seeded-random';
+export * from './spec-match';

@@ -119,6 +119,12 @@ function checkFeatureSpec(card: ModelCard, where: string): void {
 
 let telcoBlock: FeatureSpecBlock | undefined;
 
+/** The shipped Telco spec, read once: what a card without `feature_spec` and a version 1 features message stand for. */
+export function telcoFeatureSpecBlock(): FeatureSpecBlock {
+  telcoBlock ??= featureSpecBlock(loadFeatureSpec(TELCO_SPEC_PATH));
+  return telcoBlock;
+}
+
 /**
  * The spec a card's model was trained on. A card without `feature_spec` comes from the trainer before
  * specs existed, which only knew the Telco columns: it is read as the shipped Telco spec.
@@ -128,6 +134,5 @@ export function cardFeatureSpec(card: ModelCard): FeatureSpecBlock {
     const spec = specSchema.parse(card.feature_spec.spec);
     return { name: card.feature_spec.name, hash: card.feature_spec.hash, spec };
   }
-  telcoBlock ??= featureSpecBlock(loadFeatureSpec(TELCO_SPEC_PATH));
-  return telcoBlock;
+  return telcoFeatureSpecBlock();
 }
