@@ -18,16 +18,8 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
   }
 }
 
-/** The sum of a Prometheus metric's series whose labels contain every `labels` pair. */
-export async function metricSum(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
+// Shared with the other services' specs; re-exported so that the ingest specs keep one import.
+export { metricSum } from '@churn/testing';
 
 /** Publishes events in large sends, keyed by customer, as any outside producer would. */
 export async function publishEvents(producer: Producer, events: readonly CustomerEvent[], chunk = 5000): Promise<void> {

@@ -4,15 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { deadLetterSchema, predictionSchema, Topics, type CustomerFeaturesMessage, type CustomerFeaturesMessageV1, type Prediction } from '@churn/contracts';
+import { deadLetterSchema, predictionSchema, Topics, type CustomerFeaturesMessage, type CustomerFeaturesMessageV1, type CustomerFeaturesMessageV2, type Prediction } from '@churn/contracts';
 import { AuditLogRepository, Database, ModelVersionRepository, PredictionHistoryRepository } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { ModelRegistryDir } from '@churn/scoring';
+import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
+import { ModelRegistryDir, shortHash } from '@churn/scoring';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { assertAgentOrHigher, metricSum, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { scorerConfigSchema } from './config';
 import { configureScorerHttp } from './http-setup';
 import { ScorerModule } from './scorer.module';
+import { copyModelWithSpec, telcoVariantSpec } from './scorer-spec-support';
 
 const SECRET = 'integration-test-secret-with-32-characters!';
 const features = {
@@ -21,6 +23,24 @@ const features = {
   StreamingTV: 'Yes', StreamingMovies: 'No', Contract: 'Month-to-month', PaperlessBilling: 'Yes', PaymentMethod: 'Electronic check',
   MonthlyCharges: 80.5, TotalCharges: 161,
 } as const;
+
+const behaviour = { payment_failures_30d: 1, payment_failures_90d: 2, support_tickets_30d: 0, support_tickets_90d: 1, usage_trend: -0.25 };
+const telcoSpec = loadFeatureSpec(TELCO_SPEC_PATH);
+const TELCO_HASH = specHash(telcoSpec);
+const variantSpec = telcoVariantSpec();
+
+/** Version 2, as ingest publishes it: every feature of the spec, in its order, and the spec's hash. */
+function aV2Message(customerId: string, hash: string): CustomerFeaturesMessageV2 {
+  const values: Record<string, string | number | null> = { ...features, ...behaviour };
+  return {
+    customer_id: customerId,
+    as_of: '2024-03-10T09:00:00Z',
+    source_event_id: uniqueId('evt'),
+    feature_schema_version: 2,
+    spec_hash: hash,
+    features: Object.fromEntries(featureColumns(telcoSpec).map((c) => [c.name, values[c.name] ?? null])),
+  };
+}
 
 function aFeatureMessage(customerId: string, overrides: Record<string, unknown> = {}): CustomerFeaturesMessageV1 {
   return {
@@ -45,6 +65,8 @@ describe('scorer service on the real broker and Postgres', () => {
   const real = new ModelRegistryDir();
   const active = real.active()!;
   const second = `${active}-b`;
+  // The Telco model's files under a card of another spec (same inputs, another hash).
+  const variant = `${active}-variant`;
   const send = async (messages: CustomerFeaturesMessage[]) => {
     const producer = await rawProducer();
     await producer.send({ topic: Topics.customerFeatures, messages: messages.map((m) => ({ key: m.customer_id, value: JSON.stringify(m) })) });
@@ -61,6 +83,7 @@ describe('scorer service on the real broker and Postgres', () => {
     fs.cpSync(real.dirOf(active), path.join(registryDir, second), { recursive: true });
     const cardFile = path.join(registryDir, second, 'model-card.json');
     fs.writeFileSync(cardFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(cardFile, 'utf8')), version: second }));
+    copyModelWithSpec(real.dirOf(active), registryDir, variant, variantSpec);
     fs.writeFileSync(path.join(registryDir, 'active'), `${active}\n`);
     probe = await TopicProbe.start([Topics.predictions, Topics.predictionsShadow, Topics.customerFeaturesDlq]);
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'scorer-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
@@ -131,6 +154,65 @@ describe('scorer service on the real broker and Postgres', () => {
     assert.match(reasons[0]!, /^FEATURES_INVALID: .*Contract: unseen category "Monthly"/);
     assert.match(reasons[1]!, /^FEATURES_INVALID: .*tenure: 900 is out of range/);
     await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === good.source_event_id);
+  });
+
+  it('scores a version 2 message of the Telco spec exactly as its version 1 twin', async () => {
+    const v1 = { ...aFeatureMessage(uniqueId('C')), behaviour };
+    const v2 = aV2Message(uniqueId('C'), TELCO_HASH);
+    await send([v1, v2]);
+    const ids = new Set([v1.source_event_id, v2.source_event_id]);
+    await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && ids.has(JSON.parse(m.value).source_event_id), 2);
+    // What differs by construction: the ids, the time, and the experiment arm (drawn from the customer id).
+    const scoreOf = (message: CustomerFeaturesMessage) => {
+      const [prediction] = predictionsOf(Topics.predictions, new Set([message.source_event_id]));
+      const { prediction_id: _p, customer_id: _c, source_event_id: _s, scored_at: _t, experiment: _e, ...score } = prediction!;
+      return score;
+    };
+    assert.deepEqual(scoreOf(v2), scoreOf(v1));
+    const stored = async (customer: string) => (await new PredictionHistoryRepository().forCustomer(db, customer, { limit: 1 }))[0]?.features;
+    await eventually(async () => (await stored(v2.customer_id)) !== undefined, true);
+    assert.deepEqual(await stored(v2.customer_id), features);
+    assert.deepEqual(await stored(v1.customer_id), features);
+  });
+
+  it('dead-letters a version 2 message of another spec with SPEC_MISMATCH naming both specs, and never scores it', async () => {
+    const customer = uniqueId('C');
+    const mismatch = await metricSum(sut.url, 'scorer_spec_mismatch_total', { role: 'champion', source: 'stream' });
+    // The same values under another spec's hash: refused on the hash alone.
+    const other = aV2Message(customer, variantSpec.hash);
+    const good = aFeatureMessage(customer);
+    await send([other, good]);
+    const [letter] = await probe.waitFor((m) => m.topic === Topics.customerFeaturesDlq && m.key === customer);
+    const dead = deadLetterSchema.parse(JSON.parse(letter!.value!));
+    assert.equal(dead.error_code, 'SPEC_MISMATCH');
+    assert.equal(dead.reason, `vector of spec telco-variant (${shortHash(variantSpec.hash)}), model ${active} reads spec telco (${shortHash(TELCO_HASH)}): not scored`);
+    // One partition per customer: once the next message is scored, the refused one has been handled.
+    await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === good.source_event_id);
+    const rows = await eventually(async () => (await new PredictionHistoryRepository().forCustomer(db, customer, { limit: 10 })).length, 1);
+    assert.equal(rows, 1, 'only the message of the champion\'s spec is stored');
+    assert.equal(predictionsOf(Topics.predictions, new Set([other.source_event_id])).length, 0);
+    assert.equal(await metricSum(sut.url, 'scorer_spec_mismatch_total', { role: 'champion', source: 'stream' }), mismatch + 1);
+  });
+
+  it('refuses to make a version of another spec champion or shadow: 409 SPEC_MISMATCH, audited as refused, nothing changed', async () => {
+    const admin = await token({ sub: 'ops@example.com', roles: ['admin'] });
+    const before = await new ModelVersionRepository().assignments(db);
+    for (const action of ['activate', 'shadow']) {
+      const response = await fetch(`${sut.url}/v1/models/${variant}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+      assert.equal(response.status, 409);
+      const body = (await response.json()) as { error: string; message: string };
+      assert.equal(body.error, 'SPEC_MISMATCH');
+      assert.equal(body.message, `model ${variant} was trained on spec telco-variant (${shortHash(variantSpec.hash)}); this scorer runs spec telco (${shortHash(TELCO_HASH)}) (FEATURE_SPEC_FILE)`);
+    }
+    assert.deepEqual(await new ModelVersionRepository().assignments(db), before);
+    const [shadowEntry, activateEntry] = await new AuditLogRepository().findBySubject(db, `model:${variant}`);
+    assert.deepEqual([activateEntry?.action, shadowEntry?.action], ['model.activate.refused', 'model.shadow.refused']);
+    assert.equal(activateEntry?.actor, 'ops@example.com');
+    assert.equal((shadowEntry?.details as { code?: string } | undefined)?.code, 'SPEC_MISMATCH');
+    const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as { models: { version: string; role: string; serving_on_this_instance: string | null }[] };
+    assert.equal(list.models.find((m) => m.version === variant)?.role, 'registered');
+    assert.equal(list.models.find((m) => m.version === active)?.serving_on_this_instance, 'champion');
+    assert.equal(await metricSum(sut.url, 'scorer_spec_mismatch_total', { source: 'api' }), 2);
   });
 
   it('answers POST /v1/predict with an explanation, and 400 naming the field', async () => {

@@ -5,3 +5,4 @@ export * from './builders';
 export * from '@churn/sandbox';
 export * from './config-checks';
 export * from './bearer-tokens';
+export * from './metric-sum';

@@ -3,9 +3,21 @@ import path from 'node:path';
 import { HttpStatus } from '@nestjs/common';
 import { AuditLogRepository, Database, ModelVersionRepository, type ModelVersionRow } from '@churn/db';
 import { getOrCreateCounter, getOrCreateGauge, type Logger, type Registry } from '@churn/observability';
-import { ModelRegistryDir, OnnxChurnModel, type AdditivityCheck, type ExplanationPath } from '@churn/scoring';
+import { UNNAMED_SPEC } from '@churn/feature-spec';
+import {
+  cardSpecRef,
+  ModelRegistryDir,
+  noVersionOfSpec,
+  OnnxChurnModel,
+  telcoFeatureSpecBlock,
+  versionSpecMismatch,
+  type AdditivityCheck,
+  type ExplanationPath,
+  type SpecRef,
+} from '@churn/scoring';
 import { DomainError } from '@churn/service-kit';
 import type { ScorerConfig } from '../config';
+import { SpecMismatchError, specMismatchCounter } from './spec-mismatch';
 
 /** What one batch scores with: taken once at the start of a batch, so a swap never splits a batch. */
 export interface ActiveModels {
@@ -25,6 +37,10 @@ function explanationInfo(model: OnnxChurnModel): ExplanationInfo {
   return { method: typeof method === 'string' ? method : 'sampled_shapley', path: model.explanationPath, additivity: model.additivity };
 }
 
+type Role = 'champion' | 'shadow';
+/** Where a version was about to be served from: an admin's request, the start, or another instance's assignment seen by the poll. */
+type Source = 'api' | 'startup' | 'poll';
+
 /** Old sessions are released this long after a swap, when no batch can still be using them. */
 const RELEASE_DELAY_MS = 60_000;
 
@@ -32,6 +48,8 @@ const RELEASE_DELAY_MS = 60_000;
  * The instance's view of the model registry. Which version is champion or shadow lives in
  * `model_versions` (shared by every instance); the files come from the registry directory (or
  * MODEL_DIR). Each instance polls the table and swaps its in-memory sessions between batches.
+ * Only versions trained on the scorer's own feature spec (FEATURE_SPEC_FILE) are ever served: the
+ * vectors on the stream are of that spec, and a model of another spec would read them wrongly.
  */
 export class ModelRegistryService {
   private readonly versions = new ModelVersionRepository();
@@ -43,6 +61,10 @@ export class ModelRegistryService {
   private syncing: Promise<void> | null = null;
   private failedLoads = new Set<string>();
   private readonly metrics;
+  /** The spec this scorer runs: every served version must have been trained on it. */
+  readonly activeSpec: SpecRef & { readonly file: string };
+  /** Names of the specs this instance knows, by hash, for readable refusals. */
+  private readonly specNames = new Map<string, string>();
 
   constructor(
     private readonly database: Database,
@@ -51,7 +73,13 @@ export class ModelRegistryService {
     registry: Registry,
   ) {
     this.dir = new ModelRegistryDir(config.MODEL_REGISTRY_DIR);
+    const active = config.FEATURE_SPEC_FILE;
+    this.activeSpec = { name: active.spec.name ?? UNNAMED_SPEC, hash: active.hash, file: active.file };
+    const telco = telcoFeatureSpecBlock();
+    this.rememberSpec(telco);
+    this.rememberSpec(this.activeSpec);
     this.metrics = {
+      specMismatch: specMismatchCounter(registry),
       swaps: getOrCreateCounter(registry, { name: 'scorer_model_swaps_total', help: 'Model sessions swapped in, by role.', labelNames: ['role'] as const }),
       loadFailures: getOrCreateCounter(registry, { name: 'scorer_model_load_failures_total', help: 'Model versions that could not be loaded.', labelNames: ['version'] as const }),
       active: getOrCreateGauge(registry, { name: 'scorer_model_active_info', help: '1 for the version serving each role on this instance.', labelNames: ['role', 'version'] as const }),
@@ -75,23 +103,36 @@ export class ModelRegistryService {
     }
     const fresh = await this.versions.registerNew(this.database, found);
     if (fresh.size > 0) this.logger.info({ versions: [...fresh] }, 'registered model versions');
+    const specOf = new Map((await this.versions.list(this.database)).map((row) => [row.version, cardSpecRef(row.card)]));
+    for (const spec of specOf.values()) this.rememberSpec(spec);
+    const ofActiveSpec = (version: string | null): version is string => version !== null && specOf.get(version)?.hash === this.activeSpec.hash;
     const { champion } = await this.versions.assignments(this.database);
-    const pointer = this.pinned?.version ?? this.dir.active();
+    let pointer = this.pinned?.version ?? this.dir.active();
+    if (pointer !== null && !ofActiveSpec(pointer)) {
+      this.refusedAtStart(pointer, specOf.get(pointer), this.pinned ? 'MODEL_DIR' : 'the registry\'s active version');
+      pointer = null;
+    }
     // MODEL_DIR is an operator's explicit choice; a newly trained active version takes over; otherwise the table decides.
     if (pointer && (this.pinned !== null || champion === null || fresh.has(pointer)) && champion !== pointer) {
       await this.setRole(pointer, 'champion', this.pinned ? 'scorer:MODEL_DIR' : 'scorer:startup', 'startup');
+    } else if (!ofActiveSpec(champion)) {
+      if (champion !== null) this.refusedAtStart(champion, specOf.get(champion), 'the registry\'s champion');
+      // No champion of this spec: the active version if it is of it, else the newest version of it this instance has.
+      const fallback = pointer ?? [...specOf.keys()].filter((v) => ofActiveSpec(v) && this.dir.has(v)).sort().at(-1);
+      if (fallback === undefined) throw new Error(noVersionOfSpec(this.activeSpec, [...specOf].map(([version, spec]) => ({ version, spec }))));
+      await this.setRole(fallback, 'champion', 'scorer:startup', 'startup: newest version of the active feature spec');
     }
     const assigned = await this.versions.assignments(this.database);
     let championModel: OnnxChurnModel;
     try {
-      championModel = await this.load(assigned.champion ?? pointer ?? '');
+      championModel = await this.load(assigned.champion ?? pointer ?? '', 'champion', 'startup');
     } catch (error) {
       if (!pointer || pointer === assigned.champion) throw error;
       // The table names a version whose files this instance does not have: serve the registry's active one.
       this.logger.error({ err: error, champion: assigned.champion, serving: pointer }, 'champion not loadable here; serving the active version');
-      championModel = await this.load(pointer);
+      championModel = await this.load(pointer, 'champion', 'startup');
     }
-    const shadow = assigned.shadow ? await this.load(assigned.shadow).catch((error: unknown) => this.loadFailed(assigned.shadow!, error)) : null;
+    const shadow = assigned.shadow ? await this.load(assigned.shadow, 'shadow', 'startup').catch((error: unknown) => this.loadFailed(assigned.shadow!, error)) : null;
     this.install({ champion: championModel, shadow });
     this.timer = setInterval(() => void this.sync().catch((error: unknown) => this.logger.warn({ err: error }, 'model registry poll failed')), this.config.MODEL_POLL_INTERVAL_MS);
     this.timer.unref();
@@ -128,20 +169,58 @@ export class ModelRegistryService {
   }
 
   /** Admin operation: make `version` champion or shadow, audited, then swap on this instance at once. */
-  async assign(version: string, role: 'champion' | 'shadow', actor: string): Promise<ActiveModels> {
+  async assign(version: string, role: Role, actor: string): Promise<ActiveModels> {
     const row = await this.versions.find(this.database, version);
     if (!row) throw new DomainError('MODEL_NOT_FOUND', `model version ${version} is not registered`, HttpStatus.NOT_FOUND);
     if (role === 'shadow' && row.role === 'champion') throw new DomainError('MODEL_IS_CHAMPION', `${version} is the champion; it cannot shadow itself`, HttpStatus.CONFLICT);
+    const mismatch = versionSpecMismatch(version, cardSpecRef(row.card), this.activeSpec);
+    if (mismatch) await this.refuse(version, role, actor, mismatch);
     // Load first: a version whose files are missing or broken never becomes champion.
-    await this.load(version).then((m) => m.close(), (error: unknown) => {
-      throw new DomainError('MODEL_NOT_LOADABLE', (error as Error).message, HttpStatus.UNPROCESSABLE_ENTITY);
-    });
+    await this.load(version, role, 'api').then(
+      (m) => m.close(),
+      async (error: unknown) => {
+        // The files on disk may record another spec than the card registered under this version.
+        if (error instanceof SpecMismatchError) await this.refuse(version, role, actor, error.message);
+        throw new DomainError('MODEL_NOT_LOADABLE', (error as Error).message, HttpStatus.UNPROCESSABLE_ENTITY);
+      },
+    );
     await this.setRole(version, role, actor, 'api');
     await this.sync();
     return this.models;
   }
 
-  private async setRole(version: string, role: 'champion' | 'shadow', actor: string, via: string): Promise<void> {
+  /** The name of a spec this instance knows by its hash (the active one, the Telco one, those of registered versions). */
+  specName(hash: string): string | undefined {
+    return this.specNames.get(hash);
+  }
+
+  private rememberSpec(spec: SpecRef): void {
+    this.specNames.set(spec.hash, spec.name);
+  }
+
+  /** An admin asked to serve a version of another spec: counted, logged, audited as refused, answered 409. */
+  private async refuse(version: string, role: Role, actor: string, reason: string): Promise<never> {
+    this.metrics.specMismatch.inc({ role, source: 'api' });
+    this.logger.warn({ version, role, actor, reason }, 'model assignment refused: another feature spec');
+    await this.database.transaction((tx) =>
+      this.audit.record(tx, {
+        actor,
+        action: `${role === 'champion' ? 'model.activate' : 'model.shadow'}.refused`,
+        subject: `model:${version}`,
+        details: { version, role, code: 'SPEC_MISMATCH', reason, active_spec: { name: this.activeSpec.name, hash: this.activeSpec.hash } },
+      }),
+    );
+    throw new DomainError('SPEC_MISMATCH', reason, HttpStatus.CONFLICT);
+  }
+
+  /** A version the start would have made champion is of another spec: said loudly, counted, left as it is. */
+  private refusedAtStart(version: string, spec: SpecRef | undefined, what: string): void {
+    this.metrics.specMismatch.inc({ role: 'champion', source: 'startup' });
+    const reason = versionSpecMismatch(version, spec ?? cardSpecRef(null), this.activeSpec);
+    this.logger.error({ version, reason }, `${what} ${version} is of another feature spec; not made champion`);
+  }
+
+  private async setRole(version: string, role: Role, actor: string, via: string): Promise<void> {
     await this.database.transaction(async (tx) => {
       const before = await this.versions.assignments(tx);
       if (role === 'champion') await this.versions.makeChampion(tx, version, actor);
@@ -162,10 +241,10 @@ export class ModelRegistryService {
     let champion = current.champion;
     let shadow = current.shadow;
     if (assigned.champion && assigned.champion !== champion.version && !this.failedLoads.has(assigned.champion)) {
-      champion = (await this.load(assigned.champion).catch((error: unknown) => this.loadFailed(assigned.champion!, error))) ?? champion;
+      champion = (await this.load(assigned.champion, 'champion', 'poll').catch((error: unknown) => this.loadFailed(assigned.champion!, error))) ?? champion;
     }
     if ((assigned.shadow ?? null) !== (shadow?.version ?? null) && !(assigned.shadow && this.failedLoads.has(assigned.shadow))) {
-      shadow = assigned.shadow ? ((await this.load(assigned.shadow).catch((error: unknown) => this.loadFailed(assigned.shadow!, error))) ?? shadow) : null;
+      shadow = assigned.shadow ? ((await this.load(assigned.shadow, 'shadow', 'poll').catch((error: unknown) => this.loadFailed(assigned.shadow!, error))) ?? shadow) : null;
     }
     if (champion === current.champion && shadow === current.shadow) return;
     this.install({ champion, shadow });
@@ -187,12 +266,20 @@ export class ModelRegistryService {
     this.logger.info({ champion: models.champion.version, shadow: models.shadow?.version ?? null }, 'serving models');
   }
 
-  private async load(version: string): Promise<OnnxChurnModel> {
+  /** Loads a version to serve in `role`; a version of another spec than the active one is closed and refused. */
+  private async load(version: string, role: Role, source: Source): Promise<OnnxChurnModel> {
     const dir = this.pinned?.version === version ? this.pinned.dir : this.dir.dirOf(version);
     const model = await OnnxChurnModel.load(dir, { validation: { rangeTolerance: this.config.FEATURE_RANGE_TOLERANCE } });
     if (model.version !== version) {
       await model.close();
       throw new Error(`${dir} holds version ${model.version}, not ${version}`);
+    }
+    const mismatch = versionSpecMismatch(version, cardSpecRef(model.card), this.activeSpec);
+    if (mismatch) {
+      await model.close();
+      // The API counts its own refusals (it checks the registered card first).
+      if (source !== 'api') this.metrics.specMismatch.inc({ role, source });
+      throw new SpecMismatchError(mismatch);
     }
     this.failedLoads.delete(version);
     this.logger.info({ version, explanation: explanationInfo(model) }, model.explanationPath === 'additive_logit' ? 'explanations: additive-logit fast path (additivity verified at load)' : 'explanations: full evaluation');
@@ -201,6 +288,10 @@ export class ModelRegistryService {
 
   private loadFailed(version: string, error: unknown): null {
     this.failedLoads.add(version);
+    if (error instanceof SpecMismatchError) {
+      this.logger.error({ version, reason: error.message }, 'model version of another feature spec not served; keeping the current one');
+      return null;
+    }
     this.metrics.loadFailures.inc({ version });
     this.logger.error({ err: error, version }, 'cannot load model version; keeping the current one');
     return null;

@@ -3,17 +3,19 @@ import { messageVector, Topics, type CustomerFeaturesMessage, type Prediction } 
 import { Database, PredictionRepository, type StoredPrediction } from '@churn/db';
 import { TopicProducer, type BatchOutcome, type ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
-import { describeIssues, ScoringPolicy, type FeatureRow, type OnnxChurnModel } from '@churn/scoring';
+import { cardSpecRef, describeIssues, messageSpecHash, ScoringPolicy, vectorSpecMismatch, type FeatureRow, type OnnxChurnModel } from '@churn/scoring';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { ScorerConfig } from '../config';
 import { ModelRegistryService } from '../models/model-registry.service';
+import { specMismatchCounter } from '../models/spec-mismatch';
 import { predictionIdOf } from './prediction-id';
 
 type Message = ConsumedMessage<CustomerFeaturesMessage>;
 
 /**
  * Scores a batch of feature messages in one ONNX run per model (champion with explanations, shadow
- * without), stores every prediction with the feature vector it used, and publishes the new ones
+ * without); a message whose vector is of another feature spec than the champion's is dead-lettered
+ * (SPEC_MISMATCH) before any value of it is read, and the shadow skips those not of its own. It stores every prediction with the feature vector it used, and publishes the new ones
  * before the transaction commits: a crash re-delivers, and the deterministic prediction id makes
  * the second attempt insert nothing and publish nothing.
  */
@@ -34,6 +36,7 @@ export class ScoringService {
   ) {
     this.logger = logger.child({ context: ScoringService.name });
     this.metrics = {
+      specMismatch: specMismatchCounter(registry),
       scored: getOrCreateCounter(registry, {
         name: 'scorer_predictions_total',
         help: 'Predictions by model version, role, risk level and result (new, duplicate).',
@@ -57,11 +60,22 @@ export class ScoringService {
     const { champion, shadow } = this.models.current();
     const scoredAt = new Date().toISOString();
     const deadLetters: NonNullable<BatchOutcome['deadLetters']>[number][] = [];
-    const accepted: { message: Message; row: FeatureRow }[] = [];
+    const accepted: { message: Message; row: FeatureRow; specHash: string }[] = [];
+    const championOf = { version: champion.version, spec: cardSpecRef(champion.card) };
+    const nameOf = (hash: string) => this.models.specName(hash);
     for (const message of messages) {
-      const check = champion.validator.check(messageVector(message.value).features);
+      const vector = messageVector(message.value);
+      const specHash = messageSpecHash(vector);
+      const mismatch = vectorSpecMismatch(championOf, specHash, nameOf);
+      if (mismatch) {
+        this.metrics.specMismatch.inc({ role: 'champion', source: 'stream' });
+        this.logger.warn({ customer_id: message.value.customer_id, source_event_id: message.value.source_event_id, reason: mismatch }, 'feature vector of another spec refused');
+        deadLetters.push({ message, code: 'SPEC_MISMATCH', reason: mismatch });
+        continue;
+      }
+      const check = champion.validator.check(vector.features);
       if (check.ok) {
-        accepted.push({ message, row: check.row });
+        accepted.push({ message, row: check.row, specHash });
         continue;
       }
       this.metrics.rejected.inc({ role: 'champion' });
@@ -72,11 +86,22 @@ export class ScoringService {
     const stored = await this.predict(champion, 'champion', accepted, scoredAt, this.config.STREAM_EXPLANATIONS);
     let shadowStored: StoredPrediction[] = [];
     if (shadow) {
-      const shadowAccepted = accepted.flatMap(({ message }) => {
+      const shadowOf = { version: shadow.version, spec: cardSpecRef(shadow.card) };
+      let otherSpec = 0;
+      const shadowAccepted = accepted.flatMap(({ message, specHash }) => {
+        // The registry serves only versions of one spec, so this holds unless the cards on disk changed under it.
+        if (vectorSpecMismatch(shadowOf, specHash, nameOf)) {
+          otherSpec += 1;
+          return [];
+        }
         const check = shadow.validator.check(messageVector(message.value).features);
         if (!check.ok) this.metrics.rejected.inc({ role: 'shadow' });
         return check.ok ? [{ message, row: check.row }] : [];
       });
+      if (otherSpec > 0) {
+        this.metrics.specMismatch.inc({ role: 'shadow', source: 'stream' }, otherSpec);
+        this.logger.warn({ shadow: shadow.version, skipped: otherSpec }, 'shadow skipped vectors of another spec than its own');
+      }
       shadowStored = await this.predict(shadow, 'shadow', shadowAccepted, scoredAt, false);
     }
     await this.database.transaction(async (tx) => {
