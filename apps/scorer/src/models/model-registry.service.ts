@@ -120,7 +120,7 @@ export class ModelRegistryService {
       // No champion of this spec: the active version if it is of it, else the newest version of it this instance has.
       const fallback = pointer ?? [...specOf.keys()].filter((v) => ofActiveSpec(v) && this.dir.has(v)).sort().at(-1);
       if (fallback === undefined) throw new Error(noVersionOfSpec(this.activeSpec, [...specOf].map(([version, spec]) => ({ version, spec }))));
-      await this.setRole(fallback, 'champion', 'scorer:startup', 'startup: newest version of the active feature spec');
+      await this.setRole(fallback, 'champion', 'scorer:startup', 'startup: the champion was not of the active feature spec');
     }
     const assigned = await this.versions.assignments(this.database);
     let championModel: OnnxChurnModel;

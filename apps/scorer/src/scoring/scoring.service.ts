@@ -89,7 +89,7 @@ export class ScoringService {
       const shadowOf = { version: shadow.version, spec: cardSpecRef(shadow.card) };
       let otherSpec = 0;
       const shadowAccepted = accepted.flatMap(({ message, specHash }) => {
-        // The registry serves only versions of one spec, so this holds unless the cards on disk changed under it.
+        // The registry serves champion and shadow of the scorer's spec only, so this refuses nothing unless the two ever differ.
         if (vectorSpecMismatch(shadowOf, specHash, nameOf)) {
           otherSpec += 1;
           return [];
