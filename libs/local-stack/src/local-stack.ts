@@ -26,6 +26,11 @@ export function testStackDataName(): string {
   return stackPorts('test').name;
 }
 
+/** The name of `churn up` / `churn demo`'s data under `.churn/` (`dev`, or `dev-<CHURN_PORT_OFFSET>`). */
+export function devStackDataName(): string {
+  return stackPorts('dev').name;
+}
+
 /** Deletes the local broker's and Postgres's data of one profile (the installed jars and binaries stay). */
 export function wipeLocalStackData(profile: 'dev' | 'test'): void {
   const { name } = stackPorts(profile);
