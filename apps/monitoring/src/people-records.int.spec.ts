@@ -179,6 +179,12 @@ describe('outcomes and interventions recorded by people, on the real broker and 
     assert.ok((await metric('monitoring_records_refused_requests_total', { kind: 'interventions', reason: 'too_large' })) >= 1);
   });
 
+  it('describes both routes in the OpenAPI document at /docs/json', async () => {
+    const document = (await (await fetch(`${sut.url}/docs/json`)).json()) as { paths: Record<string, { post?: { summary?: string; description?: string } }> };
+    assert.match(document.paths['/v1/outcomes']?.post?.summary ?? '', /agent or admin/);
+    assert.match(document.paths['/v1/interventions']?.post?.description ?? '', /performed_by/);
+  });
+
   it('ROI turns from the estimated to the recorded costs once interventions are recorded (hand calculation)', async () => {
     const roiOf = async () => ((await (await fetch(`${sut.url}/v1/roi?window=24h&model_version=${roiVersion}&refresh=true`)).json()) as { overall: Record<string, unknown> }).overall;
     const [critical, high] = known as [string, string];
