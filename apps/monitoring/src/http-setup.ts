@@ -20,12 +20,19 @@ export function configureMonitoringHttp(app: NestExpressApplication, config: Mon
   const refused = refusalCounters(app.get<Registry>(METRICS_REGISTRY));
   const limit = config.MONITORING_IMPORT_MAX_BYTES;
   for (const [route, kind] of Object.entries(RECORD_PATHS)) {
-    const tooLarge: ErrorRequestHandler = (error: { type?: string }, _req, res, next) => {
-      if (error.type !== 'entity.too.large') return next(error);
-      refused.requests.inc({ kind, reason: 'too_large' });
-      res.status(413).json({ statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: `the body is larger than ${limit} bytes (MONITORING_IMPORT_MAX_BYTES): split the file` });
+    // The parsers' own failures, answered in the API's JSON shape (Express would answer them in HTML).
+    const unreadable: ErrorRequestHandler = (error: { type?: string; message?: string }, _req, res, next) => {
+      if (error.type === 'entity.too.large') {
+        refused.requests.inc({ kind, reason: 'too_large' });
+        return void res.status(413).json({ statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: `the body is larger than ${limit} bytes (MONITORING_IMPORT_MAX_BYTES): split the file` });
+      }
+      if (error.type === 'entity.parse.failed') {
+        refused.requests.inc({ kind, reason: 'malformed_json' });
+        return void res.status(400).json({ statusCode: 400, error: 'UNREADABLE_RECORDS', message: `the JSON body cannot be parsed: ${error.message ?? ''}` });
+      }
+      next(error);
     };
-    app.use(route, json({ limit }), text({ type: 'text/csv', limit }), tooLarge);
+    app.use(route, json({ limit }), text({ type: 'text/csv', limit }), unreadable);
   }
   const document = SwaggerModule.createDocument(
     app,

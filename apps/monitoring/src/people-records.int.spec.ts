@@ -168,13 +168,16 @@ describe('outcomes and interventions recorded by people, on the real broker and 
     assert.equal(await rowsOf('outcomes', [good, unknown]), 0);
   });
 
-  it('answers 413 to a body over MONITORING_IMPORT_MAX_BYTES and 415 to another content type, recording nothing', async () => {
+  it('answers 413 to a body over MONITORING_IMPORT_MAX_BYTES, 415 to another content type and 400 to unparseable JSON, recording nothing', async () => {
     const row = `${known[8]},ana,${iso(HOUR)},call,1\n`;
     const big = `customer_id,performed_by,performed_at,action,cost\n${row.repeat(Math.ceil(MAX_BYTES / row.length) + 1)}`;
     const tooLarge = await post('interventions', big);
     assert.equal(tooLarge.status, 413);
     assert.match(((await tooLarge.json()) as { message: string }).message, /MONITORING_IMPORT_MAX_BYTES/);
     assert.equal((await post('interventions', row, 'text/plain')).status, 415);
+    const broken = await post('outcomes', '{"customer_id": ', 'application/json');
+    assert.equal(broken.status, 400);
+    assert.equal(((await broken.json()) as { error: string }).error, 'UNREADABLE_RECORDS');
     assert.equal(await rowsOf('interventions', [known[8]!]), 0);
     assert.ok((await metric('monitoring_records_refused_requests_total', { kind: 'interventions', reason: 'too_large' })) >= 1);
   });
@@ -205,23 +208,27 @@ describe('outcomes and interventions recorded by people, on the real broker and 
     assert.deepEqual(recorded['cost_customers'], { recorded: 2, estimated: 0 });
   });
 
-  it('bin/churn outcomes import and interventions import: the counts when recorded, every refused line and exit 1 otherwise', async () => {
-    const churn = (args: string[]) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, MONITORING_URL: sut.url, CHURN_TOKEN: agent } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('close', (status) => resolve({ status, stdout, stderr }));
-      });
+  /** Runs the built CLI against this service with an agent's token in CHURN_TOKEN. */
+  const churn = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, MONITORING_URL: sut.url, CHURN_TOKEN: agent } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+
+  it('bin/churn outcomes import FILE: prints the counts and exits 0 when the file is recorded', async () => {
     const outcomes = path.join(TMP, 'outcomes.csv');
     fs.writeFileSync(outcomes, `customer_id,churned,observed_at\n${known[8]},true,${iso(HOUR)}\n`);
     const ok = await churn(['outcomes', 'import', outcomes]);
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /1 outcomes recorded, 0 already present \(1 rows\)/);
     assert.equal(await rowsOf('outcomes', [known[8]!]), 1);
+  });
 
+  it('bin/churn interventions import FILE: prints every refused line and exits 1, recording nothing', async () => {
     const interventions = path.join(TMP, 'interventions.csv');
     fs.writeFileSync(interventions, `customer_id,performed_by,performed_at,action,cost\n${known[8]},ana,${iso(HOUR)},call,-1\n${uniqueId('nobody')},ana,${iso(HOUR)},call,1\n`);
     const refused = await churn(['interventions', 'import', interventions]);
