@@ -50,6 +50,13 @@ describe('people’s records: every bad row named with its line and field', () =
     assert.deepEqual(check(OUTCOME_KIND, 'customer_id,observed_at\nC-1,2026-02-01T00:00:00Z').problems, ['1:churned:missing_field']);
   });
 
+  it('refuses a NUL character in a text field (Postgres text cannot hold it) with its field', () => {
+    const inputs = [{ line: null, fields: { customer_id: 'C-\u0000', churned: true, observed_at: '2026-02-01T00:00:00Z' } }];
+    const { records, problems } = validateRecords(OUTCOME_KIND, inputs, NOW);
+    assert.deepEqual(records, []);
+    assert.deepEqual(problems.map((p) => `${p.line}:${p.field}:${p.code}`), ['null:customer_id:malformed_field']);
+  });
+
   it('refuses a file without rows as unreadable', () => {
     assert.throws(() => readCsvRows('customer_id,churned,observed_at\n', OUTCOME_KIND.columns), UnreadableRecordsError);
   });

@@ -62,12 +62,18 @@ export function validateRecords<T>(kind: RecordKind<T>, inputs: readonly InputRo
   const records: ValidRecord<T>[] = [];
   const problems: RowProblem[] = [];
   const firstLineOf = new Map<string, number | null>();
-  for (const { line, fields, reported = new Set<string>() } of inputs) {
+  for (const { line, fields, reported: converted = new Set<string>() } of inputs) {
     const own: RowProblem[] = [];
-    for (const name of Object.keys(fields)) {
+    const reported = new Set(converted);
+    for (const [name, value] of Object.entries(fields)) {
       if (!known.has(name)) own.push({ line, field: name, code: 'unknown_field', message: `unknown field "${name}" (fields: ${[...known].join(', ')})` });
+      // Postgres text cannot hold NUL: refused here, with its field, rather than failing the statement.
+      else if (typeof value === 'string' && value.includes('\u0000')) {
+        own.push({ line, field: name, code: 'malformed_field', message: `${name} contains a NUL character` });
+        reported.add(name);
+      }
     }
-    const candidate = Object.fromEntries(Object.entries(fields).filter(([k]) => known.has(k)));
+    const candidate = Object.fromEntries(Object.entries(fields).filter(([k]) => known.has(k) && !reported.has(k)));
     const parsed = kind.schema.safeParse(candidate);
     if (!parsed.success) {
       const flagged = new Set<string>();
