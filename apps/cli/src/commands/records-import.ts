@@ -31,15 +31,15 @@ export interface ImportAnswer {
  */
 export function importTarget(env: NodeJS.ProcessEnv): ImportTarget {
   const url = env['MONITORING_URL'] ?? `http://127.0.0.1:${3005 + devPortOffset(env)}`;
-  const token = env['CHURN_TOKEN']?.trim() || readLocalToken();
+  const token = env['CHURN_TOKEN']?.trim() || readLocalToken(env);
   if (!token) {
     throw new Error('no token: set CHURN_TOKEN to a bearer token with the agent role, or start the local platform (churn up / churn demo), which writes one to .churn/auth/');
   }
   return { url, token };
 }
 
-function readLocalToken(): string | undefined {
-  const file = path.join(stateDir(), 'auth', `${devStackDataName()}-dashboard.token`);
+function readLocalToken(env: NodeJS.ProcessEnv): string | undefined {
+  const file = path.join(stateDir(), 'auth', `${devStackDataName(env)}-dashboard.token`);
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
 }
 
