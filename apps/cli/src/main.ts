@@ -13,6 +13,7 @@ import { registerRetrainCommand } from './commands/retrain.command';
 import { registerTopicsCommand } from './commands/topics.command';
 import { registerUpCommand } from './commands/up.command';
 import { registerCrmCommand } from './commands/crm.command';
+import { registerRecordsImportCommands } from './commands/records-import.command';
 
 async function main(argv: string[]): Promise<void> {
   const context = createCliContext();
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<void> {
   registerRescoreCommand(program, context);
   registerRetrainCommand(program, context);
   registerCrmCommand(program, context);
+  registerRecordsImportCommands(program, context);
   await program.parseAsync(argv);
 }
 

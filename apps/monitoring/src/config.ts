@@ -59,6 +59,11 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
      * Unset (production): that endpoint answers 404.
      */
     MONITORING_SANDBOX_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    /**
+     * Largest body `POST /v1/outcomes` and `POST /v1/interventions` accept, in bytes (a bigger one is
+     * answered 413 before it is read whole). 5 MB is about 50,000 CSV rows.
+     */
+    MONITORING_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(67_108_864).default(5_242_880),
     /** The dashboard's built static files (apps/dashboard: `bash apps/dashboard/scripts/build-web.sh`, run by bootstrap). */
     MONITORING_DASHBOARD_DIR: z.string().min(1).default(DEFAULT_DASHBOARD_DIR),
   });

@@ -1,10 +1,50 @@
 import fs from 'node:fs';
-import type { Express } from 'express';
+import type { ErrorRequestHandler, Express } from 'express';
+import { json, text } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Registry } from '@churn/observability';
+import { METRICS_REGISTRY } from '@churn/service-kit';
 import type { MonitoringConfig } from './config';
+import { refusalCounters } from './recorded/records-metrics';
 
-/** Serves the built dashboard (apps/dashboard) at `/`; without a build, `/` says how to make one. */
+/** The uploads of people's records, with their own size limit (not the service kit's 5 MB JSON default). */
+const RECORD_PATHS = { '/v1/outcomes': 'outcomes', '/v1/interventions': 'interventions' } as const;
+
+/**
+ * Before the service kit's parsers and the routes: the record uploads' parsers (JSON and CSV, up to
+ * MONITORING_IMPORT_MAX_BYTES, a clear 413 beyond), the OpenAPI document at `/docs`, and the built
+ * dashboard at `/` (without a build, `/` says how to make one).
+ */
 export function configureMonitoringHttp(app: NestExpressApplication, config: MonitoringConfig): void {
+  const refused = refusalCounters(app.get<Registry>(METRICS_REGISTRY));
+  const limit = config.MONITORING_IMPORT_MAX_BYTES;
+  for (const [route, kind] of Object.entries(RECORD_PATHS)) {
+    // The parsers' own failures, answered in the API's JSON shape (Express would answer them in HTML).
+    const unreadable: ErrorRequestHandler = (error: { type?: string; message?: string }, _req, res, next) => {
+      if (error.type === 'entity.too.large') {
+        refused.requests.inc({ kind, reason: 'too_large' });
+        return void res.status(413).json({ statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: `the body is larger than ${limit} bytes (MONITORING_IMPORT_MAX_BYTES): split the file` });
+      }
+      if (error.type === 'entity.parse.failed') {
+        refused.requests.inc({ kind, reason: 'malformed_json' });
+        return void res.status(400).json({ statusCode: 400, error: 'UNREADABLE_RECORDS', message: `the JSON body cannot be parsed: ${error.message ?? ''}` });
+      }
+      next(error);
+    };
+    app.use(route, json({ limit }), text({ type: 'text/csv', limit }), unreadable);
+  }
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Churn Radar monitoring')
+      .setDescription('Model quality, drift, ROI and experiments; outcomes and interventions recorded by people.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+
   const dir = config.MONITORING_DASHBOARD_DIR;
   if (fs.existsSync(`${dir}/index.html`)) {
     app.useStaticAssets(dir, { index: 'index.html', maxAge: 0 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Topics, type ModelAlert } from '@churn/contracts';
-import { Database, ModelAlertRepository, ModelVersionRepository, MonitoringRepository, newestExposures, type LabelledPredictionRow, type NewModelAlert } from '@churn/db';
+import { Database, InterventionRepository, ModelAlertRepository, ModelVersionRepository, MonitoringRepository, newestExposures, type LabelledPredictionRow, type NewModelAlert } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
@@ -36,6 +36,7 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
   private readonly repository = new MonitoringRepository();
   private readonly versions = new ModelVersionRepository();
   private readonly modelAlerts = new ModelAlertRepository();
+  private readonly interventions = new InterventionRepository();
   private readonly gauges: MonitoringGauges;
   private readonly logger: Logger;
   private readonly duration;
@@ -114,7 +115,8 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     await this.snapshot();
     const assignments = await this.repository.experimentAssignments(this.database, name);
     if (assignments.length === 0) return undefined;
-    return experimentReport(name, assignments, this.labelled, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
+    const costs = await this.interventions.costsSince(this.database, null);
+    return experimentReport(name, assignments, this.labelled, costs, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
   }
 
   /** The programme's economics over a window restricted to one model version's predictions (computed now, not cached). */
@@ -122,7 +124,8 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     await this.snapshot();
     const since = new Date(Date.now() - WINDOW_DAYS[window]! * 86_400_000);
     const exposures = await this.repository.exposures(this.database, since, modelVersion);
-    return programmeEconomics(window, since, exposures, this.labelled, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
+    const costs = await this.interventions.costsSince(this.database, since);
+    return programmeEconomics(window, since, exposures, this.labelled, costs, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
   }
 
   private assumptions(): EconomicsAssumptions {
@@ -146,9 +149,10 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     // One read for the widest window; the narrower ones are picked from it (same rows as a read each).
     const widest = ROI_WINDOWS.reduce((a, b) => (WINDOW_DAYS[a]! >= WINDOW_DAYS[b]! ? a : b));
     const candidates = await this.repository.exposureCandidates(this.database, sinceOf(widest));
+    const costs = await this.interventions.costsSince(this.database, sinceOf(widest));
     for (const window of ROI_WINDOWS) {
       const since = sinceOf(window);
-      roi[window] = programmeEconomics(window, since, newestExposures(candidates, since), labelled, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
+      roi[window] = programmeEconomics(window, since, newestExposures(candidates, since), labelled, costs, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
     }
 
     const thresholds: DriftThresholds = {

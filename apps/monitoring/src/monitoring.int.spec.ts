@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { rocAuc } from '@churn/analytics';
-import { modelAlertSchema, riskLevelOf, riskScoreOf, Topics, type Outcome, type Prediction } from '@churn/contracts';
+import { modelAlertSchema, Topics, type Outcome } from '@churn/contracts';
 import { AlertRepository, Database, ModelVersionRepository, MonitoringRepository, PredictionRepository } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
@@ -14,6 +14,7 @@ import { assertAgentOrHigher, rawProducer, serviceTestEnv, signTestToken, testIn
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
+import { aPrediction, publish } from './monitoring-spec-fixtures';
 import type { ModelQuality } from './quality/model-quality';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -72,35 +73,6 @@ async function startCrmSyncStandIn(): Promise<{ url: string; resumes: (string | 
     resumes,
     close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
-}
-
-function aPrediction(customerId: string, modelVersion: string, probability: number, asOf: number, overrides: Partial<Prediction> = {}): Prediction {
-  const riskScore = riskScoreOf(probability);
-  return {
-    prediction_id: uniqueId('p'),
-    customer_id: customerId,
-    model_version: modelVersion,
-    churn_probability: probability,
-    risk_score: riskScore,
-    risk_level: riskLevelOf(riskScore),
-    recommended_action: 'none',
-    intervention_cost: 0,
-    revenue_at_risk: 1200,
-    top_factors: [],
-    experiment: null,
-    source_event_id: uniqueId('e'),
-    as_of: new Date(asOf).toISOString(),
-    scored_at: new Date().toISOString(),
-    ...overrides,
-  };
-}
-
-async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
-  const producer = await rawProducer();
-  for (let i = 0; i < values.length; i += 1000) {
-    await producer.send({ topic, messages: values.slice(i, i + 1000).map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
-  }
-  await producer.close();
 }
 
 async function getJson<T>(url: string): Promise<T> {

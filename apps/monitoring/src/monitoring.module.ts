@@ -7,12 +7,14 @@ import { DashboardLinksController } from './http/dashboard-links.controller';
 import { IntegrationsProxyController } from './http/integrations-proxy.controller';
 import { SandboxOutboxController } from './http/sandbox-outbox.controller';
 import { MonitoringController } from './http/monitoring.controller';
+import { PeopleRecordsController } from './http/people-records.controller';
 import { UpstreamForwarder } from './http/upstream-forwarder';
 import { AlertsHandler } from './inbound/alerts.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
 import { PredictionIntake } from './inbound/prediction-intake.service';
 import { MonitoringPredictionsHandler, ShadowPredictionsHandler } from './inbound/predictions.handler';
 import { MonitoringSnapshotService } from './monitoring-snapshot.service';
+import { PeopleRecordsService } from './recorded/people-records.service';
 
 @Module({
   imports: [
@@ -25,7 +27,7 @@ import { MonitoringSnapshotService } from './monitoring-snapshot.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder],
+  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService],
 })
 export class MonitoringModule {}

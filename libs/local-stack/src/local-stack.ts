@@ -26,6 +26,11 @@ export function testStackDataName(): string {
   return stackPorts('test').name;
 }
 
+/** The name of `churn up` / `churn demo`'s data under `.churn/` (`dev`, or `dev-<CHURN_PORT_OFFSET>`). */
+export function devStackDataName(env: NodeJS.ProcessEnv = process.env): string {
+  return stackPorts('dev', env).name;
+}
+
 /** Deletes the local broker's and Postgres's data of one profile (the installed jars and binaries stay). */
 export function wipeLocalStackData(profile: 'dev' | 'test'): void {
   const { name } = stackPorts(profile);
@@ -67,8 +72,8 @@ export function devPortOffset(env: NodeJS.ProcessEnv = process.env): number {
   return offset;
 }
 
-function stackPorts(profile: 'dev' | 'test'): { kafka: number; controller: number; postgres: number; name: string } {
-  const offset = profile === 'dev' ? devPortOffset() : testPortOffset();
+function stackPorts(profile: 'dev' | 'test', env: NodeJS.ProcessEnv = process.env): { kafka: number; controller: number; postgres: number; name: string } {
+  const offset = profile === 'dev' ? devPortOffset(env) : testPortOffset(env);
   const base = PORTS[profile];
   return {
     kafka: base.kafka + offset,

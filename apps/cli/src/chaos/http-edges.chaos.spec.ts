@@ -83,6 +83,8 @@ describe('chaos: HTTP edges (every OpenAPI route fuzzed) and admin token checks'
       ['alerting', 'GET', '/v1/alerts/sla?since=not-a-date'],
       ['monitoring', 'POST', '/v1/alerts/x/acknowledge'],
       ['monitoring', 'GET', '/v1/metrics/model?window=-1&cohort=%27%3B'],
+      ['monitoring', 'POST', '/v1/outcomes'],
+      ['monitoring', 'POST', '/v1/interventions'],
     );
     assert.ok(targets.filter(([s]) => s === 'scorer').length >= 5, 'the OpenAPI document lists the scorer routes');
     const agent = await token(['agent', 'admin'], CHAOS_SECRETS.AUTH_JWT_SECRET);

@@ -26,6 +26,8 @@ const OFFSET = Math.min(1000, testPortOffset() + 500);
 const PORTS = { kafka: 9092 + OFFSET, postgres: 54329 + OFFSET, scorer: 3002 + OFFSET, monitoring: 3005 + OFFSET };
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-readme-'));
 const TELCO_HEAD = path.join(TMP, 'in.csv');
+const OUTCOMES_CSV = path.join(TMP, 'outcomes.csv');
+const INTERVENTIONS_CSV = path.join(TMP, 'interventions.csv');
 
 const CONSOLE_PRODUCER =
   "java -cp '.churn/kafka/jars-4.4.0/*' org.apache.kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:9092 --topic customer-events --property parse.key=true --property key.separator='|'";
@@ -73,6 +75,9 @@ const PLANS: Record<string, Plan> = {
   'bin/churn rescore [--as-of T]': { run: 'bin/churn rescore' },
   'bin/churn retrain [--label-delay-days N] [--dry-run]': { run: 'bin/churn retrain --label-delay-days 0 --dry-run' },
   'bin/churn dlq list|replay --topic T [--code C] [--dry-run]': { run: 'bin/churn dlq list --topic customer-events.dlq && bin/churn dlq replay --topic customer-events.dlq --dry-run' },
+  // A Telco customer the demo scored (files written in before()); the token is CHURN_TOKEN's.
+  'bin/churn outcomes import FILE': { run: `bin/churn outcomes import ${OUTCOMES_CSV}`, expect: /1 outcomes recorded, 0 already present/ },
+  'bin/churn interventions import FILE': { run: `bin/churn interventions import ${INTERVENTIONS_CSV}`, expect: /1 interventions recorded, 0 already present/ },
   'bin/churn crm backfill --target salesforce': { run: 'bin/churn crm backfill --target salesforce' },
   'bin/churn crm retry': { run: 'bin/churn crm retry' },
   'bin/churn db migrate': { run: 'bin/churn db migrate' },
@@ -129,6 +134,10 @@ describe('README: the demo on a fresh stack, then every command the README shows
   before(async () => {
     const lines = fs.readFileSync(path.join(REPO_ROOT, 'data', 'telco', 'train.csv'), 'utf8').split('\n');
     fs.writeFileSync(TELCO_HEAD, `${lines.slice(0, 201).join('\n')}\n`);
+    const customer = (await readCustomerIds(TELCO_CSV))[0]!;
+    const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    fs.writeFileSync(OUTCOMES_CSV, `customer_id,churned,observed_at\n${customer},false,${anHourAgo}\n`);
+    fs.writeFileSync(INTERVENTIONS_CSV, `customer_id,performed_by,performed_at,action,cost\n${customer},readme-spec,${anHourAgo},retention call,25\n`);
     // `crm backfill` updates the demo's customers, which a real org holds already (an Account cannot be created without its Name).
     sandbox = await IntegrationSandbox.start({ customerIds: await readCustomerIds(TELCO_CSV) });
   });
@@ -201,6 +210,8 @@ describe('README: the demo on a fresh stack, then every command the README shows
       KAFKA_BROKERS: `127.0.0.1:${PORTS.kafka}`,
       DATABASE_URL: `postgres://churn:churn@127.0.0.1:${PORTS.postgres}/churn`,
       ADMIN_TOKEN: adminToken,
+      // `outcomes import` / `interventions import` (an admin may do what an agent may); MONITORING_URL follows CHURN_PORT_OFFSET.
+      CHURN_TOKEN: adminToken,
       // `crm backfill` pushes to this spec's own local Salesforce.
       ...sandbox.envFor('salesforce'),
     };

@@ -1,8 +1,9 @@
 import { compareProportions } from '@churn/analytics';
-import type { LabelledPredictionRow } from '@churn/db';
+import type { LabelledPredictionRow, RecordedInterventionCost } from '@churn/db';
 import { CONTROL_ARM, clvRevenue, isTargeted, latestPerCustomer, type EconomicsAssumptions } from '../roi/programme-economics';
+import { costBasisOf, recordedCostsByCustomer, type CostBasisFigures, type CostSource } from '../roi/recorded-costs';
 
-export interface ArmFigures {
+export interface ArmFigures extends CostBasisFigures {
   readonly arm: string;
   /** Customers the scorer assigned to the arm. */
   readonly customers: number;
@@ -14,7 +15,11 @@ export interface ArmFigures {
   readonly churn_rate: number | null;
   /** CLV revenue of the targeted customers who stayed. */
   readonly revenue_retained: number;
-  /** Cost of the interventions the arm's targeted customers received (0 for the control arm). */
+  /**
+   * Cost of the interventions the arm's targeted customers received: what was recorded for a customer
+   * between its judged prediction and its outcome, else the outcome's or the prediction's figure;
+   * for the control arm (no action), only what was recorded.
+   */
   readonly cost: number;
 }
 
@@ -46,9 +51,12 @@ export function experimentReport(
   name: string,
   assignments: readonly { customer_id: string; experiment_arm: string }[],
   labelled: readonly LabelledPredictionRow[],
+  recordedCosts: readonly RecordedInterventionCost[],
   assumptions: EconomicsAssumptions,
   minimumPerArm: number,
 ): ExperimentReport {
+  const costsOf = new Map<string, RecordedInterventionCost[]>();
+  for (const c of recordedCosts) costsOf.set(c.customer_id, [...(costsOf.get(c.customer_id) ?? []), c]);
   const assigned = new Map<string, number>();
   for (const a of assignments) assigned.set(a.experiment_arm, (assigned.get(a.experiment_arm) ?? 0) + 1);
   const outcomes = latestPerCustomer(labelled.filter((r) => r.role === 'champion' && r.experiment_name === name && r.experiment_arm !== null));
@@ -59,7 +67,9 @@ export function experimentReport(
     const withOutcome = outcomes.filter((o) => o.experiment_arm === arm);
     const targeted = withOutcome.filter((o) => isTargeted(o));
     const churned = targeted.filter((o) => o.churned).length;
+    const costs = targeted.map((o) => armCost(o, arm, costsOf.get(o.customer_id) ?? [])).filter((c) => c.source !== null);
     return {
+      ...costBasisOf(costs.map((c) => c.source!)),
       arm,
       customers: assigned.get(arm) ?? 0,
       with_outcome: withOutcome.length,
@@ -67,7 +77,7 @@ export function experimentReport(
       churned,
       churn_rate: targeted.length === 0 ? null : churned / targeted.length,
       revenue_retained: targeted.filter((o) => !o.churned).reduce((s, o) => s + clvRevenue(o.revenue_at_risk, assumptions), 0),
-      cost: arm === CONTROL_ARM ? 0 : targeted.reduce((s, o) => s + (o.intervention_applied === false ? 0 : (o.outcome_intervention_cost ?? o.intervention_cost)), 0),
+      cost: costs.reduce((sum, c) => sum + c.cost, 0),
     };
   });
   const control = arms.find((a) => a.arm === CONTROL_ARM);
@@ -94,4 +104,17 @@ export function experimentReport(
     if (a.targeted < minimumPerArm) warnings.push(`arm "${a.arm}" has ${a.targeted} targeted customers with an outcome; at least ${minimumPerArm} are needed before its result means much`);
   }
   return { name, minimum_per_arm: minimumPerArm, arms, comparisons, warnings };
+}
+
+/**
+ * What acting on one targeted customer of an arm cost, and where that figure comes from (null: not
+ * acted on). Recorded interventions between the judged prediction's as_of and the outcome are what
+ * could have changed that outcome.
+ */
+function armCost(o: LabelledPredictionRow, arm: string, customerCosts: readonly RecordedInterventionCost[]): { cost: number; source: CostSource | null } {
+  const recorded = recordedCostsByCustomer(customerCosts, o.as_of, o.observed_at).get(o.customer_id);
+  if (recorded !== undefined) return { cost: recorded, source: 'recorded' };
+  if (arm === CONTROL_ARM || o.intervention_applied === false) return { cost: 0, source: null };
+  if (o.outcome_intervention_cost !== null) return { cost: o.outcome_intervention_cost, source: 'recorded' };
+  return { cost: o.intervention_cost, source: 'estimated' };
 }

@@ -1,6 +1,7 @@
 import { compareProportions, programmeRoi, type ArmCounts, type CustomerExposure, type ProportionComparison, type RoiReport } from '@churn/analytics';
 import { RISK_LEVELS } from '@churn/contracts';
-import type { ExposureRow, LabelledPredictionRow } from '@churn/db';
+import type { ExposureRow, LabelledPredictionRow, RecordedInterventionCost } from '@churn/db';
+import { costBasisOf, recordedCostsByCustomer, type CostBasisFigures, type CostSource } from './recorded-costs';
 
 export const CONTROL_ARM = 'control';
 
@@ -23,19 +24,34 @@ export function isTargeted(p: { intervention_cost: number }): boolean {
   return p.intervention_cost > 0;
 }
 
-/** Received the intervention: the outcome says so when it knows; otherwise targeted and not held out as control. */
-export function isTreated(e: { intervention_cost: number; experiment_arm: string | null; intervention_applied: boolean | null }): boolean {
+/**
+ * Received the intervention: yes when someone recorded one (`recordedCost` is their sum); otherwise
+ * the outcome says so when it knows; otherwise targeted and not held out as control.
+ */
+export function isTreated(
+  e: { intervention_cost: number; experiment_arm: string | null; intervention_applied: boolean | null },
+  recordedCost?: number,
+): boolean {
+  if (recordedCost !== undefined) return true;
   if (e.intervention_applied !== null) return e.intervention_applied;
   return isTargeted(e) && e.experiment_arm !== CONTROL_ARM;
 }
 
-export function exposureOf(e: ExposureRow, a: EconomicsAssumptions): CustomerExposure {
-  const treated = isTreated(e);
+/**
+ * A customer's share of the programme: a treated customer costs what was recorded for it in the period
+ * (the interventions table), else what its outcome reports, else the risk level's estimate on the prediction.
+ */
+export function exposureOf(e: ExposureRow, a: EconomicsAssumptions, recordedCost?: number): { exposure: CustomerExposure; costSource: CostSource | null } {
+  const treated = isTreated(e, recordedCost);
+  const reported = recordedCost ?? e.outcome_intervention_cost ?? undefined;
   return {
-    churnProbability: e.churn_probability,
-    revenueAtRisk: clvRevenue(e.revenue_at_risk, a),
-    interventionCost: treated ? (e.outcome_intervention_cost ?? e.intervention_cost) : 0,
-    treated,
+    exposure: {
+      churnProbability: e.churn_probability,
+      revenueAtRisk: clvRevenue(e.revenue_at_risk, a),
+      interventionCost: treated ? (reported ?? e.intervention_cost) : 0,
+      treated,
+    },
+    costSource: treated ? (reported === undefined ? 'estimated' : 'recorded') : null,
   };
 }
 
@@ -66,7 +82,7 @@ export function measuredUplift(labelled: readonly LabelledPredictionRow[], exper
   return { control: control as ArmCounts, treated: treated as ArmCounts, comparison: compareProportions(control, treated, minimumPerArm) };
 }
 
-export interface RoiFigures {
+export interface RoiFigures extends CostBasisFigures {
   readonly customers: number;
   readonly treated_customers: number;
   readonly revenue_at_risk: number;
@@ -101,8 +117,9 @@ export interface RoiSnapshot {
   readonly by_risk_level: Readonly<Record<string, RoiFigures>>;
 }
 
-function figures(r: RoiReport): RoiFigures {
+function figures(r: RoiReport, sources: readonly (CostSource | null)[]): RoiFigures {
   return {
+    ...costBasisOf(sources.filter((s): s is CostSource => s !== null)),
     customers: r.customers,
     treated_customers: r.treatedCustomers,
     revenue_at_risk: r.revenueAtRisk,
@@ -129,29 +146,35 @@ function dominantExperiment(exposures: readonly ExposureRow[]): string | null {
  * The programme's economics over a period: every customer's latest champion prediction scored in it
  * (`exposures`), what was done, and — when an experiment runs — the outcomes of its targeted
  * customers (`labelled`: champion outcomes joined to predictions), from which revenue saved is
- * measured instead of assumed. Overall and per risk level (each level measured within itself when
- * both arms have outcomes there).
+ * measured instead of assumed. Treated customers cost what was recorded for them in the period
+ * (`recordedCosts`: interventions performed since `since`) where anything was. Overall and per risk
+ * level (each level measured within itself when both arms have outcomes there).
  */
 export function programmeEconomics(
   window: string,
   since: Date | null,
   exposures: readonly ExposureRow[],
   labelled: readonly LabelledPredictionRow[],
+  recordedCosts: readonly RecordedInterventionCost[],
   assumptions: EconomicsAssumptions,
   minimumPerArm: number,
 ): RoiSnapshot {
+  const recorded = recordedCostsByCustomer(recordedCosts, since);
+  const economics = (rows: readonly ExposureRow[]) => rows.map((e) => exposureOf(e, assumptions, recorded.get(e.customer_id)));
   const inPeriod = new Set(exposures.map((e) => e.customer_id));
   const outcomes = latestPerCustomer(labelled.filter((r) => r.role === 'champion' && inPeriod.has(r.customer_id)));
   const experimentName = dominantExperiment(exposures);
   const measurable = (c: ProportionComparison) => (c.uplift === undefined ? undefined : c);
   const overallMeasure = experimentName ? measuredUplift(outcomes, experimentName, minimumPerArm) : undefined;
   const rate = { retentionSuccessRate: assumptions.retentionSuccessRate };
-  const overall = programmeRoi(exposures.map((e) => exposureOf(e, assumptions)), rate, overallMeasure && measurable(overallMeasure.comparison));
+  const all = economics(exposures);
+  const overall = programmeRoi(all.map((x) => x.exposure), rate, overallMeasure && measurable(overallMeasure.comparison));
   const byLevel: Record<string, RoiFigures> = {};
   for (const level of RISK_LEVELS) {
     const levelExposures = exposures.filter((e) => e.risk_level === level);
     const levelMeasure = experimentName ? measuredUplift(outcomes.filter((o) => o.risk_level === level), experimentName, minimumPerArm) : undefined;
-    byLevel[level] = figures(programmeRoi(levelExposures.map((e) => exposureOf(e, assumptions)), rate, levelMeasure && measurable(levelMeasure.comparison)));
+    const atLevel = economics(levelExposures);
+    byLevel[level] = figures(programmeRoi(atLevel.map((x) => x.exposure), rate, levelMeasure && measurable(levelMeasure.comparison)), atLevel.map((x) => x.costSource));
   }
   return {
     window,
@@ -169,7 +192,7 @@ export function programmeEconomics(
             underpowered: overallMeasure.comparison.underpowered,
           }
         : null,
-    overall: figures(overall),
+    overall: figures(overall, all.map((x) => x.costSource)),
     by_risk_level: byLevel,
   };
 }

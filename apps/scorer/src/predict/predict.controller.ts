@@ -5,7 +5,7 @@ import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { attributesFromCsvRecord, BATCH_OUTPUT_COLUMNS, batchOutputRecord } from '@churn/scoring';
+import { attributesFromCsvRecord, batchOutputColumns, batchOutputRecord, cardFeatureSpec, type ModelCard } from '@churn/scoring';
 import { RequireRoles, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { ScorerConfig } from '../config';
 import { ModelRegistryService } from '../models/model-registry.service';
@@ -31,7 +31,7 @@ export class PredictController {
     schema: {
       type: 'object',
       required: ['features'],
-      properties: { customer_id: { type: 'string' }, features: { type: 'object', description: 'The 19 Telco attributes (gender … TotalCharges)' } },
+      properties: { customer_id: { type: 'string' }, features: { type: 'object', description: "The model inputs of the champion's feature spec, by name (GET /v1/models lists them)" } },
     },
   })
   async one(@Body(new ZodValidationPipe(predictRequestSchema)) body: PredictRequest) {
@@ -39,21 +39,24 @@ export class PredictController {
   }
 
   @Post('batch')
-  @ApiOperation({ summary: 'Many customers: a JSON array of {customer_id, features} (or flat Telco rows), or a CSV upload (text/csv); response streamed (JSON array or CSV), same order' })
+  @ApiOperation({ summary: "Many customers: a JSON array of {customer_id, features} (or flat rows keyed by the spec's id column), or a CSV upload (text/csv) with the spec's id column and one column per model input; response streamed (JSON array or CSV), same order" })
   @ApiConsumes('application/json', 'text/csv')
   @ApiQuery({ name: 'explain', required: false, enum: ['true', 'false'] })
   async batch(@Req() request: Request, @Res() response: Response, @Query(new ZodValidationPipe(batchQuerySchema)) query: z.output<typeof batchQuerySchema>) {
     const csv = (request.headers['content-type'] ?? '').startsWith('text/csv');
     const items = csv ? await this.readCsv(request) : this.readJson(request.body);
     const { model, rows } = this.predict.prepareBatch(items);
+    // Keyed by the model's spec's id column (customerID for Telco), as `churn score` writes it.
+    const idColumn = idColumnOf(model.card);
+    const columns = batchOutputColumns(idColumn);
     response.status(200).setHeader('x-model-version', model.version);
     response.setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-    if (csv) await write(response, stringify([[...BATCH_OUTPUT_COLUMNS]]));
+    if (csv) await write(response, stringify([columns]));
     else await write(response, '[');
     let first = true;
     for await (const chunk of this.predict.scoreBatch(model, items, rows, query.explain)) {
       if (csv) {
-        await write(response, stringify(chunk.map((r) => batchOutputRecord(r.customerId, r.assessment)), { columns: [...BATCH_OUTPUT_COLUMNS] }));
+        await write(response, stringify(chunk.map((r) => batchOutputRecord(r.customerId, r.assessment, '', idColumn)), { columns }));
       } else {
         const text = chunk.map((r) => JSON.stringify({ customer_id: r.customerId, model_version: model.version, ...r.assessment })).join(',');
         await write(response, first ? text : `,${text}`);
@@ -67,17 +70,20 @@ export class PredictController {
     if (!Array.isArray(body)) throw badBatch('(body)', 'must be a JSON array of customers (or send text/csv)');
     if (body.length === 0) throw badBatch('(body)', 'must not be empty');
     if (body.length > this.config.BATCH_MAX_ROWS) throw badBatch('(body)', `at most ${this.config.BATCH_MAX_ROWS} rows per request`);
+    const idColumn = idColumnOf(this.models.current().champion.card);
     return body.map((item: unknown, index) => {
       if (typeof item !== 'object' || item === null) throw badBatch(`[${index}]`, 'must be an object');
       const record = item as Record<string, unknown>;
-      const id = record['customer_id'] ?? record['customerID'];
+      const id = record['customer_id'] ?? record[idColumn];
       const customerId = typeof id === 'string' ? id : String(index);
       return { customerId, attributes: typeof record['features'] === 'object' && record['features'] !== null ? record['features'] : record };
     });
   }
 
   private async readCsv(request: Request): Promise<BatchItem[]> {
-    const specs = this.models.current().champion.card.features;
+    const { card } = this.models.current().champion;
+    const specs = card.features;
+    const idColumn = idColumnOf(card);
     const items: BatchItem[] = [];
     const parser = request.pipe(parse({ columns: true, skip_empty_lines: true, trim: false, bom: true }));
     try {
@@ -86,7 +92,7 @@ export class PredictController {
           request.unpipe(parser);
           throw badBatch('(body)', `at most ${this.config.BATCH_MAX_ROWS} rows per request`);
         }
-        items.push({ customerId: record['customerID'] ?? record['customer_id'] ?? String(items.length), attributes: attributesFromCsvRecord(specs, record) });
+        items.push({ customerId: record[idColumn] ?? record['customer_id'] ?? String(items.length), attributes: attributesFromCsvRecord(specs, record) });
       }
     } catch (error) {
       if (error instanceof BadRequestException) throw error;
@@ -95,6 +101,11 @@ export class PredictController {
     if (items.length === 0) throw badBatch('(body)', 'has no data rows');
     return items;
   }
+}
+
+/** The customer id column of the tables a model reads: its spec's (the Telco spec's for a card without one). */
+function idColumnOf(card: ModelCard): string {
+  return cardFeatureSpec(card).spec.customer_id.column;
 }
 
 function badBatch(field: string, message: string): BadRequestException {

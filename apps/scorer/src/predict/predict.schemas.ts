@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const predictRequestSchema = z.object({
   /** Used for the experiment arm and echoed back; optional for what-if questions. */
   customer_id: z.string().min(1).max(200).optional(),
-  /** The 19 Telco attributes under their column names (checked against the model card). */
+  /** The model inputs of the champion's spec, by name (checked against the model card). */
   features: z.record(z.string(), z.unknown()),
 });
 

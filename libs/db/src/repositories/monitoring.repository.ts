@@ -188,6 +188,21 @@ export class MonitoringRepository {
     );
   }
 
+  /**
+   * Of `customerIds`, those monitoring has stored a prediction for (either role): the customers an
+   * outcome or intervention sent by a person may name.
+   */
+  async knownCustomers(db: Queryable, customerIds: readonly string[]): Promise<Set<string>> {
+    if (customerIds.length === 0) return new Set();
+    const rows = await db.query<{ customer_id: string }>(
+      'monitoring.known_customers',
+      `SELECT c.customer_id FROM unnest($1::text[]) AS c(customer_id)
+        WHERE EXISTS (SELECT 1 FROM monitoring_predictions m WHERE m.customer_id = c.customer_id)`,
+      [[...new Set(customerIds)]],
+    );
+    return new Set(rows.map((r) => r.customer_id));
+  }
+
   /** Distinct customers and their arm for every customer a named experiment assigned (latest assignment wins). */
   async experimentAssignments(db: Queryable, experimentName: string): Promise<{ customer_id: string; experiment_arm: string }[]> {
     return db.query<{ customer_id: string; experiment_arm: string }>(

@@ -7,6 +7,8 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly status: HttpStatus = HttpStatus.UNPROCESSABLE_ENTITY,
+    /** Extra fields of the answer (e.g. every refused row of an import), beside code and message. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'DomainError';
@@ -17,6 +19,6 @@ export class DomainError extends Error {
 export class DomainErrorFilter implements ExceptionFilter<DomainError> {
   catch(error: DomainError, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    res.status(error.status).json({ statusCode: error.status, error: error.code, message: error.message });
+    res.status(error.status).json({ ...error.details, statusCode: error.status, error: error.code, message: error.message });
   }
 }
