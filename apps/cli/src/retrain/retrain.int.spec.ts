@@ -4,21 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import type { CustomerEvent } from '@churn/contracts';
-import { AuditLogRepository, Database, ModelVersionRepository, OutcomeRepository, ProcessedEventRepository, type ProcessedEventRow } from '@churn/db';
+import { AuditLogRepository, Database, ModelVersionRepository, OutcomeRepository, ProcessedEventRepository } from '@churn/db';
 import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { REPO_ROOT } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { customerHistory, parseTelcoCsv, type TelcoRow } from '@churn/telco-replay';
 import { testInfra, uniqueId } from '@churn/testing';
 import { KEPT_TRAINING_SET } from '../train/registry-versions';
+import { loggedTelcoHistory, telcoCustomers } from '../train/telco-event-log.fixture';
 import { RetrainJob } from './retrain.job';
 
 const DAY = 86_400_000;
-
-function logged(event: CustomerEvent): ProcessedEventRow {
-  return { eventId: event.event_id, customerId: event.customer_id, eventType: event.event_type, occurredAt: event.occurred_at, payload: event.payload };
-}
 
 /**
  * `churn retrain` end to end on the real Postgres and the real Python trainer (small config): the
@@ -32,9 +27,7 @@ describe('churn retrain', () => {
   let db: Database;
   let registryDir: string;
   const prefix = uniqueId('RT');
-  const rows: TelcoRow[] = parseTelcoCsv(fs.readFileSync(path.join(REPO_ROOT, 'data', 'telco', 'train.csv')))
-    .slice(0, 600)
-    .map((row) => ({ ...row, customerID: `${prefix}-${row.customerID}` }));
+  const rows = telcoCustomers(prefix, 600);
   const observedAt = new Date('2025-09-01T00:00:00Z');
 
   before(async () => {
@@ -47,7 +40,7 @@ describe('churn retrain', () => {
       for (let i = 0; i < rows.length; i += 100) {
         const chunk = rows.slice(i, i + 100);
         // The history that leads to the row, its latest event 40 days before the outcome (10 before the cut-off).
-        await events.insertNew(tx, chunk.flatMap((row) => customerHistory(row, new Date(observedAt.getTime() - 40 * DAY).toISOString()).map(logged)));
+        await events.insertNew(tx, chunk.flatMap((row) => loggedTelcoHistory(row, new Date(observedAt.getTime() - 40 * DAY))));
         // Inside the label delay: a contract change and an invoice that must not leak into training.
         const late = new Date(observedAt.getTime() - 5 * DAY).toISOString();
         await events.insertNew(

@@ -1,30 +1,34 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { Database, OutcomeRepository, ProcessedEventRepository } from '@churn/db';
-import { parseFeatureSpec } from '@churn/feature-spec';
+import { loadFeatureSpec, parseFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { REPO_ROOT } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { testInfra, uniqueId } from '@churn/testing';
-import { PointInTimeRuleError } from './point-in-time-row';
+import { PointInTimeRuleError, trainingSetHeader } from './point-in-time-row';
 import { buildPointInTimeSet } from './point-in-time-set';
+import { KEPT_TRAINING_SET } from './registry-versions';
+import { loggedTelcoHistory, telcoCustomers } from './telco-event-log.fixture';
 import { FIXTURE_CUSTOMERS, LABEL_DELAY_DAYS, POINT_IN_TIME_HEADER, POINT_IN_TIME_SPEC, POINT_IN_TIME_SPEC_YAML } from './point-in-time.fixture';
 
 const cli = path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js');
 
 function churn(args: string[]) {
-  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 120_000 });
+  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 900_000 });
 }
 
 /**
  * The training set built from the event log on the real Postgres: customers with known histories and
  * outcomes give the hand-computed rows at their cut-offs (what was logged after a cut-off, the plan
  * change, the invoice, the failed payment, does not leak in), incomplete customers are counted and
- * left out, paging changes nothing, and `churn train --from-events` refuses a spec without a label.
+ * left out, paging changes nothing, `churn train --from-events` refuses a spec without a label, and
+ * trains on the table (the real Python trainer, small config), which it keeps beside the new version.
  */
 describe('point-in-time training set from the event log', () => {
   const logger = createLogger({ service: 'point-in-time-spec', level: 'silent' });
@@ -98,5 +102,42 @@ describe('point-in-time training set from the event log', () => {
     fs.rmSync(written);
     assert.match(result.stderr, /only 2 customers have a complete vector 30 days before their outcome \(4 with an outcome, 2 incomplete then\); need 3/);
     assert.equal(fs.existsSync(path.join(tmp, 'models')), false, 'no model trained');
+  });
+
+  it('churn train --from-events trains on the set like --data and keeps it beside the new version', async () => {
+    const DAY = 86_400_000;
+    const observedAt = new Date('2025-09-01T00:00:00Z');
+    const rows = telcoCustomers(prefix, 400);
+    await db.transaction(async (tx) => {
+      await new ProcessedEventRepository().insertNew(tx, rows.flatMap((row) => loggedTelcoHistory(row, new Date(observedAt.getTime() - 40 * DAY))));
+      await new OutcomeRepository().insertNew(tx, rows.map((row) => ({ customer_id: row.customerID, churned: row.Churn === 'Yes', observed_at: observedAt.toISOString() })));
+    });
+    const registry = path.join(tmp, 'telco-models');
+    const result = churn([
+      'train',
+      '--spec',
+      TELCO_SPEC_PATH,
+      '--from-events',
+      '--min-rows',
+      '300',
+      '--out',
+      registry,
+      '--config',
+      path.join(REPO_ROOT, 'apps', 'trainer', 'config', 'test.yaml'),
+      '--skip-shap',
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const churned = rows.filter((r) => r.Churn === 'Yes').length;
+    // The four fixture customers set no Telco attribute: incomplete under the Telco spec.
+    assert.match(result.stdout, new RegExp(`training set: 400 customers \\(${churned} churned; 4 of 404 with an outcome left out`));
+    const version = fs.readFileSync(path.join(registry, 'active'), 'utf8').trim();
+    const kept = fs.readFileSync(path.join(registry, version, KEPT_TRAINING_SET));
+    const table = parse(kept) as string[][];
+    assert.deepEqual(table[0], trainingSetHeader(loadFeatureSpec(TELCO_SPEC_PATH)));
+    assert.equal(table.length, 401);
+    const card = JSON.parse(fs.readFileSync(path.join(registry, version, 'model-card.json'), 'utf8')) as { training_data: { sha256: string; rows: number } };
+    assert.equal(card.training_data.sha256, createHash('sha256').update(kept).digest('hex'), 'the kept table is the one the model was trained on');
+    assert.equal(card.training_data.rows, 400);
+    fs.rmSync(/→ (\S+)/.exec(result.stdout)![1]!);
   });
 });
