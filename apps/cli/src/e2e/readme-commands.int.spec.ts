@@ -66,6 +66,9 @@ const PLANS: Record<string, Plan> = {
     run: `bin/churn score --input ${TELCO_HEAD} --output ${TMP}/out.csv --segments ${TMP}/segments`,
   },
   'bin/churn train [--spec FILE --data CSV] [--out DIR]': { skip: 'as bin/churn train above; train-score.int.spec trains a spec of its own through the CLI' },
+  'bin/churn train --spec FILE --from-events [--label-delay-days N] [--min-rows N] [--out DIR]': {
+    skip: 'replaces the active version of its registry; point-in-time-set.int.spec runs it through the CLI on a registry of its own',
+  },
   'bin/churn spec infer --data CSV --id COLUMN --label COLUMN --out FILE': {
     run: `bin/churn spec infer --data data/telco/train.csv --id customerID --label Churn --out ${TMP}/spec.yaml`,
     expect: /wrote .*spec\.yaml: 19 attributes from 5634 customers/,

@@ -20,7 +20,7 @@ export class TableColumnsError extends Error {
 }
 
 /** The training table's column of each feature: an attribute's `column` (else its name), a computed feature's name. */
-function columnsOf(spec: FeatureSpec): { name: string; column: string; modelInput: boolean }[] {
+export function columnsOf(spec: FeatureSpec): { name: string; column: string; modelInput: boolean }[] {
   const attributeColumn = new Map(spec.attributes.map((a) => [a.name, a.column ?? a.name]));
   return featureColumns(spec).map((c) => ({ name: c.name, column: attributeColumn.get(c.name) ?? c.name, modelInput: c.modelInput }));
 }

@@ -57,6 +57,23 @@ export class CustomerHistoryRepository {
   }
 
   /**
+   * The logged events of many customers, each up to its own time (inclusive): a point-in-time training
+   * set reads every customer as of its own cut-off. Oldest first per customer, ties in arrival order.
+   */
+  async eventsUpToEach(db: Queryable, asOf: ReadonlyMap<string, string>): Promise<LoggedEvent[]> {
+    if (asOf.size === 0) return [];
+    return db.query<LoggedEvent>(
+      'customer_history.events_up_to_each',
+      `SELECT e.event_id AS "eventId", e.customer_id AS "customerId", e.event_type AS "eventType",
+              ${OCCURRED_AT_ISO} AS "occurredAt", e.payload
+         FROM unnest($1::text[], $2::timestamptz[]) AS t(customer_id, as_of)
+         JOIN processed_events e ON e.customer_id = t.customer_id AND e.occurred_at <= t.as_of
+        ORDER BY e.customer_id, e.occurred_at, e.processed_at, e.event_id`,
+      [[...asOf.keys()], [...asOf.values()]],
+    );
+  }
+
+  /**
    * One page of the customers active at `asOf` — with a first event by then and without a churn outcome
    * observed by then — in customer_id order after `after` (keyset pagination: no long-running cursor or lock).
    */

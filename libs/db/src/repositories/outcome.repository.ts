@@ -1,6 +1,14 @@
 import type { Outcome } from '@churn/contracts';
 import type { Queryable } from '../database';
 
+/** A customer's latest outcome: what a training set labels the customer with. */
+export interface LatestOutcome {
+  readonly customerId: string;
+  readonly churned: boolean;
+  /** ISO-8601 in UTC. */
+  readonly observedAt: string;
+}
+
 export class OutcomeRepository {
   /** Stores outcomes; the same customer and observation time twice is stored once. Returns how many were new. */
   async insertNew(tx: Queryable, outcomes: readonly Outcome[]): Promise<number> {
@@ -27,5 +35,22 @@ export class OutcomeRepository {
   async count(db: Queryable): Promise<number> {
     const rows = await db.query<{ n: string }>('outcomes.count', 'SELECT count(*) AS n FROM outcomes');
     return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * One page of customers' latest outcomes, in customer_id order after `after` (keyset pagination over
+   * the (customer_id, observed_at) unique index: no long-running cursor or lock).
+   */
+  async latestPage(db: Queryable, after: string | null, limit: number): Promise<LatestOutcome[]> {
+    return db.query<LatestOutcome>(
+      'outcomes.latest_page',
+      `SELECT DISTINCT ON (customer_id) customer_id AS "customerId", churned,
+              to_char(observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "observedAt"
+         FROM outcomes
+        WHERE $1::text IS NULL OR customer_id > $1::text
+        ORDER BY customer_id, observed_at DESC
+        LIMIT $2`,
+      [after, limit],
+    );
   }
 }
