@@ -1,4 +1,4 @@
-import type { SaasDemoSummary } from './saas-demo';
+import { SAAS_DEMO_RANGE_TOLERANCE, type SaasDemoSummary } from './saas-demo';
 import { streamEqualsBatch } from './stream-batch-check';
 import { sandboxLines, type RunningPlatform } from './up.command';
 
@@ -8,8 +8,7 @@ export function formatSaasSummary(summary: SaasDemoSummary, platform: RunningPla
   const { model, streamBatch: check } = summary;
   const verdict = streamEqualsBatch(check)
     ? `stream = batch: ${count(check.compared)} customers, max |difference| ${check.maxDifference.toExponential(1)} (tolerance ${check.tolerance})`
-    : `stream ≠ batch: ${count(check.mismatches.length)} differ beyond ${check.tolerance} of ${count(check.compared)} compared, ` +
-      `${count(check.missingFromStream.length)} table rows not streamed, ${count(check.notInTable.length)} streamed customers not in the table`;
+    : `stream ≠ batch: ${count(check.mismatches.length)} differ beyond ${check.tolerance} of ${count(check.compared)} compared, ${count(check.missingFromStream.length)} table rows not streamed`;
   const lines = [
     'Churn Radar demo — SYNTHETIC SaaS business — summary',
     `  customers generated     ${count(summary.customers)} (SYNTHETIC)`,
@@ -18,9 +17,9 @@ export function formatSaasSummary(summary: SaasDemoSummary, platform: RunningPla
     `  model                   ${model.version}: ${model.candidate}, trainer config ${summary.trainerConfig} (SYNTHETIC data)`,
     `  CV ROC-AUC              ${model.cvRocAuc.toFixed(4)} over ${model.cvFolds} folds of the development split (SYNTHETIC data)`,
     `  held-out ROC-AUC        ${model.holdoutRocAuc.toFixed(4)} on ${count(model.holdoutRows)} of ${count(model.trainingRows)} customers kept out of training (SYNTHETIC data)`,
-    `  rescored as of          ${summary.snapshot}: ${count(summary.rescored)} feature vectors published (SYNTHETIC)`,
+    `  rescored as of          ${summary.snapshot}: ${count(summary.rescored)} feature vectors published, ${count(check.notInTable.length)} of them of customers cancelled before it (not in the table) (SYNTHETIC)`,
     `  ${verdict} (SYNTHETIC)`,
-    `  dead letters            ${count(summary.deadLetters)} (SYNTHETIC replay)`,
+    `  dead letters            ${count(summary.deadLetters)} (the scorer accepting numbers up to ${SAAS_DEMO_RANGE_TOLERANCE}× their training range beyond it) (SYNTHETIC replay)`,
   ];
   return ['', ...lines, '', ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}`), ...sandboxLines(platform), ''].join('\n');
 }

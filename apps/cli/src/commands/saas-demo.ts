@@ -48,6 +48,8 @@ export interface SaasDemoSummary {
 /** The label window the generator uses: the table's features are as of this many days before its data ends. */
 const SNAPSHOT_DAYS_BEFORE_END = 90;
 /** The trainer's small config (fewer trees and folds): the demo trains in a minute or two, its figures a little below the default config's. */
+/** How far beyond its training range (× the range) the demo's scorer accepts a number (the scorer's default is 0.25). */
+export const SAAS_DEMO_RANGE_TOLERANCE = 10;
 export const SAAS_DEMO_TRAINER_CONFIG = 'apps/trainer/config/test.yaml';
 const EVENTS_PER_SEND = 500;
 
@@ -85,7 +87,15 @@ export async function runSaasDemo(context: CliContext, options: SaasDemoOptions,
 
   const platform = await bringUp(context, {
     fresh: !options.keepData,
-    serviceEnv: { FEATURE_SPEC_FILE: SAAS_SPEC_PATH, MODEL_REGISTRY_DIR: registryDir, MONITORING_LABEL_DELAY_DAYS: '0' },
+    serviceEnv: {
+      FEATURE_SPEC_FILE: SAAS_SPEC_PATH,
+      MODEL_REGISTRY_DIR: registryDir,
+      MONITORING_LABEL_DELAY_DAYS: '0',
+      // The replay streams two years of history, customers long cancelled included (the platform scores
+      // them still): days since the last login reach far beyond any active customer's at the snapshot the
+      // model learned from. The default tolerance would dead-letter those vectors; the rescore's are in range.
+      FEATURE_RANGE_TOLERANCE: String(SAAS_DEMO_RANGE_TOLERANCE),
+    },
     sandbox: options.sandbox ? { customerIds: [...new Set(events.map((e) => e.customer_id))] } : undefined,
   });
   try {
@@ -105,7 +115,8 @@ export async function runSaasDemo(context: CliContext, options: SaasDemoOptions,
         // The rescore reads the event log: every replayed event stored first.
         await waitForDownstream(context, platform, ['ingest'], timeoutMs);
         const rescore = await new FeatureRescorer(spec, db, producer, context.logger).run({ asOf: snapshot, batchSize: 500 });
-        const stream = await streamedPredictions(db, snapshot, rescore.emitted, timeoutMs);
+        await waitForDownstream(context, platform, ['scorer'], timeoutMs);
+        const stream = await streamedPredictions(db, snapshot);
         const batch = await batchScores(context, table, modelDir, spec.customer_id.column);
         return {
           customers: dataset.customers,
@@ -151,19 +162,14 @@ async function replayEvents(producer: TopicProducer, events: readonly CustomerEv
   }
 }
 
-/** The champion's predictions made from the rescore at `asOf`, by customer, once all `expected` are stored (or the time is up). */
-async function streamedPredictions(db: Database, asOf: string, expected: number, timeoutMs: number): Promise<Map<string, number>> {
-  const prefix = rescoreSourceEventId(asOf, '');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await db.query<{ customer_id: string; churn_probability: number }>(
-      'demo.streamed_predictions',
-      `SELECT customer_id, churn_probability FROM predictions WHERE role = 'champion' AND starts_with(source_event_id, $1)`,
-      [prefix],
-    );
-    if (rows.length >= expected || Date.now() > deadline) return new Map(rows.map((row) => [row.customer_id, Number(row.churn_probability)]));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+/** The champion's stored predictions made from the rescore at `asOf`, by customer. */
+async function streamedPredictions(db: Database, asOf: string): Promise<Map<string, number>> {
+  const rows = await db.query<{ customer_id: string; churn_probability: number }>(
+    'demo.streamed_predictions',
+    `SELECT customer_id, churn_probability FROM predictions WHERE role = 'champion' AND starts_with(source_event_id, $1)`,
+    [rescoreSourceEventId(asOf, '')],
+  );
+  return new Map(rows.map((row) => [row.customer_id, Number(row.churn_probability)]));
 }
 
 /** `churn score --model` of the table, in-process: each customer's churn probability. */
