@@ -1,4 +1,4 @@
-import { SAAS_DEMO_RANGE_TOLERANCE, type SaasDemoSummary } from './saas-demo';
+import { SAAS_DEMO_RANGE_TOLERANCE, SAAS_DEMO_TRAINER_CONFIG, type SaasDemoSummary } from './saas-demo';
 import { streamEqualsBatch } from './stream-batch-check';
 import { sandboxLines, type RunningPlatform } from './up.command';
 
@@ -14,7 +14,7 @@ export function formatSaasSummary(summary: SaasDemoSummary, platform: RunningPla
     `  customers generated     ${count(summary.customers)} (SYNTHETIC)`,
     `  events replayed         ${count(summary.events)} (SYNTHETIC)`,
     `  point-in-time table     ${count(summary.tableRows)} customers active at ${summary.snapshot}, ${count(summary.churners)} cancel in the 90 days after (SYNTHETIC)`,
-    `  model                   ${model.version}: ${model.candidate}, trainer config ${summary.trainerConfig} (SYNTHETIC data)`,
+    `  model                   ${model.version}: ${model.candidate}, trainer config ${summary.trainerConfig} (SYNTHETIC data${summary.trainerConfig === SAAS_DEMO_TRAINER_CONFIG ? '; the small config: fewer trees and folds than the default' : ''})`,
     `  CV ROC-AUC              ${model.cvRocAuc.toFixed(4)} over ${model.cvFolds} folds of the development split (SYNTHETIC data)`,
     `  held-out ROC-AUC        ${model.holdoutRocAuc.toFixed(4)} on ${count(model.holdoutRows)} of ${count(model.trainingRows)} customers kept out of training (SYNTHETIC data)`,
     `  rescored as of          ${summary.snapshot}: ${count(summary.rescored)} feature vectors published, ${count(check.notInTable.length)} of them of customers cancelled before it (not in the table) (SYNTHETIC)`,
