@@ -5,15 +5,17 @@ import { MultiBar, Presets } from 'cli-progress';
 import { rocAuc } from '@churn/analytics';
 import { Database, PlatformSummaryRepository, type RiskLevelSummary } from '@churn/db';
 import { createMetricsRegistry } from '@churn/observability';
-import { kafkaEnvSchema, parseConfig } from '@churn/config';
-import { consumerGroupLag, createKafka } from '@churn/kafka';
-import { REPO_ROOT, SERVICE_INPUTS } from '@churn/local-stack';
+import { REPO_ROOT } from '@churn/local-stack';
 import type { Outbox } from '@churn/sandbox';
 import type { CliContext } from '../cli-context';
 import { modelCardFigures, type ModelCardFigures } from './model-card-figures';
 import { readCustomerIds } from './telco-csv';
 import { ShutdownSignals, StopRequested } from './shutdown-signals';
 import { bringUp, printEndpoints, runUntilSignal, sandboxLines, type RunningPlatform } from './up.command';
+import { waitForDownstream } from './consumer-catch-up';
+import { runSaasDemo, SAAS_DEMO_TRAINER_CONFIG, type SaasDemoOptions } from './saas-demo';
+import { formatSaasSummary } from './saas-demo-summary';
+import { streamEqualsBatch } from './stream-batch-check';
 
 export interface DemoOptions {
   readonly input: string;
@@ -162,29 +164,6 @@ async function watchProgress(
   }
 }
 
-/** Until the named services' consumer groups have committed everything on their topics (lag 0, twice a second apart). */
-async function waitForDownstream(context: CliContext, platform: RunningPlatform, services: readonly (keyof typeof SERVICE_INPUTS)[], timeoutMs: number): Promise<void> {
-  const env = parseConfig(kafkaEnvSchema, { ...context.env, KAFKA_BROKERS: platform.stack.kafkaBrokers });
-  const admin = createKafka(env, 'churn-demo', context.logger).admin();
-  await admin.connect();
-  try {
-    const deadline = Date.now() + timeoutMs;
-    let caughtUp = 0;
-    while (caughtUp < 2) {
-      const lags = await Promise.all(services.map((service) => consumerGroupLag(admin, `${env.KAFKA_GROUP_PREFIX}.${service}`, SERVICE_INPUTS[service])));
-      const behind = lags.reduce((sum, byTopic) => sum + Object.values(byTopic).reduce((a, b) => a + b, 0), 0);
-      caughtUp = behind === 0 ? caughtUp + 1 : 0;
-      if (Date.now() > deadline) {
-        context.logger.warn({ behind }, 'services still catching up; the summary shows what is stored so far');
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** The dashboard's own figures (refreshed now), so the summary and the dashboard say the same. */
 async function monitoringFigures(baseUrl: string, context: CliContext): Promise<MonitoringFigures | undefined> {
   try {
@@ -290,28 +269,43 @@ function modelCardLines(card: ModelCardFigures | undefined): string[] {
   ];
 }
 
+/** The datasets `churn demo` replays: the bundled Telco customers, or the SYNTHETIC SaaS business it generates. */
+const DATASETS = ['telco', 'saas'] as const;
+
 export function registerDemoCommand(program: Command, context: CliContext): void {
   program
     .command('demo')
-    .description('up, then replay the bundled Telco customers and their outcomes, show progress, print a summary')
-    .option('--input <csv>', 'customers to replay', 'data/telco/train.csv')
-    .option('--rate <n>', 'throttle the replay to N events per second')
-    .option('--fast', 'do not wait for the outcomes to be stored before the summary')
+    .description('up, then replay the bundled Telco customers and their outcomes (or, with --dataset saas, a generated SYNTHETIC SaaS business), show progress, print a summary')
+    .option('--dataset <name>', `what to replay: ${DATASETS.join(' or ')}`, 'telco')
+    .option('--input <csv>', 'telco: customers to replay', 'data/telco/train.csv')
+    .option('--rate <n>', 'telco: throttle the replay to N events per second')
+    .option('--fast', 'telco: do not wait for the outcomes to be stored before the summary')
+    .option('--customers <n>', 'saas: customers to generate', '500')
+    .option('--seed <n>', 'saas: seed of the generator (same seed, same business)', '17')
+    .option('--trainer-config <yaml>', "saas: trainer config (the small, fast one by default; the trainer's default takes minutes more)", SAAS_DEMO_TRAINER_CONFIG)
     .option('--exit', 'stop the platform after the summary instead of running until Ctrl-C')
     .option('--timeout <seconds>', 'give up when the replay has not been scored by then', '600')
     .option('--keep-data', 'keep the local Kafka and Postgres data of earlier runs (by default the demo starts them empty)')
     .option('--no-sandbox', 'no local Slack/SMTP/Salesforce/HubSpot: integrations use what env configures, or are disabled')
-    .action(async (options: DemoOptions) => {
+    .action(async (options: DemoOptions & SaasDemoOptions & { dataset: string }) => {
+      if (!(DATASETS as readonly string[]).includes(options.dataset)) throw new Error(`--dataset must be one of ${DATASETS.join(', ')}`);
       const signals = new ShutdownSignals(context.logger);
-      let result: Awaited<ReturnType<typeof runDemo>>;
+      let platform: RunningPlatform;
       try {
-        result = await runDemo(context, options, signals);
+        if (options.dataset === 'saas') {
+          const result = await runSaasDemo(context, options, signals);
+          platform = result.platform;
+          process.stdout.write(`${formatSaasSummary(result.summary, platform)}\n`);
+          if (!streamEqualsBatch(result.summary.streamBatch) || result.summary.deadLetters > 0) process.exitCode = 1;
+        } else {
+          const result = await runDemo(context, options, signals);
+          platform = result.platform;
+          process.stdout.write(`${formatSummary(result.summary, platform)}\n`);
+        }
       } catch (error) {
         if (error instanceof StopRequested) return;
         throw error;
       }
-      const { platform, summary } = result;
-      process.stdout.write(`${formatSummary(summary, platform)}\n`);
       if (options.exit) {
         await platform.stop();
         return;

@@ -61,6 +61,7 @@ const PLANS: Record<string, Plan> = {
     run: 'bin/churn demo --help',
     expect: /--rate[\s\S]*--fast[\s\S]*--exit[\s\S]*--keep-data[\s\S]*--no-sandbox/,
   },
+  'bin/churn demo --dataset saas [--customers N] [--seed S] [--exit]': { skip: 'demo-saas.int.spec runs it end to end on ports of its own' },
   'bin/churn replay --input data/telco/train.csv [--rate N] [--outcomes]': { run: 'bin/churn replay --input data/telco/train.csv --outcomes' },
   'bin/churn score --input IN.csv --output OUT.csv [--model DIR] [--segments DIR]': {
     run: `bin/churn score --input ${TELCO_HEAD} --output ${TMP}/out.csv --segments ${TMP}/segments`,
