@@ -66,7 +66,8 @@ export async function scoreCsv(options: ScoreOptions, context: CliContext) {
 }
 
 async function scoreWith(model: OnnxChurnModel, options: ScoreOptions, context: CliContext, started: number) {
-  const { spec } = cardFeatureSpec(model.card);
+  const block = cardFeatureSpec(model.card);
+  const { spec } = block;
   const idColumn = spec.customer_id.column;
   const columns = batchOutputColumns(idColumn);
   const records = readInput(options.input, [idColumn, ...featureColumnsOf(model.card.features)]);
@@ -105,7 +106,7 @@ async function scoreWith(model: OnnxChurnModel, options: ScoreOptions, context: 
   );
   const summary = {
     model_version: model.version,
-    feature_spec: { name: cardFeatureSpec(model.card).name, hash: cardFeatureSpec(model.card).hash },
+    feature_spec: { name: block.name, hash: block.hash },
     input: options.input,
     rows: records.length,
     scored: valid.length,
