@@ -157,6 +157,7 @@ expect_rejected broken-k8s \
   "exceeds the 6 partitions of customer-events" "consumerGroup 'ingest'" "must have required property scaleTargetRef" \
   "SMTP_URL can be set, but ALERT_EMAIL_TO cannot" "DASHBOARD_URL is not set" \
   "ServiceMonitor/churn-radar: scrapes with job='ingest'" "no NetworkPolicy selects its pods" \
+  "FEATURE_SPEC_FILE differs between the services that read it: Deployment/ingest /specs/acme.yaml; Deployment/scorer (default)" \
   -- broken_k8s || failed+=(self-test)
 expect_rejected broken-compose \
   "not valid against the Compose specification" "SLACK_WEBHOOK_URL must be a" "depends_on 'brokr'" "apache/kafka:latest" \

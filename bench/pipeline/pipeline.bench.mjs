@@ -6,6 +6,13 @@
 //       [--runs 1] [--saturation-events 60000] [--ceiling-messages 100000] [--explanations on|off|both]
 //       [--skip-saturation] [--skip-ceiling] [--no-chart] [--out bench/pipeline/last-run.json]
 //       [--chart bench/pipeline/latency-vs-load.svg] [--linger-ms 0] [--warmup-seconds 90] [--warmup-rate 1000]
+//       [--dataset telco|saas]
+// --dataset: whose events and spec. `telco` (default): Telco-replay histories under specs/telco.yaml
+// (attributes, one invoice a month; its aggregates are computed but no event feeds them). `saas`: the
+// synthetic B2B-software business of libs/saas-replay (SYNTHETIC data) under specs/saas.yaml, whose
+// behavioural aggregates (logins, usage, tickets, failed payments over 30/90-day windows and trends) are
+// model inputs: every batch reads each customer's logged events of the last 90 days. A model is trained
+// on that business's point-in-time table first (the trainer's small config) into a registry of the bench's own.
 // Consumer tuning is passed to the services from this environment: KAFKA_CONSUMER_BATCHING, KAFKA_PARTITIONS_CONCURRENTLY,
 // INGEST_PARTITIONS_CONCURRENTLY, DATABASE_POOL_SIZE (recorded in the results).
 // --linger-ms: at fixed rates the generator publishes what is due at most every N ms (5 is the default
@@ -48,6 +55,7 @@ const require = createRequire(import.meta.url);
 const stackLib = require(path.join(root, 'libs/local-stack/dist/index.js'));
 const { Topics } = require(path.join(root, 'libs/contracts/dist/index.js'));
 const telco = require(path.join(root, 'libs/telco-replay/dist/index.js'));
+const saas = require(path.join(root, 'libs/saas-replay/dist/index.js'));
 const { createLogger } = require(path.join(root, 'libs/observability/dist/index.js'));
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 
@@ -67,6 +75,8 @@ const WARMUP_SECONDS = Number(opt('warmup-seconds', 90));
 const WARMUP_RATE = Number(opt('warmup-rate', 1000));
 if (!(LINGER_MS >= 0)) throw new Error('--linger-ms must be a number ≥ 0');
 if (!EXPLANATIONS) throw new Error('--explanations must be on, off or both');
+const DATASET = opt('dataset', 'telco');
+if (!['telco', 'saas'].includes(DATASET)) throw new Error('--dataset must be telco or saas');
 
 const logger = createLogger({ service: 'bench', level: 'warn' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -80,19 +90,31 @@ const round = (x, d = 0) => (x === null || x === undefined || !Number.isFinite(x
 const log = (...parts) => process.stderr.write(`[pipeline-bench ${new Date().toISOString().slice(11, 19)} load ${loadavg()}] ${parts.join(' ')}\n`);
 
 // ---------------------------------------------------------------------------------------------------
-// Events: Telco customers under fresh ids, interleaved (each customer's events stay in order).
-const rows = telco.parseTelcoCsv(fs.readFileSync(path.join(root, 'data/telco/train.csv')));
-let customerCursor = 0;
+// Events: customer histories of the dataset under fresh ids, interleaved (each customer's events stay in order).
 const runTag = randomUUID().slice(0, 6);
+let customerCursor = 0;
+/** The i-th fresh customer's events, in order. */
+let historyOf;
+if (DATASET === 'telco') {
+  const rows = telco.parseTelcoCsv(fs.readFileSync(path.join(root, 'data/telco/train.csv')));
+  historyOf = (i) => {
+    const row = rows[i % rows.length];
+    return telco.customerHistory({ ...row, customerID: `${row.customerID}-${runTag}-${i}` });
+  };
+} else {
+  // 1,000 customers, two years: ~252,000 events (65 % logins, 30 % usage reports), 4–3,400 per customer.
+  const histories = [...saas.groupByCustomer(saas.businessEvents(saas.generateSaasBusiness({ customers: 1000, seed: 11 }))).values()];
+  historyOf = (i) => {
+    const history = histories[i % histories.length];
+    const customerId = `${history[0].customer_id}-${runTag}-${i}`;
+    return history.map((e) => ({ ...e, customer_id: customerId, event_id: `${e.event_id}:${runTag}-${i}` }));
+  };
+}
 /** `count` events of fresh customers, `window` customers interleaved round-robin. */
 function eventStream(count, window = 300) {
   const out = [];
   const active = [];
-  const next = () => {
-    const i = customerCursor++;
-    const row = rows[i % rows.length];
-    return telco.customerHistory({ ...row, customerID: `${row.customerID}-${runTag}-${i}` });
-  };
+  const next = () => historyOf(customerCursor++);
   while (out.length < count) {
     while (active.length < window) active.push({ events: next(), at: 0 });
     for (let k = 0; k < active.length && out.length < count; k++) {
@@ -165,6 +187,22 @@ const results = {
   service_env: Object.fromEntries(['KAFKA_CONSUMER_BATCHING', 'KAFKA_PARTITIONS_CONCURRENTLY', 'INGEST_PARTITIONS_CONCURRENTLY', 'KAFKA_CONSUMER_MIN_BYTES', 'KAFKA_CONSUMER_MAX_WAIT_MS', 'DATABASE_POOL_SIZE'].map((k) => [k, process.env[k] ?? '(default)'])),
 };
 
+results.dataset = DATASET;
+// The SaaS business needs a model of its own spec: trained here on its point-in-time table (SYNTHETIC data).
+const datasetEnv = {};
+if (DATASET === 'saas') {
+  const dir = path.join(os.tmpdir(), `churn-pipeline-bench-saas-${runTag}`);
+  const dataset = saas.writeSaasDataset({ outDir: path.join(dir, 'data'), customers: 3000, seed: 11, referenceTime: saas.SAAS_REFERENCE_TIME, specPaths: [saas.SAAS_SPEC_PATH] });
+  const registryDir = path.join(dir, 'models');
+  log(`training a model of ${path.relative(root, saas.SAAS_SPEC_PATH)} on ${dataset.tables[0].rows} SYNTHETIC customers`);
+  const train = spawnSync(process.execPath, ['apps/cli/dist/main.js', 'train', '--spec', saas.SAAS_SPEC_PATH, '--data', path.join(dir, 'data', dataset.tables[0].file), '--out', registryDir, '--config', 'apps/trainer/config/test.yaml', '--skip-shap'], { cwd: root, encoding: 'utf8' });
+  if (train.status !== 0) throw new Error(`churn train failed (exit ${train.status}): ${(train.stderr || train.stdout).slice(-2000)}`);
+  results.model = fs.readFileSync(path.join(registryDir, 'active'), 'utf8').trim();
+  // Replayed histories include long-cancelled customers, whose numbers leave the training range (as in `churn demo --dataset saas`).
+  Object.assign(datasetEnv, { FEATURE_SPEC_FILE: saas.SAAS_SPEC_PATH, MODEL_REGISTRY_DIR: registryDir, FEATURE_RANGE_TOLERANCE: '10' });
+}
+results.dataset_env = datasetEnv;
+
 for (const dir of ['kafka', 'postgres']) fs.rmSync(path.join(stackLib.stateDir(), dir, stackLib.testStackDataName()), { recursive: true, force: true });
 log('starting the test stack', stackLib.testStackDataName());
 const stack = await stackLib.startLocalStack({ profile: 'test', logger });
@@ -177,7 +215,7 @@ const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartiti
 await producer.connect();
 const services = new Map();
 const groupPrefix = `pbench-${runTag}`;
-const serviceEnv = { KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_GROUP_PREFIX: groupPrefix, LOG_LEVEL: 'warn' };
+const serviceEnv = { KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_GROUP_PREFIX: groupPrefix, LOG_LEVEL: 'warn', ...datasetEnv };
 
 async function startService(name, extraEnv = {}) {
   const { port } = stackLib.SERVICES.find((s) => s.name === name);
@@ -342,7 +380,7 @@ try {
   await Promise.all([...services.values()].map((s) => stackLib.waitUntilReady(s, 120_000)));
 
   // The probe: every prediction, matched to the events it covers.
-  const pending = new Map(); // customer → [{ id, intended, signUp }] in send order
+  const pending = new Map(); // customer → [{ id, intended, mayMakeNone }] in send order
   const pendingFeatures = new Map(); // the same, for the customer-features messages (the ingest hop)
   const latencies = []; // ms, event → prediction, of the current phase
   const featureLatencies = []; // ms, event → customer-features message
@@ -365,7 +403,7 @@ try {
         const queue = pendingFeatures.get(value.customer_id);
         const upTo = queue ? queue.findIndex((p) => p.id === value.source_event_id) : -1;
         if (upTo < 0) return;
-        for (const p of queue.splice(0, upTo + 1)) if (!p.signUp && p.intended !== undefined) featureLatencies.push(now - p.intended);
+        for (const p of queue.splice(0, upTo + 1)) if (!p.mayMakeNone && p.intended !== undefined) featureLatencies.push(now - p.intended);
         if (queue.length === 0) pendingFeatures.delete(value.customer_id);
         return;
       }
@@ -378,7 +416,7 @@ try {
       if (upTo < 0) return;
       for (const p of queue.splice(0, upTo + 1)) {
         covered++;
-        if (!p.signUp && p.intended !== undefined) latencies.push(now - p.intended);
+        if (!p.mayMakeNone && p.intended !== undefined) latencies.push(now - p.intended);
       }
       if (queue.length === 0) pending.delete(value.customer_id);
     },
@@ -387,17 +425,18 @@ try {
 
   const track = (events, intendedOf) => {
     events.forEach((e, i) => {
-      const entry = { id: e.event_id, intended: intendedOf(i), signUp: e.event_type === 'customer.signed_up' };
+      // A sign-up alone (incomplete state) and a cancellation (the customer is no longer scored) need make no prediction.
+      const entry = { id: e.event_id, intended: intendedOf(i), mayMakeNone: e.event_type === 'customer.signed_up' || e.event_type === 'subscription.cancelled' };
       for (const map of [pending, pendingFeatures]) {
         if (!map.has(e.customer_id)) map.set(e.customer_id, []);
         map.get(e.customer_id).push(entry);
       }
     });
   };
-  /** Events still waiting for a prediction, except customers whose only pending event is a sign-up (no prediction can follow). */
+  /** Events still waiting for a prediction, except customers whose only pending events need make none (see track). */
   const uncovered = () => {
     let n = 0;
-    for (const q of pending.values()) if (!(q.length === 1 && q[0].signUp)) n += q.length;
+    for (const q of pending.values()) if (!q.every((p) => p.mayMakeNone)) n += q.length;
     return n;
   };
   const downstreamLag = async () => {

@@ -9,6 +9,9 @@
 //     SMTP_URL is set") must be wired wherever V is;
 //  2. "loopback defaults": a variable whose default points at 127.0.0.1 / localhost (a service URL
 //     for a laptop) must be set explicitly, since inside a container that address is the container.
+// And one rule across services: every service whose schema reads a variable of AGREE gets the same value
+// (unset counts as the schema's default) — ingest building vectors of one feature spec while the scorer
+// or monitoring reads another would dead-letter every vector.
 // "Wired" for a compose service: a key of its `environment`, or a line (commented out or not) of the
 // `.example` beside an env_file it reads, which is how compose users enable an integration. For a
 // Kubernetes container: an `env` entry (any source) or a key of a ConfigMap it reads with envFrom.
@@ -33,6 +36,7 @@ const SAMPLES = [
   'x'.repeat(40),
 ];
 const LOOPBACK = /(^|[/@:])(127\.0\.0\.1|localhost|\[::1\])([:/]|$)/;
+const AGREE = ['FEATURE_SPEC_FILE'];
 
 /** The service's config schema, from its compiled config module (the one export named *ConfigSchema). */
 function schemaOf(service) {
@@ -95,16 +99,30 @@ function check(service, wired, where, problems) {
   }
 }
 
+/** `values`: [where, service, Map name → value] of each service of a deployment; one problem per variable of AGREE that differs. */
+function checkAgreement(values, label, problems) {
+  for (const name of AGREE) {
+    const seen = values
+      .filter(([, service]) => name in shapeOf(schemaOf(service)))
+      .map(([where, , env]) => [where, env.get(name) ?? '(default)']);
+    if (new Set(seen.map(([, value]) => value)).size > 1) {
+      problems.push(`${label}: ${name} differs between the services that read it: ${seen.map(([where, value]) => `${where} ${value}`).join('; ')}`);
+    }
+  }
+}
+
 const serviceOfImage = (image) => /(?:^|\/)churn-radar\/([a-z-]+)(?:[:@]|$)/.exec(image ?? '')?.[1];
 
 function checkCompose(file, problems) {
   const spec = parseAllDocuments(fs.readFileSync(file, 'utf8'), { merge: true })[0].toJS();
   const base = path.dirname(file);
+  const values = [];
   for (const [name, svc] of Object.entries(spec.services ?? {})) {
     const service = serviceOfImage(svc.image);
     if (!SERVICES.includes(service)) continue;
-    const env = Array.isArray(svc.environment) ? svc.environment.map((e) => e.split('=')[0]) : Object.keys(svc.environment ?? {});
-    const wired = new Set(env);
+    const entries = Array.isArray(svc.environment) ? svc.environment.map((e) => [e.split('=')[0], e.split('=').slice(1).join('=')]) : Object.entries(svc.environment ?? {}).map(([k, v]) => [k, String(v)]);
+    values.push([name, service, new Map(entries)]);
+    const wired = new Set(entries.map(([k]) => k));
     for (const entry of svc.env_file ?? []) {
       const example = path.join(base, `${typeof entry === 'string' ? entry : entry.path}.example`);
       if (!fs.existsSync(example)) continue;
@@ -112,22 +130,28 @@ function checkCompose(file, problems) {
     }
     check(service, wired, `${path.basename(file)}: ${name}`, problems);
   }
+  checkAgreement(values, path.basename(file), problems);
 }
 
 function checkK8s(file, label, problems) {
   const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'), { merge: true }).map((d) => d.toJS()).filter(Boolean);
-  const configMaps = new Map(docs.filter((d) => d.kind === 'ConfigMap').map((d) => [d.metadata.name, Object.keys(d.data ?? {})]));
+  const configMaps = new Map(docs.filter((d) => d.kind === 'ConfigMap').map((d) => [d.metadata.name, Object.entries(d.data ?? {})]));
+  const values = [];
   for (const workload of docs.filter((d) => d.kind === 'Deployment')) {
     for (const container of workload.spec.template.spec.containers ?? []) {
       const service = serviceOfImage(container.image);
       if (!SERVICES.includes(service)) continue;
-      const wired = new Set((container.env ?? []).map((e) => e.name));
+      // An env entry wins over envFrom, as in Kubernetes; a value from a Secret is named by its source.
+      const env = new Map();
       for (const source of container.envFrom ?? []) {
-        for (const key of configMaps.get(source.configMapRef?.name) ?? []) wired.add(`${source.prefix ?? ''}${key}`);
+        for (const [key, value] of configMaps.get(source.configMapRef?.name) ?? []) env.set(`${source.prefix ?? ''}${key}`, String(value));
       }
-      check(service, wired, `${label}: Deployment/${workload.metadata.name} container ${container.name}`, problems);
+      for (const e of container.env ?? []) env.set(e.name, e.value ?? JSON.stringify(e.valueFrom ?? null));
+      values.push([`Deployment/${workload.metadata.name}`, service, env]);
+      check(service, new Set(env.keys()), `${label}: Deployment/${workload.metadata.name} container ${container.name}`, problems);
     }
   }
+  checkAgreement(values, label, problems);
 }
 
 const [mode, file, ...rest] = process.argv.slice(2);
