@@ -48,7 +48,7 @@ export function batchOutputRecord(customerId: string, assessment: Assessment | n
   assessment.top_factors.slice(0, 3).forEach((f, i) => {
     const k = i + 1;
     record[`top_factor_${k}`] = f.feature;
-    record[`top_factor_${k}_value`] = f.value;
+    record[`top_factor_${k}_value`] = f.value ?? ''; // blank = missing, as in the input tables
     record[`top_factor_${k}_contribution`] = Number(f.contribution.toFixed(6));
   });
   record.experiment_arm = assessment.experiment?.arm ?? '';

@@ -78,10 +78,13 @@ export function businessScoringPolicy(
   });
 }
 
-/** The attributes with the largest |contribution|, signed, with the customer's value. */
+/** The attributes with the largest |contribution|, signed, with the customer's value (null where it is missing: NaN in the row, imputed in the graph). */
 export function topFactorsOf(names: readonly string[], row: FeatureRow, contributions: Float64Array, count: number): TopFactor[] {
   return names
-    .map((feature, j) => ({ feature, value: row[j]!, contribution: contributions[j]! }))
+    .map((feature, j) => {
+      const value = row[j]!;
+      return { feature, value: typeof value === 'number' && Number.isNaN(value) ? null : value, contribution: contributions[j]! };
+    })
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.feature.localeCompare(b.feature))
     .slice(0, count);
 }

@@ -1,3 +1,4 @@
+import { factorValueText, type TopFactor } from '@churn/contracts';
 import type { AlertRow, ReceivedModelAlert } from '@churn/db';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { alertLink } from '../slack/slack-message';
@@ -11,7 +12,7 @@ export interface EmailContent {
 interface AlertDetails {
   recommended_action?: string;
   revenue_at_risk?: number;
-  top_factors?: { feature: string; value: string | number; contribution: number }[];
+  top_factors?: TopFactor[];
 }
 
 function escapeHtml(text: string): string {
@@ -22,7 +23,7 @@ function escapeHtml(text: string): string {
 export function alertEmail(alert: AlertRow, dashboardUrl: string): EmailContent {
   const d = alert.details as AlertDetails;
   const link = alertLink(dashboardUrl, alert.alert_id);
-  const factors = (d.top_factors ?? []).slice(0, 5).map((f) => `${f.feature} = ${String(f.value)} (${f.contribution >= 0 ? '+' : ''}${f.contribution.toFixed(3)})`);
+  const factors = (d.top_factors ?? []).slice(0, 5).map((f) => `${f.feature} = ${factorValueText(f.value)} (${f.contribution >= 0 ? '+' : ''}${f.contribution.toFixed(3)})`);
   const lines = [
     alert.message,
     '',

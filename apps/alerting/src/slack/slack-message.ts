@@ -1,3 +1,4 @@
+import { factorValueText, type TopFactor } from '@churn/contracts';
 import type { AlertRow, ReceivedModelAlert } from '@churn/db';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { escapeMrkdwn, mrkdwnLink, truncateMrkdwn, truncatePlain } from './mrkdwn';
@@ -22,7 +23,7 @@ export interface SlackPayload {
 interface AlertDetails {
   recommended_action?: string;
   revenue_at_risk?: number;
-  top_factors?: { feature: string; value: string | number; contribution: number }[];
+  top_factors?: TopFactor[];
   model_version?: string;
 }
 
@@ -37,7 +38,7 @@ export function slackAlertMessage(alert: AlertRow, dashboardUrl: string): SlackP
   const level = alert.level;
   const factors = (details.top_factors ?? [])
     .slice(0, 5)
-    .map((f) => `• ${escapeMrkdwn(f.feature)} = ${escapeMrkdwn(String(f.value))} (${f.contribution >= 0 ? '+' : ''}${f.contribution.toFixed(3)})`)
+    .map((f) => `• ${escapeMrkdwn(f.feature)} = ${escapeMrkdwn(factorValueText(f.value))} (${f.contribution >= 0 ? '+' : ''}${f.contribution.toFixed(3)})`)
     .join('\n');
   const url = alertLink(dashboardUrl, alert.alert_id);
   return {

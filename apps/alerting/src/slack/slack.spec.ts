@@ -37,6 +37,11 @@ describe('Slack messages', () => {
     assert.equal(message.blocks[0]!['type'], 'header');
   });
 
+  it('writes a factor the customer has no value for as none', () => {
+    const alert = anAlert(2, { details: { top_factors: [{ feature: 'days_since_login', value: null, contribution: 0.3 }] } });
+    assert.ok(JSON.stringify(slackAlertMessage(alert, 'http://dash.local:3005/')).includes('days_since_login = none (+0.300)'));
+  });
+
   it('keeps a digest within Slack’s 50-block limit and lists every alert once', () => {
     const alerts = Array.from({ length: 45 }, (_, i) => anAlert(i));
     const digest = slackDigestMessage(alerts, 'http://dash.local/');

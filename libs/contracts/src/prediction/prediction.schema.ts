@@ -4,9 +4,18 @@ import { riskLevelSchema } from './risk-level';
 
 export const topFactorSchema = z.object({
   feature: z.string().min(1),
-  value: z.union([z.string(), z.number()]),
+  /**
+   * The customer's value of the feature; null when the customer has none (a spec's aggregate such as the
+   * days since the last login of a customer who never logged in), which the model reads as missing.
+   */
+  value: z.union([z.string(), z.number().finite(), z.null()]),
   contribution: z.number().finite(),
 });
+
+/** A top factor's value as people read it (Slack, e-mail, CRM notes): `none` for a missing value. */
+export function factorValueText(value: string | number | null): string {
+  return value === null ? 'none' : String(value);
+}
 
 export const experimentAssignmentSchema = z.object({
   name: z.string().min(1),
