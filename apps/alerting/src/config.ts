@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
-import { emailAddress, emailAddressList } from './email/email-address';
+import { emailAddress, emailAddressList } from '@churn/mailer';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 

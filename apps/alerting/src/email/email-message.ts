@@ -1,12 +1,8 @@
 import type { AlertRow, ReceivedModelAlert } from '@churn/db';
+import type { EmailContent } from '@churn/mailer';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { alertLink } from '../slack/slack-message';
 
-export interface EmailContent {
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-}
 
 interface AlertDetails {
   recommended_action?: string;
