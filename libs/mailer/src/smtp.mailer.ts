@@ -42,6 +42,11 @@ export function smtpTransportOptions(options: Pick<SmtpMailerOptions, 'url' | 't
   };
 }
 
+/** The Message-ID of the mail sent under an idempotency key: the same key, the same id. */
+export function messageIdOf(idempotencyKey: string): string {
+  return `<${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '.')}@churn-radar>`;
+}
+
 /**
  * SMTP through a nodemailer connection pool. The Message-ID is derived from the outbox key, so that
  * in the rare case of a second delivery (crash between the server's 250 and our bookkeeping) mail
@@ -64,7 +69,7 @@ export class SmtpMailer {
         text: content.text,
         html: content.html,
         ...(extras.attachments?.length ? { attachments: extras.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
-        messageId: `<${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '.')}@churn-radar>`,
+        messageId: messageIdOf(idempotencyKey),
         headers: { 'X-Churn-Radar-Notification': idempotencyKey },
       });
       const rejected = (info.rejected ?? []).map(addressOf);

@@ -6,17 +6,33 @@ import { drawRiskChart } from './risk-chart';
 
 const MARGIN = 36;
 const TABLE_FONT_SIZE = 7.5;
-/** Characters a column may claim when widths are shared out (a long drivers cell wraps instead). */
-const MAX_COLUMN_CHARS = 60;
-const MIN_COLUMN_CHARS = 5;
+const CELL_PADDING = 2;
+const MAX_WIDENING = 1.6;
 
-/** Column widths in proportion to their longest text (title included), within the page width. */
-function columnWidths(section: ReportSection, texts: readonly string[][], width: number): number[] {
-  const chars = section.columns.map((c, i) =>
-    Math.min(MAX_COLUMN_CHARS, Math.max(MIN_COLUMN_CHARS, c.title.length, ...texts.map((row) => row[i]?.length ?? 0))),
-  );
-  const total = chars.reduce((a, b) => a + b, 0);
-  return chars.map((n) => (n / total) * width);
+/** The width `cap` must limit columns to so that they fit `width` together (the widest ones wrap). */
+function capFor(natural: readonly number[], width: number): number {
+  let [low, high] = [0, Math.max(...natural)];
+  for (let i = 0; i < 40; i++) {
+    const mid = (low + high) / 2;
+    if (natural.reduce((sum, n) => sum + Math.min(n, mid), 0) > width) high = mid;
+    else low = mid;
+  }
+  return low;
+}
+
+/**
+ * Column widths from the text they hold, measured in the table's font: every column as wide as its
+ * widest cell (ids and figures never wrap) when the table fits the page; otherwise the widest
+ * columns (drivers, actions) share what is left and wrap. A table narrower than the page is widened
+ * in proportion, up to MAX_WIDENING (a two-column table stays compact).
+ */
+function columnWidths(doc: PDFKit.PDFDocument, section: ReportSection, texts: readonly string[][], width: number): number[] {
+  const measure = (text: string, font: string) => doc.font(font).fontSize(TABLE_FONT_SIZE).widthOfString(text) + 2 * CELL_PADDING + 2;
+  const natural = section.columns.map((c, i) => Math.max(measure(c.title, 'Helvetica-Bold'), ...texts.map((row) => measure(row[i] ?? '', 'Helvetica'))));
+  const total = natural.reduce((a, b) => a + b, 0);
+  if (total <= width) return natural.map((n) => n * Math.min(MAX_WIDENING, width / total));
+  const cap = capFor(natural, width);
+  return natural.map((n) => Math.min(n, cap));
 }
 
 function drawSection(doc: PDFKit.PDFDocument, section: ReportSection, width: number): void {
@@ -29,13 +45,14 @@ function drawSection(doc: PDFKit.PDFDocument, section: ReportSection, width: num
     doc.font('Helvetica-Oblique').fontSize(9).text('None in this period.', MARGIN, doc.y);
     return;
   }
-  const widths = columnWidths(section, texts, width);
+  const widths = columnWidths(doc, section, texts, width);
   doc.font('Helvetica').fontSize(TABLE_FONT_SIZE);
   doc.table({
     position: { x: MARGIN, y: doc.y },
     maxWidth: width,
-    columnStyles: widths.map((w) => ({ width: w })),
-    defaultStyle: { border: 0.5, borderColor: '#d1d5db', padding: 2 },
+    // Figures right-aligned, so digits line up; text left.
+    columnStyles: widths.map((w, i) => ({ width: w, ...(section.columns[i]!.kind === 'text' ? {} : { align: { x: 'right' as const, y: 'top' as const } }) })),
+    defaultStyle: { border: 0.5, borderColor: '#d1d5db', padding: CELL_PADDING },
     rowStyles: (row) => (row === 0 ? { font: { src: 'Helvetica-Bold' }, backgroundColor: '#f3f4f6' } : undefined),
     data: [section.columns.map((c) => c.title), ...texts],
   });

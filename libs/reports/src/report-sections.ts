@@ -17,7 +17,7 @@ function summary(r: Report): ReportSection {
     rows: [
       ['period from', typed(r.period.from, 'timestamp')],
       ['period to (exclusive)', typed(r.period.to, 'timestamp')],
-      ['days', typed(r.period.days, 'decimal')],
+      ['days', typed(r.period.days, 'text')],
       ['previous period from', typed(r.previous_period.from, 'timestamp')],
       ['generated at', typed(r.generated_at, 'timestamp')],
       ['customers scored', typed(r.risk.customers, 'count')],

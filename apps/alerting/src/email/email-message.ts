@@ -1,5 +1,5 @@
 import type { AlertRow, ReceivedModelAlert } from '@churn/db';
-import type { EmailContent } from '@churn/mailer';
+import { escapeHtml, type EmailContent } from '@churn/mailer';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { alertLink } from '../slack/slack-message';
 
@@ -8,10 +8,6 @@ interface AlertDetails {
   recommended_action?: string;
   revenue_at_risk?: number;
   top_factors?: { feature: string; value: string | number; contribution: number }[];
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The immediate mail of one (critical) alert. */
