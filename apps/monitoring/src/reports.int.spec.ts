@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { simpleParser } from 'mailparser';
@@ -10,7 +13,7 @@ import { assertAgentOrHigher, FakeHttpServer, FakeSmtpServer, metricSum, pdfPage
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
-import { aPrediction, publish } from './monitoring-spec-fixtures';
+import { aPrediction, publish, runChurn } from './monitoring-spec-fixtures';
 
 const SECRET = 'reports-spec-secret-of-at-least-32-characters!';
 const HOUR = 3_600_000;
@@ -211,12 +214,16 @@ describe('retention reports, on the real broker and Postgres', () => {
     assert.match(text, new RegExp(`${version} champion 4 2 0\\.7500`));
   });
 
-  it('e-mails the report with its PDF attached, for admins only, and counts what the server refused', async () => {
+  it('e-mails the report with its PDF attached to REPORT_EMAIL_TO (other recipients: admins only), and counts what the server refused', async () => {
     const body = JSON.stringify({ from: day(FROM), to: day(TO), top: 2 });
-    const post = (token: string) => fetch(`${sut.url}/v1/reports/email`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
-    assert.equal((await post(agent)).status, 403);
+    const post = (token: string, json = body) => fetch(`${sut.url}/v1/reports/email`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: json });
+    const viewer = await signTestToken(SECRET, ['viewer']);
+    assert.equal((await post(viewer)).status, 403);
+    const named = JSON.stringify({ from: day(FROM), to: day(TO), recipients: 'someone@example.com' });
+    assert.equal((await post(agent, named)).status, 403, 'an agent may not name recipients');
+    assert.equal(smtp.mails.length, 0);
 
-    const sent = await post(admin);
+    const sent = await post(agent);
     assert.equal(sent.status, 200, await sent.clone().text());
     const receipt = (await sent.json()) as { message_id: string; attachments: string[] };
     assert.deepEqual(receipt.attachments, [`churn-report_${day(FROM)}_${day(TO)}.pdf`, `churn-report_${day(FROM)}_${day(TO)}.csv`]);
@@ -232,9 +239,32 @@ describe('retention reports, on the real broker and Postgres', () => {
 
     const failuresBefore = await metricSum(sut.url, 'monitoring_report_email_failures_total', { reason: 'retry' });
     smtp.failNext = 1;
-    const deferred = await post(admin);
+    const deferred = await post(admin, named);
     assert.equal(deferred.status, 503);
     assert.equal(((await deferred.json()) as { error: string }).error, 'REPORT_EMAIL_DEFERRED');
     assert.equal(await metricSum(sut.url, 'monitoring_report_email_failures_total', { reason: 'retry' }), failuresBefore + 1);
+  });
+
+  it('bin/churn report downloads the report, e-mails it with --email, and names a refused option', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-report-cli-'));
+    try {
+      const asAgent = { MONITORING_URL: sut.url, CHURN_TOKEN: agent };
+      const csv = await runChurn(['report', '--from', day(FROM), '--to', day(TO), '--format', 'csv', '--top', '2', '--out', dir], asAgent);
+      assert.equal(csv.status, 0, csv.stderr);
+      const file = path.join(dir, `churn-report_${day(FROM)}_${day(TO)}.csv`);
+      assert.equal(csv.stdout.trim(), `wrote ${file} (${fs.statSync(file).size} bytes)`);
+      assert.match(fs.readFileSync(file, 'utf8'), new RegExp(`^1,${c1},91,critical,`, 'm'));
+
+      const refused = await runChurn(['report', '--from', day(TO), '--to', day(FROM)], asAgent);
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /--to: must be later than from/);
+
+      const mailed = await runChurn(['report', '--from', day(FROM), '--to', day(TO), '--email', '--recipients', 'cfo@example.com'], { MONITORING_URL: sut.url, CHURN_TOKEN: admin });
+      assert.equal(mailed.status, 0, mailed.stderr);
+      assert.match(mailed.stdout, /e-mailed to cfo@example\.com \(churn-report_.*\.pdf, churn-report_.*\.csv; Message-ID <report-[0-9a-f]{32}@churn-radar>\)/);
+      assert.ok(smtp.mails.some((m) => m.to.includes('cfo@example.com')));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -56,7 +56,7 @@ export async function downloadReport(options: ReportOptions, out: string | undef
   return { file, bytes: body.length };
 }
 
-/** Has monitoring e-mail the report now (`POST /v1/reports/email`: an admin token); returns the receipt. */
+/** Has monitoring e-mail the report now (`POST /v1/reports/email`: an agent token; an admin's to name recipients); returns the receipt. */
 export async function emailReport(options: Omit<ReportOptions, 'format'>, recipients: string | undefined, target: ImportTarget): Promise<{ recipients: string; message_id: string; attachments: string[] }> {
   const body = { from: options.from, to: options.to, ...(recipients ? { recipients } : {}), ...(options.top !== undefined ? { top: options.top } : {}) };
   const response = await call(target, new URL('/v1/reports/email', target.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

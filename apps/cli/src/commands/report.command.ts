@@ -11,20 +11,20 @@ function positiveInteger(value: string): number {
 
 /**
  * `churn report --from D --to D [--format pdf|csv] [--out FILE] [--top N]`: the retention report of
- * [from, to) from monitoring (agent token); with `--email [--recipients LIST]`, monitoring e-mails it
- * now instead (admin token). Monitoring validates the period: a refusal names the option.
+ * [from, to) from monitoring (agent token); with `--email`, monitoring e-mails it now to REPORT_EMAIL_TO
+ * instead (agent token), or to `--recipients LIST` (admin token). Monitoring validates the period: a refusal names the option.
  */
 export function registerReportCommand(program: Command, context: CliContext): void {
   program
     .command('report')
-    .description("the retention report of a period [from, to) from monitoring (GET /v1/reports), or e-mailed now with --email; CHURN_TOKEN or the local stack's agent token (--email needs an admin's CHURN_TOKEN)")
+    .description("the retention report of a period [from, to) from monitoring (GET /v1/reports), or e-mailed now to REPORT_EMAIL_TO with --email; CHURN_TOKEN or the local stack's agent token (--recipients needs an admin's CHURN_TOKEN)")
     .requiredOption('--from <date>', 'start of the period, included: 2026-03-01 (midnight UTC) or an ISO-8601 time with its zone')
     .requiredOption('--to <date>', 'end of the period, excluded')
     .addOption(new Option('--format <format>', 'pdf or csv').choices(['pdf', 'csv']).default('pdf'))
     .option('--out <path>', "file to write (or a directory for monitoring's file name); default: that name in the current directory")
     .option('--top <n>', 'customers in the top at-risk table (default: monitoring’s REPORT_TOP_CUSTOMERS)', positiveInteger)
     .option('--email', 'have monitoring e-mail the report (PDF and CSV attached) now instead of downloading it')
-    .option('--recipients <list>', 'with --email: comma-separated addresses instead of monitoring’s REPORT_EMAIL_TO')
+    .option('--recipients <list>', 'with --email: comma-separated addresses instead of monitoring’s REPORT_EMAIL_TO (admin token)')
     .action(async (options: { from: string; to: string; format: 'pdf' | 'csv'; out?: string; top?: number; email?: boolean; recipients?: string }) => {
       const target = importTarget(context.env);
       if (options.email) {

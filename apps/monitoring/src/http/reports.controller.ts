@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { emailAddressList } from '@churn/mailer';
-import { JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { DomainError, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { ReportMailService } from '../reports/report-mail.service';
 import { reportEmailBodySchema, reportQuerySchema, type ReportLimits } from '../reports/report-request';
@@ -10,8 +10,9 @@ import { ReportService } from '../reports/report.service';
 
 /**
  * Retention reports for any period [from, to). They list customers (the top at-risk table), so reading
- * one needs the agent role, as every customer-level read of monitoring does; e-mailing one now is an
- * admin's operation (it sends customer data out of the platform).
+ * one needs the agent role, as every customer-level read of monitoring does. E-mailing one now to the
+ * configured REPORT_EMAIL_TO is an agent's operation too (it goes where the scheduled reports go);
+ * naming other recipients sends customer data to addresses nobody configured, so that needs an admin.
  */
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -55,13 +56,18 @@ export class ReportsController {
 
   @Post('email')
   @HttpCode(200)
-  @RequireRoleOrHigher('admin')
+  @RequireRoleOrHigher('agent')
   @ApiOperation({
-    summary: 'E-mail the report of a period now, PDF and CSV attached (admin)',
-    description: 'Body: { from, to, recipients? (comma-separated; default REPORT_EMAIL_TO), top? }. 503 REPORT_EMAIL_DISABLED without SMTP_URL, 503 REPORT_EMAIL_DEFERRED when the server asks to try later, 502 when it refuses.',
+    summary: 'E-mail the report of a period now, PDF and CSV attached (agent or admin; naming recipients: admin)',
+    description:
+      'Body: { from, to, recipients? (comma-separated; default REPORT_EMAIL_TO; only an admin may name them), top? }. 503 REPORT_EMAIL_DISABLED without SMTP_URL or recipients, 503 REPORT_EMAIL_DEFERRED when the server asks to try later, 502 when it refuses.',
   })
-  async email(@Body() raw: unknown) {
+  @ApiResponse({ status: 403, description: 'the token lacks the agent role, or names recipients without the admin role' })
+  async email(@Body() raw: unknown, @Req() request: AuthenticatedRequest) {
     const body = this.emailBody.transform(raw);
+    if (body.recipients !== undefined && !request.principal?.roles.includes('admin')) {
+      throw new DomainError('FORBIDDEN', 'naming recipients needs the admin role; without them the report goes to REPORT_EMAIL_TO', HttpStatus.FORBIDDEN);
+    }
     return this.mail.sendReport({ from: body.from, to: body.to }, body.recipients, body.top);
   }
 }
