@@ -7,6 +7,7 @@ import { DomainError, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/se
 import type { MonitoringConfig } from '../config';
 import { reportEmail } from './report-email';
 import { reportMetrics, type ReportMetrics } from './report-metrics';
+import { lastCompletedPeriod, type ScheduledReport } from './report-request';
 import { ReportService } from './report.service';
 
 /** Why a report was not e-mailed: the label of monitoring_report_email_failures_total, and the HTTP answer. */
@@ -105,6 +106,15 @@ export class ReportMailService implements OnApplicationShutdown {
     };
     this.logger.info({ ...fields, recipients: receipt.recipients.split(',').length, rejected: receipt.rejected_recipients.length, attachments: receipt.attachments }, 'report e-mailed');
     return receipt;
+  }
+
+  /**
+   * The jobs `report-daily` and `report-weekly`: the last whole UTC day or week before `now`, e-mailed to
+   * REPORT_EMAIL_TO. A `ReportEmailError` with reason `retry` is worth retrying; the receipt is the
+   * job's result.
+   */
+  async sendScheduled(kind: ScheduledReport, now = new Date()): Promise<ReportEmailReceipt> {
+    return this.sendReport(lastCompletedPeriod(kind, now));
   }
 
   private fail(reason: ReportEmailFailure, message: string, fields: Record<string, string>): never {

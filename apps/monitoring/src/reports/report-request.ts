@@ -57,3 +57,16 @@ export function previousPeriod(period: ReportPeriodBounds): ReportPeriodBounds {
 export function periodDays(period: ReportPeriodBounds): number {
   return Math.round(((period.to.getTime() - period.from.getTime()) / DAY_MS) * 1000) / 1000;
 }
+
+/** The periods of the scheduled reports: `report-daily` and `report-weekly`. */
+export type ScheduledReport = 'daily' | 'weekly';
+
+/**
+ * The last whole period before `now`: the UTC day that ended at the last midnight (daily), or the
+ * seven days that ended then (weekly). A job that runs at 06:00 on 8 March reports [7 Mar, 8 Mar)
+ * or [1 Mar, 8 Mar); a retry later that day reports the same period.
+ */
+export function lastCompletedPeriod(kind: ScheduledReport, now: Date): ReportPeriodBounds {
+  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  return { from: new Date(to.getTime() - (kind === 'daily' ? 1 : 7) * DAY_MS), to };
+}
