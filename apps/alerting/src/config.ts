@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
-import { emailAddress, emailAddressList } from './email/email-address';
+import { emailAddress, emailAddressList, smtpUrl } from '@churn/mailer';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
@@ -10,10 +10,7 @@ export const alertingConfigSchema = baseServiceConfigSchema(3003)
     /** Slack incoming-webhook URL (a secret: never logged); unset: Slack is disabled, logged once at start. */
     SLACK_WEBHOOK_URL: httpUrl.optional(),
     /** SMTP server with credentials, `smtp://user:pass@host:587` or `smtps://…:465`; unset: e-mail is disabled. */
-    SMTP_URL: z
-      .string()
-      .regex(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' })
-      .optional(),
+    SMTP_URL: smtpUrl.optional(),
     /** Recipient(s) of alert e-mails, comma-separated addresses: the retention manager. Required with SMTP_URL. */
     ALERT_EMAIL_TO: emailAddressList.optional(),
     /**

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { featureSpecEnvSchema } from '@churn/feature-spec';
+import { emailAddress, emailAddressList, smtpUrl } from '@churn/mailer';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
 
 /**
@@ -66,6 +67,21 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
     MONITORING_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(67_108_864).default(5_242_880),
     /** The dashboard's built static files (apps/dashboard: `bash apps/dashboard/scripts/build-web.sh`, run by bootstrap). */
     MONITORING_DASHBOARD_DIR: z.string().min(1).default(DEFAULT_DASHBOARD_DIR),
+    /** Customers in a report's "top at-risk" table when the request does not say (`top`). */
+    REPORT_TOP_CUSTOMERS: z.coerce.number().int().min(1).max(500).default(25),
+    /** Longest period one report may cover, in days (a longer `from`–`to` is answered 400). */
+    REPORT_MAX_PERIOD_DAYS: z.coerce.number().int().min(1).max(3660).default(366),
+    /** The SMTP server reports are e-mailed through (the same variable as alerting's); unset: reports are not e-mailed. */
+    SMTP_URL: smtpUrl.optional(),
+    /** Recipients of e-mailed reports, comma-separated: the retention lead. Needs SMTP_URL. */
+    REPORT_EMAIL_TO: emailAddressList.optional(),
+    /** Sender of report e-mails: an address the SMTP server may send as. */
+    REPORT_EMAIL_FROM: emailAddress.default('Churn Radar <churn-radar@localhost>'),
+    /** SMTP connection, greeting and socket-inactivity timeout of a report e-mail. */
+    SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.REPORT_EMAIL_TO && !c.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['REPORT_EMAIL_TO'], message: 'needs SMTP_URL (the SMTP server reports are sent through)' });
   });
 
 export type MonitoringConfig = z.output<typeof monitoringConfigSchema>;

@@ -12,7 +12,7 @@ import { modelCardFacts, type ModelCardFacts } from './model-cards/model-card';
 import { MonitoringGauges } from './monitoring-gauges';
 import { cohortDimensions, cohortFeatures, type CohortDimension } from './quality/cohorts';
 import { computeModelQuality, WINDOW_DAYS, type ModelQuality } from './quality/model-quality';
-import { programmeEconomics, type EconomicsAssumptions, type RoiSnapshot } from './roi/programme-economics';
+import { economicsAssumptions, programmeEconomics, type EconomicsAssumptions, type RoiSnapshot } from './roi/programme-economics';
 
 export const ROI_WINDOWS = ['24h', '7d', '30d'] as const;
 export type RoiWindow = (typeof ROI_WINDOWS)[number];
@@ -129,11 +129,7 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
   }
 
   private assumptions(): EconomicsAssumptions {
-    return {
-      retentionSuccessRate: this.config.MONITORING_RETENTION_SUCCESS_RATE,
-      clvMonths: this.config.MONITORING_CLV_MONTHS,
-      predictionRevenueMonths: this.config.REVENUE_AT_RISK_MONTHS,
-    };
+    return economicsAssumptions(this.config);
   }
 
   /** `withDrift`: recompute drift even if MONITORING_DRIFT_INTERVAL_MS has not passed. */

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { riskLevelOf, riskScoreOf, type Prediction } from '@churn/contracts';
 import { rawProducer, uniqueId } from '@churn/testing';
 
@@ -32,4 +34,19 @@ export async function publish(topic: string, values: readonly { customer_id: str
     await producer.send({ topic, messages: values.slice(i, i + 1000).map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
   }
   await producer.close();
+}
+
+/** The built command line (apps/cli/dist), from this file compiled to apps/monitoring/dist. */
+const CLI = path.resolve(__dirname, '..', '..', 'cli', 'dist', 'main.js');
+
+/** Runs `bin/churn ARGS` (the built CLI) with `env` added to this process's environment. */
+export function runChurn(args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

@@ -8,6 +8,7 @@ import { IntegrationsProxyController } from './http/integrations-proxy.controlle
 import { SandboxOutboxController } from './http/sandbox-outbox.controller';
 import { MonitoringController } from './http/monitoring.controller';
 import { PeopleRecordsController } from './http/people-records.controller';
+import { ReportsController } from './http/reports.controller';
 import { UpstreamForwarder } from './http/upstream-forwarder';
 import { AlertsHandler } from './inbound/alerts.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
@@ -15,6 +16,9 @@ import { PredictionIntake } from './inbound/prediction-intake.service';
 import { MonitoringPredictionsHandler, ShadowPredictionsHandler } from './inbound/predictions.handler';
 import { MonitoringSnapshotService } from './monitoring-snapshot.service';
 import { PeopleRecordsService } from './recorded/people-records.service';
+import { AlertSlaTargets } from './reports/alert-sla-targets';
+import { ReportMailService } from './reports/report-mail.service';
+import { ReportService } from './reports/report.service';
 
 @Module({
   imports: [
@@ -27,7 +31,7 @@ import { PeopleRecordsService } from './recorded/people-records.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService],
+  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService],
 })
 export class MonitoringModule {}

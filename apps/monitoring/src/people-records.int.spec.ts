@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +11,8 @@ import { assertAgentOrHigher, serviceTestEnv, signTestToken, testInfra, uniqueId
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
-import { aPrediction, publish } from './monitoring-spec-fixtures';
+import { aPrediction, publish, runChurn } from './monitoring-spec-fixtures';
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(REPO, 'apps', 'cli', 'dist', 'main.js');
 const SECRET = 'people-records-spec-secret-of-at-least-32-characters';
 const MAX_BYTES = 8192;
 const HOUR = 3_600_000;
@@ -209,15 +206,7 @@ describe('outcomes and interventions recorded by people, on the real broker and 
   });
 
   /** Runs the built CLI against this service with an agent's token in CHURN_TOKEN. */
-  const churn = (args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, MONITORING_URL: sut.url, CHURN_TOKEN: agent } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+  const churn = (args: string[]) => runChurn(args, { MONITORING_URL: sut.url, CHURN_TOKEN: agent });
 
   it('bin/churn outcomes import FILE: prints the counts and exits 0 when the file is recorded', async () => {
     const outcomes = path.join(TMP, 'outcomes.csv');

@@ -51,6 +51,24 @@ describe('IntegrationSandbox', () => {
     assert.equal(body.email[0]!.subject, '[Churn Radar] CRITICAL churn risk: C-2 — ünïcode');
     assert.match(body.email[0]!.text, /Offer a 12-month contract\./);
     assert.deepEqual(body.email[0]!.to, [env.ALERT_EMAIL_TO]);
+    assert.deepEqual(body.email[0]!.attachments, []);
+  });
+
+  it('lists a report e-mail to REPORT_EMAIL_TO with its attachments named and sized', async () => {
+    const env = sandbox.envFor('email');
+    const transport = nodemailer.createTransport(env.SMTP_URL!);
+    const pdf = Buffer.from('%PDF-1.7 sandbox spec');
+    await transport.sendMail({
+      from: env.REPORT_EMAIL_FROM,
+      to: env.REPORT_EMAIL_TO,
+      subject: '[Churn Radar] Retention report 2026-03-01 to 2026-03-08',
+      text: 'net benefit: $520',
+      attachments: [{ filename: 'churn-report_2026-03-01_2026-03-08.pdf', contentType: 'application/pdf', content: pdf }],
+    });
+    transport.close();
+    const { body } = await outbox();
+    assert.deepEqual(body.email[0]!.to, [env.REPORT_EMAIL_TO]);
+    assert.deepEqual(body.email[0]!.attachments, [{ filename: 'churn-report_2026-03-01_2026-03-08.pdf', content_type: 'application/pdf', bytes: pdf.length }]);
   });
 
   it('lists Salesforce upserts through jsforce (refresh-token login) and HubSpot batch updates and tasks', async () => {

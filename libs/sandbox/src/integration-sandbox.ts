@@ -75,7 +75,14 @@ export class IntegrationSandbox {
       case 'slack':
         return { SLACK_WEBHOOK_URL: this.slack.url };
       case 'email':
-        return { SMTP_URL: this.smtp.url, ALERT_EMAIL_TO: 'retention-team@sandbox.invalid', ALERT_EMAIL_FROM: 'Churn Radar <churn-radar@sandbox.invalid>' };
+        // ALERT_* for alerting's alert mails, REPORT_* for monitoring's report mails: one SMTP server.
+        return {
+          SMTP_URL: this.smtp.url,
+          ALERT_EMAIL_TO: 'retention-team@sandbox.invalid',
+          ALERT_EMAIL_FROM: 'Churn Radar <churn-radar@sandbox.invalid>',
+          REPORT_EMAIL_TO: 'retention-lead@sandbox.invalid',
+          REPORT_EMAIL_FROM: 'Churn Radar reports <churn-radar@sandbox.invalid>',
+        };
       case 'salesforce':
         // The login host only: the instance comes with the token, as with a real org.
         return {

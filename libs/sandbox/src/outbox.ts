@@ -15,6 +15,13 @@ export interface OutboxSlackMessage {
   readonly alert_ids: string[];
 }
 
+/** A file attached to a mail (a report's PDF and CSV), described, not carried. */
+export interface OutboxAttachment {
+  readonly filename: string;
+  readonly content_type: string;
+  readonly bytes: number;
+}
+
 export interface OutboxEmail {
   readonly at: string;
   readonly from: string;
@@ -22,6 +29,7 @@ export interface OutboxEmail {
   readonly subject: string;
   readonly text: string;
   readonly alert_ids: string[];
+  readonly attachments: OutboxAttachment[];
 }
 
 /** A write to a CRM: a churn score on a customer's record, or a retention task. */
@@ -127,5 +135,13 @@ function blockLines(block: unknown): string[] {
 async function describeMail(mail: ReceivedMail): Promise<OutboxEmail> {
   // mailparser decodes what nodemailer encoded (quoted-printable, encoded-word subjects, multipart).
   const parsed = await simpleParser(mail.source);
-  return { at: iso(mail.at), from: mail.from, to: mail.to, subject: parsed.subject ?? mail.subject, text: (parsed.text ?? '').trim(), alert_ids: mail.alertIds };
+  return {
+    at: iso(mail.at),
+    from: mail.from,
+    to: mail.to,
+    subject: parsed.subject ?? mail.subject,
+    text: (parsed.text ?? '').trim(),
+    alert_ids: mail.alertIds,
+    attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '(unnamed)', content_type: a.contentType, bytes: a.size })),
+  };
 }

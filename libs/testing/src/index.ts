@@ -6,3 +6,4 @@ export * from '@churn/sandbox';
 export * from './config-checks';
 export * from './bearer-tokens';
 export * from './metric-sum';
+export * from './pdf-text';

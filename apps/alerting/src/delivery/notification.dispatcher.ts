@@ -11,11 +11,11 @@ import {
   type FailedAttempt,
   type NotificationChannel,
 } from '@churn/db';
+import { SmtpMailer } from '@churn/mailer';
 import { getOrCreateCounter, getOrCreateGauge, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { AlertingConfig } from '../config';
 import { alertEmail, digestEmail, modelAlertEmail } from '../email/email-message';
-import { SmtpMailer } from '../email/smtp.mailer';
 import { slackAlertMessage, slackDigestMessage, slackModelAlertMessage } from '../slack/slack-message';
 import { SlackWebhookClient, type DeliveryResult } from '../slack/slack-webhook.client';
 import { backoffDelayMs } from './backoff';

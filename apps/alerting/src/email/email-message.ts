@@ -1,22 +1,14 @@
 import { factorValueText, type TopFactor } from '@churn/contracts';
 import type { AlertRow, ReceivedModelAlert } from '@churn/db';
+import { escapeHtml, type EmailContent } from '@churn/mailer';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { alertLink } from '../slack/slack-message';
 
-export interface EmailContent {
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-}
 
 interface AlertDetails {
   recommended_action?: string;
   revenue_at_risk?: number;
   top_factors?: TopFactor[];
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The immediate mail of one (critical) alert. */

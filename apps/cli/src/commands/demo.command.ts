@@ -8,6 +8,7 @@ import { createMetricsRegistry } from '@churn/observability';
 import { REPO_ROOT } from '@churn/local-stack';
 import type { Outbox } from '@churn/sandbox';
 import type { CliContext } from '../cli-context';
+import { emailDemoReport, type DemoReport } from './demo-report';
 import { modelCardFigures, type ModelCardFigures } from './model-card-figures';
 import { readCustomerIds } from './telco-csv';
 import { ShutdownSignals, StopRequested } from './shutdown-signals';
@@ -45,6 +46,8 @@ export interface DemoSummary {
   readonly sandbox: Outbox['totals'] | undefined;
   /** The served model's own held-out figure, and whether the replayed customers are its training data. */
   readonly modelCard: ModelCardFigures | undefined;
+  /** The day's retention report, e-mailed to the sandbox (undefined without the sandbox's SMTP or a token of the demo's). */
+  readonly report?: DemoReport | undefined;
 }
 
 export interface MonitoringFigures {
@@ -68,6 +71,7 @@ export async function runDemo(context: CliContext, options: DemoOptions, signals
   const input = path.resolve(REPO_ROOT, options.input);
   const customerIds = await readCustomerIds(input);
   const customers = customerIds.length;
+  const startedAt = new Date();
   // The replay's event ids are deterministic, so a second run on the same data would be deduplicated
   // end to end (correctly, and to no one's enlightenment): the demo starts the local stack empty.
   const platform = await bringUp(context, {
@@ -92,8 +96,9 @@ export async function runDemo(context: CliContext, options: DemoOptions, signals
       await Promise.race([waitForDownstream(context, platform, options.fast ? ['alerting', 'crm-sync'] : ['alerting', 'crm-sync', 'monitoring'], 120_000), stopped]);
       const monitoringService = platform.services.find((service) => service.name === 'monitoring');
       const monitoring = monitoringService ? await monitoringFigures(`http://127.0.0.1:${monitoringService.port}`, context) : undefined;
+      const report = await emailDemoReport(context, platform, startedAt);
       const sandbox = platform.sandbox ? (await platform.sandbox.sandbox.outbox(1)).totals : undefined;
-      const summary = { ...(await summarize(db, summaries, customers)), monitoring, sandbox, modelCard: modelCardFigures(context.env, input) };
+      const summary = { ...(await summarize(db, summaries, customers)), monitoring, sandbox, report, modelCard: modelCardFigures(context.env, input) };
       return { platform, summary };
     } finally {
       await db.close();
@@ -247,6 +252,7 @@ export function formatSummary(summary: DemoSummary, platform: RunningPlatform): 
             `${summary.sandbox.salesforce_score_writes + summary.sandbox.hubspot_score_writes} CRM score writes, ${summary.sandbox.salesforce_tasks + summary.sandbox.hubspot_tasks} CRM tasks (sandbox; still draining)`,
         ]
       : []),
+    ...(summary.report ? [`  report e-mailed         ${summary.report.attachments.join(' and ')} to ${summary.report.recipients} (sandbox outbox)`] : []),
     '',
     ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}  (metrics: /metrics${s.name === 'scorer' ? ', API docs: /docs' : ''}${s.name === 'monitoring' ? ', dashboard: /' : ''})`),
     ...sandboxLines(platform),

@@ -28,6 +28,8 @@ const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-readme-'));
 const TELCO_HEAD = path.join(TMP, 'in.csv');
 const OUTCOMES_CSV = path.join(TMP, 'outcomes.csv');
 const INTERVENTIONS_CSV = path.join(TMP, 'interventions.csv');
+// A period around the demo's scoring: two days back to tomorrow (`to` may be in the future).
+const REPORT_PERIOD = `--from ${new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10)} --to ${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`;
 
 const CONSOLE_PRODUCER =
   "java -cp '.churn/kafka/jars-4.4.0/*' org.apache.kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:9092 --topic customer-events --property parse.key=true --property key.separator='|'";
@@ -82,6 +84,11 @@ const PLANS: Record<string, Plan> = {
   // A Telco customer the demo scored (files written in before()); the token is CHURN_TOKEN's.
   'bin/churn outcomes import FILE': { run: `bin/churn outcomes import ${OUTCOMES_CSV}`, expect: /1 outcomes recorded, 0 already present/ },
   'bin/churn interventions import FILE': { run: `bin/churn interventions import ${INTERVENTIONS_CSV}`, expect: /1 interventions recorded, 0 already present/ },
+  // Downloaded with CHURN_TOKEN, then e-mailed by monitoring to the sandbox's SMTP server (REPORT_EMAIL_TO).
+  'bin/churn report --from D --to D [--format pdf|csv] [--out FILE] [--top N] [--email [--recipients LIST]]': {
+    run: `bin/churn report ${REPORT_PERIOD} --format pdf --out ${TMP}/report.pdf --top 10 && bin/churn report ${REPORT_PERIOD} --email`,
+    expect: /wrote .*report\.pdf \(\d+ bytes\)[\s\S]*e-mailed to retention-lead@sandbox\.invalid \(churn-report_.*\.pdf, churn-report_.*\.csv/,
+  },
   'bin/churn crm backfill --target salesforce': { run: 'bin/churn crm backfill --target salesforce' },
   'bin/churn crm retry': { run: 'bin/churn crm retry' },
   'bin/churn db migrate': { run: 'bin/churn db migrate' },
@@ -235,6 +242,7 @@ describe('README: the demo on a fresh stack, then every command the README shows
     // What the commands did, not only that they exited 0.
     assert.equal(fs.readFileSync(path.join(TMP, 'out.csv'), 'utf8').trim().split('\n').length, 201, 'one scored row per input row');
     assert.ok(fs.existsSync(path.join(TMP, 'segments', 'summary.json')));
+    assert.equal(fs.readFileSync(path.join(TMP, 'report.pdf')).subarray(0, 5).toString('latin1'), '%PDF-', 'report wrote a PDF');
     assert.match(fs.readFileSync(path.join(TMP, 'spec.yaml'), 'utf8'), /^# A DRAFT feature spec/, 'spec infer wrote its draft');
     assert.ok(sandbox.salesforce.writes.length >= 5634, `backfill wrote ${sandbox.salesforce.writes.length} Salesforce records`);
   });

@@ -17,6 +17,8 @@ export interface SandboxEmail {
   subject: string;
   text: string;
   alert_ids: string[];
+  /** Files attached (a report's PDF and CSV). */
+  attachments: { filename: string; content_type: string; bytes: number }[];
 }
 
 export interface SandboxCrmWrite {

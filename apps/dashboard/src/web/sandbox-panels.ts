@@ -67,6 +67,9 @@ function emailItem(mail: SandboxEmail): HTMLElement {
     { class: 'message', 'data-testid': 'email-message', 'data-alert-ids': mail.alert_ids.join(' ') },
     el('div', { class: 'message-head' }, el('strong', {}, mail.subject), el('span', { class: 'muted' }, `${time(mail.at)} · to ${mail.to.join(', ')}`)),
     el('pre', { class: 'mail-text' }, mail.text.length > 1200 ? `${mail.text.slice(0, 1200)}…` : mail.text),
+    ...(mail.attachments.length > 0
+      ? [el('p', { class: 'line muted', 'data-testid': 'email-attachments' }, `attached: ${mail.attachments.map((a) => `${a.filename} (${Math.ceil(a.bytes / 1024)} KB)`).join(', ')}`)]
+      : []),
   );
 }
 

@@ -48,6 +48,17 @@ describe('programme economics with recorded intervention costs', () => {
     assert.equal(roi.by_risk_level['medium']!.cost_basis, null, 'no treated customer: no basis');
   });
 
+  it('over a closed period [since, until): only the costs recorded before its end count, and the snapshot names both ends', () => {
+    // A: 40 two days ago is in [7 days ago, 1 day ago); 20 one day ago is at the end, excluded; B keeps its estimate.
+    const until = new Date(NOW - DAY);
+    const roi = programmeEconomics('period', SINCE, EXPOSURES, [], [cost('A', 2, 40), cost('A', 1, 20)], A, 5, until);
+    close(roi.overall.programme_cost, 40 + 75);
+    assert.equal(roi.overall.cost_basis, 'mixed');
+    assert.equal(roi.since, SINCE.toISOString());
+    assert.equal(roi.until, until.toISOString());
+    assert.equal(programmeEconomics('7d', SINCE, EXPOSURES, [], [], A, 5).until, null, 'a rolling window ends now');
+  });
+
   it('recorded costs in the period replace the estimate and make the customer treated (cost basis "mixed")', () => {
     // A: 40 + 20 recorded in the period (a 1000 before it is not the period's); C: 30 recorded though
     // the scorer recommended nothing; B keeps its estimate 75.

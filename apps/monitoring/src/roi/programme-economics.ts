@@ -14,6 +14,19 @@ export interface EconomicsAssumptions {
   readonly predictionRevenueMonths: number;
 }
 
+/** The assumptions from monitoring's configuration (MONITORING_RETENTION_SUCCESS_RATE, MONITORING_CLV_MONTHS, REVENUE_AT_RISK_MONTHS). */
+export function economicsAssumptions(config: {
+  readonly MONITORING_RETENTION_SUCCESS_RATE: number;
+  readonly MONITORING_CLV_MONTHS: number;
+  readonly REVENUE_AT_RISK_MONTHS: number;
+}): EconomicsAssumptions {
+  return {
+    retentionSuccessRate: config.MONITORING_RETENTION_SUCCESS_RATE,
+    clvMonths: config.MONITORING_CLV_MONTHS,
+    predictionRevenueMonths: config.REVENUE_AT_RISK_MONTHS,
+  };
+}
+
 /** Revenue at risk over the CLV horizon: the prediction's figure is monthly charges × the scorer's months. */
 export function clvRevenue(revenueAtRisk: number, a: EconomicsAssumptions): number {
   return (revenueAtRisk / a.predictionRevenueMonths) * a.clvMonths;
@@ -110,6 +123,8 @@ export interface ExperimentEvidence {
 export interface RoiSnapshot {
   readonly window: string;
   readonly since: string | null;
+  /** The end of a closed period (excluded); null for a rolling window that ends now. */
+  readonly until: string | null;
   readonly assumptions: { readonly retention_success_rate: number; readonly clv_months: number };
   /** The experiment whose control arm measured the effect, when one runs. */
   readonly experiment: ExperimentEvidence | null;
@@ -143,11 +158,12 @@ function dominantExperiment(exposures: readonly ExposureRow[]): string | null {
 }
 
 /**
- * The programme's economics over a period: every customer's latest champion prediction scored in it
- * (`exposures`), what was done, and — when an experiment runs — the outcomes of its targeted
- * customers (`labelled`: champion outcomes joined to predictions), from which revenue saved is
- * measured instead of assumed. Treated customers cost what was recorded for them in the period
- * (`recordedCosts`: interventions performed since `since`) where anything was. Overall and per risk
+ * The programme's economics over a period — a rolling window ending now (`until` null) or any closed
+ * period [since, until): every customer's latest champion prediction scored in it (`exposures`), what
+ * was done, and — when an experiment runs — the outcomes of its targeted customers (`labelled`:
+ * champion outcomes joined to predictions), from which revenue saved is measured instead of assumed.
+ * Treated customers cost what was recorded for them in the period (`recordedCosts`: interventions
+ * performed from `since`, and before `until` when given) where anything was. Overall and per risk
  * level (each level measured within itself when both arms have outcomes there).
  */
 export function programmeEconomics(
@@ -158,8 +174,10 @@ export function programmeEconomics(
   recordedCosts: readonly RecordedInterventionCost[],
   assumptions: EconomicsAssumptions,
   minimumPerArm: number,
+  until: Date | null = null,
 ): RoiSnapshot {
-  const recorded = recordedCostsByCustomer(recordedCosts, since);
+  const inCostPeriod = until === null ? recordedCosts : recordedCosts.filter((c) => c.performed_at < until);
+  const recorded = recordedCostsByCustomer(inCostPeriod, since);
   const economics = (rows: readonly ExposureRow[]) => rows.map((e) => exposureOf(e, assumptions, recorded.get(e.customer_id)));
   const inPeriod = new Set(exposures.map((e) => e.customer_id));
   const outcomes = latestPerCustomer(labelled.filter((r) => r.role === 'champion' && inPeriod.has(r.customer_id)));
@@ -179,6 +197,7 @@ export function programmeEconomics(
   return {
     window,
     since: since?.toISOString() ?? null,
+    until: until?.toISOString() ?? null,
     assumptions: { retention_success_rate: assumptions.retentionSuccessRate, clv_months: assumptions.clvMonths },
     experiment:
       experimentName && overallMeasure

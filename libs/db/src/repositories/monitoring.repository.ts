@@ -89,13 +89,14 @@ export class MonitoringRepository {
         'monitoring_predictions.insert',
         `WITH inserted AS (
            INSERT INTO monitoring_predictions (prediction_id, customer_id, model_version, role, churn_probability, risk_score, risk_level,
-             intervention_cost, revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at)
+             intervention_cost, revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at, recommended_action, top_factors)
            SELECT u.prediction_id, u.customer_id, u.model_version, $13::text, u.churn_probability, u.risk_score, u.risk_level,
-                  u.intervention_cost, u.revenue_at_risk, u.experiment_name, u.experiment_arm, u.as_of, u.scored_at
+                  u.intervention_cost, u.revenue_at_risk, u.experiment_name, u.experiment_arm, u.as_of, u.scored_at,
+                  u.recommended_action, u.top_factors::jsonb
              FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::smallint[], $6::text[], $7::numeric[], $8::numeric[],
-                         $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[])
+                         $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $14::text[], $15::text[])
                AS u(prediction_id, customer_id, model_version, churn_probability, risk_score, risk_level, intervention_cost,
-                    revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at)
+                    revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at, recommended_action, top_factors)
            ON CONFLICT (prediction_id) DO NOTHING
            RETURNING prediction_id, customer_id, model_version, role, as_of, scored_at
          ), newest AS (
@@ -123,6 +124,8 @@ export class MonitoringRepository {
           predictions.map((p) => p.as_of),
           predictions.map((p) => p.scored_at),
           role,
+          predictions.map((p) => p.recommended_action),
+          predictions.map((p) => JSON.stringify(p.top_factors)),
         ],
       );
     return rows.length;

@@ -26,3 +26,6 @@ export const emailAddress = z.string().trim().min(1).superRefine((v, ctx) => che
 
 /** One or more addresses, comma-separated. */
 export const emailAddressList = z.string().trim().min(1).superRefine((v, ctx) => check(v, ctx, { single: false }));
+
+/** An SMTP server with credentials, `smtp://user:pass@host:587` or `smtps://…:465` (nodemailer's connection URL). */
+export const smtpUrl = z.string().regex(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' });

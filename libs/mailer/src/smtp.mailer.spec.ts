@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { simpleParser } from 'mailparser';
 import { FakeSmtpServer } from '@churn/testing';
 import { classifySmtpError, SmtpMailer, smtpTransportOptions } from './smtp.mailer';
 
@@ -48,6 +49,24 @@ describe('SmtpMailer against an SMTP server on loopback', () => {
       const second = await mailer.send(content, 'email:stall-1');
       assert.deepEqual(second, { kind: 'ok' });
       assert.equal(smtp.mails.filter((m) => m.messageId.includes('email.stall-1')).length, 1);
+    } finally {
+      mailer.close();
+    }
+  });
+
+  it('sends to the recipients a message names instead of the default ones, with its attachments', async () => {
+    const mailer = new SmtpMailer({ url: smtp.url, from: 'reports@example.com', to: 'ops@example.com', timeoutMs: 2000 });
+    try {
+      const pdf = Buffer.from('%PDF-1.7 spec attachment');
+      const result = await mailer.send(content, 'report:attach-1', { to: 'lead@example.com, cfo@example.com', attachments: [{ filename: 'report.pdf', contentType: 'application/pdf', content: pdf }] });
+      assert.deepEqual(result, { kind: 'ok' });
+      const mail = smtp.mails.find((m) => m.messageId.includes('report.attach-1'))!;
+      assert.deepEqual(mail.to, ['lead@example.com', 'cfo@example.com']);
+      const parsed = await simpleParser(mail.source);
+      assert.equal(parsed.attachments.length, 1);
+      assert.equal(parsed.attachments[0]!.filename, 'report.pdf');
+      assert.equal(parsed.attachments[0]!.contentType, 'application/pdf');
+      assert.deepEqual(parsed.attachments[0]!.content, pdf);
     } finally {
       mailer.close();
     }

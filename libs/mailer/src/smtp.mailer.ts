@@ -1,14 +1,20 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
-import type { DeliveryResult } from '../slack/slack-webhook.client';
-import type { EmailContent } from './email-message';
+import type { EmailContent, MailAttachment, MailResult } from './mail-content';
 
 export interface SmtpMailerOptions {
   readonly url: string;
   readonly from: string;
+  /** Default recipients, comma-separated addresses. */
   readonly to: string;
   readonly timeoutMs: number;
+}
+
+/** Per-message extras: other recipients than the mailer's default, files attached. */
+export interface SendOptions {
+  readonly to?: string;
+  readonly attachments?: readonly MailAttachment[];
 }
 
 const MAX_CONNECTIONS = 3;
@@ -36,6 +42,11 @@ export function smtpTransportOptions(options: Pick<SmtpMailerOptions, 'url' | 't
   };
 }
 
+/** The Message-ID of the mail sent under an idempotency key: the same key, the same id. */
+export function messageIdOf(idempotencyKey: string): string {
+  return `<${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '.')}@churn-radar>`;
+}
+
 /**
  * SMTP through a nodemailer connection pool. The Message-ID is derived from the outbox key, so that
  * in the rare case of a second delivery (crash between the server's 250 and our bookkeeping) mail
@@ -49,15 +60,16 @@ export class SmtpMailer {
     this.transport = nodemailer.createTransport(smtpTransportOptions(options) as SMTPPool.Options);
   }
 
-  async send(content: EmailContent, idempotencyKey: string): Promise<DeliveryResult> {
+  async send(content: EmailContent, idempotencyKey: string, extras: SendOptions = {}): Promise<MailResult> {
     try {
       const info = await this.transport.sendMail({
         from: this.options.from,
-        to: this.options.to,
+        to: extras.to ?? this.options.to,
         subject: content.subject,
         text: content.text,
         html: content.html,
-        messageId: `<${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '.')}@churn-radar>`,
+        ...(extras.attachments?.length ? { attachments: extras.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
+        messageId: messageIdOf(idempotencyKey),
         headers: { 'X-Churn-Radar-Notification': idempotencyKey },
       });
       const rejected = (info.rejected ?? []).map(addressOf);
@@ -82,7 +94,7 @@ function addressOf(recipient: string | { address: string }): string {
  * Authentication failures and refused sender/recipients need an operator: the destination is dead.
  * Other 5xx answers refuse this one message (parked). 4xx, timeouts and connection errors are retried.
  */
-export function classifySmtpError(error: { code?: string; responseCode?: number; response?: string; message: string; rejected?: (string | { address: string })[] }): DeliveryResult {
+export function classifySmtpError(error: { code?: string; responseCode?: number; response?: string; message: string; rejected?: (string | { address: string })[] }): MailResult {
   const rejected = error.rejected?.length ? ` (rejected: ${error.rejected.map(addressOf).join(', ')})` : '';
   const text = `${error.code ?? 'ERROR'}${error.responseCode ? ` ${error.responseCode}` : ''}: ${(error.response ?? error.message).slice(0, 200)}${rejected}`;
   const status = error.responseCode ?? 0;
