@@ -17,3 +17,4 @@ export * from './repositories/crm-outbox.repository';
 export * from './repositories/crm-integration.repository';
 export * from './repositories/platform-summary.repository';
 export * from './repositories/monitoring.repository';
+export * from './repositories/job-run.repository';
