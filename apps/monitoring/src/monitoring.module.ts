@@ -7,13 +7,16 @@ import { DashboardLinksController } from './http/dashboard-links.controller';
 import { IntegrationsProxyController } from './http/integrations-proxy.controller';
 import { SandboxOutboxController } from './http/sandbox-outbox.controller';
 import { MonitoringController } from './http/monitoring.controller';
+import { JobRunsController } from './http/job-runs.controller';
 import { PeopleRecordsController } from './http/people-records.controller';
 import { UpstreamForwarder } from './http/upstream-forwarder';
 import { AlertsHandler } from './inbound/alerts.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
 import { PredictionIntake } from './inbound/prediction-intake.service';
 import { MonitoringPredictionsHandler, ShadowPredictionsHandler } from './inbound/predictions.handler';
+import { MonitoringJobsService } from './jobs/monitoring-jobs.service';
 import { MonitoringSnapshotService } from './monitoring-snapshot.service';
+import { PromotionGateService } from './promotion-gate/promotion-gate.service';
 import { PeopleRecordsService } from './recorded/people-records.service';
 
 @Module({
@@ -27,7 +30,7 @@ import { PeopleRecordsService } from './recorded/people-records.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService],
+  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, JobRunsController],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, PromotionGateService, MonitoringJobsService],
 })
 export class MonitoringModule {}

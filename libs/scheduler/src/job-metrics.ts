@@ -10,6 +10,7 @@ export class JobMetrics {
   readonly lastFailure;
   readonly duration;
   readonly running;
+  readonly expectedInterval;
 
   constructor(registry: Registry) {
     this.runs = getOrCreateCounter(registry, {
@@ -32,6 +33,11 @@ export class JobMetrics {
       help: 'Duration of job attempts, by job and how they ended.',
       labelNames: ['job', 'status'] as const,
       buckets: JOB_DURATION_BUCKETS_SECONDS,
+    });
+    this.expectedInterval = getOrCreateGauge(registry, {
+      name: 'churn_job_expected_interval_seconds',
+      help: 'Seconds between two ticks of each scheduled job (from its cron expression); ChurnJobStale compares the time since the last success with it.',
+      labelNames: ['job'] as const,
     });
     this.running = getOrCreateGauge(registry, {
       name: 'churn_job_running',

@@ -5,7 +5,7 @@ import type { Logger, Registry } from '@churn/observability';
 import { JobSchedulerError, PermanentJobError } from './job-errors';
 import { JobMetrics } from './job-metrics';
 import type { JobName } from './job-names';
-import { scheduleOf, type SchedulerConfig } from './scheduler-config';
+import { scheduleOf, tickIntervalSeconds, type SchedulerConfig } from './scheduler-config';
 
 /** What a job is handed for one attempt. */
 export interface JobContext {
@@ -47,6 +47,11 @@ export interface JobSchedulerOptions {
    * process wins each pass). 30 s in production; tests shorten it.
    */
   readonly cronIntervalSeconds?: number;
+  /**
+   * Only enqueue (`churn jobs run`, a test that triggers a run): no cron pass, no supervision, no
+   * workers; the processes that registered the jobs do the rest.
+   */
+  readonly enqueueOnly?: boolean;
   /** How often an idle worker looks for a job. Default 2 s. */
   readonly pollingIntervalSeconds?: number;
 }
@@ -120,11 +125,13 @@ export class JobScheduler {
       monitorIntervalSeconds: config.JOB_SUPERVISE_INTERVAL_SECONDS,
       cronMonitorIntervalSeconds: this.options.cronIntervalSeconds ?? 30,
       cronWorkerIntervalSeconds: this.options.cronIntervalSeconds ?? 5,
+      ...(this.options.enqueueOnly ? { supervise: false, schedule: false } : {}),
     });
     boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'));
     boss.on('warning', (warning) => this.logger.warn({ warning }, 'pg-boss warning'));
     await boss.start();
     this.boss = boss;
+    if (this.options.enqueueOnly) return;
     await this.seedLastSuccess();
 
     await boss.createQueue(ABANDONED_QUEUE, { retryLimit: 0 });
@@ -153,6 +160,7 @@ export class JobScheduler {
         // `missed: once`: occurrences that fell due while no process ran (a deploy, an outage) give one
         // run when one is back, not one per occurrence and not none (pg-boss plans.js, SCHEDULE_MISSED_POLICIES).
         await boss.schedule(name, cron, { trigger: 'schedule' }, { tz: config.SCHEDULER_TIMEZONE, missed: 'once' });
+        this.metrics.expectedInterval.set({ job: name }, tickIntervalSeconds(cron, config.SCHEDULER_TIMEZONE));
         this.logger.info({ job: name, cron, tz: config.SCHEDULER_TIMEZONE }, 'job scheduled');
       }
       await boss.work(name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.polling() }, async (jobs) => {

@@ -63,6 +63,13 @@ export const schedulerEnvSchema = z.object({
 
 export type SchedulerConfig = z.output<typeof schedulerEnvSchema>;
 
+/** Seconds between the next two ticks of a cron expression in a zone (a day for `0 3 * * *`). */
+export function tickIntervalSeconds(cron: string, tz: string, from = new Date()): number {
+  const ticks = CronExpressionParser.parse(cron, { tz, strict: false, currentDate: from });
+  const first = ticks.next().getTime();
+  return (ticks.next().getTime() - first) / 1000;
+}
+
 /** A job's cron expression from the configuration, or null when it has none. */
 export function scheduleOf(config: SchedulerConfig, job: JobName): string | null {
   return config[JOB_SCHEDULE_VARIABLES[job]];
