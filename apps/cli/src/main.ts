@@ -14,6 +14,7 @@ import { registerTopicsCommand } from './commands/topics.command';
 import { registerUpCommand } from './commands/up.command';
 import { registerCrmCommand } from './commands/crm.command';
 import { registerRecordsImportCommands } from './commands/records-import.command';
+import { registerJobsCommand } from './commands/jobs.command';
 
 async function main(argv: string[]): Promise<void> {
   const context = createCliContext();
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<void> {
   registerRetrainCommand(program, context);
   registerCrmCommand(program, context);
   registerRecordsImportCommands(program, context);
+  registerJobsCommand(program, context);
   await program.parseAsync(argv);
 }
 
