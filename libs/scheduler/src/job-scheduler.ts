@@ -172,6 +172,14 @@ export class JobScheduler {
   /** Starts a run now (`churn jobs run`, the API, tests); returns its run id. */
   async runNow(name: JobName, params: Record<string, string> = {}): Promise<string> {
     const boss = this.requireStarted();
+    // A queue exists once a process that runs the job has started; without one the run would wait
+    // unseen, so it is refused with what to start.
+    if ((await boss.getQueue(name)) === null) {
+      throw new JobSchedulerError(
+        'UNKNOWN_JOB',
+        `no process runs ${name} on this database (schema ${this.options.config.SCHEDULER_SCHEMA}) yet: start the one that hosts it (monitoring, or churn jobs worker for rescore and retrain)`,
+      );
+    }
     const id = await boss.send(name, { trigger: 'manual', params } satisfies JobData);
     if (id === null) throw new JobSchedulerError('UNKNOWN_JOB', `pg-boss refused a run of ${name}`);
     return id;

@@ -59,10 +59,13 @@ describe('churn jobs worker, jobs run and jobs runs', () => {
     assert.match(metrics, /churn_job_runs_total\{job="rescore",status="succeeded"[^}]*\} 1/);
   });
 
-  it('refuses an unknown job and a bad status, naming them', () => {
+  it('refuses an unknown job, a job no process runs and a bad status, naming them', () => {
     const unknown = churn('jobs', 'run', 'reindex');
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /unknown job "reindex"; jobs: rescore, close-label-windows, retrain, promotion-gate, report-daily, report-weekly/);
+    const nobody = spawnSync(process.execPath, [CLI, 'jobs', 'run', 'retrain'], { env: { ...env, SCHEDULER_SCHEMA: uniqueId('pgboss_none').replace(/-/g, '_') }, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(nobody.status, 1);
+    assert.match(nobody.stderr, /no process runs retrain on this database \(schema pgboss_none_\w+\) yet: start the one that hosts it/);
     const status = churn('jobs', 'runs', '--status', 'lost');
     assert.equal(status.status, 1);
     assert.match(status.stderr, /--status must be one of running, succeeded, retrying, failed/);
