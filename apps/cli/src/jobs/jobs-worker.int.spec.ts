@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Database, JobRunRepository, type JobRunRow } from '@churn/db';
@@ -11,7 +13,7 @@ const PORT = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000) + 60;
 
 describe('churn jobs worker, jobs run and jobs runs', () => {
   // Its own pg-boss schema: no other process of the test stack works these queues.
-  const env = { ...process.env, KAFKA_BROKERS: testInfra().kafkaBrokers, DATABASE_URL: testInfra().databaseUrl, SCHEDULER_SCHEMA: uniqueId('pgboss_cli').replace(/-/g, '_'), JOBS_WORKER_PORT: String(PORT), LOG_LEVEL: 'warn', LOG_FORMAT: 'json' };
+  const env = { ...process.env, KAFKA_BROKERS: testInfra().kafkaBrokers, DATABASE_URL: testInfra().databaseUrl, SCHEDULER_SCHEMA: uniqueId('pgboss_cli').replace(/-/g, '_'), JOBS_WORKER_PORT: String(PORT), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', RETRAIN_MIN_ROWS: '1000000', RETRAIN_WORK_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'churn-jobs-spec-')) };
   const churn = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8', timeout: 60_000 });
   let worker: ChildProcess;
   let db: Database;
@@ -57,6 +59,22 @@ describe('churn jobs worker, jobs run and jobs runs', () => {
 
     const metrics = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
     assert.match(metrics, /churn_job_runs_total\{job="rescore",status="succeeded"[^}]*\} 1/);
+  });
+
+  it('fails a retrain at once, without retries, when too few customers are labelled', async () => {
+    const queued = churn('jobs', 'run', 'retrain');
+    assert.equal(queued.status, 0, queued.stderr);
+    const runId = /run (\S+) queued/.exec(queued.stdout)![1]!;
+    const runs = new JobRunRepository();
+    const deadline = Date.now() + 60_000;
+    let run: JobRunRow | null = null;
+    while (run?.status !== 'failed') {
+      if (Date.now() > deadline) throw new Error(`the retrain run did not fail: ${JSON.stringify(run)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      run = await runs.findById(db, runId);
+    }
+    assert.equal(run.attempt, 0, 'a permanent error is not retried');
+    assert.match(run.error ?? '', /need 1000000$/);
   });
 
   it('refuses an unknown job, a job no process runs and a bad status, naming them', () => {
