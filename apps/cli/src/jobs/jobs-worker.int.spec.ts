@@ -18,6 +18,18 @@ describe('churn jobs worker, jobs run and jobs runs', () => {
   let worker: ChildProcess;
   let db: Database;
 
+  /** Polls the run history until the run has that status (no fixed sleep). */
+  async function runEnding(runId: string, status: JobRunRow['status']): Promise<JobRunRow> {
+    const runs = new JobRunRepository();
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const run = await runs.findById(db, runId);
+      if (run?.status === status) return run;
+      if (Date.now() > deadline) throw new Error(`run ${runId} did not end ${status}: ${JSON.stringify(run)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   before(async () => {
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'jobs-cli-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
     worker = spawn(process.execPath, [CLI, 'jobs', 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -42,14 +54,7 @@ describe('churn jobs worker, jobs run and jobs runs', () => {
     assert.equal(queued.status, 0, queued.stderr);
     const runId = /run (\S+) queued/.exec(queued.stdout)?.[1];
     assert.ok(runId, queued.stdout);
-    const runs = new JobRunRepository();
-    const deadline = Date.now() + 60_000;
-    let run: JobRunRow | null = null;
-    while (run?.status !== 'succeeded') {
-      if (Date.now() > deadline) throw new Error(`the rescore run did not succeed: ${JSON.stringify(run)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      run = await runs.findById(db, runId);
-    }
+    const run = await runEnding(runId, 'succeeded');
     assert.equal(run.trigger, 'manual');
     assert.deepEqual(run.result, { as_of: asOf, customers: 0, emitted: 0, incomplete: 0 });
 
@@ -65,14 +70,7 @@ describe('churn jobs worker, jobs run and jobs runs', () => {
     const queued = churn('jobs', 'run', 'retrain');
     assert.equal(queued.status, 0, queued.stderr);
     const runId = /run (\S+) queued/.exec(queued.stdout)![1]!;
-    const runs = new JobRunRepository();
-    const deadline = Date.now() + 60_000;
-    let run: JobRunRow | null = null;
-    while (run?.status !== 'failed') {
-      if (Date.now() > deadline) throw new Error(`the retrain run did not fail: ${JSON.stringify(run)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      run = await runs.findById(db, runId);
-    }
+    const run = await runEnding(runId, 'failed');
     assert.equal(run.attempt, 0, 'a permanent error is not retried');
     assert.match(run.error ?? '', /need 1000000$/);
   });
