@@ -6,6 +6,7 @@
 #   cli                                          `churn` one-shot jobs: topics create, db migrate, replay
 #   models                                       the model registry (models/) for the scorer's init container
 #   trainer                                      the Python training pipeline
+#   jobs-worker                                  `churn jobs worker` (rescore, retrain): Node and the trainer's venv
 # The build mirrors scripts/bootstrap.sh (npm ci from the lockfile, then the TypeScript build, here
 # through Nx, and the dashboard's Vite bundle); the runtime stages get a separate production-only
 # install and no spec files.
@@ -193,3 +194,48 @@ VOLUME ["/models"]
 HEALTHCHECK NONE
 ENTRYPOINT ["python", "-m", "churn_trainer"]
 CMD ["train", "--data", "data/telco/train.csv", "--out", "/models", "--activate"]
+
+# ---------------------------------------------------------------------------------------------
+# The scheduled jobs that need the trainer (retrain) and the event-log tooling (rescore): the CLI on
+# Node with the trainer's virtualenv. Built on the Python image, whose interpreter the venv links to,
+# with the node binary of the Node image (both Debian bookworm: the same glibc).
+FROM ${NODE_IMAGE} AS node-binary
+
+FROM ${PYTHON_IMAGE} AS jobs-worker
+ARG VERSION=0.0.0-dev
+LABEL org.opencontainers.image.title="churn-radar-jobs-worker" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libgomp1 \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --gid 10001 worker \
+ && useradd --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin worker
+COPY --from=node-binary /usr/local/bin/node /usr/local/bin/node
+COPY --from=trainer-build /opt/venv /opt/venv
+WORKDIR /app
+COPY --from=runtime /app ./
+COPY --from=build /out/apps/cli ./apps/cli
+COPY apps/trainer/requirements.txt ./apps/trainer/requirements.txt
+COPY apps/trainer/src ./apps/trainer/src
+COPY apps/trainer/config ./apps/trainer/config
+COPY apps/trainer/scripts ./apps/trainer/scripts
+# What apps/trainer/scripts/ensure-venv.sh checks before it would install anything: the venv is
+# complete (its requirements' stamp) and imports the trainer's source (the .pth file).
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN stamp="$( { cat apps/trainer/requirements.txt; echo "src=/app/apps/trainer/src"; } | sha256sum | cut -d' ' -f1)" \
+ && echo "$stamp" > /opt/venv/.churn-requirements.sha256 \
+ && echo /app/apps/trainer/src > "$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/churn_trainer.pth"
+ENV NODE_ENV=production \
+    CHURN_VERSION=${VERSION} \
+    LOG_FORMAT=json \
+    CHURN_VENV=/opt/venv \
+    PYTHONDONTWRITEBYTECODE=1 \
+    MPLBACKEND=Agg \
+    JOBS_WORKER_PORT=3006 \
+    PORT=3006
+USER 10001:10001
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ["node", "/app/deploy/docker/healthcheck.js"]
+ENTRYPOINT ["node", "/app/apps/cli/dist/main.js"]
+CMD ["jobs", "worker"]

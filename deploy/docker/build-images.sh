@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds every image of the Dockerfile and tags it from the version:
-#   <prefix>/<service>:<package.json version>   ingest scorer alerting crm-sync monitoring cli trainer
+#   <prefix>/<service>:<package.json version>   ingest scorer alerting crm-sync monitoring cli jobs-worker trainer
 #   <prefix>/models:<models/active>             the model registry for the scorer's init container
 # Needs a Docker engine with BuildKit. Usage:
 #   deploy/docker/build-images.sh [--push] [target ...]     (CHURN_IMAGE_PREFIX, default churn-radar)
@@ -18,7 +18,7 @@ for arg in "$@"; do
     *) targets+=("$arg") ;;
   esac
 done
-[ "${#targets[@]}" -gt 0 ] || targets=(ingest scorer alerting crm-sync monitoring cli models trainer)
+[ "${#targets[@]}" -gt 0 ] || targets=(ingest scorer alerting crm-sync monitoring cli jobs-worker models trainer)
 
 for target in "${targets[@]}"; do
   tag="$version"

@@ -15,6 +15,7 @@ import { registerUpCommand } from './commands/up.command';
 import { registerCrmCommand } from './commands/crm.command';
 import { registerRecordsImportCommands } from './commands/records-import.command';
 import { registerReportCommand } from './commands/report.command';
+import { registerJobsCommand } from './commands/jobs.command';
 
 async function main(argv: string[]): Promise<void> {
   const context = createCliContext();
@@ -36,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
   registerCrmCommand(program, context);
   registerRecordsImportCommands(program, context);
   registerReportCommand(program, context);
+  registerJobsCommand(program, context);
   await program.parseAsync(argv);
 }
 

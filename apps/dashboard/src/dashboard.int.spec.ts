@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contracts';
-import { CrmIntegrationRepository, Database, ModelVersionRepository, PredictionRepository } from '@churn/db';
+import { CrmIntegrationRepository, Database, JobRunRepository, ModelVersionRepository, PredictionRepository } from '@churn/db';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { IntegrationSandbox, rawProducer, signTestToken, testInfra, uniqueId, type Outbox } from '@churn/testing';
@@ -235,6 +235,18 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
       fs.mkdirSync(path.dirname(README_SCREENSHOT), { recursive: true });
       fs.copyFileSync(SCREENSHOT, README_SCREENSHOT);
     }
+  });
+
+  it('shows each scheduled job’s newest run in the jobs panel', async () => {
+    // A failed retrain as libs/scheduler records one.
+    const runs = new JobRunRepository();
+    const runId = uniqueId('dashboard-run');
+    await runs.start(db, { run_id: runId, job: 'retrain', trigger: 'schedule', attempt: 0, worker: 'dashboard-spec:1', scheduled_at: new Date() });
+    await runs.finish(db, runId, 0, 'failed', null, 'the trainer exited with code 1');
+    await page.goto(`${monitoringUrl}/?refresh=4`);
+    const row = page.getByTestId('job-retrain');
+    await row.waitFor({ timeout: 30_000 });
+    assert.match((await row.textContent()) ?? '', /^retrainfailed/);
   });
 
   it('shows the champion’s ROC-AUC equal to GET /v1/metrics/model and (±0.001) to the trainer’s offline figure', async () => {

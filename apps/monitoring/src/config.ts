@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { featureSpecEnvSchema } from '@churn/feature-spec';
 import { emailAddress, emailAddressList, smtpUrl } from '@churn/mailer';
+import { schedulerEnvSchema } from '@churn/scheduler';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
 
 /**
@@ -15,6 +16,8 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
   .extend(authEnvSchema.shape)
   // FEATURE_SPEC_FILE: the active spec; its business section gives the model-quality cohorts.
   .extend(featureSpecEnvSchema.shape)
+  // SCHEDULE_*, SCHEDULER_TIMEZONE, JOB_*: the jobs monitoring hosts (promotion-gate, close-label-windows, the reports).
+  .extend(schedulerEnvSchema.shape)
   .extend({
     /**
      * Days between a prediction and the outcome it is judged by: an outcome is joined to the customer's
@@ -65,6 +68,27 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
      * answered 413 before it is read whole). 5 MB is about 50,000 CSV rows.
      */
     MONITORING_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(67_108_864).default(5_242_880),
+    /**
+     * The scorer's HTTP API: the promotion gate promotes a challenger through `POST /v1/models/{v}/activate`
+     * (audited there), with an admin token it signs with AUTH_JWT_SECRET for that one call.
+     */
+    SCORER_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://127.0.0.1:3002'),
+    /** Whether the promotion gate promotes a challenger that passes it (on), or only tells the admins (off). */
+    AUTO_PROMOTE: z
+      .enum(['true', 'false', '1', '0', 'on', 'off'])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1' || v === 'on'),
+    /**
+     * How much lower the challenger's mean log-loss (nats per customer) must be than the champion's on the
+     * same customers' outcomes, at the one-sided confidence below, for the gate to pass it.
+     */
+    PROMOTION_GATE_MARGIN: z.coerce.number().min(0).max(1).default(0.005),
+    /** Confidence of the lower bound of the paired bootstrap the gate compares with the margin. */
+    PROMOTION_GATE_CONFIDENCE: z.coerce.number().gt(0.5).lt(1).default(0.95),
+    /** Fewest customers with an outcome judged against both models before the gate decides anything. */
+    PROMOTION_GATE_MIN_OUTCOMES: z.coerce.number().int().min(1).default(200),
+    /** Bootstrap resamples of the paired test. */
+    PROMOTION_GATE_BOOTSTRAP_SAMPLES: z.coerce.number().int().min(100).max(100_000).default(2000),
     /** The dashboard's built static files (apps/dashboard: `bash apps/dashboard/scripts/build-web.sh`, run by bootstrap). */
     MONITORING_DASHBOARD_DIR: z.string().min(1).default(DEFAULT_DASHBOARD_DIR),
     /** Customers in a report's "top at-risk" table when the request does not say (`top`). */
@@ -82,6 +106,10 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
   })
   .superRefine((c, ctx) => {
     if (c.REPORT_EMAIL_TO && !c.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['REPORT_EMAIL_TO'], message: 'needs SMTP_URL (the SMTP server reports are sent through)' });
+  })
+  .refine((c) => !c.AUTO_PROMOTE || c.AUTH_JWT_SECRET !== undefined, {
+    path: ['AUTO_PROMOTE'],
+    message: 'needs AUTH_JWT_SECRET: the gate signs the admin token of its activation call with it',
   });
 
 export type MonitoringConfig = z.output<typeof monitoringConfigSchema>;

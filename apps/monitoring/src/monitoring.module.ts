@@ -7,6 +7,7 @@ import { DashboardLinksController } from './http/dashboard-links.controller';
 import { IntegrationsProxyController } from './http/integrations-proxy.controller';
 import { SandboxOutboxController } from './http/sandbox-outbox.controller';
 import { MonitoringController } from './http/monitoring.controller';
+import { JobRunsController } from './http/job-runs.controller';
 import { PeopleRecordsController } from './http/people-records.controller';
 import { ReportsController } from './http/reports.controller';
 import { UpstreamForwarder } from './http/upstream-forwarder';
@@ -14,7 +15,9 @@ import { AlertsHandler } from './inbound/alerts.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
 import { PredictionIntake } from './inbound/prediction-intake.service';
 import { MonitoringPredictionsHandler, ShadowPredictionsHandler } from './inbound/predictions.handler';
+import { MonitoringJobsService } from './jobs/monitoring-jobs.service';
 import { MonitoringSnapshotService } from './monitoring-snapshot.service';
+import { PromotionGateService } from './promotion-gate/promotion-gate.service';
 import { PeopleRecordsService } from './recorded/people-records.service';
 import { AlertSlaTargets } from './reports/alert-sla-targets';
 import { ReportMailService } from './reports/report-mail.service';
@@ -31,7 +34,7 @@ import { ReportService } from './reports/report.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService],
+  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService],
 })
 export class MonitoringModule {}

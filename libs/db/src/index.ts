@@ -18,3 +18,4 @@ export * from './repositories/crm-integration.repository';
 export * from './repositories/platform-summary.repository';
 export * from './repositories/monitoring.repository';
 export * from './repositories/report.repository';
+export * from './repositories/job-run.repository';

@@ -80,6 +80,10 @@ const PLANS: Record<string, Plan> = {
   'bin/churn spec validate FILE': { run: `bin/churn spec validate ${TMP}/spec.yaml`, expect: /^valid: .*spec\.yaml[\s\S]*sha256 [0-9a-f]{64}/m },
   'bin/churn rescore [--as-of T]': { run: 'bin/churn rescore' },
   'bin/churn retrain [--label-delay-days N] [--dry-run]': { run: 'bin/churn retrain --label-delay-days 0 --dry-run' },
+  'bin/churn jobs worker': { skip: 'keeps running; jobs-worker.int.spec starts it, runs a rescore in it and reads its metrics' },
+  // monitoring works the promotion-gate queue: with nothing in shadow the run ends as no_challenger.
+  'bin/churn jobs run JOB [--param K=V]': { run: 'bin/churn jobs run promotion-gate', expect: /promotion-gate: run \S+ queued/ },
+  'bin/churn jobs runs [--job NAME] [--status S] [--limit N]': { run: 'bin/churn jobs runs --limit 5' },
   'bin/churn dlq list|replay --topic T [--code C] [--dry-run]': { run: 'bin/churn dlq list --topic customer-events.dlq && bin/churn dlq replay --topic customer-events.dlq --dry-run' },
   // A Telco customer the demo scored (files written in before()); the token is CHURN_TOKEN's.
   'bin/churn outcomes import FILE': { run: `bin/churn outcomes import ${OUTCOMES_CSV}`, expect: /1 outcomes recorded, 0 already present/ },

@@ -102,6 +102,8 @@ export interface DashboardData {
   shadow_quality: { model_version: string; all: QualityFigures }[];
   drift: ModelDrift[];
   model_alerts: ModelAlert[];
+  /** Each scheduled job's newest run. */
+  jobs: { job: string; status: 'running' | 'succeeded' | 'retrying' | 'failed'; attempt: number; started_at: string; finished_at: string | null }[];
 }
 
 /** The alert queue (`GET /v1/dashboard/alerts`, agents only): it names customers. */

@@ -8,6 +8,7 @@ import { formatTime } from './format';
 import { fetchIntegrations, resumeIntegration, type Crm } from './integrations-api';
 import { renderIntegrations, renderIntegrationsUnavailable, type ResumePermission } from './integrations-panel';
 import { renderLinkedAlert, renderLinkedAlertError } from './linked-alert';
+import { renderJobs } from './jobs-panel';
 import { renderCards, renderDriftSummary, renderQuality, renderRoi } from './panels';
 import { fetchSandboxOutbox } from './sandbox-api';
 
@@ -40,6 +41,7 @@ async function load(): Promise<void> {
     renderQuality(data.quality, data.shadow_quality);
     const drift = renderDriftSummary(data.drift, data.model_alerts, data.quality?.model_version);
     charts.renderDrift(byId<HTMLCanvasElement>('chart-drift'), drift?.features ?? [], PSI_THRESHOLD);
+    renderJobs(data.jobs);
     await loadCustomerLevel(data.cards.pending_alerts);
     await integrations;
     loads += 1;

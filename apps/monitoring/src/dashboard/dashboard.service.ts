@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, ModelAlertRepository, MonitoringRepository } from '@churn/db';
+import { Database, JobRunRepository, ModelAlertRepository, MonitoringRepository } from '@churn/db';
 import { MonitoringSnapshotService } from '../monitoring-snapshot.service';
 
 const DAY_MS = 86_400_000;
@@ -12,6 +12,7 @@ const DAY_MS = 86_400_000;
 export class DashboardService {
   private readonly repository = new MonitoringRepository();
   private readonly modelAlertRepository = new ModelAlertRepository();
+  private readonly jobRuns = new JobRunRepository();
 
   constructor(
     private readonly database: Database,
@@ -21,13 +22,14 @@ export class DashboardService {
   async summary() {
     const now = Date.now();
     const since30d = new Date(now - 30 * DAY_MS);
-    const [snapshot, predictions, daily, pendingAlerts, modelAlerts, seen] = await Promise.all([
+    const [snapshot, predictions, daily, pendingAlerts, modelAlerts, seen, jobs] = await Promise.all([
       this.snapshots.snapshot(),
       this.repository.predictionSummary(this.database, since30d),
       this.repository.dailyScores(this.database, since30d),
       this.repository.pendingAlertCount(this.database),
       this.modelAlerts(),
       this.repository.versionsSeen(this.database),
+      this.jobRuns.latestPerJob(this.database),
     ]);
     // The champion shown is the one that scored last (a retired champion keeps its labelled outcomes).
     const champions = snapshot.models.filter((m) => m.role === 'champion');
@@ -52,6 +54,8 @@ export class DashboardService {
       shadow_quality: snapshot.models.filter((m) => m.role === 'shadow').map((m) => ({ model_version: m.model_version, all: m.windows.all.overall })),
       drift: snapshot.drift,
       model_alerts: modelAlerts,
+      /** Each scheduled job's newest run: status and times (results and errors are in GET /v1/jobs/runs). */
+      jobs: jobs.map((r) => ({ job: r.job, status: r.status, attempt: r.attempt, started_at: r.started_at, finished_at: r.finished_at })),
     };
   }
 

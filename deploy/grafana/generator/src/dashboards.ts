@@ -232,6 +232,31 @@ export function modelQuality() {
           }),
         ],
       ],
+      [
+        'Scheduled jobs',
+        [
+          timeSeries({
+            title: 'Job runs / h by status',
+            description: 'Attempts of the scheduled jobs (rescore, retrain, promotion-gate, label windows, reports) by how they ended: succeeded, retrying, failed, skipped, abandoned (ChurnJobFailed fires on failed or abandoned).',
+            queries: [{ expr: 'sum by (job, status) (increase(churn_job_runs_total[1h]))', legend: '{{job}} {{status}}' }],
+            width: 8,
+          }),
+          timeSeries({
+            title: 'Seconds since the last success',
+            description: 'Per job, since its newest successful run; ChurnJobStale fires past two of its schedule intervals plus an hour.',
+            queries: [{ expr: 'time() - max by (job) (churn_job_last_success_timestamp_seconds)', legend: '{{job}}' }],
+            unit: 's',
+            width: 8,
+          }),
+          timeSeries({
+            title: 'Job duration (p90)',
+            description: 'How long attempts take, by job.',
+            queries: [{ expr: 'histogram_quantile(0.9, sum by (job, le) (rate(churn_job_duration_seconds_bucket[6h])))', legend: '{{job}}' }],
+            unit: 's',
+            width: 8,
+          }),
+        ],
+      ],
     ],
   });
 }

@@ -1,0 +1,36 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Database } from '@churn/db';
+import type { Registry } from '@churn/observability';
+
+/**
+ * The worker's `/metrics` (Prometheus: the churn_job_* series and Node's), `/health/live` (the process
+ * answers) and `/health/ready` (Postgres answers), the same paths as the services', so the same
+ * scrape config and probes apply.
+ */
+export async function serveWorkerHttp(port: number, registry: Registry, database: Database): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      if (req.method !== 'GET') return void res.writeHead(405).end();
+      if (req.url === '/metrics') {
+        res.setHeader('content-type', registry.contentType);
+        return void res.end(await registry.metrics());
+      }
+      if (req.url === '/health/live') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      if (req.url === '/health/ready') {
+        const ok = await database.query('jobs_worker.ready', 'SELECT 1').then(() => true, () => false);
+        return void res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: { postgres: ok ? 'ok' : 'failing' } }));
+      }
+      res.writeHead(404).end();
+    })();
+  });
+  // Longer than a scrape interval (15 s), so a scraper's kept-alive connection is not closed under
+  // it: with Node's 5 s default a request sent on a socket the server is closing fails.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}

@@ -1,0 +1,40 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Database } from '@churn/db';
+import type { Logger, Registry } from '@churn/observability';
+import { JobScheduler } from '@churn/scheduler';
+import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
+import type { MonitoringConfig } from '../config';
+import { PromotionGateService } from '../promotion-gate/promotion-gate.service';
+
+/**
+ * The scheduled jobs that read monitoring's data, run in monitoring (every replica; pg-boss runs each
+ * tick once across them). `retrain` and `rescore` run in `churn jobs worker`, which has the trainer
+ * and the event-log tooling; both use libs/scheduler on the same queues.
+ */
+@Injectable()
+export class MonitoringJobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly scheduler: JobScheduler;
+
+  constructor(
+    database: Database,
+    gate: PromotionGateService,
+    @Inject(SERVICE_CONFIG) config: MonitoringConfig,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.scheduler = new JobScheduler({ config, databaseUrl: config.DATABASE_URL, database, logger, registry });
+    this.scheduler.register('promotion-gate', (job) => gate.run(job));
+    // Registration points of the jobs written beside this one (one line each, a function of the job context):
+    // this.scheduler.register('close-label-windows', (job) => labelWindows.close(job));
+    // this.scheduler.register('report-daily', (job) => reports.daily(job));
+    // this.scheduler.register('report-weekly', (job) => reports.weekly(job));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.scheduler.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.scheduler.stop();
+  }
+}
