@@ -5,6 +5,8 @@ import { JobScheduler } from '@churn/scheduler';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { PromotionGateService } from '../promotion-gate/promotion-gate.service';
+import { ReportMailService } from '../reports/report-mail.service';
+import { reportJob } from './report-jobs';
 
 /**
  * The scheduled jobs that read monitoring's data, run in monitoring (every replica; pg-boss runs each
@@ -18,16 +20,16 @@ export class MonitoringJobsService implements OnApplicationBootstrap, OnApplicat
   constructor(
     database: Database,
     gate: PromotionGateService,
+    reports: ReportMailService,
     @Inject(SERVICE_CONFIG) config: MonitoringConfig,
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.scheduler = new JobScheduler({ config, databaseUrl: config.DATABASE_URL, database, logger, registry });
     this.scheduler.register('promotion-gate', (job) => gate.run(job));
-    // Registration points of the jobs written beside this one (one line each, a function of the job context):
+    this.scheduler.register('report-daily', reportJob(reports, 'daily'));
+    this.scheduler.register('report-weekly', reportJob(reports, 'weekly'));
     // this.scheduler.register('close-label-windows', (job) => labelWindows.close(job));
-    // this.scheduler.register('report-daily', (job) => reports.daily(job));
-    // this.scheduler.register('report-weekly', (job) => reports.weekly(job));
   }
 
   async onApplicationBootstrap(): Promise<void> {
