@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { featureSpecEnvSchema } from '@churn/feature-spec';
+import { outcomeLabelWindowEnvSchema } from '@churn/config';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
 
 /**
@@ -14,6 +15,8 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
   .extend(authEnvSchema.shape)
   // FEATURE_SPEC_FILE: the active spec; its business section gives the model-quality cohorts.
   .extend(featureSpecEnvSchema.shape)
+  // OUTCOME_LABEL_WINDOW_DAYS: the label-window job's window.
+  .extend(outcomeLabelWindowEnvSchema.shape)
   .extend({
     /**
      * Days between a prediction and the outcome it is judged by: an outcome is joined to the customer's

@@ -4,6 +4,8 @@ export * from './repositories/processed-event.repository';
 export * from './repositories/customer-state.repository';
 export * from './repositories/prediction.repository';
 export * from './repositories/outcome.repository';
+export * from './repositories/outcome-id';
+export * from './repositories/label-window.repository';
 export * from './repositories/intervention.repository';
 export * from './repositories/customer-history.repository';
 export * from './repositories/model-version.repository';
