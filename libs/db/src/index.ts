@@ -12,6 +12,7 @@ export * from './repositories/model-version.repository';
 export * from './repositories/audit-log.repository';
 export * from './repositories/prediction-history.repository';
 export * from './repositories/alert.repository';
+export * from './repositories/alerting-churn.repository';
 export * from './repositories/alerting-score.repository';
 export * from './repositories/alerting-model-alert.repository';
 export * from './repositories/notification.repository';

@@ -30,6 +30,8 @@ export interface AlertRow {
   acknowledged_by: string | null;
   resolved_at: Date | null;
   resolved_by: string | null;
+  /** `churned`: resolved because the customer churned; null: by a person. */
+  resolution: 'churned' | null;
 }
 
 /** An alert that still bears on a customer's next one: recent (cool-down) or acknowledged and open (intervention). */
@@ -65,8 +67,9 @@ export interface PendingFigures {
   oldest_pending_at: Date | null;
 }
 
-const COLUMNS = `alert_id, customer_id, prediction_id, level, risk_score, message, reason, details, status, created_at,
-  acknowledged_at, acknowledged_by, resolved_at, resolved_by`;
+export const ALERT_COLUMNS = `alert_id, customer_id, prediction_id, level, risk_score, message, reason, details, status, created_at,
+  acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution`;
+const COLUMNS = ALERT_COLUMNS;
 
 /** The alerts table: creation idempotent on prediction_id, and the pending → acknowledged → resolved life cycle. */
 export class AlertRepository {
