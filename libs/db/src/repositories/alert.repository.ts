@@ -110,13 +110,17 @@ export class AlertRepository {
     );
   }
 
-  /** Alerts of these customers created within `withinSeconds`, plus every acknowledged (open) one. */
+  /**
+   * Alerts of these customers created within `withinSeconds`, plus every acknowledged (open) one. Alerts
+   * resolved because the customer churned are left out: a customer who comes back (reactivated) starts
+   * without a cool-down from before it left.
+   */
   async recentForCustomers(tx: Queryable, customerIds: readonly string[], withinSeconds: number): Promise<RecentAlert[]> {
     if (customerIds.length === 0) return [];
     return tx.query<RecentAlert>(
       'alerts.recent_for_customers',
       `SELECT customer_id, level, status, created_at FROM alerts
-        WHERE customer_id = ANY($1::text[])
+        WHERE customer_id = ANY($1::text[]) AND resolution IS DISTINCT FROM 'churned'
           AND (created_at >= now() - make_interval(secs => $2) OR status = 'acknowledged')`,
       [[...new Set(customerIds)], withinSeconds],
     );
