@@ -40,6 +40,12 @@ export class OutcomeRepository {
     return rows.length;
   }
 
+  /** Outcomes stored from one source (`cancellation`: churns ingest derived from the event stream). */
+  async countBySource(db: Queryable, source: OutcomeSource): Promise<number> {
+    const rows = await db.query<{ n: string }>('outcomes.count_by_source', 'SELECT count(*) AS n FROM outcomes WHERE source = $1', [source]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async count(db: Queryable): Promise<number> {
     const rows = await db.query<{ n: string }>('outcomes.count', 'SELECT count(*) AS n FROM outcomes');
     return Number(rows[0]?.n ?? 0);
