@@ -90,17 +90,21 @@ describe('outcomes by id and label windows, on the real broker and Postgres', ()
   });
 
   it('closes each customer’s newest closed window once: churned:false at its end unless a churn is in it, re-scorings inside a closed window open none', async () => {
-    const [stays, churns, recent] = [uniqueId('C'), uniqueId('C'), uniqueId('C')];
+    const [stays, churns, recent, fed] = [uniqueId('C'), uniqueId('C'), uniqueId('C'), uniqueId('C')];
     await publish(Topics.predictions, [
+      aPrediction(fed, version, 0.2, at('2025-02-01')),
       aPrediction(stays, version, 0.2, at('2025-01-01')),
       aPrediction(stays, version, 0.3, at('2025-02-01')),
       aPrediction(churns, version, 0.8, at('2025-02-01')),
       aPrediction(recent, version, 0.4, at('2025-05-01')),
     ]);
-    await predictionsStored([stays, churns, recent]);
+    await predictionsStored([stays, churns, recent, fed]);
     const churn: Outcome = { customer_id: churns, churned: true, observed_at: '2025-03-15T00:00:00Z', source: 'cancellation', outcome_id: cancellationOutcomeId(churns, '2025-03-15T00:00:00Z') };
-    await publish(Topics.outcomes, [churn]);
+    // A label feed's "not churned" in the window labels it as well: one label per window.
+    const feedLabel: Outcome = { customer_id: fed, churned: false, observed_at: '2025-02-02T00:00:00Z' };
+    await publish(Topics.outcomes, [churn, feedLabel]);
     await waitForRows(churns, 1);
+    await waitForRows(fed, 1);
 
     const agent = await signTestToken(SECRET, ['agent']);
     assert.equal((await close('2025-06-01T00:00:00Z', agent)).status, 403, 'admins only');
@@ -117,6 +121,8 @@ describe('outcomes by id and label windows, on the real broker and Postgres', ()
       [[labelWindowOutcomeId(stays, '2025-02-01T00:00:00.000Z'), 'label_window', false, windowEnd]],
     );
     assert.deepEqual((await outcomesOf(churns)).map((r) => r.source), ['cancellation'], 'a churn in the window labels it');
+    assert.deepEqual((await outcomesOf(fed)).map((r) => r.source), ['feed'], 'a feed’s label in the window labels it');
+    assert.ok(counts['labelled_in_window']! >= 1, JSON.stringify(counts));
     assert.deepEqual(await outcomesOf(recent), [], 'a window still open');
 
     // Again at the same time: nothing new.

@@ -24,7 +24,7 @@ export function registerCloseWindowsCommand(outcomes: Command, context: CliConte
         context.logger.info({ now, window_days: config.OUTCOME_LABEL_WINDOW_DAYS, ...r }, 'label windows closed');
         process.stdout.write(
           `label windows of ${config.OUTCOME_LABEL_WINDOW_DAYS} days closed at ${new Date(now).toISOString()}: ${r.windowsDue} due, ` +
-            `${r.recorded} recorded not churned, ${r.churnedInWindow} churned in the window, ${r.insidePreviousWindow} inside a closed window, ${r.alreadyRecorded} already recorded\n`,
+            `${r.recorded} recorded not churned, ${r.churnedInWindow} churned in the window, ${r.labelledInWindow} labelled by another outcome in it, ${r.alreadyRecorded} already recorded\n`,
         );
       } finally {
         await database.close();

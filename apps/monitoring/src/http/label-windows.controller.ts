@@ -20,7 +20,7 @@ export class LabelWindowsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Close label windows (admin): churned:false for every customer whose window closed without a churn',
-    description: 'Body (optional): `{ "now": ISO-8601 }`, the time the windows are closed at (default: the current time). Answers the counts: window_days, windows_due, churned_in_window, inside_previous_window, recorded, already_recorded. Running it again records nothing twice.',
+    description: 'Body (optional): `{ "now": ISO-8601 }`, the time the windows are closed at (default: the current time). Answers the counts: window_days, windows_due, churned_in_window, labelled_in_window, recorded, already_recorded. Running it again records nothing twice.',
   })
   @ApiResponse({ status: 200, description: 'the counts' })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
@@ -33,7 +33,7 @@ export class LabelWindowsController {
       window_days: this.windows.windowDays,
       windows_due: r.windowsDue,
       churned_in_window: r.churnedInWindow,
-      inside_previous_window: r.insidePreviousWindow,
+      labelled_in_window: r.labelledInWindow,
       recorded: r.recorded,
       already_recorded: r.alreadyRecorded,
     };

@@ -26,7 +26,7 @@ export class LabelWindowsService {
     this.metrics = {
       windows: getOrCreateCounter(registry, {
         name: 'monitoring_label_windows_total',
-        help: 'Label windows found closed, by result: not_churned (churned:false recorded), churned (a churn in the window labels it), inside_previous (a re-scoring inside a closed window), already_recorded.',
+        help: 'Label windows found closed, by result: not_churned (churned:false recorded), churned (a churn in the window labels it), labelled (another outcome in it: a feed or person, or a re-scoring inside a closed window), already_recorded.',
         labelNames: ['result'] as const,
       }),
       runs: getOrCreateCounter(registry, { name: 'monitoring_label_window_runs_total', help: 'Closings of label windows, by result (succeeded, failed).', labelNames: ['result'] as const }),
@@ -44,7 +44,7 @@ export class LabelWindowsService {
       const result = await this.database.transaction((tx) => this.windows.close(tx, now, this.windowDays));
       this.metrics.windows.inc({ result: 'not_churned' }, result.recorded);
       this.metrics.windows.inc({ result: 'churned' }, result.churnedInWindow);
-      this.metrics.windows.inc({ result: 'inside_previous' }, result.insidePreviousWindow);
+      this.metrics.windows.inc({ result: 'labelled' }, result.labelledInWindow);
       this.metrics.windows.inc({ result: 'already_recorded' }, result.alreadyRecorded);
       this.metrics.runs.inc({ result: 'succeeded' });
       this.logger.info({ now: now.toISOString(), window_days: this.windowDays, ...result }, 'label windows closed');

@@ -7,8 +7,12 @@ export interface ClosedLabelWindows {
   readonly windowsDue: number;
   /** Of those, windows that hold a churn (any source): labelled by it, nothing recorded. */
   readonly churnedInWindow: number;
-  /** Windows that began inside a window already closed (a re-scoring): not a window of their own. */
-  readonly insidePreviousWindow: number;
+  /**
+   * Windows without a churn that hold another outcome: a `churned: false` of a feed or a person, or the
+   * end of an earlier window (the prediction re-scored the customer inside a closed window). Labelled
+   * already: nothing recorded.
+   */
+  readonly labelledInWindow: number;
   /** `churned: false` outcomes recorded now (source `label_window`). */
   readonly recorded: number;
   /** Windows whose outcome was stored already (closed by an earlier run). */
@@ -20,17 +24,18 @@ interface CandidateRow {
   window_start: Date;
   window_end: Date;
   churned_in_window: boolean;
-  inside_previous: boolean;
+  labelled_in_window: boolean;
 }
 
 /**
  * Label windows (docs/monitoring.md, "Label windows"), over monitoring's own tables: the champion
  * predictions it consumed and the outcomes. A customer's window opens at the `as_of` of a champion
  * prediction and runs `windowDays`; at `now` the window considered is the one opened by the customer's
- * newest prediction whose window has closed (as_of ≤ now − windowDays). It is not a window of its own
- * when an earlier window's label-window outcome ends after its start (the prediction re-scored the
- * customer inside a window that was closed: an earlier window ends before this one does), and it is labelled churned when a churned outcome falls in it;
- * otherwise it gets `churned: false` at its end, with an id from the customer and the window's start,
+ * newest prediction whose window has closed (as_of ≤ now − windowDays). A churned outcome in it
+ * labels it churned; another outcome in it labels it too — a feed's or a person's `churned: false`, or
+ * an earlier window's end (the prediction re-scored the customer inside a window that was closed: that
+ * window ends before this one does, so it is not a window of its own). Otherwise it gets
+ * `churned: false` at its end, with an id from the customer and the window's start,
  * so closing again, concurrently or after a crash, records nothing twice.
  */
 export class LabelWindowRepository {
@@ -48,12 +53,14 @@ export class LabelWindowRepository {
        SELECT d.customer_id, d.window_start, d.window_end,
               EXISTS (SELECT 1 FROM outcomes o WHERE o.customer_id = d.customer_id AND o.churned
                          AND o.observed_at >= d.window_start AND o.observed_at <= d.window_end) AS churned_in_window,
-              EXISTS (SELECT 1 FROM outcomes o WHERE o.customer_id = d.customer_id AND o.source = 'label_window'
-                         AND o.observed_at > d.window_start AND o.observed_at < d.window_end) AS inside_previous
+              EXISTS (SELECT 1 FROM outcomes o WHERE o.customer_id = d.customer_id AND NOT o.churned
+                         AND o.observed_at > d.window_start AND o.observed_at <= d.window_end
+                         -- this window's own outcome, recorded by an earlier run: already recorded, below
+                         AND NOT (o.source = 'label_window' AND o.observed_at = d.window_end)) AS labelled_in_window
          FROM due d`,
       [now, windowDays],
     );
-    const open = candidates.filter((c) => !c.churned_in_window && !c.inside_previous);
+    const open = candidates.filter((c) => !c.churned_in_window && !c.labelled_in_window);
     const inserted = open.length === 0 ? [] : await tx.query<{ outcome_id: string }>(
       'label_windows.record',
       `INSERT INTO outcomes (outcome_id, source, customer_id, churned, observed_at)
@@ -65,7 +72,7 @@ export class LabelWindowRepository {
     return {
       windowsDue: candidates.length,
       churnedInWindow: candidates.filter((c) => c.churned_in_window).length,
-      insidePreviousWindow: candidates.filter((c) => !c.churned_in_window && c.inside_previous).length,
+      labelledInWindow: candidates.filter((c) => !c.churned_in_window && c.labelled_in_window).length,
       recorded: inserted.length,
       alreadyRecorded: open.length - inserted.length,
     };
