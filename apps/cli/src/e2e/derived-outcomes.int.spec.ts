@@ -121,7 +121,9 @@ describe('derived outcomes equal the outcome feed for the same Telco customers',
       assert.deepEqual([d.churned, d.churn_probability, d.as_of.toISOString(), d.model_version], [f.churned, f.churn_probability, f.as_of.toISOString(), f.model_version], row.customerID);
       assert.equal(d.as_of.toISOString(), T, 'judged by the prediction on the full history');
     }
-    const report = (rows: Map<string, LabelledPredictionRow>) => classificationReport([...rows.values()].map((r) => ({ score: r.churn_probability, label: r.churned })), 0.5);
+    // In one order (the file's) for both: sums of floats depend on it.
+    const report = (byId: Map<string, LabelledPredictionRow>) =>
+      classificationReport(rows.map((row) => byId.get(row.customerID)!).map((r) => ({ score: r.churn_probability, label: r.churned })), 0.5);
     assert.deepEqual(report(derived), report(feed));
 
     // Alerting resolved the churners' alerts in both copies (a churn from any source).
