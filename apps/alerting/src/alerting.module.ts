@@ -9,6 +9,8 @@ import { EnabledChannels } from './delivery/enabled-channels';
 import { NotificationDispatcher } from './delivery/notification.dispatcher';
 import { ModelAlertIntakeService } from './model-alerts/model-alert-intake.service';
 import { ModelAlertsHandler } from './model-alerts/model-alerts.handler';
+import { ChurnResolutionService } from './outcomes/churn-resolution.service';
+import { AlertingOutcomesHandler } from './outcomes/outcomes.handler';
 import { PredictionsHandler } from './predictions/predictions.handler';
 import { AlertRulesService } from './rules/alert-rules.service';
 import { SlaService } from './sla/sla.service';
@@ -18,7 +20,7 @@ export class AlertingModule {
   static register(config: AlertingConfig): DynamicModule {
     return {
       module: AlertingModule,
-      imports: [DatabaseModule, KafkaModule.forRoot({ group: 'alerting', consumer: { deadLetterTopic: Topics.alertingDlq, handlers: [PredictionsHandler, ModelAlertsHandler] } })],
+      imports: [DatabaseModule, KafkaModule.forRoot({ group: 'alerting', consumer: { deadLetterTopic: Topics.alertingDlq, handlers: [PredictionsHandler, ModelAlertsHandler, AlertingOutcomesHandler] } })],
       controllers: [AlertsController],
       providers: [
         {
@@ -35,6 +37,8 @@ export class AlertingModule {
         PredictionsHandler,
         ModelAlertIntakeService,
         ModelAlertsHandler,
+        ChurnResolutionService,
+        AlertingOutcomesHandler,
         NotificationDispatcher,
         SlaService,
         AlertsService,

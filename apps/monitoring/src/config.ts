@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { featureSpecEnvSchema } from '@churn/feature-spec';
 import { emailAddress, emailAddressList, smtpUrl } from '@churn/mailer';
 import { schedulerEnvSchema } from '@churn/scheduler';
+import { outcomeLabelWindowEnvSchema } from '@churn/config';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
 
 /**
@@ -18,6 +19,8 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
   .extend(featureSpecEnvSchema.shape)
   // SCHEDULE_*, SCHEDULER_TIMEZONE, JOB_*: the jobs monitoring hosts (promotion-gate, close-label-windows, the reports).
   .extend(schedulerEnvSchema.shape)
+  // OUTCOME_LABEL_WINDOW_DAYS: the label-window job's window.
+  .extend(outcomeLabelWindowEnvSchema.shape)
   .extend({
     /**
      * Days between a prediction and the outcome it is judged by: an outcome is joined to the customer's

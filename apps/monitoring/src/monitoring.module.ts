@@ -10,12 +10,14 @@ import { MonitoringController } from './http/monitoring.controller';
 import { JobRunsController } from './http/job-runs.controller';
 import { PeopleRecordsController } from './http/people-records.controller';
 import { ReportsController } from './http/reports.controller';
+import { LabelWindowsController } from './http/label-windows.controller';
 import { UpstreamForwarder } from './http/upstream-forwarder';
 import { AlertsHandler } from './inbound/alerts.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
 import { PredictionIntake } from './inbound/prediction-intake.service';
 import { MonitoringPredictionsHandler, ShadowPredictionsHandler } from './inbound/predictions.handler';
 import { MonitoringJobsService } from './jobs/monitoring-jobs.service';
+import { LabelWindowsService } from './label-windows/label-windows.service';
 import { MonitoringSnapshotService } from './monitoring-snapshot.service';
 import { PromotionGateService } from './promotion-gate/promotion-gate.service';
 import { PeopleRecordsService } from './recorded/people-records.service';
@@ -34,7 +36,7 @@ import { ReportService } from './reports/report.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService],
+  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService],
 })
 export class MonitoringModule {}

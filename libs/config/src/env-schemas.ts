@@ -79,3 +79,12 @@ function refineKafkaSasl(env: Partial<Record<(typeof SASL_KEYS)[number], string>
 }
 
 export { booleanString };
+
+/**
+ * OUTCOME_LABEL_WINDOW_DAYS, for monitoring (the label-window job) and `churn outcomes close-windows`:
+ * how long after the prediction that opens it a customer's label window runs (docs/monitoring.md,
+ * "Label windows"). A customer still subscribed when it closes is labelled not churned.
+ */
+export const outcomeLabelWindowEnvSchema = z.object({
+  OUTCOME_LABEL_WINDOW_DAYS: z.coerce.number().positive().max(3650).default(90),
+});

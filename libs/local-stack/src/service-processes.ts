@@ -22,7 +22,7 @@ export type ServiceName = (typeof SERVICES)[number]['name'];
 export const SERVICE_INPUTS: Record<ServiceName, readonly string[]> = {
   ingest: [Topics.customerEvents],
   scorer: [Topics.customerFeatures],
-  alerting: [Topics.predictions],
+  alerting: [Topics.predictions, Topics.outcomes],
   'crm-sync': [Topics.predictions, Topics.alerts],
   monitoring: [Topics.predictions, Topics.predictionsShadow, Topics.outcomes, Topics.alerts],
 };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { wholeCalendarMonths, customerEventSchema } from '@churn/contracts';
-import { customerHistory, customerOutcome, DEFAULT_REFERENCE_TIME, rowFeatures, splitCents } from './telco-history';
+import { customerCancellation, customerHistory, customerOutcome, DEFAULT_REFERENCE_TIME, rowFeatures, splitCents } from './telco-history';
 import { parseTelcoCsv, toCents, type TelcoRow } from './telco-row';
 
 const HEADER =
@@ -72,6 +72,18 @@ describe('Telco rows as event histories', () => {
     const outcome = customerOutcome(row!);
     assert.equal(outcome?.churned, true);
     assert.ok(Date.parse(outcome!.observed_at) > Date.parse(DEFAULT_REFERENCE_TIME));
+  });
+
+  it('cancels a churned customer after its last invoice, when the feed observes its label; a customer who stays has no cancellation', () => {
+    const [churned] = parseTelcoCsv(csv(ROW.replace(/No$/, 'Yes')));
+    const cancellation = customerCancellation(churned!);
+    const latest = Math.max(...customerHistory(churned!).map((e) => Date.parse(e.occurred_at)));
+    assert.equal(cancellation?.event_type, 'subscription.cancelled');
+    assert.ok(Date.parse(cancellation!.occurred_at) > latest);
+    assert.equal(cancellation!.occurred_at, customerOutcome(churned!)!.observed_at);
+    assert.deepEqual(customerCancellation(churned!), cancellation, 'deterministic');
+    const [stays] = parseTelcoCsv(csv(ROW));
+    assert.equal(customerCancellation(stays!), undefined);
   });
 
   it('refuses a bad row naming its line and field', () => {

@@ -84,10 +84,33 @@ export function customerHistory(row: TelcoRow, referenceTime: string = DEFAULT_R
   return events;
 }
 
+/** When a churned customer's cancellation takes effect, and when the feed's label is observed: a day after the reference time. */
+function labelTime(referenceTime: string): string {
+  return new Date(Date.parse(referenceTime) + 24 * 60 * MINUTE_MS).toISOString();
+}
+
+/**
+ * A `Churn = Yes` customer's cancellation: `subscription.cancelled` a day after the reference time (its
+ * last invoice), when the feed observes the label — so ingest derives the same churned outcome the
+ * feed states (`customerOutcome`). Undefined for a customer who stays. Deterministic id: a second
+ * replay is a duplicate.
+ */
+export function customerCancellation(row: TelcoRow, referenceTime: string = DEFAULT_REFERENCE_TIME): CustomerEvent | undefined {
+  if (row.Churn !== 'Yes') return undefined;
+  return {
+    event_id: replayEventId(row.customerID, 'cancelled'),
+    event_type: CustomerEventTypes.subscriptionCancelled,
+    customer_id: row.customerID,
+    occurred_at: labelTime(referenceTime),
+    schema_version: 1,
+    payload: { reason: 'telco_churn_label' },
+  };
+}
+
 /** The customer's churn label as an outcome observed a day after the reference time. */
 export function customerOutcome(row: TelcoRow, referenceTime: string = DEFAULT_REFERENCE_TIME): Outcome | undefined {
   if (row.Churn === undefined) return undefined;
-  return { customer_id: row.customerID, churned: row.Churn === 'Yes', observed_at: new Date(Date.parse(referenceTime) + 24 * 60 * MINUTE_MS).toISOString() };
+  return { customer_id: row.customerID, churned: row.Churn === 'Yes', observed_at: labelTime(referenceTime) };
 }
 
 /** The feature vector the row describes (blank TotalCharges read as 0): what ingest must arrive at. */

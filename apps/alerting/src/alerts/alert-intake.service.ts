@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type Alert, type Prediction, type RiskLevel } from '@churn/contracts';
-import { AlertingScoreRepository, AlertRepository, Database, NotificationRepository, type AlertRow, type NewAlert, type NewNotification } from '@churn/db';
+import { AlertingChurnRepository, AlertingScoreRepository, AlertRepository, Database, NotificationRepository, type AlertRow, type NewAlert, type NewNotification } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
-import type { CustomerAlertContext } from '../rules/alert-rules.engine';
+import type { AlertDecision, CustomerAlertContext } from '../rules/alert-rules.engine';
 import type { AlertRules } from '../rules/alert-rules.schema';
 import { AlertRulesService } from '../rules/alert-rules.service';
 import { EnabledChannels } from '../delivery/enabled-channels';
@@ -22,6 +22,7 @@ export class AlertIntakeService {
   private readonly alerts = new AlertRepository();
   private readonly scores = new AlertingScoreRepository();
   private readonly notifications = new NotificationRepository();
+  private readonly churn = new AlertingChurnRepository();
   private readonly logger: Logger;
   private readonly metrics;
 
@@ -37,7 +38,7 @@ export class AlertIntakeService {
     this.metrics = {
       evaluated: getOrCreateCounter(registry, {
         name: 'alerting_predictions_evaluated_total',
-        help: 'Predictions evaluated by the rules, by risk level and outcome (alert, duplicate, below_threshold, control_arm, cooldown, open_intervention).',
+        help: 'Predictions evaluated by the rules, by risk level and outcome (alert, duplicate, below_threshold, control_arm, cooldown, open_intervention, churned).',
         labelNames: ['risk_level', 'outcome'] as const,
       }),
       created: getOrCreateCounter(registry, {
@@ -57,7 +58,14 @@ export class AlertIntakeService {
     const { created, outcomes } = await this.database.transaction(async (tx) => {
       await this.alerts.lockCustomers(tx, customers);
       const contexts = await this.loadContexts(tx, customers, predictions, rules);
-      const decisions = engine.evaluateBatch(predictions, contexts, now);
+      // A prediction made (as_of) at or before the customer's churn — late, or replayed — raises nothing:
+      // the customer has left. One after it (reactivated, scored again) is evaluated as usual.
+      const churnedAt = await this.churn.churnedAt(tx, customers);
+      const decisions: AlertDecision[] = engine.evaluateBatch(predictions, contexts, now).map((decision, i) => {
+        const p = predictions[i]!;
+        const churned = churnedAt.get(p.customer_id);
+        return churned && Date.parse(p.as_of) <= churned.getTime() ? { alert: false, reason: 'churned' } : decision;
+      });
       await this.scores.insert(
         tx,
         predictions.map((p) => ({ prediction_id: p.prediction_id, customer_id: p.customer_id, risk_score: p.risk_score, as_of: new Date(p.as_of) })),

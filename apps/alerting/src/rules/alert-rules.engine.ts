@@ -16,7 +16,8 @@ export interface CustomerAlertContext {
 
 export const EMPTY_CONTEXT: CustomerAlertContext = { recentAlerts: [], openInterventions: [], scores: [] };
 
-export type SuppressionReason = 'below_threshold' | 'control_arm' | 'cooldown' | 'open_intervention';
+/** `churned`: set by the intake, not the rules — the customer churned at or after the prediction's as_of. */
+export type SuppressionReason = 'below_threshold' | 'control_arm' | 'cooldown' | 'open_intervention' | 'churned';
 
 export interface AlertDecisionRaise {
   readonly alert: true;

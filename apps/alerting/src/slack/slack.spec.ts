@@ -23,6 +23,7 @@ function anAlert(i = 0, overrides: Partial<AlertRow> = {}): AlertRow {
     acknowledged_by: null,
     resolved_at: null,
     resolved_by: null,
+    resolution: null,
     ...overrides,
   };
 }

@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MultiBar, Presets } from 'cli-progress';
 import { rocAuc } from '@churn/analytics';
-import { Database, PlatformSummaryRepository, type RiskLevelSummary } from '@churn/db';
+import { outcomeLabelWindowEnvSchema, parseConfig } from '@churn/config';
+import { Database, LabelWindowRepository, PlatformSummaryRepository, type RiskLevelSummary } from '@churn/db';
 import { createMetricsRegistry } from '@churn/observability';
 import { REPO_ROOT } from '@churn/local-stack';
 import type { Outbox } from '@churn/sandbox';
+import { parseTelcoCsv } from '@churn/telco-replay';
 import type { CliContext } from '../cli-context';
 import { emailDemoReport, type DemoReport } from './demo-report';
 import { modelCardFigures, type ModelCardFigures } from './model-card-figures';
@@ -37,6 +40,8 @@ export interface DemoSummary {
   readonly revenueAtRisk: number;
   readonly programmeCost: number;
   readonly alerts: number;
+  /** Alerts alerting resolved because the customer churned (cancelled). */
+  readonly alertsResolvedByChurn: number;
   readonly outcomes: number;
   /** Computed here from Postgres (latest champion prediction before each outcome). */
   readonly rocAuc: number | undefined;
@@ -62,8 +67,10 @@ export interface MonitoringFigures {
 }
 
 /**
- * `churn demo`: the platform up, the Telco customers replayed through it as events (and their
- * churn labels as outcomes), live counters while it works, and a summary read back from Postgres.
+ * `churn demo`: the platform up, the Telco customers replayed through it as events — the churned ones
+ * then cancelled, once scored, so that ingest derives their churn — the label windows of the others
+ * closed (churned:false), live counters while it works, and a summary read back from Postgres. No
+ * outcome feed: every outcome is derived from the event stream.
  */
 export async function runDemo(context: CliContext, options: DemoOptions, signals: ShutdownSignals): Promise<{ platform: RunningPlatform; summary: DemoSummary }> {
   // Replayed labels are observed one day after each customer's last event: judge them by the
@@ -72,6 +79,7 @@ export async function runDemo(context: CliContext, options: DemoOptions, signals
   const customerIds = await readCustomerIds(input);
   const customers = customerIds.length;
   const startedAt = new Date();
+  const churners = parseTelcoCsv(fs.readFileSync(input)).filter((row) => row.Churn === 'Yes').length;
   // The replay's event ids are deterministic, so a second run on the same data would be deduplicated
   // end to end (correctly, and to no one's enlightenment): the demo starts the local stack empty.
   const platform = await bringUp(context, {
@@ -91,9 +99,12 @@ export async function runDemo(context: CliContext, options: DemoOptions, signals
     const summaries = new PlatformSummaryRepository();
     try {
       const replay = replayInChild(context, platform, input, options, replayStop.signal);
-      await Promise.race([watchProgress(db, summaries, customers, replay, Number(options.timeout) * 1000, !options.fast), stopped]);
+      await Promise.race([watchProgress(db, summaries, { customers, churners }, replay, Number(options.timeout) * 1000, !options.fast), stopped]);
       // Scored is not yet alerted, pushed and judged: the summary waits for those groups to catch up.
       await Promise.race([waitForDownstream(context, platform, options.fast ? ['alerting', 'crm-sync'] : ['alerting', 'crm-sync', 'monitoring'], 120_000), stopped]);
+      // Every churn is stored: the others' label windows (OUTCOME_LABEL_WINDOW_DAYS after their last
+      // prediction, long past) close now as churned:false — what the scheduled job does.
+      if (!options.fast) await closeLabelWindows(context, db);
       const monitoringService = platform.services.find((service) => service.name === 'monitoring');
       const monitoring = monitoringService ? await monitoringFigures(`http://127.0.0.1:${monitoringService.port}`, context) : undefined;
       const report = await emailDemoReport(context, platform, startedAt);
@@ -112,10 +123,10 @@ export async function runDemo(context: CliContext, options: DemoOptions, signals
 }
 
 function replayInChild(context: CliContext, platform: RunningPlatform, input: string, options: DemoOptions, stop: AbortSignal): Promise<void> {
-  const args = [path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js'), 'replay', '--input', input, '--outcomes'];
+  const args = [path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js'), 'replay', '--input', input, '--cancellations', '--wait-seconds', options.timeout];
   if (options.rate) args.push('--rate', options.rate);
   const child = spawn(process.execPath, args, {
-    env: { ...context.env, KAFKA_BROKERS: platform.stack.kafkaBrokers, LOG_LEVEL: 'warn' },
+    env: { ...context.env, KAFKA_BROKERS: platform.stack.kafkaBrokers, DATABASE_URL: platform.stack.databaseUrl, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
     signal: stop,
   });
@@ -125,10 +136,21 @@ function replayInChild(context: CliContext, platform: RunningPlatform, input: st
   });
 }
 
+/** The label-window job over the demo's data, at the wall clock (the replay's windows closed long ago). */
+async function closeLabelWindows(context: CliContext, db: Database): Promise<void> {
+  const { OUTCOME_LABEL_WINDOW_DAYS } = parseConfig(outcomeLabelWindowEnvSchema, context.env);
+  const closed = await db.transaction((tx) => new LabelWindowRepository().close(tx, new Date(), OUTCOME_LABEL_WINDOW_DAYS));
+  context.logger.info({ window_days: OUTCOME_LABEL_WINDOW_DAYS, ...closed }, 'label windows closed');
+}
+
+/**
+ * Until every customer is scored and — unless `--fast` — every churned customer's cancellation has
+ * become a stored outcome (the customers who stay get theirs when their label windows close, after).
+ */
 async function watchProgress(
   db: Database,
   summaries: PlatformSummaryRepository,
-  customers: number,
+  { customers, churners }: { customers: number; churners: number },
   replay: Promise<void>,
   timeoutMs: number,
   waitForOutcomes: boolean,
@@ -145,7 +167,7 @@ async function watchProgress(
     Presets.shades_grey,
   );
   const scoredBar = bars.create(customers, 0, { name: 'customers scored ', extra: '' });
-  const outcomesBar = bars.create(customers, 0, { name: 'outcomes stored  ', extra: '' });
+  const outcomesBar = bars.create(churners, 0, { name: 'churns derived   ', extra: '' });
   const started = Date.now();
   let lastScored = 0;
   let lastTime = started;
@@ -160,7 +182,7 @@ async function watchProgress(
       scoredBar.update(scored, { extra: `| ${perSecond} customers/s | ${alerts} alerts` });
       outcomesBar.update(outcomes, { extra: '' });
       const scoringDone = scored >= customers;
-      if (replayDone && scoringDone && (!waitForOutcomes || outcomes >= customers)) return;
+      if (replayDone && scoringDone && (!waitForOutcomes || outcomes >= churners)) return;
       if (now - started > timeoutMs) throw new Error(`demo did not finish within ${timeoutMs / 1000} s (scored ${scored}/${customers}, outcomes ${outcomes})`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
@@ -201,10 +223,11 @@ async function monitoringFigures(baseUrl: string, context: CliContext): Promise<
 }
 
 async function summarize(db: Database, summaries: PlatformSummaryRepository, customers: number): Promise<Omit<DemoSummary, 'monitoring' | 'sandbox' | 'modelCard'>> {
-  const [scored, byLevel, alerts, outcomes, pairs] = await Promise.all([
+  const [scored, byLevel, alerts, alertsResolvedByChurn, outcomes, pairs] = await Promise.all([
     summaries.countScoredCustomers(db),
     summaries.riskDistribution(db),
     summaries.countAlerts(db),
+    summaries.countAlertsResolvedByChurn(db),
     summaries.countOutcomes(db),
     summaries.scoredOutcomes(db),
   ]);
@@ -215,6 +238,7 @@ async function summarize(db: Database, summaries: PlatformSummaryRepository, cus
     revenueAtRisk: byLevel.reduce((sum, level) => sum + level.revenueAtRisk, 0),
     programmeCost: byLevel.reduce((sum, level) => sum + level.interventionCost, 0),
     alerts,
+    alertsResolvedByChurn,
     outcomes,
     rocAuc: rocAuc(pairs.map((p) => ({ score: p.churnProbability, label: p.churned }))),
   };
@@ -234,8 +258,8 @@ export function formatSummary(summary: DemoSummary, platform: RunningPlatform): 
     ),
     `  revenue at risk         ${money(summary.revenueAtRisk)} (monthly charges × 12, all scored customers)`,
     `  programme cost          ${money(summary.programmeCost)} (recommended interventions)`,
-    `  alerts raised           ${summary.alerts.toLocaleString('en-US')}`,
-    `  outcomes received       ${summary.outcomes.toLocaleString('en-US')}`,
+    `  alerts raised           ${summary.alerts.toLocaleString('en-US')} (${summary.alertsResolvedByChurn.toLocaleString('en-US')} resolved: the customer cancelled)`,
+    `  outcomes derived        ${summary.outcomes.toLocaleString('en-US')} (churn from cancellations, not churned when a label window closed)`,
     `  model ROC-AUC           ${summary.rocAuc === undefined ? 'n/a (no outcomes yet)' : summary.rocAuc.toFixed(4)} on the replayed outcomes` +
       (summary.monitoring?.rocAuc != null ? ` (monitoring: ${summary.monitoring.rocAuc.toFixed(4)})` : ''),
     ...modelCardLines(summary.modelCard),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
+import { registerCloseWindowsCommand } from './close-windows.command';
 import { importRecords, importTarget, type RecordKind } from './records-import';
 
 const DESCRIPTIONS: Record<RecordKind, string> = {
@@ -10,9 +11,9 @@ const DESCRIPTIONS: Record<RecordKind, string> = {
 /** `churn outcomes import FILE` and `churn interventions import FILE`: exit 1 when monitoring refuses the file. */
 export function registerRecordsImportCommands(program: Command, context: CliContext): void {
   for (const kind of ['outcomes', 'interventions'] as const) {
-    program
-      .command(kind)
-      .description(`${kind} recorded by people (monitoring's POST /v1/${kind})`)
+    const group = program.command(kind).description(kind === 'outcomes' ? "outcomes recorded by people (monitoring's POST /v1/outcomes) and the label-window job" : `${kind} recorded by people (monitoring's POST /v1/${kind})`);
+    if (kind === 'outcomes') registerCloseWindowsCommand(group, context);
+    group
       .command('import')
       .description(DESCRIPTIONS[kind])
       .argument('<file>', 'a CSV file (or a .json file with one record)')

@@ -19,6 +19,7 @@ export function formatSaasSummary(summary: SaasDemoSummary, platform: RunningPla
     `  held-out ROC-AUC        ${model.holdoutRocAuc.toFixed(4)} on ${count(model.holdoutRows)} of ${count(model.trainingRows)} customers kept out of training (SYNTHETIC data)`,
     `  rescored as of          ${summary.snapshot}: ${count(summary.rescored)} feature vectors published, ${count(check.notInTable.length)} of them of customers cancelled before it (not in the table) (SYNTHETIC)`,
     `  ${verdict} (SYNTHETIC)`,
+    `  churns derived          ${count(summary.derivedChurns)} churned outcomes from the replay's cancellations (ingest; no outcome feed) (SYNTHETIC)`,
     `  dead letters            ${count(summary.deadLetters)} (the scorer accepting numbers up to ${SAAS_DEMO_RANGE_TOLERANCE}× their training range beyond it) (SYNTHETIC replay)`,
   ];
   return ['', ...lines, '', ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}`), ...sandboxLines(platform), ''].join('\n');

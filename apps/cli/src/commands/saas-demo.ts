@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { Topics, TOPIC_SPECS, type CustomerEvent } from '@churn/contracts';
 import { kafkaEnvSchema, parseConfig } from '@churn/config';
-import { Database } from '@churn/db';
+import { Database, OutcomeRepository } from '@churn/db';
 import { loadFeatureSpec } from '@churn/feature-spec';
 import { createKafka, TopicProducer } from '@churn/kafka';
 import { createMetricsRegistry } from '@churn/observability';
@@ -41,6 +41,8 @@ export interface SaasDemoSummary {
   readonly trainerConfig: string;
   readonly model: SaasModelQuality;
   readonly rescored: number;
+  /** churned:true outcomes ingest derived from the replay's cancellations, as monitoring stored them. */
+  readonly derivedChurns: number;
   readonly streamBatch: StreamBatchResult;
   readonly deadLetters: number;
 }
@@ -91,9 +93,10 @@ export async function runSaasDemo(context: CliContext, options: SaasDemoOptions,
       FEATURE_SPEC_FILE: SAAS_SPEC_PATH,
       MODEL_REGISTRY_DIR: registryDir,
       MONITORING_LABEL_DELAY_DAYS: '0',
-      // The replay streams two years of history, customers long cancelled included (the platform scores
-      // them still): days since the last login reach far beyond any active customer's at the snapshot the
-      // model learned from. The default tolerance would dead-letter those vectors; the rescore's are in range.
+      // The replay streams two years of history: vectors of customers months before their cancellation
+      // (after it they are not scored) reach days since the last login far beyond any active customer's at
+      // the snapshot the model learned from. The default tolerance would dead-letter those vectors; the
+      // rescore's are in range.
       FEATURE_RANGE_TOLERANCE: String(SAAS_DEMO_RANGE_TOLERANCE),
     },
     sandbox: options.sandbox ? { customerIds: [...new Set(events.map((e) => e.customer_id))] } : undefined,
@@ -115,7 +118,7 @@ export async function runSaasDemo(context: CliContext, options: SaasDemoOptions,
         // The rescore reads the event log: every replayed event stored first.
         await waitForDownstream(context, platform, ['ingest'], timeoutMs);
         const rescore = await new FeatureRescorer(spec, db, producer, context.logger).run({ asOf: snapshot, batchSize: 500 });
-        await waitForDownstream(context, platform, ['scorer'], timeoutMs);
+        await waitForDownstream(context, platform, ['scorer', 'monitoring'], timeoutMs);
         const stream = await streamedPredictions(db, snapshot);
         const batch = await batchScores(context, table, modelDir, spec.customer_id.column);
         return {
@@ -127,6 +130,7 @@ export async function runSaasDemo(context: CliContext, options: SaasDemoOptions,
           trainerConfig: path.relative(REPO_ROOT, trainerConfig),
           model: modelQuality(modelDir),
           rescored: rescore.emitted,
+          derivedChurns: await new OutcomeRepository().countBySource(db, 'cancellation'),
           streamBatch: compareStreamWithBatch(batch, stream),
           deadLetters: await deadLetterCount(kafka),
         };

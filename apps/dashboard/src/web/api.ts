@@ -90,6 +90,8 @@ export interface AlertDetail extends PendingAlert {
   acknowledged_by: string | null;
   resolved_at: string | null;
   resolved_by: string | null;
+  /** `churned`: resolved because the customer cancelled; null: by a person. */
+  resolution?: 'churned' | null;
 }
 
 export interface DashboardData {

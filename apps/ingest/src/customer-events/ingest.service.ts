@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Topics, type CustomerEvent, type CustomerFeaturesMessage } from '@churn/contracts';
-import { CustomerHistoryRepository, CustomerStateRepository, Database, ProcessedEventRepository, type Queryable, type StoredCustomerState } from '@churn/db';
-import { applyEvent, lookback, type ActiveFeatureSpec, type EvaluatorState, type FeatureSpec } from '@churn/feature-spec';
+import { Topics, type CustomerEvent, type CustomerFeaturesMessage, type Outcome } from '@churn/contracts';
+import { cancellationOutcomeId, CustomerHistoryRepository, CustomerStateRepository, Database, ProcessedEventRepository, type Queryable, type StoredCustomerState } from '@churn/db';
+import { applyEvent, isCancelled, lookback, type ActiveFeatureSpec, type EvaluatorState, type FeatureSpec } from '@churn/feature-spec';
 import { featuresMessage, foldHistory, toEvaluatedEvent, vectorAt } from '@churn/feature-state';
 import { TopicProducer, type ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateHistogram, LATENCY_BUCKETS_SECONDS, type Logger, type Registry } from '@churn/observability';
@@ -13,6 +13,8 @@ export interface IngestResult {
   readonly duplicates: number;
   readonly notApplied: number;
   readonly featureMessages: number;
+  /** churned:true outcomes published: cancellations of open subscriptions. */
+  readonly outcomes: number;
 }
 
 interface Changed {
@@ -28,6 +30,11 @@ interface Changed {
  * the ledger insert, the state change and the feature messages happen in one Postgres transaction, and
  * the messages are published before it commits. A crash at any point re-delivers the batch; events
  * already in the ledger change nothing, and a feature message sent twice carries the same source_event_id.
+ *
+ * A cancellation of an open subscription publishes a churned:true outcome in the same way (its id from
+ * the customer and the cancellation's time, so a redelivered or replayed one is stored once by
+ * monitoring). A customer whose subscription is cancelled at the end of the batch gets no feature
+ * message: nothing scores it until a reactivation reopens the subscription.
  */
 @Injectable()
 export class IngestService {
@@ -57,6 +64,16 @@ export class IngestService {
         name: 'ingest_events_total',
         help: 'Customer events by type and result (applied; not_applied: older than the current value, recorded only; duplicate: already in the ledger).',
         labelNames: ['event_type', 'result'] as const,
+      }),
+      outcomesDerived: getOrCreateCounter(registry, {
+        name: 'ingest_outcomes_derived_total',
+        help: 'churned:true outcomes published on outcomes, by source (cancellation: a subscription.cancelled of an open subscription).',
+        labelNames: ['source'] as const,
+      }),
+      notScored: getOrCreateCounter(registry, {
+        name: 'ingest_cancelled_customers_not_scored_total',
+        help: 'Customers whose batch left their subscription cancelled: no feature message published for them.',
+        labelNames: [] as const,
       }),
       featureMessages: getOrCreateCounter(registry, {
         name: 'ingest_feature_messages_total',
@@ -116,15 +133,17 @@ export class IngestService {
         }
       }
     }
-    if (newMessages.length === 0) return { newEvents: 0, duplicates, notApplied: 0, featureMessages: 0 };
+    if (newMessages.length === 0) return { newEvents: 0, duplicates, notApplied: 0, featureMessages: 0, outcomes: 0 };
 
     const customerIds = [...new Set(newMessages.map((m) => m.value.customer_id))].sort();
     const current = await this.currentStates(tx, await this.states.lockMany(tx, customerIds), fresh);
     const changed = new Map<string, Changed>();
     const notApplied: string[] = [];
+    const outcomes: Outcome[] = [];
     for (const { value: event, timestamp } of newMessages) {
       const entry = changed.get(event.customer_id);
-      const { state, applied } = applyEvent(this.spec, entry?.state ?? current.get(event.customer_id), event);
+      const { state, applied, cancelledNow } = applyEvent(this.spec, entry?.state ?? current.get(event.customer_id), event);
+      if (cancelledNow) outcomes.push(this.churnOutcome(event));
       changed.set(event.customer_id, { state, lastEventId: event.event_id, firstReceivedAt: Math.min(entry?.firstReceivedAt ?? timestamp, timestamp) });
       if (!applied) notApplied.push(event.event_id);
       this.metrics.events.inc({ event_type: event.event_type, result: applied ? 'applied' : 'not_applied' });
@@ -137,7 +156,12 @@ export class IngestService {
     const logged = await this.history.recentEvents(tx, new Map([...changed].map(([id, c]) => [id, c.state.lastEventAt])), this.lookback);
     const features: CustomerFeaturesMessage[] = [];
     const receivedAt: number[] = [];
+    let notScored = 0;
     for (const [customerId, { state, lastEventId, firstReceivedAt }] of changed) {
+      if (isCancelled(state)) {
+        notScored += 1;
+        continue;
+      }
       const events = (logged.get(customerId) ?? []).map(toEvaluatedEvent);
       const message = featuresMessage(this.specHash, customerId, vectorAt(this.spec, state, events, state.lastEventAt), state.lastEventAt, lastEventId);
       if (!message) continue;
@@ -148,11 +172,29 @@ export class IngestService {
       Topics.customerFeatures,
       features.map((value) => ({ key: value.customer_id, value })),
     );
+    await this.producer.send(
+      Topics.outcomes,
+      outcomes.map((value) => ({ key: value.customer_id, value })),
+    );
+    this.metrics.outcomesDerived.inc({ source: 'cancellation' }, outcomes.length);
+    this.metrics.notScored.inc(notScored);
+    for (const o of outcomes) this.logger.info({ customer_id: o.customer_id, outcome_id: o.outcome_id, observed_at: o.observed_at, source: o.source }, 'churn derived from a cancellation');
     const publishedAt = Date.now();
     for (const at of receivedAt) if (Number.isFinite(at)) this.metrics.latency.observe(Math.max(0, publishedAt - at) / 1000);
     this.metrics.featureMessages.inc(features.length);
-    this.logger.debug({ events: messages.length, new_events: newMessages.length, customers: changed.size, feature_messages: features.length }, 'batch ingested');
-    return { newEvents: newMessages.length, duplicates, notApplied: notApplied.length, featureMessages: features.length };
+    this.logger.debug({ events: messages.length, new_events: newMessages.length, customers: changed.size, feature_messages: features.length, outcomes: outcomes.length }, 'batch ingested');
+    return { newEvents: newMessages.length, duplicates, notApplied: notApplied.length, featureMessages: features.length, outcomes: outcomes.length };
+  }
+
+  /** The churn a cancellation of an open subscription is: observed when the cancellation takes effect. */
+  private churnOutcome(event: CustomerEvent): Outcome {
+    return {
+      customer_id: event.customer_id,
+      churned: true,
+      observed_at: event.occurred_at,
+      source: 'cancellation',
+      outcome_id: cancellationOutcomeId(event.customer_id, event.occurred_at),
+    };
   }
 
   /**

@@ -4,6 +4,7 @@ import type { Logger, Registry } from '@churn/observability';
 import { JobScheduler } from '@churn/scheduler';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
+import { LabelWindowsService } from '../label-windows/label-windows.service';
 import { PromotionGateService } from '../promotion-gate/promotion-gate.service';
 import { ReportMailService } from '../reports/report-mail.service';
 import { reportJob } from './report-jobs';
@@ -21,6 +22,7 @@ export class MonitoringJobsService implements OnApplicationBootstrap, OnApplicat
     database: Database,
     gate: PromotionGateService,
     reports: ReportMailService,
+    labelWindows: LabelWindowsService,
     @Inject(SERVICE_CONFIG) config: MonitoringConfig,
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -29,7 +31,8 @@ export class MonitoringJobsService implements OnApplicationBootstrap, OnApplicat
     this.scheduler.register('promotion-gate', (job) => gate.run(job));
     this.scheduler.register('report-daily', reportJob(reports, 'daily'));
     this.scheduler.register('report-weekly', reportJob(reports, 'weekly'));
-    // this.scheduler.register('close-label-windows', (job) => labelWindows.close(job));
+    // As of the tick's scheduled time: every attempt of one tick closes the same windows (ids are per customer and window).
+    this.scheduler.register('close-label-windows', async (job) => ({ ...(await labelWindows.close(job.scheduledAt)) }));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -53,7 +53,7 @@ async function startScorerStandIn(db: Database): Promise<{ url: string; activati
   };
 }
 
-describe('the promotion gate, run by the scheduler in monitoring', () => {
+describe('the promotion gate and the label windows, run by the scheduler in monitoring', () => {
   const logger = createLogger({ service: 'gate-spec', level: 'silent' });
   const schedulerEnv = { SCHEDULER_SCHEMA: uniqueId('pgboss_gate').replace(/-/g, '_'), JOB_RETRY_LIMIT: '0' };
   const versions = new ModelVersionRepository();
@@ -131,13 +131,13 @@ describe('the promotion gate, run by the scheduler in monitoring', () => {
     return { champion, challenger };
   }
 
-  async function runGate(): Promise<JobRunRow> {
-    const runId = await trigger.runNow('promotion-gate');
+  async function runGate(job: 'promotion-gate' | 'close-label-windows' = 'promotion-gate'): Promise<JobRunRow> {
+    const runId = await trigger.runNow(job);
     const deadline = Date.now() + 30_000;
     for (;;) {
       const run = await runs.findById(db, runId);
       if (run && run.status !== 'running') return run;
-      if (Date.now() > deadline) throw new Error(`the gate run ${runId} did not finish: ${JSON.stringify(run)}`);
+      if (Date.now() > deadline) throw new Error(`the ${job} run ${runId} did not finish: ${JSON.stringify(run)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -178,6 +178,24 @@ describe('the promotion gate, run by the scheduler in monitoring', () => {
     const alert = modelAlertSchema.parse(JSON.parse(notice!.value!));
     assert.deepEqual([alert.kind, alert.subject], ['promotion_gate', 'kept']);
     assert.match(alert.message, new RegExp(`${challenger} does not beat ${champion} by the margin`));
+  });
+
+  it('closes a customer\'s label window as the close-label-windows job: churned false once the window is over', async () => {
+    const customer = uniqueId('lw-job');
+    const champion = uniqueId('lw-version');
+    // Scored 100 days ago by the champion, nothing since: its 90-day window (the default) closed 10 days ago.
+    await db.transaction((tx) => new MonitoringRepository().insertPredictions(tx, 'champion', [aPrediction(customer, champion, 0.3, Date.now() - 100 * DAY)]));
+    const run = await runGate('close-label-windows');
+    assert.equal(run.status, 'succeeded', run.error ?? '');
+    assert.ok((run.result as { recorded: number }).recorded >= 1, JSON.stringify(run.result));
+    const [latest] = await new OutcomeRepository().latestPage(db, customer.slice(0, -1), 1);
+    assert.deepEqual([latest?.customerId, latest?.churned], [customer, false]);
+    assert.equal(await new OutcomeRepository().countBySource(db, 'label_window') >= 1, true);
+    // Another run later records nothing new for that window.
+    const again = await runGate('close-label-windows');
+    assert.equal(again.status, 'succeeded', again.error ?? '');
+    const [still] = await new OutcomeRepository().latestPage(db, customer.slice(0, -1), 1);
+    assert.deepEqual(still, latest);
   });
 
   it('lists the runs on GET /v1/jobs/runs for admins, with metrics', async () => {

@@ -48,9 +48,10 @@ export class PeopleRecordsService {
     this.refused = refusalCounters(registry);
   }
 
-  /** Outcomes join the table the `outcomes` topic fills, with its rule: one per customer and `observed_at`. */
+  /** Outcomes join the table the `outcomes` topic fills, with its rule: one per outcome id (given, or derived from customer and `observed_at`). */
   async recordOutcomes(body: RecordsBody, actor: string): Promise<RecordsResult> {
-    return this.record(OUTCOME_KIND, body, actor, (tx, records: Outcome[]) => this.outcomes.insertNew(tx, records));
+    const source = body.format === 'json' ? 'api' : 'import';
+    return this.record(OUTCOME_KIND, body, actor, (tx, records: Outcome[]) => this.outcomes.insertNew(tx, records, source));
   }
 
   async recordInterventions(body: RecordsBody, actor: string): Promise<RecordsResult> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { outcomeSchema, zonedTimestamp, type Outcome } from '@churn/contracts';
-import { interventionId, type NewIntervention } from '@churn/db';
+import { interventionId, outcomeId, type NewIntervention } from '@churn/db';
 import type { RecordKindName } from './row-problems';
 
 export type CellType = 'string' | 'boolean' | 'number';
@@ -37,13 +37,15 @@ export const OUTCOME_KIND: RecordKind<Outcome> = {
     { name: 'intervention_cost', type: 'number', required: false },
     { name: 'revenue_impact', type: 'number', required: false },
     { name: 'experiment_arm', type: 'string', required: false },
+    { name: 'outcome_id', type: 'string', required: false },
   ],
+  // `source` is not a column: the path sets it (api, import), never the sender.
   schema: outcomeSchema,
   timeField: 'observed_at',
   timeOf: (o) => o.observed_at,
   costFields: ['intervention_cost'],
-  // The outcomes table's own key: one outcome per customer and observation time.
-  duplicateKey: (o) => `${o.customer_id}\u0000${new Date(o.observed_at).toISOString()}`,
+  // The outcomes table's own key: the outcome id (given, or derived from customer and observation time).
+  duplicateKey: (o) => outcomeId(o),
 };
 
 const text = (max: number) => z.string().trim().min(1, { message: 'must not be empty' }).max(max);

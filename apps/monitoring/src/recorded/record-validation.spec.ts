@@ -50,6 +50,18 @@ describe('people’s records: every bad row named with its line and field', () =
     assert.deepEqual(check(OUTCOME_KIND, 'customer_id,observed_at\nC-1,2026-02-01T00:00:00Z').problems, ['1:churned:missing_field']);
   });
 
+  it('takes an outcome as the same record when its outcome id is: given, or derived from customer and time to the millisecond', () => {
+    const csv = [
+      'customer_id,churned,observed_at,outcome_id',
+      'C-1,true,2026-02-01T00:00:00Z,',
+      'C-1,true,2026-02-01T00:00:00.000+00:00,',
+      'C-1,false,2026-02-01T00:00:00Z,crm-17',
+      'C-2,false,2026-02-02T00:00:00Z,crm-17',
+    ].join('\n');
+    assert.deepEqual(check(OUTCOME_KIND, csv).problems, ['3:(row):duplicate_row', '5:(row):duplicate_row']);
+    assert.deepEqual(check(OUTCOME_KIND, 'customer_id,churned,observed_at,source\nC-1,true,2026-02-01T00:00:00Z,feed').problems, ['1:source:unknown_field'], 'the path sets the source');
+  });
+
   it('refuses a NUL character in a text field (Postgres text cannot hold it) with its field', () => {
     const inputs = [{ line: null, fields: { customer_id: 'C-\u0000', churned: true, observed_at: '2026-02-01T00:00:00Z' } }];
     const { records, problems } = validateRecords(OUTCOME_KIND, inputs, NOW);

@@ -30,6 +30,8 @@ export interface AlertRow {
   acknowledged_by: string | null;
   resolved_at: Date | null;
   resolved_by: string | null;
+  /** `churned`: resolved because the customer churned; null: by a person. */
+  resolution: 'churned' | null;
 }
 
 /** An alert that still bears on a customer's next one: recent (cool-down) or acknowledged and open (intervention). */
@@ -65,8 +67,9 @@ export interface PendingFigures {
   oldest_pending_at: Date | null;
 }
 
-const COLUMNS = `alert_id, customer_id, prediction_id, level, risk_score, message, reason, details, status, created_at,
-  acknowledged_at, acknowledged_by, resolved_at, resolved_by`;
+export const ALERT_COLUMNS = `alert_id, customer_id, prediction_id, level, risk_score, message, reason, details, status, created_at,
+  acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution`;
+const COLUMNS = ALERT_COLUMNS;
 
 /** The alerts table: creation idempotent on prediction_id, and the pending → acknowledged → resolved life cycle. */
 export class AlertRepository {
@@ -107,13 +110,17 @@ export class AlertRepository {
     );
   }
 
-  /** Alerts of these customers created within `withinSeconds`, plus every acknowledged (open) one. */
+  /**
+   * Alerts of these customers created within `withinSeconds`, plus every acknowledged (open) one. Alerts
+   * resolved because the customer churned are left out: a customer who comes back (reactivated) starts
+   * without a cool-down from before it left.
+   */
   async recentForCustomers(tx: Queryable, customerIds: readonly string[], withinSeconds: number): Promise<RecentAlert[]> {
     if (customerIds.length === 0) return [];
     return tx.query<RecentAlert>(
       'alerts.recent_for_customers',
       `SELECT customer_id, level, status, created_at FROM alerts
-        WHERE customer_id = ANY($1::text[])
+        WHERE customer_id = ANY($1::text[]) AND resolution IS DISTINCT FROM 'churned'
           AND (created_at >= now() - make_interval(secs => $2) OR status = 'acknowledged')`,
       [[...new Set(customerIds)], withinSeconds],
     );

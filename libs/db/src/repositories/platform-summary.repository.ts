@@ -44,8 +44,30 @@ export class PlatformSummaryRepository {
     }));
   }
 
+  /**
+   * Of `customerIds`, those with a champion prediction as of `asOf` or later that alerting has evaluated
+   * (its score row is written in the transaction that decides the alert): the customers a replay may
+   * cancel now, their last prediction made and acted on.
+   */
+  async scoredAndEvaluated(db: Queryable, customerIds: readonly string[], asOf: string): Promise<Set<string>> {
+    if (customerIds.length === 0) return new Set();
+    const rows = await db.query<{ customer_id: string }>(
+      'summary.scored_and_evaluated',
+      `SELECT DISTINCT p.customer_id FROM predictions p
+        WHERE p.customer_id = ANY($1::text[]) AND p.role = 'champion' AND p.as_of >= $2::timestamptz
+          AND EXISTS (SELECT 1 FROM alerting_scores s WHERE s.prediction_id = p.prediction_id)`,
+      [customerIds, asOf],
+    );
+    return new Set(rows.map((r) => r.customer_id));
+  }
+
   async countAlerts(db: Queryable): Promise<number> {
     const rows = await db.query<{ n: string }>('summary.count_alerts', 'SELECT count(*) AS n FROM alerts');
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async countAlertsResolvedByChurn(db: Queryable): Promise<number> {
+    const rows = await db.query<{ n: string }>('summary.count_alerts_resolved_by_churn', "SELECT count(*) AS n FROM alerts WHERE resolution = 'churned'");
     return Number(rows[0]?.n ?? 0);
   }
 

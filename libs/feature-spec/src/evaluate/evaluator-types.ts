@@ -26,6 +26,17 @@ export interface AttributeValue {
 }
 
 /**
+ * The customer's subscription as its `subscription.cancelled` / `subscription.reactivated` events set
+ * it: the latest of them by (occurred_at, event_id) wins, whatever order they arrive in.
+ */
+export interface SubscriptionStatus {
+  readonly cancelled: boolean;
+  /** occurred_at of the event that set it: for a cancellation, when it takes effect. */
+  readonly at: string;
+  readonly eventId: string;
+}
+
+/**
  * A customer's state under a spec, folded event by event; plain JSON, so that it can be stored as is.
  * Aggregates are not in it: they are computed from the event log at the vector's time.
  */
@@ -43,12 +54,16 @@ export interface EvaluatorState {
   /** The latest occurred_at seen, and the event that carried it (on a tie, the one applied last). */
   readonly lastEventAt: string;
   readonly lastEventId: string;
+  /** Absent until a cancellation or reactivation: the subscription is open. */
+  readonly subscription?: SubscriptionStatus;
 }
 
 export interface ApplyResult {
   readonly state: EvaluatorState;
   /** False when every attribute the event would set already has a newer value (recorded, not applied). */
   readonly applied: boolean;
+  /** The event cancelled an open subscription (not a late or repeated cancellation): a churn. */
+  readonly cancelledNow?: boolean;
 }
 
 /** A programming error: the evaluator was called with inputs that do not belong together. */
