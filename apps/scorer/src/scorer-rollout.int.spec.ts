@@ -157,7 +157,8 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
     assert.deepEqual(await versions.assignments(db), { champion: second, shadow: null, rollout: null });
     const [entry] = await new AuditLogRepository().findBySubject(db, `model:${second}`);
     assert.equal(entry?.action, 'model.activate');
-    assert.deepEqual((entry?.details as { previous_rollout?: unknown }).previous_rollout, { version: second, share: 0.1 });
+    const details = entry?.details as { previous_rollout?: unknown; share?: number; promoted_from_rollout?: boolean; reason?: string };
+    assert.deepEqual([details.previous_rollout, details.share, details.promoted_from_rollout, details.reason], [{ version: second, share: 0.1 }, 1, true, 'better on live outcomes']);
     const predictions = await scoreAll(Array.from({ length: 10 }, () => aFeatureMessage(uniqueId('P'))));
     assert.deepEqual([...new Set(predictions.map((p) => p.model_version))], [second]);
   });

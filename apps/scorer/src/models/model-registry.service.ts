@@ -44,11 +44,10 @@ const AUDIT_ACTION: Readonly<Record<Role, string>> = { champion: 'model.activate
 /** Where a version was about to be served from: an admin's request, the start, or another instance's assignment seen by the poll. */
 type Source = 'api' | 'startup' | 'poll';
 
-/** What an admin's change of role carries besides the version: the rollout's share, why, and whether it is a promotion at 100 %. */
+/** What an admin's change of role carries besides the version: the share asked for (a rollout's, or 1 for a promotion through the rollout endpoint) and why. */
 interface RoleChange {
   readonly share?: number;
   readonly reason?: string;
-  readonly promotedFromRollout?: boolean;
 }
 
 /** Old sessions are released this long after a swap, when no batch can still be using them. */
@@ -167,7 +166,7 @@ export class ModelRegistryService {
     await this.models?.rollout?.model.close();
   }
 
-  /** Picks up a change of champion or shadow made by any instance; loads before it swaps. */
+  /** Picks up a change of champion, shadow or rollout (version or share) made by any instance; loads before it swaps. */
   sync(): Promise<void> {
     this.syncing ??= this.doSync().finally(() => (this.syncing = null));
     return this.syncing;
@@ -219,7 +218,7 @@ export class ModelRegistryService {
    * back; 1 promotes it: it becomes champion as an activation does, and serves everyone.
    */
   async rollout(version: string, share: number, actor: string, reason: string | undefined): Promise<ActiveModels> {
-    if (share === 1) return this.assign(version, 'champion', actor, { reason, promotedFromRollout: true });
+    if (share === 1) return this.assign(version, 'champion', actor, { share, reason });
     if (share > 0) return this.assign(version, 'rollout', actor, { share, reason });
     const { rollout } = await this.versions.assignments(this.database);
     if (rollout?.version !== version) throw new DomainError('NOT_UNDER_ROLLOUT', `${version} is not under rollout${rollout ? ` (${rollout.version} is)` : ''}`, HttpStatus.CONFLICT);
@@ -279,7 +278,7 @@ export class ModelRegistryService {
   }
 
   private async setRole(version: string, role: Role, actor: string, via: string, change: RoleChange = {}): Promise<void> {
-    const { share, reason, promotedFromRollout } = change;
+    const { share, reason } = change;
     await this.database.transaction(async (tx) => {
       const before = await this.versions.assignments(tx);
       if (role === 'champion') await this.versions.makeChampion(tx, version, actor);
@@ -293,8 +292,9 @@ export class ModelRegistryService {
           version,
           role,
           via,
-          ...(role === 'rollout' ? { share } : {}),
-          ...(promotedFromRollout ? { share: 1, promoted_from_rollout: true } : {}),
+          ...(share !== undefined ? { share } : {}),
+          // Share 1: the version becomes champion; whether it was the one under rollout is worth reading later.
+          ...(role === 'champion' && share === 1 ? { promoted_from_rollout: before.rollout?.version === version } : {}),
           ...(reason ? { reason } : {}),
           previous_champion: before.champion,
           previous_shadow: before.shadow,
