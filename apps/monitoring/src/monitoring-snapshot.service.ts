@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Topics, type ModelAlert } from '@churn/contracts';
-import { Database, InterventionRepository, ModelAlertRepository, ModelVersionRepository, MonitoringRepository, newestExposures, type LabelledPredictionRow, type NewModelAlert } from '@churn/db';
+import { Database, InterventionRepository, ModelAlertRepository, ModelVersionRepository, MonitoringRepository, newestExposures, type ExposureRow, type LabelledPredictionRow, type ModelAssignments, type NewModelAlert } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
@@ -12,6 +12,7 @@ import { modelCardFacts, type ModelCardFacts } from './model-cards/model-card';
 import { MonitoringGauges } from './monitoring-gauges';
 import { cohortDimensions, cohortFeatures, type CohortDimension } from './quality/cohorts';
 import { computeModelQuality, WINDOW_DAYS, type ModelQuality } from './quality/model-quality';
+import { rolloutComparison, type RolloutComparison } from './quality/rollout-comparison';
 import { economicsAssumptions, programmeEconomics, type EconomicsAssumptions, type RoiSnapshot } from './roi/programme-economics';
 
 export const ROI_WINDOWS = ['24h', '7d', '30d'] as const;
@@ -23,6 +24,10 @@ export interface MonitoringSnapshot {
   readonly models: readonly ModelQuality[];
   readonly drift: readonly ModelDrift[];
   readonly roi: Readonly<Record<RoiWindow, RoiSnapshot>>;
+  /** Which version serves as champion, shadow and rollout (the scorer's registry), so the figures say which is which. */
+  readonly serving: ModelAssignments;
+  /** During a gradual rollout: the champion and the rollout's version, each on its own customers. */
+  readonly rollout: RolloutComparison<Readonly<Record<RoiWindow, RoiSnapshot>>> | null;
 }
 
 /**
@@ -146,10 +151,17 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     const widest = ROI_WINDOWS.reduce((a, b) => (WINDOW_DAYS[a]! >= WINDOW_DAYS[b]! ? a : b));
     const candidates = await this.repository.exposureCandidates(this.database, sinceOf(widest));
     const costs = await this.interventions.costsSince(this.database, sinceOf(widest));
-    for (const window of ROI_WINDOWS) {
-      const since = sinceOf(window);
-      roi[window] = programmeEconomics(window, since, newestExposures(candidates, since), labelled, costs, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
-    }
+    const roiOf = (exposures: readonly ExposureRow[], rows: readonly LabelledPredictionRow[]) => {
+      const byWindow = {} as Record<RoiWindow, RoiSnapshot>;
+      for (const window of ROI_WINDOWS) {
+        const since = sinceOf(window);
+        byWindow[window] = programmeEconomics(window, since, newestExposures(exposures, since), rows, costs, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
+      }
+      return byWindow;
+    };
+    Object.assign(roi, roiOf(candidates, labelled));
+    const serving = await this.versions.assignments(this.database);
+    const rollout = rolloutComparison(serving, candidates, labelled, (rows) => computeModelQuality(rows, cards, now, this.cohorts), roiOf);
 
     const thresholds: DriftThresholds = {
       psi: this.config.MONITORING_PSI_THRESHOLD,
@@ -181,7 +193,7 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     this.gauges.setRoi(Object.values(roi));
     this.lastRefresh.set(now.getTime() / 1000);
     stop();
-    return { computed_at: now.toISOString(), label_delay_days: this.config.MONITORING_LABEL_DELAY_DAYS, models, drift, roi };
+    return { computed_at: now.toISOString(), label_delay_days: this.config.MONITORING_LABEL_DELAY_DAYS, models, drift, roi, serving, rollout };
   }
 
   private async raiseModelAlerts(drift: readonly ModelDrift[], t: DriftThresholds, now: Date): Promise<void> {

@@ -1,8 +1,54 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import type { CustomerFeaturesMessageV1 } from '@churn/contracts';
 import { featureColumns, featureSpecBlock, parseFeatureSpec, TELCO_SPEC_PATH, type FeatureSpecBlock } from '@churn/feature-spec';
+import { ModelRegistryDir } from '@churn/scoring';
+import { startService, type RunningService } from '@churn/service-kit';
+import { serviceTestEnv, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { scorerConfigSchema } from './config';
+import { configureScorerHttp } from './http-setup';
+import { ScorerModule } from './scorer.module';
 
 /** Helpers of the scorer integration specs (not part of the service). */
+
+/** A Telco customer's 19 attributes, valid for the trained model. */
+export const telcoFeatures = {
+  gender: 'Female', SeniorCitizen: 0, Partner: 'No', Dependents: 'No', tenure: 2, PhoneService: 'Yes', MultipleLines: 'No',
+  InternetService: 'Fiber optic', OnlineSecurity: 'No', OnlineBackup: 'No', DeviceProtection: 'No', TechSupport: 'No',
+  StreamingTV: 'Yes', StreamingMovies: 'No', Contract: 'Month-to-month', PaperlessBilling: 'Yes', PaymentMethod: 'Electronic check',
+  MonthlyCharges: 80.5, TotalCharges: 161,
+} as const;
+
+/** A version 1 `customer-features` message (the Telco vector) with a fresh source event id. */
+export function aFeatureMessage(customerId: string, overrides: Record<string, unknown> = {}): CustomerFeaturesMessageV1 {
+  return {
+    customer_id: customerId,
+    as_of: '2024-03-10T09:00:00Z',
+    source_event_id: uniqueId('evt'),
+    feature_schema_version: 1,
+    features: { ...telcoFeatures, ...overrides } as CustomerFeaturesMessageV1['features'],
+  };
+}
+
+/**
+ * A temporary registry holding the trained model three times: under its own name (active), as a
+ * second version of the same spec (`<active>-b`), and under a card of another spec (`<active>-variant`).
+ */
+export function temporaryRegistry(): { dir: string; active: string; second: string; variant: string } {
+  const real = new ModelRegistryDir();
+  const active = real.active()!;
+  const second = `${active}-b`;
+  const variant = `${active}-variant`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-registry-'));
+  fs.cpSync(real.dirOf(active), path.join(dir, active), { recursive: true });
+  fs.cpSync(real.dirOf(active), path.join(dir, second), { recursive: true });
+  const cardFile = path.join(dir, second, 'model-card.json');
+  fs.writeFileSync(cardFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(cardFile, 'utf8')), version: second }));
+  copyModelWithSpec(real.dirOf(active), dir, variant, telcoVariantSpec());
+  fs.writeFileSync(path.join(dir, 'active'), `${active}\n`);
+  return { dir, active, second, variant };
+}
 
 /**
  * A spec of another hash with the Telco model inputs: renamed, and its first aggregate (carried, not a
@@ -46,4 +92,28 @@ export function copyModelWithSpec(from: string, registryDir: string, version: st
   };
   fs.writeFileSync(cardFile, JSON.stringify(reordered));
   return dir;
+}
+
+/** Reads until the value is `expected` or the time is up (a row lands a moment after its message: published before COMMIT). */
+export async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (value !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await read();
+  }
+  return value;
+}
+
+/** The scorer in-process on the test stack, with its HTTP API ready; `env` on top of the test environment. */
+export async function startScorer(env: Record<string, string>): Promise<RunningService> {
+  const sut = await startService({
+    name: 'scorer',
+    configSchema: scorerConfigSchema,
+    module: (c) => ScorerModule.register(c),
+    configure: (app) => configureScorerHttp(app),
+    env: serviceTestEnv(env),
+  });
+  await waitUntilHttpReady(sut.url);
+  return sut;
 }

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { deadLetterSchema, predictionSchema, Topics, type CustomerFeaturesMessage, type CustomerFeaturesMessageV1, type CustomerFeaturesMessageV2, type Prediction } from '@churn/contracts';
+import { deadLetterSchema, predictionSchema, Topics, type CustomerFeaturesMessage, type CustomerFeaturesMessageV2, type Prediction } from '@churn/contracts';
 import { AuditLogRepository, Database, ModelVersionRepository, PredictionHistoryRepository } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
-import { ModelRegistryDir, shortHash } from '@churn/scoring';
-import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, metricSum, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
-import { scorerConfigSchema } from './config';
-import { configureScorerHttp } from './http-setup';
-import { ScorerModule } from './scorer.module';
-import { copyModelWithSpec, telcoVariantSpec } from './scorer-spec-support';
+import { shortHash } from '@churn/scoring';
+import type { RunningService } from '@churn/service-kit';
+import { assertAgentOrHigher, metricSum, rawProducer, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { aFeatureMessage, eventually, startScorer, telcoFeatures, telcoVariantSpec, temporaryRegistry } from './scorer-spec-support';
 
 const SECRET = 'integration-test-secret-with-32-characters!';
-const features = {
-  gender: 'Female', SeniorCitizen: 0, Partner: 'No', Dependents: 'No', tenure: 2, PhoneService: 'Yes', MultipleLines: 'No',
-  InternetService: 'Fiber optic', OnlineSecurity: 'No', OnlineBackup: 'No', DeviceProtection: 'No', TechSupport: 'No',
-  StreamingTV: 'Yes', StreamingMovies: 'No', Contract: 'Month-to-month', PaperlessBilling: 'Yes', PaymentMethod: 'Electronic check',
-  MonthlyCharges: 80.5, TotalCharges: 161,
-} as const;
+const features = telcoFeatures;
 
 const behaviour = { payment_failures_30d: 1, payment_failures_90d: 2, support_tickets_30d: 0, support_tickets_90d: 1, usage_trend: -0.25 };
 const telcoSpec = loadFeatureSpec(TELCO_SPEC_PATH);
@@ -42,16 +32,6 @@ function aV2Message(customerId: string, hash: string): CustomerFeaturesMessageV2
   };
 }
 
-function aFeatureMessage(customerId: string, overrides: Record<string, unknown> = {}): CustomerFeaturesMessageV1 {
-  return {
-    customer_id: customerId,
-    as_of: '2024-03-10T09:00:00Z',
-    source_event_id: uniqueId('evt'),
-    feature_schema_version: 1,
-    features: { ...features, ...overrides } as CustomerFeaturesMessageV1['features'],
-  };
-}
-
 /**
  * The scorer in-process against the real broker and Postgres, serving a temporary registry holding
  * the trained model twice (under its own name and as a second version) so that shadow scoring and a
@@ -61,12 +41,8 @@ describe('scorer service on the real broker and Postgres', () => {
   let sut: RunningService;
   let probe: TopicProbe;
   let db: Database;
-  let registryDir: string;
-  const real = new ModelRegistryDir();
-  const active = real.active()!;
-  const second = `${active}-b`;
-  // The Telco model's files under a card of another spec (same inputs, another hash).
-  const variant = `${active}-variant`;
+  // The trained model as active, as a second version, and under a card of another spec (same inputs, another hash).
+  const { dir: registryDir, active, second, variant } = temporaryRegistry();
   const send = async (messages: CustomerFeaturesMessage[]) => {
     const producer = await rawProducer();
     await producer.send({ topic: Topics.customerFeatures, messages: messages.map((m) => ({ key: m.customer_id, value: JSON.stringify(m) })) });
@@ -78,23 +54,9 @@ describe('scorer service on the real broker and Postgres', () => {
     new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
 
   before(async () => {
-    registryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-registry-'));
-    fs.cpSync(real.dirOf(active), path.join(registryDir, active), { recursive: true });
-    fs.cpSync(real.dirOf(active), path.join(registryDir, second), { recursive: true });
-    const cardFile = path.join(registryDir, second, 'model-card.json');
-    fs.writeFileSync(cardFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(cardFile, 'utf8')), version: second }));
-    copyModelWithSpec(real.dirOf(active), registryDir, variant, variantSpec);
-    fs.writeFileSync(path.join(registryDir, 'active'), `${active}\n`);
     probe = await TopicProbe.start([Topics.predictions, Topics.predictionsShadow, Topics.customerFeaturesDlq]);
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'scorer-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
-    sut = await startService({
-      name: 'scorer',
-      configSchema: scorerConfigSchema,
-      module: (c) => ScorerModule.register(c),
-      configure: (app) => configureScorerHttp(app),
-      env: serviceTestEnv({ MODEL_REGISTRY_DIR: registryDir, MODEL_POLL_INTERVAL_MS: '300', AUTH_JWT_SECRET: SECRET, EXPERIMENT_NAME: 'spec-experiment' }),
-    });
-    await waitUntilHttpReady(sut.url);
+    sut = await startScorer({ MODEL_REGISTRY_DIR: registryDir, MODEL_POLL_INTERVAL_MS: '300', AUTH_JWT_SECRET: SECRET, EXPERIMENT_NAME: 'spec-experiment' });
   });
 
   after(async () => {
@@ -317,13 +279,3 @@ describe('scorer service on the real broker and Postgres', () => {
     assert.equal(entry?.actor, 'ops@example.com');
   });
 });
-
-async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (value !== expected && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  return value;
-}

@@ -11,3 +11,4 @@ export * from './additive-explainer';
 export * from './explanation-chains';
 export * from './seeded-random';
 export * from './spec-match';
+export * from './rollout';

@@ -47,6 +47,8 @@ describe('chaos: HTTP edges (every OpenAPI route fuzzed) and admin token checks'
     const routes: [ServiceName, string, string][] = [
       ['scorer', '/v1/models/v-none/activate', CHAOS_SECRETS.AUTH_JWT_SECRET],
       ['scorer', '/v1/models/v-none/shadow', CHAOS_SECRETS.AUTH_JWT_SECRET],
+      ['scorer', '/v1/models/v-none/rollout', CHAOS_SECRETS.AUTH_JWT_SECRET],
+      ['scorer', '/v1/models/rollout/rollback', CHAOS_SECRETS.AUTH_JWT_SECRET],
       ['alerting', '/v1/alerts/destinations/slack/revive', CHAOS_SECRETS.AUTH_JWT_SECRET],
       ['alerting', '/v1/alerts/digests/email', CHAOS_SECRETS.AUTH_JWT_SECRET],
     ];

@@ -47,6 +47,15 @@ const PLANS: Record<string, Plan> = {
     // The only registered version is the champion: the endpoint, the token and the guard work, and it refuses.
     expect: /MODEL_IS_CHAMPION/,
   },
+  [`curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"share": 0.1}' http://127.0.0.1:3002/v1/models/<version>/rollout`]: {
+    run: `curl -sS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"share": 0.1}' http://127.0.0.1:3002/v1/models/<version>/rollout`,
+    // As for shadow: the champion cannot be rolled out beside itself (scorer-rollout.int.spec rolls out a second version).
+    expect: /MODEL_IS_CHAMPION/,
+  },
+  [`curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"reason": "worse ROI than the champion"}' http://127.0.0.1:3002/v1/models/rollout/rollback`]: {
+    run: `curl -sS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"reason": "worse ROI than the champion"}' http://127.0.0.1:3002/v1/models/rollout/rollback`,
+    expect: /"rolled_back":null/,
+  },
   'curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:3002/v1/models/<version>/activate': {
     run: 'curl -sS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:3002/v1/models/<version>/activate',
     expect: /"role":"champion"/,

@@ -102,6 +102,13 @@ export interface DashboardData {
   roi: RoiSnapshot;
   quality: { model_version: string; label_delay_days: number; windows: Record<QualityWindow, { overall: QualityFigures }> } | null;
   shadow_quality: { model_version: string; all: QualityFigures }[];
+  /** During a gradual rollout: the champion and the rollout's version, each on the customers it serves. */
+  rollout: {
+    version: string;
+    share: number;
+    champion: string;
+    arms: { model_version: string; serving: 'champion' | 'rollout'; customers: number; all: QualityFigures | null; roi: RoiFigures }[];
+  } | null;
   drift: ModelDrift[];
   model_alerts: ModelAlert[];
   /** Each scheduled job's newest run. */

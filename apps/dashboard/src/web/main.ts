@@ -9,7 +9,7 @@ import { fetchIntegrations, resumeIntegration, type Crm } from './integrations-a
 import { renderIntegrations, renderIntegrationsUnavailable, type ResumePermission } from './integrations-panel';
 import { renderLinkedAlert, renderLinkedAlertError } from './linked-alert';
 import { renderJobs } from './jobs-panel';
-import { renderCards, renderDriftSummary, renderQuality, renderRoi } from './panels';
+import { renderCards, renderDriftSummary, renderQuality, renderRoi, renderRollout } from './panels';
 import { fetchSandboxOutbox } from './sandbox-api';
 
 /** The issue's 30 s; `?refresh=<seconds>` (at least 2) shortens it for demos and the browser test. */
@@ -39,6 +39,7 @@ async function load(): Promise<void> {
     charts.renderRiskDistribution(byId<HTMLCanvasElement>('chart-risk-distribution'), data.risk_distribution);
     charts.renderScoreTrend(byId<HTMLCanvasElement>('chart-score-trend'), data.score_trend);
     renderQuality(data.quality, data.shadow_quality);
+    renderRollout(data.rollout);
     const drift = renderDriftSummary(data.drift, data.model_alerts, data.quality?.model_version);
     charts.renderDrift(byId<HTMLCanvasElement>('chart-drift'), drift?.features ?? [], PSI_THRESHOLD);
     renderJobs(data.jobs);

@@ -84,6 +84,19 @@ export function renderQuality(quality: DashboardData['quality'], shadows: Dashbo
   shadow.textContent = shadows.length === 0 ? 'No shadow model is scoring.' : shadows.map((s) => `Shadow ${s.model_version}: ROC-AUC ${formatDecimal(s.all.roc_auc)} on ${formatInteger(s.all.count)} outcomes`).join(' · ');
 }
 
+/** During a gradual rollout: which version serves which share, and each one's figures on its own customers. */
+export function renderRollout(rollout: DashboardData['rollout']): void {
+  const line = byId('quality-rollout');
+  if (!rollout) {
+    line.textContent = 'No rollout: the champion serves every customer.';
+    return;
+  }
+  const side = (arm: NonNullable<DashboardData['rollout']>['arms'][number]) =>
+    `${arm.serving === 'rollout' ? `Rollout ${formatPercent(rollout.share, 0)}` : 'Champion'} ${arm.model_version}: ${formatInteger(arm.customers)} customers, ` +
+    `ROC-AUC ${formatDecimal(arm.all?.roc_auc)} on ${formatInteger(arm.all?.count ?? 0)} outcomes, 30-day ROI ${formatMultiple(arm.roi.roi_multiple)}`;
+  line.textContent = rollout.arms.map(side).join(' · ');
+}
+
 /** Drift of the champion shown in the quality panel (else any champion, else the first model checked). */
 export function renderDriftSummary(drift: readonly ModelDrift[], modelAlerts: DashboardData['model_alerts'], championVersion: string | undefined): ModelDrift | undefined {
   const model = drift.find((d) => d.role === 'champion' && d.model_version === championVersion) ?? drift.find((d) => d.role === 'champion') ?? drift[0];

@@ -31,10 +31,12 @@ export class DashboardService {
       this.repository.versionsSeen(this.database),
       this.jobRuns.latestPerJob(this.database),
     ]);
-    // The champion shown is the one that scored last (a retired champion keeps its labelled outcomes).
-    const champions = snapshot.models.filter((m) => m.role === 'champion');
+    // The champion shown is the registry's; else the served version that scored last (a retired champion keeps its labelled outcomes).
+    // During a rollout both versions serve: the rollout's side is in `rollout`, never shown as the champion.
+    const champions = snapshot.models.filter((m) => m.role === 'champion' && m.model_version !== snapshot.serving.rollout?.version);
     const newest = seen.find((v) => v.role === 'champion' && champions.some((m) => m.model_version === v.model_version));
-    const champion = champions.find((m) => m.model_version === newest?.model_version) ?? champions[0];
+    const champion =
+      champions.find((m) => m.model_version === snapshot.serving.champion) ?? champions.find((m) => m.model_version === newest?.model_version) ?? champions[0];
     return {
       computed_at: snapshot.computed_at,
       cards: {
@@ -52,6 +54,19 @@ export class DashboardService {
       roi: snapshot.roi['30d'],
       quality: champion ? { model_version: champion.model_version, label_delay_days: snapshot.label_delay_days, windows: champion.windows } : null,
       shadow_quality: snapshot.models.filter((m) => m.role === 'shadow').map((m) => ({ model_version: m.model_version, all: m.windows.all.overall })),
+      // Champion against the version under rollout, each on its own customers: quality since deployment and 30-day ROI.
+      rollout: snapshot.rollout && {
+        version: snapshot.rollout.version,
+        share: snapshot.rollout.share,
+        champion: snapshot.rollout.champion,
+        arms: snapshot.rollout.arms.map((arm) => ({
+          model_version: arm.model_version,
+          serving: arm.serving,
+          customers: arm.customers,
+          all: arm.quality?.windows.all.overall ?? null,
+          roi: arm.roi['30d'].overall,
+        })),
+      },
       drift: snapshot.drift,
       model_alerts: modelAlerts,
       /** Each scheduled job's newest run: status and times (results and errors are in GET /v1/jobs/runs). */

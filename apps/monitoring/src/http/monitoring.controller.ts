@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Param, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
+import type { ModelAssignments } from '@churn/db';
 import { DomainError, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
 import { MonitoringSnapshotService, ROI_WINDOWS } from '../monitoring-snapshot.service';
 import { WINDOWS } from '../quality/model-quality';
@@ -39,8 +40,18 @@ export class MonitoringController {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     const models = s.models
       .filter((m) => (query.model_version === undefined || m.model_version === query.model_version) && (query.role === undefined || m.role === query.role))
-      .map((m) => (query.window === undefined ? m : { ...m, windows: { [query.window]: m.windows[query.window] } }));
+      .map((m) => ({ ...(query.window === undefined ? m : { ...m, windows: { [query.window]: m.windows[query.window] } }), serving: servingAs(s.serving, m) }));
     return { computed_at: s.computed_at, label_delay_days: s.label_delay_days, models };
+  }
+
+  /**
+   * During a gradual rollout: the champion and the version under rollout side by side, each judged on
+   * the customers it serves (quality per window and cohort, ROI per window); `rollout: null` without one.
+   */
+  @Get('metrics/rollout')
+  async rollout(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>) {
+    const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
+    return { computed_at: s.computed_at, label_delay_days: s.label_delay_days, rollout: s.rollout };
   }
 
   /** Revenue at risk, programme cost, revenue saved, net benefit and ROI multiple, overall and per risk level. */
@@ -84,4 +95,14 @@ export class MonitoringController {
   async alertQueue() {
     return this.dashboard.alertQueue();
   }
+}
+
+/**
+ * What a version's figures are of: the champion's or the rollout's served predictions, or the shadow's;
+ * null for a version that no longer serves (its figures stay, from the outcomes it was judged on).
+ */
+function servingAs(serving: ModelAssignments, m: { model_version: string; role: 'champion' | 'shadow' }): 'champion' | 'rollout' | 'shadow' | null {
+  if (m.role === 'shadow') return serving.shadow === m.model_version ? 'shadow' : null;
+  if (serving.rollout?.version === m.model_version) return 'rollout';
+  return serving.champion === m.model_version ? 'champion' : null;
 }

@@ -23,6 +23,8 @@ import { SpecMismatchError, specMismatchCounter } from './spec-mismatch';
 export interface ActiveModels {
   readonly champion: OnnxChurnModel;
   readonly shadow: OnnxChurnModel | null;
+  /** The version serving the customers whose hash falls below `share` (servedByRollout); the champion serves the others. */
+  readonly rollout: { readonly model: OnnxChurnModel; readonly share: number } | null;
 }
 
 /** How a loaded version computes explanations, and the load-time additivity check behind it. */
@@ -37,9 +39,16 @@ function explanationInfo(model: OnnxChurnModel): ExplanationInfo {
   return { method: typeof method === 'string' ? method : 'sampled_shapley', path: model.explanationPath, additivity: model.additivity };
 }
 
-type Role = 'champion' | 'shadow';
+type Role = 'champion' | 'shadow' | 'rollout';
+const AUDIT_ACTION: Readonly<Record<Role, string>> = { champion: 'model.activate', shadow: 'model.shadow', rollout: 'model.rollout' };
 /** Where a version was about to be served from: an admin's request, the start, or another instance's assignment seen by the poll. */
 type Source = 'api' | 'startup' | 'poll';
+
+/** What an admin's change of role carries besides the version: the share asked for (a rollout's, or 1 for a promotion through the rollout endpoint) and why. */
+interface RoleChange {
+  readonly share?: number;
+  readonly reason?: string;
+}
 
 /** Old sessions are released this long after a swap, when no batch can still be using them. */
 const RELEASE_DELAY_MS = 60_000;
@@ -83,6 +92,11 @@ export class ModelRegistryService {
       swaps: getOrCreateCounter(registry, { name: 'scorer_model_swaps_total', help: 'Model sessions swapped in, by role.', labelNames: ['role'] as const }),
       loadFailures: getOrCreateCounter(registry, { name: 'scorer_model_load_failures_total', help: 'Model versions that could not be loaded.', labelNames: ['version'] as const }),
       active: getOrCreateGauge(registry, { name: 'scorer_model_active_info', help: '1 for the version serving each role on this instance.', labelNames: ['role', 'version'] as const }),
+      rolloutShare: getOrCreateGauge(registry, {
+        name: 'scorer_rollout_share',
+        help: 'Share of live customers (0-1) the version under rollout serves on this instance; absent without a rollout.',
+        labelNames: ['version'] as const,
+      }),
       explanationPath: getOrCreateGauge(registry, {
         name: 'scorer_explanation_path_info',
         help: '1 for how each serving version computes explanations on this instance (additive_logit fast path or full_evaluation).',
@@ -133,7 +147,9 @@ export class ModelRegistryService {
       championModel = await this.load(pointer, 'champion', 'startup');
     }
     const shadow = assigned.shadow ? await this.load(assigned.shadow, 'shadow', 'startup').catch((error: unknown) => this.loadFailed(assigned.shadow!, error)) : null;
-    this.install({ champion: championModel, shadow });
+    // A rollout this instance cannot load is not served here: its customers get the champion, and the failure is counted.
+    const rolloutModel = assigned.rollout ? await this.load(assigned.rollout.version, 'rollout', 'startup').catch((error: unknown) => this.loadFailed(assigned.rollout!.version, error)) : null;
+    this.install({ champion: championModel, shadow, rollout: rolloutModel && assigned.rollout ? { model: rolloutModel, share: assigned.rollout.share } : null });
     this.timer = setInterval(() => void this.sync().catch((error: unknown) => this.logger.warn({ err: error }, 'model registry poll failed')), this.config.MODEL_POLL_INTERVAL_MS);
     this.timer.unref();
   }
@@ -147,32 +163,40 @@ export class ModelRegistryService {
     await this.syncing?.catch(() => undefined);
     await this.models?.champion.close();
     await this.models?.shadow?.close();
+    await this.models?.rollout?.model.close();
   }
 
-  /** Picks up a change of champion or shadow made by any instance; loads before it swaps. */
+  /** Picks up a change of champion, shadow or rollout (version or share) made by any instance; loads before it swaps. */
   sync(): Promise<void> {
     this.syncing ??= this.doSync().finally(() => (this.syncing = null));
     return this.syncing;
   }
 
-  async list(): Promise<(ModelVersionRow & { files_present: boolean; serving: string | null; explanation: ExplanationInfo | null })[]> {
+  async list(): Promise<(ModelVersionRow & { files_present: boolean; serving: Role | null; explanation: ExplanationInfo | null })[]> {
     const rows = await this.versions.list(this.database);
+    const { champion, shadow, rollout } = this.models;
+    const serving: [Role, OnnxChurnModel | null | undefined][] = [['champion', champion], ['shadow', shadow], ['rollout', rollout?.model]];
     return rows.map((row) => {
-      const serving = this.models.champion.version === row.version ? this.models.champion : this.models.shadow?.version === row.version ? this.models.shadow : null;
+      const [role, model] = serving.find(([, m]) => m?.version === row.version) ?? [null, null];
       return {
         ...row,
         files_present: this.dir.has(row.version) || this.pinned?.version === row.version,
-        serving: serving === null ? null : serving === this.models.champion ? 'champion' : 'shadow',
-        explanation: serving ? explanationInfo(serving) : null,
+        serving: role,
+        explanation: model ? explanationInfo(model) : null,
       };
     });
   }
 
-  /** Admin operation: make `version` champion or shadow, audited, then swap on this instance at once. */
-  async assign(version: string, role: Role, actor: string): Promise<ActiveModels> {
+  /**
+   * Admin operation: make `version` champion, shadow or the version under rollout (at `share`, strictly
+   * between 0 and 1), audited, then swap on this instance at once.
+   */
+  async assign(version: string, role: Role, actor: string, change: RoleChange = {}): Promise<ActiveModels> {
     const row = await this.versions.find(this.database, version);
     if (!row) throw new DomainError('MODEL_NOT_FOUND', `model version ${version} is not registered`, HttpStatus.NOT_FOUND);
-    if (role === 'shadow' && row.role === 'champion') throw new DomainError('MODEL_IS_CHAMPION', `${version} is the champion; it cannot shadow itself`, HttpStatus.CONFLICT);
+    if (role !== 'champion' && row.role === 'champion') {
+      throw new DomainError('MODEL_IS_CHAMPION', `${version} is the champion; it cannot ${role === 'shadow' ? 'shadow' : 'be rolled out beside'} itself`, HttpStatus.CONFLICT);
+    }
     const mismatch = versionSpecMismatch(version, cardSpecRef(row.card), this.activeSpec);
     if (mismatch) await this.refuse(version, role, actor, mismatch);
     // Load first: a version whose files are missing or broken never becomes champion.
@@ -184,9 +208,42 @@ export class ModelRegistryService {
         throw new DomainError('MODEL_NOT_LOADABLE', (error as Error).message, HttpStatus.UNPROCESSABLE_ENTITY);
       },
     );
-    await this.setRole(version, role, actor, 'api');
+    await this.setRole(version, role, actor, 'api', change);
     await this.sync();
     return this.models;
+  }
+
+  /**
+   * Admin operation: serve `share` of live customers with `version`. 0 rolls the rollout of that version
+   * back; 1 promotes it: it becomes champion as an activation does, and serves everyone.
+   */
+  async rollout(version: string, share: number, actor: string, reason: string | undefined): Promise<ActiveModels> {
+    if (share === 1) return this.assign(version, 'champion', actor, { share, reason });
+    if (share > 0) return this.assign(version, 'rollout', actor, { share, reason });
+    const { rollout } = await this.versions.assignments(this.database);
+    if (rollout?.version !== version) throw new DomainError('NOT_UNDER_ROLLOUT', `${version} is not under rollout${rollout ? ` (${rollout.version} is)` : ''}`, HttpStatus.CONFLICT);
+    await this.rollback(actor, reason ?? 'share set to 0');
+    return this.models;
+  }
+
+  /** Admin operation: end the rollout in one call (the champion serves everyone), audited with who and why. */
+  async rollback(actor: string, reason: string): Promise<{ version: string; share: number } | null> {
+    const ended = await this.database.transaction(async (tx) => {
+      const before = await this.versions.endRollout(tx);
+      if (before) {
+        const { champion } = await this.versions.assignments(tx);
+        await this.audit.record(tx, {
+          actor,
+          action: 'model.rollout.rollback',
+          subject: `model:${before.version}`,
+          details: { version: before.version, previous_share: before.share, share: 0, champion, reason },
+        });
+      }
+      return before;
+    });
+    if (ended) this.logger.warn({ version: ended.version, previous_share: ended.share, actor, reason }, 'rollout rolled back: the champion serves every customer');
+    await this.sync();
+    return ended;
   }
 
   /** The name of a spec this instance knows by its hash (the active one, the Telco one, those of registered versions). */
@@ -205,7 +262,7 @@ export class ModelRegistryService {
     await this.database.transaction((tx) =>
       this.audit.record(tx, {
         actor,
-        action: `${role === 'champion' ? 'model.activate' : 'model.shadow'}.refused`,
+        action: `${AUDIT_ACTION[role]}.refused`,
         subject: `model:${version}`,
         details: { version, role, code: 'SPEC_MISMATCH', reason, active_spec: { name: this.activeSpec.name, hash: this.activeSpec.hash } },
       }),
@@ -220,19 +277,32 @@ export class ModelRegistryService {
     this.logger.error({ version, reason }, `${what} ${version} is of another feature spec; not made champion`);
   }
 
-  private async setRole(version: string, role: Role, actor: string, via: string): Promise<void> {
+  private async setRole(version: string, role: Role, actor: string, via: string, change: RoleChange = {}): Promise<void> {
+    const { share, reason } = change;
     await this.database.transaction(async (tx) => {
       const before = await this.versions.assignments(tx);
       if (role === 'champion') await this.versions.makeChampion(tx, version, actor);
-      else await this.versions.makeShadow(tx, version, actor);
+      else if (role === 'shadow') await this.versions.makeShadow(tx, version, actor);
+      else await this.versions.startRollout(tx, version, share!, actor);
       await this.audit.record(tx, {
         actor,
-        action: role === 'champion' ? 'model.activate' : 'model.shadow',
+        action: AUDIT_ACTION[role],
         subject: `model:${version}`,
-        details: { version, role, via, previous_champion: before.champion, previous_shadow: before.shadow },
+        details: {
+          version,
+          role,
+          via,
+          ...(share !== undefined ? { share } : {}),
+          // Share 1: the version becomes champion; whether it was the one under rollout is worth reading later.
+          ...(role === 'champion' && share === 1 ? { promoted_from_rollout: before.rollout?.version === version } : {}),
+          ...(reason ? { reason } : {}),
+          previous_champion: before.champion,
+          previous_shadow: before.shadow,
+          previous_rollout: before.rollout,
+        },
       });
     });
-    this.logger.info({ version, role, actor, via }, 'model role changed');
+    this.logger.info({ version, role, actor, via, share }, 'model role changed');
   }
 
   private async doSync(): Promise<void> {
@@ -246,9 +316,19 @@ export class ModelRegistryService {
     if ((assigned.shadow ?? null) !== (shadow?.version ?? null) && !(assigned.shadow && this.failedLoads.has(assigned.shadow))) {
       shadow = assigned.shadow ? ((await this.load(assigned.shadow, 'shadow', 'poll').catch((error: unknown) => this.loadFailed(assigned.shadow!, error))) ?? shadow) : null;
     }
-    if (champion === current.champion && shadow === current.shadow) return;
-    this.install({ champion, shadow });
-    const retired = [current.champion, current.shadow].filter((m): m is OnnxChurnModel => m !== null && m !== champion && m !== shadow);
+    let rollout = current.rollout;
+    const wanted = assigned.rollout;
+    if (wanted === null) rollout = null;
+    else if (wanted.version === rollout?.model.version) rollout = wanted.share === rollout.share ? rollout : { model: rollout.model, share: wanted.share };
+    else if (!this.failedLoads.has(wanted.version)) {
+      // Until the new version is loaded, nobody is served by the old one: its customers go back to the champion.
+      const model = await this.load(wanted.version, 'rollout', 'poll').catch((error: unknown) => this.loadFailed(wanted.version, error));
+      rollout = model ? { model, share: wanted.share } : null;
+    } else rollout = null;
+    if (champion === current.champion && shadow === current.shadow && rollout === current.rollout) return;
+    this.install({ champion, shadow, rollout });
+    const serving = [champion, shadow, rollout?.model];
+    const retired = [current.champion, current.shadow, current.rollout?.model].filter((m): m is OnnxChurnModel => m != null && !serving.includes(m));
     setTimeout(() => retired.forEach((m) => void m.close().catch(() => undefined)), RELEASE_DELAY_MS).unref();
   }
 
@@ -261,9 +341,17 @@ export class ModelRegistryService {
     this.metrics.explanationPath.reset();
     this.metrics.explanationPath.set({ role: 'champion', version: models.champion.version, path: models.champion.explanationPath }, 1);
     if (models.shadow) this.metrics.explanationPath.set({ role: 'shadow', version: models.shadow.version, path: models.shadow.explanationPath }, 1);
+    this.metrics.rolloutShare.reset();
+    if (models.rollout) {
+      const { model, share } = models.rollout;
+      this.metrics.active.set({ role: 'rollout', version: model.version }, 1);
+      this.metrics.explanationPath.set({ role: 'rollout', version: model.version, path: model.explanationPath }, 1);
+      this.metrics.rolloutShare.set({ version: model.version }, share);
+    }
     if (previous?.champion !== models.champion) this.metrics.swaps.inc({ role: 'champion' });
     if (previous?.shadow !== models.shadow) this.metrics.swaps.inc({ role: 'shadow' });
-    this.logger.info({ champion: models.champion.version, shadow: models.shadow?.version ?? null }, 'serving models');
+    if (previous?.rollout?.model !== models.rollout?.model) this.metrics.swaps.inc({ role: 'rollout' });
+    this.logger.info({ champion: models.champion.version, shadow: models.shadow?.version ?? null, rollout: models.rollout ? { version: models.rollout.model.version, share: models.rollout.share } : null }, 'serving models');
   }
 
   /** Loads a version to serve in `role`; a version of another spec than the active one is closed and refused. */

@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Logger } from '@churn/observability';
 import { LOGGER } from '@churn/service-kit';
-import { IdentifierParamPipe, JwtAuthGuard, RequireRoles, type AuthenticatedRequest } from '@churn/service-kit';
-import { ModelRegistryService } from './model-registry.service';
+import { IdentifierParamPipe, JwtAuthGuard, RequireRoles, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
+import { rollbackRequestSchema, rolloutRequestSchema, type RollbackRequest, type RolloutRequest } from './rollout.schemas';
+import { ModelRegistryService, type ActiveModels } from './model-registry.service';
 
 @ApiTags('models')
 @Controller('v1/models')
@@ -18,13 +19,20 @@ export class ModelsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Registered model versions, their role (champion, shadow, registered) and card summary' })
+  @ApiOperation({ summary: 'Registered model versions, their role (champion, shadow, rollout, registered), the rollout and its share, and card summary' })
   async list() {
     const rows = await this.registry.list();
+    const rollout = rows.find((row) => row.role === 'rollout');
+    const champion = rows.find((row) => row.role === 'champion');
     return {
+      // Who serves live customers: the rollout's version those whose customer hash falls below its share, the champion the others.
+      rollout: rollout
+        ? { version: rollout.version, share: rollout.rollout_share, champion: champion?.version ?? null, since: rollout.activated_at, by: rollout.activated_by }
+        : null,
       models: rows.map((row) => ({
         version: row.version,
         role: row.role,
+        rollout_share: row.rollout_share,
         serving_on_this_instance: row.serving,
         files_present: row.files_present,
         registered_at: row.registered_at,
@@ -59,12 +67,53 @@ export class ModelsController {
     return this.assign(version, 'shadow', request);
   }
 
+  @Post('rollout/rollback')
+  @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'End the rollout in one call: the champion serves every customer (admin; audited with who and why). Every instance follows within its poll interval.' })
+  async rollback(@Body(new ZodValidationPipe(rollbackRequestSchema)) body: RollbackRequest, @Req() request: AuthenticatedRequest) {
+    const actor = request.principal!.subject;
+    const ended = await this.registry.rollback(actor, body.reason);
+    this.logger.info({ actor, reason: body.reason, rolled_back: ended }, 'rollout rollback by admin');
+    return { rolled_back: ended, rolled_back_by: actor, serving: serving(this.registry.current()) };
+  }
+
+  @Post(':version/rollout')
+  @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('admin')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary:
+      'Serve a share (0-1) of live customers with a version, by customer hash, on the predictions topic (admin; audited). 0 rolls it back, 1 makes it champion.',
+  })
+  async rollout(
+    @Param('version', new IdentifierParamPipe('version')) version: string,
+    @Body(new ZodValidationPipe(rolloutRequestSchema)) body: RolloutRequest,
+    @Req() request: AuthenticatedRequest,
+  ) {
+    const actor = request.principal!.subject;
+    const models = await this.registry.rollout(version, body.share, actor, body.reason);
+    this.logger.info({ version, share: body.share, actor }, 'model rollout set by admin');
+    return { version, share: body.share, activated_by: actor, serving: serving(models) };
+  }
+
   private async assign(version: string, role: 'champion' | 'shadow', request: AuthenticatedRequest) {
     const actor = request.principal!.subject;
     const models = await this.registry.assign(version, role, actor);
     this.logger.info({ version, role, actor }, 'model assigned by admin');
-    return { version, role, activated_by: actor, serving: { champion: models.champion.version, shadow: models.shadow?.version ?? null } };
+    return { version, role, activated_by: actor, serving: serving(models) };
   }
+}
+
+function serving(models: ActiveModels) {
+  return {
+    champion: models.champion.version,
+    shadow: models.shadow?.version ?? null,
+    rollout: models.rollout ? { version: models.rollout.model.version, share: models.rollout.share } : null,
+  };
 }
 
 function pick(value: unknown, keys: string[]): Record<string, unknown> | null {
