@@ -155,7 +155,7 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     assert.equal(result.test.improvement.toFixed(4), '0.4700');
     assert.equal(result.test.improvement_lower_bound.toFixed(4), '0.4700');
     assert.deepEqual(scorer.activations, [{ version: challenger, actor: `promotion-gate:${run.run_id}` }]);
-    assert.deepEqual(await versions.assignments(db), { champion: challenger, shadow: null });
+    assert.deepEqual(await versions.assignments(db), { champion: challenger, shadow: null, rollout: null });
     const [notice] = await probe.waitFor((m) => m.topic === Topics.modelAlerts && m.key === challenger);
     const alert = modelAlertSchema.parse(JSON.parse(notice!.value!));
     assert.deepEqual([alert.kind, alert.subject, alert.value.toFixed(4), alert.threshold], ['promotion_gate', 'promoted', '0.4700', 0.02]);
@@ -173,7 +173,7 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     assert.equal(result.test.challenger_log_loss.toFixed(4), '0.9163');
     assert.equal(result.test.improvement.toFixed(4), '-0.2231');
     assert.equal(scorer.activations.length, before, 'no activation');
-    assert.deepEqual(await versions.assignments(db), { champion, shadow: challenger });
+    assert.deepEqual(await versions.assignments(db), { champion, shadow: challenger, rollout: null });
     const [notice] = await probe.waitFor((m) => m.topic === Topics.modelAlerts && m.key === challenger);
     const alert = modelAlertSchema.parse(JSON.parse(notice!.value!));
     assert.deepEqual([alert.kind, alert.subject], ['promotion_gate', 'kept']);
