@@ -44,7 +44,7 @@ export class OutboxDrainer {
 
   constructor(
     private readonly db: Database,
-    private readonly gateway: CrmGateway,
+    readonly gateway: CrmGateway,
     private readonly breaker: CrmBreaker,
     private readonly producer: TopicProducer | undefined,
     private readonly metrics: CrmMetrics,
