@@ -205,6 +205,8 @@ export interface HubSpotSettings {
   readonly burst: { readonly requests: number; readonly windowMs: number };
   /** Results per CRM search page (at most 200). */
   readonly searchPageSize: number;
+  /** Results one search query may page through: HubSpot's 10,000 unless a test lowers it. */
+  readonly searchResultLimit?: number;
   /** A socket of a call that carries nothing this long is closed (CRM_CALL_TIMEOUT_MS; 0: none). */
   readonly callTimeoutMs: number;
 }

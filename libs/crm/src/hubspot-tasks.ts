@@ -61,7 +61,7 @@ export class HubSpotTasks {
       if (fresh.length > 0) await onPage(fresh.map(completedTaskOf));
       const next = page.paging?.next?.after;
       if (next === undefined || page.results.length === 0) return;
-      if (Number(next) + limit <= SEARCH_RESULT_LIMIT) {
+      if (Number(next) + limit <= (this.settings.searchResultLimit ?? SEARCH_RESULT_LIMIT)) {
         after = Number(next);
         lastId = undefined;
         continue;
@@ -69,7 +69,7 @@ export class HubSpotTasks {
       // At the 10,000th result: a new query from the last modification time read. The tasks modified in
       // that same millisecond come again; they are skipped up to the last one read.
       const newest = Date.parse(page.results[page.results.length - 1]!.properties['hs_lastmodifieddate'] ?? '');
-      if (!Number.isFinite(newest) || newest <= from) throw new Error(`HubSpot search: more than ${SEARCH_RESULT_LIMIT} completed tasks modified at ${new Date(from).toISOString()}`);
+      if (!Number.isFinite(newest) || newest <= from) throw new Error(`HubSpot search: more than ${this.settings.searchResultLimit ?? SEARCH_RESULT_LIMIT} completed tasks modified at ${new Date(from).toISOString()}`);
       from = newest;
       after = 0;
       lastId = page.results[page.results.length - 1]!.id;
