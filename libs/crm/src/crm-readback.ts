@@ -8,6 +8,13 @@ import type { CrmMetrics } from './crm-metrics';
 import type { CrmIntegrationControl } from './integration-control';
 import { classifyTasks, interventionOfTask, newestModified } from './task-interventions';
 
+/**
+ * Each read starts this long before the watermark: a task whose modification committed late (its
+ * LastModifiedDate older than one already read) or, on the first read, completed just around the
+ * first task's creation on a clock a little off ours, is still read. Tasks read again record nothing new.
+ */
+export const READBACK_OVERLAP_MS = 5 * 60_000;
+
 export interface ReadbackSettings {
   /** Seconds between two reads of a CRM (across instances). */
   readonly intervalSeconds: number;
@@ -65,7 +72,8 @@ export class CrmReadback {
     let read = 0;
     let recorded = 0;
     try {
-      const since = claim.watermark ?? (await this.state.firstTaskSentAt(this.db, crm));
+      const from = claim.watermark ?? (await this.state.firstTaskSentAt(this.db, crm));
+      const since = from && new Date(from.getTime() - READBACK_OVERLAP_MS);
       if (since) {
         await this.gateway.readCompletedTasks(since, async (tasks) => {
           const published = await this.publish(tasks);
@@ -77,7 +85,9 @@ export class CrmReadback {
       }
       await this.state.release(this.db, crm, this.settings.intervalSeconds, null);
       this.metrics.readbackLastSuccess.set({ crm }, Date.now() / 1000);
-      this.logger.info({ target: crm, read, recorded, since: since?.toISOString() ?? null, ms: Date.now() - started }, 'CRM read-back done');
+      const done = { read, recorded, since: since?.toISOString() ?? null, ms: Date.now() - started };
+      if (read > 0) this.logger.info(done, 'CRM read-back done');
+      else this.logger.debug(done, 'CRM read-back done: nothing completed');
       return { crm, read, recorded };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -85,7 +95,7 @@ export class CrmReadback {
       this.metrics.readbackFailures.inc({ crm, kind: error instanceof CrmCallError ? error.kind : 'other' });
       if (error instanceof CrmCallError && error.kind === 'rate_limited') await this.control.holdAfterRateLimit(error.code, error.retryAfterMs ?? 0, error.message);
       else if (error instanceof CrmCallError && error.kind === 'misconfigured') await this.control.pause(error.code, error.message);
-      this.logger.warn({ target: crm, read, recorded, code: error instanceof CrmCallError ? error.code : undefined, err: message }, 'CRM read-back failed: the next read starts from the last page recorded');
+      this.logger.warn({ read, recorded, code: error instanceof CrmCallError ? error.code : undefined, err: message }, 'CRM read-back failed: the next read starts from the last page recorded');
       return { crm, read, recorded, error: message };
     }
   }
