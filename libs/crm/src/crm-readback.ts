@@ -15,6 +15,11 @@ import { classifyTasks, interventionOfTask, newestModified } from './task-interv
  */
 export const READBACK_OVERLAP_MS = 5 * 60_000;
 
+/** A read's calls are each cut at their deadline; a lease of ten of them covers a read of many pages. */
+export function readbackLeaseSeconds(callTimeoutMs: number): number {
+  return Math.max(60, Math.ceil((callTimeoutMs * 10) / 1000));
+}
+
 export interface ReadbackSettings {
   /** Seconds between two reads of a CRM (across instances). */
   readonly intervalSeconds: number;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { CrmReadback, type CrmMetrics, type ReadbackSummary } from '@churn/crm';
+import { CrmReadback, readbackLeaseSeconds, type CrmMetrics, type ReadbackSummary } from '@churn/crm';
 import { Database } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
@@ -34,8 +34,7 @@ export class CrmReadbackHost implements OnApplicationBootstrap, OnModuleDestroy 
   ) {
     this.intervalSeconds = config.CRM_READBACK_INTERVAL_SECONDS;
     const log = logger.child({ context: CrmReadback.name });
-    // A read's calls are cut at their deadlines; a lease of several of them covers a read of many pages.
-    const leaseSeconds = Math.max(60, Math.ceil((config.CRM_CALL_TIMEOUT_MS * 10) / 1000));
+    const leaseSeconds = readbackLeaseSeconds(config.CRM_CALL_TIMEOUT_MS);
     this.readbacks = config.CRM_SYNC_DRY_RUN
       ? []
       : drain.drainers.map((d) => new CrmReadback(db, d.gateway, d.control, producer, metrics, log.child({ target: d.gateway.target }), { intervalSeconds: this.intervalSeconds, leaseSeconds }));
