@@ -82,12 +82,12 @@ export class CrmReadbackRepository {
   /** The platform's tasks among these alert ids (Salesforce names a task by its alert-id external id). */
   async tasksByAlertIds(db: Queryable, target: CrmTarget, alertIds: readonly string[]): Promise<Map<string, PlatformTask>> {
     if (alertIds.length === 0) return new Map();
-    const keys = alertIds.map((id) => `task:${target}:${id}`);
+    // By the outbox's unique idempotency key of a task row: task:<target>:<alert id>.
     const rows = await db.query<PlatformTask>(
       'crm_readback.tasks_by_alert_ids',
       `SELECT customer_id, payload->>'alert_id' AS alert_id, COALESCE(external_id, '') AS external_id
-         FROM crm_outbox WHERE idempotency_key = ANY($1::text[])`,
-      [keys],
+         FROM crm_outbox WHERE idempotency_key = ANY (SELECT 'task:' || $1::text || ':' || a FROM unnest($2::text[]) AS a)`,
+      [target, alertIds],
     );
     return new Map(rows.map((r) => [r.alert_id, r]));
   }
