@@ -32,6 +32,11 @@ describe('completed CRM tasks as interventions', () => {
     });
     assert.equal(interventionSchema.safeParse(intervention).success, true);
     assert.equal('channel' in interventionOfTask('hubspot', task({ type: null }), ours), false);
+    // CRM text the contract refuses is cleaned: a NUL, blanks, an empty subject.
+    const odd = interventionOfTask('hubspot', task({ subject: '  \u0000 ', owner: 'Ana\u0000 ', type: ' ' }), ours);
+    assert.deepEqual([odd.action, odd.performed_by, 'channel' in odd], ['Task', 'Ana', false]);
+    assert.equal(interventionSchema.safeParse(odd).success, true);
+    assert.equal(interventionSchema.safeParse({ ...odd, action: 'a\u0000b' }).success, false);
   });
 
   it('records only the platform’s tasks (by alert id, or by the CRM id) that a person completed', () => {

@@ -14,10 +14,10 @@ export type ReadbackResult = 'recorded' | 'not_ours' | 'closed_on_churn';
 export function interventionOfTask(target: CrmTarget, task: CompletedTask, ours: PlatformTask): Intervention {
   return {
     customer_id: ours.customer_id,
-    performed_by: task.owner.slice(0, 200),
+    performed_by: text(task.owner, 200) || 'unknown',
     performed_at: task.completedAt,
-    action: task.subject.slice(0, 500),
-    ...(task.type ? { channel: task.type.slice(0, 100) } : {}),
+    action: text(task.subject, 500) || 'Task',
+    ...(task.type && text(task.type, 100) ? { channel: text(task.type, 100) } : {}),
     source: target,
     source_key: task.taskId,
   };
@@ -49,4 +49,9 @@ export function newestModified(tasks: readonly CompletedTask[]): Date | null {
     if (newest === null || at > newest) newest = at;
   }
   return newest === null ? null : new Date(newest);
+}
+
+/** CRM text as the contract takes it: no NUL (Postgres text cannot hold one), trimmed, within its length. */
+function text(value: string, max: number): string {
+  return value.replace(/\u0000/g, '').trim().slice(0, max).trim();
 }

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { zonedTimestamp } from '../common/timestamp';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+// Postgres text cannot hold NUL: refused here (a dead letter naming the field) rather than failing the insert.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), { message: 'must not contain a NUL character' });
 
 /** Where an intervention on the topic comes from: a retention task completed in a CRM. */
 export const INTERVENTION_SOURCES = ['salesforce', 'hubspot'] as const;
