@@ -47,9 +47,13 @@ export interface ReadbackSummary {
  * paused; a rate limit met here holds the CRM for every instance, a refusal no retry fixes pauses it.
  * Calls go through the gateway, so HubSpot's pacing (bottleneck) and the call deadlines apply.
  */
+/** Thrown between two pages when the service stops: the read ends at the last page recorded. */
+class ReadbackStopped extends Error {}
+
 export class CrmReadback {
   private readonly state = new CrmReadbackRepository();
   private readonly integrations = new CrmIntegrationRepository();
+  private stopping = false;
 
   constructor(
     private readonly db: Database,
@@ -65,9 +69,15 @@ export class CrmReadback {
     return this.gateway.target;
   }
 
+  /** A read in progress ends after the page it is on (its watermark recorded); none starts after this. */
+  stop(): void {
+    this.stopping = true;
+  }
+
   /** One read when due (`force`: now, whatever the interval; still one instance at a time). */
   async readOnce(force = false): Promise<ReadbackSummary> {
     const crm = this.gateway.target;
+    if (this.stopping) return { crm, read: 0, recorded: 0, skipped: 'not_due' };
     const integration = (await this.integrations.list(this.db)).find((r) => r.target === crm);
     if (integration?.status === 'paused') return { crm, read: 0, recorded: 0, skipped: 'paused' };
     if (integration?.held) return { crm, read: 0, recorded: 0, skipped: 'held' };
@@ -86,6 +96,7 @@ export class CrmReadback {
           recorded += published;
           const newest = newestModified(tasks);
           if (newest) await this.state.advance(this.db, crm, newest, tasks.length);
+          if (this.stopping) throw new ReadbackStopped('the service is stopping');
         });
       }
       await this.state.release(this.db, crm, this.settings.intervalSeconds, null);
@@ -95,6 +106,12 @@ export class CrmReadback {
       else this.logger.debug(done, 'CRM read-back done: nothing completed');
       return { crm, read, recorded };
     } catch (error) {
+      if (error instanceof ReadbackStopped) {
+        // Not a failure: the next read, on any instance, goes on from the watermark.
+        await this.state.release(this.db, crm, 0, 'stopped with the service').catch(() => undefined);
+        this.logger.info({ read, recorded }, 'CRM read-back stopped with the service after a recorded page');
+        return { crm, read, recorded, skipped: 'not_due' };
+      }
       const message = error instanceof Error ? error.message : String(error);
       await this.state.release(this.db, crm, this.settings.intervalSeconds, message.slice(0, 1000)).catch(() => undefined);
       this.metrics.readbackFailures.inc({ crm, kind: error instanceof CrmCallError ? error.kind : 'other' });

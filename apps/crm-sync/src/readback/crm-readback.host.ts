@@ -64,6 +64,7 @@ export class CrmReadbackHost implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    for (const r of this.readbacks) r.stop();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }
