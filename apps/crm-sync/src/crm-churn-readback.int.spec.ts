@@ -153,4 +153,19 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     assert.deepEqual(interventionsOf(open.Id), []);
     assert.deepEqual(interventionsOf(hsOpen.id), []);
   });
+
+  it('meets a rate limit like the writes do: the CRM is held for every instance and no read is tried until it passes', async () => {
+    const before = sf.requests.length;
+    sf.failNextCallsWithRequestLimit(1);
+    await waitUntil('the read-back held Salesforce', async () => (await metric('crm_sync_readback_failures_total', { crm: 'salesforce', kind: 'rate_limited' })) >= 1);
+    assert.ok((await metric('crm_sync_rate_limits_total', { crm: 'salesforce', policy: 'REQUEST_LIMIT_EXCEEDED' })) >= 1);
+    const integrations = (await (await fetch(`${sut.url}/v1/integrations`)).json()) as { integrations: { crm: string; rate_limited_until: string | null }[] };
+    assert.ok(integrations.integrations.find((i) => i.crm === 'salesforce')!.rate_limited_until, 'held');
+    // Reads run every second; while held none reaches Salesforce (the refused call is the last one).
+    const refusedAt = sf.requests.findIndex((r, i) => i >= before && r.errorCode === 'REQUEST_LIMIT_EXCEEDED');
+    const searches = () => hs.requests.filter((r) => r.path === '/crm/v3/objects/tasks/search').length;
+    const ticks = searches();
+    await waitUntil('two more read-back ticks (HubSpot is read on each)', () => searches() >= ticks + 2);
+    assert.equal(sf.requests.length, refusedAt + 1);
+  });
 });
