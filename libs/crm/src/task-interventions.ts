@@ -53,5 +53,5 @@ export function newestModified(tasks: readonly CompletedTask[]): Date | null {
 
 /** CRM text as the contract takes it: no NUL (Postgres text cannot hold one), trimmed, within its length. */
 function text(value: string, max: number): string {
-  return value.replace(/\u0000/g, '').trim().slice(0, max).trim();
+  return value.replaceAll('\u0000', '').trim().slice(0, max).trim();
 }
