@@ -7,7 +7,8 @@ import { DatabaseModule, JwtAuthGuard, KafkaModule, LOGGER } from '@churn/servic
 import type { CrmSyncConfig } from './config';
 import { CrmDrainHost } from './drain/crm-drain.host';
 import { CRM_METRICS, crmMetricsProvider } from './drain/crm-metrics.provider';
-import { CrmAlertsHandler, CrmPredictionsHandler } from './intake/crm-inbound.handlers';
+import { CrmAlertsHandler, CrmOutcomesHandler, CrmPredictionsHandler } from './intake/crm-inbound.handlers';
+import { CrmReadbackHost } from './readback/crm-readback.host';
 import { enabledTargets } from './enabled-targets';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { IntegrationsService } from './integrations/integrations.service';
@@ -19,7 +20,7 @@ export class CrmSyncModule {
       module: CrmSyncModule,
       imports: [
         DatabaseModule,
-        KafkaModule.forRoot({ group: 'crm-sync', consumer: { deadLetterTopic: Topics.crmSyncDlq, handlers: [CrmPredictionsHandler, CrmAlertsHandler] } }),
+        KafkaModule.forRoot({ group: 'crm-sync', consumer: { deadLetterTopic: Topics.crmSyncDlq, handlers: [CrmPredictionsHandler, CrmAlertsHandler, CrmOutcomesHandler] } }),
       ],
       controllers: [IntegrationsController],
       providers: [
@@ -36,14 +37,17 @@ export class CrmSyncModule {
                 targets: enabledTargets(config),
                 scoreChangeThreshold: config.CRM_SCORE_CHANGE_THRESHOLD,
                 taskDueHours: { critical: config.CRM_TASK_DUE_HOURS_CRITICAL, high: config.CRM_TASK_DUE_HOURS_HIGH },
+                churnedTasks: config.CRM_CHURNED_TASKS,
               },
               metrics,
               logger.child({ context: CrmIntakeService.name }),
             ),
         },
         CrmDrainHost,
+        CrmReadbackHost,
         CrmPredictionsHandler,
         CrmAlertsHandler,
+        CrmOutcomesHandler,
       ],
     };
   }

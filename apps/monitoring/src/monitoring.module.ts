@@ -13,6 +13,7 @@ import { ReportsController } from './http/reports.controller';
 import { LabelWindowsController } from './http/label-windows.controller';
 import { UpstreamForwarder } from './http/upstream-forwarder';
 import { AlertsHandler } from './inbound/alerts.handler';
+import { InterventionsHandler } from './inbound/interventions.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
 import { PredictionIntake } from './inbound/prediction-intake.service';
 import { MonitoringPredictionsHandler, ShadowPredictionsHandler } from './inbound/predictions.handler';
@@ -32,11 +33,11 @@ import { ReportService } from './reports/report.service';
       group: 'monitoring',
       consumer: {
         deadLetterTopic: Topics.monitoringDlq,
-        handlers: [MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler],
+        handlers: [MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, InterventionsHandler],
       },
     }),
   ],
   controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler],
 })
 export class MonitoringModule {}

@@ -13,5 +13,6 @@ export * from './prediction/risk-level';
 export * from './prediction/prediction.schema';
 export * from './alert/alert.schema';
 export * from './outcome/outcome.schema';
+export * from './intervention/intervention.schema';
 export * from './model-alert/model-alert.schema';
 export * from './dead-letter/dead-letter.schema';

@@ -143,6 +143,24 @@ export const crmEnvSchema = z.object({
   /** Due date of a retention task, in hours after the alert, by level (operations guide SLAs). */
   CRM_TASK_DUE_HOURS_CRITICAL: z.coerce.number().min(1).max(24 * 60).default(24),
   CRM_TASK_DUE_HOURS_HIGH: z.coerce.number().min(1).max(24 * 60).default(48),
+  /**
+   * How often each enabled CRM is asked for the platform's retention tasks completed since the last
+   * read (recorded as interventions by monitoring); 0 turns the periodic read-back off (the scheduler
+   * or `churn crm readback` can still run it).
+   */
+  CRM_READBACK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
+  /**
+   * A churned customer's open retention tasks: `annotate` (default) appends a note saying the customer
+   * churned and leaves closing them to their owner; `close` also closes them
+   * (SALESFORCE_CHURNED_TASK_STATUS, HubSpot COMPLETED); `leave` does nothing.
+   */
+  CRM_CHURNED_TASKS: z.enum(['close', 'annotate', 'leave'], { message: 'must be close, annotate or leave' }).default('annotate'),
+  /** Records per SOQL query page asked of Salesforce (Sforce-Query-Options batchSize: 200–2,000; Salesforce may answer with fewer). */
+  SALESFORCE_QUERY_BATCH_SIZE: z.coerce.number().int().min(200).max(2000).default(2000),
+  /** The closed Task status a churned customer's tasks are set to with CRM_CHURNED_TASKS=close (a closed value of the org's Task Status picklist). */
+  SALESFORCE_CHURNED_TASK_STATUS: z.string().trim().min(1).max(40).default('Completed'),
+  /** Results per page of the HubSpot CRM search the read-back makes (HubSpot allows at most 200). */
+  HUBSPOT_SEARCH_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(200),
 });
 
 export type CrmEnv = z.output<typeof crmEnvSchema>;
@@ -169,6 +187,10 @@ export interface SalesforceSettings {
   readonly taskExternalIdField: string;
   readonly missingCustomer: 'create' | 'skip';
   readonly requestLimitWaitMs: number;
+  /** Records per SOQL query page asked for (Sforce-Query-Options batchSize). */
+  readonly queryBatchSize: number;
+  /** The Task status a churned customer's open tasks are closed with. */
+  readonly churnedTaskStatus: string;
 }
 
 export interface HubSpotSettings {
@@ -181,6 +203,10 @@ export interface HubSpotSettings {
   readonly missingCustomer: 'create' | 'skip';
   readonly accountTimeZone: string;
   readonly burst: { readonly requests: number; readonly windowMs: number };
+  /** Results per CRM search page (at most 200). */
+  readonly searchPageSize: number;
+  /** Results one search query may page through: HubSpot's 10,000 unless a test lowers it. */
+  readonly searchResultLimit?: number;
   /** A socket of a call that carries nothing this long is closed (CRM_CALL_TIMEOUT_MS; 0: none). */
   readonly callTimeoutMs: number;
 }
@@ -263,6 +289,8 @@ export function salesforceSettings(env: CrmEnv): SalesforceSettings | { disabled
     taskExternalIdField: env.SALESFORCE_TASK_EXTERNAL_ID_FIELD,
     missingCustomer: env.SALESFORCE_MISSING_CUSTOMER,
     requestLimitWaitMs: env.SALESFORCE_REQUEST_LIMIT_WAIT_MS,
+    queryBatchSize: env.SALESFORCE_QUERY_BATCH_SIZE,
+    churnedTaskStatus: env.SALESFORCE_CHURNED_TASK_STATUS,
   };
 }
 
@@ -286,6 +314,7 @@ export function hubspotSettings(env: CrmEnv): HubSpotSettings | { disabled: stri
     missingCustomer: env.HUBSPOT_MISSING_CUSTOMER,
     accountTimeZone: env.HUBSPOT_ACCOUNT_TIME_ZONE,
     burst: { requests: env.HUBSPOT_BURST_REQUESTS, windowMs: env.HUBSPOT_BURST_WINDOW_MS },
+    searchPageSize: env.HUBSPOT_SEARCH_PAGE_SIZE,
   };
 }
 

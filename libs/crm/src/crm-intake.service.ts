@@ -1,8 +1,8 @@
-import type { Alert, Prediction, TopFactor } from '@churn/contracts';
+import type { Alert, Outcome, Prediction, TopFactor } from '@churn/contracts';
 import { CrmOutboxRepository, type CrmTarget, type Database, type NewCrmOutboxRow, type QueuedScore } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import type { CrmMetrics } from './crm-metrics';
-import { scorePayloadOf, TASK_LEVELS, taskPayloadOf, type SourceCoordinates, type TaskDueHours } from './crm-payloads';
+import { scorePayloadOf, TASK_LEVELS, taskPayloadOf, type ChurnedTasksMode, type ChurnPayload, type SourceCoordinates, type TaskDueHours } from './crm-payloads';
 import { decideScorePush, type ScoreBaseline } from './score-change';
 
 export interface IntakeMessage<T> {
@@ -14,6 +14,8 @@ export interface IntakeSettings {
   readonly targets: readonly CrmTarget[];
   readonly scoreChangeThreshold: number;
   readonly taskDueHours: TaskDueHours;
+  /** What a churned customer's open retention tasks get (CRM_CHURNED_TASKS); `leave` when unset. */
+  readonly churnedTasks?: ChurnedTasksMode;
 }
 
 /**
@@ -103,6 +105,38 @@ export class CrmIntakeService {
         for (const target of this.settings.targets) {
           rows.push({ idempotencyKey: `task:${target}:${alert.alert_id}`, target, kind: 'task', customerId: alert.customer_id, payload: { ...payload } });
           this.metrics.queued.inc({ target, kind: 'task' });
+        }
+      }
+      await this.repo.enqueue(tx, rows);
+      return rows.length;
+    });
+  }
+
+  /**
+   * A churned customer's open retention tasks get the churn written to them (a note, or a note and
+   * closed) through the outbox, once per CRM and observed churn: the key is the customer and the
+   * outcome's `observed_at`, so a redelivered or re-derived outcome of the same churn queues nothing.
+   * Outcomes that say the customer stayed change nothing in the CRM.
+   */
+  async recordOutcomes(messages: readonly IntakeMessage<Outcome>[]): Promise<number> {
+    const mode = this.settings.churnedTasks ?? 'leave';
+    const churned = messages.filter((m) => m.value.churned);
+    if (churned.length < messages.length) this.metrics.skipped.inc({ reason: 'not_churned' }, messages.length - churned.length);
+    if (churned.length === 0) return 0;
+    if (mode === 'leave' || this.settings.targets.length === 0) {
+      this.metrics.skipped.inc({ reason: mode === 'leave' ? 'churn_leave' : 'no_crm' }, churned.length);
+      return 0;
+    }
+    const keyOf = (o: Outcome) => `outcome:${o.customer_id}:${new Date(o.observed_at).toISOString()}`;
+    return this.db.transaction(async (tx) => {
+      const fresh = await this.fresh(tx, churned, keyOf);
+      const rows: NewCrmOutboxRow[] = [];
+      for (const { value: outcome, source } of fresh) {
+        const churnedAt = new Date(outcome.observed_at).toISOString();
+        const payload: ChurnPayload = { customer_id: outcome.customer_id, churned_at: churnedAt, mode, source };
+        for (const target of this.settings.targets) {
+          rows.push({ idempotencyKey: `churn:${target}:${outcome.customer_id}:${churnedAt}`, target, kind: 'churn', customerId: outcome.customer_id, payload: { ...payload } });
+          this.metrics.queued.inc({ target, kind: 'churn' });
         }
       }
       await this.repo.enqueue(tx, rows);

@@ -12,7 +12,7 @@ export function crmMetrics(registry: Registry) {
     }),
     skipped: getOrCreateCounter(registry, {
       name: 'crm_sync_skipped_total',
-      help: 'Predictions and alerts that queued no CRM write, by reason (control_arm, unchanged, stale, level, duplicate, no_crm).',
+      help: 'Predictions, alerts and outcomes that queued no CRM write, by reason (control_arm, unchanged, stale, level, duplicate, no_crm, not_churned, churn_leave).',
       labelNames: ['reason'] as const,
     }),
     queued: getOrCreateCounter(registry, {
@@ -75,6 +75,26 @@ export function crmMetrics(registry: Registry) {
       name: 'crm_sync_missing_customers_total',
       help: 'Writes for customers the CRM had no record of, by CRM and action (created, skipped).',
       labelNames: ['crm', 'action'] as const,
+    }),
+    readbackTasks: getOrCreateCounter(registry, {
+      name: 'crm_sync_readback_tasks_total',
+      help: 'Completed tasks read back from a CRM, by CRM and result (recorded: published as an intervention; not_ours: not created by the platform; closed_on_churn: closed by crm-sync when the customer churned).',
+      labelNames: ['crm', 'result'] as const,
+    }),
+    readbackFailures: getOrCreateCounter(registry, {
+      name: 'crm_sync_readback_failures_total',
+      help: 'Read-backs of completed tasks that failed, by CRM and kind (rate_limited, misconfigured, outage, other).',
+      labelNames: ['crm', 'kind'] as const,
+    }),
+    readbackLastSuccess: getOrCreateGauge(registry, {
+      name: 'crm_sync_readback_last_success_timestamp_seconds',
+      help: 'When the read-back of completed tasks last succeeded for a CRM (Unix seconds, from Postgres: the same on every instance; 0: never). Reported for enabled CRMs only.',
+      labelNames: ['crm'] as const,
+    }),
+    readbackInterval: getOrCreateGauge(registry, {
+      name: 'crm_sync_readback_interval_seconds',
+      help: 'The configured read-back interval (CRM_READBACK_INTERVAL_SECONDS) per enabled CRM; absent when the periodic read-back is off.',
+      labelNames: ['crm'] as const,
     }),
     deadLetters: getOrCreateCounter(registry, {
       name: 'crm_sync_dead_letters_total',

@@ -91,3 +91,24 @@ export function taskPayloadOf(alert: Alert, context: TaskContext, due: TaskDueHo
 }
 
 export const TASK_LEVELS: ReadonlySet<RiskLevel> = new Set(['high', 'critical']);
+
+/** How a churned customer's open retention tasks are treated (CRM_CHURNED_TASKS). */
+export type ChurnedTasksMode = 'close' | 'annotate' | 'leave';
+
+/** What an outbox row of kind `churn` carries: the customer churned; its open tasks get a note (and are closed). */
+export interface ChurnPayload {
+  readonly customer_id: string;
+  /** When the churn was observed (the outcome's `observed_at`). */
+  readonly churned_at: string;
+  readonly mode: Exclude<ChurnedTasksMode, 'leave'>;
+  readonly source: SourceCoordinates;
+}
+
+/** The note a churned customer's open tasks receive; a task that already carries it is left alone (idempotent). */
+export function churnNoteOf(payload: Pick<ChurnPayload, 'churned_at' | 'mode'>): string {
+  const day = payload.churned_at.slice(0, 10);
+  return `${CHURN_NOTE_PREFIX} ${day}. ${payload.mode === 'close' ? 'Closed by Churn Radar: no retention outreach is needed any more.' : 'No retention outreach is needed any more.'}`;
+}
+
+/** Marks the note in a task's description: a task closed with it was closed by the platform, not done by a person. */
+export const CHURN_NOTE_PREFIX = 'Churn Radar: customer churned on';

@@ -1,4 +1,4 @@
-import { CrmIntegrationRepository, CrmOutboxRepository, type CrmTarget, type Database } from '@churn/db';
+import { CrmIntegrationRepository, CrmOutboxRepository, CrmReadbackRepository, type CrmTarget, type Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import { hubspotSettings, salesforceSettings, type CrmEnv } from './crm-config';
 import type { CrmGateway } from './crm-gateway';
@@ -20,8 +20,11 @@ export function createCrmGateways(env: CrmEnv, logger: Logger, metrics: CrmMetri
   return gateways;
 }
 
-/** Sets the outbox depth and oldest-age gauges, and each CRM's pause and rate-limit hold, from Postgres (what every instance sees). */
-export async function refreshOutboxGauges(db: Database, metrics: CrmMetrics): Promise<void> {
+/**
+ * Sets the outbox depth and oldest-age gauges, each CRM's pause and rate-limit hold, and the last
+ * successful read-back of each enabled CRM, from Postgres (what every instance sees).
+ */
+export async function refreshOutboxGauges(db: Database, metrics: CrmMetrics, enabled: readonly CrmTarget[] = []): Promise<void> {
   const rows = await new CrmOutboxRepository().depth(db);
   for (const target of ['salesforce', 'hubspot'] as const) {
     for (const status of ['pending', 'parked'] as const) {
@@ -33,5 +36,8 @@ export async function refreshOutboxGauges(db: Database, metrics: CrmMetrics): Pr
   for (const row of await new CrmIntegrationRepository().list(db)) {
     setPausedGauge(metrics, row.target, row.status === 'paused' ? row.paused_reason : null);
     metrics.rateLimitHold.set({ crm: row.target }, row.held ? Math.max(0, (row.hold_until.getTime() - Date.now()) / 1000) : 0);
+  }
+  for (const row of await new CrmReadbackRepository().list(db)) {
+    if (enabled.includes(row.target)) metrics.readbackLastSuccess.set({ crm: row.target }, (row.last_success_at?.getTime() ?? 0) / 1000);
   }
 }

@@ -1,11 +1,12 @@
 import { Client } from '@hubspot/api-client';
 import Bottleneck from 'bottleneck';
 import type { Logger } from '@churn/observability';
-import { observedCall, type ApiCallObserver, type CrmGateway, type CrmQuota, type MissingField } from './crm-gateway';
+import { observedCall, type ApiCallObserver, type ChurnWrite, type CompletedTask, type CrmGateway, type CrmQuota, type MissingField } from './crm-gateway';
 import { CrmCallError, isNetworkError, type RecordResult } from './crm-errors';
 import { msUntilMidnight } from './rate-limit-window';
 import type { HubSpotSettings } from './crm-config';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
+import { HubSpotTasks } from './hubspot-tasks';
 import { socketDeadlineAgent } from './socket-deadline.agent';
 
 interface HubSpotBatchError {
@@ -38,7 +39,7 @@ const BURST_INTERVAL_MS = 10_000;
  */
 export class HubSpotGateway implements CrmGateway {
   readonly target = 'hubspot' as const;
-  readonly maxBatch = { score: 100, task: 50 };
+  readonly maxBatch = { score: 100, task: 50, churn: 20 };
   private readonly client: Client;
   /**
    * Passed to every call so that the client runs its configured middleware, the socket-deadline
@@ -50,6 +51,7 @@ export class HubSpotGateway implements CrmGateway {
   private lastQuota: CrmQuota | undefined;
   private prepared = false;
   private readonly pacer: Bottleneck;
+  private readonly tasks: HubSpotTasks;
 
   constructor(
     private readonly settings: HubSpotSettings,
@@ -68,6 +70,24 @@ export class HubSpotGateway implements CrmGateway {
     // Evenly spaced rather than a refilled reservoir: HubSpot's window is rolling, and a reservoir
     // refilled every window lets twice the budget through around a refill.
     this.pacer = new Bottleneck({ minTime: Math.ceil(windowMs / requests) });
+    this.tasks = new HubSpotTasks(
+      this.client,
+      settings,
+      async (endpoint, work) => {
+        const info = await this.call(endpoint, work);
+        this.readQuota(info.headers);
+        return info.data;
+      },
+      this.callOptions,
+    );
+  }
+
+  readCompletedTasks(since: Date, onPage: (tasks: readonly CompletedTask[]) => Promise<void>): Promise<void> {
+    return this.tasks.readCompleted(since, onPage);
+  }
+
+  writeChurn(writes: readonly ChurnWrite[]): Promise<RecordResult[]> {
+    return this.tasks.writeChurn(writes);
   }
 
   quota(): CrmQuota | undefined {

@@ -13,3 +13,5 @@ export * from './rate-limit-window';
 export * from './crm-intake.service';
 export * from './crm-runtime';
 export * from './salesforce-backfill';
+export * from './crm-readback';
+export * from './task-interventions';

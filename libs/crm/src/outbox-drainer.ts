@@ -1,5 +1,5 @@
 import { Topics } from '@churn/contracts';
-import { CrmIntegrationRepository, CrmOutboxRepository, type CrmOutboxRow, type CrmPushKind, type Database } from '@churn/db';
+import { CrmIntegrationRepository, CrmOutboxRepository, CrmReadbackRepository, type CrmOutboxRow, type CrmPushKind, type Database } from '@churn/db';
 import type { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
 import type { CrmBreaker } from './crm-breaker';
@@ -7,7 +7,7 @@ import { backoffMs, CrmCallError, type RecordResult } from './crm-errors';
 import type { CrmGateway } from './crm-gateway';
 import type { CrmMetrics } from './crm-metrics';
 import { CrmIntegrationControl } from './integration-control';
-import type { ScorePayload, SourceCoordinates, TaskPayload } from './crm-payloads';
+import type { ChurnPayload, ScorePayload, SourceCoordinates, TaskPayload } from './crm-payloads';
 
 export interface DrainSettings {
   readonly intervalMs: number;
@@ -36,6 +36,7 @@ interface Outcome {
 export class OutboxDrainer {
   private readonly outbox = new CrmOutboxRepository();
   private readonly integrations = new CrmIntegrationRepository();
+  private readonly platformTasks = new CrmReadbackRepository();
   readonly control: CrmIntegrationControl;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -43,7 +44,7 @@ export class OutboxDrainer {
 
   constructor(
     private readonly db: Database,
-    private readonly gateway: CrmGateway,
+    readonly gateway: CrmGateway,
     private readonly breaker: CrmBreaker,
     private readonly producer: TopicProducer | undefined,
     private readonly metrics: CrmMetrics,
@@ -72,11 +73,15 @@ export class OutboxDrainer {
     this.wake?.();
   }
 
-  /** One pass: every due row of both kinds, batch by batch, until none is due. Returns the rows handled. */
+  /**
+   * One pass: every due row of every kind, batch by batch, until none is due. Returns the rows handled.
+   * Churn rows after tasks, so that a customer's tasks queued before its churn are in the CRM when the
+   * churn is written to them.
+   */
   async drainAll(): Promise<number> {
     let total = 0;
     for (;;) {
-      const handled = (await this.drainOnce('task')) + (await this.drainOnce('score'));
+      const handled = (await this.drainOnce('task')) + (await this.drainOnce('churn')) + (await this.drainOnce('score'));
       total += handled;
       if (handled === 0 || !this.running) return total;
     }
@@ -98,9 +103,9 @@ export class OutboxDrainer {
     try {
       results = await this.breaker.fire(async () => {
         await this.gateway.prepare();
-        return kind === 'score'
-          ? this.gateway.pushScores(rows.map((r) => r.payload as unknown as ScorePayload))
-          : this.gateway.createTasks(rows.map((r) => r.payload as unknown as TaskPayload));
+        if (kind === 'score') return this.gateway.pushScores(rows.map((r) => r.payload as unknown as ScorePayload));
+        if (kind === 'task') return this.gateway.createTasks(rows.map((r) => r.payload as unknown as TaskPayload));
+        return this.gateway.writeChurn(await this.churnWrites(rows));
       });
     } catch (error) {
       const failure =
@@ -114,6 +119,16 @@ export class OutboxDrainer {
     }
     await this.record(kind, rows.map((row, i) => ({ row, result: results[i]! })));
     return rows.length;
+  }
+
+  /** Each churn row with the platform's tasks of its customer that this CRM has. */
+  private async churnWrites(rows: readonly CrmOutboxRow[]) {
+    return Promise.all(
+      rows.map(async (row) => {
+        const tasks = await this.platformTasks.customerTasks(this.db, this.gateway.target, row.customer_id);
+        return { payload: row.payload as unknown as ChurnPayload, tasks: tasks.map((t) => ({ alertId: t.alert_id, externalId: t.external_id })) };
+      }),
+    );
   }
 
   private async record(kind: CrmPushKind, outcomes: readonly Outcome[]): Promise<void> {
@@ -205,7 +220,7 @@ export class OutboxDrainer {
         parked.map(({ row, error, code }) => {
           const source = (row.payload as { source?: SourceCoordinates }).source;
           const record = {
-            source_topic: source?.topic ?? (kind === 'score' ? Topics.predictions : Topics.alerts),
+            source_topic: source?.topic ?? (kind === 'score' ? Topics.predictions : kind === 'task' ? Topics.alerts : Topics.outcomes),
             partition: source?.partition ?? 0,
             offset: source?.offset ?? '0',
             key: row.customer_id,

@@ -3,11 +3,12 @@ import { Connection } from 'jsforce';
 import { Transport } from 'jsforce/lib/transport';
 import type { HttpRequest, HttpRequestOptions } from 'jsforce/lib/types';
 import type { Logger } from '@churn/observability';
-import { observedCall, type CrmQuota, type CrmGateway, type ApiCallObserver, type MissingField } from './crm-gateway';
+import { observedCall, type ChurnWrite, type CompletedTask, type CrmQuota, type CrmGateway, type ApiCallObserver, type MissingField } from './crm-gateway';
 import { CrmCallError, isNetworkError, SALESFORCE_MISCONFIGURED_CODES, SALESFORCE_RETRYABLE_CODES, type RecordResult } from './crm-errors';
 import type { SalesforceSettings } from './crm-config';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
 import { SalesforceAuth, type SalesforceSession } from './salesforce-auth';
+import { SalesforceTasks, soqlString } from './salesforce-tasks';
 
 interface SaveResult {
   id?: string;
@@ -53,10 +54,12 @@ class DeadlineTransport extends Transport {
  */
 export class SalesforceGateway implements CrmGateway {
   readonly target = 'salesforce' as const;
-  readonly maxBatch = { score: 200, task: 200 };
+  // A churn write touches each of the customer's tasks: 20 customers keep it within one 200-record call as a rule.
+  readonly maxBatch = { score: 200, task: 200, churn: 20 };
   readonly connection: Connection;
 
   private readonly auth: SalesforceAuth;
+  private readonly tasks: SalesforceTasks;
   private session: Promise<SalesforceSession> | undefined;
 
   constructor(
@@ -68,6 +71,15 @@ export class SalesforceGateway implements CrmGateway {
     // No oauth2 client id, refresh token or refreshFn: jsforce makes no refresh delegate and a 401 reaches us.
     this.connection = new Connection({ version: settings.apiVersion });
     (this.connection as unknown as { _transport: Transport })._transport = new DeadlineTransport();
+    this.tasks = new SalesforceTasks(this.connection, settings, (endpoint, work) => this.call(endpoint, work));
+  }
+
+  readCompletedTasks(since: Date, onPage: (tasks: readonly CompletedTask[]) => Promise<void>): Promise<void> {
+    return this.tasks.readCompleted(since, onPage);
+  }
+
+  writeChurn(writes: readonly ChurnWrite[]): Promise<RecordResult[]> {
+    return this.tasks.writeChurn(writes);
   }
 
   async prepare(): Promise<void> {
@@ -330,6 +342,3 @@ function isSessionRejected(error: unknown): boolean {
   return code === 'INVALID_SESSION_ID' || code === 'ERROR_HTTP_401';
 }
 
-function soqlString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}

@@ -18,6 +18,7 @@ export * from './repositories/alerting-model-alert.repository';
 export * from './repositories/notification.repository';
 export * from './repositories/crm-outbox.repository';
 export * from './repositories/crm-integration.repository';
+export * from './repositories/crm-readback.repository';
 export * from './repositories/platform-summary.repository';
 export * from './repositories/monitoring.repository';
 export * from './repositories/report.repository';

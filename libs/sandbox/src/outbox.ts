@@ -95,7 +95,8 @@ export async function buildOutbox(sources: OutboxSources, limit: number): Promis
       slack_refused: sources.slack.length - slackDelivered,
       emails: sources.mails.length,
       salesforce_score_writes: sources.salesforce.filter((w) => w.object !== 'Task').length,
-      salesforce_tasks: sources.salesforce.filter((w) => w.object === 'Task').length,
+      // Tasks, not writes: a churned customer's task is written again (its note).
+      salesforce_tasks: new Set(sources.salesforce.filter((w) => w.object === 'Task').map((w) => w.externalId)).size,
       hubspot_score_writes: sources.hubspot.length,
       hubspot_tasks: sources.hubspotTasks.length,
     },

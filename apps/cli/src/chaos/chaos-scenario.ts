@@ -115,7 +115,7 @@ export async function waitForQuiescence(platform: ChaosPlatform, db: Database, i
 
 /** Dead letters written by this platform's consumer groups, one per source message (see docs/resilience.md). */
 export async function deadLettersOf(platform: ChaosPlatform): Promise<DeadLetter[]> {
-  const topics = [Topics.customerEventsDlq, Topics.customerFeaturesDlq, Topics.alertingDlq, Topics.crmSyncDlq, Topics.monitoringDlq, Topics.outcomesDlq];
+  const topics = [Topics.customerEventsDlq, Topics.customerFeaturesDlq, Topics.alertingDlq, Topics.crmSyncDlq, Topics.monitoringDlq, Topics.outcomesDlq, Topics.interventionsDlq];
   const admin = testKafka().admin();
   await admin.connect();
   const ends = new Map<string, number>();

@@ -19,7 +19,8 @@ function poisonMessages(run: string): { topic: string; groups: string[]; value: 
     { topic: Topics.customerFeatures, groups: ['scorer'], value: nested },
     { topic: Topics.predictions, groups: ['alerting', 'crm-sync', 'monitoring'], value: JSON.stringify({ prediction_id: 42, customer_id: ['x'], risk_score: 'high' }) },
     { topic: Topics.alerts, groups: ['crm-sync', 'monitoring'], value: '{"alert_id": "a1", ' },
-    { topic: Topics.outcomes, groups: ['alerting', 'monitoring'], value: JSON.stringify({ customer_id: null, churned: 'maybe', observed_at: 'yesterday' }) },
+    { topic: Topics.outcomes, groups: ['alerting', 'crm-sync', 'monitoring'], value: JSON.stringify({ customer_id: null, churned: 'maybe', observed_at: 'yesterday' }) },
+    { topic: Topics.interventions, groups: ['monitoring'], value: JSON.stringify({ customer_id: run, performed_at: 'later', source: 'zoho' }) },
   ];
 }
 

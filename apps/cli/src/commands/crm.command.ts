@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { databaseEnvSchema, parseConfig } from '@churn/config';
-import { backfillSalesforce, crmEnvCheckedSchema, SalesforceGateway, salesforceSettings } from '@churn/crm';
+import { databaseEnvSchema, kafkaEnvSchema, parseConfig } from '@churn/config';
+import { backfillSalesforce, createCrmGateways, CrmIntegrationControl, crmEnvCheckedSchema, crmMetrics, CrmReadback, readbackLeaseSeconds, SalesforceGateway, salesforceSettings } from '@churn/crm';
+import { createKafka, TopicProducer } from '@churn/kafka';
 import { CrmOutboxRepository, Database, runMigrations, type CrmTarget } from '@churn/db';
 import { createMetricsRegistry } from '@churn/observability';
 import type { CliContext } from '../cli-context';
@@ -25,7 +26,7 @@ function targetOption(value: string | undefined): CrmTarget | undefined {
 }
 
 export function registerCrmCommand(program: Command, context: CliContext): void {
-  const crm = program.command('crm').description('CRM sync: backfill scores, re-drive parked writes, outbox status');
+  const crm = program.command('crm').description('CRM sync: backfill scores, re-drive parked writes, read back completed tasks, outbox status');
 
   crm
     .command('backfill')
@@ -62,6 +63,39 @@ export function registerCrmCommand(program: Command, context: CliContext): void 
       const target = targetOption(options.target);
       const count = await withDatabase(context, (db) => new CrmOutboxRepository().redriveParked(db, { target, ids: options.id }));
       process.stdout.write(`re-queued ${count} parked write(s); a running crm-sync pushes them\n`);
+    });
+
+  crm
+    .command('readback')
+    .description('read back now the retention tasks completed in each configured CRM since the last read, and publish them as interventions (what crm-sync does every CRM_READBACK_INTERVAL_SECONDS)')
+    .option('--target <crm>', 'only this CRM (salesforce, hubspot)')
+    .action(async (options: { target?: string }) => {
+      const target = targetOption(options.target);
+      const env = parseConfig(crmEnvCheckedSchema, context.env);
+      const metrics = crmMetrics(createMetricsRegistry('churn-cli'));
+      const gateways = createCrmGateways(env, context.logger, metrics).filter((g) => target === undefined || g.target === target);
+      if (gateways.length === 0) throw new Error(`no CRM configured${target ? ` for --target ${target}` : ''}: set the Salesforce or HubSpot credentials (docs/crm-sync.md)`);
+      const producer = new TopicProducer(createKafka(parseConfig(kafkaEnvSchema, context.env), 'churn-cli', context.logger), context.logger, createMetricsRegistry('churn-cli-kafka'));
+      await producer.connect();
+      try {
+        const summaries = await withDatabase(context, (db) =>
+          Promise.all(
+            gateways.map((gateway) =>
+              new CrmReadback(db, gateway, new CrmIntegrationControl(db, gateway, metrics, context.logger, env.CRM_PAUSE_PROBE_INTERVAL_MS), producer, metrics, context.logger, {
+                intervalSeconds: env.CRM_READBACK_INTERVAL_SECONDS,
+                leaseSeconds: readbackLeaseSeconds(env.CRM_CALL_TIMEOUT_MS),
+              }).readOnce(true),
+            ),
+          ),
+        );
+        for (const s of summaries) {
+          process.stdout.write(`${s.crm}	${s.skipped ? `not read: ${s.skipped === 'not_due' ? 'another instance is reading it' : s.skipped}` : `read ${s.read} completed task(s), recorded ${s.recorded}`}${s.error ? `	failed: ${s.error}` : ''}
+`);
+        }
+        if (summaries.some((s) => s.error)) process.exitCode = 2;
+      } finally {
+        await producer.disconnect();
+      }
     });
 
   crm

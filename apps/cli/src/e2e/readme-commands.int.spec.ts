@@ -106,6 +106,8 @@ const PLANS: Record<string, Plan> = {
   },
   'bin/churn crm backfill --target salesforce': { run: 'bin/churn crm backfill --target salesforce' },
   'bin/churn crm retry': { run: 'bin/churn crm retry' },
+  // Its read of the sandbox CRMs is crm-churn-readback.int.spec's and crm-interventions.int.spec's subject.
+  'bin/churn crm readback [--target T]': { run: 'bin/churn crm readback --help', expect: /read back now the retention tasks completed[\s\S]*--target/ },
   'bin/churn db migrate': { run: 'bin/churn db migrate' },
   'bin/churn topics create [--replication-factor N]': { run: 'bin/churn topics create' },
 };

@@ -5,12 +5,14 @@ import { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
 import { LOGGER, SERVICE_CONFIG } from '@churn/service-kit';
 import type { CrmSyncConfig } from '../config';
+import { enabledTargets } from '../enabled-targets';
 import { CRM_METRICS } from './crm-metrics.provider';
 
 /** Runs one drain loop per enabled CRM, and refreshes the outbox gauges, for the life of the process. */
 @Injectable()
 export class CrmDrainHost implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly drainers: OutboxDrainer[];
+  readonly drainers: OutboxDrainer[];
+  private readonly enabled: CrmTarget[];
   private gaugeTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -22,6 +24,7 @@ export class CrmDrainHost implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     const log = logger.child({ context: OutboxDrainer.name });
     if (config.CRM_SYNC_DRY_RUN) log.warn('dry run: CRM writes are logged, not sent');
+    this.enabled = enabledTargets(config);
     this.drainers = createCrmGateways(config, logger, metrics).map((gateway) => {
       const breaker = new CrmBreaker(
         gateway.target,
@@ -61,7 +64,7 @@ export class CrmDrainHost implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     for (const drainer of this.drainers) drainer.start();
-    const refresh = () => refreshOutboxGauges(this.db, this.metrics).catch((error: unknown) => this.logger.warn({ err: error }, 'outbox gauges not refreshed'));
+    const refresh = () => refreshOutboxGauges(this.db, this.metrics, this.enabled).catch((error: unknown) => this.logger.warn({ err: error }, 'outbox gauges not refreshed'));
     void refresh();
     this.gaugeTimer = setInterval(refresh, 5000);
     this.gaugeTimer.unref();

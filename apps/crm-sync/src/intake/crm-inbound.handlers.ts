@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Topics, type Alert, type Prediction } from '@churn/contracts';
+import { Topics, type Alert, type Outcome, type Prediction } from '@churn/contracts';
 import { CrmIntakeService } from '@churn/crm';
 import type { ConsumedMessage } from '@churn/kafka';
 import type { TopicHandler } from '@churn/service-kit';
@@ -31,6 +31,20 @@ export class CrmAlertsHandler implements TopicHandler<typeof Topics.alerts> {
   ) {}
   async handle(messages: ConsumedMessage<Alert>[]): Promise<void> {
     const queued = await this.intake.recordAlerts(messages.map((m) => ({ value: m.value, source: sourceOf(m) })));
+    if (queued > 0) this.drain.nudge();
+  }
+}
+
+/** outcomes → a churned customer's open retention tasks annotated or closed (CRM_CHURNED_TASKS). */
+@Injectable()
+export class CrmOutcomesHandler implements TopicHandler<typeof Topics.outcomes> {
+  readonly topic = Topics.outcomes;
+  constructor(
+    @Inject(CrmIntakeService) private readonly intake: CrmIntakeService,
+    @Inject(CrmDrainHost) private readonly drain: CrmDrainHost,
+  ) {}
+  async handle(messages: ConsumedMessage<Outcome>[]): Promise<void> {
+    const queued = await this.intake.recordOutcomes(messages.map((m) => ({ value: m.value, source: sourceOf(m) })));
     if (queued > 0) this.drain.nudge();
   }
 }

@@ -113,8 +113,9 @@ export function experimentReport(
  */
 function armCost(o: LabelledPredictionRow, arm: string, customerCosts: readonly RecordedInterventionCost[]): { cost: number; source: CostSource | null } {
   const recorded = recordedCostsByCustomer(customerCosts, o.as_of, o.observed_at).get(o.customer_id);
-  if (recorded !== undefined) return { cost: recorded, source: 'recorded' };
-  if (arm === CONTROL_ARM || o.intervention_applied === false) return { cost: 0, source: null };
+  if (recorded !== undefined && recorded !== null) return { cost: recorded, source: 'recorded' };
+  // A completed CRM task (no cost) says the customer was acted on: at the outcome's cost or the estimate.
+  if (recorded === undefined && (arm === CONTROL_ARM || o.intervention_applied === false)) return { cost: 0, source: null };
   if (o.outcome_intervention_cost !== null) return { cost: o.outcome_intervention_cost, source: 'recorded' };
   return { cost: o.intervention_cost, source: 'estimated' };
 }

@@ -1,10 +1,10 @@
 import { getOrCreateCounter, type Registry } from '@churn/observability';
 
-/** `monitoring_outcomes_recorded_total{source}` (topic, api, import) and `monitoring_interventions_recorded_total{source}` (api, import). */
+/** `monitoring_outcomes_recorded_total{source}` (topic, api, import) and `monitoring_interventions_recorded_total{source}` (api, import, salesforce, hubspot). */
 export function recordsRecordedCounters(registry: Registry) {
   return {
     outcomes: getOrCreateCounter(registry, { name: 'monitoring_outcomes_recorded_total', help: 'Outcomes stored (new, not already present), by source: topic, api (one JSON record), import (CSV).', labelNames: ['source'] as const }),
-    interventions: getOrCreateCounter(registry, { name: 'monitoring_interventions_recorded_total', help: 'Interventions stored (new, not already present), by source: api (one JSON record), import (CSV).', labelNames: ['source'] as const }),
+    interventions: getOrCreateCounter(registry, { name: 'monitoring_interventions_recorded_total', help: 'Interventions stored (new, not already present), by source: api (one JSON record), import (CSV), salesforce and hubspot (completed CRM tasks).', labelNames: ['source'] as const }),
   };
 }
 

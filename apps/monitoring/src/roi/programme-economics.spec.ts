@@ -59,6 +59,19 @@ describe('programme economics with recorded intervention costs', () => {
     assert.equal(programmeEconomics('7d', SINCE, EXPOSURES, [], [], A, 5).until, null, 'a rolling window ends now');
   });
 
+  it('a completed CRM task (no cost) treats the customer at the level’s estimate: cost basis "estimated"', () => {
+    const crmTask = (customer: string): RecordedInterventionCost => ({ customer_id: customer, performed_at: new Date(NOW - DAY), cost: null });
+    // C is not targeted (estimate 0) but an agent completed a task for it: treated, at its estimate; A's task adds nothing to its estimate.
+    const roi = programmeEconomics('7d', SINCE, [...EXPOSURES.slice(0, 2), exposure('C', 0.5, 2400, 40, 'medium', { experiment_arm: 'control' })], [], [crmTask('A'), crmTask('C')], A, 5);
+    close(roi.overall.programme_cost, 150 + 75 + 40);
+    assert.equal(roi.overall.cost_basis, 'estimated');
+    assert.deepEqual(roi.overall.cost_customers, { recorded: 0, estimated: 3 });
+    // A task next to a recorded cost: the recorded cost counts.
+    const mixed = programmeEconomics('7d', SINCE, EXPOSURES, [], [crmTask('A'), cost('A', 1, 90)], A, 5);
+    close(mixed.overall.programme_cost, 90 + 75);
+    assert.equal(mixed.overall.cost_basis, 'mixed');
+  });
+
   it('recorded costs in the period replace the estimate and make the customer treated (cost basis "mixed")', () => {
     // A: 40 + 20 recorded in the period (a 1000 before it is not the period's); C: 30 recorded though
     // the scorer recommended nothing; B keeps its estimate 75.

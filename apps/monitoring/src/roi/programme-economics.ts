@@ -38,12 +38,13 @@ export function isTargeted(p: { intervention_cost: number }): boolean {
 }
 
 /**
- * Received the intervention: yes when someone recorded one (`recordedCost` is their sum); otherwise
- * the outcome says so when it knows; otherwise targeted and not held out as control.
+ * Received the intervention: yes when someone recorded one (`recordedCost` is their sum, null when
+ * none carried a cost); otherwise the outcome says so when it knows; otherwise targeted and not held
+ * out as control.
  */
 export function isTreated(
   e: { intervention_cost: number; experiment_arm: string | null; intervention_applied: boolean | null },
-  recordedCost?: number,
+  recordedCost?: number | null,
 ): boolean {
   if (recordedCost !== undefined) return true;
   if (e.intervention_applied !== null) return e.intervention_applied;
@@ -52,9 +53,11 @@ export function isTreated(
 
 /**
  * A customer's share of the programme: a treated customer costs what was recorded for it in the period
- * (the interventions table), else what its outcome reports, else the risk level's estimate on the prediction.
+ * (the interventions table), else what its outcome reports, else the risk level's estimate on the
+ * prediction (so a customer whose only interventions are completed CRM tasks, `recordedCost` null, is
+ * treated at the estimate).
  */
-export function exposureOf(e: ExposureRow, a: EconomicsAssumptions, recordedCost?: number): { exposure: CustomerExposure; costSource: CostSource | null } {
+export function exposureOf(e: ExposureRow, a: EconomicsAssumptions, recordedCost?: number | null): { exposure: CustomerExposure; costSource: CostSource | null } {
   const treated = isTreated(e, recordedCost);
   const reported = recordedCost ?? e.outcome_intervention_cost ?? undefined;
   return {

@@ -1,9 +1,10 @@
 import type { RecordedInterventionCost } from '@churn/db';
 
 /**
- * Where a treated customer's cost comes from: `recorded` — what people or the CRM recorded (the
- * interventions table, else the outcome's own `intervention_cost`); `estimated` — the risk level's
- * estimate the scorer put on the prediction.
+ * Where a treated customer's cost comes from: `recorded` — what people recorded (the interventions
+ * table, else the outcome's own `intervention_cost`); `estimated` — the risk level's estimate the
+ * scorer put on the prediction, also for a customer whose only interventions are completed CRM tasks
+ * (they say that something was done, not what it cost).
  */
 export type CostSource = 'recorded' | 'estimated';
 
@@ -17,17 +18,20 @@ export interface CostBasisFigures {
 }
 
 /**
- * Per customer, the sum of the intervention costs recorded in [from, to] (either end open when null):
- * a period's recorded costs, or those between a prediction and the outcome it is judged by.
+ * Per customer who had an intervention in [from, to] (either end open when null): the sum of the costs
+ * recorded for them — a period's recorded costs, or those between a prediction and the outcome it is
+ * judged by. Null for a customer whose interventions carry no cost (completed CRM tasks): treated, and
+ * costed at the risk level's estimate.
  */
-export function recordedCostsByCustomer(costs: readonly RecordedInterventionCost[], from: Date | null, to: Date | null = null): Map<string, number> {
+export function recordedCostsByCustomer(costs: readonly RecordedInterventionCost[], from: Date | null, to: Date | null = null): Map<string, number | null> {
   const start = from?.getTime() ?? -Infinity;
   const end = to?.getTime() ?? Infinity;
-  const sums = new Map<string, number>();
+  const sums = new Map<string, number | null>();
   for (const c of costs) {
     const at = c.performed_at.getTime();
     if (at < start || at > end) continue;
-    sums.set(c.customer_id, (sums.get(c.customer_id) ?? 0) + c.cost);
+    const sum = sums.get(c.customer_id) ?? null;
+    sums.set(c.customer_id, c.cost === null ? sum : (sum ?? 0) + c.cost);
   }
   return sums;
 }

@@ -3,6 +3,7 @@ import { alertSchema } from '../alert/alert.schema';
 import { customerEventSchema } from '../customer-event/customer-event.schema';
 import { customerFeaturesSchema } from '../customer-features/customer-features.schema';
 import { deadLetterSchema } from '../dead-letter/dead-letter.schema';
+import { interventionSchema } from '../intervention/intervention.schema';
 import { modelAlertSchema } from '../model-alert/model-alert.schema';
 import { outcomeSchema } from '../outcome/outcome.schema';
 import { predictionSchema } from '../prediction/prediction.schema';
@@ -17,6 +18,8 @@ export const TOPIC_SCHEMAS = {
   [Topics.alerts]: alertSchema,
   [Topics.outcomes]: outcomeSchema,
   [Topics.modelAlerts]: modelAlertSchema,
+  [Topics.interventions]: interventionSchema,
+  [Topics.interventionsDlq]: deadLetterSchema,
   [Topics.customerEventsDlq]: deadLetterSchema,
   [Topics.customerFeaturesDlq]: deadLetterSchema,
   [Topics.outcomesDlq]: deadLetterSchema,

@@ -1,7 +1,7 @@
 import type { Queryable } from '../database';
 
 export type CrmTarget = 'salesforce' | 'hubspot';
-export type CrmPushKind = 'score' | 'task';
+export type CrmPushKind = 'score' | 'task' | 'churn';
 export type CrmOutboxStatus = 'pending' | 'sent' | 'parked' | 'skipped';
 
 export interface NewCrmOutboxRow {

@@ -12,19 +12,19 @@ export interface NewIntervention {
   readonly action: string;
   readonly channel?: string | undefined;
   readonly offer?: string | undefined;
-  /** ≥ 0, in the currency of the ROI figures. */
-  readonly cost: number;
+  /** ≥ 0, in the currency of the ROI figures; null when the source knows none (a completed CRM task). */
+  readonly cost: number | null;
   readonly experiment_name?: string | undefined;
   readonly experiment_arm?: string | undefined;
   /** The sender's own id of the record (a CRM task id, a row id in the sender's system). */
   readonly source_key?: string | undefined;
 }
 
-/** A recorded cost, as ROI and the experiment report read it. */
+/** A recorded cost, as ROI and the experiment report read it; `cost` null: done, at no recorded cost. */
 export interface RecordedInterventionCost {
   customer_id: string;
   performed_at: Date;
-  cost: number;
+  cost: number | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { FakeHttpService, type FakeRequest, type FakeResponse } from '../fake-http.server';
+import { SEARCH_LIMITS, searchMatches, searchOrder, searchRequestProblem, type SearchRequest } from './fake-hubspot-search';
 
 export interface HubSpotWrite {
   /** Epoch milliseconds of the write. */
@@ -11,7 +12,7 @@ export interface HubSpotWrite {
 export interface HubSpotTask {
   readonly at: number;
   readonly id: string;
-  readonly properties: Record<string, string>;
+  properties: Record<string, string>;
   readonly associations: { to: { id: string }; types: { associationCategory: string; associationTypeId: number }[] }[];
 }
 
@@ -37,6 +38,8 @@ const TASK_PROPERTIES: Record<string, readonly string[] | null> = {
   hs_task_type: ['TODO', 'CALL', 'EMAIL'],
   hubspot_owner_id: null,
 };
+/** Task properties HubSpot sets itself: readable and searchable, refused in a write. */
+const TASK_READ_ONLY = ['hs_object_id', 'hs_createdate', 'hs_lastmodifieddate', 'hs_task_completion_date'];
 /** HubSpot-defined association type ids from a task. */
 const TASK_TO = { 204: 'contacts', 192: 'companies' } as const;
 
@@ -59,6 +62,8 @@ export class FakeHubSpot extends FakeHttpService {
   readonly objects = new Map<string, Map<string, { id: string; properties: Record<string, string> }>>();
   readonly writes: HubSpotWrite[] = [];
   readonly tasks: HubSpotTask[] = [];
+  /** Every task update through the batch API, in order. */
+  readonly taskUpdates: { at: number; id: string; properties: Record<string, string> }[] = [];
   /** Every request answered, with its time (epoch ms) and the category of a refusal. */
   readonly requests: { at: number; method: string; path: string; status: number; category?: string }[] = [];
   private idSeq = 1000;
@@ -68,6 +73,8 @@ export class FakeHubSpot extends FakeHttpService {
   private rateLimitPolicy: HubSpotRateLimitPolicy = 'TEN_SECONDLY_ROLLING';
   private retryAfterSeconds: number | undefined;
   private scopesDenied = false;
+  /** Results a search query may page through (HubSpot: 10,000); lowered in tests to reach the limit. */
+  searchResultCap: number = SEARCH_LIMITS.maxResults;
 
   constructor(private readonly options: { accessToken: string; idProperty: string }) {
     super();
@@ -96,6 +103,24 @@ export class FakeHubSpot extends FakeHttpService {
   /** Deletes a custom property (an admin removed it): writes naming it are refused. */
   deleteProperty(object: string, name: string): void {
     this.properties.get(object)?.delete(name);
+  }
+  /** A person completes a task in HubSpot: status COMPLETED, completion and modification time `at`. */
+  completeTask(id: string, options: { at?: Date; ownerId?: string } = {}): void {
+    const task = this.tasks.find((t) => t.id === id);
+    if (!task) throw new Error(`no task ${id}`);
+    const at = (options.at ?? new Date()).toISOString();
+    task.properties = { ...task.properties, hs_task_status: 'COMPLETED', hs_task_completion_date: at, hs_lastmodifieddate: at, ...(options.ownerId ? { hubspot_owner_id: options.ownerId } : {}) };
+  }
+  /** Tasks created in HubSpot by people (not through the API), already completed, one second apart from `at`. */
+  seedCompletedTasks(count: number, at: Date): string[] {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const when = new Date(at.getTime() + i * 1000).toISOString();
+      const id = String(++this.idSeq);
+      this.tasks.push({ at: Date.now(), id, associations: [], properties: { hs_task_subject: `Seeded task ${i}`, hs_task_status: 'COMPLETED', hs_task_type: 'CALL', hs_timestamp: when, hs_object_id: id, hs_createdate: when, hs_lastmodifieddate: when, hs_task_completion_date: when } });
+      ids.push(id);
+    }
+    return ids;
   }
   /** The private app lacks the CRM scopes: every API call answers 403 MISSING_SCOPES until lifted. */
   denyScopes(denied: boolean): void {
@@ -182,6 +207,9 @@ export class FakeHubSpot extends FakeHttpService {
     if ((m = /^\/crm\/v3\/objects\/(contacts|companies)\/batch\/(update|read)$/.exec(r.path)) && r.method === 'POST') return this.batch(m[1]!, m[2] as 'update' | 'read', r.body);
     if ((m = /^\/crm\/v3\/objects\/(contacts|companies)\/batch\/create$/.exec(r.path)) && r.method === 'POST') return this.batchCreate(m[1]!, r.body);
     if (r.path === '/crm/v3/objects/tasks' && r.method === 'POST') return this.createTask(JSON.parse(r.body) as Omit<HubSpotTask, 'id' | 'at'>);
+    if (r.path === '/crm/v3/objects/tasks/search' && r.method === 'POST') return this.searchTasks(JSON.parse(r.body) as SearchRequest);
+    if (r.path === '/crm/v3/objects/tasks/batch/read' && r.method === 'POST') return this.readTasks(JSON.parse(r.body) as { inputs: { id: string }[]; properties?: string[] });
+    if (r.path === '/crm/v3/objects/tasks/batch/update' && r.method === 'POST') return this.updateTasks(JSON.parse(r.body) as { inputs: { id: string; properties: Record<string, string> }[] });
     return { status: 404, body: { status: 'error', message: `no fake for ${r.method} ${r.path}`, category: 'OBJECT_NOT_FOUND' } };
   }
 
@@ -296,6 +324,72 @@ export class FakeHubSpot extends FakeHttpService {
     return { status: 201, body: { status: 'COMPLETE', results, startedAt: now, completedAt: now } };
   }
 
+  /**
+   * The tasks search (POST /crm/v3/objects/tasks/search): filter groups (OR of ANDed filters), one
+   * sort, `limit` ≤ 200, `after` as the offset; `paging.next.after` while more match; a request
+   * beyond the 10,000th result (or past the limits) refused with 400 VALIDATION_ERROR, as HubSpot does.
+   */
+  private searchTasks(request: SearchRequest): FakeResponse {
+    const known = (name: string) => name in TASK_PROPERTIES || TASK_READ_ONLY.includes(name);
+    const problem = searchRequestProblem(request, known, this.searchResultCap);
+    if (problem) return validationError(problem);
+    const matching = this.tasks.filter((t) => searchMatches(request, t.properties)).sort(searchOrder(request));
+    const limit = request.limit ?? 10;
+    const after = Number(request.after ?? 0);
+    const page = matching.slice(after, after + limit);
+    const more = after + limit < matching.length;
+    return {
+      status: 200,
+      body: {
+        total: matching.length,
+        results: page.map((t) => taskView(t, request.properties)),
+        ...(more ? { paging: { next: { after: String(after + limit), link: `${this.url}/crm/v3/objects/tasks/search?after=${after + limit}` } } } : {}),
+      },
+    };
+  }
+
+  private readTasks(body: { inputs: { id: string }[]; properties?: string[] }): FakeResponse {
+    if (body.inputs.length > 100) return validationError('batch size above 100');
+    const now = new Date().toISOString();
+    const found = body.inputs.map((i) => this.tasks.find((t) => t.id === i.id));
+    const missing = body.inputs.filter((_, i) => !found[i]).map((i) => i.id);
+    const results = found.filter((t): t is HubSpotTask => Boolean(t)).map((t) => taskView(t, body.properties));
+    const base = { status: 'COMPLETE', results, startedAt: now, completedAt: now };
+    if (missing.length === 0) return { status: 200, body: base };
+    return { status: 207, body: { ...base, numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some tasks', context: { ids: missing } }] } };
+  }
+
+  /** Batch update of tasks: ≤ 100, properties validated like a creation (read-only ones refused); the modification time moves. */
+  private updateTasks(body: { inputs: { id: string; properties: Record<string, string> }[] }): FakeResponse {
+    if (body.inputs.length > 100) return validationError('batch size above 100');
+    const problems: { isValid: false; message: string; error: string; name: string }[] = [];
+    for (const input of body.inputs) {
+      for (const [name, value] of Object.entries(input.properties)) {
+        if (TASK_READ_ONLY.includes(name)) problems.push({ isValid: false, message: `${name} is a read only property; its value cannot be set.`, error: 'READ_ONLY_VALUE', name });
+        else if (!(name in TASK_PROPERTIES)) problems.push({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name });
+        else if (TASK_PROPERTIES[name] && !TASK_PROPERTIES[name]!.includes(value)) problems.push({ isValid: false, message: `${value} was not one of the allowed options`, error: 'INVALID_OPTION', name });
+      }
+    }
+    if (problems.length > 0) return validationError(`Property values were not valid: ${JSON.stringify(problems)}`);
+    const now = new Date().toISOString();
+    const missing: string[] = [];
+    const results: Record<string, unknown>[] = [];
+    for (const input of body.inputs) {
+      const task = this.tasks.find((t) => t.id === input.id);
+      if (!task) {
+        missing.push(input.id);
+        continue;
+      }
+      const completing = input.properties['hs_task_status'] === 'COMPLETED' && task.properties['hs_task_status'] !== 'COMPLETED';
+      task.properties = { ...task.properties, ...input.properties, hs_lastmodifieddate: now, ...(completing ? { hs_task_completion_date: now } : {}) };
+      this.taskUpdates.push({ at: Date.now(), id: task.id, properties: { ...input.properties } });
+      results.push(taskView(task, Object.keys(input.properties)));
+    }
+    const base = { status: 'COMPLETE', results, startedAt: now, completedAt: now };
+    if (missing.length === 0) return { status: 200, body: base };
+    return { status: 207, body: { ...base, numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not update some tasks', context: { ids: missing } }] } };
+  }
+
   private createTask(body: Omit<HubSpotTask, 'id' | 'at'>): FakeResponse {
     const now = new Date().toISOString();
     const properties = body.properties ?? {};
@@ -315,10 +409,19 @@ export class FakeHubSpot extends FakeHttpService {
         }
       }
     }
-    const task = { at: Date.now(), id: String(++this.idSeq), properties, associations: body.associations ?? [] };
+    const id = String(++this.idSeq);
+    const task = { at: Date.now(), id, properties: { ...properties, hs_object_id: id, hs_createdate: now, hs_lastmodifieddate: now }, associations: body.associations ?? [] };
     this.tasks.push(task);
     return { status: 201, body: { id: task.id, properties: task.properties, createdAt: now, updatedAt: now, archived: false } };
   }
+}
+
+/** A task's properties as HubSpot returns them: those asked for, with its id and times. */
+function taskView(task: HubSpotTask, properties: readonly string[] | undefined): Record<string, unknown> {
+  const names = new Set([...(properties ?? []), 'hs_object_id', 'hs_createdate', 'hs_lastmodifieddate']);
+  const shown: Record<string, string | null> = {};
+  for (const name of names) shown[name] = task.properties[name] ?? null;
+  return { id: task.id, properties: shown, createdAt: task.properties['hs_createdate'], updatedAt: task.properties['hs_lastmodifieddate'], archived: false };
 }
 
 function validationError(message: string): FakeResponse {

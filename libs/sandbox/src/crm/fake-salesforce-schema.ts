@@ -42,11 +42,23 @@ export function defaultSalesforceSchema(): Map<string, Map<string, FakeFieldDefi
       { name: 'OwnerId', type: 'reference' },
       { name: 'WhatId', type: 'reference' },
       { name: 'WhoId', type: 'reference' },
+      { name: 'TaskSubtype', type: 'picklist' },
+      { name: 'IsClosed', type: 'boolean' },
+      { name: 'CompletedDateTime', type: 'datetime' },
+      { name: 'CreatedDate', type: 'datetime' },
+      { name: 'LastModifiedDate', type: 'datetime' },
       { name: 'Churn_Alert_Id__c', type: 'string', externalId: true },
     ],
   };
   return new Map(Object.entries(objects).map(([object, fields]) => [object, new Map(fields.map((f) => [f.name, f]))]));
 }
+
+/** Fields Salesforce sets itself: a write naming one is refused (INVALID_FIELD_FOR_INSERT_UPDATE). */
+export const SYSTEM_FIELDS = new Set(['IsClosed', 'CompletedDateTime', 'CreatedDate', 'LastModifiedDate']);
+
+/** Task Status values of a fresh org, and the ones that count as closed (IsClosed). */
+export const TASK_STATUSES = new Set(['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred']);
+export const CLOSED_TASK_STATUSES = new Set(['Completed']);
 
 /** `describe` of one object, in the shape jsforce's `sobject(…).describe()` returns. */
 export function describeOf(object: string, fields: ReadonlyMap<string, FakeFieldDefinition>) {
@@ -65,7 +77,7 @@ export function describeOf(object: string, fields: ReadonlyMap<string, FakeField
       idLookup: Boolean(f.externalId) || f.name === 'Id',
       nillable: !f.requiredOnCreate && f.name !== 'Id',
       createable: f.name !== 'Id',
-      updateable: f.name !== 'Id',
+      updateable: f.name !== 'Id' && !SYSTEM_FIELDS.has(f.name),
       defaultedOnCreate: f.name === 'OwnerId',
     })),
   };

@@ -1,7 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { FakeHttpServer, FakeHttpService, type FakeRequest, type FakeResponse } from '../fake-http.server';
-import { defaultSalesforceSchema, describeOf, type FakeFieldDefinition } from './fake-salesforce-schema';
+import { CLOSED_TASK_STATUSES, defaultSalesforceSchema, describeOf, SYSTEM_FIELDS, TASK_STATUSES, type FakeFieldDefinition } from './fake-salesforce-schema';
+import { compareBy, matches, parseSoql, SoqlError } from './fake-soql';
 
 export interface SalesforceWrite {
   /** Epoch milliseconds of the write. */
@@ -39,6 +40,9 @@ interface BulkJob {
 }
 
 const DEFAULT_DAILY_REQUEST_LIMIT = 15_000;
+/** Salesforce's query batch size: 2,000 by default; Sforce-Query-Options batchSize asks for 200–2,000. */
+const DEFAULT_QUERY_BATCH = 2000;
+const DEFAULT_OWNER_ID = '005000000000OWN';
 /** Salesforce refuses a JWT bearer assertion whose `exp` is further ahead than this (it asks for three minutes). */
 const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 
@@ -88,6 +92,10 @@ export class FakeSalesforce extends FakeHttpService {
   private bulkPollsInProgress = 0;
   private bulkFailures: string[] = [];
   private jobs = new Map<string, BulkJob>();
+  /** Open query cursors: the result set as it was when queried, served page by page through nextRecordsUrl. */
+  private cursors = new Map<string, { records: Record<string, unknown>[]; batch: number }>();
+  /** Users (owners) by id: what Owner.Name and Owner.Email read. */
+  private readonly users = new Map<string, { Name: string; Email: string }>([[DEFAULT_OWNER_ID, { Name: 'Integration User', Email: 'integration@example.com' }]]);
 
   constructor(private readonly options: FakeSalesforceOptions) {
     super();
@@ -167,6 +175,41 @@ export class FakeSalesforce extends FakeHttpService {
   }
   writesOf(object: string): SalesforceWrite[] {
     return this.writes.filter((w) => w.object === object);
+  }
+  /** A user who can own records (Owner.Name, Owner.Email in queries). */
+  addUser(id: string, name: string, email: string): void {
+    this.users.set(id, { Name: name, Email: email });
+  }
+  /** Tasks by their alert-id external id. */
+  task(alertId: string): { Id: string; OwnerId: string; fields: Record<string, unknown> } | undefined {
+    return this.table('Task').get(alertId);
+  }
+  /**
+   * A person completes a task (found by its alert-id external id) in the org: Status Completed,
+   * CompletedDateTime and LastModifiedDate set to `at` (seconds precision, as Salesforce keeps them).
+   */
+  completeTask(alertId: string, options: { at?: Date; ownerId?: string; subtype?: string } = {}): void {
+    const row = this.table('Task').get(alertId);
+    if (!row) throw new Error(`no Task with alert id ${alertId}`);
+    const at = stamp(options.at ?? new Date());
+    if (options.ownerId) row.OwnerId = options.ownerId;
+    row.fields = { ...row.fields, Status: 'Completed', IsClosed: true, CompletedDateTime: at, LastModifiedDate: at, ...(options.subtype ? { TaskSubtype: options.subtype } : {}) };
+  }
+  /** Tasks created directly in the org (not through the API), completed: `count` of them, for paging. */
+  seedCompletedTasks(count: number, options: { alertIdPrefix: string; whatId?: string; at: Date }): string[] {
+    const table = this.table('Task');
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const alertId = `${options.alertIdPrefix}${String(i).padStart(5, '0')}`;
+      const at = stamp(new Date(options.at.getTime() + i * 1000));
+      table.set(alertId, {
+        Id: this.newId('Task'),
+        OwnerId: DEFAULT_OWNER_ID,
+        fields: { Churn_Alert_Id__c: alertId, Subject: `Seeded task ${i}`, Status: 'Completed', IsClosed: true, CompletedDateTime: at, CreatedDate: at, LastModifiedDate: at, WhatId: options.whatId ?? null },
+      });
+      ids.push(alertId);
+    }
+    return ids;
   }
 
   private schemaOf(object: string): Map<string, FakeFieldDefinition> | undefined {
@@ -260,7 +303,8 @@ export class FakeSalesforce extends FakeHttpService {
   private data(r: FakeRequest, rest: string): FakeResponse {
     let m: RegExpExecArray | null;
     if (r.method === 'PATCH' && (m = /^\/composite\/sobjects\/(\w+)\/(\w+)$/.exec(rest))) return this.collectionsUpsert(m[1]!, m[2]!, JSON.parse(r.body));
-    if (r.method === 'GET' && rest === '/query') return this.query(r.query.get('q') ?? '');
+    if (r.method === 'GET' && rest === '/query') return this.query(r.query.get('q') ?? '', r.headers['sforce-query-options']);
+    if (r.method === 'GET' && (m = /^\/query\/([\w]+)-(\d+)$/.exec(rest))) return this.queryMore(m[1]!, Number(m[2]));
     if (r.method === 'GET' && (m = /^\/sobjects\/(\w+)\/describe$/.exec(rest))) {
       const fields = this.schemaOf(m[1]!);
       if (!fields) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: `The requested resource does not exist` }] };
@@ -287,6 +331,8 @@ export class FakeSalesforce extends FakeHttpService {
     // A field the object does not have fails the request as a whole (the records cannot be read), not per record.
     const unknown = body.records.flatMap((record) => Object.keys(record)).find((field) => field !== 'attributes' && !fields.has(field));
     if (unknown) return { status: 400, body: [{ errorCode: 'INVALID_FIELD', message: `No such column '${unknown}' on sobject of type ${object}` }] };
+    const readOnly = body.records.flatMap((record) => Object.keys(record)).find((field) => SYSTEM_FIELDS.has(field));
+    if (readOnly) return { status: 400, body: [{ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${readOnly}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.` }] };
     const table = this.table(object);
     const results = body.records.map((record) => {
       const { attributes: _attributes, ...values } = record;
@@ -297,13 +343,23 @@ export class FakeSalesforce extends FakeHttpService {
       const key = String(values[extField]);
       const refusal = this.refused.get(key);
       if (refusal) return { success: false, errors: [{ ...refusal, fields: [] }] };
+      if (object === 'Task' && values['Status'] !== undefined && !TASK_STATUSES.has(String(values['Status']))) {
+        return { success: false, errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `Status: bad value for restricted picklist field: ${String(values['Status'])}`, fields: ['Status'] }] };
+      }
       const existing = table.get(key);
       if (!existing) {
         const missing = [...fields.values()].filter((f) => f.requiredOnCreate && (values[f.name] === undefined || values[f.name] === null || values[f.name] === '')).map((f) => f.name);
         if (missing.length > 0) return { success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing }] };
       }
-      const row = existing ?? { Id: this.newId(object), OwnerId: this.options.ownerId ?? '005000000000OWN', fields: {} };
-      row.fields = { ...row.fields, ...values };
+      const row = existing ?? { Id: this.newId(object), OwnerId: this.options.ownerId ?? DEFAULT_OWNER_ID, fields: {} };
+      const now = stamp(new Date());
+      row.fields = { ...row.fields, ...values, LastModifiedDate: now, ...(existing ? {} : { CreatedDate: now }) };
+      if (typeof values['OwnerId'] === 'string') row.OwnerId = values['OwnerId'];
+      if (object === 'Task') {
+        const closed = CLOSED_TASK_STATUSES.has(String(row.fields['Status']));
+        if (closed && !row.fields['IsClosed']) row.fields['CompletedDateTime'] = now;
+        row.fields['IsClosed'] = closed;
+      }
       table.set(key, row);
       this.writes.push({ at: Date.now(), object, externalId: key, fields: values, via: 'collections' });
       return { id: row.Id, success: true, errors: [], created: !existing };
@@ -311,25 +367,59 @@ export class FakeSalesforce extends FakeHttpService {
     return { status: 200, body: results };
   }
 
-  private query(soql: string): FakeResponse {
-    const m = /^SELECT (.+) FROM (\w+) WHERE (\w+) IN \((.*)\)$/i.exec(soql.trim());
-    if (!m) return { status: 400, body: [{ errorCode: 'MALFORMED_QUERY', message: `fake cannot parse: ${soql}` }] };
-    const schema = this.schemaOf(m[2]!);
-    if (!schema) return { status: 400, body: [{ errorCode: 'INVALID_TYPE', message: `sObject type '${m[2]}' is not supported.` }] };
-    const fields = m[1]!.split(',').map((f) => f.trim());
-    const unknown = [...fields, m[3]!].find((f) => !schema.has(f));
-    if (unknown) return { status: 400, body: [{ errorCode: 'INVALID_FIELD', message: `No such column '${unknown}' on entity '${m[2]}'.` }] };
-    const values = [...m[4]!.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((v) => v[1]!.replace(/\\(.)/g, '$1'));
-    const table = this.table(m[2]!);
-    const records = values
-      .map((v) => table.get(v))
-      .filter((row): row is NonNullable<typeof row> => Boolean(row))
-      .map((row) => {
-        const out: Record<string, unknown> = { attributes: { type: m[2], url: `/services/data/v62.0/sobjects/${m[2]}/${row.Id}` } };
-        for (const f of fields) out[f] = f === 'Id' ? row.Id : f === 'OwnerId' ? row.OwnerId : (row.fields[f] ?? null);
-        return out;
-      });
-    return { status: 200, body: { totalSize: records.length, done: true, records } };
+  /**
+   * SOQL, the subset the platform sends (`fake-soql`), answered as Salesforce does: the first batch
+   * (2,000 records, or the `Sforce-Query-Options: batchSize` asked for, 200–2,000) with `done` and,
+   * when more remain, a `nextRecordsUrl` whose pages come from the result set as it was at the query.
+   */
+  private query(soql: string, options: string | string[] | undefined): FakeResponse {
+    let query;
+    try {
+      query = parseSoql(soql, (object) => this.schemaOf(object));
+    } catch (error) {
+      if (error instanceof SoqlError) return { status: 400, body: [{ errorCode: error.errorCode, message: error.message }] };
+      throw error;
+    }
+    const valueOf = (row: { Id: string; OwnerId: string; fields: Record<string, unknown> }, field: string): unknown =>
+      field === 'Id' ? row.Id : field === 'OwnerId' ? row.OwnerId : (row.fields[field] ?? null);
+    const rows = [...this.table(query.object).values()].filter((row) => matches(query, (field) => valueOf(row, field)));
+    rows.sort(compareBy(query, (row, field) => valueOf(row as typeof rows[number], field)));
+    const limited = query.limit === undefined ? rows : rows.slice(0, query.limit);
+    const records = limited.map((row) => {
+      const out: Record<string, unknown> = { attributes: { type: query.object, url: `/services/data/v62.0/sobjects/${query.object}/${row.Id}` } };
+      for (const f of query.fields) {
+        if (f.startsWith('Owner.')) {
+          const user = this.users.get(row.OwnerId);
+          out['Owner'] = user ? { attributes: { type: 'User', url: `/services/data/v62.0/sobjects/User/${row.OwnerId}` }, ...(out['Owner'] as object), [f.slice(6)]: user[f.slice(6) as 'Name' | 'Email'] } : null;
+          continue;
+        }
+        const value = valueOf(row, f);
+        out[f] = this.schemaOf(query.object)!.get(f)?.type === 'datetime' && typeof value === 'string' ? salesforceDateTime(value) : value;
+      }
+      return out;
+    });
+    const asked = /batchSize=(\d+)/.exec(String(options ?? ''));
+    const batch = asked ? Math.min(2000, Math.max(200, Number(asked[1]))) : DEFAULT_QUERY_BATCH;
+    if (records.length <= batch) return { status: 200, body: { totalSize: records.length, done: true, records } };
+    const locator = `01gFAKE${String(++this.idSeq).padStart(8, '0')}`;
+    this.cursors.set(locator, { records, batch });
+    return this.page(locator, 0);
+  }
+
+  private queryMore(locator: string, offset: number): FakeResponse {
+    if (!this.cursors.has(locator)) return { status: 400, body: [{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }] };
+    return this.page(locator, offset);
+  }
+
+  private page(locator: string, offset: number): FakeResponse {
+    const { records, batch } = this.cursors.get(locator)!;
+    const slice = records.slice(offset, offset + batch);
+    const done = offset + batch >= records.length;
+    if (done) this.cursors.delete(locator);
+    return {
+      status: 200,
+      body: { totalSize: records.length, done, ...(done ? {} : { nextRecordsUrl: `/services/data/v62.0/query/${locator}-${offset + batch}` }), records: slice },
+    };
   }
 
   private job(r: FakeRequest, id: string, sub: string | undefined): FakeResponse {
@@ -418,4 +508,14 @@ export class FakeSalesforce extends FakeHttpService {
     }
     job.state = 'JobComplete';
   }
+}
+
+/** A time as Salesforce keeps it: whole seconds (ISO 8601 in UTC). */
+function stamp(at: Date): string {
+  return new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString();
+}
+
+/** A datetime as Salesforce's REST API writes it: `2026-12-03T10:15:00.000+0000`. */
+function salesforceDateTime(iso: string): string {
+  return iso.replace(/Z$/, '+0000');
 }
