@@ -1,7 +1,7 @@
 import { sameInput, type Chain, type RowEvaluator } from './explanation-chains';
 import type { FeatureRow } from './feature-validation';
 import type { FeatureSpec } from './model-card';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '@churn/analytics';
 
 /** How a model's explanations are computed: both give the trainer's sampled Shapley values. */
 export type ExplanationPath = 'additive_logit' | 'full_evaluation';

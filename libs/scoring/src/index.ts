@@ -9,6 +9,5 @@ export * from './model-registry';
 export * from './batch-output';
 export * from './additive-explainer';
 export * from './explanation-chains';
-export * from './seeded-random';
 export * from './spec-match';
 export * from './rollout';

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { rocAuc } from '@churn/analytics';
 import { REPO_ROOT } from '@churn/local-stack';
-import { seededRandom } from '@churn/scoring';
+import { seededRandom } from '@churn/analytics';
 
 const cli = path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js');
 

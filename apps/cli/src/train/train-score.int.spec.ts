@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { REPO_ROOT } from '@churn/local-stack';
-import { seededRandom } from '@churn/scoring';
+import { seededRandom } from '@churn/analytics';
 
 const cli = path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js');
 

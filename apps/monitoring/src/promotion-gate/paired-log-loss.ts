@@ -1,3 +1,5 @@
+import { seededRandom } from '@churn/analytics';
+
 /**
  * The promotion gate's paired test: champion and challenger scored the SAME customers, and each
  * customer's outcome judges both. Per customer, d = log-loss(champion) − log-loss(challenger)
@@ -54,18 +56,6 @@ export function logLossOf(p: number, churned: boolean): number {
   return churned ? -Math.log(q) : -Math.log(1 - q);
 }
 
-/** mulberry32: a small seeded generator; the statistic needs reproducibility, not cryptographic quality. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export function pairedLogLoss(pairs: readonly PairedOutcome[], options: PairedLogLossOptions): PairedLogLossResult {
   const n = pairs.length;
   if (n === 0) throw new RangeError('the paired test needs at least one customer');
@@ -73,7 +63,7 @@ export function pairedLogLoss(pairs: readonly PairedOutcome[], options: PairedLo
   const challenger = pairs.map((p) => logLossOf(p.challenger, p.churned));
   const d = champion.map((c, i) => c - challenger[i]!);
   const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
   const means = new Float64Array(options.samples);
   for (let b = 0; b < options.samples; b++) {
     let sum = 0;

@@ -1,4 +1,4 @@
-/** Small seeded PRNG (mulberry32): uniform numbers in [0, 1), the same sequence for the same seed. */
+/** Small seeded PRNG (mulberry32; reproducible resampling and sampling, not cryptographic): uniform numbers in [0, 1), the same sequence for the same seed. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
