@@ -56,7 +56,7 @@ describe('churn jobs worker, jobs run and jobs runs', () => {
     assert.ok(runId, queued.stdout);
     const run = await runEnding(runId, 'succeeded');
     assert.equal(run.trigger, 'manual');
-    assert.deepEqual(run.result, { as_of: asOf, customers: 0, emitted: 0, incomplete: 0 });
+    assert.deepEqual(run.result, { as_of: asOf, customers: 0, emitted: 0, cancelled: 0, incomplete: 0 });
 
     const listed = churn('jobs', 'runs', '--job', 'rescore', '--limit', '5');
     assert.equal(listed.status, 0, listed.stderr);
