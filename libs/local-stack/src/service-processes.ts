@@ -23,8 +23,8 @@ export const SERVICE_INPUTS: Record<ServiceName, readonly string[]> = {
   ingest: [Topics.customerEvents],
   scorer: [Topics.customerFeatures],
   alerting: [Topics.predictions, Topics.outcomes],
-  'crm-sync': [Topics.predictions, Topics.alerts],
-  monitoring: [Topics.predictions, Topics.predictionsShadow, Topics.outcomes, Topics.alerts],
+  'crm-sync': [Topics.predictions, Topics.alerts, Topics.outcomes],
+  monitoring: [Topics.predictions, Topics.predictionsShadow, Topics.outcomes, Topics.alerts, Topics.interventions],
 };
 
 export interface ServiceProcess {
