@@ -56,6 +56,10 @@ export async function startChaosPlatform(slot: number, extraEnv: Record<string, 
     KAFKA_GROUP_PREFIX: groupPrefix,
     // info, not error: the secrets-in-logs check needs the lines a real deployment writes.
     LOG_LEVEL: 'info',
+    // Rows a drain had claimed when Postgres went away wait for their lease to end before another drain
+    // takes them: 20 s here instead of the default 120, so a restart mid-drain settles well within the
+    // scenarios' quiescence timeout (the path is the same).
+    CRM_CLAIM_LEASE_SECONDS: '20',
     AUTH_JWT_SECRET: CHAOS_SECRETS.AUTH_JWT_SECRET,
     SLACK_WEBHOOK_URL: slack.url,
     SLACK_MAX_MESSAGES_PER_SECOND: '50',
