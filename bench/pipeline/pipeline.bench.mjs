@@ -426,7 +426,8 @@ try {
   const track = (events, intendedOf) => {
     events.forEach((e, i) => {
       // A sign-up alone (incomplete state) and a cancellation (the customer is no longer scored) need make no prediction.
-      const entry = { id: e.event_id, intended: intendedOf(i), mayMakeNone: e.event_type === 'customer.signed_up' || e.event_type === 'subscription.cancelled' };
+      const cancels = e.event_type === 'subscription.cancelled';
+      const entry = { id: e.event_id, intended: intendedOf(i), mayMakeNone: e.event_type === 'customer.signed_up' || cancels, cancels };
       for (const map of [pending, pendingFeatures]) {
         if (!map.has(e.customer_id)) map.set(e.customer_id, []);
         map.get(e.customer_id).push(entry);
@@ -436,7 +437,9 @@ try {
   /** Events still waiting for a prediction, except customers whose only pending events need make none (see track). */
   const uncovered = () => {
     let n = 0;
-    for (const q of pending.values()) if (!q.every((p) => p.mayMakeNone)) n += q.length;
+    // A customer whose pending events end in a cancellation may get no prediction for any of them: ingest
+    // sends no vector for a customer cancelled by the end of its batch.
+    for (const q of pending.values()) if (!q.every((p) => p.mayMakeNone) && !q[q.length - 1].cancels) n += q.length;
     return n;
   };
   const downstreamLag = async () => {
