@@ -11,7 +11,7 @@
 // (attributes, one invoice a month; its aggregates are computed but no event feeds them). `saas`: the
 // synthetic B2B-software business of libs/saas-replay (SYNTHETIC data) under specs/saas.yaml, whose
 // behavioural aggregates (logins, usage, tickets, failed payments over 30/90-day windows and trends) are
-// model inputs: every batch reads each customer's logged events of the last 90 days. A model is trained
+// model inputs, computed from the events each customer's state keeps in its windows. A model is trained
 // on that business's point-in-time table first (the trainer's small config) into a registry of the bench's own.
 // Consumer tuning is passed to the services from this environment: KAFKA_CONSUMER_BATCHING, KAFKA_PARTITIONS_CONCURRENTLY,
 // INGEST_PARTITIONS_CONCURRENTLY, DATABASE_POOL_SIZE (recorded in the results).
