@@ -19,8 +19,12 @@ def shifted(gain_in_se: float) -> list[float]:
 
 
 def test_a_complex_family_within_two_se_does_not_replace_the_simpler_one():
-    decision = select_model({"logistic_regression": BASE, "xgboost": shifted(1.9)}, ["logistic_regression", "xgboost"],
-                            FOLDS, SelectionConfig())
+    decision = select_model(
+        {"logistic_regression": BASE, "xgboost": shifted(1.9)},
+        ["logistic_regression", "xgboost"],
+        FOLDS,
+        SelectionConfig(),
+    )
     assert decision["name"] == "logistic_regression"
     assert decision["comparisons"][0]["replaces"] is False
     assert "simplest family" in decision["reason"]
@@ -31,10 +35,15 @@ def test_a_complex_family_beyond_two_se_replaces_it_and_later_ones_compare_with_
     stacking = list(np.array(xgboost) + NOISE[::-1])  # level with xgboost on average, better than logistic regression
     decision = select_model(
         {"logistic_regression": BASE, "xgboost": xgboost, "stacking": stacking},
-        ["logistic_regression", "xgboost", "stacking"], FOLDS, SelectionConfig())
+        ["logistic_regression", "xgboost", "stacking"],
+        FOLDS,
+        SelectionConfig(),
+    )
     assert decision["name"] == "xgboost"
     assert [(c["candidate"], c["against"], c["replaces"]) for c in decision["comparisons"]] == [
-        ("xgboost", "logistic_regression", True), ("stacking", "xgboost", False)]
+        ("xgboost", "logistic_regression", True),
+        ("stacking", "xgboost", False),
+    ]
 
 
 def test_the_corrected_se_is_larger_than_the_plain_one_for_overlapping_folds():

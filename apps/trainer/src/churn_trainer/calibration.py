@@ -16,7 +16,9 @@ def calibrated(estimator: BaseEstimator, method: str, folds: int, seed: int) -> 
     (which would multiply scoring and explanation cost).
     """
     return CalibratedClassifierCV(
-        estimator, method=method, ensemble=False,
+        estimator,
+        method=method,
+        ensemble=False,
         cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed),
     )
 
@@ -39,7 +41,7 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int) -> float
     curve = reliability_curve(y, p, bins)
     total = len(y)
     ece = 0.0
-    for n, mp, obs in zip(curve["counts"], curve["mean_predicted"], curve["observed_rate"]):
+    for n, mp, obs in zip(curve["counts"], curve["mean_predicted"], curve["observed_rate"], strict=True):
         if n:
             ece += n / total * abs(obs - mp)
     return float(ece)
