@@ -167,6 +167,8 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
 
     browser = await launchHeadlessChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    // A script error in the page shows in the spec's output, not only as a timeout further on.
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
     page.on('response', (response) => {
       const pathname = new URL(response.url()).pathname;
       if ((pathname === '/v1/dashboard' || pathname === '/v1/dashboard/alerts') && response.ok()) {

@@ -90,6 +90,8 @@ async function open(page: Page, url: string, ready: string): Promise<void> {
 
 async function screenshot(page: Page, name: string): Promise<void> {
   const file = path.join(RESULTS, `${name}.png`);
+  // No hover highlight left where the last click was.
+  await page.mouse.move(0, page.viewportSize()!.height - 1);
   await page.screenshot({ path: file, fullPage: false });
   if (process.env['UPDATE_SCREENSHOT'] === '1') {
     fs.mkdirSync(README_SCREENSHOTS, { recursive: true });
@@ -168,6 +170,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
 
     browser = await launchHeadlessChromium();
     page = await browser.newPage({ viewport: DESKTOP, deviceScaleFactor: 1, timezoneId: 'Europe/Paris' });
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
   });
 
   after(async () => {

@@ -139,8 +139,8 @@ function drawChart(canvas: HTMLCanvasElement, series: RoiSeries): void {
       datasets: [
         { type: 'bar', label: 'Revenue saved', data: series.points.map((p) => p.revenue_saved), backgroundColor: 'rgba(5,150,105,0.7)', yAxisID: 'money', borderRadius: 3 },
         { type: 'bar', label: 'Programme cost', data: series.points.map((p) => p.programme_cost), backgroundColor: 'rgba(148,163,184,0.8)', yAxisID: 'money', borderRadius: 3 },
-        { type: 'line', label: 'Net benefit', data: series.points.map((p) => p.net_benefit), borderColor: '#4f46e5', backgroundColor: '#4f46e5', yAxisID: 'money', tension: 0.25, pointRadius: 2 },
-        { type: 'line', label: 'ROI multiple', data: series.points.map((p) => p.roi_multiple), borderColor: '#f97316', backgroundColor: '#f97316', borderDash: [5, 4], yAxisID: 'multiple', tension: 0.25, pointRadius: 2, spanGaps: true },
+        { type: 'line', label: 'Net benefit', data: series.points.map((p) => p.net_benefit), borderColor: '#4f46e5', backgroundColor: '#4f46e5', yAxisID: 'money', tension: 0, pointRadius: 2 },
+        { type: 'line', label: 'ROI multiple', data: series.points.map((p) => p.roi_multiple), borderColor: '#f97316', backgroundColor: '#f97316', borderDash: [5, 4], yAxisID: 'multiple', tension: 0, pointRadius: 2, spanGaps: true },
       ],
     },
     options: {
