@@ -273,6 +273,16 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
     const refusal = await fetch(`${monitoringUrl}/v1/models/${challenger}/activate`, { method: 'POST', headers: { authorization: `Bearer ${agentToken}` } });
     assert.equal(refusal.status, 403);
     const refusalBody = await refusal.text();
+    // Monitoring checks the bodies it forwards, naming the field.
+    const admin = await signTestToken(SECRET, ['admin'], { sub: 'ada.admin@example.com', expiresIn: '10m' });
+    for (const [url, body, field] of [
+      [`${monitoringUrl}/v1/models/${challenger}/rollout`, { share: 2 }, 'share'],
+      [`${monitoringUrl}/v1/models/rollout/rollback`, {}, 'reason'],
+    ] as const) {
+      const bad = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(bad.status, 400, url);
+      assert.match(await bad.text(), new RegExp(field));
+    }
 
     // … and the page explains that refusal when it gets it (an admin whose role was withdrawn since
     // signing in: the scorer's own 403 answer, replayed to the page's next call).
