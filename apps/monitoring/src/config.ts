@@ -73,7 +73,9 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
     MONITORING_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(67_108_864).default(5_242_880),
     /**
      * The scorer's HTTP API: the promotion gate promotes a challenger through `POST /v1/models/{v}/activate`
-     * (audited there), with an admin token it signs with AUTH_JWT_SECRET for that one call.
+     * (audited there), with an admin token it signs with AUTH_JWT_SECRET for that one call. The web
+     * workspace's models page reads and changes the roles through monitoring's `/v1/models`, forwarded here
+     * with the person's own token.
      */
     SCORER_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://127.0.0.1:3002'),
     /** Whether the promotion gate promotes a challenger that passes it (on), or only tells the admins (off). */

@@ -25,6 +25,9 @@ import { PeopleRecordsService } from './recorded/people-records.service';
 import { AlertSlaTargets } from './reports/alert-sla-targets';
 import { ReportMailService } from './reports/report-mail.service';
 import { ReportService } from './reports/report.service';
+import { ModelsProxyController } from './http/models-proxy.controller';
+import { RoiSeriesController } from './http/roi-series.controller';
+import { RoiSeriesService } from './roi/roi-series.service';
 
 @Module({
   imports: [
@@ -37,7 +40,7 @@ import { ReportService } from './reports/report.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler],
+  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, ModelsProxyController, RoiSeriesController],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService],
 })
 export class MonitoringModule {}

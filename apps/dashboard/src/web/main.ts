@@ -11,6 +11,8 @@ import { renderLinkedAlert, renderLinkedAlertError } from './linked-alert';
 import { renderJobs } from './jobs-panel';
 import { renderCards, renderDriftSummary, renderQuality, renderRoi, renderRollout } from './panels';
 import { fetchSandboxOutbox } from './sandbox-api';
+import { Workspace } from './workspace';
+import { trapFocus } from './focus-trap';
 
 /** The issue's 30 s; `?refresh=<seconds>` (at least 2) shortens it for demos and the browser test. */
 const REFRESH_MS = (() => {
@@ -24,6 +26,7 @@ const PSI_THRESHOLD = 0.25;
 const LINKED_ALERT = new URLSearchParams(location.search).get('alert');
 
 const charts = new DashboardCharts();
+const workspace = new Workspace({ toast, signIn: () => signIn('Changing which model serves needs your name and an API token with the admin role.') });
 let loads = 0;
 let nextRefreshAt = Date.now() + REFRESH_MS;
 let timer: number | undefined;
@@ -121,8 +124,11 @@ async function resume(crm: Crm, button: HTMLButtonElement): Promise<void> {
   await loadIntegrations();
 }
 
-async function signIn(): Promise<void> {
-  if (await askForCredentials(SIGN_IN_REASON)) await load();
+async function signIn(reason = SIGN_IN_REASON): Promise<boolean> {
+  if (!(await askForCredentials(reason))) return false;
+  workspace.refresh();
+  await load();
+  return true;
 }
 
 function refusal(status: number): string {
@@ -144,12 +150,16 @@ function schedule(): void {
   timer = window.setTimeout(() => void load().finally(schedule), REFRESH_MS);
 }
 
+let toastTimer: number | undefined;
+
+/** Shows a message for 5 s; a newer one replaces it and gets its own 5 s. */
 function toast(message: string, kind: 'ok' | 'error'): void {
   const node = byId('toast');
   node.textContent = message;
   node.className = `toast toast-${kind}`;
   node.hidden = false;
-  window.setTimeout(() => (node.hidden = true), 5000);
+  window.clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => (node.hidden = true), 5000);
 }
 
 async function acknowledge(alert: PendingAlert, button: HTMLButtonElement): Promise<void> {
@@ -180,6 +190,8 @@ function tick(): void {
 }
 
 byId('sign-in').addEventListener('click', () => void signIn());
+for (const dialog of document.querySelectorAll('dialog')) trapFocus(dialog);
+workspace.start();
 byId('refresh-now').addEventListener('click', () => void load().finally(schedule));
 document.body.dataset['refreshMs'] = String(REFRESH_MS);
 showSignedIn();

@@ -11,6 +11,7 @@ import { DomainError, LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
 export const UPSTREAMS = {
   alerting: { code: 'ALERTING_UNAVAILABLE', what: "alerting's API" },
   'crm-sync': { code: 'CRM_SYNC_UNAVAILABLE', what: "crm-sync's API" },
+  scorer: { code: 'SCORER_UNAVAILABLE', what: "the scorer's models API" },
   sandbox: { code: 'SANDBOX_UNAVAILABLE', what: 'the integration sandbox (has the demo stopped?)' },
 } as const;
 
@@ -43,7 +44,7 @@ export class UpstreamForwarder {
     this.logger = logger.child({ context: UpstreamForwarder.name });
     this.requests = getOrCreateCounter(registry, {
       name: 'monitoring_upstream_requests_total',
-      help: 'Requests monitoring forwarded to another service (alerting, crm-sync, sandbox), by the upstream’s HTTP status or "unreachable".',
+      help: 'Requests monitoring forwarded to another service (alerting, crm-sync, scorer, sandbox), by the upstream’s HTTP status or "unreachable".',
       labelNames: ['upstream', 'status'],
     });
   }
