@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_STATES, RISK_LEVELS } from '@churn/contracts';
-import { QUEUE_SORT_KEYS } from '@churn/db';
+import { QUEUE_MAX_SORT_KEYS, QUEUE_SORT_KEYS } from '@churn/db';
 
 /** A comma-separated query parameter as a list of distinct values among `values`. */
 function commaList<const V extends readonly [string, ...string[]]>(values: V, max: number) {
@@ -32,7 +32,7 @@ export const queueQuerySchema = z
     customer_id: z.string().min(1).max(200).optional(),
     since: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp with zone' }).optional(),
     /** Up to three keys, comma-separated, `-` for descending: `sort=-level,due_at`. Default `due_at` (soonest deadline first). */
-    sort: commaList(QUEUE_SORT_KEYS, 3).default(['due_at']),
+    sort: commaList(QUEUE_SORT_KEYS, QUEUE_MAX_SORT_KEYS).default(['due_at']),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     page_size: z.coerce.number().int().min(1).max(500).default(50),
   })

@@ -5,14 +5,27 @@ import { ALERT_COLUMNS, type AlertRow, type AlertStatus } from './alert.reposito
 export const QUEUE_SORT_KEYS = ['due_at', '-due_at', 'level', '-level', 'created_at', '-created_at'] as const;
 export type QueueSortKey = (typeof QUEUE_SORT_KEYS)[number];
 
-const ORDER_BY: Record<QueueSortKey, string> = {
-  due_at: 'd.due_at ASC',
-  '-due_at': 'd.due_at DESC',
-  level: 't.rank ASC',
-  '-level': 't.rank DESC',
-  created_at: 'a.created_at ASC',
-  '-created_at': 'a.created_at DESC',
-};
+/** Most sort keys one page takes. */
+export const QUEUE_MAX_SORT_KEYS = 3;
+
+/**
+ * One sort position as an ascending number, the key a bound parameter ($K): descending keys negate
+ * it. Epoch seconds keep the microseconds of a timestamp. An unused position ($K null) sorts nothing.
+ */
+const SORT_POSITION = `CASE $K::text
+    WHEN 'due_at' THEN extract(epoch FROM d.due_at) WHEN '-due_at' THEN -extract(epoch FROM d.due_at)
+    WHEN 'level' THEN t.rank WHEN '-level' THEN -t.rank
+    WHEN 'created_at' THEN extract(epoch FROM a.created_at) WHEN '-created_at' THEN -extract(epoch FROM a.created_at) END`;
+const ORDER_SQL = [13, 14, 15].map((n) => SORT_POSITION.replaceAll('$K', '$' + String(n))).join(', ');
+
+const QUEUE_FROM = `FROM alerts a JOIN unnest($1::text[], $2::float8[], $3::int[]) AS t(level, target, rank) ON t.level = a.level
+      CROSS JOIN LATERAL (SELECT a.created_at + make_interval(secs => t.target) AS due_at) d
+     WHERE ($4::text[] IS NULL OR a.level = ANY($4::text[]))
+       AND ($5::text[] IS NULL OR a.status = ANY($5::text[]))
+       AND ($6::text IS NULL OR ($6 = 'none' AND a.assignee IS NULL) OR ($6 = 'person' AND a.assignee = $7::text))
+       AND ($8::boolean IS NULL OR (a.status = 'pending' AND d.due_at < now()) = $8)
+       AND ($9::text IS NULL OR a.customer_id = $9)
+       AND ($10::timestamptz IS NULL OR a.created_at >= $10)`;
 
 /** Who an alert is assigned to: nobody, or one person. */
 export type QueueOwner = { readonly kind: 'none' } | { readonly kind: 'person'; readonly name: string };
@@ -43,7 +56,7 @@ export interface QueuePage {
 export type QueueRow = AlertRow & { due_at: Date; overdue: boolean };
 
 const QUEUE_COLUMNS = ALERT_COLUMNS.split(',')
-  .map((c) => `a.${c.trim()}`)
+  .map((c) => 'a.' + c.trim())
   .join(', ');
 
 /**
@@ -65,21 +78,14 @@ export class AlertingQueueRepository {
       filter.customerId ?? null,
       filter.since ?? null,
     ];
-    const from = `FROM alerts a JOIN unnest($1::text[], $2::float8[], $3::int[]) AS t(level, target, rank) ON t.level = a.level
-      CROSS JOIN LATERAL (SELECT a.created_at + make_interval(secs => t.target) AS due_at) d
-     WHERE ($4::text[] IS NULL OR a.level = ANY($4::text[]))
-       AND ($5::text[] IS NULL OR a.status = ANY($5::text[]))
-       AND ($6::text IS NULL OR ($6 = 'none' AND a.assignee IS NULL) OR ($6 = 'person' AND a.assignee = $7::text))
-       AND ($8::boolean IS NULL OR (a.status = 'pending' AND d.due_at < now()) = $8)
-       AND ($9::text IS NULL OR a.customer_id = $9)
-       AND ($10::timestamptz IS NULL OR a.created_at >= $10)`;
-    const [count] = await db.query<{ n: string }>('alerts.queue_count', `SELECT count(*) AS n ${from}`, params);
-    const order = [...page.sort.map((key) => ORDER_BY[key]), 'a.alert_id ASC'].join(', ');
+    const [count] = await db.query<{ n: string }>('alerts.queue_count', `SELECT count(*) AS n ${QUEUE_FROM}`, params);
+    if (page.sort.length > QUEUE_MAX_SORT_KEYS) throw new RangeError(`at most ${QUEUE_MAX_SORT_KEYS} sort keys`);
+    const sort = Array.from({ length: QUEUE_MAX_SORT_KEYS }, (_, i) => page.sort[i] ?? null);
     const rows = await db.query<QueueRow>(
       'alerts.queue_page',
-      `SELECT ${QUEUE_COLUMNS}, d.due_at, (a.status = 'pending' AND d.due_at < now()) AS overdue ${from}
-        ORDER BY ${order} LIMIT $11 OFFSET $12`,
-      [...params, page.limit, page.offset],
+      `SELECT ${QUEUE_COLUMNS}, d.due_at, (a.status = 'pending' AND d.due_at < now()) AS overdue ${QUEUE_FROM}
+        ORDER BY ${ORDER_SQL}, a.alert_id ASC LIMIT $11 OFFSET $12`,
+      [...params, page.limit, page.offset, ...sort],
     );
     return { total: Number(count?.n ?? 0), rows };
   }
