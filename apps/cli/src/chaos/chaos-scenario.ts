@@ -137,7 +137,7 @@ export async function readTopics(topics: readonly string[], what: string): Promi
 
 /** Dead letters written by this platform's consumer groups, one per source message (see docs/resilience.md). */
 export async function deadLettersOf(platform: ChaosPlatform): Promise<DeadLetter[]> {
-  const topics = [Topics.customerEventsDlq, Topics.customerFeaturesDlq, Topics.alertingDlq, Topics.crmSyncDlq, Topics.monitoringDlq, Topics.outcomesDlq, Topics.interventionsDlq];
+  const topics = [Topics.customerEventsDlq, Topics.customerFeaturesDlq, Topics.alertingDlq, Topics.crmSyncDlq, Topics.monitoringDlq, Topics.outcomesDlq, Topics.interventionsDlq, Topics.alertUpdatesDlq];
   const letters = (await readTopics(topics, 'the dead-letter topics'))
     .map((record) => deadLetterSchema.parse(JSON.parse(record.value)))
     .filter((letter) => letter.consumer_group.startsWith(`${platform.groupPrefix}.`));
