@@ -9,6 +9,7 @@ import type { AlertDecision, CustomerAlertContext } from '../rules/alert-rules.e
 import type { AlertRules } from '../rules/alert-rules.schema';
 import { AlertRulesService } from '../rules/alert-rules.service';
 import { EnabledChannels } from '../delivery/enabled-channels';
+import { isOpenIntervention } from '../expiry/ack-expiry';
 import { AlertUpdatesOutbox } from '../updates/alert-updates.outbox';
 import { AlertUpdatesRelay } from '../updates/alert-updates.relay';
 
@@ -63,7 +64,7 @@ export class AlertIntakeService {
     const customers = [...new Set(predictions.map((p) => p.customer_id))];
     const { created, outcomes } = await this.database.transaction(async (tx) => {
       await this.alerts.lockCustomers(tx, customers);
-      const contexts = await this.loadContexts(tx, customers, predictions, rules);
+      const contexts = await this.loadContexts(tx, customers, predictions, rules, now);
       // A prediction made (as_of) at or before the customer's churn — late, or replayed — raises nothing:
       // the customer has left. One after it (reactivated, scored again) is evaluated as usual.
       const churnedAt = await this.churn.churnedAt(tx, customers);
@@ -129,6 +130,7 @@ export class AlertIntakeService {
     customers: readonly string[],
     predictions: readonly Prediction[],
     rules: AlertRules,
+    now: Date,
   ): Promise<Map<string, CustomerAlertContext>> {
     const recent = await this.alerts.recentForCustomers(tx, customers, rules.cooldown.days * 86_400, this.config.ALERT_ACK_EXPIRY_HOURS * 3600);
     const earliest = Math.min(...predictions.map((p) => Date.parse(p.as_of)));
@@ -141,7 +143,7 @@ export class AlertIntakeService {
     };
     for (const alert of recent) {
       of(alert.customer_id).recentAlerts.push({ level: alert.level as RiskLevel, createdAt: alert.created_at });
-      if (alert.open_intervention) of(alert.customer_id).openInterventions.push({ level: alert.level as RiskLevel });
+      if (isOpenIntervention(alert.status, alert.acknowledged_at, this.config.ALERT_ACK_EXPIRY_HOURS, now)) of(alert.customer_id).openInterventions.push({ level: alert.level as RiskLevel });
     }
     for (const score of history) of(score.customer_id).scores.push({ predictionId: score.prediction_id, riskScore: score.risk_score, asOf: score.as_of });
     return contexts;

@@ -48,8 +48,7 @@ export interface RecentAlert {
   level: string;
   status: AlertStatus;
   created_at: Date;
-  /** Acknowledged within the expiry: someone is working on the customer, so same or lower levels are suppressed. */
-  open_intervention: boolean;
+  acknowledged_at: Date | null;
 }
 
 export interface AckFigures {
@@ -112,17 +111,16 @@ export class AlertRepository {
 
   /**
    * Alerts of these customers created within `withinSeconds`, plus every one acknowledged within
-   * `ackExpirySeconds` (an open intervention). An acknowledgment older than that counts as expired here
-   * whether or not the expiry sweep has marked it yet, so suppression never depends on the sweep's
-   * timing. Alerts resolved because the customer churned are left out: a customer who comes back
+   * `ackExpirySeconds` (an open intervention). An acknowledgment older than that is not loaded for
+   * being acknowledged, whether or not the expiry sweep has marked it yet, so suppression never depends
+   * on the sweep's timing. Alerts resolved because the customer churned are left out: a customer who comes back
    * (reactivated) starts without a cool-down from before it left.
    */
   async recentForCustomers(tx: Queryable, customerIds: readonly string[], withinSeconds: number, ackExpirySeconds: number): Promise<RecentAlert[]> {
     if (customerIds.length === 0) return [];
     return tx.query<RecentAlert>(
       'alerts.recent_for_customers',
-      `SELECT customer_id, level, status, created_at,
-              (status = 'acknowledged' AND acknowledged_at > now() - make_interval(secs => $3)) AS open_intervention
+      `SELECT customer_id, level, status, created_at, acknowledged_at
          FROM alerts
         WHERE customer_id = ANY($1::text[]) AND resolution IS DISTINCT FROM 'churned'
           AND (created_at >= now() - make_interval(secs => $2) OR (status = 'acknowledged' AND acknowledged_at > now() - make_interval(secs => $3)))`,
