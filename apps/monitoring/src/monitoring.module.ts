@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
 import { DatabaseModule, JwtAuthGuard, KafkaModule } from '@churn/service-kit';
 import { DashboardService } from './dashboard/dashboard.service';
+import { AlertQueueProxyController } from './http/alert-queue-proxy.controller';
 import { AlertsProxyController } from './http/alerts-proxy.controller';
 import { DashboardLinksController } from './http/dashboard-links.controller';
 import { IntegrationsProxyController } from './http/integrations-proxy.controller';
@@ -40,7 +41,7 @@ import { RoiSeriesService } from './roi/roi-series.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, ModelsProxyController, RoiSeriesController],
+  controllers: [MonitoringController, AlertQueueProxyController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, ModelsProxyController, RoiSeriesController],
   providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService],
 })
 export class MonitoringModule {}

@@ -6,8 +6,8 @@ import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
 
 const alertId = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
-/** Alerting's body of `POST /v1/alerts/{id}/ack`: who acknowledges, and an optional note. */
-const ackBody = z.object({ by: z.string().trim().min(1).max(200), note: z.string().max(2000).optional() }).strict();
+/** Alerting's body of `POST /v1/alerts/{id}/ack`: who acknowledges (default: the token's subject), and an optional note. */
+const ackBody = z.object({ by: z.string().trim().min(1).max(200).optional(), note: z.string().max(2000).optional() }).strict();
 
 /**
  * The dashboard's view of one alert and its acknowledge button. Alerting owns the alerts and their

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { alertSchema } from '../alert/alert.schema';
+import { alertUpdateSchema } from '../alert-update/alert-update.schema';
 import { customerEventSchema } from '../customer-event/customer-event.schema';
 import { customerFeaturesSchema } from '../customer-features/customer-features.schema';
 import { deadLetterSchema } from '../dead-letter/dead-letter.schema';
@@ -26,6 +27,8 @@ export const TOPIC_SCHEMAS = {
   [Topics.crmSyncDlq]: deadLetterSchema,
   [Topics.alertingDlq]: deadLetterSchema,
   [Topics.monitoringDlq]: deadLetterSchema,
+  [Topics.alertUpdates]: alertUpdateSchema,
+  [Topics.alertUpdatesDlq]: deadLetterSchema,
 } as const satisfies Record<(typeof Topics)[keyof typeof Topics], z.ZodType>;
 
 export type TopicSchemas = typeof TOPIC_SCHEMAS;

@@ -20,6 +20,8 @@ export const Topics = {
   // cannot process from `predictions` and `alerts`, rather than dropping it.
   alertingDlq: 'alerting.dlq',
   monitoringDlq: 'monitoring.dlq',
+  alertUpdates: 'alert-updates',
+  alertUpdatesDlq: 'alert-updates.dlq',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -50,4 +52,6 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: Topics.crmSyncDlq, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.alertingDlq, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.monitoringDlq, partitions: 1, retentionMs: 30 * DAY_MS },
+  { name: Topics.alertUpdates, partitions: 3, retentionMs: 7 * DAY_MS },
+  { name: Topics.alertUpdatesDlq, partitions: 1, retentionMs: 30 * DAY_MS },
 ];
