@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
-import { DatabaseModule, JwtAuthGuard, KafkaModule } from '@churn/service-kit';
+import { DatabaseModule, JwtAuthGuard, KafkaModule, SESSION_AUTHENTICATOR } from '@churn/service-kit';
+import { SessionService } from './auth/session.service';
+import { SignInController } from './auth/sign-in.controller';
 import { DashboardService } from './dashboard/dashboard.service';
 import { AlertsProxyController } from './http/alerts-proxy.controller';
 import { DashboardLinksController } from './http/dashboard-links.controller';
@@ -37,7 +39,7 @@ import { ReportService } from './reports/report.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler],
+  controllers: [SignInController, MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController],
+  providers: [SessionService, { provide: SESSION_AUTHENTICATOR, useExisting: SessionService }, PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler],
 })
 export class MonitoringModule {}
