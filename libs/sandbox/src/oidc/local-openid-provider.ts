@@ -126,6 +126,11 @@ function configuration(people: readonly DemoPerson[], redirectUri: string, clien
       await grant.save();
       return grant;
     },
+    // The provider's own error page, plain: what was refused and why (oidc-provider's default nags to be replaced).
+    renderError: (ctx: { type: string; body: string }, out: Record<string, string>) => {
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = Object.entries(out).map(([key, value]) => `${key}: ${value}`).join('\n') + '\n';
+    },
     ttl: { AuthorizationCode: 60, IdToken: 300, AccessToken: 300, Interaction: 600, Session: 3600, Grant: 3600 },
   };
 }
