@@ -35,6 +35,9 @@ export class AlertsProxyController {
   }
 
   @Post(':id/acknowledge')
+  // Checked here before the body is, so an anonymous caller hears 401 rather than a validation error.
+  @UseGuards(JwtAuthGuard)
+  @RequireRoleOrHigher('agent')
   async acknowledge(
     @Param('id', new ZodValidationPipe(alertId)) id: string,
     @Body(new ZodValidationPipe(ackBody)) body: z.output<typeof ackBody>,
