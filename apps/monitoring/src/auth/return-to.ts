@@ -9,7 +9,7 @@ export const DEFAULT_RETURN_TO = '/';
  */
 export function sameOriginPath(raw: string | undefined): string | null {
   if (raw === undefined || raw === '') return null;
-  if (raw.length > 2048 || !raw.startsWith('/') || raw.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(raw)) return null;
+  if (raw.length > 2048 || !raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\') || [...raw].some((c) => c < ' ' || c === '\u007f')) return null;
   const base = 'http://same.origin.invalid';
   let url: URL;
   try {
