@@ -58,7 +58,11 @@ export class SignInController {
   @ApiExcludeEndpoint()
   async login(@Query(new ZodValidationPipe(loginQuery)) query: z.output<typeof loginQuery>, @Res() res: Response): Promise<void> {
     const settings = this.sessions.requireSettings();
-    const request = await this.client!.authorizationRequest();
+    const request = await this.client!.authorizationRequest().catch((error: unknown) => {
+      this.sessions.metrics.signIns.inc({ result: 'provider_unreachable' });
+      this.logger.warn({ err_message: (error as Error).message }, 'the OpenID provider could not be reached');
+      throw error;
+    });
     await this.repository.savePendingSignIn(this.database, {
       state: request.state,
       code_verifier: request.codeVerifier,
