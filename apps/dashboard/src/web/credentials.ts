@@ -31,6 +31,7 @@ export function storedCredentials(): Credentials | null {
 export function forgetToken(status = 401): void {
   if (signsInWithProvider()) {
     if (status === 401) goToSignIn();
+    showSignedIn();
     return;
   }
   sessionStorage.removeItem(TOKEN_KEY);

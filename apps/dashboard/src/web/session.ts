@@ -40,8 +40,9 @@ export const signsInWithProvider = (): boolean => oidc;
 
 export const currentSession = (): PersonSession | null => session;
 
-/** To the provider's sign-in, coming back to this very page (path, query and fragment). */
+/** To the provider's sign-in, coming back to this very page (path, query and fragment); the page is signed out meanwhile. */
 export function goToSignIn(): void {
+  session = null;
   location.assign(`auth/login?return_to=${encodeURIComponent(`${location.pathname}${location.search}${location.hash}`)}`);
 }
 

@@ -7,7 +7,7 @@ import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { LocalOpenIdProvider } from '@churn/sandbox';
 import { startService, type RunningService } from '@churn/service-kit';
-import { serviceTestEnv, testInfra, waitUntilHttpReady } from '@churn/testing';
+import { freeLoopbackPort, serviceTestEnv, testInfra, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from '../config';
 import { configureMonitoringHttp } from '../http-setup';
 import { MonitoringModule } from '../monitoring.module';
@@ -42,14 +42,6 @@ class CookieJar {
   }
 }
 
-/** A free loopback port for monitoring, known before the provider is told its redirect URI. */
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Alerting's and crm-sync's APIs as strict as they are about tokens: 401 without one; the Authorization headers recorded. */
 async function startUpstreamStandIn(): Promise<{ url: string; authorizations: (string | undefined)[]; close(): Promise<void> }> {
@@ -112,7 +104,7 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
   before(async () => {
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'sign-in-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
     upstream = await startUpstreamStandIn();
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     provider = await LocalOpenIdProvider.start({ redirectUri: `http://127.0.0.1:${port}/auth/callback` });
     sut = await startService({
       name: 'monitoring',
