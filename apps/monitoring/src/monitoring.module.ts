@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
-import { DatabaseModule, JwtAuthGuard, KafkaModule } from '@churn/service-kit';
+import { DatabaseModule, JwtAuthGuard, KafkaModule, SESSION_AUTHENTICATOR } from '@churn/service-kit';
+import { SessionService } from './auth/session.service';
+import { SignInController } from './auth/sign-in.controller';
 import { DashboardService } from './dashboard/dashboard.service';
 import { AlertQueueProxyController } from './http/alert-queue-proxy.controller';
 import { AlertsProxyController } from './http/alerts-proxy.controller';
@@ -41,7 +43,7 @@ import { RoiSeriesService } from './roi/roi-series.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertQueueProxyController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, ModelsProxyController, RoiSeriesController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService],
+  controllers: [SignInController, MonitoringController, AlertQueueProxyController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, ModelsProxyController, RoiSeriesController],
+  providers: [SessionService, { provide: SESSION_AUTHENTICATOR, useExisting: SessionService }, PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService],
 })
 export class MonitoringModule {}

@@ -25,3 +25,4 @@ export * from './repositories/platform-summary.repository';
 export * from './repositories/monitoring.repository';
 export * from './repositories/report.repository';
 export * from './repositories/job-run.repository';
+export * from './repositories/monitoring-sessions.repository';

@@ -13,6 +13,7 @@ import { renderCards, renderDriftSummary, renderQuality, renderRoi, renderRollou
 import { fetchSandboxOutbox } from './sandbox-api';
 import { Workspace } from './workspace';
 import { trapFocus } from './focus-trap';
+import { currentSession, loadSession, signOut, signsInWithProvider } from './session';
 
 /** The issue's 30 s; `?refresh=<seconds>` (at least 2) shortens it for demos and the browser test. */
 const REFRESH_MS = (() => {
@@ -75,7 +76,7 @@ async function loadCustomerLevel(pendingAlerts: number): Promise<void> {
     renderAlertQueue(queue.alerts, queue.pending_alerts, (alert, button) => void acknowledge(alert, button));
   } catch (error) {
     if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 403)) throw error;
-    forgetToken();
+    forgetToken(error.status);
     renderQueueLocked(pendingAlerts, refusal(error.status), () => void signIn());
     return;
   }
@@ -125,6 +126,11 @@ async function resume(crm: Crm, button: HTMLButtonElement): Promise<void> {
 }
 
 async function signIn(reason = SIGN_IN_REASON): Promise<boolean> {
+  // Signed in through the provider: the button signs out.
+  if (signsInWithProvider() && currentSession()) {
+    await signOut();
+    return false;
+  }
   if (!(await askForCredentials(reason))) return false;
   workspace.refresh();
   await load();
@@ -132,6 +138,7 @@ async function signIn(reason = SIGN_IN_REASON): Promise<boolean> {
 }
 
 function refusal(status: number): string {
+  if (signsInWithProvider()) return status === 401 ? 'Your session has ended: sign in again.' : 'Your role does not allow this (it needs agent, or admin for admin actions).';
   return status === 401 ? 'The token was refused (missing, expired or forged): sign in again.' : 'The token lacks the agent or admin role: sign in again.';
 }
 
@@ -172,7 +179,7 @@ async function acknowledge(alert: PendingAlert, button: HTMLButtonElement): Prom
     toast(`Alert for ${alert.customer_id} acknowledged by ${credentials.name}.`, 'ok');
   } catch (error) {
     const status = error instanceof ApiError ? error.status : 0;
-    if (status === 401 || status === 403) forgetToken();
+    if (status === 401 || status === 403) forgetToken(status);
     toast(
       status === 401 || status === 403 ? refusal(status)
         : status === 409 ? 'This alert is no longer pending.'
@@ -194,9 +201,13 @@ for (const dialog of document.querySelectorAll('dialog')) trapFocus(dialog);
 workspace.start();
 byId('refresh-now').addEventListener('click', () => void load().finally(schedule));
 document.body.dataset['refreshMs'] = String(REFRESH_MS);
-showSignedIn();
 window.setInterval(tick, 1000);
-void load().finally(() => {
-  schedule();
-  tick();
-});
+void loadSession()
+  .then(() => {
+    showSignedIn();
+    return load();
+  })
+  .finally(() => {
+    schedule();
+    tick();
+  });

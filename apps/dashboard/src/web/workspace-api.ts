@@ -1,5 +1,6 @@
 /** The monitoring API the experiments, ROI and models pages read and call (shapes of apps/monitoring's answers). */
-import { ApiError, errorMessage, type QualityFigures, type RoiFigures } from './api';
+import { ApiError, bearerHeader, errorMessage, type QualityFigures, type RoiFigures } from './api';
+import { csrfHeader, goToSignIn, signsInWithProvider } from './session';
 
 export interface ExperimentArm {
   arm: string;
@@ -82,13 +83,17 @@ async function getJson<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** A state-changing call with the person's bearer token; the scorer checks the role and audits. */
+/**
+ * A state-changing call with the person's bearer token, or their session (its CSRF token in the
+ * header); the scorer checks the role and audits. An ended session goes to sign-in, back here after.
+ */
 async function postJson<T>(path: string, body: unknown, token: string): Promise<T> {
   const response = await fetch(path, {
     method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { accept: 'application/json', 'content-type': 'application/json', ...bearerHeader(token), ...csrfHeader() },
     body: JSON.stringify(body ?? {}),
   });
+  if (response.status === 401 && signsInWithProvider()) goToSignIn();
   if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
   return (await response.json()) as T;
 }

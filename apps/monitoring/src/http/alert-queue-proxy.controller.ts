@@ -1,13 +1,13 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG } from '@churn/service-kit';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
 
 /**
  * The work queue for the web UI: monitoring checks the caller for the agent role, as for its other
- * customer-level reads, and forwards to alerting with the caller's bearer token, so alerting sees
- * the same principal (its subject is `me` in `owner=me` and `assignee: "me"`), checks it again,
+ * customer-level reads, and forwards to alerting with the caller's bearer token (or one minted for a signed-in
+ * person's session: UpstreamForwarder.authorizationOf), so alerting sees the same principal (its subject is `me` in `owner=me` and `assignee: "me"`), checks it again,
  * validates the query and bodies (400 naming the field), audits the change, and its answer is
  * relayed unchanged. Alerting owns the alerts; monitoring keeps no copy of the schemas.
  */
@@ -21,7 +21,8 @@ export class AlertQueueProxyController {
   ) {}
 
   @Get()
-  async list(@Req() req: Request, @Headers('authorization') authorization: string, @Res() res: Response): Promise<void> {
+  async list(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
     const url = this.alerting('/v1/alerts');
     url.search = new URL(req.originalUrl, 'http://monitoring.invalid').search;
     await this.forwarder.relay(res, 'alerting', url, { method: 'GET', authorization });
@@ -29,22 +30,26 @@ export class AlertQueueProxyController {
 
   @Post('bulk')
   @HttpCode(200)
-  async bulk(@Body() body: unknown, @Headers('authorization') authorization: string, @Res() res: Response): Promise<void> {
+  async bulk(@Body() body: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting('/v1/alerts/bulk'), { method: 'POST', authorization, body: body ?? {} });
   }
 
   @Post(':id/assign')
-  async assign(@Param('id', new IdentifierParamPipe('id')) id: string, @Body() body: unknown, @Headers('authorization') authorization: string, @Res() res: Response): Promise<void> {
+  async assign(@Param('id', new IdentifierParamPipe('id')) id: string, @Body() body: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/assign`), { method: 'POST', authorization, body: body ?? {} });
   }
 
   @Post(':id/resolve')
-  async resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body() body: unknown, @Headers('authorization') authorization: string, @Res() res: Response): Promise<void> {
+  async resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body() body: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/resolve`), { method: 'POST', authorization, body: body ?? {} });
   }
 
   @Get(':id/history')
-  async history(@Param('id', new IdentifierParamPipe('id')) id: string, @Headers('authorization') authorization: string, @Res() res: Response): Promise<void> {
+  async history(@Param('id', new IdentifierParamPipe('id')) id: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/history`), { method: 'GET', authorization });
   }
 

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { IdentifierParamPipe, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { type AuthenticatedRequest, IdentifierParamPipe, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
 
@@ -13,7 +13,7 @@ const rollbackBody = z.object({ reason: z.string().trim().min(1).max(500) }).str
  * The web workspace's models page. The scorer owns the registry and its roles, so monitoring only
  * forwards (UpstreamForwarder): `GET /v1/models` is open like `/v1/dashboard` (versions, roles and
  * holdout figures name no customer); activate, roll out and roll back carry the caller's own bearer
- * token to the scorer, which checks the admin role and audits; its 401/403/409/422 come back unchanged.
+ * token (or one minted for a signed-in admin's session, its CSRF token checked) to the scorer, which checks the admin role and audits; its 401/403/409/422 come back unchanged.
  */
 @Controller('v1/models')
 export class ModelsProxyController {
@@ -29,13 +29,15 @@ export class ModelsProxyController {
 
   @Post('rollout/rollback')
   @HttpCode(200)
-  async rollback(@Body(new ZodValidationPipe(rollbackBody)) body: z.output<typeof rollbackBody>, @Headers('authorization') authorization: string | undefined, @Res() res: Response): Promise<void> {
+  async rollback(@Body(new ZodValidationPipe(rollbackBody)) body: z.output<typeof rollbackBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'scorer', this.url('/v1/models/rollout/rollback'), { method: 'POST', authorization, body });
   }
 
   @Post(':version/activate')
   @HttpCode(200)
-  async activate(@Param('version', new IdentifierParamPipe('version')) version: string, @Headers('authorization') authorization: string | undefined, @Res() res: Response): Promise<void> {
+  async activate(@Param('version', new IdentifierParamPipe('version')) version: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'scorer', this.url(`/v1/models/${encodeURIComponent(version)}/activate`), { method: 'POST', authorization });
   }
 
@@ -44,9 +46,10 @@ export class ModelsProxyController {
   async rollout(
     @Param('version', new IdentifierParamPipe('version')) version: string,
     @Body(new ZodValidationPipe(rolloutBody)) body: z.output<typeof rolloutBody>,
-    @Headers('authorization') authorization: string | undefined,
+    @Req() req: AuthenticatedRequest,
     @Res() res: Response,
   ): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'scorer', this.url(`/v1/models/${encodeURIComponent(version)}/rollout`), { method: 'POST', authorization, body });
   }
 
