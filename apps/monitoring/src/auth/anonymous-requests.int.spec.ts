@@ -9,7 +9,8 @@ import { configureMonitoringHttp } from '../http-setup';
 import { MonitoringModule } from '../monitoring.module';
 
 /**
- * The routes anyone may call: aggregates that name no customer, the health and metrics endpoints,
+ * The routes anyone may call: aggregates that name no customer (the model registry's versions and
+ * roles among them), the health and metrics endpoints,
  * who-am-I, and the dashboard's link to an alert (a redirect to the page, which then asks for
  * credentials). Every other route of monitoring's OpenAPI document must refuse an anonymous caller;
  * a new open route fails this spec until it is added here on purpose.
@@ -25,17 +26,19 @@ const PUBLIC_ROUTES = new Set([
   'GET /v1/experiments/{name}',
   'GET /v1/integrations',
   'GET /v1/metrics/model',
+  'GET /v1/metrics/roi/series',
   'GET /v1/metrics/rollout',
+  'GET /v1/models',
   'GET /v1/roi',
   'GET /v1/session',
 ]);
 
-/** Alerting, crm-sync and the sandbox as strict as they are: 401 without a bearer token (crm-sync's integration list is open). */
+/** Alerting, crm-sync, the scorer and the sandbox as strict as they are: 401 without a bearer token (crm-sync's integration list and the scorer's model list are open). */
 async function startStrictUpstream(): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     req.resume();
     res.setHeader('content-type', 'application/json');
-    if (!req.headers.authorization && !(req.method === 'GET' && req.url === '/v1/integrations')) return void res.writeHead(401).end('{"error":"UNAUTHENTICATED"}');
+    if (!req.headers.authorization && !(req.method === 'GET' && (req.url === '/v1/integrations' || req.url === '/v1/models'))) return void res.writeHead(401).end('{"error":"UNAUTHENTICATED"}');
     res.end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -59,6 +62,7 @@ describe("monitoring's routes, called without a token or a session", () => {
         MONITORING_REFRESH_INTERVAL_MS: '600000',
         ALERTING_URL: upstream.url,
         CRM_SYNC_URL: upstream.url,
+        SCORER_URL: upstream.url,
         MONITORING_SANDBOX_URL: upstream.url,
         // Sign-in on (the provider is only asked at a sign-in), so the session path of the guard runs too.
         OIDC_ISSUER_URL: 'http://127.0.0.1:9/',

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { type AuthenticatedRequest, IdentifierParamPipe, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoles, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
 
@@ -13,7 +13,8 @@ const rollbackBody = z.object({ reason: z.string().trim().min(1).max(500) }).str
  * The web workspace's models page. The scorer owns the registry and its roles, so monitoring only
  * forwards (UpstreamForwarder): `GET /v1/models` is open like `/v1/dashboard` (versions, roles and
  * holdout figures name no customer); activate, roll out and roll back carry the caller's own bearer
- * token (or one minted for a signed-in admin's session, its CSRF token checked) to the scorer, which checks the admin role and audits; its 401/403/409/422 come back unchanged.
+ * token (or one minted for a signed-in admin's session, its CSRF token checked) to the scorer — monitoring
+ * checks the caller first (401 before any body is read, 403 for a non-admin) —, which checks the admin role and audits; its 401/403/409/422 come back unchanged.
  */
 @Controller('v1/models')
 export class ModelsProxyController {
@@ -29,6 +30,8 @@ export class ModelsProxyController {
 
   @Post('rollout/rollback')
   @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('admin')
   async rollback(@Body(new ZodValidationPipe(rollbackBody)) body: z.output<typeof rollbackBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'scorer', this.url('/v1/models/rollout/rollback'), { method: 'POST', authorization, body });
@@ -36,6 +39,8 @@ export class ModelsProxyController {
 
   @Post(':version/activate')
   @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('admin')
   async activate(@Param('version', new IdentifierParamPipe('version')) version: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'scorer', this.url(`/v1/models/${encodeURIComponent(version)}/activate`), { method: 'POST', authorization });
@@ -43,6 +48,8 @@ export class ModelsProxyController {
 
   @Post(':version/rollout')
   @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @RequireRoles('admin')
   async rollout(
     @Param('version', new IdentifierParamPipe('version')) version: string,
     @Body(new ZodValidationPipe(rolloutBody)) body: z.output<typeof rolloutBody>,
