@@ -12,6 +12,7 @@ export * from './customer-features/message-vector';
 export * from './prediction/risk-level';
 export * from './prediction/prediction.schema';
 export * from './alert/alert.schema';
+export * from './alert-update/alert-update.schema';
 export * from './outcome/outcome.schema';
 export * from './intervention/intervention.schema';
 export * from './model-alert/model-alert.schema';

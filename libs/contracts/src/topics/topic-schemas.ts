@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { alertSchema } from '../alert/alert.schema';
+import { alertUpdateSchema } from '../alert-update/alert-update.schema';
 import { customerEventSchema } from '../customer-event/customer-event.schema';
 import { customerFeaturesSchema } from '../customer-features/customer-features.schema';
 import { deadLetterSchema } from '../dead-letter/dead-letter.schema';
@@ -20,6 +21,8 @@ export const TOPIC_SCHEMAS = {
   [Topics.modelAlerts]: modelAlertSchema,
   [Topics.interventions]: interventionSchema,
   [Topics.interventionsDlq]: deadLetterSchema,
+  [Topics.alertUpdates]: alertUpdateSchema,
+  [Topics.alertUpdatesDlq]: deadLetterSchema,
   [Topics.customerEventsDlq]: deadLetterSchema,
   [Topics.customerFeaturesDlq]: deadLetterSchema,
   [Topics.outcomesDlq]: deadLetterSchema,
