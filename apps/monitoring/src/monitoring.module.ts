@@ -2,7 +2,11 @@ import { Module } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
 import { DatabaseModule, JwtAuthGuard, KafkaModule } from '@churn/service-kit';
 import { DashboardService } from './dashboard/dashboard.service';
+import { CustomerPopulationService } from './customers/customer-population.service';
+import { CustomerReadModel } from './customers/customer-read-model.service';
+import { CustomersService } from './customers/customers.service';
 import { AlertsProxyController } from './http/alerts-proxy.controller';
+import { CustomersController } from './http/customers.controller';
 import { DashboardLinksController } from './http/dashboard-links.controller';
 import { IntegrationsProxyController } from './http/integrations-proxy.controller';
 import { SandboxOutboxController } from './http/sandbox-outbox.controller';
@@ -12,7 +16,9 @@ import { PeopleRecordsController } from './http/people-records.controller';
 import { ReportsController } from './http/reports.controller';
 import { LabelWindowsController } from './http/label-windows.controller';
 import { UpstreamForwarder } from './http/upstream-forwarder';
+import { AlertUpdatesHandler } from './inbound/alert-updates.handler';
 import { AlertsHandler } from './inbound/alerts.handler';
+import { CustomerFeaturesHandler } from './inbound/customer-features.handler';
 import { InterventionsHandler } from './inbound/interventions.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
 import { PredictionIntake } from './inbound/prediction-intake.service';
@@ -33,11 +39,11 @@ import { ReportService } from './reports/report.service';
       group: 'monitoring',
       consumer: {
         deadLetterTopic: Topics.monitoringDlq,
-        handlers: [MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, InterventionsHandler],
+        handlers: [MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, InterventionsHandler, CustomerFeaturesHandler, AlertUpdatesHandler],
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler],
+  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, CustomersController],
+  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, CustomerReadModel, CustomerFeaturesHandler, AlertUpdatesHandler, CustomersService, CustomerPopulationService],
 })
 export class MonitoringModule {}

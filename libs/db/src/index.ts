@@ -23,3 +23,5 @@ export * from './repositories/platform-summary.repository';
 export * from './repositories/monitoring.repository';
 export * from './repositories/report.repository';
 export * from './repositories/job-run.repository';
+export * from './repositories/monitoring-customer-list';
+export * from './repositories/monitoring-customers.repository';
