@@ -58,6 +58,7 @@ interface ListPage {
   page: number;
   page_size: number;
   total: number;
+  total_is_lower_bound: boolean;
 }
 
 /**
@@ -185,7 +186,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     assert.deepEqual(ids(await list('sort=-score_change')), ['a', 'b', 'c', 'd'], 'a changed by +40; the others have no previous score (last, by id)');
     const pages = [await list('page_size=3&page=1'), await list('page_size=3&page=2')];
     assert.deepEqual(pages.map(ids), [['a', 'b', 'd'], ['c']]);
-    assert.deepEqual(pages.map((p) => [p.page, p.page_size, p.total]), [[1, 3, 4], [2, 3, 4]]);
+    assert.deepEqual(pages.map((p) => [p.page, p.page_size, p.total, p.total_is_lower_bound]), [[1, 3, 4, false], [2, 3, 4, false]]);
   });
 
   it('exports the whole filter as CSV, with format=csv or Accept: text/csv', async () => {

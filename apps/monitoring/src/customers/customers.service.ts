@@ -8,6 +8,8 @@ import type { FeatureValue } from './customer-spec-view';
 
 /** Points of the score history a customer page gets (the newest). */
 export const SCORE_HISTORY_LIMIT = 500;
+/** Matches the list counts exactly; beyond, `total` is this and `total_is_lower_bound` true. */
+export const CUSTOMER_COUNT_LIMIT = 10_000;
 /** Entries of each kind on the timeline (the newest). */
 export const TIMELINE_LIMIT_PER_KIND = 100;
 
@@ -38,8 +40,12 @@ export class CustomersService {
   ) {}
 
   async list(request: CustomerListRequest) {
-    const { rows, total } = await this.repository.list(this.database, request.filter, request.sort, { limit: request.pageSize, offset: (request.page - 1) * request.pageSize });
-    return { customers: rows.map((r) => this.listItem(r)), page: request.page, page_size: request.pageSize, total };
+    const { rows, total, totalIsLowerBound } = await this.repository.list(this.database, request.filter, request.sort, {
+      limit: request.pageSize,
+      offset: (request.page - 1) * request.pageSize,
+      countLimit: CUSTOMER_COUNT_LIMIT,
+    });
+    return { customers: rows.map((r) => this.listItem(r)), page: request.page, page_size: request.pageSize, total, total_is_lower_bound: totalIsLowerBound };
   }
 
   /**

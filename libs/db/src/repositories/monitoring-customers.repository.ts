@@ -336,8 +336,17 @@ export class MonitoringCustomersRepository {
     return fresh.length;
   }
 
-  /** One page of scored customers matching the filter, in the sort's order, and how many match in all. */
-  async list(db: Queryable, filter: CustomerListFilter, sort: CustomerSort, page: { limit: number; offset: number }): Promise<{ rows: CustomerListRow[]; total: number }> {
+  /**
+   * One page of scored customers matching the filter, in the sort's order, and how many match — counted
+   * up to `countLimit`: beyond it, counting every match of a broad filter (a search matching a third of
+   * 100,000 customers) costs more than the page itself, so the count stops there and says so.
+   */
+  async list(
+    db: Queryable,
+    filter: CustomerListFilter,
+    sort: CustomerSort,
+    page: { limit: number; offset: number; countLimit: number },
+  ): Promise<{ rows: CustomerListRow[]; total: number; totalIsLowerBound: boolean }> {
     const order = CUSTOMER_ORDERS.get(orderKey(sort)) ?? DEFAULT_ORDER;
     const parameters = customerListParameters(filter);
     const [rows, count] = await Promise.all([
@@ -346,9 +355,14 @@ export class MonitoringCustomersRepository {
         `SELECT ${LIST_COLUMNS} FROM monitoring_customers c WHERE ${LIST_WHERE} ORDER BY ${order} LIMIT $11::int OFFSET $12::int`,
         [...parameters, page.limit, page.offset],
       ),
-      db.query<{ total: number }>('monitoring_customers.count', `SELECT count(*)::int AS total FROM monitoring_customers c WHERE ${LIST_WHERE}`, parameters),
+      db.query<{ total: number }>(
+        'monitoring_customers.count',
+        `SELECT count(*)::int AS total FROM (SELECT 1 FROM monitoring_customers c WHERE ${LIST_WHERE} LIMIT $11::int) AS matching`,
+        [...parameters, page.countLimit + 1],
+      ),
     ]);
-    return { rows, total: count[0]?.total ?? 0 };
+    const total = count[0]?.total ?? 0;
+    return { rows, total: Math.min(total, page.countLimit), totalIsLowerBound: total > page.countLimit };
   }
 
   /**
