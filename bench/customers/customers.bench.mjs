@@ -6,7 +6,8 @@
 // 1. seed: monitoring_predictions (10 champion predictions per customer, two model versions, SQL
 //    generate_series with a fixed seed), the read model's rows from them (newest and previous, as the
 //    migration's backfill does), a Telco vector per customer (attributes drawn from the spec's
-//    categories, seeded), alerts for high and critical customers; ANALYZE;
+//    categories, seeded) and its attributes on the customer's row, alerts for high and critical
+//    customers; ANALYZE;
 // 2. monitoring (its own process) answers the requests of each mix one after another, `--requests`
 //    each after 20 warm-ups, `--runs` times; p50/p95 per mix and run, and the median over runs. The
 //    unfiltered first page is the baseline measured in the same run;
@@ -80,6 +81,7 @@ const random = prng(7);
 for (let from = 1; from <= CUSTOMERS; from += 10_000) {
   const ids = [];
   const vectors = [];
+  const attributes = [];
   const searchTexts = [];
   for (let c = from; c < Math.min(from + 10_000, CUSTOMERS + 1); c++) {
     const features = {};
@@ -91,13 +93,20 @@ for (let from = 1; from <= CUSTOMERS; from += 10_000) {
     }
     ids.push(`C${String(c).padStart(6, '0')}`);
     vectors.push(JSON.stringify(features));
+    attributes.push(JSON.stringify(Object.fromEntries(spec.attributes.map((a) => [a.name, features[a.name]]))));
     searchTexts.push(textAttributes.map((n) => features[n]).join(' ').toLowerCase());
   }
   await database.query(
     'bench.seed_vectors',
-    `UPDATE monitoring_customers c SET features = u.features::jsonb, features_spec_hash = $4, features_as_of = now(), features_source_event_id = 'seed', search_text = u.search_text
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(customer_id, features, search_text) WHERE c.customer_id = u.customer_id`,
-    [ids, vectors, searchTexts, hash],
+    `INSERT INTO monitoring_customer_vectors (customer_id, features, spec_hash, as_of, source_event_id)
+     SELECT u.customer_id, u.features::jsonb, $3, now(), 'seed' FROM unnest($1::text[], $2::text[]) AS u(customer_id, features)`,
+    [ids, vectors, hash],
+  );
+  await database.query(
+    'bench.seed_attributes',
+    `UPDATE monitoring_customers c SET attributes = u.attributes::jsonb, search_text = u.search_text
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(customer_id, attributes, search_text) WHERE c.customer_id = u.customer_id`,
+    [ids, attributes, searchTexts],
   );
 }
 phase('vectors seeded');
@@ -110,6 +119,7 @@ await database.query(
 );
 await database.query('bench.analyze', 'ANALYZE monitoring_predictions');
 await database.query('bench.analyze', 'ANALYZE monitoring_customers');
+await database.query('bench.analyze', 'ANALYZE monitoring_customer_vectors');
 result.seedSeconds = round(ms(seedStart) / 1000);
 const [levels] = await database.query('bench.levels', `SELECT count(*) FILTER (WHERE risk_level = 'critical')::int AS critical, count(*) FILTER (WHERE risk_level = 'high')::int AS high FROM monitoring_customers`);
 result.levels = levels;

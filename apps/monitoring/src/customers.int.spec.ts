@@ -131,7 +131,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
       const rows = await db.query<{ n: number }>(
         'spec.ready',
         `SELECT count(*)::int AS n FROM monitoring_customers WHERE customer_id LIKE $1 || '%' AND prediction_id IS NOT NULL
-           AND (features IS NOT NULL OR customer_id = $2) AND (alert_state IS NOT NULL OR customer_id IN ($2, $3))`,
+           AND (attributes IS NOT NULL OR customer_id = $2) AND (alert_state IS NOT NULL OR customer_id IN ($2, $3))`,
         [prefix, d, c],
       );
       const acknowledged = (await row(b))?.['alert_state'] === 'acknowledged';
@@ -224,7 +224,9 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     await settled();
     const moved = await row(a);
     assert.deepEqual([moved!['risk_score'], moved!['previous_risk_score'], moved!['score_change']], [90, 60, 30]);
-    assert.equal((moved!['features'] as Record<string, unknown>)['Contract'], 'Month-to-month');
+    assert.equal((moved!['attributes'] as Record<string, unknown>)['Contract'], 'Month-to-month');
+    const vector = await db.query<{ features: Record<string, unknown> }>('spec.vector', 'SELECT features FROM monitoring_customer_vectors WHERE customer_id = $1', [a]);
+    assert.equal(vector[0]!.features['Contract'], 'Month-to-month');
     assert.equal(moved!['alert_state'], 'pending');
     assert.equal(moved!['prediction_id'], held!['prediction_id']);
 

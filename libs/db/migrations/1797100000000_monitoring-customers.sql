@@ -5,10 +5,11 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 -- Monitoring's read model of customers: one row per customer, built only from the topics monitoring
 -- consumes — `predictions` (the newest champion prediction and the one before it, so the score change
--- is a column), `customer-features` (the newest vector, by name) and `alert-updates` (the customer's
--- current alert). Every part is replaced only by a strictly newer message (predictions by as_of,
--- scored_at, prediction_id; vectors by as_of, source_event_id; alerts by occurred_at, update_id), so a
--- redelivered or late, older message changes nothing.
+-- is a column), `customer-features` (the attributes of the newest vector; the whole vector is in
+-- monitoring_customer_vectors) and `alert-updates` (the customer's current alert). Every part is
+-- replaced only by a strictly newer message (predictions by as_of, scored_at, prediction_id; vectors by
+-- as_of, source_event_id; alerts by occurred_at, update_id), so a redelivered or late, older message
+-- changes nothing.
 CREATE TABLE monitoring_customers (
   customer_id              text PRIMARY KEY,
   prediction_id            text,
@@ -29,10 +30,9 @@ CREATE TABLE monitoring_customers (
   previous_as_of           timestamptz,
   previous_scored_at       timestamptz,
   score_change             smallint GENERATED ALWAYS AS (risk_score - previous_risk_score) STORED,
-  features                 jsonb,
-  features_spec_hash       text,
-  features_as_of           timestamptz,
-  features_source_event_id text,
+  -- The active spec's attributes in the newest vector (what the list shows and filters on). They change
+  -- rarely, so most vectors leave this row, and its indexes, untouched.
+  attributes               jsonb,
   -- The text attributes' values (categoricals of the active spec), lower-cased, for `q=` search.
   search_text              text,
   alert_id                 text,
@@ -55,8 +55,19 @@ CREATE INDEX monitoring_customers_arm ON monitoring_customers (experiment_arm) W
 -- `q=`: a customer id prefix (lower(customer_id) LIKE 'q%'), or a substring of a text attribute (ILIKE '%q%', trigrams).
 CREATE INDEX monitoring_customers_id_prefix ON monitoring_customers (lower(customer_id) text_pattern_ops);
 CREATE INDEX monitoring_customers_search ON monitoring_customers USING gin (search_text gin_trgm_ops);
--- `attr.<name>=<value>`: containment (features @> '{"plan": "pro"}').
-CREATE INDEX monitoring_customers_features ON monitoring_customers USING gin (features jsonb_path_ops);
+-- `attr.<name>=<value>`: containment (attributes @> '{"plan": "pro"}').
+CREATE INDEX monitoring_customers_attributes ON monitoring_customers USING gin (attributes jsonb_path_ops);
+
+-- Each customer's newest feature vector, whole (attributes, derived features, aggregates), by name: the
+-- customer page and the population's distributions. Apart from monitoring_customers because every
+-- event changes a vector's aggregates: here an update touches one index, not the list's ten.
+CREATE TABLE monitoring_customer_vectors (
+  customer_id     text PRIMARY KEY,
+  features        jsonb NOT NULL,
+  spec_hash       text NOT NULL,
+  as_of           timestamptz NOT NULL,
+  source_event_id text NOT NULL
+);
 
 -- Every alert update consumed from `alert-updates`, once per update_id: the customer page's timeline.
 CREATE TABLE monitoring_alert_updates (
@@ -115,5 +126,6 @@ SELECT n.customer_id, n.prediction_id, n.model_version, n.churn_probability, n.r
 -- Down Migration
 DROP TABLE monitoring_feature_population;
 DROP TABLE monitoring_customer_alerts;
+DROP TABLE monitoring_customer_vectors;
 DROP TABLE monitoring_alert_updates;
 DROP TABLE monitoring_customers;

@@ -23,7 +23,7 @@ const row: CustomerListRow = {
   alert_due_at: null,
   experiment_name: 'exp',
   experiment_arm: 'treatment',
-  features: { Contract: 'Month-to-month, monthly', gender: '=HYPERLINK("x")', MonthlyCharges: 70.1 },
+  attributes: { Contract: 'Month-to-month, monthly', gender: '=HYPERLINK("x")', MonthlyCharges: 70.1 },
 };
 
 describe('customer CSV', () => {

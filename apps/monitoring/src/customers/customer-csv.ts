@@ -48,7 +48,7 @@ export function customerCsvChunk(spec: CustomerSpecView, rows: readonly Customer
     r.alert_due_at?.toISOString() ?? null,
     spreadsheetSafe(r.experiment_name),
     spreadsheetSafe(r.experiment_arm),
-    ...spec.attributeNames.map((name) => spreadsheetSafe(r.features?.[name])),
+    ...spec.attributeNames.map((name) => spreadsheetSafe(r.attributes?.[name])),
   ]);
   return stringify(withHeader ? [customerCsvColumns(spec), ...records] : records, { record_delimiter: 'windows' });
 }

@@ -44,6 +44,7 @@ export class CustomerReadModel {
         features: vector.features,
         as_of: message.as_of,
         source_event_id: message.source_event_id,
+        attributes: this.spec.attributesOf(vector.features),
         search_text: this.spec.searchText(vector.features),
       };
     });

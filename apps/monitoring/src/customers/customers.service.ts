@@ -149,7 +149,7 @@ export class CustomersService {
       scored_at: iso(r.scored_at),
       alert,
       experiment: r.experiment_name !== null && r.experiment_arm !== null ? { name: r.experiment_name, arm: r.experiment_arm } : null,
-      attributes: this.readModel.spec.attributesOf(r.features),
+      attributes: this.readModel.spec.attributesOf(r.attributes),
     };
   }
 }

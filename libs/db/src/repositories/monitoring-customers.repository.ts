@@ -5,11 +5,13 @@ import { customerListParameters, type CustomerListFilter, type CustomerSort, typ
 /** A customer's newest feature vector as monitoring stores it. */
 export interface CustomerVector {
   readonly customer_id: string;
-  /** The hash of the spec the vector was computed under; null for a version 1 (Telco) message. */
-  readonly spec_hash: string | null;
+  /** The hash of the spec the vector was computed under (a version 1 message: the Telco spec's). */
+  readonly spec_hash: string;
   readonly features: Readonly<Record<string, string | number | null>>;
   readonly as_of: string;
   readonly source_event_id: string;
+  /** The active spec's attributes in the vector (what the list shows and filters on). */
+  readonly attributes: Readonly<Record<string, string | number | null>>;
   /** The text attributes' values, lower-cased, joined by spaces (what `q=` searches). */
   readonly search_text: string;
 }
@@ -30,7 +32,7 @@ export interface CustomerListRow {
   alert_due_at: Date | null;
   experiment_name: string | null;
   experiment_arm: string | null;
-  features: Record<string, string | number | null> | null;
+  attributes: Record<string, string | number | null> | null;
 }
 
 /** A customer's whole row (the customer page). */
@@ -47,6 +49,7 @@ export interface CustomerRow extends Omit<CustomerListRow, 'risk_score' | 'risk_
   recommended_action: string | null;
   top_factors: TopFactor[] | null;
   previous_risk_score: number | null;
+  features: Record<string, string | number | null> | null;
   features_spec_hash: string | null;
   features_as_of: Date | null;
   alert_assignee: string | null;
@@ -108,7 +111,7 @@ export const CUSTOMER_EXPORT_BATCH = 1000;
 export const POPULATION_TOP_CATEGORIES = 20;
 
 const LIST_COLUMNS = `c.customer_id, c.risk_score, c.risk_level, c.churn_probability, c.score_change, c.revenue_at_risk::float8 AS revenue_at_risk,
-       c.model_version, c.scored_at, c.alert_id, c.alert_level, c.alert_state, c.alert_due_at, c.experiment_name, c.experiment_arm, c.features`;
+       c.model_version, c.scored_at, c.alert_id, c.alert_level, c.alert_state, c.alert_due_at, c.experiment_name, c.experiment_arm, c.attributes`;
 
 /** The list's conditions; every parameter NULL means "no condition" (customerListParameters). */
 const LIST_WHERE = `c.prediction_id IS NOT NULL
@@ -118,9 +121,9 @@ const LIST_WHERE = `c.prediction_id IS NOT NULL
    AND ($5::int IS NULL OR c.risk_score <= $5::int)
    AND (($6::text[] IS NULL AND NOT $7::boolean) OR c.alert_state = ANY($6::text[]) OR ($7::boolean AND c.alert_state IS NULL))
    AND ($8::text[] IS NULL OR c.experiment_arm = ANY($8::text[]))
-   AND ($9::jsonb IS NULL OR c.features @> $9::jsonb)
+   AND ($9::jsonb IS NULL OR c.attributes @> $9::jsonb)
    AND ($10::jsonb IS NULL OR NOT EXISTS (
-         SELECT 1 FROM jsonb_each($10::jsonb) AS f(name, allowed) WHERE NOT f.allowed @> jsonb_build_array(c.features -> f.name)))`;
+         SELECT 1 FROM jsonb_each($10::jsonb) AS f(name, allowed) WHERE NOT f.allowed @> jsonb_build_array(c.attributes -> f.name)))`;
 
 /** ORDER BY per sort, each with customer_id as the stable tiebreak (the descending ones match the indexes). */
 const CUSTOMER_ORDERS: ReadonlyMap<string, string> = new Map([
@@ -229,7 +232,11 @@ export class MonitoringCustomersRepository {
     return changed;
   }
 
-  /** Applies feature vectors: a customer's vector is replaced by a newer one only (as_of, then source_event_id). Returns how many rows changed. */
+  /**
+   * Applies feature vectors: a customer's vector is replaced by a newer one only (as_of, then
+   * source_event_id), and the customer's attributes and search text follow it when they differ.
+   * Returns how many vectors changed.
+   */
   async applyVectors(tx: Queryable, vectors: readonly CustomerVector[]): Promise<number> {
     const newest = new Map<string, CustomerVector>();
     for (const v of vectors) {
@@ -240,16 +247,13 @@ export class MonitoringCustomersRepository {
     if (newest.size === 0) return 0;
     const rows = [...newest.values()];
     const changed = await tx.query<{ customer_id: string }>(
-      'monitoring_customers.apply_vectors',
-      `INSERT INTO monitoring_customers AS c (customer_id, features, features_spec_hash, features_as_of, features_source_event_id, search_text)
-       SELECT u.customer_id, u.features::jsonb, u.spec_hash, u.as_of, u.source_event_id, u.search_text
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
-           AS u(customer_id, features, spec_hash, as_of, source_event_id, search_text)
+      'monitoring_customer_vectors.apply',
+      `INSERT INTO monitoring_customer_vectors AS v (customer_id, features, spec_hash, as_of, source_event_id)
+       SELECT u.customer_id, u.features::jsonb, u.spec_hash, u.as_of, u.source_event_id
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u(customer_id, features, spec_hash, as_of, source_event_id)
        ON CONFLICT (customer_id) DO UPDATE SET
-         features = EXCLUDED.features, features_spec_hash = EXCLUDED.features_spec_hash, features_as_of = EXCLUDED.features_as_of,
-         features_source_event_id = EXCLUDED.features_source_event_id, search_text = EXCLUDED.search_text, updated_at = now()
-       WHERE c.features_as_of IS NULL
-          OR (EXCLUDED.features_as_of, EXCLUDED.features_source_event_id) > (c.features_as_of, c.features_source_event_id)
+         features = EXCLUDED.features, spec_hash = EXCLUDED.spec_hash, as_of = EXCLUDED.as_of, source_event_id = EXCLUDED.source_event_id
+       WHERE (EXCLUDED.as_of, EXCLUDED.source_event_id) > (v.as_of, v.source_event_id)
        RETURNING customer_id`,
       [
         rows.map((v) => v.customer_id),
@@ -257,9 +261,20 @@ export class MonitoringCustomersRepository {
         rows.map((v) => v.spec_hash),
         rows.map((v) => v.as_of),
         rows.map((v) => v.source_event_id),
-        rows.map((v) => v.search_text),
       ],
     );
+    const changedIds = new Set(changed.map((c) => c.customer_id));
+    const moved = rows.filter((v) => changedIds.has(v.customer_id));
+    if (moved.length > 0) {
+      await tx.query(
+        'monitoring_customers.apply_attributes',
+        `INSERT INTO monitoring_customers AS c (customer_id, attributes, search_text)
+         SELECT u.customer_id, u.attributes::jsonb, u.search_text FROM unnest($1::text[], $2::text[], $3::text[]) AS u(customer_id, attributes, search_text)
+         ON CONFLICT (customer_id) DO UPDATE SET attributes = EXCLUDED.attributes, search_text = EXCLUDED.search_text, updated_at = now()
+         WHERE (c.attributes, c.search_text) IS DISTINCT FROM (EXCLUDED.attributes, EXCLUDED.search_text)`,
+        [moved.map((v) => v.customer_id), moved.map((v) => JSON.stringify(v.attributes)), moved.map((v) => v.search_text)],
+      );
+    }
     return changed.length;
   }
 
@@ -391,8 +406,9 @@ export class MonitoringCustomersRepository {
     const rows = await db.query<CustomerRow>(
       'monitoring_customers.find',
       `SELECT ${LIST_COLUMNS}, c.prediction_id, c.prediction_as_of, c.intervention_cost::float8 AS intervention_cost, c.recommended_action,
-              c.top_factors, c.previous_risk_score, c.features_spec_hash, c.features_as_of, c.alert_assignee, c.alert_occurred_at
-         FROM monitoring_customers c WHERE c.customer_id = $1`,
+              c.top_factors, c.previous_risk_score, v.features, v.spec_hash AS features_spec_hash, v.as_of AS features_as_of, c.alert_assignee, c.alert_occurred_at
+         FROM monitoring_customers c LEFT JOIN monitoring_customer_vectors v ON v.customer_id = c.customer_id
+        WHERE c.customer_id = $1`,
       [customerId],
     );
     return rows[0];
@@ -442,10 +458,10 @@ export class MonitoringCustomersRepository {
    * mean of `numeric` features, the shares of the `POPULATION_TOP_CATEGORIES` most frequent values of
    * `categorical` ones (the rest as `(other)`), and how many customers lack a value.
    */
-  async computePopulation(db: Queryable, specHash: string | null, numeric: readonly string[], categorical: readonly string[]): Promise<Map<string, PopulationSummary>> {
+  async computePopulation(db: Queryable, specHash: string, numeric: readonly string[], categorical: readonly string[]): Promise<Map<string, PopulationSummary>> {
     const [customers] = await db.query<{ n: number }>(
       'monitoring_population.customers',
-      'SELECT count(*)::int AS n FROM monitoring_customers WHERE features IS NOT NULL AND features_spec_hash IS NOT DISTINCT FROM $1',
+      'SELECT count(*)::int AS n FROM monitoring_customer_vectors WHERE spec_hash = $1',
       [specHash],
     );
     const total = customers?.n ?? 0;
@@ -453,16 +469,16 @@ export class MonitoringCustomersRepository {
       'monitoring_population.numeric',
       `SELECT f.key AS name, count(*)::int AS n, avg((f.value)::text::float8) AS mean,
               percentile_cont($3::float8[]) WITHIN GROUP (ORDER BY (f.value)::text::float8) AS quantiles
-         FROM monitoring_customers c, jsonb_each(c.features) AS f
-        WHERE c.features IS NOT NULL AND c.features_spec_hash IS NOT DISTINCT FROM $1 AND f.key = ANY($2::text[]) AND jsonb_typeof(f.value) = 'number'
+         FROM monitoring_customer_vectors v, jsonb_each(v.features) AS f
+        WHERE v.spec_hash = $1 AND f.key = ANY($2::text[]) AND jsonb_typeof(f.value) = 'number'
         GROUP BY f.key`,
       [specHash, numeric, POPULATION_QUANTILES],
     );
     const categories = await db.query<{ name: string; value: string; n: number }>(
       'monitoring_population.categorical',
       `SELECT f.key AS name, f.value #>> '{}' AS value, count(*)::int AS n
-         FROM monitoring_customers c, jsonb_each(c.features) AS f
-        WHERE c.features IS NOT NULL AND c.features_spec_hash IS NOT DISTINCT FROM $1 AND f.key = ANY($2::text[]) AND jsonb_typeof(f.value) IN ('string', 'number')
+         FROM monitoring_customer_vectors v, jsonb_each(v.features) AS f
+        WHERE v.spec_hash = $1 AND f.key = ANY($2::text[]) AND jsonb_typeof(f.value) IN ('string', 'number')
         GROUP BY 1, 2`,
       [specHash, categorical],
     );
