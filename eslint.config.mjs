@@ -1,8 +1,15 @@
 // Lint: TypeScript rules plus the architecture, enforced: apps never import apps, libraries never
 // import apps, contracts import nothing of ours, and every library is imported through its index.
 import js from '@eslint/js';
+import { createProjectGraphAsync } from '@nx/devkit';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+
+// @nx/enforce-module-boundaries reads the project graph Nx cached; with none (a fresh clone, a
+// cleared .nx) it only warns "No cached ProjectGraph is available. The rule will be skipped" and the
+// boundaries go unchecked. Computing the graph here (Nx caches it) makes `npx eslint` enforce them
+// on its own, without an `nx` command first.
+await createProjectGraphAsync({ exitOnError: true });
 
 // type:testing holds test helpers only (their specs use them); it depends on contracts and the
 // sandbox alone, so no cycle. type:sandbox (local Slack, SMTP, Salesforce, HubSpot) depends on nothing

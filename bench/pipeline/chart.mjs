@@ -71,13 +71,13 @@ export async function renderLatencyChart(points, subtitle, rowOrder = undefined)
 // settings — or by `--label TEXT` before its file (runs whose settings read the same, e.g. "default" before
 // and after a default changed).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [output = path.join(root, 'bench/pipeline/latency-vs-load.svg'), ...args] = process.argv.slice(2);
+  const [output = path.join(root, 'bench/results/pipeline/latency-vs-load.svg'), ...args] = process.argv.slice(2);
   const inputs = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--label') inputs.push({ label: args[++i], file: args[++i] });
     else inputs.push({ file: args[i] });
   }
-  if (inputs.length === 0) inputs.push({ file: path.join(root, 'bench/pipeline/last-run.json') });
+  if (inputs.length === 0) inputs.push({ file: path.join(root, 'bench/results/pipeline/last-run.json') });
   const all = inputs.map(({ label, file }) => ({ label, r: JSON.parse(fs.readFileSync(file, 'utf8')) }));
   const rowOf = ({ label, r }) => `${label ?? r.chart_points[0]?.config ?? ''}, run of ${r.started.slice(11, 16)} UTC`;
   fs.writeFileSync(

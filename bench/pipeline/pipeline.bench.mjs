@@ -4,14 +4,14 @@
 //   npx tsc -b tsconfig.json
 //   CHURN_TEST_PORT_OFFSET=850 node bench/pipeline/pipeline.bench.mjs [--rates 500,1000,2000] [--seconds 30]
 //       [--runs 1] [--saturation-events 60000] [--ceiling-messages 100000] [--explanations on|off|both]
-//       [--skip-saturation] [--skip-ceiling] [--no-chart] [--out bench/pipeline/last-run.json]
-//       [--chart bench/pipeline/latency-vs-load.svg] [--linger-ms 0] [--warmup-seconds 90] [--warmup-rate 1000]
+//       [--skip-saturation] [--skip-ceiling] [--no-chart] [--out bench/results/pipeline/last-run.json]
+//       [--chart bench/results/pipeline/latency-vs-load.svg] [--linger-ms 0] [--warmup-seconds 90] [--warmup-rate 1000]
 //       [--dataset telco|saas]
 // --dataset: whose events and spec. `telco` (default): Telco-replay histories under specs/telco.yaml
 // (attributes, one invoice a month; its aggregates are computed but no event feeds them). `saas`: the
 // synthetic B2B-software business of libs/saas-replay (SYNTHETIC data) under specs/saas.yaml, whose
 // behavioural aggregates (logins, usage, tickets, failed payments over 30/90-day windows and trends) are
-// model inputs: every batch reads each customer's logged events of the last 90 days. A model is trained
+// model inputs, computed from the events each customer's state keeps in its windows. A model is trained
 // on that business's point-in-time table first (the trainer's small config) into a registry of the bench's own.
 // Consumer tuning is passed to the services from this environment: KAFKA_CONSUMER_BATCHING, KAFKA_PARTITIONS_CONCURRENTLY,
 // INGEST_PARTITIONS_CONCURRENTLY, DATABASE_POOL_SIZE (recorded in the results).
@@ -68,7 +68,7 @@ const RUNS = Number(opt('runs', 1));
 const SATURATION_EVENTS = Number(opt('saturation-events', 60_000));
 const CEILING_MESSAGES = Number(opt('ceiling-messages', 100_000));
 const EXPLANATIONS = { on: [true], off: [false], both: [true, false] }[opt('explanations', 'both')];
-const OUT = path.resolve(root, opt('out', 'bench/pipeline/last-run.json'));
+const OUT = path.resolve(root, opt('out', 'bench/results/pipeline/last-run.json'));
 const DRAIN_TIMEOUT_MS = 60_000;
 const LINGER_MS = Number(opt('linger-ms', 0));
 const WARMUP_SECONDS = Number(opt('warmup-seconds', 90));
@@ -651,7 +651,7 @@ fs.mkdirSync(path.dirname(OUT), { recursive: true });
 fs.writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
 if (!flag('no-chart')) {
   const { renderLatencyChart } = await import('./chart.mjs');
-  const svgPath = path.resolve(root, opt('chart', 'bench/pipeline/latency-vs-load.svg'));
+  const svgPath = path.resolve(root, opt('chart', 'bench/results/pipeline/latency-vs-load.svg'));
   fs.writeFileSync(svgPath, await renderLatencyChart(results.chart_points, results.chart_subtitle));
   log('chart', path.relative(root, svgPath));
 }

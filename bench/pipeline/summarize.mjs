@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Markdown tables of one or more pipeline-bench result files (for bench/README.md).
-//   node bench/pipeline/summarize.mjs bench/pipeline/last-run.json [other-run.json …]
+//   node bench/pipeline/summarize.mjs bench/results/pipeline/last-run.json [other-run.json …]
 import fs from 'node:fs';
 
 const files = process.argv.slice(2);
-if (files.length === 0) files.push('bench/pipeline/last-run.json');
+if (files.length === 0) files.push('bench/results/pipeline/last-run.json');
 const fmt = (x) => (x === null || x === undefined ? '—' : typeof x === 'number' ? x.toLocaleString('en-US') : String(x));
 const settingsOf = (r) => Object.entries(r.service_env ?? {}).filter(([, v]) => v !== '(default)').map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults';
 const out = [];

@@ -468,7 +468,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     await eventually('evaluated', async () => (await db.query('spec', 'SELECT 1 FROM alerting_scores WHERE prediction_id = $1', [next.prediction_id])).length === 1 || undefined);
     assert.equal((await alertsOf(customer)).length, 1);
 
-    const list = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts?status=acknowledged&level=critical&customer_id=${customer}`, SECRET)).json()) as { alerts: { alert_id: string }[] };
+    const list = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts?state=acknowledged&level=critical&customer_id=${customer}`, SECRET)).json()) as { alerts: { alert_id: string }[] };
     assert.deepEqual(list.alerts.map((a) => a.alert_id), [alertId]);
     const one = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts/${alertId}`, SECRET)).json()) as { alert_id: string; customer_id: string };
     assert.deepEqual([one.alert_id, one.customer_id], [alertId, customer]);
@@ -489,19 +489,19 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.equal((await post('/v1/alerts/alrt-nope/ack', body, await token(['agent']))).status, 404);
   });
 
-  it('pages the list with a cursor', async () => {
+  it('pages the list with a total', async () => {
     const prefix = uniqueId('page');
     await publish(Array.from({ length: 5 }, (_, i) => aPrediction(`${prefix}-${i}`, 'high')));
     await eventually('5 alerts', async () => (await alertsOf(prefix)).length === 5 || undefined);
     const seen: string[] = [];
-    let cursor: string | null = null;
     const since = new Date(Date.now() - 60_000).toISOString();
-    do {
-      const page = (await (await read(`/v1/alerts?level=high&since=${encodeURIComponent(since)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { alerts: { customer_id: string }[]; next_cursor: string | null };
-      assert.ok(page.alerts.length <= 2);
-      seen.push(...page.alerts.map((a) => a.customer_id));
-      cursor = page.next_cursor;
-    } while (cursor);
+    let total = 0;
+    for (let page = 1; page === 1 || seen.length < total; page++) {
+      const body = (await (await read(`/v1/alerts?level=high&since=${encodeURIComponent(since)}&sort=created_at&page=${page}&page_size=2`)).json()) as { alerts: { customer_id: string }[]; total: number };
+      assert.ok(body.alerts.length <= 2 && body.alerts.length > 0);
+      total = body.total;
+      seen.push(...body.alerts.map((a) => a.customer_id));
+    }
     assert.equal(seen.filter((c) => c.startsWith(prefix)).length, 5);
     assert.equal(new Set(seen).size, seen.length);
     assert.equal((await read('/v1/alerts?level=urgent')).status, 400);

@@ -14,6 +14,12 @@ import { AlertingOutcomesHandler } from './outcomes/outcomes.handler';
 import { PredictionsHandler } from './predictions/predictions.handler';
 import { AlertRulesService } from './rules/alert-rules.service';
 import { SlaService } from './sla/sla.service';
+import { AckExpirySweeper } from './expiry/ack-expiry.sweeper';
+import { QueueController } from './queue/queue.controller';
+import { QueueMetricsService } from './queue/queue-metrics.service';
+import { QueueService } from './queue/queue.service';
+import { AlertUpdatesOutbox } from './updates/alert-updates.outbox';
+import { AlertUpdatesRelay } from './updates/alert-updates.relay';
 
 @Module({})
 export class AlertingModule {
@@ -21,7 +27,7 @@ export class AlertingModule {
     return {
       module: AlertingModule,
       imports: [DatabaseModule, KafkaModule.forRoot({ group: 'alerting', consumer: { deadLetterTopic: Topics.alertingDlq, handlers: [PredictionsHandler, ModelAlertsHandler, AlertingOutcomesHandler] } })],
-      controllers: [AlertsController],
+      controllers: [QueueController, AlertsController],
       providers: [
         {
           provide: EnabledChannels,
@@ -42,6 +48,11 @@ export class AlertingModule {
         NotificationDispatcher,
         SlaService,
         AlertsService,
+        AlertUpdatesOutbox,
+        AlertUpdatesRelay,
+        AckExpirySweeper,
+        QueueService,
+        QueueMetricsService,
         JwtAuthGuard,
       ],
     };

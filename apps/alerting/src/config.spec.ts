@@ -31,4 +31,10 @@ describe('alerting configuration', () => {
     assert.match(problems({ OPS_SLACK_WEBHOOK_URL: 'hooks.slack.com/services/x' }).join('\n'), /^OPS_SLACK_WEBHOOK_URL: /m);
     assert.deepEqual(problems({ ...smtp, OPS_EMAIL_TO: 'ops@example.com', OPS_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X', OPS_ALERT_COOLDOWN_HOURS: '6' }), []);
   });
+
+  it('takes the acknowledgment expiry in hours, fractions allowed, and refuses zero, negative or more than a year', () => {
+    assert.equal(alertingConfigSchema.parse({}).ALERT_ACK_EXPIRY_HOURS, 72);
+    assert.equal(alertingConfigSchema.parse({ ALERT_ACK_EXPIRY_HOURS: '0.5' }).ALERT_ACK_EXPIRY_HOURS, 0.5);
+    for (const bad of ['0', '-1', '8761', 'three days']) assert.match(problems({ ALERT_ACK_EXPIRY_HOURS: bad }).join('\n'), /^ALERT_ACK_EXPIRY_HOURS: /m, bad);
+  });
 });

@@ -57,6 +57,20 @@ export const alertingConfigSchema = baseServiceConfigSchema(3003)
     SLA_REFRESH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     /** Days of prediction scores kept for the score-jump rule (at least the rule's window is always kept). */
     ALERTING_SCORE_HISTORY_DAYS: z.coerce.number().int().min(1).max(3650).default(35),
+    /**
+     * Hours an acknowledgment counts as an open intervention (suppressing the customer's alerts of the
+     * same or a lower level). After that the alert is `expired` and the customer can be alerted again.
+     * Fractions allowed (0.5 = 30 minutes); at most a year.
+     */
+    ALERT_ACK_EXPIRY_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
+    /** How often acknowledgments past ALERT_ACK_EXPIRY_HOURS are marked expired (rule evaluation ignores them from the moment they run out either way). */
+    ALERT_EXPIRY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    /** How often the relay looks for alert changes to publish on `alert-updates` (it also runs right after each change this instance makes). */
+    ALERT_UPDATES_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    /** Most alert changes one relay pass publishes. */
+    ALERT_UPDATES_RELAY_BATCH: z.coerce.number().int().min(1).max(5000).default(500),
+    /** Hours a published alert change is kept in the outbox before it is deleted. */
+    ALERT_UPDATES_KEEP_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
   })
   .superRefine((c, ctx) => {
     if (c.SMTP_URL && !c.ALERT_EMAIL_TO) ctx.addIssue({ code: 'custom', path: ['ALERT_EMAIL_TO'], message: 'is required when SMTP_URL is set' });

@@ -7,7 +7,7 @@ export function configureAlertingHttp(app: NestExpressApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Churn Radar alerting')
-      .setDescription('Retention alerts: listing, acknowledgment and resolution, SLA figures, rules in effect, notification destinations.')
+      .setDescription('Retention alerts: the work queue (filters, deadlines, paging, assignment, bulk acknowledgment and resolution, history), acknowledgment and resolution, SLA figures, rules in effect, notification destinations.')
       .setVersion('1')
       .addBearerAuth()
       .build(),

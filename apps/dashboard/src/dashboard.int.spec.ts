@@ -7,7 +7,7 @@ import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contra
 import { CrmIntegrationRepository, Database, JobRunRepository, ModelVersionRepository, PredictionRepository } from '@churn/db';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { IntegrationSandbox, rawProducer, signTestToken, testInfra, uniqueId, type Outbox } from '@churn/testing';
+import { eventually, IntegrationSandbox, rawProducer, signTestToken, testInfra, uniqueId, type Outbox } from '@churn/testing';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { REPO, telcoFixture, type TelcoFixture } from './e2e/telco-fixture';
 
@@ -37,16 +37,6 @@ async function publish(topic: string, values: readonly { customer_id: string }[]
     await producer.send({ topic, messages: values.slice(i, i + 1000).map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
   }
   await producer.close();
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
 }
 
 /** With `token`, the read carries it as a bearer token (customer-level endpoints need the agent role). */
@@ -177,6 +167,8 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
 
     browser = await launchHeadlessChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    // A script error in the page shows in the spec's output, not only as a timeout further on.
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
     page.on('response', (response) => {
       const pathname = new URL(response.url()).pathname;
       if ((pathname === '/v1/dashboard' || pathname === '/v1/dashboard/alerts') && response.ok()) {

@@ -152,6 +152,28 @@ describe('ingest service on the real broker and Postgres', () => {
     await producer.close();
   });
 
+  it('rebuilds a state of the active spec kept before the aggregates\' windows were, so its aggregates count the logged events', async () => {
+    const customer = uniqueId('C');
+    const spec = loadFeatureSpec(TELCO_SPEC_PATH);
+    const failed = (iso: string) => ({ event_id: uniqueId('E'), customer_id: customer, occurred_at: iso, schema_version: 1 as const, event_type: 'payment.failed', payload: { invoice_id: uniqueId('i'), amount: 10, reason: 'card_declined' } });
+    const logged = [anEvent.signedUp(customer, '2024-01-10T09:00:00Z'), anEvent.subscriptionChanged(customer, '2024-01-10T09:00:01Z'), failed('2024-03-01T00:00:00Z')];
+    // The state as a version without windows stored it: everything but the windows, under the active hash.
+    const { windows, ...withoutWindows } = foldEvents(spec, logged)!;
+    assert.ok(windows, 'the Telco spec has aggregates, so a state folded now keeps windows');
+    await db.transaction(async (tx) => {
+      await ledger.insertNew(tx, logged.map((e) => ({ eventId: e.event_id, customerId: customer, eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload })));
+      await states.upsertMany(tx, specHash(spec), new Map([[customer, withoutWindows]]));
+    });
+    const producer = await openProducer();
+    const next = failed('2024-03-05T00:00:00Z');
+    await producer.send({ topic: Topics.customerEvents, messages: [{ key: customer, value: JSON.stringify(next) }] });
+    const [message] = await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer);
+    await committed(next.event_id);
+    assert.equal(telcoMessage(message!.value!).features['payment_failures_30d'], 2);
+    assert.ok((await states.findOne(db, customer))?.state?.windows, 'the rebuilt state keeps windows');
+    await producer.close();
+  });
+
   it('carries payment failures, tickets and the usage trend as of the latest event', async () => {
     const customer = uniqueId('C');
     const producer = await openProducer();

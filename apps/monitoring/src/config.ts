@@ -5,6 +5,7 @@ import { emailAddress, emailAddressList, smtpUrl } from '@churn/mailer';
 import { schedulerEnvSchema } from '@churn/scheduler';
 import { outcomeLabelWindowEnvSchema } from '@churn/config';
 import { authEnvSchema, baseServiceConfigSchema } from '@churn/service-kit';
+import { checkSignInEnv, signInEnvSchema } from './auth/sign-in-env';
 
 /**
  * apps/dashboard's browser bundle (`apps/dashboard/dist/web` of the repository), found from this file
@@ -15,6 +16,8 @@ export const DEFAULT_DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'dashbo
 export const monitoringConfigSchema = baseServiceConfigSchema(3005)
   // AUTH_JWT_SECRET: reads that name customers (the alert queue, an alert, the sandbox outbox) need the agent role.
   .extend(authEnvSchema.shape)
+  // OIDC_*, SESSION_*: people sign in to the dashboard with the company's OpenID provider.
+  .extend(signInEnvSchema.shape)
   // FEATURE_SPEC_FILE: the active spec; its business section gives the model-quality cohorts.
   .extend(featureSpecEnvSchema.shape)
   // SCHEDULE_*, SCHEDULER_TIMEZONE, JOB_*: the jobs monitoring hosts (promotion-gate, close-label-windows, the reports).
@@ -78,7 +81,9 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
     MONITORING_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(67_108_864).default(5_242_880),
     /**
      * The scorer's HTTP API: the promotion gate promotes a challenger through `POST /v1/models/{v}/activate`
-     * (audited there), with an admin token it signs with AUTH_JWT_SECRET for that one call.
+     * (audited there), with an admin token it signs with AUTH_JWT_SECRET for that one call. The web
+     * workspace's models page reads and changes the roles through monitoring's `/v1/models`, forwarded here
+     * with the person's own token.
      */
     SCORER_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://127.0.0.1:3002'),
     /** Whether the promotion gate promotes a challenger that passes it (on), or only tells the admins (off). */
@@ -113,6 +118,7 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
     SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   })
   .superRefine((c, ctx) => {
+    checkSignInEnv(c, ctx);
     if (c.REPORT_EMAIL_TO && !c.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['REPORT_EMAIL_TO'], message: 'needs SMTP_URL (the SMTP server reports are sent through)' });
   })
   .refine((c) => !c.AUTO_PROMOTE || c.AUTH_JWT_SECRET !== undefined, {

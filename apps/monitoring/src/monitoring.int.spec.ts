@@ -111,7 +111,7 @@ interface RoiBody {
   experiment: { control: { customers: number }; treated: { customers: number } } | null;
 }
 interface ExperimentBody {
-  arms: { arm: string; customers: number; targeted: number; churned: number; churn_rate: number; revenue_retained: number; cost: number }[];
+  arms: { arm: string; customers: number; targeted: number; churned: number; churn_rate: number; churn_rate_ci95: [number, number] | null; revenue_retained: number; cost: number }[];
   comparisons: { difference: number | null; z_score: number | null; p_value: number | null; ci95: [number, number] | null; significant: boolean; underpowered: boolean }[];
   warnings: string[];
 }
@@ -289,6 +289,8 @@ describe('monitoring service on the real broker and Postgres', () => {
     assert.deepEqual(report.arms.map((a) => [a.arm, a.customers, a.targeted, a.churned]), [['control', 4, 4, 2], ['treatment', 6, 6, 1]]);
     assertClose(report.arms[0]!, { churn_rate: 0.5, revenue_retained: 2400, cost: 0 });
     assertClose(report.arms[1]!, { churn_rate: 1 / 6, revenue_retained: 6000, cost: 600 });
+    // Wilson 95 % intervals (the score formula worked in Python): 2/4 → [0.150039, 0.849961]; 1/6 → [0.030053, 0.563503].
+    assert.ok(report.arms.every((a, i) => a.churn_rate_ci95!.every((x, j) => Math.abs(x - [[0.150039, 0.849961], [0.030053, 0.563503]][i]![j]!) < 1e-5)), JSON.stringify(report.arms.map((a) => a.churn_rate_ci95)));
     const [comparison] = report.comparisons;
     // Pooled rate 3/10: z = (1/3) / √(.3·.7·(1/4 + 1/6)) = 1.1269, two-sided p = 0.2598;
     // 95 % CI 1/3 ± 1.96 · √(.5·.5/4 + (1/6)(5/6)/6) = [−0.2403, 0.9069].

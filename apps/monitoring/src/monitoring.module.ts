@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
-import { DatabaseModule, JwtAuthGuard, KafkaModule } from '@churn/service-kit';
+import { DatabaseModule, JwtAuthGuard, KafkaModule, SESSION_AUTHENTICATOR } from '@churn/service-kit';
+import { SessionService } from './auth/session.service';
+import { SignInController } from './auth/sign-in.controller';
 import { DashboardService } from './dashboard/dashboard.service';
 import { CustomerPopulationService } from './customers/customer-population.service';
 import { CustomerReadModel } from './customers/customer-read-model.service';
 import { CustomersService } from './customers/customers.service';
+import { AlertQueueProxyController } from './http/alert-queue-proxy.controller';
 import { AlertsProxyController } from './http/alerts-proxy.controller';
 import { CustomersController } from './http/customers.controller';
 import { DashboardLinksController } from './http/dashboard-links.controller';
@@ -31,6 +34,9 @@ import { PeopleRecordsService } from './recorded/people-records.service';
 import { AlertSlaTargets } from './reports/alert-sla-targets';
 import { ReportMailService } from './reports/report-mail.service';
 import { ReportService } from './reports/report.service';
+import { ModelsProxyController } from './http/models-proxy.controller';
+import { RoiSeriesController } from './http/roi-series.controller';
+import { RoiSeriesService } from './roi/roi-series.service';
 
 @Module({
   imports: [
@@ -43,7 +49,7 @@ import { ReportService } from './reports/report.service';
       },
     }),
   ],
-  controllers: [MonitoringController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, CustomersController],
-  providers: [PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, CustomerReadModel, CustomerFeaturesHandler, AlertUpdatesHandler, CustomersService, CustomerPopulationService],
+  controllers: [SignInController, MonitoringController, AlertQueueProxyController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, ModelsProxyController, RoiSeriesController, CustomersController],
+  providers: [SessionService, { provide: SESSION_AUTHENTICATOR, useExisting: SessionService }, PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService, CustomerReadModel, CustomerFeaturesHandler, AlertUpdatesHandler, CustomersService, CustomerPopulationService],
 })
 export class MonitoringModule {}

@@ -21,23 +21,62 @@ COUNTRIES = [f"c{i:02d}" for i in range(12)]
 def spec_payload() -> dict:
     """A normalized spec (defaults spelled out), as `bin/churn train` writes it."""
     source = {"event_type": "subscription.changed"}
-    return {"name": "synthetic", "hash": "ab" * 32, "spec": {
-        "version": 1, "name": "synthetic", "customer_id": {"column": "account_id"},
-        "label": {"column": "churned", "positive": "true"},
-        "attributes": [
-            {"name": "monthly_spend", "column": "Monthly Spend", "type": "numeric", "optional": False, "model_input": True,
-             "set_by": {**source, "field": "monthly_spend"}},
-            {"name": "auto_renew", "type": "boolean", "true_value": 1, "false_value": 0, "optional": False,
-             "model_input": True, "set_by": {**source, "field": "auto_renew"}},
-            {"name": "plan", "type": "categorical", "categories": ["basic", "pro", "enterprise"], "optional": False,
-             "model_input": True, "set_by": {**source, "field": "plan"}},
-            {"name": "country", "type": "categorical", "max_categories": 4, "other": "other", "optional": False,
-             "model_input": True, "set_by": {**source, "field": "country"}},
-        ],
-        "derived": [],
-        "aggregates": [{"name": "logins_30d", "kind": "count", "event_type": "user.logged_in", "window_days": 30,
-                        "model_input": False}],
-    }}
+    return {
+        "name": "synthetic",
+        "hash": "ab" * 32,
+        "spec": {
+            "version": 1,
+            "name": "synthetic",
+            "customer_id": {"column": "account_id"},
+            "label": {"column": "churned", "positive": "true"},
+            "attributes": [
+                {
+                    "name": "monthly_spend",
+                    "column": "Monthly Spend",
+                    "type": "numeric",
+                    "optional": False,
+                    "model_input": True,
+                    "set_by": {**source, "field": "monthly_spend"},
+                },
+                {
+                    "name": "auto_renew",
+                    "type": "boolean",
+                    "true_value": 1,
+                    "false_value": 0,
+                    "optional": False,
+                    "model_input": True,
+                    "set_by": {**source, "field": "auto_renew"},
+                },
+                {
+                    "name": "plan",
+                    "type": "categorical",
+                    "categories": ["basic", "pro", "enterprise"],
+                    "optional": False,
+                    "model_input": True,
+                    "set_by": {**source, "field": "plan"},
+                },
+                {
+                    "name": "country",
+                    "type": "categorical",
+                    "max_categories": 4,
+                    "other": "other",
+                    "optional": False,
+                    "model_input": True,
+                    "set_by": {**source, "field": "country"},
+                },
+            ],
+            "derived": [],
+            "aggregates": [
+                {
+                    "name": "logins_30d",
+                    "kind": "count",
+                    "event_type": "user.logged_in",
+                    "window_days": 30,
+                    "model_input": False,
+                }
+            ],
+        },
+    }
 
 
 def synthetic_table(rows: int = 800, seed: int = 3) -> pd.DataFrame:
@@ -48,12 +87,21 @@ def synthetic_table(rows: int = 800, seed: int = 3) -> pd.DataFrame:
     # A skewed country mix: four frequent values, eight rare ones.
     weights = np.array([30, 25, 20, 15] + [1.25] * 8)
     country = rng.choice(COUNTRIES, rows, p=weights / weights.sum())
-    logit = -0.5 + 0.015 * (spend - 80) - 1.4 * renew + np.select([plan == "basic", plan == "enterprise"], [0.8, -0.9], 0)
+    logit = (
+        -0.5 + 0.015 * (spend - 80) - 1.4 * renew + np.select([plan == "basic", plan == "enterprise"], [0.8, -0.9], 0)
+    )
     logit += np.where(np.isin(country, COUNTRIES[:4]), 0.0, 1.0)
     churned = rng.random(rows) < 1 / (1 + np.exp(-logit))
-    return pd.DataFrame({"account_id": [f"A-{i:04d}" for i in range(rows)], "Monthly Spend": spend.astype(str),
-                         "auto_renew": renew.astype(int).astype(str), "plan": plan, "country": country,
-                         "churned": np.where(churned, "true", "false")})
+    return pd.DataFrame(
+        {
+            "account_id": [f"A-{i:04d}" for i in range(rows)],
+            "Monthly Spend": spend.astype(str),
+            "auto_renew": renew.astype(int).astype(str),
+            "plan": plan,
+            "country": country,
+            "churned": np.where(churned, "true", "false"),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +118,12 @@ def test_onnx_inputs_are_the_spec_model_inputs(trained):
     model = onnx.load(str(target / "model.onnx"))
     types = {i.name: i.type.tensor_type.elem_type for i in model.graph.input}
     assert list(types) == ["monthly_spend", "auto_renew", "plan", "country"]  # not logins_30d: not a model input
-    assert types == {"monthly_spend": onnx.TensorProto.FLOAT, "auto_renew": onnx.TensorProto.FLOAT,
-                     "plan": onnx.TensorProto.STRING, "country": onnx.TensorProto.STRING}
+    assert types == {
+        "monthly_spend": onnx.TensorProto.FLOAT,
+        "auto_renew": onnx.TensorProto.FLOAT,
+        "plan": onnx.TensorProto.STRING,
+        "country": onnx.TensorProto.STRING,
+    }
 
 
 def test_card_records_the_spec_and_the_encodings(trained):
@@ -142,7 +194,7 @@ def test_a_table_that_does_not_match_its_spec_is_refused_with_every_problem(tmp_
 def test_the_reference_histogram_of_an_open_ended_categorical_has_its_kept_values_and_other(trained):
     target, _, _ = trained
     card = json.loads((target / "model-card.json").read_text())
-    assert card["reference_histograms"]["features"]["country"]["categories"] == sorted(COUNTRIES[:4] + ["other"])
+    assert card["reference_histograms"]["features"]["country"]["categories"] == sorted([*COUNTRIES[:4], "other"])
 
 
 def test_the_explanation_background_has_no_missing_number():

@@ -44,8 +44,9 @@ def test_fixtures_reproduce(explainer, active_dir, data):
 def test_top3_agrees_with_shap_on_200_holdout_customers(explainer, active_holdout, active_scorer, active_card):
     X = active_holdout.X.iloc[:200]
     ours = explainer.explain(X).contributions
-    reference = shap_reference(active_scorer, explainer.background, X, max_evals=1000,
-                               seed=active_card["explanation"]["seed"])
+    reference = shap_reference(
+        active_scorer, explainer.background, X, max_evals=1000, seed=active_card["explanation"]["seed"]
+    )
     agreement = top_k_agreement(ours, reference, k=3)
     assert agreement["customers"] == 200
     assert agreement["mean_overlap"] >= 0.80, agreement

@@ -1,4 +1,5 @@
 """The card and metrics files must be strict JSON: the TypeScript services parse them with JSON.parse."""
+
 import json
 import math
 

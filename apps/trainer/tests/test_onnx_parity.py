@@ -16,8 +16,13 @@ TOLERANCE = 1e-5
 
 @pytest.mark.parametrize("name", ["logistic_regression", "random_forest", "lightgbm", "xgboost", "stacking"])
 def test_candidate_parity_on_holdout(name, data, test_config):
-    cfg = test_config.model_copy(update={"candidates": test_config.candidates.model_copy(
-        update={"stacking": test_config.candidates.stacking.model_copy(update={"enabled": True, "folds": 3})})})
+    cfg = test_config.model_copy(
+        update={
+            "candidates": test_config.candidates.model_copy(
+                update={"stacking": test_config.candidates.stacking.model_copy(update={"enabled": True, "folds": 3})}
+            )
+        }
+    )
     dev, hold = holdout_split(data, cfg.holdout_fraction, cfg.seed)
     model = build_candidate(name, cfg, data.layout).fit(dev.X, dev.y)
     scorer = OnnxScorer(export_pipeline(model, data.layout, cfg.onnx_opset, cfg.onnx_ml_opset))

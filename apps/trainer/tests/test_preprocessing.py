@@ -21,10 +21,16 @@ def test_blank_total_charges_read_as_zero(data):
 
 
 def test_prepare_features_types_and_blanks(data):
-    raw = pd.DataFrame({
-        "gender": [" Female ", None], "SeniorCitizen": ["1", ""], "tenure": ["3", "abc"],
-        "MonthlyCharges": ["70.35", " "], "TotalCharges": [" ", ""], "Contract": ["Month-to-month", ""],
-    })
+    raw = pd.DataFrame(
+        {
+            "gender": [" Female ", None],
+            "SeniorCitizen": ["1", ""],
+            "tenure": ["3", "abc"],
+            "MonthlyCharges": ["70.35", " "],
+            "TotalCharges": [" ", ""],
+            "Contract": ["Month-to-month", ""],
+        }
+    )
     X = prepare_features(raw, data.layout)
     assert list(X.columns) == data.layout.names
     assert X.loc[0, "gender"] == "Female" and X.loc[1, "gender"] == ""

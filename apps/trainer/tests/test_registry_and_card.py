@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from conftest import DATA_PATH
 from pydantic import ValidationError
 
 from churn_trainer.config import TrainConfig
 from churn_trainer.data import file_sha256
-from conftest import DATA_PATH
 
 
 def test_active_points_at_complete_version(active_dir):
-    for name in ("model.onnx", "model-card.json", "MODEL_CARD.md", "metrics.json", "train-predictions.csv",
-                 "explanation-fixtures.json"):
+    for name in (
+        "model.onnx",
+        "model-card.json",
+        "MODEL_CARD.md",
+        "metrics.json",
+        "train-predictions.csv",
+        "explanation-fixtures.json",
+    ):
         assert (active_dir / name).is_file(), name
     for plot in ("roc", "pr", "calibration", "lift", "importance"):
         assert (active_dir / "plots" / f"{plot}.png").is_file()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import DEFAULT_CONFIG
 from threadpoolctl import threadpool_limits
 
 from churn_trainer.candidates import build_candidate
@@ -18,7 +19,6 @@ from churn_trainer.data import holdout_split
 from churn_trainer.export_onnx import OnnxScorer, export_pipeline
 from churn_trainer.metrics import classification_metrics
 from churn_trainer.training import cross_validate
-from conftest import DEFAULT_CONFIG
 
 EXACT = ("roc_auc", "pr_auc", "lift_top_decile")
 CV_TOLERANCE = 1e-9
@@ -44,7 +44,7 @@ def test_logistic_regression_cv_folds_match_the_committed_card(data, active_card
         cv = cross_validate(dev, default_config, ["logistic_regression"])
     expected = active_card["cv_metrics"]["candidates"]["logistic_regression"]["per_fold"]
     assert len(cv["logistic_regression"]["per_fold"]) == len(expected)
-    for got, want in zip(cv["logistic_regression"]["per_fold"], expected):
+    for got, want in zip(cv["logistic_regression"]["per_fold"], expected, strict=True):
         assert_same_metrics(got, want, CV_TOLERANCE)
 
 

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareProportions, standardNormalCdf } from './experiment';
+import { compareProportions, standardNormalCdf, wilsonInterval } from './experiment';
 import { programmeRoi } from './roi';
+
+describe('one arm’s churn rate interval (Wilson, 95 %)', () => {
+  it('matches the score formula worked independently: 100/500 → [0.167284, 0.237288]; 0/10 → [0, 0.277533]; none → undefined', () => {
+    const [low, high] = wilsonInterval({ customers: 500, churned: 100 })!;
+    assert.ok(Math.abs(low - 0.167284) < 1e-5 && Math.abs(high - 0.237288) < 1e-5, `${low} ${high}`);
+    const [zeroLow, zeroHigh] = wilsonInterval({ customers: 10, churned: 0 })!;
+    assert.ok(zeroLow === 0 && Math.abs(zeroHigh - 0.277533) < 1e-5, `${zeroLow} ${zeroHigh}`);
+    assert.equal(wilsonInterval({ customers: 0, churned: 0 }), undefined);
+  });
+});
 
 describe('two-proportion comparison', () => {
   it('matches scipy on 100/500 vs 70/500 churned (z 2.52556, p 0.011551, CI [0.013586, 0.106414])', () => {

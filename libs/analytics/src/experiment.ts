@@ -45,6 +45,20 @@ export function compareProportions(control: ArmCounts, treated: ArmCounts, minim
   };
 }
 
+/**
+ * The 95 % Wilson score interval of one arm's churn rate: unlike the normal approximation it stays
+ * inside [0, 1] and is honest for small arms and rates near 0 or 1 (what a young experiment shows).
+ */
+export function wilsonInterval(arm: ArmCounts): [number, number] | undefined {
+  if (arm.customers === 0) return undefined;
+  const n = arm.customers;
+  const p = arm.churned / n;
+  const z2 = Z_975 * Z_975;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (Z_975 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
 function rate(arm: ArmCounts): number | undefined {
   return arm.customers === 0 ? undefined : arm.churned / arm.customers;
 }

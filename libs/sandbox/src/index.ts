@@ -6,3 +6,5 @@ export * from './notifications/slack-payload.validator';
 export * from './notifications/fake-smtp.server';
 export * from './outbox';
 export * from './integration-sandbox';
+export * from './oidc/demo-people';
+export * from './oidc/local-openid-provider';

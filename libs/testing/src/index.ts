@@ -7,3 +7,4 @@ export * from './config-checks';
 export * from './bearer-tokens';
 export * from './metric-sum';
 export * from './pdf-text';
+export * from './eventually';

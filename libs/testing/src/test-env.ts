@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 
 /** The broker and database of the running test stack (set by run-integration). */
@@ -39,4 +40,19 @@ export async function waitUntilHttpReady(baseUrl: string, timeoutMs = 30_000): P
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${baseUrl} did not become ready within ${timeoutMs} ms`);
+}
+
+/**
+ * A loopback port free at the time of asking: for a service whose URL another party must know
+ * before it starts (an OpenID provider's redirect URI names monitoring's port).
+ */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -3,19 +3,23 @@ import { Topics, type Alert, type Prediction, type RiskLevel } from '@churn/cont
 import { AlertingChurnRepository, AlertingScoreRepository, AlertRepository, Database, NotificationRepository, type AlertRow, type NewAlert, type NewNotification } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
-import { LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
+import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
+import type { AlertingConfig } from '../config';
 import type { AlertDecision, CustomerAlertContext } from '../rules/alert-rules.engine';
 import type { AlertRules } from '../rules/alert-rules.schema';
 import { AlertRulesService } from '../rules/alert-rules.service';
 import { EnabledChannels } from '../delivery/enabled-channels';
+import { isOpenIntervention } from '../expiry/ack-expiry';
+import { AlertUpdatesOutbox } from '../updates/alert-updates.outbox';
+import { AlertUpdatesRelay } from '../updates/alert-updates.relay';
 
 const DAY_MS = 86_400_000;
 
 /**
  * predictions → alerts. One transaction per batch: the customers are locked, the rules decide with
  * what Postgres knows about each customer, new alerts are inserted (idempotent on prediction_id),
- * their notifications are queued in the outbox, and the alerts are published on `alerts` before the
- * COMMIT. A crash before COMMIT re-delivers the batch, which then decides the same alert ids again.
+ * their notifications are queued in the outbox, their `raised` updates are written to the
+ * `alert-updates` outbox, and the alerts are published on `alerts` before the COMMIT. A crash before COMMIT re-delivers the batch, which then decides the same alert ids again.
  */
 @Injectable()
 export class AlertIntakeService {
@@ -31,6 +35,9 @@ export class AlertIntakeService {
     private readonly producer: TopicProducer,
     private readonly rules: AlertRulesService,
     private readonly channels: EnabledChannels,
+    private readonly updates: AlertUpdatesOutbox,
+    private readonly relay: AlertUpdatesRelay,
+    @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
@@ -57,7 +64,7 @@ export class AlertIntakeService {
     const customers = [...new Set(predictions.map((p) => p.customer_id))];
     const { created, outcomes } = await this.database.transaction(async (tx) => {
       await this.alerts.lockCustomers(tx, customers);
-      const contexts = await this.loadContexts(tx, customers, predictions, rules);
+      const contexts = await this.loadContexts(tx, customers, predictions, rules, now);
       // A prediction made (as_of) at or before the customer's churn — late, or replayed — raises nothing:
       // the customer has left. One after it (reactivated, scored again) is evaluated as usual.
       const churnedAt = await this.churn.churnedAt(tx, customers);
@@ -97,6 +104,10 @@ export class AlertIntakeService {
       });
       const inserted = await this.alerts.insertNew(tx, candidates);
       await this.notifications.enqueue(tx, this.notificationsOf(inserted, rules));
+      await this.updates.record(
+        tx,
+        inserted.map((row) => ({ row, change: 'raised' as const, by: null })),
+      );
       await this.producer.send(
         Topics.alerts,
         inserted.map((row) => ({ key: row.customer_id, value: alertMessageOf(row) })),
@@ -105,6 +116,7 @@ export class AlertIntakeService {
       const outcomes = decisions.map((d, i) => (d.alert ? (insertedIds.has(predictions[i]!.prediction_id) ? 'alert' : 'duplicate') : d.reason));
       return { created: inserted, outcomes };
     });
+    if (created.length > 0) this.relay.nudge();
     predictions.forEach((p, i) => this.metrics.evaluated.inc({ risk_level: p.risk_level, outcome: outcomes[i]! }));
     for (const row of created) {
       this.metrics.created.inc({ level: row.level, reason: row.reason });
@@ -118,8 +130,9 @@ export class AlertIntakeService {
     customers: readonly string[],
     predictions: readonly Prediction[],
     rules: AlertRules,
+    now: Date,
   ): Promise<Map<string, CustomerAlertContext>> {
-    const recent = await this.alerts.recentForCustomers(tx, customers, rules.cooldown.days * 86_400);
+    const recent = await this.alerts.recentForCustomers(tx, customers, rules.cooldown.days * 86_400, this.config.ALERT_ACK_EXPIRY_HOURS * 3600);
     const earliest = Math.min(...predictions.map((p) => Date.parse(p.as_of)));
     const history = rules.score_jump.enabled ? await this.scores.forCustomers(tx, customers, new Date(earliest - rules.score_jump.within_days * DAY_MS)) : [];
     const contexts = new Map<string, { recentAlerts: { level: RiskLevel; createdAt: Date }[]; openInterventions: { level: RiskLevel }[]; scores: CustomerAlertContext['scores'][number][] }>();
@@ -130,7 +143,7 @@ export class AlertIntakeService {
     };
     for (const alert of recent) {
       of(alert.customer_id).recentAlerts.push({ level: alert.level as RiskLevel, createdAt: alert.created_at });
-      if (alert.status === 'acknowledged') of(alert.customer_id).openInterventions.push({ level: alert.level as RiskLevel });
+      if (isOpenIntervention(alert.status, alert.acknowledged_at, this.config.ALERT_ACK_EXPIRY_HOURS, now)) of(alert.customer_id).openInterventions.push({ level: alert.level as RiskLevel });
     }
     for (const score of history) of(score.customer_id).scores.push({ predictionId: score.prediction_id, riskScore: score.risk_score, asOf: score.as_of });
     return contexts;

@@ -6,7 +6,7 @@ import { Database, NotificationRepository } from '@churn/db';
 import { NotificationDispatcher } from '../delivery/notification.dispatcher';
 import { AlertRulesService } from '../rules/alert-rules.service';
 import { SlaService } from '../sla/sla.service';
-import { alertActionBodySchema, channelParamSchema, listAlertsQuerySchema, slaQuerySchema, type AlertActionBody, type ListAlertsQuery } from './alerts.schemas';
+import { alertActionBodySchema, channelParamSchema, slaQuerySchema, type AlertActionBody } from './alerts.schemas';
 import { AlertsService } from './alerts.service';
 
 const DAY_MS = 86_400_000;
@@ -23,15 +23,6 @@ export class AlertsController {
     private readonly dispatcher: NotificationDispatcher,
     private readonly database: Database,
   ) {}
-
-  @Get()
-  @UseGuards(JwtAuthGuard)
-  @RequireRoleOrHigher('agent')
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'Alerts, newest first; filters status, level, since, customer_id; keyset pagination with limit and cursor (role agent or admin)' })
-  list(@Query(new ZodValidationPipe(listAlertsQuerySchema)) query: ListAlertsQuery) {
-    return this.alerts.list(query);
-  }
 
   @Get('rules')
   @ApiOperation({ summary: 'The alert rules in effect and where they came from' })
@@ -86,7 +77,7 @@ export class AlertsController {
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Acknowledge a pending alert; the body names the person (role agent or admin; audited)' })
+  @ApiOperation({ summary: 'Acknowledge a pending alert with an optional note; `by` names the person, default the token’s subject (role agent or admin; audited)' })
   acknowledge(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
     return this.alerts.acknowledge(id, body, request.principal!);
   }
@@ -96,7 +87,7 @@ export class AlertsController {
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Resolve a pending or acknowledged alert; the body names the person (role agent or admin; audited)' })
+  @ApiOperation({ summary: 'Resolve a pending, acknowledged or expired alert with an optional note; `by` names the person, default the token’s subject (role agent or admin; audited)' })
   resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
     return this.alerts.resolve(id, body, request.principal!);
   }

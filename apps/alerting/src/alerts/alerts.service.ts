@@ -1,44 +1,31 @@
 import { HttpStatus, Injectable, Inject } from '@nestjs/common';
-import { AlertRepository, AuditLogRepository, Database, NotificationRepository, type AlertRow } from '@churn/db';
+import { AlertingQueueRepository, AlertRepository, AuditLogRepository, Database, NotificationRepository, type AlertRow } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import { DomainError, LOGGER, type Principal } from '@churn/service-kit';
+import { slaTargetSeconds } from '../rules/alert-rules.schema';
+import { AlertRulesService } from '../rules/alert-rules.service';
 import { SlaService } from '../sla/sla.service';
-import type { AlertActionBody, ListAlertsQuery } from './alerts.schemas';
+import { AlertUpdatesOutbox } from '../updates/alert-updates.outbox';
+import { AlertUpdatesRelay } from '../updates/alert-updates.relay';
+import { alertView, type AlertView } from './alert-view';
+import type { AlertActionBody } from './alerts.schemas';
 
-/** An alert as the API shows it: the row with ISO timestamps. */
-export type AlertView = Omit<AlertRow, 'created_at' | 'acknowledged_at' | 'resolved_at'> & {
-  created_at: string;
-  acknowledged_at: string | null;
-  resolved_at: string | null;
-};
+export type AlertAction = 'acknowledge' | 'resolve';
 
-export function alertView(row: AlertRow): AlertView {
-  return {
-    ...row,
-    created_at: row.created_at.toISOString(),
-    acknowledged_at: row.acknowledged_at?.toISOString() ?? null,
-    resolved_at: row.resolved_at?.toISOString() ?? null,
-  };
-}
+/**
+ * What an acknowledgment or resolution did to one alert: `changed`; `unchanged` (it already is where
+ * the action would take it, or beyond: resolved); `conflict` (the action cannot apply, e.g.
+ * acknowledging an expired acknowledgment); `not_found`.
+ */
+export type ActionOutcome =
+  | { readonly outcome: 'changed' | 'unchanged' | 'conflict'; readonly row: AlertRow }
+  | { readonly outcome: 'not_found' };
 
-function encodeCursor(row: AlertRow & { cursor_at: string }): string {
-  return Buffer.from(JSON.stringify([row.cursor_at, row.alert_id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; alertId: string } {
-  try {
-    const [createdAt, alertId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof alertId !== 'string' || typeof createdAt !== 'string' || !/^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d)?|Z)$/.test(createdAt)) throw new Error('bad cursor');
-    return { createdAt, alertId };
-  } catch {
-    throw new DomainError('INVALID_CURSOR', 'cursor is not one this API returned', HttpStatus.BAD_REQUEST);
-  }
-}
-
-/** Listing and the acknowledgment life cycle; every change is audited in its own transaction. */
+/** One alert and the acknowledgment life cycle; every change is audited and written to `alert-updates` in its own transaction. */
 @Injectable()
 export class AlertsService {
   private readonly alerts = new AlertRepository();
+  private readonly queue = new AlertingQueueRepository();
   private readonly notifications = new NotificationRepository();
   private readonly audit = new AuditLogRepository();
   private readonly logger: Logger;
@@ -46,30 +33,24 @@ export class AlertsService {
   constructor(
     private readonly database: Database,
     private readonly sla: SlaService,
+    private readonly rules: AlertRulesService,
+    private readonly updates: AlertUpdatesOutbox,
+    private readonly relay: AlertUpdatesRelay,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ context: AlertsService.name });
   }
 
-  async list(query: ListAlertsQuery): Promise<{ alerts: AlertView[]; next_cursor: string | null }> {
-    const rows = await this.alerts.list(this.database, {
-      status: query.status,
-      level: query.level,
-      since: query.since ? new Date(query.since) : undefined,
-      customerId: query.customer_id,
-      before: query.cursor ? decodeCursor(query.cursor) : undefined,
-      limit: query.limit + 1,
-    });
-    const page = rows.slice(0, query.limit);
-    return { alerts: page.map(({ cursor_at: _, ...row }) => alertView(row)), next_cursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null };
+  view(row: AlertRow): AlertView {
+    return alertView(row, slaTargetSeconds(this.rules.current()));
   }
 
   async get(alertId: string) {
     const row = await this.alerts.findById(this.database, alertId);
-    if (!row) throw new DomainError('ALERT_NOT_FOUND', `no alert ${alertId}`, HttpStatus.NOT_FOUND);
+    if (!row) throw notFound(alertId);
     const notifications = await this.notifications.forAlert(this.database, alertId);
     return {
-      ...alertView(row),
+      ...this.view(row),
       notifications: notifications.map((n) => ({
         channel: n.channel,
         kind: n.kind,
@@ -83,40 +64,55 @@ export class AlertsService {
   }
 
   async acknowledge(alertId: string, body: AlertActionBody, principal: Principal): Promise<AlertView> {
-    const row = await this.transition(alertId, body, principal, 'acknowledge');
-    this.sla.observeAcknowledged(row.level, row.created_at, row.acknowledged_at!);
-    void this.sla.refresh();
-    return alertView(row);
+    return this.view(this.changedOrThrow(alertId, await this.apply(alertId, 'acknowledge', body, principal)));
   }
 
   async resolve(alertId: string, body: AlertActionBody, principal: Principal): Promise<AlertView> {
-    const row = await this.transition(alertId, body, principal, 'resolve');
-    void this.sla.refresh();
-    return alertView(row);
+    return this.view(this.changedOrThrow(alertId, await this.apply(alertId, 'resolve', body, principal)));
   }
 
-  private async transition(alertId: string, body: AlertActionBody, principal: Principal, action: 'acknowledge' | 'resolve'): Promise<AlertRow> {
-    return this.database.transaction(async (tx) => {
-      const before = await this.alerts.findById(tx, alertId);
-      if (!before) throw new DomainError('ALERT_NOT_FOUND', `no alert ${alertId}`, HttpStatus.NOT_FOUND);
-      const wasPending = before.status === 'pending';
-      const row = action === 'acknowledge' ? await this.alerts.acknowledge(tx, alertId, body.by) : await this.alerts.resolve(tx, alertId, body.by);
-      if (!row) {
-        throw new DomainError(
-          before.status === 'resolved' ? 'ALERT_RESOLVED' : 'ALERT_ACKNOWLEDGED',
-          `alert ${alertId} is already ${before.status}${before.status === 'resolved' ? ` (by ${before.resolved_by})` : ` (by ${before.acknowledged_by})`}`,
-          HttpStatus.CONFLICT,
-        );
-      }
+  /** Acknowledges or resolves one alert in its own transaction: the row, its audit entry and its update commit together. */
+  async apply(alertId: string, action: AlertAction, body: AlertActionBody, principal: Principal): Promise<ActionOutcome> {
+    const by = body.by ?? principal.subject;
+    const note = body.note ?? null;
+    const result = await this.database.transaction(async (tx): Promise<ActionOutcome> => {
+      const before = await this.queue.findForUpdate(tx, alertId);
+      if (!before) return { outcome: 'not_found' };
+      if (!allowed(before.status, action)) return { outcome: before.status === 'resolved' || before.status === 'acknowledged' ? 'unchanged' : 'conflict', row: before };
+      const row = action === 'acknowledge' ? await this.alerts.acknowledge(tx, alertId, by, note) : await this.alerts.resolve(tx, alertId, by, note);
+      if (!row) return { outcome: 'conflict', row: before };
       await this.audit.record(tx, {
         actor: principal.subject,
         action: `alert.${action}`,
         subject: `alert:${alertId}`,
-        details: { by: body.by, note: body.note ?? null, level: row.level, customer_id: row.customer_id },
+        details: { by, note, level: row.level, customer_id: row.customer_id, from: before.status },
       });
-      this.logger.info({ alert_id: alertId, customer_id: row.customer_id, level: row.level, by: body.by, actor: principal.subject }, `alert ${action}d`);
-      if (action === 'resolve' && wasPending) this.sla.observeAcknowledged(row.level, row.created_at, row.acknowledged_at!);
-      return row;
+      await this.updates.record(tx, [{ row, change: action === 'acknowledge' ? 'acknowledged' : 'resolved', by, note }]);
+      if (before.status === 'pending') this.sla.observeAcknowledged(row.level, row.created_at, row.acknowledged_at!);
+      this.logger.info({ alert_id: alertId, customer_id: row.customer_id, level: row.level, by, actor: principal.subject, from: before.status }, `alert ${action}d`);
+      return { outcome: 'changed', row };
     });
+    if (result.outcome === 'changed') {
+      this.relay.nudge();
+      void this.sla.refresh();
+    }
+    return result;
   }
+
+  private changedOrThrow(alertId: string, result: ActionOutcome): AlertRow {
+    if (result.outcome === 'not_found') throw notFound(alertId);
+    if (result.outcome === 'changed') return result.row;
+    const { row } = result;
+    const who = row.status === 'resolved' ? row.resolved_by : row.acknowledged_by;
+    throw new DomainError(`ALERT_${row.status.toUpperCase()}`, `alert ${alertId} is already ${row.status}${who ? ` (by ${who})` : ''}`, HttpStatus.CONFLICT);
+  }
+}
+
+/** The life cycle: pending → acknowledged → expired; pending, acknowledged or expired → resolved. */
+function allowed(status: AlertRow['status'], action: AlertAction): boolean {
+  return action === 'acknowledge' ? status === 'pending' : status !== 'resolved';
+}
+
+export function notFound(alertId: string): DomainError {
+  return new DomainError('ALERT_NOT_FOUND', `no alert ${alertId}`, HttpStatus.NOT_FOUND);
 }

@@ -3,13 +3,15 @@ import type { Outcome } from '@churn/contracts';
 import { AlertingChurnRepository, AuditLogRepository, Database, type CustomerChurn } from '@churn/db';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
+import { AlertUpdatesOutbox } from '../updates/alert-updates.outbox';
+import { AlertUpdatesRelay } from '../updates/alert-updates.relay';
 
 /** Who resolves an alert on a churn, in `resolved_by` and the audit log. */
 export const CHURN_RESOLVER = 'system:churn';
 
 /**
  * outcomes → alerts: a churned:true outcome (any source: a cancellation ingest derived, a feed, a
- * person) resolves the customer's open alerts raised on predictions made up to the churn, with
+ * person) resolves the customer's open alerts (pending, acknowledged or expired) raised on predictions made up to the churn, with
  * resolution `churned`, and records the churn time so that a late prediction of the churned customer
  * raises no alert (AlertIntakeService). Idempotent: a redelivered outcome finds nothing open to resolve
  * and records the same time. churned:false outcomes change nothing here.
@@ -23,6 +25,8 @@ export class ChurnResolutionService {
 
   constructor(
     private readonly database: Database,
+    private readonly updates: AlertUpdatesOutbox,
+    private readonly relay: AlertUpdatesRelay,
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
@@ -52,8 +56,13 @@ export class ChurnResolutionService {
       for (const row of rows) {
         await this.audit.record(tx, { actor: CHURN_RESOLVER, action: 'alert.resolve', subject: `alert:${row.alert_id}`, details: { customer_id: row.customer_id, level: row.level, resolution: 'churned' } });
       }
+      await this.updates.record(
+        tx,
+        rows.map((row) => ({ row, change: 'churned' as const, by: CHURN_RESOLVER })),
+      );
       return rows;
     });
+    if (resolved.length > 0) this.relay.nudge();
     for (const row of resolved) {
       // acknowledged_at is left as it was: set means someone had acknowledged the alert before the churn.
       this.metrics.resolved.inc({ level: row.level, status: row.acknowledged_at ? 'acknowledged' : 'pending' });

@@ -2,30 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AlertRow } from '@churn/db';
 import { slackPayloadProblem } from '@churn/testing';
+import { anAlertRow } from '../alerts/alert-row.builder';
 import { backoffDelayMs } from '../delivery/backoff';
 import { truncateMrkdwn } from './mrkdwn';
 import { SLACK_MAX_BLOCKS, slackAlertMessage, slackDigestMessage, slackModelAlertMessage } from './slack-message';
 import { classifySlackResponse, retryAfterMsOf } from './slack-webhook.client';
 
 function anAlert(i = 0, overrides: Partial<AlertRow> = {}): AlertRow {
-  return {
+  return anAlertRow({
     alert_id: `alrt-${String(i).padStart(24, '0')}`,
     customer_id: `C-<${i}>`,
     prediction_id: `p-${i}`,
-    level: 'critical',
-    risk_score: 88,
-    message: 'm',
-    reason: 'level',
     details: { recommended_action: 'Call & offer', revenue_at_risk: 1234.5, top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.2 }], model_version: 'v7' },
-    status: 'pending',
-    created_at: new Date('2026-03-10T12:00:00Z'),
-    acknowledged_at: null,
-    acknowledged_by: null,
-    resolved_at: null,
-    resolved_by: null,
-    resolution: null,
     ...overrides,
-  };
+  });
 }
 
 describe('Slack messages', () => {

@@ -80,8 +80,8 @@ export async function consumerLag(platform: ChaosPlatform): Promise<Record<strin
 }
 
 /**
- * Quiescence: every group at lag 0, every input event in the ledger, no CRM write or notification
- * still pending for these customers — twice in a row a second apart, so that a retry in flight
+ * Quiescence: every group at lag 0, every input event in the ledger, no CRM write, notification or
+ * alert update still pending for these customers — twice in a row a second apart, so that a retry in flight
  * (outbox row between attempts) is not mistaken for the end.
  */
 export async function waitForQuiescence(platform: ChaosPlatform, db: Database, input: ScenarioInput, timeoutMs = 150_000): Promise<void> {
@@ -93,16 +93,17 @@ export async function waitForQuiescence(platform: ChaosPlatform, db: Database, i
     async () => {
       const lag = await consumerLag(platform);
       const behind = Object.entries(lag).filter(([, n]) => n > 0);
-      const [row] = await db.query<{ events: string; crm: string; notes: string }>(
+      const [row] = await db.query<{ events: string; crm: string; notes: string; updates: string }>(
         'chaos.quiescence',
         `SELECT (SELECT count(*) FROM processed_events WHERE customer_id = ANY($1::text[])) AS events,
                 (SELECT count(*) FROM crm_outbox WHERE customer_id = ANY($1::text[]) AND status = 'pending') AS crm,
                 (SELECT count(*) FROM alert_notifications n JOIN alerts a ON a.alert_id = n.alert_id
-                  WHERE a.customer_id = ANY($1::text[]) AND n.status = 'pending') AS notes`,
+                  WHERE a.customer_id = ANY($1::text[]) AND n.status = 'pending') AS notes,
+                (SELECT count(*) FROM alert_updates_outbox WHERE customer_id = ANY($1::text[]) AND published_at IS NULL) AS updates`,
         [input.ids],
       );
-      state = `lag ${JSON.stringify(Object.fromEntries(behind))}, events ${row!.events}/${distinctEvents}, crm pending ${row!.crm}, notifications pending ${row!.notes}`;
-      const quiet = behind.length === 0 && Number(row!.events) === distinctEvents && Number(row!.crm) === 0 && Number(row!.notes) === 0;
+      state = `lag ${JSON.stringify(Object.fromEntries(behind))}, events ${row!.events}/${distinctEvents}, crm pending ${row!.crm}, notifications pending ${row!.notes}, alert updates unpublished ${row!.updates}`;
+      const quiet = behind.length === 0 && Number(row!.events) === distinctEvents && Number(row!.crm) === 0 && Number(row!.notes) === 0 && Number(row!.updates) === 0;
       calm = quiet ? calm + 1 : 0;
       return calm >= 2;
     },
@@ -113,29 +114,33 @@ export async function waitForQuiescence(platform: ChaosPlatform, db: Database, i
   });
 }
 
-/** Dead letters written by this platform's consumer groups, one per source message (see docs/resilience.md). */
-export async function deadLettersOf(platform: ChaosPlatform): Promise<DeadLetter[]> {
-  const topics = [Topics.customerEventsDlq, Topics.customerFeaturesDlq, Topics.alertingDlq, Topics.crmSyncDlq, Topics.monitoringDlq, Topics.outcomesDlq, Topics.interventionsDlq];
+/** Every record the topics hold now, from their start: the key and the UTF-8 value of each. */
+export async function readTopics(topics: readonly string[], what: string): Promise<{ key: string | null; value: string }[]> {
   const admin = testKafka().admin();
   await admin.connect();
-  const ends = new Map<string, number>();
-  for (const topic of topics) ends.set(topic, (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0));
+  let total = 0;
+  for (const topic of topics) total += (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
   await admin.disconnect();
-  const letters: DeadLetter[] = [];
-  const consumer = testKafka().consumer({ groupId: uniqueId('chaos-dlq-reader'), maxWaitTimeInMs: 100 });
+  const records: { key: string | null; value: string }[] = [];
+  const consumer = testKafka().consumer({ groupId: uniqueId('chaos-reader'), maxWaitTimeInMs: 100 });
   await consumer.connect();
-  let seen = 0;
-  const total = [...ends.values()].reduce((a, b) => a + b, 0);
   for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
-      seen += 1;
-      const letter = deadLetterSchema.parse(JSON.parse(message.value!.toString('utf8')));
-      if (letter.consumer_group.startsWith(`${platform.groupPrefix}.`)) letters.push(letter);
+      records.push({ key: message.key?.toString('utf8') ?? null, value: message.value!.toString('utf8') });
     },
   });
-  await waitUntil('the dead-letter topics to be read', async () => seen >= total, 30_000, 100);
+  await waitUntil(`${what} to be read`, async () => records.length >= total, 30_000, 100);
   await consumer.disconnect();
+  return records;
+}
+
+/** Dead letters written by this platform's consumer groups, one per source message (see docs/resilience.md). */
+export async function deadLettersOf(platform: ChaosPlatform): Promise<DeadLetter[]> {
+  const topics = [Topics.customerEventsDlq, Topics.customerFeaturesDlq, Topics.alertingDlq, Topics.crmSyncDlq, Topics.monitoringDlq, Topics.outcomesDlq, Topics.interventionsDlq, Topics.alertUpdatesDlq];
+  const letters = (await readTopics(topics, 'the dead-letter topics'))
+    .map((record) => deadLetterSchema.parse(JSON.parse(record.value)))
+    .filter((letter) => letter.consumer_group.startsWith(`${platform.groupPrefix}.`));
   // A poison message redelivered after a crash is dead-lettered again: the same letter, counted once.
   const distinct = new Map(letters.map((l) => [`${l.source_topic}/${l.partition}/${l.offset}/${l.consumer_group}`, l]));
   return [...distinct.values()];

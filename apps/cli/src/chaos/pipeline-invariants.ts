@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { alertUpdateSchema, Topics } from '@churn/contracts';
 import { CustomerStateRepository, type Database } from '@churn/db';
 import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { stateFeatures } from '@churn/feature-state';
 import { rowFeatures, toCents } from '@churn/telco-replay';
 import type { ChaosPlatform } from './chaos-platform';
-import type { ScenarioInput } from './chaos-scenario';
+import { readTopics, type ScenarioInput } from './chaos-scenario';
 
 /**
  * After quiescence: every input event accounted for exactly once, and no effect downstream happened
@@ -60,6 +61,7 @@ export async function assertExactlyOnce(platform: ChaosPlatform, db: Database, i
   assert.equal(alerts.length, Number(allAlerts!.n), 'every alert belongs to a stored prediction');
   assert.equal(new Set(alerts.map((a) => a.prediction_id)).size, alerts.length, 'one alert per prediction');
   const alertIds = new Set(alerts.map((a) => a.alert_id));
+  await assertAlertUpdatesPublished(db, ids, alertIds);
 
   // Slack and e-mail: no alert notified twice (a digest names several alerts, each still once).
   const slackIds = platform.slack.delivered().filter((id) => alertIds.has(id));
@@ -88,4 +90,26 @@ export async function assertExactlyOnce(platform: ChaosPlatform, db: Database, i
   if (options.crmCallsMayRepeat) assert.ok(scoreWrites.length >= Number(sent!.n), 'Salesforce: no queued score lost');
   else assert.equal(scoreWrites.length, Number(sent!.n), 'Salesforce: each queued score written once');
   assert.equal(new Set(scoreWrites.map((w) => w.externalId)).size, input.rows.length, 'every customer has its score at Salesforce');
+}
+
+/**
+ * alert-updates, published at least once through alerting's outbox relay: every alert's `raised` is on
+ * the topic, so is every change the outbox recorded for these customers, and a change published twice
+ * (the relay killed between sending and marking) is the same message with the same update_id.
+ */
+async function assertAlertUpdatesPublished(db: Database, ids: readonly string[], alertIds: ReadonlySet<string>): Promise<void> {
+  const customers = new Set(ids);
+  const onTopic = (await readTopics([Topics.alertUpdates], 'alert-updates')).filter((r) => r.key !== null && customers.has(r.key));
+  const byId = new Map<string, string>();
+  for (const record of onTopic) {
+    const update = alertUpdateSchema.parse(JSON.parse(record.value));
+    assert.equal(record.key, update.customer_id, `alert-updates: ${update.update_id} keyed by its customer`);
+    assert.ok(alertIds.has(update.alert_id), `alert-updates: ${update.update_id} is of an alert of these customers`);
+    const earlier = byId.get(update.update_id);
+    if (earlier !== undefined) assert.deepEqual(JSON.parse(record.value), JSON.parse(earlier), `alert-updates: ${update.update_id} published again unchanged`);
+    byId.set(update.update_id, record.value);
+  }
+  for (const alertId of alertIds) assert.ok(byId.has(`${alertId}:raised`), `alert-updates: ${alertId} raised`);
+  const recorded = await db.query<{ update_id: string }>('chaos.alert_updates', 'SELECT update_id FROM alert_updates_outbox WHERE customer_id = ANY($1::text[])', [ids]);
+  assert.deepEqual(recorded.map((r) => r.update_id).filter((id) => !byId.has(id)), [], 'alert-updates: every recorded change published');
 }

@@ -47,7 +47,7 @@ export async function bringUp(context: CliContext, options: UpOptions = {}): Pro
   const stop = async () => {
     logger.info('stopping services');
     await Promise.all(services.map((service) => stopService(service, logger)));
-    await sandbox?.sandbox.stop();
+    await sandbox?.stop();
     logger.info('stopping Kafka and Postgres');
     await stack.stop();
   };
@@ -89,7 +89,7 @@ export function printEndpoints(platform: RunningPlatform): void {
     `  Postgres   ${platform.stack.databaseUrl.replace(/\/\/([^:]+):[^@]+@/, '//$1:***@')}`,
     ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}  (/metrics, /health/ready; logs: ${s.logFile})`),
     ...sandboxLines(platform),
-    ...(platform.tokenFile ? [`  sign-in    the dashboard's agent token for this run (12 h): ${platform.tokenFile}`] : []),
+    ...(platform.tokenFile ? [`  token      an agent token for this run (12 h), for scripts (CHURN_TOKEN) and the dashboard's token dialog: ${platform.tokenFile}`] : []),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -103,6 +103,9 @@ export function sandboxLines(platform: RunningPlatform): string[] {
   return [
     `  sandbox    ${wiring.sandboxed.length ? wiring.sandboxed.join(', ') : 'none'} to local stand-ins; see ${monitoring ? `http://127.0.0.1:${monitoring.port}/sandbox.html` : `${wiring.sandbox.outboxUrl}/outbox`}` +
       (wiring.real.length ? `; real: ${wiring.real.join(', ')}` : ''),
+    ...(wiring.openIdProvider && monitoring
+      ? [`  sign-in    http://127.0.0.1:${monitoring.port}/ through the local OpenID provider (${wiring.openIdProvider.issuer}): agent / agent-demo or admin / admin-demo`]
+      : []),
   ];
 }
 

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { createLogger } from '@churn/observability';
 import { REPO_ROOT, SERVICES, spawnService, stateDir, stopService, waitFor, waitForExit, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
-import { testInfra, uniqueId } from '@churn/testing';
+import { freeLoopbackPort, testInfra, uniqueId } from '@churn/testing';
 
 /**
  * The committed scrape config (deploy/prometheus/prometheus.yml) and rules, run by the Debian
@@ -27,17 +26,6 @@ interface PrometheusConfig {
   global?: Record<string, unknown>;
   rule_files?: string[];
   scrape_configs: ScrapeConfig[];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** deploy/prometheus/prometheus.yml with its targets moved to this test's loopback ports, 1 s scrapes and the rules by absolute path. */
@@ -96,7 +84,7 @@ describe('Prometheus (Debian package) scrapes every service of a running stack',
     for (const { name, port } of SERVICES) services.push(spawnService(name, env, { port: servicePort(name, port) }));
     await Promise.all(services.map((service) => waitUntilReady(service)));
 
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     api = `http://127.0.0.1:${port}`;
     fs.mkdirSync(path.join(workDir, 'data'), { recursive: true });
     const committed = parse(fs.readFileSync(path.join(DEPLOY, 'prometheus.yml'), 'utf8')) as PrometheusConfig;

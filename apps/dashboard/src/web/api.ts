@@ -1,4 +1,5 @@
 /** The monitoring API as the dashboard reads it (shapes of apps/monitoring's answers; HTTP only). */
+import { csrfHeader, goToSignIn, signsInWithProvider } from './session';
 
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
 export type QualityWindow = '24h' | '7d' | '30d' | 'all';
@@ -137,9 +138,18 @@ export async function fetchDashboard(): Promise<DashboardData> {
   return (await response.json()) as DashboardData;
 }
 
-/** A customer-level read with the user's bearer token (role agent or admin); 401/403 come back as ApiError. */
+/** The Authorization header of a token; none for a signed-in person (the session cookie goes along). */
+export function bearerHeader(token: string): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/**
+ * A customer-level read with the user's bearer token or session (role agent or admin); 401/403 come
+ * back as ApiError, and an ended session (401) also goes to sign-in, back to this page after.
+ */
 export async function fetchWithToken<T>(path: string, token: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json', authorization: `Bearer ${token}` }, cache: 'no-store' });
+  const response = await fetch(path, { headers: { accept: 'application/json', ...bearerHeader(token) }, cache: 'no-store' });
+  if (response.status === 401 && signsInWithProvider()) goToSignIn();
   if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
   return (await response.json()) as T;
 }
@@ -157,9 +167,10 @@ export function fetchAlert(alertId: string, token: string): Promise<AlertDetail>
 export async function acknowledgeAlert(alertId: string, by: string, token: string): Promise<void> {
   const response = await fetch(`v1/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', ...bearerHeader(token), ...csrfHeader() },
     body: JSON.stringify({ by }),
   });
+  if (response.status === 401 && signsInWithProvider()) goToSignIn();
   if (!response.ok) throw new ApiError(response.status, (await errorMessage(response)) || `acknowledge answered ${response.status}`);
 }
 

@@ -1,4 +1,5 @@
-import { ApiError, errorMessage } from './api';
+import { ApiError, bearerHeader, errorMessage } from './api';
+import { csrfHeader } from './session';
 
 /** The CRMs crm-sync writes to. */
 export type Crm = 'salesforce' | 'hubspot';
@@ -26,6 +27,6 @@ export async function fetchIntegrations(): Promise<CrmIntegration[]> {
 
 /** Resumes a paused CRM through monitoring, which forwards the user's token to crm-sync (admin role, audited). */
 export async function resumeIntegration(crm: Crm, token: string): Promise<void> {
-  const response = await fetch(`v1/integrations/${crm}/resume`, { method: 'POST', headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
+  const response = await fetch(`v1/integrations/${crm}/resume`, { method: 'POST', headers: { accept: 'application/json', ...bearerHeader(token), ...csrfHeader() } });
   if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
 }

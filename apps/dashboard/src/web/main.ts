@@ -11,6 +11,9 @@ import { renderLinkedAlert, renderLinkedAlertError } from './linked-alert';
 import { renderJobs } from './jobs-panel';
 import { renderCards, renderDriftSummary, renderQuality, renderRoi, renderRollout } from './panels';
 import { fetchSandboxOutbox } from './sandbox-api';
+import { Workspace } from './workspace';
+import { trapFocus } from './focus-trap';
+import { currentSession, loadSession, signOut, signsInWithProvider } from './session';
 
 /** The issue's 30 s; `?refresh=<seconds>` (at least 2) shortens it for demos and the browser test. */
 const REFRESH_MS = (() => {
@@ -24,6 +27,7 @@ const PSI_THRESHOLD = 0.25;
 const LINKED_ALERT = new URLSearchParams(location.search).get('alert');
 
 const charts = new DashboardCharts();
+const workspace = new Workspace({ toast, signIn: () => signIn('Changing which model serves needs your name and an API token with the admin role.') });
 let loads = 0;
 let nextRefreshAt = Date.now() + REFRESH_MS;
 let timer: number | undefined;
@@ -72,7 +76,7 @@ async function loadCustomerLevel(pendingAlerts: number): Promise<void> {
     renderAlertQueue(queue.alerts, queue.pending_alerts, (alert, button) => void acknowledge(alert, button));
   } catch (error) {
     if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 403)) throw error;
-    forgetToken();
+    forgetToken(error.status);
     renderQueueLocked(pendingAlerts, refusal(error.status), () => void signIn());
     return;
   }
@@ -121,11 +125,20 @@ async function resume(crm: Crm, button: HTMLButtonElement): Promise<void> {
   await loadIntegrations();
 }
 
-async function signIn(): Promise<void> {
-  if (await askForCredentials(SIGN_IN_REASON)) await load();
+async function signIn(reason = SIGN_IN_REASON): Promise<boolean> {
+  // Signed in through the provider: the button signs out.
+  if (signsInWithProvider() && currentSession()) {
+    await signOut();
+    return false;
+  }
+  if (!(await askForCredentials(reason))) return false;
+  workspace.refresh();
+  await load();
+  return true;
 }
 
 function refusal(status: number): string {
+  if (signsInWithProvider()) return status === 401 ? 'Your session has ended: sign in again.' : 'Your role does not allow this (it needs agent, or admin for admin actions).';
   return status === 401 ? 'The token was refused (missing, expired or forged): sign in again.' : 'The token lacks the agent or admin role: sign in again.';
 }
 
@@ -144,12 +157,16 @@ function schedule(): void {
   timer = window.setTimeout(() => void load().finally(schedule), REFRESH_MS);
 }
 
+let toastTimer: number | undefined;
+
+/** Shows a message for 5 s; a newer one replaces it and gets its own 5 s. */
 function toast(message: string, kind: 'ok' | 'error'): void {
   const node = byId('toast');
   node.textContent = message;
   node.className = `toast toast-${kind}`;
   node.hidden = false;
-  window.setTimeout(() => (node.hidden = true), 5000);
+  window.clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => (node.hidden = true), 5000);
 }
 
 async function acknowledge(alert: PendingAlert, button: HTMLButtonElement): Promise<void> {
@@ -162,7 +179,7 @@ async function acknowledge(alert: PendingAlert, button: HTMLButtonElement): Prom
     toast(`Alert for ${alert.customer_id} acknowledged by ${credentials.name}.`, 'ok');
   } catch (error) {
     const status = error instanceof ApiError ? error.status : 0;
-    if (status === 401 || status === 403) forgetToken();
+    if (status === 401 || status === 403) forgetToken(status);
     toast(
       status === 401 || status === 403 ? refusal(status)
         : status === 409 ? 'This alert is no longer pending.'
@@ -180,11 +197,17 @@ function tick(): void {
 }
 
 byId('sign-in').addEventListener('click', () => void signIn());
+for (const dialog of document.querySelectorAll('dialog')) trapFocus(dialog);
+workspace.start();
 byId('refresh-now').addEventListener('click', () => void load().finally(schedule));
 document.body.dataset['refreshMs'] = String(REFRESH_MS);
-showSignedIn();
 window.setInterval(tick, 1000);
-void load().finally(() => {
-  schedule();
-  tick();
-});
+void loadSession()
+  .then(() => {
+    showSignedIn();
+    return load();
+  })
+  .finally(() => {
+    schedule();
+    tick();
+  });

@@ -3,6 +3,7 @@ import { storedCredentials } from './credentials';
 import { byId } from './dom';
 import { fetchSandboxOutbox } from './sandbox-api';
 import { renderLists, renderTotals } from './sandbox-panels';
+import { loadSession } from './session';
 
 /** The outbox changes by the second while the demo replays; `?refresh=<seconds>` (at least 2) overrides. */
 const REFRESH_MS = (() => {
@@ -18,7 +19,7 @@ async function load(): Promise<void> {
   const credentials = storedCredentials();
   if (!credentials) {
     status.hidden = false;
-    status.textContent = 'The outbox names customers: sign in on the dashboard first (a token with the agent role), then come back.';
+    status.textContent = 'The outbox names customers: sign in on the dashboard first, then come back.';
     byId('outbox').hidden = true;
     return;
   }
@@ -48,4 +49,5 @@ async function loop(): Promise<void> {
   window.setTimeout(() => void loop(), REFRESH_MS);
 }
 
-void loop();
+// Signed in with the provider: the session cookie; otherwise the dashboard's token in sessionStorage.
+void loadSession().then(loop);

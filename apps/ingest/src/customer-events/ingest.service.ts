@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type CustomerEvent, type CustomerFeaturesMessage, type Outcome } from '@churn/contracts';
 import { cancellationOutcomeId, CustomerHistoryRepository, CustomerStateRepository, Database, ProcessedEventRepository, type Queryable, type StoredCustomerState } from '@churn/db';
-import { applyEvent, isCancelled, lookback, type ActiveFeatureSpec, type EvaluatorState, type FeatureSpec } from '@churn/feature-spec';
-import { featuresMessage, foldHistory, toEvaluatedEvent, vectorAt } from '@churn/feature-state';
+import { applyEvent, featureVector, hasWindows, isCancelled, windowedAggregateValues, type ActiveFeatureSpec, type EvaluatorState, type FeatureSpec } from '@churn/feature-spec';
+import { featuresMessage, foldHistory } from '@churn/feature-state';
 import { TopicProducer, type ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateHistogram, LATENCY_BUCKETS_SECONDS, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
@@ -45,8 +45,6 @@ export class IngestService {
   private readonly metrics;
   private readonly spec: FeatureSpec;
   private readonly specHash: string;
-  /** The event types the aggregates read, and how many days back. */
-  private readonly lookback: ReadonlyMap<string, number | null>;
 
   constructor(
     private readonly database: Database,
@@ -58,7 +56,6 @@ export class IngestService {
     this.logger = logger.child({ context: IngestService.name });
     this.spec = active.spec;
     this.specHash = active.hash;
-    this.lookback = lookback(active.spec);
     this.metrics = {
       events: getOrCreateCounter(registry, {
         name: 'ingest_events_total',
@@ -152,8 +149,7 @@ export class IngestService {
     await this.states.upsertMany(tx, this.specHash, new Map([...changed].map(([id, c]) => [id, c.state])));
     await this.ledger.markNotApplied(tx, notApplied);
 
-    // Aggregates as of each customer's latest event, from the events they read, for all customers of the batch at once.
-    const logged = await this.history.recentEvents(tx, new Map([...changed].map(([id, c]) => [id, c.state.lastEventAt])), this.lookback);
+    // Aggregates as of each customer's latest event, from the events its state keeps (no read of the event log).
     const features: CustomerFeaturesMessage[] = [];
     const receivedAt: number[] = [];
     let notScored = 0;
@@ -162,8 +158,8 @@ export class IngestService {
         notScored += 1;
         continue;
       }
-      const events = (logged.get(customerId) ?? []).map(toEvaluatedEvent);
-      const message = featuresMessage(this.specHash, customerId, vectorAt(this.spec, state, events, state.lastEventAt), state.lastEventAt, lastEventId);
+      const vector = featureVector(this.spec, state, state.lastEventAt, windowedAggregateValues(this.spec, state));
+      const message = featuresMessage(this.specHash, customerId, vector, state.lastEventAt, lastEventId);
       if (!message) continue;
       features.push(message);
       receivedAt.push(firstReceivedAt);
@@ -199,14 +195,14 @@ export class IngestService {
 
   /**
    * The states of the batch's customers before its events. A state folded under another spec (or
-   * before states were spec-driven) is rebuilt from the customer's logged events, this batch's left
-   * out: they are applied next, as for everyone.
+   * before states were spec-driven, or before they kept the aggregates' windows) is rebuilt from the
+   * customer's logged events, this batch's left out: they are applied next, as for everyone.
    */
   private async currentStates(tx: Queryable, stored: ReadonlyMap<string, StoredCustomerState>, batch: ReadonlySet<string>): Promise<Map<string, EvaluatorState>> {
     const current = new Map<string, EvaluatorState>();
     const stale: string[] = [];
     for (const [customerId, row] of stored) {
-      if (row.state && row.specHash === this.specHash) current.set(customerId, row.state);
+      if (row.state && row.specHash === this.specHash && hasWindows(this.spec, row.state)) current.set(customerId, row.state);
       else stale.push(customerId);
     }
     if (stale.length === 0) return current;

@@ -66,7 +66,9 @@ export function modelDrift(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, reference]) => {
       const values = sample.map((s) => s.features[name]).filter((v): v is number | string => typeof v === 'number' || typeof v === 'string');
-      return driftOf(name, reference, values, t, enough && values.length > 0);
+      // Judged on the customers that carry the feature: an optional attribute may be missing from most
+      // vectors, and a handful of values must not raise an alert the minimum sample exists to prevent.
+      return driftOf(name, reference, values, t, enough && values.length >= t.minSamples);
     });
   const score = card.scoreHistogram ? driftOf('churn_probability', card.scoreHistogram, sample.map((s) => s.churn_probability), t, enough) : null;
   const cv = card.cvRocAuc ?? null;

@@ -1,4 +1,4 @@
-import { compareProportions } from '@churn/analytics';
+import { compareProportions, wilsonInterval } from '@churn/analytics';
 import type { LabelledPredictionRow, RecordedInterventionCost } from '@churn/db';
 import { CONTROL_ARM, clvRevenue, isTargeted, latestPerCustomer, type EconomicsAssumptions } from '../roi/programme-economics';
 import { costBasisOf, recordedCostsByCustomer, type CostBasisFigures, type CostSource } from '../roi/recorded-costs';
@@ -13,6 +13,8 @@ export interface ArmFigures extends CostBasisFigures {
   readonly targeted: number;
   readonly churned: number;
   readonly churn_rate: number | null;
+  /** The churn rate's 95 % Wilson interval; null without targeted customers. */
+  readonly churn_rate_ci95: readonly [number, number] | null;
   /** CLV revenue of the targeted customers who stayed. */
   readonly revenue_retained: number;
   /**
@@ -76,6 +78,7 @@ export function experimentReport(
       targeted: targeted.length,
       churned,
       churn_rate: targeted.length === 0 ? null : churned / targeted.length,
+      churn_rate_ci95: wilsonInterval({ customers: targeted.length, churned }) ?? null,
       revenue_retained: targeted.filter((o) => !o.churned).reduce((s, o) => s + clvRevenue(o.revenue_at_risk, assumptions), 0),
       cost: costs.reduce((sum, c) => sum + c.cost, 0),
     };

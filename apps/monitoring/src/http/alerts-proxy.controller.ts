@@ -1,17 +1,18 @@
-import { Body, Controller, Get, Headers, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
 
 const alertId = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
-/** Alerting's body of `POST /v1/alerts/{id}/ack`: who acknowledges, and an optional note. */
-const ackBody = z.object({ by: z.string().trim().min(1).max(200), note: z.string().max(2000).optional() }).strict();
+/** Alerting's body of `POST /v1/alerts/{id}/ack`: who acknowledges (default: the token's subject), and an optional note. */
+const ackBody = z.object({ by: z.string().trim().min(1).max(200).optional(), note: z.string().max(2000).optional() }).strict();
 
 /**
  * The dashboard's view of one alert and its acknowledge button. Alerting owns the alerts and their
- * life cycle, so monitoring only forwards, with the caller's own bearer token: `GET /v1/alerts/{id}`
+ * life cycle, so monitoring only forwards, with the caller's own bearer token (or, for a signed-in
+ * person, one minted for their session: UpstreamForwarder.authorizationOf): `GET /v1/alerts/{id}`
  * (the alert a Slack or e-mail link opens; monitoring checks the token for the agent role first, as
  * for its other customer-level reads, and alerting checks it again) and `POST …/acknowledge` to
  * alerting's `POST /v1/alerts/{id}/ack` (alerting verifies and audits), returning alerting's answers
@@ -28,17 +29,22 @@ export class AlertsProxyController {
   @Get(':id')
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
-  async get(@Param('id', new IdentifierParamPipe('id')) id: string, @Headers('authorization') authorization: string, @Res() res: Response): Promise<void> {
+  async get(@Param('id', new IdentifierParamPipe('id')) id: string, @Req() request: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(request);
     await this.forwarder.relay(res, 'alerting', new URL(`/v1/alerts/${encodeURIComponent(id)}`, this.config.ALERTING_URL), { method: 'GET', authorization });
   }
 
   @Post(':id/acknowledge')
+  // Checked here before the body is, so an anonymous caller hears 401 rather than a validation error.
+  @UseGuards(JwtAuthGuard)
+  @RequireRoleOrHigher('agent')
   async acknowledge(
     @Param('id', new ZodValidationPipe(alertId)) id: string,
     @Body(new ZodValidationPipe(ackBody)) body: z.output<typeof ackBody>,
-    @Headers('authorization') authorization: string | undefined,
+    @Req() request: AuthenticatedRequest,
     @Res() res: Response,
   ): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(request);
     await this.forwarder.relay(res, 'alerting', new URL(`/v1/alerts/${encodeURIComponent(id)}/ack`, this.config.ALERTING_URL), { method: 'POST', authorization, body });
   }
 }

@@ -69,7 +69,7 @@ describe('UpstreamForwarder', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    for (const [name, code] of [['crm-sync', 'CRM_SYNC_UNAVAILABLE'], ['alerting', 'ALERTING_UNAVAILABLE'], ['sandbox', 'SANDBOX_UNAVAILABLE']] as const) {
+    for (const [name, code] of [['crm-sync', 'CRM_SYNC_UNAVAILABLE'], ['alerting', 'ALERTING_UNAVAILABLE'], ['sandbox', 'SANDBOX_UNAVAILABLE'], ['scorer', 'SCORER_UNAVAILABLE']] as const) {
       const error = await forwarder.forward(name, new URL(`http://127.0.0.1:${port}/v1/x`), { method: 'GET' }).then(() => undefined, (e: unknown) => e);
       assert.ok(error instanceof DomainError, String(error));
       assert.deepEqual([error.code, error.status], [code, 502]);

@@ -1,8 +1,9 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Counter } from 'prom-client';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
-import { DomainError, LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
+import { DomainError, LOGGER, METRICS_REGISTRY, type AuthenticatedRequest } from '@churn/service-kit';
+import { SessionService } from '../auth/session.service';
 
 /**
  * The services monitoring forwards the dashboard's requests to, each with the DomainError code of a
@@ -11,6 +12,7 @@ import { DomainError, LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
 export const UPSTREAMS = {
   alerting: { code: 'ALERTING_UNAVAILABLE', what: "alerting's API" },
   'crm-sync': { code: 'CRM_SYNC_UNAVAILABLE', what: "crm-sync's API" },
+  scorer: { code: 'SCORER_UNAVAILABLE', what: "the scorer's models API" },
   sandbox: { code: 'SANDBOX_UNAVAILABLE', what: 'the integration sandbox (has the demo stopped?)' },
 } as const;
 
@@ -21,7 +23,10 @@ export const UPSTREAM_TIMEOUT_MS = 5000;
 
 export interface ForwardedRequest {
   readonly method: 'GET' | 'POST';
-  /** The caller's own `Authorization` header, passed on unchanged (monitoring holds no credential). */
+  /**
+   * The caller's own `Authorization` header, passed on unchanged (monitoring holds no credential of
+   * its own), or the short-lived bearer minted for a signed-in person: `authorizationOf(request)`.
+   */
   readonly authorization?: string | undefined;
   /** A JSON body (POST). */
   readonly body?: unknown;
@@ -39,13 +44,30 @@ export class UpstreamForwarder {
   private readonly logger: Logger;
   private readonly requests: Counter<'upstream' | 'status'>;
 
-  constructor(@Inject(LOGGER) logger: Logger, @Inject(METRICS_REGISTRY) registry: Registry) {
+  constructor(
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Optional() @Inject(SessionService) private readonly sessions?: SessionService,
+  ) {
     this.logger = logger.child({ context: UpstreamForwarder.name });
     this.requests = getOrCreateCounter(registry, {
       name: 'monitoring_upstream_requests_total',
-      help: 'Requests monitoring forwarded to another service (alerting, crm-sync, sandbox), by the upstream’s HTTP status or "unreachable".',
+      help: 'Requests monitoring forwarded to another service (alerting, crm-sync, scorer, sandbox), by the upstream’s HTTP status or "unreachable".',
       labelNames: ['upstream', 'status'],
     });
+  }
+
+  /**
+   * What authorizes a forwarded request: the caller's bearer header as it came; for a signed-in
+   * person (no header, a session cookie), a bearer token minted for their principal that lives
+   * FORWARDED_TOKEN_SECONDS (the upstreams check bearer tokens only); nothing for an anonymous
+   * caller (the upstream answers 401). A state-changing request with a session must carry its CSRF
+   * token, as the guard requires.
+   */
+  async authorizationOf(request: AuthenticatedRequest): Promise<string | undefined> {
+    if (request.headers.authorization !== undefined) return request.headers.authorization;
+    const principal = request.principal?.via === 'session' ? request.principal : await this.sessions?.authenticate(request);
+    return principal ? this.sessions!.forwardedAuthorization(principal) : undefined;
   }
 
   /** The upstream's answer; DomainError 502 `<UPSTREAM>_UNAVAILABLE` when it does not answer. */

@@ -6,7 +6,7 @@ export const REPORT_FORMATS = ['csv', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** A day (`2026-03-01`, midnight UTC) or an ISO-8601 time with its zone. */
-const instant = z.union([z.iso.date().transform((d) => new Date(`${d}T00:00:00Z`)), z.iso.datetime({ offset: true }).transform((t) => new Date(t))], {
+export const instant = z.union([z.iso.date().transform((d) => new Date(`${d}T00:00:00Z`)), z.iso.datetime({ offset: true }).transform((t) => new Date(t))], {
   error: 'must be a date (2026-03-01) or an ISO-8601 time with its zone (2026-03-01T00:00:00Z)',
 });
 

@@ -16,7 +16,9 @@ def calibrated(estimator: BaseEstimator, method: str, folds: int, seed: int) -> 
     (which would multiply scoring and explanation cost).
     """
     return CalibratedClassifierCV(
-        estimator, method=method, ensemble=False,
+        estimator,
+        method=method,
+        ensemble=False,
         cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed),
     )
 
@@ -24,7 +26,11 @@ def calibrated(estimator: BaseEstimator, method: str, folds: int, seed: int) -> 
 def reliability_curve(y: np.ndarray, p: np.ndarray, bins: int) -> dict[str, list[float]]:
     """Equal-width bins over [0, 1]: mean predicted vs observed churn rate and counts per bin."""
     edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(p, edges[1:-1], right=False), 0, bins - 1)
+    # Bin k is [k/bins, (k+1)/bins), the last one closed: floor(p * bins), as monitoring's
+    # expectedCalibrationError (libs/analytics/src/classification-metrics.ts) bins live scores. Not
+    # np.digitize against `edges`: linspace computes them as i * (1/bins), and 3 * 0.1 is
+    # 0.30000000000000004, which would put 0.3 (also 0.6 and 0.7 with 10 bins) in the bin below its own.
+    which = np.clip(np.floor(np.asarray(p, dtype=np.float64) * bins).astype(np.int64), 0, bins - 1)
     mean_pred, observed, counts = [], [], []
     for b in range(bins):
         mask = which == b
@@ -39,7 +45,7 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int) -> float
     curve = reliability_curve(y, p, bins)
     total = len(y)
     ece = 0.0
-    for n, mp, obs in zip(curve["counts"], curve["mean_predicted"], curve["observed_rate"]):
+    for n, mp, obs in zip(curve["counts"], curve["mean_predicted"], curve["observed_rate"], strict=True):
         if n:
             ece += n / total * abs(obs - mp)
     return float(ece)

@@ -30,8 +30,11 @@ CANDIDATE_LABELS = {
 def _random_forest(cfg: TrainConfig) -> RandomForestClassifier:
     p = cfg.candidates.random_forest
     return RandomForestClassifier(
-        n_estimators=p.n_estimators, max_depth=p.max_depth, min_samples_leaf=p.min_samples_leaf,
-        max_features=p.max_features, random_state=cfg.seed,
+        n_estimators=p.n_estimators,
+        max_depth=p.max_depth,
+        min_samples_leaf=p.min_samples_leaf,
+        max_features=p.max_features,
+        random_state=cfg.seed,
         # n_jobs=1: with threads, predict_proba sums the trees' votes in whatever order the
         # threads finish, so probabilities (and metrics) change in the last bits between runs.
         n_jobs=1,
@@ -41,22 +44,38 @@ def _random_forest(cfg: TrainConfig) -> RandomForestClassifier:
 def _lightgbm(cfg: TrainConfig) -> LGBMClassifier:
     p = cfg.candidates.lightgbm
     return LGBMClassifier(
-        n_estimators=p.n_estimators, learning_rate=p.learning_rate, num_leaves=p.num_leaves,
-        max_depth=p.max_depth, min_child_samples=p.min_child_samples,
-        subsample=p.subsample, subsample_freq=1, colsample_bytree=p.colsample_bytree,
-        reg_lambda=p.reg_lambda, random_state=cfg.seed, n_jobs=cfg.n_jobs,
+        n_estimators=p.n_estimators,
+        learning_rate=p.learning_rate,
+        num_leaves=p.num_leaves,
+        max_depth=p.max_depth,
+        min_child_samples=p.min_child_samples,
+        subsample=p.subsample,
+        subsample_freq=1,
+        colsample_bytree=p.colsample_bytree,
+        reg_lambda=p.reg_lambda,
+        random_state=cfg.seed,
+        n_jobs=cfg.n_jobs,
         # deterministic + row-wise histograms: identical trees on every run and thread count.
-        deterministic=True, force_row_wise=True, verbose=-1,
+        deterministic=True,
+        force_row_wise=True,
+        verbose=-1,
     )
 
 
 def _xgboost(cfg: TrainConfig) -> XGBClassifier:
     p = cfg.candidates.xgboost
     return XGBClassifier(
-        n_estimators=p.n_estimators, learning_rate=p.learning_rate, max_depth=p.max_depth,
-        min_child_weight=p.min_child_weight, subsample=p.subsample,
-        colsample_bytree=p.colsample_bytree, reg_lambda=p.reg_lambda,
-        tree_method="hist", n_jobs=cfg.n_jobs, random_state=cfg.seed, eval_metric="logloss",
+        n_estimators=p.n_estimators,
+        learning_rate=p.learning_rate,
+        max_depth=p.max_depth,
+        min_child_weight=p.min_child_weight,
+        subsample=p.subsample,
+        colsample_bytree=p.colsample_bytree,
+        reg_lambda=p.reg_lambda,
+        tree_method="hist",
+        n_jobs=cfg.n_jobs,
+        random_state=cfg.seed,
+        eval_metric="logloss",
     )
 
 
@@ -85,7 +104,8 @@ def build_candidate(name: str, cfg: TrainConfig, layout: Layout) -> Pipeline:
             estimators=[("rf", _random_forest(cfg)), ("lgbm", _lightgbm(cfg)), ("xgb", _xgboost(cfg))],
             final_estimator=LogisticRegression(C=p.meta_C, max_iter=1000),
             cv=StratifiedKFold(n_splits=p.folds, shuffle=True, random_state=cfg.seed),
-            stack_method="predict_proba", n_jobs=1,
+            stack_method="predict_proba",
+            n_jobs=1,
         )
         return Pipeline([("prep", tree_preprocessor(layout)), ("model", stack)])
     raise ValueError(f"unknown candidate {name!r}")

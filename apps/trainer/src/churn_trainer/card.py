@@ -26,10 +26,16 @@ def _onnx_section(model: onnx.ModelProto, layout: Layout) -> dict:
         "opset": opsets.get("ai.onnx"),
         "ml_opset": opsets.get("ai.onnx.ml"),
         "opsets": opsets,
-        "inputs": [{"name": n, "dtype": "string" if n in layout.string_inputs else "float32", "shape": [None, 1]}
-                   for n in layout.names],
-        "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": [None],
-                   "meaning": "calibrated probability of churn, one per input row"},
+        "inputs": [
+            {"name": n, "dtype": "string" if n in layout.string_inputs else "float32", "shape": [None, 1]}
+            for n in layout.names
+        ],
+        "output": {
+            "name": OUTPUT_NAME,
+            "dtype": "float32",
+            "shape": [None],
+            "meaning": "calibrated probability of churn, one per input row",
+        },
     }
 
 
@@ -41,11 +47,33 @@ def _quality(holdout: dict[str, float]) -> dict:
     return out
 
 
-def build_card(*, version: str, created_at: str, cfg: TrainConfig, data_path: Path, data: Dataset, dev: Dataset,
-               hold: Dataset, data_sha: str, final_onnx: onnx.ModelProto, spec: FeatureSpec, features: list[dict], cv: dict,
-               names: list[str], costs: dict[str, float], decision: dict, holdout_metrics: dict,
-               holdout_at_threshold: dict, holdout_reliability: dict, segments: dict, thresholds: dict,
-               histograms: dict, explanation: dict, global_importance: dict, parity: dict) -> dict:
+def build_card(
+    *,
+    version: str,
+    created_at: str,
+    cfg: TrainConfig,
+    data_path: Path,
+    data: Dataset,
+    dev: Dataset,
+    hold: Dataset,
+    data_sha: str,
+    final_onnx: onnx.ModelProto,
+    spec: FeatureSpec,
+    features: list[dict],
+    cv: dict,
+    names: list[str],
+    costs: dict[str, float],
+    decision: dict,
+    holdout_metrics: dict,
+    holdout_at_threshold: dict,
+    holdout_reliability: dict,
+    segments: dict,
+    thresholds: dict,
+    histograms: dict,
+    explanation: dict,
+    global_importance: dict,
+    parity: dict,
+) -> dict:
     selected = decision["selected"]
     layout = data.layout
     return {
@@ -55,10 +83,16 @@ def build_card(*, version: str, created_at: str, cfg: TrainConfig, data_path: Pa
         "trainer_version": __version__,
         "model_type": selected,
         "model_label": CANDIDATE_LABELS[selected],
-        "training_data": {"path": str(data_path), "sha256": data_sha, "rows": int(len(data.y)),
-                          "churn_rate": data.churn_rate, "development_rows": int(len(dev.y)),
-                          "holdout_rows": int(len(hold.y)), "holdout_fraction": cfg.holdout_fraction,
-                          "split_seed": cfg.seed},
+        "training_data": {
+            "path": str(data_path),
+            "sha256": data_sha,
+            "rows": len(data.y),
+            "churn_rate": data.churn_rate,
+            "development_rows": len(dev.y),
+            "holdout_rows": len(hold.y),
+            "holdout_fraction": cfg.holdout_fraction,
+            "split_seed": cfg.seed,
+        },
         "config": cfg.model_dump(mode="json"),
         "config_sha256": cfg.digest(),
         "feature_spec": spec.card_block(),
@@ -66,22 +100,32 @@ def build_card(*, version: str, created_at: str, cfg: TrainConfig, data_path: Pa
         "features": features,
         "preprocessing": {
             "in_graph": True,
-            "categorical_unknown_or_blank": "encoded as all-zero one-hot (no error); send \"\" for a missing value",
+            "categorical_unknown_or_blank": 'encoded as all-zero one-hot (no error); send "" for a missing value',
             "open_ended_other": "an open-ended categorical keeps its max_categories most frequent training values; "
-                                "any other value is its other bucket, encoded as all-zero one-hot",
+            "any other value is its other bucket, encoded as all-zero one-hot",
             "booleans": "a boolean spelled with numbers is a float input (its true_value / false_value); one spelled "
-                        "with words is a string input one-hot encoded like a categorical",
+            "with words is a string input one-hot encoded like a categorical",
             "numeric_missing": "send NaN: sums and counts -> 0 (nothing yet), other numerics -> training median",
             "zero_when_missing": layout.zero_columns,
             "graph_column_order": list(layout.graph_order),
         },
         "cv_metrics": {
-            "folds": cfg.cv_folds, "repeats": cfg.cv_repeats, "on": "development split (training file minus holdout)",
+            "folds": cfg.cv_folds,
+            "repeats": cfg.cv_repeats,
+            "on": "development split (training file minus holdout)",
             "summary_of": "the first repetition's folds (its out-of-fold predictions set the decision threshold); "
-                          "`repeated` holds the ROC-AUC of every repetition's folds, which the selection rule compares",
-            "candidates": {n: {"label": CANDIDATE_LABELS[n], "summary": cv[n]["summary"],
-                               "per_fold": cv[n]["per_fold"], "pooled_oof": cv[n]["pooled_oof"],
-                               "repeated": cv[n]["repeated"], "onnx_us_per_row": costs[n]} for n in names},
+            "`repeated` holds the ROC-AUC of every repetition's folds, which the selection rule compares",
+            "candidates": {
+                n: {
+                    "label": CANDIDATE_LABELS[n],
+                    "summary": cv[n]["summary"],
+                    "per_fold": cv[n]["per_fold"],
+                    "pooled_oof": cv[n]["pooled_oof"],
+                    "repeated": cv[n]["repeated"],
+                    "onnx_us_per_row": costs[n],
+                }
+                for n in names
+            },
         },
         "onnx_cost_us_per_row": {**costs, "measured": "best of 5 batched calls, 1 thread, onnxruntime (Python)"},
         "selected": {"name": selected, **decision},
@@ -92,26 +136,36 @@ def build_card(*, version: str, created_at: str, cfg: TrainConfig, data_path: Pa
             "model": "selected pipeline fitted on the development split only, scored via ONNX",
             "quality_bar": _quality(holdout_metrics),
         },
-        "final_model": ("refitted on the full training file after the holdout report; holdout metrics describe "
-                        "the development-split fit of the same pipeline") if cfg.refit_on_full
-                       else "the development-split fit whose holdout metrics are reported",
+        "final_model": (
+            "refitted on the full training file after the holdout report; holdout metrics describe "
+            "the development-split fit of the same pipeline"
+        )
+        if cfg.refit_on_full
+        else "the development-split fit whose holdout metrics are reported",
         "parity": parity,
         "segment_metrics": {"on": "holdout split, development-split model", **segments},
         "thresholds": thresholds,
         "reference_histograms": {
             "on": "full training file; score = final model's churn_probability",
             "binning": "numeric: value v falls in bin i when edges[i] <= v < edges[i+1], the last bin also takes "
-                       "v == edges[-1]; values outside the edges count in the first/last bin",
+            "v == edges[-1]; values outside the edges count in the first/last bin",
             "features": {k: v for k, v in histograms.items() if k != "score"},
             "score": histograms["score"],
         },
         "explanation": explanation,
-        "global_importance": {"measure": "mean |contribution| over the first "
-                              f"{cfg.explanation.importance_rows} rows of the training file",
-                              "values": global_importance},
-        "artifacts": {"onnx": "model.onnx", "markdown": "MODEL_CARD.md", "metrics": "metrics.json",
-                      "train_predictions": "train-predictions.csv", "explanation_fixtures": "explanation-fixtures.json",
-                      "plots": {k: f"plots/{k}.png" for k in ("roc", "pr", "calibration", "lift", "importance")}},
+        "global_importance": {
+            "measure": "mean |contribution| over the first "
+            f"{cfg.explanation.importance_rows} rows of the training file",
+            "values": global_importance,
+        },
+        "artifacts": {
+            "onnx": "model.onnx",
+            "markdown": "MODEL_CARD.md",
+            "metrics": "metrics.json",
+            "train_predictions": "train-predictions.csv",
+            "explanation_fixtures": "explanation-fixtures.json",
+            "plots": {k: f"plots/{k}.png" for k in ("roc", "pr", "calibration", "lift", "importance")},
+        },
     }
 
 
@@ -134,7 +188,8 @@ def render_markdown(card: dict) -> str:
         f"{card['training_data']['churn_rate']:.3f}).",
         "",
         f"Feature spec **{fs['name']}** (sha256 `{fs['hash'][:12]}…`): {n_inputs} model inputs"
-        + (f" — {spec['description'].rstrip('.')}" if spec.get("description") else "") + ".",
+        + (f" — {spec['description'].rstrip('.')}" if spec.get("description") else "")
+        + ".",
         "",
         "## Intended use",
         "",
@@ -170,7 +225,8 @@ def render_markdown(card: dict) -> str:
         lines.append(
             f"| {c['label']}{mark} | {s['roc_auc']['mean']:.4f} ± {s['roc_auc']['std']:.4f} | {s['pr_auc']['mean']:.4f} | "
             f"{s['brier']['mean']:.4f} | {s['log_loss']['mean']:.4f} | {s['lift_top_decile']['mean']:.3f} | "
-            f"{s['ece']['mean']:.4f} | {r['mean']:.4f} ± {r['std']:.4f} | {c['onnx_us_per_row']:.2f} |")
+            f"{s['ece']['mean']:.4f} | {r['mean']:.4f} ± {r['std']:.4f} | {c['onnx_us_per_row']:.2f} |"
+        )
     lines += [
         "",
         "The first columns are the first repetition's folds; the repeated ROC-AUC is over all "
@@ -180,8 +236,11 @@ def render_markdown(card: dict) -> str:
         "",
         "| candidate | against | ROC-AUC gain | paired SE | gain needed | replaces |",
         "|---|---|---|---|---|---|",
-        *[f"| {c['candidate']} | {c['against']} | {c['auc_gain']:+.4f} | {c['paired_se']:.4f} | {c['needed']:.4f} | "
-          f"{'yes' if c['replaces'] else 'no'} |" for c in sel["comparisons"]],
+        *[
+            f"| {c['candidate']} | {c['against']} | {c['auc_gain']:+.4f} | {c['paired_se']:.4f} | {c['needed']:.4f} | "
+            f"{'yes' if c['replaces'] else 'no'} |"
+            for c in sel["comparisons"]
+        ],
         "",
         f"Decision: **{sel['name']}** — {sel['reason']}.",
         "",
@@ -209,11 +268,17 @@ def render_markdown(card: dict) -> str:
         "",
     ]
     for seg_name in (k for k in card["segment_metrics"] if k != "on"):
-        lines += [f"### {seg_name}", "", "| segment | customers | churn rate | mean predicted | ROC-AUC | Brier |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"### {seg_name}",
+            "",
+            "| segment | customers | churn rate | mean predicted | ROC-AUC | Brier |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in card["segment_metrics"][seg_name]:
-            lines.append(f"| {r['segment']} | {r['customers']} | {_f(r['churn_rate'], 3)} | {_f(r['mean_predicted'], 3)} | "
-                         f"{_f(r['roc_auc'])} | {_f(r['brier'])} |")
+            lines.append(
+                f"| {r['segment']} | {r['customers']} | {_f(r['churn_rate'], 3)} | {_f(r['mean_predicted'], 3)} | "
+                f"{_f(r['roc_auc'])} | {_f(r['brier'])} |"
+            )
         lines.append("")
     agreement = e.get("shap_agreement")
     lines += [
@@ -232,9 +297,12 @@ def render_markdown(card: dict) -> str:
         "",
     ]
     if agreement:
-        lines += [f"Agreement with `shap` ({agreement['explainer']}, max_evals {agreement['max_evals']}, same model and "
-                  f"background) on {agreement['customers']} holdout customers: top-3 overlap "
-                  f"{agreement['mean_overlap']:.1%}, identical top-3 set {agreement['exact_set_match']:.1%}.", ""]
+        lines += [
+            f"Agreement with `shap` ({agreement['explainer']}, max_evals {agreement['max_evals']}, same model and "
+            f"background) on {agreement['customers']} holdout customers: top-3 overlap "
+            f"{agreement['mean_overlap']:.1%}, identical top-3 set {agreement['exact_set_match']:.1%}.",
+            "",
+        ]
     lines += ["### Global importance (mean |contribution|)", "", "| attribute | mean abs contribution |", "|---|---|"]
     for name, v in card["global_importance"]["values"].items():
         lines.append(f"| {name} | {v:.4f} |")

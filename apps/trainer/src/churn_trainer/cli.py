@@ -20,8 +20,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="churn_trainer", description="Churn Radar model trainer")
     sub = parser.add_subparsers(dest="command", required=True)
     train_p = sub.add_parser("train", help="train, evaluate and register a new model version")
-    train_p.add_argument("--spec", type=Path, required=True,
-                         help="the normalized feature spec as JSON {name, hash, spec}, written by `bin/churn train`")
+    train_p.add_argument(
+        "--spec",
+        type=Path,
+        required=True,
+        help="the normalized feature spec as JSON {name, hash, spec}, written by `bin/churn train`",
+    )
     train_p.add_argument("--data", type=Path, required=True, help="the customer table (CSV) the spec describes")
     train_p.add_argument("--out", type=Path, default=Path("models"))
     train_p.add_argument("--config", type=Path, default=None, help="YAML config (default: config/default.yaml)")

@@ -23,8 +23,10 @@ class LogisticRegressionParams(_Strict):
     enabled: bool = True
     C: float = Field(0.5, gt=0, description="Inverse L2 regularisation strength.")
     tenure_bins: int = Field(
-        6, ge=0, description="Quantile bins of each months-since-first feature (tenure) added as one-hot columns "
-        "(0 = none): lets a linear model follow the steep early-tenure churn curve."
+        6,
+        ge=0,
+        description="Quantile bins of each months-since-first feature (tenure) added as one-hot columns "
+        "(0 = none): lets a linear model follow the steep early-tenure churn curve.",
     )
     max_iter: int = 2000
 
@@ -87,8 +89,10 @@ class CalibrationConfig(_Strict):
 
 class SelectionConfig(_Strict):
     min_gain_se: float = Field(
-        2.0, ge=0, description="A more complex candidate replaces a simpler one only when its mean CV ROC-AUC is "
-        "higher by more than this many paired standard errors."
+        2.0,
+        ge=0,
+        description="A more complex candidate replaces a simpler one only when its mean CV ROC-AUC is "
+        "higher by more than this many paired standard errors.",
     )
 
 
@@ -115,8 +119,10 @@ class TrainConfig(_Strict):
     holdout_fraction: float = Field(0.2, gt=0, lt=1)
     cv_folds: int = Field(5, ge=2)
     cv_repeats: int = Field(
-        3, ge=1, description="Repetitions of the stratified k-fold CV, each with new folds, for the selection rule; "
-        "the first repetition's folds are those of the reported CV metrics and the decision threshold."
+        3,
+        ge=1,
+        description="Repetitions of the stratified k-fold CV, each with new folds, for the selection rule; "
+        "the first repetition's folds are those of the reported CV metrics and the decision threshold.",
     )
     n_jobs: int = Field(2, ge=1, le=2, description="Threads for tree learners; the machine has 2 cores.")
     refit_on_full: bool = Field(

@@ -21,8 +21,10 @@ class TableError(ValueError):
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__(f"{source}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the table:\n"
-                         + "\n".join(f"  - {p}" for p in problems))
+        super().__init__(
+            f"{source}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the table:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,13 @@ class Dataset:
     y: np.ndarray  # int 0/1
     layout: Layout
 
-    def subset(self, index: np.ndarray) -> "Dataset":
-        return Dataset(self.ids.iloc[index].reset_index(drop=True),
-                       self.X.iloc[index].reset_index(drop=True), self.y[index], self.layout)
+    def subset(self, index: np.ndarray) -> Dataset:
+        return Dataset(
+            self.ids.iloc[index].reset_index(drop=True),
+            self.X.iloc[index].reset_index(drop=True),
+            self.y[index],
+            self.layout,
+        )
 
     @property
     def churn_rate(self) -> float:
@@ -110,8 +116,10 @@ def _value_problems(frame: pd.DataFrame, f: ModelInput, optional: bool) -> list[
         problems.append(f"column {f.column}: {int(bad.sum())} value(s) are not {expected} ({'; '.join(lines)})")
     if not optional and f.section == "attributes" and blank.any():
         lines = [f"line {i + 2}" for i in np.flatnonzero(blank.to_numpy())[:EXAMPLES_PER_COLUMN]]
-        problems.append(f"column {f.column}: {int(blank.sum())} blank value(s) ({', '.join(lines)}); "
-                        "declare the attribute optional: true if a customer may lack it")
+        problems.append(
+            f"column {f.column}: {int(blank.sum())} blank value(s) ({', '.join(lines)}); "
+            "declare the attribute optional: true if a customer may lack it"
+        )
     return problems
 
 
@@ -135,16 +143,22 @@ def check_table(frame: pd.DataFrame, spec: FeatureSpec, source: str) -> None:
         raise TableError(source, problems)
     ids = frame[spec.id_column].astype(str).str.strip()
     if (ids == "").any():
-        problems.append(f"column {spec.id_column} (the customer id): blank on line {int(np.flatnonzero(ids == '')[0]) + 2}")
+        problems.append(
+            f"column {spec.id_column} (the customer id): blank on line {int(np.flatnonzero(ids == '')[0]) + 2}"
+        )
     repeated = ids[ids.duplicated() & (ids != "")]
     if len(repeated):
         problems.append(f"column {spec.id_column} (the customer id): {repeated.iloc[0]} appears more than once")
     labels = frame[spec.label_column].astype(str).str.strip()
     if (labels == "").any():
-        problems.append(f"column {spec.label_column} (the label): blank on line {int(np.flatnonzero(labels == '')[0]) + 2}")
+        problems.append(
+            f"column {spec.label_column} (the label): blank on line {int(np.flatnonzero(labels == '')[0]) + 2}"
+        )
     elif labels.nunique() != 2 or spec.positive not in set(labels):
-        problems.append(f"column {spec.label_column} (the label): needs two values, one of them \"{spec.positive}\" "
-                        f"(the spec's positive value); found {', '.join(sorted(set(labels))[:10])}")
+        problems.append(
+            f'column {spec.label_column} (the label): needs two values, one of them "{spec.positive}" '
+            f"(the spec's positive value); found {', '.join(sorted(set(labels))[:10])}"
+        )
     optional = {a["name"]: a.get("optional", False) for a in spec.spec.get("attributes", [])}
     for f in spec.inputs:
         problems += _value_problems(frame, f, optional.get(f.name, True))

@@ -57,8 +57,13 @@ class ShapleyExplainer:
     object columns are string inputs.
     """
 
-    def __init__(self, scorer: OnnxScorer, background: pd.DataFrame, permutations: list[list[int]],
-                 permutations_per_background: int) -> None:
+    def __init__(
+        self,
+        scorer: OnnxScorer,
+        background: pd.DataFrame,
+        permutations: list[list[int]],
+        permutations_per_background: int,
+    ) -> None:
         self.scorer = scorer
         self.features = list(background.columns)
         self.background = background.reset_index(drop=True)
@@ -93,7 +98,6 @@ class ShapleyExplainer:
         return self.n_chains * (self.d - 1) + 1
 
     def _feeds(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
-        n = len(X)
         feeds: dict[str, np.ndarray] = {}
         for j, name in enumerate(self.features):
             is_cat = self.background[name].dtype == object
@@ -109,21 +113,23 @@ class ShapleyExplainer:
         X = X[self.features].reset_index(drop=True)
         probs, contribs = [], []
         for start in range(0, len(X), batch_customers):
-            part = X.iloc[start:start + batch_customers]
+            part = X.iloc[start : start + batch_customers]
             out = self.scorer.predict_feeds(self._feeds(part)).astype(np.float64)
             out = out.reshape(len(part), self.rows_per_customer)
             for values in out:
                 probs.append(values[-1])
                 contribs.append(self._accumulate(values))
-        return ExplanationResult(np.array(probs), np.vstack(contribs) if contribs else np.zeros((0, self.d)),
-                                 self.baseline)
+        return ExplanationResult(
+            np.array(probs), np.vstack(contribs) if contribs else np.zeros((0, self.d)), self.baseline
+        )
 
     def _accumulate(self, values: np.ndarray) -> np.ndarray:
         fx = values[-1]
         chains = values[:-1].reshape(self.n_chains, self.d - 1)
         # Values along each chain: f(b_i), intermediate coalitions, f(x).
-        path = np.concatenate([self.background_values[self.chain_background][:, None], chains,
-                               np.full((self.n_chains, 1), fx)], axis=1)
+        path = np.concatenate(
+            [self.background_values[self.chain_background][:, None], chains, np.full((self.n_chains, 1), fx)], axis=1
+        )
         steps = np.diff(path, axis=1)  # (C, d) marginal contribution of orders[c, s]
         phi = np.zeros(self.d)
         np.add.at(phi, self.orders.reshape(-1), steps.reshape(-1))
@@ -145,14 +151,19 @@ def top_features(contributions: np.ndarray, k: int = 3) -> list[list[int]]:
 
 def top_k_agreement(ours: np.ndarray, reference: np.ndarray, k: int = 3) -> dict[str, float]:
     a, b = top_features(ours, k), top_features(reference, k)
-    overlap = [len(set(x) & set(y)) / k for x, y in zip(a, b)]
-    exact = [set(x) == set(y) for x, y in zip(a, b)]
-    return {"mean_overlap": float(np.mean(overlap)), "exact_set_match": float(np.mean(exact)),
-            "customers": len(a), "k": k}
+    overlap = [len(set(x) & set(y)) / k for x, y in zip(a, b, strict=True)]
+    exact = [set(x) == set(y) for x, y in zip(a, b, strict=True)]
+    return {
+        "mean_overlap": float(np.mean(overlap)),
+        "exact_set_match": float(np.mean(exact)),
+        "customers": len(a),
+        "k": k,
+    }
 
 
-def shap_reference(scorer: OnnxScorer, background: pd.DataFrame, X: pd.DataFrame, max_evals: int,
-                   seed: int) -> np.ndarray:
+def shap_reference(
+    scorer: OnnxScorer, background: pd.DataFrame, X: pd.DataFrame, max_evals: int, seed: int
+) -> np.ndarray:
     """shap's PermutationExplainer on the same ONNX model function and the same background.
 
     shap maskers need numeric matrices, so categoricals are passed as integer codes and decoded

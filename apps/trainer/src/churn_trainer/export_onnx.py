@@ -32,17 +32,28 @@ OUTPUT_NAME = "churn_probability"
 @functools.cache
 def register_converters() -> None:
     options = {"nocl": [True, False], "zipmap": [True, False, "columns"]}
-    update_registered_converter(LGBMClassifier, "LightGbmLGBMClassifier",
-                                calculate_linear_classifier_output_shapes, convert_lightgbm, options=options)
-    update_registered_converter(XGBClassifier, "XGBoostXGBClassifier",
-                                calculate_linear_classifier_output_shapes, convert_xgboost, options=options)
+    update_registered_converter(
+        LGBMClassifier,
+        "LightGbmLGBMClassifier",
+        calculate_linear_classifier_output_shapes,
+        convert_lightgbm,
+        options=options,
+    )
+    update_registered_converter(
+        XGBClassifier,
+        "XGBoostXGBClassifier",
+        calculate_linear_classifier_output_shapes,
+        convert_xgboost,
+        options=options,
+    )
 
 
 def onnx_input_types(layout: Layout) -> list[tuple[str, object]]:
     """One [N, 1] input per model input, in the spec's order: strings for one-hot inputs, float32 for numerics."""
     strings = layout.string_inputs
-    return [(name, StringTensorType([None, 1]) if name in strings else FloatTensorType([None, 1]))
-            for name in layout.names]
+    return [
+        (name, StringTensorType([None, 1]) if name in strings else FloatTensorType([None, 1])) for name in layout.names
+    ]
 
 
 def _prune_to_outputs(model: onnx.ModelProto, outputs: list[str]) -> None:
@@ -61,11 +72,13 @@ def _prune_to_outputs(model: onnx.ModelProto, outputs: list[str]) -> None:
     model.graph.initializer.extend(inits)
 
 
-def export_pipeline(pipeline: Pipeline, layout: Layout, opset: int, ml_opset: int,
-                    metadata: dict[str, str] | None = None) -> onnx.ModelProto:
+def export_pipeline(
+    pipeline: Pipeline, layout: Layout, opset: int, ml_opset: int, metadata: dict[str, str] | None = None
+) -> onnx.ModelProto:
     register_converters()
     model = convert_sklearn(
-        pipeline, initial_types=onnx_input_types(layout),
+        pipeline,
+        initial_types=onnx_input_types(layout),
         target_opset={"": opset, "ai.onnx.ml": ml_opset},
         options={id(pipeline): {"zipmap": False}},
     )
@@ -73,8 +86,11 @@ def export_pipeline(pipeline: Pipeline, layout: Layout, opset: int, ml_opset: in
     # probabilities is [N, 2] (class 0, class 1); services read a single [N] tensor of P(churn).
     index = helper.make_tensor("churn_class_index", TensorProto.INT64, [], [1])
     model.graph.initializer.append(index)
-    model.graph.node.append(helper.make_node("Gather", [prob_name, "churn_class_index"], [OUTPUT_NAME],
-                                             axis=1, name="select_churn_probability"))
+    model.graph.node.append(
+        helper.make_node(
+            "Gather", [prob_name, "churn_class_index"], [OUTPUT_NAME], axis=1, name="select_churn_probability"
+        )
+    )
     del model.graph.output[:]
     model.graph.output.append(helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, [None]))
     _prune_to_outputs(model, [OUTPUT_NAME])

@@ -36,13 +36,17 @@ class Layout:
     categories: dict[str, list[str]]
 
     @classmethod
-    def from_table(cls, spec: FeatureSpec, frame: pd.DataFrame) -> "Layout":
+    def from_table(cls, spec: FeatureSpec, frame: pd.DataFrame) -> Layout:
         position = {column: i for i, column in enumerate(frame.columns)}
         ordered = sorted(spec.inputs, key=lambda f: position.get(f.column, len(position)))
         categories = {}
         for f in spec.inputs:
             if f.encoding == "open":
-                column = frame[f.column].fillna("").astype(str).str.strip() if f.column in frame else pd.Series([], dtype=str)
+                column = (
+                    frame[f.column].fillna("").astype(str).str.strip()
+                    if f.column in frame
+                    else pd.Series([], dtype=str)
+                )
                 categories[f.name] = sorted(kept_values(column, f.max_categories))
             elif f.is_string:
                 categories[f.name] = sorted(f.categories)
@@ -82,14 +86,17 @@ class Layout:
 
 def _numeric_imputers(layout: Layout, scale: bool) -> list[tuple[str, Pipeline, list[str]]]:
     """NaN handling inside the graph: sums and counts -> 0 (nothing yet), other numerics -> median."""
+
     def chain(imputer: SimpleImputer) -> Pipeline:
         steps = [("impute", imputer)]
         if scale:
             steps.append(("scale", StandardScaler()))
         return Pipeline(steps)
 
-    groups = [("num", chain(SimpleImputer(strategy="median")), layout.median_columns),
-              ("zero", chain(SimpleImputer(strategy="constant", fill_value=0.0)), layout.zero_columns)]
+    groups = [
+        ("num", chain(SimpleImputer(strategy="median")), layout.median_columns),
+        ("zero", chain(SimpleImputer(strategy="constant", fill_value=0.0)), layout.zero_columns),
+    ]
     return [g for g in groups if g[2]]
 
 
@@ -99,8 +106,9 @@ def _one_hot(layout: Layout) -> list[tuple[str, OneHotEncoder, list[str]]]:
         return []
     # Unknown or blank values (and an open-ended categorical's values beyond its cap, its `other`
     # bucket) encode as all zeros rather than failing at serving time.
-    encoder = OneHotEncoder(categories=[layout.categories[n] for n in columns], handle_unknown="ignore",
-                            sparse_output=False)
+    encoder = OneHotEncoder(
+        categories=[layout.categories[n] for n in columns], handle_unknown="ignore", sparse_output=False
+    )
     return [("cat", encoder, columns)]
 
 
@@ -108,15 +116,18 @@ def linear_preprocessor(layout: Layout, bins: int) -> ColumnTransformer:
     """One-hot string inputs, standardised numerics and optional quantile bins of tenure-like features."""
     transformers: list = [*_one_hot(layout), *_numeric_imputers(layout, scale=True)]
     if bins > 0 and layout.binned_columns:
-        binner = Pipeline([
-            ("impute", SimpleImputer(strategy="median")),
-            ("bins", KBinsDiscretizer(n_bins=bins, encode="onehot-dense", strategy="quantile")),
-        ])
+        binner = Pipeline(
+            [
+                ("impute", SimpleImputer(strategy="median")),
+                ("bins", KBinsDiscretizer(n_bins=bins, encode="onehot-dense", strategy="quantile")),
+            ]
+        )
         transformers.append(("tenure_bins", binner, layout.binned_columns))
     return ColumnTransformer(transformers, remainder="drop", verbose_feature_names_out=False)
 
 
 def tree_preprocessor(layout: Layout) -> ColumnTransformer:
     """One-hot string inputs and raw numerics: trees need no scaling."""
-    return ColumnTransformer([*_one_hot(layout), *_numeric_imputers(layout, scale=False)],
-                             remainder="drop", verbose_feature_names_out=False)
+    return ColumnTransformer(
+        [*_one_hot(layout), *_numeric_imputers(layout, scale=False)], remainder="drop", verbose_feature_names_out=False
+    )

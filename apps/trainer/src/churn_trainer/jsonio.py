@@ -4,6 +4,7 @@ Python's json writes NaN and Infinity, which JSON does not have and JSON.parse r
 that does not exist (e.g. ROC-AUC of a segment with one class on a small training set) is written
 as null instead.
 """
+
 from __future__ import annotations
 
 import json

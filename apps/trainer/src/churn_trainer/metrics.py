@@ -58,10 +58,21 @@ def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
 
 def threshold_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, float]:
     pred = p >= threshold
-    tp = int((pred & (y == 1)).sum()); fp = int((pred & (y == 0)).sum())
-    fn = int((~pred & (y == 1)).sum()); tn = int((~pred & (y == 0)).sum())
+    tp = int((pred & (y == 1)).sum())
+    fp = int((pred & (y == 0)).sum())
+    fn = int((~pred & (y == 1)).sum())
+    tn = int((~pred & (y == 0)).sum())
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"threshold": threshold, "precision": precision, "recall": recall, "f1": f1,
-            "accuracy": (tp + tn) / len(y), "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    return {
+        "threshold": threshold,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "accuracy": (tp + tn) / len(y),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+    }

@@ -7,11 +7,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (backend must be chosen first)
-import numpy as np  # noqa: E402
-from sklearn.metrics import precision_recall_curve, roc_curve  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.metrics import precision_recall_curve, roc_curve
 
-from churn_trainer.calibration import reliability_curve  # noqa: E402
+from churn_trainer.calibration import reliability_curve
 
 
 def _save(fig, path: Path) -> None:
@@ -45,7 +45,8 @@ def calibration_plot(y: np.ndarray, p: np.ndarray, bins: int, ece: float, title:
     curve = reliability_curve(y, p, bins)
     fig, (ax, hist) = plt.subplots(2, 1, figsize=(5, 6), gridspec_kw={"height_ratios": [3, 1]}, sharex=True)
     ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=0.8, label="perfect calibration")
-    mp = np.array(curve["mean_predicted"]); obs = np.array(curve["observed_rate"])
+    mp = np.array(curve["mean_predicted"])
+    obs = np.array(curve["observed_rate"])
     ok = ~np.isnan(mp)
     ax.plot(mp[ok], obs[ok], "o-", label=f"model (ECE {ece:.3f})")
     ax.set(ylabel="Observed churn rate", title=title, xlim=(0, 1), ylim=(0, 1))

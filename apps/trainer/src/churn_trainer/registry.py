@@ -13,7 +13,7 @@ def new_version(data_sha256: str, now: dt.datetime | None = None) -> str:
 
     Sorts chronologically as plain text and says which data the model was trained on.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return f"v{now:%Y%m%d-%H%M%S}-{data_sha256[:8]}"
 
 

@@ -34,29 +34,42 @@ def select_model(fold_auc: dict[str, list[float]], order: list[str], folds: int,
         gain = float(diff.mean())
         se = corrected_paired_se(diff, ratio)
         replaces = bool(gain > cfg.min_gain_se * se)
-        comparisons.append({"candidate": name, "against": chosen, "auc_gain": gain, "paired_se": se,
-                            "needed": cfg.min_gain_se * se, "replaces": replaces})
+        comparisons.append(
+            {
+                "candidate": name,
+                "against": chosen,
+                "auc_gain": gain,
+                "paired_se": se,
+                "needed": cfg.min_gain_se * se,
+                "replaces": replaces,
+            }
+        )
         if replaces:
             chosen = name
     if chosen == order[0]:
         best = max(comparisons, key=lambda c: c["auc_gain"] - c["needed"], default=None)
         reason = f"the simplest family; no more complex one gained more than {cfg.min_gain_se:g} paired SEs of CV ROC-AUC over it"
         if best:
-            reason += (f" (closest: {best['candidate']}, {best['auc_gain']:+.4f} against the "
-                       f"{best['needed']:.4f} needed)")
+            reason += (
+                f" (closest: {best['candidate']}, {best['auc_gain']:+.4f} against the {best['needed']:.4f} needed)"
+            )
     else:
         last = next(c for c in reversed(comparisons) if c["replaces"])
-        reason = (f"gains {last['auc_gain']:+.4f} CV ROC-AUC over {last['against']}, more than {cfg.min_gain_se:g} "
-                  f"paired SEs ({last['paired_se']:.4f} each)")
+        reason = (
+            f"gains {last['auc_gain']:+.4f} CV ROC-AUC over {last['against']}, more than {cfg.min_gain_se:g} "
+            f"paired SEs ({last['paired_se']:.4f} each)"
+        )
         later = [c for c in comparisons if c["against"] == chosen]
         if later:
             reason += "; no more complex family gained that much over it"
     return {
         "name": chosen,
         "selected": chosen,
-        "rule": (f"candidates in order of complexity ({', '.join(order)}); a more complex one replaces the current "
-                 f"choice only when its mean ROC-AUC over the repeated stratified CV folds is higher by more than "
-                 f"{cfg.min_gain_se:g} paired standard errors (Nadeau-Bengio corrected for overlapping folds)"),
+        "rule": (
+            f"candidates in order of complexity ({', '.join(order)}); a more complex one replaces the current "
+            f"choice only when its mean ROC-AUC over the repeated stratified CV folds is higher by more than "
+            f"{cfg.min_gain_se:g} paired standard errors (Nadeau-Bengio corrected for overlapping folds)"
+        ),
         "reason": reason,
         "order": order,
         "comparisons": comparisons,

@@ -16,8 +16,12 @@ from typing import Literal
 
 # Derived features and aggregates whose value before the first event is 0 (a sum or a count): a blank
 # cell means "nothing yet", never "unknown".
-ZERO_WHEN_NONE = {("derived", "lifetime_sum"), ("derived", "lifetime_count"), ("aggregates", "count"),
-                  ("aggregates", "sum")}
+ZERO_WHEN_NONE = {
+    ("derived", "lifetime_sum"),
+    ("derived", "lifetime_count"),
+    ("aggregates", "count"),
+    ("aggregates", "sum"),
+}
 
 Encoding = Literal["numeric", "boolean_number", "boolean_string", "closed", "open"]
 
@@ -98,8 +102,12 @@ class FeatureSpec:
 
 
 def _attribute_input(a: dict) -> ModelInput:
-    common = {"name": a["name"], "column": a.get("column") or a["name"], "section": "attributes",
-              "description": a.get("description", "")}
+    common = {
+        "name": a["name"],
+        "column": a.get("column") or a["name"],
+        "section": "attributes",
+        "description": a.get("description", ""),
+    }
     if a["type"] == "numeric":
         return ModelInput(encoding="numeric", **common)
     if a["type"] == "boolean":
@@ -113,9 +121,15 @@ def _attribute_input(a: dict) -> ModelInput:
 
 
 def _computed_input(section: str, f: dict) -> ModelInput:
-    return ModelInput(name=f["name"], column=f["name"], section=section, encoding="numeric",
-                      zero_when_missing=(section, f["kind"]) in ZERO_WHEN_NONE,
-                      months_since_first=f["kind"] == "months_since_first", description=f.get("description", ""))
+    return ModelInput(
+        name=f["name"],
+        column=f["name"],
+        section=section,
+        encoding="numeric",
+        zero_when_missing=(section, f["kind"]) in ZERO_WHEN_NONE,
+        months_since_first=f["kind"] == "months_since_first",
+        description=f.get("description", ""),
+    )
 
 
 def parse_spec_payload(payload: dict) -> FeatureSpec:
@@ -128,9 +142,15 @@ def parse_spec_payload(payload: dict) -> FeatureSpec:
         inputs = tuple(m for raw, m in declared if raw.get("model_input", True))
         unused = tuple(m.column for raw, m in declared if not raw.get("model_input", True))
         result = FeatureSpec(
-            name=payload.get("name") or spec.get("name") or "unnamed", hash=payload["hash"], spec=spec,
-            id_column=spec["customer_id"]["column"], label_column=label["column"] if label else None,
-            positive=label["positive"] if label else None, inputs=inputs, unused_columns=unused)
+            name=payload.get("name") or spec.get("name") or "unnamed",
+            hash=payload["hash"],
+            spec=spec,
+            id_column=spec["customer_id"]["column"],
+            label_column=label["column"] if label else None,
+            positive=label["positive"] if label else None,
+            inputs=inputs,
+            unused_columns=unused,
+        )
     except (KeyError, TypeError) as error:
         raise SpecError(f"not a normalized feature spec payload (missing {error})") from error
     if not inputs:

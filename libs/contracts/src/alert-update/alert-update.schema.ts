@@ -2,32 +2,36 @@ import { z } from 'zod';
 import { zonedTimestamp } from '../common/timestamp';
 import { riskLevelSchema } from '../prediction/risk-level';
 
+/** Where an alert stands after the change: `expired` is an acknowledgment that no longer suppresses (ALERT_ACK_EXPIRY_HOURS). */
 export const ALERT_STATES = ['pending', 'acknowledged', 'resolved', 'expired'] as const;
 export const alertStateSchema = z.enum(ALERT_STATES);
 export type AlertState = z.infer<typeof alertStateSchema>;
 
+/** What happened to the alert; `churned` is a resolution because the customer churned. */
 export const ALERT_CHANGES = ['raised', 'assigned', 'acknowledged', 'resolved', 'expired', 'churned', 'reopened'] as const;
 export const alertChangeSchema = z.enum(ALERT_CHANGES);
 export type AlertChange = z.infer<typeof alertChangeSchema>;
 
 /**
- * One change of a customer alert's life cycle, published by alerting on `alert-updates` from the same
- * transaction as the change (an outbox row and a relay: at least once, so consumers dedupe on
- * `update_id`). `raised` is emitted when the alert is created, so a consumer builds every alert's
- * state from this topic alone; `state` is the alert's state after the change.
+ * One change of an alert's life cycle on `alert-updates` (key: customer_id), written by alerting in the
+ * transaction of the change and published by its relay at least once: consumers dedupe on `update_id`.
+ * Every alert starts with `raised`, so the alert's current state can be built from this topic alone.
  */
 export const alertUpdateSchema = z.object({
   schema_version: z.literal(1),
+  /** Unique per change; a redelivery carries the same id. */
   update_id: z.string().min(1),
   alert_id: z.string().min(1),
   customer_id: z.string().min(1),
   level: riskLevelSchema,
   state: alertStateSchema,
   change: alertChangeSchema,
-  assignee: z.string().nullable(),
-  by: z.string().nullable(),
+  /** Who the alert is assigned to after the change; null: nobody. */
+  assignee: z.string().min(1).nullable(),
+  /** Who made the change (a person, or `system:…`); null for `raised`. */
+  by: z.string().min(1).nullable(),
   note: z.string().nullable(),
-  /** The SLA deadline of the alert, when it has one. */
+  /** The alert's time-to-acknowledge deadline (creation + its level's SLA target). */
   due_at: zonedTimestamp.nullable(),
   occurred_at: zonedTimestamp,
 });

@@ -21,14 +21,14 @@ export const TOPIC_SCHEMAS = {
   [Topics.modelAlerts]: modelAlertSchema,
   [Topics.interventions]: interventionSchema,
   [Topics.interventionsDlq]: deadLetterSchema,
-  [Topics.alertUpdates]: alertUpdateSchema,
-  [Topics.alertUpdatesDlq]: deadLetterSchema,
   [Topics.customerEventsDlq]: deadLetterSchema,
   [Topics.customerFeaturesDlq]: deadLetterSchema,
   [Topics.outcomesDlq]: deadLetterSchema,
   [Topics.crmSyncDlq]: deadLetterSchema,
   [Topics.alertingDlq]: deadLetterSchema,
   [Topics.monitoringDlq]: deadLetterSchema,
+  [Topics.alertUpdates]: alertUpdateSchema,
+  [Topics.alertUpdatesDlq]: deadLetterSchema,
 } as const satisfies Record<(typeof Topics)[keyof typeof Topics], z.ZodType>;
 
 export type TopicSchemas = typeof TOPIC_SCHEMAS;

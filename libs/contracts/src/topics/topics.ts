@@ -15,13 +15,13 @@ export const Topics = {
   modelAlerts: 'model-alerts',
   interventions: 'interventions',
   interventionsDlq: 'interventions.dlq',
-  alertUpdates: 'alert-updates',
-  alertUpdatesDlq: 'alert-updates.dlq',
   crmSyncDlq: 'crm-sync.dlq',
   // Not in contract v1's table: alerting and monitoring also need somewhere to park what they
   // cannot process from `predictions` and `alerts`, rather than dropping it.
   alertingDlq: 'alerting.dlq',
   monitoringDlq: 'monitoring.dlq',
+  alertUpdates: 'alert-updates',
+  alertUpdatesDlq: 'alert-updates.dlq',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -46,12 +46,12 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: Topics.modelAlerts, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.interventions, partitions: 3, retentionMs: 7 * DAY_MS },
   { name: Topics.interventionsDlq, partitions: 1, retentionMs: 30 * DAY_MS },
-  { name: Topics.alertUpdates, partitions: 3, retentionMs: 7 * DAY_MS },
-  { name: Topics.alertUpdatesDlq, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.customerEventsDlq, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.customerFeaturesDlq, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.outcomesDlq, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.crmSyncDlq, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.alertingDlq, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.monitoringDlq, partitions: 1, retentionMs: 30 * DAY_MS },
+  { name: Topics.alertUpdates, partitions: 3, retentionMs: 7 * DAY_MS },
+  { name: Topics.alertUpdatesDlq, partitions: 1, retentionMs: 30 * DAY_MS },
 ];

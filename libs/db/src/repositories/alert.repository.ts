@@ -1,6 +1,7 @@
 import type { Queryable } from '../database';
 
-export type AlertStatus = 'pending' | 'acknowledged' | 'resolved';
+/** `expired`: acknowledged longer ago than ALERT_ACK_EXPIRY_HOURS; it no longer suppresses the customer's alerts. */
+export type AlertStatus = 'pending' | 'acknowledged' | 'resolved' | 'expired';
 
 export interface NewAlert {
   readonly alert_id: string;
@@ -32,6 +33,13 @@ export interface AlertRow {
   resolved_by: string | null;
   /** `churned`: resolved because the customer churned; null: by a person. */
   resolution: 'churned' | null;
+  /** The person working the alert; null: nobody. */
+  assignee: string | null;
+  assigned_at: Date | null;
+  acknowledge_note: string | null;
+  resolve_note: string | null;
+  /** When the acknowledgment stopped counting as an open intervention (acknowledged_at + the expiry). */
+  expired_at: Date | null;
 }
 
 /** An alert that still bears on a customer's next one: recent (cool-down) or acknowledged and open (intervention). */
@@ -40,16 +48,7 @@ export interface RecentAlert {
   level: string;
   status: AlertStatus;
   created_at: Date;
-}
-
-export interface AlertFilter {
-  readonly status?: AlertStatus;
-  readonly level?: string;
-  readonly since?: Date;
-  readonly customerId?: string;
-  /** Keyset pagination: rows strictly older than this (created_at at full precision as `cursor_at` returned it, alert_id). */
-  readonly before?: { readonly createdAt: string; readonly alertId: string };
-  readonly limit: number;
+  acknowledged_at: Date | null;
 }
 
 export interface AckFigures {
@@ -68,7 +67,7 @@ export interface PendingFigures {
 }
 
 export const ALERT_COLUMNS = `alert_id, customer_id, prediction_id, level, risk_score, message, reason, details, status, created_at,
-  acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution`;
+  acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution, assignee, assigned_at, acknowledge_note, resolve_note, expired_at`;
 const COLUMNS = ALERT_COLUMNS;
 
 /** The alerts table: creation idempotent on prediction_id, and the pending → acknowledged → resolved life cycle. */
@@ -111,18 +110,21 @@ export class AlertRepository {
   }
 
   /**
-   * Alerts of these customers created within `withinSeconds`, plus every acknowledged (open) one. Alerts
-   * resolved because the customer churned are left out: a customer who comes back (reactivated) starts
-   * without a cool-down from before it left.
+   * Alerts of these customers created within `withinSeconds`, plus every one acknowledged within
+   * `ackExpirySeconds` (an open intervention). An acknowledgment older than that is not loaded for
+   * being acknowledged, whether or not the expiry sweep has marked it yet, so suppression never depends
+   * on the sweep's timing. Alerts resolved because the customer churned are left out: a customer who comes back
+   * (reactivated) starts without a cool-down from before it left.
    */
-  async recentForCustomers(tx: Queryable, customerIds: readonly string[], withinSeconds: number): Promise<RecentAlert[]> {
+  async recentForCustomers(tx: Queryable, customerIds: readonly string[], withinSeconds: number, ackExpirySeconds: number): Promise<RecentAlert[]> {
     if (customerIds.length === 0) return [];
     return tx.query<RecentAlert>(
       'alerts.recent_for_customers',
-      `SELECT customer_id, level, status, created_at FROM alerts
+      `SELECT customer_id, level, status, created_at, acknowledged_at
+         FROM alerts
         WHERE customer_id = ANY($1::text[]) AND resolution IS DISTINCT FROM 'churned'
-          AND (created_at >= now() - make_interval(secs => $2) OR status = 'acknowledged')`,
-      [[...new Set(customerIds)], withinSeconds],
+          AND (created_at >= now() - make_interval(secs => $2) OR (status = 'acknowledged' AND acknowledged_at > now() - make_interval(secs => $3)))`,
+      [[...new Set(customerIds)], withinSeconds, ackExpirySeconds],
     );
   }
 
@@ -136,51 +138,27 @@ export class AlertRepository {
     return db.query<AlertRow>('alerts.find_by_ids', `SELECT ${COLUMNS} FROM alerts WHERE alert_id = ANY($1::text[])`, [[...alertIds]]);
   }
 
-  /** Newest first, keyset-paginated on (created_at, alert_id); `cursor_at` keeps the microseconds a Date would lose. */
-  async list(db: Queryable, filter: AlertFilter): Promise<(AlertRow & { cursor_at: string })[]> {
-    return db.query<AlertRow & { cursor_at: string }>(
-      'alerts.list',
-      `SELECT ${COLUMNS}, created_at::text AS cursor_at FROM alerts
-        WHERE ($1::text IS NULL OR status = $1)
-          AND ($2::text IS NULL OR level = $2)
-          AND ($3::timestamptz IS NULL OR created_at >= $3)
-          AND ($4::text IS NULL OR customer_id = $4)
-          AND ($5::timestamptz IS NULL OR (created_at, alert_id) < ($5, $6::text))
-        ORDER BY created_at DESC, alert_id DESC
-        LIMIT $7`,
-      [
-        filter.status ?? null,
-        filter.level ?? null,
-        filter.since ?? null,
-        filter.customerId ?? null,
-        filter.before?.createdAt ?? null,
-        filter.before?.alertId ?? null,
-        filter.limit,
-      ],
-    );
-  }
-
   /** pending → acknowledged; undefined when the alert is not pending (the caller tells why). */
-  async acknowledge(tx: Queryable, alertId: string, by: string): Promise<AlertRow | undefined> {
+  async acknowledge(tx: Queryable, alertId: string, by: string, note: string | null = null): Promise<AlertRow | undefined> {
     const rows = await tx.query<AlertRow>(
       'alerts.acknowledge',
-      `UPDATE alerts SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2
+      `UPDATE alerts SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2, acknowledge_note = $3
         WHERE alert_id = $1 AND status = 'pending'
         RETURNING ${COLUMNS}`,
-      [alertId, by],
+      [alertId, by, note],
     );
     return rows[0];
   }
 
-  /** pending | acknowledged → resolved. Resolving an unacknowledged alert acknowledges it at the same moment. */
-  async resolve(tx: Queryable, alertId: string, by: string): Promise<AlertRow | undefined> {
+  /** pending | acknowledged | expired → resolved. Resolving an unacknowledged alert acknowledges it at the same moment. */
+  async resolve(tx: Queryable, alertId: string, by: string, note: string | null = null): Promise<AlertRow | undefined> {
     const rows = await tx.query<AlertRow>(
       'alerts.resolve',
-      `UPDATE alerts SET status = 'resolved', resolved_at = now(), resolved_by = $2,
+      `UPDATE alerts SET status = 'resolved', resolved_at = now(), resolved_by = $2, resolve_note = $3,
               acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, $2)
-        WHERE alert_id = $1 AND status IN ('pending', 'acknowledged')
+        WHERE alert_id = $1 AND status IN ('pending', 'acknowledged', 'expired')
         RETURNING ${COLUMNS}`,
-      [alertId, by],
+      [alertId, by, note],
     );
     return rows[0];
   }

@@ -33,7 +33,7 @@ export class AlertingChurnRepository {
   }
 
   /**
-   * pending | acknowledged → resolved with resolution `churned`, for the alerts of these customers
+   * pending | acknowledged | expired → resolved with resolution `churned`, for the alerts of these customers
    * raised on a prediction made (as_of) at or before their churn. acknowledged_at stays as it was: a
    * churn is not an acknowledgment, and the SLA figures do not count it as one.
    */
@@ -43,7 +43,7 @@ export class AlertingChurnRepository {
       'alerts.resolve_churned',
       `UPDATE alerts a SET status = 'resolved', resolved_at = now(), resolved_by = $3, resolution = 'churned'
          FROM (SELECT customer_id, max(churned_at) AS churned_at FROM unnest($1::text[], $2::timestamptz[]) AS t(customer_id, churned_at) GROUP BY customer_id) c
-        WHERE a.customer_id = c.customer_id AND a.status IN ('pending', 'acknowledged')
+        WHERE a.customer_id = c.customer_id AND a.status IN ('pending', 'acknowledged', 'expired')
           AND coalesce((a.details->>'as_of')::timestamptz, a.created_at) <= c.churned_at
         RETURNING ${ALERT_COLUMNS.split(',').map((c) => `a.${c.trim()}`).join(', ')}`,
       [churns.map((c) => c.customerId), churns.map((c) => c.churnedAt), by],

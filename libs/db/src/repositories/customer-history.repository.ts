@@ -7,41 +7,10 @@ export type { LoggedEvent };
 const OCCURRED_AT_ISO = `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * Reads of the event log for point-in-time features: the events aggregates need as of a time, the
- * events of customers up to a time, and the customers that were active then.
+ * Reads of the event log for point-in-time features: the events of customers up to a time, and the
+ * customers that were active then (ingest computes live aggregates from the customer's state).
  */
 export class CustomerHistoryRepository {
-  /**
-   * The logged events the aggregates of many customers need, each customer as of its own time, in one
-   * statement (ingest calls it once per batch): per event type, those that occurred in the `lookback`
-   * days up to the customer's time (null: its whole history up to then), in log order. Uses the
-   * (customer_id, occurred_at) index.
-   */
-  async recentEvents(db: Queryable, asOf: ReadonlyMap<string, string>, lookback: ReadonlyMap<string, number | null>): Promise<Map<string, LoggedEvent[]>> {
-    if (asOf.size === 0 || lookback.size === 0) return new Map();
-    const rows = await db.query<LoggedEvent>(
-      'customer_history.recent_events',
-      `SELECT e.event_id AS "eventId", e.customer_id AS "customerId", e.event_type AS "eventType",
-              ${OCCURRED_AT_ISO} AS "occurredAt", e.payload
-         FROM unnest($1::text[], $2::timestamptz[]) AS t(customer_id, as_of)
-         CROSS JOIN unnest($3::text[], $4::int[]) AS l(event_type, days)
-         JOIN processed_events e
-           ON e.customer_id = t.customer_id
-          AND e.event_type = l.event_type
-          AND e.occurred_at <= t.as_of
-          AND (l.days IS NULL OR e.occurred_at > t.as_of - make_interval(secs => l.days * 86400.0))
-        ORDER BY e.customer_id, e.occurred_at, e.processed_at, e.event_id`,
-      [[...asOf.keys()], [...asOf.values()], [...lookback.keys()], [...lookback.values()]],
-    );
-    const byCustomer = new Map<string, LoggedEvent[]>();
-    for (const row of rows) {
-      const list = byCustomer.get(row.customerId);
-      if (list) list.push(row);
-      else byCustomer.set(row.customerId, [row]);
-    }
-    return byCustomer;
-  }
-
   /** The logged events of these customers that occurred at or before `asOf`, oldest first per customer. */
   async eventsUpTo(db: Queryable, customerIds: readonly string[], asOf: string): Promise<LoggedEvent[]> {
     if (customerIds.length === 0) return [];

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFeatureSpec } from '../load-feature-spec';
-import { aggregateValues, lookback } from './aggregate-values';
+import { aggregateValues } from './aggregate-values';
 import type { EvaluatedEvent } from './evaluator-types';
-
-const T = '2024-06-30T12:00:00.000Z';
-const DAY = 86_400_000;
-/** A time `days` days (and `ms` milliseconds) before T. */
-const before = (days: number, ms = 0) => new Date(Date.parse(T) - days * DAY - ms).toISOString();
-let n = 0;
-const event = (occurredAt: string, payload: Record<string, unknown> = {}, type = 'user.logged_in'): EvaluatedEvent => ({
-  event_id: `e-${n++}`,
-  event_type: type,
-  occurred_at: occurredAt,
-  payload,
-});
+import { before, event, T } from './fixtures/timed-events';
 
 /** The value of one aggregate, declared inline in YAML flow style, over the events at T. */
 function valueOf(aggregate: string, events: EvaluatedEvent[], asOf = T) {
@@ -90,21 +79,5 @@ describe('aggregateValues', () => {
     assert.equal(count('{ field: n, op: lt, value: 4 }'), 1);
     assert.equal(count('{ field: n, op: lte, value: 4 }'), 2);
     assert.equal(count('{ field: n, op: eq, value: "4" }'), 0, 'no coercion between strings and numbers');
-  });
-});
-
-describe('lookback', () => {
-  it('reads each event type as far back as its longest window (trend: two windows), the whole history for last and days_since without one', () => {
-    const spec = parseFeatureSpec(`
-version: 1
-customer_id: { column: id }
-aggregates:
-  - { name: a, kind: count, event_type: x.a, window_days: 30 }
-  - { name: b, kind: trend, measure: count, event_type: x.a, window_days: 20 }
-  - { name: c, kind: days_since, event_type: x.b, window_days: 5 }
-  - { name: d, kind: last, event_type: x.c, field: f }
-  - { name: e, kind: count, event_type: x.c, window_days: 9 }
-`);
-    assert.deepEqual(Object.fromEntries(lookback(spec)), { 'x.a': 40, 'x.b': 5, 'x.c': null });
   });
 });

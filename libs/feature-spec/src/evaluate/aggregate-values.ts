@@ -35,9 +35,10 @@ export function passesFilter(filter: Filter | undefined, payload: unknown): bool
   }
 }
 
-interface Timed {
+/** An event as the aggregates read it: when it occurred (epoch ms) and its payload. */
+export interface Timed {
   readonly at: number;
-  readonly event: EvaluatedEvent;
+  readonly payload: unknown;
 }
 
 /** Events of the window (from, to]. */
@@ -46,8 +47,8 @@ const within = (events: readonly Timed[], from: number, to: number) => events.fi
 /** The exact sum of a numeric field; events without it add nothing. */
 function sumOf(events: readonly Timed[], field: string): string {
   let sum = '0';
-  for (const { event } of events) {
-    const amount = payloadNumber(event.payload, field);
+  for (const { payload } of events) {
+    const amount = payloadNumber(payload, field);
     if (amount !== undefined) sum = addDecimal(sum, amount);
   }
   return sum;
@@ -62,7 +63,11 @@ function latest(events: readonly Timed[]): Timed | undefined {
 
 const exactSum = (sum: string, decimals: number | undefined) => Number(decimals === undefined ? sum : roundDecimal(sum, decimals));
 
-function aggregateValue(aggregate: Aggregate, selected: readonly Timed[], asOf: number): FeatureValue {
+/**
+ * One aggregate at `asOf` (epoch ms) from the events it selects (its type, passing its filter, none
+ * after `asOf`), oldest first with ties in arrival order.
+ */
+export function aggregateValue(aggregate: Aggregate, selected: readonly Timed[], asOf: number): FeatureValue {
   const window = aggregate.window_days === undefined ? undefined : aggregate.window_days * DAY_MS;
   const current = window === undefined ? selected : within(selected, asOf - window, asOf);
   switch (aggregate.kind) {
@@ -71,12 +76,12 @@ function aggregateValue(aggregate: Aggregate, selected: readonly Timed[], asOf: 
     case 'sum':
       return exactSum(sumOf(current, aggregate.field!), aggregate.decimals);
     case 'mean': {
-      const values = current.map((e) => payloadNumber(e.event.payload, aggregate.field!)).filter((v) => v !== undefined);
+      const values = current.map((e) => payloadNumber(e.payload, aggregate.field!)).filter((v) => v !== undefined);
       if (values.length === 0) return null;
       return roundHalfUp(Number(sumOf(current, aggregate.field!)) / values.length, aggregate.decimals);
     }
     case 'last': {
-      const value = payloadScalar(latest(current)?.event.payload, aggregate.field!);
+      const value = payloadScalar(latest(current)?.payload, aggregate.field!);
       if (value === undefined) return null;
       if (typeof value === 'boolean') return value ? 1 : 0;
       return typeof value === 'number' ? roundHalfUp(value, aggregate.decimals) : value;
@@ -108,25 +113,13 @@ export function aggregateValues(spec: FeatureSpec, events: readonly EvaluatedEve
     const t = Date.parse(event.occurred_at);
     if (t > at) continue;
     const list = byType.get(event.event_type);
-    if (list) list.push({ at: t, event });
-    else byType.set(event.event_type, [{ at: t, event }]);
+    if (list) list.push({ at: t, payload: event.payload });
+    else byType.set(event.event_type, [{ at: t, payload: event.payload }]);
   }
   const values: Record<string, FeatureValue> = {};
   for (const aggregate of spec.aggregates) {
-    const selected = (byType.get(aggregate.event_type) ?? []).filter((e) => passesFilter(aggregate.filter, e.event.payload));
+    const selected = (byType.get(aggregate.event_type) ?? []).filter((e) => passesFilter(aggregate.filter, e.payload));
     values[aggregate.name] = aggregateValue(aggregate, selected, at);
   }
   return values;
-}
-
-/** How far back, in days, the aggregates read each event type (null: the whole history). */
-export function lookback(spec: FeatureSpec): ReadonlyMap<string, number | null> {
-  const days = new Map<string, number | null>();
-  for (const aggregate of spec.aggregates) {
-    const window = aggregate.window_days;
-    const needed = window === undefined ? null : aggregate.kind === 'trend' ? 2 * window : window;
-    const known = days.get(aggregate.event_type);
-    days.set(aggregate.event_type, known === null || needed === null ? null : Math.max(known ?? 0, needed));
-  }
-  return days;
 }

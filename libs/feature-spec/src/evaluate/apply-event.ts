@@ -3,6 +3,7 @@ import { compileSpec } from './compiled-spec';
 import { addDecimal } from './exact-decimal';
 import type { ApplyResult, AttributeValue, EvaluatedEvent, EvaluatorState, SubscriptionStatus } from './evaluator-types';
 import { payloadNumber, payloadScalar } from './payload-field';
+import { nextWindows } from './windowed-events';
 
 // The attributes one event set share its time: parsing each distinct text once is most of the fold's cost.
 let parsedText = '';
@@ -47,9 +48,10 @@ export function emptyEvaluatorState(first: EvaluatedEvent): EvaluatorState {
  * Folds one event into a customer's state (`undefined`: the customer's first event). Each attribute
  * the payload carries is last-write-wins by occurred_at (an equal time wins: the later arrival); v1
  * payloads (every field) and v2 payloads (any subset) follow the one rule. Lifetime sums and counts
- * add up, whatever the order (the ledger guarantees each event is applied once). Cancellations and
- * reactivations set the subscription's status (`nextSubscription`); `cancelledNow` says the event
- * closed an open subscription.
+ * add up, whatever the order (the ledger guarantees each event is applied once). The events an
+ * aggregate can still read are kept in `windows` (nextWindows). Cancellations and reactivations set
+ * the subscription's status (`nextSubscription`); `cancelledNow` says the event closed an open
+ * subscription.
  */
 export function applyEvent(spec: FeatureSpec, state: EvaluatorState | undefined, event: EvaluatedEvent): ApplyResult {
   const compiledSpec = compileSpec(spec);
@@ -88,7 +90,9 @@ export function applyEvent(spec: FeatureSpec, state: EvaluatorState | undefined,
   const statusEvent = event.event_type === SUBSCRIPTION_CANCELLED || event.event_type === SUBSCRIPTION_REACTIVATED;
   const cancelledNow = subscription !== before.subscription && subscription?.cancelled === true && before.subscription?.cancelled !== true;
 
-  const latest = at >= time(before.lastEventAt);
+  const previousLatestAt = time(before.lastEventAt);
+  const latest = at >= previousLatestAt;
+  const windows = nextWindows(compiledSpec, before.windows, event, at, previousLatestAt, Math.max(at, previousLatestAt));
   return {
     state: {
       attributes,
@@ -99,6 +103,7 @@ export function applyEvent(spec: FeatureSpec, state: EvaluatorState | undefined,
       lastEventAt: latest ? event.occurred_at : before.lastEventAt,
       lastEventId: latest ? event.event_id : before.lastEventId,
       ...(subscription ? { subscription } : {}),
+      ...(windows ? { windows } : {}),
     },
     applied: statusEvent ? subscription !== before.subscription : carried === 0 || written > 0,
     ...(cancelledNow ? { cancelledNow } : {}),

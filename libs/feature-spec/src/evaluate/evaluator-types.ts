@@ -37,8 +37,15 @@ export interface SubscriptionStatus {
 }
 
 /**
+ * One event an aggregate stream keeps: its occurred_at in epoch milliseconds and, when the stream's
+ * aggregates read payload fields, those fields' values (nothing else of the payload).
+ */
+export type WindowEntry = readonly [at: number, fields?: Readonly<Record<string, ScalarValue>>];
+
+/**
  * A customer's state under a spec, folded event by event; plain JSON, so that it can be stored as is.
- * Aggregates are not in it: they are computed from the event log at the vector's time.
+ * Aggregates are computed at the vector's time from `windows`: the events of the customer's recent
+ * past that they can still read, so that ingest computes a vector from the state alone.
  */
 export interface EvaluatorState {
   /** By attribute name; absent until an event sets it. */
@@ -56,6 +63,13 @@ export interface EvaluatorState {
   readonly lastEventId: string;
   /** Absent until a cancellation or reactivation: the subscription is open. */
   readonly subscription?: SubscriptionStatus;
+  /**
+   * By aggregate stream (the name of its first aggregate; `compileSpec`): the events passing the
+   * stream's filter that its aggregates can still read at the latest event or later, oldest first (ties
+   * in arrival order). Present whenever the spec has aggregates; a stored state without it predates it
+   * and is rebuilt from the event log.
+   */
+  readonly windows?: Readonly<Record<string, readonly WindowEntry[]>>;
 }
 
 export interface ApplyResult {

@@ -4,3 +4,4 @@ export * from './feature-vector';
 export * from './aggregate-values';
 export * from './exact-decimal';
 export * from './vector-sections';
+export * from './windowed-events';

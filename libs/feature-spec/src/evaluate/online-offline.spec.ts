@@ -4,6 +4,7 @@ import { aggregateValues } from './aggregate-values';
 import { foldEvents } from './apply-event';
 import type { EvaluatedEvent, EvaluatorState, FeatureVector } from './evaluator-types';
 import { featureVector } from './feature-vector';
+import { windowedAggregateValues } from './windowed-events';
 import { SAAS_SPEC, randomSaasHistory } from './fixtures/saas-spec';
 import { SeededRandom } from './fixtures/seeded-random';
 
@@ -23,9 +24,14 @@ function offline(arrival: readonly EvaluatedEvent[], asOf: string): { vector: Fe
   return { vector: state && featureVector(spec, state, asOf, aggregateValues(spec, known, asOf)), ids: new Set(known.map((e) => e.event_id)) };
 }
 
-/** Online: the state folded in arrival order, aggregates over the events logged so far. */
+/**
+ * Online: the state folded in arrival order, aggregates from the events the state keeps (what ingest
+ * computes); they must equal the aggregates over every event logged so far.
+ */
 function online(state: EvaluatorState, logged: readonly EvaluatedEvent[], asOf: string): FeatureVector | undefined {
-  return featureVector(spec, state, asOf, aggregateValues(spec, logged, asOf));
+  const kept = windowedAggregateValues(spec, state, asOf);
+  assert.deepEqual(kept, aggregateValues(spec, logged, asOf), `the state's windows as of ${asOf}`);
+  return featureVector(spec, state, asOf, kept);
 }
 
 const sameSet = (a: Set<string>, b: readonly EvaluatedEvent[]) => a.size === b.length && b.every((e) => a.has(e.event_id));

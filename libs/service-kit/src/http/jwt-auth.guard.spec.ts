@@ -42,7 +42,7 @@ async function statusOf(promise: Promise<unknown>): Promise<number> {
 describe('verifyBearer', () => {
   it('accepts a valid token and returns its subject and roles', async () => {
     const principal = await verifyBearer(key, `Bearer ${await sign({ roles: ['agent'] })}`, ['agent', 'admin']);
-    assert.deepEqual(principal, { subject: 'jane', roles: ['agent'] });
+    assert.deepEqual(principal, { subject: 'jane', roles: ['agent'], via: 'bearer' });
   });
 
   it('answers 401 for a missing, malformed, forged, expired or subject-less token', async () => {

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable, Optional, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
@@ -44,10 +44,15 @@ export function bearerPolicyOf(config: Partial<AuthEnv>): BearerPolicy | null {
   };
 }
 
-/** Who made a request: the token's subject and roles. */
+/** Who made a request: the token's (or the signed-in person's) subject and roles. */
 export interface Principal {
   readonly subject: string;
   readonly roles: readonly string[];
+  /** The person's name and e-mail, when a session (or the token's `name`/`email` claims) tells them. */
+  readonly name?: string;
+  readonly email?: string;
+  /** How the request proved who made it: a bearer token, or a signed-in person's session cookie. */
+  readonly via?: 'bearer' | 'session';
 }
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
@@ -64,12 +69,26 @@ export type PersonRole = (typeof PERSON_ROLES)[number];
 /** The token must carry `role` or a role above it in PERSON_ROLES. */
 export const RequireRoleOrHigher = (role: PersonRole) => RequireRoles(...PERSON_ROLES.slice(PERSON_ROLES.indexOf(role)));
 
+/**
+ * A service that signs people in (monitoring) provides this under SESSION_AUTHENTICATOR: the guard
+ * asks it about a request that carries no Authorization header. It answers the session's principal,
+ * null when the request carries no session cookie at all, and throws a DomainError (401 for an
+ * expired or unknown session, 403 for a state-changing request without the session's CSRF token).
+ */
+export interface SessionAuthenticator {
+  authenticate(request: Request): Promise<Principal | null>;
+}
+
+export const SESSION_AUTHENTICATOR = Symbol('SESSION_AUTHENTICATOR');
+
 /** Why a token was refused: the `reason` label of `churn_auth_refusals_total` and the log line. */
 export type RefusalReason = 'missing' | 'invalid' | 'expired' | 'no_expiry' | 'lifetime' | 'issuer' | 'audience' | 'no_subject' | 'role';
 
 /**
  * Bearer JWT (HS256, secret AUTH_JWT_SECRET) with a `sub`, an `exp` and a `roles` claim (array of
- * strings); `iss`/`aud` checked when AUTH_JWT_ISSUER/AUTH_JWT_AUDIENCE are set. 401 for a missing,
+ * strings); `iss`/`aud` checked when AUTH_JWT_ISSUER/AUTH_JWT_AUDIENCE are set. In a service that
+ * provides SESSION_AUTHENTICATOR, a request without an Authorization header may instead carry a
+ * signed-in person's session cookie; the same roles are then required of the session's principal. 401 for a missing,
  * malformed, forged, expired, expiry-less or too long-lived token; 403 when none of the required
  * roles is present; 503 when the service has no secret configured. Tokens and the secret are never
  * logged; each refusal counts in `churn_auth_refusals_total{reason}`.
@@ -85,6 +104,7 @@ export class JwtAuthGuard implements CanActivate {
     @Inject(SERVICE_CONFIG) config: Partial<AuthEnv>,
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
+    @Optional() @Inject(SESSION_AUTHENTICATOR) private readonly sessions?: SessionAuthenticator,
   ) {
     this.policy = bearerPolicyOf(config);
     this.logger = logger.child({ context: JwtAuthGuard.name });
@@ -98,10 +118,20 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]) ?? [];
-    request.principal = await verifyBearer(this.policy, request.headers.authorization, required, (reason, detail) => {
+    const onRefused = (reason: RefusalReason, detail: string) => {
       this.refusals.inc({ reason });
       this.logger.warn({ path: request.path, reason, detail }, 'bearer token refused');
-    });
+    };
+    const session = request.headers.authorization === undefined && this.sessions ? await this.sessions.authenticate(request) : null;
+    if (session) {
+      if (required.length > 0 && !required.some((role) => session.roles.includes(role))) {
+        onRefused('role', `session has roles: ${session.roles.join(', ') || '(none)'}`);
+        throw new DomainError('FORBIDDEN', `requires one of the roles: ${required.join(', ')}`, HttpStatus.FORBIDDEN);
+      }
+      request.principal = session;
+      return true;
+    }
+    request.principal = await verifyBearer(this.policy, request.headers.authorization, required, onRefused);
     return true;
   }
 }
@@ -146,7 +176,7 @@ export async function verifyBearer(
   if (required.length > 0 && !required.some((role) => roles.includes(role))) {
     refuse('role', `requires one of the roles: ${required.join(', ')}`, `has roles: ${roles.join(', ') || '(none)'}`, HttpStatus.FORBIDDEN);
   }
-  return { subject, roles };
+  return { subject, roles, via: 'bearer' };
 }
 
 /** jose's verification errors as a reason and the message the caller sees. */

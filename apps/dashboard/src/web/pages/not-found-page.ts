@@ -1,0 +1,10 @@
+import { el } from '../dom';
+
+/** A route the workspace does not have: say so, and offer the pages it does. */
+export function renderNotFoundPage(container: HTMLElement, path: string): void {
+  container.replaceChildren(
+    el('h2', { class: 'page-title', tabindex: -1, 'data-testid': 'not-found' }, 'Page not found'),
+    el('p', {}, 'There is no page at ', el('code', {}, path), '.'),
+    el('p', {}, 'Go to the ', el('a', { href: '#/' }, 'overview'), ', the ', el('a', { href: '#/experiments' }, 'experiments'), ', the ', el('a', { href: '#/roi' }, 'ROI'), ' or the ', el('a', { href: '#/models' }, 'models'), '.'),
+  );
+}

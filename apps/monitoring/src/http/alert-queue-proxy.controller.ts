@@ -1,0 +1,59 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG } from '@churn/service-kit';
+import type { MonitoringConfig } from '../config';
+import { UpstreamForwarder } from './upstream-forwarder';
+
+/**
+ * The work queue for the web UI: monitoring checks the caller for the agent role, as for its other
+ * customer-level reads, and forwards to alerting with the caller's bearer token (or one minted for a signed-in
+ * person's session: UpstreamForwarder.authorizationOf), so alerting sees the same principal (its subject is `me` in `owner=me` and `assignee: "me"`), checks it again,
+ * validates the query and bodies (400 naming the field), audits the change, and its answer is
+ * relayed unchanged. Alerting owns the alerts; monitoring keeps no copy of the schemas.
+ */
+@Controller('v1/alerts')
+@UseGuards(JwtAuthGuard)
+@RequireRoleOrHigher('agent')
+export class AlertQueueProxyController {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: MonitoringConfig,
+    @Inject(UpstreamForwarder) private readonly forwarder: UpstreamForwarder,
+  ) {}
+
+  @Get()
+  async list(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
+    const url = this.alerting('/v1/alerts');
+    url.search = new URL(req.originalUrl, 'http://monitoring.invalid').search;
+    await this.forwarder.relay(res, 'alerting', url, { method: 'GET', authorization });
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  async bulk(@Body() body: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
+    await this.forwarder.relay(res, 'alerting', this.alerting('/v1/alerts/bulk'), { method: 'POST', authorization, body: body ?? {} });
+  }
+
+  @Post(':id/assign')
+  async assign(@Param('id', new IdentifierParamPipe('id')) id: string, @Body() body: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
+    await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/assign`), { method: 'POST', authorization, body: body ?? {} });
+  }
+
+  @Post(':id/resolve')
+  async resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body() body: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
+    await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/resolve`), { method: 'POST', authorization, body: body ?? {} });
+  }
+
+  @Get(':id/history')
+  async history(@Param('id', new IdentifierParamPipe('id')) id: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const authorization = await this.forwarder.authorizationOf(req);
+    await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/history`), { method: 'GET', authorization });
+  }
+
+  private alerting(path: string): URL {
+    return new URL(path, this.config.ALERTING_URL);
+  }
+}

@@ -1,0 +1,16 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ZodValidationPipe } from '@churn/service-kit';
+import { roiSeriesQuerySchema, type RoiSeriesQuery } from '../roi/roi-series';
+import { RoiSeriesService } from '../roi/roi-series.service';
+
+/** ROI over time for the web workspace's ROI page: aggregates only, so open like `/v1/roi`. */
+@Controller('v1/metrics/roi')
+export class RoiSeriesController {
+  constructor(private readonly roi: RoiSeriesService) {}
+
+  /** Per bucket (day or week) of [from, to): revenue at risk, programme cost, revenue saved, net benefit, ROI multiple. */
+  @Get('series')
+  async series(@Query(new ZodValidationPipe(roiSeriesQuerySchema)) query: RoiSeriesQuery) {
+    return this.roi.series(query);
+  }
+}
