@@ -245,6 +245,16 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     await waitUntil('the alert resolved', async () => (await row(a))?.['alert_state'] === 'resolved');
   });
 
+  it('keeps an expired acknowledgment (still to be resolved) as the customer alert over a newer resolved one', async () => {
+    await publish(Topics.alertUpdates, [
+      anAlertUpdate(b, `${b}-old`, 'resolved', 'resolved', now - HOUR / 8, { level: 'medium' }),
+      anAlertUpdate(b, `${b}-alert`, 'expired', 'expired', now - HOUR / 4, { level: 'high', by: 'system:expiry' }),
+    ]);
+    await waitUntil("b's acknowledgment expired", async () => (await row(b))?.['alert_state'] === 'expired');
+    assert.equal((await row(b))?.['alert_id'], `${b}-alert`);
+    assert.deepEqual(ids(await list('alert_state=expired')), ['b']);
+  });
+
   it("serves a customer's page: drivers, score history, features against the population, timeline, action, arm", async () => {
     const intervention: Intervention = { customer_id: a, performed_by: 'Ana', performed_at: new Date(now - HOUR / 3).toISOString(), action: 'retention call', source: 'hubspot', source_key: uniqueId('T') };
     const outcome: Outcome = { customer_id: c, churned: false, observed_at: new Date(now - HOUR / 5).toISOString() };

@@ -87,7 +87,7 @@ CREATE TABLE monitoring_alert_updates (
 CREATE INDEX monitoring_alert_updates_customer ON monitoring_alert_updates (customer_id, occurred_at DESC);
 
 -- Each alert's current state (its newest update by occurred_at, then update_id), from which the
--- customer's alert is chosen: an open one (pending, acknowledged) first, else the newest.
+-- customer's alert is chosen: an open one (pending, acknowledged, expired) first, else the newest.
 CREATE TABLE monitoring_customer_alerts (
   alert_id    text PRIMARY KEY,
   customer_id text NOT NULL,

@@ -280,8 +280,9 @@ export class MonitoringCustomersRepository {
 
   /**
    * Stores alert updates once per update_id, moves each alert's state to its newest update (occurred_at,
-   * then update_id), and sets each affected customer's alert: an open one (pending, acknowledged) first,
-   * the newest of them, else the newest closed one. Returns how many updates were new.
+   * then update_id), and sets each affected customer's alert: an open one (pending, acknowledged, or
+   * expired — an acknowledgment that ran out, still to be resolved) first, the newest of them, else the
+   * newest resolved one. Returns how many updates were new.
    */
   async applyAlertUpdates(tx: Queryable, updates: readonly AlertUpdate[]): Promise<number> {
     if (updates.length === 0) return 0;
@@ -339,7 +340,7 @@ export class MonitoringCustomersRepository {
        SELECT DISTINCT ON (customer_id) customer_id, alert_id, level, state, due_at, assignee, occurred_at
          FROM monitoring_customer_alerts
         WHERE customer_id = ANY($1::text[])
-        ORDER BY customer_id, (state IN ('pending', 'acknowledged')) DESC, occurred_at DESC, alert_id DESC
+        ORDER BY customer_id, (state IN ('pending', 'acknowledged', 'expired')) DESC, occurred_at DESC, alert_id DESC
        ON CONFLICT (customer_id) DO UPDATE SET
          alert_id = EXCLUDED.alert_id, alert_level = EXCLUDED.alert_level, alert_state = EXCLUDED.alert_state,
          alert_due_at = EXCLUDED.alert_due_at, alert_assignee = EXCLUDED.alert_assignee, alert_occurred_at = EXCLUDED.alert_occurred_at,
