@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: builds, then runs the benchmark set one after another (never in parallel: each starts its
 // own test stack, and they would measure each other), each under its own CHURN_TEST_PORT_OFFSET.
-//   node bench/run-all.mjs [--only pipeline,ingest,scorer] [--quick] [-- extra args for the pipeline bench]
+//   node bench/run-all.mjs [--only pipeline,ingest,scorer,customers] [--quick] [-- extra args for the pipeline bench]
 // --quick: shorter runs (pipeline 10 s per rate after a 10 s warm-up, smaller backlogs), for checking that everything still runs.
 // Prints each bench's JSON to stdout and a one-line summary per bench to stderr; exits non-zero if any failed.
 // Every bench records the machine and `uptime` load with its figures; bench/README.md explains them.
@@ -14,7 +14,7 @@ const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
 const own = dash < 0 ? argv : argv.slice(0, dash);
 const extra = dash < 0 ? [] : argv.slice(dash + 1);
-const only = own.includes('--only') ? own[own.indexOf('--only') + 1].split(',') : ['pipeline', 'ingest', 'scorer'];
+const only = own.includes('--only') ? own[own.indexOf('--only') + 1].split(',') : ['pipeline', 'ingest', 'scorer', 'customers'];
 const quick = own.includes('--quick');
 
 const BENCHES = {
@@ -24,6 +24,7 @@ const BENCHES = {
   },
   ingest: { offset: '200', args: ['bench/ingest/ingest.bench.mjs', ...(quick ? ['--events', '20000', '--seconds', '10'] : [])] },
   scorer: { offset: '100', args: ['bench/scorer/bench.mjs', ...(quick ? ['--skip-peer', '--skip-csv'] : [])] },
+  customers: { offset: '300', args: ['bench/customers/customers.bench.mjs', ...(quick ? ['--customers', '10000', '--requests', '50', '--runs', '1'] : [])] },
 };
 
 const build = spawnSync('npx', ['tsc', '-b', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });

@@ -38,6 +38,11 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
      * recomputes everything. Drift alerts are once a day per subject, so minutes of delay cost nothing.
      */
     MONITORING_DRIFT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+    /**
+     * How often the population's distribution of every feature (what a customer page shows a customer's
+     * values against) is recomputed over all customers' newest vectors, in milliseconds.
+     */
+    MONITORING_POPULATION_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
     /** Share of would-be churners an intervention keeps; used for revenue saved only when no experiment measures it. */
     MONITORING_RETENTION_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(0.4),
     /** Customer-lifetime-value horizon in months: revenue at risk = monthly charges × this. */

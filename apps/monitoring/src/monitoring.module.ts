@@ -4,8 +4,12 @@ import { DatabaseModule, JwtAuthGuard, KafkaModule, SESSION_AUTHENTICATOR } from
 import { SessionService } from './auth/session.service';
 import { SignInController } from './auth/sign-in.controller';
 import { DashboardService } from './dashboard/dashboard.service';
+import { CustomerPopulationService } from './customers/customer-population.service';
+import { CustomerReadModel } from './customers/customer-read-model.service';
+import { CustomersService } from './customers/customers.service';
 import { AlertQueueProxyController } from './http/alert-queue-proxy.controller';
 import { AlertsProxyController } from './http/alerts-proxy.controller';
+import { CustomersController } from './http/customers.controller';
 import { DashboardLinksController } from './http/dashboard-links.controller';
 import { IntegrationsProxyController } from './http/integrations-proxy.controller';
 import { SandboxOutboxController } from './http/sandbox-outbox.controller';
@@ -15,7 +19,9 @@ import { PeopleRecordsController } from './http/people-records.controller';
 import { ReportsController } from './http/reports.controller';
 import { LabelWindowsController } from './http/label-windows.controller';
 import { UpstreamForwarder } from './http/upstream-forwarder';
+import { AlertUpdatesHandler } from './inbound/alert-updates.handler';
 import { AlertsHandler } from './inbound/alerts.handler';
+import { CustomerFeaturesHandler } from './inbound/customer-features.handler';
 import { InterventionsHandler } from './inbound/interventions.handler';
 import { OutcomesHandler } from './inbound/outcomes.handler';
 import { PredictionIntake } from './inbound/prediction-intake.service';
@@ -39,11 +45,11 @@ import { RoiSeriesService } from './roi/roi-series.service';
       group: 'monitoring',
       consumer: {
         deadLetterTopic: Topics.monitoringDlq,
-        handlers: [MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, InterventionsHandler],
+        handlers: [MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, InterventionsHandler, CustomerFeaturesHandler, AlertUpdatesHandler],
       },
     }),
   ],
-  controllers: [SignInController, MonitoringController, AlertQueueProxyController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, ModelsProxyController, RoiSeriesController],
-  providers: [SessionService, { provide: SESSION_AUTHENTICATOR, useExisting: SessionService }, PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService],
+  controllers: [SignInController, MonitoringController, AlertQueueProxyController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, ModelsProxyController, RoiSeriesController, CustomersController],
+  providers: [SessionService, { provide: SESSION_AUTHENTICATOR, useExisting: SessionService }, PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService, CustomerReadModel, CustomerFeaturesHandler, AlertUpdatesHandler, CustomersService, CustomerPopulationService],
 })
 export class MonitoringModule {}

@@ -25,4 +25,6 @@ export * from './repositories/platform-summary.repository';
 export * from './repositories/monitoring.repository';
 export * from './repositories/report.repository';
 export * from './repositories/job-run.repository';
+export * from './repositories/monitoring-customer-list';
+export * from './repositories/monitoring-customers.repository';
 export * from './repositories/monitoring-sessions.repository';

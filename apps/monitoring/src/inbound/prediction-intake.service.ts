@@ -3,8 +3,12 @@ import type { Prediction } from '@churn/contracts';
 import { Database, MonitoringRepository, type PredictionRole } from '@churn/db';
 import { getOrCreateCounter, getOrCreateGauge, type Registry } from '@churn/observability';
 import { METRICS_REGISTRY } from '@churn/service-kit';
+import { CustomerReadModel } from '../customers/customer-read-model.service';
 
-/** Stores consumed predictions once each (keyed by prediction_id) and counts them. */
+/**
+ * Stores consumed predictions once each (keyed by prediction_id) and counts them; champion predictions
+ * also move the customer read model forward, in the same transaction.
+ */
 @Injectable()
 export class PredictionIntake {
   private readonly repository = new MonitoringRepository();
@@ -13,6 +17,7 @@ export class PredictionIntake {
 
   constructor(
     private readonly database: Database,
+    private readonly readModel: CustomerReadModel,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.received = getOrCreateCounter(registry, {
@@ -28,7 +33,11 @@ export class PredictionIntake {
   }
 
   async store(role: PredictionRole, predictions: readonly Prediction[]): Promise<void> {
-    const fresh = await this.database.transaction((tx) => this.repository.insertPredictions(tx, role, predictions));
+    const fresh = await this.database.transaction(async (tx) => {
+      const inserted = await this.repository.insertPredictions(tx, role, predictions);
+      if (role === 'champion') await this.readModel.applyPredictions(tx, predictions);
+      return inserted;
+    });
     this.received.inc({ role, result: 'new' }, fresh);
     this.received.inc({ role, result: 'duplicate' }, predictions.length - fresh);
     const newest = new Map<string, number>();

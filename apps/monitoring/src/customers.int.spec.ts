@@ -1,0 +1,309 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { Topics, type AlertUpdate, type CustomerFeaturesMessageV2, type Intervention, type Outcome } from '@churn/contracts';
+import { Database } from '@churn/db';
+import { consumerGroupLag } from '@churn/kafka';
+import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
+import { createLogger, createMetricsRegistry } from '@churn/observability';
+import { startService, type RunningService } from '@churn/service-kit';
+import { assertAgentOrHigher, serviceTestEnv, signTestToken, testInfra, testKafka, uniqueId } from '@churn/testing';
+import { monitoringConfigSchema } from './config';
+import { configureMonitoringHttp } from './http-setup';
+import { MonitoringModule } from './monitoring.module';
+import { aPrediction, publish } from './monitoring-spec-fixtures';
+
+const SECRET = 'customers-spec-secret-at-least-32-characters';
+const HOUR = 3_600_000;
+const TELCO = loadFeatureSpec(TELCO_SPEC_PATH);
+const TELCO_HASH = specHash(TELCO);
+
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A Telco vector (every feature of the spec) with the given attributes overriding the defaults. */
+function aVector(customerId: string, asOf: number, attributes: Record<string, string | number | null>): CustomerFeaturesMessageV2 {
+  const features: Record<string, string | number | null> = {};
+  for (const column of featureColumns(TELCO)) {
+    features[column.name] = column.type === 'numeric' ? 1 : column.type === 'boolean' ? (column.name === 'SeniorCitizen' ? 0 : 'No') : (column.categories?.[0] ?? 'x');
+  }
+  return { customer_id: customerId, feature_schema_version: 2, spec_hash: TELCO_HASH, features: { ...features, ...attributes }, as_of: new Date(asOf).toISOString(), source_event_id: uniqueId('e') };
+}
+
+function anAlertUpdate(customerId: string, alertId: string, change: AlertUpdate['change'], state: AlertUpdate['state'], at: number, overrides: Partial<AlertUpdate> = {}): AlertUpdate {
+  return {
+    schema_version: 1,
+    update_id: uniqueId('u'),
+    alert_id: alertId,
+    customer_id: customerId,
+    level: 'critical',
+    state,
+    change,
+    assignee: null,
+    by: null,
+    note: null,
+    due_at: new Date(at + 4 * HOUR).toISOString(),
+    occurred_at: new Date(at).toISOString(),
+    ...overrides,
+  };
+}
+
+interface ListPage {
+  customers: { customer_id: string; risk_score: number; score_change: number | null; revenue_at_risk: number; alert: { state: string } | null; experiment: { arm: string } | null; attributes: Record<string, unknown> }[];
+  page: number;
+  page_size: number;
+  total: number;
+  total_is_lower_bound: boolean;
+}
+
+/**
+ * Monitoring's customer read model and API on the real broker and Postgres: predictions, vectors and
+ * alert updates published on their topics become one row per customer, listed with filters, sorts, pages
+ * and CSV; a late or redelivered message changes nothing.
+ */
+describe('customer read model and API, on the real broker and Postgres', () => {
+  let sut: RunningService;
+  let db: Database;
+  let agent: string;
+  let groupId: string;
+  const prefix = uniqueId('cust');
+  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((s) => `${prefix}-${s}`) as [string, string, string, string];
+  const version = uniqueId('cust-model');
+  // Arms of this spec only, so that a search across every spec's customers can be narrowed to these.
+  const [treatment, control] = [`treatment-${prefix}`, `control-${prefix}`];
+  const now = Date.now();
+
+  const get = async (path: string, headers: Record<string, string> = {}) => fetch(`${sut.url}${path}`, { headers: { authorization: `Bearer ${agent}`, ...headers } });
+  const list = async (query: string): Promise<ListPage> => {
+    const response = await get(`/v1/customers?q=${encodeURIComponent(prefix)}&${query}`);
+    assert.equal(response.status, 200, await response.clone().text());
+    return (await response.json()) as ListPage;
+  };
+  const ids = (page: ListPage) => page.customers.map((x) => x.customer_id.slice(prefix.length + 1));
+  const settled = async () => {
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      const topics = [Topics.predictions, Topics.customerFeatures, Topics.alertUpdates];
+      await waitUntil('monitoring committed its topics', async () => Object.values(await consumerGroupLag(admin, groupId, topics)).every((lag) => lag === 0));
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  const row = async (customerId: string) =>
+    (await db.query<Record<string, unknown>>('spec.customer', 'SELECT * FROM monitoring_customers WHERE customer_id = $1', [customerId]))[0];
+
+  before(async () => {
+    const logger = createLogger({ service: 'spec', level: 'silent' });
+    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'customers-spec' }, logger, createMetricsRegistry('spec'));
+    const env = serviceTestEnv({ MONITORING_REFRESH_INTERVAL_MS: '600000', MONITORING_POPULATION_INTERVAL_MS: '1000', AUTH_JWT_SECRET: SECRET });
+    groupId = `${env['KAFKA_GROUP_PREFIX']}.monitoring`;
+    sut = await startService({ name: 'monitoring', configSchema: monitoringConfigSchema, module: () => MonitoringModule, configure: configureMonitoringHttp, env });
+    agent = await signTestToken(SECRET, ['agent'], { sub: 'ana@example.com' });
+
+    const experiment = (arm: string) => ({ experiment: { name: 'retention-2026', arm } });
+    await publish(Topics.predictions, [
+      aPrediction(a, version, 0.5, now - 3 * HOUR, { revenue_at_risk: 100, ...experiment(treatment) }),
+      aPrediction(a, version, 0.9, now - 2 * HOUR, {
+        revenue_at_risk: 900,
+        recommended_action: 'retention_call',
+        intervention_cost: 40,
+        top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.31 }],
+        ...experiment(treatment),
+      }),
+      aPrediction(b, version, 0.7, now - 2 * HOUR, { revenue_at_risk: 2000, ...experiment(control) }),
+      aPrediction(c, version, 0.2, now - 2 * HOUR, { revenue_at_risk: 50, ...experiment(treatment) }),
+      aPrediction(d, version, 0.7, now - 2 * HOUR, { revenue_at_risk: 700 }),
+    ]);
+    await publish(Topics.customerFeatures, [
+      aVector(a, now - 2 * HOUR, { Contract: 'Month-to-month', InternetService: 'Fiber optic', MonthlyCharges: 95.5, SeniorCitizen: 1 }),
+      aVector(b, now - 2 * HOUR, { Contract: 'Two year', InternetService: 'DSL', MonthlyCharges: 40 }),
+      aVector(c, now - 2 * HOUR, { Contract: 'One year', InternetService: 'Fiber optic', MonthlyCharges: 60 }),
+    ]);
+    await publish(Topics.alertUpdates, [anAlertUpdate(a, `${a}-alert`, 'raised', 'pending', now - HOUR), anAlertUpdate(b, `${b}-alert`, 'raised', 'pending', now - HOUR, { level: 'high' })]);
+    await publish(Topics.alertUpdates, [anAlertUpdate(b, `${b}-alert`, 'acknowledged', 'acknowledged', now - HOUR / 2, { by: 'ana@example.com', note: 'called, offered a discount' })]);
+    await waitUntil('the read model holds the four customers with their vectors and alerts', async () => {
+      const rows = await db.query<{ n: number }>(
+        'spec.ready',
+        `SELECT count(*)::int AS n FROM monitoring_customers WHERE customer_id LIKE $1 || '%' AND prediction_id IS NOT NULL
+           AND (attributes IS NOT NULL OR customer_id = $2) AND (alert_state IS NOT NULL OR customer_id IN ($2, $3))`,
+        [prefix, d, c],
+      );
+      const acknowledged = (await row(b))?.['alert_state'] === 'acknowledged';
+      return rows[0]!.n === 4 && acknowledged;
+    });
+  });
+
+  after(async () => {
+    await Promise.allSettled([sut?.close(), db?.close()].map((p) => Promise.resolve(p)));
+  });
+
+  it('answers 401/403 without an agent token', async () => {
+    await assertAgentOrHigher(`${sut.url}/v1/customers?q=${prefix}`, SECRET);
+    await assertAgentOrHigher(`${sut.url}/v1/customers/${a}`, SECRET);
+  });
+
+  it('keeps the newest prediction and the one before it: the score change', async () => {
+    const page = await list('');
+    assert.equal(page.total, 4);
+    assert.deepEqual(ids(page), ['a', 'b', 'd', 'c'], 'highest score first, ties by customer id');
+    const first = page.customers[0]!;
+    assert.deepEqual([first.risk_score, first.score_change, first.revenue_at_risk, first.alert?.state, first.experiment?.arm], [90, 40, 900, 'pending', treatment]);
+    assert.equal(first.attributes['Contract'], 'Month-to-month');
+    assert.equal(page.customers.find((x) => x.customer_id === d)!.attributes['Contract'], null, 'no vector yet');
+  });
+
+  it('filters by risk level, score range, alert state, arm and attributes of the spec', async () => {
+    assert.deepEqual(ids(await list('risk_level=critical')), ['a']);
+    assert.deepEqual(ids(await list('risk_level=high,critical&sort=score')), ['b', 'd', 'a']);
+    assert.deepEqual(ids(await list('score_min=20&score_max=70')), ['b', 'd', 'c']);
+    assert.deepEqual(ids(await list('alert_state=acknowledged')), ['b']);
+    assert.deepEqual(ids(await list('alert_state=none')), ['d', 'c']);
+    assert.deepEqual(ids(await list('alert_state=pending,none')), ['a', 'd', 'c']);
+    assert.deepEqual(ids(await list(`arm=${control}`)), ['b']);
+    assert.deepEqual(ids(await list('attr.InternetService=Fiber%20optic')), ['a', 'c']);
+    assert.deepEqual(ids(await list('attr.InternetService=Fiber%20optic&attr.Contract=One%20year,Two%20year')), ['c']);
+    assert.deepEqual(ids(await list('attr.MonthlyCharges=40')), ['b']);
+    assert.deepEqual(ids(await list('attr.SeniorCitizen=true')), ['a']);
+  });
+
+  it('searches a customer id prefix or a text attribute, case-insensitively', async () => {
+    const search = async (query: string) => ((await (await get(`/v1/customers?${query}`)).json()) as ListPage).customers.map((x) => x.customer_id);
+    assert.deepEqual(await search(`q=${encodeURIComponent(`${prefix}-B`.toUpperCase())}`), [b]);
+    // Every spec's customers share the database: this spec's arms narrow the text search to its own.
+    assert.deepEqual(await search(`q=two%20yea&arm=${control},${treatment}`), [b], 'a Two year contract');
+    assert.deepEqual(await search(`q=FIBER&arm=${control},${treatment}`), [a, c]);
+  });
+
+  it('sorts by score change and revenue at risk, and pages with a stable order', async () => {
+    assert.deepEqual(ids(await list('sort=-revenue_at_risk')), ['b', 'a', 'd', 'c']);
+    assert.deepEqual(ids(await list('sort=revenue_at_risk')), ['c', 'd', 'a', 'b']);
+    assert.deepEqual(ids(await list('sort=-score_change')), ['a', 'b', 'c', 'd'], 'a changed by +40; the others have no previous score (last, by id)');
+    const pages = [await list('page_size=3&page=1'), await list('page_size=3&page=2')];
+    assert.deepEqual(pages.map(ids), [['a', 'b', 'd'], ['c']]);
+    assert.deepEqual(pages.map((p) => [p.page, p.page_size, p.total, p.total_is_lower_bound]), [[1, 3, 4, false], [2, 3, 4, false]]);
+  });
+
+  it('exports the whole filter as CSV, with format=csv or Accept: text/csv', async () => {
+    const response = await get(`/v1/customers?q=${prefix}&risk_level=high,critical&page_size=1`, { accept: 'text/csv' });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
+    const records = parse(await response.text(), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(records.map((r) => r['customer_id']), [a, b, d], 'every page of the filter, not the first');
+    assert.equal(records[0]!['attr.Contract'], 'Month-to-month');
+    assert.equal(records[1]!['alert_state'], 'acknowledged');
+    const byFormat = parse(await (await get(`/v1/customers?q=${prefix}&format=csv&alert_state=none`)).text(), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(byFormat.map((r) => r['customer_id']), [d, c]);
+    const empty = await (await get(`/v1/customers?q=${prefix}-nobody&format=csv`)).text();
+    assert.match(empty, /^customer_id,risk_score,/, 'an empty filter still has its header');
+  });
+
+  it('answers 400 naming the parameter for a malformed filter or an attribute the spec does not have', async () => {
+    const response = await get(`/v1/customers?attr.plan=pro&score_min=high&sort=name`);
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { error: string; fields: { field: string }[] };
+    assert.equal(body.error, 'validation_failed');
+    assert.deepEqual(body.fields.map((f) => f.field).sort(), ['attr.plan', 'score_min', 'sort']);
+  });
+
+  it('never lets a late, older or redelivered message overwrite a newer one', async () => {
+    const held = await row(a);
+    // Older than a's newest prediction but newer than its previous: it becomes the previous score.
+    const between = aPrediction(a, version, 0.6, now - 2.5 * HOUR, { experiment: { name: 'retention-2026', arm: treatment } });
+    const older = aPrediction(a, version, 0.1, now - 5 * HOUR);
+    const staleVector = aVector(a, now - 5 * HOUR, { Contract: 'Two year' });
+    const staleAlert = anAlertUpdate(a, `${a}-alert`, 'resolved', 'resolved', now - 3 * HOUR);
+    await publish(Topics.predictions, [between, older]);
+    await publish(Topics.customerFeatures, [staleVector]);
+    await publish(Topics.alertUpdates, [staleAlert]);
+    await settled();
+    const moved = await row(a);
+    assert.deepEqual([moved!['risk_score'], moved!['previous_risk_score'], moved!['score_change']], [90, 60, 30]);
+    assert.equal((moved!['attributes'] as Record<string, unknown>)['Contract'], 'Month-to-month');
+    const vector = await db.query<{ features: Record<string, unknown> }>('spec.vector', 'SELECT features FROM monitoring_customer_vectors WHERE customer_id = $1', [a]);
+    assert.equal(vector[0]!.features['Contract'], 'Month-to-month');
+    assert.equal(moved!['alert_state'], 'pending');
+    assert.equal(moved!['prediction_id'], held!['prediction_id']);
+
+    // The same messages again: nothing moves, and the alert update is stored once.
+    await publish(Topics.predictions, [between, older]);
+    await publish(Topics.customerFeatures, [staleVector]);
+    await publish(Topics.alertUpdates, [staleAlert]);
+    await settled();
+    const again = await row(a);
+    assert.deepEqual(again, moved);
+    const stored = await db.query<{ n: number }>('spec.updates', 'SELECT count(*)::int AS n FROM monitoring_alert_updates WHERE update_id = $1', [staleAlert.update_id]);
+    assert.equal(stored[0]!.n, 1);
+
+    // A newer alert update resolves it; the customer then has no open alert.
+    await publish(Topics.alertUpdates, [anAlertUpdate(a, `${a}-alert`, 'resolved', 'resolved', now - HOUR / 4, { by: 'ana@example.com', note: 'kept' })]);
+    await waitUntil('the alert resolved', async () => (await row(a))?.['alert_state'] === 'resolved');
+  });
+
+  it('keeps an expired acknowledgment (still to be resolved) as the customer alert over a newer resolved one', async () => {
+    await publish(Topics.alertUpdates, [
+      anAlertUpdate(b, `${b}-old`, 'resolved', 'resolved', now - HOUR / 8, { level: 'medium' }),
+      anAlertUpdate(b, `${b}-alert`, 'expired', 'expired', now - HOUR / 4, { level: 'high', by: 'system:expiry' }),
+    ]);
+    await waitUntil("b's acknowledgment expired", async () => (await row(b))?.['alert_state'] === 'expired');
+    assert.equal((await row(b))?.['alert_id'], `${b}-alert`);
+    assert.deepEqual(ids(await list('alert_state=expired')), ['b']);
+  });
+
+  it("serves a customer's page: drivers, score history, features against the population, timeline, action, arm", async () => {
+    const intervention: Intervention = { customer_id: a, performed_by: 'Ana', performed_at: new Date(now - HOUR / 3).toISOString(), action: 'retention call', source: 'hubspot', source_key: uniqueId('T') };
+    const outcome: Outcome = { customer_id: c, churned: false, observed_at: new Date(now - HOUR / 5).toISOString() };
+    await publish(Topics.interventions, [intervention]);
+    await publish(Topics.outcomes, [outcome]);
+    type Page = {
+      customer: { customer_id: string; risk_score: number; previous_risk_score: number };
+      drivers: { feature: string; value: unknown; contribution: number }[];
+      score_history: { risk_score: number; model_version: string; role: string }[];
+      features: { name: string; kind: string; value: unknown; population: { type: string; customers: number } | null }[];
+      timeline: { kind: string; summary: string }[];
+      recommended_action: { action: string; cost: number } | null;
+      experiment: { name: string; arm: string } | null;
+    };
+    let page: Page | undefined;
+    await waitUntil("a's page with its intervention and the population's distributions", async () => {
+      const response = await get(`/v1/customers/${encodeURIComponent(a)}`);
+      if (response.status !== 200) return false;
+      page = (await response.json()) as Page;
+      const contract = page.features.find((f) => f.name === 'Contract');
+      return page.timeline.some((t) => t.kind === 'intervention') && (contract?.population?.customers ?? 0) >= 3;
+    });
+    assert.ok(page);
+    assert.deepEqual([page.customer.risk_score, page.customer.previous_risk_score], [90, 60]);
+    assert.deepEqual(page.drivers, [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.31 }]);
+    assert.deepEqual(page.score_history.map((p) => p.risk_score), [10, 50, 60, 90], 'oldest first, the late ones in their place');
+    assert.ok(page.score_history.every((p) => p.model_version === version && p.role === 'champion'));
+    const contract = page.features.find((f) => f.name === 'Contract')!;
+    assert.deepEqual([contract.kind, contract.value, contract.population?.type], ['attribute', 'Month-to-month', 'categorical']);
+    const charges = page.features.find((f) => f.name === 'MonthlyCharges')!;
+    assert.equal(charges.population?.type, 'numeric');
+    assert.equal(page.features.find((f) => f.name === 'payment_failures_30d')!.kind, 'behaviour');
+    assert.deepEqual(
+      [...new Set(page.timeline.map((t) => t.kind))].sort(),
+      ['alert', 'intervention', 'prediction'],
+    );
+    assert.ok(page.timeline.some((t) => t.summary === 'critical alert resolved by ana@example.com'));
+    assert.deepEqual(page.recommended_action, { action: 'retention_call', cost: 40 });
+    assert.deepEqual(page.experiment, { name: 'retention-2026', arm: treatment });
+
+    await waitUntil("c's outcome on its timeline", async () => {
+      const cPage = (await (await get(`/v1/customers/${encodeURIComponent(c)}`)).json()) as Page;
+      return cPage.timeline.some((t) => t.kind === 'outcome' && t.summary === 'stayed');
+    });
+  });
+
+  it('answers 404 CUSTOMER_NOT_FOUND for a customer monitoring does not know', async () => {
+    const response = await get(`/v1/customers/${prefix}-nobody`);
+    assert.equal(response.status, 404);
+    assert.equal(((await response.json()) as { error: string }).error, 'CUSTOMER_NOT_FOUND');
+  });
+});
