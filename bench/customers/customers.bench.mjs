@@ -69,7 +69,7 @@ await database.query(
   [CUSTOMERS, PER_CUSTOMER],
 );
 phase('predictions seeded');
-const migration = fs.readFileSync(path.join(localStack.REPO_ROOT, 'libs/db/migrations/1797100000000_monitoring-customers.sql'), 'utf8');
+const migration = fs.readFileSync(path.join(localStack.REPO_ROOT, 'libs/db/migrations/1797300000000_monitoring-customers.sql'), 'utf8');
 const backfill = migration.slice(migration.indexOf('INSERT INTO monitoring_customers'), migration.indexOf('-- Down Migration'));
 await database.query('bench.seed_customers', backfill);
 phase('read model rows seeded');
