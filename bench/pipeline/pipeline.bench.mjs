@@ -6,7 +6,7 @@
 //       [--runs 1] [--saturation-events 60000] [--ceiling-messages 100000] [--explanations on|off|both]
 //       [--skip-saturation] [--skip-ceiling] [--no-chart] [--out bench/results/pipeline/last-run.json]
 //       [--chart bench/results/pipeline/latency-vs-load.svg] [--linger-ms 0] [--warmup-seconds 90] [--warmup-rate 1000]
-//       [--dataset telco|saas]
+//       [--dataset telco|saas] [--spec specs/saas-attributes.yaml]
 // --dataset: whose events and spec. `telco` (default): Telco-replay histories under specs/telco.yaml
 // (attributes, one invoice a month; its aggregates are computed but no event feeds them). `saas`: the
 // synthetic B2B-software business of libs/saas-replay (SYNTHETIC data) under specs/saas.yaml, whose
@@ -77,6 +77,10 @@ if (!(LINGER_MS >= 0)) throw new Error('--linger-ms must be a number ≥ 0');
 if (!EXPLANATIONS) throw new Error('--explanations must be on, off or both');
 const DATASET = opt('dataset', 'telco');
 if (!['telco', 'saas'].includes(DATASET)) throw new Error('--dataset must be telco or saas');
+// --spec (saas only): the spec the SaaS business runs under; specs/saas-attributes.yaml (the same events,
+// no aggregates) is the baseline that isolates what the behavioural aggregates cost.
+const SAAS_SPEC = opt('spec', undefined) === undefined ? saas.SAAS_SPEC_PATH : path.resolve(root, opt('spec'));
+if (opt('spec', undefined) !== undefined && DATASET !== 'saas') throw new Error('--spec is for --dataset saas');
 
 const logger = createLogger({ service: 'bench', level: 'warn' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -192,14 +196,15 @@ results.dataset = DATASET;
 const datasetEnv = {};
 if (DATASET === 'saas') {
   const dir = path.join(os.tmpdir(), `churn-pipeline-bench-saas-${runTag}`);
-  const dataset = saas.writeSaasDataset({ outDir: path.join(dir, 'data'), customers: 3000, seed: 11, referenceTime: saas.SAAS_REFERENCE_TIME, specPaths: [saas.SAAS_SPEC_PATH] });
+  const dataset = saas.writeSaasDataset({ outDir: path.join(dir, 'data'), customers: 3000, seed: 11, referenceTime: saas.SAAS_REFERENCE_TIME, specPaths: [SAAS_SPEC] });
   const registryDir = path.join(dir, 'models');
-  log(`training a model of ${path.relative(root, saas.SAAS_SPEC_PATH)} on ${dataset.tables[0].rows} SYNTHETIC customers`);
-  const train = spawnSync(process.execPath, ['apps/cli/dist/main.js', 'train', '--spec', saas.SAAS_SPEC_PATH, '--data', path.join(dir, 'data', dataset.tables[0].file), '--out', registryDir, '--config', 'apps/trainer/config/test.yaml', '--skip-shap'], { cwd: root, encoding: 'utf8' });
+  log(`training a model of ${path.relative(root, SAAS_SPEC)} on ${dataset.tables[0].rows} SYNTHETIC customers`);
+  const train = spawnSync(process.execPath, ['apps/cli/dist/main.js', 'train', '--spec', SAAS_SPEC, '--data', path.join(dir, 'data', dataset.tables[0].file), '--out', registryDir, '--config', 'apps/trainer/config/test.yaml', '--skip-shap'], { cwd: root, encoding: 'utf8' });
   if (train.status !== 0) throw new Error(`churn train failed (exit ${train.status}): ${(train.stderr || train.stdout).slice(-2000)}`);
   results.model = fs.readFileSync(path.join(registryDir, 'active'), 'utf8').trim();
   // Replayed histories include long-cancelled customers, whose numbers leave the training range (as in `churn demo --dataset saas`).
-  Object.assign(datasetEnv, { FEATURE_SPEC_FILE: saas.SAAS_SPEC_PATH, MODEL_REGISTRY_DIR: registryDir, FEATURE_RANGE_TOLERANCE: '10' });
+  results.spec = path.relative(root, SAAS_SPEC);
+  Object.assign(datasetEnv, { FEATURE_SPEC_FILE: SAAS_SPEC, MODEL_REGISTRY_DIR: registryDir, FEATURE_RANGE_TOLERANCE: '10' });
 }
 results.dataset_env = datasetEnv;
 
