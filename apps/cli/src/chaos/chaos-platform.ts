@@ -50,6 +50,8 @@ export async function startChaosPlatform(slot: number, extraEnv: Record<string, 
   const groupPrefix = uniqueId('chaos');
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), `churn-${groupPrefix}-`));
   const { kafkaBrokers, databaseUrl } = testInfra();
+  const base = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000) + 100 + slot * 10;
+  const portOf = (name: ServiceName) => base + SERVICES.findIndex((s) => s.name === name);
   const env: Record<string, string> = {
     KAFKA_BROKERS: kafkaBrokers,
     DATABASE_URL: databaseUrl,
@@ -84,11 +86,13 @@ export async function startChaosPlatform(slot: number, extraEnv: Record<string, 
     CRM_CALL_TIMEOUT_MS: '5000',
     NOTIFY_BACKOFF_BASE_MS: '200',
     NOTIFY_BACKOFF_MAX_MS: '1000',
+    // Monitoring forwards the queue, acknowledgements and model changes to these services: this platform's instances.
+    ALERTING_URL: `http://127.0.0.1:${portOf('alerting')}`,
+    CRM_SYNC_URL: `http://127.0.0.1:${portOf('crm-sync')}`,
+    SCORER_URL: `http://127.0.0.1:${portOf('scorer')}`,
     ...extraEnv,
   };
-  const base = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000) + 100 + slot * 10;
   const running = new Map<ServiceName, ServiceProcess>();
-  const portOf = (name: ServiceName) => base + SERVICES.findIndex((s) => s.name === name);
   const launch = (name: ServiceName) => running.set(name, spawnService(name, env, { port: portOf(name), logDir })).get(name)!;
   for (const { name } of SERVICES) launch(name);
   await Promise.all([...running.values()].map((s) => waitUntilReady(s, 90_000)));

@@ -16,11 +16,12 @@ function poisonMessages(run: string): { topic: string; groups: string[]; value: 
   return [
     // Just under the broker's 1 MB default: the largest value that gets through, JSON of the wrong shape.
     { topic: Topics.customerEvents, groups: ['ingest'], value: JSON.stringify({ event_id: run, junk: 'x'.repeat(1_000_000) }) },
-    { topic: Topics.customerFeatures, groups: ['scorer'], value: nested },
+    { topic: Topics.customerFeatures, groups: ['scorer', 'monitoring'], value: nested },
     { topic: Topics.predictions, groups: ['alerting', 'crm-sync', 'monitoring'], value: JSON.stringify({ prediction_id: 42, customer_id: ['x'], risk_score: 'high' }) },
     { topic: Topics.alerts, groups: ['crm-sync', 'monitoring'], value: '{"alert_id": "a1", ' },
     { topic: Topics.outcomes, groups: ['alerting', 'crm-sync', 'monitoring'], value: JSON.stringify({ customer_id: null, churned: 'maybe', observed_at: 'yesterday' }) },
     { topic: Topics.interventions, groups: ['monitoring'], value: JSON.stringify({ customer_id: run, performed_at: 'later', source: 'zoho' }) },
+    { topic: Topics.alertUpdates, groups: ['monitoring'], value: JSON.stringify({ schema_version: 1, update_id: run, alert_id: 'a1', state: 'sleeping', change: 'raised' }) },
   ];
 }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG } from '@churn/service-kit';
+import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { z } from 'zod';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
 
@@ -11,6 +12,14 @@ import { UpstreamForwarder } from './upstream-forwarder';
  * validates the query and bodies (400 naming the field), audits the change, and its answer is
  * relayed unchanged. Alerting owns the alerts; monitoring keeps no copy of the schemas.
  */
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+/**
+ * What monitoring forwards: a flat JSON object (alerting validates each field and names it). A nested
+ * or oversized body is refused here with a 400, before it travels: serializing 10,000 nested arrays
+ * to forward them would overflow the stack.
+ */
+const forwardedBody = z.record(z.string().max(100), z.union([scalar, z.array(scalar).max(1_000)]));
+
 @Controller('v1/alerts')
 @UseGuards(JwtAuthGuard)
 @RequireRoleOrHigher('agent')
@@ -30,19 +39,19 @@ export class AlertQueueProxyController {
 
   @Post('bulk')
   @HttpCode(200)
-  async bulk(@Body() body: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+  async bulk(@Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting('/v1/alerts/bulk'), { method: 'POST', authorization, body: body ?? {} });
   }
 
   @Post(':id/assign')
-  async assign(@Param('id', new IdentifierParamPipe('id')) id: string, @Body() body: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+  async assign(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/assign`), { method: 'POST', authorization, body: body ?? {} });
   }
 
   @Post(':id/resolve')
-  async resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body() body: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+  async resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/resolve`), { method: 'POST', authorization, body: body ?? {} });
   }
