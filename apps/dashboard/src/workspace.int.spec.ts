@@ -194,7 +194,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
     assert.equal(await page.locator('.nav a[aria-current="page"]').textContent(), 'Overview');
-    assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Overview', 'Experiments', 'ROI', 'Models']);
+    assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Overview', 'Queue', 'Customers', 'Experiments', 'ROI', 'Models']);
     await page.waitForFunction(() => Number(document.body.dataset['loads']) >= 1, undefined, { timeout: 30_000 });
     await assertAccessible(page, 'overview');
     await screenshot(page, 'overview');

@@ -1,11 +1,14 @@
 import { byId } from './dom';
+import { renderCustomerPage } from './pages/customer/customer-page';
+import { renderCustomersPage } from './pages/customers/customers-page';
+import { renderQueuePage } from './pages/queue/queue-page';
 import { renderExperimentsPage } from './pages/experiments-page';
 import { renderModelsPage, type ModelsPageHooks } from './pages/models-page';
 import { renderNotFoundPage } from './pages/not-found-page';
 import { renderRoiPage } from './pages/roi-page';
 import { hrefOf, parseRoute, type PageName, type Route } from './router';
 
-const TITLES: Readonly<Record<PageName, string>> = { overview: 'Overview', experiments: 'Experiments', roi: 'ROI', models: 'Models', 'not-found': 'Page not found' };
+const TITLES: Readonly<Record<PageName, string>> = { overview: 'Overview', queue: 'Queue', customers: 'Customers', customer: 'Customer', experiments: 'Experiments', roi: 'ROI', models: 'Models', 'not-found': 'Page not found' };
 
 /**
  * The workspace shell: the navigation bar, and the page the URL's fragment names. The overview (the
@@ -55,6 +58,12 @@ export class Workspace {
 
   private async renderPage(route: Exclude<Route, { page: 'overview' }>, view: HTMLElement): Promise<void> {
     switch (route.page) {
+      case 'queue':
+        return renderQueuePage(view, route.params, (params) => (location.hash = hrefOf({ page: 'queue', params })));
+      case 'customers':
+        return renderCustomersPage(view, route.params, (params) => (location.hash = hrefOf({ page: 'customers', params })));
+      case 'customer':
+        return renderCustomerPage(view, route.customerId);
       case 'experiments':
         return renderExperimentsPage(view, route.name);
       case 'roi':
