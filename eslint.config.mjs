@@ -27,6 +27,13 @@ const allowed = {
   'type:app': ['type:contracts', 'type:util', 'type:data-access', 'type:nest', 'type:tooling', 'type:testing', 'type:sandbox'],
 };
 
+const INDEX_ONLY = { group: ['@churn/*/*'], message: 'Import a library through its index: @churn/<lib>.' };
+// The five services may depend on type:testing and type:sandbox for their specs only (the tags above
+// cannot tell a spec from the service's code): their running code never imports test helpers, the
+// local Slack/SMTP/CRM fakes or a spec's support file.
+const SERVICES = ['ingest', 'scorer', 'alerting', 'crm-sync', 'monitoring'];
+const SPEC_FILES = ['**/*.spec.ts', '**/*-spec-support.ts', '**/*-spec-fixtures.ts', '**/*.builders.ts'];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.churn/**', 'apps/trainer/**'] },
   js.configs.recommended,
@@ -52,9 +59,22 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@churn/*/*'], message: 'Import a library through its index: @churn/<lib>.' }] }],
+      'no-restricted-imports': ['error', { patterns: [INDEX_ONLY] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'no-console': 'error',
+    },
+  },
+  {
+    files: SERVICES.map((name) => `apps/${name}/src/**/*.ts`),
+    ignores: SPEC_FILES,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@churn/testing', '@churn/sandbox'].map((name) => ({ name, message: `${name} is for specs: a service's running code must not depend on it.` })),
+          patterns: [INDEX_ONLY, { group: ['**/*-spec-support', '**/*-spec-fixtures', '**/*.builders'], message: "A spec's support file is for specs only." }],
+        },
+      ],
     },
   },
   {
