@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { ESLint } from 'eslint';
+
+const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+
+/**
+ * The architecture the lint configuration enforces, proven on probe sources linted as if they were
+ * files at the given paths (the files need not exist): each rule refuses what it must and lets the
+ * legitimate use through, so a rule weakened by a config change fails here, not in review.
+ */
+describe('the lint rules that hold the architecture', () => {
+  let eslint: ESLint;
+
+  before(() => {
+    eslint = new ESLint({ cwd: REPO });
+  });
+
+  async function problems(file: string, source: string): Promise<string[]> {
+    const [result] = await eslint.lintText(source, { filePath: path.join(REPO, file) });
+    return (result?.messages ?? []).filter((m) => m.severity === 2).map((m) => `${m.ruleId}: ${m.message}`);
+  }
+
+  it('a service’s running code imports neither the test helpers nor the sandbox; its specs may', async () => {
+    const source = "import { uniqueId } from '@churn/testing';\nimport { LocalOpenIdProvider } from '@churn/sandbox';\nexport const used = [uniqueId, LocalOpenIdProvider];\n";
+    for (const service of ['ingest', 'scorer', 'alerting', 'crm-sync', 'monitoring']) {
+      const refused = await problems(`apps/${service}/src/probe/probe.ts`, source);
+      assert.equal(refused.filter((p) => /is for specs/.test(p)).length, 2, `${service}: ${refused.join('; ')}`);
+      assert.deepEqual(await problems(`apps/${service}/src/probe/probe.int.spec.ts`, source), [], service);
+    }
+  });
+
+  it('a service’s running code imports no spec support file', async () => {
+    const refused = await problems('apps/monitoring/src/http/probe.ts', "import { seed } from '../monitoring-spec-fixtures';\nexport const used = seed;\n");
+    assert.equal(refused.length, 1, refused.join('; '));
+    assert.match(refused[0]!, /support file is for specs only/);
+    assert.deepEqual(await problems('apps/monitoring/src/http/probe.spec.ts', "import { seed } from '../monitoring-spec-fixtures';\nexport const used = seed;\n"), []);
+  });
+
+  it('an app never imports another app, and a library is imported through its index', async () => {
+    const crossApp = await problems('apps/monitoring/src/probe.ts', "import { ScorerModule } from '../../scorer/src/scorer.module';\nexport const used = ScorerModule;\n");
+    assert.ok(crossApp.some((p) => p.startsWith('@nx/enforce-module-boundaries')), crossApp.join('; '));
+    const deep = await problems('apps/monitoring/src/probe.ts', "import { Database } from '@churn/db/src/database';\nexport const used = Database;\n");
+    assert.ok(deep.some((p) => /through its index/.test(p)), deep.join('; '));
+  });
+
+  it('a library never imports an app', async () => {
+    const refused = await problems('libs/db/src/probe.ts', "import { MonitoringModule } from '../../../apps/monitoring/src/monitoring.module';\nexport const used = MonitoringModule;\n");
+    assert.ok(refused.some((p) => p.startsWith('@nx/enforce-module-boundaries')), refused.join('; '));
+  });
+});
