@@ -6,8 +6,8 @@ import { AuditLogRepository, Database, ModelVersionRepository, PredictionHistory
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { servedByRollout } from '@churn/scoring';
 import type { RunningService } from '@churn/service-kit';
-import { metricSum, rawProducer, signTestToken, testInfra, TopicProbe, uniqueId } from '@churn/testing';
-import { aFeatureMessage, eventually, startScorer, temporaryRegistry } from './scorer-spec-support';
+import { eventuallyEqual, metricSum, rawProducer, signTestToken, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { aFeatureMessage, startScorer, temporaryRegistry } from './scorer-spec-support';
 
 const SECRET = 'integration-test-secret-with-32-characters!';
 
@@ -104,7 +104,7 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
     assert.equal(await metricSum(sut.url, 'scorer_rollout_share', { version: second }), 0.5);
     // Stored as served predictions, each with the version that made it.
     const rolledOutCustomer = customers.find((c) => expected(c) === second)!;
-    const stored = await eventually(async () => (await new PredictionHistoryRepository().forCustomer(db, rolledOutCustomer, { limit: 10 })).length, 2);
+    const stored = await eventuallyEqual('the rolled-out customer’s two predictions stored', async () => (await new PredictionHistoryRepository().forCustomer(db, rolledOutCustomer, { limit: 10 })).length, 2, 5000);
     assert.equal(stored, 2);
     const [latest] = await new PredictionHistoryRepository().forCustomer(db, rolledOutCustomer, { limit: 1 });
     assert.deepEqual([latest?.role, latest?.model_version], ['champion', second]);
@@ -112,7 +112,7 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
 
   it('follows a share set by another instance within the poll interval', async () => {
     await db.transaction((tx) => versions.startRollout(tx, second, 0.9, 'other-instance'));
-    assert.equal(await eventually(() => metricSum(sut.url, 'scorer_rollout_share', { version: second }), 0.9), 0.9);
+    assert.equal(await eventuallyEqual('the rollout share metric at 0.9', () => metricSum(sut.url, 'scorer_rollout_share', { version: second }), 0.9, 5000), 0.9);
   });
 
   it('refuses a rollout of a version of another spec: 409 SPEC_MISMATCH, audited as refused, nothing changed', async () => {

@@ -94,16 +94,6 @@ export function copyModelWithSpec(from: string, registryDir: string, version: st
   return dir;
 }
 
-/** Reads until the value is `expected` or the time is up (a row lands a moment after its message: published before COMMIT). */
-export async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (value !== expected && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  return value;
-}
 
 /** The scorer in-process on the test stack, with its HTTP API ready; `env` on top of the test environment. */
 export async function startScorer(env: Record<string, string>): Promise<RunningService> {

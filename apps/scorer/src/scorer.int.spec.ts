@@ -8,8 +8,8 @@ import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { shortHash } from '@churn/scoring';
 import type { RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, metricSum, rawProducer, testInfra, TopicProbe, uniqueId } from '@churn/testing';
-import { aFeatureMessage, eventually, startScorer, telcoFeatures, telcoVariantSpec, temporaryRegistry } from './scorer-spec-support';
+import { assertAgentOrHigher, eventuallyEqual, metricSum, rawProducer, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { aFeatureMessage, startScorer, telcoFeatures, telcoVariantSpec, temporaryRegistry } from './scorer-spec-support';
 
 const SECRET = 'integration-test-secret-with-32-characters!';
 const features = telcoFeatures;
@@ -86,7 +86,7 @@ describe('scorer service on the real broker and Postgres', () => {
     assert.equal(first.revenue_at_risk, 966);
     assert.equal(first.experiment?.name, 'spec-experiment');
     assert.ok(first.churn_probability > published.find((p) => p.customer_id === customers[2])!.churn_probability, 'longer tenure, lower risk');
-    await eventually(async () => (await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 })).length, 1);
+    await eventuallyEqual('the first prediction stored', async () => (await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 })).length, 1, 5000);
     const [row] = await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 });
     assert.deepEqual(row!.features, features);
     assert.equal(row!.prediction_id, first.prediction_id);
@@ -104,7 +104,7 @@ describe('scorer service on the real broker and Postgres', () => {
     await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === marker.source_event_id);
     assert.equal(predictionsOf(Topics.predictions, new Set([messages[0]!.source_event_id])).length, 1);
     // Published before COMMIT (a crash re-delivers): the row may land a moment after the message.
-    assert.equal(await eventually(async () => (await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 })).length, 2), 2);
+    assert.equal(await eventuallyEqual('the second prediction stored', async () => (await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 })).length, 2, 5000), 2);
   });
 
   it('dead-letters an unseen category and an out-of-range number with the field named, and keeps scoring', async () => {
@@ -132,7 +132,7 @@ describe('scorer service on the real broker and Postgres', () => {
     };
     assert.deepEqual(scoreOf(v2), scoreOf(v1));
     const stored = async (customer: string) => (await new PredictionHistoryRepository().forCustomer(db, customer, { limit: 1 }))[0]?.features;
-    await eventually(async () => (await stored(v2.customer_id)) !== undefined, true);
+    await eventuallyEqual('v2’s prediction stored', async () => (await stored(v2.customer_id)) !== undefined, true, 5000);
     assert.deepEqual(await stored(v2.customer_id), features);
     assert.deepEqual(await stored(v1.customer_id), features);
   });
@@ -150,7 +150,7 @@ describe('scorer service on the real broker and Postgres', () => {
     assert.equal(dead.reason, `vector of spec telco-variant (${shortHash(variantSpec.hash)}), model ${active} reads spec telco (${shortHash(TELCO_HASH)}): not scored`);
     // One partition per customer: once the next message is scored, the refused one has been handled.
     await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === good.source_event_id);
-    const rows = await eventually(async () => (await new PredictionHistoryRepository().forCustomer(db, customer, { limit: 10 })).length, 1);
+    const rows = await eventuallyEqual('the prediction stored', async () => (await new PredictionHistoryRepository().forCustomer(db, customer, { limit: 10 })).length, 1, 5000);
     assert.equal(rows, 1, 'only the message of the champion\'s spec is stored');
     assert.equal(predictionsOf(Topics.predictions, new Set([other.source_event_id])).length, 0);
     assert.equal(await metricSum(sut.url, 'scorer_spec_mismatch_total', { role: 'champion', source: 'stream' }), mismatch + 1);
@@ -243,7 +243,7 @@ describe('scorer service on the real broker and Postgres', () => {
     const champion = (await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === message.source_event_id))[0]!;
     assert.equal(predictionSchema.parse(JSON.parse(champion.value!)).model_version, active);
     assert.equal(predictionSchema.parse(JSON.parse(champion.value!)).churn_probability, shadowPrediction.churn_probability);
-    const shadowRows = await eventually(async () => (await new PredictionHistoryRepository().forCustomer(db, message.customer_id, { limit: 10, role: 'shadow' })).length, 1);
+    const shadowRows = await eventuallyEqual('the shadow prediction stored', async () => (await new PredictionHistoryRepository().forCustomer(db, message.customer_id, { limit: 10, role: 'shadow' })).length, 1, 5000);
     assert.equal(shadowRows, 1);
   });
 

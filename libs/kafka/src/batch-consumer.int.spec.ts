@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { deadLetterSchema, Topics, type TopicName } from '@churn/contracts';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { rawProducer, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { rawProducer, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { BatchConsumer, subscription, type BatchHandler } from './batch-consumer';
 import { PermanentMessageError } from './errors';
 import { createKafka } from './kafka-client';
@@ -65,13 +65,8 @@ async function committedOffsets(groupId: string, topic: string): Promise<Record<
   }
 }
 
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The consumer's progress is in memory: look often. */
+const SOON = { timeoutMs: 20_000, intervalMs: 50 };
 
 describe('BatchConsumer against the real broker', () => {
   let dlq: TopicProbe;
@@ -102,7 +97,7 @@ describe('BatchConsumer against the real broker', () => {
         ...Array.from({ length: 50 }, (_, i) => ({ key: 'a', value: JSON.stringify({ id: 100 + i }) })),
       ],
     });
-    await until(() => seen.length === 51);
+    await until('seen.length === 51', () => seen.length === 51, SOON);
     const letters = await dlq.waitFor((m) => m.value !== null && JSON.parse(m.value).source_topic === topic, 2);
     const records = letters.map((m) => deadLetterSchema.parse(JSON.parse(m.value!)));
     assert.deepEqual(Buffer.from(records.find((r) => r.error_code === 'NOT_JSON')!.value_base64!, 'base64'), poison);
@@ -124,7 +119,7 @@ describe('BatchConsumer against the real broker', () => {
     await sut.consumer.start();
     const producer = await rawProducer();
     await producer.send({ topic, messages: [1, 2, 3].map((id) => ({ key: 'k', value: JSON.stringify({ id }) })) });
-    await until(() => processed.length === 3);
+    await until('processed.length === 3', () => processed.length === 3, SOON);
     assert.deepEqual(processed, [1, 2, 3]);
     const metrics = await sut.registry.getSingleMetricAsString('churn_kafka_handler_failures_total');
     assert.match(metrics, /kind="transient"[^\n]* 2/);
@@ -147,7 +142,7 @@ describe('BatchConsumer against the real broker', () => {
       topic,
       messages: [{ id: 1 }, { id: 2, fail: 'permanent' }, { id: 3 }].map((v) => ({ key: 'k', value: JSON.stringify(v) })),
     });
-    await until(() => processed.length === 2);
+    await until('processed.length === 2', () => processed.length === 2, SOON);
     assert.deepEqual(processed.sort(), [1, 3]);
     const [letter] = await dlq.waitFor((m) => m.value !== null && JSON.parse(m.value).source_topic === topic);
     const record = deadLetterSchema.parse(JSON.parse(letter!.value!));
@@ -165,14 +160,14 @@ describe('BatchConsumer against the real broker', () => {
     await one.consumer.start();
     const producer = await rawProducer();
     await producer.send({ topic, messages: [1, 2].map((id) => ({ key: 'k', value: JSON.stringify({ id }) })) });
-    await until(() => first.length === 2);
+    await until('first.length === 2', () => first.length === 2, SOON);
     await one.stop();
 
     const second: number[] = [];
     const two = consumerFor(topic, groupId, async (messages) => void second.push(...messages.map((m) => m.value.id)));
     await two.consumer.start();
     await producer.send({ topic, messages: [{ key: 'k', value: JSON.stringify({ id: 3 }) }] });
-    await until(() => second.length >= 1);
+    await until('second.length >= 1', () => second.length >= 1, SOON);
     assert.deepEqual(second, [3]);
     await producer.close();
     await two.stop();
@@ -191,7 +186,7 @@ describe('BatchConsumer against the real broker', () => {
       calls.push({ ids: messages.map((m) => m.value.id), partitions: [...context.partitions], messagePartitions: new Set(messages.map((m) => m.partition)) });
     });
     await one.consumer.start();
-    await until(() => calls.reduce((n, c) => n + c.ids.length, 0) === 30);
+    await until('calls.reduce((n, c) => n + c.ids.length, 0) === 30', () => calls.reduce((n, c) => n + c.ids.length, 0) === 30, SOON);
     assert.ok(calls.some((c) => c.messagePartitions.size > 1), `expected one call for several partitions, got ${JSON.stringify(calls.map((c) => c.partitions))}`);
     for (const call of calls) assert.deepEqual([...call.messagePartitions].sort(), [...call.partitions].sort());
     // Each partition's messages reach the handler in offset order.
@@ -207,7 +202,7 @@ describe('BatchConsumer against the real broker', () => {
     const two = consumerFor(topic, groupId, async (messages) => void second.push(...messages.map((m) => m.value.id)));
     await two.consumer.start();
     await producer.send({ topic, messages: [0, 1, 2].map((partition) => ({ key: `k${partition}`, partition, value: JSON.stringify({ id: 100 + partition }) })) });
-    await until(() => [100, 101, 102].every((id) => second.includes(id)));
+    await until('[100, 101, 102].every((id) => second.includes(id))', () => [100, 101, 102].every((id) => second.includes(id)), SOON);
     assert.deepEqual(second.sort((a, b) => a - b), [100, 101, 102], 'nothing of the first run was delivered again');
     await producer.close();
     await two.stop();
@@ -233,7 +228,7 @@ describe('BatchConsumer against the real broker', () => {
       processed.push(...messages.map((m) => m.value.id));
     });
     await sut.consumer.start();
-    await until(() => processed.length === 39);
+    await until('processed.length === 39', () => processed.length === 39, SOON);
     assert.deepEqual(
       processed.sort((a, b) => a - b),
       Array.from({ length: 40 }, (_, i) => i).filter((i) => i !== 17),
@@ -263,7 +258,7 @@ describe('BatchConsumer against the real broker', () => {
       'partition',
     );
     await sut.consumer.start();
-    await until(() => seen === 30);
+    await until('seen === 30', () => seen === 30, SOON);
     assert.ok(partitionsPerCall.every((n) => n === 1));
     await producer.close();
     await sut.stop();

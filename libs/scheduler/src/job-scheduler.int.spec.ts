@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '@churn/config';
 import { Database, JobRunRepository, runMigrations, type JobRunRow } from '@churn/db';
 import { createLogger, createMetricsRegistry, type Registry } from '@churn/observability';
-import { testInfra, uniqueId } from '@churn/testing';
+import { eventually, testInfra, uniqueId } from '@churn/testing';
 import { PermanentJobError } from './job-errors';
 import { JobScheduler, type JobHandler } from './job-scheduler';
 import type { JobName } from './job-names';
@@ -14,16 +14,6 @@ import { schedulerEnvSchema } from './scheduler-config';
 const logger = createLogger({ service: 'scheduler-spec', level: (process.env['TEST_LOG_LEVEL'] as 'error' | undefined) ?? 'silent' });
 const runs = new JobRunRepository();
 
-/** Polls a condition on the database (no fixed sleep): resolves with its value once truthy, fails at the deadline. */
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('JobScheduler on pg-boss and the real Postgres', () => {
   let db: Database;
@@ -66,9 +56,9 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
     const handler: JobHandler = async (job) => ({ tick: job.scheduledAt.toISOString() });
     await Promise.all([scheduler(shared, `${prefix}-a`, { rescore: handler }), scheduler(shared, `${prefix}-b`, { rescore: handler })]);
 
-    const done = await waitFor('two scheduled runs', async () => {
+    const done = await eventually('two scheduled runs', async () => {
       const rows = (await runsOf(prefix)).filter((r) => r.status === 'succeeded');
-      return rows.length >= 2 ? rows : null;
+      return rows.length >= 2 ? rows : undefined;
     }, 150_000);
     const all = await runsOf(prefix);
     const minutes = all.map((r) => Math.floor(r.scheduled_at.getTime() / 60_000));
@@ -86,9 +76,9 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
       },
     }, registry);
     const runId = await s.runNow('retrain');
-    const run = await waitFor('the retried run to succeed', async () => {
+    const run = await eventually('the retried run to succeed', async () => {
       const row = await runs.findById(db, runId);
-      return row?.status === 'succeeded' ? row : null;
+      return row?.status === 'succeeded' ? row : undefined;
     }, 30_000);
     assert.equal(run.attempt, 1);
     assert.deepEqual(run.result, { version: `v-${runId}` });
@@ -110,9 +100,9 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
     });
     const permanent = await s.runNow('promotion-gate');
     const transient = await s.runNow('retrain');
-    const failed = await waitFor('both runs to fail', async () => {
+    const failed = await eventually('both runs to fail', async () => {
       const rows = await Promise.all([runs.findById(db, permanent), runs.findById(db, transient)]);
-      return rows.every((r) => r?.status === 'failed') ? (rows as JobRunRow[]) : null;
+      return rows.every((r) => r?.status === 'failed') ? (rows as JobRunRow[]) : undefined;
     }, 30_000);
     assert.deepEqual(failed.map((r) => [r.attempt, r.error]), [[0, 'no shadow challenger to compare'], [1, 'trainer crashed']]);
   });
@@ -128,11 +118,11 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
       children.push(child);
       let out = '';
       child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      const runId = await waitFor('the killable worker to start its run', async () => {
+      const runId = await eventually('the killable worker to start its run', async () => {
         const id = out.trim();
-        if (!id) return null;
+        if (!id) return undefined;
         const marks = await db.query<{ attempt: number }>('spec.marks', 'SELECT attempt FROM scheduler_spec_marks WHERE run_id = $1', [id]);
-        return marks.length > 0 ? id : null;
+        return marks.length > 0 ? id : undefined;
       }, 30_000);
       assert.equal((await runs.findById(db, runId))?.status, 'running');
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -152,9 +142,9 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
           return { applied: true };
         },
       });
-      const run = await waitFor('the survivor to finish the run', async () => {
+      const run = await eventually('the survivor to finish the run', async () => {
         const row = await runs.findById(db, runId);
-        return row?.status === 'succeeded' ? row : null;
+        return row?.status === 'succeeded' ? row : undefined;
       }, 60_000);
       assert.equal(run.attempt, 1, 'the killed attempt was 0; the survivor ran attempt 1');
       assert.equal(run.worker, `${prefix}-survivor`);
@@ -170,9 +160,9 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
       const runId = await killMidRun(shared, `${prefix}-killed`);
       // This instance works no `rescore`: it only supervises and reads the dead letters.
       await scheduler(shared, `${prefix}-other`, {});
-      const run = await waitFor('the abandoned run to be marked failed', async () => {
+      const run = await eventually('the abandoned run to be marked failed', async () => {
         const row = await runs.findById(db, runId);
-        return row?.status === 'failed' ? row : null;
+        return row?.status === 'failed' ? row : undefined;
       }, 60_000);
       assert.equal(run.attempt, 0);
       assert.match(run.error ?? '', /killed or lost the database/);

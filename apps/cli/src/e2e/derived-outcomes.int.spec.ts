@@ -7,7 +7,7 @@ import { Database, MonitoringRepository, PlatformSummaryRepository, type Labelle
 import { SERVICES, spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { customerCancellation, customerHistory, customerOutcome, DEFAULT_REFERENCE_TIME, parseTelcoCsv, type TelcoRow } from '@churn/telco-replay';
-import { rawProducer, signTestToken, testInfra, truncateTopics, uniqueId } from '@churn/testing';
+import { rawProducer, signTestToken, testInfra, truncateTopics, uniqueId, until } from '@churn/testing';
 import { TELCO_CSV } from '../commands/telco-csv';
 
 const CUSTOMERS = 150;
@@ -38,13 +38,6 @@ describe('derived outcomes equal the outcome feed for the same Telco customers',
       await producer.send({ topic, messages: values.slice(i, i + 500).map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
     }
   };
-  async function until(what: string, done: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
   const outcomeCount = async (ids: readonly string[]) =>
     Number((await db.query<{ n: string }>('spec.outcomes', 'SELECT count(*) AS n FROM outcomes WHERE customer_id = ANY($1)', [ids]))[0]!.n);
 
@@ -83,13 +76,13 @@ describe('derived outcomes equal the outcome feed for the same Telco customers',
     const histories: CustomerEvent[] = rows.flatMap((row) => [...customerHistory(as(row, feedId(row)), T), ...customerHistory(as(row, derivedId(row)), T)]);
     await send(Topics.customerEvents, histories);
     const summaries = new PlatformSummaryRepository();
-    await until('every customer scored as of T and evaluated by alerting', async () => (await summaries.scoredAndEvaluated(db, [...feedIds, ...derivedIds], T)).size === 2 * CUSTOMERS);
+    await until('every customer scored as of T and evaluated by alerting', async () => (await summaries.scoredAndEvaluated(db, [...feedIds, ...derivedIds], T)).size === 2 * CUSTOMERS, { timeoutMs: 300_000, intervalMs: 500 });
 
     // The feed's labels for one copy, the churners' cancellations for the other.
     await send(Topics.outcomes, rows.map((row) => customerOutcome(as(row, feedId(row)), T)!) as Outcome[]);
     await send(Topics.customerEvents, churners.map((row) => customerCancellation(as(row, derivedId(row)), T)!));
-    await until('the feed stored', async () => (await outcomeCount(feedIds)) === CUSTOMERS);
-    await until('the churns derived', async () => (await outcomeCount(derivedIds)) === churners.length);
+    await until('the feed stored', async () => (await outcomeCount(feedIds)) === CUSTOMERS, { timeoutMs: 300_000, intervalMs: 500 });
+    await until('the churns derived', async () => (await outcomeCount(derivedIds)) === churners.length, { timeoutMs: 300_000, intervalMs: 500 });
 
     // The label-window job, as an admin runs it: the customers who stay get churned:false; the feed's
     // copy is labelled in every window already (its own labels), so it gets nothing.

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Injectable, Module } from '@nestjs/common';
 import { AssignerProtocol, type Consumer, type PartitionAssigner } from 'kafkajs';
 import { Topics, type TopicName } from '@churn/contracts';
-import { serviceTestEnv, testKafka } from '@churn/testing';
+import { serviceTestEnv, testKafka, until } from '@churn/testing';
 import { baseServiceConfigSchema } from '../core/base-config';
 import { startService, type RunningService } from '../bootstrap';
 import { KafkaModule } from './kafka.module';
@@ -41,13 +41,6 @@ async function foreignMember(groupId: string, topic: TopicName): Promise<Consume
   return consumer;
 }
 
-async function until(description: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('a Kafka consumer that crashed for good fails liveness', () => {
   let sut: RunningService;
@@ -67,7 +60,7 @@ describe('a Kafka consumer that crashed for good fails liveness', () => {
   });
 
   it('answers 503 on /health/live and shows the consumer stopped on /metrics', async () => {
-    await until('/health/live to fail', async () => (await fetch(`${sut.url}/health/live`)).status !== 200);
+    await until('/health/live to fail', async () => (await fetch(`${sut.url}/health/live`)).status !== 200, 30_000);
     const live = await fetch(`${sut.url}/health/live`);
     assert.equal(live.status, 503);
     assert.deepEqual(await live.json(), { status: 'unavailable', checks: { 'kafka-consumer': 'failing' } });
@@ -81,7 +74,7 @@ describe('a consumer that runs is alive', () => {
   it('answers 200 on /health/live with the consumer check', async () => {
     const sut = await startService({ name: 'liveness-spec', configSchema: baseServiceConfigSchema(0), module: () => LivenessSpecModule, env: serviceTestEnv() });
     try {
-      await until('the consumer to join', async () => (await fetch(`${sut.url}/health/ready`)).status === 200);
+      await until('the consumer to join', async () => (await fetch(`${sut.url}/health/ready`)).status === 200, 30_000);
       const live = await fetch(`${sut.url}/health/live`);
       assert.equal(live.status, 200);
       assert.deepEqual(await live.json(), { status: 'ok', checks: { 'kafka-consumer': 'ok' } });
