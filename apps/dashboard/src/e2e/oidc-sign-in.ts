@@ -8,11 +8,12 @@ export interface SignInProvider {
 const STEP_MS = 30_000;
 
 /**
- * Signs a person in as they would: the page's Sign in, the provider's own form filled in and
- * submitted, back on the page the sign-in started from, signed in. Fails when the provider signs
- * someone in without showing its form (its own session of an earlier person reused: monitoring asks
- * it for credentials after a sign-out, docs/security.md) and when it refuses the credentials.
- * Returns the name the page shows (`Signed in as <name>`).
+ * Signs a person in as they would, from a page of the workspace showing nobody signed in: the page's
+ * Sign in, the provider's own form filled in and submitted, back on the page the sign-in started
+ * from, signed in. Fails when the provider signs someone in without showing its form (its own
+ * session of an earlier person reused: monitoring asks it for credentials after a sign-out,
+ * docs/security.md) and when it refuses the credentials. Returns the name the page shows
+ * (`Signed in as <name>`).
  */
 export async function signInWithProvider(page: Page, provider: SignInProvider, username: string, password: string): Promise<string> {
   const site = new URL(page.url()).origin;

@@ -31,8 +31,6 @@ export interface WorkspaceStack {
   readonly provider: LocalOpenIdProvider | null;
   /** AUTH_JWT_SECRET of every service: `signTestToken(stack.jwtSecret, …)` makes a script's bearer token. */
   readonly jwtSecret: string;
-  /** The version `models/active` names: the scorer's registry's active model. */
-  readonly activeModel: string;
   /** Stops one service now (its URL then answers nothing: monitoring's forwards answer 502). */
   stopService(name: 'monitoring' | WorkspaceUpstream): Promise<void>;
   /** Stops every service and the provider, and removes the copied registry. */
@@ -95,7 +93,6 @@ export async function startWorkspaceStack(options: WorkspaceStackOptions): Promi
     urls: Object.fromEntries(options.upstreams.map((name) => [name, urlOf(name)])),
     provider,
     jwtSecret,
-    activeModel,
     stopService: stopOne,
     stop,
   };
