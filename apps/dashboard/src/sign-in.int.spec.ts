@@ -2,62 +2,40 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { Database } from '@churn/db';
-import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { freeLoopbackPort, LocalOpenIdProvider, testInfra, uniqueId } from '@churn/testing';
+import { testInfra } from '@churn/testing';
 import { launchHeadlessChromium } from './e2e/headless-chromium';
-
-const SECRET = 'dashboard-sign-in-spec-secret-of-32-characters';
-
+import { signInWithProvider, signOut } from './e2e/oidc-sign-in';
+import { startWorkspaceStack, type WorkspaceStack } from './e2e/workspace-stack';
 
 describe('the dashboard signs in through the OpenID provider, in headless Chromium', () => {
   const logger = createLogger({ service: 'dashboard-sign-in-spec', level: 'silent' });
-  let provider: LocalOpenIdProvider;
-  let monitoring: ServiceProcess;
+  let stack: WorkspaceStack;
   let monitoringUrl: string;
   let browser: Browser;
   let page: Page;
   let db: Database;
 
-  /** The provider's own form, filled in and submitted as a person would. */
-  async function submitProviderForm(username: string, password: string): Promise<void> {
-    await page.waitForURL((url) => url.origin === provider.issuer && url.pathname.startsWith('/interaction/'));
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
   before(async () => {
-    const { kafkaBrokers, databaseUrl } = testInfra();
-    db = new Database({ url: databaseUrl, poolSize: 1, applicationName: 'dashboard-sign-in-spec' }, logger, createMetricsRegistry('dashboard-sign-in-spec'));
-    const port = await freeLoopbackPort();
-    monitoringUrl = `http://127.0.0.1:${port}`;
-    provider = await LocalOpenIdProvider.start({ redirectUri: `${monitoringUrl}/auth/callback` });
-    monitoring = spawnService(
-      'monitoring',
-      { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_GROUP_PREFIX: uniqueId('dash-sign-in'), LOG_LEVEL: 'warn', AUTH_JWT_SECRET: SECRET, MONITORING_REFRESH_INTERVAL_MS: '600000', ...provider.monitoringEnv() },
-      { port },
-    );
-    await waitUntilReady(monitoring);
+    db = new Database({ url: testInfra().databaseUrl, poolSize: 1, applicationName: 'dashboard-sign-in-spec' }, logger, createMetricsRegistry('dashboard-sign-in-spec'));
+    stack = await startWorkspaceStack({ name: 'dashboard-sign-in', upstreams: [], env: { monitoring: { MONITORING_REFRESH_INTERVAL_MS: '600000' } } });
+    monitoringUrl = stack.monitoringUrl;
     browser = await launchHeadlessChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
 
   after(async () => {
     await browser?.close();
-    if (monitoring) await stopService(monitoring, logger);
-    await provider?.stop();
+    await stack?.stop();
     await db?.close();
   });
 
-  it('Sign in goes to the provider and back to the page; the person shows; an ended session goes to sign-in and back; Sign out', async () => {
+  it('Sign in goes to the provider and back to the page; the person shows; an ended session goes to sign-in and back; Sign out, and someone else signs in through the form', async () => {
     await page.goto(`${monitoringUrl}/?refresh=600`);
     await page.getByTestId('queue-locked').waitFor();
     assert.equal(await page.getByTestId('signed-in').textContent(), 'Not signed in');
-    await page.getByTestId('sign-in').click();
-    await submitProviderForm('agent', 'agent-demo');
-    await page.waitForURL(`${monitoringUrl}/?refresh=600`);
-    await page.getByText('Signed in as Ada Agent').waitFor();
+    assert.equal(await signInWithProvider(page, stack.provider!, 'agent', 'agent-demo'), 'Ada Agent');
+    assert.equal(page.url(), `${monitoringUrl}/?refresh=600`);
     assert.equal(await page.getByTestId('sign-in').textContent(), 'Sign out');
     await page.waitForFunction(() => !document.querySelector('[data-testid="queue-locked"]') && Number(document.body.dataset['loads']) >= 1);
     assert.equal(await page.getByTestId('queue-locked').count(), 0, 'the queue is read with the session');
@@ -77,9 +55,13 @@ describe('the dashboard signs in through the OpenID provider, in headless Chromi
     await page.waitForURL(`${monitoringUrl}/?refresh=600`);
     await page.getByText('Signed in as Ada Agent').waitFor();
 
-    await page.getByTestId('sign-in').click();
-    await page.getByText('Not signed in').waitFor();
+    await signOut(page);
     const session = (await (await page.request.get(`${monitoringUrl}/v1/session`)).json()) as { signed_in: boolean };
     assert.equal(session.signed_in, false);
+
+    // The provider still knows Ada Agent; after the sign-out it asks, and Alex Admin signs in.
+    assert.equal(await signInWithProvider(page, stack.provider!, 'admin', 'admin-demo'), 'Alex Admin');
+    const admin = (await (await page.request.get(`${monitoringUrl}/v1/session`)).json()) as { subject: string; roles: string[] };
+    assert.deepEqual([admin.subject, admin.roles], ['admin@sandbox.invalid', ['admin']]);
   });
 });

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contracts';
 import { Database, ModelVersionRepository, type ModelAssignments } from '@churn/db';
-import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
+import { signInWithProvider, signOut } from './e2e/oidc-sign-in';
 import { REPO } from './e2e/telco-fixture';
+import { startWorkspaceStack, type WorkspaceStack } from './e2e/workspace-stack';
 
-const SECRET = 'workspace-spec-secret-of-at-least-32-characters';
-const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
 const RESULTS = path.join(REPO, '.churn', 'test-results', 'workspace');
 /** `UPDATE_SCREENSHOT=1` also refreshes the README's pictures. */
 const README_SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
@@ -31,19 +29,6 @@ interface ExperimentAnswer {
   arms: { arm: string; customers: number; targeted: number; churned: number; churn_rate: number | null }[];
   comparisons: { arm: string; difference: number | null; p_value: number | null }[];
   minimum_per_arm: number;
-}
-
-/**
- * Signs in through the page's credentials dialog with a bearer token for `roles`: the one place the
- * walk signs in, so moving it to the OpenID provider's sign-in is a change here only.
- */
-async function signIn(page: Page, name: string, roles: readonly string[]): Promise<void> {
-  const token = await signTestToken(SECRET, [...roles], { sub: `${name.toLowerCase().replace(/\s+/g, '.')}@example.com`, expiresIn: '1h' });
-  await page.getByTestId('sign-in').click();
-  await page.getByTestId('signin-name').fill(name);
-  await page.getByTestId('signin-token').fill(token);
-  await page.getByTestId('signin-save').click();
-  await page.getByTestId('signin-dialog').waitFor({ state: 'hidden' });
 }
 
 async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
@@ -101,16 +86,16 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 /**
  * The web workspace in headless Chromium against monitoring and the scorer (separate processes) on
- * the real broker and Postgres: every page is checked with axe-core at desktop and phone widths, and
- * an admin promotes a model through the models page (roll out a share, then make it champion), which
- * the scorer's registry confirms.
+ * the real broker and Postgres, people signing in through the local OpenID provider: every page is
+ * checked with axe-core at desktop and phone widths, and the demo admin promotes a model through the
+ * models page (roll out a share, then make it champion) after the demo agent found its actions
+ * disabled, which the scorer's registry confirms.
  */
-describe('web workspace in headless Chromium: monitoring and scorer processes, real Kafka and Postgres', () => {
+describe('web workspace in headless Chromium: monitoring and scorer processes, the OpenID provider, real Kafka and Postgres', () => {
   const logger = createLogger({ service: 'workspace-spec', level: 'silent' });
   const versions = new ModelVersionRepository();
-  const services: ServiceProcess[] = [];
   const experiment = uniqueId('ws-exp');
-  let registryDir: string;
+  let stack: WorkspaceStack;
   let active: string;
   let challenger: string;
   let previous: ModelAssignments;
@@ -122,36 +107,27 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
 
   before(async () => {
     assertChromiumInstalled();
-    assert.ok(fs.existsSync(BUNDLE), `no dashboard bundle at ${BUNDLE}: run \`bash apps/dashboard/scripts/build-web.sh\` (bootstrap does)`);
     fs.mkdirSync(RESULTS, { recursive: true });
-    const { kafkaBrokers, databaseUrl } = testInfra();
-    db = new Database({ url: databaseUrl, poolSize: 2, applicationName: 'workspace-spec' }, logger, createMetricsRegistry('workspace-spec'));
+    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'workspace-spec' }, logger, createMetricsRegistry('workspace-spec'));
 
     // A registry of two versions of the active feature spec: the trained model, and a copy under a new
     // version (the challenger the admin promotes). The trained one is champion for the walk.
     active = fs.readFileSync(path.join(REPO, 'models', 'active'), 'utf8').trim();
     challenger = `${active}-${uniqueId('ws')}`;
-    registryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-workspace-registry-'));
-    fs.cpSync(path.join(REPO, 'models', active), path.join(registryDir, active), { recursive: true });
-    fs.cpSync(path.join(REPO, 'models', active), path.join(registryDir, challenger), { recursive: true });
-    const cardFile = path.join(registryDir, challenger, 'model-card.json');
-    fs.writeFileSync(cardFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(cardFile, 'utf8')), version: challenger }));
-    fs.writeFileSync(path.join(registryDir, 'active'), `${active}\n`);
     previous = await versions.assignments(db);
     await db.transaction(async (tx) => {
       await versions.endRollout(tx);
       await versions.makeChampion(tx, active, 'workspace-spec');
     });
 
-    const base = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000);
-    const env = { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_GROUP_PREFIX: uniqueId('ws'), LOG_LEVEL: 'warn', AUTH_JWT_SECRET: SECRET };
-    const scorer = spawnService('scorer', { ...env, MODEL_REGISTRY_DIR: registryDir, SCORER_STREAM_ENABLED: 'false', MODEL_POLL_INTERVAL_MS: '500' }, { port: base + 12 });
-    scorerUrl = `http://127.0.0.1:${scorer.port}`;
-    services.push(scorer);
-    const monitoring = spawnService('monitoring', { ...env, SCORER_URL: scorerUrl, MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' }, { port: base + 15 });
-    monitoringUrl = `http://127.0.0.1:${monitoring.port}`;
-    services.push(monitoring);
-    await Promise.all(services.map((s) => waitUntilReady(s)));
+    stack = await startWorkspaceStack({
+      name: 'workspace',
+      upstreams: ['scorer'],
+      extraModelVersions: [challenger],
+      env: { monitoring: { MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' } },
+    });
+    monitoringUrl = stack.monitoringUrl;
+    scorerUrl = stack.urls.scorer!;
 
     // An experiment for the experiments page (and figures for the ROI and models pages): 12 control
     // customers of whom 6 churn, 12 treated of whom 3 churn, scored over the last days, labelled today.
@@ -175,7 +151,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
 
   after(async () => {
     await browser?.close();
-    for (const service of services.reverse()) await stopService(service, logger);
+    await stack?.stop();
     // Leave the shared registry as the other specs expect it: its champion back, no rollout.
     if (db && previous) {
       await db.transaction(async (tx) => {
@@ -184,7 +160,6 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
       });
     }
     await db?.close();
-    if (registryDir) fs.rmSync(registryDir, { recursive: true, force: true });
   });
 
   it('the shell: a keyboard reaches the skip link first, the navigation names the current page, and an unknown route shows the 404 page', async () => {
@@ -256,25 +231,27 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
     await open(page, `${monitoringUrl}/#/roi?from=1980-01-01&to=1980-01-31&bucket=week`, 'state-empty');
   });
 
-  it('an admin promotes a model: agents see the actions disabled and why, a refusal is explained, the admin rolls out then makes it champion', async () => {
+  it('an admin promotes a model: the demo agent signs in and sees the actions disabled and why, signs out; the demo admin signs in, a refusal is explained, he rolls out then makes it champion', async () => {
     await open(page, `${monitoringUrl}/#/models`, 'model-versions');
     await page.getByTestId(`model-row-${challenger}`).waitFor();
     assert.equal(await page.getByTestId('serving-champion').getAttribute('data-version'), active);
     await assertAccessible(page, 'models page, signed out');
 
-    // An agent: the buttons are there, disabled, pointing at the reason.
-    await signIn(page, 'Dana Agent', ['agent']);
+    // The demo agent, through the provider's form and back to this page: the buttons are there,
+    // disabled, pointing at the reason.
+    assert.equal(await signInWithProvider(page, stack.provider!, 'agent', 'agent-demo'), 'Ada Agent');
+    assert.equal(new URL(page.url()).hash, '#/models', 'back on the page the sign-in started from');
     await page.getByTestId('models-needs-admin').filter({ hasText: 'admin role' }).waitFor({ timeout: 15_000 });
     const activate = page.getByTestId(`activate-${challenger}`);
     assert.equal(await activate.isDisabled(), true);
     assert.equal(await activate.getAttribute('aria-describedby'), 'needs-admin');
-    // The scorer refuses an agent (403, through monitoring) …
-    const agentToken = await signTestToken(SECRET, ['agent'], { sub: 'dana.agent@example.com', expiresIn: '10m' });
+    // The scorer refuses an agent (403, through monitoring; a script's bearer token) …
+    const agentToken = await signTestToken(stack.jwtSecret, ['agent'], { sub: 'dana.agent@example.com', expiresIn: '10m' });
     const refusal = await fetch(`${monitoringUrl}/v1/models/${challenger}/activate`, { method: 'POST', headers: { authorization: `Bearer ${agentToken}` } });
     assert.equal(refusal.status, 403);
     const refusalBody = await refusal.text();
     // Monitoring checks the bodies it forwards, naming the field.
-    const admin = await signTestToken(SECRET, ['admin'], { sub: 'ada.admin@example.com', expiresIn: '10m' });
+    const admin = await signTestToken(stack.jwtSecret, ['admin'], { sub: 'ada.admin@example.com', expiresIn: '10m' });
     for (const [url, body, field] of [
       [`${monitoringUrl}/v1/models/${challenger}/rollout`, { share: 2 }, 'share'],
       [`${monitoringUrl}/v1/models/rollout/rollback`, {}, 'reason'],
@@ -284,9 +261,16 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
       assert.match(await bad.text(), new RegExp(field));
     }
 
+    // The agent signs out and the demo admin signs in at the same browser: the provider asks for
+    // credentials again rather than signing the agent back in.
+    await signOut(page);
+    assert.equal(await signInWithProvider(page, stack.provider!, 'admin', 'admin-demo'), 'Alex Admin');
+    const session = (await (await page.request.get(`${monitoringUrl}/v1/session`)).json()) as { subject: string; roles: string[] };
+    assert.deepEqual([session.subject, session.roles], ['admin@sandbox.invalid', ['admin']]);
+    await open(page, `${monitoringUrl}/#/models`, 'model-versions');
+
     // … and the page explains that refusal when it gets it (an admin whose role was withdrawn since
     // signing in: the scorer's own 403 answer, replayed to the page's next call).
-    await signIn(page, 'Ada Admin', ['admin']);
     await page.waitForFunction((id) => document.querySelector<HTMLButtonElement>(`[data-testid="activate-${id}"]`)?.disabled === false, challenger, { timeout: 15_000 });
     await page.route(`**/v1/models/${challenger}/activate`, (route) => route.fulfill({ status: 403, contentType: 'application/json', body: refusalBody }), { times: 1 });
     await page.getByTestId(`activate-${challenger}`).click();
@@ -312,7 +296,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
     await page.getByTestId('confirm-share').fill('25');
     await page.getByTestId('confirm-reason').fill('canary of the retrained model');
     await page.getByTestId('confirm-ok').click();
-    await page.getByTestId('toast').filter({ hasText: `${challenger} rolled out to 25 % by Ada Admin` }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('toast').filter({ hasText: `${challenger} rolled out to 25 % by Alex Admin` }).waitFor({ timeout: 15_000 });
     const rolledOut = await getJson<ModelsAnswer>(`${scorerUrl}/v1/models`);
     assert.deepEqual(rolledOut.rollout && [rolledOut.rollout.version, rolledOut.rollout.share], [challenger, 0.25]);
     await page.getByTestId('serving-rollout').waitFor({ timeout: 15_000 });
@@ -324,7 +308,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
     await page.getByTestId(`activate-${challenger}`).click();
     assert.match((await page.locator('#confirm-body').textContent()) ?? '', new RegExp(`replaces ${active}`));
     await page.getByTestId('confirm-ok').click();
-    await page.getByTestId('toast').filter({ hasText: `${challenger} made champion by Ada Admin` }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('toast').filter({ hasText: `${challenger} made champion by Alex Admin` }).waitFor({ timeout: 15_000 });
     const promoted = await getJson<ModelsAnswer>(`${scorerUrl}/v1/models`);
     assert.equal(promoted.models.find((m) => m.role === 'champion')!.version, challenger);
     assert.equal(promoted.rollout, null);
@@ -344,7 +328,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
   });
 
   it('a 502 from the scorer is an error state with a retry, not an empty page', async () => {
-    await stopService(services[0]!, logger);
+    await stack.stopService('scorer');
     // Another URL than the page's (not only another fragment), so the page loads anew.
     await page.goto(`${monitoringUrl}/?after=stop#/models`);
     await page.getByTestId('state-error').filter({ hasText: 'did not answer' }).waitFor({ timeout: 30_000 });

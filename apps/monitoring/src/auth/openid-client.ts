@@ -23,8 +23,12 @@ export class OpenIdClient {
 
   constructor(private readonly settings: SignInSettings) {}
 
-  /** The provider's authorization URL for a new sign-in: code flow, PKCE S256, a state and a nonce. */
-  async authorizationRequest(): Promise<AuthorizationRequest> {
+  /**
+   * The provider's authorization URL for a new sign-in: code flow, PKCE S256, a state and a nonce.
+   * `prompt: 'login'` asks the provider to ask for credentials even when it has a session of its own
+   * (OpenID Connect Core 1.0 §3.1.2.1); openid-client passes it through as any other parameter.
+   */
+  async authorizationRequest(options: { prompt?: 'login' } = {}): Promise<AuthorizationRequest> {
     const config = await this.discovered();
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
@@ -36,6 +40,7 @@ export class OpenIdClient {
       code_challenge_method: 'S256',
       state,
       nonce,
+      ...(options.prompt ? { prompt: options.prompt } : {}),
     });
     return { url, state, codeVerifier, nonce };
   }

@@ -26,3 +26,9 @@ export function sessionCookieOptions(secure: boolean, maxAgeSeconds: number, pat
 
 /** The cookie that binds a sign-in under way to the browser that started it (its value: the state). */
 export const signInCookieName = (sessionCookie: string) => `${sessionCookie}_sign_in`;
+
+/**
+ * The cookie a sign-out leaves (path `/auth`): the next sign-in in this browser asks the provider for
+ * credentials again, so the next person at the desk is not signed in as the previous one.
+ */
+export const signedOutCookieName = (sessionCookie: string) => `${sessionCookie}_signed_out`;

@@ -8,7 +8,7 @@ import { LOGGER, ZodValidationPipe } from '@churn/service-kit';
 import { OpenIdClient } from './openid-client';
 import { DEFAULT_RETURN_TO, sameOriginPath } from './return-to';
 import { parseRoleMap, rolesOf, type RoleMap } from './role-map';
-import { cookieOf, sessionCookieOptions, signInCookieName } from './session-cookie';
+import { cookieOf, sessionCookieOptions, signedOutCookieName, signInCookieName } from './session-cookie';
 import { SessionService } from './session.service';
 import { signInProblemPage } from './sign-in-page';
 
@@ -20,6 +20,8 @@ const loginQuery = z.object({
     .string()
     .optional()
     .refine((v) => v === undefined || sameOriginPath(v) !== null, { message: 'must be a path on this site, starting with a single /' }),
+  /** `login`: the provider asks for credentials even if it still has a session of its own (another person signing in). */
+  prompt: z.enum(['login'], { message: 'must be login (the only prompt this sign-in asks the provider for)' }).optional(),
 });
 const callbackQuery = z.object({
   state: z.string().min(1).max(512),
@@ -30,11 +32,12 @@ const callbackQuery = z.object({
 
 /**
  * Signing people in with the company's OpenID provider (authorization code + PKCE), and out:
- * `GET /auth/login?return_to=` redirects to the provider, `GET /auth/callback` turns its answer into
- * a session cookie and returns to the page, `POST /auth/logout` ends the session, `GET /v1/session`
- * says who is signed in (and whether sign-in is on at all: the dashboard asks for a bearer token
- * when it is not). The sign-in under way is kept in Postgres by its state and bound to the browser
- * by a cookie holding the same state, so a callback URL sent to someone else signs nobody in.
+ * `GET /auth/login?return_to=&prompt=login` redirects to the provider, `GET /auth/callback` turns its
+ * answer into a session cookie and returns to the page, `POST /auth/logout` ends the session (and
+ * makes this browser's next sign-in ask the provider for credentials), `GET /v1/session` says who is
+ * signed in (and whether sign-in is on at all: the dashboard asks for a bearer token when it is not).
+ * The sign-in under way is kept in Postgres by its state and bound to the browser by a cookie holding
+ * the same state, so a callback URL sent to someone else signs nobody in.
  */
 @Controller()
 export class SignInController {
@@ -56,9 +59,18 @@ export class SignInController {
 
   @Get('auth/login')
   @ApiExcludeEndpoint()
-  async login(@Query(new ZodValidationPipe(loginQuery)) query: z.output<typeof loginQuery>, @Res() res: Response): Promise<void> {
+  async login(@Query(new ZodValidationPipe(loginQuery)) query: z.output<typeof loginQuery>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const settings = this.sessions.requireSettings();
-    const request = await this.client!.authorizationRequest().catch((error: unknown) => {
+    // After a sign-out the provider usually still has its own session of that person, and would sign
+    // them in again without a form; prompt=login makes it ask (OpenID Connect Core 1.0 §3.1.2.1). When
+    // another person signs in, oidc-provider ends its session of the previous one itself (its
+    // lib/actions/authorization/resume.js; panva/node-oidc-provider#527: "only one end-user in its
+    // session … cleanup logouts whenever the principal changes"). RP-initiated logout at the provider's
+    // end_session_endpoint is not used: at a company provider it would end the person's single sign-on
+    // for every other application too.
+    const afterSignOut = cookieOf(req, signedOutCookieName(settings.cookieName)) !== undefined;
+    const prompt = query.prompt ?? (afterSignOut ? 'login' : undefined);
+    const request = await this.client!.authorizationRequest(prompt ? { prompt } : {}).catch((error: unknown) => {
       this.sessions.metrics.signIns.inc({ result: 'provider_unreachable' });
       this.logger.warn({ err_message: (error as Error).message }, 'the OpenID provider could not be reached');
       throw error;
@@ -70,6 +82,8 @@ export class SignInController {
       return_to: sameOriginPath(query.return_to) ?? DEFAULT_RETURN_TO,
       expires_at: new Date(Date.now() + SIGN_IN_SECONDS * 1000),
     });
+    this.sessions.metrics.redirects.inc({ prompt: prompt ?? 'default' });
+    if (prompt) this.logger.info({ prompt, after_sign_out: afterSignOut }, 'sign-in asks the provider for credentials again');
     res.cookie(signInCookieName(settings.cookieName), request.state, sessionCookieOptions(settings.secureCookie, SIGN_IN_SECONDS, '/auth'));
     res.redirect(302, request.url.href);
   }
@@ -124,6 +138,7 @@ export class SignInController {
     this.sessions.metrics.signIns.inc({ result: 'signed_in' });
     this.logger.info({ subject, roles }, 'signed in');
     res.cookie(settings.cookieName, cookie, sessionCookieOptions(settings.secureCookie, settings.maxAgeSeconds));
+    res.clearCookie(signedOutCookieName(settings.cookieName), { ...sessionCookieOptions(settings.secureCookie, 0, '/auth'), maxAge: undefined });
     res.set('cache-control', 'no-store').redirect(302, pending.return_to);
   }
 
@@ -134,6 +149,8 @@ export class SignInController {
     const settings = this.sessions.requireSettings();
     await this.sessions.signOut(req);
     res.clearCookie(settings.cookieName, { ...sessionCookieOptions(settings.secureCookie, 0), maxAge: undefined });
+    // Lives as long as a session could: the provider's own session of the person is not ours to know.
+    res.cookie(signedOutCookieName(settings.cookieName), '1', sessionCookieOptions(settings.secureCookie, settings.maxAgeSeconds, '/auth'));
     res.status(204).end();
   }
 

@@ -65,31 +65,44 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
 
   /**
    * What a browser does: monitoring's /auth/login, the provider's redirects and its login form
-   * submitted with the person's credentials, back to monitoring's callback. Returns the last answer
-   * (monitoring's redirect to the page, or its refusal page) and the callback URL the provider sent.
+   * submitted with the person's credentials (a form of hidden fields, the provider's own self-posting
+   * page, submitted as it is), back to monitoring's callback. Returns the last answer (monitoring's
+   * redirect to the page, or its refusal page), the callback URL the provider sent, the
+   * authorization request monitoring redirected to, and whether the provider asked for credentials.
    */
-  async function signIn(jar: CookieJar, username: string, password: string, returnTo = '/queue?level=high', stopAtCallback = false): Promise<{ response: Response; callback: string }> {
+  async function signIn(
+    jar: CookieJar,
+    username: string,
+    password: string,
+    returnTo = '/queue?level=high',
+    stopAtCallback = false,
+  ): Promise<{ response: Response; callback: string; authorization: URL; askedForCredentials: boolean }> {
     let response = await jar.fetch(`${sut.url}/auth/login?return_to=${encodeURIComponent(returnTo)}`);
     assert.equal(response.status, 302, `login: ${await response.clone().text()}`);
+    const authorization = new URL(response.headers.get('location')!);
     let callback = '';
+    let askedForCredentials = false;
     for (let hop = 0; hop < 10; hop++) {
       if (response.status >= 300 && response.status < 400) {
         const next = new URL(response.headers.get('location')!, response.url);
         if (next.href.startsWith(`${sut.url}/auth/callback`)) {
           callback = next.href;
-          if (stopAtCallback) return { response, callback };
+          if (stopAtCallback) return { response, callback, authorization, askedForCredentials };
         }
-        if (next.origin === sut.url && !next.pathname.startsWith('/auth/')) return { response, callback };
+        if (next.origin === sut.url && !next.pathname.startsWith('/auth/')) return { response, callback, authorization, askedForCredentials };
         response = await jar.fetch(next);
         continue;
       }
       const html = await response.text();
       const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-      if (response.status !== 200 || !action) return { response: new Response(html, { status: response.status }), callback };
-      response = await jar.fetch(new URL(action, response.url), {
+      if (response.status !== 200 || !action) return { response: new Response(html, { status: response.status }), callback, authorization, askedForCredentials };
+      const credentialsForm = html.includes('name="username"');
+      askedForCredentials ||= credentialsForm;
+      const fields = credentialsForm ? { username, password } : Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+      response = await jar.fetch(new URL(action.replace(/&amp;/g, '&'), response.url), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ username, password }).toString(),
+        body: new URLSearchParams(fields).toString(),
       });
     }
     throw new Error('sign-in did not finish within 10 redirects');
@@ -230,6 +243,48 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
     assert.equal(jar.cookies.has(COOKIE), false, 'the cookie is cleared');
     assert.deepEqual(await sessionOf(jar), { oidc: true, signed_in: false, login_url: '/auth/login' });
     assert.equal((await fetch(`${sut.url}/v1/dashboard/alerts`, { headers: { cookie: `${COOKIE}=${cookie}` } })).status, 401, 'the old cookie, replayed');
+  });
+
+  it('after a sign-out the next sign-in asks the provider for credentials (prompt=login), so another person signs in; without one the provider signs the same person in again', async () => {
+    const jar = new CookieJar();
+    const first = await signIn(jar, 'agent', 'agent-demo');
+    assert.equal(first.askedForCredentials, true);
+    assert.equal(first.authorization.searchParams.get('prompt'), null);
+
+    // Signing in again without signing out: the provider's own session answers, no form.
+    const defaults = await metric('monitoring_sign_in_redirects_total', 'prompt="default"');
+    const again = await signIn(jar, 'agent', 'agent-demo');
+    assert.equal(again.askedForCredentials, false, 'the provider reuses its session');
+    assert.equal(await metric('monitoring_sign_in_redirects_total', 'prompt="default"'), defaults + 1);
+
+    const { csrf_token } = (await sessionOf(jar)) as { csrf_token: string };
+    assert.equal((await jar.fetch(`${sut.url}/auth/logout`, { method: 'POST', headers: { 'x-csrf-token': csrf_token } })).status, 204);
+    assert.equal(jar.cookies.get(`${COOKIE}_signed_out`), '1', 'the sign-out is remembered for the next sign-in');
+
+    // The provider still knows Ada Agent, but asks; Alex Admin signs in, and the provider's session becomes his.
+    const prompts = await metric('monitoring_sign_in_redirects_total', 'prompt="login"');
+    const next = await signIn(jar, 'admin', 'admin-demo');
+    assert.equal(next.authorization.searchParams.get('prompt'), 'login');
+    assert.equal(next.askedForCredentials, true);
+    assert.equal(next.response.status, 302, 'back to the page');
+    const admin = await sessionOf(jar);
+    assert.deepEqual([admin['name'], admin['roles']], ['Alex Admin', ['admin']]);
+    assert.equal(jar.cookies.has(`${COOKIE}_signed_out`), false, 'a sign-in clears the sign-out');
+    assert.equal(await metric('monitoring_sign_in_redirects_total', 'prompt="login"'), prompts + 1);
+    const after = await signIn(jar, 'agent', 'agent-demo');
+    assert.equal(after.askedForCredentials, false);
+    assert.equal((await sessionOf(jar))['name'], 'Alex Admin', 'the provider’s session is the admin’s now');
+  });
+
+  it('prompt=login can be asked for; any other prompt is refused naming the field', async () => {
+    const asked = await fetch(`${sut.url}/auth/login?prompt=login`, { redirect: 'manual' });
+    assert.equal(asked.status, 302);
+    assert.equal(new URL(asked.headers.get('location')!).searchParams.get('prompt'), 'login');
+    for (const prompt of ['none', 'consent', '']) {
+      const refused = await fetch(`${sut.url}/auth/login?prompt=${prompt}`, { redirect: 'manual' });
+      assert.equal(refused.status, 400, prompt);
+      assert.deepEqual(((await refused.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['prompt']);
+    }
   });
 
   it('signing in again replaces the session the browser held (no fixation); a replayed callback signs nobody in', async () => {
