@@ -241,7 +241,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     // disabled, pointing at the reason.
     assert.equal(await signInWithProvider(page, stack.provider!, 'agent', 'agent-demo'), 'Ada Agent');
     assert.equal(new URL(page.url()).hash, '#/models', 'back on the page the sign-in started from');
-    await page.getByTestId('models-needs-admin').filter({ hasText: 'admin role' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('models-needs-admin').filter({ hasText: 'admin role; Ada Agent does not have it' }).waitFor({ timeout: 15_000 });
     const activate = page.getByTestId(`activate-${challenger}`);
     assert.equal(await activate.isDisabled(), true);
     assert.equal(await activate.getAttribute('aria-describedby'), 'needs-admin');

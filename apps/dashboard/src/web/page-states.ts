@@ -1,5 +1,6 @@
 import { ApiError } from './api';
 import { el } from './dom';
+import { signsInWithProvider } from './session';
 
 /** The states every routed page shows the same way: loading, empty, failed, refused. */
 
@@ -21,7 +22,7 @@ export function errorState(what: string, error: unknown, onRetry: () => void): H
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 401) return 'the token was refused (missing, expired or forged): sign in again';
-    if (error.status === 403) return 'this needs the admin role, which your token does not have';
+    if (error.status === 403) return `this needs the admin role, which ${signsInWithProvider() ? 'you do' : 'your token does'} not have`;
     if (error.status === 502) return `a service behind monitoring did not answer (${error.message})`;
     return error.message || `HTTP ${error.status}`;
   }

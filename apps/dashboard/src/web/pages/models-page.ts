@@ -2,6 +2,7 @@ import type { QualityFigures } from '../api';
 import { confirmAction } from '../confirm-dialog';
 import { claimedRoles, storedCredentials } from '../credentials';
 import { el } from '../dom';
+import { signsInWithProvider } from '../session';
 import { DASH, formatDecimal, formatInteger, formatPercent, formatTime } from '../format';
 import { describeError, emptyState, errorState, loadingState } from '../page-states';
 import { activateModel, fetchLiveQuality, fetchModelRegistry, fetchRolloutArms, rollBack, rollOutModel, type LiveQuality, type ModelRegistry, type RolloutArm } from '../workspace-api';
@@ -69,8 +70,10 @@ type Permission = { allowed: true } | { allowed: false; reason: string };
 
 function adminPermission(): Permission {
   const credentials = storedCredentials();
-  if (!credentials) return { allowed: false, reason: 'Changing which model serves needs the admin role: sign in with an admin token.' };
-  return claimedRoles(credentials.token).includes('admin') ? { allowed: true } : { allowed: false, reason: `Changing which model serves needs the admin role; ${credentials.name}'s token lacks it.` };
+  const withSession = signsInWithProvider();
+  if (!credentials) return { allowed: false, reason: `Changing which model serves needs the admin role: sign in ${withSession ? 'as an admin' : 'with an admin token'}.` };
+  if (claimedRoles(credentials.token).includes('admin')) return { allowed: true };
+  return { allowed: false, reason: `Changing which model serves needs the admin role; ${credentials.name}${withSession ? ' does not have it' : "'s token lacks it"}.` };
 }
 
 function permissionNote(permission: Permission, hooks: ModelsPageHooks, reload: () => void): HTMLElement {
