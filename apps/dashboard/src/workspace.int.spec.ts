@@ -7,15 +7,13 @@ import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contra
 import { Database, ModelVersionRepository, type ModelAssignments } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import { saveScreenshot } from './e2e/screenshots';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { signInWithProvider, signOut } from './e2e/oidc-sign-in';
 import { REPO } from './e2e/telco-fixture';
 import { startWorkspaceStack, type WorkspaceStack } from './e2e/workspace-stack';
 
-const RESULTS = path.join(REPO, '.churn', 'test-results', 'workspace');
-/** `UPDATE_SCREENSHOT=1` also refreshes the README's pictures. */
-const README_SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 375, height: 800 };
 const DAY = 86_400_000;
@@ -73,16 +71,6 @@ async function open(page: Page, url: string, ready: string): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="state-loading"]').length === 0, undefined, { timeout: 30_000 });
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(RESULTS, `${name}.png`);
-  // No hover highlight left where the last click was.
-  await page.mouse.move(0, page.viewportSize()!.height - 1);
-  await page.screenshot({ path: file, fullPage: false });
-  if (process.env['UPDATE_SCREENSHOT'] === '1') {
-    fs.mkdirSync(README_SCREENSHOTS, { recursive: true });
-    fs.copyFileSync(file, path.join(README_SCREENSHOTS, `${name}.png`));
-  }
-}
 
 /**
  * The web workspace in headless Chromium against monitoring and the scorer (separate processes) on
@@ -107,7 +95,6 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
 
   before(async () => {
     assertChromiumInstalled();
-    fs.mkdirSync(RESULTS, { recursive: true });
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'workspace-spec' }, logger, createMetricsRegistry('workspace-spec'));
 
     // A registry of two versions of the active feature spec: the trained model, and a copy under a new
@@ -172,7 +159,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Overview', 'Queue', 'Customers', 'Experiments', 'ROI', 'Models']);
     await page.waitForFunction(() => Number(document.body.dataset['loads']) >= 1, undefined, { timeout: 30_000 });
     await assertAccessible(page, 'overview');
-    await screenshot(page, 'overview');
+    await saveScreenshot(page, 'overview');
 
     await page.locator('.nav a', { hasText: 'Models' }).click();
     await page.getByTestId('model-versions').waitFor({ timeout: 30_000 });
@@ -200,7 +187,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     assert.equal(shown.progress, Math.min(1, 12 / api.minimum_per_arm));
     assert.match((await page.getByTestId('arm-control').textContent()) ?? '', /50\.0 %.*%\s–\s.*%/);
     await assertAccessible(page, 'experiments page');
-    await screenshot(page, 'experiments');
+    await saveScreenshot(page, 'experiments');
   });
 
   it('the ROI page charts any period per day or week, with the totals monitoring’s series answers', async () => {
@@ -220,7 +207,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     assert.equal(Number(await page.getByTestId('roi-total-cost').getAttribute('data-value')), api.total.programme_cost);
     await page.getByTestId('roi-chart').waitFor();
     await assertAccessible(page, 'ROI page');
-    await screenshot(page, 'roi');
+    await saveScreenshot(page, 'roi');
 
     // Per week over a chosen period, from the picker.
     await page.getByTestId('roi-bucket').selectOption('week');
@@ -302,7 +289,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     await page.getByTestId('serving-rollout').waitFor({ timeout: 15_000 });
     assert.equal(await page.getByTestId('serving-rollout').getAttribute('data-version'), challenger);
     await assertAccessible(page, 'models page during a rollout');
-    await screenshot(page, 'models');
+    await saveScreenshot(page, 'models');
 
     // Make it champion.
     await page.getByTestId(`activate-${challenger}`).click();
@@ -323,7 +310,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
       await assertAccessible(page, `${route} at 375 px`);
     }
     await open(page, `${monitoringUrl}/#/models`, 'model-versions');
-    await screenshot(page, 'models-phone');
+    await saveScreenshot(page, 'models-phone');
     await page.setViewportSize(DESKTOP);
   });
 

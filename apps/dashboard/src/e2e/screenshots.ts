@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { REPO } from './telco-fixture';
+
+/** Every browser spec's pictures, kept with the test results. */
+const RESULTS = path.join(REPO, '.churn', 'test-results', 'screenshots');
+/** The README's pictures: refreshed from a run with `UPDATE_SCREENSHOT=1`. */
+const README_SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
+
+/**
+ * Photographs the visible page as `<name>.png` into the test results and, with UPDATE_SCREENSHOT=1,
+ * into docs/screenshots (the README shows those): the pictures are always of what the test just checked.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const file = path.join(RESULTS, `${name}.png`);
+  // No hover highlight left where the last click was.
+  await page.mouse.move(0, page.viewportSize()!.height - 1);
+  await page.screenshot({ path: file, fullPage: false });
+  if (process.env['UPDATE_SCREENSHOT'] === '1') {
+    fs.mkdirSync(README_SCREENSHOTS, { recursive: true });
+    fs.copyFileSync(file, path.join(README_SCREENSHOTS, `${name}.png`));
+  }
+}
