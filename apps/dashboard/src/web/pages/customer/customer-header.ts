@@ -14,7 +14,7 @@ export function customerHeader(detail: CustomerDetail, now = Date.now()): HTMLEl
     dd.dataset['value'] = raw === null || raw === undefined ? '' : String(raw);
     return [el('dt', {}, label), dd];
   };
-  const score = el('span', { class: 'customer-score' });
+  const score = el('span', { class: 'customer-score', 'data-testid': 'header-risk-score' });
   setFigure(score, formatInteger(c.risk_score), c.risk_score);
   const change = c.score_change === null ? 'first score' : `${c.score_change > 0 ? '+' : ''}${formatInteger(c.score_change)} since the previous score`;
   const action = detail.recommended_action;
