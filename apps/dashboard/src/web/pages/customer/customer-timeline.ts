@@ -28,7 +28,8 @@ function details(entry: TimelineEntry): string[] {
  * and their note, outcomes and interventions, filtered by kind; times in the viewer's zone.
  */
 export function customerTimeline(entries: readonly TimelineEntry[], initial: TimelineKind | 'all' = 'all'): HTMLElement {
-  const list = el('ol', { class: 'timeline', 'data-testid': 'timeline' });
+  // It scrolls on its own: focusable, so a keyboard can scroll it too.
+  const list = el('ol', { class: 'timeline', 'data-testid': 'timeline', tabindex: 0, 'aria-labelledby': 'timeline-title' });
   const filter = el('select', { id: 'timeline-filter', 'data-testid': 'timeline-filter' }, ...KINDS.map((k) => el('option', { value: k.kind }, k.label)));
   filter.value = initial;
   const count = el('span', { class: 'muted', 'aria-live': 'polite' });

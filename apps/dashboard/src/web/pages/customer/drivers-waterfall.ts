@@ -44,7 +44,7 @@ export function driversWaterfall(drivers: readonly Driver[], probability: number
           { 'data-testid': `driver-${d.feature}`, 'data-feature': d.feature, 'data-contribution': d.contribution },
           el('th', { scope: 'row' }, d.feature),
           el('td', {}, formatValue(d.value)),
-          el('td', { class: `num ${d.contribution > 0 ? 'negative' : 'positive'}` }, formatContribution(d.contribution)),
+          el('td', { class: `num ${d.contribution > 0 ? 'contribution-up' : 'contribution-down'}` }, formatContribution(d.contribution)),
         ),
       ),
     ),
