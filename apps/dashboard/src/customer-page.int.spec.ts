@@ -147,10 +147,11 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     services.push(monitoring);
     await Promise.all(services.map((s) => waitUntilReady(s)));
 
-    // Ten days of scores by two model versions; the newest is critical, with its drivers, so alerting raises an alert.
+    // Ten days of scores by two model versions, no rise of 20 points within a week (alerting's score
+    // jump) before the newest, which is critical, with its drivers: alerting raises one alert, for it.
     await publish(Topics.customerFeatures, [aVector(customerId, now - 2 * 3_600_000, { Contract: 'Month-to-month', tenure: 2, MonthlyCharges: 99.5 })]);
     await publish(Topics.predictions, [
-      aPrediction(customerId, oldVersion, 0.3, now - 10 * DAY),
+      aPrediction(customerId, oldVersion, 0.4, now - 10 * DAY),
       aPrediction(customerId, oldVersion, 0.45, now - 7 * DAY),
       aPrediction(customerId, newVersion, 0.55, now - 3 * DAY),
       aPrediction(customerId, newVersion, 0.91, now - 3_600_000, {
@@ -202,6 +203,7 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     assert.equal(await value('header-arm'), api.experiment?.arm);
     assert.equal(await value('header-action'), api.recommended_action?.action);
     assert.equal(Number(await value('header-action-cost')), 150);
+    assert.equal(api.customer.alert?.level, 'critical');
     assert.equal(await value('header-alert'), 'pending');
     assert.match((await page.getByTestId('header-sla').textContent()) ?? '', /SLA due in/);
 
@@ -224,6 +226,7 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     assert.equal(await page.locator('[data-testid^="feature-"]').filter({ has: page.locator('th') }).count(), api.features.length);
     await assertAccessible(page, 'customer page');
     await screenshot(page, 'customer');
+    await page.screenshot({ path: path.join(RESULTS, 'customer-full.png'), fullPage: true });
   });
 
   it('an agent acknowledges the alert with a note, records an intervention and an outcome in place', async () => {
@@ -278,6 +281,7 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     await open(page, `${monitoringUrl}/#/customers/${encodeURIComponent(customerId)}`, 'customer-header');
     assert.ok((await horizontalOverflow(page)) <= 0, `the customer page scrolls sideways at 375 px by ${await horizontalOverflow(page)} px`);
     await assertAccessible(page, 'customer page at 375 px');
+    await page.screenshot({ path: path.join(RESULTS, 'customer-phone-full.png'), fullPage: true });
     await page.setViewportSize(DESKTOP);
   });
 
