@@ -3,23 +3,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { riskLevelOf, riskScoreOf, Topics, type CustomerFeaturesMessageV2, type Prediction } from '@churn/contracts';
+import { Topics, type CustomerFeaturesMessageV2, type Prediction } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import { aPrediction, eventually, publishByCustomer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
-import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
+import { assertChromiumInstalled } from './e2e/headless-chromium';
 import { REPO } from './e2e/telco-fixture';
+import { DESKTOP, open, PHONE, screenshot, signIn, workspaceBrowser, WORKSPACE_RESULTS } from './e2e/workspace-walk';
 
 const SECRET = 'customer-page-spec-secret-of-at-least-32-characters';
 const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
-const RESULTS = path.join(REPO, '.churn', 'test-results', 'workspace');
-/** `UPDATE_SCREENSHOT=1` also refreshes the docs' picture. */
-const DOC_SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 375, height: 800 };
 const DAY = 86_400_000;
 const TELCO = loadFeatureSpec(TELCO_SPEC_PATH);
 
@@ -33,22 +29,6 @@ interface CustomerAnswer {
   experiment: { name: string; arm: string } | null;
 }
 
-/** Signs in through the page's credentials dialog with a bearer token for `roles` (as workspace.int.spec.ts does). */
-async function signIn(page: Page, name: string, roles: readonly string[]): Promise<void> {
-  const token = await signTestToken(SECRET, [...roles], { sub: `${name.toLowerCase().replace(/\s+/g, '.')}@example.com`, expiresIn: '1h' });
-  await page.getByTestId('sign-in').click();
-  await page.getByTestId('signin-name').fill(name);
-  await page.getByTestId('signin-token').fill(token);
-  await page.getByTestId('signin-save').click();
-  await page.getByTestId('signin-dialog').waitFor({ state: 'hidden' });
-}
-
-async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
-  const producer = await rawProducer();
-  await producer.send({ topic, messages: values.map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
-  await producer.close();
-}
-
 /** A `datetime-local` value `offsetMs` from now, in the page's time zone. */
 function localInput(page: Page, offsetMs: number): Promise<string> {
   return page.evaluate((offset) => {
@@ -58,22 +38,6 @@ function localInput(page: Page, offsetMs: number): Promise<string> {
   }, offsetMs);
 }
 
-async function open(page: Page, url: string, ready: string): Promise<void> {
-  await page.goto(url);
-  await page.getByTestId(ready).first().waitFor({ timeout: 30_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="state-loading"]').length === 0, undefined, { timeout: 30_000 });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(RESULTS, `${name}.png`);
-  await page.mouse.move(0, page.viewportSize()!.height - 1);
-  await page.screenshot({ path: file, fullPage: false });
-  if (process.env['UPDATE_SCREENSHOT'] === '1') {
-    fs.mkdirSync(DOC_SCREENSHOTS, { recursive: true });
-    fs.copyFileSync(file, path.join(DOC_SCREENSHOTS, `${name}.png`));
-  }
-}
-
 /** A vector of the Telco spec (every feature), the given values overriding the defaults. */
 function aVector(customerId: string, asOf: number, values: Record<string, string | number>): CustomerFeaturesMessageV2 {
   const features: Record<string, string | number | null> = {};
@@ -81,27 +45,6 @@ function aVector(customerId: string, asOf: number, values: Record<string, string
     features[column.name] = column.type === 'numeric' ? 3 : column.type === 'boolean' ? (column.name === 'SeniorCitizen' ? 0 : 'No') : (column.categories?.[0] ?? 'x');
   }
   return { customer_id: customerId, feature_schema_version: 2, spec_hash: specHash(TELCO), features: { ...features, ...values }, as_of: new Date(asOf).toISOString(), source_event_id: uniqueId('e') };
-}
-
-function aPrediction(customerId: string, modelVersion: string, probability: number, at: number, overrides: Partial<Prediction> = {}): Prediction {
-  const riskScore = riskScoreOf(probability);
-  return {
-    prediction_id: uniqueId('p'),
-    customer_id: customerId,
-    model_version: modelVersion,
-    churn_probability: probability,
-    risk_score: riskScore,
-    risk_level: riskLevelOf(riskScore),
-    recommended_action: 'monitor',
-    intervention_cost: 0,
-    revenue_at_risk: 500,
-    top_factors: [],
-    experiment: { name: 'retention-cp', arm: 'treatment' },
-    source_event_id: uniqueId('e'),
-    as_of: new Date(at).toISOString(),
-    scored_at: new Date(at).toISOString(),
-    ...overrides,
-  };
 }
 
 /**
@@ -123,6 +66,9 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
   let alertingUrl: string;
   let agent: string;
 
+  /** A prediction of the customer scored at `at` (the history's time axis), in the experiment's treatment arm. */
+  const scored = (version: string, probability: number, at: number, overrides: Partial<Prediction> = {}) =>
+    aPrediction(customerId, version, probability, at, { scored_at: new Date(at).toISOString(), experiment: { name: 'retention-cp', arm: 'treatment' }, ...overrides });
   const detail = async (): Promise<CustomerAnswer> => {
     const response = await fetch(`${monitoringUrl}/v1/customers/${encodeURIComponent(customerId)}`, { headers: { authorization: `Bearer ${agent}` } });
     assert.equal(response.status, 200, await response.clone().text());
@@ -132,7 +78,7 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
   before(async () => {
     assertChromiumInstalled();
     assert.ok(fs.existsSync(BUNDLE), `no dashboard bundle at ${BUNDLE}: run \`bash apps/dashboard/scripts/build-web.sh\``);
-    fs.mkdirSync(RESULTS, { recursive: true });
+    fs.mkdirSync(WORKSPACE_RESULTS, { recursive: true });
     const { kafkaBrokers, databaseUrl } = testInfra();
     db = new Database({ url: databaseUrl, poolSize: 2, applicationName: 'customer-page-spec' }, logger, createMetricsRegistry('customer-page-spec'));
     agent = await signTestToken(SECRET, ['agent'], { sub: 'spec@example.com', expiresIn: '1h' });
@@ -149,12 +95,12 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
 
     // Ten days of scores by two model versions, no rise of 20 points within a week (alerting's score
     // jump) before the newest, which is critical, with its drivers: alerting raises one alert, for it.
-    await publish(Topics.customerFeatures, [aVector(customerId, now - 2 * 3_600_000, { Contract: 'Month-to-month', tenure: 2, MonthlyCharges: 99.5 })]);
-    await publish(Topics.predictions, [
-      aPrediction(customerId, oldVersion, 0.4, now - 10 * DAY),
-      aPrediction(customerId, oldVersion, 0.45, now - 7 * DAY),
-      aPrediction(customerId, newVersion, 0.55, now - 3 * DAY),
-      aPrediction(customerId, newVersion, 0.91, now - 3_600_000, {
+    await publishByCustomer(Topics.customerFeatures, [aVector(customerId, now - 2 * 3_600_000, { Contract: 'Month-to-month', tenure: 2, MonthlyCharges: 99.5 })]);
+    await publishByCustomer(Topics.predictions, [
+      scored(oldVersion, 0.4, now - 10 * DAY),
+      scored(oldVersion, 0.45, now - 7 * DAY),
+      scored(newVersion, 0.55, now - 3 * DAY),
+      scored(newVersion, 0.91, now - 3_600_000, {
         recommended_action: 'retention_call_with_offer',
         intervention_cost: 150,
         revenue_at_risk: 1194,
@@ -173,9 +119,7 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
       return body.score_history.length === 4 && contract?.value === 'Month-to-month' && contract.population && body.customer.alert?.state === 'pending' ? body : undefined;
     });
 
-    browser = await launchHeadlessChromium();
-    page = await browser.newPage({ viewport: DESKTOP, deviceScaleFactor: 1, timezoneId: 'Europe/Paris' });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
+    ({ browser, page } = await workspaceBrowser());
   });
 
   after(async () => {
@@ -187,7 +131,7 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
   it('signed out, the page names no customer and offers sign-in; signed in, it shows what monitoring answers', async () => {
     await open(page, `${monitoringUrl}/#/customers/${encodeURIComponent(customerId)}`, 'customer-locked');
     assert.equal(await page.getByTestId('customer-header').count(), 0);
-    await signIn(page, 'Dana Agent', ['agent']);
+    await signIn(page, SECRET, 'Dana Agent', ['agent']);
     await page.getByTestId('customer-header').waitFor({ timeout: 30_000 });
     const api = await detail();
 
@@ -226,7 +170,7 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     assert.equal(await page.locator('[data-testid^="feature-"]').filter({ has: page.locator('th') }).count(), api.features.length);
     await assertAccessible(page, 'customer page');
     await screenshot(page, 'customer');
-    await page.screenshot({ path: path.join(RESULTS, 'customer-full.png'), fullPage: true });
+    await page.screenshot({ path: path.join(WORKSPACE_RESULTS, 'customer-full.png'), fullPage: true });
   });
 
   it('an agent acknowledges the alert with a note, records an intervention and an outcome in place', async () => {
@@ -281,7 +225,7 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     await open(page, `${monitoringUrl}/#/customers/${encodeURIComponent(customerId)}`, 'customer-header');
     assert.ok((await horizontalOverflow(page)) <= 0, `the customer page scrolls sideways at 375 px by ${await horizontalOverflow(page)} px`);
     await assertAccessible(page, 'customer page at 375 px');
-    await page.screenshot({ path: path.join(RESULTS, 'customer-phone-full.png'), fullPage: true });
+    await page.screenshot({ path: path.join(WORKSPACE_RESULTS, 'customer-phone-full.png'), fullPage: true });
     await page.setViewportSize(DESKTOP);
   });
 

@@ -8,18 +8,14 @@ import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contra
 import { Database, ModelVersionRepository, type ModelAssignments } from '@churn/db';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import { eventually, publishByCustomer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
-import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
+import { assertChromiumInstalled } from './e2e/headless-chromium';
 import { REPO } from './e2e/telco-fixture';
+import { DESKTOP, open, PHONE, screenshot, signIn, workspaceBrowser, WORKSPACE_RESULTS } from './e2e/workspace-walk';
 
 const SECRET = 'workspace-spec-secret-of-at-least-32-characters';
 const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
-const RESULTS = path.join(REPO, '.churn', 'test-results', 'workspace');
-/** `UPDATE_SCREENSHOT=1` also refreshes the README's pictures. */
-const README_SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 375, height: 800 };
 const DAY = 86_400_000;
 
 interface ModelsAnswer {
@@ -31,25 +27,6 @@ interface ExperimentAnswer {
   arms: { arm: string; customers: number; targeted: number; churned: number; churn_rate: number | null }[];
   comparisons: { arm: string; difference: number | null; p_value: number | null }[];
   minimum_per_arm: number;
-}
-
-/**
- * Signs in through the page's credentials dialog with a bearer token for `roles`: the one place the
- * walk signs in, so moving it to the OpenID provider's sign-in is a change here only.
- */
-async function signIn(page: Page, name: string, roles: readonly string[]): Promise<void> {
-  const token = await signTestToken(SECRET, [...roles], { sub: `${name.toLowerCase().replace(/\s+/g, '.')}@example.com`, expiresIn: '1h' });
-  await page.getByTestId('sign-in').click();
-  await page.getByTestId('signin-name').fill(name);
-  await page.getByTestId('signin-token').fill(token);
-  await page.getByTestId('signin-save').click();
-  await page.getByTestId('signin-dialog').waitFor({ state: 'hidden' });
-}
-
-async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
-  const producer = await rawProducer();
-  await producer.send({ topic, messages: values.map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
-  await producer.close();
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -81,24 +58,6 @@ function experimentPrediction(modelVersion: string, experiment: string, arm: str
   };
 }
 
-/** Opens a page of the workspace and waits until it has rendered (its loading state gone). */
-async function open(page: Page, url: string, ready: string): Promise<void> {
-  await page.goto(url);
-  await page.getByTestId(ready).first().waitFor({ timeout: 30_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="state-loading"]').length === 0, undefined, { timeout: 30_000 });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(RESULTS, `${name}.png`);
-  // No hover highlight left where the last click was.
-  await page.mouse.move(0, page.viewportSize()!.height - 1);
-  await page.screenshot({ path: file, fullPage: false });
-  if (process.env['UPDATE_SCREENSHOT'] === '1') {
-    fs.mkdirSync(README_SCREENSHOTS, { recursive: true });
-    fs.copyFileSync(file, path.join(README_SCREENSHOTS, `${name}.png`));
-  }
-}
-
 /**
  * The web workspace in headless Chromium against monitoring and the scorer (separate processes) on
  * the real broker and Postgres: every page is checked with axe-core at desktop and phone widths, and
@@ -123,7 +82,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
   before(async () => {
     assertChromiumInstalled();
     assert.ok(fs.existsSync(BUNDLE), `no dashboard bundle at ${BUNDLE}: run \`bash apps/dashboard/scripts/build-web.sh\` (bootstrap does)`);
-    fs.mkdirSync(RESULTS, { recursive: true });
+    fs.mkdirSync(WORKSPACE_RESULTS, { recursive: true });
     const { kafkaBrokers, databaseUrl } = testInfra();
     db = new Database({ url: databaseUrl, poolSize: 2, applicationName: 'workspace-spec' }, logger, createMetricsRegistry('workspace-spec'));
 
@@ -157,9 +116,9 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
     // customers of whom 6 churn, 12 treated of whom 3 churn, scored over the last days, labelled today.
     const control = Array.from({ length: 12 }, (_, i) => experimentPrediction(active, experiment, 'control', 1 + (i % 5)));
     const treated = Array.from({ length: 12 }, (_, i) => experimentPrediction(active, experiment, 'treatment', 1 + (i % 5)));
-    await publish(Topics.predictions, [...control, ...treated]);
+    await publishByCustomer(Topics.predictions, [...control, ...treated]);
     const now = new Date().toISOString();
-    await publish(Topics.outcomes, [
+    await publishByCustomer(Topics.outcomes, [
       ...control.map((p, i) => ({ customer_id: p.customer_id, churned: i < 6, observed_at: now })),
       ...treated.map((p, i) => ({ customer_id: p.customer_id, churned: i < 3, observed_at: now })),
     ]);
@@ -168,9 +127,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
       return report.arms.reduce((n, a) => n + a.targeted, 0) === 24 ? report : undefined;
     });
 
-    browser = await launchHeadlessChromium();
-    page = await browser.newPage({ viewport: DESKTOP, deviceScaleFactor: 1, timezoneId: 'Europe/Paris' });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
+    ({ browser, page } = await workspaceBrowser());
   });
 
   after(async () => {
@@ -263,7 +220,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
     await assertAccessible(page, 'models page, signed out');
 
     // An agent: the buttons are there, disabled, pointing at the reason.
-    await signIn(page, 'Dana Agent', ['agent']);
+    await signIn(page, SECRET, 'Dana Agent', ['agent']);
     await page.getByTestId('models-needs-admin').filter({ hasText: 'admin role' }).waitFor({ timeout: 15_000 });
     const activate = page.getByTestId(`activate-${challenger}`);
     assert.equal(await activate.isDisabled(), true);
@@ -286,7 +243,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
 
     // … and the page explains that refusal when it gets it (an admin whose role was withdrawn since
     // signing in: the scorer's own 403 answer, replayed to the page's next call).
-    await signIn(page, 'Ada Admin', ['admin']);
+    await signIn(page, SECRET, 'Ada Admin', ['admin']);
     await page.waitForFunction((id) => document.querySelector<HTMLButtonElement>(`[data-testid="activate-${id}"]`)?.disabled === false, challenger, { timeout: 15_000 });
     await page.route(`**/v1/models/${challenger}/activate`, (route) => route.fulfill({ status: 403, contentType: 'application/json', body: refusalBody }), { times: 1 });
     await page.getByTestId(`activate-${challenger}`).click();
