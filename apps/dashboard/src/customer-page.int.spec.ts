@@ -175,8 +175,12 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
 
   it('an agent acknowledges the alert with a note, records an intervention and an outcome in place', async () => {
     const alertId = (await detail()).customer.alert!.alert_id;
-    await page.getByTestId('alert-note').fill('Called; offered a one-year contract');
-    await page.getByTestId('alert-ack').click();
+    // By keyboard: the note, then Tab to Acknowledge and Enter.
+    await page.getByTestId('alert-note').focus();
+    await page.keyboard.type('Called; offered a one-year contract');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'alert-ack');
+    await page.keyboard.press('Enter');
     await page.getByTestId('customer-message').filter({ hasText: 'Alert acknowledged by Dana Agent: it is on the timeline' }).waitFor({ timeout: 30_000 });
     const alert = (await (await fetch(`${alertingUrl}/v1/alerts/${alertId}`, { headers: { authorization: `Bearer ${agent}` } })).json()) as { status: string; acknowledged_by: string; acknowledge_note: string };
     assert.deepEqual([alert.status, alert.acknowledged_by, alert.acknowledge_note], ['acknowledged', 'Dana Agent', 'Called; offered a one-year contract']);
