@@ -6,16 +6,15 @@ import type { Browser, Page } from 'playwright-core';
 import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contracts';
 import { Database, ModelVersionRepository, type ModelAssignments } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import { eventually, publishByCustomer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { saveScreenshot } from './e2e/screenshots';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { signInWithProvider, signOut } from './e2e/oidc-sign-in';
 import { REPO } from './e2e/telco-fixture';
 import { startWorkspaceStack, type WorkspaceStack } from './e2e/workspace-stack';
+import { DESKTOP, open, PHONE } from './e2e/workspace-walk';
 
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 375, height: 800 };
 const DAY = 86_400_000;
 
 interface ModelsAnswer {
@@ -29,11 +28,6 @@ interface ExperimentAnswer {
   minimum_per_arm: number;
 }
 
-async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
-  const producer = await rawProducer();
-  await producer.send({ topic, messages: values.map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
-  await producer.close();
-}
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
@@ -62,13 +56,6 @@ function experimentPrediction(modelVersion: string, experiment: string, arm: str
     as_of: at,
     scored_at: at,
   };
-}
-
-/** Opens a page of the workspace and waits until it has rendered (its loading state gone). */
-async function open(page: Page, url: string, ready: string): Promise<void> {
-  await page.goto(url);
-  await page.getByTestId(ready).first().waitFor({ timeout: 30_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="state-loading"]').length === 0, undefined, { timeout: 30_000 });
 }
 
 
@@ -120,9 +107,9 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     // customers of whom 6 churn, 12 treated of whom 3 churn, scored over the last days, labelled today.
     const control = Array.from({ length: 12 }, (_, i) => experimentPrediction(active, experiment, 'control', 1 + (i % 5)));
     const treated = Array.from({ length: 12 }, (_, i) => experimentPrediction(active, experiment, 'treatment', 1 + (i % 5)));
-    await publish(Topics.predictions, [...control, ...treated]);
+    await publishByCustomer(Topics.predictions, [...control, ...treated]);
     const now = new Date().toISOString();
-    await publish(Topics.outcomes, [
+    await publishByCustomer(Topics.outcomes, [
       ...control.map((p, i) => ({ customer_id: p.customer_id, churned: i < 6, observed_at: now })),
       ...treated.map((p, i) => ({ customer_id: p.customer_id, churned: i < 3, observed_at: now })),
     ]);

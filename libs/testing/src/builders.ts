@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { riskLevelOf, riskScoreOf, type CustomerEvent, type CustomerEventV1, type FlatPayload, type Prediction } from '@churn/contracts';
+import type { CustomerEvent, CustomerEventV1, FlatPayload } from '@churn/contracts';
 
 type V1Payload<T extends CustomerEventV1['event_type']> = Extract<CustomerEventV1, { event_type: T }>['payload'];
 
@@ -74,38 +74,3 @@ export function asKafkaMessage(event: CustomerEvent): { key: string; value: stri
   return { key: event.customer_id, value: JSON.stringify(event) };
 }
 
-/** What `aPrediction` takes besides a Prediction's own fields: the probability its score and level follow from. */
-export interface PredictionOptions extends Partial<Prediction> {
-  /** Churn probability; risk_score and risk_level are derived from it unless given (default 0.7: a high risk). */
-  readonly probability?: number;
-  /** Model-time of the features (default now); `as_of` and `scored_at` follow unless given. */
-  readonly at?: Date | number;
-}
-
-/**
- * A valid prediction as the scorer publishes it (champion, no experiment, one driver); a spec overrides
- * only what it is about. The prediction id is a full UUID: consumers de-duplicate by it, and a short id
- * collides in large specs.
- */
-export function aPrediction(customerId: string, options: PredictionOptions = {}): Prediction {
-  const { probability = 0.7, at, ...overrides } = options;
-  const riskScore = overrides.risk_score ?? riskScoreOf(probability);
-  const time = new Date(at ?? Date.now()).toISOString();
-  return {
-    prediction_id: `P-${randomUUID()}`,
-    customer_id: customerId,
-    model_version: 'spec-model',
-    churn_probability: probability,
-    risk_score: riskScore,
-    risk_level: riskLevelOf(riskScore),
-    recommended_action: 'Call the customer',
-    intervention_cost: 150,
-    revenue_at_risk: 960,
-    top_factors: [{ feature: 'contract', value: 'Month-to-month', contribution: 0.21 }],
-    experiment: null,
-    source_event_id: `E-${randomUUID()}`,
-    as_of: time,
-    scored_at: time,
-    ...overrides,
-  };
-}

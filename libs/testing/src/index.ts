@@ -8,3 +8,4 @@ export * from './bearer-tokens';
 export * from './metric-sum';
 export * from './pdf-text';
 export * from './eventually';
+export * from './predictions';

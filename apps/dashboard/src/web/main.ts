@@ -27,7 +27,7 @@ const PSI_THRESHOLD = 0.25;
 const LINKED_ALERT = new URLSearchParams(location.search).get('alert');
 
 const charts = new DashboardCharts();
-const workspace = new Workspace({ toast, signIn: () => signIn('Changing which model serves needs your name and an API token with the admin role.') });
+const workspace = new Workspace({ toast, signIn: (reason?: string) => signIn(reason ?? 'Changing which model serves needs your name and an API token with the admin role.') });
 let loads = 0;
 let nextRefreshAt = Date.now() + REFRESH_MS;
 let timer: number | undefined;

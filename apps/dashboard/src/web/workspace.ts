@@ -1,5 +1,5 @@
 import { byId } from './dom';
-import { renderCustomerPage } from './pages/customer/customer-page';
+import { renderCustomerPage, type CustomerPageHooks } from './pages/customer/customer-page';
 import { renderCustomersPage } from './pages/customers/customers-page';
 import { renderQueuePage } from './pages/queue/queue-page';
 import { renderExperimentsPage } from './pages/experiments-page';
@@ -20,7 +20,7 @@ export class Workspace {
   private current: Route = parseRoute(location.hash);
   private renders = 0;
 
-  constructor(private readonly hooks: ModelsPageHooks) {}
+  constructor(private readonly hooks: ModelsPageHooks & CustomerPageHooks) {}
 
   start(): void {
     window.addEventListener('hashchange', () => void this.show(parseRoute(location.hash), true));
@@ -63,7 +63,7 @@ export class Workspace {
       case 'customers':
         return renderCustomersPage(view, route.params, (params) => (location.hash = hrefOf({ page: 'customers', params })));
       case 'customer':
-        return renderCustomerPage(view, route.customerId);
+        return renderCustomerPage(view, route.customerId, this.hooks);
       case 'experiments':
         return renderExperimentsPage(view, route.name);
       case 'roi':
