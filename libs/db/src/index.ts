@@ -16,7 +16,7 @@ export * from './repositories/alerting-churn.repository';
 export * from './repositories/alerting-score.repository';
 export * from './repositories/alerting-model-alert.repository';
 export * from './repositories/alerting-queue.repository';
-export * from './repositories/alerting-alert-updates.repository';
+export * from './repositories/topic-outbox.repository';
 export * from './repositories/notification.repository';
 export * from './repositories/crm-outbox.repository';
 export * from './repositories/crm-integration.repository';
