@@ -28,3 +28,4 @@ export * from './repositories/job-run.repository';
 export * from './repositories/monitoring-customer-list';
 export * from './repositories/monitoring-customers.repository';
 export * from './repositories/monitoring-sessions.repository';
+export * from './repositories/monitoring-customer-activity.repository';
