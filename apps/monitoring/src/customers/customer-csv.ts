@@ -49,7 +49,7 @@ export function customerCsvChunk(spec: CustomerSpecView, rows: readonly Customer
     r.alert_due_at?.toISOString() ?? null,
     spreadsheetSafe(r.experiment_name),
     spreadsheetSafe(r.experiment_arm),
-    r.crm_task_open,
+    r.crm_task_open ? 'true' : 'false',
     ...spec.attributeNames.map((name) => spreadsheetSafe(r.attributes?.[name])),
   ]);
   return stringify(withHeader ? [customerCsvColumns(spec), ...records] : records, { record_delimiter: 'windows' });

@@ -139,7 +139,7 @@ export function taskChangesOf(activities: readonly CrmActivity[]): TaskChange[] 
   const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : Date.parse(a) <= Date.parse(b) ? a : b);
   for (const a of activities) {
     if (a.kind === 'record_written' || a.external_id === null) continue;
-    const key = `${a.crm}\u0000${a.external_id}`;
+    const key = a.crm + '\u0000' + a.external_id;
     const held = byTask.get(key) ?? { crm: a.crm, external_id: a.external_id, customer_id: a.customer_id, created_at: null, completed_at: null };
     if (a.kind === 'task_created') held.created_at = earliest(held.created_at, a.occurred_at);
     else held.completed_at = earliest(held.completed_at, a.occurred_at);
