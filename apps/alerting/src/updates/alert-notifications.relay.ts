@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
@@ -11,7 +11,7 @@ import type { AlertingConfig } from '../config';
  * notification_id. Its own relay and lock, so a backlog of delivery facts never holds up alert changes.
  */
 @Injectable()
-export class AlertNotificationsRelay extends TopicOutboxRelay<typeof Topics.alertNotifications> implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AlertNotificationsRelay extends TopicOutboxRelay<typeof Topics.alertNotifications> {
   constructor(database: Database, producer: TopicProducer, @Inject(SERVICE_CONFIG) config: AlertingConfig, @Inject(LOGGER) logger: Logger, @Inject(METRICS_REGISTRY) registry: Registry) {
     super(
       database,
@@ -29,13 +29,5 @@ export class AlertNotificationsRelay extends TopicOutboxRelay<typeof Topics.aler
       logger.child({ context: AlertNotificationsRelay.name }),
       registry,
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
@@ -8,7 +8,7 @@ import type { AlertingConfig } from '../config';
 
 /** Publishes the `alert-updates` outbox (AlertUpdatesOutbox writes it); consumers dedupe on update_id. */
 @Injectable()
-export class AlertUpdatesRelay extends TopicOutboxRelay<typeof Topics.alertUpdates> implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AlertUpdatesRelay extends TopicOutboxRelay<typeof Topics.alertUpdates> {
   constructor(database: Database, producer: TopicProducer, @Inject(SERVICE_CONFIG) config: AlertingConfig, @Inject(LOGGER) logger: Logger, @Inject(METRICS_REGISTRY) registry: Registry) {
     super(
       database,
@@ -25,13 +25,5 @@ export class AlertUpdatesRelay extends TopicOutboxRelay<typeof Topics.alertUpdat
       logger.child({ context: AlertUpdatesRelay.name }),
       registry,
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
   }
 }

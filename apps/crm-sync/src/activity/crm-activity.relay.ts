@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
@@ -15,7 +15,7 @@ const BACKLOG_REFRESH_MS = 15_000;
  * activity_id.
  */
 @Injectable()
-export class CrmActivityRelay extends TopicOutboxRelay<typeof Topics.crmActivity> implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CrmActivityRelay extends TopicOutboxRelay<typeof Topics.crmActivity> {
   private readonly log: Logger;
   private backlogTimer: NodeJS.Timeout | undefined;
 
@@ -39,16 +39,16 @@ export class CrmActivityRelay extends TopicOutboxRelay<typeof Topics.crmActivity
     this.log = log;
   }
 
-  onApplicationBootstrap(): void {
-    this.start();
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
     const refresh = () => this.refreshBacklog().catch((error: unknown) => this.log.warn({ err: error }, 'crm-activity backlog gauges not refreshed'));
     void refresh();
     this.backlogTimer = setInterval(refresh, BACKLOG_REFRESH_MS);
     this.backlogTimer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  override async onApplicationShutdown(): Promise<void> {
     if (this.backlogTimer) clearInterval(this.backlogTimer);
-    await this.stop();
+    await super.onApplicationShutdown();
   }
 }

@@ -1,3 +1,4 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { TopicName, TopicSchemas, TopicValue } from '@churn/contracts';
 import { TopicOutboxRepository, type Database, type TopicOutboxName } from '@churn/db';
 import type { TopicProducer } from '@churn/kafka';
@@ -23,9 +24,10 @@ export interface TopicOutboxRelaySettings<T extends keyof TopicSchemas & TopicNa
  * rows, publish them, mark them published, commit. A crash or a failed send after the broker took the
  * records leaves them unmarked, and the next pass publishes them again with the same message id: at
  * least once, and consumers dedupe on that id. The producer checks every message against the topic's
- * schema before it is sent.
+ * schema before it is sent. As a Nest provider (a subclass that passes its settings) it starts with the
+ * application and stops with it.
  */
-export class TopicOutboxRelay<T extends keyof TopicSchemas & TopicName> {
+export class TopicOutboxRelay<T extends keyof TopicSchemas & TopicName> implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly outbox: TopicOutboxRepository;
   private readonly metrics;
   private timer: NodeJS.Timeout | undefined;
@@ -50,6 +52,14 @@ export class TopicOutboxRelay<T extends keyof TopicSchemas & TopicName> {
       lag: getOrCreateGauge(registry, { name: `${prefix}_oldest_waiting_seconds`, help: `Age of the oldest of the ${what} not yet published on ${topic} (0: none waits).`, labelNames: [] as const }),
       pass: getOrCreateHistogram(registry, { name: `${prefix}_relay_pass_seconds`, help: `Duration of one relay pass over the ${topic} outbox (lock, read, publish, mark).`, labelNames: [] as const, buckets: LATENCY_BUCKETS_SECONDS }),
     };
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 
   start(): void {
