@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nulFreeText as text } from '../common/nul-free-text';
 import { zonedTimestamp } from '../common/timestamp';
 
 /** The retention team's channels a churn alert goes out on (the operators' channels carry model alerts, which name no customer). */
@@ -21,9 +22,9 @@ export const alertNotificationSchema = z
   .object({
     schema_version: z.literal(1),
     /** `<outbox key>:sent`, or `<outbox key>:failed:<attempt>`; a redelivery carries the same id. */
-    notification_id: z.string().min(1).max(300),
-    alert_id: z.string().min(1),
-    customer_id: z.string().min(1),
+    notification_id: text(),
+    alert_id: text(),
+    customer_id: text(),
     channel: notificationChannelSchema,
     form: z.enum(['single', 'digest']),
     outcome: z.enum(NOTIFICATION_OUTCOMES),

@@ -33,6 +33,7 @@ describe('crmActivitySchema', () => {
       [{ write: null }, 'write'],
       [{ risk_score: 101 }, 'risk_score'],
       [{ occurred_at: 'yesterday' }, 'occurred_at'],
+      [{ customer_id: 'c-\u0000' }, 'customer_id'],
     ] as const) {
       const result = crmActivitySchema.safeParse({ ...written, ...bad });
       assert.equal(result.success, false, JSON.stringify(bad));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nulFreeText as text } from '../common/nul-free-text';
 import { zonedTimestamp } from '../common/timestamp';
 
 export const CRM_NAMES = ['salesforce', 'hubspot'] as const;
@@ -21,20 +22,20 @@ export type CrmActivityKind = z.infer<typeof crmActivityKindSchema>;
 export const crmActivitySchema = z
   .object({
     schema_version: z.literal(1),
-    activity_id: z.string().min(1).max(300),
-    customer_id: z.string().min(1),
+    activity_id: text(),
+    customer_id: text(),
     crm: crmNameSchema,
     kind: crmActivityKindSchema,
     /** The CRM's id of the record or task; null when the CRM gave none (a record matched by our key). */
-    external_id: z.string().min(1).max(200).nullable(),
+    external_id: text().nullable(),
     /** `record_written`: what was written. */
     write: z.enum(['score', 'churn']).nullable(),
     /** The score written (`record_written` of a score). */
     risk_score: z.number().int().min(0).max(100).nullable(),
     /** The alert a task is for (`task_created`, `task_completed`). */
-    alert_id: z.string().min(1).nullable(),
+    alert_id: text().nullable(),
     /** `task_completed`: who completed it in the CRM (null when crm-sync closed it on churn). */
-    completed_by: z.string().min(1).max(200).nullable(),
+    completed_by: text().max(200).nullable(),
     occurred_at: zonedTimestamp,
   })
   .refine((a) => (a.kind === 'record_written') === (a.write !== null), { path: ['write'], message: 'given exactly for record_written' })
