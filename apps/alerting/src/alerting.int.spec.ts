@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { alertSchema, deadLetterSchema, Topics, type ModelAlert, type Prediction, type RiskLevel } from '@churn/contracts';
+import { alertNotificationSchema, alertSchema, deadLetterSchema, Topics, type AlertNotification, type ModelAlert, type Prediction, type RiskLevel } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
@@ -126,7 +126,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     smtp = await FakeSmtpServer.start();
     rulesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alerting-rules-')), 'rules.yaml');
     fs.writeFileSync(rulesFile, 'levels: [critical, high]\ncooldown:\n  days: 7\n');
-    probe = await TopicProbe.start([Topics.alerts, Topics.alertingDlq]);
+    probe = await TopicProbe.start([Topics.alerts, Topics.alertingDlq, Topics.alertNotifications]);
     producer = await rawProducer();
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'alerting-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
     sut = await startService({
@@ -257,6 +257,26 @@ describe('alerting service on the real broker and Postgres, with local Slack and
       return row?.status === 'sent' ? row : undefined;
     });
     assert.deepEqual(slackRow, { channel: 'slack', kind: 'alert', status: 'sent', attempts: 4, delivered_via: 'slack', last_error: null, rejected_recipients: [] });
+
+    // Every attempt's outcome is published on alert-notifications, keyed by the customer, at least once.
+    const isSlackFact = (m: { topic: string; key: string | null; value: string | null }) => m.topic === Topics.alertNotifications && m.key === customer && (JSON.parse(m.value!) as AlertNotification).channel === 'slack';
+    await probe.waitFor(isSlackFact, 4);
+    const facts = [...new Map(probe.messages.filter(isSlackFact).map((m) => JSON.parse(m.value!) as AlertNotification).map((f) => [f.notification_id, f])).values()];
+    assert.deepEqual(
+      facts.map((f) => alertNotificationSchema.parse(f)).sort((x, y) => x.attempt - y.attempt).map((f) => [f.outcome, f.failure, f.attempt, f.parked, f.form, f.alert_id]),
+      [
+        ['failed', 'retry', 1, false, 'single', alertId],
+        ['failed', 'retry', 2, false, 'single', alertId],
+        ['failed', 'rate_limited', 3, false, 'single', alertId],
+        ['sent', null, 4, false, 'single', alertId],
+      ],
+    );
+    assert.equal(facts.find((f) => f.outcome === 'sent')!.notification_id, `slack:${alertId}:sent`);
+    await eventually('the facts marked published', async () => {
+      const waiting = await db.query<{ n: number }>('spec', 'SELECT count(*)::int AS n FROM alert_notifications_outbox WHERE customer_id = $1 AND published_at IS NULL', [customer]);
+      return waiting[0]!.n === 0 ? true : undefined;
+    });
+    assert.match(await metrics(), /alerting_alert_notifications_published_total\{[^}]*\} [1-9]/);
   });
 
   it('marks Slack dead on 404 no_service, parks the notification, and delivers it once an admin revives the destination', async () => {

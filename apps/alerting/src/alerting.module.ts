@@ -20,6 +20,8 @@ import { QueueMetricsService } from './queue/queue-metrics.service';
 import { QueueService } from './queue/queue.service';
 import { AlertUpdatesOutbox } from './updates/alert-updates.outbox';
 import { AlertUpdatesRelay } from './updates/alert-updates.relay';
+import { AlertNotificationsRelay } from './updates/alert-notifications.relay';
+import { NotificationFactsOutbox } from './delivery/notification-facts.outbox';
 
 @Module({})
 export class AlertingModule {
@@ -45,6 +47,8 @@ export class AlertingModule {
         ModelAlertsHandler,
         ChurnResolutionService,
         AlertingOutcomesHandler,
+        NotificationFactsOutbox,
+        AlertNotificationsRelay,
         NotificationDispatcher,
         SlaService,
         AlertsService,

@@ -30,3 +30,14 @@ describe("crm-sync's own config schema checks the Salesforce sign-in flow", () =
     assert.deepEqual(issuesOf({}), []);
   });
 });
+
+describe("crm-sync's crm-activity relay settings", () => {
+  it('has defaults, and names a setting out of range', () => {
+    const parsed = crmSyncConfigSchema.parse(BASE);
+    assert.deepEqual([parsed.CRM_ACTIVITY_RELAY_INTERVAL_MS, parsed.CRM_ACTIVITY_RELAY_BATCH, parsed.CRM_ACTIVITY_KEEP_HOURS], [1000, 500, 168]);
+    assert.deepEqual(
+      issuesOf({ CRM_ACTIVITY_RELAY_BATCH: '0', CRM_ACTIVITY_KEEP_HOURS: 'a week' }).map((i) => i.split(':')[0]),
+      ['CRM_ACTIVITY_RELAY_BATCH', 'CRM_ACTIVITY_KEEP_HOURS'],
+    );
+  });
+});

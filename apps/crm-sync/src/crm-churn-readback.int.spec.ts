@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Topics, type Alert, type Intervention, type Outcome } from '@churn/contracts';
+import { crmActivitySchema, Topics, type Alert, type CrmActivity, type Intervention, type Outcome, type Prediction } from '@churn/contracts';
 import { CHURN_NOTE_PREFIX } from '@churn/crm';
 import { CrmOutboxRepository, Database } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
@@ -68,7 +68,16 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     const line = (await (await fetch(`${sut.url}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${name}{`) && pairs.every((p) => l.includes(p)));
     return line === undefined ? 0 : Number(line.split(' ').pop());
   };
-  const interventionsOf = (taskId: string) => probe.messages.filter((m) => (JSON.parse(m.value ?? '{}') as Intervention).source_key === taskId);
+  const interventionsOf = (taskId: string) => probe.messages.filter((m) => m.topic === Topics.interventions && (JSON.parse(m.value ?? '{}') as Intervention).source_key === taskId);
+  /** The customer's activities on crm-activity, once per activity_id (the relay publishes at least once). */
+  const activities = () => [
+    ...new Map(
+      probe.messages
+        .filter((m) => m.topic === Topics.crmActivity && m.key === customer)
+        .map((m) => crmActivitySchema.parse(JSON.parse(m.value!)))
+        .map((a): [string, CrmActivity] => [a.activity_id, a]),
+    ).values(),
+  ];
 
   before(async () => {
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'crm-churn-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
@@ -81,7 +90,7 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     sf.seed('Account', 'Customer_Id__c', [customer]);
     hs.seed('contacts', [customer]);
     sf.addUser('005000000000ANA', 'Ana Agent', 'ana@retention.example');
-    probe = await TopicProbe.start([Topics.interventions]);
+    probe = await TopicProbe.start([Topics.interventions, Topics.crmActivity]);
     const env = serviceTestEnv({
       SALESFORCE_LOGIN_URL: sf.loginUrl,
       SALESFORCE_CLIENT_ID: SF.clientId,
@@ -152,6 +161,54 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     await waitUntil('the closed tasks read back', async () => (await metric('crm_sync_readback_tasks_total', { crm: 'salesforce', result: 'closed_on_churn' })) >= 1 && (await metric('crm_sync_readback_tasks_total', { crm: 'hubspot', result: 'closed_on_churn' })) >= 1);
     assert.deepEqual(interventionsOf(open.Id), []);
     assert.deepEqual(interventionsOf(hsOpen.id), []);
+  });
+
+  it('publishes on crm-activity every score and churn written, task created and task completed, with the CRM ids', async () => {
+    const at = new Date();
+    const prediction: Prediction = {
+      prediction_id: uniqueId('P'),
+      customer_id: customer,
+      model_version: 'spec-1',
+      churn_probability: 0.91,
+      risk_score: 91,
+      risk_level: 'critical',
+      recommended_action: 'VIP retention program',
+      intervention_cost: 0,
+      revenue_at_risk: 0,
+      top_factors: [],
+      source_event_id: uniqueId('E'),
+      as_of: at.toISOString(),
+      scored_at: at.toISOString(),
+    };
+    await send(Topics.predictions, [prediction]);
+    const summary = (list: CrmActivity[]) => list.map((a) => [a.crm, a.kind, a.write ?? a.completed_by ?? a.alert_id]).sort((x, y) => String(x).localeCompare(String(y)));
+    await waitUntil('the score written to both CRMs reported', () => activities().filter((a) => a.write === 'score').length === 2);
+    await waitUntil('the churn-closed tasks reported', () => activities().filter((a) => a.kind === 'task_completed').length === 4);
+    const [done, closed] = [alerts[0]!.alert_id, alerts[1]!.alert_id];
+    const hsTaskOf = (alertId: string) => hs.tasks.find((t) => t.properties['hs_task_body']?.includes(alertId))!.id;
+    const all = activities();
+    assert.deepEqual(summary(all), [
+      ['hubspot', 'record_written', 'churn'],
+      ['hubspot', 'record_written', 'score'],
+      ['hubspot', 'task_completed', 'hubspot owner 77'],
+      ['hubspot', 'task_completed', closed],
+      ['hubspot', 'task_created', closed],
+      ['hubspot', 'task_created', done],
+      ['salesforce', 'record_written', 'churn'],
+      ['salesforce', 'record_written', 'score'],
+      ['salesforce', 'task_completed', 'Ana Agent <ana@retention.example>'],
+      ['salesforce', 'task_completed', closed],
+      ['salesforce', 'task_created', closed],
+      ['salesforce', 'task_created', done],
+    ].sort((x, y) => String(x).localeCompare(String(y))));
+    // A task's creation and completion carry the CRM's id of the task: what ties them together.
+    for (const [crm, alertId, taskId] of [['salesforce', done, sf.task(done)!.Id], ['salesforce', closed, sf.task(closed)!.Id], ['hubspot', done, hsTaskOf(done)], ['hubspot', closed, hsTaskOf(closed)]] as const) {
+      const ofTask = all.filter((a) => a.crm === crm && a.alert_id === alertId && a.kind !== 'record_written');
+      assert.deepEqual(ofTask.map((a) => [a.kind, a.external_id]).sort(), [['task_completed', taskId], ['task_created', taskId]], `${crm} ${alertId}`);
+    }
+    assert.equal(all.find((a) => a.write === 'score')!.risk_score, 91);
+    await waitUntil('the outbox published', async () => (await db.query<{ n: number }>('spec', 'SELECT count(*)::int AS n FROM crm_activity_outbox WHERE customer_id = $1 AND published_at IS NULL', [customer]))[0]!.n === 0);
+    assert.ok((await metric('crm_sync_crm_activity_published_total', {})) >= 12);
   });
 
   it('meets a rate limit like the writes do: the CRM is held for every instance and no read is tried until it passes', async () => {

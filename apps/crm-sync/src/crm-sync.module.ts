@@ -4,6 +4,7 @@ import { CrmIntakeService, type CrmMetrics } from '@churn/crm';
 import { Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import { DatabaseModule, JwtAuthGuard, KafkaModule, LOGGER } from '@churn/service-kit';
+import { CrmActivityRelay } from './activity/crm-activity.relay';
 import type { CrmSyncConfig } from './config';
 import { CrmDrainHost } from './drain/crm-drain.host';
 import { CRM_METRICS, crmMetricsProvider } from './drain/crm-metrics.provider';
@@ -43,6 +44,7 @@ export class CrmSyncModule {
               logger.child({ context: CrmIntakeService.name }),
             ),
         },
+        CrmActivityRelay,
         CrmDrainHost,
         CrmReadbackHost,
         CrmPredictionsHandler,

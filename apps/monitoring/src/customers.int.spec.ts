@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { Topics, type AlertUpdate, type CustomerFeaturesMessageV2, type Intervention, type Outcome } from '@churn/contracts';
+import { Topics, type AlertNotification, type AlertUpdate, type CrmActivity, type CustomerFeaturesMessageV2, type Intervention, type Outcome } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, serviceTestEnv, signTestToken, testInfra, testKafka, uniqueId } from '@churn/testing';
+import { assertAgentOrHigher, serviceTestEnv, signTestToken, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -53,8 +53,51 @@ function anAlertUpdate(customerId: string, alertId: string, change: AlertUpdate[
   };
 }
 
+function aNotification(customerId: string, at: number, overrides: Partial<AlertNotification> = {}): AlertNotification {
+  return {
+    schema_version: 1,
+    notification_id: uniqueId('n'),
+    alert_id: `${customerId}-alert`,
+    customer_id: customerId,
+    channel: 'slack',
+    form: 'single',
+    outcome: 'sent',
+    attempt: 1,
+    failure: null,
+    parked: false,
+    occurred_at: new Date(at).toISOString(),
+    ...overrides,
+  };
+}
+
+function aCrmActivity(customerId: string, kind: CrmActivity['kind'], at: number, overrides: Partial<CrmActivity> = {}): CrmActivity {
+  return {
+    schema_version: 1,
+    activity_id: uniqueId('act'),
+    customer_id: customerId,
+    crm: 'hubspot',
+    kind,
+    external_id: kind === 'record_written' ? null : `T-${customerId}`,
+    write: kind === 'record_written' ? 'score' : null,
+    risk_score: kind === 'record_written' ? 70 : null,
+    alert_id: kind === 'record_written' ? null : `${customerId}-alert`,
+    completed_by: kind === 'task_completed' ? 'Ana' : null,
+    occurred_at: new Date(at).toISOString(),
+    ...overrides,
+  };
+}
+
 interface ListPage {
-  customers: { customer_id: string; risk_score: number; score_change: number | null; revenue_at_risk: number; alert: { state: string } | null; experiment: { arm: string } | null; attributes: Record<string, unknown> }[];
+  customers: {
+    customer_id: string;
+    risk_score: number;
+    score_change: number | null;
+    revenue_at_risk: number;
+    alert: { state: string } | null;
+    experiment: { arm: string } | null;
+    attributes: Record<string, unknown>;
+    crm_task_open: boolean;
+  }[];
   page: number;
   page_size: number;
   total: number;
@@ -85,16 +128,16 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     return (await response.json()) as ListPage;
   };
   const ids = (page: ListPage) => page.customers.map((x) => x.customer_id.slice(prefix.length + 1));
-  const settled = async () => {
+  const settledOn = async (topics: string[]) => {
     const admin = testKafka().admin();
     await admin.connect();
     try {
-      const topics = [Topics.predictions, Topics.customerFeatures, Topics.alertUpdates];
       await waitUntil('monitoring committed its topics', async () => Object.values(await consumerGroupLag(admin, groupId, topics)).every((lag) => lag === 0));
     } finally {
       await admin.disconnect();
     }
   };
+  const settled = () => settledOn([Topics.predictions, Topics.customerFeatures, Topics.alertUpdates]);
   const row = async (customerId: string) =>
     (await db.query<Record<string, unknown>>('spec.customer', 'SELECT * FROM monitoring_customers WHERE customer_id = $1', [customerId]))[0];
 
@@ -299,6 +342,64 @@ describe('customer read model and API, on the real broker and Postgres', () => {
       const cPage = (await (await get(`/v1/customers/${encodeURIComponent(c)}`)).json()) as Page;
       return cPage.timeline.some((t) => t.kind === 'outcome' && t.summary === 'stayed');
     });
+  });
+
+  it("shows alerting's notifications and crm-sync's CRM activity on the timeline, and filters on an open CRM task", async () => {
+    const sent = aNotification(d, now - HOUR / 2);
+    const failed = aNotification(d, now - HOUR / 3, { channel: 'email', form: 'digest', outcome: 'failed', attempt: 2, failure: 'retry' });
+    const written = aCrmActivity(d, 'record_written', now - HOUR / 2, { crm: 'salesforce' });
+    const created = aCrmActivity(d, 'task_created', now - HOUR / 3);
+    await publish(Topics.alertNotifications, [sent, failed, sent]);
+    await publish(Topics.crmActivity, [written, created, created]);
+    // b's task was created and completed; c's completion arrives before its creation (either order closes it).
+    await publish(Topics.crmActivity, [aCrmActivity(b, 'task_created', now - HOUR / 2), aCrmActivity(b, 'task_completed', now - HOUR / 4)]);
+    await publish(Topics.crmActivity, [aCrmActivity(c, 'task_completed', now - HOUR / 4)]);
+    await publish(Topics.crmActivity, [aCrmActivity(c, 'task_created', now - HOUR / 2)]);
+
+    type Entry = { kind: string; summary: string; at: string; [detail: string]: unknown };
+    const page = async (id: string) => (await (await get(`/v1/customers/${encodeURIComponent(id)}`)).json()) as { customer: { crm_task_open: boolean }; timeline: Entry[] };
+    await settledOn([Topics.alertNotifications, Topics.crmActivity]);
+    const dPage = await page(d);
+    const notifications = dPage.timeline.filter((t) => t.kind === 'notification');
+    assert.deepEqual(
+      notifications.map((t) => t.summary),
+      ['e-mail notification failed (in a digest): retry, attempt 2', 'Slack notification sent'],
+      'newest first, the redelivered one once',
+    );
+    assert.deepEqual([notifications[1]!['alert_id'], notifications[1]!['channel'], notifications[1]!['at']], [`${d}-alert`, 'slack', sent.occurred_at]);
+    const crm = dPage.timeline.filter((t) => t.kind === 'crm');
+    assert.deepEqual(crm.map((t) => t.summary), ['retention task created in HubSpot', 'score 70 written to Salesforce']);
+    assert.deepEqual([crm[0]!['activity'], crm[0]!['external_id'], crm[0]!['alert_id']], ['task_created', `T-${d}`, `${d}-alert`]);
+    assert.equal(dPage.customer.crm_task_open, true);
+    assert.deepEqual((await page(b)).timeline.filter((t) => t.kind === 'crm').map((t) => t.summary), ['retention task completed in HubSpot by Ana', 'retention task created in HubSpot']);
+
+    assert.deepEqual(ids(await list('crm_task=open')), ['d']);
+    assert.deepEqual(ids(await list('crm_task=none')), ['a', 'b', 'c']);
+    assert.deepEqual(ids(await list('crm_task=open&risk_level=critical')), []);
+    assert.equal((await list('crm_task=open')).customers[0]!.crm_task_open, true);
+    const csv = parse(await (await get(`/v1/customers?q=${prefix}&format=csv&sort=score`)).text(), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(csv.map((r) => [r['customer_id'], r['crm_task_open']]), [[c, 'false'], [b, 'false'], [d, 'true'], [a, 'false']]);
+
+    const refused = await get(`/v1/customers?crm_task=closed`);
+    assert.equal(refused.status, 400);
+    assert.deepEqual(((await refused.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['crm_task']);
+  });
+
+  it('dead-letters a malformed notification or CRM activity to monitoring.dlq with the reason', async () => {
+    const probe = await TopicProbe.start([Topics.monitoringDlq]);
+    try {
+      await publish(Topics.alertNotifications, [{ ...aNotification(d, now), channel: 'pager' } as unknown as AlertNotification]);
+      await publish(Topics.crmActivity, [{ ...aCrmActivity(d, 'task_created', now), external_id: null } as CrmActivity]);
+      const letters = await probe.waitFor((m) => m.key === d && (m.value ?? '').includes(d), 2);
+      const bySource = new Map(letters.map((l) => [JSON.parse(l.value!).source_topic as string, l.headers['x-dlq-reason'] ?? '']));
+      assert.match(bySource.get(Topics.alertNotifications) ?? '', /channel/);
+      assert.match(bySource.get(Topics.crmActivity) ?? '', /external_id/);
+    } finally {
+      await probe.stop();
+    }
+    await settledOn([Topics.alertNotifications, Topics.crmActivity]);
+    const stored = await db.query<{ n: number }>('spec.activity', 'SELECT count(*)::int AS n FROM monitoring_customer_crm_activity WHERE customer_id = $1', [d]);
+    assert.equal(stored[0]!.n, 2, 'nothing of the malformed activity is stored');
   });
 
   it('answers 404 CUSTOMER_NOT_FOUND for a customer monitoring does not know', async () => {

@@ -19,7 +19,9 @@ import { PeopleRecordsController } from './http/people-records.controller';
 import { ReportsController } from './http/reports.controller';
 import { LabelWindowsController } from './http/label-windows.controller';
 import { UpstreamForwarder } from './http/upstream-forwarder';
+import { AlertNotificationsHandler } from './inbound/alert-notifications.handler';
 import { AlertUpdatesHandler } from './inbound/alert-updates.handler';
+import { CrmActivityHandler } from './inbound/crm-activity.handler';
 import { AlertsHandler } from './inbound/alerts.handler';
 import { CustomerFeaturesHandler } from './inbound/customer-features.handler';
 import { InterventionsHandler } from './inbound/interventions.handler';
@@ -45,11 +47,11 @@ import { RoiSeriesService } from './roi/roi-series.service';
       group: 'monitoring',
       consumer: {
         deadLetterTopic: Topics.monitoringDlq,
-        handlers: [MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, InterventionsHandler, CustomerFeaturesHandler, AlertUpdatesHandler],
+        handlers: [MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, InterventionsHandler, CustomerFeaturesHandler, AlertUpdatesHandler, AlertNotificationsHandler, CrmActivityHandler],
       },
     }),
   ],
   controllers: [SignInController, MonitoringController, AlertQueueProxyController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, ModelsProxyController, RoiSeriesController, CustomersController],
-  providers: [SessionService, { provide: SESSION_AUTHENTICATOR, useExisting: SessionService }, PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService, CustomerReadModel, CustomerFeaturesHandler, AlertUpdatesHandler, CustomersService, CustomerPopulationService],
+  providers: [SessionService, { provide: SESSION_AUTHENTICATOR, useExisting: SessionService }, PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService, CustomerReadModel, CustomerFeaturesHandler, AlertUpdatesHandler, AlertNotificationsHandler, CrmActivityHandler, CustomersService, CustomerPopulationService],
 })
 export class MonitoringModule {}

@@ -1,7 +1,8 @@
-import { Topics } from '@churn/contracts';
-import { CrmIntegrationRepository, CrmReadbackRepository, type Database } from '@churn/db';
+import { Topics, type CrmActivity } from '@churn/contracts';
+import { CrmIntegrationRepository, CrmReadbackRepository, TopicOutboxRepository, type Database } from '@churn/db';
 import type { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
+import { activityOfCompletedTask } from './crm-activity';
 import { CrmCallError } from './crm-errors';
 import type { CrmGateway } from './crm-gateway';
 import type { CrmMetrics } from './crm-metrics';
@@ -53,6 +54,7 @@ class ReadbackStopped extends Error {}
 export class CrmReadback {
   private readonly state = new CrmReadbackRepository();
   private readonly integrations = new CrmIntegrationRepository();
+  private readonly activity = new TopicOutboxRepository('crm_activity');
   private stopping = false;
 
   constructor(
@@ -91,11 +93,16 @@ export class CrmReadback {
       const since = from && new Date(from.getTime() - READBACK_OVERLAP_MS);
       if (since) {
         await this.gateway.readCompletedTasks(since, async (tasks) => {
-          const published = await this.publish(tasks);
+          const { published, completed } = await this.publish(tasks);
           read += tasks.length;
           recorded += published;
           const newest = newestModified(tasks);
-          if (newest) await this.state.advance(this.db, crm, newest, tasks.length);
+          // The page's completions go to the `crm-activity` outbox in the transaction that moves the
+          // watermark past them: a page read again (a crash before this commit) is recorded once.
+          await this.db.transaction(async (tx) => {
+            await this.activity.enqueue(tx, completed.map((a) => ({ messageId: a.activity_id, customerId: a.customer_id, payload: a })));
+            if (newest) await this.state.advance(tx, crm, newest, tasks.length);
+          });
           if (this.stopping) throw new ReadbackStopped('the service is stopping');
         });
       }
@@ -122,8 +129,11 @@ export class CrmReadback {
     }
   }
 
-  /** One page: the platform's tasks completed by a person, published as interventions. Returns how many. */
-  private async publish(tasks: Parameters<typeof classifyTasks>[0]): Promise<number> {
+  /**
+   * One page: the platform's tasks completed by a person, published as interventions (how many), and
+   * the activity of every task of the platform's that the page shows done (closed on churn too).
+   */
+  private async publish(tasks: Parameters<typeof classifyTasks>[0]): Promise<{ published: number; completed: CrmActivity[] }> {
     const crm = this.gateway.target;
     const byAlertId = await this.state.tasksByAlertIds(this.db, crm, tasks.flatMap((t) => (t.alertId ? [t.alertId] : [])));
     const byExternalId = await this.state.tasksByExternalIds(this.db, crm, tasks.map((t) => t.taskId));
@@ -131,6 +141,7 @@ export class CrmReadback {
     const messages = classified.flatMap((c) => (c.result === 'recorded' && c.ours ? [{ key: c.ours.customer_id, value: interventionOfTask(crm, c.task, c.ours) }] : []));
     if (messages.length > 0) await this.producer.send(Topics.interventions, messages);
     for (const c of classified) this.metrics.readbackTasks.inc({ crm, result: c.result });
-    return messages.length;
+    const completed = classified.flatMap((c) => (c.ours ? [activityOfCompletedTask(crm, c.task, c.ours)] : []));
+    return { published: messages.length, completed };
   }
 }

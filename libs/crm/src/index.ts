@@ -15,3 +15,4 @@ export * from './crm-runtime';
 export * from './salesforce-backfill';
 export * from './crm-readback';
 export * from './task-interventions';
+export * from './crm-activity';

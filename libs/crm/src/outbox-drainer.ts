@@ -1,7 +1,8 @@
 import { Topics } from '@churn/contracts';
-import { CrmIntegrationRepository, CrmOutboxRepository, CrmReadbackRepository, type CrmOutboxRow, type CrmPushKind, type Database } from '@churn/db';
+import { CrmIntegrationRepository, CrmOutboxRepository, CrmReadbackRepository, TopicOutboxRepository, type CrmOutboxRow, type CrmPushKind, type Database } from '@churn/db';
 import type { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
+import { activityOfSentRow } from './crm-activity';
 import type { CrmBreaker } from './crm-breaker';
 import { backoffMs, CrmCallError, type RecordResult } from './crm-errors';
 import type { CrmGateway } from './crm-gateway';
@@ -37,6 +38,7 @@ export class OutboxDrainer {
   private readonly outbox = new CrmOutboxRepository();
   private readonly integrations = new CrmIntegrationRepository();
   private readonly platformTasks = new CrmReadbackRepository();
+  private readonly activity = new TopicOutboxRepository('crm_activity');
   readonly control: CrmIntegrationControl;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -183,6 +185,11 @@ export class OutboxDrainer {
     await this.db.transaction(async (tx) => {
       await this.outbox.skipMissingCustomers(tx, missing.map((r) => r.id), `customer not in ${target}`);
       await this.outbox.markSent(tx, sent);
+      // What the CRM took is reported on `crm-activity` with the mark: both commit, or neither.
+      const byRowId = new Map(outcomes.map((o) => [o.row.id, o.row]));
+      const now = new Date();
+      const activities = sent.flatMap((s) => activityOfSentRow(byRowId.get(s.id)!, s.externalId, now) ?? []);
+      await this.activity.enqueue(tx, activities.map((a) => ({ messageId: a.activity_id, customerId: a.customer_id, payload: a })));
       if (kind === 'score') {
         const byId = new Map(outcomes.map((o) => [o.row.id, o.row]));
         await this.outbox.recordPushed(

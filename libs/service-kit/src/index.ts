@@ -10,3 +10,4 @@ export * from './http/domain-error';
 export * from './bootstrap';
 export * from './http/jwt-auth.guard';
 export * from './http/identifier-param.pipe';
+export * from './outbox/topic-outbox.relay';

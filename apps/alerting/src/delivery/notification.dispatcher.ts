@@ -18,8 +18,10 @@ import type { AlertingConfig } from '../config';
 import { alertEmail, digestEmail, modelAlertEmail } from '../email/email-message';
 import { slackAlertMessage, slackDigestMessage, slackModelAlertMessage } from '../slack/slack-message';
 import { SlackWebhookClient, type DeliveryResult } from '../slack/slack-webhook.client';
+import { AlertNotificationsRelay } from '../updates/alert-notifications.relay';
 import { backoffDelayMs } from './backoff';
 import { DESTINATION_UP_HELP, EnabledChannels } from './enabled-channels';
+import { NotificationFactsOutbox } from './notification-facts.outbox';
 
 const EMAIL_CONCURRENCY = 3;
 const DIGEST_CHECK_INTERVAL_MS = 60_000;
@@ -64,6 +66,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
   constructor(
     private readonly database: Database,
     private readonly channels: EnabledChannels,
+    private readonly facts: NotificationFactsOutbox,
+    private readonly factsRelay: AlertNotificationsRelay,
     @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -278,7 +282,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     const subjects = modelAlertIds.length > 0 ? { model_alert_ids: modelAlertIds } : { alert_ids: alertIds };
     if (result.kind === 'ok') {
       const rejected = result.rejectedRecipients ?? [];
-      const held = await this.markSentDurably(channel, ids, via, rejected);
+      const held = await this.markSentDurably(channel, ids, via, rejected, form);
       this.metrics.delivered.inc({ channel, form }, held.length);
       if (held.length < ids.length) {
         // The lease ran out before the answer came: another instance may have sent these again.
@@ -310,7 +314,15 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
           : backoffDelayMs(attempts, this.config.NOTIFY_BACKOFF_BASE_MS, this.config.NOTIFY_BACKOFF_MAX_MS);
       return { id: row.id, status: park ? 'parked' : 'pending', delayMs, error: result.error };
     });
-    await this.notifications.markFailed(this.database, this.owner, failures);
+    const failure = result.kind;
+    await this.database.transaction(async (tx) => {
+      await this.notifications.markFailed(tx, this.owner, failures);
+      for (const parked of [true, false]) {
+        const ids = failures.filter((f) => (f.status === 'parked') === parked).map((f) => f.id);
+        if (ids.length > 0) await this.facts.record(tx, ids, { outcome: 'failed', failure, parked, form, at: new Date() });
+      }
+    });
+    this.factsRelay.nudge();
     const parked = failures.filter((f) => f.status === 'parked').length;
     if (parked > 0) this.metrics.parked.inc({ channel, reason: result.kind === 'rejected' ? 'rejected' : result.kind === 'dead' ? 'destination_dead' : 'retries_exhausted' }, parked);
     this.logger.warn({ channel, form, result: result.kind, reason: result.error, ...subjects, notification_ids: ids, parked }, 'notification not delivered');
@@ -323,10 +335,17 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
    * instance runs; the claim is ours for the lease, which outlasts a restart. Only the death of the
    * process leaves the documented window.
    */
-  private async markSentDurably(channel: NotificationChannel, ids: readonly string[], via: string, rejectedRecipients: readonly string[]): Promise<string[]> {
+  private async markSentDurably(channel: NotificationChannel, ids: readonly string[], via: string, rejectedRecipients: readonly string[], form: 'single' | 'digest'): Promise<string[]> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.notifications.markSent(this.database, ids, this.owner, via, rejectedRecipients);
+        // The delivery fact commits with the mark: a row marked sent has its fact in the outbox.
+        const held = await this.database.transaction(async (tx) => {
+          const marked = await this.notifications.markSent(tx, ids, this.owner, via, rejectedRecipients);
+          await this.facts.record(tx, marked, { outcome: 'sent', failure: null, parked: false, form, at: new Date() });
+          return marked;
+        });
+        this.factsRelay.nudge();
+        return held;
       } catch (error) {
         if (!this.running) throw error;
         this.logger.warn({ channel, attempt, err: error }, 'delivered, but could not mark the notification sent yet; retrying');

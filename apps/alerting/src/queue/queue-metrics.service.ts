@@ -6,6 +6,7 @@ import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { AlertingConfig } from '../config';
 import { slaTargetSeconds } from '../rules/alert-rules.schema';
 import { AlertRulesService } from '../rules/alert-rules.service';
+import { AlertNotificationsRelay } from '../updates/alert-notifications.relay';
 import { AlertUpdatesRelay } from '../updates/alert-updates.relay';
 import { levelTargets } from './due-at';
 
@@ -25,6 +26,7 @@ export class QueueMetricsService implements OnApplicationBootstrap, OnApplicatio
     private readonly database: Database,
     private readonly rules: AlertRulesService,
     private readonly relay: AlertUpdatesRelay,
+    private readonly notificationsRelay: AlertNotificationsRelay,
     @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -58,6 +60,7 @@ export class QueueMetricsService implements OnApplicationBootstrap, OnApplicatio
         this.overdue.set({ level }, counts.find((c) => c.state === 'pending' && c.level === level)?.overdue ?? 0);
       }
       await this.relay.refreshBacklog();
+      await this.notificationsRelay.refreshBacklog();
     } catch (error) {
       this.logger.warn({ err: error }, 'queue metrics refresh failed');
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AlertChange, RiskLevel } from '@churn/contracts';
-import { AlertingAlertUpdatesRepository, type AlertRow, type Queryable } from '@churn/db';
+import { TopicOutboxRepository, type AlertRow, type Queryable } from '@churn/db';
 import { dueAt } from '../queue/due-at';
 import { slaTargetSeconds } from '../rules/alert-rules.schema';
 import { AlertRulesService } from '../rules/alert-rules.service';
@@ -20,7 +20,7 @@ export interface RecordedChange {
  */
 @Injectable()
 export class AlertUpdatesOutbox {
-  private readonly outbox = new AlertingAlertUpdatesRepository();
+  private readonly outbox = new TopicOutboxRepository('alert_updates');
 
   constructor(private readonly rules: AlertRulesService) {}
 
@@ -32,7 +32,7 @@ export class AlertUpdatesOutbox {
       changes.map(({ row, change, by, note }) => {
         // An alert is assigned any number of times; every other change happens to it at most once.
         const update = alertUpdateOf(row, change, { by, note: note ?? null, dueAt: dueAt(row.created_at, row.level as RiskLevel, targets), updateId: change === 'assigned' ? `${row.alert_id}:assigned:${randomUUID()}` : undefined });
-        return { updateId: update.update_id, customerId: update.customer_id, payload: update };
+        return { messageId: update.update_id, customerId: update.customer_id, payload: update };
       }),
     );
   }

@@ -99,10 +99,12 @@ export async function waitForQuiescence(platform: ChaosPlatform, db: Database, i
                 (SELECT count(*) FROM crm_outbox WHERE customer_id = ANY($1::text[]) AND status = 'pending') AS crm,
                 (SELECT count(*) FROM alert_notifications n JOIN alerts a ON a.alert_id = n.alert_id
                   WHERE a.customer_id = ANY($1::text[]) AND n.status = 'pending') AS notes,
-                (SELECT count(*) FROM alert_updates_outbox WHERE customer_id = ANY($1::text[]) AND published_at IS NULL) AS updates`,
+                (SELECT count(*) FROM alert_updates_outbox WHERE customer_id = ANY($1::text[]) AND published_at IS NULL)
+                  + (SELECT count(*) FROM alert_notifications_outbox WHERE customer_id = ANY($1::text[]) AND published_at IS NULL)
+                  + (SELECT count(*) FROM crm_activity_outbox WHERE customer_id = ANY($1::text[]) AND published_at IS NULL) AS updates`,
         [input.ids],
       );
-      state = `lag ${JSON.stringify(Object.fromEntries(behind))}, events ${row!.events}/${distinctEvents}, crm pending ${row!.crm}, notifications pending ${row!.notes}, alert updates unpublished ${row!.updates}`;
+      state = `lag ${JSON.stringify(Object.fromEntries(behind))}, events ${row!.events}/${distinctEvents}, crm pending ${row!.crm}, notifications pending ${row!.notes}, outbox messages unpublished (alert-updates, alert-notifications, crm-activity) ${row!.updates}`;
       const quiet = behind.length === 0 && Number(row!.events) === distinctEvents && Number(row!.crm) === 0 && Number(row!.notes) === 0 && Number(row!.updates) === 0;
       calm = quiet ? calm + 1 : 0;
       return calm >= 2;

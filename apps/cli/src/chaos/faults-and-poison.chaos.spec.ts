@@ -22,6 +22,8 @@ function poisonMessages(run: string): { topic: string; groups: string[]; value: 
     { topic: Topics.outcomes, groups: ['alerting', 'crm-sync', 'monitoring'], value: JSON.stringify({ customer_id: null, churned: 'maybe', observed_at: 'yesterday' }) },
     { topic: Topics.interventions, groups: ['monitoring'], value: JSON.stringify({ customer_id: run, performed_at: 'later', source: 'zoho' }) },
     { topic: Topics.alertUpdates, groups: ['monitoring'], value: JSON.stringify({ schema_version: 1, update_id: run, alert_id: 'a1', state: 'sleeping', change: 'raised' }) },
+    { topic: Topics.alertNotifications, groups: ['monitoring'], value: JSON.stringify({ schema_version: 1, notification_id: run, alert_id: 'a1', customer_id: run, channel: 'pager', outcome: 'sent' }) },
+    { topic: Topics.crmActivity, groups: ['monitoring'], value: JSON.stringify({ schema_version: 1, activity_id: run, customer_id: run, crm: 'zoho', kind: 'task_created' }) },
   ];
 }
 

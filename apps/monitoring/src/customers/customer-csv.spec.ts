@@ -24,6 +24,7 @@ const row: CustomerListRow = {
   experiment_name: 'exp',
   experiment_arm: 'treatment',
   attributes: { Contract: 'Month-to-month, monthly', gender: '=HYPERLINK("x")', MonthlyCharges: 70.1 },
+  crm_task_open: true,
 };
 
 describe('customer CSV', () => {
@@ -34,6 +35,7 @@ describe('customer CSV', () => {
     assert.deepEqual(Object.keys(records[0]!), customerCsvColumns(spec));
     assert.equal(records[0]!['attr.Contract'], 'Month-to-month, monthly');
     assert.equal(records[0]!['score_change'], '-3');
+    assert.equal(records[0]!['crm_task_open'], 'true');
     assert.equal(records[0]!['attr.PaymentMethod'], '', 'an attribute the vector lacks is empty');
   });
 

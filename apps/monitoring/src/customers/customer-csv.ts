@@ -16,6 +16,7 @@ const FIXED_COLUMNS = [
   'alert_due_at',
   'experiment_name',
   'experiment_arm',
+  'crm_task_open',
 ] as const;
 
 /** The export's header: the list's fields, then every attribute of the active spec as `attr.<name>` (the filter's spelling). */
@@ -48,6 +49,7 @@ export function customerCsvChunk(spec: CustomerSpecView, rows: readonly Customer
     r.alert_due_at?.toISOString() ?? null,
     spreadsheetSafe(r.experiment_name),
     spreadsheetSafe(r.experiment_arm),
+    r.crm_task_open ? 'true' : 'false',
     ...spec.attributeNames.map((name) => spreadsheetSafe(r.attributes?.[name])),
   ]);
   return stringify(withHeader ? [customerCsvColumns(spec), ...records] : records, { record_delimiter: 'windows' });

@@ -8,6 +8,8 @@ import type { CustomerSpecView } from './customer-spec-view';
 
 export const CUSTOMER_PAGE_SIZE_MAX = 200;
 export const CUSTOMER_ALERT_FILTERS = [...ALERT_STATES, 'none'] as const;
+/** `crm_task=open`: customers with a retention task open in a CRM; `none`: without one. */
+export const CUSTOMER_CRM_TASK_FILTERS = ['open', 'none'] as const;
 const SORTS = CUSTOMER_SORT_KEYS.flatMap((key) => [key, `-${key}`]) as [string, ...string[]];
 /** Query parameters that name an attribute of the active spec: `attr.<name>=<value>[,<value>…]`. */
 export const ATTRIBUTE_PREFIX = 'attr.';
@@ -40,6 +42,7 @@ export const customerListQuerySchema = z
     sort: once.pipe(z.enum(SORTS, { message: `one of ${SORTS.join(', ')}` })).default('-score'),
     page: once.pipe(z.coerce.number<string>().int('must be a whole number').min(1).max(100_000)).default(1),
     page_size: once.pipe(z.coerce.number<string>().int('must be a whole number').min(1).max(CUSTOMER_PAGE_SIZE_MAX)).default(50),
+    crm_task: once.pipe(z.enum(CUSTOMER_CRM_TASK_FILTERS, { message: `one of ${CUSTOMER_CRM_TASK_FILTERS.join(', ')}` })).optional(),
     format: once.pipe(z.enum(['json', 'csv'])).optional(),
   })
   .refine((q) => q.score_min === undefined || q.score_max === undefined || q.score_min <= q.score_max, { path: ['score_max'], message: 'must not be below score_min' });
@@ -107,6 +110,7 @@ export function parseCustomerListQuery(query: Readonly<Record<string, unknown>>,
       ...(q.alert_state?.length ? { alertStates: q.alert_state } : {}),
       ...(q.arm?.length ? { arms: q.arm } : {}),
       ...(attributes.length ? { attributes } : {}),
+      ...(q.crm_task ? { crmTask: q.crm_task } : {}),
     },
     sort: { key: (descending ? q.sort.slice(1) : q.sort) as CustomerSort['key'], direction: descending ? 'desc' : 'asc' },
     page: q.page,

@@ -1,22 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { messageVector, type AlertUpdate, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
-import { MonitoringCustomersRepository, type CustomerVector, type Queryable } from '@churn/db';
+import { messageVector, type AlertNotification, type AlertUpdate, type CrmActivity, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
+import { MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerVector, type Queryable } from '@churn/db';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { CustomerSpecView } from './customer-spec-view';
 
-export type ReadModelSource = 'predictions' | 'features' | 'alert_updates';
+export type ReadModelSource = 'predictions' | 'features' | 'alert_updates' | 'notifications' | 'crm_activity';
 
 /**
  * Keeps monitoring's customer read model (one row per customer) up to date from the messages monitoring
- * consumes, inside the caller's transaction: champion predictions, feature vectors and alert updates.
+ * consumes, inside the caller's transaction: champion predictions, feature vectors, alert updates, and
+ * what alerting (notifications) and crm-sync (CRM activity) did for the customer.
  * Each write moves a part of the row forward only (libs/db MonitoringCustomersRepository), so a
  * redelivered batch changes nothing.
  */
 @Injectable()
 export class CustomerReadModel {
   private readonly repository = new MonitoringCustomersRepository();
+  private readonly activity = new MonitoringCustomerActivityRepository();
   readonly spec: CustomerSpecView;
   private readonly updates;
   private readonly logger: Logger;
@@ -55,6 +57,18 @@ export class CustomerReadModel {
     const fresh = await this.repository.applyAlertUpdates(tx, updates);
     this.count('alert_updates', updates.length, fresh);
     if (fresh > 0) this.logger.debug({ updates: updates.length, fresh, alerts: [...new Set(updates.map((u) => u.alert_id))].length }, 'alert updates applied to the customer read model');
+  }
+
+  async applyNotifications(tx: Queryable, facts: readonly AlertNotification[]): Promise<void> {
+    const fresh = await this.activity.applyNotifications(tx, facts);
+    this.count('notifications', facts.length, fresh);
+    if (fresh > 0) this.logger.debug({ facts: facts.length, fresh, customers: new Set(facts.map((f) => f.customer_id)).size }, 'notification facts applied to the customer read model');
+  }
+
+  async applyCrmActivity(tx: Queryable, activities: readonly CrmActivity[]): Promise<void> {
+    const fresh = await this.activity.applyCrmActivity(tx, activities);
+    this.count('crm_activity', activities.length, fresh);
+    if (fresh > 0) this.logger.debug({ activities: activities.length, fresh, customers: new Set(activities.map((a) => a.customer_id)).size }, 'CRM activity applied to the customer read model');
   }
 
   private count(source: ReadModelSource, received: number, changed: number): void {

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Database, MonitoringCustomersRepository, type CustomerListRow, type CustomerRow, type PopulationSummary } from '@churn/db';
+import { Database, MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerListRow, type CustomerRow, type PopulationSummary } from '@churn/db';
 import { DomainError } from '@churn/service-kit';
+import { crmEntry, notificationEntry } from './activity-timeline';
 import type { CustomerListRequest } from './customer-list-query';
 import { CustomerReadModel } from './customer-read-model.service';
 import { customerCsvChunk } from './customer-csv';
@@ -22,7 +23,7 @@ export interface CustomerAlert {
 
 export interface TimelineEntry {
   at: string;
-  kind: 'prediction' | 'alert' | 'outcome' | 'intervention';
+  kind: 'prediction' | 'alert' | 'outcome' | 'intervention' | 'notification' | 'crm';
   summary: string;
   [detail: string]: unknown;
 }
@@ -33,6 +34,7 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 @Injectable()
 export class CustomersService {
   private readonly repository = new MonitoringCustomersRepository();
+  private readonly activity = new MonitoringCustomerActivityRepository();
 
   constructor(
     private readonly database: Database,
@@ -70,12 +72,14 @@ export class CustomersService {
   async detail(customerId: string) {
     const row = await this.repository.find(this.database, customerId);
     if (!row) throw new DomainError('CUSTOMER_NOT_FOUND', `monitoring knows no customer ${JSON.stringify(customerId)}`, HttpStatus.NOT_FOUND);
-    const [history, alertUpdates, outcomes, interventions, population] = await Promise.all([
+    const [history, alertUpdates, outcomes, interventions, population, notifications, crmActivity] = await Promise.all([
       this.repository.scoreHistory(this.database, customerId, SCORE_HISTORY_LIMIT),
       this.repository.alertUpdates(this.database, customerId, TIMELINE_LIMIT_PER_KIND),
       this.repository.outcomes(this.database, customerId, TIMELINE_LIMIT_PER_KIND),
       this.repository.interventions(this.database, customerId, TIMELINE_LIMIT_PER_KIND),
       this.repository.population(this.database),
+      this.activity.notifications(this.database, customerId, TIMELINE_LIMIT_PER_KIND),
+      this.activity.crmActivity(this.database, customerId, TIMELINE_LIMIT_PER_KIND),
     ]);
     const spec = this.readModel.spec;
     const distributions = new Map<string, PopulationSummary>(population.filter((p) => p.spec_hash === spec.hash).map((p) => [p.feature, p.summary]));
@@ -111,6 +115,8 @@ export class CustomersService {
         cost: i.cost,
         source: i.source,
       })),
+      ...notifications.map(notificationEntry),
+      ...crmActivity.map(crmEntry),
     ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
     return {
       customer: { ...this.customerOf(row), previous_risk_score: row.previous_risk_score, as_of: iso(row.prediction_as_of), prediction_id: row.prediction_id },
@@ -150,6 +156,7 @@ export class CustomersService {
       alert,
       experiment: r.experiment_name !== null && r.experiment_arm !== null ? { name: r.experiment_name, arm: r.experiment_arm } : null,
       attributes: this.readModel.spec.attributesOf(r.attributes),
+      crm_task_open: r.crm_task_open,
     };
   }
 }

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { alertSchema } from '../alert/alert.schema';
+import { alertNotificationSchema } from '../alert-notification/alert-notification.schema';
 import { alertUpdateSchema } from '../alert-update/alert-update.schema';
+import { crmActivitySchema } from '../crm-activity/crm-activity.schema';
 import { customerEventSchema } from '../customer-event/customer-event.schema';
 import { customerFeaturesSchema } from '../customer-features/customer-features.schema';
 import { deadLetterSchema } from '../dead-letter/dead-letter.schema';
@@ -29,6 +31,8 @@ export const TOPIC_SCHEMAS = {
   [Topics.monitoringDlq]: deadLetterSchema,
   [Topics.alertUpdates]: alertUpdateSchema,
   [Topics.alertUpdatesDlq]: deadLetterSchema,
+  [Topics.alertNotifications]: alertNotificationSchema,
+  [Topics.crmActivity]: crmActivitySchema,
 } as const satisfies Record<(typeof Topics)[keyof typeof Topics], z.ZodType>;
 
 export type TopicSchemas = typeof TOPIC_SCHEMAS;

@@ -22,6 +22,8 @@ export const Topics = {
   monitoringDlq: 'monitoring.dlq',
   alertUpdates: 'alert-updates',
   alertUpdatesDlq: 'alert-updates.dlq',
+  alertNotifications: 'alert-notifications',
+  crmActivity: 'crm-activity',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -54,4 +56,6 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: Topics.monitoringDlq, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.alertUpdates, partitions: 3, retentionMs: 7 * DAY_MS },
   { name: Topics.alertUpdatesDlq, partitions: 1, retentionMs: 30 * DAY_MS },
+  { name: Topics.alertNotifications, partitions: 3, retentionMs: 7 * DAY_MS },
+  { name: Topics.crmActivity, partitions: 3, retentionMs: 7 * DAY_MS },
 ];

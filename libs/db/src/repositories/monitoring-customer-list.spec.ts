@@ -5,7 +5,7 @@ import { compareNewestFirst } from './monitoring-customers.repository';
 
 describe('customerListParameters', () => {
   it('is all NULL (no condition) without a filter', () => {
-    assert.deepEqual(customerListParameters({}), [null, null, null, null, null, null, false, null, null, null]);
+    assert.deepEqual(customerListParameters({}), [null, null, null, null, null, null, false, null, null, null, null]);
   });
 
   it('searches a lower-cased id prefix and text substring, with LIKE wildcards escaped', () => {
@@ -31,6 +31,12 @@ describe('customerListParameters', () => {
     });
     assert.deepEqual(JSON.parse(p[8] as string), { Contract: 'Month-to-month', SeniorCitizen: 1 });
     assert.deepEqual(JSON.parse(p[9] as string), { InternetService: ['DSL', 'Fiber optic'] });
+  });
+
+  it('reads the open-CRM-task filter as true (open), false (none) or no condition', () => {
+    assert.equal(customerListParameters({ crmTask: 'open' })[10], true);
+    assert.equal(customerListParameters({ crmTask: 'none' })[10], false);
+    assert.equal(customerListParameters({})[10], null);
   });
 });
 

@@ -10,6 +10,8 @@ export interface CustomerListFilter {
   readonly arms?: readonly string[];
   /** Attributes of the active spec, each with the values it may take (one of them). */
   readonly attributes?: readonly { readonly name: string; readonly values: readonly (string | number)[] }[];
+  /** `open`: the customer has a CRM task open; `none`: no open one. */
+  readonly crmTask?: 'open' | 'none';
 }
 
 export const CUSTOMER_SORT_KEYS = ['score', 'score_change', 'revenue_at_risk'] as const;
@@ -25,7 +27,7 @@ export function escapeLike(text: string): string {
 }
 
 /**
- * The bound parameters ($1–$10) of the list's statement for a filter: every absent filter is NULL, which
+ * The bound parameters ($1–$11) of the list's statement for a filter: every absent filter is NULL, which
  * the statement reads as "no condition" (Postgres plans unnamed statements with their values, so a NULL
  * guard folds away rather than costing a check per row). Single-valued attributes are merged into one
  * containment (`features @> {...}`, which the GIN index answers); attributes with several values are
@@ -54,5 +56,6 @@ export function customerListParameters(filter: CustomerListFilter): unknown[] {
     nonEmpty(filter.arms),
     Object.keys(single).length > 0 ? JSON.stringify(single) : null,
     Object.keys(multiple).length > 0 ? JSON.stringify(multiple) : null,
+    filter.crmTask === undefined ? null : filter.crmTask === 'open',
   ];
 }

@@ -33,6 +33,8 @@ export interface CustomerListRow {
   experiment_name: string | null;
   experiment_arm: string | null;
   attributes: Record<string, string | number | null> | null;
+  /** The platform has a task open for the customer in a CRM (created, not completed, as crm-activity reported). */
+  crm_task_open: boolean;
 }
 
 /** A customer's whole row (the customer page). */
@@ -111,7 +113,7 @@ export const CUSTOMER_EXPORT_BATCH = 1000;
 export const POPULATION_TOP_CATEGORIES = 20;
 
 const LIST_COLUMNS = `c.customer_id, c.risk_score, c.risk_level, c.churn_probability, c.score_change, c.revenue_at_risk::float8 AS revenue_at_risk,
-       c.model_version, c.scored_at, c.alert_id, c.alert_level, c.alert_state, c.alert_due_at, c.experiment_name, c.experiment_arm, c.attributes`;
+       c.model_version, c.scored_at, c.alert_id, c.alert_level, c.alert_state, c.alert_due_at, c.experiment_name, c.experiment_arm, c.attributes, c.crm_task_open`;
 
 /** The list's conditions; every parameter NULL means "no condition" (customerListParameters). */
 const LIST_WHERE = `c.prediction_id IS NOT NULL
@@ -123,7 +125,8 @@ const LIST_WHERE = `c.prediction_id IS NOT NULL
    AND ($8::text[] IS NULL OR c.experiment_arm = ANY($8::text[]))
    AND ($9::jsonb IS NULL OR c.attributes @> $9::jsonb)
    AND ($10::jsonb IS NULL OR NOT EXISTS (
-         SELECT 1 FROM jsonb_each($10::jsonb) AS f(name, allowed) WHERE NOT f.allowed @> jsonb_build_array(c.attributes -> f.name)))`;
+         SELECT 1 FROM jsonb_each($10::jsonb) AS f(name, allowed) WHERE NOT f.allowed @> jsonb_build_array(c.attributes -> f.name)))
+   AND ($11::boolean IS NULL OR c.crm_task_open = $11::boolean)`;
 
 /** ORDER BY per sort, each with customer_id as the stable tiebreak (the descending ones match the indexes). */
 const CUSTOMER_ORDERS: ReadonlyMap<string, string> = new Map([
@@ -368,12 +371,12 @@ export class MonitoringCustomersRepository {
     const [rows, count] = await Promise.all([
       db.query<CustomerListRow>(
         'monitoring_customers.list',
-        `SELECT ${LIST_COLUMNS} FROM monitoring_customers c WHERE ${LIST_WHERE} ORDER BY ${order} LIMIT $11::int OFFSET $12::int`,
+        `SELECT ${LIST_COLUMNS} FROM monitoring_customers c WHERE ${LIST_WHERE} ORDER BY ${order} LIMIT $12::int OFFSET $13::int`,
         [...parameters, page.limit, page.offset],
       ),
       db.query<{ total: number }>(
         'monitoring_customers.count',
-        `SELECT count(*)::int AS total FROM (SELECT 1 FROM monitoring_customers c WHERE ${LIST_WHERE} LIMIT $11::int) AS matching`,
+        `SELECT count(*)::int AS total FROM (SELECT 1 FROM monitoring_customers c WHERE ${LIST_WHERE} LIMIT $12::int) AS matching`,
         [...parameters, page.countLimit + 1],
       ),
     ]);

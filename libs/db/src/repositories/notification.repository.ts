@@ -50,6 +50,16 @@ export interface DestinationRow {
   next_send_at: Date;
 }
 
+export interface DeliveredAlert {
+  idempotency_key: string;
+  channel: 'slack' | 'email';
+  alert_id: string;
+  customer_id: string;
+  attempts: number;
+  /** Carried by an e-mail digest (the row itself was not sent alone). */
+  in_digest: boolean;
+}
+
 export interface NotificationCount {
   channel: NotificationChannel;
   status: NotificationStatus;
@@ -237,6 +247,25 @@ export class NotificationRepository {
       [digestId],
     );
     return rows.map((r) => r.alert_id);
+  }
+
+  /**
+   * The churn alerts behind these outbox rows (a digest row stands for the alerts it carried), with
+   * their customer and the row's attempts so far: what a delivery fact reports. Model alerts name no
+   * customer and are left out.
+   */
+  async deliveredAlerts(db: Queryable, ids: readonly string[]): Promise<DeliveredAlert[]> {
+    if (ids.length === 0) return [];
+    return db.query<DeliveredAlert>(
+      'alert_notifications.delivered_alerts',
+      `SELECT n.idempotency_key, n.channel, n.alert_id, a.customer_id, COALESCE(d.attempts, n.attempts) AS attempts, d.id IS NOT NULL AS in_digest
+         FROM alert_notifications n
+         JOIN alerts a ON a.alert_id = n.alert_id
+         LEFT JOIN alert_notifications d ON d.id = n.digest_id AND d.id = ANY($1::bigint[])
+        WHERE n.kind = 'alert' AND n.channel IN ('slack', 'email') AND (n.id = ANY($1::bigint[]) OR n.digest_id = ANY($1::bigint[]))
+        ORDER BY n.id`,
+      [[...ids]],
+    );
   }
 
   async counts(db: Queryable): Promise<NotificationCount[]> {

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Topics } from '@churn/contracts';
+import { Database } from '@churn/db';
+import { TopicProducer } from '@churn/kafka';
+import type { Logger, Registry } from '@churn/observability';
+import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG, TopicOutboxRelay } from '@churn/service-kit';
+import type { CrmSyncConfig } from '../config';
+
+/** How often the backlog gauges are refreshed (and published rows past CRM_ACTIVITY_KEEP_HOURS deleted). */
+const BACKLOG_REFRESH_MS = 15_000;
+
+/**
+ * Publishes the `crm-activity` outbox, which the drain loop (writes and tasks the CRM took) and the
+ * read-back (tasks completed) fill in the transactions of their own state changes; consumers dedupe on
+ * activity_id.
+ */
+@Injectable()
+export class CrmActivityRelay extends TopicOutboxRelay<typeof Topics.crmActivity> {
+  private readonly log: Logger;
+  private backlogTimer: NodeJS.Timeout | undefined;
+
+  constructor(database: Database, producer: TopicProducer, @Inject(SERVICE_CONFIG) config: CrmSyncConfig, @Inject(LOGGER) logger: Logger, @Inject(METRICS_REGISTRY) registry: Registry) {
+    const log = logger.child({ context: CrmActivityRelay.name });
+    super(
+      database,
+      producer,
+      {
+        topic: Topics.crmActivity,
+        outbox: 'crm_activity',
+        metricPrefix: 'crm_sync_crm_activity',
+        what: 'CRM activities',
+        intervalMs: config.CRM_ACTIVITY_RELAY_INTERVAL_MS,
+        batch: config.CRM_ACTIVITY_RELAY_BATCH,
+        keepHours: config.CRM_ACTIVITY_KEEP_HOURS,
+      },
+      log,
+      registry,
+    );
+    this.log = log;
+  }
+
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
+    const refresh = () => this.refreshBacklog().catch((error: unknown) => this.log.warn({ err: error }, 'crm-activity backlog gauges not refreshed'));
+    void refresh();
+    this.backlogTimer = setInterval(refresh, BACKLOG_REFRESH_MS);
+    this.backlogTimer.unref();
+  }
+
+  override async onApplicationShutdown(): Promise<void> {
+    if (this.backlogTimer) clearInterval(this.backlogTimer);
+    await super.onApplicationShutdown();
+  }
+}
