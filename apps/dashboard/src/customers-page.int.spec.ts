@@ -283,6 +283,10 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
     await assertAccessible(page, 'customer list');
     await screenshot(page, 'customers');
     await page.setViewportSize(PHONE);
+    // Rendered at phone width: the filters beyond the search fold away, the rows stack.
+    await afterRender(() => page.goto(`${monitoringUrl}/#/customers?q=${prefix}`));
+    assert.equal(await page.locator('details.more-filters').getAttribute('open'), null);
+    assert.equal(await page.locator('table.customers thead').isVisible(), false);
     assert.equal(await horizontalOverflow(page), 0, 'no sideways scrolling at 375 px');
     await assertAccessible(page, 'customer list at 375 px');
     await screenshot(page, 'customers-phone');

@@ -32,7 +32,7 @@ export function customersTable(customers: readonly CustomerListItem[], attribute
   const sort = sortOf(filter);
   return el(
     'div',
-    { class: 'table-wrap customers-wrap' },
+    { class: 'table-wrap customers-wrap', tabindex: 0, role: 'region', 'aria-label': 'Customers table' },
     el(
       'table',
       { class: 'customers', 'data-testid': 'customers-table' },

@@ -1,7 +1,7 @@
 import { el } from '../../dom';
 import type { CustomerFilterOptions, FieldProblem } from '../../customers-api';
 import { attributeFilters, conditionsOf } from './attribute-filters';
-import { clearedFilter, PAGE_SIZES, withFilter, type CustomerFilter } from './customer-filter';
+import { clearedFilter, DEFAULT_SORT, isFiltered, PAGE_SIZES, withFilter, type CustomerFilter } from './customer-filter';
 
 const SORT_CHOICES = [
   ['-score', 'Score, highest first'],
@@ -12,7 +12,10 @@ const SORT_CHOICES = [
   ['revenue_at_risk', 'Revenue at risk, lowest first'],
 ] as const;
 
-const ALERT_STATE_LABELS: Readonly<Record<string, string>> = { none: 'never alerted' };
+const LABELS: Readonly<Record<string, string>> = { none: 'Never alerted' };
+const labelOf = (value: string) => LABELS[value] ?? `${value.charAt(0).toUpperCase()}${value.slice(1)}`;
+/** Wide enough for the filters beside the table (styles.css); narrower, they fold away unless in use. */
+const WIDE = '(min-width: 981px)';
 
 /**
  * The list's search and filters in one form: Enter in the search box or "Apply" shows the list for
@@ -37,18 +40,27 @@ export function filterForm(filter: CustomerFilter, options: CustomerFilterOption
       q,
       el('p', { id: 'customers-q-hint', class: 'hint' }, 'A customer id’s beginning, or part of a text attribute; Enter searches.'),
     ),
-    checkGroup('Risk level', 'risk_level', 'customers-risk', options.risk_levels, filter.riskLevels),
     el(
-      'fieldset',
-      { class: 'filter-group' },
-      el('legend', {}, 'Score (0–100)'),
-      el('div', { class: 'inline' }, field('score_min', 'customers-score-min', 'From', scoreMin), field('score_max', 'customers-score-max', 'To', scoreMax)),
+      'details',
+      { class: 'more-filters', open: window.matchMedia(WIDE).matches || isFiltered({ ...filter, q: '' }) || filter.sort !== DEFAULT_SORT },
+      el('summary', { 'data-testid': 'customers-more-filters' }, 'Filters and sort'),
+      el(
+        'div',
+        { class: 'more-filters-body' },
+        checkGroup('Risk level', 'risk_level', 'customers-risk', options.risk_levels, filter.riskLevels),
+        el(
+          'fieldset',
+          { class: 'filter-group' },
+          el('legend', {}, 'Score (0–100)'),
+          el('div', { class: 'inline' }, field('score_min', 'customers-score-min', 'From', scoreMin), field('score_max', 'customers-score-max', 'To', scoreMax)),
+        ),
+        checkGroup('Alert state', 'alert_state', 'customers-alert', options.alert_states, filter.alertStates),
+        field('arm', 'customers-arm', 'Experiment arm', arm),
+        attributes,
+        field('sort', 'customers-sort', 'Sort by', sort),
+        field('page_size', 'customers-page-size', 'Rows per page', pageSize),
+      ),
     ),
-    checkGroup('Alert state', 'alert_state', 'customers-alert', options.alert_states, filter.alertStates),
-    field('arm', 'customers-arm', 'Experiment arm', arm),
-    attributes,
-    field('sort', 'customers-sort', 'Sort by', sort),
-    field('page_size', 'customers-page-size', 'Rows per page', pageSize),
     el('div', { class: 'filter-actions' }, el('button', { type: 'submit', 'data-testid': 'customers-apply' }, 'Apply'), clear),
   );
   const checked = (name: string) => [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((c) => c.value);
@@ -87,6 +99,7 @@ export function showProblems(form: HTMLFormElement, problems: readonly FieldProb
     const id = `customers-error-${problem.field.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     wrapper.append(el('p', { id, class: 'field-error', 'data-testid': `customers-field-error-${problem.field}` }, `${problem.field}: ${problem.message}`));
     wrapper.classList.add('invalid');
+    wrapper.closest('details')?.setAttribute('open', '');
     for (const control of wrapper.querySelectorAll<HTMLElement>('input, select')) {
       control.setAttribute('aria-invalid', 'true');
       control.setAttribute('aria-describedby', [control.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
@@ -109,7 +122,7 @@ function checkGroup(legend: string, name: string, idPrefix: string, values: read
       { class: 'checks' },
       ...withMissing(values, selected).map((value) => {
         const id = `${idPrefix}-${value.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-        return el('label', { for: id, class: 'check' }, el('input', { type: 'checkbox', id, name, value, checked: selected.includes(value), 'data-testid': id }), ALERT_STATE_LABELS[value] ?? value);
+        return el('label', { for: id, class: 'check' }, el('input', { type: 'checkbox', id, name, value, checked: selected.includes(value), 'data-testid': id }), labelOf(value));
       }),
     ),
   );
