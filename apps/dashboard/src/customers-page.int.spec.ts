@@ -8,16 +8,15 @@ import { riskLevelOf, riskScoreOf, Topics, type CustomerFeaturesMessageV2, type 
 import { featureColumns, featureSpecEnvSchema, type FeatureSpec } from '@churn/feature-spec';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger } from '@churn/observability';
-import { eventually, freeLoopbackPort, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import { eventually, freeLoopbackPort, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
+import { publish } from './e2e/publish-keyed';
 import { REPO } from './e2e/telco-fixture';
+import { screenshot } from './e2e/workspace-screenshots';
 
 const SECRET = 'customers-page-spec-secret-of-at-least-32-characters';
 const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
-const RESULTS = path.join(REPO, '.churn', 'test-results', 'workspace');
-/** `UPDATE_SCREENSHOT=1` also refreshes the README's pictures. */
-const README_SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 375, height: 800 };
 const HOUR = 3_600_000;
@@ -69,23 +68,6 @@ function aPrediction(customerId: string, probability: number, revenueAtRisk: num
   };
 }
 
-async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
-  const producer = await rawProducer();
-  await producer.send({ topic, messages: values.map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
-  await producer.close();
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(RESULTS, `${name}.png`);
-  // No hover highlight left where the last click was.
-  await page.mouse.move(0, page.viewportSize()!.height - 1);
-  await page.screenshot({ path: file, fullPage: false });
-  if (process.env['UPDATE_SCREENSHOT'] === '1') {
-    fs.mkdirSync(README_SCREENSHOTS, { recursive: true });
-    fs.copyFileSync(file, path.join(README_SCREENSHOTS, `${name}.png`));
-  }
-}
-
 /**
  * The customer list in headless Chromium against monitoring (a process) on the real broker and
  * Postgres: 30 customers published as predictions and vectors of the active spec; each search, filter,
@@ -132,7 +114,6 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
   before(async () => {
     assertChromiumInstalled();
     assert.ok(fs.existsSync(BUNDLE), `no dashboard bundle at ${BUNDLE}: run \`bash apps/dashboard/scripts/build-web.sh\``);
-    fs.mkdirSync(RESULTS, { recursive: true });
     const { kafkaBrokers, databaseUrl } = testInfra();
     const port = await freeLoopbackPort();
     monitoring = spawnService(

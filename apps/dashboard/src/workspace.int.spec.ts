@@ -8,16 +8,15 @@ import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contra
 import { Database, ModelVersionRepository, type ModelAssignments } from '@churn/db';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import { eventually, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
+import { publish } from './e2e/publish-keyed';
 import { REPO } from './e2e/telco-fixture';
+import { screenshot, WORKSPACE_RESULTS } from './e2e/workspace-screenshots';
 
 const SECRET = 'workspace-spec-secret-of-at-least-32-characters';
 const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
-const RESULTS = path.join(REPO, '.churn', 'test-results', 'workspace');
-/** `UPDATE_SCREENSHOT=1` also refreshes the README's pictures. */
-const README_SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 375, height: 800 };
 const DAY = 86_400_000;
@@ -44,12 +43,6 @@ async function signIn(page: Page, name: string, roles: readonly string[]): Promi
   await page.getByTestId('signin-token').fill(token);
   await page.getByTestId('signin-save').click();
   await page.getByTestId('signin-dialog').waitFor({ state: 'hidden' });
-}
-
-async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
-  const producer = await rawProducer();
-  await producer.send({ topic, messages: values.map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
-  await producer.close();
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -88,17 +81,6 @@ async function open(page: Page, url: string, ready: string): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="state-loading"]').length === 0, undefined, { timeout: 30_000 });
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(RESULTS, `${name}.png`);
-  // No hover highlight left where the last click was.
-  await page.mouse.move(0, page.viewportSize()!.height - 1);
-  await page.screenshot({ path: file, fullPage: false });
-  if (process.env['UPDATE_SCREENSHOT'] === '1') {
-    fs.mkdirSync(README_SCREENSHOTS, { recursive: true });
-    fs.copyFileSync(file, path.join(README_SCREENSHOTS, `${name}.png`));
-  }
-}
-
 /**
  * The web workspace in headless Chromium against monitoring and the scorer (separate processes) on
  * the real broker and Postgres: every page is checked with axe-core at desktop and phone widths, and
@@ -123,7 +105,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
   before(async () => {
     assertChromiumInstalled();
     assert.ok(fs.existsSync(BUNDLE), `no dashboard bundle at ${BUNDLE}: run \`bash apps/dashboard/scripts/build-web.sh\` (bootstrap does)`);
-    fs.mkdirSync(RESULTS, { recursive: true });
+    fs.mkdirSync(WORKSPACE_RESULTS, { recursive: true });
     const { kafkaBrokers, databaseUrl } = testInfra();
     db = new Database({ url: databaseUrl, poolSize: 2, applicationName: 'workspace-spec' }, logger, createMetricsRegistry('workspace-spec'));
 
