@@ -75,14 +75,16 @@ export class CustomersController {
   @ApiResponse({ status: 200, description: '`{ spec, attributes: [{ name, type: numeric|boolean|categorical, categories? }], risk_levels, alert_states, arms, sorts }`' })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the agent role' })
-  async filters() {
+  async filters(@Req() request: AuthenticatedRequest) {
     const stop = this.duration.startTimer({ route: 'filters' });
     try {
       const filters = await this.customers.filters();
-      stop({ outcome: 'ok' });
+      const seconds = stop({ outcome: 'ok' });
+      this.logger.debug({ by: request.principal?.subject, attributes: filters.attributes.length, arms: filters.arms.length, seconds }, 'customer list filters read');
       return filters;
     } catch (error) {
       stop({ outcome: 'error' });
+      this.logger.warn({ err: error, by: request.principal?.subject }, 'customer list filters failed');
       throw error;
     }
   }
