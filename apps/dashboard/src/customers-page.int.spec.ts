@@ -8,7 +8,7 @@ import { riskLevelOf, riskScoreOf, Topics, type CustomerFeaturesMessageV2, type 
 import { featureColumns, featureSpecEnvSchema, type FeatureSpec } from '@churn/feature-spec';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger } from '@churn/observability';
-import { eventually, freeLoopbackPort, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import { eventually, freeLoopbackPort, LocalOpenIdProvider, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { publish } from './e2e/publish-keyed';
@@ -80,6 +80,7 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
   const category = categoricalOf(ACTIVE.spec);
   let monitoring: ServiceProcess;
   let monitoringUrl: string;
+  let serviceEnv: Record<string, string>;
   let agent: string;
   let browser: Browser;
   let page: Page;
@@ -116,11 +117,8 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
     assert.ok(fs.existsSync(BUNDLE), `no dashboard bundle at ${BUNDLE}: run \`bash apps/dashboard/scripts/build-web.sh\``);
     const { kafkaBrokers, databaseUrl } = testInfra();
     const port = await freeLoopbackPort();
-    monitoring = spawnService(
-      'monitoring',
-      { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_GROUP_PREFIX: uniqueId('cl'), LOG_LEVEL: 'warn', AUTH_JWT_SECRET: SECRET, FEATURE_SPEC_FILE: ACTIVE.file, MONITORING_REFRESH_INTERVAL_MS: '600000' },
-      { port },
-    );
+    serviceEnv = { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', AUTH_JWT_SECRET: SECRET, FEATURE_SPEC_FILE: ACTIVE.file, MONITORING_REFRESH_INTERVAL_MS: '600000' };
+    monitoring = spawnService('monitoring', { ...serviceEnv, KAFKA_GROUP_PREFIX: uniqueId('cl') }, { port });
     monitoringUrl = `http://127.0.0.1:${port}`;
     await waitUntilReady(monitoring);
     agent = await signTestToken(SECRET, ['agent'], { sub: 'ana@example.com', expiresIn: '1h' });
@@ -272,5 +270,38 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
     await assertAccessible(page, 'customer list at 375 px');
     await screenshot(page, 'customers-phone');
     await page.setViewportSize(DESKTOP);
+  });
+
+  it('with the OpenID provider, Sign in goes there and back to the same list, and the CSV is a plain link the session cookie authorises', async () => {
+    const port = await freeLoopbackPort();
+    const url = `http://127.0.0.1:${port}`;
+    const provider = await LocalOpenIdProvider.start({ redirectUri: `${url}/auth/callback` });
+    const withSignIn = spawnService('monitoring', { ...serviceEnv, KAFKA_GROUP_PREFIX: uniqueId('cl-oidc'), ...provider.monitoringEnv() }, { port });
+    const context = await browser.newContext({ viewport: DESKTOP, timezoneId: 'Europe/Paris', acceptDownloads: true });
+    try {
+      await waitUntilReady(withSignIn);
+      const tab = await context.newPage();
+      const list = `#/customers?q=${prefix}&sort=-revenue_at_risk`;
+      await tab.goto(`${url}/${list}`);
+      await tab.getByTestId('customers-sign-in').click();
+      await tab.waitForURL((u) => u.pathname.startsWith('/interaction/'));
+      await tab.getByLabel('Username').fill('agent');
+      await tab.getByLabel('Password').fill('agent-demo');
+      await tab.getByRole('button', { name: 'Sign in' }).click();
+      await tab.getByTestId('customers-table').waitFor({ timeout: 30_000 });
+      assert.equal(new URL(tab.url()).hash, list, 'back to the same list');
+
+      const link = tab.getByTestId('customers-export');
+      assert.equal(await link.evaluate((node) => node.tagName), 'A', 'a plain download link');
+      const [download] = await Promise.all([tab.waitForEvent('download', { timeout: 30_000 }), link.click()]);
+      assert.equal(download.suggestedFilename(), 'customers.csv');
+      const rows = parse(fs.readFileSync((await download.path())!, 'utf8'), { columns: true }) as Record<string, string>[];
+      assert.equal(rows.length, CUSTOMERS);
+      assert.deepEqual(rows, parse(await (await api(`q=${prefix}&sort=-revenue_at_risk`, 'text/csv')).text(), { columns: true }));
+    } finally {
+      await context.close();
+      await stopService(withSignIn, logger);
+      await provider.stop();
+    }
   });
 });
