@@ -11,7 +11,7 @@ import {
   withFilter,
   withPage,
   withSortBy,
-} from './web/pages/customers/customer-filter';
+} from './url-state/customer-filter';
 
 const url = (query: string) => filterFromParams(new URLSearchParams(query));
 

@@ -2,7 +2,8 @@
  * The customer list's filter, sort and page as the page's URL keeps them (`#/customers?risk_level=high&…`).
  * The URL uses the API's own parameter names, and values stay as typed: a malformed one goes to the API
  * unchanged, whose 400 names the parameter, so the page never disagrees with the API about what is valid.
- * No DOM here: the unit specs run it in Node.
+ * No DOM here, and outside src/web: the Node build compiles it for the unit specs to dist/url-state
+ * (dist/web is the bundle's, which Vite empties); the bundle imports it as any page module.
  */
 
 export const SORT_KEYS = ['score', 'score_change', 'revenue_at_risk'] as const;
