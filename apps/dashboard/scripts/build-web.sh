@@ -9,7 +9,7 @@ cd "$root"
 out="$here/dist/web"
 stamp="$here/dist/web.stamp"
 inputs_hash="$(
-  { find "$here/src/web" -type f -print0 | sort -z | xargs -0 sha256sum
+  { find "$here/src/web" "$here/src/url-state" -type f -print0 | sort -z | xargs -0 sha256sum
     sha256sum "$here/vite.config.mts" "$here/tsconfig.web.json" package-lock.json; } | sha256sum | cut -c1-16
 )"
 if [ -f "$out/index.html" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs_hash" ]; then

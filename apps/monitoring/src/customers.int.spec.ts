@@ -254,6 +254,22 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     assert.deepEqual(body.fields.map((f) => f.field).sort(), ['attr.plan', 'score_min', 'sort']);
   });
 
+  it("says what the list filters by: the active spec's attributes with their categories, levels, alert states, the customers' arms", async () => {
+    await assertAgentOrHigher(`${sut.url}/v1/customers/filters`, SECRET);
+    const response = await get('/v1/customers/filters');
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { attributes: { name: string; type: string; categories?: string[] }[]; risk_levels: string[]; alert_states: string[]; arms: string[]; sorts: string[] };
+    assert.deepEqual(
+      body.attributes,
+      TELCO.attributes.map((x) => (x.type === 'categorical' && x.categories ? { name: x.name, type: x.type, categories: x.categories } : { name: x.name, type: x.type })),
+    );
+    assert.deepEqual(body.risk_levels, ['low', 'medium', 'high', 'critical']);
+    assert.deepEqual(body.alert_states, ['pending', 'acknowledged', 'resolved', 'expired', 'none']);
+    assert.deepEqual(body.sorts, ['score', 'score_change', 'revenue_at_risk']);
+    assert.ok(body.arms.includes(treatment) && body.arms.includes(control), 'the arms this spec published');
+    assert.equal(new Set(body.arms).size, body.arms.length, 'each arm once');
+  });
+
   it('never lets a late, older or redelivered message overwrite a newer one', async () => {
     const held = await row(a);
     // Older than a's newest prediction but newer than its previous: it becomes the previous score.

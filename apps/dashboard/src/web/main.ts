@@ -198,12 +198,13 @@ function tick(): void {
 
 byId('sign-in').addEventListener('click', () => void signIn());
 for (const dialog of document.querySelectorAll('dialog')) trapFocus(dialog);
-workspace.start();
 byId('refresh-now').addEventListener('click', () => void load().finally(schedule));
 document.body.dataset['refreshMs'] = String(REFRESH_MS);
 window.setInterval(tick, 1000);
+// The pages start once the session is known: a page naming customers would otherwise ask a signed-in person to sign in.
 void loadSession()
   .then(() => {
+    workspace.start();
     showSignedIn();
     return load();
   })

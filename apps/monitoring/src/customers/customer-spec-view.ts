@@ -3,6 +3,13 @@ import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH, type Active
 
 export type FeatureValue = string | number | null;
 
+/** An attribute the list may filter on, as a filter picker needs it: closed categoricals list their categories. */
+export interface FilterableAttribute {
+  readonly name: string;
+  readonly type: 'numeric' | 'boolean' | 'categorical';
+  readonly categories?: readonly string[];
+}
+
 /** A feature of the active spec as the customer page shows it. */
 export interface CustomerFeatureColumn {
   readonly name: string;
@@ -42,6 +49,11 @@ export class CustomerSpecView {
 
   get attributeNames(): string[] {
     return [...this.attributesByName.keys()];
+  }
+
+  /** Every attribute of the spec, in the spec's order, with its categories when the categorical is closed. */
+  get filterableAttributes(): FilterableAttribute[] {
+    return [...this.attributesByName.values()].map((a) => (a.type === 'categorical' && a.categories ? { name: a.name, type: a.type, categories: [...a.categories] } : { name: a.name, type: a.type }));
   }
 
   attribute(name: string): Attribute | undefined {

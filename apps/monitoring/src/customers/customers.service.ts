@@ -1,8 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Database, MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerListRow, type CustomerRow, type PopulationSummary } from '@churn/db';
+import { RISK_LEVELS } from '@churn/contracts';
+import { CUSTOMER_SORT_KEYS, Database, MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerListRow, type CustomerRow, type PopulationSummary } from '@churn/db';
 import { DomainError } from '@churn/service-kit';
 import { crmEntry, notificationEntry } from './activity-timeline';
-import type { CustomerListRequest } from './customer-list-query';
+import { CUSTOMER_ALERT_FILTERS, type CustomerListRequest } from './customer-list-query';
 import { CustomerReadModel } from './customer-read-model.service';
 import { customerCsvChunk } from './customer-csv';
 import type { FeatureValue } from './customer-spec-view';
@@ -11,6 +12,8 @@ import type { FeatureValue } from './customer-spec-view';
 export const SCORE_HISTORY_LIMIT = 500;
 /** Matches the list counts exactly; beyond, `total` is this and `total_is_lower_bound` true. */
 export const CUSTOMER_COUNT_LIMIT = 10_000;
+/** Arms the filter picker offers (the newest experiments have few; a filter may name any arm). */
+export const FILTER_ARMS_LIMIT = 200;
 /** Entries of each kind on the timeline (the newest). */
 export const TIMELINE_LIMIT_PER_KIND = 100;
 
@@ -66,6 +69,19 @@ export class CustomersService {
       if (rows === 0) await write(customerCsvChunk(this.readModel.spec, [], true));
     });
     return rows;
+  }
+
+  /** What the list can be filtered and sorted by: the active spec's attributes, the levels, alert states and the arms customers carry. */
+  async filters() {
+    const spec = this.readModel.spec;
+    return {
+      spec: spec.name,
+      attributes: spec.filterableAttributes,
+      risk_levels: RISK_LEVELS,
+      alert_states: CUSTOMER_ALERT_FILTERS,
+      arms: await this.repository.arms(this.database, FILTER_ARMS_LIMIT),
+      sorts: CUSTOMER_SORT_KEYS,
+    };
   }
 
   /** A customer's page; 404 CUSTOMER_NOT_FOUND when monitoring has no row for the id. */

@@ -28,7 +28,7 @@ export class CustomersController {
   ) {
     this.duration = getOrCreateHistogram(registry, {
       name: 'monitoring_customers_request_duration_seconds',
-      help: 'Time to answer the customer API, by route (list, csv, detail) and outcome (ok, client_error, error).',
+      help: 'Time to answer the customer API, by route (list, csv, filters, detail) and outcome (ok, client_error, error).',
       labelNames: ['route', 'outcome'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 30],
     });
@@ -67,6 +67,26 @@ export class CustomersController {
       }
     }
     return this.streamCsv(parsed, request, response, stop);
+  }
+
+  // Declared before ':id', which would otherwise take "filters" for a customer id.
+  @Get('filters')
+  @ApiOperation({ summary: "What the customer list filters and sorts by (agent or admin): the active feature spec's attributes (name, type, a closed categorical's categories), risk levels, alert states, the experiment arms customers carry, sort keys" })
+  @ApiResponse({ status: 200, description: '`{ spec, attributes: [{ name, type: numeric|boolean|categorical, categories? }], risk_levels, alert_states, arms, sorts }`' })
+  @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
+  @ApiResponse({ status: 403, description: 'the token lacks the agent role' })
+  async filters(@Req() request: AuthenticatedRequest) {
+    const stop = this.duration.startTimer({ route: 'filters' });
+    try {
+      const filters = await this.customers.filters();
+      const seconds = stop({ outcome: 'ok' });
+      this.logger.debug({ by: request.principal?.subject, attributes: filters.attributes.length, arms: filters.arms.length, seconds }, 'customer list filters read');
+      return filters;
+    } catch (error) {
+      stop({ outcome: 'error' });
+      this.logger.warn({ err: error, by: request.principal?.subject }, 'customer list filters failed');
+      throw error;
+    }
   }
 
   @Get(':id')

@@ -406,6 +406,25 @@ export class MonitoringCustomersRepository {
     await tx.query('monitoring_customers.export_close', 'CLOSE customer_export');
   }
 
+  /**
+   * The experiment arms scored customers carry, in name order, at most `limit`: a loose index scan over
+   * the arm index (one index probe per distinct arm), not a scan of every customer.
+   */
+  async arms(db: Queryable, limit: number): Promise<string[]> {
+    const rows = await db.query<{ arm: string }>(
+      'monitoring_customers.arms',
+      `WITH RECURSIVE arms AS (
+         (SELECT experiment_arm AS arm FROM monitoring_customers WHERE experiment_arm IS NOT NULL ORDER BY experiment_arm LIMIT 1)
+         UNION ALL
+         SELECT (SELECT c.experiment_arm FROM monitoring_customers c WHERE c.experiment_arm > a.arm ORDER BY c.experiment_arm LIMIT 1)
+           FROM arms a WHERE a.arm IS NOT NULL
+       )
+       SELECT arm FROM arms WHERE arm IS NOT NULL LIMIT $1::int`,
+      [limit],
+    );
+    return rows.map((r) => r.arm);
+  }
+
   async find(db: Queryable, customerId: string): Promise<CustomerRow | undefined> {
     const rows = await db.query<CustomerRow>(
       'monitoring_customers.find',

@@ -1,0 +1,100 @@
+/** Monitoring's customer API as the workspace reads it (shapes of apps/monitoring's answers; HTTP only). */
+import { ApiError, bearerHeader, errorMessage, type RiskLevel } from './api';
+import { goToSignIn, signsInWithProvider } from './session';
+
+// ── The customer list (`GET /v1/customers`, `GET /v1/customers/filters`) ──
+
+export type AttributeValue = string | number | null;
+
+export interface CustomerListItem {
+  customer_id: string;
+  risk_score: number;
+  risk_level: RiskLevel;
+  churn_probability: number;
+  score_change: number | null;
+  revenue_at_risk: number;
+  model_version: string;
+  scored_at: string | null;
+  alert: { alert_id: string; level: string; state: string; due_at: string | null } | null;
+  experiment: { name: string; arm: string } | null;
+  attributes: Record<string, AttributeValue>;
+}
+
+export interface CustomerListPage {
+  customers: CustomerListItem[];
+  page: number;
+  page_size: number;
+  total: number;
+  /** `total` is the count limit (10,000) and more customers match. */
+  total_is_lower_bound: boolean;
+}
+
+export interface FilterableAttribute {
+  name: string;
+  type: 'numeric' | 'boolean' | 'categorical';
+  /** A closed categorical's categories; absent for an open-ended one. */
+  categories?: string[];
+}
+
+export interface CustomerFilterOptions {
+  spec: string;
+  attributes: FilterableAttribute[];
+  risk_levels: RiskLevel[];
+  alert_states: string[];
+  arms: string[];
+  sorts: string[];
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** A 400 `validation_failed`: `fields` names every offending query parameter. */
+export class InvalidFilterError extends ApiError {
+  constructor(
+    message: string,
+    readonly fields: readonly FieldProblem[],
+  ) {
+    super(400, message);
+  }
+}
+
+async function refusal(response: Response): Promise<ApiError> {
+  if (response.status === 401 && signsInWithProvider()) goToSignIn();
+  if (response.status !== 400) return new ApiError(response.status, await errorMessage(response));
+  const body = (await response.json().catch(() => ({}))) as { message?: unknown; fields?: unknown };
+  const fields = Array.isArray(body.fields) ? (body.fields as FieldProblem[]) : [];
+  return new InvalidFilterError(typeof body.message === 'string' ? body.message : 'the filter is malformed', fields);
+}
+
+async function customersGet(query: string, token: string, accept: string): Promise<Response> {
+  const response = await fetch(`v1/customers${query}`, { headers: { accept, ...bearerHeader(token) }, cache: 'no-store' });
+  if (!response.ok) throw await refusal(response);
+  return response;
+}
+
+/** One page of the list; `query` is the API's query string (with `page` and `page_size`). */
+export async function fetchCustomerList(query: URLSearchParams, token: string): Promise<CustomerListPage> {
+  return (await (await customersGet(`?${query.toString()}`, token, 'application/json')).json()) as CustomerListPage;
+}
+
+export async function fetchCustomerFilterOptions(token: string): Promise<CustomerFilterOptions> {
+  return (await (await customersGet('/filters', token, 'application/json')).json()) as CustomerFilterOptions;
+}
+
+function csvQuery(query: URLSearchParams): string {
+  const csv = new URLSearchParams(query);
+  csv.set('format', 'csv');
+  return `?${csv.toString()}`;
+}
+
+/** The CSV export's URL for a filter: a plain link works with the session cookie. */
+export function customersCsvUrl(query: URLSearchParams): string {
+  return `v1/customers${csvQuery(query)}`;
+}
+
+/** The whole filter as CSV, fetched with the bearer token (a link cannot carry the header). */
+export async function fetchCustomersCsv(query: URLSearchParams, token: string): Promise<Blob> {
+  return (await customersGet(csvQuery(query), token, 'text/csv')).blob();
+}
