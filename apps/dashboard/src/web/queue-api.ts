@@ -34,6 +34,7 @@ export interface HistoryEntry {
   action: string;
   by: string | null;
   note: string | null;
+  details: Record<string, unknown>;
 }
 
 export type BulkAction = 'acknowledge' | 'resolve';
