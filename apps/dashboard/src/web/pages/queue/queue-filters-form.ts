@@ -32,9 +32,15 @@ export function filtersForm(filters: QueueFilters, onChange: OnFiltersChange): H
     personLabel.hidden = false;
     person.focus();
   });
-  person.addEventListener('change', () => {
+  const applyPerson = () => {
     const name = person.value.trim();
-    if (name !== '') change('owner', name, 'queue-owner-person');
+    if (name !== '' && name !== filters.owner) change('owner', name, 'queue-owner-person');
+  };
+  person.addEventListener('change', applyPerson);
+  person.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    applyPerson();
   });
 
   const overdue = el('input', { id: 'queue-overdue', type: 'checkbox', checked: filters.overdue === 'true', 'data-testid': 'queue-overdue' });
