@@ -10,22 +10,21 @@ import { createLogger } from '@churn/observability';
 import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
+import { DESKTOP, open, PHONE, screenshot as screenshotTo, signIn as signInWith, subjectOf } from './e2e/workspace-walk';
 import { REPO } from './e2e/telco-fixture';
 
 const SECRET = 'queue-page-spec-secret-of-at-least-32-characters';
 const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
 const RESULTS = path.join(REPO, '.churn', 'test-results', 'queue-page');
-/** `UPDATE_SCREENSHOT=1` also refreshes the README's pictures. */
-const README_SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 375, height: 800 };
 /**
  * Critical alerts are due this many seconds after they are raised (alerting's rules file): long
  * enough to see one counting down, short enough to see it turn overdue within the walk.
  */
 const CRITICAL_SLA_SECONDS = 40;
 const SCORES = { critical: 92, high: 72 } as const;
-const AGENT = { name: 'Ana Agent', subject: 'ana.agent@example.com' };
+const AGENT = { name: 'Ana Agent', subject: subjectOf('Ana Agent') };
+const signIn = (page: Page, name: string, roles: readonly string[]) => signInWith(page, SECRET, name, roles);
+const screenshot = (page: Page, name: string) => screenshotTo(page, RESULTS, name);
 
 interface Alert {
   alert_id: string;
@@ -60,47 +59,11 @@ function prediction(customerId: string, level: keyof typeof SCORES): Prediction 
   };
 }
 
-/**
- * Signs in through the page's credentials dialog with a bearer token for `roles`: the one place the
- * walk signs in, so moving it to the OpenID provider's sign-in is a change here only.
- */
-async function signIn(page: Page, name: string, roles: readonly string[]): Promise<void> {
-  const token = await signTestToken(SECRET, [...roles], { sub: `${name.toLowerCase().replace(/\s+/g, '.')}@example.com`, expiresIn: '1h' });
-  await page.getByTestId('sign-in').click();
-  await page.getByTestId('signin-name').fill(name);
-  await page.getByTestId('signin-token').fill(token);
-  await page.getByTestId('signin-save').click();
-  await page.getByTestId('signin-dialog').waitFor({ state: 'hidden' });
-}
-
-/**
- * Opens a page of the workspace afresh and waits until it has rendered (its loading state gone). From
- * blank: going to a URL that differs only in its fragment would leave the previous rows on screen
- * until the route changes. The tab's session storage (the token) stays.
- */
-async function open(page: Page, url: string, ready: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(url);
-  await page.getByTestId(ready).first().waitFor({ timeout: 30_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="state-loading"]').length === 0, undefined, { timeout: 30_000 });
-}
-
 /** Does what changes the URL (a filter, a page, Back) and waits until the workspace drew the page for it. */
 async function afterRender(page: Page, change: () => Promise<unknown>): Promise<void> {
   const before = await page.evaluate(() => Number(document.body.dataset['rendered'] ?? 0));
   await change();
   await page.waitForFunction((n) => Number(document.body.dataset['rendered']) > n && document.querySelectorAll('[data-testid="state-loading"]').length === 0, before, { timeout: 30_000 });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(RESULTS, `${name}.png`);
-  // No hover highlight left where the last click was.
-  await page.mouse.move(0, page.viewportSize()!.height - 1);
-  await page.screenshot({ path: file, fullPage: false });
-  if (process.env['UPDATE_SCREENSHOT'] === '1') {
-    fs.mkdirSync(README_SCREENSHOTS, { recursive: true });
-    fs.copyFileSync(file, path.join(README_SCREENSHOTS, `${name}.png`));
-  }
 }
 
 /** The alert ids the page shows, in order. */

@@ -11,15 +11,12 @@ import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
+import { DESKTOP, open, PHONE, screenshot as screenshotTo, signIn as signInWith } from './e2e/workspace-walk';
 import { REPO } from './e2e/telco-fixture';
 
 const SECRET = 'workspace-spec-secret-of-at-least-32-characters';
 const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
 const RESULTS = path.join(REPO, '.churn', 'test-results', 'workspace');
-/** `UPDATE_SCREENSHOT=1` also refreshes the README's pictures. */
-const README_SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 375, height: 800 };
 const DAY = 86_400_000;
 
 interface ModelsAnswer {
@@ -33,24 +30,14 @@ interface ExperimentAnswer {
   minimum_per_arm: number;
 }
 
-/**
- * Signs in through the page's credentials dialog with a bearer token for `roles`: the one place the
- * walk signs in, so moving it to the OpenID provider's sign-in is a change here only.
- */
-async function signIn(page: Page, name: string, roles: readonly string[]): Promise<void> {
-  const token = await signTestToken(SECRET, [...roles], { sub: `${name.toLowerCase().replace(/\s+/g, '.')}@example.com`, expiresIn: '1h' });
-  await page.getByTestId('sign-in').click();
-  await page.getByTestId('signin-name').fill(name);
-  await page.getByTestId('signin-token').fill(token);
-  await page.getByTestId('signin-save').click();
-  await page.getByTestId('signin-dialog').waitFor({ state: 'hidden' });
-}
-
 async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
   const producer = await rawProducer();
   await producer.send({ topic, messages: values.map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
   await producer.close();
 }
+
+const signIn = (page: Page, name: string, roles: readonly string[]) => signInWith(page, SECRET, name, roles);
+const screenshot = (page: Page, name: string) => screenshotTo(page, RESULTS, name);
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
@@ -79,24 +66,6 @@ function experimentPrediction(modelVersion: string, experiment: string, arm: str
     as_of: at,
     scored_at: at,
   };
-}
-
-/** Opens a page of the workspace and waits until it has rendered (its loading state gone). */
-async function open(page: Page, url: string, ready: string): Promise<void> {
-  await page.goto(url);
-  await page.getByTestId(ready).first().waitFor({ timeout: 30_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="state-loading"]').length === 0, undefined, { timeout: 30_000 });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(RESULTS, `${name}.png`);
-  // No hover highlight left where the last click was.
-  await page.mouse.move(0, page.viewportSize()!.height - 1);
-  await page.screenshot({ path: file, fullPage: false });
-  if (process.env['UPDATE_SCREENSHOT'] === '1') {
-    fs.mkdirSync(README_SCREENSHOTS, { recursive: true });
-    fs.copyFileSync(file, path.join(README_SCREENSHOTS, `${name}.png`));
-  }
 }
 
 /**

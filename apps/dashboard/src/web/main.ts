@@ -205,6 +205,8 @@ window.setInterval(tick, 1000);
 void loadSession()
   .then(() => {
     showSignedIn();
+    // The route was drawn before monitoring said who is signed in: with the provider on, draw it again as that person.
+    if (signsInWithProvider()) workspace.refresh();
     return load();
   })
   .finally(() => {

@@ -39,12 +39,12 @@ export function queueRows(alert: QueueAlert, now: number, handlers: RowHandlers)
     el('th', { scope: 'row', 'data-label': 'Customer' }, el('a', { href: `#/customers/${encodeURIComponent(alert.customer_id)}`, 'data-testid': `queue-customer-${alert.customer_id}` }, alert.customer_id)),
     el('td', { 'data-label': 'Level' }, el('span', { class: `badge badge-${alert.level}` }, alert.level)),
     el('td', { class: 'num', 'data-label': 'Score', 'data-testid': `queue-score-${id}` }, String(alert.risk_score)),
-    el('td', { class: 'queue-message', 'data-label': 'Alert' }, alert.message, el('span', { class: 'muted queue-reason' }, ` · ${REASONS[alert.reason] ?? alert.reason}`)),
+    el('td', { class: 'queue-message', 'data-label': 'Alert' }, el('span', {}, alert.message, el('span', { class: 'muted queue-reason' }, ` · ${REASONS[alert.reason] ?? alert.reason}`))),
     el('td', { 'data-label': 'Owner', 'data-testid': `queue-owner-${id}` }, alert.assignee ?? el('span', { class: 'muted' }, 'unassigned')),
     el('td', { 'data-label': 'State', 'data-testid': `queue-state-${id}` }, el('span', { class: `badge badge-state-${alert.status}` }, alert.status)),
     slaCell(alert, now),
-    el('td', { class: 'nowrap', 'data-label': 'Created' }, formatTime(alert.created_at)),
-    el('td', { class: 'actions-cell', 'data-label': 'Actions' }, ...actions(alert, handlers), toggle),
+    el('td', { 'data-label': 'Created' }, formatTime(alert.created_at)),
+    el('td', { 'data-label': 'Actions' }, el('div', { class: 'queue-actions' }, ...actions(alert, handlers), toggle)),
   );
   tickSla(row, now);
   return [row, historyRow];
