@@ -22,6 +22,8 @@ const RESULTS = path.join(REPO, '.churn', 'test-results', 'queue-page');
  */
 const CRITICAL_SLA_SECONDS = 40;
 const SCORES = { critical: 92, high: 72 } as const;
+/** The open alerts, newest first (the page's query for `#/queue?sort=-created_at`): this walk's alerts lead. */
+const NEWEST = 'state=pending,acknowledged&sort=-created_at&page=1&page_size=50';
 const AGENT = { name: 'Ana Agent', subject: subjectOf('Ana Agent') };
 const signIn = (page: Page, name: string, roles: readonly string[]) => signInWith(page, SECRET, name, roles);
 const screenshot = (page: Page, name: string) => screenshotTo(page, RESULTS, name);
@@ -154,6 +156,9 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
     await afterRender(page, () => signIn(page, AGENT.name, ['agent']));
     await page.getByTestId('queue-table').waitFor();
     assert.deepEqual(await shownIds(page), await listed('state=pending,acknowledged&sort=due_at&page=1&page_size=50'));
+    // Newest first, this walk's alerts lead whatever other specs left in the database.
+    await afterRender(page, () => page.selectOption('#queue-sort', '-created_at'));
+    assert.deepEqual(await shownIds(page), await listed(NEWEST));
     for (const customer of [...critical, ...high]) {
       const link = page.getByTestId(`queue-customer-${customer}`);
       assert.equal(await link.getAttribute('href'), `#/customers/${customer}`);
@@ -163,31 +168,31 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
 
   it('filters by level, owner and overdue narrow the rows as alerting’s API does, live in the URL, and Back returns to the previous filters', async () => {
     await eventually('the critical alerts to pass their deadline', async () => ((await alertOf(critical[0]!))?.overdue ? true : undefined), (CRITICAL_SLA_SECONDS + 30) * 1000);
-    await open(page, `${monitoringUrl}/#/queue`, 'queue-table');
+    await open(page, `${monitoringUrl}/#/queue?sort=-created_at`, 'queue-table');
 
     await afterRender(page, () => page.selectOption('#queue-level', 'high'));
     assert.equal(hashQuery(page).get('level'), 'high');
     await page.waitForFunction(() => document.activeElement?.id === 'queue-level', undefined, { timeout: 5000 });
     const highIds = await shownIds(page);
-    assert.deepEqual(highIds, await listed('level=high&state=pending,acknowledged&sort=due_at&page=1&page_size=50'));
+    assert.deepEqual(highIds, await listed(`level=high&${NEWEST}`));
     for (const customer of high) assert.ok(highIds.includes(id(customer)), `${customer} is a high alert`);
     for (const customer of critical) assert.ok(!highIds.includes(id(customer)), `${customer} is critical, not high`);
 
     await afterRender(page, () => page.selectOption('#queue-owner', 'none'));
-    assert.deepEqual(await shownIds(page), await listed('level=high&state=pending,acknowledged&owner=none&sort=due_at&page=1&page_size=50'));
+    assert.deepEqual(await shownIds(page), await listed(`level=high&owner=none&${NEWEST}`));
 
     await afterRender(page, () => page.selectOption('#queue-level', ''));
     await afterRender(page, () => page.getByTestId('queue-overdue').check());
     assert.equal(hashQuery(page).get('overdue'), 'true');
     const overdueIds = await shownIds(page);
-    assert.deepEqual(overdueIds, await listed('state=pending,acknowledged&owner=none&overdue=true&sort=due_at&page=1&page_size=50'));
+    assert.deepEqual(overdueIds, await listed(`owner=none&overdue=true&${NEWEST}`));
     for (const customer of critical) assert.ok(overdueIds.includes(id(customer)), `${customer}'s deadline has passed`);
     for (const customer of high) assert.ok(!overdueIds.includes(id(customer)), `${customer} has 48 h`);
 
     await afterRender(page, () => page.goBack());
     assert.equal(hashQuery(page).get('overdue'), null);
     assert.equal(await page.locator('#queue-overdue').isChecked(), false);
-    assert.deepEqual(await shownIds(page), await listed('state=pending,acknowledged&owner=none&sort=due_at&page=1&page_size=50'));
+    assert.deepEqual(await shownIds(page), await listed(`owner=none&${NEWEST}`));
 
     // Sort and page size from a link.
     await open(page, `${monitoringUrl}/#/queue?sort=-level&page_size=25`, 'queue-table');
@@ -196,18 +201,18 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
   });
 
   it('an overdue row says so in words and with a sign, not by colour alone; a countdown ticks into overdue without asking alerting again', async () => {
-    await open(page, `${monitoringUrl}/#/queue?level=critical`, 'queue-table');
+    await open(page, `${monitoringUrl}/#/queue?level=critical&sort=-created_at`, 'queue-table');
     const late = page.getByTestId(`queue-row-${id(critical[0]!)}`);
     assert.equal(await late.getAttribute('data-overdue'), 'true');
     assert.match((await page.getByTestId(`queue-sla-${id(critical[0]!)}`).textContent()) ?? '', /^⚠ Overdue overdue by (less than a minute|\d+ min)$/);
-    await open(page, `${monitoringUrl}/#/queue?level=high`, 'queue-table');
+    await open(page, `${monitoringUrl}/#/queue?level=high&sort=-created_at`, 'queue-table');
     assert.equal(await page.getByTestId(`queue-row-${id(high[0]!)}`).getAttribute('data-overdue'), 'false');
     assert.match((await page.getByTestId(`queue-sla-${id(high[0]!)}`).textContent()) ?? '', /^due in 4[67] h \d+ min$/);
 
     // A fresh critical alert: counting down when shown, overdue CRITICAL_SLA_SECONDS later, with no new request.
     const fresh = uniqueId('QP-F');
     await raise([fresh], 'critical');
-    await open(page, `${monitoringUrl}/#/queue?level=critical`, `queue-row-${id(fresh)}`);
+    await open(page, `${monitoringUrl}/#/queue?level=critical&sort=-created_at`, `queue-row-${id(fresh)}`);
     const row = page.getByTestId(`queue-row-${id(fresh)}`);
     assert.equal(await row.getAttribute('data-overdue'), 'false', 'shown before its deadline (the machine took too long to open the page?)');
     assert.match((await page.getByTestId(`queue-sla-${id(fresh)}`).textContent()) ?? '', /^due in (less than a minute|\d+ min)$/);
@@ -219,7 +224,7 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
   });
 
   it('assign to me makes the signed-in agent the owner in alerting, assign to someone names that person, and owner=me lists mine', async () => {
-    await open(page, `${monitoringUrl}/#/queue?level=high`, 'queue-table');
+    await open(page, `${monitoringUrl}/#/queue?level=high&sort=-created_at`, 'queue-table');
     await page.getByTestId(`queue-assign-me-${id(high[0]!)}`).click();
     await page.waitForFunction((rowId) => document.querySelector(`[data-testid="queue-owner-${rowId}"]`)?.textContent === 'ana.agent@example.com', id(high[0]!), { timeout: 15_000 });
     assert.equal((await alertOf(high[0]!))!.assignee, AGENT.subject);
@@ -233,7 +238,7 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
 
     await afterRender(page, () => page.selectOption('#queue-owner', 'me'));
     const mine = await shownIds(page);
-    assert.deepEqual(mine, await listed(`level=high&state=pending,acknowledged&owner=me&sort=due_at&page=1&page_size=50`));
+    assert.deepEqual(mine, await listed(`level=high&owner=me&${NEWEST}`));
     assert.ok(mine.includes(id(high[0]!)) && !mine.includes(id(high[1]!)));
 
     // A named person, typed: the URL carries the name.
@@ -248,7 +253,7 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
 
   it('acknowledging with a note records it in alerting, and the history under the row shows who did what with the note', async () => {
     const note = `Called the customer, offered a loyalty discount ${uniqueId('n')}`;
-    await open(page, `${monitoringUrl}/#/queue?level=critical`, 'queue-table');
+    await open(page, `${monitoringUrl}/#/queue?level=critical&sort=-created_at`, 'queue-table');
     await page.getByTestId(`queue-ack-${id(critical[1]!)}`).click();
     await page.getByTestId('queue-note').fill(note);
     await page.getByTestId('confirm-ok').click();
@@ -273,7 +278,7 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
   it('bulk resolve: two rows selected with the keyboard, a note required, both resolved in alerting with that note', async () => {
     const note = `Both renewed on the annual plan ${uniqueId('n')}`;
     const [first, second] = [id(high[0]!), id(high[2]!)];
-    await open(page, `${monitoringUrl}/#/queue?level=high`, 'queue-table');
+    await open(page, `${monitoringUrl}/#/queue?level=high&sort=-created_at`, 'queue-table');
     for (const alertId of [first, second]) {
       await page.getByTestId(`queue-select-${alertId}`).focus();
       await page.keyboard.press('Space');
@@ -317,11 +322,11 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
   });
 
   it('is axe-clean at desktop and phone widths, stacks into cards at 375 px without sideways scrolling', async () => {
-    await open(page, `${monitoringUrl}/#/queue?state=all`, 'queue-table');
+    await open(page, `${monitoringUrl}/#/queue?state=all&sort=-created_at`, 'queue-table');
     await assertAccessible(page, 'queue page at desktop width');
     await screenshot(page, 'queue');
     await page.setViewportSize(PHONE);
-    await open(page, `${monitoringUrl}/#/queue?level=critical`, 'queue-table');
+    await open(page, `${monitoringUrl}/#/queue?level=critical&sort=-created_at`, 'queue-table');
     assert.equal(await horizontalOverflow(page), 0, 'no sideways scrolling at 375 px');
     assert.equal(await page.getByTestId(`queue-row-${id(critical[0]!)}`).evaluate((row) => getComputedStyle(row).display), 'block', 'each alert is a card, its values labelled');
     await page.getByTestId(`queue-history-toggle-${id(critical[1]!)}`).click();
