@@ -10,7 +10,7 @@ import { createLogger } from '@churn/observability';
 import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
-import { DESKTOP, open, PHONE, screenshot as screenshotTo, signIn as signInWith, subjectOf } from './e2e/workspace-walk';
+import { DESKTOP, newWorkspaceTab, open, PHONE, screenshot as screenshotTo, signIn as signInWith, subjectOf } from './e2e/workspace-walk';
 import { REPO } from './e2e/telco-fixture';
 
 const SECRET = 'queue-page-spec-secret-of-at-least-32-characters';
@@ -138,8 +138,7 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
     await raise(high, 'high');
 
     browser = await launchHeadlessChromium();
-    page = await browser.newPage({ viewport: DESKTOP, deviceScaleFactor: 1, timezoneId: 'Europe/Paris' });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
+    page = await newWorkspaceTab(browser);
   });
 
   after(async () => {

@@ -11,7 +11,7 @@ import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
-import { DESKTOP, open, PHONE, screenshot as screenshotTo, signIn as signInWith } from './e2e/workspace-walk';
+import { DESKTOP, newWorkspaceTab, open, PHONE, screenshot as screenshotTo, signIn as signInWith } from './e2e/workspace-walk';
 import { REPO } from './e2e/telco-fixture';
 
 const SECRET = 'workspace-spec-secret-of-at-least-32-characters';
@@ -138,8 +138,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, r
     });
 
     browser = await launchHeadlessChromium();
-    page = await browser.newPage({ viewport: DESKTOP, deviceScaleFactor: 1, timezoneId: 'Europe/Paris' });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
+    page = await newWorkspaceTab(browser);
   });
 
   after(async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { signTestToken } from '@churn/testing';
 import { REPO } from './telco-fixture';
 
@@ -10,6 +10,13 @@ export const PHONE = { width: 375, height: 800 };
 
 /** `UPDATE_SCREENSHOT=1` also refreshes the README's pictures here. */
 const README_SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
+
+/** A tab at desktop size in Paris's time zone (so times shown are checked in a zone other than UTC), reporting the page's errors. */
+export async function newWorkspaceTab(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: DESKTOP, deviceScaleFactor: 1, timezoneId: 'Europe/Paris' });
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
+  return page;
+}
 
 /**
  * Signs in through the page's credentials dialog with a bearer token for `roles`, signed with the
