@@ -48,6 +48,7 @@ export async function renderQueuePage(container: HTMLElement, params: URLSearchP
   );
   const credentials = storedCredentials();
   if (!credentials) {
+    refresh.hidden = true;
     results.replaceChildren(signedOut('Sign in to see the queue: it names customers.', rerender));
     return;
   }
