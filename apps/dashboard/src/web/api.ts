@@ -154,6 +154,21 @@ export async function fetchWithToken<T>(path: string, token: string): Promise<T>
   return (await response.json()) as T;
 }
 
+/**
+ * A state-changing call with the person's bearer token, or their session (its CSRF token in the
+ * header); the service behind checks the role and audits. An ended session goes to sign-in, back here after.
+ */
+export async function postWithToken<T>(path: string, body: unknown, token: string): Promise<T> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json', ...bearerHeader(token), ...csrfHeader() },
+    body: JSON.stringify(body ?? {}),
+  });
+  if (response.status === 401 && signsInWithProvider()) goToSignIn();
+  if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+  return (await response.json()) as T;
+}
+
 export function fetchAlertQueue(token: string): Promise<AlertQueue> {
   return fetchWithToken<AlertQueue>('v1/dashboard/alerts', token);
 }

@@ -1,6 +1,5 @@
 /** The monitoring API the experiments, ROI and models pages read and call (shapes of apps/monitoring's answers). */
-import { ApiError, bearerHeader, errorMessage, type QualityFigures, type RoiFigures } from './api';
-import { csrfHeader, goToSignIn, signsInWithProvider } from './session';
+import { ApiError, errorMessage, postWithToken as postJson, type QualityFigures, type RoiFigures } from './api';
 
 export interface ExperimentArm {
   arm: string;
@@ -79,21 +78,6 @@ export interface RolloutArm {
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store' });
-  if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
-  return (await response.json()) as T;
-}
-
-/**
- * A state-changing call with the person's bearer token, or their session (its CSRF token in the
- * header); the scorer checks the role and audits. An ended session goes to sign-in, back here after.
- */
-async function postJson<T>(path: string, body: unknown, token: string): Promise<T> {
-  const response = await fetch(path, {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json', ...bearerHeader(token), ...csrfHeader() },
-    body: JSON.stringify(body ?? {}),
-  });
-  if (response.status === 401 && signsInWithProvider()) goToSignIn();
   if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
   return (await response.json()) as T;
 }

@@ -3,14 +3,14 @@ import { el } from '../../dom';
 import { formatTime } from '../../format';
 import type { CustomerActionContext } from './customer-actions';
 import { field } from './form-fields';
-import { slaCountdown } from './sla-countdown';
+import { slaCountdown } from '../../../logic/alerts/sla-countdown';
 
 /** The open alert: its level, state and SLA deadline, and acknowledging or resolving it with a note. */
 export function alertActions(context: CustomerActionContext, now = Date.now()): HTMLElement {
   const alert = context.detail.customer.alert;
   const section = (...children: (Node | string)[]) => el('section', { class: 'panel action-panel', 'aria-labelledby': 'alert-actions-title' }, el('h3', { id: 'alert-actions-title' }, 'Alert'), ...children);
   if (!alert || alert.state === 'resolved') return section(el('p', { class: 'muted', 'data-testid': 'alert-none' }, alert ? 'The last alert is resolved; none is open.' : 'No alert has been raised for this customer.'));
-  const countdown = alert.due_at ? slaCountdown(alert.due_at, now) : null;
+  const countdown = alert.due_at ? slaCountdown(alert.due_at, alert.state, now) : null;
   const note = el('textarea', { id: 'alert-note', name: 'note', rows: 3, maxlength: 2000, 'data-testid': 'alert-note' });
   const ack = el('button', { type: 'submit', value: 'acknowledge', 'data-testid': 'alert-ack', disabled: alert.state !== 'pending' }, 'Acknowledge');
   const resolve = el('button', { type: 'submit', value: 'resolve', class: 'secondary-dark', 'data-testid': 'alert-resolve' }, 'Resolve');

@@ -1,7 +1,7 @@
 import type { CustomerDetail } from '../../customer-api';
 import { el, setFigure } from '../../dom';
 import { DASH, formatInteger, formatMoney, formatPercent, formatTime } from '../../format';
-import { slaCountdown } from './sla-countdown';
+import { slaCountdown } from '../../../logic/alerts/sla-countdown';
 
 /**
  * What an agent reads first: who, how risky and since when, what the model would do and at what cost,
@@ -47,7 +47,7 @@ function alertText(detail: CustomerDetail, now: number): Node | string {
   const alert = detail.customer.alert;
   if (!alert) return 'none';
   const open = alert.state !== 'resolved';
-  const countdown = open && alert.due_at ? slaCountdown(alert.due_at, now) : null;
+  const countdown = open && alert.due_at ? slaCountdown(alert.due_at, alert.state, now) : null;
   return el(
     'span',
     {},

@@ -3,7 +3,7 @@ import '../../charts';
 import type { Driver } from '../../customer-api';
 import { el } from '../../dom';
 import { DASH, formatPercent } from '../../format';
-import { waterfallSteps, type WaterfallStep } from './waterfall-steps';
+import { waterfallSteps, type WaterfallStep } from '../../../logic/customer/waterfall-steps';
 
 const STEP_COLOURS: Readonly<Record<WaterfallStep['kind'], string>> = { base: '#94a3b8', up: '#dc2626', down: '#059669', total: '#4f46e5' };
 

@@ -1,7 +1,7 @@
 import type { CustomerDetail, CustomerFeature } from '../../customer-api';
 import { el } from '../../dom';
 import { DASH, formatInteger, formatPercent, formatTime } from '../../format';
-import { categoryShare, placeInQuantiles, quantilePoints } from './quantile-placement';
+import { categoryShare, placeInQuantiles, quantilePoints } from '../../../logic/customer/quantile-placement';
 
 const SECTIONS: readonly { section: CustomerFeature['section']; title: string; about: string }[] = [
   { section: 'attributes', title: 'Attributes', about: 'what the customer’s events set' },

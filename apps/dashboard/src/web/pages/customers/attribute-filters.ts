@@ -1,6 +1,6 @@
 import { el } from '../../dom';
 import type { FilterableAttribute } from '../../customers-api';
-import { ATTRIBUTE_PREFIX, type AttributeCondition } from '../../../url-state/customer-filter';
+import { ATTRIBUTE_PREFIX, type AttributeCondition } from '../../../logic/customers/customer-filter';
 
 /**
  * The attribute filters of the active feature spec: one row per condition (a category select for a

@@ -4,7 +4,7 @@ import { fetchCustomerFilterOptions, fetchCustomerList, InvalidFilterError, type
 import { el } from '../../dom';
 import { emptyState, errorState, loadingState } from '../../page-states';
 import { hrefOf } from '../../router';
-import { clearedFilter, exportQuery, filterFromParams, isFiltered, listQuery, paramsOfFilter, withSortBy, type CustomerFilter } from '../../../url-state/customer-filter';
+import { clearedFilter, exportQuery, filterFromParams, isFiltered, listQuery, paramsOfFilter, withSortBy, type CustomerFilter } from '../../../logic/customers/customer-filter';
 import { customersPager, matchCount } from './customers-pager';
 import { exportControl } from './customers-export';
 import { customersTable, shownAttributes } from './customers-table';

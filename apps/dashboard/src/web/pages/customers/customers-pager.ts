@@ -1,7 +1,7 @@
 import { el } from '../../dom';
 import type { CustomerListPage } from '../../customers-api';
 import { formatInteger } from '../../format';
-import { pageCount, withPage, type CustomerFilter } from '../../../url-state/customer-filter';
+import { pageCount, withPage, type CustomerFilter } from '../../../logic/customers/customer-filter';
 
 /** How many customers match: "10,000+" when the API stopped counting. */
 export function matchCount(result: CustomerListPage): HTMLElement {

@@ -2,7 +2,7 @@ import { el } from '../../dom';
 import type { AttributeValue, CustomerListItem } from '../../customers-api';
 import { DASH, formatMoney, formatTime } from '../../format';
 import { hrefOf } from '../../router';
-import { sortOf, type CustomerFilter, type SortKey } from '../../../url-state/customer-filter';
+import { sortOf, type CustomerFilter, type SortKey } from '../../../logic/customers/customer-filter';
 
 /** Spec attributes shown in the table besides the filtered ones: the spec's first ones, as its author ordered them. */
 const LEADING_ATTRIBUTES = 2;

@@ -1,7 +1,7 @@
 import { el } from '../../dom';
 import type { CustomerFilterOptions, FieldProblem } from '../../customers-api';
 import { attributeFilters, conditionsOf } from './attribute-filters';
-import { clearedFilter, DEFAULT_SORT, isFiltered, PAGE_SIZES, withFilter, type CustomerFilter } from '../../../url-state/customer-filter';
+import { clearedFilter, DEFAULT_SORT, isFiltered, PAGE_SIZES, withFilter, type CustomerFilter } from '../../../logic/customers/customer-filter';
 
 const SORT_CHOICES = [
   ['-score', 'Score, highest first'],

@@ -11,7 +11,7 @@ import {
   withFilter,
   withPage,
   withSortBy,
-} from './url-state/customer-filter';
+} from './customer-filter';
 
 const url = (query: string) => filterFromParams(new URLSearchParams(query));
 
