@@ -54,7 +54,7 @@ export interface CustomerFeature {
   population: PopulationSummary | null;
 }
 
-export type TimelineKind = 'prediction' | 'alert' | 'outcome' | 'intervention';
+export type TimelineKind = 'prediction' | 'alert' | 'notification' | 'crm' | 'outcome' | 'intervention';
 
 export interface TimelineEntry {
   at: string;

@@ -17,7 +17,7 @@ const url = (query: string) => filterFromParams(new URLSearchParams(query));
 
 describe('the customer list’s filter in the URL', () => {
   it('reads every filter, the sort and the page from the API’s parameter names', () => {
-    const sut = url('q=fiber&risk_level=high,critical&score_min=40&score_max=90&alert_state=pending,none&arm=control&attr.Contract=One%20year&attr.Tenure=12&sort=revenue_at_risk&page=3&page_size=50');
+    const sut = url('q=fiber&risk_level=high,critical&score_min=40&score_max=90&alert_state=pending,none&arm=control&crm_task=open&attr.Contract=One%20year&attr.Tenure=12&sort=revenue_at_risk&page=3&page_size=50');
     assert.deepEqual(sut, {
       q: 'fiber',
       riskLevels: ['high', 'critical'],
@@ -25,6 +25,7 @@ describe('the customer list’s filter in the URL', () => {
       scoreMax: '90',
       alertStates: ['pending', 'none'],
       arm: 'control',
+      crmTask: 'open',
       attributes: [
         { name: 'Contract', value: 'One year' },
         { name: 'Tenure', value: '12' },

@@ -2,8 +2,8 @@
  * The customer list's filter, sort and page as the page's URL keeps them (`#/customers?risk_level=high&…`).
  * The URL uses the API's own parameter names, and values stay as typed: a malformed one goes to the API
  * unchanged, whose 400 names the parameter, so the page never disagrees with the API about what is valid.
- * No DOM here, and outside src/web: the Node build compiles it for the unit specs to dist/url-state
- * (dist/web is the bundle's, which Vite empties); the bundle imports it as any page module.
+ * No DOM here, and outside src/web: the Node build compiles it for the unit specs (dist/web is the
+ * bundle's, which Vite empties); the bundle imports it as any page module.
  */
 
 export const SORT_KEYS = ['score', 'score_change', 'revenue_at_risk'] as const;
@@ -26,6 +26,8 @@ export interface CustomerFilter {
   readonly scoreMax: string;
   readonly alertStates: readonly string[];
   readonly arm: string;
+  /** `open`: customers with an open CRM task of the platform's; `none`: without one; '' either. */
+  readonly crmTask: string;
   readonly attributes: readonly AttributeCondition[];
   /** `score`, or `-score` for descending (the API's spelling). */
   readonly sort: string;
@@ -51,6 +53,7 @@ export function filterFromParams(params: URLSearchParams): CustomerFilter {
     scoreMax: params.get('score_max') ?? '',
     alertStates: list(params.get('alert_state')),
     arm: params.get('arm') ?? '',
+    crmTask: params.get('crm_task') ?? '',
     attributes,
     sort: params.get('sort') || DEFAULT_SORT,
     page: params.get('page') || '1',
@@ -93,6 +96,7 @@ function filterParams(filter: CustomerFilter): URLSearchParams {
   add('score_max', filter.scoreMax);
   add('alert_state', filter.alertStates.join(','));
   add('arm', filter.arm);
+  add('crm_task', filter.crmTask);
   for (const condition of filter.attributes) add(`${ATTRIBUTE_PREFIX}${condition.name}`, condition.value);
   return params;
 }
@@ -104,7 +108,7 @@ export function withFilter(filter: CustomerFilter, change: Partial<Omit<Customer
 
 /** Nothing filtered, the sort and page size kept. */
 export function clearedFilter(filter: CustomerFilter): CustomerFilter {
-  return withFilter(filter, { q: '', riskLevels: [], scoreMin: '', scoreMax: '', alertStates: [], arm: '', attributes: [] });
+  return withFilter(filter, { q: '', riskLevels: [], scoreMin: '', scoreMax: '', alertStates: [], arm: '', crmTask: '', attributes: [] });
 }
 
 export function isFiltered(filter: CustomerFilter): boolean {

@@ -6,6 +6,8 @@ const KINDS: readonly { kind: TimelineKind | 'all'; label: string }[] = [
   { kind: 'all', label: 'Everything' },
   { kind: 'prediction', label: 'Predictions' },
   { kind: 'alert', label: 'Alerts' },
+  { kind: 'notification', label: 'Notifications' },
+  { kind: 'crm', label: 'CRM' },
   { kind: 'intervention', label: 'Interventions' },
   { kind: 'outcome', label: 'Outcomes' },
 ];

@@ -26,6 +26,7 @@ export function filterForm(filter: CustomerFilter, options: CustomerFilterOption
   const scoreMin = el('input', { type: 'number', id: 'customers-score-min', min: 0, max: 100, step: 1, value: filter.scoreMin, inputmode: 'numeric', 'data-testid': 'customers-score-min' });
   const scoreMax = el('input', { type: 'number', id: 'customers-score-max', min: 0, max: 100, step: 1, value: filter.scoreMax, inputmode: 'numeric', 'data-testid': 'customers-score-max' });
   const arm = select('customers-arm', [['', 'Any arm'], ...pairs(withMissing(options.arms, [filter.arm]))], filter.arm);
+  const crmTask = select('customers-crm-task', [['', 'Either'], ['open', 'Open CRM task'], ['none', 'No open CRM task']], filter.crmTask);
   const sort = select('customers-sort', SORT_CHOICES.some(([v]) => v === filter.sort) ? SORT_CHOICES : [...SORT_CHOICES, [filter.sort, filter.sort]], filter.sort);
   const pageSize = select('customers-page-size', pairs(withMissing(PAGE_SIZES, [filter.pageSize])), filter.pageSize);
   const attributes = attributeFilters(options.attributes, filter.attributes);
@@ -56,6 +57,7 @@ export function filterForm(filter: CustomerFilter, options: CustomerFilterOption
         ),
         checkGroup('Alert state', 'alert_state', 'customers-alert', options.alert_states, filter.alertStates),
         field('arm', 'customers-arm', 'Experiment arm', arm),
+        field('crm_task', 'customers-crm-task', 'CRM task', crmTask),
         attributes,
         field('sort', 'customers-sort', 'Sort by', sort),
         field('page_size', 'customers-page-size', 'Rows per page', pageSize),
@@ -74,6 +76,7 @@ export function filterForm(filter: CustomerFilter, options: CustomerFilterOption
         scoreMax: scoreMax.value,
         alertStates: checked('alert_state'),
         arm: arm.value,
+        crmTask: crmTask.value,
         attributes: conditionsOf(attributes),
         sort: sort.value,
         pageSize: pageSize.value,
