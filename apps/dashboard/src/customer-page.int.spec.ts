@@ -169,7 +169,7 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     assert.notEqual(await page.locator('[data-testid="feature-tenure"] .quantiles').getAttribute('data-percentile'), '');
     assert.equal(await page.locator('[data-testid^="feature-"]').filter({ has: page.locator('th') }).count(), api.features.length);
     await assertAccessible(page, 'customer page');
-    await saveScreenshot(page, 'customer');
+    await saveScreenshot(page, 'customer-page');
   });
 
   it('an agent acknowledges the alert with a note, records an intervention and an outcome in place', async () => {

@@ -263,7 +263,7 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
     await afterRender(() => page.goto(`${monitoringUrl}/#/customers?q=${prefix}&sort=-score_change`));
     await page.getByTestId('customers-table').waitFor();
     await assertAccessible(page, 'customer list');
-    await saveScreenshot(page, 'customers');
+    await saveScreenshot(page, 'customers-page');
     await page.setViewportSize(PHONE);
     // Rendered at phone width: the filters beyond the search fold away, the rows stack.
     await afterRender(() => page.goto(`${monitoringUrl}/#/customers?q=${prefix}`));
@@ -271,7 +271,7 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
     assert.equal(await page.locator('table.customers thead').isVisible(), false);
     assert.equal(await horizontalOverflow(page), 0, 'no sideways scrolling at 375 px');
     await assertAccessible(page, 'customer list at 375 px');
-    await saveScreenshot(page, 'customers-phone');
+    await saveScreenshot(page, 'customers-page-phone');
     await page.setViewportSize(DESKTOP);
   });
 

@@ -321,7 +321,7 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
   it('is axe-clean at desktop and phone widths, stacks into cards at 375 px without sideways scrolling', async () => {
     await open(page, `${monitoringUrl}/#/queue?state=all&sort=-created_at`, 'queue-table');
     await assertAccessible(page, 'queue page at desktop width');
-    await saveScreenshot(page, 'queue');
+    await saveScreenshot(page, 'queue-page');
     await page.setViewportSize(PHONE);
     await open(page, `${monitoringUrl}/#/queue?level=critical&sort=-created_at`, 'queue-table');
     assert.equal(await horizontalOverflow(page), 0, 'no sideways scrolling at 375 px');
@@ -330,7 +330,7 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
     await page.getByTestId(`queue-history-${id(critical[1]!)}`).locator('li').first().waitFor();
     assert.equal(await horizontalOverflow(page), 0, 'no sideways scrolling with a history open');
     await assertAccessible(page, 'queue page at 375 px');
-    await saveScreenshot(page, 'queue-phone');
+    await saveScreenshot(page, 'queue-page-phone');
     await page.setViewportSize(DESKTOP);
   });
 

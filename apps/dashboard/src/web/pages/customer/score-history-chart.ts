@@ -7,6 +7,7 @@ import { formatDay, formatInteger, formatTime } from '../../format';
 const COLOURS = ['#4f46e5', '#f97316', '#0891b2', '#db2777', '#65a30d', '#7c3aed'];
 const POINT_STYLES: PointStyle[] = ['circle', 'rectRot', 'triangle', 'rect', 'star', 'crossRot'];
 
+const DAY_MS = 86_400_000;
 let chart: Chart<'line', { x: number; y: number }[]> | undefined;
 
 /** One series per model version (and role): where the version changes, the colour and the point's shape change, and the legend names both. */
@@ -43,6 +44,12 @@ export function scoreHistoryChart(history: readonly ScorePoint[]): { section: HT
     el('div', { class: 'chart chart-score-history' }, canvas),
     el('details', {}, el('summary', {}, 'The scores as a table'), el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Score history table' }, table)),
   );
+  // The time axis spans at least a day either side of the scores: a lone score (or several within a
+  // minute) would otherwise stretch the linear scale over years.
+  const times = series.flatMap((s) => s.points.map((p) => new Date(p.scored_at).getTime()));
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  const span = last - first < DAY_MS ? { min: first - DAY_MS, max: last + DAY_MS } : {};
   const draw = () => {
     chart?.destroy();
     chart = new Chart(canvas, {
@@ -63,7 +70,7 @@ export function scoreHistoryChart(history: readonly ScorePoint[]): { section: HT
         maintainAspectRatio: false,
         parsing: false,
         scales: {
-          x: { type: 'linear', ticks: { maxTicksLimit: 6, callback: (value) => formatDay(new Date(Number(value)).toISOString()) }, grid: { display: false } },
+          x: { type: 'linear', ...span, ticks: { maxTicksLimit: 6, callback: (value) => formatDay(new Date(Number(value)).toISOString()) }, grid: { display: false } },
           y: { min: 0, max: 100, title: { display: true, text: 'risk score (0–100)' }, grid: { color: '#eef2f7' } },
         },
         plugins: {
