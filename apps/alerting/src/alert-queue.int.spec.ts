@@ -4,7 +4,7 @@ import { alertUpdateSchema, riskLevelOf, Topics, type AlertUpdate, type Outcome,
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { eventually, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { AckExpirySweeper } from './expiry/ack-expiry.sweeper';
@@ -70,15 +70,7 @@ describe('alerting: the work queue and alert-updates', () => {
   };
   const post = async (route: string, body: unknown, sub = agent) =>
     fetch(`${sut.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(sub)}` }, body: JSON.stringify(body) });
-  async function until<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const value = await read();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const until = <T>(what: string, read: () => Promise<T | undefined>) => eventually(what, read, { timeoutMs: 30_000, intervalMs: 100 });
   /** Raises one alert per customer and returns the alert ids in the same order. */
   async function raise(levels: readonly ('critical' | 'high')[]): Promise<{ alertId: string; customer: string }[]> {
     const customers = levels.map(() => uniqueId('Q'));

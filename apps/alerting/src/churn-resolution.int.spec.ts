@@ -4,7 +4,7 @@ import { deadLetterSchema, riskLevelOf, Topics, type Outcome, type Prediction } 
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { eventually, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 
@@ -48,15 +48,7 @@ describe('alerting: alerts resolved when the customer churns', () => {
     producer.send({ topic, messages: values.map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
   const alertsOf = (customer: string) =>
     db.query<AlertState>('spec.alerts', 'SELECT prediction_id, status, resolution, resolved_by, acknowledged_at FROM alerts WHERE customer_id = $1 ORDER BY created_at', [customer]);
-  async function until<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const value = await read();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const until = <T>(what: string, read: () => Promise<T | undefined>) => eventually(what, read, { timeoutMs: 30_000, intervalMs: 100 });
   const alertsUntil = (customer: string, ok: (rows: AlertState[]) => boolean) =>
     until(`${customer}'s alerts`, async () => {
       const rows = await alertsOf(customer);

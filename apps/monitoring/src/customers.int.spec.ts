@@ -7,7 +7,7 @@ import { consumerGroupLag } from '@churn/kafka';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, serviceTestEnv, signTestToken, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { assertAgentOrHigher, serviceTestEnv, signTestToken, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -17,14 +17,6 @@ const SECRET = 'customers-spec-secret-at-least-32-characters';
 const HOUR = 3_600_000;
 const TELCO = loadFeatureSpec(TELCO_SPEC_PATH);
 const TELCO_HASH = specHash(TELCO);
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** A Telco vector (every feature of the spec) with the given attributes overriding the defaults. */
 function aVector(customerId: string, asOf: number, attributes: Record<string, string | number | null>): CustomerFeaturesMessageV2 {
@@ -132,7 +124,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     const admin = testKafka().admin();
     await admin.connect();
     try {
-      await waitUntil('monitoring committed its topics', async () => Object.values(await consumerGroupLag(admin, groupId, topics)).every((lag) => lag === 0));
+      await until('monitoring committed its topics', async () => Object.values(await consumerGroupLag(admin, groupId, topics)).every((lag) => lag === 0));
     } finally {
       await admin.disconnect();
     }
@@ -170,7 +162,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     ]);
     await publish(Topics.alertUpdates, [anAlertUpdate(a, `${a}-alert`, 'raised', 'pending', now - HOUR), anAlertUpdate(b, `${b}-alert`, 'raised', 'pending', now - HOUR, { level: 'high' })]);
     await publish(Topics.alertUpdates, [anAlertUpdate(b, `${b}-alert`, 'acknowledged', 'acknowledged', now - HOUR / 2, { by: 'ana@example.com', note: 'called, offered a discount' })]);
-    await waitUntil('the read model holds the four customers with their vectors and alerts', async () => {
+    await until('the read model holds the four customers with their vectors and alerts', async () => {
       const rows = await db.query<{ n: number }>(
         'spec.ready',
         `SELECT count(*)::int AS n FROM monitoring_customers WHERE customer_id LIKE $1 || '%' AND prediction_id IS NOT NULL
@@ -301,7 +293,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
 
     // A newer alert update resolves it; the customer then has no open alert.
     await publish(Topics.alertUpdates, [anAlertUpdate(a, `${a}-alert`, 'resolved', 'resolved', now - HOUR / 4, { by: 'ana@example.com', note: 'kept' })]);
-    await waitUntil('the alert resolved', async () => (await row(a))?.['alert_state'] === 'resolved');
+    await until('the alert resolved', async () => (await row(a))?.['alert_state'] === 'resolved');
   });
 
   it('keeps an expired acknowledgment (still to be resolved) as the customer alert over a newer resolved one', async () => {
@@ -309,7 +301,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
       anAlertUpdate(b, `${b}-old`, 'resolved', 'resolved', now - HOUR / 8, { level: 'medium' }),
       anAlertUpdate(b, `${b}-alert`, 'expired', 'expired', now - HOUR / 4, { level: 'high', by: 'system:expiry' }),
     ]);
-    await waitUntil("b's acknowledgment expired", async () => (await row(b))?.['alert_state'] === 'expired');
+    await until("b's acknowledgment expired", async () => (await row(b))?.['alert_state'] === 'expired');
     assert.equal((await row(b))?.['alert_id'], `${b}-alert`);
     assert.deepEqual(ids(await list('alert_state=expired')), ['b']);
   });
@@ -329,7 +321,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
       experiment: { name: string; arm: string } | null;
     };
     let page: Page | undefined;
-    await waitUntil("a's page with its intervention and the population's distributions", async () => {
+    await until("a's page with its intervention and the population's distributions", async () => {
       const response = await get(`/v1/customers/${encodeURIComponent(a)}`);
       if (response.status !== 200) return false;
       page = (await response.json()) as Page;
@@ -354,7 +346,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     assert.deepEqual(page.recommended_action, { action: 'retention_call', cost: 40 });
     assert.deepEqual(page.experiment, { name: 'retention-2026', arm: treatment });
 
-    await waitUntil("c's outcome on its timeline", async () => {
+    await until("c's outcome on its timeline", async () => {
       const cPage = (await (await get(`/v1/customers/${encodeURIComponent(c)}`)).json()) as Page;
       return cPage.timeline.some((t) => t.kind === 'outcome' && t.summary === 'stayed');
     });
