@@ -117,6 +117,8 @@ await database.query(
           alert_due_at = now() + interval '4 hours', alert_occurred_at = now() - interval '1 hour'
     WHERE risk_level IN ('high', 'critical')`,
 );
+// Half of the alerted customers have an open retention task in a CRM (crm-sync creates one per alert).
+await database.query('bench.seed_crm_tasks', `UPDATE monitoring_customers SET crm_task_open = abs(hashtext(customer_id || 'crm')) % 2 = 0 WHERE alert_id IS NOT NULL`);
 await database.query('bench.analyze', 'ANALYZE monitoring_predictions');
 await database.query('bench.analyze', 'ANALYZE monitoring_customers');
 await database.query('bench.analyze', 'ANALYZE monitoring_customer_vectors');
@@ -153,6 +155,7 @@ const MIXES = {
   'arm=control + risk_level=high, page 20': () => '/v1/customers?arm=control&risk_level=high&page=20',
   'score 40–60, revenue_at_risk ascending, page 5 of 100': () => '/v1/customers?score_min=40&score_max=60&sort=revenue_at_risk&page=5&page_size=100',
   'alert_state=none + attr.PaymentMethod (-revenue_at_risk)': () => '/v1/customers?alert_state=none&attr.PaymentMethod=Electronic%20check&sort=-revenue_at_risk',
+  'crm_task=none + risk_level=critical (-revenue_at_risk)': () => '/v1/customers?crm_task=none&risk_level=critical&sort=-revenue_at_risk',
   "a customer's page (GET /v1/customers/{id})": () => `/v1/customers/${customerId()}`,
 };
 result.runs = [];

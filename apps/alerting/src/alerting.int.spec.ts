@@ -187,7 +187,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     });
     assert.equal(alerts.length, 200);
     assert.equal(new Set(alerts.map((a) => a.customer_id)).size, 200);
-    const published = await probe.waitFor((m) => m.key?.startsWith(prefix) ?? false, 200);
+    const published = await probe.waitFor((m) => m.topic === Topics.alerts && (m.key?.startsWith(prefix) ?? false), 200);
     for (const m of published) alertSchema.parse(JSON.parse(m.value!));
 
     const ids = new Set(alerts.map((a) => a.alert_id));

@@ -46,6 +46,10 @@ describe('completed CRM tasks recorded as interventions by monitoring, on the re
     sut = await startService({ name: 'monitoring', configSchema: monitoringConfigSchema, module: () => MonitoringModule, configure: configureMonitoringHttp, env });
     await publish(Topics.predictions, [aPrediction(customer, version, 0.9, Date.now() - HOUR, { intervention_cost: 150 })]);
     await waitUntil('monitoring stored the prediction', async () => (await new MonitoringRepository().knownCustomers(db, [customer])).size === 1);
+    // The read-back skips a CRM that is held, paused or leased: other specs on the shared test
+    // database (crm-sync's rate-limit and read-back specs) may have left Salesforce so.
+    await db.query('spec.reset_salesforce', `UPDATE crm_integrations SET hold_until = '-infinity', hold_reason = NULL, status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL, next_probe_at = '-infinity' WHERE target = 'salesforce'`);
+    await db.query('spec.reset_readback', `UPDATE crm_readback_state SET lease_until = '-infinity', next_read_at = '-infinity' WHERE target = 'salesforce'`);
     org = new FakeSalesforce({ ...SF });
     await org.start();
     org.seed('Account', 'Customer_Id__c', [customer]);

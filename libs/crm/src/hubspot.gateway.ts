@@ -39,7 +39,13 @@ const BURST_INTERVAL_MS = 10_000;
  */
 export class HubSpotGateway implements CrmGateway {
   readonly target = 'hubspot' as const;
-  readonly maxBatch = { score: 100, task: 50, churn: 20 };
+  /**
+   * Tasks one at a time: HubSpot has no idempotency key for tasks, and a row is marked sent when its
+   * batch returns, so a crash after HubSpot created a task creates it again on retry. Claimed and
+   * marked singly, a crash repeats at most the one call in flight, not every task of a paced batch
+   * (50 calls spread over seconds). Batching tasks saved no HubSpot call: each is one call anyway.
+   */
+  readonly maxBatch = { score: 100, task: 1, churn: 20 };
   private readonly client: Client;
   /**
    * Passed to every call so that the client runs its configured middleware, the socket-deadline

@@ -19,7 +19,13 @@ export class AlertNotificationsRelay extends TopicOutboxRelay<typeof Topics.aler
       {
         topic: Topics.alertNotifications,
         outbox: 'alert_notifications',
-        metricPrefix: 'alerting_alert_notifications',
+        metrics: {
+          published: 'alerting_alert_notifications_published_total',
+          failures: 'alerting_alert_notifications_relay_failures_total',
+          waiting: 'alerting_alert_notifications_waiting',
+          oldestWaiting: 'alerting_alert_notifications_oldest_waiting_seconds',
+          passSeconds: 'alerting_alert_notifications_relay_pass_seconds',
+        },
         what: 'Notification delivery attempts',
         // The same cadence and retention as alert-updates: both are the customer timeline's inputs.
         intervalMs: config.ALERT_UPDATES_RELAY_INTERVAL_MS,

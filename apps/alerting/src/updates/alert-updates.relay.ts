@@ -16,7 +16,13 @@ export class AlertUpdatesRelay extends TopicOutboxRelay<typeof Topics.alertUpdat
       {
         topic: Topics.alertUpdates,
         outbox: 'alert_updates',
-        metricPrefix: 'alerting_alert_updates',
+        metrics: {
+          published: 'alerting_alert_updates_published_total',
+          failures: 'alerting_alert_updates_relay_failures_total',
+          waiting: 'alerting_alert_updates_waiting',
+          oldestWaiting: 'alerting_alert_updates_oldest_waiting_seconds',
+          passSeconds: 'alerting_alert_updates_relay_pass_seconds',
+        },
         what: 'Alert changes',
         intervalMs: config.ALERT_UPDATES_RELAY_INTERVAL_MS,
         batch: config.ALERT_UPDATES_RELAY_BATCH,

@@ -27,7 +27,13 @@ export class CrmActivityRelay extends TopicOutboxRelay<typeof Topics.crmActivity
       {
         topic: Topics.crmActivity,
         outbox: 'crm_activity',
-        metricPrefix: 'crm_sync_crm_activity',
+        metrics: {
+          published: 'crm_sync_crm_activity_published_total',
+          failures: 'crm_sync_crm_activity_relay_failures_total',
+          waiting: 'crm_sync_crm_activity_waiting',
+          oldestWaiting: 'crm_sync_crm_activity_oldest_waiting_seconds',
+          passSeconds: 'crm_sync_crm_activity_relay_pass_seconds',
+        },
         what: 'CRM activities',
         intervalMs: config.CRM_ACTIVITY_RELAY_INTERVAL_MS,
         batch: config.CRM_ACTIVITY_RELAY_BATCH,

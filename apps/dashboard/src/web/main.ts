@@ -206,8 +206,6 @@ void loadSession()
   .then(() => {
     workspace.start();
     showSignedIn();
-    // The route was drawn before monitoring said who is signed in: with the provider on, draw it again as that person.
-    if (signsInWithProvider()) workspace.refresh();
     return load();
   })
   .finally(() => {

@@ -6,11 +6,22 @@ import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram, LATENCY_BUC
 
 const MAX_BACKOFF_MS = 30_000;
 
+export interface RelayMetricNames {
+  readonly published: string;
+  readonly failures: string;
+  readonly waiting: string;
+  readonly oldestWaiting: string;
+  readonly passSeconds: string;
+}
+
 export interface TopicOutboxRelaySettings<T extends keyof TopicSchemas & TopicName> {
   readonly topic: T;
   readonly outbox: TopicOutboxName;
-  /** Metric names start with it: `<prefix>_published_total`, `_relay_failures_total`, `_waiting`, `_oldest_waiting_seconds`, `_relay_pass_seconds`. */
-  readonly metricPrefix: string;
+  /**
+   * The relay's metric names, spelled out by each relay (not built from a prefix): the dashboards'
+   * and alert rules' check finds every metric they select as a quoted name in the code.
+   */
+  readonly metrics: RelayMetricNames;
   /** What one message is, for help texts and logs ("alert changes"). */
   readonly what: string;
   readonly intervalMs: number;
@@ -44,13 +55,13 @@ export class TopicOutboxRelay<T extends keyof TopicSchemas & TopicName> implemen
     registry: Registry,
   ) {
     this.outbox = new TopicOutboxRepository(settings.outbox);
-    const { metricPrefix: prefix, what, topic } = settings;
+    const { metrics: names, what, topic } = settings;
     this.metrics = {
-      published: getOrCreateCounter(registry, { name: `${prefix}_published_total`, help: `${what} published on ${topic} (a re-publication after a crash counts again).`, labelNames: [] as const }),
-      failures: getOrCreateCounter(registry, { name: `${prefix}_relay_failures_total`, help: `Relay passes over the ${topic} outbox that failed (broker or Postgres); the rows stay and are published by a later pass.`, labelNames: [] as const }),
-      waiting: getOrCreateGauge(registry, { name: `${prefix}_waiting`, help: `${what} in the outbox not yet published on ${topic}.`, labelNames: [] as const }),
-      lag: getOrCreateGauge(registry, { name: `${prefix}_oldest_waiting_seconds`, help: `Age of the oldest of the ${what} not yet published on ${topic} (0: none waits).`, labelNames: [] as const }),
-      pass: getOrCreateHistogram(registry, { name: `${prefix}_relay_pass_seconds`, help: `Duration of one relay pass over the ${topic} outbox (lock, read, publish, mark).`, labelNames: [] as const, buckets: LATENCY_BUCKETS_SECONDS }),
+      published: getOrCreateCounter(registry, { name: names.published, help: `${what} published on ${topic} (a re-publication after a crash counts again).`, labelNames: [] as const }),
+      failures: getOrCreateCounter(registry, { name: names.failures, help: `Relay passes over the ${topic} outbox that failed (broker or Postgres); the rows stay and are published by a later pass.`, labelNames: [] as const }),
+      waiting: getOrCreateGauge(registry, { name: names.waiting, help: `${what} in the outbox not yet published on ${topic}.`, labelNames: [] as const }),
+      lag: getOrCreateGauge(registry, { name: names.oldestWaiting, help: `Age of the oldest of the ${what} not yet published on ${topic} (0: none waits).`, labelNames: [] as const }),
+      pass: getOrCreateHistogram(registry, { name: names.passSeconds, help: `Duration of one relay pass over the ${topic} outbox (lock, read, publish, mark).`, labelNames: [] as const, buckets: LATENCY_BUCKETS_SECONDS }),
     };
   }
 
