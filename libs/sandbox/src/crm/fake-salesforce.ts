@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomInt, type KeyObject } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { FakeHttpServer, FakeHttpService, type FakeRequest, type FakeResponse } from '../fake-http.server';
 import { CLOSED_TASK_STATUSES, defaultSalesforceSchema, describeOf, SYSTEM_FIELDS, TASK_STATUSES, type FakeFieldDefinition } from './fake-salesforce-schema';
@@ -82,7 +82,12 @@ export class FakeSalesforce extends FakeHttpService {
   private readonly publicKey: KeyObject | undefined;
   private tokens = new Set<string>();
   private tokenSeq = 0;
-  private idSeq = 0;
+  /**
+   * Record ids are unique across orgs, as Salesforce's are: each fake org numbers its records from a
+   * random start. Two orgs of one test run (specs sharing a database) numbered from 0 gave their first
+   * tasks the same id, and an intervention keyed by the task id was taken for the other org's.
+   */
+  private idSeq = randomInt(1, 1_000_000_000) * 100_000;
   private apiUsed = 0;
   private dailyRequestLimit = DEFAULT_DAILY_REQUEST_LIMIT;
   private lockFailures = 0;
