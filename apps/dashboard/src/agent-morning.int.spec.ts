@@ -7,7 +7,7 @@ import type { Browser, Download, Page } from 'playwright-core';
 import { Topics, type CustomerFeaturesMessageV2 } from '@churn/contracts';
 import { loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { parseTelcoCsv, rowFeatures } from '@churn/telco-replay';
-import { eventually, rawProducer, signTestToken, uniqueId } from '@churn/testing';
+import { eventually, publishByCustomer, signTestToken, uniqueId } from '@churn/testing';
 import { assertAccessible } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { signInWithProvider } from './e2e/oidc-sign-in';
@@ -75,9 +75,7 @@ describe('a retention agent’s morning in headless Chromium: sign-in, queue, cu
     stack = await startWorkspaceStack({ name: 'agent-morning', upstreams: ['scorer', 'alerting'], env: { scorer: { SCORER_STREAM_ENABLED: 'true' } } });
     agentToken = await signTestToken(stack.jwtSecret, ['agent'], { sub: 'spec.reader@example.com', expiresIn: '30m' });
     const vectors = telcoVectors(prefix);
-    const producer = await rawProducer();
-    await producer.send({ topic: Topics.customerFeatures, messages: vectors.map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
-    await producer.close();
+    await publishByCustomer(Topics.customerFeatures, vectors);
     // Scored, alerted and in monitoring's read model: every customer listed, the at-risk ones with an alert.
     await eventually('every customer scored and listed by monitoring, the at-risk ones alerted', async () => {
       const listed = await api<{ customers: { customer_id: string; alert: unknown }[]; total: number }>(`${stack.monitoringUrl}/v1/customers?q=${prefix}&page_size=100`);
