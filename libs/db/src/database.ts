@@ -61,8 +61,13 @@ export class Database implements Queryable {
     return this.run(this.pool, operation, sql, params);
   }
 
-  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction; commits when it resolves, rolls back when it throws. A
+   * `snapshot` transaction is REPEATABLE READ and read-only: every statement in it sees the same
+   * committed data, for an answer assembled from several reads (a consumer writing meanwhile cannot
+   * make its parts disagree).
+   */
+  async transaction<T>(work: (tx: Queryable) => Promise<T>, options: { snapshot?: boolean } = {}): Promise<T> {
     const client = await this.pool.connect();
     // The pool listens for 'error' only on idle clients. A checked-out client whose connection
     // Postgres terminates between two statements (restart, failover; ingest publishes to Kafka
@@ -72,7 +77,7 @@ export class Database implements Queryable {
     const onLost = (error: Error) => this.logger.warn({ err: error }, 'database connection lost during a transaction');
     client.on('error', onLost);
     try {
-      await client.query('BEGIN');
+      await client.query(options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
       const tx: Queryable = { query: (operation, sql, params = []) => this.run(client, operation, sql, params) };
       const result = await work(tx);
       await client.query('COMMIT');

@@ -53,17 +53,25 @@ export class RoiSeriesService {
 
   async series(query: RoiSeriesQuery): Promise<RoiSeries> {
     const stop = this.duration.startTimer({ bucket: query.bucket });
-    const db = this.database;
     const assumptions = economicsAssumptions(this.config);
     const minimumPerArm = this.config.MONITORING_EXPERIMENT_MIN_PER_ARM;
-    const [labelled, costs] = await Promise.all([this.monitoring.labelledPredictions(db, this.config.MONITORING_LABEL_DELAY_DAYS), this.interventions.costsSince(db, query.from)]);
-    const economicsOf = async (period: { from: Date; to: Date }) =>
-      programmeEconomics(query.bucket, period.from, await this.reports.exposures(db, period), labelled, costs, assumptions, minimumPerArm, period.to);
     const buckets = roiBuckets(query.from, query.to, query.bucket);
-    const points: RoiSeriesPoint[] = [];
-    // One bucket at a time: a year of days is 366 small reads, not 366 connections at once.
-    for (const bucket of buckets) points.push({ from: bucket.from.toISOString(), to: bucket.to.toISOString(), ...(await economicsOf(bucket)).overall });
-    const total = await economicsOf(query);
+    // One snapshot for every read: the buckets and the total are computed from the same stored
+    // predictions, so a consumer storing more meanwhile cannot make the points disagree with the total.
+    const { points, total } = await this.database.transaction(
+      async (db) => {
+        // In turn: a transaction's statements share one connection.
+        const labelled = await this.monitoring.labelledPredictions(db, this.config.MONITORING_LABEL_DELAY_DAYS);
+        const costs = await this.interventions.costsSince(db, query.from);
+        const economicsOf = async (period: { from: Date; to: Date }) =>
+          programmeEconomics(query.bucket, period.from, await this.reports.exposures(db, period), labelled, costs, assumptions, minimumPerArm, period.to);
+        const points: RoiSeriesPoint[] = [];
+        // One bucket at a time: a year of days is 366 small reads on the snapshot's one connection.
+        for (const bucket of buckets) points.push({ from: bucket.from.toISOString(), to: bucket.to.toISOString(), ...(await economicsOf(bucket)).overall });
+        return { points, total: await economicsOf(query) };
+      },
+      { snapshot: true },
+    );
     const seconds = stop();
     this.logger.debug({ from: query.from, to: query.to, bucket: query.bucket, points: points.length, duration_ms: Math.round(seconds * 1000) }, 'ROI series computed');
     return {
