@@ -1,5 +1,6 @@
 import type { Alert, Outcome, Prediction, TopFactor } from '@churn/contracts';
-import { CrmOutboxRepository, type CrmTarget, type Database, type NewCrmOutboxRow, type QueuedScore } from '@churn/db';
+import { CrmOutboxRepository, type CrmTarget, type NewCrmOutboxRow, type QueuedScore } from '@churn/crm-sync-data';
+import { type Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import type { CrmMetrics } from './crm-metrics';
 import { scorePayloadOf, TASK_LEVELS, taskPayloadOf, type ChurnedTasksMode, type ChurnPayload, type SourceCoordinates, type TaskDueHours } from './crm-payloads';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type Alert, type Prediction, type RiskLevel } from '@churn/contracts';
-import { AlertingChurnRepository, AlertingScoreRepository, AlertRepository, Database, NotificationRepository, type AlertRow, type NewAlert, type NewNotification } from '@churn/db';
+import { AlertingChurnRepository, AlertingScoreRepository, AlertRepository, NotificationRepository, type AlertRow, type NewAlert, type NewNotification } from '@churn/alerting-data';
+import { Database } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';

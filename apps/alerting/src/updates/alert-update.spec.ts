@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { alertUpdateSchema } from '@churn/contracts';
-import type { AlertRow } from '@churn/db';
+import type { AlertRow } from '@churn/alerting-data';
 import { anAlertRow } from '../alerts/alert-row.builder';
 import { alertUpdateOf } from './alert-update';
 

@@ -1,5 +1,5 @@
 import type { AlertChange, AlertState, AlertUpdate, RiskLevel } from '@churn/contracts';
-import type { AlertRow } from '@churn/db';
+import type { AlertRow } from '@churn/alerting-data';
 
 export interface AlertUpdateFacts {
   readonly by: string | null;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { messageVector, Topics, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
-import { Database, PredictionRepository, type StoredPrediction } from '@churn/db';
+import { Database } from '@churn/db';
+import { PredictionRepository, type StoredPrediction } from '@churn/scorer-data';
 import { TopicProducer, type BatchOutcome, type ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { cardSpecRef, describeIssues, messageSpecHash, ScoringPolicy, servedByRollout, vectorSpecMismatch, type FeatureRow, type OnnxChurnModel } from '@churn/scoring';

@@ -42,4 +42,6 @@ export const predictionSchema = z.object({
 });
 
 export type Prediction = z.infer<typeof predictionSchema>;
+/** Which of the registry's roles a prediction was made under: the champion's is acted on, a shadow's only measured. */
+export type PredictionRole = 'champion' | 'shadow';
 export type TopFactor = z.infer<typeof topFactorSchema>;
