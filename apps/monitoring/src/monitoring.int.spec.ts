@@ -10,7 +10,7 @@ import { modelAlertSchema, Topics, type Outcome } from '@churn/contracts';
 import { AlertRepository } from '@churn/alerting-data';
 import { Database } from '@churn/db';
 import { MonitoringRepository } from '@churn/monitoring-data';
-import { ModelVersionRepository, PredictionRepository } from '@churn/scorer-data';
+import { ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
 import { assertAgentOrHigher, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
@@ -194,13 +194,8 @@ describe('monitoring service on the real broker and Postgres', () => {
       return [aPrediction(id, version, 1 - p, T - 30 * DAY), aPrediction(id, version, p, T), aPrediction(id, version, 1 - p, T + 2 * DAY)];
     });
     const outcomes: Outcome[] = rows.map((r) => ({ customer_id: `${prefix}-${r.customerID}`, churned: r.Churn === 'Yes', observed_at: observedAt }));
-    // The scorer stores the judged predictions with their vectors: cohorts are read from there.
-    await db.transaction((tx) =>
-      new PredictionRepository().insertNew(
-        tx,
-        rows.map((r, i) => ({ prediction: predictions[3 * i + 1]!, role: 'champion' as const, features: { Contract: r.Contract, tenure: Number(r.tenure) } })),
-      ),
-    );
+    // Each judged prediction carries the vector the model read: cohorts are read from it.
+    rows.forEach((r, i) => (predictions[3 * i + 1] = { ...predictions[3 * i + 1]!, features: { Contract: r.Contract, tenure: Number(r.tenure) } }));
     await publish(Topics.predictions, predictions);
     await publish(Topics.outcomes, outcomes);
     // Redelivered outcomes are stored once.
@@ -317,9 +312,11 @@ describe('monitoring service on the real broker and Postgres', () => {
       MonthlyCharges: 99, TotalCharges: 99,
     };
     // 60 brand-new, month-to-month, fiber customers all scored 0.95: far from the training population.
-    const predictions = Array.from({ length: 60 }, () => aPrediction(uniqueId('F'), version, 0.95, Date.now() - 60_000));
-    // The scorer stores each prediction with its feature vector; monitoring reads them from there.
-    await db.transaction((tx) => new PredictionRepository().insertNew(tx, predictions.map((prediction, i) => ({ prediction, role: 'champion' as const, features: { ...features, gender: i % 2 === 0 ? 'Female' : 'Male' } }))));
+    // Each carries the feature vector the model read; monitoring's drift reads it from the message.
+    const predictions = Array.from({ length: 60 }, (_, i) => ({
+      ...aPrediction(uniqueId('F'), version, 0.95, Date.now() - 60_000),
+      features: { ...features, gender: i % 2 === 0 ? 'Female' : 'Male' },
+    }));
     await publish(Topics.predictions, predictions);
     const drift = await eventuallyJson<{ models: { model_version: string; customers: number; features: { subject: string; psi: number; breached: boolean }[]; score: { psi: number; breached: boolean } }[] }>(
       `${sut.url}/v1/drift?refresh=true`,

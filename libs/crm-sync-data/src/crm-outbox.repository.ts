@@ -1,3 +1,4 @@
+import type { Prediction } from '@churn/contracts';
 import type { Queryable } from '@churn/db';
 
 export type CrmTarget = 'salesforce' | 'hubspot';
@@ -48,14 +49,6 @@ export interface QueuedScore {
   readonly level: string;
   readonly predictionId: string;
   readonly asOf: string;
-}
-
-export interface PredictionContext {
-  prediction_id: string;
-  experiment_arm: string | null;
-  recommended_action: string;
-  top_factors: unknown[];
-  churn_probability: number;
 }
 
 export interface LatestPrediction {
@@ -259,28 +252,56 @@ export class CrmOutboxRepository {
   }
 
   /** The scorer's stored predictions behind alerts: arm, recommended action and top factors. */
-  async predictionContexts(db: Queryable, predictionIds: readonly string[]): Promise<Map<string, PredictionContext>> {
-    if (predictionIds.length === 0) return new Map();
-    const rows = await db.query<PredictionContext>(
-      'crm.prediction_contexts',
-      `SELECT prediction_id, experiment_arm, recommended_action, top_factors, churn_probability
-         FROM predictions WHERE prediction_id = ANY($1::text[])`,
-      [predictionIds],
+  /**
+   * Keeps each customer's newest prediction (by as_of, then scored_at; a redelivered or older one
+   * changes nothing): crm-sync's own copy of the scores, what the Bulk API backfill pushes.
+   */
+  async recordLatestScores(tx: Queryable, predictions: readonly Prediction[]): Promise<void> {
+    const newest = new Map<string, Prediction>();
+    for (const p of predictions) {
+      const seen = newest.get(p.customer_id);
+      if (!seen || isNewer(p, seen)) newest.set(p.customer_id, p);
+    }
+    if (newest.size === 0) return;
+    const rows = [...newest.values()];
+    await tx.query(
+      'crm.record_latest_scores',
+      `INSERT INTO crm_latest_scores AS l (customer_id, prediction_id, risk_score, risk_level, churn_probability, recommended_action, experiment_arm, as_of, scored_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[])
+       ON CONFLICT (customer_id) DO UPDATE SET
+         prediction_id = excluded.prediction_id, risk_score = excluded.risk_score, risk_level = excluded.risk_level,
+         churn_probability = excluded.churn_probability, recommended_action = excluded.recommended_action,
+         experiment_arm = excluded.experiment_arm, as_of = excluded.as_of, scored_at = excluded.scored_at
+       WHERE (excluded.as_of, excluded.scored_at) > (l.as_of, l.scored_at)`,
+      [
+        rows.map((p) => p.customer_id),
+        rows.map((p) => p.prediction_id),
+        rows.map((p) => p.risk_score),
+        rows.map((p) => p.risk_level),
+        rows.map((p) => p.churn_probability),
+        rows.map((p) => p.recommended_action),
+        rows.map((p) => p.experiment?.arm ?? null),
+        rows.map((p) => p.as_of),
+        rows.map((p) => p.scored_at),
+      ],
     );
-    return new Map(rows.map((r) => [r.prediction_id, r]));
   }
 
-  /** The newest champion prediction of every customer outside a control arm, for the Bulk API backfill. */
+  /** The newest prediction of every customer outside a control arm, for the Bulk API backfill (keyset pages). */
   async latestPredictions(db: Queryable, afterCustomerId: string, limit: number): Promise<LatestPrediction[]> {
     return db.query<LatestPrediction>(
       'crm.latest_predictions',
-      `SELECT * FROM (
-         SELECT DISTINCT ON (customer_id) prediction_id, customer_id, risk_score, risk_level, churn_probability, recommended_action, scored_at, as_of, experiment_arm
-           FROM predictions WHERE role = 'champion' AND customer_id > $1
-          ORDER BY customer_id, as_of DESC, scored_at DESC) latest
-        WHERE experiment_arm IS DISTINCT FROM 'control'
+      `SELECT prediction_id, customer_id, risk_score, risk_level, churn_probability, recommended_action, scored_at, as_of
+         FROM crm_latest_scores
+        WHERE customer_id > $1 AND experiment_arm IS DISTINCT FROM 'control'
         ORDER BY customer_id LIMIT $2`,
       [afterCustomerId, limit],
     );
   }
+}
+
+/** Whether `a` is newer than `b`: a later as_of, or the same as_of scored later. */
+function isNewer(a: Prediction, b: Prediction): boolean {
+  const byAsOf = Date.parse(a.as_of) - Date.parse(b.as_of);
+  return byAsOf !== 0 ? byAsOf > 0 : Date.parse(a.scored_at) > Date.parse(b.scored_at);
 }

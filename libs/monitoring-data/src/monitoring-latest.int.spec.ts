@@ -24,18 +24,11 @@ describe("monitoring's prediction store on the real Postgres", () => {
       risk_score: Math.round(probability * 100), risk_level: 'medium', recommended_action: 'Standard monitoring', intervention_cost: 0,
       revenue_at_risk: 0, top_factors: [], experiment: null, source_event_id: `${customer}-e-${id}`, as_of: asOf, scored_at: scoredAt,
     });
-    const march = prediction('march', '2025-03-01T00:00:00Z', '2025-03-01T00:00:05Z', 0.3);
-    const april = prediction('april', '2025-04-01T00:00:00Z', '2025-04-01T00:00:05Z', 0.6);
+    const features = { Contract: 'Month-to-month', tenure: 3 };
+    const march = { ...prediction('march', '2025-03-01T00:00:00Z', '2025-03-01T00:00:05Z', 0.3), features };
+    const april = { ...prediction('april', '2025-04-01T00:00:00Z', '2025-04-01T00:00:05Z', 0.6), features };
     // A rescore of February arrives last, and a batch carries the same customer twice.
     const february = prediction('february', '2025-02-01T00:00:00Z', '2025-05-01T00:00:00Z', 0.1);
-    // The scorer's stored vector, which featureSample still joins (ARCHITECTURE.md's known cross-service reads).
-    await db.query(
-      'spec.scorer_vectors',
-      `INSERT INTO predictions (prediction_id, customer_id, model_version, role, source_event_id, churn_probability, risk_score, risk_level,
-         recommended_action, intervention_cost, revenue_at_risk, top_factors, features, as_of, scored_at)
-       SELECT p.prediction_id, $1, $2, 'champion', p.prediction_id, 0, 0, 'low', '', 0, 0, '[]', $3::jsonb, now(), now() FROM unnest($4::text[]) AS p(prediction_id)`,
-      [customer, version, JSON.stringify({ Contract: 'Month-to-month', tenure: 3 }), [march, april, february].map((p) => p.prediction_id)],
-    );
     assert.equal(await db.transaction((tx) => monitoring.insertPredictions(tx, 'champion', [march, april])), 2);
     assert.equal(await db.transaction((tx) => monitoring.insertPredictions(tx, 'champion', [february, april])), 1, 'the redelivered April is not new');
     const pointer = await db.query<{ prediction_id: string }>('spec.latest', 'SELECT prediction_id FROM monitoring_latest WHERE customer_id = $1', [customer]);

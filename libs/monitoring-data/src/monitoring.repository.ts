@@ -25,7 +25,7 @@ export interface LabelledPredictionRow extends MonitoredPrediction {
   churned: boolean;
   observed_at: Date;
   role: PredictionRole;
-  /** The features cohorts are read from, from the scorer's stored vector; null when the scorer's row is not there. */
+  /** The features cohorts are read from, from the vector the prediction's message carried; null when it carried none. */
   cohort_features: Record<string, unknown> | null;
 }
 
@@ -70,12 +70,13 @@ const LABELLED_COLUMNS = `o.customer_id, o.churned, o.observed_at, o.interventio
        m.prediction_id, m.model_version, m.role, m.churn_probability, m.risk_score, m.risk_level,
        m.intervention_cost::float8 AS intervention_cost, m.revenue_at_risk::float8 AS revenue_at_risk,
        m.experiment_name, m.experiment_arm, m.as_of, m.scored_at,
-       (SELECT jsonb_object_agg(k, p.features->k) FROM unnest($3::text[]) AS k WHERE p.features ? k) AS cohort_features`;
+       (SELECT jsonb_object_agg(k, m.features->k) FROM unnest($3::text[]) AS k WHERE m.features ? k) AS cohort_features`;
 
 /**
  * Monitoring's reads and writes: its own copy of consumed predictions, the outcome join, and the
- * figures the dashboard shows. It reads (never writes) the scorer's `predictions` (feature vectors)
- * and alerting's `alerts` (the queue on the dashboard).
+ * figures the dashboard shows, each prediction with the feature vector its message carried. It reads
+ * (never writes) alerting's `alerts` for the queue on the dashboard (the table-ownership spec's known
+ * violations).
  */
 export class MonitoringRepository {
   /**
@@ -89,14 +90,14 @@ export class MonitoringRepository {
         'monitoring_predictions.insert',
         `WITH inserted AS (
            INSERT INTO monitoring_predictions (prediction_id, customer_id, model_version, role, churn_probability, risk_score, risk_level,
-             intervention_cost, revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at, recommended_action, top_factors)
+             intervention_cost, revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at, recommended_action, top_factors, features)
            SELECT u.prediction_id, u.customer_id, u.model_version, $13::text, u.churn_probability, u.risk_score, u.risk_level,
                   u.intervention_cost, u.revenue_at_risk, u.experiment_name, u.experiment_arm, u.as_of, u.scored_at,
-                  u.recommended_action, u.top_factors::jsonb
+                  u.recommended_action, u.top_factors::jsonb, u.features::jsonb
              FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::smallint[], $6::text[], $7::numeric[], $8::numeric[],
-                         $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $14::text[], $15::text[])
+                         $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $14::text[], $15::text[], $16::text[])
                AS u(prediction_id, customer_id, model_version, churn_probability, risk_score, risk_level, intervention_cost,
-                    revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at, recommended_action, top_factors)
+                    revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at, recommended_action, top_factors, features)
            ON CONFLICT (prediction_id) DO NOTHING
            RETURNING prediction_id, customer_id, model_version, role, as_of, scored_at
          ), newest AS (
@@ -126,6 +127,7 @@ export class MonitoringRepository {
           role,
           predictions.map((p) => p.recommended_action),
           predictions.map((p) => JSON.stringify(p.top_factors)),
+          predictions.map((p) => (p.features ? JSON.stringify(p.features) : null)),
         ],
       );
     return rows.length;
@@ -149,7 +151,6 @@ export class MonitoringRepository {
               AND mp.as_of <= o.observed_at - $1::float8 * interval '1 day'
             ORDER BY mp.model_version, mp.as_of DESC, mp.scored_at DESC, mp.prediction_id DESC
          ) m
-         LEFT JOIN predictions p ON p.prediction_id = m.prediction_id
         WHERE ($2::timestamptz IS NULL OR o.observed_at >= $2::timestamptz)`,
       [labelDelayDays, since ?? null, cohortFeatures],
     );
@@ -237,15 +238,14 @@ export class MonitoringRepository {
     return rows.map((r) => ({ ...r, predictions: Number(r.predictions) }));
   }
 
-  /** Each customer's newest prediction of a model version, when scored since `since`, with its stored feature vector (from the newest-prediction pointers). */
+  /** Each customer's newest prediction of a model version, when scored since `since`, with the feature vector its message carried (from the newest-prediction pointers; one without is left out). */
   async featureSample(db: Queryable, modelVersion: string, role: PredictionRole, since: Date | null): Promise<FeatureSampleRow[]> {
     return db.query<FeatureSampleRow>(
       'monitoring.feature_sample',
-      `SELECT m.churn_probability, p.features
+      `SELECT m.churn_probability, m.features
          FROM monitoring_latest l
          JOIN monitoring_predictions m ON m.prediction_id = l.prediction_id
-         JOIN predictions p ON p.prediction_id = l.prediction_id
-        WHERE l.model_version = $1 AND l.role = $2 AND ($3::timestamptz IS NULL OR l.scored_at >= $3::timestamptz)
+        WHERE m.features IS NOT NULL AND l.model_version = $1 AND l.role = $2 AND ($3::timestamptz IS NULL OR l.scored_at >= $3::timestamptz)
         ORDER BY l.customer_id`,
       [modelVersion, role, since],
     );

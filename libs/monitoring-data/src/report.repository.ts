@@ -61,8 +61,7 @@ const NEWEST_IN_PERIOD = `SELECT DISTINCT ON (customer_id) *
  * The reads of monitoring's period reports. Unlike the rolling figures (monitoring_latest: each
  * customer's newest prediction now), a report looks at a past period as it was: each customer's newest
  * champion prediction scored within it. It reads monitoring's own tables, and — read-only, as the
- * dashboard does — alerting's `alerts`, and the scorer's `predictions` for the action and drivers of
- * predictions monitoring stored before it kept its own copy of them.
+ * dashboard does — alerting's `alerts` (the table-ownership spec's known violations).
  */
 export class ReportRepository {
   /** Customers per risk level in the period, with the revenue at risk and the sum of risk scores (for the mean). */
@@ -83,10 +82,8 @@ export class ReportRepository {
       'report.top_at_risk',
       `SELECT l.customer_id, l.prediction_id, l.risk_score, l.risk_level, l.churn_probability,
               l.revenue_at_risk::float8 AS revenue_at_risk, l.intervention_cost::float8 AS intervention_cost, l.scored_at,
-              coalesce(l.recommended_action, p.recommended_action) AS recommended_action,
-              coalesce(l.top_factors, p.top_factors) AS top_factors
+              l.recommended_action, l.top_factors
          FROM (${NEWEST_IN_PERIOD}) l
-         LEFT JOIN predictions p ON p.prediction_id = l.prediction_id
         ORDER BY l.churn_probability DESC, l.customer_id
         LIMIT $3`,
       [period.from, period.to, limit],

@@ -153,6 +153,7 @@ export class ScoringService {
     return accepted.map(({ message, row }, i) => {
       const value = message.value;
       const assessment = this.policy.assess(model, row, scored[i]!, value.customer_id);
+      const features = model.validator.toRecord(row);
       const prediction: Prediction = {
         prediction_id: predictionIdOf(value.source_event_id, model.version, storedRole),
         customer_id: value.customer_id,
@@ -163,8 +164,9 @@ export class ScoringService {
         source_event_id: value.source_event_id,
         as_of: value.as_of,
         scored_at: scoredAt,
+        features,
       };
-      return { role, stored: { prediction, role: storedRole, features: model.validator.toRecord(row) } };
+      return { role, stored: { prediction, role: storedRole, features } };
     });
   }
 }

@@ -37,6 +37,11 @@ export const predictionSchema = z.object({
   source_event_id: z.string().min(1),
   as_of: zonedTimestamp,
   scored_at: zonedTimestamp,
+  /**
+   * The feature vector the model read, by name: what monitoring's drift and cohorts are computed from,
+   * so it reads no table of the scorer's. Optional: a message written before it was carried parses.
+   */
+  features: z.record(z.string(), z.union([z.string(), z.number().finite(), z.null()])).optional(),
   /** True while the score comes from the foundation's placeholder rule rather than a trained model. */
   placeholder: z.boolean().optional(),
 });
