@@ -320,11 +320,17 @@ export class MonitoringCustomersRepository {
     const latest = [...newestPerAlert.values()];
     await tx.query(
       'monitoring_customer_alerts.apply',
-      `INSERT INTO monitoring_customer_alerts AS a (alert_id, customer_id, level, state, assignee, due_at, occurred_at, update_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+      `INSERT INTO monitoring_customer_alerts AS a (alert_id, customer_id, level, state, assignee, due_at, occurred_at, update_id,
+         risk_score, message, raised_at, acknowledged_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
+                            $9::smallint[], $10::text[], $11::timestamptz[], $12::timestamptz[])
        ON CONFLICT (alert_id) DO UPDATE SET
          level = EXCLUDED.level, state = EXCLUDED.state, assignee = EXCLUDED.assignee, due_at = EXCLUDED.due_at,
-         occurred_at = EXCLUDED.occurred_at, update_id = EXCLUDED.update_id
+         occurred_at = EXCLUDED.occurred_at, update_id = EXCLUDED.update_id,
+         -- An update written before the figures were carried keeps the ones held.
+         risk_score = coalesce(EXCLUDED.risk_score, a.risk_score), message = coalesce(EXCLUDED.message, a.message),
+         raised_at = coalesce(EXCLUDED.raised_at, a.raised_at),
+         acknowledged_at = CASE WHEN EXCLUDED.raised_at IS NULL THEN a.acknowledged_at ELSE EXCLUDED.acknowledged_at END
        WHERE (EXCLUDED.occurred_at, EXCLUDED.update_id) > (a.occurred_at, a.update_id)`,
       [
         latest.map((u) => u.alert_id),
@@ -335,6 +341,10 @@ export class MonitoringCustomersRepository {
         latest.map((u) => u.due_at),
         latest.map((u) => u.occurred_at),
         latest.map((u) => u.update_id),
+        latest.map((u) => u.risk_score ?? null),
+        latest.map((u) => u.message ?? null),
+        latest.map((u) => u.raised_at ?? null),
+        latest.map((u) => u.acknowledged_at ?? null),
       ],
     );
     await tx.query(

@@ -74,9 +74,8 @@ const LABELLED_COLUMNS = `o.customer_id, o.churned, o.observed_at, o.interventio
 
 /**
  * Monitoring's reads and writes: its own copy of consumed predictions, the outcome join, and the
- * figures the dashboard shows, each prediction with the feature vector its message carried. It reads
- * (never writes) alerting's `alerts` for the queue on the dashboard (the table-ownership spec's known
- * violations).
+ * figures the dashboard shows, each prediction with the feature vector its message carried, and
+ * alerting's queue as `alert-updates` told it.
  */
 export class MonitoringRepository {
   /**
@@ -298,19 +297,25 @@ export class MonitoringRepository {
     return rows.map((r) => ({ day: r.day, predictions: Number(r.predictions), average_risk_score: r.average_risk_score }));
   }
 
-  /** Alerting's queue, read for display: the newest pending alerts (most severe first) and the pending count. */
+  /**
+   * Alerting's queue as `alert-updates` told it, for display: the newest pending alerts (most severe
+   * first) and the pending count. An alert whose updates carried no figures shows score 0, no message
+   * and the time of its newest update.
+   */
   async pendingAlerts(db: Queryable, limit: number): Promise<{ total: number; alerts: PendingAlertRow[] }> {
     const alerts = await db.query<PendingAlertRow>(
       'monitoring.pending_alerts',
-      `SELECT alert_id, customer_id, level, risk_score, message, status, created_at FROM alerts
-        WHERE status = 'pending' ORDER BY risk_score DESC, created_at DESC LIMIT $1`,
+      `SELECT alert_id, customer_id, level, coalesce(risk_score, 0)::int AS risk_score, coalesce(message, '') AS message,
+              state AS status, coalesce(raised_at, occurred_at) AS created_at
+         FROM monitoring_customer_alerts
+        WHERE state = 'pending' ORDER BY risk_score DESC NULLS LAST, raised_at DESC NULLS LAST, alert_id LIMIT $1`,
       [limit],
     );
     return { total: await this.pendingAlertCount(db), alerts };
   }
 
   async pendingAlertCount(db: Queryable): Promise<number> {
-    const count = await db.query<{ n: string }>('monitoring.pending_alert_count', "SELECT count(*) AS n FROM alerts WHERE status = 'pending'");
+    const count = await db.query<{ n: string }>('monitoring.pending_alert_count', "SELECT count(*) AS n FROM monitoring_customer_alerts WHERE state = 'pending'");
     return Number(count[0]?.n ?? 0);
   }
 }

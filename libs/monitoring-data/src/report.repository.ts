@@ -60,8 +60,8 @@ const NEWEST_IN_PERIOD = `SELECT DISTINCT ON (customer_id) *
 /**
  * The reads of monitoring's period reports. Unlike the rolling figures (monitoring_latest: each
  * customer's newest prediction now), a report looks at a past period as it was: each customer's newest
- * champion prediction scored within it. It reads monitoring's own tables, and — read-only, as the
- * dashboard does — alerting's `alerts` (the table-ownership spec's known violations).
+ * champion prediction scored within it. It reads monitoring's own tables only (alerts as
+ * `alert-updates` told them).
  */
 export class ReportRepository {
   /** Customers per risk level in the period, with the revenue at risk and the sum of risk scores (for the mean). */
@@ -143,7 +143,7 @@ export class ReportRepository {
               CASE WHEN min(t.target) IS NULL THEN NULL
                    ELSE count(*) FILTER (WHERE a.status = 'pending' AND a.created_at < now() - make_interval(secs => t.target))::int END AS pending_past_target,
               count(*) FILTER (WHERE a.status = 'resolved' AND a.acknowledged_at IS NULL)::int AS resolved_unacknowledged
-         FROM alerts a
+         FROM (SELECT level, state AS status, raised_at AS created_at, acknowledged_at FROM monitoring_customer_alerts) a
          LEFT JOIN unnest($3::text[], $4::float8[]) AS t(level, target) ON t.level = a.level
         WHERE a.created_at >= $1 AND a.created_at < $2
         GROUP BY a.level`,
