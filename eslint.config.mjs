@@ -1,5 +1,6 @@
 // Lint: TypeScript rules plus the architecture, enforced: apps never import apps, libraries never
-// import apps, contracts import nothing of ours, and every library is imported through its index.
+// import apps, contracts import nothing of ours, every library is imported through its index, a
+// service's code uses no other service's data access, and only test code uses test helpers and the sandbox.
 import js from '@eslint/js';
 import { createProjectGraphAsync } from '@nx/devkit';
 import nx from '@nx/eslint-plugin';
@@ -11,28 +12,68 @@ import tseslint from 'typescript-eslint';
 // on its own, without an `nx` command first.
 await createProjectGraphAsync({ exitOnError: true });
 
-// type:testing holds test helpers only (their specs use them); it depends on contracts and the
-// sandbox alone, so no cycle. type:sandbox (local Slack, SMTP, Salesforce, HubSpot) depends on nothing
-// of ours: the demo and the specs (through testing) use it.
-const allowed = {
+// The layers, for running code: type:testing (test helpers) and type:sandbox (local Slack, SMTP,
+// Salesforce, HubSpot, OpenID provider) are in no list but testing's own, so only test code (below)
+// reaches them.
+const layers = {
   'type:contracts': [],
   'type:sandbox': [],
-  'type:util': ['type:contracts', 'type:util', 'type:testing'],
-  // A data-access library may build on another one (crm on db's repositories); cycles are still refused by the build.
-  'type:data-access': ['type:contracts', 'type:util', 'type:data-access', 'type:testing'],
-  'type:nest': ['type:contracts', 'type:util', 'type:data-access', 'type:testing'],
-  'type:tooling': ['type:contracts', 'type:util', 'type:data-access', 'type:testing', 'type:sandbox'],
+  'type:util': ['type:contracts', 'type:util'],
+  // A data-access library builds on @churn/db (Database, migrations, the shared outbox, audit and job tables).
+  'type:data-access': ['type:contracts', 'type:util', 'type:data-access'],
+  'type:nest': ['type:contracts', 'type:util', 'type:data-access'],
+  'type:tooling': ['type:contracts', 'type:util', 'type:data-access'],
   // Test helpers stand below everything they help test, so that every library's specs can use them.
   'type:testing': ['type:contracts', 'type:sandbox'],
-  'type:app': ['type:contracts', 'type:util', 'type:data-access', 'type:nest', 'type:tooling', 'type:testing', 'type:sandbox'],
+  'type:app': ['type:contracts', 'type:util', 'type:data-access', 'type:nest', 'type:tooling'],
 };
 
-const INDEX_ONLY = { group: ['@churn/*/*'], message: 'Import a library through its index: @churn/<lib>.' };
-// The five services may depend on type:testing and type:sandbox for their specs only (the tags above
-// cannot tell a spec from the service's code): their running code never imports test helpers, the
-// local Slack/SMTP/CRM fakes or a spec's support file.
 const SERVICES = ['ingest', 'scorer', 'alerting', 'crm-sync', 'monitoring'];
-const SPEC_FILES = ['**/*.spec.ts', '**/*-spec-support.ts', '**/*-spec-fixtures.ts', '**/*.builders.ts'];
+
+/**
+ * The module boundaries, for running code or for test code. Each service owns its tables: its code
+ * (scope:<service>, its data-access library libs/<service>-data included) depends on shared libraries
+ * and its own scope only; libs/crm, crm-sync's CRM clients, is scope:crm-sync. The command line, an
+ * admin tool, may use every service's data access. Test code may also use the test helpers and the
+ * sandbox, and seed other services' tables through their repositories (one database in the test stack).
+ */
+function boundaries({ testCode }) {
+  const extra = testCode ? ['type:testing', 'type:sandbox'] : [];
+  const serviceScopes = SERVICES.map((name) => `scope:${name}`);
+  return {
+    enforceBuildableLibDependency: true,
+    allow: [],
+    depConstraints: [
+      ...Object.entries(layers).map(([sourceTag, tags]) => ({ sourceTag, onlyDependOnLibsWithTags: [...new Set([...tags, ...extra])] })),
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      // Only the command line starts Kafka and Postgres itself (type:tooling); services are handed their URLs.
+      { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', ...serviceScopes] },
+      { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: testCode ? ['scope:shared', ...serviceScopes] : ['scope:shared'] },
+      ...SERVICES.map((name) => ({
+        sourceTag: `scope:${name}`,
+        onlyDependOnLibsWithTags: testCode ? ['scope:shared', ...serviceScopes] : ['scope:shared', `scope:${name}`],
+        notDependOnLibsWithTags: ['type:tooling'],
+      })),
+    ],
+  };
+}
+
+const INDEX_ONLY = { group: ['@churn/*/*'], message: 'Import a library through its index: @churn/<lib>.' };
+// Test code: specs, their support files, fixtures and builders, the CLI's chaos suites and every
+// e2e suite. The CLI's demo (`churn demo`) runs against the sandbox's local integrations by design.
+const TEST_CODE = [
+  '**/*.spec.ts',
+  '**/*-spec-support.ts',
+  '**/*-spec-fixtures.ts',
+  '**/*.builders.ts',
+  '**/*.fixture.ts',
+  'apps/cli/src/chaos/**',
+  'apps/*/src/e2e/**',
+  'libs/testing/src/**',
+  'apps/cli/src/commands/demo.command.ts',
+  'apps/cli/src/commands/integration-sandbox-env.ts',
+];
+const SPEC_FILES = TEST_CODE.slice(0, 4);
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.churn/**', 'apps/trainer/**'] },
@@ -42,23 +83,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            ...Object.entries(allowed).map(([sourceTag, onlyDependOnLibsWithTags]) => ({ sourceTag, onlyDependOnLibsWithTags })),
-            // Only the command line starts Kafka and Postgres itself (type:tooling); services are handed their URLs.
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared'] },
-            ...['ingest', 'scorer', 'alerting', 'crm-sync', 'monitoring'].map((scope) => ({
-              sourceTag: `scope:${scope}`,
-              onlyDependOnLibsWithTags: ['scope:shared'],
-              notDependOnLibsWithTags: ['type:tooling'],
-            })),
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries({ testCode: false })],
       'no-restricted-imports': ['error', { patterns: [INDEX_ONLY] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'no-console': 'error',
@@ -76,6 +101,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: TEST_CODE,
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ testCode: true })] },
   },
   {
     files: ['**/*.spec.ts'],

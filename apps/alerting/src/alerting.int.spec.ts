@@ -188,7 +188,16 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.equal(alerts.length, 200);
     assert.equal(new Set(alerts.map((a) => a.customer_id)).size, 200);
     const published = await probe.waitFor((m) => m.topic === Topics.alerts && (m.key?.startsWith(prefix) ?? false), 200);
-    for (const m of published) alertSchema.parse(JSON.parse(m.value!));
+    const byPrediction = new Map(burst.map((p) => [p.prediction_id, p]));
+    for (const m of published) {
+      const alert = alertSchema.parse(JSON.parse(m.value!));
+      const p = byPrediction.get(alert.prediction_id)!;
+      // What crm-sync's retention task reads of the prediction travels on the message.
+      assert.deepEqual(
+        [alert.churn_probability, alert.recommended_action, alert.top_factors, alert.experiment_arm],
+        [p.churn_probability, p.recommended_action, p.top_factors, p.experiment?.arm ?? null],
+      );
+    }
 
     const ids = new Set(alerts.map((a) => a.alert_id));
     await eventually('every Slack and e-mail notification delivered or parked', async () => {

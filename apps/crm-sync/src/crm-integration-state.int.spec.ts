@@ -18,7 +18,8 @@ import {
   type SalesforceSettings,
   type ScorePayload,
 } from '@churn/crm';
-import { CrmIntegrationRepository, CrmOutboxRepository, Database, type CrmTarget } from '@churn/db';
+import { CrmIntegrationRepository, CrmOutboxRepository, type CrmTarget } from '@churn/crm-sync-data';
+import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry, type Registry } from '@churn/observability';
 import { FakeHubSpot, FakeSalesforce, testInfra, uniqueId } from '@churn/testing';
 

@@ -5,7 +5,8 @@ import { SignJWT } from 'jose';
 import { after, before, describe, it } from 'node:test';
 import { riskLevelOf, Topics, type Alert, type Prediction } from '@churn/contracts';
 import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings, type SalesforceSettings } from '@churn/crm';
-import { AuditLogRepository, CrmIntegrationRepository, CrmOutboxRepository, Database, PredictionRepository, type CrmTarget } from '@churn/db';
+import { CrmIntegrationRepository, CrmOutboxRepository, type CrmTarget } from '@churn/crm-sync-data';
+import { AuditLogRepository, Database } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
@@ -252,6 +253,14 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     await producer.close();
     assert.equal(timings.length, 5);
     await settled(Topics.predictions, customers);
+    // crm-sync's own copy of each customer's newest score (what the Bulk backfill pushes) follows the topic, control arm included.
+    const latest = await db.query<{ customer_id: string; risk_score: number; experiment_arm: string | null }>(
+      'spec.latest_scores',
+      'SELECT customer_id, risk_score, experiment_arm FROM crm_latest_scores WHERE customer_id = ANY($1::text[])',
+      [customers],
+    );
+    assert.equal(latest.length, customers.length);
+    for (const row of latest) assert.deepEqual([row.risk_score, row.experiment_arm], [scoreOf.get(row.customer_id), controls.has(row.customer_id) ? 'control' : 'treatment'], row.customer_id);
 
     const expected = expectedWrites(all).map(sortKey).sort();
     const atSalesforce = sfWrites().map((w) => sortKey({ customer: w.externalId, score: Number(w.fields['Churn_Risk_Score__c']), level: String(w.fields['Churn_Risk_Category__c']) })).sort();
@@ -294,11 +303,12 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       message: `risk rose for ${c}`,
       prediction_id: uniqueId('P'),
       created_at: '2025-02-01T10:00:00Z',
+      // What the alert carries of its prediction; every other alert one written before they were carried.
+      ...(i === 0 ? { recommended_action: 'Offer an annual contract', top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.42 }], experiment_arm: 'treatment' } : {}),
     }));
-    // One alert whose prediction is in the control arm (the scorer's table says so).
+    // One alert whose prediction is in the control arm (the alert says so).
     const control = aPrediction(customers[401]!, 90, new Date('2025-02-01T09:00:00Z'), true);
-    await db.transaction((tx) => new PredictionRepository().insertNew(tx, [{ prediction: control, role: 'champion', features: {} }]));
-    alerts.push({ alert_id: uniqueId('A'), customer_id: control.customer_id, level: 'critical', risk_score: 90, message: 'control', prediction_id: control.prediction_id, created_at: '2025-02-01T10:00:00Z' });
+    alerts.push({ alert_id: uniqueId('A'), customer_id: control.customer_id, level: 'critical', risk_score: 90, message: 'control', prediction_id: control.prediction_id, created_at: '2025-02-01T10:00:00Z', experiment_arm: 'control' });
     const messages = alerts.map((a) => ({ key: a.customer_id, value: JSON.stringify(a) }));
     await producer.send({ topic: Topics.alerts, messages });
     await producer.send({ topic: Topics.alerts, messages: messages.slice(0, 50) });
@@ -318,6 +328,9 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     assert.equal(task.fields['Priority'], 'High');
     assert.equal(task.fields['WhatId'], sf.records.get('Account')!.get(critical.customer_id)!.Id);
     assert.match(String(task.fields['Description']), /risk rose for/);
+    const carried = String(sfTasks().find((w) => w.externalId === alerts[0]!.alert_id)!.fields['Description']);
+    assert.match(carried, /Recommended action: Offer an annual contract/);
+    assert.match(carried, /Top factors:\n- Contract = Month-to-month \(\+0\.420\)/);
     const high = wanted.find((a) => a.level === 'high')!;
     assert.equal(sf.writesOf('Task').find((w) => w.externalId === high.alert_id)!.fields['ActivityDate'], '2025-02-03', 'high: due within 48 h');
     const hsTask = hs.tasks.find((t) => t.properties['hs_task_body']?.includes(critical.alert_id))!;
@@ -412,8 +425,8 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       const backfillCustomers = Array.from({ length: 30 }, (_, i) => `${run}-B${i}`);
       const older = backfillCustomers.map((c) => aPrediction(c, 20, new Date('2025-04-01T00:00:00Z'), false));
       const newer = backfillCustomers.map((c, i) => aPrediction(c, 40 + i, new Date('2025-04-02T00:00:00Z'), i === 0));
-      const repo = new PredictionRepository();
-      await db.transaction((tx) => repo.insertNew(tx, [...older, ...newer].map((prediction) => ({ prediction, role: 'champion' as const, features: {} }))));
+      // As the consumer records them; the older last, which must not replace the newer.
+      await db.transaction((tx) => new CrmOutboxRepository().recordLatestScores(tx, [...newer, ...older]));
       // Backfill updates accounts the org already has (creating one would need its Name).
       bulkFake.seed('Account', 'Customer_Id__c', backfillCustomers);
       const env = crmEnvSchema.parse({ SALESFORCE_LOGIN_URL: bulkFake.loginUrl, SALESFORCE_CLIENT_ID: SF.clientId, SALESFORCE_CLIENT_SECRET: SF.clientSecret, SALESFORCE_REFRESH_TOKEN: SF.refreshToken });

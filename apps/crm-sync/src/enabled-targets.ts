@@ -1,5 +1,5 @@
 import { hubspotSettings, salesforceSettings, type CrmEnv } from '@churn/crm';
-import type { CrmTarget } from '@churn/db';
+import type { CrmTarget } from '@churn/crm-sync-data';
 
 /** The CRMs whose credentials are configured: only those get outbox rows. */
 export function enabledTargets(env: CrmEnv): CrmTarget[] {

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contracts';
-import { CrmIntegrationRepository, Database, JobRunRepository, ModelVersionRepository, PredictionRepository } from '@churn/db';
+import { CrmIntegrationRepository } from '@churn/crm-sync-data';
+import { Database, JobRunRepository } from '@churn/db';
+import { ModelVersionRepository } from '@churn/scorer-data';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { eventually, IntegrationSandbox, rawProducer, signTestToken, testInfra, uniqueId, type Outbox } from '@churn/testing';
@@ -147,9 +149,8 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     services.push(monitoring);
     await Promise.all(services.map((s) => waitUntilReady(s)));
 
-    // The scorer stores each prediction with its feature vector (drift reads them), then publishes it.
-    await db.transaction((tx) => new PredictionRepository().insertNew(tx, fixture.predictions.map(({ prediction, features }) => ({ prediction, role: 'champion' as const, features }))));
-    await publish(Topics.predictions, fixture.predictions.map((p) => p.prediction));
+    // Each prediction carries the feature vector the model read (drift reads it from the message).
+    await publish(Topics.predictions, fixture.predictions.map(({ prediction, features }) => ({ ...prediction, features: { ...features } })));
     await publish(Topics.outcomes, fixture.outcomes);
     await eventually('every Telco outcome joined to its prediction', async () => {
       const body = await getJson<{ models: { role: string; windows: { all: { overall: { count: number } } } }[] }>(`${monitoringUrl}/v1/metrics/model?model_version=${fixture.modelVersion}&refresh=true`);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { outcomeSchema, Topics, type CustomerEvent } from '@churn/contracts';
-import { cancellationOutcomeId, CustomerStateRepository, Database } from '@churn/db';
+import { cancellationOutcomeId, Database } from '@churn/db';
+import { CustomerStateRepository } from '@churn/ingest-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
 import { anEvent, asKafkaMessage, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady, type ProbedMessage } from '@churn/testing';

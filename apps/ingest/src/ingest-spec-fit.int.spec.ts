@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deadLetterSchema, Topics, type CustomerEvent } from '@churn/contracts';
-import { CustomerStateRepository, type Database } from '@churn/db';
+import { type Database } from '@churn/db';
+import { CustomerStateRepository } from '@churn/ingest-data';
 import { startService, type RunningService } from '@churn/service-kit';
 import { anEvent, asKafkaMessage, rawProducer, serviceTestEnv, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { ingestConfigSchema } from './config';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { customerFeaturesV2Schema, deadLetterSchema, Topics } from '@churn/contracts';
-import { CustomerStateRepository, Database, ProcessedEventRepository } from '@churn/db';
+import { Database } from '@churn/db';
+import { CustomerStateRepository, ProcessedEventRepository } from '@churn/ingest-data';
 import { featureColumns, foldEvents, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';

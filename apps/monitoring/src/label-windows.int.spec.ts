@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Topics, type Outcome } from '@churn/contracts';
-import { cancellationOutcomeId, Database, labelWindowOutcomeId, MonitoringRepository } from '@churn/db';
+import { cancellationOutcomeId, Database, labelWindowOutcomeId } from '@churn/db';
+import { MonitoringRepository } from '@churn/monitoring-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
 import { serviceTestEnv, signTestToken, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';

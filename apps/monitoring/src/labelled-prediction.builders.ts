@@ -1,4 +1,4 @@
-import type { LabelledPredictionRow } from '@churn/db';
+import type { LabelledPredictionRow } from '@churn/monitoring-data';
 
 /** Unit-spec builders: the time every spec counts from, and rows that are valid unless a spec overrides what it is about. */
 export const NOW = new Date('2026-03-01T00:00:00Z');

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Topics, type ModelAlert } from '@churn/contracts';
-import { Database, InterventionRepository, ModelAlertRepository, ModelVersionRepository, MonitoringRepository, newestExposures, type ExposureRow, type LabelledPredictionRow, type ModelAssignments, type NewModelAlert } from '@churn/db';
+import { Database } from '@churn/db';
+import { InterventionRepository, ModelAlertRepository, MonitoringRepository, newestExposures, type ExposureRow, type LabelledPredictionRow, type NewModelAlert } from '@churn/monitoring-data';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
+import { ModelVersionRepository, type ModelAssignments } from '@churn/scorer-data';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';

@@ -6,11 +6,13 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { rocAuc } from '@churn/analytics';
-import { modelAlertSchema, Topics, type Outcome } from '@churn/contracts';
-import { AlertRepository, Database, ModelVersionRepository, MonitoringRepository, PredictionRepository } from '@churn/db';
+import { modelAlertSchema, Topics, type AlertUpdate, type Outcome } from '@churn/contracts';
+import { Database } from '@churn/db';
+import { MonitoringRepository } from '@churn/monitoring-data';
+import { ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { assertAgentOrHigher, eventually, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -191,13 +193,8 @@ describe('monitoring service on the real broker and Postgres', () => {
       return [aPrediction(id, version, 1 - p, T - 30 * DAY), aPrediction(id, version, p, T), aPrediction(id, version, 1 - p, T + 2 * DAY)];
     });
     const outcomes: Outcome[] = rows.map((r) => ({ customer_id: `${prefix}-${r.customerID}`, churned: r.Churn === 'Yes', observed_at: observedAt }));
-    // The scorer stores the judged predictions with their vectors: cohorts are read from there.
-    await db.transaction((tx) =>
-      new PredictionRepository().insertNew(
-        tx,
-        rows.map((r, i) => ({ prediction: predictions[3 * i + 1]!, role: 'champion' as const, features: { Contract: r.Contract, tenure: Number(r.tenure) } })),
-      ),
-    );
+    // Each judged prediction carries the vector the model read: cohorts are read from it.
+    rows.forEach((r, i) => (predictions[3 * i + 1] = { ...predictions[3 * i + 1]!, features: { Contract: r.Contract, tenure: Number(r.tenure) } }));
     await publish(Topics.predictions, predictions);
     await publish(Topics.outcomes, outcomes);
     // Redelivered outcomes are stored once.
@@ -314,9 +311,11 @@ describe('monitoring service on the real broker and Postgres', () => {
       MonthlyCharges: 99, TotalCharges: 99,
     };
     // 60 brand-new, month-to-month, fiber customers all scored 0.95: far from the training population.
-    const predictions = Array.from({ length: 60 }, () => aPrediction(uniqueId('F'), version, 0.95, Date.now() - 60_000));
-    // The scorer stores each prediction with its feature vector; monitoring reads them from there.
-    await db.transaction((tx) => new PredictionRepository().insertNew(tx, predictions.map((prediction, i) => ({ prediction, role: 'champion' as const, features: { ...features, gender: i % 2 === 0 ? 'Female' : 'Male' } }))));
+    // Each carries the feature vector the model read; monitoring's drift reads it from the message.
+    const predictions = Array.from({ length: 60 }, (_, i) => ({
+      ...aPrediction(uniqueId('F'), version, 0.95, Date.now() - 60_000),
+      features: { ...features, gender: i % 2 === 0 ? 'Female' : 'Male' },
+    }));
     await publish(Topics.predictions, predictions);
     const drift = await eventuallyJson<{ models: { model_version: string; customers: number; features: { subject: string; psi: number; breached: boolean }[]; score: { psi: number; breached: boolean } }[] }>(
       `${sut.url}/v1/drift?refresh=true`,
@@ -409,9 +408,21 @@ describe('monitoring service on the real broker and Postgres', () => {
   it('answers reads that name customers to agents only, and keeps aggregates open', async () => {
     const customer = uniqueId('Q');
     const alertId = uniqueId('alrt');
-    await new AlertRepository().insertNew(db, [{ alert_id: alertId, customer_id: customer, prediction_id: uniqueId('p'), level: 'critical', risk_score: 99, message: 'spec alert', reason: 'level', details: {} }]);
-    const queue = (await (await assertAgentOrHigher(`${sut.url}/v1/dashboard/alerts`, SECRET)).json()) as { pending_alerts: number; alerts: { alert_id: string; customer_id: string }[] };
-    assert.ok(queue.alerts.some((a) => a.alert_id === alertId && a.customer_id === customer), 'the new alert is in the queue');
+    // Raised as alerting publishes it on alert-updates: the queue is monitoring's copy of alerting's.
+    const raisedAt = new Date().toISOString();
+    const raised: AlertUpdate = {
+      schema_version: 1, update_id: `${alertId}:raised`, alert_id: alertId, customer_id: customer, level: 'critical', state: 'pending', change: 'raised',
+      assignee: null, by: null, note: null, due_at: null, occurred_at: raisedAt, risk_score: 99, message: 'spec alert', raised_at: raisedAt, acknowledged_at: null,
+    };
+    await publish(Topics.alertUpdates, [raised]);
+    type Queue = { pending_alerts: number; alerts: { alert_id: string; customer_id: string; risk_score: number; message: string }[] };
+    const agent = { headers: { authorization: `Bearer ${await signTestToken(SECRET, ['agent'])}` } };
+    await eventually('the raised alert in the queue', async () => {
+      const body = (await (await fetch(`${sut.url}/v1/dashboard/alerts`, agent)).json()) as Queue;
+      return body.alerts.some((a) => a.alert_id === alertId) ? body : undefined;
+    });
+    const queue = (await (await assertAgentOrHigher(`${sut.url}/v1/dashboard/alerts`, SECRET)).json()) as Queue;
+    assert.ok(queue.alerts.some((a) => a.alert_id === alertId && a.customer_id === customer && a.risk_score === 99 && a.message === 'spec alert'), 'the new alert is in the queue');
     assert.ok(queue.pending_alerts >= 1);
     const dashboard = await getJson<Record<string, unknown> & { cards: { pending_alerts: number } }>(`${sut.url}/v1/dashboard`);
     assert.equal(dashboard['alerts'], undefined, 'the open summary names no customer');

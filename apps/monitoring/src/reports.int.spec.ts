@@ -5,8 +5,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { simpleParser } from 'mailparser';
-import { Topics, type Outcome } from '@churn/contracts';
-import { Database, ReportRepository } from '@churn/db';
+import { Topics, type AlertUpdate, type Outcome } from '@churn/contracts';
+import { Database } from '@churn/db';
+import { ReportRepository } from '@churn/monitoring-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
 import { assertAgentOrHigher, FakeHttpServer, FakeSmtpServer, metricSum, pdfPagesText, serviceTestEnv, signTestToken, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
@@ -90,19 +91,20 @@ describe('retention reports, on the real broker and Postgres', () => {
     ]);
     const outcome = (customer: string, churned: boolean): Outcome => ({ customer_id: customer, churned, observed_at: at(FROM + 5 * DAY) });
     await publish(Topics.outcomes, [outcome(c1, true), outcome(c2, false), outcome(c3, true), outcome(c4, false)]);
-    // Alerting's table, as alerting writes it: critical acknowledged after 30 h (late against 24 h),
-    // high acknowledged after 5 h, high still pending (long past 48 h), and a critical of the week before.
-    const alert = (customer: string, level: string, created: number, acknowledgedAfter: number | null) =>
-      db.query(
-        'spec.alert',
-        `INSERT INTO alerts (alert_id, customer_id, prediction_id, level, risk_score, message, status, created_at, acknowledged_at, acknowledged_by)
-         VALUES ($1, $2, $3, $4, 90, 'spec', $5, $6, $7, $8)`,
-        [uniqueId('alrt'), customer, uniqueId('p'), level, acknowledgedAfter === null ? 'pending' : 'acknowledged', at(created), acknowledgedAfter === null ? null : at(created + acknowledgedAfter), acknowledgedAfter === null ? null : 'ana'],
-      );
-    await alert(c1, 'critical', FROM + DAY, 30 * HOUR);
-    await alert(c2, 'high', FROM + 2 * DAY, 5 * HOUR);
-    await alert(c2, 'high', FROM + 3 * DAY, null);
-    await alert(c5, 'critical', FROM - DAY, HOUR);
+    // Each alert's newest update, as alerting publishes it: critical acknowledged after 30 h (late
+    // against 24 h), high acknowledged after 5 h, high still pending (long past 48 h), and a critical
+    // of the week before.
+    const alert = (customer: string, level: 'critical' | 'high', created: number, acknowledgedAfter: number | null): AlertUpdate => {
+      const acknowledged = acknowledgedAfter === null ? null : at(created + acknowledgedAfter);
+      return {
+        schema_version: 1, update_id: uniqueId('u'), alert_id: uniqueId('alrt'), customer_id: customer, level,
+        state: acknowledged ? 'acknowledged' : 'pending', change: acknowledged ? 'acknowledged' : 'raised', assignee: null,
+        by: acknowledged ? 'ana' : null, note: null, due_at: null, occurred_at: acknowledged ?? at(created),
+        risk_score: 90, message: 'spec', raised_at: at(created), acknowledged_at: acknowledged,
+      };
+    };
+    const alerts = [alert(c1, 'critical', FROM + DAY, 30 * HOUR), alert(c2, 'high', FROM + 2 * DAY, 5 * HOUR), alert(c2, 'high', FROM + 3 * DAY, null), alert(c5, 'critical', FROM - DAY, HOUR)];
+    await publish(Topics.alertUpdates, alerts);
 
     // Wait on the rows: both weeks' predictions and the four outcomes stored.
     const reports = new ReportRepository();
@@ -110,9 +112,10 @@ describe('retention reports, on the real broker and Postgres', () => {
     for (;;) {
       const [now, before] = await Promise.all([reports.riskLevels(db, { from: new Date(FROM), to: new Date(TO) }), reports.riskLevels(db, { from: new Date(FROM - 7 * DAY), to: new Date(FROM) })]);
       const outcomes = await db.query<{ n: string }>('spec.outcomes', 'SELECT count(*) AS n FROM outcomes WHERE customer_id = ANY($1)', [[c1, c2, c3, c4]]);
+      const stored = await db.query<{ n: string }>('spec.alerts', 'SELECT count(*) AS n FROM monitoring_customer_alerts WHERE alert_id = ANY($1)', [alerts.map((a) => a.alert_id)]);
       const count = (rows: { customers: number }[]) => rows.reduce((s, r) => s + r.customers, 0);
-      if (count(now) === 4 && count(before) === 2 && Number(outcomes[0]!.n) === 4) break;
-      if (Date.now() > deadline) throw new Error('monitoring did not store the predictions and outcomes within 30 s');
+      if (count(now) === 4 && count(before) === 2 && Number(outcomes[0]!.n) === 4 && Number(stored[0]!.n) === alerts.length) break;
+      if (Date.now() > deadline) throw new Error('monitoring did not store the predictions, outcomes and alert updates within 30 s');
       await new Promise((r) => setTimeout(r, 200));
     }
     // Interventions as people record them: two in the week for c1, one for c2, one for c2 the week before.

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { deadLetterSchema, predictionSchema, Topics, type CustomerFeaturesMessage, type CustomerFeaturesMessageV2, type Prediction } from '@churn/contracts';
-import { AuditLogRepository, Database, ModelVersionRepository, PredictionHistoryRepository } from '@churn/db';
+import { AuditLogRepository, Database } from '@churn/db';
+import { ModelVersionRepository, PredictionHistoryRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { shortHash } from '@churn/scoring';
@@ -90,6 +91,8 @@ describe('scorer service on the real broker and Postgres', () => {
     const [row] = await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 });
     assert.deepEqual(row!.features, features);
     assert.equal(row!.prediction_id, first.prediction_id);
+    // The message carries the vector it stores: monitoring's drift and cohorts read it from there.
+    assert.deepEqual(first.features, row!.features);
     // The same history over HTTP: a customer's predictions and features are for agents (and admins) only.
     const history = await assertAgentOrHigher(`${sut.url}/v1/customers/${customers[0]}/predictions`, SECRET);
     const answer = (await history.json()) as { customer_id: string; predictions: { prediction_id: string; features: unknown }[] };

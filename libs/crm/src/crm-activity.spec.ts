@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crmActivitySchema } from '@churn/contracts';
-import type { CrmOutboxRow } from '@churn/db';
+import type { CrmOutboxRow } from '@churn/crm-sync-data';
 import { activityOfCompletedTask, activityOfSentRow } from './crm-activity';
 import type { CompletedTask } from './crm-gateway';
 

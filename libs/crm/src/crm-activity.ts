@@ -1,5 +1,5 @@
 import type { CrmActivity } from '@churn/contracts';
-import type { CrmOutboxRow, CrmTarget, PlatformTask } from '@churn/db';
+import type { CrmOutboxRow, CrmTarget, PlatformTask } from '@churn/crm-sync-data';
 import type { CompletedTask } from './crm-gateway';
 import type { ScorePayload, TaskPayload } from './crm-payloads';
 

@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import type { CrmTarget } from '@churn/db';
+import type { CrmTarget } from '@churn/crm-sync-data';
 import type { Logger } from '@churn/observability';
 import { CrmCallError } from './crm-errors';
 import type { CrmMetrics } from './crm-metrics';

@@ -1,4 +1,4 @@
-import type { CrmTarget } from '@churn/db';
+import type { CrmTarget } from '@churn/crm-sync-data';
 import type { CrmCallError, RecordResult } from './crm-errors';
 import type { ChurnPayload, ScorePayload, TaskPayload } from './crm-payloads';
 

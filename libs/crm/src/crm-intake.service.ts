@@ -1,5 +1,6 @@
-import type { Alert, Outcome, Prediction, TopFactor } from '@churn/contracts';
-import { CrmOutboxRepository, type CrmTarget, type Database, type NewCrmOutboxRow, type QueuedScore } from '@churn/db';
+import type { Alert, Outcome, Prediction } from '@churn/contracts';
+import { CrmOutboxRepository, type CrmTarget, type NewCrmOutboxRow, type QueuedScore } from '@churn/crm-sync-data';
+import { type Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import type { CrmMetrics } from './crm-metrics';
 import { scorePayloadOf, TASK_LEVELS, taskPayloadOf, type ChurnedTasksMode, type ChurnPayload, type SourceCoordinates, type TaskDueHours } from './crm-payloads';
@@ -37,6 +38,7 @@ export class CrmIntakeService {
   async recordPredictions(messages: readonly IntakeMessage<Prediction>[]): Promise<number> {
     return this.db.transaction(async (tx) => {
       const fresh = await this.fresh(tx, messages, (p) => `prediction:${p.prediction_id}`);
+      await this.repo.recordLatestScores(tx, fresh.map((m) => m.value));
       const treated = fresh.filter((m) => {
         if (m.value.experiment?.arm !== 'control') return true;
         this.metrics.skipped.inc({ reason: 'control_arm' });
@@ -84,11 +86,10 @@ export class CrmIntakeService {
         return false;
       });
       if (actionable.length === 0) return 0;
-      const contexts = await this.repo.predictionContexts(tx, actionable.map((m) => m.value.prediction_id));
       const rows: NewCrmOutboxRow[] = [];
       for (const { value: alert, source } of actionable) {
-        const context = contexts.get(alert.prediction_id);
-        if (context?.experiment_arm === 'control') {
+        // The alert carries its prediction's arm, action and factors (an older message none: no arm).
+        if (alert.experiment_arm === 'control') {
           this.metrics.skipped.inc({ reason: 'control_arm' });
           continue;
         }
@@ -98,7 +99,7 @@ export class CrmIntakeService {
         }
         const payload = taskPayloadOf(
           alert,
-          { recommendedAction: context?.recommended_action, topFactors: context?.top_factors as TopFactor[] | undefined },
+          { recommendedAction: alert.recommended_action, topFactors: alert.top_factors },
           this.settings.taskDueHours,
           source,
         );

@@ -1,5 +1,6 @@
 import { Topics, type CrmActivity } from '@churn/contracts';
-import { CrmIntegrationRepository, CrmReadbackRepository, TopicOutboxRepository, type Database } from '@churn/db';
+import { CrmIntegrationRepository, CrmReadbackRepository } from '@churn/crm-sync-data';
+import { TopicOutboxRepository, type Database } from '@churn/db';
 import type { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
 import { activityOfCompletedTask } from './crm-activity';

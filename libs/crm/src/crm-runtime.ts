@@ -1,4 +1,5 @@
-import { CrmIntegrationRepository, CrmOutboxRepository, CrmReadbackRepository, type CrmTarget, type Database } from '@churn/db';
+import { CrmIntegrationRepository, CrmOutboxRepository, CrmReadbackRepository, type CrmTarget } from '@churn/crm-sync-data';
+import { type Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import { hubspotSettings, salesforceSettings, type CrmEnv } from './crm-config';
 import type { CrmGateway } from './crm-gateway';

@@ -1,4 +1,5 @@
-import { AuditLogRepository, CrmIntegrationRepository, type CrmTarget, type Database } from '@churn/db';
+import { CrmIntegrationRepository, type CrmTarget } from '@churn/crm-sync-data';
+import { AuditLogRepository, type Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import { CrmCallError, PAUSE_REASONS, pauseReasonOf, type PauseReason } from './crm-errors';
 import type { CrmGateway } from './crm-gateway';

@@ -1,5 +1,6 @@
 import { Topics } from '@churn/contracts';
-import { CrmIntegrationRepository, CrmOutboxRepository, CrmReadbackRepository, TopicOutboxRepository, type CrmOutboxRow, type CrmPushKind, type Database } from '@churn/db';
+import { CrmIntegrationRepository, CrmOutboxRepository, CrmReadbackRepository, type CrmOutboxRow, type CrmPushKind } from '@churn/crm-sync-data';
+import { TopicOutboxRepository, type Database } from '@churn/db';
 import type { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
 import { activityOfSentRow } from './crm-activity';

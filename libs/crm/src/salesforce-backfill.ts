@@ -1,4 +1,5 @@
-import { CrmOutboxRepository, type Database, type QueuedScore } from '@churn/db';
+import { CrmOutboxRepository, type QueuedScore } from '@churn/crm-sync-data';
+import { type Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import type { RiskLevel } from '@churn/contracts';
 import type { ScorePayload } from './crm-payloads';

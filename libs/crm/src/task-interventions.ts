@@ -1,5 +1,5 @@
 import type { Intervention } from '@churn/contracts';
-import type { CrmTarget, PlatformTask } from '@churn/db';
+import type { CrmTarget, PlatformTask } from '@churn/crm-sync-data';
 import type { CompletedTask } from './crm-gateway';
 
 /** Why a completed task read back records no intervention, or `recorded` when it does. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type Alert, type Prediction, type RiskLevel } from '@churn/contracts';
-import { AlertingChurnRepository, AlertingScoreRepository, AlertRepository, Database, NotificationRepository, type AlertRow, type NewAlert, type NewNotification } from '@churn/db';
+import { AlertingChurnRepository, AlertingScoreRepository, AlertRepository, NotificationRepository, type AlertRow, type NewAlert, type NewNotification } from '@churn/alerting-data';
+import { Database } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
@@ -103,6 +104,7 @@ export class AlertIntakeService {
         });
       });
       const inserted = await this.alerts.insertNew(tx, candidates);
+      const byId = new Map(predictions.map((p) => [p.prediction_id, p]));
       await this.notifications.enqueue(tx, this.notificationsOf(inserted, rules));
       await this.updates.record(
         tx,
@@ -110,7 +112,7 @@ export class AlertIntakeService {
       );
       await this.producer.send(
         Topics.alerts,
-        inserted.map((row) => ({ key: row.customer_id, value: alertMessageOf(row) })),
+        inserted.map((row) => ({ key: row.customer_id, value: alertMessageOf(row, byId.get(row.prediction_id)!) })),
       );
       const insertedIds = new Set(inserted.map((r) => r.prediction_id));
       const outcomes = decisions.map((d, i) => (d.alert ? (insertedIds.has(predictions[i]!.prediction_id) ? 'alert' : 'duplicate') : d.reason));
@@ -164,7 +166,8 @@ export class AlertIntakeService {
   }
 }
 
-export function alertMessageOf(row: AlertRow): Alert {
+/** The `alerts` message of a stored alert, with what consumers read of the prediction that raised it. */
+export function alertMessageOf(row: AlertRow, prediction: Prediction): Alert {
   return {
     alert_id: row.alert_id,
     customer_id: row.customer_id,
@@ -173,5 +176,9 @@ export function alertMessageOf(row: AlertRow): Alert {
     message: row.message,
     prediction_id: row.prediction_id,
     created_at: row.created_at.toISOString(),
+    churn_probability: prediction.churn_probability,
+    recommended_action: prediction.recommended_action,
+    top_factors: prediction.top_factors,
+    experiment_arm: prediction.experiment?.arm ?? null,
   };
 }

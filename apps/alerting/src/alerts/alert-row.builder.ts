@@ -1,4 +1,4 @@
-import type { AlertRow } from '@churn/db';
+import type { AlertRow } from '@churn/alerting-data';
 
 /** A pending alert row as Postgres returns it, for specs; overrides state only what a spec is about. */
 export function anAlertRow(overrides: Partial<AlertRow> = {}): AlertRow {

@@ -1,5 +1,5 @@
 import type { RiskLevel } from '@churn/contracts';
-import type { AlertRow } from '@churn/db';
+import type { AlertRow } from '@churn/alerting-data';
 import { dueAt, isOverdue } from '../queue/due-at';
 
 type Timestamps = 'created_at' | 'acknowledged_at' | 'resolved_at' | 'assigned_at' | 'expired_at';

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
-import type { NotificationChannel } from '@churn/db';
-import { Database, NotificationRepository } from '@churn/db';
+import type { NotificationChannel } from '@churn/alerting-data';
+import { NotificationRepository } from '@churn/alerting-data';
+import { Database } from '@churn/db';
 import { NotificationDispatcher } from '../delivery/notification.dispatcher';
 import { AlertRulesService } from '../rules/alert-rules.service';
 import { SlaService } from '../sla/sla.service';

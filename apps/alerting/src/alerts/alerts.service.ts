@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable, Inject } from '@nestjs/common';
-import { AlertingQueueRepository, AlertRepository, AuditLogRepository, Database, NotificationRepository, type AlertRow } from '@churn/db';
+import { AlertingQueueRepository, AlertRepository, NotificationRepository, type AlertRow } from '@churn/alerting-data';
+import { AuditLogRepository, Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import { DomainError, LOGGER, type Principal } from '@churn/service-kit';
 import { slaTargetSeconds } from '../rules/alert-rules.schema';

@@ -1,4 +1,4 @@
-import type { NotificationChannel } from '@churn/db';
+import type { NotificationChannel } from '@churn/alerting-data';
 
 /** Which destinations are configured in this process (SLACK_WEBHOOK_URL, SMTP_URL, OPS_SLACK_WEBHOOK_URL, OPS_EMAIL_TO). */
 export class EnabledChannels {

@@ -1,5 +1,5 @@
 import type { AlertNotification } from '@churn/contracts';
-import type { DeliveredAlert } from '@churn/db';
+import type { DeliveredAlert } from '@churn/alerting-data';
 
 export interface AttemptOutcome {
   readonly outcome: 'sent' | 'failed';

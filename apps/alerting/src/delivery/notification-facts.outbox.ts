@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { NotificationRepository, TopicOutboxRepository, type Queryable } from '@churn/db';
+import { NotificationRepository } from '@churn/alerting-data';
+import { TopicOutboxRepository, type Queryable } from '@churn/db';
 import { notificationFactOf, type AttemptOutcome } from './notification-fact';
 
 /**

@@ -1,16 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import {
-  AlertingModelAlertRepository,
-  AlertRepository,
-  Database,
-  NotificationRepository,
-  type AlertRow,
-  type ClaimedNotification,
-  type FailedAttempt,
-  type NotificationChannel,
-} from '@churn/db';
+import { AlertingModelAlertRepository, AlertRepository, NotificationRepository, type AlertRow, type ClaimedNotification, type FailedAttempt, type NotificationChannel } from '@churn/alerting-data';
+import { Database } from '@churn/db';
 import { SmtpMailer } from '@churn/mailer';
 import { getOrCreateCounter, getOrCreateGauge, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';

@@ -1,5 +1,5 @@
 import { factorValueText, type TopFactor } from '@churn/contracts';
-import type { AlertRow, ReceivedModelAlert } from '@churn/db';
+import type { AlertRow, ReceivedModelAlert } from '@churn/alerting-data';
 import { escapeHtml, type EmailContent } from '@churn/mailer';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { alertLink } from '../slack/slack-message';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AlertingQueueRepository, AuditLogRepository, Database, type AlertRow } from '@churn/db';
+import { AlertingQueueRepository, type AlertRow } from '@churn/alerting-data';
+import { AuditLogRepository, Database } from '@churn/db';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { AlertingConfig } from '../config';

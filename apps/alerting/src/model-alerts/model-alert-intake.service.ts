@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ModelAlert } from '@churn/contracts';
-import { AlertingModelAlertRepository, Database, NotificationRepository, type NewNotification, type NotificationChannel, type ReceivedModelAlert } from '@churn/db';
+import { AlertingModelAlertRepository, NotificationRepository, type NewNotification, type NotificationChannel, type ReceivedModelAlert } from '@churn/alerting-data';
+import { Database } from '@churn/db';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { AlertingConfig } from '../config';

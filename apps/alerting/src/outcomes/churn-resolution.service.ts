@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Outcome } from '@churn/contracts';
-import { AlertingChurnRepository, AuditLogRepository, Database, type CustomerChurn } from '@churn/db';
+import { AlertingChurnRepository, type CustomerChurn } from '@churn/alerting-data';
+import { AuditLogRepository, Database } from '@churn/db';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
 import { AlertUpdatesOutbox } from '../updates/alert-updates.outbox';

@@ -1,5 +1,5 @@
 import { RISK_LEVELS, riskLevelRank, type RiskLevel } from '@churn/contracts';
-import type { LevelTargets } from '@churn/db';
+import type { LevelTargets } from '@churn/alerting-data';
 
 /** The deadline to acknowledge an alert: its creation plus its level's SLA target. */
 export function dueAt(createdAt: Date, level: RiskLevel, targets: Record<RiskLevel, number>): Date {

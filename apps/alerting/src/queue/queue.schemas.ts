@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_STATES, RISK_LEVELS } from '@churn/contracts';
-import { QUEUE_MAX_SORT_KEYS, QUEUE_SORT_KEYS } from '@churn/db';
+import { QUEUE_MAX_SORT_KEYS, QUEUE_SORT_KEYS } from '@churn/alerting-data';
 
 /** A comma-separated query parameter as a list of distinct values among `values`. */
 function commaList<const V extends readonly [string, ...string[]]>(values: V, max: number) {

@@ -1,5 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { AlertingQueueRepository, AlertRepository, AuditLogRepository, Database, type AlertRow, type QueueOwner } from '@churn/db';
+import { AlertingQueueRepository, AlertRepository, type AlertRow, type QueueOwner } from '@churn/alerting-data';
+import { AuditLogRepository, Database } from '@churn/db';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { DomainError, LOGGER, METRICS_REGISTRY, type Principal } from '@churn/service-kit';
 import { alertView, type AlertView } from '../alerts/alert-view';

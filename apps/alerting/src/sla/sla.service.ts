@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { RISK_LEVELS } from '@churn/contracts';
-import { AlertingScoreRepository, AlertRepository, Database, NotificationRepository } from '@churn/db';
+import { AlertingScoreRepository, AlertRepository, NotificationRepository } from '@churn/alerting-data';
+import { Database } from '@churn/db';
 import { getOrCreateGauge, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { AlertingConfig } from '../config';

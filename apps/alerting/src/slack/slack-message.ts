@@ -1,5 +1,5 @@
 import { factorValueText, type TopFactor } from '@churn/contracts';
-import type { AlertRow, ReceivedModelAlert } from '@churn/db';
+import type { AlertRow, ReceivedModelAlert } from '@churn/alerting-data';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { escapeMrkdwn, mrkdwnLink, truncateMrkdwn, truncatePlain } from './mrkdwn';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AlertRow } from '@churn/db';
+import type { AlertRow } from '@churn/alerting-data';
 import { slackPayloadProblem } from '@churn/testing';
 import { anAlertRow } from '../alerts/alert-row.builder';
 import { backoffDelayMs } from '../delivery/backoff';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { alertUpdateSchema } from '@churn/contracts';
-import type { AlertRow } from '@churn/db';
+import type { AlertRow } from '@churn/alerting-data';
 import { anAlertRow } from '../alerts/alert-row.builder';
 import { alertUpdateOf } from './alert-update';
 
@@ -27,6 +27,10 @@ describe('alertUpdateOf', () => {
     assert.equal(expired.state, 'expired');
     assert.equal(expired.occurred_at, '2026-03-13T13:00:00.000Z');
     assert.equal(expired.assignee, 'jane');
+    // The alert's figures travel with every change: monitoring's queue and SLA read them from there.
+    assert.deepEqual([raised.risk_score, raised.raised_at, raised.acknowledged_at], [70, '2026-03-10T12:00:00.000Z', null]);
+    assert.equal(raised.message, anAlert().message);
+    assert.deepEqual([expired.raised_at, expired.acknowledged_at], ['2026-03-10T12:00:00.000Z', '2026-03-10T13:00:00.000Z']);
   });
 
   it('gives a change an alert goes through once the same id every time, and keeps an explicit id', () => {

@@ -1,5 +1,5 @@
 import type { AlertChange, AlertState, AlertUpdate, RiskLevel } from '@churn/contracts';
-import type { AlertRow } from '@churn/db';
+import type { AlertRow } from '@churn/alerting-data';
 
 export interface AlertUpdateFacts {
   readonly by: string | null;
@@ -43,5 +43,9 @@ export function alertUpdateOf(row: AlertRow, change: AlertChange, facts: AlertUp
     note: facts.note,
     due_at: facts.dueAt.toISOString(),
     occurred_at: occurredAt(row, change).toISOString(),
+    risk_score: row.risk_score,
+    message: row.message,
+    raised_at: row.created_at.toISOString(),
+    acknowledged_at: row.acknowledged_at?.toISOString() ?? null,
   };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AlertChange, RiskLevel } from '@churn/contracts';
-import { TopicOutboxRepository, type AlertRow, type Queryable } from '@churn/db';
+import { type AlertRow } from '@churn/alerting-data';
+import { TopicOutboxRepository, type Queryable } from '@churn/db';
 import { dueAt } from '../queue/due-at';
 import { slaTargetSeconds } from '../rules/alert-rules.schema';
 import { AlertRulesService } from '../rules/alert-rules.service';

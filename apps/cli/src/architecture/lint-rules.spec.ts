@@ -49,4 +49,38 @@ describe('the lint rules that hold the architecture', () => {
     const refused = await problems('libs/db/src/probe.ts', "import { MonitoringModule } from '../../../apps/monitoring/src/monitoring.module';\nexport const used = MonitoringModule;\n");
     assert.ok(refused.some((p) => p.startsWith('@nx/enforce-module-boundaries')), refused.join('; '));
   });
+
+  it('a service’s code uses its own data access and no other service’s; its specs may seed others’ tables', async () => {
+    const own = "import { MonitoringRepository } from '@churn/monitoring-data';\nexport const used = MonitoringRepository;\n";
+    assert.deepEqual(await problems('apps/monitoring/src/probe/probe.ts', own), []);
+    for (const [library, name] of [['@churn/scorer-data', 'PredictionRepository'], ['@churn/alerting-data', 'AlertRepository']]) {
+      const source = `import { ${name} } from '${library}';\nexport const used = ${name};\n`;
+      const refused = await problems('apps/monitoring/src/probe/probe.ts', source);
+      assert.ok(refused.some((p) => /scope:monitoring" can only depend on libs tagged with "scope:shared", "scope:monitoring"/.test(p)), `${library}: ${refused.join('; ')}`);
+      assert.deepEqual(await problems('apps/monitoring/src/probe/probe.int.spec.ts', source), [], library);
+    }
+  });
+
+  it('a data-access library builds on shared libraries only, not on another service’s data', async () => {
+    const refused = await problems('libs/monitoring-data/src/probe.ts', "import { PredictionRepository } from '@churn/scorer-data';\nexport const used = PredictionRepository;\n");
+    assert.ok(refused.some((p) => p.startsWith('@nx/enforce-module-boundaries')), refused.join('; '));
+    assert.deepEqual(await problems('libs/monitoring-data/src/probe.ts', "import { Database } from '@churn/db';\nexport const used = Database;\n"), []);
+  });
+
+  it('crm-sync’s CRM clients use crm-sync’s data; the command line, an admin tool, any service’s', async () => {
+    assert.deepEqual(await problems('libs/crm/src/probe.ts', "import { CrmOutboxRepository } from '@churn/crm-sync-data';\nexport const used = CrmOutboxRepository;\n"), []);
+    const admin = "import { PredictionRepository } from '@churn/scorer-data';\nimport { AlertRepository } from '@churn/alerting-data';\nexport const used = [PredictionRepository, AlertRepository];\n";
+    assert.deepEqual(await problems('apps/cli/src/commands/probe.ts', admin), []);
+  });
+
+  it('only test code uses the test helpers and the sandbox: no library’s or app’s running code', async () => {
+    const source = "import { uniqueId } from '@churn/testing';\nimport { LocalOpenIdProvider } from '@churn/sandbox';\nexport const used = [uniqueId, LocalOpenIdProvider];\n";
+    for (const file of ['libs/service-kit/src/probe.ts', 'libs/monitoring-data/src/probe.ts', 'apps/cli/src/commands/probe.ts', 'apps/dashboard/src/probe.ts']) {
+      const refused = (await problems(file, source)).filter((p) => p.startsWith('@nx/enforce-module-boundaries'));
+      assert.equal(refused.length, 2, `${file}: ${refused.join('; ')}`);
+    }
+    for (const file of ['libs/service-kit/src/probe.spec.ts', 'libs/scheduler/src/probe.fixture.ts', 'apps/cli/src/chaos/probe.ts', 'apps/dashboard/src/e2e/probe.ts']) {
+      assert.deepEqual(await problems(file, source), [], file);
+    }
+  });
 });

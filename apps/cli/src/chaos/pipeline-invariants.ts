@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { alertUpdateSchema, Topics } from '@churn/contracts';
-import { CustomerStateRepository, type Database } from '@churn/db';
+import { type Database } from '@churn/db';
+import { CustomerStateRepository } from '@churn/ingest-data';
 import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { stateFeatures } from '@churn/feature-state';
 import { rowFeatures, toCents } from '@churn/telco-replay';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { databaseEnvSchema, outcomeLabelWindowEnvSchema, parseConfig } from '@churn/config';
-import { Database, LabelWindowRepository } from '@churn/db';
+import { Database } from '@churn/db';
+import { LabelWindowRepository } from '@churn/monitoring-data';
 import { createMetricsRegistry } from '@churn/observability';
 import type { CliContext } from '../cli-context';
 

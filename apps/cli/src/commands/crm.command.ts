@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { databaseEnvSchema, kafkaEnvSchema, parseConfig } from '@churn/config';
 import { backfillSalesforce, createCrmGateways, CrmIntegrationControl, crmEnvCheckedSchema, crmMetrics, CrmReadback, readbackLeaseSeconds, SalesforceGateway, salesforceSettings } from '@churn/crm';
 import { createKafka, TopicProducer } from '@churn/kafka';
-import { CrmOutboxRepository, Database, runMigrations, type CrmTarget } from '@churn/db';
+import { CrmOutboxRepository, type CrmTarget } from '@churn/crm-sync-data';
+import { Database, runMigrations } from '@churn/db';
 import { createMetricsRegistry } from '@churn/observability';
 import type { CliContext } from '../cli-context';
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { Database, ModelVersionRepository } from '@churn/db';
+import { Database } from '@churn/db';
+import { ModelVersionRepository } from '@churn/scorer-data';
 import type { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
 import { PermanentJobError, type JobContext, type JobScheduler } from '@churn/scheduler';

@@ -1,5 +1,7 @@
 import { Topics, type CustomerFeaturesMessage } from '@churn/contracts';
-import { CustomerHistoryRepository, type Queryable } from '@churn/db';
+import { type Queryable } from '@churn/db';
+import { CustomerHistoryRepository } from '@churn/ingest-data';
+import { ActiveCustomersQuery } from './active-customers.query';
 import type { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
 import { foldEvents, isCancelled, specHash, type FeatureSpec } from '@churn/feature-spec';
@@ -38,6 +40,7 @@ export function rescoreSourceEventId(asOf: string, customerId: string): string {
  */
 export class FeatureRescorer {
   private readonly history = new CustomerHistoryRepository();
+  private readonly active = new ActiveCustomersQuery();
   private readonly specHash: string;
 
   constructor(
@@ -54,7 +57,7 @@ export class FeatureRescorer {
     let after: string | null = null;
     let progress: RescoreProgress = { customers: 0, emitted: 0, incomplete: 0, cancelled: 0 };
     for (;;) {
-      const ids = await this.history.activeCustomerIds(this.db, asOf, after, options.batchSize);
+      const ids = await this.active.activeCustomerIds(this.db, asOf, after, options.batchSize);
       if (ids.length === 0) break;
       after = ids[ids.length - 1]!;
       const events = eventsByCustomer(await this.history.eventsUpTo(this.db, ids, asOf));

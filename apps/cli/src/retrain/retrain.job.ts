@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AuditLogRepository, Database, ModelVersionRepository } from '@churn/db';
+import { AuditLogRepository, Database } from '@churn/db';
+import { ModelVersionRepository } from '@churn/scorer-data';
 import type { FeatureSpec } from '@churn/feature-spec';
 import type { Logger } from '@churn/observability';
 import { buildPointInTimeSet, checkTrainable } from '../train/point-in-time-set';

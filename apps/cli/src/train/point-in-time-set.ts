@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { CustomerHistoryRepository, OutcomeRepository, type Queryable } from '@churn/db';
+import { type Queryable } from '@churn/db';
+import { CustomerHistoryRepository } from '@churn/ingest-data';
+import { OutcomeRepository } from '@churn/monitoring-data';
 import type { FeatureSpec } from '@churn/feature-spec';
 import { eventsByCustomer } from '@churn/feature-state';
 import { pointInTimeRow, requireLabel, trainingCutOff, trainingSetHeader } from './point-in-time-row';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CustomerEvent } from '@churn/contracts';
-import type { ProcessedEventRow } from '@churn/db';
+import type { ProcessedEventRow } from '@churn/ingest-data';
 import { REPO_ROOT } from '@churn/local-stack';
 import { customerHistory, parseTelcoCsv, type TelcoRow } from '@churn/telco-replay';
 

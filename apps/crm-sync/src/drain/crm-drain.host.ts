@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CrmBreaker, createCrmGateways, OutboxDrainer, refreshOutboxGauges, type CrmMetrics } from '@churn/crm';
-import { Database, type CrmTarget } from '@churn/db';
+import { type CrmTarget } from '@churn/crm-sync-data';
+import { Database } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import type { Logger } from '@churn/observability';
 import { LOGGER, SERVICE_CONFIG } from '@churn/service-kit';

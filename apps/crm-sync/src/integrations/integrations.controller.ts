@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import type { CrmTarget } from '@churn/db';
+import type { CrmTarget } from '@churn/crm-sync-data';
 import { type AuthenticatedRequest, JwtAuthGuard, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
 import { IntegrationsService } from './integrations.service';
 

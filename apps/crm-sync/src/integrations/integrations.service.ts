@@ -1,5 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { CrmIntegrationRepository, Database, type CrmTarget } from '@churn/db';
+import { CrmIntegrationRepository, type CrmTarget } from '@churn/crm-sync-data';
+import { Database } from '@churn/db';
 import { DomainError, SERVICE_CONFIG } from '@churn/service-kit';
 import type { CrmSyncConfig } from '../config';
 import { CrmDrainHost } from '../drain/crm-drain.host';

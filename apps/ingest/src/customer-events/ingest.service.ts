@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type CustomerEvent, type CustomerFeaturesMessage, type Outcome } from '@churn/contracts';
-import { cancellationOutcomeId, CustomerHistoryRepository, CustomerStateRepository, Database, ProcessedEventRepository, type Queryable, type StoredCustomerState } from '@churn/db';
+import { cancellationOutcomeId, Database, type Queryable } from '@churn/db';
+import { CustomerHistoryRepository, CustomerStateRepository, ProcessedEventRepository, type StoredCustomerState } from '@churn/ingest-data';
 import { applyEvent, featureVector, hasWindows, isCancelled, windowedAggregateValues, type ActiveFeatureSpec, type EvaluatorState, type FeatureSpec } from '@churn/feature-spec';
 import { featuresMessage, foldHistory } from '@churn/feature-state';
 import { TopicProducer, type ConsumedMessage } from '@churn/kafka';

@@ -2,7 +2,8 @@ import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestj
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { Database, MonitoringSessionsRepository } from '@churn/db';
+import { Database } from '@churn/db';
+import { MonitoringSessionsRepository } from '@churn/monitoring-data';
 import type { Logger } from '@churn/observability';
 import { LOGGER, ZodValidationPipe } from '@churn/service-kit';
 import { OpenIdClient } from './openid-client';

@@ -1,4 +1,4 @@
-import type { CustomerCrmActivityRow, CustomerNotificationRow } from '@churn/db';
+import type { CustomerCrmActivityRow, CustomerNotificationRow } from '@churn/monitoring-data';
 
 const CHANNEL_NAMES: Readonly<Record<string, string>> = { slack: 'Slack', email: 'e-mail' };
 const CRM_NAMES: Readonly<Record<string, string>> = { salesforce: 'Salesforce', hubspot: 'HubSpot' };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { featureSpecEnvSchema } from '@churn/feature-spec';
-import type { CustomerListRow } from '@churn/db';
+import type { CustomerListRow } from '@churn/monitoring-data';
 import { customerCsvChunk, customerCsvColumns, spreadsheetSafe } from './customer-csv';
 import { CustomerSpecView } from './customer-spec-view';
 

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { CustomerListRow } from '@churn/db';
+import type { CustomerListRow } from '@churn/monitoring-data';
 import type { CustomerSpecView, FeatureValue } from './customer-spec-view';
 
 const FIXED_COLUMNS = [

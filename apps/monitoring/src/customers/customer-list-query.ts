@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { z } from 'zod';
 import { ALERT_STATES, RISK_LEVELS } from '@churn/contracts';
-import { CUSTOMER_SORT_KEYS, type CustomerListFilter, type CustomerSort } from '@churn/db';
+import { CUSTOMER_SORT_KEYS, type CustomerListFilter, type CustomerSort } from '@churn/monitoring-data';
 import type { Attribute } from '@churn/feature-spec';
 import { DomainError } from '@churn/service-kit';
 import type { CustomerSpecView } from './customer-spec-view';

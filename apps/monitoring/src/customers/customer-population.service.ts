@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Database, MonitoringCustomersRepository, type PopulationSummary } from '@churn/db';
+import { Database } from '@churn/db';
+import { MonitoringCustomersRepository, type PopulationSummary } from '@churn/monitoring-data';
 import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';

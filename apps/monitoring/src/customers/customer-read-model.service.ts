@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { messageVector, type AlertNotification, type AlertUpdate, type CrmActivity, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
-import { MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerVector, type Queryable } from '@churn/db';
+import { type Queryable } from '@churn/db';
+import { MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerVector } from '@churn/monitoring-data';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';

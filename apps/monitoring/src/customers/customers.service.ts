@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { RISK_LEVELS } from '@churn/contracts';
-import { CUSTOMER_SORT_KEYS, Database, MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerListRow, type CustomerRow, type PopulationSummary } from '@churn/db';
+import { Database } from '@churn/db';
+import { CUSTOMER_SORT_KEYS, MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerListRow, type CustomerRow, type PopulationSummary } from '@churn/monitoring-data';
 import { DomainError } from '@churn/service-kit';
 import { crmEntry, notificationEntry } from './activity-timeline';
 import { CUSTOMER_ALERT_FILTERS, type CustomerListRequest } from './customer-list-query';

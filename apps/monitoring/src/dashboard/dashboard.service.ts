@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Database, JobRunRepository, ModelAlertRepository, MonitoringRepository } from '@churn/db';
+import { Database, JobRunRepository } from '@churn/db';
+import { ModelAlertRepository, MonitoringRepository } from '@churn/monitoring-data';
 import { MonitoringSnapshotService } from '../monitoring-snapshot.service';
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FeatureSampleRow } from '@churn/db';
+import type { FeatureSampleRow } from '@churn/monitoring-data';
 import type { ModelCardFacts } from '../model-cards/model-card';
 import { modelDrift, type DriftThresholds, type FeatureDrift } from './drift-check';
 

@@ -1,5 +1,5 @@
 import { histogramOf, ksFromHistograms, psiAgainstReference, type ReferenceHistogram } from '@churn/analytics';
-import type { FeatureSampleRow } from '@churn/db';
+import type { FeatureSampleRow } from '@churn/monitoring-data';
 import type { ModelCardFacts } from '../model-cards/model-card';
 
 export interface DriftThresholds {

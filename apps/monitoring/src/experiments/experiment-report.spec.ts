@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LabelledPredictionRow } from '@churn/db';
+import type { LabelledPredictionRow } from '@churn/monitoring-data';
 import { aLabelledPrediction, daysAgo } from '../labelled-prediction.builders';
 import type { EconomicsAssumptions } from '../roi/programme-economics';
 import { experimentReport } from './experiment-report';

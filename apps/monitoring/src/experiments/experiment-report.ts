@@ -1,5 +1,5 @@
 import { compareProportions, wilsonInterval } from '@churn/analytics';
-import type { LabelledPredictionRow, RecordedInterventionCost } from '@churn/db';
+import type { LabelledPredictionRow, RecordedInterventionCost } from '@churn/monitoring-data';
 import { CONTROL_ARM, clvRevenue, isTargeted, latestPerCustomer, type EconomicsAssumptions } from '../roi/programme-economics';
 import { costBasisOf, recordedCostsByCustomer, type CostBasisFigures, type CostSource } from '../roi/recorded-costs';
 

@@ -5,8 +5,8 @@ import { getOrCreateCounter, type Registry } from '@churn/observability';
 import { METRICS_REGISTRY, type TopicHandler } from '@churn/service-kit';
 
 /**
- * Alerts as alerting publishes them: counted by level. The dashboard's queue reads alerting's own
- * table (read-only) for their current status; acknowledging goes through alerting's API.
+ * Alerts as alerting publishes them: counted by level. The dashboard's queue is built from
+ * `alert-updates` (each alert's newest state); acknowledging goes through alerting's API.
  */
 @Injectable()
 export class AlertsHandler implements TopicHandler<typeof Topics.alerts> {

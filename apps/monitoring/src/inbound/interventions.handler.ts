@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type Intervention } from '@churn/contracts';
-import { Database, InterventionRepository, MonitoringRepository } from '@churn/db';
+import { Database } from '@churn/db';
+import { InterventionRepository, MonitoringRepository } from '@churn/monitoring-data';
 import { PermanentMessageError, type ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, type TopicHandler } from '@churn/service-kit';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type Outcome } from '@churn/contracts';
-import { Database, OutcomeRepository } from '@churn/db';
+import { Database } from '@churn/db';
+import { OutcomeRepository } from '@churn/monitoring-data';
 import type { ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, type Registry } from '@churn/observability';
 import { METRICS_REGISTRY, type TopicHandler } from '@churn/service-kit';

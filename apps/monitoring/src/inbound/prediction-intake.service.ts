@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prediction } from '@churn/contracts';
-import { Database, MonitoringRepository, type PredictionRole } from '@churn/db';
+import type { Prediction, PredictionRole } from '@churn/contracts';
+import { Database } from '@churn/db';
+import { MonitoringRepository } from '@churn/monitoring-data';
 import { getOrCreateCounter, getOrCreateGauge, type Registry } from '@churn/observability';
 import { METRICS_REGISTRY } from '@churn/service-kit';
 import { CustomerReadModel } from '../customers/customer-read-model.service';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Database, LabelWindowRepository, type ClosedLabelWindows } from '@churn/db';
+import { Database } from '@churn/db';
+import { LabelWindowRepository, type ClosedLabelWindows } from '@churn/monitoring-data';
 import { getOrCreateCounter, getOrCreateHistogram, LATENCY_BUCKETS_SECONDS, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';

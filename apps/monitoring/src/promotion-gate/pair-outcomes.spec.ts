@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LabelledPredictionRow } from '@churn/db';
+import type { LabelledPredictionRow } from '@churn/monitoring-data';
 import { pairOutcomes } from './promotion-gate.service';
 
 const row = (customer: string, version: string, p: number, churned = true, observed = '2026-01-01T00:00:00Z'): LabelledPredictionRow =>

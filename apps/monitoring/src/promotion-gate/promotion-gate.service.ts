@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { rocAuc } from '@churn/analytics';
 import { Topics, type ModelAlert } from '@churn/contracts';
-import { Database, ModelVersionRepository, MonitoringRepository, type LabelledPredictionRow } from '@churn/db';
+import { Database } from '@churn/db';
+import { MonitoringRepository, type LabelledPredictionRow } from '@churn/monitoring-data';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
+import { ModelVersionRepository } from '@churn/scorer-data';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import type { JobContext } from '@churn/scheduler';

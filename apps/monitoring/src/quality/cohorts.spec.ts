@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LabelledPredictionRow } from '@churn/db';
+import type { LabelledPredictionRow } from '@churn/monitoring-data';
 import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { bandOf, cohortDimensions, cohortFeatures, defaultBandLabels, UNKNOWN_COHORT } from './cohorts';
 

@@ -1,5 +1,5 @@
 import type { Business, Cohort } from '@churn/feature-spec';
-import type { LabelledPredictionRow } from '@churn/db';
+import type { LabelledPredictionRow } from '@churn/monitoring-data';
 
 /** One cohort dimension of the model-quality figures: its name and how a labelled prediction is placed in it. */
 export interface CohortDimension {

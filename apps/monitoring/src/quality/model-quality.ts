@@ -1,5 +1,5 @@
 import { classificationReport, type ClassificationReport, type LabelledScore } from '@churn/analytics';
-import type { LabelledPredictionRow } from '@churn/db';
+import type { LabelledPredictionRow } from '@churn/monitoring-data';
 import type { ModelCardFacts } from '../model-cards/model-card';
 import { DEFAULT_DECISION_THRESHOLD } from '../model-cards/model-card';
 import type { CohortDimension } from './cohorts';

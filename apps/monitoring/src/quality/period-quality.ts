@@ -1,5 +1,5 @@
 import { classificationReport } from '@churn/analytics';
-import type { LabelledPredictionRow } from '@churn/db';
+import type { LabelledPredictionRow } from '@churn/monitoring-data';
 import { DEFAULT_DECISION_THRESHOLD, type ModelCardFacts } from '../model-cards/model-card';
 import { figuresOf, type QualityFigures } from './model-quality';
 

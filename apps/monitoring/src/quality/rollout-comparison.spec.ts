@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExposureRow, LabelledPredictionRow } from '@churn/db';
+import type { ExposureRow, LabelledPredictionRow } from '@churn/monitoring-data';
 import { computeModelQuality } from './model-quality';
 import { rolloutComparison } from './rollout-comparison';
 

@@ -1,5 +1,7 @@
-import type { ExposureRow, LabelledPredictionRow, ModelAssignments } from '@churn/db';
-import { newestExposures } from '@churn/db';
+import type { ExposureRow, LabelledPredictionRow } from '@churn/monitoring-data';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
+import type { ModelAssignments } from '@churn/scorer-data';
+import { newestExposures } from '@churn/monitoring-data';
 import type { ModelQuality } from './model-quality';
 
 /** One side of a gradual rollout: a version, the customers it serves, and its figures on them alone. */

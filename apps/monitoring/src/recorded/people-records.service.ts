@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Outcome } from '@churn/contracts';
-import { Database, InterventionRepository, MonitoringRepository, OutcomeRepository, type Queryable } from '@churn/db';
+import { Database, type Queryable } from '@churn/db';
+import { InterventionRepository, MonitoringRepository, OutcomeRepository } from '@churn/monitoring-data';
 import { type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
 import { readCsvRows } from './csv-rows';

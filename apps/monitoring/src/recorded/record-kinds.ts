@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { outcomeSchema, zonedTimestamp, type Outcome } from '@churn/contracts';
-import { interventionId, outcomeId, type NewIntervention } from '@churn/db';
+import { outcomeId } from '@churn/db';
+import { interventionId, type NewIntervention } from '@churn/monitoring-data';
 import type { RecordKindName } from './row-problems';
 
 export type CellType = 'string' | 'boolean' | 'number';

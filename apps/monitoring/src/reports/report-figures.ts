@@ -1,5 +1,5 @@
 import { RISK_LEVELS, type RiskLevel } from '@churn/contracts';
-import type { AlertSlaRow, AtRiskCustomerRow, InterventionGroupRow, RiskLevelCountRow } from '@churn/db';
+import type { AlertSlaRow, AtRiskCustomerRow, InterventionGroupRow, RiskLevelCountRow } from '@churn/monitoring-data';
 import type { AlertSla, AtRiskCustomer, ExperimentResult, InterventionsDone, PeriodRoi, RiskDistribution } from '@churn/reports';
 import type { ExperimentReport } from '../experiments/experiment-report';
 import type { RoiSnapshot } from '../roi/programme-economics';

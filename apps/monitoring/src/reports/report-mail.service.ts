@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { ReportPeriodBounds } from '@churn/db';
+import type { ReportPeriodBounds } from '@churn/monitoring-data';
 import { emailAddressList, messageIdOf, SmtpMailer, type MailResult } from '@churn/mailer';
 import type { Logger, Registry } from '@churn/observability';
 import { DomainError, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ReportPeriodBounds } from '@churn/db';
+import type { ReportPeriodBounds } from '@churn/monitoring-data';
 
 const DAY_MS = 86_400_000;
 export const REPORT_FORMATS = ['csv', 'pdf'] as const;

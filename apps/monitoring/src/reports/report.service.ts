@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Database, InterventionRepository, ModelVersionRepository, MonitoringRepository, ReportRepository, type ReportPeriodBounds } from '@churn/db';
+import { Database } from '@churn/db';
+import { InterventionRepository, MonitoringRepository, ReportRepository, type ReportPeriodBounds } from '@churn/monitoring-data';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
+import { ModelVersionRepository } from '@churn/scorer-data';
 import type { Logger, Registry } from '@churn/observability';
 import { reportCsv, reportPdf, type Report } from '@churn/reports';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';

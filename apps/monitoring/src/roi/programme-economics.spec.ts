@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExposureRow, LabelledPredictionRow, RecordedInterventionCost } from '@churn/db';
+import type { ExposureRow, LabelledPredictionRow, RecordedInterventionCost } from '@churn/monitoring-data';
 import { experimentReport } from '../experiments/experiment-report';
 import { programmeEconomics, type EconomicsAssumptions } from './programme-economics';
 

@@ -1,6 +1,6 @@
 import { compareProportions, programmeRoi, type ArmCounts, type CustomerExposure, type ProportionComparison, type RoiReport } from '@churn/analytics';
 import { RISK_LEVELS } from '@churn/contracts';
-import type { ExposureRow, LabelledPredictionRow, RecordedInterventionCost } from '@churn/db';
+import type { ExposureRow, LabelledPredictionRow, RecordedInterventionCost } from '@churn/monitoring-data';
 import { costBasisOf, recordedCostsByCustomer, type CostBasisFigures, type CostSource } from './recorded-costs';
 
 export const CONTROL_ARM = 'control';

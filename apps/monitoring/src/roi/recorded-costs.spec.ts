@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RecordedInterventionCost } from '@churn/db';
+import type { RecordedInterventionCost } from '@churn/monitoring-data';
 import { costBasisOf, recordedCostsByCustomer } from './recorded-costs';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');

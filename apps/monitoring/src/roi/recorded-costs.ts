@@ -1,4 +1,4 @@
-import type { RecordedInterventionCost } from '@churn/db';
+import type { RecordedInterventionCost } from '@churn/monitoring-data';
 
 /**
  * Where a treated customer's cost comes from: `recorded` — what people recorded (the interventions

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Histogram } from 'prom-client';
-import { Database, InterventionRepository, MonitoringRepository, ReportRepository } from '@churn/db';
+import { Database } from '@churn/db';
+import { InterventionRepository, MonitoringRepository, ReportRepository } from '@churn/monitoring-data';
 import { getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';

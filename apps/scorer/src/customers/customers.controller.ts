@@ -2,7 +2,8 @@ import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { z } from 'zod';
-import { Database, PredictionHistoryRepository } from '@churn/db';
+import { Database } from '@churn/db';
+import { PredictionHistoryRepository } from '@churn/scorer-data';
 import { IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
 
 const historyQuerySchema = z.object({

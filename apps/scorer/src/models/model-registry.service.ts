@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HttpStatus } from '@nestjs/common';
-import { AuditLogRepository, Database, ModelVersionRepository, type ModelVersionRow } from '@churn/db';
+import { AuditLogRepository, Database } from '@churn/db';
+import { ModelVersionRepository, type ModelVersionRow } from '@churn/scorer-data';
 import { getOrCreateCounter, getOrCreateGauge, type Logger, type Registry } from '@churn/observability';
 import { UNNAMED_SPEC } from '@churn/feature-spec';
 import {

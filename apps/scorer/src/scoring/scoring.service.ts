@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { messageVector, Topics, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
-import { Database, PredictionRepository, type StoredPrediction } from '@churn/db';
+import { Database } from '@churn/db';
+import { PredictionRepository, type StoredPrediction } from '@churn/scorer-data';
 import { TopicProducer, type BatchOutcome, type ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { cardSpecRef, describeIssues, messageSpecHash, ScoringPolicy, servedByRollout, vectorSpecMismatch, type FeatureRow, type OnnxChurnModel } from '@churn/scoring';
@@ -152,6 +153,7 @@ export class ScoringService {
     return accepted.map(({ message, row }, i) => {
       const value = message.value;
       const assessment = this.policy.assess(model, row, scored[i]!, value.customer_id);
+      const features = model.validator.toRecord(row);
       const prediction: Prediction = {
         prediction_id: predictionIdOf(value.source_event_id, model.version, storedRole),
         customer_id: value.customer_id,
@@ -162,8 +164,9 @@ export class ScoringService {
         source_event_id: value.source_event_id,
         as_of: value.as_of,
         scored_at: scoredAt,
+        features,
       };
-      return { role, stored: { prediction, role: storedRole, features: model.validator.toRecord(row) } };
+      return { role, stored: { prediction, role: storedRole, features } };
     });
   }
 }

@@ -29,4 +29,15 @@ describe('alertUpdateSchema', () => {
       assert.equal(String(result.error?.issues[0]?.path[0]), Object.keys(bad)[0]);
     }
   });
+
+  it('carries the alert’s figures, and still reads an update written before they were carried', () => {
+    const figures = { risk_score: 91, message: 'risk critical', raised_at: '2026-03-10T12:00:00.000Z', acknowledged_at: null };
+    assert.deepEqual(alertUpdateSchema.parse({ ...valid, ...figures }), { ...valid, ...figures });
+    assert.equal(alertUpdateSchema.parse(valid).raised_at, undefined);
+    for (const bad of [{ risk_score: 101 }, { raised_at: '2026-03-10T12:00:00' }, { acknowledged_at: 'yesterday' }]) {
+      const result = alertUpdateSchema.safeParse({ ...valid, ...figures, ...bad });
+      assert.equal(result.success, false, JSON.stringify(bad));
+      assert.equal(String(result.error?.issues[0]?.path[0]), Object.keys(bad)[0]);
+    }
+  });
 });

@@ -34,6 +34,14 @@ export const alertUpdateSchema = z.object({
   /** The alert's time-to-acknowledge deadline (creation + its level's SLA target). */
   due_at: zonedTimestamp.nullable(),
   occurred_at: zonedTimestamp,
+  // The alert's figures as the change left them, carried so that monitoring's queue and acknowledgment
+  // SLA read no table of alerting's. Optional: an update written before they were carried parses.
+  risk_score: z.number().int().min(0).max(100).optional(),
+  message: z.string().optional(),
+  /** When the alert was raised. */
+  raised_at: zonedTimestamp.optional(),
+  /** When it was acknowledged (resolving an unacknowledged alert acknowledges it); null: not yet. */
+  acknowledged_at: zonedTimestamp.nullable().optional(),
 });
 
 export type AlertUpdate = z.infer<typeof alertUpdateSchema>;

@@ -37,9 +37,16 @@ export const predictionSchema = z.object({
   source_event_id: z.string().min(1),
   as_of: zonedTimestamp,
   scored_at: zonedTimestamp,
+  /**
+   * The feature vector the model read, by name: what monitoring's drift and cohorts are computed from,
+   * so it reads no table of the scorer's. Optional: a message written before it was carried parses.
+   */
+  features: z.record(z.string(), z.union([z.string(), z.number().finite(), z.null()])).optional(),
   /** True while the score comes from the foundation's placeholder rule rather than a trained model. */
   placeholder: z.boolean().optional(),
 });
 
 export type Prediction = z.infer<typeof predictionSchema>;
+/** Which of the registry's roles a prediction was made under: the champion's is acted on, a shadow's only measured. */
+export type PredictionRole = 'champion' | 'shadow';
 export type TopFactor = z.infer<typeof topFactorSchema>;

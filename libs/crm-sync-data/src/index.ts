@@ -1,0 +1,3 @@
+export * from './crm-outbox.repository';
+export * from './crm-integration.repository';
+export * from './crm-readback.repository';
