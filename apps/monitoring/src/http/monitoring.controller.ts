@@ -1,10 +1,11 @@
-import { Controller, Get, HttpStatus, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import type { ModelAssignments } from '@churn/db';
-import { DomainError, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
+import { JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
 import { MonitoringSnapshotService, ROI_WINDOWS } from '../monitoring-snapshot.service';
 import { WINDOWS } from '../quality/model-quality';
 import { DashboardService } from '../dashboard/dashboard.service';
+import { ExperimentError } from '../experiments/experiment-error';
 
 const refreshFlag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
 
@@ -78,7 +79,7 @@ export class MonitoringController {
   @Get('experiments/:name')
   async experiment(@Param('name', new ZodValidationPipe(experimentName)) name: string) {
     const report = await this.snapshots.experiment(name);
-    if (!report) throw new DomainError('EXPERIMENT_NOT_FOUND', `no prediction carries experiment "${name}"`, HttpStatus.NOT_FOUND);
+    if (!report) throw new ExperimentError('EXPERIMENT_NOT_FOUND', `no prediction carries experiment "${name}"`);
     return report;
   }
 

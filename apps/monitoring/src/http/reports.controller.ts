@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { emailAddressList } from '@churn/mailer';
-import { DomainError, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
+import { AuthError, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { ReportMailService } from '../reports/report-mail.service';
 import { reportEmailBodySchema, reportQuerySchema, type ReportLimits } from '../reports/report-request';
@@ -66,7 +66,7 @@ export class ReportsController {
   async email(@Body() raw: unknown, @Req() request: AuthenticatedRequest) {
     const body = this.emailBody.transform(raw);
     if (body.recipients !== undefined && !request.principal?.roles.includes('admin')) {
-      throw new DomainError('FORBIDDEN', 'naming recipients needs the admin role; without them the report goes to REPORT_EMAIL_TO', HttpStatus.FORBIDDEN);
+      throw new AuthError('FORBIDDEN', 'naming recipients needs the admin role; without them the report goes to REPORT_EMAIL_TO');
     }
     return this.mail.sendReport({ from: body.from, to: body.to }, body.recipients, body.top);
   }

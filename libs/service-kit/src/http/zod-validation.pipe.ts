@@ -1,9 +1,10 @@
-import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
+import { ValidationError } from '../errors/validation-error';
 
 /**
- * Validates a request part (body, query, params) against a schema and answers 400 naming every
- * offending field, e.g. `{ "error": "validation_failed", "fields": [{ "field": "tenure", "message": "…" }] }`.
+ * Validates a request part (body, query, params) against a schema; a refusal is a ValidationError
+ * naming every offending field, answered 400 with `errors: [{ field, message }]`.
  */
 export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
   constructor(private readonly schema: S) {}
@@ -11,15 +12,11 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
   transform(value: unknown): z.output<S> {
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
-    const fields = result.error.issues.map((issue) => ({
-      field: issue.path.map(String).join('.') || '(body)',
-      message: issue.message,
-    }));
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'validation_failed',
-      message: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
-      fields,
-    });
+    throw new ValidationError(
+      result.error.issues.map((issue) => ({
+        field: issue.path.map(String).join('.') || '(body)',
+        message: issue.message,
+      })),
+    );
   }
 }
