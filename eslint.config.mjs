@@ -34,6 +34,15 @@ const INDEX_ONLY = { group: ['@churn/*/*'], message: 'Import a library through i
 const SERVICES = ['ingest', 'scorer', 'alerting', 'crm-sync', 'monitoring'];
 const SPEC_FILES = ['**/*.spec.ts', '**/*-spec-support.ts', '**/*-spec-fixtures.ts', '**/*.builders.ts'];
 
+// Domain code names its failures with typed error codes (DomainError<Code>); which HTTP status a code
+// answers is chosen in the HTTP layer only: controllers, HTTP setup, each service's
+// http-error-statuses.ts and the service kit's http folder (the exception filter).
+const HTTP_LAYER_FILES = ['**/*.controller.ts', '**/http-setup.ts', '**/http-error-statuses.ts', 'libs/service-kit/src/http/**'];
+const HTTP_STATUS_IN_DOMAIN = {
+  selector: "ImportDeclaration[source.value='@nestjs/common'] > ImportSpecifier[imported.name=/^(HttpStatus|HttpException|[A-Za-z]+Exception)$/]",
+  message: 'Domain code throws its module’s typed error (a code, no status); the code → HTTP status table lives in http-error-statuses.ts.',
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.churn/**', 'apps/trainer/**'] },
   js.configs.recommended,
@@ -76,6 +85,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: [...HTTP_LAYER_FILES, ...SPEC_FILES],
+    rules: { 'no-restricted-syntax': ['error', HTTP_STATUS_IN_DOMAIN] },
   },
   {
     files: ['**/*.spec.ts'],

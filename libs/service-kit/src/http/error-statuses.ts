@@ -1,5 +1,6 @@
 import { HttpStatus, type Provider } from '@nestjs/common';
 import type { AuthErrorCode } from './jwt-auth.guard';
+import type { RequestBodyErrorCode } from './request-body-error';
 
 /** A module's error codes and the HTTP status each answers: the one place a code meets a status. */
 export type ErrorStatuses<C extends string = string> = Readonly<Record<C, HttpStatus>>;
@@ -7,9 +8,12 @@ export type ErrorStatuses<C extends string = string> = Readonly<Record<C, HttpSt
 /** The service's code → status table, read by the exception filter at start. */
 export const ERROR_STATUSES = Symbol('ERROR_STATUSES');
 
-/** The codes the service kit itself raises (authentication, request validation). */
-export const KIT_ERROR_STATUSES: ErrorStatuses<AuthErrorCode | 'VALIDATION_FAILED'> = {
+/** The codes the service kit itself raises (authentication, request bodies, request validation). */
+export const KIT_ERROR_STATUSES: ErrorStatuses<AuthErrorCode | RequestBodyErrorCode | 'VALIDATION_FAILED'> = {
   VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
+  MALFORMED_BODY: HttpStatus.BAD_REQUEST,
+  PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+  UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
   FORBIDDEN: HttpStatus.FORBIDDEN,
   AUTH_DISABLED: HttpStatus.SERVICE_UNAVAILABLE,
