@@ -1,4 +1,4 @@
-import type { PipeTransform } from '@nestjs/common';
+import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
 import { ValidationError } from '../errors/validation-error';
 
@@ -9,12 +9,13 @@ import { ValidationError } from '../errors/validation-error';
 export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
   constructor(private readonly schema: S) {}
 
-  transform(value: unknown): z.output<S> {
+  transform(value: unknown, metadata?: ArgumentMetadata): z.output<S> {
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
     throw new ValidationError(
       result.error.issues.map((issue) => ({
-        field: issue.path.map(String).join('.') || '(body)',
+        // `@Param('crm', pipe)` validates the bare value: the field is the parameter's name.
+        field: [metadata?.data, ...issue.path.map(String)].filter((part) => part !== undefined).join('.') || '(body)',
         message: issue.message,
       })),
     );
