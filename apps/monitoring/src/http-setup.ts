@@ -4,7 +4,8 @@ import { json, text } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Registry } from '@churn/observability';
-import { METRICS_REGISTRY } from '@churn/service-kit';
+import { PROBLEM_JSON } from '@churn/contracts';
+import { METRICS_REGISTRY, problemDetails } from '@churn/service-kit';
 import { UnreadableRecordsError } from './recorded/row-problems';
 import type { MonitoringConfig } from './config';
 import { refusalCounters } from './recorded/records-metrics';
@@ -51,7 +52,7 @@ export function configureMonitoringHttp(app: NestExpressApplication, config: Mon
     app.useStaticAssets(dir, { index: 'index.html', maxAge: 0 });
     return;
   }
-  (app.getHttpAdapter().getInstance() as Express).get('/', (_req, res) =>
-    res.status(503).type('text/plain').send(`dashboard not built: no index.html in ${dir} (run: bash apps/dashboard/scripts/build-web.sh)\n`),
-  );
+  // Express answers this route before Nest's filter could: the problem is built here, in the same shape.
+  const notBuilt = problemDetails({ status: 503, code: 'DASHBOARD_NOT_BUILT', detail: `no index.html in ${dir}: run bash apps/dashboard/scripts/build-web.sh`, instance: '/' });
+  (app.getHttpAdapter().getInstance() as Express).get('/', (_req, res) => res.status(503).type(PROBLEM_JSON).send(JSON.stringify(notBuilt)));
 }

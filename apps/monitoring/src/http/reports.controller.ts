@@ -40,7 +40,7 @@ export class ReportsController {
       'Query: from, to (a date such as 2026-03-01, midnight UTC, or an ISO-8601 time with its zone; to excluded), format (pdf, the default, or csv), top (customers in the at-risk table, 1–500, default REPORT_TOP_CUSTOMERS). The period may be at most REPORT_MAX_PERIOD_DAYS long.',
   })
   @ApiResponse({ status: 200, description: 'the report, as an attachment named for its period' })
-  @ApiResponse({ status: 400, description: '`validation_failed`: `fields` names each bad parameter' })
+  @ApiResponse({ status: 400, description: '`VALIDATION_FAILED` (problem+json): `errors` names each bad parameter' })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the agent (or admin) role' })
   async download(@Query() raw: unknown, @Res() res: Response): Promise<void> {
