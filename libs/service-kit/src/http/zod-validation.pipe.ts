@@ -12,12 +12,15 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
   transform(value: unknown, metadata?: ArgumentMetadata): z.output<S> {
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
+    // `@Param('crm', pipe)` validates the bare value: the field is the parameter's name.
+    const fieldOf = (path: readonly PropertyKey[]) => [metadata?.data, ...path.map(String)].filter((part) => part !== undefined).join('.') || `(${metadata?.type ?? 'body'})`;
     throw new ValidationError(
-      result.error.issues.map((issue) => ({
-        // `@Param('crm', pipe)` validates the bare value: the field is the parameter's name.
-        field: [metadata?.data, ...issue.path.map(String)].filter((part) => part !== undefined).join('.') || '(body)',
-        message: issue.message,
-      })),
+      result.error.issues.flatMap((issue) =>
+        // A strict object's unknown keys are one issue at the object; each key is a field of its own.
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({ field: fieldOf([...issue.path, key]), message: 'unknown parameter' }))
+          : [{ field: fieldOf(issue.path), message: issue.message }],
+      ),
     );
   }
 }
