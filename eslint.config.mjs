@@ -75,6 +75,15 @@ const TEST_CODE = [
 ];
 const SPEC_FILES = TEST_CODE.slice(0, 4);
 
+// Domain code names its failures with typed error codes (DomainError<Code>); which HTTP status a code
+// answers is chosen in the HTTP layer only: controllers, HTTP setup, each service's
+// http-error-statuses.ts and the service kit's http folder (the exception filter).
+const HTTP_LAYER_FILES = ['**/*.controller.ts', '**/http-setup.ts', '**/http-error-statuses.ts', 'libs/service-kit/src/http/**'];
+const HTTP_STATUS_IN_DOMAIN = {
+  selector: "ImportDeclaration[source.value='@nestjs/common'] > ImportSpecifier[imported.name=/^(HttpStatus|HttpException|[A-Za-z]+Exception)$/]",
+  message: 'Domain code throws its module’s typed error (a code, no status); the code → HTTP status table lives in http-error-statuses.ts.',
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.churn/**', 'apps/trainer/**'] },
   js.configs.recommended,
@@ -105,6 +114,11 @@ export default tseslint.config(
   {
     files: TEST_CODE,
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ testCode: true })] },
+  },
+  {
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: [...HTTP_LAYER_FILES, ...SPEC_FILES],
+    rules: { 'no-restricted-syntax': ['error', HTTP_STATUS_IN_DOMAIN] },
   },
   {
     files: ['**/*.spec.ts'],

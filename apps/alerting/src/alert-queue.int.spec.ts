@@ -4,7 +4,7 @@ import { alertUpdateSchema, riskLevelOf, Topics, type AlertUpdate, type Outcome,
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { eventually, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { eventually, expectProblem, problemFields, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { AckExpirySweeper } from './expiry/ack-expiry.sweeper';
@@ -197,23 +197,24 @@ describe('alerting: the work queue and alert-updates', () => {
       ['level=high,high', 'level'],
       ['limit=5', ''],
     ] as const) {
-      const response = await get(`/v1/alerts?${query}`);
-      assert.equal(response.status, 400, query);
-      if (field) assert.ok(((await response.json()) as { fields: { field: string }[] }).fields.some((f) => f.field.startsWith(field)), query);
+      const problem = await expectProblem(await get(`/v1/alerts?${query}`), 400, 'VALIDATION_FAILED');
+      if (field) assert.ok(problemFields(problem).some((f) => f.startsWith(field)), query);
     }
-    assert.equal((await fetch(`${sut.url}/v1/alerts`)).status, 401);
+    const anonymous = await fetch(`${sut.url}/v1/alerts`);
+    await expectProblem(anonymous, 401, 'UNAUTHENTICATED');
+    assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer realm="alerting"');
     const { alertId } = await raiseOne('high');
     const noAssignee = await post(`/v1/alerts/${alertId}/assign`, {});
-    assert.equal(noAssignee.status, 400);
-    assert.match(JSON.stringify(await noAssignee.json()), /"field":"assignee"/);
-    assert.equal((await post('/v1/alerts/alrt-unknown/assign', { assignee: 'me' })).status, 404);
-    assert.equal((await get('/v1/alerts/alrt-unknown/history')).status, 404);
+    assert.deepEqual(problemFields(await expectProblem(noAssignee, 400, 'VALIDATION_FAILED')), ['assignee']);
+    const unknown = await expectProblem(await post('/v1/alerts/alrt-unknown/assign', { assignee: 'me' }), 404, 'ALERT_NOT_FOUND');
+    assert.equal(unknown.detail, 'no alert alrt-unknown');
+    await expectProblem(await get('/v1/alerts/alrt-unknown/history'), 404, 'ALERT_NOT_FOUND');
     assert.equal((await post(`/v1/alerts/${alertId}/resolve`, {})).status, 200);
-    assert.equal((await post(`/v1/alerts/${alertId}/assign`, { assignee: 'me' })).status, 409);
-    assert.equal((await post(`/v1/alerts/${alertId}/ack`, {})).status, 409);
+    await expectProblem(await post(`/v1/alerts/${alertId}/assign`, { assignee: 'me' }), 409, 'ALERT_RESOLVED');
+    await expectProblem(await post(`/v1/alerts/${alertId}/ack`, {}), 409, 'ALERT_RESOLVED');
+    await expectProblem(await fetch(`${sut.url}/v1/alerts/${alertId}/ack`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await token()}` }, body: '{"by":' }), 400, 'MALFORMED_BODY');
     const tooMany = await post('/v1/alerts/bulk', { action: 'resolve', ids: Array.from({ length: 501 }, (_, i) => `alrt-${i}`) });
-    assert.equal(tooMany.status, 400);
-    assert.match(JSON.stringify(await tooMany.json()), /"field":"ids"/);
+    assert.deepEqual(problemFields(await expectProblem(tooMany, 400, 'VALIDATION_FAILED')), ['ids']);
     const badAction = await post('/v1/alerts/bulk', { action: 'close', ids: [alertId] });
     assert.match(JSON.stringify(await badAction.json()), /"field":"action"/);
   });

@@ -8,7 +8,7 @@ import { alertNotificationSchema, alertSchema, deadLetterSchema, Topics, type Al
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { assertAgentOrHigher, expectProblem, FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { alertIdOf } from './rules/alert-rules.engine';
@@ -479,17 +479,17 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.equal((await post(`/v1/alerts/${alertId}/ack`, body)).status, 401);
     assert.equal((await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent'], { secret: 'another-secret-that-is-long-enough-0000' }))).status, 401);
     assert.equal((await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent'], { expiresIn: '-1m' }))).status, 401);
-    assert.equal((await post(`/v1/alerts/${alertId}/ack`, body, await token(['viewer']))).status, 403);
-    const invalid = await post(`/v1/alerts/${alertId}/ack`, { by: '' }, await token(['agent']));
-    assert.equal(invalid.status, 400);
-    assert.match(JSON.stringify(await invalid.json()), /"field":"by"/);
+    await expectProblem(await post(`/v1/alerts/${alertId}/ack`, body, await token(['viewer'])), 403, 'FORBIDDEN');
+    const invalid = await expectProblem(await post(`/v1/alerts/${alertId}/ack`, { by: '' }, await token(['agent'])), 400, 'VALIDATION_FAILED');
+    assert.deepEqual(invalid.errors?.map((e) => e.field), ['by']);
 
     const acked = await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent']));
     assert.equal(acked.status, 200);
     const ackedAlert = (await acked.json()) as { status: string; acknowledged_by: string; acknowledged_at: string };
     assert.equal(ackedAlert.status, 'acknowledged');
     assert.equal(ackedAlert.acknowledged_by, 'Jane Doe');
-    assert.equal((await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent']))).status, 409);
+    const again = await expectProblem(await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent'])), 409, 'ALERT_ACKNOWLEDGED');
+    assert.equal(again.detail, `alert ${alertId} is already acknowledged (by Jane Doe)`);
 
     // Someone is working on the customer: a new critical prediction raises nothing.
     const next = aPrediction(customer, 'critical');
@@ -515,7 +515,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.equal(((await resolved.json()) as { status: string }).status, 'resolved');
     const audit = await db.query<{ action: string; actor: string }>('spec', 'SELECT action, actor FROM audit_log WHERE subject = $1 ORDER BY id', [`alert:${alertId}`]);
     assert.deepEqual(audit.map((a) => a.action), ['alert.acknowledge', 'alert.resolve']);
-    assert.equal((await post('/v1/alerts/alrt-nope/ack', body, await token(['agent']))).status, 404);
+    await expectProblem(await post('/v1/alerts/alrt-nope/ack', body, await token(['agent'])), 404, 'ALERT_NOT_FOUND');
   });
 
   it('pages the list with a total', async () => {

@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
-import { DatabaseModule, JwtAuthGuard, KafkaModule } from '@churn/service-kit';
+import { DatabaseModule, errorStatusesProvider, JwtAuthGuard, KafkaModule } from '@churn/service-kit';
 import { AlertIntakeService } from './alerts/alert-intake.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsService } from './alerts/alerts.service';
 import type { AlertingConfig } from './config';
+import { ALERTING_ERROR_STATUSES } from './http-error-statuses';
 import { EnabledChannels } from './delivery/enabled-channels';
 import { NotificationDispatcher } from './delivery/notification.dispatcher';
 import { ModelAlertIntakeService } from './model-alerts/model-alert-intake.service';
@@ -58,6 +59,7 @@ export class AlertingModule {
         QueueService,
         QueueMetricsService,
         JwtAuthGuard,
+        errorStatusesProvider(ALERTING_ERROR_STATUSES),
       ],
     };
   }

@@ -10,7 +10,7 @@ import { AuditLogRepository, Database } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { FakeHubSpot, FakeSalesforce, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { expectProblem, FakeHubSpot, FakeSalesforce, problemFields, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
 import { crmSyncConfigSchema } from './config';
 import { CrmSyncModule } from './crm-sync.module';
 
@@ -403,9 +403,11 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     assert.ok(!hs.writes.some((w) => w.id === customer));
 
     const resume = (bearer?: string) => fetch(`${sut.url}/v1/integrations/hubspot/resume`, { method: 'POST', headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
-    assert.equal((await resume()).status, 401);
-    assert.equal((await resume(await token(['agent']))).status, 403);
-    assert.equal((await fetch(`${sut.url}/v1/integrations/zoho/resume`, { method: 'POST', headers: { authorization: `Bearer ${await token(['admin'])}` } })).status, 400);
+    await expectProblem(await resume(), 401, 'UNAUTHENTICATED');
+    await expectProblem(await resume(await token(['agent'])), 403, 'FORBIDDEN');
+    const zoho = await fetch(`${sut.url}/v1/integrations/zoho/resume`, { method: 'POST', headers: { authorization: `Bearer ${await token(['admin'])}` } });
+    assert.deepEqual(problemFields(await expectProblem(zoho, 400, 'VALIDATION_FAILED')), ['crm']);
+    await expectProblem(await fetch(`${sut.url}/v1/nowhere`), 404, 'NOT_FOUND');
     const resumed = await resume(await token(['admin']));
     assert.equal(resumed.status, 200);
     assert.deepEqual(await resumed.json(), { crm: 'hubspot', status: 'active', resumed: true });

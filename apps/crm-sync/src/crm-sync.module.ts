@@ -3,7 +3,7 @@ import { Topics } from '@churn/contracts';
 import { CrmIntakeService, type CrmMetrics } from '@churn/crm';
 import { Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
-import { DatabaseModule, JwtAuthGuard, KafkaModule, LOGGER } from '@churn/service-kit';
+import { DatabaseModule, errorStatusesProvider, JwtAuthGuard, KafkaModule, LOGGER } from '@churn/service-kit';
 import { CrmActivityRelay } from './activity/crm-activity.relay';
 import type { CrmSyncConfig } from './config';
 import { CrmDrainHost } from './drain/crm-drain.host';
@@ -11,6 +11,7 @@ import { CRM_METRICS, crmMetricsProvider } from './drain/crm-metrics.provider';
 import { CrmAlertsHandler, CrmOutcomesHandler, CrmPredictionsHandler } from './intake/crm-inbound.handlers';
 import { CrmReadbackHost } from './readback/crm-readback.host';
 import { enabledTargets } from './enabled-targets';
+import { CRM_SYNC_ERROR_STATUSES } from './http-error-statuses';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { IntegrationsService } from './integrations/integrations.service';
 
@@ -28,6 +29,7 @@ export class CrmSyncModule {
         crmMetricsProvider,
         IntegrationsService,
         JwtAuthGuard,
+        errorStatusesProvider(CRM_SYNC_ERROR_STATUSES),
         {
           provide: CrmIntakeService,
           inject: [Database, CRM_METRICS, LOGGER],

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startService, type RunningService } from '@churn/service-kit';
-import { serviceTestEnv, signTestToken, waitUntilHttpReady } from '@churn/testing';
+import { expectProblem, serviceTestEnv, signTestToken, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -17,6 +17,9 @@ interface Received {
   body: string;
 }
 
+/** Alerting's refusal of an unknown level, as its exception filter words it. */
+const ALERTING_400 = { type: 'urn:churn-radar:problem:VALIDATION_FAILED', title: 'Bad Request', status: 400, detail: 'level: Invalid option', instance: '/v1/alerts', code: 'VALIDATION_FAILED', errors: [{ field: 'level', message: 'Invalid option' }] };
+
 /** Alerting on loopback: records each request and answers 400 for `level=urgent` (as alerting does), 200 otherwise. */
 async function startAlertingStandIn(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
@@ -25,8 +28,8 @@ async function startAlertingStandIn(): Promise<{ url: string; received: Received
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
       received.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body });
+      if (req.url?.includes('level=urgent')) return void res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify(ALERTING_400));
       res.setHeader('content-type', 'application/json');
-      if (req.url?.includes('level=urgent')) return void res.writeHead(400).end('{"statusCode":400,"error":"validation_failed","fields":[{"field":"level","message":"Invalid option"}]}');
       res.end(JSON.stringify({ forwarded: true }));
     });
   });
@@ -87,13 +90,12 @@ describe('monitoring: the work queue forwarded to alerting', () => {
 
   it('answers 401/403 itself and relays alerting’s 400 naming the parameter unchanged', async () => {
     const before = alerting.received.length;
-    assert.equal((await fetch(`${sut.url}/v1/alerts`)).status, 401);
+    await expectProblem(await fetch(`${sut.url}/v1/alerts`), 401, 'UNAUTHENTICATED');
     const viewer = await signTestToken(SECRET, ['viewer']);
-    assert.equal((await fetch(`${sut.url}/v1/alerts/bulk`, { method: 'POST', headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' }, body: '{}' })).status, 403);
+    await expectProblem(await fetch(`${sut.url}/v1/alerts/bulk`, { method: 'POST', headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' }, body: '{}' }), 403, 'FORBIDDEN');
     assert.equal(alerting.received.length, before, 'refused before alerting');
     const agent = await signTestToken(SECRET, ['agent']);
     const invalid = await fetch(`${sut.url}/v1/alerts?level=urgent`, { headers: { authorization: `Bearer ${agent}` } });
-    assert.equal(invalid.status, 400);
-    assert.match(JSON.stringify(await invalid.json()), /"field":"level"/);
+    assert.deepEqual({ ...(await expectProblem(invalid, 400)) }, ALERTING_400, 'alerting’s problem, unchanged');
   });
 });

@@ -7,7 +7,7 @@ import { consumerGroupLag } from '@churn/kafka';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, serviceTestEnv, signTestToken, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
+import { assertAgentOrHigher, expectProblem, problemFields, serviceTestEnv, signTestToken, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -240,10 +240,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
 
   it('answers 400 naming the parameter for a malformed filter or an attribute the spec does not have', async () => {
     const response = await get(`/v1/customers?attr.plan=pro&score_min=high&sort=name`);
-    assert.equal(response.status, 400);
-    const body = (await response.json()) as { error: string; fields: { field: string }[] };
-    assert.equal(body.error, 'validation_failed');
-    assert.deepEqual(body.fields.map((f) => f.field).sort(), ['attr.plan', 'score_min', 'sort']);
+    assert.deepEqual(problemFields(await expectProblem(response, 400, 'VALIDATION_FAILED')).sort(), ['attr.plan', 'score_min', 'sort']);
   });
 
   it("says what the list filters by: the active spec's attributes with their categories, levels, alert states, the customers' arms", async () => {
@@ -389,8 +386,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     assert.deepEqual(csv.map((r) => [r['customer_id'], r['crm_task_open']]), [[c, 'false'], [b, 'false'], [d, 'true'], [a, 'false']]);
 
     const refused = await get(`/v1/customers?crm_task=closed`);
-    assert.equal(refused.status, 400);
-    assert.deepEqual(((await refused.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['crm_task']);
+    assert.deepEqual(problemFields(await expectProblem(refused, 400, 'VALIDATION_FAILED')), ['crm_task']);
   });
 
   it('dead-letters a malformed notification or CRM activity to monitoring.dlq with the reason', async () => {
@@ -412,7 +408,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
 
   it('answers 404 CUSTOMER_NOT_FOUND for a customer monitoring does not know', async () => {
     const response = await get(`/v1/customers/${prefix}-nobody`);
-    assert.equal(response.status, 404);
-    assert.equal(((await response.json()) as { error: string }).error, 'CUSTOMER_NOT_FOUND');
+    const problem = await expectProblem(response, 404, 'CUSTOMER_NOT_FOUND');
+    assert.equal(problem.instance, `/v1/customers/${prefix}-nobody`);
   });
 });

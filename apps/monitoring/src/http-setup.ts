@@ -4,7 +4,9 @@ import { json, text } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Registry } from '@churn/observability';
-import { METRICS_REGISTRY } from '@churn/service-kit';
+import { PROBLEM_JSON } from '@churn/contracts';
+import { METRICS_REGISTRY, problemDetails } from '@churn/service-kit';
+import { UnreadableRecordsError } from './recorded/row-problems';
 import type { MonitoringConfig } from './config';
 import { refusalCounters } from './recorded/records-metrics';
 
@@ -20,15 +22,15 @@ export function configureMonitoringHttp(app: NestExpressApplication, config: Mon
   const refused = refusalCounters(app.get<Registry>(METRICS_REGISTRY));
   const limit = config.MONITORING_IMPORT_MAX_BYTES;
   for (const [route, kind] of Object.entries(RECORD_PATHS)) {
-    // The parsers' own failures, answered in the API's JSON shape (Express would answer them in HTML).
-    const unreadable: ErrorRequestHandler = (error: { type?: string; message?: string }, _req, res, next) => {
+    // The parsers' own failures, counted and passed on as typed errors (the exception filter answers them).
+    const unreadable: ErrorRequestHandler = (error: { type?: string; message?: string }, _req, _res, next) => {
       if (error.type === 'entity.too.large') {
         refused.requests.inc({ kind, reason: 'too_large' });
-        return void res.status(413).json({ statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: `the body is larger than ${limit} bytes (MONITORING_IMPORT_MAX_BYTES): split the file` });
+        return next(new UnreadableRecordsError('too_large', `the body is larger than ${limit} bytes (MONITORING_IMPORT_MAX_BYTES): split the file`));
       }
       if (error.type === 'entity.parse.failed') {
         refused.requests.inc({ kind, reason: 'malformed_json' });
-        return void res.status(400).json({ statusCode: 400, error: 'UNREADABLE_RECORDS', message: `the JSON body cannot be parsed: ${error.message ?? ''}` });
+        return next(new UnreadableRecordsError('malformed_json', `the JSON body cannot be parsed: ${error.message ?? ''}`));
       }
       next(error);
     };
@@ -50,7 +52,7 @@ export function configureMonitoringHttp(app: NestExpressApplication, config: Mon
     app.useStaticAssets(dir, { index: 'index.html', maxAge: 0 });
     return;
   }
-  (app.getHttpAdapter().getInstance() as Express).get('/', (_req, res) =>
-    res.status(503).type('text/plain').send(`dashboard not built: no index.html in ${dir} (run: bash apps/dashboard/scripts/build-web.sh)\n`),
-  );
+  // Express answers this route before Nest's filter could: the problem is built here, in the same shape.
+  const notBuilt = problemDetails({ status: 503, code: 'DASHBOARD_NOT_BUILT', detail: `no index.html in ${dir}: run bash apps/dashboard/scripts/build-web.sh`, instance: '/' });
+  (app.getHttpAdapter().getInstance() as Express).get('/', (_req, res) => res.status(503).type(PROBLEM_JSON).send(JSON.stringify(notBuilt)));
 }

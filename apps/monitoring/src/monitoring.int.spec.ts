@@ -12,7 +12,7 @@ import { MonitoringRepository } from '@churn/monitoring-data';
 import { ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, eventually, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { assertAgentOrHigher, eventually, expectProblem, problemFields, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -48,6 +48,10 @@ async function startAlertingStandIn(): Promise<{ url: string; authorizations: (s
   };
 }
 
+/** crm-sync's refusals, as its exception filter words them: monitoring must relay them byte for byte. */
+const CRM_SYNC_401 = { type: 'urn:churn-radar:problem:UNAUTHENTICATED', title: 'Unauthorized', status: 401, detail: 'a bearer token is required', instance: '/v1/integrations/hubspot/resume', code: 'UNAUTHENTICATED' };
+const CRM_SYNC_403 = { type: 'urn:churn-radar:problem:FORBIDDEN', title: 'Forbidden', status: 403, detail: 'requires one of the roles: admin', instance: '/v1/integrations/hubspot/resume', code: 'FORBIDDEN' };
+
 /**
  * crm-sync's integrations API on loopback, as strict as crm-sync about resuming: 401 without a token,
  * 403 unless its `roles` claim holds admin (the signature is crm-sync's to check, not the stand-in's).
@@ -64,9 +68,9 @@ async function startCrmSyncStandIn(): Promise<{ url: string; resumes: (string | 
     if (req.method !== 'POST' || !crm) return void res.writeHead(404).end('{"error":"NOT_FOUND"}');
     resumes.push(req.headers.authorization);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!token) return void res.writeHead(401).end('{"statusCode":401,"error":"UNAUTHENTICATED","message":"a bearer token is required"}');
+    if (!token) return void res.writeHead(401, { 'content-type': 'application/problem+json' }).end(JSON.stringify(CRM_SYNC_401));
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString() || '{}') as { roles?: string[] };
-    if (!claims.roles?.includes('admin')) return void res.writeHead(403).end('{"statusCode":403,"error":"FORBIDDEN","message":"requires one of the roles: admin"}');
+    if (!claims.roles?.includes('admin')) return void res.writeHead(403, { 'content-type': 'application/problem+json' }).end(JSON.stringify(CRM_SYNC_403));
     res.end(JSON.stringify({ crm, status: 'active', resumed: true }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -390,19 +394,18 @@ describe('monitoring service on the real broker and Postgres', () => {
     const [letter] = await probe.waitFor((m) => m.topic === Topics.outcomesDlq && m.key === customer);
     assert.match(letter!.value!, /churned/);
     const bad = await fetch(`${sut.url}/v1/metrics/model?window=1y`);
-    assert.equal(bad.status, 400);
-    assert.deepEqual(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['window']);
+    assert.deepEqual(problemFields(await expectProblem(bad, 400, 'VALIDATION_FAILED')), ['window']);
   });
 
   it('without an integration sandbox, GET /v1/sandbox/outbox answers 401 without a token, 404 with its code, and a bad limit 400 naming the field', async () => {
     const agent = { headers: { authorization: `Bearer ${await signTestToken(SECRET, ['agent'])}` } };
-    assert.equal((await fetch(`${sut.url}/v1/sandbox/outbox`)).status, 401);
-    const missing = await fetch(`${sut.url}/v1/sandbox/outbox`, agent);
-    assert.equal(missing.status, 404);
-    assert.equal(((await missing.json()) as { error: string }).error, 'SANDBOX_NOT_CONFIGURED');
+    const anonymous = await fetch(`${sut.url}/v1/sandbox/outbox`);
+    await expectProblem(anonymous, 401, 'UNAUTHENTICATED');
+    assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer realm="monitoring"');
+    await expectProblem(await fetch(`${sut.url}/v1/sandbox/outbox`, agent), 404, 'SANDBOX_NOT_CONFIGURED');
     const bad = await fetch(`${sut.url}/v1/sandbox/outbox?limit=0`, agent);
-    assert.equal(bad.status, 400);
-    assert.deepEqual(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['limit']);
+    assert.deepEqual(problemFields(await expectProblem(bad, 400, 'VALIDATION_FAILED')), ['limit']);
+    await expectProblem(await fetch(`${sut.url}/v1/nowhere`), 404, 'NOT_FOUND');
   });
 
   it('answers reads that name customers to agents only, and keeps aggregates open', async () => {
@@ -447,25 +450,20 @@ describe('monitoring service on the real broker and Postgres', () => {
     const agent = await signTestToken(SECRET, ['agent']);
     const admin = await signTestToken(SECRET, ['admin']);
     const before = crmSync.resumes.length;
-    const anonymous = await resume();
-    assert.equal(anonymous.status, 401);
-    assert.equal(((await anonymous.json()) as { error: string }).error, 'UNAUTHENTICATED', 'crm-sync’s answer, unchanged');
-    const refused = await resume(agent);
-    assert.equal(refused.status, 403);
-    assert.equal(((await refused.json()) as { message: string }).message, 'requires one of the roles: admin');
+    assert.deepEqual({ ...(await expectProblem(await resume(), 401)) }, CRM_SYNC_401, 'crm-sync’s problem, unchanged');
+    assert.deepEqual({ ...(await expectProblem(await resume(agent), 403)) }, CRM_SYNC_403, 'crm-sync’s problem, unchanged');
     const resumed = await resume(admin);
     assert.equal(resumed.status, 200);
     assert.deepEqual(await resumed.json(), { crm: 'hubspot', status: 'active', resumed: true });
     assert.deepEqual(crmSync.resumes.slice(before), [undefined, `Bearer ${agent}`, `Bearer ${admin}`], 'each caller’s own header, and nothing added');
     // A CRM crm-sync does not know is refused here, naming the field, and never forwarded.
     const unknown = await fetch(`${sut.url}/v1/integrations/zoho/resume`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
-    assert.equal(unknown.status, 400);
+    assert.deepEqual(problemFields(await expectProblem(unknown, 400, 'VALIDATION_FAILED')), ['crm']);
     assert.equal(crmSync.resumes.length, before + 3);
 
     await crmSync.close();
-    const down = await fetch(`${sut.url}/v1/integrations`);
-    assert.equal(down.status, 502);
-    assert.equal(((await down.json()) as { error: string }).error, 'CRM_SYNC_UNAVAILABLE');
+    const down = await expectProblem(await fetch(`${sut.url}/v1/integrations`), 502, 'CRM_SYNC_UNAVAILABLE');
+    assert.equal(down['upstream'], 'crm-sync');
     const metrics = await (await fetch(`${sut.url}/metrics`)).text();
     assert.match(metrics, /monitoring_upstream_requests_total\{upstream="crm-sync",status="403"[^}]*\} 1/);
     assert.match(metrics, /monitoring_upstream_requests_total\{upstream="crm-sync",status="unreachable"[^}]*\} 1/);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Topics } from '@churn/contracts';
-import { DatabaseModule, JwtAuthGuard, KafkaModule, SESSION_AUTHENTICATOR } from '@churn/service-kit';
+import { DatabaseModule, errorStatusesProvider, JwtAuthGuard, KafkaModule, SESSION_AUTHENTICATOR } from '@churn/service-kit';
 import { SessionService } from './auth/session.service';
 import { SignInController } from './auth/sign-in.controller';
 import { DashboardService } from './dashboard/dashboard.service';
@@ -39,6 +39,7 @@ import { ReportService } from './reports/report.service';
 import { ModelsProxyController } from './http/models-proxy.controller';
 import { RoiSeriesController } from './http/roi-series.controller';
 import { RoiSeriesService } from './roi/roi-series.service';
+import { MONITORING_ERROR_STATUSES } from './http-error-statuses';
 
 @Module({
   imports: [
@@ -52,6 +53,6 @@ import { RoiSeriesService } from './roi/roi-series.service';
     }),
   ],
   controllers: [SignInController, MonitoringController, AlertQueueProxyController, AlertsProxyController, SandboxOutboxController, IntegrationsProxyController, DashboardLinksController, PeopleRecordsController, ReportsController, JobRunsController, LabelWindowsController, ModelsProxyController, RoiSeriesController, CustomersController],
-  providers: [SessionService, { provide: SESSION_AUTHENTICATOR, useExisting: SessionService }, PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService, CustomerReadModel, CustomerFeaturesHandler, AlertUpdatesHandler, AlertNotificationsHandler, CrmActivityHandler, CustomersService, CustomerPopulationService],
+  providers: [SessionService, { provide: SESSION_AUTHENTICATOR, useExisting: SessionService }, PredictionIntake, MonitoringPredictionsHandler, ShadowPredictionsHandler, OutcomesHandler, AlertsHandler, MonitoringSnapshotService, DashboardService, JwtAuthGuard, errorStatusesProvider(MONITORING_ERROR_STATUSES), UpstreamForwarder, PeopleRecordsService, AlertSlaTargets, ReportService, ReportMailService, PromotionGateService, MonitoringJobsService, LabelWindowsService, InterventionsHandler, RoiSeriesService, CustomerReadModel, CustomerFeaturesHandler, AlertUpdatesHandler, AlertNotificationsHandler, CrmActivityHandler, CustomersService, CustomerPopulationService],
 })
 export class MonitoringModule {}

@@ -8,7 +8,7 @@ import { Database } from '@churn/db';
 import { MonitoringRepository } from '@churn/monitoring-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, serviceTestEnv, signTestToken, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { assertAgentOrHigher, expectProblem, serviceTestEnv, signTestToken, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -141,9 +141,7 @@ describe('outcomes and interventions recorded by people, on the real broker and 
     ].join('\n');
     const before = await metric('monitoring_records_refused_requests_total', { kind: 'interventions', reason: 'invalid_rows' });
     const response = await post('interventions', csv);
-    assert.equal(response.status, 422);
-    const body = (await response.json()) as { error: string; problems: Problem[]; rows: number; refused_rows: number };
-    assert.equal(body.error, 'RECORDS_REFUSED');
+    const body = (await expectProblem(response, 422, 'RECORDS_REFUSED')) as unknown as { problems: Problem[]; rows: number; refused_rows: number };
     assert.deepEqual(body.problems.map((p) => `${p.line} ${p.field} ${p.code}`), [
       'line 3 customer_id unknown_customer',
       'line 4 performed_at future_date',
@@ -161,8 +159,7 @@ describe('outcomes and interventions recorded by people, on the real broker and 
 
     const outcomes = ['customer_id,churned,observed_at', `${good},true,${iso(HOUR)}`, `${unknown},true,${iso(HOUR)}`, `${good},maybe,${iso(HOUR)}`].join('\n');
     const refused = await post('outcomes', outcomes);
-    assert.equal(refused.status, 422);
-    assert.deepEqual(((await refused.json()) as { problems: Problem[] }).problems.map((p) => `${p.line} ${p.field} ${p.code}`), ['3 customer_id unknown_customer', '4 churned malformed_field']);
+    assert.deepEqual(((await expectProblem(refused, 422, 'RECORDS_REFUSED')) as unknown as { problems: Problem[] }).problems.map((p) => `${p.line} ${p.field} ${p.code}`), ['3 customer_id unknown_customer', '4 churned malformed_field']);
     assert.equal(await rowsOf('outcomes', [good, unknown]), 0);
   });
 
@@ -170,12 +167,10 @@ describe('outcomes and interventions recorded by people, on the real broker and 
     const row = `${known[8]},ana,${iso(HOUR)},call,1\n`;
     const big = `customer_id,performed_by,performed_at,action,cost\n${row.repeat(Math.ceil(MAX_BYTES / row.length) + 1)}`;
     const tooLarge = await post('interventions', big);
-    assert.equal(tooLarge.status, 413);
-    assert.match(((await tooLarge.json()) as { message: string }).message, /MONITORING_IMPORT_MAX_BYTES/);
-    assert.equal((await post('interventions', row, 'text/plain')).status, 415);
+    assert.match((await expectProblem(tooLarge, 413, 'PAYLOAD_TOO_LARGE')).detail ?? '', /MONITORING_IMPORT_MAX_BYTES/);
+    await expectProblem(await post('interventions', row, 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE');
     const broken = await post('outcomes', '{"customer_id": ', 'application/json');
-    assert.equal(broken.status, 400);
-    assert.equal(((await broken.json()) as { error: string }).error, 'UNREADABLE_RECORDS');
+    await expectProblem(broken, 400, 'UNREADABLE_RECORDS');
     assert.equal(await rowsOf('interventions', [known[8]!]), 0);
     assert.ok((await metric('monitoring_records_refused_requests_total', { kind: 'interventions', reason: 'too_large' })) >= 1);
   });

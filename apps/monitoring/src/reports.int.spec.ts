@@ -10,7 +10,7 @@ import { Database } from '@churn/db';
 import { ReportRepository } from '@churn/monitoring-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, FakeHttpServer, FakeSmtpServer, metricSum, pdfPagesText, serviceTestEnv, signTestToken, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { assertAgentOrHigher, expectProblem, FakeHttpServer, FakeSmtpServer, metricSum, pdfPagesText, serviceTestEnv, signTestToken, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -143,9 +143,8 @@ describe('retention reports, on the real broker and Postgres', () => {
 
   it('answers 400 naming the field for a bad period, format or size', async () => {
     const fieldsOf = async (q: string) => {
-      const answer = await get(q);
-      assert.equal(answer.status, 400, q);
-      return ((await answer.json()) as { fields: { field: string }[] }).fields.map((f) => f.field);
+      const problem = await expectProblem(await get(q), 400, 'VALIDATION_FAILED');
+      return (problem.errors ?? []).map((e) => e.field);
     };
     assert.deepEqual(await fieldsOf(`from=yesterday&to=${day(TO)}`), ['from']);
     assert.deepEqual(await fieldsOf(`from=${day(TO)}&to=${day(FROM)}`), ['to']);
@@ -243,8 +242,7 @@ describe('retention reports, on the real broker and Postgres', () => {
     const failuresBefore = await metricSum(sut.url, 'monitoring_report_email_failures_total', { reason: 'retry' });
     smtp.failNext = 1;
     const deferred = await post(admin, named);
-    assert.equal(deferred.status, 503);
-    assert.equal(((await deferred.json()) as { error: string }).error, 'REPORT_EMAIL_DEFERRED');
+    await expectProblem(deferred, 503, 'REPORT_EMAIL_DEFERRED');
     assert.equal(await metricSum(sut.url, 'monitoring_report_email_failures_total', { reason: 'retry' }), failuresBefore + 1);
   });
 

@@ -1,13 +1,14 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
+import { requestBodyErrors } from '@churn/service-kit';
 
 /**
  * Before the service kit's 5 MB JSON parser: the batch endpoint takes up to BATCH_MAX_ROWS rows
  * (~45 MB of JSON for 100,000), and a CSV upload is streamed by the controller itself.
  */
 export function configureScorerHttp(app: NestExpressApplication): void {
-  app.use('/v1/predict/batch', json({ limit: '128mb' }));
+  app.use('/v1/predict/batch', json({ limit: '128mb' }), requestBodyErrors);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

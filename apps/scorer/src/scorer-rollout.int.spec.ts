@@ -7,7 +7,7 @@ import { ModelVersionRepository, PredictionHistoryRepository } from '@churn/scor
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { servedByRollout } from '@churn/scoring';
 import type { RunningService } from '@churn/service-kit';
-import { eventuallyEqual, metricSum, rawProducer, signTestToken, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { eventuallyEqual, expectProblem, metricSum, problemFields, rawProducer, signTestToken, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 import { aFeatureMessage, startScorer, temporaryRegistry } from './scorer-spec-support';
 
 const SECRET = 'integration-test-secret-with-32-characters!';
@@ -66,10 +66,10 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
 
   it('is an admin operation: 401 without a token, 403 without the admin role, 400 for a share outside 0–1', async () => {
     const noToken = await fetch(`${sut.url}/v1/models/${second}/rollout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"share":0.5}' });
-    assert.equal(noToken.status, 401);
-    assert.equal((await post(`/v1/models/${second}/rollout`, { share: 0.5 }, await signTestToken(SECRET, ['agent']))).status, 403);
-    assert.equal((await post(`/v1/models/${second}/rollout`, { share: 1.5 })).status, 400);
-    assert.equal((await post('/v1/models/rollout/rollback', {})).status, 400, 'a rollback says why');
+    await expectProblem(noToken, 401, 'UNAUTHENTICATED');
+    await expectProblem(await post(`/v1/models/${second}/rollout`, { share: 0.5 }, await signTestToken(SECRET, ['agent'])), 403, 'FORBIDDEN');
+    assert.deepEqual(problemFields(await expectProblem(await post(`/v1/models/${second}/rollout`, { share: 1.5 }), 400, 'VALIDATION_FAILED')), ['share']);
+    assert.deepEqual(problemFields(await expectProblem(await post('/v1/models/rollout/rollback', {}), 400, 'VALIDATION_FAILED')), ['reason'], 'a rollback says why');
     assert.equal((await versions.assignments(db)).rollout, null);
   });
 
@@ -119,8 +119,7 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
   it('refuses a rollout of a version of another spec: 409 SPEC_MISMATCH, audited as refused, nothing changed', async () => {
     const before = await versions.assignments(db);
     const response = await post(`/v1/models/${variant}/rollout`, { share: 0.1 });
-    assert.equal(response.status, 409);
-    assert.equal(((await response.json()) as { error: string }).error, 'SPEC_MISMATCH');
+    await expectProblem(response, 409, 'SPEC_MISMATCH');
     assert.deepEqual(await versions.assignments(db), before);
     const [entry] = await new AuditLogRepository().findBySubject(db, `model:${variant}`);
     assert.deepEqual([entry?.action, entry?.actor, (entry?.details as { code?: string }).code], ['model.rollout.refused', 'lead@example.com', 'SPEC_MISMATCH']);

@@ -9,7 +9,7 @@ import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { shortHash } from '@churn/scoring';
 import type { RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, eventuallyEqual, metricSum, rawProducer, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { assertAgentOrHigher, eventuallyEqual, expectProblem, metricSum, problemFields, rawProducer, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 import { aFeatureMessage, startScorer, telcoFeatures, telcoVariantSpec, temporaryRegistry } from './scorer-spec-support';
 
 const SECRET = 'integration-test-secret-with-32-characters!';
@@ -164,10 +164,8 @@ describe('scorer service on the real broker and Postgres', () => {
     const before = await new ModelVersionRepository().assignments(db);
     for (const action of ['activate', 'shadow']) {
       const response = await fetch(`${sut.url}/v1/models/${variant}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
-      assert.equal(response.status, 409);
-      const body = (await response.json()) as { error: string; message: string };
-      assert.equal(body.error, 'SPEC_MISMATCH');
-      assert.equal(body.message, `model ${variant} was trained on spec telco-variant (${shortHash(variantSpec.hash)}); this scorer runs spec telco (${shortHash(TELCO_HASH)}) (FEATURE_SPEC_FILE)`);
+      const body = await expectProblem(response, 409, 'SPEC_MISMATCH');
+      assert.equal(body.detail, `model ${variant} was trained on spec telco-variant (${shortHash(variantSpec.hash)}); this scorer runs spec telco (${shortHash(TELCO_HASH)}) (FEATURE_SPEC_FILE)`);
     }
     assert.deepEqual(await new ModelVersionRepository().assignments(db), before);
     const [shadowEntry, activateEntry] = await new AuditLogRepository().findBySubject(db, `model:${variant}`);
@@ -190,9 +188,8 @@ describe('scorer service on the real broker and Postgres', () => {
     const sum = Object.values(body.contributions).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - (body.churn_probability - body.baseline)) < 1e-6);
     const bad = await fetch(`${sut.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ features: { ...features, InternetService: 'Satellite', tenure: undefined } }) });
-    assert.equal(bad.status, 400);
-    const problem = (await bad.json()) as { fields: { field: string }[] };
-    assert.deepEqual(problem.fields.map((f) => f.field), ['features.tenure', 'features.InternetService']);
+    const problem = await expectProblem(bad, 400, 'VALIDATION_FAILED');
+    assert.deepEqual(problemFields(problem), ['features.tenure', 'features.InternetService']);
     const docs = await fetch(`${sut.url}/docs/json`);
     assert.equal(docs.status, 200);
     assert.ok(((await docs.json()) as { paths: Record<string, unknown> }).paths['/v1/predict/batch']);
@@ -216,8 +213,7 @@ describe('scorer service on the real broker and Postgres', () => {
     assert.equal(lines.length, 3);
     assert.match(lines[1]!, /^X,0\.\d+,\d+,(low|medium|high|critical),/);
     const badCsv = await fetch(`${sut.url}/v1/predict/batch`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `customerID,${header}\n${line('X', 'abc', '1')}\n` });
-    assert.equal(badCsv.status, 400);
-    assert.match(((await badCsv.json()) as { message: string }).message, /\[0\]\.tenure/);
+    assert.match((await expectProblem(badCsv, 400, 'VALIDATION_FAILED')).detail ?? '', /\[0\]\.tenure/);
   });
 
   it('keeps registry operations for admins and audits them; shadow scores the same features on predictions.shadow', async () => {

@@ -4,8 +4,9 @@ import { Topics } from '@churn/contracts';
 import { Database } from '@churn/db';
 import type { Logger, Registry } from '@churn/observability';
 import { ScoringPolicy } from '@churn/scoring';
-import { DatabaseModule, KafkaModule, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG, JwtAuthGuard } from '@churn/service-kit';
+import { DatabaseModule, errorStatusesProvider, KafkaModule, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG, JwtAuthGuard } from '@churn/service-kit';
 import type { ScorerConfig } from './config';
+import { SCORER_ERROR_STATUSES } from './http-error-statuses';
 import { CustomersController } from './customers/customers.controller';
 import { CustomerFeaturesHandler } from './customer-features/customer-features.handler';
 import { ModelRegistryService } from './models/model-registry.service';
@@ -57,6 +58,7 @@ export class ScorerModule {
         CustomerFeaturesHandler,
         PredictService,
         JwtAuthGuard,
+        errorStatusesProvider(SCORER_ERROR_STATUSES),
         PredictAuthGuard,
       ],
     };

@@ -19,3 +19,4 @@ export * from './outcome/outcome.schema';
 export * from './intervention/intervention.schema';
 export * from './model-alert/model-alert.schema';
 export * from './dead-letter/dead-letter.schema';
+export * from './problem-details/problem-details.schema';

@@ -8,7 +8,9 @@ import { createLogger, createMetricsRegistry, HealthRegistry, type Logger } from
 import type { BaseServiceConfig } from './core/base-config';
 import { CoreModule } from './core/core.module';
 import { PinoNestLogger } from './core/pino-nest-logger';
-import { DomainErrorFilter } from './http/domain-error';
+import { ERROR_STATUSES, KIT_ERROR_STATUSES, type ErrorStatuses } from './http/error-statuses';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { requestBodyErrors } from './http/request-body-error';
 
 export interface ServiceDefinition<S extends z.ZodType<BaseServiceConfig>> {
   readonly name: string;
@@ -44,15 +46,25 @@ export async function startService<S extends z.ZodType<BaseServiceConfig>>(defin
     imports: [CoreModule.forRoot({ config, logger, registry, health }), definition.module(config)],
   };
   const app = await NestFactory.create<NestExpressApplication>(root, { logger: new PinoNestLogger(logger), abortOnError: false });
-  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(errorStatusesOf(app), logger, definition.name));
   await definition.configure?.(app, config);
   app.useBodyParser('json', { limit: '5mb' });
+  app.use(requestBodyErrors);
   await app.listen(config.PORT, '0.0.0.0');
   // PORT=0 (tests) lets the system choose; report the port actually bound.
   const port = (app.getHttpServer().address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
   logger.info({ port }, `${definition.name} listening`);
   return { app, logger, url, close: () => app.close() };
+}
+
+/** The table the service module provides under ERROR_STATUSES (errorStatusesProvider), or the kit's own. */
+function errorStatusesOf(app: INestApplication): ErrorStatuses {
+  try {
+    return app.get<ErrorStatuses>(ERROR_STATUSES, { strict: false });
+  } catch {
+    return KIT_ERROR_STATUSES;
+  }
 }
 
 /** `main.ts` of every service: start, and turn signals into a bounded graceful shutdown. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
+import { expectProblem } from './problem-answer';
 
 export interface TestTokenOptions {
   readonly sub?: string;
@@ -21,18 +22,17 @@ const withBearer = (init: RequestInit, token: string | undefined): RequestInit =
 
 /**
  * An endpoint with customer-level data: 401 without a token and with one lacking `exp`, 403 with a
- * role below agent, 200 for agent and admin. Returns the agent's answer for the caller's own checks.
+ * role below agent (both problem+json), 200 for agent and admin. Returns the agent's answer for the
+ * caller's own checks.
  */
 export async function assertAgentOrHigher(url: string, secret: string, init: RequestInit = {}): Promise<globalThis.Response> {
-  const statusWith = async (token: string | undefined) => {
-    const response = await fetch(url, withBearer(init, token));
-    await response.arrayBuffer();
-    return response.status;
-  };
-  assert.equal(await statusWith(undefined), 401, `${url} without a token`);
-  assert.equal(await statusWith(await signTestToken(secret, ['agent'], { expiresIn: null })), 401, `${url} with a token without exp`);
-  assert.equal(await statusWith(await signTestToken(secret, ['viewer', 'service'])), 403, `${url} with roles viewer, service`);
-  assert.equal(await statusWith(await signTestToken(secret, ['admin'])), 200, `${url} as admin`);
+  const answerWith = (token: string | undefined) => fetch(url, withBearer(init, token));
+  await expectProblem(await answerWith(undefined), 401, 'UNAUTHENTICATED');
+  await expectProblem(await answerWith(await signTestToken(secret, ['agent'], { expiresIn: null })), 401, 'UNAUTHENTICATED');
+  await expectProblem(await answerWith(await signTestToken(secret, ['viewer', 'service'])), 403, 'FORBIDDEN');
+  const admin = await answerWith(await signTestToken(secret, ['admin']));
+  await admin.arrayBuffer();
+  assert.equal(admin.status, 200, `${url} as admin`);
   const agent = await fetch(url, withBearer(init, await signTestToken(secret, ['agent'])));
   assert.equal(agent.status, 200, `${url} as agent: ${await agent.clone().text()}`);
   return agent;

@@ -1,13 +1,14 @@
-import { HttpStatus, Injectable, Inject } from '@nestjs/common';
+import { Injectable, Inject } from '@nestjs/common';
 import { AlertingQueueRepository, AlertRepository, NotificationRepository, type AlertRow } from '@churn/alerting-data';
 import { AuditLogRepository, Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
-import { DomainError, LOGGER, type Principal } from '@churn/service-kit';
+import { LOGGER, type Principal } from '@churn/service-kit';
 import { slaTargetSeconds } from '../rules/alert-rules.schema';
 import { AlertRulesService } from '../rules/alert-rules.service';
 import { SlaService } from '../sla/sla.service';
 import { AlertUpdatesOutbox } from '../updates/alert-updates.outbox';
 import { AlertUpdatesRelay } from '../updates/alert-updates.relay';
+import { AlertError, alertNotFound, alertStateCode } from './alert-error';
 import { alertView, type AlertView } from './alert-view';
 import type { AlertActionBody } from './alerts.schemas';
 
@@ -48,7 +49,7 @@ export class AlertsService {
 
   async get(alertId: string) {
     const row = await this.alerts.findById(this.database, alertId);
-    if (!row) throw notFound(alertId);
+    if (!row) throw alertNotFound(alertId);
     const notifications = await this.notifications.forAlert(this.database, alertId);
     return {
       ...this.view(row),
@@ -101,19 +102,15 @@ export class AlertsService {
   }
 
   private changedOrThrow(alertId: string, result: ActionOutcome): AlertRow {
-    if (result.outcome === 'not_found') throw notFound(alertId);
+    if (result.outcome === 'not_found') throw alertNotFound(alertId);
     if (result.outcome === 'changed') return result.row;
     const { row } = result;
     const who = row.status === 'resolved' ? row.resolved_by : row.acknowledged_by;
-    throw new DomainError(`ALERT_${row.status.toUpperCase()}`, `alert ${alertId} is already ${row.status}${who ? ` (by ${who})` : ''}`, HttpStatus.CONFLICT);
+    throw new AlertError(alertStateCode(row.status), `alert ${alertId} is already ${row.status}${who ? ` (by ${who})` : ''}`);
   }
 }
 
 /** The life cycle: pending → acknowledged → expired; pending, acknowledged or expired → resolved. */
 function allowed(status: AlertRow['status'], action: AlertAction): boolean {
   return action === 'acknowledge' ? status === 'pending' : status !== 'resolved';
-}
-
-export function notFound(alertId: string): DomainError {
-  return new DomainError('ALERT_NOT_FOUND', `no alert ${alertId}`, HttpStatus.NOT_FOUND);
 }

@@ -1,10 +1,11 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AlertingQueueRepository, AlertRepository, type AlertRow, type QueueOwner } from '@churn/alerting-data';
 import { AuditLogRepository, Database } from '@churn/db';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
-import { DomainError, LOGGER, METRICS_REGISTRY, type Principal } from '@churn/service-kit';
+import { LOGGER, METRICS_REGISTRY, type Principal } from '@churn/service-kit';
 import { alertView, type AlertView } from '../alerts/alert-view';
-import { AlertsService, notFound } from '../alerts/alerts.service';
+import { AlertError, alertNotFound } from '../alerts/alert-error';
+import { AlertsService } from '../alerts/alerts.service';
 import { slaTargetSeconds } from '../rules/alert-rules.schema';
 import { AlertRulesService } from '../rules/alert-rules.service';
 import { AlertUpdatesOutbox } from '../updates/alert-updates.outbox';
@@ -76,8 +77,8 @@ export class QueueService {
     const assignee = body.assignee === null ? null : person(body.assignee, principal);
     const changed = await this.database.transaction(async (tx) => {
       const before = await this.queue.findForUpdate(tx, alertId);
-      if (!before) throw notFound(alertId);
-      if (before.status === 'resolved') throw new DomainError('ALERT_RESOLVED', `alert ${alertId} is resolved; a resolved alert is not assigned`, HttpStatus.CONFLICT);
+      if (!before) throw alertNotFound(alertId);
+      if (before.status === 'resolved') throw new AlertError('ALERT_RESOLVED', `alert ${alertId} is resolved; a resolved alert is not assigned`);
       const row = await this.queue.assign(tx, alertId, assignee);
       if (!row) return { row: before, changed: false };
       await this.audit.record(tx, { actor: principal.subject, action: 'alert.assign', subject: `alert:${alertId}`, details: { assignee, previous: before.assignee, customer_id: row.customer_id, level: row.level } });
@@ -114,7 +115,7 @@ export class QueueService {
   /** What was done to an alert, oldest first: its creation, then the audit log (assignments, acknowledgment, resolution, expiry, churn). */
   async history(alertId: string): Promise<{ alert_id: string; history: HistoryEntry[] }> {
     const row = await this.alertRows.findById(this.database, alertId);
-    if (!row) throw notFound(alertId);
+    if (!row) throw alertNotFound(alertId);
     const entries = (await this.audit.findBySubject(this.database, `alert:${alertId}`, 500)).reverse();
     const raised: HistoryEntry = { at: row.created_at.toISOString(), actor: 'system:rules', action: 'alert.raise', by: null, note: null, details: { level: row.level, reason: row.reason, risk_score: row.risk_score } };
     return {

@@ -83,4 +83,17 @@ describe('the lint rules that hold the architecture', () => {
       assert.deepEqual(await problems(file, source), [], file);
     }
   });
+
+  it('domain code chooses no HTTP status: HttpStatus and Nest’s exceptions only in the HTTP layer', async () => {
+    const source = "import { HttpStatus, NotFoundException } from '@nestjs/common';\nexport const used = [HttpStatus.CONFLICT, NotFoundException];\n";
+    for (const file of ['apps/alerting/src/queue/probe.service.ts', 'apps/monitoring/src/customers/probe.ts', 'libs/scoring/src/probe.ts']) {
+      const refused = await problems(file, source);
+      assert.equal(refused.filter((p) => /typed error/.test(p)).length, 2, `${file}: ${refused.join('; ')}`);
+    }
+    for (const file of ['apps/alerting/src/queue/probe.controller.ts', 'apps/alerting/src/http-error-statuses.ts', 'apps/scorer/src/http-setup.ts', 'libs/service-kit/src/http/probe.filter.ts', 'apps/alerting/src/queue/probe.spec.ts']) {
+      assert.deepEqual(await problems(file, source), [], file);
+    }
+    // Nest's decorators and the rest of @nestjs/common stay available everywhere.
+    assert.deepEqual(await problems('apps/alerting/src/queue/probe.service.ts', "import { Inject, Injectable } from '@nestjs/common';\nexport const used = [Inject, Injectable];\n"), []);
+  });
 });

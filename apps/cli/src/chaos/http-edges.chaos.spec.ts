@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, UnsecuredJWT } from 'jose';
+import { PROBLEM_JSON } from '@churn/contracts';
 import type { ServiceName } from '@churn/local-stack';
 import { CHAOS_SECRETS, startChaosPlatform, type ChaosPlatform } from './chaos-platform';
 import { assertNoSecretsInLogs } from './secrets-in-logs';
@@ -68,6 +69,7 @@ describe('chaos: HTTP edges (every OpenAPI route fuzzed) and admin token checks'
           body: '{}',
         });
         assert.equal(response.status, status, `${service} ${route} with a ${what} token`);
+        assert.equal(response.headers.get('content-type')?.split(';')[0], PROBLEM_JSON, `${service} ${route} with a ${what} token: a problem`);
       }
     }
   });
@@ -107,15 +109,17 @@ describe('chaos: HTTP edges (every OpenAPI route fuzzed) and admin token checks'
           method,
           headers: { authorization: `Bearer ${bearer}`, ...(method === 'GET' ? {} : { 'content-type': type ?? 'application/json' }) },
           ...(method === 'GET' ? {} : { body }),
-        }).catch((error: Error) => ({ status: 0, text: async () => error.message }));
-        // 404/409 are clear answers for an id that does not exist; anything 5xx or a dropped socket is a
-        // finding. A GET may also answer 200 (a route without parameters, or ignored ones).
-        if ((method !== 'GET' && response.status < 400) || response.status >= 500 || response.status === 0) failures.push(`${service} ${method} ${route} with ${name}: ${response.status} ${(await response.text()).slice(0, 160)}`);
+        }).catch((error: Error) => ({ status: 0, headers: new Headers(), text: async () => error.message }));
+        // 404/409 are clear answers for an id that does not exist; anything 5xx, a dropped socket or
+        // an error that is not problem+json is a finding. A GET may also answer 200 (a route without
+        // parameters, or ignored ones).
+        const problem = response.headers.get('content-type')?.split(';')[0] === PROBLEM_JSON;
+        if ((method !== 'GET' && response.status < 400) || response.status >= 500 || response.status === 0 || (response.status >= 400 && !problem)) failures.push(`${service} ${method} ${route} with ${name}: ${response.status} ${(await response.text()).slice(0, 160)}`);
       }
     }
     // A NUL byte in a path parameter (customer id, model version, alert id) is refused with 400 by
     // IdentifierParamPipe before it can reach Postgres (which answers "invalid byte sequence").
-    assert.deepEqual(failures, [], 'every bad request answered with a 4xx');
+    assert.deepEqual(failures, [], 'every bad request answered with a 4xx problem');
     for (const name of ['scorer', 'alerting', 'monitoring'] as const) {
       const ready = await fetch(`${platform.url(name)}/health/ready`);
       assert.equal(ready.status, 200, `${name} still ready`);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { devPortOffset, devStackDataName, stateDir } from '@churn/local-stack';
+import { problemText } from './problem-text';
 
 export type RecordKind = 'outcomes' | 'interventions';
 
@@ -63,13 +64,13 @@ export async function importRecords(kind: RecordKind, file: string, target: Impo
   } catch (error) {
     throw new Error(`monitoring at ${target.url} did not answer (${(error as Error).message}); set MONITORING_URL`);
   }
-  const answer = (await response.json().catch(() => ({}))) as { rows?: number; recorded?: number; already_present?: number; message?: string; problems?: RowProblem[] };
+  const answer = (await response.json().catch(() => ({}))) as { rows?: number; recorded?: number; already_present?: number; detail?: string; problems?: RowProblem[] };
   if (response.status === 200) {
     return { accepted: true, text: `${file}: ${answer.recorded} ${kind} recorded, ${answer.already_present} already present (${answer.rows} rows)\n` };
   }
   if (response.status === 422 || response.status === 400) {
     const lines = (answer.problems ?? []).map((p) => `${p.line === null ? 'record' : `line ${p.line}`}\t${p.field}\t${p.code}\t${p.message}`);
-    return { accepted: false, text: [`${file}: refused — ${answer.message ?? `HTTP ${response.status}`}`, ...lines, ''].join('\n') };
+    return { accepted: false, text: [`${file}: refused — ${answer.detail ?? `HTTP ${response.status}`}`, ...lines, ''].join('\n') };
   }
-  throw new Error(`monitoring answered ${response.status}: ${answer.message ?? ''}`.trim());
+  throw new Error(problemText('monitoring', response.status, answer));
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { problemText } from './problem-text';
 import type { ImportTarget } from './records-import';
 
 export interface ReportOptions {
@@ -7,13 +8,6 @@ export interface ReportOptions {
   readonly to: string;
   readonly format: 'pdf' | 'csv';
   readonly top?: number;
-}
-
-/** What monitoring's 400 names: each bad parameter and why. */
-interface RefusedAnswer {
-  message?: string;
-  error?: string;
-  fields?: { field: string; message: string }[];
 }
 
 async function call(target: ImportTarget, url: URL, init: RequestInit): Promise<Response> {
@@ -25,9 +19,7 @@ async function call(target: ImportTarget, url: URL, init: RequestInit): Promise<
 }
 
 async function refusal(response: Response): Promise<Error> {
-  const answer = (await response.json().catch(() => ({}))) as RefusedAnswer;
-  const fields = (answer.fields ?? []).map((f) => `--${f.field}: ${f.message}`);
-  return new Error(fields.length > 0 ? fields.join('; ') : `monitoring answered ${response.status}${answer.error ? ` ${answer.error}` : ''}: ${answer.message ?? ''}`.trim());
+  return new Error(problemText('monitoring', response.status, await response.json().catch(() => null), (field) => `--${field}`));
 }
 
 /** The file name monitoring gave the report (Content-Disposition), for when --out is not given. */

@@ -1,10 +1,11 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CrmIntegrationRepository, type CrmTarget } from '@churn/crm-sync-data';
 import { Database } from '@churn/db';
-import { DomainError, SERVICE_CONFIG } from '@churn/service-kit';
+import { SERVICE_CONFIG } from '@churn/service-kit';
 import type { CrmSyncConfig } from '../config';
 import { CrmDrainHost } from '../drain/crm-drain.host';
 import { enabledTargets } from '../enabled-targets';
+import { IntegrationError } from './integration-error';
 
 /** Each CRM integration's state as every instance sees it (Postgres), and an admin's resume. */
 @Injectable()
@@ -40,7 +41,7 @@ export class IntegrationsService {
 
   /** Resumes a paused CRM (its waiting rows are claimed again at once); `by` is the admin's subject. */
   async resume(crm: CrmTarget, by: string) {
-    if (!this.enabled.includes(crm)) throw new DomainError('CRM_NOT_ENABLED', `${crm} is not configured in this service`, HttpStatus.NOT_FOUND);
+    if (!this.enabled.includes(crm)) throw new IntegrationError('CRM_NOT_ENABLED', `${crm} is not configured in this service`);
     const resumed = await this.drain.resume(crm, by);
     return { crm, status: 'active' as const, resumed };
   }

@@ -122,10 +122,34 @@ export interface AlertQueue {
   alerts: PendingAlert[];
 }
 
+/** One refused input of a request, as a problem's `errors` (or a refused import's `problems`) names it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * An error answer of the services: `application/problem+json` (RFC 9457, docs/http-errors.md) with
+ * `detail` for people, `code` for programs, and `errors` naming each refused field.
+ */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code: string;
+  errors?: FieldProblem[];
+  /** A refused import's rows (RECORDS_REFUSED). */
+  problems?: FieldProblem[];
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The problem's code (e.g. ALERT_ACKNOWLEDGED); empty when the answer was not a problem. */
+    readonly code = '',
+    readonly fields: readonly FieldProblem[] = [],
   ) {
     super(message);
   }
@@ -150,7 +174,7 @@ export function bearerHeader(token: string): Record<string, string> {
 export async function fetchWithToken<T>(path: string, token: string): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json', ...bearerHeader(token) }, cache: 'no-store' });
   if (response.status === 401 && signsInWithProvider()) goToSignIn();
-  if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+  if (!response.ok) throw await apiErrorOf(response);
   return (await response.json()) as T;
 }
 
@@ -165,7 +189,7 @@ export async function postWithToken<T>(path: string, body: unknown, token: strin
     body: JSON.stringify(body ?? {}),
   });
   if (response.status === 401 && signsInWithProvider()) goToSignIn();
-  if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+  if (!response.ok) throw await apiErrorOf(response);
   return (await response.json()) as T;
 }
 
@@ -186,15 +210,13 @@ export async function acknowledgeAlert(alertId: string, by: string, token: strin
     body: JSON.stringify({ by }),
   });
   if (response.status === 401 && signsInWithProvider()) goToSignIn();
-  if (!response.ok) throw new ApiError(response.status, (await errorMessage(response)) || `acknowledge answered ${response.status}`);
+  if (!response.ok) throw await apiErrorOf(response);
 }
 
-/** The services' error body: { statusCode, error: CODE, message }. */
-export async function errorMessage(response: Response): Promise<string> {
-  try {
-    const body = (await response.json()) as { message?: unknown };
-    return typeof body.message === 'string' ? body.message : `HTTP ${response.status}`;
-  } catch {
-    return response.statusText || `HTTP ${response.status}`;
-  }
+/** A refused answer as an ApiError: the problem's detail (or title), code and field errors. */
+export async function apiErrorOf(response: Response): Promise<ApiError> {
+  const problem = (await response.json().catch(() => null)) as Partial<Problem> | null;
+  const message = typeof problem?.detail === 'string' ? problem.detail : typeof problem?.title === 'string' ? problem.title : response.statusText || `HTTP ${response.status}`;
+  const fields = (problem?.errors ?? problem?.problems ?? []).filter((f) => typeof f?.field === 'string');
+  return new ApiError(response.status, message, typeof problem?.code === 'string' ? problem.code : '', fields);
 }

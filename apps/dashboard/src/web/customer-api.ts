@@ -1,6 +1,8 @@
 /** The monitoring API a customer's page reads and calls (shapes of apps/monitoring's answers; HTTP only). */
-import { ApiError, bearerHeader, fetchWithToken, type RiskLevel } from './api';
+import { ApiError, apiErrorOf, bearerHeader, fetchWithToken, type FieldProblem, type RiskLevel } from './api';
 import { csrfHeader, goToSignIn, signsInWithProvider } from './session';
+
+export type { FieldProblem } from './api';
 
 export interface CustomerAlertSummary {
   alert_id: string;
@@ -76,19 +78,15 @@ export interface CustomerDetail {
   experiment: { name: string; arm: string } | null;
 }
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
 /** A refused request (400, 422) with the fields it names, so the page can say which input is wrong. */
 export class RequestRefused extends ApiError {
   constructor(
     status: number,
     message: string,
-    readonly fields: readonly FieldProblem[],
+    code: string,
+    fields: readonly FieldProblem[],
   ) {
-    super(status, message);
+    super(status, message, code, fields);
   }
 }
 
@@ -131,7 +129,7 @@ export function recordOutcome(record: OutcomeRecord, token: string): Promise<unk
 
 /**
  * A state-changing call with the person's bearer token, or their session (its CSRF token in the
- * header). A 400 (`fields`) or 422 (`problems`) keeps the fields it names; an ended session goes to
+ * header). A 400 (`errors`) or 422 (`problems`) keeps the fields it names; an ended session goes to
  * sign-in, back to this page after.
  */
 async function postJson<T>(path: string, body: unknown, token: string): Promise<T> {
@@ -141,9 +139,7 @@ async function postJson<T>(path: string, body: unknown, token: string): Promise<
     body: JSON.stringify(body),
   });
   if (response.status === 401 && signsInWithProvider()) goToSignIn();
-  const answer = (await response.json().catch(() => null)) as { message?: unknown; fields?: FieldProblem[]; problems?: FieldProblem[] } | null;
-  if (response.ok) return answer as T;
-  const message = typeof answer?.message === 'string' ? answer.message : `HTTP ${response.status}`;
-  const fields = (answer?.fields ?? answer?.problems ?? []).filter((f) => typeof f?.field === 'string');
-  throw fields.length > 0 ? new RequestRefused(response.status, message, fields) : new ApiError(response.status, message);
+  if (response.ok) return (await response.json().catch(() => null)) as T;
+  const error = await apiErrorOf(response);
+  throw error.fields.length > 0 ? new RequestRefused(error.status, error.message, error.code, error.fields) : error;
 }

@@ -1,5 +1,7 @@
 /** Monitoring's customer API as the workspace reads it (shapes of apps/monitoring's answers; HTTP only). */
-import { ApiError, bearerHeader, errorMessage, type RiskLevel } from './api';
+import { ApiError, apiErrorOf, bearerHeader, type FieldProblem, type RiskLevel } from './api';
+
+export type { FieldProblem } from './api';
 import { goToSignIn, signsInWithProvider } from './session';
 
 // ── The customer list (`GET /v1/customers`, `GET /v1/customers/filters`) ──
@@ -45,27 +47,20 @@ export interface CustomerFilterOptions {
   sorts: string[];
 }
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-/** A 400 `validation_failed`: `fields` names every offending query parameter. */
+/** A 400 VALIDATION_FAILED: `fields` names every offending query parameter. */
 export class InvalidFilterError extends ApiError {
   constructor(
     message: string,
-    readonly fields: readonly FieldProblem[],
+    fields: readonly FieldProblem[],
   ) {
-    super(400, message);
+    super(400, message, 'VALIDATION_FAILED', fields);
   }
 }
 
 async function refusal(response: Response): Promise<ApiError> {
   if (response.status === 401 && signsInWithProvider()) goToSignIn();
-  if (response.status !== 400) return new ApiError(response.status, await errorMessage(response));
-  const body = (await response.json().catch(() => ({}))) as { message?: unknown; fields?: unknown };
-  const fields = Array.isArray(body.fields) ? (body.fields as FieldProblem[]) : [];
-  return new InvalidFilterError(typeof body.message === 'string' ? body.message : 'the filter is malformed', fields);
+  const error = await apiErrorOf(response);
+  return response.status === 400 ? new InvalidFilterError(error.message || 'the filter is malformed', error.fields) : error;
 }
 
 async function customersGet(query: string, token: string, accept: string): Promise<Response> {

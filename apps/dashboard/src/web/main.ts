@@ -99,7 +99,7 @@ async function loadIntegrations(): Promise<void> {
   try {
     renderIntegrations(await fetchIntegrations(), resumePermission(), (crm, button) => void resume(crm, button));
   } catch (error) {
-    const why = error instanceof ApiError && error.status === 502 ? 'crm-sync did not answer' : error instanceof Error ? error.message : String(error);
+    const why = error instanceof ApiError && (error.status === 502 || error.status === 504) ? 'crm-sync did not answer' : error instanceof Error ? error.message : String(error);
     renderIntegrationsUnavailable(why);
   }
 }

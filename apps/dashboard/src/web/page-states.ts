@@ -23,8 +23,9 @@ export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 401) return 'the token was refused (missing, expired or forged): sign in again';
     if (error.status === 403) return `this needs the admin role, which ${signsInWithProvider() ? 'you do' : 'your token does'} not have`;
-    if (error.status === 502) return `a service behind monitoring did not answer (${error.message})`;
-    return error.message || `HTTP ${error.status}`;
+    if (error.status === 502 || error.status === 504) return `a service behind monitoring did not answer (${error.message})`;
+    const fields = error.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+    return (fields && !error.message.includes(fields) ? `${error.message} (${fields})` : error.message) || `HTTP ${error.status}`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 /** The monitoring API the experiments, ROI and models pages read and call (shapes of apps/monitoring's answers). */
-import { ApiError, errorMessage, postWithToken as postJson, type QualityFigures, type RoiFigures } from './api';
+import { apiErrorOf, postWithToken as postJson, type QualityFigures, type RoiFigures } from './api';
 
 export interface ExperimentArm {
   arm: string;
@@ -78,7 +78,7 @@ export interface RolloutArm {
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store' });
-  if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+  if (!response.ok) throw await apiErrorOf(response);
   return (await response.json()) as T;
 }
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startService, type RunningService } from '@churn/service-kit';
-import { serviceTestEnv, waitUntilHttpReady } from '@churn/testing';
+import { expectProblem, serviceTestEnv, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from '../config';
 import { configureMonitoringHttp } from '../http-setup';
 import { MonitoringModule } from '../monitoring.module';
@@ -37,8 +37,11 @@ const PUBLIC_ROUTES = new Set([
 async function startStrictUpstream(): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     req.resume();
+    if (!req.headers.authorization && !(req.method === 'GET' && (req.url === '/v1/integrations' || req.url === '/v1/models'))) {
+      const problem = { type: 'urn:churn-radar:problem:UNAUTHENTICATED', title: 'Unauthorized', status: 401, detail: 'a bearer token is required', instance: req.url, code: 'UNAUTHENTICATED' };
+      return void res.writeHead(401, { 'content-type': 'application/problem+json' }).end(JSON.stringify(problem));
+    }
     res.setHeader('content-type', 'application/json');
-    if (!req.headers.authorization && !(req.method === 'GET' && (req.url === '/v1/integrations' || req.url === '/v1/models'))) return void res.writeHead(401).end('{"error":"UNAUTHENTICATED"}');
     res.end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -92,15 +95,15 @@ describe("monitoring's routes, called without a token or a session", () => {
       ...(route.method === 'GET' ? {} : { body: '{}' }),
     });
 
-  it('every route but the public ones answers 401, anonymous and with an unknown session cookie', async () => {
+  it('every route but the public ones answers 401 problem+json, anonymous and with an unknown session cookie', async () => {
     assert.ok(routes.length > 20, `the OpenAPI document lists ${routes.length} routes`);
     const guarded = routes.filter((r) => !PUBLIC_ROUTES.has(`${r.method} ${r.path}`));
     assert.ok(guarded.some((r) => r.path === '/v1/dashboard/alerts'), 'customer-level routes are among them');
     for (const route of guarded) {
-      const anonymous = await call(route);
-      assert.equal(anonymous.status, 401, `${route.method} ${route.path} anonymous: ${await anonymous.text()}`);
-      const stale = await call(route, { cookie: 'churn_session=not-a-session' });
-      assert.equal(stale.status, 401, `${route.method} ${route.path} with an unknown session: ${await stale.text()}`);
+      const anonymous = await expectProblem(await call(route), 401);
+      assert.ok(['UNAUTHENTICATED', 'SESSION_ENDED'].includes(anonymous.code), `${route.method} ${route.path} anonymous: ${anonymous.code}`);
+      const stale = await expectProblem(await call(route, { cookie: 'churn_session=not-a-session' }), 401);
+      assert.ok(['UNAUTHENTICATED', 'SESSION_ENDED'].includes(stale.code), `${route.method} ${route.path} with an unknown session: ${stale.code}`);
     }
   });
 

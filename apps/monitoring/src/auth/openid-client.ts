@@ -1,6 +1,5 @@
-import { HttpStatus } from '@nestjs/common';
 import * as oidc from 'openid-client';
-import { DomainError } from '@churn/service-kit';
+import { SessionError } from './session-error';
 import { isLoopback, type SignInSettings } from './sign-in-env';
 
 /** What a redirect to the provider needs kept until its callback. */
@@ -77,7 +76,7 @@ export class OpenIdClient {
       })
       .catch((error: unknown) => {
         this.configuration = undefined;
-        throw new DomainError('OIDC_UNAVAILABLE', `the OpenID provider at ${this.settings.issuer.origin} could not be reached: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE);
+        throw new SessionError('OIDC_UNAVAILABLE', `the OpenID provider at ${this.settings.issuer.origin} could not be reached: ${(error as Error).message}`);
       });
     return this.configuration;
   }

@@ -1,15 +1,16 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { SignJWT } from 'jose';
 import { Database } from '@churn/db';
 import { MonitoringSessionsRepository, type SessionRow } from '@churn/monitoring-data';
 import type { Logger, Registry } from '@churn/observability';
-import { DomainError, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG, type Principal, type SessionAuthenticator } from '@churn/service-kit';
+import { AuthError, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG, type Principal, type SessionAuthenticator } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { cookieOf } from './session-cookie';
 import { signInSettingsOf, type SignInSettings } from './sign-in-env';
 import { signInMetrics, type SignInMetrics } from './sign-in-metrics';
+import { SessionError } from './session-error';
 
 /** Methods that change nothing: the only ones a session cookie may make without the CSRF token. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -62,7 +63,7 @@ export class SessionService implements SessionAuthenticator {
 
   /**
    * The principal of the request's session; null without a session cookie (or with sign-in off);
-   * DomainError 401 SESSION_ENDED for a cookie of no live session, 403 CSRF_TOKEN_INVALID for a
+   * SessionError SESSION_ENDED (401) for a cookie of no live session, CSRF_TOKEN_INVALID (403) for a
    * state-changing request without the session's CSRF token.
    */
   async authenticate(request: Request): Promise<Principal | null> {
@@ -71,7 +72,7 @@ export class SessionService implements SessionAuthenticator {
     if (!SAFE_METHODS.has(request.method) && !sameToken(view.csrfToken, request.headers['x-csrf-token'])) {
       this.metrics.refusals.inc({ reason: 'csrf' });
       this.logger.warn({ path: request.path, method: request.method, subject: view.principal.subject }, 'session request without its CSRF token refused');
-      throw new DomainError('CSRF_TOKEN_INVALID', 'a request made with the session cookie must carry the session’s CSRF token in the x-csrf-token header (GET /v1/session gives it)', HttpStatus.FORBIDDEN);
+      throw new SessionError('CSRF_TOKEN_INVALID', 'a request made with the session cookie must carry the session’s CSRF token in the x-csrf-token header (GET /v1/session gives it)');
     }
     return view.principal;
   }
@@ -83,7 +84,7 @@ export class SessionService implements SessionAuthenticator {
     const row = await this.repository.touch(this.database, sha256(cookie), new Date(), this.settings.idleSeconds);
     if (!row) {
       this.metrics.refusals.inc({ reason: 'ended' });
-      throw new DomainError('SESSION_ENDED', 'your session has ended (expired, unused for too long, or signed out): sign in again', HttpStatus.UNAUTHORIZED, { sign_in: '/auth/login' });
+      throw new SessionError('SESSION_ENDED', 'your session has ended (expired, unused for too long, or signed out): sign in again', { sign_in: '/auth/login' });
     }
     return this.viewOf(row);
   }
@@ -119,7 +120,7 @@ export class SessionService implements SessionAuthenticator {
     const cookie = this.settings ? cookieOf(request, this.settings.cookieName) : undefined;
     if (cookie === undefined) return false;
     const principal = await this.authenticate(request).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === 'SESSION_ENDED') return null;
+      if (error instanceof SessionError && error.code === 'SESSION_ENDED') return null;
       throw error;
     });
     await this.repository.delete(this.database, sha256(cookie));
@@ -134,7 +135,7 @@ export class SessionService implements SessionAuthenticator {
    * as it checks any bearer.
    */
   async forwardedAuthorization(principal: Principal): Promise<string> {
-    if (!this.signingKey) throw new DomainError('AUTH_DISABLED', 'authentication is not configured: AUTH_JWT_SECRET is not set', HttpStatus.SERVICE_UNAVAILABLE);
+    if (!this.signingKey) throw new AuthError('AUTH_DISABLED', 'authentication is not configured: AUTH_JWT_SECRET is not set');
     const jwt = new SignJWT({ roles: [...principal.roles], ...(principal.name ? { name: principal.name } : {}), ...(principal.email ? { email: principal.email } : {}) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(principal.subject)
@@ -146,7 +147,7 @@ export class SessionService implements SessionAuthenticator {
   }
 
   requireSettings(): SignInSettings {
-    if (!this.settings) throw new DomainError('SIGN_IN_DISABLED', 'signing in is not configured (OIDC_ISSUER_URL is not set): use a bearer token', HttpStatus.NOT_FOUND);
+    if (!this.settings) throw new SessionError('SIGN_IN_DISABLED', 'signing in is not configured (OIDC_ISSUER_URL is not set): use a bearer token');
     return this.settings;
   }
 

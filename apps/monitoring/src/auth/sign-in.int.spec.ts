@@ -7,7 +7,7 @@ import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { LocalOpenIdProvider } from '@churn/sandbox';
 import { startService, type RunningService } from '@churn/service-kit';
-import { freeLoopbackPort, serviceTestEnv, testInfra, waitUntilHttpReady } from '@churn/testing';
+import { expectProblem, freeLoopbackPort, problemFields, serviceTestEnv, testInfra, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from '../config';
 import { configureMonitoringHttp } from '../http-setup';
 import { MonitoringModule } from '../monitoring.module';
@@ -164,8 +164,7 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
 
     assert.equal((await jar.fetch(`${sut.url}/v1/dashboard/alerts`)).status, 200, 'agent endpoint');
     const admin = await jar.fetch(`${sut.url}/v1/jobs/runs`);
-    assert.equal(admin.status, 403, 'admin endpoint');
-    assert.equal(((await admin.json()) as { error: string }).error, 'FORBIDDEN');
+    await expectProblem(admin, 403, 'FORBIDDEN');
     const stored = await db.query<{ session_hash: string }>('spec.sessions', `SELECT session_hash FROM monitoring_sessions WHERE subject = 'agent@sandbox.invalid'`);
     assert.ok(stored.every((r) => r.session_hash !== jar.cookies.get(COOKIE)), 'the cookie value itself is not stored');
   });
@@ -183,8 +182,7 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
     const { csrf_token } = (await sessionOf(jar)) as { csrf_token: string };
     const post = (headers: Record<string, string>) => jar.fetch(`${sut.url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '[]' });
     const missing = await post({});
-    assert.equal(missing.status, 403);
-    assert.equal(((await missing.json()) as { error: string }).error, 'CSRF_TOKEN_INVALID');
+    await expectProblem(missing, 403, 'CSRF_TOKEN_INVALID');
     assert.equal((await post({ 'x-csrf-token': 'not-the-token' })).status, 403);
     const passed = await post({ 'x-csrf-token': csrf_token });
     assert.ok(![401, 403].includes(passed.status), `with the token: ${passed.status} ${await passed.text()}`);
@@ -223,11 +221,9 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
       // Move the session's clock instead of waiting: past its absolute end, or unused for a day.
       await db.query('spec.age_session', `UPDATE monitoring_sessions SET ${column} = now() - interval '1 day' WHERE csrf_token = $1`, [csrf_token]);
       const ended = await jar.fetch(`${sut.url}/v1/dashboard/alerts`);
-      assert.equal(ended.status, 401, column);
-      const body = (await ended.json()) as { error: string; message: string; sign_in: string };
-      assert.equal(body.error, 'SESSION_ENDED');
-      assert.match(body.message, /sign in again/);
-      assert.equal(body.sign_in, '/auth/login');
+      const body = await expectProblem(ended, 401, 'SESSION_ENDED');
+      assert.match(body.detail ?? '', /sign in again/);
+      assert.equal(body['sign_in'], '/auth/login');
       assert.equal((await jar.fetch(`${sut.url}/v1/session`)).status, 401);
     }
   });
@@ -282,8 +278,7 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
     assert.equal(new URL(asked.headers.get('location')!).searchParams.get('prompt'), 'login');
     for (const prompt of ['none', 'consent', '']) {
       const refused = await fetch(`${sut.url}/auth/login?prompt=${prompt}`, { redirect: 'manual' });
-      assert.equal(refused.status, 400, prompt);
-      assert.deepEqual(((await refused.json()) as { fields: { field: string }[] }).fields.map((f) => f.field), ['prompt']);
+      assert.deepEqual(problemFields(await expectProblem(refused, 400, 'VALIDATION_FAILED')), ['prompt'], prompt);
     }
   });
 
@@ -312,9 +307,7 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
   it('return_to must be a path on this site (no open redirect)', async () => {
     for (const target of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
       const response = await fetch(`${sut.url}/auth/login?return_to=${encodeURIComponent(target)}`, { redirect: 'manual' });
-      assert.equal(response.status, 400, target);
-      const body = (await response.json()) as { fields: { field: string }[] };
-      assert.deepEqual(body.fields.map((f) => f.field), ['return_to']);
+      assert.deepEqual(problemFields(await expectProblem(response, 400, 'VALIDATION_FAILED')), ['return_to'], target);
     }
   });
 

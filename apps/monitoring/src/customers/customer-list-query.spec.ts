@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { featureSpecEnvSchema } from '@churn/feature-spec';
-import { DomainError } from '@churn/service-kit';
+import { ValidationError } from '@churn/service-kit';
 import { parseCustomerListQuery } from './customer-list-query';
 import { CustomerSpecView } from './customer-spec-view';
 
@@ -13,9 +13,8 @@ function refusal(query: Record<string, unknown>): { fields: { field: string; mes
   try {
     parseCustomerListQuery(query, telco);
   } catch (error) {
-    assert.ok(error instanceof DomainError, String(error));
-    assert.equal(error.status, 400);
-    return error.details as { fields: { field: string; message: string }[] };
+    assert.ok(error instanceof ValidationError, String(error));
+    return { fields: [...error.errors] };
   }
   assert.fail('expected a 400');
 }

@@ -1,9 +1,8 @@
-import { HttpStatus } from '@nestjs/common';
 import { z } from 'zod';
 import { ALERT_STATES, RISK_LEVELS } from '@churn/contracts';
 import { CUSTOMER_SORT_KEYS, type CustomerListFilter, type CustomerSort } from '@churn/monitoring-data';
 import type { Attribute } from '@churn/feature-spec';
-import { DomainError } from '@churn/service-kit';
+import { ValidationError } from '@churn/service-kit';
 import type { CustomerSpecView } from './customer-spec-view';
 
 export const CUSTOMER_PAGE_SIZE_MAX = 200;
@@ -60,9 +59,9 @@ interface FieldProblem {
   readonly message: string;
 }
 
-/** 400 naming every offending parameter, in the shape of the service kit's validation pipe. */
-export function invalidQuery(problems: readonly FieldProblem[]): DomainError {
-  return new DomainError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), HttpStatus.BAD_REQUEST, { fields: problems });
+/** 400 naming every offending parameter, as the service kit's validation pipe does. */
+export function invalidQuery(problems: readonly FieldProblem[]): ValidationError {
+  return new ValidationError(problems);
 }
 
 /**

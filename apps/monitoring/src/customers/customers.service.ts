@@ -1,13 +1,13 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { RISK_LEVELS } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { CUSTOMER_SORT_KEYS, MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerListRow, type CustomerRow, type PopulationSummary } from '@churn/monitoring-data';
-import { DomainError } from '@churn/service-kit';
 import { crmEntry, notificationEntry } from './activity-timeline';
 import { CUSTOMER_ALERT_FILTERS, type CustomerListRequest } from './customer-list-query';
 import { CustomerReadModel } from './customer-read-model.service';
 import { customerCsvChunk } from './customer-csv';
 import type { FeatureValue } from './customer-spec-view';
+import { CustomerError } from './customer-error';
 
 /** Points of the score history a customer page gets (the newest). */
 export const SCORE_HISTORY_LIMIT = 500;
@@ -88,7 +88,7 @@ export class CustomersService {
   /** A customer's page; 404 CUSTOMER_NOT_FOUND when monitoring has no row for the id. */
   async detail(customerId: string) {
     const row = await this.repository.find(this.database, customerId);
-    if (!row) throw new DomainError('CUSTOMER_NOT_FOUND', `monitoring knows no customer ${JSON.stringify(customerId)}`, HttpStatus.NOT_FOUND);
+    if (!row) throw new CustomerError('CUSTOMER_NOT_FOUND', `monitoring knows no customer ${JSON.stringify(customerId)}`);
     const [history, alertUpdates, outcomes, interventions, population, notifications, crmActivity] = await Promise.all([
       this.repository.scoreHistory(this.database, customerId, SCORE_HISTORY_LIMIT),
       this.repository.alertUpdates(this.database, customerId, TIMELINE_LIMIT_PER_KIND),

@@ -43,7 +43,7 @@ export class CustomersController {
   @ApiQuery({ name: 'q', required: false })
   @ApiProduces('application/json', 'text/csv')
   @ApiResponse({ status: 200, description: '`{ customers, page, page_size, total, total_is_lower_bound }` (matches are counted up to 10,000), or the CSV (header: the fields, then attr.<name> per attribute)' })
-  @ApiResponse({ status: 400, description: '`validation_failed`: `fields` names every malformed or unknown parameter (an attribute the active spec does not have, a value of the wrong type or category)' })
+  @ApiResponse({ status: 400, description: '`VALIDATION_FAILED` (problem+json): `errors` names every malformed or unknown parameter (an attribute the active spec does not have, a value of the wrong type or category)' })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the agent role' })
   async list(@Query() query: Record<string, unknown>, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {

@@ -1,11 +1,12 @@
-import { Controller, Get, HttpStatus, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
 import type { ModelAssignments } from '@churn/scorer-data';
-import { DomainError, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
+import { JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
 import { MonitoringSnapshotService, ROI_WINDOWS } from '../monitoring-snapshot.service';
 import { WINDOWS } from '../quality/model-quality';
 import { DashboardService } from '../dashboard/dashboard.service';
+import { ExperimentError } from '../experiments/experiment-error';
 
 const refreshFlag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
 
@@ -79,7 +80,7 @@ export class MonitoringController {
   @Get('experiments/:name')
   async experiment(@Param('name', new ZodValidationPipe(experimentName)) name: string) {
     const report = await this.snapshots.experiment(name);
-    if (!report) throw new DomainError('EXPERIMENT_NOT_FOUND', `no prediction carries experiment "${name}"`, HttpStatus.NOT_FOUND);
+    if (!report) throw new ExperimentError('EXPERIMENT_NOT_FOUND', `no prediction carries experiment "${name}"`);
     return report;
   }
 

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { emailAddressList } from '@churn/mailer';
-import { DomainError, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
+import { AuthError, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { ReportMailService } from '../reports/report-mail.service';
 import { reportEmailBodySchema, reportQuerySchema, type ReportLimits } from '../reports/report-request';
@@ -40,7 +40,7 @@ export class ReportsController {
       'Query: from, to (a date such as 2026-03-01, midnight UTC, or an ISO-8601 time with its zone; to excluded), format (pdf, the default, or csv), top (customers in the at-risk table, 1–500, default REPORT_TOP_CUSTOMERS). The period may be at most REPORT_MAX_PERIOD_DAYS long.',
   })
   @ApiResponse({ status: 200, description: 'the report, as an attachment named for its period' })
-  @ApiResponse({ status: 400, description: '`validation_failed`: `fields` names each bad parameter' })
+  @ApiResponse({ status: 400, description: '`VALIDATION_FAILED` (problem+json): `errors` names each bad parameter' })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the agent (or admin) role' })
   async download(@Query() raw: unknown, @Res() res: Response): Promise<void> {
@@ -66,7 +66,7 @@ export class ReportsController {
   async email(@Body() raw: unknown, @Req() request: AuthenticatedRequest) {
     const body = this.emailBody.transform(raw);
     if (body.recipients !== undefined && !request.principal?.roles.includes('admin')) {
-      throw new DomainError('FORBIDDEN', 'naming recipients needs the admin role; without them the report goes to REPORT_EMAIL_TO', HttpStatus.FORBIDDEN);
+      throw new AuthError('FORBIDDEN', 'naming recipients needs the admin role; without them the report goes to REPORT_EMAIL_TO');
     }
     return this.mail.sendReport({ from: body.from, to: body.to }, body.recipients, body.top);
   }

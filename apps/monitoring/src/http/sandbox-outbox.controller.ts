@@ -1,9 +1,10 @@
-import { Controller, Get, HttpStatus, Inject, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { DomainError, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
+import { UpstreamError } from './upstream-error';
 
 const outboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
@@ -26,7 +27,7 @@ export class SandboxOutboxController {
   async outbox(@Query(new ZodValidationPipe(outboxQuery)) query: z.output<typeof outboxQuery>, @Res() res: Response): Promise<void> {
     const base = this.config.MONITORING_SANDBOX_URL;
     if (!base) {
-      throw new DomainError('SANDBOX_NOT_CONFIGURED', 'no integration sandbox: alerting and crm-sync talk to the real Slack, e-mail and CRMs (or those are disabled); `churn demo` starts one', HttpStatus.NOT_FOUND);
+      throw new UpstreamError('SANDBOX_NOT_CONFIGURED', 'no integration sandbox: alerting and crm-sync talk to the real Slack, e-mail and CRMs (or those are disabled); `churn demo` starts one');
     }
     await this.forwarder.relay(res, 'sandbox', new URL(`/outbox?limit=${query.limit}`, base), { method: 'GET' });
   }

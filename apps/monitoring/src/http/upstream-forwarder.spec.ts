@@ -3,7 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, createMetricsRegistry, type Registry } from '@churn/observability';
-import { DomainError } from '@churn/service-kit';
+import { MONITORING_ERROR_STATUSES } from '../http-error-statuses';
+import { UpstreamError } from './upstream-error';
 import { UPSTREAM_TIMEOUT_MS, UpstreamForwarder } from './upstream-forwarder';
 
 interface Received {
@@ -71,17 +72,19 @@ describe('UpstreamForwarder', () => {
     await new Promise((resolve) => closed.close(resolve));
     for (const [name, code] of [['crm-sync', 'CRM_SYNC_UNAVAILABLE'], ['alerting', 'ALERTING_UNAVAILABLE'], ['sandbox', 'SANDBOX_UNAVAILABLE'], ['scorer', 'SCORER_UNAVAILABLE']] as const) {
       const error = await forwarder.forward(name, new URL(`http://127.0.0.1:${port}/v1/x`), { method: 'GET' }).then(() => undefined, (e: unknown) => e);
-      assert.ok(error instanceof DomainError, String(error));
-      assert.deepEqual([error.code, error.status], [code, 502]);
-      assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port} did not answer`));
+      assert.ok(error instanceof UpstreamError, String(error));
+      assert.deepEqual([error.code, MONITORING_ERROR_STATUSES[error.code], error.details], [code, 502, { upstream: name }]);
+      assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port} could not be reached`));
       assert.equal(await counted(registry, name, 'unreachable'), 1);
     }
   });
 
-  it(`answers 502 when the upstream does not answer within ${UPSTREAM_TIMEOUT_MS} ms`, async () => {
+  it(`answers 504 when the upstream does not answer within ${UPSTREAM_TIMEOUT_MS} ms`, async () => {
     const started = Date.now();
     const error = await forwarder.forward('alerting', new URL('/hang', upstream.url), { method: 'GET' }).then(() => undefined, (e: unknown) => e);
-    assert.ok(error instanceof DomainError && error.code === 'ALERTING_UNAVAILABLE' && error.status === 502, String(error));
+    assert.ok(error instanceof UpstreamError && error.code === 'UPSTREAM_TIMEOUT' && MONITORING_ERROR_STATUSES[error.code] === 504, String(error));
+    assert.deepEqual(error.details, { upstream: 'alerting' });
+    assert.equal(await counted(registry, 'alerting', 'timeout'), 1);
     assert.ok(Date.now() - started >= UPSTREAM_TIMEOUT_MS - 50, `gave up after ${Date.now() - started} ms`);
   });
 });

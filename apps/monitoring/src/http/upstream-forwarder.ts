@@ -1,24 +1,25 @@
-import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Counter } from 'prom-client';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
-import { DomainError, LOGGER, METRICS_REGISTRY, type AuthenticatedRequest } from '@churn/service-kit';
+import { LOGGER, METRICS_REGISTRY, type AuthenticatedRequest } from '@churn/service-kit';
 import { SessionService } from '../auth/session.service';
+import { UpstreamError } from './upstream-error';
 
 /**
- * The services monitoring forwards the dashboard's requests to, each with the DomainError code of a
- * 502 when it does not answer.
+ * The services monitoring forwards the dashboard's requests to, each with the error code of a 502
+ * when it cannot be reached.
  */
 export const UPSTREAMS = {
-  alerting: { code: 'ALERTING_UNAVAILABLE', what: "alerting's API" },
-  'crm-sync': { code: 'CRM_SYNC_UNAVAILABLE', what: "crm-sync's API" },
-  scorer: { code: 'SCORER_UNAVAILABLE', what: "the scorer's models API" },
-  sandbox: { code: 'SANDBOX_UNAVAILABLE', what: 'the integration sandbox (has the demo stopped?)' },
+  alerting: { code: 'ALERTING_UNAVAILABLE' as const, what: "alerting's API" },
+  'crm-sync': { code: 'CRM_SYNC_UNAVAILABLE' as const, what: "crm-sync's API" },
+  scorer: { code: 'SCORER_UNAVAILABLE' as const, what: "the scorer's models API" },
+  sandbox: { code: 'SANDBOX_UNAVAILABLE' as const, what: 'the integration sandbox (has the demo stopped?)' },
 } as const;
 
 export type UpstreamName = keyof typeof UPSTREAMS;
 
-/** How long monitoring waits for an upstream's answer before answering 502. */
+/** How long monitoring waits for an upstream's answer before answering 504. */
 export const UPSTREAM_TIMEOUT_MS = 5000;
 
 export interface ForwardedRequest {
@@ -36,8 +37,9 @@ export interface ForwardedRequest {
  * Forwards one request to another service's HTTP API and relays its answer unchanged (status,
  * content type, body): the upstream decides, monitoring adds nothing and weakens nothing. Counts
  * every request in `monitoring_upstream_requests_total{upstream,status}` (status: the upstream's
- * HTTP status, or `unreachable`), logs writes and failures, and answers 502 with the upstream's
- * code when it does not answer within UPSTREAM_TIMEOUT_MS.
+ * HTTP status, `unreachable` or `timeout`), logs writes and failures, and answers 502 with the
+ * upstream's code when it cannot be reached, 504 UPSTREAM_TIMEOUT when it does not answer within
+ * UPSTREAM_TIMEOUT_MS. An upstream's own error answer (problem+json) is relayed as it came.
  */
 @Injectable()
 export class UpstreamForwarder {
@@ -52,7 +54,7 @@ export class UpstreamForwarder {
     this.logger = logger.child({ context: UpstreamForwarder.name });
     this.requests = getOrCreateCounter(registry, {
       name: 'monitoring_upstream_requests_total',
-      help: 'Requests monitoring forwarded to another service (alerting, crm-sync, scorer, sandbox), by the upstream’s HTTP status or "unreachable".',
+      help: 'Requests monitoring forwarded to another service (alerting, crm-sync, scorer, sandbox), by the upstream’s HTTP status, "unreachable" or "timeout".',
       labelNames: ['upstream', 'status'],
     });
   }
@@ -70,7 +72,7 @@ export class UpstreamForwarder {
     return principal ? this.sessions!.forwardedAuthorization(principal) : undefined;
   }
 
-  /** The upstream's answer; DomainError 502 `<UPSTREAM>_UNAVAILABLE` when it does not answer. */
+  /** The upstream's answer; UpstreamError `<UPSTREAM>_UNAVAILABLE` when unreachable, UPSTREAM_TIMEOUT when too slow. */
   async forward(upstream: UpstreamName, url: URL, request: ForwardedRequest): Promise<globalThis.Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (request.authorization) headers['authorization'] = request.authorization;
@@ -86,9 +88,13 @@ export class UpstreamForwarder {
         signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
       });
     } catch (error) {
-      this.requests.inc({ upstream, status: 'unreachable' });
-      this.logger.warn({ ...target, duration_ms: Date.now() - started, err: error }, 'upstream did not answer');
-      throw new DomainError(UPSTREAMS[upstream].code, `${UPSTREAMS[upstream].what} at ${url.origin} did not answer`, HttpStatus.BAD_GATEWAY);
+      // AbortSignal.timeout aborts fetch with a DOMException named TimeoutError
+      // (https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static).
+      const timedOut = (error as Error).name === 'TimeoutError';
+      this.requests.inc({ upstream, status: timedOut ? 'timeout' : 'unreachable' });
+      this.logger.warn({ ...target, duration_ms: Date.now() - started, err: error }, timedOut ? 'upstream did not answer in time' : 'upstream could not be reached');
+      if (timedOut) throw new UpstreamError('UPSTREAM_TIMEOUT', `${UPSTREAMS[upstream].what} at ${url.origin} did not answer within ${UPSTREAM_TIMEOUT_MS} ms`, { upstream });
+      throw new UpstreamError(UPSTREAMS[upstream].code, `${UPSTREAMS[upstream].what} at ${url.origin} could not be reached`, { upstream });
     }
     this.requests.inc({ upstream, status: String(answer.status) });
     const fields = { ...target, status: answer.status, duration_ms: Date.now() - started };

@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '@churn/service-kit';
 
 /** Why a row of an outcome or intervention upload was refused (also the `reason` label of the refused-rows counter). */
@@ -22,8 +21,11 @@ export interface RowProblem {
 
 export type RecordKindName = 'outcomes' | 'interventions';
 
+/** An upload refused: bad rows, an unreadable body, an unsupported content type, a body over the limit. */
+export type RecordsErrorCode = 'RECORDS_REFUSED' | 'UNREADABLE_RECORDS' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE';
+
 /** An upload with at least one bad row: every problem is listed and nothing is recorded. */
-export class RecordsRefusedError extends DomainError {
+export class RecordsRefusedError extends DomainError<RecordsErrorCode> {
   constructor(
     readonly kind: RecordKindName,
     readonly rows: number,
@@ -33,20 +35,17 @@ export class RecordsRefusedError extends DomainError {
     super(
       'RECORDS_REFUSED',
       `${refusedRows} of ${rows} ${kind} record(s) refused (${problems.length} problem(s)); nothing was recorded`,
-      HttpStatus.UNPROCESSABLE_ENTITY,
       { rows, refused_rows: refusedRows, problems },
     );
-    this.name = 'RecordsRefusedError';
   }
 }
 
 /** A body that cannot be read as records at all (bad CSV quoting, no rows, wrong content type). */
-export class UnreadableRecordsError extends DomainError {
+export class UnreadableRecordsError extends DomainError<RecordsErrorCode> {
   constructor(
-    readonly reason: 'malformed_csv' | 'empty' | 'unsupported_media_type' | 'malformed_json',
+    readonly reason: 'malformed_csv' | 'empty' | 'unsupported_media_type' | 'malformed_json' | 'too_large',
     message: string,
   ) {
-    super(reason === 'unsupported_media_type' ? 'UNSUPPORTED_MEDIA_TYPE' : 'UNREADABLE_RECORDS', message, reason === 'unsupported_media_type' ? HttpStatus.UNSUPPORTED_MEDIA_TYPE : HttpStatus.BAD_REQUEST);
-    this.name = 'UnreadableRecordsError';
+    super(reason === 'unsupported_media_type' ? 'UNSUPPORTED_MEDIA_TYPE' : reason === 'too_large' ? 'PAYLOAD_TOO_LARGE' : 'UNREADABLE_RECORDS', message);
   }
 }

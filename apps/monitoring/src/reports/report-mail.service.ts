@@ -1,34 +1,35 @@
 import { createHash } from 'node:crypto';
-import { HttpStatus, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ReportPeriodBounds } from '@churn/monitoring-data';
 import { emailAddressList, messageIdOf, SmtpMailer, type MailResult } from '@churn/mailer';
 import type { Logger, Registry } from '@churn/observability';
-import { DomainError, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
+import { DomainError, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG, ValidationError } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { reportEmail } from './report-email';
 import { reportMetrics, type ReportMetrics } from './report-metrics';
 import { lastCompletedPeriod, type ScheduledReport } from './report-request';
 import { ReportService } from './report.service';
 
-/** Why a report was not e-mailed: the label of monitoring_report_email_failures_total, and the HTTP answer. */
+/** Why a report was not e-mailed: the label of monitoring_report_email_failures_total. */
 export type ReportEmailFailure = 'unconfigured' | 'retry' | 'dead' | 'rejected' | 'report';
 
-const FAILURE_ANSWER: Readonly<Record<ReportEmailFailure, { code: string; status: HttpStatus }>> = {
-  unconfigured: { code: 'REPORT_EMAIL_DISABLED', status: HttpStatus.SERVICE_UNAVAILABLE },
-  retry: { code: 'REPORT_EMAIL_DEFERRED', status: HttpStatus.SERVICE_UNAVAILABLE },
-  dead: { code: 'REPORT_EMAIL_REFUSED', status: HttpStatus.BAD_GATEWAY },
-  rejected: { code: 'REPORT_EMAIL_REJECTED', status: HttpStatus.BAD_GATEWAY },
-  report: { code: 'REPORT_FAILED', status: HttpStatus.INTERNAL_SERVER_ERROR },
+export type ReportEmailErrorCode = 'REPORT_EMAIL_DISABLED' | 'REPORT_EMAIL_DEFERRED' | 'REPORT_EMAIL_REFUSED' | 'REPORT_EMAIL_REJECTED' | 'REPORT_FAILED';
+
+const FAILURE_CODE: Readonly<Record<ReportEmailFailure, ReportEmailErrorCode>> = {
+  unconfigured: 'REPORT_EMAIL_DISABLED',
+  retry: 'REPORT_EMAIL_DEFERRED',
+  dead: 'REPORT_EMAIL_REFUSED',
+  rejected: 'REPORT_EMAIL_REJECTED',
+  report: 'REPORT_FAILED',
 };
 
 /** A report that was not e-mailed, and why; `retry` is worth trying again later (a scheduler retries it). */
-export class ReportEmailError extends DomainError {
+export class ReportEmailError extends DomainError<ReportEmailErrorCode> {
   constructor(
     readonly reason: ReportEmailFailure,
     message: string,
   ) {
-    super(FAILURE_ANSWER[reason].code, message, FAILURE_ANSWER[reason].status);
-    this.name = 'ReportEmailError';
+    super(FAILURE_CODE[reason], message);
   }
 }
 
@@ -81,7 +82,7 @@ export class ReportMailService implements OnApplicationShutdown {
     if (!this.mailer) return this.fail('unconfigured', 'reports cannot be e-mailed: SMTP_URL is not set', fields);
     if (!to) return this.fail('unconfigured', 'no recipients: name them or set REPORT_EMAIL_TO', fields);
     const parsed = emailAddressList.safeParse(to);
-    if (!parsed.success) throw new DomainError('REPORT_EMAIL_RECIPIENTS_INVALID', `recipients: ${parsed.error.issues.map((i) => i.message).join('; ')}`, HttpStatus.BAD_REQUEST);
+    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ field: 'recipients', message: i.message })));
 
     let rendered;
     try {

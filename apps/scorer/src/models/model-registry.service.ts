@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { HttpStatus } from '@nestjs/common';
 import { AuditLogRepository, Database } from '@churn/db';
 import { ModelVersionRepository, type ModelVersionRow } from '@churn/scorer-data';
 import { getOrCreateCounter, getOrCreateGauge, type Logger, type Registry } from '@churn/observability';
@@ -16,7 +15,7 @@ import {
   type ExplanationPath,
   type SpecRef,
 } from '@churn/scoring';
-import { DomainError } from '@churn/service-kit';
+import { ModelRegistryError } from './model-registry-error';
 import type { ScorerConfig } from '../config';
 import { SpecMismatchError, specMismatchCounter } from './spec-mismatch';
 
@@ -194,9 +193,9 @@ export class ModelRegistryService {
    */
   async assign(version: string, role: Role, actor: string, change: RoleChange = {}): Promise<ActiveModels> {
     const row = await this.versions.find(this.database, version);
-    if (!row) throw new DomainError('MODEL_NOT_FOUND', `model version ${version} is not registered`, HttpStatus.NOT_FOUND);
+    if (!row) throw new ModelRegistryError('MODEL_NOT_FOUND', `model version ${version} is not registered`);
     if (role !== 'champion' && row.role === 'champion') {
-      throw new DomainError('MODEL_IS_CHAMPION', `${version} is the champion; it cannot ${role === 'shadow' ? 'shadow' : 'be rolled out beside'} itself`, HttpStatus.CONFLICT);
+      throw new ModelRegistryError('MODEL_IS_CHAMPION', `${version} is the champion; it cannot ${role === 'shadow' ? 'shadow' : 'be rolled out beside'} itself`);
     }
     const mismatch = versionSpecMismatch(version, cardSpecRef(row.card), this.activeSpec);
     if (mismatch) await this.refuse(version, role, actor, mismatch);
@@ -206,7 +205,7 @@ export class ModelRegistryService {
       async (error: unknown) => {
         // The files on disk may record another spec than the card registered under this version.
         if (error instanceof SpecMismatchError) await this.refuse(version, role, actor, error.message);
-        throw new DomainError('MODEL_NOT_LOADABLE', (error as Error).message, HttpStatus.UNPROCESSABLE_ENTITY);
+        throw new ModelRegistryError('MODEL_NOT_LOADABLE', (error as Error).message);
       },
     );
     await this.setRole(version, role, actor, 'api', change);
@@ -222,7 +221,7 @@ export class ModelRegistryService {
     if (share === 1) return this.assign(version, 'champion', actor, { share, reason });
     if (share > 0) return this.assign(version, 'rollout', actor, { share, reason });
     const { rollout } = await this.versions.assignments(this.database);
-    if (rollout?.version !== version) throw new DomainError('NOT_UNDER_ROLLOUT', `${version} is not under rollout${rollout ? ` (${rollout.version} is)` : ''}`, HttpStatus.CONFLICT);
+    if (rollout?.version !== version) throw new ModelRegistryError('NOT_UNDER_ROLLOUT', `${version} is not under rollout${rollout ? ` (${rollout.version} is)` : ''}`);
     await this.rollback(actor, reason ?? 'share set to 0');
     return this.models;
   }
@@ -268,7 +267,7 @@ export class ModelRegistryService {
         details: { version, role, code: 'SPEC_MISMATCH', reason, active_spec: { name: this.activeSpec.name, hash: this.activeSpec.hash } },
       }),
     );
-    throw new DomainError('SPEC_MISMATCH', reason, HttpStatus.CONFLICT);
+    throw new ModelRegistryError('SPEC_MISMATCH', reason);
   }
 
   /** A version the start would have made champion is of another spec: said loudly, counted, left as it is. */

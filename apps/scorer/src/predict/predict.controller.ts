@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { parse } from 'csv-parse';
@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { attributesFromCsvRecord, batchOutputColumns, batchOutputRecord, cardFeatureSpec, type ModelCard } from '@churn/scoring';
-import { RequireRoles, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { RequireRoles, SERVICE_CONFIG, ValidationError, ZodValidationPipe } from '@churn/service-kit';
 import type { ScorerConfig } from '../config';
 import { ModelRegistryService } from '../models/model-registry.service';
 import { PREDICT_ROLES, PredictAuthGuard } from './predict-auth.guard';
@@ -95,7 +95,7 @@ export class PredictController {
         items.push({ customerId: record[idColumn] ?? record['customer_id'] ?? String(items.length), attributes: attributesFromCsvRecord(specs, record) });
       }
     } catch (error) {
-      if (error instanceof BadRequestException) throw error;
+      if (error instanceof ValidationError) throw error;
       throw badBatch('(body)', `not a readable CSV: ${(error as Error).message}`);
     }
     if (items.length === 0) throw badBatch('(body)', 'has no data rows');
@@ -108,8 +108,8 @@ function idColumnOf(card: ModelCard): string {
   return cardFeatureSpec(card).spec.customer_id.column;
 }
 
-function badBatch(field: string, message: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'validation_failed', message: `${field}: ${message}`, fields: [{ field, message }] });
+function badBatch(field: string, message: string): ValidationError {
+  return new ValidationError([{ field, message }]);
 }
 
 function write(response: Response, text: string): Promise<void> {

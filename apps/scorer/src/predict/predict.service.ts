@@ -1,7 +1,7 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { getOrCreateCounter, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { ScoringPolicy, type Assessment, type ExplanationPath, type FeatureIssue, type FeatureRow, type OnnxChurnModel } from '@churn/scoring';
-import { LOGGER, METRICS_REGISTRY } from '@churn/service-kit';
+import { LOGGER, METRICS_REGISTRY, ValidationError } from '@churn/service-kit';
 import { ModelRegistryService } from '../models/model-registry.service';
 
 export interface BatchItem {
@@ -51,7 +51,7 @@ export class PredictService {
     const check = champion.validator.check(attributes);
     if (!check.ok) {
       this.metrics.requests.inc({ endpoint: 'predict', result: 'invalid' });
-      throw invalidFeatures(check.issues.map((i) => ({ field: `features.${i.field}`, message: i.message })));
+      throw new ValidationError(check.issues.map((i) => ({ field: `features.${i.field}`, message: i.message })));
     }
     const [scored] = await champion.score([check.row], { explain: true });
     const assessment = this.policy.assess(champion, check.row, scored!, customerId ?? '');
@@ -80,7 +80,7 @@ export class PredictService {
     });
     if (issues.length > 0) {
       this.metrics.requests.inc({ endpoint: 'batch', result: 'invalid' }, items.length);
-      throw invalidFeatures(issues);
+      throw new ValidationError(issues);
     }
     return { model: champion, rows };
   }
@@ -99,13 +99,4 @@ export class PredictService {
     this.logger.info({ rows: rows.length, model_version: model.version, explain }, 'batch scored');
     end();
   }
-}
-
-function invalidFeatures(fields: { field: string; message: string }[]): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'invalid_features',
-    message: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
-    fields,
-  });
 }

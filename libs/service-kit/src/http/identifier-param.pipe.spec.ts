@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BadRequestException } from '@nestjs/common';
+import { ValidationError } from '../errors/validation-error';
 import { IdentifierParamPipe } from './identifier-param.pipe';
 
 describe('IdentifierParamPipe', () => {
@@ -20,7 +20,7 @@ describe('IdentifierParamPipe', () => {
     it(`answers 400 naming the parameter for ${what}`, () => {
       assert.throws(
         () => pipe.transform(value),
-        (error: unknown) => error instanceof BadRequestException && (error.getResponse() as { fields: { field: string }[] }).fields[0]!.field === 'version',
+        (error: unknown) => error instanceof ValidationError && error.errors[0]!.field === 'version',
       );
     });
   }

@@ -3,8 +3,7 @@ import { describe, it } from 'node:test';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { DomainError } from './domain-error';
-import { JwtAuthGuard, REQUIRED_ROLES, type AuthenticatedRequest, type Principal, type SessionAuthenticator } from './jwt-auth.guard';
+import { AuthError, JwtAuthGuard, REQUIRED_ROLES, type AuthenticatedRequest, type Principal, type SessionAuthenticator } from './jwt-auth.guard';
 
 const SECRET = 'service-kit-sessions-spec-secret-0123456789';
 const person: Principal = { subject: 'ada@example.com', roles: ['agent'], name: 'Ada', via: 'session' };
@@ -41,20 +40,20 @@ describe('JwtAuthGuard with a session authenticator', () => {
 
   it('answers 403 when the session lacks the role, and 401 without a session or a token', async () => {
     const forbidden = await guardWith(sessions).canActivate(contextOf({ headers: { cookie: 'session=ok' }, path: '/x' }, ['admin'])).catch((e: unknown) => e);
-    assert.ok(forbidden instanceof DomainError && forbidden.status === 403, String(forbidden));
+    assert.ok(forbidden instanceof AuthError && forbidden.code === 'FORBIDDEN', String(forbidden));
     const anonymous = await guardWith(sessions).canActivate(contextOf({ headers: {}, path: '/x' }, ['agent'])).catch((e: unknown) => e);
-    assert.ok(anonymous instanceof DomainError && anonymous.status === 401, String(anonymous));
+    assert.ok(anonymous instanceof AuthError && anonymous.code === 'UNAUTHENTICATED', String(anonymous));
   });
 
   it('checks a bearer token as before when there is one, without asking about a session', async () => {
     const before = sessions.asked;
     const refused = await guardWith(sessions).canActivate(contextOf({ headers: { authorization: 'Bearer forged', cookie: 'session=ok' }, path: '/x' }, ['agent'])).catch((e: unknown) => e);
-    assert.ok(refused instanceof DomainError && refused.status === 401, String(refused));
+    assert.ok(refused instanceof AuthError && refused.code === 'UNAUTHENTICATED', String(refused));
     assert.equal(sessions.asked, before);
   });
 
   it('without an authenticator (every service but monitoring) a cookie is no credential', async () => {
     const refused = await guardWith().canActivate(contextOf({ headers: { cookie: 'session=ok' }, path: '/x' }, ['agent'])).catch((e: unknown) => e);
-    assert.ok(refused instanceof DomainError && refused.status === 401, String(refused));
+    assert.ok(refused instanceof AuthError && refused.code === 'UNAUTHENTICATED', String(refused));
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { DomainError } from './domain-error';
-import { authEnvSchema, bearerPolicyOf, verifyBearer, type RefusalReason } from './jwt-auth.guard';
+import { KIT_ERROR_STATUSES } from './error-statuses';
+import { AuthError, authEnvSchema, bearerPolicyOf, verifyBearer, type RefusalReason } from './jwt-auth.guard';
 
 const SECRET = 'service-kit-spec-secret-0123456789-abcdef';
 const key = bearerPolicyOf(authEnvSchema.parse({ AUTH_JWT_SECRET: SECRET }));
@@ -34,8 +34,8 @@ async function statusOf(promise: Promise<unknown>): Promise<number> {
     await promise;
     return 200;
   } catch (error) {
-    assert.ok(error instanceof DomainError, String(error));
-    return error.status;
+    assert.ok(error instanceof AuthError, String(error));
+    return KIT_ERROR_STATUSES[error.code];
   }
 }
 

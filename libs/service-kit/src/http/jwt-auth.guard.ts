@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable, Optional, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
@@ -6,7 +6,12 @@ import type { Counter } from 'prom-client';
 import { z } from 'zod';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '../core/tokens';
-import { DomainError } from './domain-error';
+import { DomainError } from '../errors/domain-error';
+
+export type AuthErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'AUTH_DISABLED';
+
+/** A request without valid credentials (401), without the role (403), or to a service with no secret (503). */
+export class AuthError extends DomainError<AuthErrorCode> {}
 
 /** Environment of services with authenticated endpoints; extend a service's config schema with it. */
 export const authEnvSchema = z.object({
@@ -126,7 +131,7 @@ export class JwtAuthGuard implements CanActivate {
     if (session) {
       if (required.length > 0 && !required.some((role) => session.roles.includes(role))) {
         onRefused('role', `session has roles: ${session.roles.join(', ') || '(none)'}`);
-        throw new DomainError('FORBIDDEN', `requires one of the roles: ${required.join(', ')}`, HttpStatus.FORBIDDEN);
+        throw new AuthError('FORBIDDEN', `requires one of the roles: ${required.join(', ')}`);
       }
       request.principal = session;
       return true;
@@ -143,10 +148,10 @@ export async function verifyBearer(
   required: readonly string[],
   onRefused: (reason: RefusalReason, detail: string) => void = () => undefined,
 ): Promise<Principal> {
-  if (!policy) throw new DomainError('AUTH_DISABLED', 'authentication is not configured: AUTH_JWT_SECRET is not set', HttpStatus.SERVICE_UNAVAILABLE);
-  const refuse = (reason: RefusalReason, message: string, detail = message, status = HttpStatus.UNAUTHORIZED): never => {
+  if (!policy) throw new AuthError('AUTH_DISABLED', 'authentication is not configured: AUTH_JWT_SECRET is not set');
+  const refuse = (reason: RefusalReason, message: string, detail = message, code: AuthErrorCode = 'UNAUTHENTICATED'): never => {
     onRefused(reason, detail);
-    throw new DomainError(status === HttpStatus.FORBIDDEN ? 'FORBIDDEN' : 'UNAUTHENTICATED', message, status);
+    throw new AuthError(code, message);
   };
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!match) return refuse('missing', 'a bearer token is required');
@@ -174,7 +179,7 @@ export async function verifyBearer(
   const claimed: unknown = payload['roles'];
   const roles = Array.isArray(claimed) ? claimed.filter((r): r is string => typeof r === 'string') : [];
   if (required.length > 0 && !required.some((role) => roles.includes(role))) {
-    refuse('role', `requires one of the roles: ${required.join(', ')}`, `has roles: ${roles.join(', ') || '(none)'}`, HttpStatus.FORBIDDEN);
+    refuse('role', `requires one of the roles: ${required.join(', ')}`, `has roles: ${roles.join(', ') || '(none)'}`, 'FORBIDDEN');
   }
   return { subject, roles, via: 'bearer' };
 }
