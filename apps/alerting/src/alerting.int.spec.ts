@@ -8,7 +8,7 @@ import { alertNotificationSchema, alertSchema, deadLetterSchema, Topics, type Al
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { assertAgentOrHigher, eventually, FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { alertIdOf } from './rules/alert-rules.engine';
@@ -36,22 +36,6 @@ function aPrediction(customerId: string, level: RiskLevel, overrides: Partial<Pr
     scored_at: new Date().toISOString(),
     ...overrides,
   };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-      last = undefined;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /**
@@ -160,7 +144,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
         SLA_REFRESH_INTERVAL_MS: '200',
       }),
     });
-    await eventually('ready', async () => (await api('/health/ready')).status === 200, 30_000);
+    await until('ready', async () => (await api('/health/ready')).status === 200, 30_000);
   });
 
   after(async () => {

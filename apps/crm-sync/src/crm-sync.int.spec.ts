@@ -9,7 +9,7 @@ import { AuditLogRepository, CrmIntegrationRepository, CrmOutboxRepository, Data
 import { consumerGroupLag } from '@churn/kafka';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { FakeHubSpot, FakeSalesforce, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { FakeHubSpot, FakeSalesforce, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { crmSyncConfigSchema } from './config';
 import { CrmSyncModule } from './crm-sync.module';
 
@@ -69,14 +69,6 @@ function expectedWrites(sequence: readonly Prediction[]): { customer: string; sc
     out.push({ customer: p.customer_id, score: p.risk_score, level: p.risk_level });
   }
   return out;
-}
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /**
@@ -185,11 +177,11 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const admin = testKafka().admin();
     await admin.connect();
     try {
-      await waitUntil(`crm-sync committed all of ${topic}`, async () => (await consumerGroupLag(admin, groupId, [topic]))[topic] === 0);
+      await until(`crm-sync committed all of ${topic}`, async () => (await consumerGroupLag(admin, groupId, [topic]))[topic] === 0);
     } finally {
       await admin.disconnect();
     }
-    await waitUntil('no pending outbox row', async () =>
+    await until('no pending outbox row', async () =>
       (await new CrmOutboxRepository().findByCustomers(db, customerIds)).every((r) => r.status !== 'pending' || (target !== undefined && r.target !== target)),
     );
   }
@@ -238,7 +230,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       await producer.send({ topic: Topics.predictions, messages: batch.slice(0, 200).map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })) });
       const expected = expectedWrites(all).length;
       const published = Date.now() - started;
-      await waitUntil(`round ${round}: ${expected} writes at both fakes`, () => sfWrites().length >= expected && hsWrites().length >= expected, roundDeadlineMs()).catch(async (error: Error) => {
+      await until(`round ${round}: ${expected} writes at both fakes`, () => sfWrites().length >= expected && hsWrites().length >= expected, roundDeadlineMs()).catch(async (error: Error) => {
         const rows = await new CrmOutboxRepository().findByCustomers(db, customers);
         const statuses = new Map<string, number>();
         for (const r of rows) statuses.set(`${r.target}/${r.status}`, (statuses.get(`${r.target}/${r.status}`) ?? 0) + 1);
@@ -306,7 +298,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const wanted = alerts.filter((a) => a.level !== 'medium' && a.prediction_id !== control.prediction_id);
     const sfTasks = () => sf.writesOf('Task').filter((w) => wanted.some((a) => a.alert_id === w.externalId));
     const hsTasks = () => hs.tasks.filter((t) => t.properties['hs_task_body']?.includes(run));
-    await waitUntil(`${wanted.length} tasks at both fakes`, () => sfTasks().length >= wanted.length && hsTasks().length >= wanted.length);
+    await until(`${wanted.length} tasks at both fakes`, () => sfTasks().length >= wanted.length && hsTasks().length >= wanted.length);
     await settled(Topics.alerts, alerts.map((a) => a.customer_id));
     assert.equal(sfTasks().length, wanted.length);
     assert.equal(new Set(sfTasks().map((w) => w.externalId)).size, wanted.length, 'one Salesforce task per alert');
@@ -343,7 +335,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const refused = aPrediction(unknown, 70, new Date(t), false);
     await producer.send({ topic: Topics.predictions, messages: [{ key: unknown, value: JSON.stringify(refused) }] });
     await producer.close();
-    await waitUntil('the newest score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer && w.fields['Churn_Risk_Score__c'] === 90));
+    await until('the newest score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer && w.fields['Churn_Risk_Score__c'] === 90));
     await settled(Topics.predictions, [customer]);
     assert.deepEqual(sf.writesOf('Account').filter((w) => w.externalId === customer).map((w) => w.fields['Churn_Risk_Score__c']), [90], 'older waiting scores are superseded, never written after a newer one');
     // Salesforce refuses the record (a validation rule): parked and dead-lettered.
@@ -354,7 +346,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     assert.equal(JSON.parse(Buffer.from(record.value_base64, 'base64').toString('utf8')).prediction_id, refused.prediction_id);
     const repo = new CrmOutboxRepository();
     // The drainer dead-letters a refused row before it records the row parked: wait for the row's state, not the letter.
-    await waitUntil('the refused row parked', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'parked', 10_000);
+    await until('the refused row parked', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'parked', 10_000);
     await settled(Topics.predictions, [unknown]);
     const rows = await repo.findByCustomers(db, [unknown]);
     assert.equal(rows.find((r) => r.target === 'salesforce')!.status, 'parked');
@@ -364,9 +356,9 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     // The rule is fixed; `churn crm retry` re-drives the parked row.
     sf.refuseRecords([]);
     assert.equal(await repo.redriveParked(db, { target: 'salesforce' }), 1);
-    await waitUntil('the re-driven write at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === unknown));
+    await until('the re-driven write at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === unknown));
     // The drainer marks the row sent after Salesforce's answer, so the write can be seen a moment before that.
-    await waitUntil('the re-driven row marked sent', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'sent', 10_000);
+    await until('the re-driven row marked sent', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'sent', 10_000);
   });
 
   it('an admin resumes a paused CRM over HTTP: rows queued while it was paused wait, then go out', async () => {
@@ -383,7 +375,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     await producer.send({ topic: Topics.predictions, messages: [{ key: customer, value: JSON.stringify(prediction) }] });
     await producer.close();
     // The marker: the same prediction reached Salesforce, which is not paused, and crm-sync committed it.
-    await waitUntil('the score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer));
+    await until('the score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer));
     await settled(Topics.predictions, [customer], 'salesforce');
     const waiting = (await new CrmOutboxRepository().findByCustomers(db, [customer])).find((r) => r.target === 'hubspot')!;
     assert.deepEqual([waiting.status, waiting.attempts], ['pending', 0]);
@@ -396,7 +388,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const resumed = await resume(await token(['admin']));
     assert.equal(resumed.status, 200);
     assert.deepEqual(await resumed.json(), { crm: 'hubspot', status: 'active', resumed: true });
-    await waitUntil('the score at HubSpot', () => hs.writes.some((w) => w.id === customer && w.properties['churn_risk_score'] === '77'));
+    await until('the score at HubSpot', () => hs.writes.some((w) => w.id === customer && w.properties['churn_risk_score'] === '77'));
     await settled(Topics.predictions, [customer]);
     assert.equal((await list()).find((i) => i.crm === 'hubspot')!.resumed_by, 'admin ops@retention.example');
     const [audited] = await new AuditLogRepository().findBySubject(db, 'crm:hubspot', 1);

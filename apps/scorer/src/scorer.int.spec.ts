@@ -259,6 +259,7 @@ describe('scorer service on the real broker and Postgres', () => {
         // Another instance's activation: straight into the table; this instance must pick it up by polling.
         await db.transaction((tx) => new ModelVersionRepository().makeChampion(tx, second, 'other-instance'));
       }
+      // Paces the stream (a pause, not a wait on a condition) so that the swap lands while messages flow.
       await new Promise((r) => setTimeout(r, 60));
     }
     const ids = new Set(sent.map((m) => m.source_event_id));
