@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { SignJWT } from 'jose';
 import { after, before, describe, it } from 'node:test';
-import { riskLevelOf, Topics, type Alert, type Prediction } from '@churn/contracts';
+import { Topics, type Alert, type Prediction } from '@churn/contracts';
 import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings, type SalesforceSettings } from '@churn/crm';
 import { AuditLogRepository, CrmIntegrationRepository, CrmOutboxRepository, Database, PredictionRepository, type CrmTarget } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { FakeHubSpot, FakeSalesforce, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
+import { aPrediction, FakeHubSpot, FakeSalesforce, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { crmSyncConfigSchema } from './config';
 import { CrmSyncModule } from './crm-sync.module';
 
@@ -36,25 +35,15 @@ function prng(seed: number): () => number {
   };
 }
 
-function aPrediction(customerId: string, score: number, asOf: Date, control: boolean): Prediction {
-  return {
-    // A full UUID: crm-sync de-duplicates by prediction id, and 10,000+ ids of uniqueId's 32 bits would
-    // collide in about 1 % of runs — a prediction judged already seen, exactly like a lost one.
-    prediction_id: `P-${randomUUID()}`,
-    customer_id: customerId,
-    model_version: 'spec-1',
-    churn_probability: score / 100,
-    risk_score: score,
-    risk_level: riskLevelOf(score),
+/** A prediction of `score` as of `asOf` (scored then) in the retention experiment, on its control arm or treated. */
+function aScoredPrediction(customerId: string, score: number, asOf: Date, control: boolean): Prediction {
+  return aPrediction(customerId, 'spec-1', score / 100, asOf.getTime(), {
     recommended_action: score >= 60 ? 'VIP retention program' : 'Standard monitoring',
-    intervention_cost: 0,
-    revenue_at_risk: 0,
     top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.12 }],
-    experiment: control ? { name: 'retention-2025', arm: 'control' } : { name: 'retention-2025', arm: 'treatment' },
-    source_event_id: uniqueId('E'),
-    as_of: asOf.toISOString(),
+    experiment: { name: 'retention-2025', arm: control ? 'control' : 'treatment' },
+    revenue_at_risk: 0,
     scored_at: asOf.toISOString(),
-  };
+  });
 }
 
 /** The reference: per customer, in order, the writes the change rule calls for. Independent of the service's code paths. */
@@ -211,7 +200,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
         const drift = random() < 0.3 ? Math.floor(random() * 41) - 20 : Math.floor(random() * 9) - 4;
         const score = Math.min(100, Math.max(0, scoreOf.get(c)! + drift));
         scoreOf.set(c, score);
-        return aPrediction(c, score, new Date(t0 + round * 86_400_000), controls.has(c));
+        return aScoredPrediction(c, score, new Date(t0 + round * 86_400_000), controls.has(c));
       });
       all.push(...batch);
       if (round === 1) {
@@ -288,7 +277,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       created_at: '2025-02-01T10:00:00Z',
     }));
     // One alert whose prediction is in the control arm (the scorer's table says so).
-    const control = aPrediction(customers[401]!, 90, new Date('2025-02-01T09:00:00Z'), true);
+    const control = aScoredPrediction(customers[401]!, 90, new Date('2025-02-01T09:00:00Z'), true);
     await db.transaction((tx) => new PredictionRepository().insertNew(tx, [{ prediction: control, role: 'champion', features: {} }]));
     alerts.push({ alert_id: uniqueId('A'), customer_id: control.customer_id, level: 'critical', risk_score: 90, message: 'control', prediction_id: control.prediction_id, created_at: '2025-02-01T10:00:00Z' });
     const messages = alerts.map((a) => ({ key: a.customer_id, value: JSON.stringify(a) }));
@@ -330,9 +319,9 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     sf.refuseRecords([unknown], 'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'Churn risk score needs an owner');
     const producer = await openProducer();
     const t = Date.parse('2025-03-01T00:00:00Z');
-    const sequence = [aPrediction(customer, 10, new Date(t), false), aPrediction(customer, 50, new Date(t + 1000), false), aPrediction(customer, 90, new Date(t + 2000), false)];
+    const sequence = [aScoredPrediction(customer, 10, new Date(t), false), aScoredPrediction(customer, 50, new Date(t + 1000), false), aScoredPrediction(customer, 90, new Date(t + 2000), false)];
     await producer.send({ topic: Topics.predictions, messages: sequence.map((p) => ({ key: customer, value: JSON.stringify(p) })) });
-    const refused = aPrediction(unknown, 70, new Date(t), false);
+    const refused = aScoredPrediction(unknown, 70, new Date(t), false);
     await producer.send({ topic: Topics.predictions, messages: [{ key: unknown, value: JSON.stringify(refused) }] });
     await producer.close();
     await until('the newest score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer && w.fields['Churn_Risk_Score__c'] === 90));
@@ -371,7 +360,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     assert.deepEqual((await list()).map((i) => [i.crm, i.status, i.paused_reason]), [['hubspot', 'paused', 'missing_scopes'], ['salesforce', 'active', null]]);
 
     const producer = await openProducer();
-    const prediction = aPrediction(customer, 77, new Date('2025-05-01T00:00:00Z'), false);
+    const prediction = aScoredPrediction(customer, 77, new Date('2025-05-01T00:00:00Z'), false);
     await producer.send({ topic: Topics.predictions, messages: [{ key: customer, value: JSON.stringify(prediction) }] });
     await producer.close();
     // The marker: the same prediction reached Salesforce, which is not paused, and crm-sync committed it.
@@ -402,8 +391,8 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     await bulkFake.start();
     try {
       const backfillCustomers = Array.from({ length: 30 }, (_, i) => `${run}-B${i}`);
-      const older = backfillCustomers.map((c) => aPrediction(c, 20, new Date('2025-04-01T00:00:00Z'), false));
-      const newer = backfillCustomers.map((c, i) => aPrediction(c, 40 + i, new Date('2025-04-02T00:00:00Z'), i === 0));
+      const older = backfillCustomers.map((c) => aScoredPrediction(c, 20, new Date('2025-04-01T00:00:00Z'), false));
+      const newer = backfillCustomers.map((c, i) => aScoredPrediction(c, 40 + i, new Date('2025-04-02T00:00:00Z'), i === 0));
       const repo = new PredictionRepository();
       await db.transaction((tx) => repo.insertNew(tx, [...older, ...newer].map((prediction) => ({ prediction, role: 'champion' as const, features: {} }))));
       // Backfill updates accounts the org already has (creating one would need its Name).

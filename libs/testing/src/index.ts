@@ -9,3 +9,6 @@ export * from './metric-sum';
 export * from './pdf-text';
 export * from './eventually';
 export * from './predictions';
+export * from './features';
+export * from './alerts';
+export * from './crm-activities';
