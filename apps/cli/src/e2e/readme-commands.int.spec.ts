@@ -61,7 +61,7 @@ const PLANS: Record<string, Plan> = {
     expect: /"role":"champion"/,
   },
   'bash scripts/bootstrap.sh': { run: 'bash scripts/bootstrap.sh' },
-  'npx eslint libs apps': { skip: 'the lint phase of npm test' },
+  'npm run lint': { skip: 'the lint phase of npm test (eslint, and ruff over the trainer)' },
   'node scripts/run-tests.mjs all unit': { skip: 'the unit phase of npm test' },
   'npm run test:integration': { skip: 'this spec runs inside it' },
   'node scripts/run-tests.mjs apps/ingest integration': { skip: 'part of the integration phase this spec runs in' },
