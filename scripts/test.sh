@@ -34,7 +34,7 @@ if [ "${#missing[@]}" -gt 0 ] && [ "$(id -u)" = 0 ]; then
 fi
 
 phase bootstrap bash scripts/bootstrap.sh || { echo "bootstrap failed"; echo "0 passed, 1 failed"; exit 1; }
-phase lint npx --no-install eslint libs apps
+phase lint bash scripts/lint.sh
 phase deploy bash scripts/validate-deploy.sh
 phase prometheus bash deploy/prometheus/check.sh
 phase grafana bash deploy/grafana/check.sh

@@ -1,37 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { alertUpdateSchema, riskLevelOf, Topics, type AlertUpdate, type Outcome, type Prediction, type RiskLevel } from '@churn/contracts';
+import { alertUpdateSchema, Topics, type AlertUpdate, type Outcome, type Prediction, type RiskLevel } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { eventually, expectProblem, problemFields, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { aPredictionAtLevel, eventually, expectProblem, problemFields, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { AckExpirySweeper } from './expiry/ack-expiry.sweeper';
 
 const SECRET = 'alert-queue-spec-secret-0123456789abcdef';
 const HOUR = 3_600_000;
-const SCORES: Record<'critical' | 'high', number> = { critical: 90, high: 70 };
-
-function aPrediction(customerId: string, level: 'critical' | 'high'): Prediction {
-  const score = SCORES[level];
-  return {
-    prediction_id: uniqueId('pred'),
-    customer_id: customerId,
-    model_version: 'queue-spec-model',
-    churn_probability: score / 100,
-    risk_score: score,
-    risk_level: riskLevelOf(score),
-    recommended_action: 'Call the customer',
-    intervention_cost: 150,
-    revenue_at_risk: 960,
-    top_factors: [],
-    experiment: null,
-    source_event_id: uniqueId('ev'),
-    as_of: new Date().toISOString(),
-    scored_at: new Date().toISOString(),
-  };
-}
+/** A prediction at `level` by the queue spec's model. */
+const aPrediction = (customerId: string, level: 'critical' | 'high'): Prediction => aPredictionAtLevel(customerId, level, { model_version: 'queue-spec-model', top_factors: [] });
 
 interface QueueAlert {
   alert_id: string;

@@ -4,55 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { alertNotificationSchema, alertSchema, deadLetterSchema, Topics, type AlertNotification, type ModelAlert, type Prediction, type RiskLevel } from '@churn/contracts';
+import { alertNotificationSchema, alertSchema, deadLetterSchema, Topics, type AlertNotification, type ModelAlert, type Prediction } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, expectProblem, FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { aPredictionAtLevel, assertAgentOrHigher, eventually, expectProblem, FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { alertIdOf } from './rules/alert-rules.engine';
 
 const SECRET = 'alerting-spec-secret-0123456789-abcdef';
-
-let seq = 0;
-function aPrediction(customerId: string, level: RiskLevel, overrides: Partial<Prediction> = {}): Prediction {
-  const score = { critical: 90, high: 70, medium: 50, low: 10 }[level];
-  seq += 1;
-  return {
-    prediction_id: uniqueId(`pred${seq}`),
-    customer_id: customerId,
-    model_version: 'spec-model',
-    churn_probability: score / 100,
-    risk_score: score,
-    risk_level: level,
-    recommended_action: 'Call the customer',
-    intervention_cost: 150,
-    revenue_at_risk: 960,
-    top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.21 }],
-    experiment: null,
-    source_event_id: uniqueId('ev'),
-    as_of: new Date().toISOString(),
-    scored_at: new Date().toISOString(),
-    ...overrides,
-  };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-      last = undefined;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * Waits until the consumer group has committed, on every partition of `topic`, everything that was
@@ -160,7 +121,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
         SLA_REFRESH_INTERVAL_MS: '200',
       }),
     });
-    await eventually('ready', async () => (await api('/health/ready')).status === 200, 30_000);
+    await until('ready', async () => (await api('/health/ready')).status === 200, 30_000);
   });
 
   after(async () => {
@@ -176,10 +137,10 @@ describe('alerting service on the real broker and Postgres, with local Slack and
   it('turns a burst of 1,000 critical predictions for 200 customers into 200 alerts, each delivered once to Slack and by e-mail', async () => {
     const prefix = uniqueId('burst');
     const customers = Array.from({ length: 200 }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
-    const burst = customers.flatMap((c) => Array.from({ length: 5 }, () => aPrediction(c, 'critical')));
+    const burst = customers.flatMap((c) => Array.from({ length: 5 }, () => aPredictionAtLevel(c, 'critical')));
     await publish(burst);
     // Shadow predictions are never read by alerting.
-    await publish([aPrediction(`${prefix}-shadow`, 'critical')], Topics.predictionsShadow);
+    await publish([aPredictionAtLevel(`${prefix}-shadow`, 'critical')], Topics.predictionsShadow);
 
     const alerts = await eventually('200 alerts', async () => {
       const rows = await alertsOf(prefix);
@@ -208,7 +169,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
 
     // Redelivery of the whole burst creates nothing and sends nothing.
     await publish(burst);
-    const marker = aPrediction(`${prefix}-marker`, 'critical');
+    const marker = aPredictionAtLevel(`${prefix}-marker`, 'critical');
     await publish([marker]);
     await consumed(Topics.predictions);
     assert.equal((await alertsOf(`${prefix}-marker`)).length, 1);
@@ -251,7 +212,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     const customer = uniqueId('retry');
     slack.script.push({ status: 500, body: 'rollup_error' }, { hang: true }, { status: 429, retryAfterSeconds: 2 });
     const started = Date.now();
-    const prediction = aPrediction(customer, 'critical');
+    const prediction = aPredictionAtLevel(customer, 'critical');
     await publish([prediction]);
     const alertId = alertIdOf(prediction.prediction_id);
     await eventually('delivery after retries', () => (slack.delivered().includes(alertId) ? true : undefined), 20_000);
@@ -291,7 +252,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
   it('marks Slack dead on 404 no_service, parks the notification, and delivers it once an admin revives the destination', async () => {
     const customer = uniqueId('dead');
     slack.script.push({ status: 404, body: 'no_service' });
-    const prediction = aPrediction(customer, 'high');
+    const prediction = aPredictionAtLevel(customer, 'high');
     await publish([prediction]);
     const alertId = alertIdOf(prediction.prediction_id);
     await eventually('destination down', async () => /alerting_destination_up\{channel="slack"[^}]*\} 0/.test(await metrics()) || undefined);
@@ -301,7 +262,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.equal(slackDestination?.dead_reason, 'HTTP 404 no_service');
     await eventually('parked', async () => (await notificationsOf(customer)).some((c) => c.channel === 'slack' && c.status === 'parked') || undefined);
     // A marker queued while the destination is dead, and three dispatcher passes after it: they found nothing to send.
-    const marker = aPrediction(uniqueId('dead-marker'), 'critical');
+    const marker = aPredictionAtLevel(uniqueId('dead-marker'), 'critical');
     await publish([marker]);
     await eventually('marker queued', async () => (await notificationsOf(marker.customer_id)).some((c) => c.channel === 'slack' && c.status === 'pending') || undefined);
     const seen = await passes('slack');
@@ -318,12 +279,12 @@ describe('alerting service on the real broker and Postgres, with local Slack and
   });
 
   it('parks a message Slack refuses with 400 and keeps the destination alive for the next one', async () => {
-    const refused = aPrediction(uniqueId('refused'), 'critical');
+    const refused = aPredictionAtLevel(uniqueId('refused'), 'critical');
     slack.script.push({ status: 400, body: 'invalid_blocks' });
     await publish([refused]);
     const refusedId = alertIdOf(refused.prediction_id);
     await eventually('refused message parked', async () => (await notificationsOf(refused.customer_id)).some((c) => c.channel === 'slack' && c.status === 'parked') || undefined);
-    const next = aPrediction(uniqueId('after-refused'), 'critical');
+    const next = aPredictionAtLevel(uniqueId('after-refused'), 'critical');
     await publish([next]);
     await eventually('the next alert delivered', () => (slack.delivered().includes(alertIdOf(next.prediction_id)) ? true : undefined));
     assert.match(await metrics(), /alerting_destination_up\{channel="slack"[^}]*\} 1/);
@@ -340,7 +301,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
 
   it('splits a digest Slack refuses: its alerts go out one by one, each once', async () => {
     const prefix = uniqueId('split');
-    const predictions = Array.from({ length: 3 }, (_, i) => aPrediction(`${prefix}-${i}`, 'critical'));
+    const predictions = Array.from({ length: 3 }, (_, i) => aPredictionAtLevel(`${prefix}-${i}`, 'critical'));
     const ids = predictions.map((p) => alertIdOf(p.prediction_id));
     slack.script.push({ status: 400, body: 'invalid_blocks' });
     await publish(predictions);
@@ -365,7 +326,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
   });
 
   it('sends one e-mail, not two, when the SMTP server stalls after the data, and records refused recipients', async () => {
-    const stalled = aPrediction(uniqueId('stall'), 'critical');
+    const stalled = aPredictionAtLevel(uniqueId('stall'), 'critical');
     const stalledId = alertIdOf(stalled.prediction_id);
     smtp.stallNext = 1;
     smtp.rejectRecipients.add('former-manager@example.com');
@@ -449,8 +410,8 @@ describe('alerting service on the real broker and Postgres, with local Slack and
   it('mails high alerts once in a daily digest, at most one per day, and retries a 451', async () => {
     const prefix = uniqueId('digest');
     smtp.failNext = 1;
-    const critical = aPrediction(`${prefix}-a`, 'critical');
-    const highs = [aPrediction(`${prefix}-b`, 'high'), aPrediction(`${prefix}-c`, 'high')];
+    const critical = aPredictionAtLevel(`${prefix}-a`, 'critical');
+    const highs = [aPredictionAtLevel(`${prefix}-b`, 'high'), aPredictionAtLevel(`${prefix}-c`, 'high')];
     await publish([critical, ...highs]);
     await eventually('critical mail', () => (smtp.mails.some((m) => m.alertIds.includes(alertIdOf(critical.prediction_id))) ? true : undefined));
     assert.equal(smtp.mails.filter((m) => m.alertIds.includes(alertIdOf(critical.prediction_id))).length, 1);
@@ -470,7 +431,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
 
   it('acknowledges and resolves through the authenticated API, and shows it in the SLA figures and metrics', async () => {
     const customer = uniqueId('ack');
-    const prediction = aPrediction(customer, 'critical');
+    const prediction = aPredictionAtLevel(customer, 'critical');
     await publish([prediction]);
     const alertId = alertIdOf(prediction.prediction_id);
     await eventually('alert', async () => (await alertsOf(customer)).length === 1 || undefined);
@@ -492,7 +453,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.equal(again.detail, `alert ${alertId} is already acknowledged (by Jane Doe)`);
 
     // Someone is working on the customer: a new critical prediction raises nothing.
-    const next = aPrediction(customer, 'critical');
+    const next = aPredictionAtLevel(customer, 'critical');
     await publish([next]);
     await eventually('evaluated', async () => (await db.query('spec', 'SELECT 1 FROM alerting_scores WHERE prediction_id = $1', [next.prediction_id])).length === 1 || undefined);
     assert.equal((await alertsOf(customer)).length, 1);
@@ -520,7 +481,7 @@ describe('alerting service on the real broker and Postgres, with local Slack and
 
   it('pages the list with a total', async () => {
     const prefix = uniqueId('page');
-    await publish(Array.from({ length: 5 }, (_, i) => aPrediction(`${prefix}-${i}`, 'high')));
+    await publish(Array.from({ length: 5 }, (_, i) => aPredictionAtLevel(`${prefix}-${i}`, 'high')));
     await eventually('5 alerts', async () => (await alertsOf(prefix)).length === 5 || undefined);
     const seen: string[] = [];
     const since = new Date(Date.now() - 60_000).toISOString();
@@ -549,8 +510,8 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.deepEqual(kept.rules.levels, ['critical', 'high', 'medium']);
 
     const prefix = uniqueId('rules');
-    const medium = aPrediction(`${prefix}-m`, 'medium');
-    const control = aPrediction(`${prefix}-c`, 'critical', { experiment: { name: 'retention-q1', arm: 'control' } });
+    const medium = aPredictionAtLevel(`${prefix}-m`, 'medium');
+    const control = aPredictionAtLevel(`${prefix}-c`, 'critical', { experiment: { name: 'retention-q1', arm: 'control' } });
     await publish([control, medium]);
     // Different customers may sit on different partitions: wait for the group's commit of both.
     await consumed(Topics.predictions);

@@ -1,33 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { deadLetterSchema, riskLevelOf, Topics, type Outcome, type Prediction } from '@churn/contracts';
+import { deadLetterSchema, Topics, type Outcome, type Prediction } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { eventually, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { aPredictionAtLevel, eventually, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 
 const HOUR = 3_600_000;
 
-function aCriticalPrediction(customerId: string, asOf: number): Prediction {
-  return {
-    prediction_id: uniqueId('pred'),
-    customer_id: customerId,
-    model_version: 'churn-spec-model',
-    churn_probability: 0.92,
-    risk_score: 92,
-    risk_level: riskLevelOf(92),
-    recommended_action: 'Call the customer',
-    intervention_cost: 150,
-    revenue_at_risk: 960,
-    top_factors: [],
-    experiment: null,
-    source_event_id: uniqueId('ev'),
-    as_of: new Date(asOf).toISOString(),
-    scored_at: new Date().toISOString(),
-  };
-}
+/** A critical prediction (92) of the churn spec's model, as of `asOf`, scored now. */
+const aCriticalPrediction = (customerId: string, asOf: number): Prediction =>
+  aPredictionAtLevel(customerId, 'critical', { model_version: 'churn-spec-model', churn_probability: 0.92, risk_score: 92, as_of: new Date(asOf).toISOString(), top_factors: [] });
 
 interface AlertState {
   prediction_id: string;

@@ -7,20 +7,12 @@ import { Database } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { FakeHubSpot, FakeSalesforce, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { FakeHubSpot, FakeSalesforce, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { crmSyncConfigSchema } from './config';
 import { CrmSyncModule } from './crm-sync.module';
 
 const SF = { clientId: 'fake-client', clientSecret: 'fake-secret', refreshToken: 'fake-refresh' };
 const HS = { accessToken: 'pat-fake-token', idProperty: 'churn_customer_id' };
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * crm-sync's part of closing the loop, as a service on the real broker and Postgres against the
@@ -58,11 +50,11 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     const admin = testKafka().admin();
     await admin.connect();
     try {
-      await waitUntil(`crm-sync committed all of ${topic}`, async () => (await consumerGroupLag(admin, groupId, [topic]))[topic] === 0);
+      await until(`crm-sync committed all of ${topic}`, async () => (await consumerGroupLag(admin, groupId, [topic]))[topic] === 0);
     } finally {
       await admin.disconnect();
     }
-    await waitUntil('no pending outbox row', async () => (await new CrmOutboxRepository().findByCustomers(db, [customer])).every((r) => r.status !== 'pending'));
+    await until('no pending outbox row', async () => (await new CrmOutboxRepository().findByCustomers(db, [customer])).every((r) => r.status !== 'pending'));
   };
   const metric = async (name: string, labels: Record<string, string>) => {
     const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
@@ -109,7 +101,7 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     groupId = `${env['KAFKA_GROUP_PREFIX']}.crm-sync`;
     sut = await startService({ name: 'crm-sync', configSchema: crmSyncConfigSchema, module: (c) => CrmSyncModule.register(c), env });
     await send(Topics.alerts, alerts);
-    await waitUntil('both tasks in both CRMs', () => alerts.every((a) => sf.task(a.alert_id)) && hs.tasks.filter((t) => t.properties['hs_task_body']?.includes(customer)).length === 2);
+    await until('both tasks in both CRMs', () => alerts.every((a) => sf.task(a.alert_id)) && hs.tasks.filter((t) => t.properties['hs_task_body']?.includes(customer)).length === 2);
     await settled(Topics.alerts);
   });
 
@@ -126,7 +118,7 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     const hsCompletedAt = new Date();
     hs.completeTask(hsTask.id, { at: hsCompletedAt, ownerId: '77' });
     const sfTaskId = sf.task(alerts[0]!.alert_id)!.Id;
-    await waitUntil('both completed tasks on interventions', () => interventionsOf(sfTaskId).length > 0 && interventionsOf(hsTask.id).length > 0);
+    await until('both completed tasks on interventions', () => interventionsOf(sfTaskId).length > 0 && interventionsOf(hsTask.id).length > 0);
     const [fromSf] = interventionsOf(sfTaskId).map((m) => JSON.parse(m.value!) as Intervention);
     assert.deepEqual(fromSf, {
       customer_id: customer,
@@ -149,7 +141,7 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     await send(Topics.outcomes, [churn, churn, { customer_id: customer, churned: false, observed_at: new Date(Date.now() - 120_000).toISOString() }]);
     await send(Topics.outcomes, [churn]);
     const open = sf.task(alerts[1]!.alert_id)!;
-    await waitUntil('the open Salesforce task closed', () => open.fields['Status'] === 'Completed');
+    await until('the open Salesforce task closed', () => open.fields['Status'] === 'Completed');
     await settled(Topics.outcomes);
     const churnRows = (await new CrmOutboxRepository().findByCustomers(db, [customer])).filter((r) => r.kind === 'churn');
     assert.deepEqual(churnRows.map((r) => [r.target, r.status]).sort(), [['hubspot', 'sent'], ['salesforce', 'sent']]);
@@ -159,7 +151,7 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     assert.equal(hsOpen.properties['hs_task_status'], 'COMPLETED');
     assert.equal(hs.taskUpdates.filter((u) => u.id === hsOpen.id).length, 1, 'updated once');
     // Closed by crm-sync, the tasks are read back as such and published as nobody's work.
-    await waitUntil('the closed tasks read back', async () => (await metric('crm_sync_readback_tasks_total', { crm: 'salesforce', result: 'closed_on_churn' })) >= 1 && (await metric('crm_sync_readback_tasks_total', { crm: 'hubspot', result: 'closed_on_churn' })) >= 1);
+    await until('the closed tasks read back', async () => (await metric('crm_sync_readback_tasks_total', { crm: 'salesforce', result: 'closed_on_churn' })) >= 1 && (await metric('crm_sync_readback_tasks_total', { crm: 'hubspot', result: 'closed_on_churn' })) >= 1);
     assert.deepEqual(interventionsOf(open.Id), []);
     assert.deepEqual(interventionsOf(hsOpen.id), []);
   });
@@ -183,8 +175,8 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     };
     await send(Topics.predictions, [prediction]);
     const summary = (list: CrmActivity[]) => list.map((a) => [a.crm, a.kind, a.write ?? a.completed_by ?? a.alert_id]).sort((x, y) => String(x).localeCompare(String(y)));
-    await waitUntil('the score written to both CRMs reported', () => activities().filter((a) => a.write === 'score').length === 2);
-    await waitUntil('the churn-closed tasks reported', () => activities().filter((a) => a.kind === 'task_completed').length === 4);
+    await until('the score written to both CRMs reported', () => activities().filter((a) => a.write === 'score').length === 2);
+    await until('the churn-closed tasks reported', () => activities().filter((a) => a.kind === 'task_completed').length === 4);
     const [done, closed] = [alerts[0]!.alert_id, alerts[1]!.alert_id];
     const hsTaskOf = (alertId: string) => hs.tasks.find((t) => t.properties['hs_task_body']?.includes(alertId))!.id;
     const all = activities();
@@ -208,14 +200,14 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
       assert.deepEqual(ofTask.map((a) => [a.kind, a.external_id]).sort(), [['task_completed', taskId], ['task_created', taskId]], `${crm} ${alertId}`);
     }
     assert.equal(all.find((a) => a.write === 'score')!.risk_score, 91);
-    await waitUntil('the outbox published', async () => (await db.query<{ n: number }>('spec', 'SELECT count(*)::int AS n FROM crm_activity_outbox WHERE customer_id = $1 AND published_at IS NULL', [customer]))[0]!.n === 0);
+    await until('the outbox published', async () => (await db.query<{ n: number }>('spec', 'SELECT count(*)::int AS n FROM crm_activity_outbox WHERE customer_id = $1 AND published_at IS NULL', [customer]))[0]!.n === 0);
     assert.ok((await metric('crm_sync_crm_activity_published_total', {})) >= 12);
   });
 
   it('meets a rate limit like the writes do: the CRM is held for every instance and no read is tried until it passes', async () => {
     const before = sf.requests.length;
     sf.failNextCallsWithRequestLimit(1);
-    await waitUntil('the read-back held Salesforce', async () => (await metric('crm_sync_readback_failures_total', { crm: 'salesforce', kind: 'rate_limited' })) >= 1);
+    await until('the read-back held Salesforce', async () => (await metric('crm_sync_readback_failures_total', { crm: 'salesforce', kind: 'rate_limited' })) >= 1);
     assert.ok((await metric('crm_sync_rate_limits_total', { crm: 'salesforce', policy: 'REQUEST_LIMIT_EXCEEDED' })) >= 1);
     const integrations = (await (await fetch(`${sut.url}/v1/integrations`)).json()) as { integrations: { crm: string; rate_limited_until: string | null }[] };
     assert.ok(integrations.integrations.find((i) => i.crm === 'salesforce')!.rate_limited_until, 'held');
@@ -223,7 +215,7 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     const refusedAt = sf.requests.findIndex((r, i) => i >= before && r.errorCode === 'REQUEST_LIMIT_EXCEEDED');
     const searches = () => hs.requests.filter((r) => r.path === '/crm/v3/objects/tasks/search').length;
     const ticks = searches();
-    await waitUntil('two more read-back ticks (HubSpot is read on each)', () => searches() >= ticks + 2);
+    await until('two more read-back ticks (HubSpot is read on each)', () => searches() >= ticks + 2);
     assert.equal(sf.requests.length, refusedAt + 1);
   });
 });

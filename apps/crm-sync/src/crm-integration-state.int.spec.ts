@@ -21,19 +21,11 @@ import {
 import { CrmIntegrationRepository, CrmOutboxRepository, type CrmTarget } from '@churn/crm-sync-data';
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry, type Registry } from '@churn/observability';
-import { FakeHubSpot, FakeSalesforce, testInfra, uniqueId } from '@churn/testing';
+import { FakeHubSpot, FakeSalesforce, testInfra, uniqueId, until } from '@churn/testing';
 
 const SF = { clientId: 'fake-client', clientSecret: 'fake-secret', refreshToken: 'fake-refresh' };
 const HS = { accessToken: 'pat-fake-token', idProperty: 'churn_customer_id' };
 const silent = createLogger({ service: 'spec', level: 'silent' });
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function aScore(customerId: string, risk: number): ScorePayload {
   return {
@@ -140,17 +132,17 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     try {
       sut.start();
       // Both startup field checks (two describe calls each) are done before the limit is armed.
-      await waitUntil('both startup field checks', () => describeCalls(sf) >= 4);
+      await until('both startup field checks', () => describeCalls(sf) >= 4);
       sf.exhaustRequestLimit();
       await queueScores('salesforce', customers.slice(0, 1));
       sut.nudge();
-      await waitUntil('the first call refused', () => sf.requests.some((r) => r.errorCode === 'REQUEST_LIMIT_EXCEEDED'));
+      await until('the first call refused', () => sf.requests.some((r) => r.errorCode === 'REQUEST_LIMIT_EXCEEDED'));
       // The org would answer again at once: only the hold keeps the instances off it.
       sf.resetRequestLimit();
       // Three batches' worth more while the CRM is held: an instance that ignored the hold would call at once.
       await queueScores('salesforce', customers.slice(1));
       sut.nudge();
-      await waitUntil('every row sent', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'), 60_000);
+      await until('every row sent', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'), 60_000);
 
       const refused = sf.requests.filter((r) => r.errorCode === 'REQUEST_LIMIT_EXCEEDED');
       assert.equal(refused.length, 1, 'exactly one call met the limit');
@@ -194,12 +186,12 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     try {
       sut.start();
       // Whichever instance finds the four properties missing creates them (a concurrent creation is no error); both checks then pass.
-      await waitUntil('both startup checks', () => checksPassed >= 2);
+      await until('both startup checks', () => checksPassed >= 2);
       hs.rateLimitNextCalls(1, undefined, 'DAILY');
       const before = Date.now();
       await queueScores('hubspot', customers.slice(0, 1));
       sut.nudge();
-      await waitUntil('HubSpot held', async () => (await integration('hubspot')).held);
+      await until('HubSpot held', async () => (await integration('hubspot')).held);
       const daily = await integration('hubspot');
       assert.equal(daily.hold_reason, 'HTTP_429_DAILY');
       const expected = before + msUntilMidnight('Asia/Tokyo', before);
@@ -210,7 +202,7 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       hs.rateLimitNextCalls(1, undefined, 'TEN_SECONDLY_ROLLING');
       await queueScores('hubspot', customers.slice(1));
       sut.nudge();
-      await waitUntil('HubSpot held again', async () => (await integration('hubspot')).hold_reason === 'HTTP_429_TEN_SECONDLY_ROLLING');
+      await until('HubSpot held again', async () => (await integration('hubspot')).hold_reason === 'HTTP_429_TEN_SECONDLY_ROLLING');
       const burst = await integration('hubspot');
       const limited = hs.requests.filter((r) => r.status === 429);
       assert.equal(limited.length, 2);
@@ -232,16 +224,16 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     const sut = new TwoInstances(db, () => new SalesforceGateway(settings, silent), 500);
     try {
       sut.start();
-      await waitUntil('both startup field checks', () => describeCalls(sf) >= 4);
+      await until('both startup field checks', () => describeCalls(sf) >= 4);
       const removed = sf.removeField('Account', 'Churn_Probability__c')!;
       await queueScores('salesforce', customers.slice(0, 1));
       sut.nudge();
-      await waitUntil('paused', async () => (await integration('salesforce')).status === 'paused');
+      await until('paused', async () => (await integration('salesforce')).status === 'paused');
       assert.equal((await integration('salesforce')).paused_reason, 'invalid_field');
       await queueScores('salesforce', customers.slice(1));
       sut.nudge();
       // The marker: a probe after the pause (interval 500 ms) found the field still missing and said which ...
-      await waitUntil('a probe while paused', async () => (await integration('salesforce')).paused_reason === 'missing_fields');
+      await until('a probe while paused', async () => (await integration('salesforce')).paused_reason === 'missing_fields');
       const paused = await integration('salesforce');
       assert.equal(paused.status, 'paused');
       assert.match(paused.paused_detail!, /Account\.Churn_Probability__c/);
@@ -255,7 +247,7 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       assert.ok(sut.logLines.some((l) => l['msg'] === 'CRM integration paused: its rows stay queued until an admin resumes it (POST /v1/integrations/{crm}/resume) or the field check passes'));
 
       sf.addField('Account', removed);
-      await waitUntil('every row sent after the probe resumed it', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'), 30_000);
+      await until('every row sent after the probe resumed it', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'), 30_000);
       assert.equal((await integration('salesforce')).resumed_by, 'probe');
       assert.equal(sf.requests.filter((r) => r.errorCode === 'INVALID_FIELD').length, 1);
     } finally {
@@ -274,11 +266,11 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     const refusedSut = new TwoInstances(db, () => new SalesforceGateway(revoked, silent), 60_000);
     try {
       refusedSut.start();
-      await waitUntil('paused by the refused sign-in', async () => (await integration('salesforce')).paused_reason === 'auth_failed');
+      await until('paused by the refused sign-in', async () => (await integration('salesforce')).paused_reason === 'auth_failed');
       assert.match((await integration('salesforce')).paused_detail!, /^OAUTH_INVALID_GRANT: /);
       await queueScores('salesforce', customers.slice(0, 1));
       refusedSut.nudge();
-      await waitUntil('both startup checks refused', () => sf.refusedGrants.length >= 2);
+      await until('both startup checks refused', () => sf.refusedGrants.length >= 2);
     } finally {
       await refusedSut.stop();
     }
@@ -292,20 +284,20 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     const sut = new TwoInstances(db, () => new SalesforceGateway(settings, silent), 500);
     try {
       sut.start();
-      await waitUntil('paused by the rejected session', async () => (await integration('salesforce')).paused_detail?.startsWith('INVALID_SESSION_ID: ') === true);
+      await until('paused by the rejected session', async () => (await integration('salesforce')).paused_detail?.startsWith('INVALID_SESSION_ID: ') === true);
       assert.equal((await integration('salesforce')).paused_reason, 'auth_failed');
       await queueScores('salesforce', customers.slice(1));
       sut.nudge();
       // The marker: a probe after the rows were queued (interval 500 ms) was rejected too.
       const queuedAt = Date.now();
-      await waitUntil('a probe while paused', () => sf.requests.some((r) => r.at > queuedAt && r.errorCode === 'INVALID_SESSION_ID'));
+      await until('a probe while paused', () => sf.requests.some((r) => r.at > queuedAt && r.errorCode === 'INVALID_SESSION_ID'));
       assert.equal(sf.requests.filter((r) => r.method === 'PATCH').length, 0, 'no write while paused');
       assert.ok((await statuses(customers, 'salesforce')).every((r) => r.status === 'pending' && r.attempts === 0), 'rows stay pending with their budget');
       // Each check is one call: a sign-in, the call, one new sign-in, the call repeated; never more.
       const checks = sf.requests.filter((r) => r.errorCode === 'INVALID_SESSION_ID').length / 2;
       assert.ok(sf.tokenGrants.length <= 2 * Math.ceil(checks), `${sf.tokenGrants.length} sign-ins for ${checks} checks`);
       sf.rejectSessions(false);
-      await waitUntil('rows sent after the probe resumed it', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'));
+      await until('rows sent after the probe resumed it', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'));
       assert.equal((await integration('salesforce')).resumed_by, 'probe');
     } finally {
       await sut.stop();
@@ -323,17 +315,17 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     const sut = new TwoInstances(db, () => new HubSpotGateway(settings, silent), 300);
     try {
       sut.start();
-      await waitUntil('paused', async () => (await integration('hubspot')).paused_reason === 'missing_scopes');
+      await until('paused', async () => (await integration('hubspot')).paused_reason === 'missing_scopes');
       await queueScores('hubspot', customers);
       sut.nudge();
       // The marker: four probes after the rows were queued. Each loop probes, then drains, so at least
       // one instance went through a whole pass (probe, then claim) with the rows waiting.
       const queuedAt = Date.now();
-      await waitUntil('four probes', () => hs.requests.filter((r) => r.at > queuedAt && r.category === 'MISSING_SCOPES').length >= 4);
+      await until('four probes', () => hs.requests.filter((r) => r.at > queuedAt && r.category === 'MISSING_SCOPES').length >= 4);
       assert.equal(hs.requests.filter((r) => r.path.includes('/batch/')).length, 0, 'no write or read was tried while paused');
       assert.ok((await statuses(customers, 'hubspot')).every((r) => r.status === 'pending' && r.attempts === 0));
       hs.denyScopes(false);
-      await waitUntil('rows sent', async () => (await statuses(customers, 'hubspot')).every((r) => r.status === 'sent'));
+      await until('rows sent', async () => (await statuses(customers, 'hubspot')).every((r) => r.status === 'sent'));
       assert.equal((await integration('hubspot')).resumed_by, 'probe');
     } finally {
       await sut.stop();
@@ -354,7 +346,7 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       for (const risk of [20, 70, 95]) {
         await queueScores('hubspot', [known, ...unknown], risk);
         sut.nudge();
-        await waitUntil(`round ${risk} handled`, async () => (await statuses([known, ...unknown], 'hubspot')).every((r) => r.status !== 'pending'));
+        await until(`round ${risk} handled`, async () => (await statuses([known, ...unknown], 'hubspot')).every((r) => r.status !== 'pending'));
       }
       const rows = await statuses(unknown, 'hubspot');
       assert.ok(rows.every((r) => r.status === 'skipped'), 'skipped, not parked');
@@ -381,7 +373,7 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       sut.start();
       await queueScores('salesforce', customers, 66);
       sut.nudge();
-      await waitUntil('rows sent', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'));
+      await until('rows sent', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'));
       for (const c of customers) assert.equal(sf.records.get('Account')!.get(c)!.fields['Name'], c);
       const metrics = (await Promise.all(sut.registries.map((r) => r.metrics()))).join('\n');
       const created = [...metrics.matchAll(/crm_sync_missing_customers_total\{crm="salesforce",action="created"[^}]*\} (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);

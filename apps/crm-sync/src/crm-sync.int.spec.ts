@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { SignJWT } from 'jose';
 import { after, before, describe, it } from 'node:test';
-import { riskLevelOf, Topics, type Alert, type Prediction } from '@churn/contracts';
+import { Topics, type Alert, type Prediction } from '@churn/contracts';
 import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings, type SalesforceSettings } from '@churn/crm';
 import { CrmIntegrationRepository, CrmOutboxRepository, type CrmTarget } from '@churn/crm-sync-data';
 import { AuditLogRepository, Database } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { expectProblem, FakeHubSpot, FakeSalesforce, problemFields, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { aPrediction, expectProblem, FakeHubSpot, FakeSalesforce, problemFields, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { crmSyncConfigSchema } from './config';
 import { CrmSyncModule } from './crm-sync.module';
 
@@ -37,25 +36,15 @@ function prng(seed: number): () => number {
   };
 }
 
-function aPrediction(customerId: string, score: number, asOf: Date, control: boolean): Prediction {
-  return {
-    // A full UUID: crm-sync de-duplicates by prediction id, and 10,000+ ids of uniqueId's 32 bits would
-    // collide in about 1 % of runs — a prediction judged already seen, exactly like a lost one.
-    prediction_id: `P-${randomUUID()}`,
-    customer_id: customerId,
-    model_version: 'spec-1',
-    churn_probability: score / 100,
-    risk_score: score,
-    risk_level: riskLevelOf(score),
+/** A prediction of `score` as of `asOf` (scored then) in the retention experiment, on its control arm or treated. */
+function aScoredPrediction(customerId: string, score: number, asOf: Date, control: boolean): Prediction {
+  return aPrediction(customerId, 'spec-1', score / 100, asOf.getTime(), {
     recommended_action: score >= 60 ? 'VIP retention program' : 'Standard monitoring',
-    intervention_cost: 0,
-    revenue_at_risk: 0,
     top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.12 }],
-    experiment: control ? { name: 'retention-2025', arm: 'control' } : { name: 'retention-2025', arm: 'treatment' },
-    source_event_id: uniqueId('E'),
-    as_of: asOf.toISOString(),
+    experiment: { name: 'retention-2025', arm: control ? 'control' : 'treatment' },
+    revenue_at_risk: 0,
     scored_at: asOf.toISOString(),
-  };
+  });
 }
 
 /** The reference: per customer, in order, the writes the change rule calls for. Independent of the service's code paths. */
@@ -70,14 +59,6 @@ function expectedWrites(sequence: readonly Prediction[]): { customer: string; sc
     out.push({ customer: p.customer_id, score: p.risk_score, level: p.risk_level });
   }
   return out;
-}
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /**
@@ -186,11 +167,11 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const admin = testKafka().admin();
     await admin.connect();
     try {
-      await waitUntil(`crm-sync committed all of ${topic}`, async () => (await consumerGroupLag(admin, groupId, [topic]))[topic] === 0);
+      await until(`crm-sync committed all of ${topic}`, async () => (await consumerGroupLag(admin, groupId, [topic]))[topic] === 0);
     } finally {
       await admin.disconnect();
     }
-    await waitUntil('no pending outbox row', async () =>
+    await until('no pending outbox row', async () =>
       (await new CrmOutboxRepository().findByCustomers(db, customerIds)).every((r) => r.status !== 'pending' || (target !== undefined && r.target !== target)),
     );
   }
@@ -220,7 +201,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
         const drift = random() < 0.3 ? Math.floor(random() * 41) - 20 : Math.floor(random() * 9) - 4;
         const score = Math.min(100, Math.max(0, scoreOf.get(c)! + drift));
         scoreOf.set(c, score);
-        return aPrediction(c, score, new Date(t0 + round * 86_400_000), controls.has(c));
+        return aScoredPrediction(c, score, new Date(t0 + round * 86_400_000), controls.has(c));
       });
       all.push(...batch);
       if (round === 1) {
@@ -239,7 +220,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       await producer.send({ topic: Topics.predictions, messages: batch.slice(0, 200).map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })) });
       const expected = expectedWrites(all).length;
       const published = Date.now() - started;
-      await waitUntil(`round ${round}: ${expected} writes at both fakes`, () => sfWrites().length >= expected && hsWrites().length >= expected, roundDeadlineMs()).catch(async (error: Error) => {
+      await until(`round ${round}: ${expected} writes at both fakes`, () => sfWrites().length >= expected && hsWrites().length >= expected, roundDeadlineMs()).catch(async (error: Error) => {
         const rows = await new CrmOutboxRepository().findByCustomers(db, customers);
         const statuses = new Map<string, number>();
         for (const r of rows) statuses.set(`${r.target}/${r.status}`, (statuses.get(`${r.target}/${r.status}`) ?? 0) + 1);
@@ -307,7 +288,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       ...(i === 0 ? { recommended_action: 'Offer an annual contract', top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.42 }], experiment_arm: 'treatment' } : {}),
     }));
     // One alert whose prediction is in the control arm (the alert says so).
-    const control = aPrediction(customers[401]!, 90, new Date('2025-02-01T09:00:00Z'), true);
+    const control = aScoredPrediction(customers[401]!, 90, new Date('2025-02-01T09:00:00Z'), true);
     alerts.push({ alert_id: uniqueId('A'), customer_id: control.customer_id, level: 'critical', risk_score: 90, message: 'control', prediction_id: control.prediction_id, created_at: '2025-02-01T10:00:00Z', experiment_arm: 'control' });
     const messages = alerts.map((a) => ({ key: a.customer_id, value: JSON.stringify(a) }));
     await producer.send({ topic: Topics.alerts, messages });
@@ -316,7 +297,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const wanted = alerts.filter((a) => a.level !== 'medium' && a.prediction_id !== control.prediction_id);
     const sfTasks = () => sf.writesOf('Task').filter((w) => wanted.some((a) => a.alert_id === w.externalId));
     const hsTasks = () => hs.tasks.filter((t) => t.properties['hs_task_body']?.includes(run));
-    await waitUntil(`${wanted.length} tasks at both fakes`, () => sfTasks().length >= wanted.length && hsTasks().length >= wanted.length);
+    await until(`${wanted.length} tasks at both fakes`, () => sfTasks().length >= wanted.length && hsTasks().length >= wanted.length);
     await settled(Topics.alerts, alerts.map((a) => a.customer_id));
     assert.equal(sfTasks().length, wanted.length);
     assert.equal(new Set(sfTasks().map((w) => w.externalId)).size, wanted.length, 'one Salesforce task per alert');
@@ -351,12 +332,12 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     sf.refuseRecords([unknown], 'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'Churn risk score needs an owner');
     const producer = await openProducer();
     const t = Date.parse('2025-03-01T00:00:00Z');
-    const sequence = [aPrediction(customer, 10, new Date(t), false), aPrediction(customer, 50, new Date(t + 1000), false), aPrediction(customer, 90, new Date(t + 2000), false)];
+    const sequence = [aScoredPrediction(customer, 10, new Date(t), false), aScoredPrediction(customer, 50, new Date(t + 1000), false), aScoredPrediction(customer, 90, new Date(t + 2000), false)];
     await producer.send({ topic: Topics.predictions, messages: sequence.map((p) => ({ key: customer, value: JSON.stringify(p) })) });
-    const refused = aPrediction(unknown, 70, new Date(t), false);
+    const refused = aScoredPrediction(unknown, 70, new Date(t), false);
     await producer.send({ topic: Topics.predictions, messages: [{ key: unknown, value: JSON.stringify(refused) }] });
     await producer.close();
-    await waitUntil('the newest score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer && w.fields['Churn_Risk_Score__c'] === 90));
+    await until('the newest score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer && w.fields['Churn_Risk_Score__c'] === 90));
     await settled(Topics.predictions, [customer]);
     assert.deepEqual(sf.writesOf('Account').filter((w) => w.externalId === customer).map((w) => w.fields['Churn_Risk_Score__c']), [90], 'older waiting scores are superseded, never written after a newer one');
     // Salesforce refuses the record (a validation rule): parked and dead-lettered.
@@ -367,7 +348,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     assert.equal(JSON.parse(Buffer.from(record.value_base64, 'base64').toString('utf8')).prediction_id, refused.prediction_id);
     const repo = new CrmOutboxRepository();
     // The drainer dead-letters a refused row before it records the row parked: wait for the row's state, not the letter.
-    await waitUntil('the refused row parked', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'parked', 10_000);
+    await until('the refused row parked', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'parked', 10_000);
     await settled(Topics.predictions, [unknown]);
     const rows = await repo.findByCustomers(db, [unknown]);
     assert.equal(rows.find((r) => r.target === 'salesforce')!.status, 'parked');
@@ -377,9 +358,9 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     // The rule is fixed; `churn crm retry` re-drives the parked row.
     sf.refuseRecords([]);
     assert.equal(await repo.redriveParked(db, { target: 'salesforce' }), 1);
-    await waitUntil('the re-driven write at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === unknown));
+    await until('the re-driven write at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === unknown));
     // The drainer marks the row sent after Salesforce's answer, so the write can be seen a moment before that.
-    await waitUntil('the re-driven row marked sent', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'sent', 10_000);
+    await until('the re-driven row marked sent', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'sent', 10_000);
   });
 
   it('an admin resumes a paused CRM over HTTP: rows queued while it was paused wait, then go out', async () => {
@@ -392,11 +373,11 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     assert.deepEqual((await list()).map((i) => [i.crm, i.status, i.paused_reason]), [['hubspot', 'paused', 'missing_scopes'], ['salesforce', 'active', null]]);
 
     const producer = await openProducer();
-    const prediction = aPrediction(customer, 77, new Date('2025-05-01T00:00:00Z'), false);
+    const prediction = aScoredPrediction(customer, 77, new Date('2025-05-01T00:00:00Z'), false);
     await producer.send({ topic: Topics.predictions, messages: [{ key: customer, value: JSON.stringify(prediction) }] });
     await producer.close();
     // The marker: the same prediction reached Salesforce, which is not paused, and crm-sync committed it.
-    await waitUntil('the score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer));
+    await until('the score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer));
     await settled(Topics.predictions, [customer], 'salesforce');
     const waiting = (await new CrmOutboxRepository().findByCustomers(db, [customer])).find((r) => r.target === 'hubspot')!;
     assert.deepEqual([waiting.status, waiting.attempts], ['pending', 0]);
@@ -411,7 +392,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const resumed = await resume(await token(['admin']));
     assert.equal(resumed.status, 200);
     assert.deepEqual(await resumed.json(), { crm: 'hubspot', status: 'active', resumed: true });
-    await waitUntil('the score at HubSpot', () => hs.writes.some((w) => w.id === customer && w.properties['churn_risk_score'] === '77'));
+    await until('the score at HubSpot', () => hs.writes.some((w) => w.id === customer && w.properties['churn_risk_score'] === '77'));
     await settled(Topics.predictions, [customer]);
     assert.equal((await list()).find((i) => i.crm === 'hubspot')!.resumed_by, 'admin ops@retention.example');
     const [audited] = await new AuditLogRepository().findBySubject(db, 'crm:hubspot', 1);
@@ -425,8 +406,8 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     await bulkFake.start();
     try {
       const backfillCustomers = Array.from({ length: 30 }, (_, i) => `${run}-B${i}`);
-      const older = backfillCustomers.map((c) => aPrediction(c, 20, new Date('2025-04-01T00:00:00Z'), false));
-      const newer = backfillCustomers.map((c, i) => aPrediction(c, 40 + i, new Date('2025-04-02T00:00:00Z'), i === 0));
+      const older = backfillCustomers.map((c) => aScoredPrediction(c, 20, new Date('2025-04-01T00:00:00Z'), false));
+      const newer = backfillCustomers.map((c, i) => aScoredPrediction(c, 40 + i, new Date('2025-04-02T00:00:00Z'), i === 0));
       // As the consumer records them; the older last, which must not replace the newer.
       await db.transaction((tx) => new CrmOutboxRepository().recordLatestScores(tx, [...newer, ...older]));
       // Backfill updates accounts the org already has (creating one would need its Name).

@@ -7,7 +7,7 @@ import type { Browser, Download, Page } from 'playwright-core';
 import { Topics, type CustomerFeaturesMessageV2 } from '@churn/contracts';
 import { loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { parseTelcoCsv, rowFeatures } from '@churn/telco-replay';
-import { eventually, publishByCustomer, signTestToken, uniqueId } from '@churn/testing';
+import { eventually, publishByCustomer, signTestToken, uniqueId, until } from '@churn/testing';
 import { assertAccessible } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { signInWithProvider } from './e2e/oidc-sign-in';
@@ -83,17 +83,18 @@ describe('a retention agent’s morning in headless Chromium: sign-in, queue, cu
     });
     // This morning's queue is this platform's: alerts other specs left open on the shared test
     // database are resolved first, so the most urgent open alert is one of these customers'.
-    for (;;) {
+    await until('no open alert left by other specs', async () => {
       const open = await api<{ alerts: AlertAnswer[] }>(`${stack.monitoringUrl}/v1/alerts?state=pending,acknowledged&page_size=500`);
       const others = open.alerts.filter((a) => !a.customer_id.startsWith(`${prefix}-`)).map((a) => a.alert_id);
-      if (others.length === 0) break;
+      if (others.length === 0) return true;
       const cleared = await fetch(`${stack.monitoringUrl}/v1/alerts/bulk`, {
         method: 'POST',
         headers: { authorization: `Bearer ${agentToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ action: 'resolve', ids: others, note: 'left by another spec' }),
       });
       assert.equal(cleared.status, 200, await cleared.text());
-    }
+      return false;
+    });
     browser = await launchHeadlessChromium();
     page = await browser.newPage({ viewport: DESKTOP, deviceScaleFactor: 1, timezoneId: 'America/New_York', acceptDownloads: true });
     page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));

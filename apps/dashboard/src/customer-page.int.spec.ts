@@ -8,7 +8,7 @@ import { Database } from '@churn/db';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { aPrediction, eventually, publishByCustomer, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import { aFeatureVector, aPrediction, eventually, publishByCustomer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled } from './e2e/headless-chromium';
 import { REPO } from './e2e/telco-fixture';
@@ -45,7 +45,7 @@ function aVector(customerId: string, asOf: number, values: Record<string, string
   for (const column of featureColumns(TELCO)) {
     features[column.name] = column.type === 'numeric' ? 3 : column.type === 'boolean' ? (column.name === 'SeniorCitizen' ? 0 : 'No') : (column.categories?.[0] ?? 'x');
   }
-  return { customer_id: customerId, feature_schema_version: 2, spec_hash: specHash(TELCO), features: { ...features, ...values }, as_of: new Date(asOf).toISOString(), source_event_id: uniqueId('e') };
+  return aFeatureVector(customerId, specHash(TELCO), { ...features, ...values }, asOf);
 }
 
 /**

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
-import { riskLevelOf, riskScoreOf, Topics, type CustomerFeaturesMessageV2, type Prediction } from '@churn/contracts';
+import { Topics, type CustomerFeaturesMessageV2, type Prediction } from '@churn/contracts';
 import { featureColumns, featureSpecEnvSchema, type FeatureSpec } from '@churn/feature-spec';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger } from '@churn/observability';
-import { eventually, freeLoopbackPort, LocalOpenIdProvider, publishByCustomer, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import { aFeatureVector, aPrediction, eventually, freeLoopbackPort, LocalOpenIdProvider, publishByCustomer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { REPO } from './e2e/telco-fixture';
@@ -44,27 +44,11 @@ function aVector(customerId: string, category: { name: string; value: string }, 
     features[column.name] = attribute?.type === 'boolean' ? attribute.false_value : column.type === 'categorical' ? (column.categories?.[0] ?? 'other') : 1;
   }
   features[category.name] = category.value;
-  return { customer_id: customerId, feature_schema_version: 2, spec_hash: ACTIVE.hash, features, as_of: new Date(asOf).toISOString(), source_event_id: uniqueId('e') };
+  return aFeatureVector(customerId, ACTIVE.hash, features, asOf);
 }
 
-function aPrediction(customerId: string, probability: number, revenueAtRisk: number, arm: string, asOf: number): Prediction {
-  const riskScore = riskScoreOf(probability);
-  return {
-    prediction_id: uniqueId('p'),
-    customer_id: customerId,
-    model_version: 'customers-page-spec',
-    churn_probability: probability,
-    risk_score: riskScore,
-    risk_level: riskLevelOf(riskScore),
-    recommended_action: 'none',
-    intervention_cost: 0,
-    revenue_at_risk: revenueAtRisk,
-    top_factors: [],
-    experiment: { name: 'customers-page-spec', arm },
-    source_event_id: uniqueId('e'),
-    as_of: new Date(asOf).toISOString(),
-    scored_at: new Date(asOf).toISOString(),
-  };
+function aScoredCustomer(customerId: string, probability: number, revenueAtRisk: number, arm: string, asOf: number): Prediction {
+  return aPrediction(customerId, 'customers-page-spec', probability, asOf, { revenue_at_risk: revenueAtRisk, experiment: { name: 'customers-page-spec', arm }, scored_at: new Date(asOf).toISOString() });
 }
 
 /**
@@ -127,8 +111,8 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
     const now = Date.now();
     const arm = (i: number) => (i % 2 === 0 ? `treatment-${prefix}` : `control-${prefix}`);
     await publishByCustomer(Topics.predictions, [
-      ...ids.filter((_, i) => i % 3 === 0).map((id, i) => aPrediction(id, 0.5, 100, arm(i * 3), now - 3 * HOUR)),
-      ...ids.map((id, i) => aPrediction(id, 0.05 + i * 0.03, ((i * 7) % CUSTOMERS) * 100 + 50, arm(i), now - HOUR - i * 60_000)),
+      ...ids.filter((_, i) => i % 3 === 0).map((id, i) => aScoredCustomer(id, 0.5, 100, arm(i * 3), now - 3 * HOUR)),
+      ...ids.map((id, i) => aScoredCustomer(id, 0.05 + i * 0.03, ((i * 7) % CUSTOMERS) * 100 + 50, arm(i), now - HOUR - i * 60_000)),
     ]);
     await publishByCustomer(
       Topics.customerFeatures,

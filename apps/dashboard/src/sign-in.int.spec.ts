@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { testInfra } from '@churn/testing';
+import { testInfra, until } from '@churn/testing';
 import { launchHeadlessChromium } from './e2e/headless-chromium';
 import { signInWithProvider, signOut } from './e2e/oidc-sign-in';
 import { startWorkspaceStack, type WorkspaceStack } from './e2e/workspace-stack';
@@ -48,10 +48,7 @@ describe('the dashboard signs in through the OpenID provider, in headless Chromi
     await db.query('spec.end_sessions', `UPDATE monitoring_sessions SET expires_at = now() - interval '1 second' WHERE subject = 'agent@sandbox.invalid'`);
     await page.click('#refresh-now');
     // The provider's and the callback's redirects never commit a page: wait on the new cookie itself.
-    for (const deadline = Date.now() + 30_000; (await sessionCookie()) === ended; ) {
-      assert.ok(Date.now() < deadline, 'no new session within 30 s of the ended one');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await until('a new session after the ended one', async () => (await sessionCookie()) !== ended, { timeoutMs: 30_000, intervalMs: 100 });
     await page.waitForURL(`${monitoringUrl}/?refresh=600`);
     await page.getByText('Signed in as Ada Agent').waitFor();
 

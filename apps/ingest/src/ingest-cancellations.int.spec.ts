@@ -8,6 +8,7 @@ import { startService, type RunningService } from '@churn/service-kit';
 import { anEvent, asKafkaMessage, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady, type ProbedMessage } from '@churn/testing';
 import { ingestConfigSchema } from './config';
 import { IngestModule } from './ingest.module';
+import { eventCommitted } from './ingest-spec-support';
 
 /**
  * Cancellations and reactivations: a cancellation of an open subscription is a churned:true outcome on
@@ -38,14 +39,7 @@ describe('ingest: subscriptions cancelled and reactivated', () => {
 
   const send = (...events: CustomerEvent[]) => producer.send({ topic: Topics.customerEvents, messages: events.map(asKafkaMessage) });
 
-  /** The ledger row of an event is written in the transaction that publishes what it causes: after it, nothing of it is still to come. */
-  async function committed(eventId: string): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    while ((await db.query<{ n: number }>('spec.committed', 'SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [eventId]))[0]?.n !== 1) {
-      if (Date.now() > deadline) throw new Error(`event ${eventId} was never committed`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const committed = (eventId: string) => eventCommitted(db, eventId);
 
   /** The source events of the customer's feature messages published after the one from `eventId`. */
   function sourcesAfter(customer: string, eventId: string): string[] {

@@ -9,8 +9,8 @@ import { CustomerStateRepository, ProcessedEventRepository } from '@churn/ingest
 import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { stateFeatures } from '@churn/feature-state';
 import { customerHistory, parseTelcoCsv, rowFeatures, type TelcoRow } from '@churn/telco-replay';
-import { rawProducer, testInfra, truncateTopics, uniqueId } from '@churn/testing';
-import { groupCaughtUp, metricSum, publishEvents, specDatabase, waitReady, waitUntil } from './ingest-spec-support';
+import { rawProducer, testInfra, truncateTopics, uniqueId, until } from '@churn/testing';
+import { groupCaughtUp, metricSum, publishEvents, specDatabase, waitReady } from './ingest-spec-support';
 
 const REPO = path.resolve(__dirname, '../../..');
 const PORT_BASE = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000) + 10;
@@ -62,7 +62,7 @@ describe('ingest killed with SIGKILL while events flow', () => {
     const producer = await rawProducer();
     await publishEvents(producer, events, 2000);
     await producer.close();
-    await waitUntil('a third of the events to be processed', async () => (await ledger.count(db, ids)) >= events.length / 3, 60_000, 20);
+    await until('a third of the events to be processed', async () => (await ledger.count(db, ids)) >= events.length / 3, { timeoutMs: 60_000, intervalMs: 20 });
     await kill9(first);
     const processedAtCrash = await ledger.count(db, ids);
     assert.ok(processedAtCrash < events.length, 'the crash happened mid-stream');
@@ -72,7 +72,7 @@ describe('ingest killed with SIGKILL while events flow', () => {
     const second = spawnIngest(run, PORT_BASE + 2);
     children.push(second);
     await waitReady(`http://127.0.0.1:${PORT_BASE + 2}`);
-    await waitUntil('the restarted ingest to catch up', async () => (await ledger.count(db, ids)) === events.length && (await groupCaughtUp(group, Topics.customerEvents)), 90_000, 200);
+    await until('the restarted ingest to catch up', async () => (await ledger.count(db, ids)) === events.length && (await groupCaughtUp(group, Topics.customerEvents)), { timeoutMs: 90_000, intervalMs: 200 });
     await assertStateMatchesRows();
     const totals = await totalsOf();
     await kill9(second);
@@ -84,7 +84,7 @@ describe('ingest killed with SIGKILL while events flow', () => {
     children.push(third);
     const url = `http://127.0.0.1:${PORT_BASE + 3}`;
     await waitReady(url);
-    await waitUntil('the full redelivery to be consumed', () => groupCaughtUp(`${replayGroup}.ingest`, Topics.customerEvents), 90_000, 200);
+    await until('the full redelivery to be consumed', () => groupCaughtUp(`${replayGroup}.ingest`, Topics.customerEvents), { timeoutMs: 90_000, intervalMs: 200 });
     assert.ok((await metricSum(url, 'ingest_events_total', { result: 'duplicate' })) >= events.length);
     assert.equal(await metricSum(url, 'ingest_events_total', { result: 'applied' }), 0);
     assert.equal(await metricSum(url, 'ingest_events_total', { result: 'not_applied' }), 0);

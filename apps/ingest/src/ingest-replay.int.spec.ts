@@ -10,10 +10,10 @@ import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { foldHistory, stateFeatures } from '@churn/feature-state';
 import { startService, type RunningService } from '@churn/service-kit';
 import { customerHistory, DEFAULT_REFERENCE_TIME, parseTelcoCsv, rowFeatures } from '@churn/telco-replay';
-import { rawProducer, serviceTestEnv, truncateTopics } from '@churn/testing';
+import { rawProducer, serviceTestEnv, truncateTopics, until } from '@churn/testing';
 import { ingestConfigSchema } from './config';
 import { IngestModule } from './ingest.module';
-import { metricSum, publishEvents, specDatabase, waitReady, waitUntil } from './ingest-spec-support';
+import { metricSum, publishEvents, specDatabase, waitReady } from './ingest-spec-support';
 
 const TRAIN_CSV = path.resolve(__dirname, '../../../data/telco/train.csv');
 
@@ -42,7 +42,7 @@ describe('replay of the whole Telco training file through the broker and ingest'
     await producer.close();
     const ledger = new ProcessedEventRepository();
     const ids = rows.map((r) => r.customerID);
-    await waitUntil('every replayed event in the ledger', async () => (await ledger.count(db, ids)) === events.length, 180_000, 500);
+    await until('every replayed event in the ledger', async () => (await ledger.count(db, ids)) === events.length, { timeoutMs: 180_000, intervalMs: 500 });
 
     const history = new CustomerHistoryRepository();
     const states = new CustomerStateRepository();
@@ -74,7 +74,7 @@ describe('replay of the whole Telco training file through the broker and ingest'
     const producer = await rawProducer();
     await publishEvents(producer, sample);
     await producer.close();
-    await waitUntil('the second replay to be consumed', async () => (await metricSum(sut.url, 'ingest_events_total', { result: 'duplicate' })) - duplicatesBefore >= sample.length, 60_000, 200);
+    await until('the second replay to be consumed', async () => (await metricSum(sut.url, 'ingest_events_total', { result: 'duplicate' })) - duplicatesBefore >= sample.length, { timeoutMs: 60_000, intervalMs: 200 });
     const afterTotals = await db.query<{ s: string; n: string }>('spec.totals', "SELECT count(*)::text AS n, md5(string_agg(state::text, '' ORDER BY customer_id)) AS s FROM customer_state");
     assert.deepEqual(afterTotals, before);
   });

@@ -8,10 +8,10 @@ import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { stateFeatures } from '@churn/feature-state';
 import { startService, type RunningService } from '@churn/service-kit';
 import { customerHistory, parseTelcoCsv, rowFeatures } from '@churn/telco-replay';
-import { rawProducer, serviceTestEnv, testKafka, uniqueId } from '@churn/testing';
+import { rawProducer, serviceTestEnv, testKafka, uniqueId, until } from '@churn/testing';
 import { ingestConfigSchema } from './config';
 import { IngestModule } from './ingest.module';
-import { metricSum, publishEvents, specDatabase, waitReady, waitUntil } from './ingest-spec-support';
+import { metricSum, publishEvents, specDatabase, waitReady } from './ingest-spec-support';
 
 describe('two ingest instances in one consumer group', () => {
   const run = uniqueId('pair');
@@ -37,7 +37,7 @@ describe('two ingest instances in one consumer group', () => {
   it('share the partitions and build the same state a single instance builds', { timeout: 120_000 }, async () => {
     const admin = testKafka().admin();
     await admin.connect();
-    await waitUntil('both instances to hold partitions', async () => {
+    await until('both instances to hold partitions', async () => {
       const { groups } = await admin.describeGroups([`${run}.ingest`]);
       return groups[0]?.state === 'Stable' && groups[0].members.length === 2;
     });
@@ -48,7 +48,7 @@ describe('two ingest instances in one consumer group', () => {
     await producer.close();
     const ledger = new ProcessedEventRepository();
     const ids = rows.map((r) => r.customerID);
-    await waitUntil('all events to be processed', async () => (await ledger.count(db, ids)) === events.length, 60_000, 200);
+    await until('all events to be processed', async () => (await ledger.count(db, ids)) === events.length, { timeoutMs: 60_000, intervalMs: 200 });
 
     const [a, b] = await Promise.all(instances.map((sut) => metricSum(sut.url, 'ingest_events_total', { result: 'applied' })));
     assert.ok(a! > 0 && b! > 0, `both instances applied events (${a} and ${b})`);

@@ -7,7 +7,7 @@ import { startService, type RunningService } from '@churn/service-kit';
 import { anEvent, asKafkaMessage, rawProducer, serviceTestEnv, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { ingestConfigSchema } from './config';
 import { IngestModule } from './ingest.module';
-import { specDatabase, waitUntil } from './ingest-spec-support';
+import { eventCommitted, specDatabase } from './ingest-spec-support';
 
 interface LedgerRow {
   event_id: string;
@@ -38,9 +38,7 @@ describe('ingest of schema version 2 events against the active feature spec (Tel
   const ledgerOf = (customer: string) =>
     db.query<LedgerRow>('spec.ledger', 'SELECT event_id, event_type, payload, applied FROM processed_events WHERE customer_id = $1', [customer]);
 
-  /** The event's ledger row is written in the transaction that applies it: once it is there, the batch has committed. */
-  const committed = (eventId: string) =>
-    waitUntil(`event ${eventId} in the ledger`, async () => (await db.query<{ n: number }>('spec.committed', 'SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [eventId]))[0]?.n === 1, 10_000, 20);
+  const committed = (eventId: string) => eventCommitted(db, eventId);
 
   it('dead-letters the events that do not fit the spec, naming the field, records the cancellation and the reactivation and ingests the rest', async () => {
     const customer = uniqueId('C');

@@ -2,7 +2,7 @@ import type { Producer } from 'kafkajs';
 import { Topics, type CustomerEvent } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { asKafkaMessage, testInfra, testKafka, waitUntilHttpReady } from '@churn/testing';
+import { asKafkaMessage, testInfra, testKafka, until, waitUntilHttpReady } from '@churn/testing';
 
 /** Helpers of the ingest integration specs (not part of the service). */
 
@@ -10,12 +10,14 @@ export function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
   return waitUntilHttpReady(url, timeoutMs);
 }
 
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, intervalMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+/**
+ * Waits for the event's ledger row. Ingest publishes what an event causes inside the transaction that
+ * applies it, before COMMIT (ARCHITECTURE "Exactly once, in effect"), so seeing a message does not
+ * mean the state is visible yet; the ledger row is written in that same transaction.
+ */
+export function eventCommitted(db: Database, eventId: string, timeoutMs = 15_000): Promise<void> {
+  const ledgerRows = async () => (await db.query<{ n: number }>('spec.committed', 'SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [eventId]))[0]?.n;
+  return until(`event ${eventId} to commit (its ledger row)`, async () => (await ledgerRows()) === 1, { timeoutMs, intervalMs: 20 });
 }
 
 // Shared with the other services' specs; re-exported so that the ingest specs keep one import.

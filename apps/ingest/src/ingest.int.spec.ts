@@ -9,6 +9,7 @@ import { startService, type RunningService } from '@churn/service-kit';
 import { anEvent, asKafkaMessage, rawProducer, serviceTestEnv, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { ingestConfigSchema } from './config';
 import { IngestModule } from './ingest.module';
+import { eventCommitted } from './ingest-spec-support';
 
 describe('ingest service on the real broker and Postgres', () => {
   let sut: RunningService;
@@ -38,20 +39,7 @@ describe('ingest service on the real broker and Postgres', () => {
     await db.close();
   });
 
-  /**
-   * Ingest publishes a customer's feature message inside the transaction that applies its events,
-   * before COMMIT (ARCHITECTURE "Exactly once, in effect"), so seeing the message does not mean the
-   * state is visible yet: wait for the event's ledger row, written in that same transaction.
-   */
-  async function committed(eventId: string): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const rows = await db.query<{ n: number }>('spec.committed', 'SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [eventId]);
-      if (rows[0]?.n === 1) return;
-      if (Date.now() > deadline) throw new Error(`event ${eventId} was published but its transaction never committed`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const committed = (eventId: string) => eventCommitted(db, eventId);
 
   /** A published features message: version 2, the active (Telco) spec's hash, every feature of the spec in its order. */
   function telcoMessage(value: string) {

@@ -8,7 +8,7 @@ import { MonitoringRepository } from '@churn/monitoring-data';
 import { consumerGroupLag, TopicProducer } from '@churn/kafka';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { FakeSalesforce, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId } from '@churn/testing';
+import { FakeSalesforce, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -16,14 +16,6 @@ import { aPrediction, publish } from './monitoring-spec-fixtures';
 
 const HOUR = 3_600_000;
 const SF = { clientId: 'fake-client', clientSecret: 'fake-secret', refreshToken: 'fake-refresh' };
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /**
  * The read-back end to end: a retention task the platform created in a (local) Salesforce org is
@@ -47,7 +39,7 @@ describe('completed CRM tasks recorded as interventions by monitoring, on the re
     groupId = `${env['KAFKA_GROUP_PREFIX']}.monitoring`;
     sut = await startService({ name: 'monitoring', configSchema: monitoringConfigSchema, module: () => MonitoringModule, configure: configureMonitoringHttp, env });
     await publish(Topics.predictions, [aPrediction(customer, version, 0.9, Date.now() - HOUR, { intervention_cost: 150 })]);
-    await waitUntil('monitoring stored the prediction', async () => (await new MonitoringRepository().knownCustomers(db, [customer])).size === 1);
+    await until('monitoring stored the prediction', async () => (await new MonitoringRepository().knownCustomers(db, [customer])).size === 1);
     // The read-back skips a CRM that is held, paused or leased: other specs on the shared test
     // database (crm-sync's rate-limit and read-back specs) may have left Salesforce so.
     await db.query('spec.reset_salesforce', `UPDATE crm_integrations SET hold_until = '-infinity', hold_reason = NULL, status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL, next_probe_at = '-infinity' WHERE target = 'salesforce'`);
@@ -70,7 +62,7 @@ describe('completed CRM tasks recorded as interventions by monitoring, on the re
     const admin = testKafka().admin();
     await admin.connect();
     try {
-      await waitUntil('monitoring committed all of interventions', async () => (await consumerGroupLag(admin, groupId, [Topics.interventions]))[Topics.interventions] === 0);
+      await until('monitoring committed all of interventions', async () => (await consumerGroupLag(admin, groupId, [Topics.interventions]))[Topics.interventions] === 0);
     } finally {
       await admin.disconnect();
     }

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { Topics, type AlertNotification, type AlertUpdate, type CrmActivity, type CustomerFeaturesMessageV2, type Intervention, type Outcome } from '@churn/contracts';
+import { Topics, type AlertNotification, type CrmActivity, type CustomerFeaturesMessageV2, type Intervention, type Outcome } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, expectProblem, problemFields, serviceTestEnv, signTestToken, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
+import { aCrmActivity, aFeatureVector, anAlertNotification, anAlertUpdate, assertAgentOrHigher, expectProblem, problemFields, serviceTestEnv, signTestToken, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -24,59 +24,7 @@ function aVector(customerId: string, asOf: number, attributes: Record<string, st
   for (const column of featureColumns(TELCO)) {
     features[column.name] = column.type === 'numeric' ? 1 : column.type === 'boolean' ? (column.name === 'SeniorCitizen' ? 0 : 'No') : (column.categories?.[0] ?? 'x');
   }
-  return { customer_id: customerId, feature_schema_version: 2, spec_hash: TELCO_HASH, features: { ...features, ...attributes }, as_of: new Date(asOf).toISOString(), source_event_id: uniqueId('e') };
-}
-
-function anAlertUpdate(customerId: string, alertId: string, change: AlertUpdate['change'], state: AlertUpdate['state'], at: number, overrides: Partial<AlertUpdate> = {}): AlertUpdate {
-  return {
-    schema_version: 1,
-    update_id: uniqueId('u'),
-    alert_id: alertId,
-    customer_id: customerId,
-    level: 'critical',
-    state,
-    change,
-    assignee: null,
-    by: null,
-    note: null,
-    due_at: new Date(at + 4 * HOUR).toISOString(),
-    occurred_at: new Date(at).toISOString(),
-    ...overrides,
-  };
-}
-
-function aNotification(customerId: string, at: number, overrides: Partial<AlertNotification> = {}): AlertNotification {
-  return {
-    schema_version: 1,
-    notification_id: uniqueId('n'),
-    alert_id: `${customerId}-alert`,
-    customer_id: customerId,
-    channel: 'slack',
-    form: 'single',
-    outcome: 'sent',
-    attempt: 1,
-    failure: null,
-    parked: false,
-    occurred_at: new Date(at).toISOString(),
-    ...overrides,
-  };
-}
-
-function aCrmActivity(customerId: string, kind: CrmActivity['kind'], at: number, overrides: Partial<CrmActivity> = {}): CrmActivity {
-  return {
-    schema_version: 1,
-    activity_id: uniqueId('act'),
-    customer_id: customerId,
-    crm: 'hubspot',
-    kind,
-    external_id: kind === 'record_written' ? null : `T-${customerId}`,
-    write: kind === 'record_written' ? 'score' : null,
-    risk_score: kind === 'record_written' ? 70 : null,
-    alert_id: kind === 'record_written' ? null : `${customerId}-alert`,
-    completed_by: kind === 'task_completed' ? 'Ana' : null,
-    occurred_at: new Date(at).toISOString(),
-    ...overrides,
-  };
+  return aFeatureVector(customerId, TELCO_HASH, { ...features, ...attributes }, asOf);
 }
 
 interface ListPage {
@@ -350,8 +298,8 @@ describe('customer read model and API, on the real broker and Postgres', () => {
   });
 
   it("shows alerting's notifications and crm-sync's CRM activity on the timeline, and filters on an open CRM task", async () => {
-    const sent = aNotification(d, now - HOUR / 2);
-    const failed = aNotification(d, now - HOUR / 3, { channel: 'email', form: 'digest', outcome: 'failed', attempt: 2, failure: 'retry' });
+    const sent = anAlertNotification(d, now - HOUR / 2);
+    const failed = anAlertNotification(d, now - HOUR / 3, { channel: 'email', form: 'digest', outcome: 'failed', attempt: 2, failure: 'retry' });
     const written = aCrmActivity(d, 'record_written', now - HOUR / 2, { crm: 'salesforce' });
     const created = aCrmActivity(d, 'task_created', now - HOUR / 3);
     await publish(Topics.alertNotifications, [sent, failed, sent]);
@@ -392,7 +340,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
   it('dead-letters a malformed notification or CRM activity to monitoring.dlq with the reason', async () => {
     const probe = await TopicProbe.start([Topics.monitoringDlq]);
     try {
-      await publish(Topics.alertNotifications, [{ ...aNotification(d, now), channel: 'pager' } as unknown as AlertNotification]);
+      await publish(Topics.alertNotifications, [{ ...anAlertNotification(d, now), channel: 'pager' } as unknown as AlertNotification]);
       await publish(Topics.crmActivity, [{ ...aCrmActivity(d, 'task_created', now), external_id: null } as CrmActivity]);
       const letters = await probe.waitFor((m) => m.key === d && (m.value ?? '').includes(d), 2);
       const bySource = new Map(letters.map((l) => [JSON.parse(l.value!).source_topic as string, l.headers['x-dlq-reason'] ?? '']));

@@ -5,7 +5,7 @@ import { cancellationOutcomeId, Database, labelWindowOutcomeId } from '@churn/db
 import { MonitoringRepository } from '@churn/monitoring-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { serviceTestEnv, signTestToken, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { eventuallyWhere, serviceTestEnv, signTestToken, testInfra, uniqueId, until, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -36,23 +36,11 @@ describe('outcomes by id and label windows, on the real broker and Postgres', ()
   const close = (now: string, token = admin) =>
     fetch(`${sut.url}/v1/outcomes/close-windows`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ now }) });
 
-  async function waitForRows(customer: string, n: number): Promise<StoredOutcome[]> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const rows = await outcomesOf(customer);
-      if (rows.length >= n) return rows;
-      if (Date.now() > deadline) throw new Error(`${customer}: ${rows.length} outcomes stored, expected ${n}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const waitForRows = (customer: string, n: number): Promise<StoredOutcome[]> =>
+    eventuallyWhere(`${n} outcomes of ${customer} stored`, () => outcomesOf(customer), (rows) => rows.length >= n, { timeoutMs: 30_000, intervalMs: 100 });
 
-  async function predictionsStored(customers: readonly string[]): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while ((await new MonitoringRepository().knownCustomers(db, customers)).size < new Set(customers).size) {
-      if (Date.now() > deadline) throw new Error('monitoring did not store the predictions within 30 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const predictionsStored = (customers: readonly string[]): Promise<void> =>
+    until('monitoring to store the predictions', async () => (await new MonitoringRepository().knownCustomers(db, customers)).size >= new Set(customers).size, { timeoutMs: 30_000, intervalMs: 100 });
 
   before(async () => {
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'label-windows-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
@@ -146,11 +134,8 @@ describe('outcomes by id and label windows, on the real broker and Postgres', ()
     );
   });
 
-  async function waitForPrediction(customer: string, n: number): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (Number((await db.query<{ n: string }>('spec.predictions', 'SELECT count(*) AS n FROM monitoring_predictions WHERE customer_id = $1', [customer]))[0]!.n) < n) {
-      if (Date.now() > deadline) throw new Error(`${customer}: fewer than ${n} predictions stored`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const predictionCount = async (customer: string) =>
+    Number((await db.query<{ n: string }>('spec.predictions', 'SELECT count(*) AS n FROM monitoring_predictions WHERE customer_id = $1', [customer]))[0]!.n);
+  const waitForPrediction = (customer: string, n: number): Promise<void> =>
+    until(`${n} predictions of ${customer} stored`, async () => (await predictionCount(customer)) >= n, { timeoutMs: 30_000, intervalMs: 100 });
 });

@@ -12,7 +12,7 @@ import { MonitoringRepository } from '@churn/monitoring-data';
 import { ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, eventually, expectProblem, problemFields, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { assertAgentOrHigher, eventually, eventuallyWhere, expectProblem, problemFields, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, until, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -89,14 +89,9 @@ async function getJson<T>(url: string): Promise<T> {
 
 /** Polls the model-quality API (forcing a refresh) until the version's since-deployment count reaches `count`. */
 async function qualityOnceLabelled(url: string, modelVersion: string, count: number, timeoutMs = 60_000): Promise<ModelQuality> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const body = await getJson<{ models: ModelQuality[] }>(`${url}/v1/metrics/model?model_version=${modelVersion}&refresh=true`);
-    const model = body.models.find((m) => m.role === 'champion');
-    if (model && model.windows.all.overall.count >= count) return model;
-    if (Date.now() > deadline) throw new Error(`expected ${count} labelled outcomes for ${modelVersion}; got ${model?.windows.all.overall.count ?? 0}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  const champion = async () => (await getJson<{ models: ModelQuality[] }>(`${url}/v1/metrics/model?model_version=${modelVersion}&refresh=true`)).models.find((m) => m.role === 'champion');
+  const model = await eventuallyWhere(`${count} labelled outcomes for ${modelVersion}`, champion, (m) => m !== undefined && m.windows.all.overall.count >= count, timeoutMs);
+  return model!;
 }
 
 interface RoiFiguresBody {
@@ -129,14 +124,7 @@ function assertClose(actual: object, expected: Record<string, number>): void {
   }
 }
 
-async function eventuallyJson<T>(url: string, done: (body: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const body = await getJson<T>(url);
-    if (done(body) || Date.now() > deadline) return body;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const eventuallyJson = <T>(url: string, done: (body: T) => boolean, timeoutMs = 30_000): Promise<T> => eventuallyWhere(`an answer of ${url} that fits`, () => getJson<T>(url), done, timeoutMs);
 
 describe('monitoring service on the real broker and Postgres', () => {
   let sut: RunningService;
@@ -244,8 +232,7 @@ describe('monitoring service on the real broker and Postgres', () => {
     await publish(Topics.outcomes, customers.map((c, i) => ({ customer_id: c, churned: churned[i]!, observed_at: new Date(T).toISOString() })));
     const repository = new MonitoringRepository();
     const pairsFor = async (delay: number) => (await repository.labelledPredictions(db, delay)).filter((r) => r.model_version === version);
-    const deadline = Date.now() + 30_000;
-    while ((await pairsFor(0)).length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await until('the four labelled pairs', async () => (await pairsFor(0)).length >= 4, 30_000);
     const score = (rows: Awaited<ReturnType<typeof pairsFor>>) => rocAuc(rows.map((r) => ({ score: r.churn_probability, label: r.churned })));
     assert.equal(score(await pairsFor(0)), 0, 'no delay: the latest prediction (inverted) is used');
     assert.equal(score(await pairsFor(30)), 1, '30-day delay: the prediction from 40 days before is used');
@@ -365,15 +352,7 @@ describe('monitoring service on the real broker and Postgres', () => {
       const count = (text: string, pattern: string) => Number(new RegExp(`${pattern} (\\d+)`).exec(text)?.[1] ?? 0);
       const refreshes = (text: string) => count(text, 'monitoring_refresh_duration_seconds_count(?:\\{[^}]*\\})?');
       const statements = (text: string, operation: string) => count(text, `churn_db_query_duration_seconds_count\\{[^}]*operation="${operation}"[^}]*\\}`);
-      const waitForRefreshes = async (n: number) => {
-        const deadline = Date.now() + 30_000;
-        for (;;) {
-          const text = await metrics();
-          if (refreshes(text) >= n) return text;
-          assert.ok(Date.now() < deadline, `fewer than ${n} refreshes in 30 s`);
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      };
+      const waitForRefreshes = (n: number) => eventuallyWhere(`${n} refreshes`, metrics, (text) => refreshes(text) >= n, { timeoutMs: 30_000, intervalMs: 200 });
       const first = await waitForRefreshes(2);
       const samples = statements(first, 'monitoring.feature_sample');
       assert.ok(samples > 0, 'the first refresh computed drift');

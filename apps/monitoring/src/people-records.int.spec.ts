@@ -8,7 +8,7 @@ import { Database } from '@churn/db';
 import { MonitoringRepository } from '@churn/monitoring-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, expectProblem, serviceTestEnv, signTestToken, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { assertAgentOrHigher, expectProblem, serviceTestEnv, signTestToken, testInfra, uniqueId, until, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -72,11 +72,7 @@ describe('outcomes and interventions recorded by people, on the real broker and 
     await publish(Topics.predictions, predictions);
     // Wait on the rows: monitoring knows a customer once it has stored a prediction for it.
     const repository = new MonitoringRepository();
-    const deadline = Date.now() + 30_000;
-    while ((await repository.knownCustomers(db, known)).size < known.length) {
-      if (Date.now() > deadline) throw new Error('monitoring did not store the predictions within 30 s');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await until('monitoring to store the predictions', async () => (await repository.knownCustomers(db, known)).size >= known.length, 30_000);
   });
 
   after(async () => {

@@ -10,7 +10,7 @@ import { Database } from '@churn/db';
 import { ReportRepository } from '@churn/monitoring-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, expectProblem, FakeHttpServer, FakeSmtpServer, metricSum, pdfPagesText, serviceTestEnv, signTestToken, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { assertAgentOrHigher, expectProblem, FakeHttpServer, FakeSmtpServer, metricSum, pdfPagesText, serviceTestEnv, signTestToken, testInfra, uniqueId, until, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -108,16 +108,17 @@ describe('retention reports, on the real broker and Postgres', () => {
 
     // Wait on the rows: both weeks' predictions and the four outcomes stored.
     const reports = new ReportRepository();
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const [now, before] = await Promise.all([reports.riskLevels(db, { from: new Date(FROM), to: new Date(TO) }), reports.riskLevels(db, { from: new Date(FROM - 7 * DAY), to: new Date(FROM) })]);
-      const outcomes = await db.query<{ n: string }>('spec.outcomes', 'SELECT count(*) AS n FROM outcomes WHERE customer_id = ANY($1)', [[c1, c2, c3, c4]]);
-      const stored = await db.query<{ n: string }>('spec.alerts', 'SELECT count(*) AS n FROM monitoring_customer_alerts WHERE alert_id = ANY($1)', [alerts.map((a) => a.alert_id)]);
-      const count = (rows: { customers: number }[]) => rows.reduce((s, r) => s + r.customers, 0);
-      if (count(now) === 4 && count(before) === 2 && Number(outcomes[0]!.n) === 4 && Number(stored[0]!.n) === alerts.length) break;
-      if (Date.now() > deadline) throw new Error('monitoring did not store the predictions, outcomes and alert updates within 30 s');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const count = (rows: { customers: number }[]) => rows.reduce((s, r) => s + r.customers, 0);
+    await until(
+      'monitoring to store both weeks\' predictions, the four outcomes and the alert updates',
+      async () => {
+        const [now, before] = await Promise.all([reports.riskLevels(db, { from: new Date(FROM), to: new Date(TO) }), reports.riskLevels(db, { from: new Date(FROM - 7 * DAY), to: new Date(FROM) })]);
+        const outcomes = await db.query<{ n: string }>('spec.outcomes', 'SELECT count(*) AS n FROM outcomes WHERE customer_id = ANY($1)', [[c1, c2, c3, c4]]);
+        const stored = await db.query<{ n: string }>('spec.alerts', 'SELECT count(*) AS n FROM monitoring_customer_alerts WHERE alert_id = ANY($1)', [alerts.map((a) => a.alert_id)]);
+        return count(now) === 4 && count(before) === 2 && Number(outcomes[0]!.n) === 4 && Number(stored[0]!.n) === alerts.length;
+      },
+      30_000,
+    );
     // Interventions as people record them: two in the week for c1, one for c2, one for c2 the week before.
     const csv = [
       'customer_id,performed_by,performed_at,action,cost',

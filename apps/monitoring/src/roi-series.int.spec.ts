@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Topics } from '@churn/contracts';
 import { startService, type RunningService } from '@churn/service-kit';
-import { expectProblem, problemFields, serviceTestEnv, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { eventuallyWhere, expectProblem, problemFields, serviceTestEnv, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -57,16 +57,12 @@ describe('monitoring ROI series per day and week', () => {
       aPrediction(a!, version, 0.95, Date.parse(at(1, 0)), { ...targeted, scored_at: at(1) }),
       aPrediction(d!, version, 0.2, Date.parse(at(1, 0)), { scored_at: at(1, 13) }),
     ]);
-    const deadline = Date.now() + 60_000;
-    let body: SeriesBody;
-    for (;;) {
+    const read = async () => {
       const response = await series(`from=${from}&to=${to}&bucket=day`);
       assert.equal(response.status, 200);
-      body = (await response.json()) as SeriesBody;
-      if (body.total.customers === 4) break;
-      if (Date.now() > deadline) throw new Error(`expected 4 customers in the period; got ${JSON.stringify(body.total)}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
+      return (await response.json()) as SeriesBody;
+    };
+    const body = await eventuallyWhere('4 customers in the period', read, (b) => b.total.customers === 4, 60_000);
     assert.deepEqual(
       body.points.map((p) => [p.from, p.to, p.customers, p.treated_customers, p.programme_cost]),
       [

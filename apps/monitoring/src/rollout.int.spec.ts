@@ -7,7 +7,7 @@ import { Database } from '@churn/db';
 import { ModelVersionRepository, type ModelAssignments } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { serviceTestEnv, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { eventuallyWhere, serviceTestEnv, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -84,15 +84,12 @@ describe('monitoring compares the champion and the rollout on their own customer
     ]);
     await publish(Topics.outcomes, [...championSide, ...rolloutSide].map((c, i) => ({ customer_id: c, churned: churned(i % 20), observed_at: new Date(T).toISOString() })));
 
-    const deadline = Date.now() + 60_000;
-    let body: RolloutBody;
-    for (;;) {
-      body = (await (await fetch(`${sut.url}/v1/metrics/rollout?refresh=true`)).json()) as RolloutBody;
+    const read = async () => (await (await fetch(`${sut.url}/v1/metrics/rollout?refresh=true`)).json()) as RolloutBody;
+    const labelledOnEachSide = (body: RolloutBody) => {
       const counts = body.rollout?.arms.map((a) => a.quality?.windows.all.overall.count ?? 0) ?? [];
-      if (counts.length === 2 && counts.every((n) => n >= 20)) break;
-      if (Date.now() > deadline) throw new Error(`expected 20 labelled outcomes on each side; got ${JSON.stringify(counts)}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
+      return counts.length === 2 && counts.every((n) => n >= 20);
+    };
+    const body = await eventuallyWhere('20 labelled outcomes on each side', read, labelledOnEachSide, 60_000);
     const comparison = body.rollout!;
     assert.deepEqual([comparison.version, comparison.share, comparison.champion], [rollout, 0.5, champion]);
     const [championArm, rolloutArm] = comparison.arms;

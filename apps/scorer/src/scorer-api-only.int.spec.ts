@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Topics } from '@churn/contracts';
+import { Topics, type CustomerFeaturesMessageV1 } from '@churn/contracts';
 import { startService, type RunningService } from '@churn/service-kit';
-import { rawProducer, serviceTestEnv, signTestToken, testKafka, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { aFeatureMessageV1, rawProducer, serviceTestEnv, signTestToken, testKafka, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { scorerConfigSchema } from './config';
 import { configureScorerHttp } from './http-setup';
 import { ScorerModule } from './scorer.module';
 
-const features = {
+const features: CustomerFeaturesMessageV1['features'] = {
   gender: 'Female', SeniorCitizen: 0, Partner: 'Yes', Dependents: 'No', tenure: 3, PhoneService: 'Yes', MultipleLines: 'No',
   InternetService: 'Fiber optic', OnlineSecurity: 'No', OnlineBackup: 'No', DeviceProtection: 'No', TechSupport: 'No',
   StreamingTV: 'Yes', StreamingMovies: 'No', Contract: 'Month-to-month', PaperlessBilling: 'Yes',
@@ -60,7 +60,7 @@ describe('scorer with SCORER_STREAM_ENABLED=false and SCORER_PREDICT_AUTH=requir
   it('leaves customer-features alone: no member in the scorer group, no offset committed', async () => {
     const customer = uniqueId('C');
     const producer = await rawProducer();
-    const message = { customer_id: customer, as_of: '2025-06-15T12:00:00Z', source_event_id: uniqueId('evt'), feature_schema_version: 1, features };
+    const message = aFeatureMessageV1(customer, features, '2025-06-15T12:00:00Z');
     await producer.send({ topic: Topics.customerFeatures, messages: [{ key: customer, value: JSON.stringify(message) }] });
     await producer.close();
     // A scorer with the stream on is ready only once its consumer has joined `<prefix>.scorer`

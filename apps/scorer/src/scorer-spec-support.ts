@@ -5,7 +5,7 @@ import type { CustomerFeaturesMessageV1 } from '@churn/contracts';
 import { featureColumns, featureSpecBlock, parseFeatureSpec, TELCO_SPEC_PATH, type FeatureSpecBlock } from '@churn/feature-spec';
 import { ModelRegistryDir } from '@churn/scoring';
 import { startService, type RunningService } from '@churn/service-kit';
-import { serviceTestEnv, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { aFeatureMessageV1, serviceTestEnv, waitUntilHttpReady } from '@churn/testing';
 import { scorerConfigSchema } from './config';
 import { configureScorerHttp } from './http-setup';
 import { ScorerModule } from './scorer.module';
@@ -22,13 +22,7 @@ export const telcoFeatures = {
 
 /** A version 1 `customer-features` message (the Telco vector) with a fresh source event id. */
 export function aFeatureMessage(customerId: string, overrides: Record<string, unknown> = {}): CustomerFeaturesMessageV1 {
-  return {
-    customer_id: customerId,
-    as_of: '2024-03-10T09:00:00Z',
-    source_event_id: uniqueId('evt'),
-    feature_schema_version: 1,
-    features: { ...telcoFeatures, ...overrides } as CustomerFeaturesMessageV1['features'],
-  };
+  return aFeatureMessageV1(customerId, { ...telcoFeatures, ...overrides } as CustomerFeaturesMessageV1['features']);
 }
 
 /**

@@ -9,7 +9,7 @@ import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { shortHash } from '@churn/scoring';
 import type { RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, eventuallyEqual, expectProblem, metricSum, problemFields, rawProducer, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import { aFeatureVector, assertAgentOrHigher, eventuallyEqual, expectProblem, metricSum, problemFields, rawProducer, testInfra, TopicProbe, uniqueId } from '@churn/testing';
 import { aFeatureMessage, startScorer, telcoFeatures, telcoVariantSpec, temporaryRegistry } from './scorer-spec-support';
 
 const SECRET = 'integration-test-secret-with-32-characters!';
@@ -23,14 +23,7 @@ const variantSpec = telcoVariantSpec();
 /** Version 2, as ingest publishes it: every feature of the spec, in its order, and the spec's hash. */
 function aV2Message(customerId: string, hash: string): CustomerFeaturesMessageV2 {
   const values: Record<string, string | number | null> = { ...features, ...behaviour };
-  return {
-    customer_id: customerId,
-    as_of: '2024-03-10T09:00:00Z',
-    source_event_id: uniqueId('evt'),
-    feature_schema_version: 2,
-    spec_hash: hash,
-    features: Object.fromEntries(featureColumns(telcoSpec).map((c) => [c.name, values[c.name] ?? null])),
-  };
+  return aFeatureVector(customerId, hash, Object.fromEntries(featureColumns(telcoSpec).map((c) => [c.name, values[c.name] ?? null])), '2024-03-10T09:00:00Z');
 }
 
 /**
@@ -258,6 +251,7 @@ describe('scorer service on the real broker and Postgres', () => {
         // Another instance's activation: straight into the table; this instance must pick it up by polling.
         await db.transaction((tx) => new ModelVersionRepository().makeChampion(tx, second, 'other-instance'));
       }
+      // Paces the stream (a pause, not a wait on a condition) so that the swap lands while messages flow.
       await new Promise((r) => setTimeout(r, 60));
     }
     const ids = new Set(sent.map((m) => m.source_event_id));

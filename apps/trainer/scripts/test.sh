@@ -7,7 +7,6 @@ REPO_DIR="$(cd "$TRAINER_DIR/../.." && pwd)"
 VENV_DIR="${CHURN_VENV:-$REPO_DIR/.churn/venv}"
 export MPLBACKEND=Agg
 cd "$TRAINER_DIR"
-# Lint and format first (ruff, configured in pyproject.toml): a failure names the file and line.
-"$VENV_DIR/bin/ruff" check src tests
-"$VENV_DIR/bin/ruff" format --check src tests
+# Lint and format first: a failure names the file and line before a long test run.
+"$TRAINER_DIR/scripts/lint.sh"
 exec "$VENV_DIR/bin/python" -m pytest tests "$@"

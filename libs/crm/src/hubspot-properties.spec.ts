@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@churn/observability';
-import { FakeHubSpot } from '@churn/testing';
+import { eventuallyWhere, FakeHubSpot } from '@churn/testing';
 import { crmEnvCheckedSchema, hubspotSettings, type HubSpotSettings } from './crm-config';
 import { CrmCallError } from './crm-errors';
 import { HubSpotGateway } from './hubspot.gateway';
@@ -93,11 +93,7 @@ describe('HubSpot properties: the group of the object, the project group, the ex
     try {
       await assert.rejects(gateway.pushScores([aScorePayload('C-1', 61)]), (e: CrmCallError) => e.kind === 'outage' && e.code === 'TIMEOUT');
       // HubSpot answers after 10 s; a socket the client did not close would stay open until then.
-      const deadline = Date.now() + 3000;
-      while (sut.http.openRequests > 0) {
-        assert.ok(Date.now() < deadline, `${sut.http.openRequests} request(s) still open at HubSpot`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await eventuallyWhere('no request still open at HubSpot', () => sut.http.openRequests, (open) => open === 0, { timeoutMs: 3000, intervalMs: 20 });
     } finally {
       sut.delayResponses(0);
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { FakeSalesforce } from '@churn/testing';
+import { FakeSalesforce, until } from '@churn/testing';
 import { CrmBreaker } from './crm-breaker';
 import { crmEnvCheckedSchema, crmEnvSchema, salesforceSettings, type SalesforceSettings } from './crm-config';
 import { CrmCallError, pauseReasonOf } from './crm-errors';
@@ -32,14 +32,6 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
     return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -129,7 +121,7 @@ describe('Salesforce sign-in: the instance comes from the token response, the fl
       await assert.rejects(gateway.pushScores([score('C-1', 75)]), (e: CrmCallError) => e.kind === 'outage' && e.code === 'TIMEOUT');
       await assert.rejects(breaker.fire(() => gateway.pushScores([score('C-1', 76)])), (e: CrmCallError) => e.kind === 'outage' && e.code === 'TIMEOUT');
       // The org answers after 10 s; a request the client abandoned without closing would stay open until then.
-      await waitUntil('the org to see both requests closed', () => sut.http.openRequests === 0, 3000);
+      await until('the org to see both requests closed', () => sut.http.openRequests === 0, { timeoutMs: 3000, intervalMs: 20 });
       assert.ok(Date.now() - started < 5000);
     } finally {
       sut.delayResponses(0);

@@ -30,7 +30,8 @@ describe('Database: connection lost inside a transaction', () => {
       db.transaction(async (tx) => {
         const [row] = await tx.query<{ pid: number }>('spec.backend_pid', 'SELECT pg_backend_pid() AS pid');
         await admin.query('SELECT pg_terminate_backend($1)', [row!.pid]);
-        // The 'error' event arrives while no statement is running, as during a Kafka publish.
+        // The 'error' event arrives while no statement is running, as during a Kafka publish (a pause
+        // standing for that publish, not a wait on a condition).
         await new Promise((resolve) => setTimeout(resolve, 500));
         await tx.query('spec.after_loss', 'SELECT 1');
       }),

@@ -46,22 +46,41 @@ export async function until(what: string, condition: () => Promise<boolean> | bo
   await eventually(what, async () => ((await condition()) ? true : undefined), options);
 }
 
+/** A value read, shortened for a failure message (a metrics page or a long body would bury the point). */
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text === undefined || text.length <= 500 ? String(text) : `${text.slice(0, 500)}…`;
+}
+
+/**
+ * Reads until `holds` accepts the value and returns that value; fails naming `what` with the last
+ * value read (and the last rejection, if any). The case of a body polled until a figure reaches a count.
+ */
+export async function eventuallyWhere<T>(what: string, read: () => Promise<T> | T, holds: (value: T) => boolean, options?: number | PollOptions): Promise<T> {
+  let last: { value: T } | undefined;
+  try {
+    return await eventually(
+      what,
+      async () => {
+        const value = await read();
+        last = { value };
+        return holds(value) ? { value } : undefined;
+      },
+      options,
+    ).then((found) => found.value);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}: last read ${last ? shown(last.value) : 'nothing'}`, { cause: error });
+  }
+}
+
 /**
  * Reads until the value deep-equals `expected`; fails naming `what` with the last value read and the
  * one expected (a row lands a moment after its message, when it is published before COMMIT).
  */
 export async function eventuallyEqual<T>(what: string, read: () => Promise<T> | T, expected: T, options?: number | PollOptions): Promise<T> {
-  let last: T | undefined;
   try {
-    return await eventually(
-      what,
-      async () => {
-        last = await read();
-        return isDeepStrictEqual(last, expected) ? last : undefined;
-      },
-      options,
-    );
+    return await eventuallyWhere(what, read, (value) => isDeepStrictEqual(value, expected), options);
   } catch (error) {
-    throw new Error(`${(error as Error).message}: last read ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}`, { cause: error });
+    throw new Error(`${(error as Error).message}, expected ${shown(expected)}`, { cause: error });
   }
 }

@@ -10,3 +10,6 @@ export * from './pdf-text';
 export * from './eventually';
 export * from './predictions';
 export * from './problem-answer';
+export * from './features';
+export * from './alerts';
+export * from './crm-activities';

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { until } from './eventually';
 
 /** The broker and database of the running test stack (set by run-integration). */
 export function testInfra(): { kafkaBrokers: string; databaseUrl: string } {
@@ -33,13 +34,7 @@ export function serviceTestEnv(overrides: Record<string, string> = {}): Record<s
 
 /** Waits until a service started by a test answers 200 on /health/ready. */
 export async function waitUntilHttpReady(baseUrl: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${baseUrl}/health/ready`).catch(() => undefined);
-    if (response?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${baseUrl} did not become ready within ${timeoutMs} ms`);
+  await until(`${baseUrl} to become ready`, async () => (await fetch(`${baseUrl}/health/ready`)).status === 200, { timeoutMs, intervalMs: 100 });
 }
 
 /**

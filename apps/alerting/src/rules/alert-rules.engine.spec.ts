@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Prediction } from '@churn/contracts';
+import { aPrediction } from '@churn/testing';
 import { AlertRulesEngine, alertIdOf, EMPTY_CONTEXT, type CustomerAlertContext } from './alert-rules.engine';
 import { alertRulesSchema, DEFAULT_ALERT_RULES } from './alert-rules.schema';
 import { parseRulesFile } from './alert-rules.service';
@@ -8,24 +9,18 @@ import { parseRulesFile } from './alert-rules.service';
 const NOW = new Date('2026-03-10T12:00:00Z');
 const DAY = 86_400_000;
 
-function aPrediction(overrides: Partial<Prediction> = {}): Prediction {
-  return {
-    prediction_id: `p-${Math.random().toString(36).slice(2)}`,
-    customer_id: 'C-1',
-    model_version: 'v1',
-    churn_probability: 0.85,
-    risk_score: 85,
-    risk_level: 'critical',
+/** A critical prediction (85) for C-1, scored a second after its time, an hour before NOW. */
+function aCriticalPrediction(overrides: Partial<Prediction> = {}): Prediction {
+  return aPrediction('C-1', 'v1', 0.85, Date.parse('2026-03-10T11:00:00Z'), {
     recommended_action: 'Urgent intervention',
     intervention_cost: 150,
     revenue_at_risk: 720,
     top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.12 }],
-    experiment: null,
     source_event_id: 'e-1',
     as_of: '2026-03-10T11:00:00Z',
     scored_at: '2026-03-10T11:00:01Z',
     ...overrides,
-  };
+  });
 }
 
 function context(overrides: Partial<CustomerAlertContext> = {}): CustomerAlertContext {
@@ -36,14 +31,14 @@ describe('AlertRulesEngine', () => {
   const sut = new AlertRulesEngine(DEFAULT_ALERT_RULES);
 
   it('alerts on critical and high by default, not on medium or low', () => {
-    assert.equal(sut.evaluate(aPrediction({ risk_level: 'critical' }), EMPTY_CONTEXT, NOW).alert, true);
-    assert.equal(sut.evaluate(aPrediction({ risk_level: 'high', risk_score: 65 }), EMPTY_CONTEXT, NOW).alert, true);
-    assert.deepEqual(sut.evaluate(aPrediction({ risk_level: 'medium', risk_score: 45 }), EMPTY_CONTEXT, NOW), { alert: false, reason: 'below_threshold' });
-    assert.deepEqual(sut.evaluate(aPrediction({ risk_level: 'low', risk_score: 10 }), EMPTY_CONTEXT, NOW), { alert: false, reason: 'below_threshold' });
+    assert.equal(sut.evaluate(aCriticalPrediction({ risk_level: 'critical' }), EMPTY_CONTEXT, NOW).alert, true);
+    assert.equal(sut.evaluate(aCriticalPrediction({ risk_level: 'high', risk_score: 65 }), EMPTY_CONTEXT, NOW).alert, true);
+    assert.deepEqual(sut.evaluate(aCriticalPrediction({ risk_level: 'medium', risk_score: 45 }), EMPTY_CONTEXT, NOW), { alert: false, reason: 'below_threshold' });
+    assert.deepEqual(sut.evaluate(aCriticalPrediction({ risk_level: 'low', risk_score: 10 }), EMPTY_CONTEXT, NOW), { alert: false, reason: 'below_threshold' });
   });
 
   it('derives the alert id from the prediction id and writes a message with score, action and revenue', () => {
-    const prediction = aPrediction();
+    const prediction = aCriticalPrediction();
     const decision = sut.evaluate(prediction, EMPTY_CONTEXT, NOW);
     assert.ok(decision.alert);
     assert.equal(decision.alertId, alertIdOf(prediction.prediction_id));
@@ -53,42 +48,42 @@ describe('AlertRulesEngine', () => {
 
   it('suppresses a second alert of the same or a lower level within the cool-down, not a rise', () => {
     const recent = context({ recentAlerts: [{ level: 'high', createdAt: new Date(NOW.getTime() - 3 * DAY) }] });
-    assert.deepEqual(sut.evaluate(aPrediction({ risk_level: 'high', risk_score: 70 }), recent, NOW), { alert: false, reason: 'cooldown' });
-    assert.equal(sut.evaluate(aPrediction({ risk_level: 'critical' }), recent, NOW).alert, true);
+    assert.deepEqual(sut.evaluate(aCriticalPrediction({ risk_level: 'high', risk_score: 70 }), recent, NOW), { alert: false, reason: 'cooldown' });
+    assert.equal(sut.evaluate(aCriticalPrediction({ risk_level: 'critical' }), recent, NOW).alert, true);
     const old = context({ recentAlerts: [{ level: 'high', createdAt: new Date(NOW.getTime() - 8 * DAY) }] });
-    assert.equal(sut.evaluate(aPrediction({ risk_level: 'high', risk_score: 70 }), old, NOW).alert, true);
+    assert.equal(sut.evaluate(aCriticalPrediction({ risk_level: 'high', risk_score: 70 }), old, NOW).alert, true);
     const critical = context({ recentAlerts: [{ level: 'critical', createdAt: new Date(NOW.getTime() - DAY) }] });
-    assert.deepEqual(sut.evaluate(aPrediction({ risk_level: 'high', risk_score: 70 }), critical, NOW), { alert: false, reason: 'cooldown' });
+    assert.deepEqual(sut.evaluate(aCriticalPrediction({ risk_level: 'high', risk_score: 70 }), critical, NOW), { alert: false, reason: 'cooldown' });
   });
 
   it('alerts on a jump of the score within the window, at the prediction’s level', () => {
     const scores = [{ predictionId: 'old', riskScore: 20, asOf: new Date('2026-03-05T00:00:00Z') }];
-    const decision = sut.evaluate(aPrediction({ risk_level: 'medium', risk_score: 45 }), context({ scores }), NOW);
+    const decision = sut.evaluate(aCriticalPrediction({ risk_level: 'medium', risk_score: 45 }), context({ scores }), NOW);
     assert.ok(decision.alert);
     assert.equal(decision.reason, 'score_jump');
     assert.equal(decision.level, 'medium');
     assert.deepEqual(decision.jump, { points: 25, fromScore: 20, withinDays: 7 });
     // Outside the window (event time), or a rise below the threshold: nothing.
     const stale = [{ predictionId: 'old', riskScore: 20, asOf: new Date('2026-02-20T00:00:00Z') }];
-    assert.equal(sut.evaluate(aPrediction({ risk_level: 'medium', risk_score: 45 }), context({ scores: stale }), NOW).alert, false);
+    assert.equal(sut.evaluate(aCriticalPrediction({ risk_level: 'medium', risk_score: 45 }), context({ scores: stale }), NOW).alert, false);
     const small = [{ predictionId: 'old', riskScore: 30, asOf: new Date('2026-03-05T00:00:00Z') }];
-    assert.equal(sut.evaluate(aPrediction({ risk_level: 'medium', risk_score: 45 }), context({ scores: small }), NOW).alert, false);
+    assert.equal(sut.evaluate(aCriticalPrediction({ risk_level: 'medium', risk_score: 45 }), context({ scores: small }), NOW).alert, false);
   });
 
   it('gives control-arm customers no alert', () => {
-    const decision = sut.evaluate(aPrediction({ experiment: { name: 'retention-2026', arm: 'control' } }), EMPTY_CONTEXT, NOW);
+    const decision = sut.evaluate(aCriticalPrediction({ experiment: { name: 'retention-2026', arm: 'control' } }), EMPTY_CONTEXT, NOW);
     assert.deepEqual(decision, { alert: false, reason: 'control_arm' });
-    assert.equal(sut.evaluate(aPrediction({ experiment: { name: 'retention-2026', arm: 'treatment' } }), EMPTY_CONTEXT, NOW).alert, true);
+    assert.equal(sut.evaluate(aCriticalPrediction({ experiment: { name: 'retention-2026', arm: 'treatment' } }), EMPTY_CONTEXT, NOW).alert, true);
   });
 
   it('suppresses customers with an open intervention unless the level rises above it', () => {
     const open = context({ openInterventions: [{ level: 'high' }] });
-    assert.deepEqual(sut.evaluate(aPrediction({ risk_level: 'high', risk_score: 70 }), open, NOW), { alert: false, reason: 'open_intervention' });
-    assert.equal(sut.evaluate(aPrediction({ risk_level: 'critical' }), open, NOW).alert, true);
+    assert.deepEqual(sut.evaluate(aCriticalPrediction({ risk_level: 'high', risk_score: 70 }), open, NOW), { alert: false, reason: 'open_intervention' });
+    assert.equal(sut.evaluate(aCriticalPrediction({ risk_level: 'critical' }), open, NOW).alert, true);
   });
 
   it('sees earlier predictions of the same batch: one alert per customer for a burst', () => {
-    const burst = Array.from({ length: 5 }, (_, i) => aPrediction({ prediction_id: `p${i}`, risk_score: 90 + i }));
+    const burst = Array.from({ length: 5 }, (_, i) => aCriticalPrediction({ prediction_id: `p${i}`, risk_score: 90 + i }));
     const decisions = sut.evaluateBatch(burst, new Map(), NOW);
     assert.deepEqual(
       decisions.map((d) => (d.alert ? 'alert' : d.reason)),
@@ -99,8 +94,8 @@ describe('AlertRulesEngine', () => {
   it('follows the rules it is given', () => {
     const rules = alertRulesSchema.parse({ levels: ['critical'], cooldown: { days: 0 }, suppress: { control_arm: false }, score_jump: { enabled: false } });
     const engine = new AlertRulesEngine(rules);
-    assert.equal(engine.evaluate(aPrediction({ risk_level: 'high', risk_score: 70 }), EMPTY_CONTEXT, NOW).alert, false);
-    assert.equal(engine.evaluate(aPrediction({ experiment: { name: 'x', arm: 'control' } }), EMPTY_CONTEXT, NOW).alert, true);
+    assert.equal(engine.evaluate(aCriticalPrediction({ risk_level: 'high', risk_score: 70 }), EMPTY_CONTEXT, NOW).alert, false);
+    assert.equal(engine.evaluate(aCriticalPrediction({ experiment: { name: 'x', arm: 'control' } }), EMPTY_CONTEXT, NOW).alert, true);
   });
 });
 

@@ -5,8 +5,9 @@ import type { CustomerEvent } from '@churn/contracts';
 import { cancellationOutcomeId, type Database } from '@churn/db';
 import { PlatformSummaryRepository } from '../platform-summary/platform-summary.repository';
 import { customerCancellation, DEFAULT_REFERENCE_TIME } from '@churn/telco-replay';
+import { until } from '@churn/testing';
 import { seedCrms, startChaosPlatform, type ChaosPlatform } from './chaos-platform';
-import { publishEvents, scenarioDatabase, scenarioInput, waitForQuiescence, waitUntil } from './chaos-scenario';
+import { publishEvents, scenarioDatabase, scenarioInput, waitForQuiescence } from './chaos-scenario';
 
 /**
  * Cancellations replayed twice, with ingest and monitoring killed with SIGKILL in between: every
@@ -37,14 +38,14 @@ describe('chaos: cancellations replayed twice with services killed in between', 
 
     await publishEvents(history.events);
     const summaries = new PlatformSummaryRepository();
-    await waitUntil('every customer scored and evaluated', async () => (await summaries.scoredAndEvaluated(db, history.ids, DEFAULT_REFERENCE_TIME)).size === history.ids.length, 180_000, 500);
+    await until('every customer scored and evaluated', async () => (await summaries.scoredAndEvaluated(db, history.ids, DEFAULT_REFERENCE_TIME)).size === history.ids.length, { timeoutMs: 180_000, intervalMs: 500 });
 
     // First replay, ingest killed while it derives the churns.
     const first = publishEvents(cancellations, 5);
-    await waitUntil('some cancellations in the ledger', async () => {
+    await until('some cancellations in the ledger', async () => {
       const [row] = await db.query<{ n: string }>('chaos.cancelled', "SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[]) AND event_type = 'subscription.cancelled'", [history.ids]);
       return Number(row!.n) >= 1;
-    }, 60_000, 50);
+    }, { timeoutMs: 60_000, intervalMs: 50 });
     await platform.crashAndRestart('ingest');
     await first;
     // Monitoring killed while the outcomes reach it; then the same cancellations again, and another system's.

@@ -5,7 +5,7 @@ import { Database } from '@churn/db';
 import { REPO_ROOT } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { customerHistory, parseTelcoCsv, type TelcoRow } from '@churn/telco-replay';
-import { rawProducer, testInfra, testKafka, uniqueId } from '@churn/testing';
+import { rawProducer, testInfra, testKafka, uniqueId, until } from '@churn/testing';
 import { consumerGroupLag } from '@churn/kafka';
 import { CONSUMED, type ChaosPlatform } from './chaos-platform';
 
@@ -46,21 +46,6 @@ export function scenarioDatabase(name: string): Database {
   return new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: name }, createLogger({ service: 'chaos', level: 'silent' }), createMetricsRegistry('chaos'));
 }
 
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      // A check may fail while the broker or Postgres is down; that is not the answer yet.
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 /** Consumer lag of every group of the platform, by group and topic (0 everywhere = caught up). */
 export async function consumerLag(platform: ChaosPlatform): Promise<Record<string, number>> {
   const admin = testKafka().admin();
@@ -88,7 +73,7 @@ export async function waitForQuiescence(platform: ChaosPlatform, db: Database, i
   const distinctEvents = new Set(input.events.map((e) => e.event_id)).size;
   let calm = 0;
   let state = '';
-  await waitUntil(
+  await until(
     'quiescence',
     async () => {
       const lag = await consumerLag(platform);
@@ -109,8 +94,7 @@ export async function waitForQuiescence(platform: ChaosPlatform, db: Database, i
       calm = quiet ? calm + 1 : 0;
       return calm >= 2;
     },
-    timeoutMs,
-    1000,
+    { timeoutMs, intervalMs: 1000 },
   ).catch((error: Error) => {
     throw new Error(`${error.message}; last state: ${state}`);
   });
@@ -132,7 +116,7 @@ export async function readTopics(topics: readonly string[], what: string): Promi
       records.push({ key: message.key?.toString('utf8') ?? null, value: message.value!.toString('utf8') });
     },
   });
-  await waitUntil(`${what} to be read`, async () => records.length >= total, 30_000, 100);
+  await until(`${what} to be read`, async () => records.length >= total, { timeoutMs: 30_000, intervalMs: 100 });
   await consumer.disconnect();
   return records;
 }

@@ -3,10 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { Topics } from '@churn/contracts';
 import type { Database } from '@churn/db';
 import { SERVICES, stackControl } from '@churn/local-stack';
-import { rawProducer } from '@churn/testing';
+import { rawProducer, until } from '@churn/testing';
 import { seedCrms, startChaosPlatform, type ChaosPlatform } from './chaos-platform';
 import { assertNoSecretsInLogs } from './secrets-in-logs';
-import { deadLettersOf, publishEvents, scenarioDatabase, scenarioInput, waitForQuiescence, waitUntil, type ScenarioInput } from './chaos-scenario';
+import { deadLettersOf, publishEvents, scenarioDatabase, scenarioInput, waitForQuiescence, type ScenarioInput } from './chaos-scenario';
 import { assertExactlyOnce } from './pipeline-invariants';
 
 /** A poison message for every topic a service consumes, and who must dead-letter it (each group its own). */
@@ -45,10 +45,10 @@ describe('chaos: broker and Postgres restarts, poison messages, a duplicate stor
   };
   const seeded = (input: ScenarioInput) => seedCrms(platform, input.ids);
   const processedShare = (input: ScenarioInput, share: number) =>
-    waitUntil(`${share * 100} % of the events processed`, async () => {
+    until(`${share * 100} % of the events processed`, async () => {
       const [row] = await db.query<{ n: string }>('chaos.progress', 'SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[])', [input.ids]);
       return Number(row!.n) >= share * input.events.length;
-    }, 120_000, 100);
+    }, { timeoutMs: 120_000, intervalMs: 100 });
 
   it('Kafka broker killed with SIGKILL mid-stream and started again on its data', { timeout: 240_000 }, async () => {
     const input = scenarioInput('broker', 200, 80);
@@ -56,6 +56,7 @@ describe('chaos: broker and Postgres restarts, poison messages, a duplicate stor
     await publishEvents(input.events);
     await processedShare(input, 0.3);
     await stackControl('kafka/kill');
+    // The broker stays down a while (a pause, not a wait on a condition): clients must see it gone.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await stackControl('kafka/start');
     await waitForQuiescence(platform, db, input);

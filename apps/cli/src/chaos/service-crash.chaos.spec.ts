@@ -1,8 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import { SERVICES } from '@churn/local-stack';
 import type { Database } from '@churn/db';
+import { until } from '@churn/testing';
 import { seedCrms, startChaosPlatform, type ChaosPlatform } from './chaos-platform';
-import { publishEvents, scenarioDatabase, scenarioInput, waitForQuiescence, waitUntil } from './chaos-scenario';
+import { publishEvents, scenarioDatabase, scenarioInput, waitForQuiescence } from './chaos-scenario';
 import { assertExactlyOnce } from './pipeline-invariants';
 
 /**
@@ -29,10 +30,10 @@ describe('chaos: every service killed with SIGKILL mid-stream and restarted', ()
     for (const { name } of SERVICES) {
       // Crash each one while it has work: after the first fifth of the events is in the ledger, and so on.
       const share = (SERVICES.findIndex((s) => s.name === name) + 1) / (SERVICES.length + 1);
-      await waitUntil(`${Math.round(share * 100)} % of the events processed`, async () => {
+      await until(`${Math.round(share * 100)} % of the events processed`, async () => {
         const [row] = await db.query<{ n: string }>('chaos.progress', 'SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[])', [input.ids]);
         return Number(row!.n) >= share * input.events.length;
-      }, 120_000, 100);
+      }, { timeoutMs: 120_000, intervalMs: 100 });
       await platform.crashAndRestart(name);
     }
     await published;

@@ -61,7 +61,7 @@ describe('churn dlq and churn rescore', () => {
     const dry = churn('dlq', 'replay', '--code', code, '--dry-run');
     assert.equal(dry.status, 0, dry.stderr);
     assert.match(dry.stdout, /1 letter\(s\) would be re-driven/);
-    await new Promise((r) => setTimeout(r, 1000));
+    await probe.caughtUp(Topics.customerEvents);
     assert.equal(probe.messages.filter((m) => m.topic === Topics.customerEvents && m.key === customer).length, 0);
 
     const replayed = churn('dlq', 'replay', '--code', code);

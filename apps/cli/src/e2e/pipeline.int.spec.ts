@@ -63,7 +63,7 @@ describe('pipeline end to end: five service processes, real Kafka and Postgres',
     assert.equal(rows.rowCount, 1);
     assert.equal(rows.rows[0].prediction_id, prediction.prediction_id);
     assert.equal(rows.rows[0].features.TotalCharges, 80.5);
-    await new Promise((r) => setTimeout(r, 500));
+    await probe.caughtUp(Topics.predictions);
     assert.equal(probe.messages.filter((m) => m.topic === Topics.predictions && m.value?.includes(event.event_id)).length, 1, 'exactly one prediction message');
     await producer.close();
   });

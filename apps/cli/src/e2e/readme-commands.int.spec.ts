@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { isPortOpen, REPO_ROOT, testPortOffset } from '@churn/local-stack';
-import { IntegrationSandbox } from '@churn/testing';
+import { eventually, IntegrationSandbox, until } from '@churn/testing';
 import { readCustomerIds, TELCO_CSV } from '../commands/telco-csv';
 import { parseReadmeCommands } from './readme-commands';
 
@@ -61,7 +61,7 @@ const PLANS: Record<string, Plan> = {
     expect: /"role":"champion"/,
   },
   'bash scripts/bootstrap.sh': { run: 'bash scripts/bootstrap.sh' },
-  'npx eslint libs apps': { skip: 'the lint phase of npm test' },
+  'npm run lint': { skip: 'the lint phase of npm test (eslint, and ruff over the trainer)' },
   'node scripts/run-tests.mjs all unit': { skip: 'the unit phase of npm test' },
   'npm run test:integration': { skip: 'this spec runs inside it' },
   'node scripts/run-tests.mjs apps/ingest integration': { skip: 'part of the integration phase this spec runs in' },
@@ -195,12 +195,11 @@ describe('README: the demo on a fresh stack, then every command the README shows
     demo.stdout!.on('data', (chunk: Buffer) => (demoOutput += chunk.toString()));
     demo.stderr!.on('data', (chunk: Buffer) => (demoOutput += chunk.toString()));
     demoExit = new Promise((resolve) => demo!.once('exit', (code) => resolve(code)));
-    const started = Date.now();
-    while (!demoOutput.includes('The platform keeps running')) {
-      assert.equal(demo.exitCode, null, `the demo exited early:\n${demoOutput.slice(-3000)}`);
-      assert.ok(Date.now() - started < 11 * 60_000, `no summary within 11 minutes:\n${demoOutput.slice(-3000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    const reached = await eventually('the demo\'s summary or its exit', () => (demoOutput.includes('The platform keeps running') ? 'summary' : demo!.exitCode !== null ? 'exited' : undefined), {
+      timeoutMs: 11 * 60_000,
+      intervalMs: 1000,
+    }).catch((error: Error) => assert.fail(`no summary within 11 minutes (${error.message}):\n${demoOutput.slice(-3000)}`));
+    assert.equal(reached, 'summary', `the demo exited early:\n${demoOutput.slice(-3000)}`);
     const summary = parseSummary(demoOutput);
     assert.equal(summary.scored, 5634, demoOutput.slice(-3000));
     assert.equal(summary.rocAuc, summary.monitoringRocAuc);
@@ -304,12 +303,10 @@ async function run(command: string, env: NodeJS.ProcessEnv, stdin?: string): Pro
 async function runUntil(command: string, env: NodeJS.ProcessEnv, line: RegExp): Promise<void> {
   const running = start(`exec ${command}`, env);
   const { child } = running;
-  const deadline = Date.now() + 120_000;
-  while (!line.test(running.output)) {
-    assert.equal(child.exitCode, null, `\`${command}\` exited early:\n${running.output.slice(-2000)}`);
-    assert.ok(Date.now() < deadline, `\`${command}\` never printed ${line}:\n${running.output.slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+  const reached = await eventually(`\`${command}\` to print ${line} or exit`, () => (line.test(running.output) ? 'line' : child.exitCode !== null ? 'exited' : undefined), 120_000).catch((error: Error) =>
+    assert.fail(`\`${command}\` never printed ${line} (${error.message}):\n${running.output.slice(-2000)}`),
+  );
+  assert.equal(reached, 'line', `\`${command}\` exited early:\n${running.output.slice(-2000)}`);
   child.kill('SIGINT');
   await new Promise((resolve) => setImmediate(resolve));
   child.kill('SIGINT');
@@ -318,10 +315,6 @@ async function runUntil(command: string, env: NodeJS.ProcessEnv, line: RegExp): 
   assert.match(running.output, /"signal":"SIGINT","msg":"stopping"/, `\`${command}\` was not running any more when Ctrl-C came:\n${running.output.slice(-2000)}`);
 }
 
-async function waitUntilClosed(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (await isPortOpen(port)) {
-    assert.ok(Date.now() < deadline, `port ${port} still open after Ctrl-C`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+function waitUntilClosed(port: number, timeoutMs: number): Promise<void> {
+  return until(`port ${port} to close after Ctrl-C`, async () => !(await isPortOpen(port)), { timeoutMs, intervalMs: 500 });
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Database, JobRunRepository, type JobRunRow } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { testInfra, uniqueId } from '@churn/testing';
+import { eventuallyWhere, testInfra, uniqueId, until } from '@churn/testing';
 
 const CLI = path.resolve(__dirname, '../main.js');
 const PORT = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000) + 60;
@@ -21,23 +21,14 @@ describe('churn jobs worker, jobs run and jobs runs', () => {
   /** Polls the run history until the run has that status (no fixed sleep). */
   async function runEnding(runId: string, status: JobRunRow['status']): Promise<JobRunRow> {
     const runs = new JobRunRepository();
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const run = await runs.findById(db, runId);
-      if (run?.status === status) return run;
-      if (Date.now() > deadline) throw new Error(`run ${runId} did not end ${status}: ${JSON.stringify(run)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const run = await eventuallyWhere(`run ${runId} to end ${status}`, () => runs.findById(db, runId), (r) => r?.status === status, { timeoutMs: 60_000, intervalMs: 200 });
+    return run!;
   }
 
   before(async () => {
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'jobs-cli-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
     worker = spawn(process.execPath, [CLI, 'jobs', 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    const deadline = Date.now() + 60_000;
-    while ((await fetch(`http://127.0.0.1:${PORT}/health/ready`).then((r) => r.status, () => 0)) !== 200) {
-      if (Date.now() > deadline) throw new Error('the jobs worker did not become ready');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await until('the jobs worker to become ready', async () => (await fetch(`http://127.0.0.1:${PORT}/health/ready`).then((r) => r.status, () => 0)) === 200, { timeoutMs: 60_000, intervalMs: 200 });
   });
 
   after(async () => {

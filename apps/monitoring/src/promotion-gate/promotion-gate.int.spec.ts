@@ -12,7 +12,7 @@ import { ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { JobScheduler, schedulerEnvSchema } from '@churn/scheduler';
 import { startService, type RunningService } from '@churn/service-kit';
-import { serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { eventuallyWhere, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { parseConfig } from '@churn/config';
 import { monitoringConfigSchema } from '../config';
 import { configureMonitoringHttp } from '../http-setup';
@@ -135,13 +135,8 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
 
   async function runGate(job: 'promotion-gate' | 'close-label-windows' = 'promotion-gate'): Promise<JobRunRow> {
     const runId = await trigger.runNow(job);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const run = await runs.findById(db, runId);
-      if (run && run.status !== 'running') return run;
-      if (Date.now() > deadline) throw new Error(`the ${job} run ${runId} did not finish: ${JSON.stringify(run)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const run = await eventuallyWhere(`the ${job} run ${runId} to finish`, () => runs.findById(db, runId), (r) => !!r && r.status !== 'running', 30_000);
+    return run!;
   }
 
   it('promotes a challenger that beats the champion by the margin, through the scorer, and tells the admins', async () => {
