@@ -11,20 +11,35 @@ function documents(): string[] {
   return ['README.md', 'ARCHITECTURE.md', 'bench/README.md', 'apps/trainer/README.md', ...docs];
 }
 
+/** GitHub's anchor of a heading: lower case, punctuation dropped but `-` and `_`, each space a `-`. */
+function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+function anchorsOf(markdown: string): Set<string> {
+  return new Set([...markdown.matchAll(/^#{1,6} (.+)$/gm)].map(([, heading]) => anchorOf(heading!)));
+}
+
 /** A path a reader is told to create from a checked-in example (`integrations.env` from `integrations.env.example`). */
 function existsOrHasExample(file: string): boolean {
   return fs.existsSync(file) || fs.existsSync(`${file}.example`);
 }
 
 describe('the documents point at what exists', () => {
-  it('every relative link resolves to a file or folder', () => {
+  it('every relative link resolves to a file or folder, and its #section to a heading there', () => {
     const dead: string[] = [];
     for (const doc of documents()) {
       const text = fs.readFileSync(path.join(REPO, doc), 'utf8');
       for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-        if (/^(https?:|mailto:|#)/.test(target!)) continue;
-        const file = path.join(REPO, path.dirname(doc), target!.split('#')[0]!);
-        if (!fs.existsSync(file)) dead.push(`${doc}: ${target}`);
+        if (/^(https?:|mailto:)/.test(target!)) continue;
+        const [file, anchor] = target!.split('#');
+        const resolved = file ? path.join(REPO, path.dirname(doc), file) : path.join(REPO, doc);
+        if (!fs.existsSync(resolved)) dead.push(`${doc}: ${target}`);
+        else if (anchor && resolved.endsWith('.md') && !anchorsOf(fs.readFileSync(resolved, 'utf8')).has(anchor)) dead.push(`${doc}: ${target} (no such section)`);
       }
     }
     assert.deepEqual(dead, []);
