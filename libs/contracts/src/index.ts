@@ -37,3 +37,4 @@ export * from './api/alerting/operations.schema';
 export * from './api/scorer/prediction-answer.schema';
 export * from './api/scorer/model-registry.schema';
 export * from './api/scorer/customer-predictions.schema';
+export * from './api/common/health.schema';

@@ -9,3 +9,4 @@ export * from './metric-sum';
 export * from './pdf-text';
 export * from './eventually';
 export * from './predictions';
+export * from './openapi-answers';

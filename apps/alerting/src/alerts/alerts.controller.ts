@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
 import type { NotificationChannel } from '@churn/db';
 import { Database, NotificationRepository } from '@churn/db';
 import { NotificationDispatcher } from '../delivery/notification.dispatcher';
@@ -8,6 +8,7 @@ import { AlertRulesService } from '../rules/alert-rules.service';
 import { SlaService } from '../sla/sla.service';
 import { alertActionBodySchema, channelParamSchema, slaQuerySchema, type AlertActionBody } from './alerts.schemas';
 import { AlertsService } from './alerts.service';
+import { alertDetailSchema, alertRulesAnswerSchema, alertViewSchema, destinationsAnswerSchema, emailDigestAnswerSchema, reviveAnswerSchema, slaAnswerSchema } from '@churn/contracts';
 
 const DAY_MS = 86_400_000;
 
@@ -25,18 +26,21 @@ export class AlertsController {
   ) {}
 
   @Get('rules')
+  @ApiAnswer('AlertRulesAnswer', alertRulesAnswerSchema)
   @ApiOperation({ summary: 'The alert rules in effect and where they came from' })
   currentRules() {
     return this.rules.describe();
   }
 
   @Get('sla')
+  @ApiAnswer('SlaAnswer', slaAnswerSchema)
   @ApiOperation({ summary: 'Time to acknowledge by level against its target; pending and breaching counts (default window: 30 days)' })
   slaFigures(@Query(new ZodValidationPipe(slaQuerySchema)) query: { since?: string }) {
     return this.sla.summary(query.since ? new Date(query.since) : new Date(Date.now() - 30 * DAY_MS));
   }
 
   @Get('destinations')
+  @ApiAnswer('DestinationsAnswer', destinationsAnswerSchema)
   @ApiOperation({ summary: 'Notification destinations (Slack, e-mail): up or dead, and why' })
   async destinations() {
     const rows = await this.notifications.destinations(this.database);
@@ -44,6 +48,7 @@ export class AlertsController {
   }
 
   @Post('destinations/:channel/revive')
+  @ApiAnswer('ReviveAnswer', reviveAnswerSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoles('admin')
@@ -54,6 +59,7 @@ export class AlertsController {
   }
 
   @Post('digests/email')
+  @ApiAnswer('EmailDigestAnswer', emailDigestAnswerSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoles('admin')
@@ -64,6 +70,7 @@ export class AlertsController {
   }
 
   @Get(':id')
+  @ApiAnswer('AlertDetail', alertDetailSchema)
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
   @ApiBearerAuth()
@@ -73,6 +80,7 @@ export class AlertsController {
   }
 
   @Post(':id/ack')
+  @ApiAnswer('AlertView', alertViewSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
@@ -83,6 +91,7 @@ export class AlertsController {
   }
 
   @Post(':id/resolve')
+  @ApiAnswer('AlertView', alertViewSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
 import { assignBodySchema, bulkBodySchema, queueQuerySchema, type AssignBody, type BulkBody, type QueueQuery } from './queue.schemas';
 import { QueueService } from './queue.service';
+import { alertHistorySchema, alertQueuePageSchema, alertViewSchema, bulkAnswerSchema } from '@churn/contracts';
 
 /** The work queue (role agent or admin): list, assign, bulk acknowledge/resolve, history. */
 @ApiTags('alerts')
@@ -14,6 +15,7 @@ export class QueueController {
   constructor(private readonly queue: QueueService) {}
 
   @Get()
+  @ApiAnswer('AlertQueuePage', alertQueuePageSchema)
   @ApiOperation({
     summary:
       'Alerts with filters level, state (comma-separated), owner (me | none | a name), overdue, customer_id, since; sorted by sort (due_at, level, created_at; - for descending; default due_at); page and page_size (1–500) with the total',
@@ -23,6 +25,7 @@ export class QueueController {
   }
 
   @Post('bulk')
+  @ApiAnswer('BulkAnswer', bulkAnswerSchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge or resolve up to 500 alerts with one note; each alert in its own transaction, with a result per alert (audited)' })
   bulk(@Body(new ZodValidationPipe(bulkBodySchema)) body: BulkBody, @Req() request: AuthenticatedRequest) {
@@ -30,6 +33,7 @@ export class QueueController {
   }
 
   @Post(':id/assign')
+  @ApiAnswer('AlertView', alertViewSchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign an alert to a person (`me`: the caller) or unassign it (null); 409 if resolved (audited)' })
   assign(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(assignBodySchema)) body: AssignBody, @Req() request: AuthenticatedRequest) {
@@ -37,6 +41,7 @@ export class QueueController {
   }
 
   @Get(':id/history')
+  @ApiAnswer('AlertHistory', alertHistorySchema)
   @ApiOperation({ summary: 'What was done to an alert, oldest first: raised, assigned, acknowledged, resolved, expired (who, when, note)' })
   history(@Param('id', new IdentifierParamPipe('id')) id: string) {
     return this.queue.history(id);

@@ -1,10 +1,11 @@
 import { Controller, Get, HttpStatus, Param, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import type { ModelAssignments } from '@churn/db';
-import { DomainError, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, DomainError, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
 import { MonitoringSnapshotService, ROI_WINDOWS } from '../monitoring-snapshot.service';
 import { WINDOWS } from '../quality/model-quality';
 import { DashboardService } from '../dashboard/dashboard.service';
+import { dashboardAlertQueueSchema, dashboardSummarySchema, driftAnswerSchema, experimentListSchema, experimentReportSchema, modelMetricsAnswerSchema, roiAnswerSchema, rolloutMetricsAnswerSchema } from '@churn/contracts';
 
 const refreshFlag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
 
@@ -36,6 +37,7 @@ export class MonitoringController {
 
   /** Model quality per model version and role, window (24h, 7d, 30d, all = since deployment) and cohort. */
   @Get('metrics/model')
+  @ApiAnswer('ModelMetricsAnswer', modelMetricsAnswerSchema)
   async modelMetrics(@Query(new ZodValidationPipe(modelQuery)) query: z.output<typeof modelQuery>) {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     const models = s.models
@@ -49,6 +51,7 @@ export class MonitoringController {
    * the customers it serves (quality per window and cohort, ROI per window); `rollout: null` without one.
    */
   @Get('metrics/rollout')
+  @ApiAnswer('RolloutMetricsAnswer', rolloutMetricsAnswerSchema)
   async rollout(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>) {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     return { computed_at: s.computed_at, label_delay_days: s.label_delay_days, rollout: s.rollout };
@@ -56,6 +59,7 @@ export class MonitoringController {
 
   /** Revenue at risk, programme cost, revenue saved, net benefit and ROI multiple, overall and per risk level. */
   @Get('roi')
+  @ApiAnswer('RoiAnswer', roiAnswerSchema)
   async roi(@Query(new ZodValidationPipe(roiQuery)) query: z.output<typeof roiQuery>) {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     if (query.model_version !== undefined) return { computed_at: new Date().toISOString(), model_version: query.model_version, ...(await this.snapshots.roiFor(query.window, query.model_version)) };
@@ -64,18 +68,21 @@ export class MonitoringController {
 
   /** PSI/KS per feature and score, and the performance check, per model version scored recently. */
   @Get('drift')
+  @ApiAnswer('DriftAnswer', driftAnswerSchema)
   async drift(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>) {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     return { computed_at: s.computed_at, models: s.drift, model_alerts: await this.dashboard.modelAlerts() };
   }
 
   @Get('experiments')
+  @ApiAnswer('ExperimentList', experimentListSchema)
   async experiments() {
     return { experiments: await this.dashboard.experimentNames() };
   }
 
   /** Per arm: customers, churn rate, revenue retained, cost; each arm against control with 95 % CI and p-value. */
   @Get('experiments/:name')
+  @ApiAnswer('ExperimentReport', experimentReportSchema)
   async experiment(@Param('name', new ZodValidationPipe(experimentName)) name: string) {
     const report = await this.snapshots.experiment(name);
     if (!report) throw new DomainError('EXPERIMENT_NOT_FOUND', `no prediction carries experiment "${name}"`, HttpStatus.NOT_FOUND);
@@ -84,12 +91,14 @@ export class MonitoringController {
 
   /** What the dashboard's cards and charts show: aggregates and model-level alerts only. */
   @Get('dashboard')
+  @ApiAnswer('DashboardSummary', dashboardSummarySchema)
   async summary() {
     return this.dashboard.summary();
   }
 
   /** The dashboard's alert queue: customer ids and messages, so for agents (and admins) only. */
   @Get('dashboard/alerts')
+  @ApiAnswer('DashboardAlertQueue', dashboardAlertQueueSchema)
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
   async alertQueue() {

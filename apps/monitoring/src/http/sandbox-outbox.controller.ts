@@ -1,9 +1,10 @@
 import { Controller, Get, HttpStatus, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { DomainError, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, DomainError, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
+import { sandboxOutboxSchema } from '@churn/contracts';
 
 const outboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
@@ -21,6 +22,7 @@ export class SandboxOutboxController {
   ) {}
 
   @Get('outbox')
+  @ApiAnswer('SandboxOutbox', sandboxOutboxSchema)
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
   async outbox(@Query(new ZodValidationPipe(outboxQuery)) query: z.output<typeof outboxQuery>, @Res() res: Response): Promise<void> {

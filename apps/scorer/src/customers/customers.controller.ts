@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { z } from 'zod';
 import { Database, PredictionHistoryRepository } from '@churn/db';
-import { IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
+import { customerPredictionsSchema } from '@churn/contracts';
 
 const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -21,6 +22,7 @@ export class CustomersController {
   constructor(private readonly database: Database) {}
 
   @Get(':id/predictions')
+  @ApiAnswer('CustomerPredictions', customerPredictionsSchema)
   @ApiOperation({ summary: "A customer's predictions, newest first, with the feature vector each one used (role agent or admin)" })
   async predictions(@Param('id', new IdentifierParamPipe('id')) customerId: string, @Query(new ZodValidationPipe(historyQuerySchema)) query: z.output<typeof historyQuerySchema>) {
     const rows = await this.history.forCustomer(this.database, customerId, query);

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Logger } from '@churn/observability';
-import { LOGGER } from '@churn/service-kit';
+import { ApiAnswer, LOGGER } from '@churn/service-kit';
 import { IdentifierParamPipe, JwtAuthGuard, RequireRoles, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
 import { rollbackRequestSchema, rolloutRequestSchema, type RollbackRequest, type RolloutRequest } from './rollout.schemas';
 import { ModelRegistryService, type ActiveModels } from './model-registry.service';
+import { modelAssignmentAnswerSchema, modelRegistrySchema, modelRollbackAnswerSchema, modelRolloutAnswerSchema } from '@churn/contracts';
 
 @ApiTags('models')
 @Controller('v1/models')
@@ -19,6 +20,7 @@ export class ModelsController {
   }
 
   @Get()
+  @ApiAnswer('ModelRegistry', modelRegistrySchema)
   @ApiOperation({ summary: 'Registered model versions, their role (champion, shadow, rollout, registered), the rollout and its share, and card summary' })
   async list() {
     const rows = await this.registry.list();
@@ -48,6 +50,7 @@ export class ModelsController {
   }
 
   @Post(':version/activate')
+  @ApiAnswer('ModelAssignmentAnswer', modelAssignmentAnswerSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoles('admin')
@@ -58,6 +61,7 @@ export class ModelsController {
   }
 
   @Post(':version/shadow')
+  @ApiAnswer('ModelAssignmentAnswer', modelAssignmentAnswerSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoles('admin')
@@ -68,6 +72,7 @@ export class ModelsController {
   }
 
   @Post('rollout/rollback')
+  @ApiAnswer('ModelRollbackAnswer', modelRollbackAnswerSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoles('admin')
@@ -81,6 +86,7 @@ export class ModelsController {
   }
 
   @Post(':version/rollout')
+  @ApiAnswer('ModelRolloutAnswer', modelRolloutAnswerSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoles('admin')
