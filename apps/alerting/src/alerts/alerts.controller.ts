@@ -8,7 +8,7 @@ import { AlertRulesService } from '../rules/alert-rules.service';
 import { SlaService } from '../sla/sla.service';
 import { alertActionBodySchema, channelParamSchema, slaQuerySchema, type AlertActionBody } from './alerts.schemas';
 import { AlertsService } from './alerts.service';
-import { alertDetailSchema, alertRulesAnswerSchema, alertViewSchema, destinationsAnswerSchema, emailDigestAnswerSchema, reviveAnswerSchema, slaAnswerSchema } from '@churn/contracts';
+import { alertDetailSchema, alertRulesAnswerSchema, alertViewSchema, destinationsAnswerSchema, emailDigestAnswerSchema, reviveAnswerSchema, slaAnswerSchema, type AlertDetail, type AlertRulesAnswer, type AlertView, type DestinationsAnswer, type EmailDigestAnswer, type ReviveAnswer, type SlaAnswer } from '@churn/contracts';
 
 const DAY_MS = 86_400_000;
 
@@ -28,23 +28,23 @@ export class AlertsController {
   @Get('rules')
   @ApiAnswer('AlertRulesAnswer', alertRulesAnswerSchema)
   @ApiOperation({ summary: 'The alert rules in effect and where they came from' })
-  currentRules() {
+  currentRules(): AlertRulesAnswer {
     return this.rules.describe();
   }
 
   @Get('sla')
   @ApiAnswer('SlaAnswer', slaAnswerSchema)
   @ApiOperation({ summary: 'Time to acknowledge by level against its target; pending and breaching counts (default window: 30 days)' })
-  slaFigures(@Query(new ZodValidationPipe(slaQuerySchema)) query: { since?: string }) {
+  slaFigures(@Query(new ZodValidationPipe(slaQuerySchema)) query: { since?: string }): Promise<SlaAnswer> {
     return this.sla.summary(query.since ? new Date(query.since) : new Date(Date.now() - 30 * DAY_MS));
   }
 
   @Get('destinations')
   @ApiAnswer('DestinationsAnswer', destinationsAnswerSchema)
   @ApiOperation({ summary: 'Notification destinations (Slack, e-mail): up or dead, and why' })
-  async destinations() {
+  async destinations(): Promise<DestinationsAnswer> {
     const rows = await this.notifications.destinations(this.database);
-    return { destinations: rows.map(({ channel, status, dead_reason, dead_since }) => ({ channel, status, dead_reason, dead_since })) };
+    return { destinations: rows.map(({ channel, status, dead_reason, dead_since }) => ({ channel, status, dead_reason, dead_since: dead_since?.toISOString() ?? null })) };
   }
 
   @Post('destinations/:channel/revive')
@@ -54,7 +54,7 @@ export class AlertsController {
   @RequireRoles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Bring a dead destination back (admin) and retry its parked notifications now' })
-  async revive(@Param('channel', new ZodValidationPipe(channelParamSchema)) channel: NotificationChannel) {
+  async revive(@Param('channel', new ZodValidationPipe(channelParamSchema)) channel: NotificationChannel): Promise<ReviveAnswer> {
     return { channel, status: 'up', unparked: await this.dispatcher.reviveDestination(channel) };
   }
 
@@ -65,7 +65,7 @@ export class AlertsController {
   @RequireRoles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: "Create today's e-mail digest now instead of at ALERT_EMAIL_DIGEST_HOUR_UTC (admin); still at most one per day" })
-  digest() {
+  digest(): Promise<EmailDigestAnswer> {
     return this.dispatcher.createEmailDigest();
   }
 
@@ -75,7 +75,7 @@ export class AlertsController {
   @RequireRoleOrHigher('agent')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'One alert with its notifications (role agent or admin)' })
-  get(@Param('id', new IdentifierParamPipe('id')) id: string) {
+  get(@Param('id', new IdentifierParamPipe('id')) id: string): Promise<AlertDetail> {
     return this.alerts.get(id);
   }
 
@@ -86,7 +86,7 @@ export class AlertsController {
   @RequireRoleOrHigher('agent')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Acknowledge a pending alert with an optional note; `by` names the person, default the token’s subject (role agent or admin; audited)' })
-  acknowledge(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
+  acknowledge(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest): Promise<AlertView> {
     return this.alerts.acknowledge(id, body, request.principal!);
   }
 
@@ -97,7 +97,7 @@ export class AlertsController {
   @RequireRoleOrHigher('agent')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Resolve a pending, acknowledged or expired alert with an optional note; `by` names the person, default the token’s subject (role agent or admin; audited)' })
-  resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest) {
+  resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest): Promise<AlertView> {
     return this.alerts.resolve(id, body, request.principal!);
   }
 }

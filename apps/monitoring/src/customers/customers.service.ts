@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { RISK_LEVELS } from '@churn/contracts';
+import { RISK_LEVELS, riskLevelSchema, type CustomerFilterOptions, type CustomerListItem, type CustomerListPage, type CustomerPage } from '@churn/contracts';
 import { CUSTOMER_SORT_KEYS, Database, MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerListRow, type CustomerRow, type PopulationSummary } from '@churn/db';
 import { DomainError } from '@churn/service-kit';
 import { crmEntry, notificationEntry } from './activity-timeline';
@@ -44,7 +44,7 @@ export class CustomersService {
     private readonly readModel: CustomerReadModel,
   ) {}
 
-  async list(request: CustomerListRequest) {
+  async list(request: CustomerListRequest): Promise<CustomerListPage> {
     const { rows, total, totalIsLowerBound } = await this.repository.list(this.database, request.filter, request.sort, {
       limit: request.pageSize,
       offset: (request.page - 1) * request.pageSize,
@@ -72,7 +72,7 @@ export class CustomersService {
   }
 
   /** What the list can be filtered and sorted by: the active spec's attributes, the levels, alert states and the arms customers carry. */
-  async filters() {
+  async filters(): Promise<CustomerFilterOptions> {
     const spec = this.readModel.spec;
     return {
       spec: spec.name,
@@ -85,7 +85,7 @@ export class CustomersService {
   }
 
   /** A customer's page; 404 CUSTOMER_NOT_FOUND when monitoring has no row for the id. */
-  async detail(customerId: string) {
+  async detail(customerId: string): Promise<CustomerPage> {
     const row = await this.repository.find(this.database, customerId);
     if (!row) throw new DomainError('CUSTOMER_NOT_FOUND', `monitoring knows no customer ${JSON.stringify(customerId)}`, HttpStatus.NOT_FOUND);
     const [history, alertUpdates, outcomes, interventions, population, notifications, crmActivity] = await Promise.all([
@@ -137,7 +137,7 @@ export class CustomersService {
     return {
       customer: { ...this.customerOf(row), previous_risk_score: row.previous_risk_score, as_of: iso(row.prediction_as_of), prediction_id: row.prediction_id },
       drivers: (row.top_factors ?? []).map((f) => ({ feature: f.feature, value: f.value, contribution: f.contribution })),
-      score_history: history.map((p) => ({ scored_at: p.scored_at.toISOString(), as_of: p.as_of.toISOString(), risk_score: p.risk_score, risk_level: p.risk_level, model_version: p.model_version, role: p.role })),
+      score_history: history.map((p) => ({ scored_at: p.scored_at.toISOString(), as_of: p.as_of.toISOString(), risk_score: p.risk_score, risk_level: riskLevelSchema.parse(p.risk_level), model_version: p.model_version, role: p.role })),
       features_as_of: iso(row.features_as_of),
       features_spec: { active: spec.hash, vector: row.features_spec_hash, matches: vectorOfActiveSpec },
       features: spec.columns.map((c) => ({
@@ -154,8 +154,8 @@ export class CustomersService {
     };
   }
 
-  private listItem(r: CustomerListRow) {
-    return this.customerOf(r);
+  private listItem(r: CustomerListRow): CustomerListItem {
+    return { ...this.customerOf(r), risk_score: r.risk_score, risk_level: riskLevelSchema.parse(r.risk_level), churn_probability: r.churn_probability, revenue_at_risk: r.revenue_at_risk, model_version: r.model_version };
   }
 
   private customerOf(r: CustomerListRow | CustomerRow) {
@@ -163,7 +163,8 @@ export class CustomersService {
     return {
       customer_id: r.customer_id,
       risk_score: r.risk_score,
-      risk_level: r.risk_level,
+      // The scorer's risk level (validated on the predictions topic); parsed so that the answer's type holds.
+      risk_level: r.risk_level === null ? null : riskLevelSchema.parse(r.risk_level),
       churn_probability: r.churn_probability,
       score_change: r.score_change,
       revenue_at_risk: r.revenue_at_risk,

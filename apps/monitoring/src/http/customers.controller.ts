@@ -6,7 +6,7 @@ import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard
 import { CUSTOMER_ALERT_FILTERS, CUSTOMER_PAGE_SIZE_MAX, parseCustomerListQuery } from '../customers/customer-list-query';
 import { CustomerReadModel } from '../customers/customer-read-model.service';
 import { CustomersService } from '../customers/customers.service';
-import { customerFilterOptionsSchema, customerListPageSchema, customerPageSchema } from '@churn/contracts';
+import { customerFilterOptionsSchema, customerListPageSchema, customerPageSchema, type CustomerFilterOptions, type CustomerPage } from '@churn/contracts';
 
 /**
  * The retention team's customers: the list (search, filters, sort, pages, CSV of the whole filter) and a
@@ -76,7 +76,7 @@ export class CustomersController {
   @ApiOperation({ summary: "What the customer list filters and sorts by (agent or admin): the active feature spec's attributes (name, type, a closed categorical's categories), risk levels, alert states, the experiment arms customers carry, sort keys" })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the agent role' })
-  async filters(@Req() request: AuthenticatedRequest) {
+  async filters(@Req() request: AuthenticatedRequest): Promise<CustomerFilterOptions> {
     const stop = this.duration.startTimer({ route: 'filters' });
     try {
       const filters = await this.customers.filters();
@@ -96,7 +96,7 @@ export class CustomersController {
     summary: "A customer's page (agent or admin): current prediction and drivers, score history with model versions, features with the population's distribution, timeline, recommended action, experiment arm",
   })
   @ApiResponse({ status: 404, description: '`CUSTOMER_NOT_FOUND`: monitoring has no record of the customer' })
-  async detail(@Param('id', new IdentifierParamPipe('id')) customerId: string) {
+  async detail(@Param('id', new IdentifierParamPipe('id')) customerId: string): Promise<CustomerPage> {
     const stop = this.duration.startTimer({ route: 'detail' });
     try {
       const page = await this.customers.detail(customerId);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Database, JobRunRepository } from '@churn/db';
 import { JOB_NAMES } from '@churn/scheduler';
 import { ApiAnswer, JwtAuthGuard, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
-import { jobRunListSchema } from '@churn/contracts';
+import { jobRunListSchema, type JobRunList } from '@churn/contracts';
 
 const runsQuery = z.object({
   job: z.enum(JOB_NAMES as [string, ...string[]]).optional(),
@@ -32,11 +32,14 @@ export class JobRunsController {
   @ApiOperation({ summary: 'Runs of the scheduled jobs, newest first (admin or analyst): job, run id, attempt, status, worker, times, result, error' })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token holds neither admin nor analyst' })
-  async list(@Query(new ZodValidationPipe(runsQuery)) query: z.output<typeof runsQuery>) {
+  async list(@Query(new ZodValidationPipe(runsQuery)) query: z.output<typeof runsQuery>): Promise<JobRunList> {
     const runs = await this.runs.list(this.database, query);
     return {
       runs: runs.map((r) => ({
         ...r,
+        scheduled_at: r.scheduled_at.toISOString(),
+        started_at: r.started_at.toISOString(),
+        finished_at: r.finished_at?.toISOString() ?? null,
         duration_seconds: r.finished_at ? (r.finished_at.getTime() - r.started_at.getTime()) / 1000 : null,
       })),
     };

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { labelWindowsAnswerSchema, zonedTimestamp } from '@churn/contracts';
+import { labelWindowsAnswerSchema, zonedTimestamp, type LabelWindowsAnswer } from '@churn/contracts';
 import { ApiAnswer, JwtAuthGuard, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
 import { LabelWindowsService } from '../label-windows/label-windows.service';
 
@@ -25,7 +25,7 @@ export class LabelWindowsController {
   })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the admin role' })
-  async close(@Body(new ZodValidationPipe(closeBody)) body: z.output<typeof closeBody>) {
+  async close(@Body(new ZodValidationPipe(closeBody)) body: z.output<typeof closeBody>): Promise<LabelWindowsAnswer> {
     const now = body.now === undefined ? new Date() : new Date(body.now);
     const r = await this.windows.close(now);
     return {

@@ -5,7 +5,7 @@ import { ApiAnswer, DomainError, JwtAuthGuard, RequireRoleOrHigher, ZodValidatio
 import { MonitoringSnapshotService, ROI_WINDOWS } from '../monitoring-snapshot.service';
 import { WINDOWS } from '../quality/model-quality';
 import { DashboardService } from '../dashboard/dashboard.service';
-import { dashboardAlertQueueSchema, dashboardSummarySchema, driftAnswerSchema, experimentListSchema, experimentReportSchema, modelMetricsAnswerSchema, roiAnswerSchema, rolloutMetricsAnswerSchema } from '@churn/contracts';
+import { dashboardAlertQueueSchema, dashboardSummarySchema, driftAnswerSchema, experimentListSchema, experimentReportSchema, modelMetricsAnswerSchema, roiAnswerSchema, rolloutMetricsAnswerSchema, type DashboardAlertQueue, type DashboardSummary, type DriftAnswer, type ExperimentList, type ExperimentReport, type ModelMetricsAnswer, type RoiAnswer, type RolloutMetricsAnswer } from '@churn/contracts';
 
 const refreshFlag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
 
@@ -38,7 +38,7 @@ export class MonitoringController {
   /** Model quality per model version and role, window (24h, 7d, 30d, all = since deployment) and cohort. */
   @Get('metrics/model')
   @ApiAnswer('ModelMetricsAnswer', modelMetricsAnswerSchema)
-  async modelMetrics(@Query(new ZodValidationPipe(modelQuery)) query: z.output<typeof modelQuery>) {
+  async modelMetrics(@Query(new ZodValidationPipe(modelQuery)) query: z.output<typeof modelQuery>): Promise<ModelMetricsAnswer> {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     const models = s.models
       .filter((m) => (query.model_version === undefined || m.model_version === query.model_version) && (query.role === undefined || m.role === query.role))
@@ -52,7 +52,7 @@ export class MonitoringController {
    */
   @Get('metrics/rollout')
   @ApiAnswer('RolloutMetricsAnswer', rolloutMetricsAnswerSchema)
-  async rollout(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>) {
+  async rollout(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>): Promise<RolloutMetricsAnswer> {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     return { computed_at: s.computed_at, label_delay_days: s.label_delay_days, rollout: s.rollout };
   }
@@ -60,7 +60,7 @@ export class MonitoringController {
   /** Revenue at risk, programme cost, revenue saved, net benefit and ROI multiple, overall and per risk level. */
   @Get('roi')
   @ApiAnswer('RoiAnswer', roiAnswerSchema)
-  async roi(@Query(new ZodValidationPipe(roiQuery)) query: z.output<typeof roiQuery>) {
+  async roi(@Query(new ZodValidationPipe(roiQuery)) query: z.output<typeof roiQuery>): Promise<RoiAnswer> {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     if (query.model_version !== undefined) return { computed_at: new Date().toISOString(), model_version: query.model_version, ...(await this.snapshots.roiFor(query.window, query.model_version)) };
     return { computed_at: s.computed_at, ...s.roi[query.window] };
@@ -69,21 +69,21 @@ export class MonitoringController {
   /** PSI/KS per feature and score, and the performance check, per model version scored recently. */
   @Get('drift')
   @ApiAnswer('DriftAnswer', driftAnswerSchema)
-  async drift(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>) {
+  async drift(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>): Promise<DriftAnswer> {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     return { computed_at: s.computed_at, models: s.drift, model_alerts: await this.dashboard.modelAlerts() };
   }
 
   @Get('experiments')
   @ApiAnswer('ExperimentList', experimentListSchema)
-  async experiments() {
+  async experiments(): Promise<ExperimentList> {
     return { experiments: await this.dashboard.experimentNames() };
   }
 
   /** Per arm: customers, churn rate, revenue retained, cost; each arm against control with 95 % CI and p-value. */
   @Get('experiments/:name')
   @ApiAnswer('ExperimentReport', experimentReportSchema)
-  async experiment(@Param('name', new ZodValidationPipe(experimentName)) name: string) {
+  async experiment(@Param('name', new ZodValidationPipe(experimentName)) name: string): Promise<ExperimentReport> {
     const report = await this.snapshots.experiment(name);
     if (!report) throw new DomainError('EXPERIMENT_NOT_FOUND', `no prediction carries experiment "${name}"`, HttpStatus.NOT_FOUND);
     return report;
@@ -92,7 +92,7 @@ export class MonitoringController {
   /** What the dashboard's cards and charts show: aggregates and model-level alerts only. */
   @Get('dashboard')
   @ApiAnswer('DashboardSummary', dashboardSummarySchema)
-  async summary() {
+  async summary(): Promise<DashboardSummary> {
     return this.dashboard.summary();
   }
 
@@ -101,7 +101,7 @@ export class MonitoringController {
   @ApiAnswer('DashboardAlertQueue', dashboardAlertQueueSchema)
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
-  async alertQueue() {
+  async alertQueue(): Promise<DashboardAlertQueue> {
     return this.dashboard.alertQueue();
   }
 }

@@ -1,6 +1,6 @@
 import { applyDecorators, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { recordsAnswerSchema } from '@churn/contracts';
+import { recordsAnswerSchema, type RecordsAnswer } from '@churn/contracts';
 import { ApiAnswer, JwtAuthGuard, RequireRoleOrHigher, type AuthenticatedRequest } from '@churn/service-kit';
 import { INTERVENTION_KIND, OUTCOME_KIND, type RecordKind } from '../recorded/record-kinds';
 import { PeopleRecordsService, type RecordsBody } from '../recorded/people-records.service';
@@ -40,7 +40,7 @@ export class PeopleRecordsController {
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ schema: { type: 'object', required: ['customer_id', 'churned', 'observed_at'] } })
   @RECORD_RESPONSES
-  async outcomes(@Req() request: AuthenticatedRequest) {
+  async outcomes(@Req() request: AuthenticatedRequest): Promise<RecordsAnswer> {
     return this.records.recordOutcomes(bodyOf(request), actorOf(request));
   }
 
@@ -53,7 +53,7 @@ export class PeopleRecordsController {
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ schema: { type: 'object', required: ['customer_id', 'performed_by', 'performed_at', 'action', 'cost'] } })
   @RECORD_RESPONSES
-  async interventions(@Req() request: AuthenticatedRequest) {
+  async interventions(@Req() request: AuthenticatedRequest): Promise<RecordsAnswer> {
     return this.records.recordInterventions(bodyOf(request), actorOf(request));
   }
 }

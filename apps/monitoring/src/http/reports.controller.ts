@@ -7,7 +7,7 @@ import type { MonitoringConfig } from '../config';
 import { ReportMailService } from '../reports/report-mail.service';
 import { reportEmailBodySchema, reportQuerySchema, type ReportLimits } from '../reports/report-request';
 import { ReportService } from '../reports/report.service';
-import { reportEmailReceiptSchema } from '@churn/contracts';
+import { reportEmailReceiptSchema, type ReportEmailReceipt } from '@churn/contracts';
 
 /**
  * Retention reports for any period [from, to). They list customers (the top at-risk table), so reading
@@ -65,7 +65,7 @@ export class ReportsController {
       'Body: { from, to, recipients? (comma-separated; default REPORT_EMAIL_TO; only an admin may name them), top? }. 503 REPORT_EMAIL_DISABLED without SMTP_URL or recipients, 503 REPORT_EMAIL_DEFERRED when the server asks to try later, 502 when it refuses.',
   })
   @ApiResponse({ status: 403, description: 'the token lacks the agent role, or names recipients without the admin role' })
-  async email(@Body() raw: unknown, @Req() request: AuthenticatedRequest) {
+  async email(@Body() raw: unknown, @Req() request: AuthenticatedRequest): Promise<ReportEmailReceipt> {
     const body = this.emailBody.transform(raw);
     if (body.recipients !== undefined && !request.principal?.roles.includes('admin')) {
       throw new DomainError('FORBIDDEN', 'naming recipients needs the admin role; without them the report goes to REPORT_EMAIL_TO', HttpStatus.FORBIDDEN);

@@ -5,7 +5,7 @@ import { ApiAnswer, LOGGER } from '@churn/service-kit';
 import { IdentifierParamPipe, JwtAuthGuard, RequireRoles, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
 import { rollbackRequestSchema, rolloutRequestSchema, type RollbackRequest, type RolloutRequest } from './rollout.schemas';
 import { ModelRegistryService, type ActiveModels } from './model-registry.service';
-import { modelAssignmentAnswerSchema, modelRegistrySchema, modelRollbackAnswerSchema, modelRolloutAnswerSchema } from '@churn/contracts';
+import { modelAssignmentAnswerSchema, modelRegistrySchema, modelRollbackAnswerSchema, modelRolloutAnswerSchema, type ModelAssignmentAnswer, type ModelRegistry, type ModelRollbackAnswer } from '@churn/contracts';
 
 @ApiTags('models')
 @Controller('v1/models')
@@ -22,14 +22,14 @@ export class ModelsController {
   @Get()
   @ApiAnswer('ModelRegistry', modelRegistrySchema)
   @ApiOperation({ summary: 'Registered model versions, their role (champion, shadow, rollout, registered), the rollout and its share, and card summary' })
-  async list() {
+  async list(): Promise<ModelRegistry> {
     const rows = await this.registry.list();
     const rollout = rows.find((row) => row.role === 'rollout');
     const champion = rows.find((row) => row.role === 'champion');
     return {
       // Who serves live customers: the rollout's version those whose customer hash falls below its share, the champion the others.
       rollout: rollout
-        ? { version: rollout.version, share: rollout.rollout_share, champion: champion?.version ?? null, since: rollout.activated_at, by: rollout.activated_by }
+        ? { version: rollout.version, share: rollout.rollout_share, champion: champion?.version ?? null, since: rollout.activated_at?.toISOString() ?? null, by: rollout.activated_by }
         : null,
       models: rows.map((row) => ({
         version: row.version,
@@ -37,8 +37,8 @@ export class ModelsController {
         rollout_share: row.rollout_share,
         serving_on_this_instance: row.serving,
         files_present: row.files_present,
-        registered_at: row.registered_at,
-        activated_at: row.activated_at,
+        registered_at: row.registered_at.toISOString(),
+        activated_at: row.activated_at?.toISOString() ?? null,
         activated_by: row.activated_by,
         model_type: row.card['model_type'] ?? null,
         created_at: row.card['created_at'] ?? null,
@@ -56,7 +56,7 @@ export class ModelsController {
   @RequireRoles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Make a version the champion (admin; audited). Every instance swaps within its poll interval.' })
-  async activate(@Param('version', new IdentifierParamPipe('version')) version: string, @Req() request: AuthenticatedRequest) {
+  async activate(@Param('version', new IdentifierParamPipe('version')) version: string, @Req() request: AuthenticatedRequest): Promise<ModelAssignmentAnswer> {
     return this.assign(version, 'champion', request);
   }
 
@@ -67,7 +67,7 @@ export class ModelsController {
   @RequireRoles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Score live traffic with a version in shadow: predictions.shadow and the table, never alerts or CRM (admin; audited)' })
-  async shadow(@Param('version', new IdentifierParamPipe('version')) version: string, @Req() request: AuthenticatedRequest) {
+  async shadow(@Param('version', new IdentifierParamPipe('version')) version: string, @Req() request: AuthenticatedRequest): Promise<ModelAssignmentAnswer> {
     return this.assign(version, 'shadow', request);
   }
 
@@ -78,7 +78,7 @@ export class ModelsController {
   @RequireRoles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End the rollout in one call: the champion serves every customer (admin; audited with who and why). Every instance follows within its poll interval.' })
-  async rollback(@Body(new ZodValidationPipe(rollbackRequestSchema)) body: RollbackRequest, @Req() request: AuthenticatedRequest) {
+  async rollback(@Body(new ZodValidationPipe(rollbackRequestSchema)) body: RollbackRequest, @Req() request: AuthenticatedRequest): Promise<ModelRollbackAnswer> {
     const actor = request.principal!.subject;
     const ended = await this.registry.rollback(actor, body.reason);
     this.logger.info({ actor, reason: body.reason, rolled_back: ended }, 'rollout rollback by admin');

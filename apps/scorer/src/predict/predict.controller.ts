@@ -12,7 +12,7 @@ import { ModelRegistryService } from '../models/model-registry.service';
 import { PREDICT_ROLES, PredictAuthGuard } from './predict-auth.guard';
 import { batchQuerySchema, predictRequestSchema, type PredictRequest } from './predict.schemas';
 import { PredictService, type BatchItem } from './predict.service';
-import { predictionAnswerSchema, predictionBatchAnswerSchema } from '@churn/contracts';
+import { predictionAnswerSchema, predictionBatchAnswerSchema, type PredictionAnswer } from '@churn/contracts';
 
 @ApiTags('predict')
 @Controller('v1/predict')
@@ -36,7 +36,7 @@ export class PredictController {
       properties: { customer_id: { type: 'string' }, features: { type: 'object', description: "The model inputs of the champion's feature spec, by name (GET /v1/models lists them)" } },
     },
   })
-  async one(@Body(new ZodValidationPipe(predictRequestSchema)) body: PredictRequest) {
+  async one(@Body(new ZodValidationPipe(predictRequestSchema)) body: PredictRequest): Promise<PredictionAnswer> {
     return this.predict.predictOne(body.customer_id, body.features);
   }
 

@@ -20,7 +20,8 @@ export const levelSlaSchema = z.object({
 export const slaAnswerSchema = z.object({ since: z.string(), levels: z.array(levelSlaSchema) });
 export type SlaAnswer = z.infer<typeof slaAnswerSchema>;
 
-const channelSchema = z.enum(['slack', 'email']);
+/** The retention team's channels and the operators' (model alerts). */
+const channelSchema = z.enum(['slack', 'email', 'ops_slack', 'ops_email']);
 
 /** `GET /v1/alerts/destinations`: each notification destination, up or dead and why. */
 export const destinationsAnswerSchema = z.object({
@@ -30,6 +31,8 @@ export type DestinationsAnswer = z.infer<typeof destinationsAnswerSchema>;
 
 /** `POST /v1/alerts/destinations/{channel}/revive`. */
 export const reviveAnswerSchema = z.object({ channel: channelSchema, status: z.literal('up'), unparked: z.number() });
+export type ReviveAnswer = z.infer<typeof reviveAnswerSchema>;
 
 /** `POST /v1/alerts/digests/email`: at most one digest per day. */
 export const emailDigestAnswerSchema = z.object({ digest_key: z.string(), created: z.boolean(), alerts: z.number() });
+export type EmailDigestAnswer = z.infer<typeof emailDigestAnswerSchema>;

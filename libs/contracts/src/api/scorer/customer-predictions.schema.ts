@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { experimentAssignmentSchema } from '../../prediction/prediction.schema';
 
 export const storedPredictionSchema = z.object({
   prediction_id: z.string(),
@@ -14,7 +13,8 @@ export const storedPredictionSchema = z.object({
   intervention_cost: z.number(),
   revenue_at_risk: z.number(),
   top_factors: z.array(z.unknown()),
-  experiment: experimentAssignmentSchema.nullable(),
+  /** The arm is null for a prediction stored before its experiment had arms. */
+  experiment: z.object({ name: z.string(), arm: z.string().nullable() }).nullable(),
   /** The feature vector the prediction used. */
   features: z.record(z.string(), z.unknown()),
   as_of: z.string(),

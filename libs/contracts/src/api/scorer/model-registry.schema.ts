@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const MODEL_REGISTRY_ROLES = ['champion', 'shadow', 'rollout', 'registered'] as const;
+export const MODEL_REGISTRY_ROLES = ['champion', 'shadow', 'rollout', 'registered', 'retired'] as const;
 export const modelRegistryRoleSchema = z.enum(MODEL_REGISTRY_ROLES);
 export type ModelRegistryRole = z.infer<typeof modelRegistryRoleSchema>;
 
@@ -50,6 +50,9 @@ export const servingModelsSchema = z.object({
 /** `POST /v1/models/{version}/activate` and `…/shadow`. */
 export const modelAssignmentAnswerSchema = z.object({ version: z.string(), role: z.enum(['champion', 'shadow']), activated_by: z.string(), serving: servingModelsSchema });
 /** `POST /v1/models/{version}/rollout`. */
+export type ModelAssignmentAnswer = z.infer<typeof modelAssignmentAnswerSchema>;
 export const modelRolloutAnswerSchema = z.object({ version: z.string(), share: z.number(), activated_by: z.string(), serving: servingModelsSchema });
 /** `POST /v1/models/rollout/rollback`. */
 export const modelRollbackAnswerSchema = z.object({ rolled_back: z.object({ version: z.string(), share: z.number() }).nullable(), rolled_back_by: z.string(), serving: servingModelsSchema });
+export type ModelRollbackAnswer = z.infer<typeof modelRollbackAnswerSchema>;
+export type ModelRolloutAnswer = z.infer<typeof modelRolloutAnswerSchema>;
