@@ -5,7 +5,7 @@ import { ApiAnswer, LOGGER } from '@churn/service-kit';
 import { IdentifierParamPipe, JwtAuthGuard, RequireRoles, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
 import { rollbackRequestSchema, rolloutRequestSchema, type RollbackRequest, type RolloutRequest } from './rollout.schemas';
 import { ModelRegistryService, type ActiveModels } from './model-registry.service';
-import { modelAssignmentAnswerSchema, modelRegistrySchema, modelRollbackAnswerSchema, modelRolloutAnswerSchema, type ModelAssignmentAnswer, type ModelRegistry, type ModelRollbackAnswer } from '@churn/contracts';
+import { HOLDOUT_FIGURES, modelAssignmentAnswerSchema, modelRegistrySchema, modelRollbackAnswerSchema, modelRolloutAnswerSchema, type ModelAssignmentAnswer, type ModelRegistry, type ModelRollbackAnswer, type RegisteredModel } from '@churn/contracts';
 
 @ApiTags('models')
 @Controller('v1/models')
@@ -40,9 +40,9 @@ export class ModelsController {
         registered_at: row.registered_at.toISOString(),
         activated_at: row.activated_at?.toISOString() ?? null,
         activated_by: row.activated_by,
-        model_type: row.card['model_type'] ?? null,
-        created_at: row.card['created_at'] ?? null,
-        holdout_metrics: pick(row.card['holdout_metrics'], ['roc_auc', 'pr_auc', 'brier', 'lift_top_decile', 'ece']),
+        model_type: textOrNull(row.card['model_type']),
+        created_at: textOrNull(row.card['created_at']),
+        holdout_metrics: holdoutFigures(row.card['holdout_metrics']),
         // Only known for a version loaded on this instance: the additivity check runs at load.
         explanation: row.explanation,
       })),
@@ -122,7 +122,13 @@ function serving(models: ActiveModels) {
   };
 }
 
-function pick(value: unknown, keys: string[]): Record<string, unknown> | null {
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** The card's holdout figures the registry shows (a number each; a card written otherwise shows none of that figure). */
+function holdoutFigures(value: unknown): RegisteredModel['holdout_metrics'] {
   if (typeof value !== 'object' || value === null) return null;
-  return Object.fromEntries(keys.filter((k) => k in value).map((k) => [k, (value as Record<string, unknown>)[k]]));
+  const figures = value as Record<string, unknown>;
+  return Object.fromEntries(HOLDOUT_FIGURES.flatMap((k) => (typeof figures[k] === 'number' ? [[k, figures[k]]] : [])));
 }

@@ -1,17 +1,28 @@
 import { z } from 'zod';
 import { alertStateSchema } from '../../alert-update/alert-update.schema';
+import { topFactorSchema } from '../../prediction/prediction.schema';
+import { riskLevelSchema } from '../../prediction/risk-level';
+
+/** What the scorer said about the customer when the alert was raised (more fields may follow). */
+export const alertDetailsSchema = z.looseObject({
+  recommended_action: z.string().optional(),
+  revenue_at_risk: z.number().optional(),
+  intervention_cost: z.number().optional(),
+  top_factors: z.array(topFactorSchema).optional(),
+  model_version: z.string().optional(),
+});
+export type AlertDetails = z.infer<typeof alertDetailsSchema>;
 
 /** An alert as alerting's API shows it: ISO timestamps, its deadline to acknowledge and whether it is past it. */
 export const alertViewSchema = z.object({
   alert_id: z.string(),
   customer_id: z.string(),
   prediction_id: z.string(),
-  level: z.string(),
+  level: riskLevelSchema,
   risk_score: z.number(),
   message: z.string(),
   reason: z.string(),
-  /** What the scorer said: recommended action, revenue at risk, top factors, experiment arm. */
-  details: z.record(z.string(), z.unknown()),
+  details: alertDetailsSchema,
   status: alertStateSchema,
   created_at: z.string(),
   acknowledged_at: z.string().nullable(),

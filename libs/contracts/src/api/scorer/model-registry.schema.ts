@@ -25,10 +25,11 @@ export const registeredModelSchema = z.object({
   registered_at: z.string(),
   activated_at: z.string().nullable(),
   activated_by: z.string().nullable(),
-  model_type: z.unknown(),
-  created_at: z.unknown(),
+  /** The model card's, null when it has none. */
+  model_type: z.string().nullable(),
+  created_at: z.string().nullable(),
   /** The card's holdout figures among HOLDOUT_FIGURES; null for a card without them. */
-  holdout_metrics: z.record(z.string(), z.unknown()).nullable(),
+  holdout_metrics: z.partialRecord(z.enum(HOLDOUT_FIGURES), z.number()).nullable(),
   explanation: explanationInfoSchema.nullable(),
 });
 export type RegisteredModel = z.infer<typeof registeredModelSchema>;
