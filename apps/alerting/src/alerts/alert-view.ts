@@ -2,9 +2,7 @@ import { riskLevelSchema, type AlertDetails, type AlertView as AlertAnswer, type
 import type { AlertRow } from '@churn/db';
 import { dueAt, isOverdue } from '../queue/due-at';
 
-type Timestamps = 'created_at' | 'acknowledged_at' | 'resolved_at' | 'assigned_at' | 'expired_at';
-
-/** An alert as the API shows it: the row with ISO timestamps, its deadline to acknowledge and whether it is past it. */
+/** An alert as the API shows it (the contract's): the row with ISO timestamps, its deadline to acknowledge and whether it is past it. */
 export type AlertView = AlertAnswer;
 
 export function alertView(row: AlertRow, targets: Record<RiskLevel, number>, now = new Date()): AlertView {
