@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Topics } from '@churn/contracts';
+import { roiSeriesSchema, Topics, type RoiSeries } from '@churn/contracts';
 import { startService, type RunningService } from '@churn/service-kit';
 import { serviceTestEnv, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
@@ -10,12 +10,6 @@ import { MonitoringModule } from './monitoring.module';
 import { aPrediction, publish } from './monitoring-spec-fixtures';
 
 const DAY = 86_400_000;
-
-interface SeriesBody {
-  bucket: string;
-  total: { customers: number; treated_customers: number; programme_cost: number; revenue_at_risk: number };
-  points: { from: string; to: string; customers: number; treated_customers: number; programme_cost: number; revenue_at_risk: number }[];
-}
 
 /**
  * `GET /v1/metrics/roi/series` on the real broker and Postgres: champion predictions published on
@@ -58,11 +52,11 @@ describe('monitoring ROI series per day and week', () => {
       aPrediction(d!, version, 0.2, Date.parse(at(1, 0)), { scored_at: at(1, 13) }),
     ]);
     const deadline = Date.now() + 60_000;
-    let body: SeriesBody;
+    let body: RoiSeries;
     for (;;) {
       const response = await series(`from=${from}&to=${to}&bucket=day`);
       assert.equal(response.status, 200);
-      body = (await response.json()) as SeriesBody;
+      body = roiSeriesSchema.parse(await response.json());
       if (body.total.customers === 4) break;
       if (Date.now() > deadline) throw new Error(`expected 4 customers in the period; got ${JSON.stringify(body.total)}`);
       await new Promise((r) => setTimeout(r, 300));
@@ -80,7 +74,7 @@ describe('monitoring ROI series per day and week', () => {
     assert.equal(body.points[0]!.revenue_at_risk, body.points[1]!.revenue_at_risk * 1.5);
     assert.deepEqual([body.total.customers, body.total.treated_customers, body.total.programme_cost], [4, 2, 300]);
 
-    const weekly = (await (await series(`from=${from}&to=${to}&bucket=week`)).json()) as SeriesBody;
+    const weekly = roiSeriesSchema.parse(await (await series(`from=${from}&to=${to}&bucket=week`)).json());
     assert.deepEqual(weekly.points.map((p) => [p.from, p.to, p.customers]), [[from, to, 4]]);
   });
 

@@ -32,14 +32,14 @@ export type WindowQuality = z.infer<typeof windowQualitySchema>;
 
 export const modelRoleSchema = z.enum(['champion', 'shadow']);
 
-/** One model version's live quality per window (a `?window=` answer keeps that window only). */
+/** One model version's live quality per window. */
 export const modelQualitySchema = z.object({
   model_version: z.string(),
   role: modelRoleSchema,
   decision_threshold: z.number(),
   /** The model card's mean CV ROC-AUC, the baseline of the performance-drift check. */
   cv_roc_auc: z.number().nullable(),
-  windows: z.partialRecord(qualityWindowSchema, windowQualitySchema),
+  windows: z.record(qualityWindowSchema, windowQualitySchema),
 });
 export type ModelQuality = z.infer<typeof modelQualitySchema>;
 
@@ -49,6 +49,8 @@ export const modelMetricsAnswerSchema = z.object({
   label_delay_days: z.number(),
   models: z.array(
     modelQualitySchema.extend({
+      /** Every window, or the one `?window=` names. */
+      windows: z.partialRecord(qualityWindowSchema, windowQualitySchema),
       /** What the version's figures are of now; null for a version that no longer serves. */
       serving: z.enum(['champion', 'rollout', 'shadow']).nullable(),
     }),
