@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as api from '@churn/contracts';
 import { healthReportSchema } from '@churn/contracts';
-import { startService, type RunningService } from '@churn/service-kit';
-import { openApiAnswerProblems, serviceTestEnv, waitUntilHttpReady, type DocumentedAnswer } from '@churn/testing';
-import { monitoringConfigSchema } from './config';
-import { configureMonitoringHttp } from './http-setup';
-import { MonitoringModule } from './monitoring.module';
+import type { RunningService } from '@churn/service-kit';
+import { assertEveryRouteDocumented, type DocumentedAnswer } from '@churn/testing';
+import { startMonitoring } from './monitoring-spec-fixtures';
 
 /** Every route of monitoring and what it answers: a new route fails the spec until it is documented and listed here. */
 const ROUTES: Record<string, DocumentedAnswer> = {
@@ -53,14 +51,7 @@ describe("monitoring's OpenAPI document", () => {
   let sut: RunningService;
 
   before(async () => {
-    sut = await startService({
-      name: 'monitoring',
-      configSchema: monitoringConfigSchema,
-      module: () => MonitoringModule,
-      configure: configureMonitoringHttp,
-      env: serviceTestEnv({ MONITORING_REFRESH_INTERVAL_MS: '600000', AUTH_JWT_SECRET: 'openapi-spec-secret-of-at-least-32-characters' }),
-    });
-    await waitUntilHttpReady(sut.url);
+    sut = await startMonitoring({ MONITORING_REFRESH_INTERVAL_MS: '600000', AUTH_JWT_SECRET: 'openapi-spec-secret-of-at-least-32-characters' });
   });
 
   after(async () => {
@@ -68,9 +59,7 @@ describe("monitoring's OpenAPI document", () => {
   });
 
   it('documents every route: its success body generated from the contract schema, its errors as problem+json', async () => {
-    const response = await fetch(`${sut.url}/docs/json`);
-    assert.equal(response.status, 200);
-    assert.deepEqual(openApiAnswerProblems(await response.json(), ROUTES), []);
+    await assertEveryRouteDocumented(sut.url, ROUTES);
   });
 
   it('answers what it documents: the dashboard summary parses with its contract schema', async () => {

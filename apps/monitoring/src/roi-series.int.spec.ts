@@ -2,12 +2,9 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { roiSeriesSchema, Topics, type RoiSeries } from '@churn/contracts';
-import { startService, type RunningService } from '@churn/service-kit';
-import { serviceTestEnv, uniqueId, waitUntilHttpReady } from '@churn/testing';
-import { monitoringConfigSchema } from './config';
-import { configureMonitoringHttp } from './http-setup';
-import { MonitoringModule } from './monitoring.module';
-import { aPrediction, publish } from './monitoring-spec-fixtures';
+import type { RunningService } from '@churn/service-kit';
+import { uniqueId } from '@churn/testing';
+import { aPrediction, publish, startMonitoring } from './monitoring-spec-fixtures';
 
 const DAY = 86_400_000;
 
@@ -25,14 +22,7 @@ describe('monitoring ROI series per day and week', () => {
   const to = new Date(start + 3 * DAY).toISOString();
 
   before(async () => {
-    sut = await startService({
-      name: 'monitoring',
-      configSchema: monitoringConfigSchema,
-      module: () => MonitoringModule,
-      configure: configureMonitoringHttp,
-      env: serviceTestEnv({ MONITORING_REFRESH_INTERVAL_MS: '600000' }),
-    });
-    await waitUntilHttpReady(sut.url);
+    sut = await startMonitoring({ MONITORING_REFRESH_INTERVAL_MS: '600000' });
   });
 
   after(async () => {

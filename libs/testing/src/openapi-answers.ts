@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 
@@ -58,4 +59,11 @@ export function openApiAnswerProblems(body: unknown, expected: Readonly<Record<s
   }
   for (const route of Object.keys(expected)) if (!seen.has(route)) problems.push(`${route}: expected but not in the document`);
   return problems;
+}
+
+/** Fetches the service's `/docs/json` and fails with every problem openApiAnswerProblems finds. */
+export async function assertEveryRouteDocumented(baseUrl: string, expected: Readonly<Record<string, DocumentedAnswer>>): Promise<void> {
+  const response = await fetch(`${baseUrl}/docs/json`);
+  assert.equal(response.status, 200);
+  assert.deepEqual(openApiAnswerProblems(await response.json(), expected), []);
 }
