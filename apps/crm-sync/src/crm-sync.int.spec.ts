@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { SignJWT } from 'jose';
 import { after, before, describe, it } from 'node:test';
-import { riskLevelOf, Topics, type Alert, type Prediction } from '@churn/contracts';
+import { crmIntegrationListSchema, riskLevelOf, Topics, type Alert, type Prediction } from '@churn/contracts';
 import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings, type SalesforceSettings } from '@churn/crm';
 import { AuditLogRepository, CrmIntegrationRepository, CrmOutboxRepository, Database, PredictionRepository, type CrmTarget } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
@@ -375,7 +375,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     hs.seed('contacts', [customer]);
     const integrations = new CrmIntegrationRepository();
     await integrations.pause(db, 'hubspot', 'missing_scopes', 'MISSING_SCOPES: paused by the spec', 600_000);
-    const list = async () => ((await (await fetch(`${sut.url}/v1/integrations`)).json()) as { integrations: { crm: string; status: string; paused_reason: string | null; resumed_by: string | null }[] }).integrations;
+    const list = async () => crmIntegrationListSchema.parse(await (await fetch(`${sut.url}/v1/integrations`)).json()).integrations;
     assert.deepEqual((await list()).map((i) => [i.crm, i.status, i.paused_reason]), [['hubspot', 'paused', 'missing_scopes'], ['salesforce', 'active', null]]);
 
     const producer = await openProducer();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { rocAuc } from '@churn/analytics';
-import { driftAnswerSchema, experimentReportSchema, modelAlertSchema, roiAnswerSchema, Topics, type DriftAnswer, type Outcome, type RoiAnswer } from '@churn/contracts';
+import { crmIntegrationListSchema, driftAnswerSchema, experimentReportSchema, modelAlertSchema, roiAnswerSchema, Topics, type DriftAnswer, type Outcome, type RoiAnswer } from '@churn/contracts';
 import { AlertRepository, Database, ModelVersionRepository, MonitoringRepository, PredictionRepository } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
@@ -407,7 +407,7 @@ describe('monitoring service on the real broker and Postgres', () => {
   });
 
   it('forwards the CRM integrations: the list open, a resume with the caller’s own token (crm-sync’s 401/403 unchanged), 502 CRM_SYNC_UNAVAILABLE when crm-sync is down', async () => {
-    const list = await getJson<{ integrations: { crm: string; status: string }[] }>(`${sut.url}/v1/integrations`);
+    const list = crmIntegrationListSchema.parse(await getJson(`${sut.url}/v1/integrations`));
     assert.deepEqual(list.integrations.map((i) => [i.crm, i.status]), [['hubspot', 'paused']]);
 
     const resume = (token?: string) => fetch(`${sut.url}/v1/integrations/hubspot/resume`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -22,3 +22,4 @@ export type CrmIntegrationList = z.infer<typeof crmIntegrationListSchema>;
 
 /** `POST /v1/integrations/{crm}/resume`: `resumed` false when it was not paused. */
 export const crmResumeAnswerSchema = z.object({ crm: crmNameSchema, status: z.literal('active'), resumed: z.boolean() });
+export type CrmResumeAnswer = z.infer<typeof crmResumeAnswerSchema>;
