@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { alertUpdateSchema, Topics, type AlertUpdate, type Outcome, type Prediction, type RiskLevel } from '@churn/contracts';
+import { alertHistorySchema, alertQueuePageSchema, type AlertUpdate, alertUpdateSchema, bulkAnswerSchema, type Outcome, type Prediction, Topics } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
@@ -13,26 +13,6 @@ const SECRET = 'alert-queue-spec-secret-0123456789abcdef';
 const HOUR = 3_600_000;
 /** A prediction at `level` by the queue spec's model. */
 const aPrediction = (customerId: string, level: 'critical' | 'high'): Prediction => aPredictionAtLevel(customerId, level, { model_version: 'queue-spec-model', top_factors: [] });
-
-interface QueueAlert {
-  alert_id: string;
-  customer_id: string;
-  level: RiskLevel;
-  status: string;
-  assignee: string | null;
-  acknowledge_note: string | null;
-  resolve_note: string | null;
-  created_at: string;
-  due_at: string;
-  overdue: boolean;
-  expired_at: string | null;
-}
-interface QueuePage {
-  alerts: QueueAlert[];
-  page: number;
-  page_size: number;
-  total: number;
-}
 
 /** The work queue and alert-updates, on the real broker and Postgres: filters, paging, assignment, bulk actions, history, expiry. */
 describe('alerting: the work queue and alert-updates', () => {
@@ -49,6 +29,7 @@ describe('alerting: the work queue and alert-updates', () => {
     assert.equal(response.status, 200, `${route}: ${await response.clone().text()}`);
     return (await response.json()) as T;
   };
+  const queuePage = async (route: string, sub = agent) => alertQueuePageSchema.parse(await getJson<unknown>(route, sub));
   const post = async (route: string, body: unknown, sub = agent) =>
     fetch(`${sut.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(sub)}` }, body: JSON.stringify(body) });
   const until = <T>(what: string, read: () => Promise<T | undefined>) => eventually(what, read, { timeoutMs: 30_000, intervalMs: 100 });
@@ -131,7 +112,7 @@ describe('alerting: the work queue and alert-updates', () => {
     // The first high alert was raised 49 hours ago: past its 48-hour deadline.
     await db.query('spec', "UPDATE alerts SET created_at = now() - interval '49 hours' WHERE alert_id = $1", [raised[0]!.alertId]);
 
-    const all = await getJson<QueuePage>(`/v1/alerts?owner=${owner}`);
+    const all = await queuePage(`/v1/alerts?owner=${owner}`);
     assert.equal(all.total, 4);
     assert.deepEqual([all.page, all.page_size], [1, 50]);
     // Default sort: soonest deadline first — the overdue high, then the criticals (24 h), then the fresh high (48 h).
@@ -142,16 +123,16 @@ describe('alerting: the work queue and alert-updates', () => {
     assert.equal(Date.parse(all.alerts[0]!.due_at) - Date.parse(all.alerts[0]!.created_at), 48 * HOUR);
     assert.deepEqual(all.alerts.slice(1).map((a) => a.overdue), [false, false, false]);
 
-    const bySeverity = await getJson<QueuePage>(`/v1/alerts?owner=${owner}&sort=-level,due_at`);
+    const bySeverity = await queuePage(`/v1/alerts?owner=${owner}&sort=-level,due_at`);
     assert.deepEqual(bySeverity.alerts.map((a) => a.level), ['critical', 'critical', 'high', 'high']);
     assert.equal(bySeverity.alerts[2]!.alert_id, raised[0]!.alertId);
 
-    const overdue = await getJson<QueuePage>(`/v1/alerts?owner=${owner}&overdue=true`);
+    const overdue = await queuePage(`/v1/alerts?owner=${owner}&overdue=true`);
     assert.deepEqual([overdue.total, overdue.alerts[0]?.alert_id], [1, raised[0]!.alertId]);
-    assert.equal((await getJson<QueuePage>(`/v1/alerts?owner=${owner}&level=critical`)).total, 2);
-    assert.equal((await getJson<QueuePage>(`/v1/alerts?owner=${owner}&level=critical,high&state=pending`)).total, 4);
+    assert.equal((await queuePage(`/v1/alerts?owner=${owner}&level=critical`)).total, 2);
+    assert.equal((await queuePage(`/v1/alerts?owner=${owner}&level=critical,high&state=pending`)).total, 4);
 
-    const pages = [1, 2, 3].map((page) => getJson<QueuePage>(`/v1/alerts?owner=${owner}&page=${page}&page_size=3`));
+    const pages = [1, 2, 3].map((page) => queuePage(`/v1/alerts?owner=${owner}&page=${page}&page_size=3`));
     const [first, second, third] = await Promise.all(pages);
     assert.deepEqual([first!.alerts.length, second!.alerts.length, third!.alerts.length], [3, 1, 0]);
     assert.deepEqual([first!.total, second!.total, third!.total], [4, 4, 4]);
@@ -160,10 +141,10 @@ describe('alerting: the work queue and alert-updates', () => {
     // owner=me is the caller; owner=none is the unassigned.
     const [mine, me] = [raised[3]!.alertId, uniqueId('me')];
     assert.equal((await post(`/v1/alerts/${mine}/assign`, { assignee: 'me' }, me)).status, 200);
-    assert.deepEqual((await getJson<QueuePage>('/v1/alerts?owner=me', me)).alerts.map((a) => [a.alert_id, a.assignee]), [[mine, me]]);
+    assert.deepEqual((await queuePage('/v1/alerts?owner=me', me)).alerts.map((a) => [a.alert_id, a.assignee]), [[mine, me]]);
     assert.equal((await post(`/v1/alerts/${mine}/assign`, { assignee: null }, me)).status, 200);
-    assert.equal((await getJson<QueuePage>('/v1/alerts?owner=me', me)).total, 0);
-    assert.deepEqual((await getJson<QueuePage>(`/v1/alerts?owner=none&customer_id=${raised[3]!.customer}`)).alerts.map((a) => a.alert_id), [mine]);
+    assert.equal((await queuePage('/v1/alerts?owner=me', me)).total, 0);
+    assert.deepEqual((await queuePage(`/v1/alerts?owner=none&customer_id=${raised[3]!.customer}`)).alerts.map((a) => a.alert_id), [mine]);
     assert.match(await (await fetch(`${sut.url}/metrics`)).text(), /alerting_alert_assignments_total\{action="unassign"[^}]*\} [1-9]/);
   });
 
@@ -207,7 +188,7 @@ describe('alerting: the work queue and alert-updates', () => {
 
     const ack = await post('/v1/alerts/bulk', { action: 'acknowledge', ids: [a, b, c, 'alrt-missing'], note: 'morning sweep' });
     assert.equal(ack.status, 200);
-    const acked = (await ack.json()) as { changed: number; unchanged: number; failed: number; results: { alert_id: string; result: string; status: string | null }[] };
+    const acked = bulkAnswerSchema.parse(await ack.json());
     assert.deepEqual(
       acked.results.map((r) => [r.alert_id, r.result, r.status]),
       [
@@ -224,7 +205,7 @@ describe('alerting: the work queue and alert-updates', () => {
     const [row] = await db.query<{ acknowledge_note: string; resolve_note: string; resolved_by: string }>('spec', 'SELECT acknowledge_note, resolve_note, resolved_by FROM alerts WHERE alert_id = $1', [a]);
     assert.deepEqual(row, { acknowledge_note: 'morning sweep', resolve_note: 'offered a discount', resolved_by: 'Jane Doe' });
 
-    const history = await getJson<{ history: { action: string; actor: string; by: string | null; note: string | null; at: string }[] }>(`/v1/alerts/${a}/history`);
+    const history = alertHistorySchema.parse(await getJson<unknown>(`/v1/alerts/${a}/history`));
     assert.deepEqual(
       history.history.map((h) => [h.action, h.actor, h.by, h.note]),
       [
@@ -258,9 +239,9 @@ describe('alerting: the work queue and alert-updates', () => {
     assert.deepEqual(updates.map((u) => u.change), ['raised', 'acknowledged', 'expired']);
     assert.equal(Date.parse(updates[2]!.occurred_at), expired!.expired_at.getTime());
     assert.equal(updates[2]!.by, 'system:expiry');
-    const history = await getJson<{ history: { action: string; at: string }[] }>(`/v1/alerts/${alertId}/history`);
+    const history = alertHistorySchema.parse(await getJson<unknown>(`/v1/alerts/${alertId}/history`));
     assert.deepEqual(history.history.at(-1), { ...history.history.at(-1), action: 'alert.expire', at: expired!.expired_at.toISOString() });
-    const queued = await getJson<QueuePage>(`/v1/alerts?customer_id=${customer}&state=expired`);
+    const queued = await queuePage(`/v1/alerts?customer_id=${customer}&state=expired`);
     assert.deepEqual(queued.alerts.map((a) => [a.alert_id, a.expired_at]), [[alertId, expired!.expired_at.toISOString()]]);
 
     // An expired acknowledgment is not acknowledged again; it is resolved.

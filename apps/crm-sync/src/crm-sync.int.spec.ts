@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism, loadavg } from 'node:os';
 import { SignJWT } from 'jose';
 import { after, before, describe, it } from 'node:test';
-import { Topics, type Alert, type Prediction } from '@churn/contracts';
+import { type Alert, crmIntegrationListSchema, type Prediction, Topics } from '@churn/contracts';
 import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings, type SalesforceSettings } from '@churn/crm';
 import { CrmIntegrationRepository, CrmOutboxRepository, type CrmTarget } from '@churn/crm-sync-data';
 import { AuditLogRepository, Database } from '@churn/db';
@@ -369,7 +369,7 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     hs.seed('contacts', [customer]);
     const integrations = new CrmIntegrationRepository();
     await integrations.pause(db, 'hubspot', 'missing_scopes', 'MISSING_SCOPES: paused by the spec', 600_000);
-    const list = async () => ((await (await fetch(`${sut.url}/v1/integrations`)).json()) as { integrations: { crm: string; status: string; paused_reason: string | null; resumed_by: string | null }[] }).integrations;
+    const list = async () => crmIntegrationListSchema.parse(await (await fetch(`${sut.url}/v1/integrations`)).json()).integrations;
     assert.deepEqual((await list()).map((i) => [i.crm, i.status, i.paused_reason]), [['hubspot', 'paused', 'missing_scopes'], ['salesforce', 'active', null]]);
 
     const producer = await openProducer();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Download, Page } from 'playwright-core';
-import { Topics, type CustomerFeaturesMessageV2 } from '@churn/contracts';
+import { alertDetailSchema, alertQueuePageSchema, customerPageSchema, Topics, type CustomerFeaturesMessageV2 } from '@churn/contracts';
 import { loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { parseTelcoCsv, rowFeatures } from '@churn/telco-replay';
 import { eventually, publishByCustomer, signTestToken, uniqueId, until } from '@churn/testing';
@@ -19,20 +19,6 @@ const DESKTOP = { width: 1280, height: 860 };
 /** Telco customers streamed: the most at-risk ones (alerts for the queue) and others (a population). */
 const AT_RISK = 8;
 const OTHERS = 32;
-
-interface AlertAnswer {
-  alert_id: string;
-  customer_id: string;
-  level: string;
-  status: string;
-  acknowledged_by: string | null;
-}
-
-interface CustomerAnswer {
-  customer: { customer_id: string; risk_score: number; alert: { alert_id: string; state: string } | null };
-  drivers: { feature: string; value: unknown; contribution: number }[];
-  timeline: { kind: string; summary: string; note?: string | null; action?: string }[];
-}
 
 /** Real Telco customers as the ingest service would send them: the active spec's vectors, as of now. */
 function telcoVectors(prefix: string): CustomerFeaturesMessageV2[] {
@@ -84,7 +70,7 @@ describe('a retention agent’s morning in headless Chromium: sign-in, queue, cu
     // This morning's queue is this platform's: alerts other specs left open on the shared test
     // database are resolved first, so the most urgent open alert is one of these customers'.
     await until('no open alert left by other specs', async () => {
-      const open = await api<{ alerts: AlertAnswer[] }>(`${stack.monitoringUrl}/v1/alerts?state=pending,acknowledged&page_size=500`);
+      const open = alertQueuePageSchema.parse(await api<unknown>(`${stack.monitoringUrl}/v1/alerts?state=pending,acknowledged&page_size=500`));
       const others = open.alerts.filter((a) => !a.customer_id.startsWith(`${prefix}-`)).map((a) => a.alert_id);
       if (others.length === 0) return true;
       const cleared = await fetch(`${stack.monitoringUrl}/v1/alerts/bulk`, {
@@ -114,7 +100,7 @@ describe('a retention agent’s morning in headless Chromium: sign-in, queue, cu
     await firstRow.waitFor({ timeout: 30_000 });
     const alertId = ((await firstRow.getAttribute('data-testid')) ?? '').replace('queue-row-', '');
     // The queue's default view: open alerts, the nearest deadline first.
-    const urgent = await api<{ alerts: AlertAnswer[] }>(`${stack.monitoringUrl}/v1/alerts?state=pending,acknowledged&sort=due_at&page_size=1`);
+    const urgent = alertQueuePageSchema.parse(await api<unknown>(`${stack.monitoringUrl}/v1/alerts?state=pending,acknowledged&sort=due_at&page_size=1`));
     assert.equal(alertId, urgent.alerts[0]!.alert_id, 'the queue’s first row is the open alert due soonest');
     assert.ok(urgent.alerts[0]!.customer_id.startsWith(`${prefix}-`));
     await assertAccessible(page, 'queue');
@@ -125,7 +111,7 @@ describe('a retention agent’s morning in headless Chromium: sign-in, queue, cu
     await page.getByTestId(`queue-customer-${customerId}`).click();
     await page.waitForFunction((id) => location.hash === `#/customers/${encodeURIComponent(id)}`, customerId);
     await page.getByTestId('drivers-waterfall').waitFor({ timeout: 30_000 });
-    const detail = await api<CustomerAnswer>(`${stack.monitoringUrl}/v1/customers/${encodeURIComponent(customerId)}`);
+    const detail = customerPageSchema.parse(await api<unknown>(`${stack.monitoringUrl}/v1/customers/${encodeURIComponent(customerId)}`));
     assert.ok(detail.drivers.length > 0, 'the scorer explained the score');
     const shownDrivers = await page.locator('[data-testid^="driver-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.replace(/^driver-/, '')));
     assert.deepEqual(shownDrivers, detail.drivers.map((d) => d.feature));
@@ -137,7 +123,7 @@ describe('a retention agent’s morning in headless Chromium: sign-in, queue, cu
     await page.getByTestId('alert-note').fill(note);
     await page.getByTestId('alert-ack').click();
     const acknowledged = await eventually('the alert acknowledged in alerting', async () => {
-      const alert = await api<AlertAnswer>(`${stack.monitoringUrl}/v1/alerts/${alertId}`);
+      const alert = alertDetailSchema.parse(await api<unknown>(`${stack.monitoringUrl}/v1/alerts/${alertId}`));
       return alert.status === 'acknowledged' ? alert : undefined;
     });
     assert.equal(acknowledged.acknowledged_by, 'Ada Agent');
@@ -149,7 +135,7 @@ describe('a retention agent’s morning in headless Chromium: sign-in, queue, cu
     await page.getByTestId('intervention-cost').fill('40');
     await page.getByTestId('intervention-save').click();
     await eventually('the intervention on the customer’s timeline', async () => {
-      const now = await api<CustomerAnswer>(`${stack.monitoringUrl}/v1/customers/${encodeURIComponent(customerId)}`);
+      const now = customerPageSchema.parse(await api<unknown>(`${stack.monitoringUrl}/v1/customers/${encodeURIComponent(customerId)}`));
       return now.timeline.find((t) => t.kind === 'intervention' && t.action === 'retention_call');
     });
     await page.getByTestId('timeline-intervention').first().waitFor({ timeout: 30_000 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { Topics, type CustomerFeaturesMessageV2, type Prediction } from '@churn/contracts';
+import { customerPageSchema, Topics, type CustomerFeaturesMessageV2, type CustomerPage, type Prediction } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
@@ -19,16 +19,6 @@ const SECRET = 'customer-page-spec-secret-of-at-least-32-characters';
 const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
 const DAY = 86_400_000;
 const TELCO = loadFeatureSpec(TELCO_SPEC_PATH);
-
-interface CustomerAnswer {
-  customer: { customer_id: string; risk_score: number; risk_level: string; churn_probability: number; score_change: number | null; revenue_at_risk: number; model_version: string; scored_at: string; alert: { alert_id: string; level: string; state: string; due_at: string } | null };
-  drivers: { feature: string; value: unknown; contribution: number }[];
-  score_history: { model_version: string; risk_score: number }[];
-  features: { name: string; type: string; value: string | number | null; population: { type: string; shares?: { value: string; share: number }[] } | null }[];
-  timeline: { kind: string; summary: string }[];
-  recommended_action: { action: string; cost: number } | null;
-  experiment: { name: string; arm: string } | null;
-}
 
 /** A `datetime-local` value `offsetMs` from now, in the page's time zone. */
 function localInput(page: Page, offsetMs: number): Promise<string> {
@@ -70,10 +60,10 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
   /** A prediction of the customer scored at `at` (the history's time axis), in the experiment's treatment arm. */
   const scored = (version: string, probability: number, at: number, overrides: Partial<Prediction> = {}) =>
     aPrediction(customerId, version, probability, at, { scored_at: new Date(at).toISOString(), experiment: { name: 'retention-cp', arm: 'treatment' }, ...overrides });
-  const detail = async (): Promise<CustomerAnswer> => {
+  const detail = async (): Promise<CustomerPage> => {
     const response = await fetch(`${monitoringUrl}/v1/customers/${encodeURIComponent(customerId)}`, { headers: { authorization: `Bearer ${agent}` } });
     assert.equal(response.status, 200, await response.clone().text());
-    return (await response.json()) as CustomerAnswer;
+    return customerPageSchema.parse(await response.json());
   };
 
   before(async () => {
@@ -114,7 +104,7 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     await eventually('monitoring has the four scores, the vector, the population and the alert', async () => {
       const response = await fetch(`${monitoringUrl}/v1/customers/${encodeURIComponent(customerId)}`, { headers: { authorization: `Bearer ${agent}` } });
       if (response.status !== 200) return undefined;
-      const body = (await response.json()) as CustomerAnswer;
+      const body = customerPageSchema.parse(await response.json());
       const contract = body.features.find((f) => f.name === 'Contract');
       return body.score_history.length === 4 && contract?.value === 'Month-to-month' && contract.population && body.customer.alert?.state === 'pending' ? body : undefined;
     });
@@ -163,7 +153,8 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
 
     // Features beside the population: the share of the customer's contract, a number placed on the quantiles.
     const contract = api.features.find((f) => f.name === 'Contract')!;
-    const share = contract.population?.shares?.find((s) => s.value === 'Month-to-month')?.share;
+    assert.equal(contract.population?.type, 'categorical');
+    const share = contract.population.shares.find((s) => s.value === 'Month-to-month')?.share;
     assert.ok(share !== undefined && share > 0);
     assert.equal(Number(await page.locator('[data-testid="feature-Contract"] .share').getAttribute('data-share')), share);
     assert.notEqual(await page.locator('[data-testid="feature-tenure"] .quantiles').getAttribute('data-percentile'), '');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
-import { Topics, type CustomerFeaturesMessageV2, type Prediction } from '@churn/contracts';
+import { type CustomerFeaturesMessageV2, customerListPageSchema, type Prediction, Topics } from '@churn/contracts';
 import { featureColumns, featureSpecEnvSchema, type FeatureSpec } from '@churn/feature-spec';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger } from '@churn/observability';
@@ -22,13 +22,6 @@ const HOUR = 3_600_000;
 const CUSTOMERS = 30;
 /** The spec monitoring runs with (FEATURE_SPEC_FILE, else the shipped default): the vectors are of this spec. */
 const ACTIVE = featureSpecEnvSchema.parse({ FEATURE_SPEC_FILE: process.env['FEATURE_SPEC_FILE'] || undefined }).FEATURE_SPEC_FILE;
-
-interface ListAnswer {
-  customers: { customer_id: string; risk_score: number; revenue_at_risk: number; score_change: number | null }[];
-  page: number;
-  total: number;
-  total_is_lower_bound: boolean;
-}
 
 /** A closed categorical of the spec with two categories at least: the attribute the walk filters on. */
 function categoricalOf(spec: FeatureSpec): { name: string; categories: readonly string[] } {
@@ -73,7 +66,7 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
     assert.equal(response.status, 200, `${query}: ${response.status} ${await response.clone().text()}`);
     return response;
   };
-  const apiList = async (query: string) => (await (await api(query)).json()) as ListAnswer;
+  const apiList = async (query: string) => customerListPageSchema.parse(await (await api(query)).json());
   /** The page's query as its URL says, as the API takes it (the page asks 25 a page). */
   const queryShown = () => {
     const params = new URLSearchParams(new URL(page.url()).hash.split('?')[1] ?? '');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contracts';
+import { type DashboardAlertQueue, dashboardAlertQueueSchema, type DashboardSummary, dashboardSummarySchema, type Prediction, riskLevelOf, riskScoreOf, Topics } from '@churn/contracts';
 import { CrmIntegrationRepository } from '@churn/crm-sync-data';
 import { Database, JobRunRepository } from '@churn/db';
 import { ModelVersionRepository } from '@churn/scorer-data';
@@ -21,17 +21,6 @@ const README_SCREENSHOT = path.join(REPO, 'docs', 'images', 'dashboard.png');
 const SANDBOX_SCREENSHOT = path.join(REPO, '.churn', 'test-results', 'sandbox.png');
 const README_SANDBOX_SCREENSHOT = path.join(REPO, 'docs', 'images', 'sandbox.png');
 const PAUSED_SCREENSHOT = path.join(REPO, '.churn', 'test-results', 'integrations-paused.png');
-
-interface DashboardBody {
-  cards: { predictions_30d: number; critical_customers: number; pending_alerts: number; average_risk_score: number | null };
-  roi: { overall: { revenue_at_risk: number; programme_cost: number; revenue_saved: number; net_benefit: number; roi_multiple: number | null; basis: string } };
-  quality: { model_version: string; windows: { all: { overall: { roc_auc: number | null; count: number } } } } | null;
-}
-
-interface AlertQueueBody {
-  pending_alerts: number;
-  alerts: { alert_id: string; customer_id: string }[];
-}
 
 async function publish(topic: string, values: readonly { customer_id: string }[]): Promise<void> {
   const producer = await rawProducer();
@@ -109,9 +98,9 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
   let ackAlertId: string;
   let sandbox: IntegrationSandbox;
   /** Every /v1/dashboard answer the page received, in order: load n rendered responses[n − 1]. */
-  const responses: DashboardBody[] = [];
+  const responses: DashboardSummary[] = [];
   /** Every /v1/dashboard/alerts answer the page received (only once signed in). */
-  const queues: AlertQueueBody[] = [];
+  const queues: DashboardAlertQueue[] = [];
   /** The spec's own agent token, for reading alerting's and monitoring's customer-level APIs. */
   let agentToken: string;
 
@@ -174,7 +163,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
       const pathname = new URL(response.url()).pathname;
       if ((pathname === '/v1/dashboard' || pathname === '/v1/dashboard/alerts') && response.ok()) {
         response.json().then(
-          (body: DashboardBody & AlertQueueBody) => (pathname === '/v1/dashboard' ? responses.push(body) : queues.push(body)),
+          (body: unknown) => (pathname === '/v1/dashboard' ? responses.push(dashboardSummarySchema.parse(body)) : queues.push(dashboardAlertQueueSchema.parse(body))),
           () => undefined,
         );
       }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { riskLevelOf, Topics, type Prediction } from '@churn/contracts';
+import { alertQueuePageSchema, riskLevelOf, Topics, type Prediction } from '@churn/contracts';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger } from '@churn/observability';
 import { eventually, rawProducer, signTestToken, testInfra, uniqueId } from '@churn/testing';
@@ -26,18 +26,6 @@ const SCORES = { critical: 92, high: 72 } as const;
 const NEWEST = 'state=pending,acknowledged&sort=-created_at&page=1&page_size=50';
 const AGENT = { name: 'Ana Agent', subject: subjectOf('Ana Agent') };
 const signIn = (page: Page, name: string, roles: readonly string[]) => signInWith(page, SECRET, name, roles);
-
-interface Alert {
-  alert_id: string;
-  customer_id: string;
-  level: string;
-  status: string;
-  assignee: string | null;
-  acknowledge_note: string | null;
-  resolve_note: string | null;
-  due_at: string;
-  overdue: boolean;
-}
 
 function prediction(customerId: string, level: keyof typeof SCORES): Prediction {
   const score = SCORES[level];
@@ -101,9 +89,9 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
     assert.equal(response.status, 200, `${route}: ${await response.clone().text()}`);
     return (await response.json()) as T;
   }
-  const alertOf = async (customerId: string) => (await alerting<{ alerts: Alert[] }>(`/v1/alerts?customer_id=${encodeURIComponent(customerId)}`)).alerts[0];
+  const alertOf = async (customerId: string) => alertQueuePageSchema.parse(await alerting<unknown>(`/v1/alerts?customer_id=${encodeURIComponent(customerId)}`)).alerts[0];
   /** What alerting lists for the page's query (the page's defaults filled in, as the page asks). */
-  const listed = async (query: string) => (await alerting<{ alerts: Alert[] }>(`/v1/alerts?${query}`)).alerts.map((a) => a.alert_id);
+  const listed = async (query: string) => alertQueuePageSchema.parse(await alerting<unknown>(`/v1/alerts?${query}`)).alerts.map((a) => a.alert_id);
 
   async function raise(customers: readonly string[], level: keyof typeof SCORES): Promise<void> {
     const producer = await rawProducer();

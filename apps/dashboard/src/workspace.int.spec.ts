@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { riskLevelOf, riskScoreOf, Topics, type Prediction } from '@churn/contracts';
+import { experimentReportSchema, modelRegistrySchema, type Prediction, riskLevelOf, riskScoreOf, Topics } from '@churn/contracts';
 import { Database } from '@churn/db';
-import { ModelVersionRepository, type ModelAssignments } from '@churn/scorer-data';
+import { type ModelAssignments, ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { eventually, publishByCustomer, signTestToken, testInfra, uniqueId } from '@churn/testing';
 import { saveScreenshot } from './e2e/screenshots';
@@ -17,18 +17,6 @@ import { startWorkspaceStack, type WorkspaceStack } from './e2e/workspace-stack'
 import { DESKTOP, open, PHONE } from './e2e/workspace-walk';
 
 const DAY = 86_400_000;
-
-interface ModelsAnswer {
-  rollout: { version: string; share: number } | null;
-  models: { version: string; role: string; rollout_share: number | null }[];
-}
-
-interface ExperimentAnswer {
-  arms: { arm: string; customers: number; targeted: number; churned: number; churn_rate: number | null }[];
-  comparisons: { arm: string; difference: number | null; p_value: number | null }[];
-  minimum_per_arm: number;
-}
-
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
@@ -115,7 +103,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
       ...treated.map((p, i) => ({ customer_id: p.customer_id, churned: i < 3, observed_at: now })),
     ]);
     await eventually('the experiment’s outcomes joined', async () => {
-      const report = await getJson<ExperimentAnswer>(`${monitoringUrl}/v1/experiments/${experiment}`);
+      const report = experimentReportSchema.parse(await getJson<unknown>(`${monitoringUrl}/v1/experiments/${experiment}`));
       return report.arms.reduce((n, a) => n + a.targeted, 0) === 24 ? report : undefined;
     });
 
@@ -161,7 +149,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
 
   it('the experiments page shows the arms, churn rates with intervals, uplift, p-value and progress as monitoring’s report says', async () => {
     await open(page, `${monitoringUrl}/#/experiments/${experiment}`, 'experiment-arms');
-    const api = await getJson<ExperimentAnswer>(`${monitoringUrl}/v1/experiments/${experiment}`);
+    const api = experimentReportSchema.parse(await getJson<unknown>(`${monitoringUrl}/v1/experiments/${experiment}`));
     const shown = await page.evaluate(() => ({
       arms: [...document.querySelectorAll<HTMLElement>('[data-testid^="arm-"]')].map((row) => [row.dataset['testid'], Number(row.querySelector<HTMLElement>('[data-testid="churn-rate"]')!.dataset['value'])]),
       uplift: Number(document.querySelector<HTMLElement>('[data-testid="uplift"]')!.dataset['value']),
@@ -251,7 +239,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     await page.getByTestId(`activate-${challenger}`).click();
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('models-refused').filter({ hasText: 'this needs the admin role' }).waitFor({ timeout: 15_000 });
-    assert.equal((await getJson<ModelsAnswer>(`${scorerUrl}/v1/models`)).models.find((m) => m.role === 'champion')!.version, active);
+    assert.equal(modelRegistrySchema.parse(await getJson<unknown>(`${scorerUrl}/v1/models`)).models.find((m) => m.role === 'champion')!.version, active);
 
     // The confirmation dialog keeps focus inside and Escape cancels without a change.
     await page.getByTestId(`rollout-${challenger}`).click();
@@ -264,7 +252,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     await page.keyboard.press('Escape');
     await page.getByTestId('confirm-dialog').waitFor({ state: 'hidden' });
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), `rollout-${challenger}`, 'focus returns to the button');
-    assert.equal((await getJson<ModelsAnswer>(`${scorerUrl}/v1/models`)).rollout, null);
+    assert.equal(modelRegistrySchema.parse(await getJson<unknown>(`${scorerUrl}/v1/models`)).rollout, null);
 
     // Roll out 25 %, with a reason.
     await page.getByTestId(`rollout-${challenger}`).click();
@@ -272,7 +260,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     await page.getByTestId('confirm-reason').fill('canary of the retrained model');
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('toast').filter({ hasText: `${challenger} rolled out to 25 % by Alex Admin` }).waitFor({ timeout: 15_000 });
-    const rolledOut = await getJson<ModelsAnswer>(`${scorerUrl}/v1/models`);
+    const rolledOut = modelRegistrySchema.parse(await getJson<unknown>(`${scorerUrl}/v1/models`));
     assert.deepEqual(rolledOut.rollout && [rolledOut.rollout.version, rolledOut.rollout.share], [challenger, 0.25]);
     await page.getByTestId('serving-rollout').waitFor({ timeout: 15_000 });
     assert.equal(await page.getByTestId('serving-rollout').getAttribute('data-version'), challenger);
@@ -284,7 +272,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     assert.match((await page.locator('#confirm-body').textContent()) ?? '', new RegExp(`replaces ${active}`));
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('toast').filter({ hasText: `${challenger} made champion by Alex Admin` }).waitFor({ timeout: 15_000 });
-    const promoted = await getJson<ModelsAnswer>(`${scorerUrl}/v1/models`);
+    const promoted = modelRegistrySchema.parse(await getJson<unknown>(`${scorerUrl}/v1/models`));
     assert.equal(promoted.models.find((m) => m.role === 'champion')!.version, challenger);
     assert.equal(promoted.rollout, null);
     await page.waitForFunction((v) => document.querySelector<HTMLElement>('[data-testid="serving-champion"]')?.dataset['version'] === v, challenger, { timeout: 15_000 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { Topics, type AlertNotification, type CrmActivity, type CustomerFeaturesMessageV2, type Intervention, type Outcome } from '@churn/contracts';
+import { type AlertNotification, type CrmActivity, type CustomerFeaturesMessageV2, customerFilterOptionsSchema, type CustomerListPage, customerListPageSchema, customerPageSchema, type Intervention, type Outcome, Topics } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
@@ -27,23 +27,6 @@ function aVector(customerId: string, asOf: number, attributes: Record<string, st
   return aFeatureVector(customerId, TELCO_HASH, { ...features, ...attributes }, asOf);
 }
 
-interface ListPage {
-  customers: {
-    customer_id: string;
-    risk_score: number;
-    score_change: number | null;
-    revenue_at_risk: number;
-    alert: { state: string } | null;
-    experiment: { arm: string } | null;
-    attributes: Record<string, unknown>;
-    crm_task_open: boolean;
-  }[];
-  page: number;
-  page_size: number;
-  total: number;
-  total_is_lower_bound: boolean;
-}
-
 /**
  * Monitoring's customer read model and API on the real broker and Postgres: predictions, vectors and
  * alert updates published on their topics become one row per customer, listed with filters, sorts, pages
@@ -62,12 +45,12 @@ describe('customer read model and API, on the real broker and Postgres', () => {
   const now = Date.now();
 
   const get = async (path: string, headers: Record<string, string> = {}) => fetch(`${sut.url}${path}`, { headers: { authorization: `Bearer ${agent}`, ...headers } });
-  const list = async (query: string): Promise<ListPage> => {
+  const list = async (query: string): Promise<CustomerListPage> => {
     const response = await get(`/v1/customers?q=${encodeURIComponent(prefix)}&${query}`);
     assert.equal(response.status, 200, await response.clone().text());
-    return (await response.json()) as ListPage;
+    return customerListPageSchema.parse(await response.json());
   };
-  const ids = (page: ListPage) => page.customers.map((x) => x.customer_id.slice(prefix.length + 1));
+  const ids = (page: CustomerListPage) => page.customers.map((x) => x.customer_id.slice(prefix.length + 1));
   const settledOn = async (topics: string[]) => {
     const admin = testKafka().admin();
     await admin.connect();
@@ -156,7 +139,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
   });
 
   it('searches a customer id prefix or a text attribute, case-insensitively', async () => {
-    const search = async (query: string) => ((await (await get(`/v1/customers?${query}`)).json()) as ListPage).customers.map((x) => x.customer_id);
+    const search = async (query: string) => customerListPageSchema.parse(await (await get(`/v1/customers?${query}`)).json()).customers.map((x) => x.customer_id);
     assert.deepEqual(await search(`q=${encodeURIComponent(`${prefix}-B`.toUpperCase())}`), [b]);
     // Every spec's customers share the database: this spec's arms narrow the text search to its own.
     assert.deepEqual(await search(`q=two%20yea&arm=${control},${treatment}`), [b], 'a Two year contract');
@@ -195,7 +178,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     await assertAgentOrHigher(`${sut.url}/v1/customers/filters`, SECRET);
     const response = await get('/v1/customers/filters');
     assert.equal(response.status, 200);
-    const body = (await response.json()) as { attributes: { name: string; type: string; categories?: string[] }[]; risk_levels: string[]; alert_states: string[]; arms: string[]; sorts: string[] };
+    const body = customerFilterOptionsSchema.parse(await response.json());
     assert.deepEqual(
       body.attributes,
       TELCO.attributes.map((x) => (x.type === 'categorical' && x.categories ? { name: x.name, type: x.type, categories: x.categories } : { name: x.name, type: x.type })),
@@ -309,8 +292,7 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     await publish(Topics.crmActivity, [aCrmActivity(c, 'task_completed', now - HOUR / 4)]);
     await publish(Topics.crmActivity, [aCrmActivity(c, 'task_created', now - HOUR / 2)]);
 
-    type Entry = { kind: string; summary: string; at: string; [detail: string]: unknown };
-    const page = async (id: string) => (await (await get(`/v1/customers/${encodeURIComponent(id)}`)).json()) as { customer: { crm_task_open: boolean }; timeline: Entry[] };
+    const page = async (id: string) => customerPageSchema.parse(await (await get(`/v1/customers/${encodeURIComponent(id)}`)).json());
     await settledOn([Topics.alertNotifications, Topics.crmActivity]);
     const dPage = await page(d);
     const notifications = dPage.timeline.filter((t) => t.kind === 'notification');

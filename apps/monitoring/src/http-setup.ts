@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import type { ErrorRequestHandler, Express } from 'express';
 import { json, text } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Registry } from '@churn/observability';
 import { PROBLEM_JSON } from '@churn/contracts';
-import { METRICS_REGISTRY, problemDetails } from '@churn/service-kit';
+import { METRICS_REGISTRY, problemDetails, setUpApiDocument } from '@churn/service-kit';
 import { UnreadableRecordsError } from './recorded/row-problems';
 import type { MonitoringConfig } from './config';
 import { refusalCounters } from './recorded/records-metrics';
@@ -36,16 +35,7 @@ export function configureMonitoringHttp(app: NestExpressApplication, config: Mon
     };
     app.use(route, json({ limit }), text({ type: 'text/csv', limit }), unreadable);
   }
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Churn Radar monitoring')
-      .setDescription('Model quality, drift, ROI and experiments; outcomes and interventions recorded by people.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  setUpApiDocument(app, 'Churn Radar monitoring', 'Model quality, drift, ROI and experiments; outcomes and interventions recorded by people.');
 
   const dir = config.MONITORING_DASHBOARD_DIR;
   if (fs.existsSync(`${dir}/index.html`)) {

@@ -1,5 +1,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { startService, type RunningService } from '@churn/service-kit';
+import { serviceTestEnv, waitUntilHttpReady } from '@churn/testing';
+import { monitoringConfigSchema } from './config';
+import { configureMonitoringHttp } from './http-setup';
+import { MonitoringModule } from './monitoring.module';
 
 /** Fixtures of monitoring's integration specs: predictions as the scorer publishes them, and a raw publisher. */
 
@@ -18,4 +23,11 @@ export function runChurn(args: readonly string[], env: Record<string, string>): 
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** Monitoring in this process as `main.ts` starts it (HTTP set-up included), the test environment plus `env`, answering HTTP. */
+export async function startMonitoring(env: Record<string, string>): Promise<RunningService> {
+  const sut = await startService({ name: 'monitoring', configSchema: monitoringConfigSchema, module: () => MonitoringModule, configure: configureMonitoringHttp, env: serviceTestEnv(env) });
+  await waitUntilHttpReady(sut.url);
+  return sut;
 }

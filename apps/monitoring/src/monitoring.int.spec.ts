@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { rocAuc } from '@churn/analytics';
-import { modelAlertSchema, Topics, type AlertUpdate, type Outcome } from '@churn/contracts';
+import { type AlertUpdate, crmIntegrationListSchema, type DriftAnswer, driftAnswerSchema, experimentReportSchema, modelAlertSchema, type Outcome, type RoiAnswer, roiAnswerSchema, Topics } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { MonitoringRepository } from '@churn/monitoring-data';
 import { ModelVersionRepository } from '@churn/scorer-data';
@@ -92,29 +92,6 @@ async function qualityOnceLabelled(url: string, modelVersion: string, count: num
   const champion = async () => (await getJson<{ models: ModelQuality[] }>(`${url}/v1/metrics/model?model_version=${modelVersion}&refresh=true`)).models.find((m) => m.role === 'champion');
   const model = await eventuallyWhere(`${count} labelled outcomes for ${modelVersion}`, champion, (m) => m !== undefined && m.windows.all.overall.count >= count, timeoutMs);
   return model!;
-}
-
-interface RoiFiguresBody {
-  customers: number;
-  treated_customers: number;
-  revenue_at_risk: number;
-  expected_revenue_loss: number;
-  programme_cost: number;
-  customers_retained: number;
-  revenue_saved: number;
-  net_benefit: number;
-  roi_multiple: number | null;
-  basis: 'measured' | 'estimate';
-}
-interface RoiBody {
-  overall: RoiFiguresBody;
-  by_risk_level: Record<string, RoiFiguresBody>;
-  experiment: { control: { customers: number }; treated: { customers: number } } | null;
-}
-interface ExperimentBody {
-  arms: { arm: string; customers: number; targeted: number; churned: number; churn_rate: number; churn_rate_ci95: [number, number] | null; revenue_retained: number; cost: number }[];
-  comparisons: { difference: number | null; z_score: number | null; p_value: number | null; ci95: [number, number] | null; significant: boolean; underpowered: boolean }[];
-  warnings: string[];
 }
 
 function assertClose(actual: object, expected: Record<string, number>): void {
@@ -245,7 +222,7 @@ describe('monitoring service on the real broker and Postgres', () => {
     const c = (p: number, revenue: number, cost: number) => aPrediction(uniqueId('R'), version, p, now - 3_600_000, { revenue_at_risk: revenue, intervention_cost: cost });
     // Two targeted customers (critical, high), two not (medium, low); CLV months = the scorer's 12.
     await publish(Topics.predictions, [c(0.9, 1200, 150), c(0.7, 600, 75), c(0.5, 2400, 0), c(0.2, 1000, 0)]);
-    const roi = await eventuallyJson<RoiBody>(`${sut.url}/v1/roi?window=24h&model_version=${version}&refresh=true`, (b) => b.overall.customers === 4);
+    const roi = roiAnswerSchema.parse(await eventuallyJson<RoiAnswer>(`${sut.url}/v1/roi?window=24h&model_version=${version}&refresh=true`, (b) => b.overall.customers === 4));
     // revenue at risk 1200 + 600 + 2400 + 1000; expected loss .9·1200 + .7·600 + .5·2400 + .2·1000;
     // cost 150 + 75; saved 0.4 · (.9·1200 + .7·600) = 600; net 600 − 225 = 375; multiple 375 / 225.
     assertClose(roi.overall, { customers: 4, treated_customers: 2, revenue_at_risk: 5200, expected_revenue_loss: 2900, programme_cost: 225, revenue_saved: 600, net_benefit: 375, roi_multiple: 375 / 225, customers_retained: 0.64 });
@@ -267,13 +244,15 @@ describe('monitoring service on the real broker and Postgres', () => {
     const predictions = arms.map((arm) => aPrediction(uniqueId('X'), version, 0.6, now - 3_600_000, { revenue_at_risk: 1200, intervention_cost: 100, experiment: { name: experiment, arm } }));
     await publish(Topics.predictions, predictions);
     await publish(Topics.outcomes, predictions.map((p, i) => ({ customer_id: p.customer_id, churned: churned[i]!, observed_at: new Date(now).toISOString() })));
-    const roi = await eventuallyJson<RoiBody>(`${sut.url}/v1/roi?window=24h&model_version=${version}&refresh=true`, (b) => b.experiment?.control.customers === 4 && b.experiment.treated.customers === 6);
+    const roi = roiAnswerSchema.parse(
+      await eventuallyJson<RoiAnswer>(`${sut.url}/v1/roi?window=24h&model_version=${version}&refresh=true`, (b) => b.experiment?.control.customers === 4 && b.experiment.treated.customers === 6),
+    );
     // uplift 1/2 − 1/6 = 1/3; retained 1/3 · 6 treated = 2; saved 2 · 1200 = 2400; cost 6 · 100; net 1800; multiple 3.
     assertClose(roi.overall, { customers: 10, treated_customers: 6, revenue_at_risk: 12000, expected_revenue_loss: 7200, programme_cost: 600, customers_retained: 2, revenue_saved: 2400, net_benefit: 1800, roi_multiple: 3 });
     assert.equal(roi.overall.basis, 'measured');
     assert.equal(roi.by_risk_level['high']!.basis, 'measured');
 
-    const report = await getJson<ExperimentBody>(`${sut.url}/v1/experiments/${experiment}`);
+    const report = experimentReportSchema.parse(await getJson(`${sut.url}/v1/experiments/${experiment}`));
     assert.deepEqual(report.arms.map((a) => [a.arm, a.customers, a.targeted, a.churned]), [['control', 4, 4, 2], ['treatment', 6, 6, 1]]);
     assertClose(report.arms[0]!, { churn_rate: 0.5, revenue_retained: 2400, cost: 0 });
     assertClose(report.arms[1]!, { churn_rate: 1 / 6, revenue_retained: 6000, cost: 600 });
@@ -308,15 +287,14 @@ describe('monitoring service on the real broker and Postgres', () => {
       features: { ...features, gender: i % 2 === 0 ? 'Female' : 'Male' },
     }));
     await publish(Topics.predictions, predictions);
-    const drift = await eventuallyJson<{ models: { model_version: string; customers: number; features: { subject: string; psi: number; breached: boolean }[]; score: { psi: number; breached: boolean } }[] }>(
-      `${sut.url}/v1/drift?refresh=true`,
-      (b) => b.models.some((m) => m.model_version === version && m.customers === 60),
+    const drift = driftAnswerSchema.parse(
+      await eventuallyJson<DriftAnswer>(`${sut.url}/v1/drift?refresh=true`, (b) => b.models.some((m) => m.model_version === version && m.customers === 60)),
     );
     const model = drift.models.find((m) => m.model_version === version)!;
     const contract = model.features.find((f) => f.subject === 'Contract')!;
     assert.ok(contract.breached && contract.psi > 0.25, `Contract PSI ${contract.psi}`);
     assert.equal(model.features.find((f) => f.subject === 'gender')!.breached, false, 'a feature distributed as in training (half/half) does not breach');
-    assert.ok(model.score.breached);
+    assert.ok(model.score?.breached);
     const alerts = await probe.waitFor((m) => m.topic === Topics.modelAlerts && m.key === version, 3);
     const parsed = alerts.map((m) => modelAlertSchema.parse(JSON.parse(m.value!)));
     assert.ok(parsed.some((a) => a.kind === 'feature_drift' && a.subject === 'Contract'));
@@ -422,7 +400,7 @@ describe('monitoring service on the real broker and Postgres', () => {
   });
 
   it('forwards the CRM integrations: the list open, a resume with the caller’s own token (crm-sync’s 401/403 unchanged), 502 CRM_SYNC_UNAVAILABLE when crm-sync is down', async () => {
-    const list = await getJson<{ integrations: { crm: string; status: string }[] }>(`${sut.url}/v1/integrations`);
+    const list = crmIntegrationListSchema.parse(await getJson(`${sut.url}/v1/integrations`));
     assert.deepEqual(list.integrations.map((i) => [i.crm, i.status]), [['hubspot', 'paused']]);
 
     const resume = (token?: string) => fetch(`${sut.url}/v1/integrations/hubspot/resume`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Topics } from '@churn/contracts';
-import { startService, type RunningService } from '@churn/service-kit';
-import { eventuallyWhere, expectProblem, problemFields, serviceTestEnv, uniqueId, waitUntilHttpReady } from '@churn/testing';
-import { monitoringConfigSchema } from './config';
-import { configureMonitoringHttp } from './http-setup';
-import { MonitoringModule } from './monitoring.module';
-import { aPrediction, publish } from './monitoring-spec-fixtures';
+import { roiSeriesSchema, Topics } from '@churn/contracts';
+import { type RunningService } from '@churn/service-kit';
+import { eventuallyWhere, expectProblem, problemFields, uniqueId } from '@churn/testing';
+import { aPrediction, publish, startMonitoring } from './monitoring-spec-fixtures';
 
 const DAY = 86_400_000;
-
-interface SeriesBody {
-  bucket: string;
-  total: { customers: number; treated_customers: number; programme_cost: number; revenue_at_risk: number };
-  points: { from: string; to: string; customers: number; treated_customers: number; programme_cost: number; revenue_at_risk: number }[];
-}
 
 /**
  * `GET /v1/metrics/roi/series` on the real broker and Postgres: champion predictions published on
@@ -31,14 +22,7 @@ describe('monitoring ROI series per day and week', () => {
   const to = new Date(start + 3 * DAY).toISOString();
 
   before(async () => {
-    sut = await startService({
-      name: 'monitoring',
-      configSchema: monitoringConfigSchema,
-      module: () => MonitoringModule,
-      configure: configureMonitoringHttp,
-      env: serviceTestEnv({ MONITORING_REFRESH_INTERVAL_MS: '600000' }),
-    });
-    await waitUntilHttpReady(sut.url);
+    sut = await startMonitoring({ MONITORING_REFRESH_INTERVAL_MS: '600000' });
   });
 
   after(async () => {
@@ -60,7 +44,7 @@ describe('monitoring ROI series per day and week', () => {
     const read = async () => {
       const response = await series(`from=${from}&to=${to}&bucket=day`);
       assert.equal(response.status, 200);
-      return (await response.json()) as SeriesBody;
+      return roiSeriesSchema.parse(await response.json());
     };
     const body = await eventuallyWhere('4 customers in the period', read, (b) => b.total.customers === 4, 60_000);
     assert.deepEqual(
@@ -76,7 +60,7 @@ describe('monitoring ROI series per day and week', () => {
     assert.equal(body.points[0]!.revenue_at_risk, body.points[1]!.revenue_at_risk * 1.5);
     assert.deepEqual([body.total.customers, body.total.treated_customers, body.total.programme_cost], [4, 2, 300]);
 
-    const weekly = (await (await series(`from=${from}&to=${to}&bucket=week`)).json()) as SeriesBody;
+    const weekly = roiSeriesSchema.parse(await (await series(`from=${from}&to=${to}&bucket=week`)).json());
     assert.deepEqual(weekly.points.map((p) => [p.from, p.to, p.customers]), [[from, to, 4]]);
   });
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Topics } from '@churn/contracts';
+import { dashboardSummarySchema, modelMetricsAnswerSchema, type RolloutMetricsAnswer, rolloutMetricsAnswerSchema, Topics } from '@churn/contracts';
 import { Database } from '@churn/db';
-import { ModelVersionRepository, type ModelAssignments } from '@churn/scorer-data';
+import { type ModelAssignments, ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
 import { eventuallyWhere, serviceTestEnv, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
@@ -12,22 +12,12 @@ import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
 import { aPrediction, publish } from './monitoring-spec-fixtures';
-import type { ModelQuality } from './quality/model-quality';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const ACTIVE = fs.readFileSync(path.join(REPO, 'models', 'active'), 'utf8').trim();
 const CARD = JSON.parse(fs.readFileSync(path.join(REPO, 'models', ACTIVE, 'model-card.json'), 'utf8')) as Record<string, unknown>;
 const T = Date.parse('2025-07-01T12:00:00Z');
 const DAY = 86_400_000;
-
-interface RolloutBody {
-  rollout: {
-    version: string;
-    share: number;
-    champion: string;
-    arms: { model_version: string; serving: string; customers: number; quality: ModelQuality | null; roi: Record<string, { overall: { customers: number } }> }[];
-  } | null;
-}
 
 /**
  * A gradual rollout seen by monitoring on the real broker and Postgres: the champion's and the rollout
@@ -84,8 +74,8 @@ describe('monitoring compares the champion and the rollout on their own customer
     ]);
     await publish(Topics.outcomes, [...championSide, ...rolloutSide].map((c, i) => ({ customer_id: c, churned: churned(i % 20), observed_at: new Date(T).toISOString() })));
 
-    const read = async () => (await (await fetch(`${sut.url}/v1/metrics/rollout?refresh=true`)).json()) as RolloutBody;
-    const labelledOnEachSide = (body: RolloutBody) => {
+    const read = async () => rolloutMetricsAnswerSchema.parse(await (await fetch(`${sut.url}/v1/metrics/rollout?refresh=true`)).json());
+    const labelledOnEachSide = (body: RolloutMetricsAnswer) => {
       const counts = body.rollout?.arms.map((a) => a.quality?.windows.all.overall.count ?? 0) ?? [];
       return counts.length === 2 && counts.every((n) => n >= 20);
     };
@@ -102,9 +92,9 @@ describe('monitoring compares the champion and the rollout on their own customer
 
     // The per-version figures count every outcome joined to a version (the champion's include its
     // pre-rollout scores of the rollout's customers) and say what each version serves as.
-    const model = (await (await fetch(`${sut.url}/v1/metrics/model?model_version=${champion}`)).json()) as { models: (ModelQuality & { serving: string })[] };
-    assert.deepEqual([model.models[0]?.serving, model.models[0]?.windows.all.overall.count, model.models[0]?.windows.all.overall.roc_auc], ['champion', 40, 0.5]);
-    const dashboard = (await (await fetch(`${sut.url}/v1/dashboard`)).json()) as { quality: { model_version: string } | null; rollout: { arms: { model_version: string; serving: string }[] } | null };
+    const model = modelMetricsAnswerSchema.parse(await (await fetch(`${sut.url}/v1/metrics/model?model_version=${champion}`)).json());
+    assert.deepEqual([model.models[0]?.serving, model.models[0]?.windows.all?.overall.count, model.models[0]?.windows.all?.overall.roc_auc], ['champion', 40, 0.5]);
+    const dashboard = dashboardSummarySchema.parse(await (await fetch(`${sut.url}/v1/dashboard`)).json());
     assert.equal(dashboard.quality?.model_version, champion, 'the dashboard shows the registry\'s champion, not the rollout\'s version');
     assert.deepEqual(dashboard.rollout?.arms.map((a) => [a.model_version, a.serving]), [[champion, 'champion'], [rollout, 'rollout']]);
   });

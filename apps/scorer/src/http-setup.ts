@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { setUpApiDocument } from '@churn/service-kit';
 import { json } from 'express';
 import { requestBodyErrors } from '@churn/service-kit';
 
@@ -9,14 +9,5 @@ import { requestBodyErrors } from '@churn/service-kit';
  */
 export function configureScorerHttp(app: NestExpressApplication): void {
   app.use('/v1/predict/batch', json({ limit: '128mb' }), requestBodyErrors);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Churn Radar scorer')
-      .setDescription('Churn scoring with explanations, prediction history and the model registry (champion / shadow).')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  setUpApiDocument(app, 'Churn Radar scorer', 'Churn scoring with explanations, prediction history and the model registry (champion / shadow).');
 }

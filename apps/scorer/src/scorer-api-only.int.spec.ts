@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as api from '@churn/contracts';
 import { Topics, type CustomerFeaturesMessageV1 } from '@churn/contracts';
 import { startService, type RunningService } from '@churn/service-kit';
-import { aFeatureMessageV1, rawProducer, serviceTestEnv, signTestToken, testKafka, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { aFeatureMessageV1, assertEveryRouteDocumented, rawProducer, serviceTestEnv, signTestToken, testKafka, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { scorerConfigSchema } from './config';
 import { configureScorerHttp } from './http-setup';
 import { ScorerModule } from './scorer.module';
@@ -52,9 +53,27 @@ describe('scorer with SCORER_STREAM_ENABLED=false and SCORER_PREDICT_AUTH=requir
     assert.equal(batch.status, 401);
     const response = await predict(['service']);
     assert.equal(response.status, 200);
-    const body = (await response.json()) as { churn_probability: number; top_factors: unknown[] };
+    const body = api.predictionAnswerSchema.parse(await response.json());
     assert.ok(body.churn_probability > 0 && body.churn_probability < 1);
     assert.equal(body.top_factors.length, 3);
+  });
+
+  it('documents every route in /docs/json: its success body generated from the contract schema, its errors as problem+json', async () => {
+    const routes = {
+      'GET /metrics': 'file',
+      'GET /health/live': api.healthReportSchema,
+      'GET /health/ready': api.healthReportSchema,
+      'POST /v1/predict': api.predictionAnswerSchema,
+      'POST /v1/predict/batch': api.predictionBatchAnswerSchema,
+      'GET /v1/customers/{id}/predictions': api.customerPredictionsSchema,
+      'GET /v1/models': api.modelRegistrySchema,
+      'POST /v1/models/{version}/activate': api.modelAssignmentAnswerSchema,
+      'POST /v1/models/{version}/shadow': api.modelAssignmentAnswerSchema,
+      'POST /v1/models/rollout/rollback': api.modelRollbackAnswerSchema,
+      'POST /v1/models/{version}/rollout': api.modelRolloutAnswerSchema,
+    } as const;
+    await assertEveryRouteDocumented(sut.url, routes);
+    api.modelRegistrySchema.parse(await (await fetch(`${sut.url}/v1/models`)).json());
   });
 
   it('leaves customer-features alone: no member in the scorer group, no offset committed', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { predictionSchema, Topics, type CustomerFeaturesMessage, type Prediction } from '@churn/contracts';
+import { type CustomerFeaturesMessage, modelRegistrySchema, type Prediction, predictionSchema, Topics } from '@churn/contracts';
 import { AuditLogRepository, Database } from '@churn/db';
 import { ModelVersionRepository, PredictionHistoryRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
@@ -11,11 +11,6 @@ import { eventuallyEqual, expectProblem, metricSum, problemFields, rawProducer, 
 import { aFeatureMessage, startScorer, temporaryRegistry } from './scorer-spec-support';
 
 const SECRET = 'integration-test-secret-with-32-characters!';
-
-interface ModelsAnswer {
-  rollout: { version: string; share: number; champion: string } | null;
-  models: { version: string; role: string; rollout_share: number | null; serving_on_this_instance: string | null }[];
-}
 
 /**
  * A gradual rollout on the real broker and Postgres: the scorer in-process serving a temporary
@@ -81,7 +76,7 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
     assert.equal(entry?.action, 'model.rollout');
     assert.equal(entry?.actor, 'lead@example.com');
     assert.deepEqual([(entry?.details as { share?: number }).share, (entry?.details as { reason?: string }).reason], [0.5, 'first half']);
-    const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as ModelsAnswer;
+    const list = modelRegistrySchema.parse(await (await fetch(`${sut.url}/v1/models`)).json());
     assert.deepEqual(list.rollout && { version: list.rollout.version, share: list.rollout.share, champion: list.rollout.champion }, { version: second, share: 0.5, champion: active });
     const row = list.models.find((m) => m.version === second);
     assert.deepEqual([row?.role, row?.rollout_share, row?.serving_on_this_instance], ['rollout', 0.5, 'rollout']);

@@ -16,3 +16,5 @@ export * from './bootstrap';
 export * from './http/jwt-auth.guard';
 export * from './http/identifier-param.pipe';
 export * from './outbox/topic-outbox.relay';
+export * from './openapi/api-answer.decorator';
+export * from './openapi/api-document';

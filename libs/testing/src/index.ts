@@ -13,3 +13,4 @@ export * from './problem-answer';
 export * from './features';
 export * from './alerts';
 export * from './crm-activities';
+export * from './openapi-answers';

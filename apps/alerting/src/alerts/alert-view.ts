@@ -1,24 +1,19 @@
 import type { RiskLevel } from '@churn/contracts';
 import type { AlertRow } from '@churn/alerting-data';
+import { type AlertDetails, type AlertView as AlertAnswer, riskLevelSchema } from '@churn/contracts';
 import { dueAt, isOverdue } from '../queue/due-at';
 
-type Timestamps = 'created_at' | 'acknowledged_at' | 'resolved_at' | 'assigned_at' | 'expired_at';
-
-/** An alert as the API shows it: the row with ISO timestamps, its deadline to acknowledge and whether it is past it. */
-export type AlertView = Omit<AlertRow, Timestamps> & {
-  created_at: string;
-  acknowledged_at: string | null;
-  resolved_at: string | null;
-  assigned_at: string | null;
-  expired_at: string | null;
-  due_at: string;
-  overdue: boolean;
-};
+/** An alert as the API shows it (the contract's): the row with ISO timestamps, its deadline to acknowledge and whether it is past it. */
+export type AlertView = AlertAnswer;
 
 export function alertView(row: AlertRow, targets: Record<RiskLevel, number>, now = new Date()): AlertView {
-  const due = dueAt(row.created_at, row.level as RiskLevel, targets);
+  const level = riskLevelSchema.parse(row.level);
+  const due = dueAt(row.created_at, level, targets);
   return {
     ...row,
+    level,
+    // Written by alerting from the validated alert (its recommended action, revenue at risk, top factors, model).
+    details: row.details as AlertDetails,
     created_at: row.created_at.toISOString(),
     acknowledged_at: row.acknowledged_at?.toISOString() ?? null,
     resolved_at: row.resolved_at?.toISOString() ?? null,

@@ -1,15 +1,9 @@
-import { factorValueText, type TopFactor } from '@churn/contracts';
+import { type AlertDetails, factorValueText } from '@churn/contracts';
 import type { AlertRow, ReceivedModelAlert } from '@churn/alerting-data';
 import { escapeHtml, type EmailContent } from '@churn/mailer';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { alertLink } from '../slack/slack-message';
 
-
-interface AlertDetails {
-  recommended_action?: string;
-  revenue_at_risk?: number;
-  top_factors?: TopFactor[];
-}
 
 /** The immediate mail of one (critical) alert. */
 export function alertEmail(alert: AlertRow, dashboardUrl: string): EmailContent {

@@ -1,4 +1,4 @@
-import { factorValueText, type TopFactor } from '@churn/contracts';
+import { type AlertDetails, factorValueText } from '@churn/contracts';
 import type { AlertRow, ReceivedModelAlert } from '@churn/alerting-data';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { escapeMrkdwn, mrkdwnLink, truncateMrkdwn, truncatePlain } from './mrkdwn';
@@ -18,13 +18,6 @@ const LEVEL_ICON: Record<string, string> = { critical: ':red_circle:', high: ':l
 export interface SlackPayload {
   readonly text: string;
   readonly blocks: readonly Record<string, unknown>[];
-}
-
-interface AlertDetails {
-  recommended_action?: string;
-  revenue_at_risk?: number;
-  top_factors?: TopFactor[];
-  model_version?: string;
 }
 
 export function alertLink(dashboardUrl: string, alertId: string): string {

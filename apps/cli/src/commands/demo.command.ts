@@ -8,6 +8,7 @@ import { outcomeLabelWindowEnvSchema, parseConfig } from '@churn/config';
 import { Database } from '@churn/db';
 import { LabelWindowRepository } from '@churn/monitoring-data';
 import { PlatformSummaryRepository, type RiskLevelSummary } from '../platform-summary/platform-summary.repository';
+import { modelMetricsAnswerSchema, roiAnswerSchema } from '@churn/contracts';
 import { createMetricsRegistry } from '@churn/observability';
 import { REPO_ROOT } from '@churn/local-stack';
 import type { Outbox } from '@churn/sandbox';
@@ -199,15 +200,10 @@ async function monitoringFigures(baseUrl: string, context: CliContext): Promise<
     const get = async (path: string) => {
       const response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(30_000) });
       if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-      return (await response.json()) as Record<string, unknown>;
+      return (await response.json()) as unknown;
     };
-    const quality = (await get('/v1/metrics/model?window=all&role=champion&refresh=true')) as {
-      models: { windows: { all?: { overall?: { roc_auc: number | null } } } }[];
-    };
-    const roi = (await get('/v1/roi?window=30d')) as {
-      assumptions: { retention_success_rate: number };
-      overall: { revenue_saved: number; net_benefit: number; roi_multiple: number | null; basis: string };
-    };
+    const quality = modelMetricsAnswerSchema.parse(await get('/v1/metrics/model?window=all&role=champion&refresh=true'));
+    const roi = roiAnswerSchema.parse(await get('/v1/roi?window=30d'));
     return {
       rocAuc: quality.models[0]?.windows.all?.overall?.roc_auc ?? null,
       roi: {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
+import { dashboardSummarySchema, modelRegistrySchema, sandboxOutboxSchema } from '@churn/contracts';
 import { isPortOpen, REPO_ROOT, testPortOffset } from '@churn/local-stack';
 import { eventually, IntegrationSandbox, until } from '@churn/testing';
 import { readCustomerIds, TELCO_CSV } from '../commands/telco-csv';
@@ -211,28 +212,24 @@ describe('README: the demo on a fresh stack, then every command the README shows
     assert.equal(summary.heldOutRocAuc, card.holdout_metrics.roc_auc.toFixed(4));
 
     const monitoring = `http://127.0.0.1:${PORTS.monitoring}`;
-    const dashboard = (await (await fetch(`${monitoring}/v1/dashboard`)).json()) as {
-      cards: { pending_alerts: number; customers_30d: number };
-      risk_distribution: Record<string, number>;
-      quality: { windows: { all: { overall: { roc_auc: number } } } };
-    };
+    const dashboard = dashboardSummarySchema.parse(await (await fetch(`${monitoring}/v1/dashboard`)).json());
     assert.deepEqual(dashboard.risk_distribution, { low: summary.levels['low'], medium: summary.levels['medium'], high: summary.levels['high'], critical: summary.levels['critical'] });
     assert.equal(dashboard.cards.customers_30d, summary.scored);
     // A customer's alerts are resolved when it cancels: the queue holds the others'.
     assert.equal(dashboard.cards.pending_alerts, summary.alerts - summary.alertsResolvedByChurn);
-    assert.equal(dashboard.quality.windows.all.overall.roc_auc.toFixed(4), summary.rocAuc);
+    assert.equal(dashboard.quality?.windows.all.overall.roc_auc?.toFixed(4), summary.rocAuc);
     // The sandbox received what alerting and crm-sync sent, and the dashboard's page lists it.
     // The outbox names customers: monitoring answers it to an agent's token only.
     const agentToken = await new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('readme-spec').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(AUTH_JWT_SECRET));
     assert.equal((await fetch(`${monitoring}/v1/sandbox/outbox?limit=1`)).status, 401);
-    const outbox = (await (await fetch(`${monitoring}/v1/sandbox/outbox?limit=1`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { totals: Record<string, number> };
-    assert.ok(outbox.totals['emails']! > 0 && outbox.totals['slack_messages']! > 0 && outbox.totals['salesforce_score_writes']! > 0 && outbox.totals['hubspot_tasks']! > 0, JSON.stringify(outbox.totals));
+    const outbox = sandboxOutboxSchema.parse(await (await fetch(`${monitoring}/v1/sandbox/outbox?limit=1`, { headers: { authorization: `Bearer ${agentToken}` } })).json());
+    assert.ok(outbox.totals.emails > 0 && outbox.totals.slack_messages > 0 && outbox.totals.salesforce_score_writes > 0 && outbox.totals.hubspot_tasks > 0, JSON.stringify(outbox.totals));
     assert.equal((await fetch(`${monitoring}/sandbox.html`)).status, 200);
   });
 
   it('runs every other README command against that platform', { timeout: 8 * 60_000 }, async () => {
     assert.ok(demo && demo.exitCode === null, 'the demo platform is running');
-    const models = (await (await fetch(`http://127.0.0.1:${PORTS.scorer}/v1/models`)).json()) as { models: { version: string; role: string }[] };
+    const models = modelRegistrySchema.parse(await (await fetch(`http://127.0.0.1:${PORTS.scorer}/v1/models`)).json());
     const version = models.models.find((m) => m.role === 'champion')!.version;
     const adminToken = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('readme-spec').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(AUTH_JWT_SECRET));
     const commandEnv: NodeJS.ProcessEnv = {

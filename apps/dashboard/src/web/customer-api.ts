@@ -1,82 +1,13 @@
-/** The monitoring API a customer's page reads and calls (shapes of apps/monitoring's answers; HTTP only). */
-import { ApiError, apiErrorOf, bearerHeader, fetchWithToken, type FieldProblem, type RiskLevel } from './api';
+/** The monitoring API a customer's page reads and calls (HTTP only); the answers' shapes are @churn/contracts'. */
+import type { CustomerPage } from '@churn/contracts';
+import { ApiError, apiErrorOf, bearerHeader, fetchWithToken, type FieldProblem } from './api';
 import { csrfHeader, goToSignIn, signsInWithProvider } from './session';
 
 export type { FieldProblem } from './api';
 
-export interface CustomerAlertSummary {
-  alert_id: string;
-  level: RiskLevel | string;
-  state: 'pending' | 'acknowledged' | 'resolved' | 'expired' | string;
-  due_at: string | null;
-}
-
-export interface CustomerSummary {
-  customer_id: string;
-  risk_score: number | null;
-  risk_level: RiskLevel | null;
-  churn_probability: number | null;
-  score_change: number | null;
-  revenue_at_risk: number | null;
-  model_version: string | null;
-  scored_at: string | null;
-  alert: CustomerAlertSummary | null;
-  experiment: { name: string; arm: string } | null;
-  attributes: Record<string, string | number | null>;
-  previous_risk_score: number | null;
-  as_of: string | null;
-  prediction_id: string | null;
-}
-
-export interface Driver {
-  feature: string;
-  value: string | number | boolean | null;
-  contribution: number;
-}
-
-export interface ScorePoint {
-  scored_at: string;
-  as_of: string;
-  risk_score: number;
-  risk_level: RiskLevel;
-  model_version: string;
-  role: 'champion' | 'shadow';
-}
-
-export type PopulationSummary =
-  | { type: 'numeric'; customers: number; missing: number; mean: number | null; quantiles: Record<string, number> }
-  | { type: 'categorical'; customers: number; missing: number; shares: { value: string; share: number }[] };
-
-export interface CustomerFeature {
-  name: string;
-  kind: 'attribute' | 'behaviour';
-  section: 'attributes' | 'derived' | 'aggregates';
-  type: 'numeric' | 'boolean' | 'categorical';
-  value: string | number | null;
-  population: PopulationSummary | null;
-}
-
-export type TimelineKind = 'prediction' | 'alert' | 'notification' | 'crm' | 'outcome' | 'intervention';
-
-export interface TimelineEntry {
-  at: string;
-  kind: TimelineKind;
-  summary: string;
-  /** Alerts: the person's note; interventions: channel, offer, cost; the rest as monitoring sends them. */
-  [detail: string]: unknown;
-}
-
-export interface CustomerDetail {
-  customer: CustomerSummary;
-  drivers: Driver[];
-  score_history: ScorePoint[];
-  features_as_of: string | null;
-  features_spec: { active: string; vector: string | null; matches: boolean };
-  features: CustomerFeature[];
-  timeline: TimelineEntry[];
-  recommended_action: { action: string; cost: number | null } | null;
-  experiment: { name: string; arm: string } | null;
-}
+export type { CustomerAlertSummary, CustomerFeature, CustomerSummary, PopulationSummary, ScorePoint, TimelineEntry, TimelineKind } from '@churn/contracts';
+export type { CustomerDriver as Driver } from '@churn/contracts';
+export type CustomerDetail = CustomerPage;
 
 /** A refused request (400, 422) with the fields it names, so the page can say which input is wrong. */
 export class RequestRefused extends ApiError {

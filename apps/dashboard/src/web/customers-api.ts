@@ -1,53 +1,15 @@
-/** Monitoring's customer API as the workspace reads it (shapes of apps/monitoring's answers; HTTP only). */
-import { ApiError, apiErrorOf, bearerHeader, type FieldProblem, type RiskLevel } from './api';
+/** Monitoring's customer API as the workspace reads it (HTTP only); the answers' shapes are @churn/contracts'. */
+import type { CustomerFilterOptions, CustomerListPage } from '@churn/contracts';
+import { ApiError, apiErrorOf, bearerHeader, type FieldProblem } from './api';
+import { goToSignIn, signsInWithProvider } from './session';
 
 export type { FieldProblem } from './api';
-import { goToSignIn, signsInWithProvider } from './session';
 
 // ── The customer list (`GET /v1/customers`, `GET /v1/customers/filters`) ──
 
-export type AttributeValue = string | number | null;
+export type { AttributeValue, CustomerFilterOptions, CustomerListItem, CustomerListPage, FilterableAttribute } from '@churn/contracts';
 
-export interface CustomerListItem {
-  customer_id: string;
-  risk_score: number;
-  risk_level: RiskLevel;
-  churn_probability: number;
-  score_change: number | null;
-  revenue_at_risk: number;
-  model_version: string;
-  scored_at: string | null;
-  alert: { alert_id: string; level: string; state: string; due_at: string | null } | null;
-  experiment: { name: string; arm: string } | null;
-  attributes: Record<string, AttributeValue>;
-}
-
-export interface CustomerListPage {
-  customers: CustomerListItem[];
-  page: number;
-  page_size: number;
-  total: number;
-  /** `total` is the count limit (10,000) and more customers match. */
-  total_is_lower_bound: boolean;
-}
-
-export interface FilterableAttribute {
-  name: string;
-  type: 'numeric' | 'boolean' | 'categorical';
-  /** A closed categorical's categories; absent for an open-ended one. */
-  categories?: string[];
-}
-
-export interface CustomerFilterOptions {
-  spec: string;
-  attributes: FilterableAttribute[];
-  risk_levels: RiskLevel[];
-  alert_states: string[];
-  arms: string[];
-  sorts: string[];
-}
-
-/** A 400 VALIDATION_FAILED: `fields` names every offending query parameter. */
+/** A 400 VALIDATION_FAILED: its `errors` name every offending query parameter. */
 export class InvalidFilterError extends ApiError {
   constructor(
     message: string,

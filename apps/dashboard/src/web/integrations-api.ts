@@ -1,28 +1,16 @@
+import type { CrmIntegration, CrmIntegrationList } from '@churn/contracts';
 import { apiErrorOf, bearerHeader } from './api';
 import { csrfHeader } from './session';
 
 /** The CRMs crm-sync writes to. */
-export type Crm = 'salesforce' | 'hubspot';
-
-/** One CRM integration as crm-sync reports it (`GET /v1/integrations`, through monitoring). */
-export interface CrmIntegration {
-  crm: Crm;
-  enabled: boolean;
-  status: 'active' | 'paused';
-  paused_reason: string | null;
-  paused_detail: string | null;
-  paused_at: string | null;
-  rate_limited_until: string | null;
-  rate_limit: string | null;
-  resumed_at: string | null;
-  resumed_by: string | null;
-}
+export type Crm = CrmIntegration['crm'];
+export type { CrmIntegration } from '@churn/contracts';
 
 /** The integrations' state: open like `/v1/dashboard` (it names no customer), so no token. */
 export async function fetchIntegrations(): Promise<CrmIntegration[]> {
   const response = await fetch('v1/integrations', { headers: { accept: 'application/json' }, cache: 'no-store' });
   if (!response.ok) throw await apiErrorOf(response);
-  return ((await response.json()) as { integrations: CrmIntegration[] }).integrations;
+  return ((await response.json()) as CrmIntegrationList).integrations;
 }
 
 /** Resumes a paused CRM through monitoring, which forwards the user's token to crm-sync (admin role, audited). */

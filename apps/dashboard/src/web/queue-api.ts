@@ -1,51 +1,12 @@
-/** The work queue as the page calls it: alerting's answers, forwarded unchanged by monitoring (`v1/alerts…`). */
-import { fetchWithToken, postWithToken, type RiskLevel } from './api';
+/** The work queue as the page calls it: alerting's answers (shapes in @churn/contracts), forwarded unchanged by monitoring (`v1/alerts…`). */
+import type { AlertHistory, AlertHistoryEntry, AlertQueuePage, AlertView, BulkAnswer } from '@churn/contracts';
+import { fetchWithToken, postWithToken } from './api';
 
-export type AlertState = 'pending' | 'acknowledged' | 'resolved' | 'expired';
-
-export interface QueueAlert {
-  alert_id: string;
-  customer_id: string;
-  level: RiskLevel;
-  risk_score: number;
-  message: string;
-  reason: string;
-  status: AlertState;
-  created_at: string;
-  /** The deadline to acknowledge: creation plus the level's SLA target. */
-  due_at: string;
-  /** Pending past its deadline when alerting answered. */
-  overdue: boolean;
-  assignee: string | null;
-  acknowledged_by: string | null;
-  resolved_by: string | null;
-}
-
-export interface QueuePage {
-  alerts: QueueAlert[];
-  page: number;
-  page_size: number;
-  total: number;
-}
-
-export interface HistoryEntry {
-  at: string;
-  actor: string;
-  action: string;
-  by: string | null;
-  note: string | null;
-  details: Record<string, unknown>;
-}
-
-export type BulkAction = 'acknowledge' | 'resolve';
-
-export interface BulkAnswer {
-  action: BulkAction;
-  changed: number;
-  unchanged: number;
-  failed: number;
-  results: { alert_id: string; result: string }[];
-}
+export type { AlertState, BulkAnswer } from '@churn/contracts';
+export type QueueAlert = AlertView;
+export type QueuePage = AlertQueuePage;
+export type HistoryEntry = AlertHistoryEntry;
+export type BulkAction = BulkAnswer['action'];
 
 const alertPath = (alertId: string, action: string) => `v1/alerts/${encodeURIComponent(alertId)}/${action}`;
 
@@ -55,7 +16,7 @@ export function fetchQueue(query: URLSearchParams, token: string): Promise<Queue
 }
 
 export async function fetchHistory(alertId: string, token: string): Promise<HistoryEntry[]> {
-  return (await fetchWithToken<{ history: HistoryEntry[] }>(alertPath(alertId, 'history'), token)).history;
+  return (await fetchWithToken<AlertHistory>(alertPath(alertId, 'history'), token)).history;
 }
 
 /** `me`: the caller (the token's subject, or the signed-in person). */

@@ -1,50 +1,8 @@
+import type { SandboxOutbox } from '@churn/contracts';
 import { ApiError, fetchWithToken } from './api';
 
-/** The integration sandbox's outbox as monitoring forwards it (`GET /v1/sandbox/outbox`; shapes of @churn/sandbox). */
-
-export interface SandboxSlackMessage {
-  at: string;
-  status: number;
-  text: string;
-  lines: string[];
-  alert_ids: string[];
-}
-
-export interface SandboxEmail {
-  at: string;
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  alert_ids: string[];
-  /** Files attached (a report's PDF and CSV). */
-  attachments: { filename: string; content_type: string; bytes: number }[];
-}
-
-export interface SandboxCrmWrite {
-  at: string;
-  system: 'salesforce' | 'hubspot';
-  kind: 'score' | 'task';
-  object: string;
-  key: string;
-  fields: Record<string, unknown>;
-}
-
-export interface SandboxOutbox {
-  started_at: string;
-  totals: {
-    slack_messages: number;
-    slack_refused: number;
-    emails: number;
-    salesforce_score_writes: number;
-    salesforce_tasks: number;
-    hubspot_score_writes: number;
-    hubspot_tasks: number;
-  };
-  slack: SandboxSlackMessage[];
-  email: SandboxEmail[];
-  crm: SandboxCrmWrite[];
-}
+/** The integration sandbox's outbox as monitoring forwards it (`GET /v1/sandbox/outbox`); shapes in @churn/contracts. */
+export type { SandboxCrmWrite, SandboxEmail, SandboxOutbox, SandboxSlackMessage } from '@churn/contracts';
 
 /**
  * undefined: no sandbox behind this monitoring (404), i.e. the integrations talk to real services.

@@ -1,80 +1,13 @@
-/** The monitoring API the experiments, ROI and models pages read and call (shapes of apps/monitoring's answers). */
-import { apiErrorOf, postWithToken as postJson, type QualityFigures, type RoiFigures } from './api';
+/** The monitoring API the experiments, ROI and models pages read and call; the answers' shapes are @churn/contracts'. */
+import type { ExperimentList, ExperimentReport, ModelMetricsAnswer, ModelRegistry, RoiSeries, RolloutMetricsAnswer } from '@churn/contracts';
+import { apiErrorOf, postWithToken as postJson } from './api';
 
-export interface ExperimentArm {
-  arm: string;
-  customers: number;
-  with_outcome: number;
-  targeted: number;
-  churned: number;
-  churn_rate: number | null;
-  churn_rate_ci95: [number, number] | null;
-  revenue_retained: number;
-  cost: number;
-}
-
-export interface ExperimentComparison {
-  arm: string;
-  against: string;
-  difference: number | null;
-  ci95: [number, number] | null;
-  z_score: number | null;
-  p_value: number | null;
-  significant: boolean;
-  underpowered: boolean;
-}
-
-export interface ExperimentReport {
-  name: string;
-  minimum_per_arm: number;
-  arms: ExperimentArm[];
-  comparisons: ExperimentComparison[];
-  warnings: string[];
-}
-
-export type RoiBucket = 'day' | 'week';
-
-export interface RoiSeries {
-  from: string;
-  to: string;
-  bucket: RoiBucket;
-  assumptions: { retention_success_rate: number; clv_months: number };
-  total: RoiFigures;
-  points: (RoiFigures & { from: string; to: string })[];
-}
-
-export type ModelRole = 'champion' | 'shadow' | 'rollout' | 'registered';
-
-/** The scorer's registry (`GET /v1/models`, forwarded by monitoring). */
-export interface ModelRegistry {
-  rollout: { version: string; share: number; champion: string | null; since: string | null; by: string | null } | null;
-  models: {
-    version: string;
-    role: ModelRole;
-    rollout_share: number | null;
-    files_present: boolean;
-    registered_at: string;
-    activated_at: string | null;
-    activated_by: string | null;
-    model_type: string | null;
-    created_at: string | null;
-    holdout_metrics: Partial<Record<'roc_auc' | 'pr_auc' | 'brier' | 'lift_top_decile' | 'ece', number>> | null;
-  }[];
-}
-
-export interface LiveQuality {
-  model_version: string;
-  role: 'champion' | 'shadow';
-  serving: 'champion' | 'rollout' | 'shadow' | null;
-  windows: Partial<Record<'24h' | '7d' | '30d' | 'all', { overall: QualityFigures }>>;
-}
-
-export interface RolloutArm {
-  model_version: string;
-  serving: 'champion' | 'rollout';
-  customers: number;
-  quality: { windows: Partial<Record<'all', { overall: QualityFigures }>> } | null;
-}
+export type { ExperimentReport, ModelRegistry, RoiSeries } from '@churn/contracts';
+export type ExperimentArm = ExperimentReport['arms'][number];
+export type RoiBucket = RoiSeries['bucket'];
+export type ModelRole = ModelRegistry['models'][number]['role'];
+export type LiveQuality = ModelMetricsAnswer['models'][number];
+export type RolloutArm = NonNullable<RolloutMetricsAnswer['rollout']>['arms'][number];
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store' });
@@ -83,7 +16,7 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 export async function fetchExperimentNames(): Promise<string[]> {
-  const body = await getJson<{ experiments: { name: string }[] }>('v1/experiments');
+  const body = await getJson<ExperimentList>('v1/experiments');
   return body.experiments.map((e) => e.name);
 }
 
@@ -101,11 +34,11 @@ export function fetchModelRegistry(): Promise<ModelRegistry> {
 }
 
 export async function fetchLiveQuality(): Promise<LiveQuality[]> {
-  return (await getJson<{ models: LiveQuality[] }>('v1/metrics/model')).models;
+  return (await getJson<ModelMetricsAnswer>('v1/metrics/model')).models;
 }
 
 export async function fetchRolloutArms(): Promise<RolloutArm[]> {
-  return (await getJson<{ rollout: { arms: RolloutArm[] } | null }>('v1/metrics/rollout')).rollout?.arms ?? [];
+  return [...((await getJson<RolloutMetricsAnswer>('v1/metrics/rollout')).rollout?.arms ?? [])];
 }
 
 export function activateModel(version: string, token: string): Promise<unknown> {

@@ -5,13 +5,14 @@ import { z } from 'zod';
 import { Database } from '@churn/db';
 import { MonitoringSessionsRepository } from '@churn/monitoring-data';
 import type { Logger } from '@churn/observability';
-import { LOGGER, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, LOGGER, ZodValidationPipe } from '@churn/service-kit';
 import { OpenIdClient } from './openid-client';
 import { DEFAULT_RETURN_TO, sameOriginPath } from './return-to';
 import { parseRoleMap, rolesOf, type RoleMap } from './role-map';
 import { cookieOf, sessionCookieOptions, signedOutCookieName, signInCookieName } from './session-cookie';
 import { SessionService } from './session.service';
 import { signInProblemPage } from './sign-in-page';
+import { sessionAnswerSchema } from '@churn/contracts';
 
 /** How long a sign-in may take between the redirect to the provider and its callback. */
 const SIGN_IN_SECONDS = 600;
@@ -161,6 +162,7 @@ export class SignInController {
    * in `x-csrf-token`, and when the session ends. An ended session answers 401 SESSION_ENDED.
    */
   @Get('v1/session')
+  @ApiAnswer('SessionAnswer', sessionAnswerSchema)
   async session(@Req() req: Request, @Res() res: Response): Promise<void> {
     res.set('cache-control', 'no-store');
     if (!this.sessions.settings) return void res.json({ oidc: false });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { RISK_LEVELS } from '@churn/contracts';
+import { type CustomerFilterOptions, type CustomerListItem, type CustomerListPage, type CustomerPage, RISK_LEVELS, riskLevelSchema } from '@churn/contracts';
 import { Database } from '@churn/db';
-import { CUSTOMER_SORT_KEYS, MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type CustomerListRow, type CustomerRow, type PopulationSummary } from '@churn/monitoring-data';
+import { CUSTOMER_SORT_KEYS, type CustomerListRow, type CustomerRow, MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type PopulationSummary } from '@churn/monitoring-data';
 import { crmEntry, notificationEntry } from './activity-timeline';
 import { CUSTOMER_ALERT_FILTERS, type CustomerListRequest } from './customer-list-query';
 import { CustomerReadModel } from './customer-read-model.service';
@@ -45,7 +45,7 @@ export class CustomersService {
     private readonly readModel: CustomerReadModel,
   ) {}
 
-  async list(request: CustomerListRequest) {
+  async list(request: CustomerListRequest): Promise<CustomerListPage> {
     const { rows, total, totalIsLowerBound } = await this.repository.list(this.database, request.filter, request.sort, {
       limit: request.pageSize,
       offset: (request.page - 1) * request.pageSize,
@@ -73,7 +73,7 @@ export class CustomersService {
   }
 
   /** What the list can be filtered and sorted by: the active spec's attributes, the levels, alert states and the arms customers carry. */
-  async filters() {
+  async filters(): Promise<CustomerFilterOptions> {
     const spec = this.readModel.spec;
     return {
       spec: spec.name,
@@ -86,7 +86,7 @@ export class CustomersService {
   }
 
   /** A customer's page; 404 CUSTOMER_NOT_FOUND when monitoring has no row for the id. */
-  async detail(customerId: string) {
+  async detail(customerId: string): Promise<CustomerPage> {
     const row = await this.repository.find(this.database, customerId);
     if (!row) throw new CustomerError('CUSTOMER_NOT_FOUND', `monitoring knows no customer ${JSON.stringify(customerId)}`);
     const [history, alertUpdates, outcomes, interventions, population, notifications, crmActivity] = await Promise.all([
@@ -138,7 +138,7 @@ export class CustomersService {
     return {
       customer: { ...this.customerOf(row), previous_risk_score: row.previous_risk_score, as_of: iso(row.prediction_as_of), prediction_id: row.prediction_id },
       drivers: (row.top_factors ?? []).map((f) => ({ feature: f.feature, value: f.value, contribution: f.contribution })),
-      score_history: history.map((p) => ({ scored_at: p.scored_at.toISOString(), as_of: p.as_of.toISOString(), risk_score: p.risk_score, risk_level: p.risk_level, model_version: p.model_version, role: p.role })),
+      score_history: history.map((p) => ({ scored_at: p.scored_at.toISOString(), as_of: p.as_of.toISOString(), risk_score: p.risk_score, risk_level: riskLevelSchema.parse(p.risk_level), model_version: p.model_version, role: p.role })),
       features_as_of: iso(row.features_as_of),
       features_spec: { active: spec.hash, vector: row.features_spec_hash, matches: vectorOfActiveSpec },
       features: spec.columns.map((c) => ({
@@ -155,8 +155,8 @@ export class CustomersService {
     };
   }
 
-  private listItem(r: CustomerListRow) {
-    return this.customerOf(r);
+  private listItem(r: CustomerListRow): CustomerListItem {
+    return { ...this.customerOf(r), risk_score: r.risk_score, risk_level: riskLevelSchema.parse(r.risk_level), churn_probability: r.churn_probability, revenue_at_risk: r.revenue_at_risk, model_version: r.model_version };
   }
 
   private customerOf(r: CustomerListRow | CustomerRow) {
@@ -164,7 +164,8 @@ export class CustomersService {
     return {
       customer_id: r.customer_id,
       risk_score: r.risk_score,
-      risk_level: r.risk_level,
+      // The scorer's risk level (validated on the predictions topic); parsed so that the answer's type holds.
+      risk_level: r.risk_level === null ? null : riskLevelSchema.parse(r.risk_level),
       churn_probability: r.churn_probability,
       score_change: r.score_change,
       revenue_at_risk: r.revenue_at_risk,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database, JobRunRepository } from '@churn/db';
 import { ModelAlertRepository, MonitoringRepository } from '@churn/monitoring-data';
+import { type DashboardAlertQueue, type DashboardSummary, type ExperimentList, type ModelAlertSummary, riskLevelSchema } from '@churn/contracts';
 import { MonitoringSnapshotService } from '../monitoring-snapshot.service';
 
 const DAY_MS = 86_400_000;
@@ -20,7 +21,7 @@ export class DashboardService {
     private readonly snapshots: MonitoringSnapshotService,
   ) {}
 
-  async summary() {
+  async summary(): Promise<DashboardSummary> {
     const now = Date.now();
     const since30d = new Date(now - 30 * DAY_MS);
     const [snapshot, predictions, daily, pendingAlerts, modelAlerts, seen, jobs] = await Promise.all([
@@ -71,21 +72,26 @@ export class DashboardService {
       drift: snapshot.drift,
       model_alerts: modelAlerts,
       /** Each scheduled job's newest run: status and times (results and errors are in GET /v1/jobs/runs). */
-      jobs: jobs.map((r) => ({ job: r.job, status: r.status, attempt: r.attempt, started_at: r.started_at, finished_at: r.finished_at })),
+      jobs: jobs.map((r) => ({ job: r.job, status: r.status, attempt: r.attempt, started_at: r.started_at.toISOString(), finished_at: r.finished_at?.toISOString() ?? null })),
     };
   }
 
   /** The 50 most severe pending alerts, and how many are pending in all. */
-  async alertQueue() {
+  async alertQueue(): Promise<DashboardAlertQueue> {
     const { total, alerts } = await this.repository.pendingAlerts(this.database, 50);
-    return { computed_at: new Date().toISOString(), pending_alerts: total, alerts };
+    return {
+      computed_at: new Date().toISOString(),
+      pending_alerts: total,
+      // An alert's level is its prediction's risk level (validated on the topic); parsed so that the answer's type holds.
+      alerts: alerts.map((a) => ({ ...a, level: riskLevelSchema.parse(a.level), created_at: a.created_at.toISOString() })),
+    };
   }
 
-  async modelAlerts() {
-    return this.modelAlertRepository.recent(this.database, 20);
+  async modelAlerts(): Promise<ModelAlertSummary[]> {
+    return (await this.modelAlertRepository.recent(this.database, 20)).map((a) => ({ ...a, created_at: a.created_at.toISOString() }));
   }
 
-  async experimentNames() {
-    return this.repository.experimentNames(this.database);
+  async experimentNames(): Promise<ExperimentList['experiments']> {
+    return (await this.repository.experimentNames(this.database)).map((e) => ({ name: e.name, last_scored_at: e.last_scored_at.toISOString() }));
   }
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import { z } from 'zod';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
+import { alertHistorySchema, alertQueuePageSchema, alertViewSchema, bulkAnswerSchema } from '@churn/contracts';
 
 /**
  * The work queue for the web UI: monitoring checks the caller for the agent role, as for its other
@@ -30,6 +31,7 @@ export class AlertQueueProxyController {
   ) {}
 
   @Get()
+  @ApiAnswer('AlertQueuePage', alertQueuePageSchema)
   async list(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     const url = this.alerting('/v1/alerts');
@@ -38,6 +40,7 @@ export class AlertQueueProxyController {
   }
 
   @Post('bulk')
+  @ApiAnswer('BulkAnswer', bulkAnswerSchema)
   @HttpCode(200)
   async bulk(@Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
@@ -45,18 +48,21 @@ export class AlertQueueProxyController {
   }
 
   @Post(':id/assign')
+  @ApiAnswer('AlertView', alertViewSchema)
   async assign(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/assign`), { method: 'POST', authorization, body: body ?? {} });
   }
 
   @Post(':id/resolve')
+  @ApiAnswer('AlertView', alertViewSchema)
   async resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/resolve`), { method: 'POST', authorization, body: body ?? {} });
   }
 
   @Get(':id/history')
+  @ApiAnswer('AlertHistory', alertHistorySchema)
   async history(@Param('id', new IdentifierParamPipe('id')) id: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/history`), { method: 'GET', authorization });

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
+import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
+import { alertDetailSchema, alertViewSchema } from '@churn/contracts';
 
 const alertId = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
 /** Alerting's body of `POST /v1/alerts/{id}/ack`: who acknowledges (default: the token's subject), and an optional note. */
@@ -27,6 +28,7 @@ export class AlertsProxyController {
   ) {}
 
   @Get(':id')
+  @ApiAnswer('AlertDetail', alertDetailSchema)
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
   async get(@Param('id', new IdentifierParamPipe('id')) id: string, @Req() request: AuthenticatedRequest, @Res() res: Response): Promise<void> {
@@ -35,6 +37,7 @@ export class AlertsProxyController {
   }
 
   @Post(':id/acknowledge')
+  @ApiAnswer('AlertView', alertViewSchema)
   // Checked here before the body is, so an anonymous caller hears 401 rather than a validation error.
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')

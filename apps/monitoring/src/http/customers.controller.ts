@@ -2,10 +2,11 @@ import { Controller, Get, Inject, Param, Query, Req, Res, UseGuards } from '@nes
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
-import { IdentifierParamPipe, JwtAuthGuard, LOGGER, METRICS_REGISTRY, RequireRoleOrHigher, type AuthenticatedRequest } from '@churn/service-kit';
+import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, LOGGER, METRICS_REGISTRY, RequireRoleOrHigher } from '@churn/service-kit';
 import { CUSTOMER_ALERT_FILTERS, CUSTOMER_PAGE_SIZE_MAX, parseCustomerListQuery } from '../customers/customer-list-query';
 import { CustomerReadModel } from '../customers/customer-read-model.service';
 import { CustomersService } from '../customers/customers.service';
+import { customerFilterOptionsSchema, customerListPageSchema, customerPageSchema, type CustomerFilterOptions, type CustomerPage } from '@churn/contracts';
 
 /**
  * The retention team's customers: the list (search, filters, sort, pages, CSV of the whole filter) and a
@@ -42,7 +43,7 @@ export class CustomersController {
   })
   @ApiQuery({ name: 'q', required: false })
   @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 200, description: '`{ customers, page, page_size, total, total_is_lower_bound }` (matches are counted up to 10,000), or the CSV (header: the fields, then attr.<name> per attribute)' })
+  @ApiAnswer('CustomerListPage', customerListPageSchema, { description: 'a page of customers (matches are counted up to 10,000), or the CSV (header: the fields, then attr.<name> per attribute)' })
   @ApiResponse({ status: 400, description: '`VALIDATION_FAILED` (problem+json): `errors` names every malformed or unknown parameter (an attribute the active spec does not have, a value of the wrong type or category)' })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the agent role' })
@@ -71,11 +72,11 @@ export class CustomersController {
 
   // Declared before ':id', which would otherwise take "filters" for a customer id.
   @Get('filters')
+  @ApiAnswer('CustomerFilterOptions', customerFilterOptionsSchema)
   @ApiOperation({ summary: "What the customer list filters and sorts by (agent or admin): the active feature spec's attributes (name, type, a closed categorical's categories), risk levels, alert states, the experiment arms customers carry, sort keys" })
-  @ApiResponse({ status: 200, description: '`{ spec, attributes: [{ name, type: numeric|boolean|categorical, categories? }], risk_levels, alert_states, arms, sorts }`' })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the agent role' })
-  async filters(@Req() request: AuthenticatedRequest) {
+  async filters(@Req() request: AuthenticatedRequest): Promise<CustomerFilterOptions> {
     const stop = this.duration.startTimer({ route: 'filters' });
     try {
       const filters = await this.customers.filters();
@@ -90,12 +91,12 @@ export class CustomersController {
   }
 
   @Get(':id')
+  @ApiAnswer('CustomerPage', customerPageSchema)
   @ApiOperation({
     summary: "A customer's page (agent or admin): current prediction and drivers, score history with model versions, features with the population's distribution, timeline, recommended action, experiment arm",
   })
-  @ApiResponse({ status: 200, description: '`{ customer, drivers, score_history, features_as_of, features_spec, features, timeline, recommended_action, experiment }`' })
   @ApiResponse({ status: 404, description: '`CUSTOMER_NOT_FOUND`: monitoring has no record of the customer' })
-  async detail(@Param('id', new IdentifierParamPipe('id')) customerId: string) {
+  async detail(@Param('id', new IdentifierParamPipe('id')) customerId: string): Promise<CustomerPage> {
     const stop = this.duration.startTimer({ route: 'detail' });
     try {
       const page = await this.customers.detail(customerId);

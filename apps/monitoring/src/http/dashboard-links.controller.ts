@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { IdentifierParamPipe } from '@churn/service-kit';
+import { ApiRedirect, IdentifierParamPipe } from '@churn/service-kit';
 
 /**
  * The links alerting puts in Slack messages and e-mails (`DASHBOARD_URL` + `alerts/<id>`): they open
@@ -10,6 +10,7 @@ import { IdentifierParamPipe } from '@churn/service-kit';
 @Controller('alerts')
 export class DashboardLinksController {
   @Get(':id')
+  @ApiRedirect('to the dashboard with the alert shown on top (`/?alert=<id>`)')
   open(@Param('id', new IdentifierParamPipe('id')) id: string, @Res() res: Response): void {
     res.redirect(302, `../?alert=${encodeURIComponent(id)}`);
   }

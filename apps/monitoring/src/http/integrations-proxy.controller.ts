@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { SERVICE_CONFIG, ZodValidationPipe, type AuthenticatedRequest } from '@churn/service-kit';
+import { ApiAnswer, type AuthenticatedRequest, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
+import { crmIntegrationListSchema, crmResumeAnswerSchema } from '@churn/contracts';
 
 const crmParam = z.enum(['salesforce', 'hubspot']);
 
@@ -23,11 +24,13 @@ export class IntegrationsProxyController {
   ) {}
 
   @Get()
+  @ApiAnswer('CrmIntegrationList', crmIntegrationListSchema)
   async list(@Res() res: Response): Promise<void> {
     await this.forwarder.relay(res, 'crm-sync', new URL('/v1/integrations', this.config.CRM_SYNC_URL), { method: 'GET' });
   }
 
   @Post(':crm/resume')
+  @ApiAnswer('CrmResumeAnswer', crmResumeAnswerSchema)
   async resume(@Param('crm', new ZodValidationPipe(crmParam)) crm: z.output<typeof crmParam>, @Req() request: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(request);
     await this.forwarder.relay(res, 'crm-sync', new URL(`/v1/integrations/${crm}/resume`, this.config.CRM_SYNC_URL), { method: 'POST', authorization });

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { Database, JobRunRepository } from '@churn/db';
 import { JOB_NAMES } from '@churn/scheduler';
-import { JwtAuthGuard, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, JwtAuthGuard, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
+import { jobRunListSchema, type JobRunList } from '@churn/contracts';
 
 const runsQuery = z.object({
   job: z.enum(JOB_NAMES as [string, ...string[]]).optional(),
@@ -27,15 +28,18 @@ export class JobRunsController {
   constructor(private readonly database: Database) {}
 
   @Get('runs')
+  @ApiAnswer('JobRunList', jobRunListSchema, { description: '`?job=` one job, `?status=` one status, `?limit=` at most 500 (default 50)' })
   @ApiOperation({ summary: 'Runs of the scheduled jobs, newest first (admin or analyst): job, run id, attempt, status, worker, times, result, error' })
-  @ApiResponse({ status: 200, description: '`{ runs: [...] }`; `?job=` one job, `?status=` one status, `?limit=` at most 500 (default 50)' })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token holds neither admin nor analyst' })
-  async list(@Query(new ZodValidationPipe(runsQuery)) query: z.output<typeof runsQuery>) {
+  async list(@Query(new ZodValidationPipe(runsQuery)) query: z.output<typeof runsQuery>): Promise<JobRunList> {
     const runs = await this.runs.list(this.database, query);
     return {
       runs: runs.map((r) => ({
         ...r,
+        scheduled_at: r.scheduled_at.toISOString(),
+        started_at: r.started_at.toISOString(),
+        finished_at: r.finished_at?.toISOString() ?? null,
         duration_seconds: r.finished_at ? (r.finished_at.getTime() - r.started_at.getTime()) / 1000 : null,
       })),
     };

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoles, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoles, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
+import { modelAssignmentAnswerSchema, modelRegistrySchema, modelRollbackAnswerSchema, modelRolloutAnswerSchema } from '@churn/contracts';
 
 /** The scorer's bodies (apps/scorer's rollout.schemas), checked here too so a bad one is named before it travels. */
 const rolloutBody = z.object({ share: z.number().min(0).max(1), reason: z.string().trim().min(1).max(500).optional() }).strict();
@@ -24,11 +25,13 @@ export class ModelsProxyController {
   ) {}
 
   @Get()
+  @ApiAnswer('ModelRegistry', modelRegistrySchema)
   async list(@Res() res: Response): Promise<void> {
     await this.forwarder.relay(res, 'scorer', this.url('/v1/models'), { method: 'GET' });
   }
 
   @Post('rollout/rollback')
+  @ApiAnswer('ModelRollbackAnswer', modelRollbackAnswerSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoles('admin')
@@ -38,6 +41,7 @@ export class ModelsProxyController {
   }
 
   @Post(':version/activate')
+  @ApiAnswer('ModelAssignmentAnswer', modelAssignmentAnswerSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoles('admin')
@@ -47,6 +51,7 @@ export class ModelsProxyController {
   }
 
   @Post(':version/rollout')
+  @ApiAnswer('ModelRolloutAnswer', modelRolloutAnswerSchema)
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoles('admin')

@@ -2,11 +2,12 @@ import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
 import type { ModelAssignments } from '@churn/scorer-data';
-import { JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
 import { MonitoringSnapshotService, ROI_WINDOWS } from '../monitoring-snapshot.service';
 import { WINDOWS } from '../quality/model-quality';
 import { DashboardService } from '../dashboard/dashboard.service';
 import { ExperimentError } from '../experiments/experiment-error';
+import { type DashboardAlertQueue, dashboardAlertQueueSchema, type DashboardSummary, dashboardSummarySchema, type DriftAnswer, driftAnswerSchema, type ExperimentList, experimentListSchema, type ExperimentReport, experimentReportSchema, type ModelMetricsAnswer, modelMetricsAnswerSchema, type RoiAnswer, roiAnswerSchema, type RolloutMetricsAnswer, rolloutMetricsAnswerSchema } from '@churn/contracts';
 
 const refreshFlag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
 
@@ -38,7 +39,8 @@ export class MonitoringController {
 
   /** Model quality per model version and role, window (24h, 7d, 30d, all = since deployment) and cohort. */
   @Get('metrics/model')
-  async modelMetrics(@Query(new ZodValidationPipe(modelQuery)) query: z.output<typeof modelQuery>) {
+  @ApiAnswer('ModelMetricsAnswer', modelMetricsAnswerSchema)
+  async modelMetrics(@Query(new ZodValidationPipe(modelQuery)) query: z.output<typeof modelQuery>): Promise<ModelMetricsAnswer> {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     const models = s.models
       .filter((m) => (query.model_version === undefined || m.model_version === query.model_version) && (query.role === undefined || m.role === query.role))
@@ -51,14 +53,16 @@ export class MonitoringController {
    * the customers it serves (quality per window and cohort, ROI per window); `rollout: null` without one.
    */
   @Get('metrics/rollout')
-  async rollout(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>) {
+  @ApiAnswer('RolloutMetricsAnswer', rolloutMetricsAnswerSchema)
+  async rollout(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>): Promise<RolloutMetricsAnswer> {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     return { computed_at: s.computed_at, label_delay_days: s.label_delay_days, rollout: s.rollout };
   }
 
   /** Revenue at risk, programme cost, revenue saved, net benefit and ROI multiple, overall and per risk level. */
   @Get('roi')
-  async roi(@Query(new ZodValidationPipe(roiQuery)) query: z.output<typeof roiQuery>) {
+  @ApiAnswer('RoiAnswer', roiAnswerSchema)
+  async roi(@Query(new ZodValidationPipe(roiQuery)) query: z.output<typeof roiQuery>): Promise<RoiAnswer> {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     if (query.model_version !== undefined) return { computed_at: new Date().toISOString(), model_version: query.model_version, ...(await this.snapshots.roiFor(query.window, query.model_version)) };
     return { computed_at: s.computed_at, ...s.roi[query.window] };
@@ -66,19 +70,22 @@ export class MonitoringController {
 
   /** PSI/KS per feature and score, and the performance check, per model version scored recently. */
   @Get('drift')
-  async drift(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>) {
+  @ApiAnswer('DriftAnswer', driftAnswerSchema)
+  async drift(@Query(new ZodValidationPipe(refreshOnly)) query: z.output<typeof refreshOnly>): Promise<DriftAnswer> {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
     return { computed_at: s.computed_at, models: s.drift, model_alerts: await this.dashboard.modelAlerts() };
   }
 
   @Get('experiments')
-  async experiments() {
+  @ApiAnswer('ExperimentList', experimentListSchema)
+  async experiments(): Promise<ExperimentList> {
     return { experiments: await this.dashboard.experimentNames() };
   }
 
   /** Per arm: customers, churn rate, revenue retained, cost; each arm against control with 95 % CI and p-value. */
   @Get('experiments/:name')
-  async experiment(@Param('name', new ZodValidationPipe(experimentName)) name: string) {
+  @ApiAnswer('ExperimentReport', experimentReportSchema)
+  async experiment(@Param('name', new ZodValidationPipe(experimentName)) name: string): Promise<ExperimentReport> {
     const report = await this.snapshots.experiment(name);
     if (!report) throw new ExperimentError('EXPERIMENT_NOT_FOUND', `no prediction carries experiment "${name}"`);
     return report;
@@ -86,15 +93,17 @@ export class MonitoringController {
 
   /** What the dashboard's cards and charts show: aggregates and model-level alerts only. */
   @Get('dashboard')
-  async summary() {
+  @ApiAnswer('DashboardSummary', dashboardSummarySchema)
+  async summary(): Promise<DashboardSummary> {
     return this.dashboard.summary();
   }
 
   /** The dashboard's alert queue: customer ids and messages, so for agents (and admins) only. */
   @Get('dashboard/alerts')
+  @ApiAnswer('DashboardAlertQueue', dashboardAlertQueueSchema)
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
-  async alertQueue() {
+  async alertQueue(): Promise<DashboardAlertQueue> {
     return this.dashboard.alertQueue();
   }
 }

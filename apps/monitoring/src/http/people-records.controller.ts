@@ -1,6 +1,7 @@
 import { applyDecorators, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { JwtAuthGuard, RequireRoleOrHigher, type AuthenticatedRequest } from '@churn/service-kit';
+import { recordsAnswerSchema, type RecordsAnswer } from '@churn/contracts';
+import { ApiAnswer, JwtAuthGuard, RequireRoleOrHigher, type AuthenticatedRequest } from '@churn/service-kit';
 import { INTERVENTION_KIND, OUTCOME_KIND, type RecordKind } from '../recorded/record-kinds';
 import { PeopleRecordsService, type RecordsBody } from '../recorded/people-records.service';
 
@@ -9,7 +10,7 @@ function columnsText(kind: RecordKind<unknown>): string {
 }
 
 const RECORD_RESPONSES = applyDecorators(
-  ApiResponse({ status: 200, description: '`{ rows, recorded, already_present }`: every row stored now or already stored (sending the same upload again records nothing new)' }),
+  ApiAnswer('RecordsAnswer', recordsAnswerSchema, { description: 'every row stored now or already stored (sending the same upload again records nothing new)' }),
   ApiResponse({ status: 400, description: 'the body cannot be read as records (CSV quoting, no rows, JSON that is not one object)' }),
   ApiResponse({ status: 401, description: 'no bearer token, or a refused one' }),
   ApiResponse({ status: 403, description: 'the token lacks the agent (or admin) role' }),
@@ -39,7 +40,7 @@ export class PeopleRecordsController {
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ schema: { type: 'object', required: ['customer_id', 'churned', 'observed_at'] } })
   @RECORD_RESPONSES
-  async outcomes(@Req() request: AuthenticatedRequest) {
+  async outcomes(@Req() request: AuthenticatedRequest): Promise<RecordsAnswer> {
     return this.records.recordOutcomes(bodyOf(request), actorOf(request));
   }
 
@@ -52,7 +53,7 @@ export class PeopleRecordsController {
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ schema: { type: 'object', required: ['customer_id', 'performed_by', 'performed_at', 'action', 'cost'] } })
   @RECORD_RESPONSES
-  async interventions(@Req() request: AuthenticatedRequest) {
+  async interventions(@Req() request: AuthenticatedRequest): Promise<RecordsAnswer> {
     return this.records.recordInterventions(bodyOf(request), actorOf(request));
   }
 }

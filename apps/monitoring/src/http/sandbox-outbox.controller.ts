@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
 import { UpstreamError } from './upstream-error';
+import { sandboxOutboxSchema } from '@churn/contracts';
 
 const outboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
@@ -22,6 +23,7 @@ export class SandboxOutboxController {
   ) {}
 
   @Get('outbox')
+  @ApiAnswer('SandboxOutbox', sandboxOutboxSchema)
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
   async outbox(@Query(new ZodValidationPipe(outboxQuery)) query: z.output<typeof outboxQuery>, @Res() res: Response): Promise<void> {

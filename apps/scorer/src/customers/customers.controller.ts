@@ -4,7 +4,8 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { z } from 'zod';
 import { Database } from '@churn/db';
 import { PredictionHistoryRepository } from '@churn/scorer-data';
-import { IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
+import { type CustomerPredictions, customerPredictionsSchema } from '@churn/contracts';
 
 const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -22,8 +23,9 @@ export class CustomersController {
   constructor(private readonly database: Database) {}
 
   @Get(':id/predictions')
+  @ApiAnswer('CustomerPredictions', customerPredictionsSchema)
   @ApiOperation({ summary: "A customer's predictions, newest first, with the feature vector each one used (role agent or admin)" })
-  async predictions(@Param('id', new IdentifierParamPipe('id')) customerId: string, @Query(new ZodValidationPipe(historyQuerySchema)) query: z.output<typeof historyQuerySchema>) {
+  async predictions(@Param('id', new IdentifierParamPipe('id')) customerId: string, @Query(new ZodValidationPipe(historyQuerySchema)) query: z.output<typeof historyQuerySchema>): Promise<CustomerPredictions> {
     const rows = await this.history.forCustomer(this.database, customerId, query);
     return {
       customer_id: customerId,
@@ -32,6 +34,8 @@ export class CustomersController {
         intervention_cost: Number(r.intervention_cost),
         revenue_at_risk: Number(r.revenue_at_risk),
         experiment: r.experiment_name ? { name: r.experiment_name, arm: r.experiment_arm } : null,
+        as_of: r.as_of.toISOString(),
+        scored_at: r.scored_at.toISOString(),
       })),
     };
   }

@@ -6,12 +6,13 @@ import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { attributesFromCsvRecord, batchOutputColumns, batchOutputRecord, cardFeatureSpec, type ModelCard } from '@churn/scoring';
-import { RequireRoles, SERVICE_CONFIG, ValidationError, ZodValidationPipe } from '@churn/service-kit';
+import { ApiAnswer, RequireRoles, SERVICE_CONFIG, ValidationError, ZodValidationPipe } from '@churn/service-kit';
 import type { ScorerConfig } from '../config';
 import { ModelRegistryService } from '../models/model-registry.service';
 import { PREDICT_ROLES, PredictAuthGuard } from './predict-auth.guard';
 import { batchQuerySchema, predictRequestSchema, type PredictRequest } from './predict.schemas';
 import { PredictService, type BatchItem } from './predict.service';
+import { predictionAnswerSchema, predictionBatchAnswerSchema, type PredictionAnswer } from '@churn/contracts';
 
 @ApiTags('predict')
 @Controller('v1/predict')
@@ -25,6 +26,7 @@ export class PredictController {
   ) {}
 
   @Post()
+  @ApiAnswer('PredictionAnswer', predictionAnswerSchema)
   @HttpCode(200)
   @ApiOperation({ summary: "One customer's attributes → churn probability, risk, action, cost, revenue at risk and top factors" })
   @ApiBody({
@@ -34,11 +36,12 @@ export class PredictController {
       properties: { customer_id: { type: 'string' }, features: { type: 'object', description: "The model inputs of the champion's feature spec, by name (GET /v1/models lists them)" } },
     },
   })
-  async one(@Body(new ZodValidationPipe(predictRequestSchema)) body: PredictRequest) {
+  async one(@Body(new ZodValidationPipe(predictRequestSchema)) body: PredictRequest): Promise<PredictionAnswer> {
     return this.predict.predictOne(body.customer_id, body.features);
   }
 
   @Post('batch')
+  @ApiAnswer('PredictionBatchAnswer', predictionBatchAnswerSchema, { description: 'the rows in the order sent (JSON), or the CSV' })
   @ApiOperation({ summary: "Many customers: a JSON array of {customer_id, features} (or flat rows keyed by the spec's id column), or a CSV upload (text/csv) with the spec's id column and one column per model input; response streamed (JSON array or CSV), same order" })
   @ApiConsumes('application/json', 'text/csv')
   @ApiQuery({ name: 'explain', required: false, enum: ['true', 'false'] })

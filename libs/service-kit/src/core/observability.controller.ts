@@ -1,6 +1,8 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { healthReportSchema } from '@churn/contracts';
 import type { HealthRegistry, HealthReport, Registry } from '@churn/observability';
+import { ApiAnswer, ApiFileAnswer } from '../openapi/api-answer.decorator';
 import { HEALTH, METRICS_REGISTRY } from './tokens';
 
 /** `/metrics` for Prometheus, `/health/live` and `/health/ready` for orchestrators. */
@@ -12,6 +14,7 @@ export class ObservabilityController {
   ) {}
 
   @Get('metrics')
+  @ApiFileAnswer('the Prometheus text exposition of the process\'s metrics', 'text/plain')
   async metrics(@Res() res: Response): Promise<void> {
     res.setHeader('Content-Type', this.registry.contentType);
     res.send(await this.registry.metrics());
@@ -19,11 +22,13 @@ export class ObservabilityController {
 
   /** 503 when a part of the process stopped for good (e.g. its Kafka consumer): only a restart helps. */
   @Get('health/live')
+  @ApiAnswer('HealthReport', healthReportSchema, { description: 'ok, or 503 with the same body' })
   async live(@Res() res: Response): Promise<void> {
     answer(res, await this.health.liveness());
   }
 
   @Get('health/ready')
+  @ApiAnswer('HealthReport', healthReportSchema, { description: 'ok, or 503 with the same body' })
   async ready(@Res() res: Response): Promise<void> {
     answer(res, await this.health.report());
   }

@@ -101,7 +101,7 @@ function servingSideBySide(registry: ModelRegistry, quality: LiveQuality[], arms
     ...serving.map(({ role, model }) => {
       const arm = arms.find((a) => a.model_version === model.version);
       const live = arm?.quality?.windows.all?.overall ?? liveFigures(quality, model.version, role === 'shadow' ? 'shadow' : 'champion');
-      const share = role === 'rollout' ? registry.rollout?.share ?? model.rollout_share : role === 'champion' && registry.rollout ? 1 - registry.rollout.share : role === 'champion' ? 1 : null;
+      const share = role === 'rollout' ? registry.rollout?.share ?? model.rollout_share : role === 'champion' && registry.rollout ? 1 - (registry.rollout.share ?? 0) : role === 'champion' ? 1 : null;
       return el(
         'article',
         { class: `panel serving serving-${role}`, 'data-testid': `serving-${role}`, 'data-version': model.version },
