@@ -105,7 +105,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['@churn/testing', '@churn/sandbox'].map((name) => ({ name, message: `${name} is for specs: a service's running code must not depend on it.` })),
+          paths: ['@churn/testing', '@churn/sandbox'].map((name) => ({
+            name,
+            message: `${name} is for specs: a service's running code must not depend on it.`,
+          })),
           patterns: [INDEX_ONLY, { group: ['**/*-spec-support', '**/*-spec-fixtures', '**/*.builders'], message: "A spec's support file is for specs only." }],
         },
       ],

@@ -20,7 +20,11 @@ const quick = own.includes('--quick');
 const BENCHES = {
   pipeline: {
     offset: '850',
-    args: ['bench/pipeline/pipeline.bench.mjs', ...(quick ? ['--rates', '500,1000', '--seconds', '10', '--saturation-events', '20000', '--ceiling-messages', '30000', '--warmup-seconds', '10'] : []), ...extra],
+    args: [
+      'bench/pipeline/pipeline.bench.mjs',
+      ...(quick ? ['--rates', '500,1000', '--seconds', '10', '--saturation-events', '20000', '--ceiling-messages', '30000', '--warmup-seconds', '10'] : []),
+      ...extra,
+    ],
   },
   ingest: { offset: '200', args: ['bench/ingest/ingest.bench.mjs', ...(quick ? ['--events', '20000', '--seconds', '10'] : [])] },
   scorer: { offset: '100', args: ['bench/scorer/bench.mjs', ...(quick ? ['--skip-peer', '--skip-csv'] : [])] },
@@ -35,7 +39,12 @@ for (const name of only) {
   const bench = BENCHES[name];
   if (!bench) throw new Error(`unknown bench ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
   const env = { ...process.env, CHURN_TEST_PORT_OFFSET: process.env.CHURN_TEST_PORT_OFFSET ?? bench.offset };
-  process.stderr.write(`\n== ${name}: CHURN_TEST_PORT_OFFSET=${env.CHURN_TEST_PORT_OFFSET} node ${bench.args.join(' ')}  (load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})\n`);
+  process.stderr.write(
+    `\n== ${name}: CHURN_TEST_PORT_OFFSET=${env.CHURN_TEST_PORT_OFFSET} node ${bench.args.join(' ')}  (load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})\n`,
+  );
   const started = Date.now();
   const run = spawnSync(process.execPath, bench.args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const seconds = Math.round((Date.now() - started) / 1000);

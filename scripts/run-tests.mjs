@@ -13,7 +13,10 @@ const PROJECT_DIRS = ['libs', 'apps'];
 function projectRoots(arg) {
   if (arg !== 'all') return [arg];
   return PROJECT_DIRS.flatMap((dir) =>
-    fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name)),
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(dir, e.name)),
   );
 }
 
@@ -21,12 +24,14 @@ export function findSpecs(projectRoot, kind) {
   const dist = path.join(projectRoot, 'dist');
   if (!fs.existsSync(dist)) return [];
   const files = fs.readdirSync(dist, { recursive: true }).map(String).sort();
-  return files
-    .filter((file) => file.endsWith('.spec.js'))
-    // Fault tests (*.chaos.spec.js) need the chaos runner: `npm run test:chaos`.
-    .filter((file) => !file.endsWith('.chaos.spec.js'))
-    .filter((file) => (kind === 'integration') === file.endsWith('.int.spec.js'))
-    .map((file) => path.join(dist, file));
+  return (
+    files
+      .filter((file) => file.endsWith('.spec.js'))
+      // Fault tests (*.chaos.spec.js) need the chaos runner: `npm run test:chaos`.
+      .filter((file) => !file.endsWith('.chaos.spec.js'))
+      .filter((file) => (kind === 'integration') === file.endsWith('.int.spec.js'))
+      .map((file) => path.join(dist, file))
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -45,7 +45,10 @@ const stack = await startLocalStack({ profile: 'test', logger });
 const database = new db.Database({ url: stack.databaseUrl, poolSize: 2, applicationName: 'bench' }, logger, observability.createMetricsRegistry('bench'));
 const result = {
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-  loadBefore: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+  loadBefore: os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' '),
   customers: CUSTOMERS,
   predictions: CUSTOMERS * PER_CUSTOMER,
 };
@@ -94,7 +97,12 @@ for (let from = 1; from <= CUSTOMERS; from += 10_000) {
     ids.push(`C${String(c).padStart(6, '0')}`);
     vectors.push(JSON.stringify(features));
     attributes.push(JSON.stringify(Object.fromEntries(spec.attributes.map((a) => [a.name, features[a.name]]))));
-    searchTexts.push(textAttributes.map((n) => features[n]).join(' ').toLowerCase());
+    searchTexts.push(
+      textAttributes
+        .map((n) => features[n])
+        .join(' ')
+        .toLowerCase(),
+    );
   }
   await database.query(
     'bench.seed_vectors',
@@ -118,23 +126,42 @@ await database.query(
     WHERE risk_level IN ('high', 'critical')`,
 );
 // Half of the alerted customers have an open retention task in a CRM (crm-sync creates one per alert).
-await database.query('bench.seed_crm_tasks', `UPDATE monitoring_customers SET crm_task_open = abs(hashtext(customer_id || 'crm')) % 2 = 0 WHERE alert_id IS NOT NULL`);
+await database.query(
+  'bench.seed_crm_tasks',
+  `UPDATE monitoring_customers SET crm_task_open = abs(hashtext(customer_id || 'crm')) % 2 = 0 WHERE alert_id IS NOT NULL`,
+);
 await database.query('bench.analyze', 'ANALYZE monitoring_predictions');
 await database.query('bench.analyze', 'ANALYZE monitoring_customers');
 await database.query('bench.analyze', 'ANALYZE monitoring_customer_vectors');
 result.seedSeconds = round(ms(seedStart) / 1000);
-const [levels] = await database.query('bench.levels', `SELECT count(*) FILTER (WHERE risk_level = 'critical')::int AS critical, count(*) FILTER (WHERE risk_level = 'high')::int AS high FROM monitoring_customers`);
+const [levels] = await database.query(
+  'bench.levels',
+  `SELECT count(*) FILTER (WHERE risk_level = 'critical')::int AS critical, count(*) FILTER (WHERE risk_level = 'high')::int AS high FROM monitoring_customers`,
+);
 result.levels = levels;
 
 // 2. Monitoring over HTTP.
 const port = 13000 + testPortOffset() + 55;
 const monitoring = spawnService(
   'monitoring',
-  { KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_GROUP_PREFIX: `bench-${Date.now()}`, LOG_LEVEL: 'warn', AUTH_JWT_SECRET: SECRET, MONITORING_REFRESH_INTERVAL_MS: '3600000', MONITORING_POPULATION_INTERVAL_MS: '3600000' },
+  {
+    KAFKA_BROKERS: stack.kafkaBrokers,
+    DATABASE_URL: stack.databaseUrl,
+    KAFKA_GROUP_PREFIX: `bench-${Date.now()}`,
+    LOG_LEVEL: 'warn',
+    AUTH_JWT_SECRET: SECRET,
+    MONITORING_REFRESH_INTERVAL_MS: '3600000',
+    MONITORING_POPULATION_INTERVAL_MS: '3600000',
+  },
   { port },
 );
 await waitUntilReady(monitoring, 120_000);
-const token = await new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('bench').setIssuedAt().setExpirationTime('2h').sign(new TextEncoder().encode(SECRET));
+const token = await new SignJWT({ roles: ['agent'] })
+  .setProtectedHeader({ alg: 'HS256' })
+  .setSubject('bench')
+  .setIssuedAt()
+  .setExpirationTime('2h')
+  .sign(new TextEncoder().encode(SECRET));
 const base = `http://127.0.0.1:${port}`;
 async function request(pathAndQuery, accept = 'application/json') {
   const t0 = process.hrtime.bigint();
@@ -149,12 +176,14 @@ const MIXES = {
   'baseline: first page, no filter (-score)': () => '/v1/customers',
   'risk_level=high,critical (-score)': () => '/v1/customers?risk_level=high,critical',
   'critical + alert_state=pending (-revenue_at_risk)': () => '/v1/customers?risk_level=critical&alert_state=pending&sort=-revenue_at_risk',
-  'attr.Contract + attr.InternetService + score_min=60 (-score_change)': () => '/v1/customers?attr.Contract=Month-to-month&attr.InternetService=Fiber%20optic&score_min=60&sort=-score_change',
+  'attr.Contract + attr.InternetService + score_min=60 (-score_change)': () =>
+    '/v1/customers?attr.Contract=Month-to-month&attr.InternetService=Fiber%20optic&score_min=60&sort=-score_change',
   'q=fiber (text attribute, -score)': () => '/v1/customers?q=fiber',
   'q=<id prefix> (5 characters)': () => `/v1/customers?q=${customerId().slice(0, 5)}`,
   'arm=control + risk_level=high, page 20': () => '/v1/customers?arm=control&risk_level=high&page=20',
   'score 40–60, revenue_at_risk ascending, page 5 of 100': () => '/v1/customers?score_min=40&score_max=60&sort=revenue_at_risk&page=5&page_size=100',
-  'alert_state=none + attr.PaymentMethod (-revenue_at_risk)': () => '/v1/customers?alert_state=none&attr.PaymentMethod=Electronic%20check&sort=-revenue_at_risk',
+  'alert_state=none + attr.PaymentMethod (-revenue_at_risk)': () =>
+    '/v1/customers?alert_state=none&attr.PaymentMethod=Electronic%20check&sort=-revenue_at_risk',
   'crm_task=none + risk_level=critical (-revenue_at_risk)': () => '/v1/customers?crm_task=none&risk_level=critical&sort=-revenue_at_risk',
   "a customer's page (GET /v1/customers/{id})": () => `/v1/customers/${customerId()}`,
 };
@@ -168,11 +197,21 @@ for (let run = 1; run <= RUNS; run++) {
     times.sort((a, b) => a - b);
     figures[name] = { p50: round(quantile(times, 0.5)), p95: round(quantile(times, 0.95)), max: round(times[times.length - 1]) };
   }
-  result.runs.push({ run, load: os.loadavg().map((l) => l.toFixed(2)).join(' '), figures });
+  result.runs.push({
+    run,
+    load: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+    figures,
+  });
   process.stderr.write(`run ${run}: ${JSON.stringify(figures)}\n`);
 }
 result.medianOverRuns = Object.fromEntries(
-  Object.keys(MIXES).map((name) => [name, { p50: median(result.runs.map((r) => r.figures[name].p50)), p95: median(result.runs.map((r) => r.figures[name].p95)) }]),
+  Object.keys(MIXES).map((name) => [
+    name,
+    { p50: median(result.runs.map((r) => r.figures[name].p50)), p95: median(result.runs.map((r) => r.figures[name].p95)) },
+  ]),
 );
 const { total: totalMatches } = JSON.parse((await request('/v1/customers?q=fiber')).body);
 result.textSearchMatches = totalMatches;
@@ -202,7 +241,12 @@ async function timeSearch(queryable, term) {
   return round(median(times));
 }
 // A frequent category (a third of the customers) and a term no customer has (what the index avoids scanning for).
-result.textSearchSql = { frequentTerm: 'fiber', absentTerm: 'platinum', frequentWithTrigramIndexMs: await timeSearch(database, 'fiber'), absentWithTrigramIndexMs: await timeSearch(database, 'platinum') };
+result.textSearchSql = {
+  frequentTerm: 'fiber',
+  absentTerm: 'platinum',
+  frequentWithTrigramIndexMs: await timeSearch(database, 'fiber'),
+  absentWithTrigramIndexMs: await timeSearch(database, 'platinum'),
+};
 await database
   .transaction(async (tx) => {
     await tx.query('bench.drop_trgm', 'DROP INDEX monitoring_customers_search');
@@ -214,7 +258,10 @@ await database
     if (error.message !== 'rollback') throw error;
   });
 
-result.loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+result.loadAfter = os
+  .loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
 await stopService(monitoring, logger);
 await database.close();
 await stack.stop();

@@ -49,7 +49,14 @@ async function publish(topic, events, chunk = 5000) {
     await producer.send({ topic, messages: events.slice(i, i + chunk).map((e) => ({ key: e.customer_id, value: JSON.stringify(e) })) });
   }
 }
-const result = { machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`, loadBefore: os.loadavg().map((l) => l.toFixed(2)).join(' '), events: N };
+const result = {
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  loadBefore: os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' '),
+  events: N,
+};
 
 // 1. Baseline: same bytes, a topic of the same partitioning, a consumer that does nothing.
 const admin = kafka.admin();
@@ -135,8 +142,14 @@ while (latencies.length < stream.length && Date.now() < deadline) await sleep(10
 latencies.sort((a, b) => a - b);
 result.latencyEvents = latencies.length;
 result.latencyMs = { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] };
-result.loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-result.ingestEnv = { INGEST_PARTITIONS_CONCURRENTLY: process.env.INGEST_PARTITIONS_CONCURRENTLY ?? '(default)', DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '(default)' };
+result.loadAfter = os
+  .loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
+result.ingestEnv = {
+  INGEST_PARTITIONS_CONCURRENTLY: process.env.INGEST_PARTITIONS_CONCURRENTLY ?? '(default)',
+  DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '(default)',
+};
 
 await probe.disconnect();
 await stopService(ingest, logger);

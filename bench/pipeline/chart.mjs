@@ -14,11 +14,16 @@ const TOOLS = { vega: '6.2.0', 'vega-lite': '6.4.1' };
 async function loadVega() {
   const dir = path.join(process.env.CHURN_STATE_DIR ?? path.join(root, '.churn'), 'bench-tools');
   const entry = (name) => path.join(dir, 'node_modules', name, 'package.json');
-  const installed = Object.entries(TOOLS).every(([name, version]) => fs.existsSync(entry(name)) && JSON.parse(fs.readFileSync(entry(name), 'utf8')).version === version);
+  const installed = Object.entries(TOOLS).every(
+    ([name, version]) => fs.existsSync(entry(name)) && JSON.parse(fs.readFileSync(entry(name), 'utf8')).version === version,
+  );
   if (!installed) {
     fs.mkdirSync(dir, { recursive: true });
     if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "churn-bench-tools", "private": true }\n');
-    const run = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...Object.entries(TOOLS).map(([n, v]) => `${n}@${v}`)], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...Object.entries(TOOLS).map(([n, v]) => `${n}@${v}`)], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     if (run.status !== 0) throw new Error(`could not install the chart renderer into ${dir}: ${run.stderr.slice(-500)}`);
   }
   const load = async (name) => {
@@ -37,18 +42,33 @@ export async function renderLatencyChart(points, subtitle, rowOrder = undefined)
   const { vega, vegaLite } = await loadVega();
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Churn Radar pipeline: event → prediction latency vs offered load (dashed: the 500 ms p99 target)', subtitle, fontSize: 14, anchor: 'start' },
+    title: {
+      text: 'Churn Radar pipeline: event → prediction latency vs offered load (dashed: the 500 ms p99 target)',
+      subtitle,
+      fontSize: 14,
+      anchor: 'start',
+    },
     data: { values: points },
     facet: {
       column: { field: 'explanations', type: 'nominal', title: 'explanations on the stream (STREAM_EXPLANATIONS)' },
-      row: { field: 'config', type: 'nominal', title: null, ...(rowOrder ? { sort: rowOrder } : {}), header: { labelOrient: 'top', labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelLimit: 700, labelFontWeight: 'bold' } },
+      row: {
+        field: 'config',
+        type: 'nominal',
+        title: null,
+        ...(rowOrder ? { sort: rowOrder } : {}),
+        header: { labelOrient: 'top', labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelLimit: 700, labelFontWeight: 'bold' },
+      },
     },
     spec: {
       width: 300,
       height: 240,
       layer: [
         { mark: { type: 'line', point: true } },
-        { transform: [{ filter: 'datum.percentile === "p99"' }], mark: { type: 'rule', strokeDash: [4, 4], color: '#999' }, encoding: { y: { datum: 500 }, x: null, color: null } },
+        {
+          transform: [{ filter: 'datum.percentile === "p99"' }],
+          mark: { type: 'rule', strokeDash: [4, 4], color: '#999' },
+          encoding: { y: { datum: 500 }, x: null, color: null },
+        },
       ],
       encoding: {
         x: { field: 'offered', type: 'quantitative', title: 'offered load (events/s)', scale: { zero: true } },

@@ -62,7 +62,10 @@ const { Kafka, logLevel, Partitioners } = require('kafkajs');
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
 const flag = (name) => argv.includes(`--${name}`);
-const RATES = String(opt('rates', '500,1000,2000')).split(',').map(Number).filter((n) => n > 0);
+const RATES = String(opt('rates', '500,1000,2000'))
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const SECONDS = Number(opt('seconds', 30));
 const RUNS = Number(opt('runs', 1));
 const SATURATION_EVENTS = Number(opt('saturation-events', 60_000));
@@ -84,7 +87,11 @@ if (opt('spec', undefined) !== undefined && DATASET !== 'saas') throw new Error(
 
 const logger = createLogger({ service: 'bench', level: 'warn' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const median = (xs) => {
   const s = xs.filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
   return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -188,7 +195,16 @@ const results = {
   generator_linger_ms: LINGER_MS,
   warmup: { seconds: WARMUP_SECONDS, events_per_s: WARMUP_RATE },
   // Consumer tuning handed to the services from this process's environment (unset: the services' defaults).
-  service_env: Object.fromEntries(['KAFKA_CONSUMER_BATCHING', 'KAFKA_PARTITIONS_CONCURRENTLY', 'INGEST_PARTITIONS_CONCURRENTLY', 'KAFKA_CONSUMER_MIN_BYTES', 'KAFKA_CONSUMER_MAX_WAIT_MS', 'DATABASE_POOL_SIZE'].map((k) => [k, process.env[k] ?? '(default)'])),
+  service_env: Object.fromEntries(
+    [
+      'KAFKA_CONSUMER_BATCHING',
+      'KAFKA_PARTITIONS_CONCURRENTLY',
+      'INGEST_PARTITIONS_CONCURRENTLY',
+      'KAFKA_CONSUMER_MIN_BYTES',
+      'KAFKA_CONSUMER_MAX_WAIT_MS',
+      'DATABASE_POOL_SIZE',
+    ].map((k) => [k, process.env[k] ?? '(default)']),
+  ),
 };
 
 results.dataset = DATASET;
@@ -196,10 +212,32 @@ results.dataset = DATASET;
 const datasetEnv = {};
 if (DATASET === 'saas') {
   const dir = path.join(os.tmpdir(), `churn-pipeline-bench-saas-${runTag}`);
-  const dataset = saas.writeSaasDataset({ outDir: path.join(dir, 'data'), customers: 3000, seed: 11, referenceTime: saas.SAAS_REFERENCE_TIME, specPaths: [SAAS_SPEC] });
+  const dataset = saas.writeSaasDataset({
+    outDir: path.join(dir, 'data'),
+    customers: 3000,
+    seed: 11,
+    referenceTime: saas.SAAS_REFERENCE_TIME,
+    specPaths: [SAAS_SPEC],
+  });
   const registryDir = path.join(dir, 'models');
   log(`training a model of ${path.relative(root, SAAS_SPEC)} on ${dataset.tables[0].rows} SYNTHETIC customers`);
-  const train = spawnSync(process.execPath, ['apps/cli/dist/main.js', 'train', '--spec', SAAS_SPEC, '--data', path.join(dir, 'data', dataset.tables[0].file), '--out', registryDir, '--config', 'apps/trainer/config/test.yaml', '--skip-shap'], { cwd: root, encoding: 'utf8' });
+  const train = spawnSync(
+    process.execPath,
+    [
+      'apps/cli/dist/main.js',
+      'train',
+      '--spec',
+      SAAS_SPEC,
+      '--data',
+      path.join(dir, 'data', dataset.tables[0].file),
+      '--out',
+      registryDir,
+      '--config',
+      'apps/trainer/config/test.yaml',
+      '--skip-shap',
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
   if (train.status !== 0) throw new Error(`churn train failed (exit ${train.status}): ${(train.stderr || train.stdout).slice(-2000)}`);
   results.model = fs.readFileSync(path.join(registryDir, 'active'), 'utf8').trim();
   // Replayed histories include long-cancelled customers, whose numbers leave the training range (as in `churn demo --dataset saas`).
@@ -342,14 +380,23 @@ try {
       let lastAt = 0;
       let joined = false;
       consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-      await consumer.run({ eachBatchAutoResolve: true, eachBatch: async ({ batch }) => { seen += batch.messages.length; lastAt = performance.now(); } });
+      await consumer.run({
+        eachBatchAutoResolve: true,
+        eachBatch: async ({ batch }) => {
+          seen += batch.messages.length;
+          lastAt = performance.now();
+        },
+      });
       while (!joined) await sleep(50);
       const t0 = performance.now();
       for (let i = 0; i < messages.length; i += 2000) await producer.send({ topic, messages: messages.slice(i, i + 2000) });
       const produced = performance.now();
       const deadline = Date.now() + 120_000;
       while (seen < CEILING_MESSAGES && Date.now() < deadline) await sleep(20);
-      runsCeiling.push({ produce_msgs_per_s: round(CEILING_MESSAGES / ((produced - t0) / 1000)), produce_consume_msgs_per_s: round(seen / ((lastAt - t0) / 1000)) });
+      runsCeiling.push({
+        produce_msgs_per_s: round(CEILING_MESSAGES / ((produced - t0) / 1000)),
+        produce_consume_msgs_per_s: round(seen / ((lastAt - t0) / 1000)),
+      });
       await consumer.disconnect();
     }
     results.ceiling_kafkajs = {
@@ -363,17 +410,44 @@ try {
     const perfTopic = `bench-perf-${runTag}`;
     await admin.createTopics({ topics: [{ topic: perfTopic, numPartitions: 6 }], waitForLeaders: true });
     const java = (cls, args) => spawnSync('java', ['-Xmx256m', '-cp', jars, cls, ...args], { encoding: 'utf8', timeout: 180_000 });
-    const p = java('org.apache.kafka.tools.ProducerPerformance', ['--topic', perfTopic, '--num-records', String(CEILING_MESSAGES * 3), '--record-size', String(meanBytes), '--throughput', '-1', '--producer-props', `bootstrap.servers=${stack.kafkaBrokers}`, 'acks=all']);
+    const p = java('org.apache.kafka.tools.ProducerPerformance', [
+      '--topic',
+      perfTopic,
+      '--num-records',
+      String(CEILING_MESSAGES * 3),
+      '--record-size',
+      String(meanBytes),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${stack.kafkaBrokers}`,
+      'acks=all',
+    ]);
     const pm = /([\d.]+) records\/sec/.exec(p.stdout.trim().split('\n').pop() ?? '');
-    const c = java('org.apache.kafka.tools.ConsumerPerformance', ['--bootstrap-server', stack.kafkaBrokers, '--topic', perfTopic, '--messages', String(CEILING_MESSAGES * 3), '--timeout', '60000']);
+    const c = java('org.apache.kafka.tools.ConsumerPerformance', [
+      '--bootstrap-server',
+      stack.kafkaBrokers,
+      '--topic',
+      perfTopic,
+      '--messages',
+      String(CEILING_MESSAGES * 3),
+      '--timeout',
+      '60000',
+    ]);
     const cl = c.stdout.trim().split('\n');
-    const header = cl.find((l) => l.includes('nMsg.sec'))?.split(',').map((s) => s.trim());
+    const header = cl
+      .find((l) => l.includes('nMsg.sec'))
+      ?.split(',')
+      .map((s) => s.trim());
     const values = cl[cl.length - 1]?.split(',').map((s) => s.trim());
     results.ceiling_jvm_tools = {
       records: CEILING_MESSAGES * 3,
       record_bytes: meanBytes,
       producer_records_per_s: pm ? round(Number(pm[1])) : `failed: ${(p.stderr || p.stdout).slice(-300)}`,
-      consumer_records_per_s: header && values ? round(Number(values[header.indexOf(header.includes('fetch.nMsg.sec') ? 'fetch.nMsg.sec' : 'nMsg.sec')])) : `failed: ${(c.stderr || c.stdout).slice(-300)}`,
+      consumer_records_per_s:
+        header && values
+          ? round(Number(values[header.indexOf(header.includes('fetch.nMsg.sec') ? 'fetch.nMsg.sec' : 'nMsg.sec')]))
+          : `failed: ${(c.stderr || c.stdout).slice(-300)}`,
     };
     log('ceiling', JSON.stringify(results.ceiling_kafkajs), JSON.stringify(results.ceiling_jvm_tools));
   }
@@ -470,7 +544,12 @@ try {
       await sleep(100);
       lag = await downstreamLag();
     }
-    return { uncovered: uncovered(), downstream_lag: lag, predictions_done_s: round((predictionsDoneAt - t0) / 1000, 2), downstream_done_s: round((performance.now() - t0) / 1000, 2) };
+    return {
+      uncovered: uncovered(),
+      downstream_lag: lag,
+      predictions_done_s: round((predictionsDoneAt - t0) / 1000, 2),
+      downstream_done_s: round((performance.now() - t0) / 1000, 2),
+    };
   };
   const resetPhase = () => {
     latencies.length = 0;
@@ -535,7 +614,10 @@ try {
   if (WARMUP_SECONDS > 0) {
     const warm = eventStream(WARMUP_RATE * WARMUP_SECONDS);
     const { measured } = await runPhase(warm, (t0, i) => t0 + (i / WARMUP_RATE) * 1000, paced(warm, WARMUP_RATE));
-    const p99 = quantile([...latencies].sort((a, b) => a - b), 0.99);
+    const p99 = quantile(
+      [...latencies].sort((a, b) => a - b),
+      0.99,
+    );
     results.warmup.p99_ms = round(p99);
     results.warmup.broker_jit_cpu_s = measured.broker_jit_cpu_s;
     results.warmup.cores_busy = measured.cores_busy;
@@ -567,11 +649,7 @@ try {
       const runs = [];
       for (let r = 0; r < RUNS; r++) {
         const events = eventStream(rate * SECONDS);
-        const { sendSeconds, predictionsInWindow, drained, measured } = await runPhase(
-          events,
-          (t0, i) => t0 + (i / rate) * 1000,
-          paced(events, rate),
-        );
+        const { sendSeconds, predictionsInWindow, drained, measured } = await runPhase(events, (t0, i) => t0 + (i / rate) * 1000, paced(events, rate));
         latencies.sort((a, b) => a - b);
         featureLatencies.sort((a, b) => a - b);
         const pct = (xs) => ({ p50: round(quantile(xs, 0.5)), p95: round(quantile(xs, 0.95)), p99: round(quantile(xs, 0.99)), max: round(xs[xs.length - 1]) });
@@ -588,7 +666,18 @@ try {
           ...measured,
         };
         runs.push(run);
-        log(`explanations=${explanations} rate=${rate} run ${r + 1}/${RUNS}`, JSON.stringify({ p50: run.latency_ms.p50, p95: run.latency_ms.p95, p99: run.latency_ms.p99, features_p99: run.event_to_features_latency_ms.p99, achieved: run.achieved_send_events_per_s, uncovered: run.uncovered, broker_jit_s: run.broker_jit_cpu_s }));
+        log(
+          `explanations=${explanations} rate=${rate} run ${r + 1}/${RUNS}`,
+          JSON.stringify({
+            p50: run.latency_ms.p50,
+            p95: run.latency_ms.p95,
+            p99: run.latency_ms.p99,
+            features_p99: run.event_to_features_latency_ms.p99,
+            achieved: run.achieved_send_events_per_s,
+            uncovered: run.uncovered,
+            broker_jit_s: run.broker_jit_cpu_s,
+          }),
+        );
       }
       const pick = (f) => median(runs.map(f));
       setting.fixed_rate.push({
@@ -623,7 +712,10 @@ try {
           ...measured,
         };
         runs.push(run);
-        log(`explanations=${explanations} saturation run ${r + 1}/${RUNS}`, JSON.stringify({ events_per_s: run.events_per_s, predictions_per_s: run.predictions_per_s, uncovered: run.uncovered, cores: run.cores_busy }));
+        log(
+          `explanations=${explanations} saturation run ${r + 1}/${RUNS}`,
+          JSON.stringify({ events_per_s: run.events_per_s, predictions_per_s: run.predictions_per_s, uncovered: run.uncovered, cores: run.cores_busy }),
+        );
       }
       setting.saturation = {
         runs,
@@ -633,7 +725,8 @@ try {
           events_per_s_incl_downstream: median(runs.map((r) => r.events_per_s_incl_downstream)),
         },
       };
-      if (results.ceiling_kafkajs) setting.saturation.ratio_to_ceiling = round(setting.saturation.median.events_per_s / results.ceiling_kafkajs.produce_consume_msgs_per_s, 4);
+      if (results.ceiling_kafkajs)
+        setting.saturation.ratio_to_ceiling = round(setting.saturation.median.events_per_s / results.ceiling_kafkajs.produce_consume_msgs_per_s, 4);
     }
   }
   await probe.disconnect();
@@ -648,9 +741,22 @@ try {
 
 // Chart data and the chart.
 results.chart_subtitle = `${results.machine.split(',')[0]}; load ${results.load_before} → ${results.load_after}; ${results.started.slice(0, 16)} UTC; median of ${RUNS} run(s) of ${SECONDS} s per rate`;
-const tuning = Object.entries(results.service_env).filter(([, v]) => v !== '(default)').map(([k, v]) => `${k}=${v}`).join(' ') || 'default consumer settings';
+const tuning =
+  Object.entries(results.service_env)
+    .filter(([, v]) => v !== '(default)')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ') || 'default consumer settings';
 results.chart_points = results.settings.flatMap((s) =>
-  s.fixed_rate.flatMap((f) => ['p50', 'p95', 'p99'].map((p) => ({ config: tuning, explanations: s.stream_explanations ? 'on' : 'off', offered: f.offered_events_per_s, achieved: f.median.achieved_send_events_per_s, percentile: p, ms: Math.max(1, f.median[`${p}_ms`] ?? 0) }))),
+  s.fixed_rate.flatMap((f) =>
+    ['p50', 'p95', 'p99'].map((p) => ({
+      config: tuning,
+      explanations: s.stream_explanations ? 'on' : 'off',
+      offered: f.offered_events_per_s,
+      achieved: f.median.achieved_send_events_per_s,
+      percentile: p,
+      ms: Math.max(1, f.median[`${p}_ms`] ?? 0),
+    })),
+  ),
 );
 fs.mkdirSync(path.dirname(OUT), { recursive: true });
 fs.writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);

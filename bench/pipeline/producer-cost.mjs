@@ -20,7 +20,11 @@ const argv = process.argv.slice(2);
 const SECONDS = Number(argv.includes('--seconds') ? argv[argv.indexOf('--seconds') + 1] : 10);
 const RATE = 1000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 for (const dir of ['kafka', 'postgres']) fs.rmSync(path.join(stackLib.stateDir(), dir, stackLib.testStackDataName()), { recursive: true, force: true });
 const stack = await stackLib.startLocalStack({ profile: 'test', logger: createLogger({ service: 'producer-cost', level: 'warn' }) });
@@ -59,7 +63,9 @@ try {
       await sleep(tick);
     }
     const wall = (performance.now() - t0) / 1000;
-    console.log(`${RATE} msg/s, tick ${tick} ms: ${(requests / wall).toFixed(0)} requests/s, broker ${((cpu() - c0) / wall).toFixed(3)} cores (load ${load()})`);
+    console.log(
+      `${RATE} msg/s, tick ${tick} ms: ${(requests / wall).toFixed(0)} requests/s, broker ${((cpu() - c0) / wall).toFixed(3)} cores (load ${load()})`,
+    );
   }
   await producer.disconnect();
   await admin.disconnect();

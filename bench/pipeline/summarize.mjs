@@ -6,7 +6,11 @@ import fs from 'node:fs';
 const files = process.argv.slice(2);
 if (files.length === 0) files.push('bench/results/pipeline/last-run.json');
 const fmt = (x) => (x === null || x === undefined ? '—' : typeof x === 'number' ? x.toLocaleString('en-US') : String(x));
-const settingsOf = (r) => Object.entries(r.service_env ?? {}).filter(([, v]) => v !== '(default)').map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults';
+const settingsOf = (r) =>
+  Object.entries(r.service_env ?? {})
+    .filter(([, v]) => v !== '(default)')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ') || 'defaults';
 const out = [];
 for (const file of files) {
   const r = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -18,18 +22,29 @@ for (const file of files) {
       '',
     );
   }
-  out.push('| explanations | offered events/s | sent events/s | predictions/s | event → prediction p50 / p95 / p99 ms | event → features p99 ms | runs (p99 each) |', '|---|---|---|---|---|---|---|');
+  out.push(
+    '| explanations | offered events/s | sent events/s | predictions/s | event → prediction p50 / p95 / p99 ms | event → features p99 ms | runs (p99 each) |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const s of r.settings) {
     for (const f of s.fixed_rate) {
       const m = f.median;
-      out.push(`| ${s.stream_explanations ? 'on' : 'off'} | ${fmt(f.offered_events_per_s)} | ${fmt(m.achieved_send_events_per_s)} | ${fmt(m.predictions_per_s_during_send)} | ${fmt(m.p50_ms)} / ${fmt(m.p95_ms)} / **${fmt(m.p99_ms)}** | ${fmt(m.features_p99_ms)} | ${f.runs.map((x) => fmt(x.latency_ms.p99)).join(', ')} |`);
+      out.push(
+        `| ${s.stream_explanations ? 'on' : 'off'} | ${fmt(f.offered_events_per_s)} | ${fmt(m.achieved_send_events_per_s)} | ${fmt(m.predictions_per_s_during_send)} | ${fmt(m.p50_ms)} / ${fmt(m.p95_ms)} / **${fmt(m.p99_ms)}** | ${fmt(m.features_p99_ms)} | ${f.runs.map((x) => fmt(x.latency_ms.p99)).join(', ')} |`,
+      );
     }
   }
-  out.push('', '| explanations | saturation: events/s (to the last prediction) | predictions/s | incl. alerting, crm-sync, monitoring caught up | ratio to the ceiling | published at (events/s) | runs (events/s) |', '|---|---|---|---|---|---|---|');
+  out.push(
+    '',
+    '| explanations | saturation: events/s (to the last prediction) | predictions/s | incl. alerting, crm-sync, monitoring caught up | ratio to the ceiling | published at (events/s) | runs (events/s) |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const s of r.settings) {
     if (!s.saturation) continue;
     const m = s.saturation.median;
-    out.push(`| ${s.stream_explanations ? 'on' : 'off'} | **${fmt(m.events_per_s)}** | ${fmt(m.predictions_per_s)} | ${fmt(m.events_per_s_incl_downstream)} | ${fmt(s.saturation.ratio_to_ceiling)} | ${s.saturation.runs.map((x) => fmt(Math.round(x.events / x.publish_s))).join(', ')} | ${s.saturation.runs.map((x) => fmt(x.events_per_s)).join(', ')} |`);
+    out.push(
+      `| ${s.stream_explanations ? 'on' : 'off'} | **${fmt(m.events_per_s)}** | ${fmt(m.predictions_per_s)} | ${fmt(m.events_per_s_incl_downstream)} | ${fmt(s.saturation.ratio_to_ceiling)} | ${s.saturation.runs.map((x) => fmt(Math.round(x.events / x.publish_s))).join(', ')} | ${s.saturation.runs.map((x) => fmt(x.events_per_s)).join(', ')} |`,
+    );
   }
   // CPU per component: the saturation runs (median of runs), and the 1,000 events/s runs.
   const components = ['ingest', 'scorer', 'alerting', 'crm-sync', 'monitoring', 'broker', 'postgres', 'bench'];
@@ -44,7 +59,9 @@ for (const file of files) {
       };
       const total = components.reduce((n, c) => n + (med(c, 'cpu_s_per_1000_events') ?? 0), 0);
       const totalCores = components.reduce((n, c) => n + (med(c, 'cores_busy') ?? 0), 0);
-      out.push(`| ${label}, explanations ${s.stream_explanations ? 'on' : 'off'} | ${components.map((c) => `${fmt(med(c, 'cpu_s_per_1000_events'))} (${fmt(med(c, 'cores_busy'))})`).join(' | ')} | ${total.toFixed(3)} (${totalCores.toFixed(2)}) |`);
+      out.push(
+        `| ${label}, explanations ${s.stream_explanations ? 'on' : 'off'} | ${components.map((c) => `${fmt(med(c, 'cpu_s_per_1000_events'))} (${fmt(med(c, 'cores_busy'))})`).join(' | ')} | ${total.toFixed(3)} (${totalCores.toFixed(2)}) |`,
+      );
     }
   }
   out.push('');

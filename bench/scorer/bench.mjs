@@ -29,7 +29,11 @@ const registry = new ModelRegistryDir(text('--registry', undefined));
 const model = await OnnxChurnModel.load(registry.dirOf(registry.active()));
 const records = parse(fs.readFileSync(path.resolve(root, text('--data', 'data/telco/train.csv'))), { columns: true });
 const rows = records.map((r) => model.validator.check(attributesFromCsvRecord(model.card.features, r)).row);
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const results = {
   machine: `${os.cpus().length} × ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
   started: new Date().toISOString(),
@@ -82,10 +86,24 @@ if (!flag('--skip-csv')) {
   // Wall time of the whole command, process start included; runs alternate with and without explanations.
   const score = (extra, name) => {
     const t = now();
-    const run = spawnSync(process.execPath, [path.join(root, 'apps/cli/dist/main.js'), 'score', ...extra, '--input', path.join(tmp, 'in.csv'), '--output', path.join(tmp, `${name}.csv`), '--segments', path.join(tmp, name)], {
-      encoding: 'utf8',
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        path.join(root, 'apps/cli/dist/main.js'),
+        'score',
+        ...extra,
+        '--input',
+        path.join(tmp, 'in.csv'),
+        '--output',
+        path.join(tmp, `${name}.csv`),
+        '--segments',
+        path.join(tmp, name),
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, LOG_LEVEL: 'warn' },
+      },
+    );
     if (run.status !== 0) throw new Error(`churn score failed: ${run.stderr.slice(0, 500)}`);
     return (now() - t) / 1000;
   };
@@ -108,7 +126,10 @@ if (!flag('--skip-csv')) {
 if (!flag('--skip-peer')) {
   const python = path.join(root, '.churn/venv/bin/python');
   const port = 18999;
-  const peer = spawn(python, [path.join(root, 'bench/peers/seed_stacked_peer.py'), '--data', path.join(root, 'data/telco/train.csv'), '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
+  const peer = spawn(python, [path.join(root, 'bench/peers/seed_stacked_peer.py'), '--data', path.join(root, 'data/telco/train.csv'), '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+  });
   await new Promise((resolve, reject) => {
     peer.stdout.on('data', (d) => String(d).includes('READY') && resolve());
     peer.once('exit', (code) => reject(new Error(`peer exited ${code}`)));
@@ -131,16 +152,21 @@ if (!flag('--skip-peer')) {
   results.peer_p99_ms = Number([...latencies].sort((a, b) => a - b)[Math.floor(n * 0.99)].toFixed(2));
   results.ratio_inprocess_vs_peer = Math.round(results.inprocess_customers_per_s / results.peer_customers_per_s);
   results.peer_25k_estimate_s = Math.round(25_000 / results.peer_customers_per_s);
-  if (results.csv_25k_with_explanations_s) results.ratio_csv_25k_explained_vs_peer = Math.round(results.peer_25k_estimate_s / results.csv_25k_with_explanations_s);
+  if (results.csv_25k_with_explanations_s)
+    results.ratio_csv_25k_explained_vs_peer = Math.round(results.peer_25k_estimate_s / results.csv_25k_with_explanations_s);
 }
 
 // 5. Single-customer HTTP: fixed rate (p99 target) and sequential (like-for-like with the peer), own test stack.
 if (!flag('--skip-http')) {
-  const http = spawnSync(process.execPath, [path.join(import.meta.dirname, 'http-predict.mjs'), '--seconds', String(option('--http-seconds', 30)), '--runs', String(option('--http-runs', 3))], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, CHURN_TEST_PORT_OFFSET: process.env.CHURN_TEST_PORT_OFFSET ?? '100' },
-  });
+  const http = spawnSync(
+    process.execPath,
+    [path.join(import.meta.dirname, 'http-predict.mjs'), '--seconds', String(option('--http-seconds', 30)), '--runs', String(option('--http-runs', 3))],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, CHURN_TEST_PORT_OFFSET: process.env.CHURN_TEST_PORT_OFFSET ?? '100' },
+    },
+  );
   if (http.status !== 0) throw new Error('http-predict.mjs failed');
   results.http = JSON.parse(http.stdout);
   if (results.peer_customers_per_s) {

@@ -103,6 +103,10 @@ process.stdout.write(
     errors,
     achieved_rate: Number(((statuses[200] ?? 0) / spanS).toFixed(1)),
     latency_ms: { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), p999: pct(0.999), max: sorted.length ? Number(sorted.at(-1).toFixed(3)) : null },
-    client_send_lag_ms: { p50: Number(lag[Math.floor(lag.length * 0.5)].toFixed(3)), p99: Number(lag[Math.floor(lag.length * 0.99)].toFixed(3)), max: Number(lag.at(-1).toFixed(3)) },
+    client_send_lag_ms: {
+      p50: Number(lag[Math.floor(lag.length * 0.5)].toFixed(3)),
+      p99: Number(lag[Math.floor(lag.length * 0.99)].toFixed(3)),
+      max: Number(lag.at(-1).toFixed(3)),
+    },
   })}\n`,
 );

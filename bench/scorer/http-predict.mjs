@@ -45,7 +45,17 @@ for (const dir of ['kafka', 'postgres']) fs.rmSync(path.join(stackLib.stateDir()
 const stack = await stackLib.startLocalStack({ profile: 'test', logger });
 const port = 13000 + offset + 2;
 const scorer = stackLib.spawnService('scorer', { KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, LOG_LEVEL: 'warn' }, { port });
-const results = { offset, port, rate, seconds, runs, load_before: os.loadavg().map((x) => x.toFixed(2)).join(' ') };
+const results = {
+  offset,
+  port,
+  rate,
+  seconds,
+  runs,
+  load_before: os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' '),
+};
 try {
   await stackLib.waitUntilReady(scorer, 120_000);
   const models = await (await fetch(`http://127.0.0.1:${port}/v1/models`)).json();
@@ -76,7 +86,7 @@ try {
   }
   // CPU the scorer process spent per request (user + system): what each request costs the machine.
   const requests = results.fixed_rate_runs.reduce((n, x) => n + x.measured_requests + x.warmup_requests, 0);
-  results.scorer_cpu_ms_per_request = Number((((await scorerCpuSeconds()) - cpuBefore) * 1000 / requests).toFixed(3));
+  results.scorer_cpu_ms_per_request = Number(((((await scorerCpuSeconds()) - cpuBefore) * 1000) / requests).toFixed(3));
   const pick = (f) => Number(median(results.fixed_rate_runs.map(f)).toFixed(3));
   results.fixed_rate_median = {
     p50_ms: pick((x) => x.latency_ms.p50),
@@ -97,7 +107,10 @@ try {
   await stack.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-results.load_after = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+results.load_after = os
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 
 async function scorerCpuSeconds() {
@@ -115,7 +128,13 @@ function serverHistogram(text) {
     else buckets[/le="([^"]+)"/.exec(m[2])[1]] = Number(m[3]);
   }
   const share = (le) => (count ? Number(((buckets[le] ?? 0) / count).toFixed(5)) : null);
-  return { requests: count, share_within_1ms: share('0.001'), share_within_2_5ms: share('0.0025'), share_within_5ms: share('0.005'), share_within_10ms: share('0.01') };
+  return {
+    requests: count,
+    share_within_1ms: share('0.001'),
+    share_within_2_5ms: share('0.0025'),
+    share_within_5ms: share('0.005'),
+    share_within_10ms: share('0.01'),
+  };
 }
 
 async function post(url, body) {
@@ -141,7 +160,11 @@ async function runControl() {
 function runClient(url) {
   const client = path.join(import.meta.dirname, 'fixed-rate-client.mjs');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [client, '--url', url, '--bodies', bodiesFile, '--rate', String(rate), '--seconds', String(seconds), '--warmup-seconds', '3'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [client, '--url', url, '--bodies', bodiesFile, '--rate', String(rate), '--seconds', String(seconds), '--warmup-seconds', '3'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client exited ${code}`))));

@@ -18,7 +18,10 @@ const rulesDir = option('rules', path.join(root, 'deploy/prometheus/rules'));
 const out = option('out', path.join(root, 'k8s/overlays/prod/prometheusrule.yaml'));
 
 export function render(dir) {
-  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const groups = files.flatMap((f) => parse(fs.readFileSync(path.join(dir, f), 'utf8'))?.groups ?? []);
   const names = groups.map((g) => g.name);
   const repeated = names.filter((n, i) => names.indexOf(n) !== i);
@@ -43,7 +46,9 @@ try {
   if (process.argv.includes('--check')) {
     const committed = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
     if (committed !== text) {
-      console.log(`  ✗ ${path.relative(root, out)} differs from the rules in ${path.relative(root, rulesDir)}: run node deploy/prometheus/prometheusrule.mjs and commit it`);
+      console.log(
+        `  ✗ ${path.relative(root, out)} differs from the rules in ${path.relative(root, rulesDir)}: run node deploy/prometheus/prometheusrule.mjs and commit it`,
+      );
       process.exit(1);
     }
   } else {

@@ -40,18 +40,26 @@ if (!monitoring) problems.push(`${label}: no stage runs apps/monitoring/dist/mai
 else {
   const copies = lineage(stages, monitoring.name).flatMap((s) => s.copies);
   const app = copies.find((c) => c.dest.endsWith('/apps/monitoring'));
-  const imageRoot = app ? path.posix.dirname(path.posix.dirname(app.dest)) : monitoring.copies[0]?.workdir ?? '/';
+  const imageRoot = app ? path.posix.dirname(path.posix.dirname(app.dest)) : (monitoring.copies[0]?.workdir ?? '/');
   const expected = path.posix.join(imageRoot, servedFrom);
   const bundle = copies.find((c) => c.dest === expected || c.dest === `${expected}/`);
   if (!bundle) {
-    problems.push(`${label}: stage ${monitoring.name} copies nothing to ${expected}, where monitoring serves the dashboard from (MONITORING_DASHBOARD_DIR's default), so / answers 503`);
+    problems.push(
+      `${label}: stage ${monitoring.name} copies nothing to ${expected}, where monitoring serves the dashboard from (MONITORING_DASHBOARD_DIR's default), so / answers 503`,
+    );
   } else {
     const source = stages.find((s) => s.name === bundle.from);
-    const built = source && lineage(stages, source.name).flatMap((s) => s.runs).find((r) => r.command.includes(BUILD_SCRIPT));
+    const built =
+      source &&
+      lineage(stages, source.name)
+        .flatMap((s) => s.runs)
+        .find((r) => r.command.includes(BUILD_SCRIPT));
     if (!source) problems.push(`${label}: stage ${monitoring.name} copies ${expected} from ${bundle.from ?? 'the build context'}, not from a build stage`);
     else if (!built) problems.push(`${label}: stage ${source.name} never runs ${BUILD_SCRIPT}, so ${bundle.sources.join(' ')} is not the dashboard's bundle`);
     else if (!bundle.sources.some((s) => path.posix.resolve('/', s) === path.posix.join(built.workdir, builtTo ?? servedFrom))) {
-      problems.push(`${label}: stage ${monitoring.name} copies ${bundle.sources.join(' ')} from ${source.name}; ${BUILD_SCRIPT} builds into ${path.posix.join(built.workdir, builtTo ?? servedFrom)}`);
+      problems.push(
+        `${label}: stage ${monitoring.name} copies ${bundle.sources.join(' ')} from ${source.name}; ${BUILD_SCRIPT} builds into ${path.posix.join(built.workdir, builtTo ?? servedFrom)}`,
+      );
     }
   }
 }

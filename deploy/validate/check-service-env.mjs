@@ -102,9 +102,7 @@ function check(service, wired, where, problems) {
 /** `values`: [where, service, Map name → value] of each service of a deployment; one problem per variable of AGREE that differs. */
 function checkAgreement(values, label, problems) {
   for (const name of AGREE) {
-    const seen = values
-      .filter(([, service]) => name in shapeOf(schemaOf(service)))
-      .map(([where, , env]) => [where, env.get(name) ?? '(default)']);
+    const seen = values.filter(([, service]) => name in shapeOf(schemaOf(service))).map(([where, , env]) => [where, env.get(name) ?? '(default)']);
     if (new Set(seen.map(([, value]) => value)).size > 1) {
       problems.push(`${label}: ${name} differs between the services that read it: ${seen.map(([where, value]) => `${where} ${value}`).join('; ')}`);
     }
@@ -120,7 +118,9 @@ function checkCompose(file, problems) {
   for (const [name, svc] of Object.entries(spec.services ?? {})) {
     const service = serviceOfImage(svc.image);
     if (!SERVICES.includes(service)) continue;
-    const entries = Array.isArray(svc.environment) ? svc.environment.map((e) => [e.split('=')[0], e.split('=').slice(1).join('=')]) : Object.entries(svc.environment ?? {}).map(([k, v]) => [k, String(v)]);
+    const entries = Array.isArray(svc.environment)
+      ? svc.environment.map((e) => [e.split('=')[0], e.split('=').slice(1).join('=')])
+      : Object.entries(svc.environment ?? {}).map(([k, v]) => [k, String(v)]);
     values.push([name, service, new Map(entries)]);
     const wired = new Set(entries.map(([k]) => k));
     for (const entry of svc.env_file ?? []) {
@@ -134,7 +134,9 @@ function checkCompose(file, problems) {
 }
 
 function checkK8s(file, label, problems) {
-  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'), { merge: true }).map((d) => d.toJS()).filter(Boolean);
+  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'), { merge: true })
+    .map((d) => d.toJS())
+    .filter(Boolean);
   const configMaps = new Map(docs.filter((d) => d.kind === 'ConfigMap').map((d) => [d.metadata.name, Object.entries(d.data ?? {})]));
   const values = [];
   for (const workload of docs.filter((d) => d.kind === 'Deployment')) {

@@ -8,7 +8,21 @@ import { alertNotificationSchema, alertSchema, deadLetterSchema, Topics, type Al
 import { Database } from '@churn/db';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { aPredictionAtLevel, assertAgentOrHigher, eventually, expectProblem, FakeSlackServer, FakeSmtpServer, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
+import {
+  aPredictionAtLevel,
+  assertAgentOrHigher,
+  eventually,
+  expectProblem,
+  FakeSlackServer,
+  FakeSmtpServer,
+  rawProducer,
+  serviceTestEnv,
+  testInfra,
+  testKafka,
+  TopicProbe,
+  uniqueId,
+  until,
+} from '@churn/testing';
 import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { alertIdOf } from './rules/alert-rules.engine';
@@ -64,15 +78,26 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     producer.send({ topic, messages: predictions.map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })) });
   const api = (route: string, init: RequestInit = {}) => fetch(`${sut.url}${route}`, init);
   const post = async (route: string, body: unknown, bearer?: string) =>
-    api(route, { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify(body) });
+    api(route, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      body: JSON.stringify(body),
+    });
   /** Reads of alerts are for agents: every GET of an alert or a list carries an agent's token. */
   const read = async (route: string) => api(route, { headers: { authorization: `Bearer ${await token(['agent'])}` } });
   const metrics = async () => (await api('/metrics')).text();
   /** Dispatcher passes of a channel so far: a pass counted after an event has seen that event's state. */
   const passes = async (channel: string) =>
-    [...(await metrics()).matchAll(new RegExp(`alerting_dispatcher_passes_total\\{channel="${channel}",result="[a-z]+"[^}]*\\} (\\d+)`, 'g'))].reduce((sum, m) => sum + Number(m[1]), 0);
+    [...(await metrics()).matchAll(new RegExp(`alerting_dispatcher_passes_total\\{channel="${channel}",result="[a-z]+"[^}]*\\} (\\d+)`, 'g'))].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
   const alertsOf = (customerPrefix: string) =>
-    db.query<{ alert_id: string; customer_id: string; level: string; status: string }>('spec', 'SELECT alert_id, customer_id, level, status FROM alerts WHERE customer_id LIKE $1', [`${customerPrefix}%`]);
+    db.query<{ alert_id: string; customer_id: string; level: string; status: string }>(
+      'spec',
+      'SELECT alert_id, customer_id, level, status FROM alerts WHERE customer_id LIKE $1',
+      [`${customerPrefix}%`],
+    );
   const notificationsOf = (customerPrefix: string) =>
     db.query<{ channel: string; status: string; n: number }>(
       'spec',
@@ -89,7 +114,11 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     fs.writeFileSync(rulesFile, 'levels: [critical, high]\ncooldown:\n  days: 7\n');
     probe = await TopicProbe.start([Topics.alerts, Topics.alertingDlq, Topics.alertNotifications]);
     producer = await rawProducer();
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'alerting-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'alerting-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     sut = await startService({
       name: 'alerting',
       configSchema: alertingConfigSchema,
@@ -161,11 +190,15 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     }
 
     const ids = new Set(alerts.map((a) => a.alert_id));
-    await eventually('every Slack and e-mail notification delivered or parked', async () => {
-      const counts = await notificationsOf(prefix);
-      const done = counts.filter((c) => c.status === 'sent' || c.status === 'parked').reduce((s, c) => s + c.n, 0);
-      return done === 400 ? counts : undefined;
-    }, 45_000);
+    await eventually(
+      'every Slack and e-mail notification delivered or parked',
+      async () => {
+        const counts = await notificationsOf(prefix);
+        const done = counts.filter((c) => c.status === 'sent' || c.status === 'parked').reduce((s, c) => s + c.n, 0);
+        return done === 400 ? counts : undefined;
+      },
+      45_000,
+    );
 
     // Redelivery of the whole burst creates nothing and sends nothing.
     await publish(burst);
@@ -217,7 +250,10 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     const alertId = alertIdOf(prediction.prediction_id);
     await eventually('delivery after retries', () => (slack.delivered().includes(alertId) ? true : undefined), 20_000);
     const tries = slack.requests.filter((r) => r.alertIds.includes(alertId));
-    assert.deepEqual(tries.map((r) => r.status), [500, 0, 429, 200]);
+    assert.deepEqual(
+      tries.map((r) => r.status),
+      [500, 0, 429, 200],
+    );
     assert.ok(tries[3]!.at - tries[2]!.at >= 1900, 'waited for Retry-After: 2');
     assert.ok(Date.now() - started < 20_000);
     // Slack has answered 200; the dispatcher marks the row sent right after, in its own transaction.
@@ -226,14 +262,33 @@ describe('alerting service on the real broker and Postgres, with local Slack and
       const row = detail.notifications.find((n) => n.channel === 'slack');
       return row?.status === 'sent' ? row : undefined;
     });
-    assert.deepEqual(slackRow, { channel: 'slack', kind: 'alert', status: 'sent', attempts: 4, delivered_via: 'slack', last_error: null, rejected_recipients: [] });
+    assert.deepEqual(slackRow, {
+      channel: 'slack',
+      kind: 'alert',
+      status: 'sent',
+      attempts: 4,
+      delivered_via: 'slack',
+      last_error: null,
+      rejected_recipients: [],
+    });
 
     // Every attempt's outcome is published on alert-notifications, keyed by the customer, at least once.
-    const isSlackFact = (m: { topic: string; key: string | null; value: string | null }) => m.topic === Topics.alertNotifications && m.key === customer && (JSON.parse(m.value!) as AlertNotification).channel === 'slack';
+    const isSlackFact = (m: { topic: string; key: string | null; value: string | null }) =>
+      m.topic === Topics.alertNotifications && m.key === customer && (JSON.parse(m.value!) as AlertNotification).channel === 'slack';
     await probe.waitFor(isSlackFact, 4);
-    const facts = [...new Map(probe.messages.filter(isSlackFact).map((m) => JSON.parse(m.value!) as AlertNotification).map((f) => [f.notification_id, f])).values()];
+    const facts = [
+      ...new Map(
+        probe.messages
+          .filter(isSlackFact)
+          .map((m) => JSON.parse(m.value!) as AlertNotification)
+          .map((f) => [f.notification_id, f]),
+      ).values(),
+    ];
     assert.deepEqual(
-      facts.map((f) => alertNotificationSchema.parse(f)).sort((x, y) => x.attempt - y.attempt).map((f) => [f.outcome, f.failure, f.attempt, f.parked, f.form, f.alert_id]),
+      facts
+        .map((f) => alertNotificationSchema.parse(f))
+        .sort((x, y) => x.attempt - y.attempt)
+        .map((f) => [f.outcome, f.failure, f.attempt, f.parked, f.form, f.alert_id]),
       [
         ['failed', 'retry', 1, false, 'single', alertId],
         ['failed', 'retry', 2, false, 'single', alertId],
@@ -243,7 +298,11 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     );
     assert.equal(facts.find((f) => f.outcome === 'sent')!.notification_id, `slack:${alertId}:sent`);
     await eventually('the facts marked published', async () => {
-      const waiting = await db.query<{ n: number }>('spec', 'SELECT count(*)::int AS n FROM alert_notifications_outbox WHERE customer_id = $1 AND published_at IS NULL', [customer]);
+      const waiting = await db.query<{ n: number }>(
+        'spec',
+        'SELECT count(*)::int AS n FROM alert_notifications_outbox WHERE customer_id = $1 AND published_at IS NULL',
+        [customer],
+      );
       return waiting[0]!.n === 0 ? true : undefined;
     });
     assert.match(await metrics(), /alerting_alert_notifications_published_total\{[^}]*\} [1-9]/);
@@ -264,7 +323,10 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     // A marker queued while the destination is dead, and three dispatcher passes after it: they found nothing to send.
     const marker = aPredictionAtLevel(uniqueId('dead-marker'), 'critical');
     await publish([marker]);
-    await eventually('marker queued', async () => (await notificationsOf(marker.customer_id)).some((c) => c.channel === 'slack' && c.status === 'pending') || undefined);
+    await eventually(
+      'marker queued',
+      async () => (await notificationsOf(marker.customer_id)).some((c) => c.channel === 'slack' && c.status === 'pending') || undefined,
+    );
     const seen = await passes('slack');
     await eventually('three more Slack passes', async () => (await passes('slack')) >= seen + 3 || undefined);
     assert.equal(slack.requests.filter((r) => r.alertIds.includes(alertId)).length, 1, 'nothing more is sent to a dead destination');
@@ -273,7 +335,9 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.equal((await post('/v1/alerts/destinations/slack/revive', {}, await token(['agent']))).status, 403);
     const revived = await post('/v1/alerts/destinations/slack/revive', {}, await token(['admin']));
     assert.equal(revived.status, 200);
-    await eventually('delivered after revival', () => (slack.delivered().includes(alertId) && slack.delivered().includes(alertIdOf(marker.prediction_id)) ? true : undefined));
+    await eventually('delivered after revival', () =>
+      slack.delivered().includes(alertId) && slack.delivered().includes(alertIdOf(marker.prediction_id)) ? true : undefined,
+    );
     assert.match(await metrics(), /alerting_destination_up\{channel="slack"[^}]*\} 1/);
     assert.match(await metrics(), /alerting_notifications_parked_total\{channel="slack",reason="destination_dead"[^}]*\} [1-9]/);
   });
@@ -283,7 +347,10 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     slack.script.push({ status: 400, body: 'invalid_blocks' });
     await publish([refused]);
     const refusedId = alertIdOf(refused.prediction_id);
-    await eventually('refused message parked', async () => (await notificationsOf(refused.customer_id)).some((c) => c.channel === 'slack' && c.status === 'parked') || undefined);
+    await eventually(
+      'refused message parked',
+      async () => (await notificationsOf(refused.customer_id)).some((c) => c.channel === 'slack' && c.status === 'parked') || undefined,
+    );
     const next = aPredictionAtLevel(uniqueId('after-refused'), 'critical');
     await publish([next]);
     await eventually('the next alert delivered', () => (slack.delivered().includes(alertIdOf(next.prediction_id)) ? true : undefined));
@@ -322,7 +389,10 @@ describe('alerting service on the real broker and Postgres, with local Slack and
       );
       return r.every((row) => row.status === 'sent') ? r : undefined;
     });
-    assert.deepEqual(rows.map((r) => r.delivered_via), ['slack', 'slack', 'slack']);
+    assert.deepEqual(
+      rows.map((r) => r.delivered_via),
+      ['slack', 'slack', 'slack'],
+    );
   });
 
   it('sends one e-mail, not two, when the SMTP server stalls after the data, and records refused recipients', async () => {
@@ -335,7 +405,9 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     const row = await eventually(
       'the stalled mail retried and sent',
       async () => {
-        const detail = (await (await read(`/v1/alerts/${stalledId}`)).json()) as { notifications: { channel: string; status: string; attempts: number; rejected_recipients: string[] }[] };
+        const detail = (await (await read(`/v1/alerts/${stalledId}`)).json()) as {
+          notifications: { channel: string; status: string; attempts: number; rejected_recipients: string[] }[];
+        };
         const email = detail.notifications.find((n) => n.channel === 'email');
         return email?.status === 'sent' ? email : undefined;
       },
@@ -368,20 +440,36 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     const repeat = modelAlert('ma-repeat', 'Contract', at(30));
     const other = modelAlert('ma-other', 'tenure', at(31));
     const send = (values: string[]) => producer.send({ topic: Topics.modelAlerts, messages: values.map((value) => ({ key: model, value })) });
-    await send([JSON.stringify(first), JSON.stringify(first), JSON.stringify(repeat), JSON.stringify({ ...first, alert_id: uniqueId('ma-bad'), value: 'high' }), JSON.stringify(other)]);
+    await send([
+      JSON.stringify(first),
+      JSON.stringify(first),
+      JSON.stringify(repeat),
+      JSON.stringify({ ...first, alert_id: uniqueId('ma-bad'), value: 'high' }),
+      JSON.stringify(other),
+    ]);
 
     // One partition (same key), in order: once `other` is out, everything before it has been decided.
     await eventually('the last model alert at the operators’ Slack and e-mail', () =>
-      opsSlack.requests.some((r) => r.status === 200 && r.body.includes(other.alert_id)) && smtp.mails.some((m) => m.raw.includes(other.alert_id)) ? true : undefined,
+      opsSlack.requests.some((r) => r.status === 200 && r.body.includes(other.alert_id)) && smtp.mails.some((m) => m.raw.includes(other.alert_id))
+        ? true
+        : undefined,
     );
-    const received = await db.query<{ alert_id: string; outcome: string }>('spec', 'SELECT alert_id, outcome FROM alerting_model_alerts WHERE model_version = $1 ORDER BY created_at', [model]);
+    const received = await db.query<{ alert_id: string; outcome: string }>(
+      'spec',
+      'SELECT alert_id, outcome FROM alerting_model_alerts WHERE model_version = $1 ORDER BY created_at',
+      [model],
+    );
     assert.deepEqual(received, [
       { alert_id: first.alert_id, outcome: 'notified' },
       { alert_id: repeat.alert_id, outcome: 'cooldown' },
       { alert_id: other.alert_id, outcome: 'notified' },
     ]);
     await eventually('both notifications of the first model alert sent', async () => {
-      const rows = await db.query<{ channel: string; status: string }>('spec', 'SELECT channel, status FROM alert_notifications WHERE model_alert_id = $1 ORDER BY channel', [first.alert_id]);
+      const rows = await db.query<{ channel: string; status: string }>(
+        'spec',
+        'SELECT channel, status FROM alert_notifications WHERE model_alert_id = $1 ORDER BY channel',
+        [first.alert_id],
+      );
       return rows.length === 2 && rows.every((r) => r.status === 'sent') ? rows : undefined;
     });
     for (const alert of [first, other]) {
@@ -415,18 +503,26 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     await publish([critical, ...highs]);
     await eventually('critical mail', () => (smtp.mails.some((m) => m.alertIds.includes(alertIdOf(critical.prediction_id))) ? true : undefined));
     assert.equal(smtp.mails.filter((m) => m.alertIds.includes(alertIdOf(critical.prediction_id))).length, 1);
-    await eventually('highs waiting', async () => (await notificationsOf(prefix)).some((c) => c.channel === 'email' && c.status === 'awaiting_digest' && c.n === 2) || undefined);
+    await eventually(
+      'highs waiting',
+      async () => (await notificationsOf(prefix)).some((c) => c.channel === 'email' && c.status === 'awaiting_digest' && c.n === 2) || undefined,
+    );
 
     assert.equal((await post('/v1/alerts/digests/email', {})).status, 401);
     const first = (await (await post('/v1/alerts/digests/email', {}, await token(['admin']))).json()) as { created: boolean; alerts: number };
     assert.equal(first.created, true);
     assert.ok(first.alerts >= 2);
-    const digest = await eventually('digest mail', () => smtp.mails.find((m) => m.subject.includes('Daily digest') && m.alertIds.includes(alertIdOf(highs[0]!.prediction_id))));
+    const digest = await eventually('digest mail', () =>
+      smtp.mails.find((m) => m.subject.includes('Daily digest') && m.alertIds.includes(alertIdOf(highs[0]!.prediction_id))),
+    );
     for (const h of highs) assert.ok(digest.alertIds.includes(alertIdOf(h.prediction_id)));
     assert.equal(smtp.mails.filter((m) => m.alertIds.includes(alertIdOf(highs[1]!.prediction_id))).length, 1, 'high alerts are not mailed one by one');
     const again = (await (await post('/v1/alerts/digests/email', {}, await token(['admin']))).json()) as { created: boolean };
     assert.equal(again.created, false, 'one digest per day');
-    await eventually('digest items sent', async () => (await notificationsOf(prefix)).some((c) => c.channel === 'email' && c.status === 'sent' && c.n === 3) || undefined);
+    await eventually(
+      'digest items sent',
+      async () => (await notificationsOf(prefix)).some((c) => c.channel === 'email' && c.status === 'sent' && c.n === 3) || undefined,
+    );
   });
 
   it('acknowledges and resolves through the authenticated API, and shows it in the SLA figures and metrics', async () => {
@@ -442,7 +538,10 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     assert.equal((await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent'], { expiresIn: '-1m' }))).status, 401);
     await expectProblem(await post(`/v1/alerts/${alertId}/ack`, body, await token(['viewer'])), 403, 'FORBIDDEN');
     const invalid = await expectProblem(await post(`/v1/alerts/${alertId}/ack`, { by: '' }, await token(['agent'])), 400, 'VALIDATION_FAILED');
-    assert.deepEqual(invalid.errors?.map((e) => e.field), ['by']);
+    assert.deepEqual(
+      invalid.errors?.map((e) => e.field),
+      ['by'],
+    );
 
     const acked = await post(`/v1/alerts/${alertId}/ack`, body, await token(['agent']));
     assert.equal(acked.status, 200);
@@ -455,14 +554,24 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     // Someone is working on the customer: a new critical prediction raises nothing.
     const next = aPredictionAtLevel(customer, 'critical');
     await publish([next]);
-    await eventually('evaluated', async () => (await db.query('spec', 'SELECT 1 FROM alerting_scores WHERE prediction_id = $1', [next.prediction_id])).length === 1 || undefined);
+    await eventually(
+      'evaluated',
+      async () => (await db.query('spec', 'SELECT 1 FROM alerting_scores WHERE prediction_id = $1', [next.prediction_id])).length === 1 || undefined,
+    );
     assert.equal((await alertsOf(customer)).length, 1);
 
-    const list = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts?state=acknowledged&level=critical&customer_id=${customer}`, SECRET)).json()) as { alerts: { alert_id: string }[] };
-    assert.deepEqual(list.alerts.map((a) => a.alert_id), [alertId]);
+    const list = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts?state=acknowledged&level=critical&customer_id=${customer}`, SECRET)).json()) as {
+      alerts: { alert_id: string }[];
+    };
+    assert.deepEqual(
+      list.alerts.map((a) => a.alert_id),
+      [alertId],
+    );
     const one = (await (await assertAgentOrHigher(`${sut.url}/v1/alerts/${alertId}`, SECRET)).json()) as { alert_id: string; customer_id: string };
     assert.deepEqual([one.alert_id, one.customer_id], [alertId, customer]);
-    const sla = (await (await api('/v1/alerts/sla')).json()) as { levels: { level: string; target_hours: number; acknowledged: number; median_hours_to_acknowledge: number }[] };
+    const sla = (await (await api('/v1/alerts/sla')).json()) as {
+      levels: { level: string; target_hours: number; acknowledged: number; median_hours_to_acknowledge: number }[];
+    };
     const critical = sla.levels.find((l) => l.level === 'critical')!;
     assert.equal(critical.target_hours, 24);
     assert.ok(critical.acknowledged >= 1);
@@ -474,8 +583,13 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     const resolved = await post(`/v1/alerts/${alertId}/resolve`, { by: 'Jane Doe', note: 'offered a discount' }, await token(['admin']));
     assert.equal(resolved.status, 200);
     assert.equal(((await resolved.json()) as { status: string }).status, 'resolved');
-    const audit = await db.query<{ action: string; actor: string }>('spec', 'SELECT action, actor FROM audit_log WHERE subject = $1 ORDER BY id', [`alert:${alertId}`]);
-    assert.deepEqual(audit.map((a) => a.action), ['alert.acknowledge', 'alert.resolve']);
+    const audit = await db.query<{ action: string; actor: string }>('spec', 'SELECT action, actor FROM audit_log WHERE subject = $1 ORDER BY id', [
+      `alert:${alertId}`,
+    ]);
+    assert.deepEqual(
+      audit.map((a) => a.action),
+      ['alert.acknowledge', 'alert.resolve'],
+    );
     await expectProblem(await post('/v1/alerts/alrt-nope/ack', body, await token(['agent'])), 404, 'ALERT_NOT_FOUND');
   });
 
@@ -487,7 +601,10 @@ describe('alerting service on the real broker and Postgres, with local Slack and
     const since = new Date(Date.now() - 60_000).toISOString();
     let total = 0;
     for (let page = 1; page === 1 || seen.length < total; page++) {
-      const body = (await (await read(`/v1/alerts?level=high&since=${encodeURIComponent(since)}&sort=created_at&page=${page}&page_size=2`)).json()) as { alerts: { customer_id: string }[]; total: number };
+      const body = (await (await read(`/v1/alerts?level=high&since=${encodeURIComponent(since)}&sort=created_at&page=${page}&page_size=2`)).json()) as {
+        alerts: { customer_id: string }[];
+        total: number;
+      };
       assert.ok(body.alerts.length <= 2 && body.alerts.length > 0);
       total = body.total;
       seen.push(...body.alerts.map((a) => a.customer_id));

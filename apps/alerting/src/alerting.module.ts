@@ -29,7 +29,13 @@ export class AlertingModule {
   static register(config: AlertingConfig): DynamicModule {
     return {
       module: AlertingModule,
-      imports: [DatabaseModule, KafkaModule.forRoot({ group: 'alerting', consumer: { deadLetterTopic: Topics.alertingDlq, handlers: [PredictionsHandler, ModelAlertsHandler, AlertingOutcomesHandler] } })],
+      imports: [
+        DatabaseModule,
+        KafkaModule.forRoot({
+          group: 'alerting',
+          consumer: { deadLetterTopic: Topics.alertingDlq, handlers: [PredictionsHandler, ModelAlertsHandler, AlertingOutcomesHandler] },
+        }),
+      ],
       controllers: [QueueController, AlertsController],
       providers: [
         {

@@ -12,7 +12,13 @@ const HOUR = 3_600_000;
 
 /** A critical prediction (92) of the churn spec's model, as of `asOf`, scored now. */
 const aCriticalPrediction = (customerId: string, asOf: number): Prediction =>
-  aPredictionAtLevel(customerId, 'critical', { model_version: 'churn-spec-model', churn_probability: 0.92, risk_score: 92, as_of: new Date(asOf).toISOString(), top_factors: [] });
+  aPredictionAtLevel(customerId, 'critical', {
+    model_version: 'churn-spec-model',
+    churn_probability: 0.92,
+    risk_score: 92,
+    as_of: new Date(asOf).toISOString(),
+    top_factors: [],
+  });
 
 interface AlertState {
   prediction_id: string;
@@ -32,7 +38,11 @@ describe('alerting: alerts resolved when the customer churns', () => {
   const send = (topic: string, values: readonly { customer_id: string }[]) =>
     producer.send({ topic, messages: values.map((v) => ({ key: v.customer_id, value: JSON.stringify(v) })) });
   const alertsOf = (customer: string) =>
-    db.query<AlertState>('spec.alerts', 'SELECT prediction_id, status, resolution, resolved_by, acknowledged_at FROM alerts WHERE customer_id = $1 ORDER BY created_at', [customer]);
+    db.query<AlertState>(
+      'spec.alerts',
+      'SELECT prediction_id, status, resolution, resolved_by, acknowledged_at FROM alerts WHERE customer_id = $1 ORDER BY created_at',
+      [customer],
+    );
   const until = <T>(what: string, read: () => Promise<T | undefined>) => eventually(what, read, { timeoutMs: 30_000, intervalMs: 100 });
   const alertsUntil = (customer: string, ok: (rows: AlertState[]) => boolean) =>
     until(`${customer}'s alerts`, async () => {
@@ -42,13 +52,19 @@ describe('alerting: alerts resolved when the customer churns', () => {
   /** alerting's evaluation of a prediction is stored in alerting_scores in the transaction that decides its alert. */
   const evaluated = (predictionId: string) =>
     until(`prediction ${predictionId} evaluated`, async () =>
-      (await db.query<{ n: number }>('spec.scored', 'SELECT count(*)::int AS n FROM alerting_scores WHERE prediction_id = $1', [predictionId]))[0]?.n === 1 ? true : undefined,
+      (await db.query<{ n: number }>('spec.scored', 'SELECT count(*)::int AS n FROM alerting_scores WHERE prediction_id = $1', [predictionId]))[0]?.n === 1
+        ? true
+        : undefined,
     );
 
   before(async () => {
     probe = await TopicProbe.start([Topics.alertingDlq]);
     producer = await rawProducer();
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'churn-resolution-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'churn-resolution-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     sut = await startService({ name: 'alerting', configSchema: alertingConfigSchema, module: (c) => AlertingModule.register(c), env: serviceTestEnv() });
   });
 
@@ -66,14 +82,24 @@ describe('alerting: alerts resolved when the customer churns', () => {
     await alertsUntil(leaver, (rows) => rows.length === 1);
     await alertsUntil(stayer, (rows) => rows.length === 1);
 
-    const churn: Outcome = { customer_id: leaver, churned: true, observed_at: new Date(now - HOUR).toISOString(), source: 'cancellation', outcome_id: uniqueId('o') };
+    const churn: Outcome = {
+      customer_id: leaver,
+      churned: true,
+      observed_at: new Date(now - HOUR).toISOString(),
+      source: 'cancellation',
+      outcome_id: uniqueId('o'),
+    };
     await send(Topics.outcomes, [churn, churn, { customer_id: stayer, churned: false, observed_at: new Date(now - HOUR).toISOString() }]);
     const [resolved] = await alertsUntil(leaver, (rows) => rows[0]?.status === 'resolved');
     assert.equal(resolved!.resolution, 'churned');
     assert.equal(resolved!.resolved_by, 'system:churn');
     assert.equal(resolved!.acknowledged_at, null, 'a churn is not an acknowledgment');
     assert.equal((await alertsOf(stayer))[0]!.status, 'pending', 'churned:false resolves nothing');
-    const audit = await db.query<{ n: number }>('spec.audit', "SELECT count(*)::int AS n FROM audit_log WHERE actor = 'system:churn' AND details->>'customer_id' = $1", [leaver]);
+    const audit = await db.query<{ n: number }>(
+      'spec.audit',
+      "SELECT count(*)::int AS n FROM audit_log WHERE actor = 'system:churn' AND details->>'customer_id' = $1",
+      [leaver],
+    );
     assert.equal(audit[0]!.n, 1, 'resolved and audited once, though the outcome came twice');
 
     // A prediction made before the churn, arriving late (a replay, a lagging scorer): no alert.
@@ -85,7 +111,13 @@ describe('alerting: alerts resolved when the customer churns', () => {
     const after = aCriticalPrediction(leaver, now);
     await send(Topics.predictions, [after]);
     const rows = await alertsUntil(leaver, (r) => r.length === 2);
-    assert.deepEqual(rows.map((r) => [r.prediction_id, r.status]), [[resolved!.prediction_id, 'resolved'], [after.prediction_id, 'pending']]);
+    assert.deepEqual(
+      rows.map((r) => [r.prediction_id, r.status]),
+      [
+        [resolved!.prediction_id, 'resolved'],
+        [after.prediction_id, 'pending'],
+      ],
+    );
 
     const metrics = await (await fetch(`${sut.url}/metrics`)).text();
     assert.match(metrics, /alerting_alerts_resolved_by_churn_total\{level="critical",status="pending"[^}]*\} [1-9]/);

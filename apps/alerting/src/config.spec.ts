@@ -23,13 +23,19 @@ describe('alerting configuration', () => {
     assert.match(problems({ ...smtp, ALERT_EMAIL_FROM: 'Churn Radar' }).join('\n'), /^ALERT_EMAIL_FROM: .*not an e-mail address/m);
     assert.match(problems({ ...smtp, ALERT_EMAIL_FROM: 'a@example.com, b@example.com' }).join('\n'), /^ALERT_EMAIL_FROM: must be one e-mail address/m);
     assert.match(problems({ ...smtp, ALERT_EMAIL_TO: 'retention team' }).join('\n'), /^ALERT_EMAIL_TO: /m);
-    assert.match(problems({ ...smtp, OPS_EMAIL_TO: 'ops@example.com, not-an-address' }).join('\n'), /^OPS_EMAIL_TO: "not-an-address" is not an e-mail address/m);
+    assert.match(
+      problems({ ...smtp, OPS_EMAIL_TO: 'ops@example.com, not-an-address' }).join('\n'),
+      /^OPS_EMAIL_TO: "not-an-address" is not an e-mail address/m,
+    );
   });
 
   it('needs SMTP_URL for the operators’ e-mail and validates the operators’ webhook', () => {
     assert.match(problems({ OPS_EMAIL_TO: 'ops@example.com' }).join('\n'), /^OPS_EMAIL_TO: needs SMTP_URL/m);
     assert.match(problems({ OPS_SLACK_WEBHOOK_URL: 'hooks.slack.com/services/x' }).join('\n'), /^OPS_SLACK_WEBHOOK_URL: /m);
-    assert.deepEqual(problems({ ...smtp, OPS_EMAIL_TO: 'ops@example.com', OPS_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X', OPS_ALERT_COOLDOWN_HOURS: '6' }), []);
+    assert.deepEqual(
+      problems({ ...smtp, OPS_EMAIL_TO: 'ops@example.com', OPS_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X', OPS_ALERT_COOLDOWN_HOURS: '6' }),
+      [],
+    );
   });
 
   it('takes the acknowledgment expiry in hours, fractions allowed, and refuses zero, negative or more than a year', () => {

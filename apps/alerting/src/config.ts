@@ -24,7 +24,11 @@ export const alertingConfigSchema = baseServiceConfigSchema(3003)
     /** Operators' e-mail recipient(s) for model alerts, comma-separated; needs SMTP_URL. Unset: not e-mailed. */
     OPS_EMAIL_TO: emailAddressList.optional(),
     /** A model alert for the same model, kind and subject as one notified within this many hours (by its created_at) is recorded, not sent again. 0 turns it off. */
-    OPS_ALERT_COOLDOWN_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
+    OPS_ALERT_COOLDOWN_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 90)
+      .default(24),
     /** Hour of the day (UTC, 0–23) at which the daily digest of high alerts is e-mailed. */
     ALERT_EMAIL_DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8),
     /** YAML or JSON rules file (levels, score jump, cool-down, suppression, routing, SLA targets); unset: built-in defaults. */
@@ -62,7 +66,11 @@ export const alertingConfigSchema = baseServiceConfigSchema(3003)
      * same or a lower level). After that the alert is `expired` and the customer can be alerted again.
      * Fractions allowed (0.5 = 30 minutes); at most a year.
      */
-    ALERT_ACK_EXPIRY_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
+    ALERT_ACK_EXPIRY_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(72),
     /** How often acknowledgments past ALERT_ACK_EXPIRY_HOURS are marked expired (rule evaluation ignores them from the moment they run out either way). */
     ALERT_EXPIRY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     /** How often the relay looks for alert changes to publish on `alert-updates` (it also runs right after each change this instance makes). */
@@ -70,7 +78,12 @@ export const alertingConfigSchema = baseServiceConfigSchema(3003)
     /** Most alert changes one relay pass publishes. */
     ALERT_UPDATES_RELAY_BATCH: z.coerce.number().int().min(1).max(5000).default(500),
     /** Hours a published alert change is kept in the outbox before it is deleted. */
-    ALERT_UPDATES_KEEP_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
+    ALERT_UPDATES_KEEP_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(168),
   })
   .superRefine((c, ctx) => {
     if (c.SMTP_URL && !c.ALERT_EMAIL_TO) ctx.addIssue({ code: 'custom', path: ['ALERT_EMAIL_TO'], message: 'is required when SMTP_URL is set' });

@@ -3,4 +3,9 @@ import { AlertingModule } from './alerting.module';
 import { alertingConfigSchema } from './config';
 import { configureAlertingHttp } from './http-setup';
 
-runService({ name: 'alerting', configSchema: alertingConfigSchema, module: (config) => AlertingModule.register(config), configure: (app) => configureAlertingHttp(app) });
+runService({
+  name: 'alerting',
+  configSchema: alertingConfigSchema,
+  module: (config) => AlertingModule.register(config),
+  configure: (app) => configureAlertingHttp(app),
+});

@@ -16,16 +16,27 @@ const issuesOf = (env: Record<string, string>) => {
 
 describe("crm-sync's own config schema checks the Salesforce sign-in flow", () => {
   it('refuses a flow with a missing variable, naming it', () => {
-    assert.deepEqual(issuesOf({ SALESFORCE_CLIENT_ID: 'app', SALESFORCE_USERNAME: 'integration@acme.example' }), ['SALESFORCE_PRIVATE_KEY: required by the Salesforce jwt_bearer sign-in flow']);
-    assert.deepEqual(issuesOf({ SALESFORCE_AUTH_FLOW: 'client_credentials', SALESFORCE_CLIENT_ID: 'app', SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com' }), [
-      'SALESFORCE_CLIENT_SECRET: required by the Salesforce client_credentials sign-in flow',
+    assert.deepEqual(issuesOf({ SALESFORCE_CLIENT_ID: 'app', SALESFORCE_USERNAME: 'integration@acme.example' }), [
+      'SALESFORCE_PRIVATE_KEY: required by the Salesforce jwt_bearer sign-in flow',
     ]);
+    assert.deepEqual(
+      issuesOf({ SALESFORCE_AUTH_FLOW: 'client_credentials', SALESFORCE_CLIENT_ID: 'app', SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com' }),
+      ['SALESFORCE_CLIENT_SECRET: required by the Salesforce client_credentials sign-in flow'],
+    );
   });
 
   it('accepts each complete flow, and no Salesforce at all', () => {
     const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     assert.deepEqual(issuesOf({ SALESFORCE_CLIENT_ID: 'app', SALESFORCE_USERNAME: 'u', SALESFORCE_PRIVATE_KEY: key }), []);
-    assert.deepEqual(issuesOf({ SALESFORCE_AUTH_FLOW: 'client_credentials', SALESFORCE_CLIENT_ID: 'app', SALESFORCE_CLIENT_SECRET: 's', SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com' }), []);
+    assert.deepEqual(
+      issuesOf({
+        SALESFORCE_AUTH_FLOW: 'client_credentials',
+        SALESFORCE_CLIENT_ID: 'app',
+        SALESFORCE_CLIENT_SECRET: 's',
+        SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
+      }),
+      [],
+    );
     assert.deepEqual(issuesOf({ SALESFORCE_CLIENT_ID: 'app', SALESFORCE_REFRESH_TOKEN: 'r' }), []);
     assert.deepEqual(issuesOf({}), []);
   });

@@ -16,7 +16,12 @@ export const crmSyncConfigSchema = baseServiceConfigSchema(3004)
     /** Most activities one relay pass publishes. */
     CRM_ACTIVITY_RELAY_BATCH: z.coerce.number().int().min(1).max(5000).default(500),
     /** Hours a published activity is kept in the outbox before it is deleted. */
-    CRM_ACTIVITY_KEEP_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
+    CRM_ACTIVITY_KEEP_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(168),
   })
   .superRefine(checkCrmCredentials);
 export type CrmSyncConfig = z.output<typeof crmSyncConfigSchema>;

@@ -61,7 +61,8 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     const line = (await (await fetch(`${sut.url}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${name}{`) && pairs.every((p) => l.includes(p)));
     return line === undefined ? 0 : Number(line.split(' ').pop());
   };
-  const interventionsOf = (taskId: string) => probe.messages.filter((m) => m.topic === Topics.interventions && (JSON.parse(m.value ?? '{}') as Intervention).source_key === taskId);
+  const interventionsOf = (taskId: string) =>
+    probe.messages.filter((m) => m.topic === Topics.interventions && (JSON.parse(m.value ?? '{}') as Intervention).source_key === taskId);
   /** The customer's activities on crm-activity, once per activity_id (the relay publishes at least once). */
   const activities = () => [
     ...new Map(
@@ -73,7 +74,11 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
   ];
 
   before(async () => {
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'crm-churn-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'crm-churn-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     // Earlier specs read other orgs: this service's reads start from its first task.
     await db.query('spec.readback_reset', `UPDATE crm_readback_state SET watermark = NULL, lease_until = '-infinity', next_read_at = '-infinity'`);
     sf = new FakeSalesforce({ ...SF });
@@ -101,7 +106,10 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     groupId = `${env['KAFKA_GROUP_PREFIX']}.crm-sync`;
     sut = await startService({ name: 'crm-sync', configSchema: crmSyncConfigSchema, module: (c) => CrmSyncModule.register(c), env });
     await send(Topics.alerts, alerts);
-    await until('both tasks in both CRMs', () => alerts.every((a) => sf.task(a.alert_id)) && hs.tasks.filter((t) => t.properties['hs_task_body']?.includes(customer)).length === 2);
+    await until(
+      'both tasks in both CRMs',
+      () => alerts.every((a) => sf.task(a.alert_id)) && hs.tasks.filter((t) => t.properties['hs_task_body']?.includes(customer)).length === 2,
+    );
     await settled(Topics.alerts);
   });
 
@@ -129,7 +137,10 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
       source_key: sfTaskId,
     });
     const [fromHs] = interventionsOf(hsTask.id).map((m) => JSON.parse(m.value!) as Intervention);
-    assert.deepEqual([fromHs!.source, fromHs!.performed_by, fromHs!.performed_at, fromHs!.channel], ['hubspot', 'hubspot owner 77', hsCompletedAt.toISOString(), 'todo']);
+    assert.deepEqual(
+      [fromHs!.source, fromHs!.performed_by, fromHs!.performed_at, fromHs!.channel],
+      ['hubspot', 'hubspot owner 77', hsCompletedAt.toISOString(), 'todo'],
+    );
     assert.ok((await metric('crm_sync_readback_tasks_total', { crm: 'salesforce', result: 'recorded' })) >= 1);
     assert.ok((await metric('crm_sync_readback_last_success_timestamp_seconds', { crm: 'hubspot' })) > Date.now() / 1000 - 60);
     assert.equal(await metric('crm_sync_readback_interval_seconds', { crm: 'salesforce' }), 1);
@@ -144,14 +155,22 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
     await until('the open Salesforce task closed', () => open.fields['Status'] === 'Completed');
     await settled(Topics.outcomes);
     const churnRows = (await new CrmOutboxRepository().findByCustomers(db, [customer])).filter((r) => r.kind === 'churn');
-    assert.deepEqual(churnRows.map((r) => [r.target, r.status]).sort(), [['hubspot', 'sent'], ['salesforce', 'sent']]);
+    assert.deepEqual(churnRows.map((r) => [r.target, r.status]).sort(), [
+      ['hubspot', 'sent'],
+      ['salesforce', 'sent'],
+    ]);
     assert.equal(String(open.fields['Description']).split(CHURN_NOTE_PREFIX).length, 2, 'one note');
     assert.ok(!String(sf.task(alerts[0]!.alert_id)!.fields['Description']).includes(CHURN_NOTE_PREFIX), 'the task a person completed is left alone');
     const hsOpen = hs.tasks.find((t) => t.properties['hs_task_body']?.includes(alerts[1]!.alert_id))!;
     assert.equal(hsOpen.properties['hs_task_status'], 'COMPLETED');
     assert.equal(hs.taskUpdates.filter((u) => u.id === hsOpen.id).length, 1, 'updated once');
     // Closed by crm-sync, the tasks are read back as such and published as nobody's work.
-    await until('the closed tasks read back', async () => (await metric('crm_sync_readback_tasks_total', { crm: 'salesforce', result: 'closed_on_churn' })) >= 1 && (await metric('crm_sync_readback_tasks_total', { crm: 'hubspot', result: 'closed_on_churn' })) >= 1);
+    await until(
+      'the closed tasks read back',
+      async () =>
+        (await metric('crm_sync_readback_tasks_total', { crm: 'salesforce', result: 'closed_on_churn' })) >= 1 &&
+        (await metric('crm_sync_readback_tasks_total', { crm: 'hubspot', result: 'closed_on_churn' })) >= 1,
+    );
     assert.deepEqual(interventionsOf(open.Id), []);
     assert.deepEqual(interventionsOf(hsOpen.id), []);
   });
@@ -174,40 +193,67 @@ describe('crm-sync reads completed tasks back and writes churn to open ones', ()
       scored_at: at.toISOString(),
     };
     await send(Topics.predictions, [prediction]);
-    const summary = (list: CrmActivity[]) => list.map((a) => [a.crm, a.kind, a.write ?? a.completed_by ?? a.alert_id]).sort((x, y) => String(x).localeCompare(String(y)));
+    const summary = (list: CrmActivity[]) =>
+      list.map((a) => [a.crm, a.kind, a.write ?? a.completed_by ?? a.alert_id]).sort((x, y) => String(x).localeCompare(String(y)));
     await until('the score written to both CRMs reported', () => activities().filter((a) => a.write === 'score').length === 2);
     await until('the churn-closed tasks reported', () => activities().filter((a) => a.kind === 'task_completed').length === 4);
     const [done, closed] = [alerts[0]!.alert_id, alerts[1]!.alert_id];
     const hsTaskOf = (alertId: string) => hs.tasks.find((t) => t.properties['hs_task_body']?.includes(alertId))!.id;
     const all = activities();
-    assert.deepEqual(summary(all), [
-      ['hubspot', 'record_written', 'churn'],
-      ['hubspot', 'record_written', 'score'],
-      ['hubspot', 'task_completed', 'hubspot owner 77'],
-      ['hubspot', 'task_completed', closed],
-      ['hubspot', 'task_created', closed],
-      ['hubspot', 'task_created', done],
-      ['salesforce', 'record_written', 'churn'],
-      ['salesforce', 'record_written', 'score'],
-      ['salesforce', 'task_completed', 'Ana Agent <ana@retention.example>'],
-      ['salesforce', 'task_completed', closed],
-      ['salesforce', 'task_created', closed],
-      ['salesforce', 'task_created', done],
-    ].sort((x, y) => String(x).localeCompare(String(y))));
+    assert.deepEqual(
+      summary(all),
+      [
+        ['hubspot', 'record_written', 'churn'],
+        ['hubspot', 'record_written', 'score'],
+        ['hubspot', 'task_completed', 'hubspot owner 77'],
+        ['hubspot', 'task_completed', closed],
+        ['hubspot', 'task_created', closed],
+        ['hubspot', 'task_created', done],
+        ['salesforce', 'record_written', 'churn'],
+        ['salesforce', 'record_written', 'score'],
+        ['salesforce', 'task_completed', 'Ana Agent <ana@retention.example>'],
+        ['salesforce', 'task_completed', closed],
+        ['salesforce', 'task_created', closed],
+        ['salesforce', 'task_created', done],
+      ].sort((x, y) => String(x).localeCompare(String(y))),
+    );
     // A task's creation and completion carry the CRM's id of the task: what ties them together.
-    for (const [crm, alertId, taskId] of [['salesforce', done, sf.task(done)!.Id], ['salesforce', closed, sf.task(closed)!.Id], ['hubspot', done, hsTaskOf(done)], ['hubspot', closed, hsTaskOf(closed)]] as const) {
+    for (const [crm, alertId, taskId] of [
+      ['salesforce', done, sf.task(done)!.Id],
+      ['salesforce', closed, sf.task(closed)!.Id],
+      ['hubspot', done, hsTaskOf(done)],
+      ['hubspot', closed, hsTaskOf(closed)],
+    ] as const) {
       const ofTask = all.filter((a) => a.crm === crm && a.alert_id === alertId && a.kind !== 'record_written');
-      assert.deepEqual(ofTask.map((a) => [a.kind, a.external_id]).sort(), [['task_completed', taskId], ['task_created', taskId]], `${crm} ${alertId}`);
+      assert.deepEqual(
+        ofTask.map((a) => [a.kind, a.external_id]).sort(),
+        [
+          ['task_completed', taskId],
+          ['task_created', taskId],
+        ],
+        `${crm} ${alertId}`,
+      );
     }
     assert.equal(all.find((a) => a.write === 'score')!.risk_score, 91);
-    await until('the outbox published', async () => (await db.query<{ n: number }>('spec', 'SELECT count(*)::int AS n FROM crm_activity_outbox WHERE customer_id = $1 AND published_at IS NULL', [customer]))[0]!.n === 0);
+    await until(
+      'the outbox published',
+      async () =>
+        (
+          await db.query<{ n: number }>('spec', 'SELECT count(*)::int AS n FROM crm_activity_outbox WHERE customer_id = $1 AND published_at IS NULL', [
+            customer,
+          ])
+        )[0]!.n === 0,
+    );
     assert.ok((await metric('crm_sync_crm_activity_published_total', {})) >= 12);
   });
 
   it('meets a rate limit like the writes do: the CRM is held for every instance and no read is tried until it passes', async () => {
     const before = sf.requests.length;
     sf.failNextCallsWithRequestLimit(1);
-    await until('the read-back held Salesforce', async () => (await metric('crm_sync_readback_failures_total', { crm: 'salesforce', kind: 'rate_limited' })) >= 1);
+    await until(
+      'the read-back held Salesforce',
+      async () => (await metric('crm_sync_readback_failures_total', { crm: 'salesforce', kind: 'rate_limited' })) >= 1,
+    );
     assert.ok((await metric('crm_sync_rate_limits_total', { crm: 'salesforce', policy: 'REQUEST_LIMIT_EXCEEDED' })) >= 1);
     const integrations = (await (await fetch(`${sut.url}/v1/integrations`)).json()) as { integrations: { crm: string; rate_limited_until: string | null }[] };
     assert.ok(integrations.integrations.find((i) => i.crm === 'salesforce')!.rate_limited_until, 'held');

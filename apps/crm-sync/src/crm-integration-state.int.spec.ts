@@ -56,7 +56,12 @@ class TwoInstances {
       const metrics = crmMetrics(registry);
       const logger = pino({ level: 'info' }, { write: (line: string) => void this.logLines.push(JSON.parse(line) as Record<string, unknown>) });
       const gateway = makeGateway();
-      const breaker = new CrmBreaker(gateway.target, { timeoutMs: 5000, errorThresholdPercentage: 50, volumeThreshold: 100, resetTimeoutMs: 1000 }, silent, metrics);
+      const breaker = new CrmBreaker(
+        gateway.target,
+        { timeoutMs: 5000, errorThresholdPercentage: 50, volumeThreshold: 100, resetTimeoutMs: 1000 },
+        silent,
+        metrics,
+      );
       const drainer = new OutboxDrainer(db, gateway, breaker, undefined, metrics, logger, {
         intervalMs: 100,
         leaseSeconds: 30,
@@ -92,11 +97,21 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     db = new Database({ url: testInfra().databaseUrl, poolSize: 4, applicationName: 'crm-integration-state-spec' }, silent, createMetricsRegistry('spec'));
   });
   // A test that fails half-way must not leave the next one held or paused.
-  beforeEach(() => db.query('spec.reset', `UPDATE crm_integrations SET hold_until = '-infinity', status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL`));
+  beforeEach(() =>
+    db.query(
+      'spec.reset',
+      `UPDATE crm_integrations SET hold_until = '-infinity', status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL`,
+    ),
+  );
   after(async () => {
     // Rows left waiting (held ones) must not reach the next spec's CRMs.
-    await db.query('spec.cleanup', `UPDATE crm_outbox SET status = 'skipped', last_error = 'spec cleanup' WHERE customer_id LIKE $1 AND status = 'pending'`, [`${run}-%`]);
-    await db.query('spec.reset', `UPDATE crm_integrations SET hold_until = '-infinity', status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL`);
+    await db.query('spec.cleanup', `UPDATE crm_outbox SET status = 'skipped', last_error = 'spec cleanup' WHERE customer_id LIKE $1 AND status = 'pending'`, [
+      `${run}-%`,
+    ]);
+    await db.query(
+      'spec.reset',
+      `UPDATE crm_integrations SET hold_until = '-infinity', status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL`,
+    );
     await db.close();
   });
 
@@ -115,10 +130,22 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
   const integration = async (target: CrmTarget) => (await integrations.list(db)).find((r) => r.target === target)!;
 
   function salesforceEnv(sf: FakeSalesforce, extra: Record<string, string> = {}): CrmEnv {
-    return crmEnvSchema.parse({ SALESFORCE_LOGIN_URL: sf.loginUrl, SALESFORCE_CLIENT_ID: SF.clientId, SALESFORCE_CLIENT_SECRET: SF.clientSecret, SALESFORCE_REFRESH_TOKEN: SF.refreshToken, ...extra });
+    return crmEnvSchema.parse({
+      SALESFORCE_LOGIN_URL: sf.loginUrl,
+      SALESFORCE_CLIENT_ID: SF.clientId,
+      SALESFORCE_CLIENT_SECRET: SF.clientSecret,
+      SALESFORCE_REFRESH_TOKEN: SF.refreshToken,
+      ...extra,
+    });
   }
   function hubspotEnv(hs: FakeHubSpot, extra: Record<string, string> = {}): CrmEnv {
-    return crmEnvSchema.parse({ HUBSPOT_ACCESS_TOKEN: HS.accessToken, HUBSPOT_BASE_PATH: hs.url, HUBSPOT_BURST_REQUESTS: '1000', HUBSPOT_BURST_WINDOW_MS: '1000', ...extra });
+    return crmEnvSchema.parse({
+      HUBSPOT_ACCESS_TOKEN: HS.accessToken,
+      HUBSPOT_BASE_PATH: hs.url,
+      HUBSPOT_BURST_REQUESTS: '1000',
+      HUBSPOT_BURST_WINDOW_MS: '1000',
+      ...extra,
+    });
   }
   const describeCalls = (sf: FakeSalesforce) => sf.requests.filter((r) => r.path.endsWith('/describe') && r.status === 200).length;
 
@@ -149,10 +176,21 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       const after = sf.requests.filter((r) => r.at > refused[0]!.at && !r.path.endsWith('/token'));
       assert.ok(after.length >= 3, 'the rows went out in batches afterwards');
       assert.ok(after[0]!.at - refused[0]!.at >= 1450, `the next call came ${after[0]!.at - refused[0]!.at} ms after the refusal, within the 1,500 ms hold`);
-      assert.equal(new Set(sf.writesOf('Account').filter((w) => w.externalId.startsWith(`${run}-RL`)).map((w) => w.externalId)).size, customers.length);
+      assert.equal(
+        new Set(
+          sf
+            .writesOf('Account')
+            .filter((w) => w.externalId.startsWith(`${run}-RL`))
+            .map((w) => w.externalId),
+        ).size,
+        customers.length,
+      );
       assert.equal((await integration('salesforce')).hold_reason, 'REQUEST_LIMIT_EXCEEDED');
       const rows = await statuses(customers, 'salesforce');
-      assert.ok(rows.every((r) => r.attempts === 1), 'the refused call counted no attempt');
+      assert.ok(
+        rows.every((r) => r.attempts === 1),
+        'the refused call counted no attempt',
+      );
       const metrics = (await Promise.all(sut.registries.map((r) => r.metrics()))).join('\n');
       assert.match(metrics, /crm_sync_rate_limits_total\{crm="salesforce",policy="REQUEST_LIMIT_EXCEEDED"[^}]*\} 1/);
     } finally {
@@ -195,7 +233,10 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       const daily = await integration('hubspot');
       assert.equal(daily.hold_reason, 'HTTP_429_DAILY');
       const expected = before + msUntilMidnight('Asia/Tokyo', before);
-      assert.ok(Math.abs(daily.hold_until.getTime() - expected) < 5000, `held until ${daily.hold_until.toISOString()}, midnight in Tokyo is ${new Date(expected).toISOString()}`);
+      assert.ok(
+        Math.abs(daily.hold_until.getTime() - expected) < 5000,
+        `held until ${daily.hold_until.toISOString()}, midnight in Tokyo is ${new Date(expected).toISOString()}`,
+      );
 
       // Lift the daily hold by hand; a burst 429 without Retry-After holds for the 10 s interval HubSpot names.
       await db.query('spec.unhold', `UPDATE crm_integrations SET hold_until = '-infinity' WHERE target = 'hubspot'`);
@@ -240,11 +281,20 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       // ... and until then no instance made another write, and no row was parked or charged an attempt.
       assert.equal(sf.requests.filter((r) => r.method === 'PATCH').length, 1, 'one refused write, then none');
       const waiting = await statuses(customers, 'salesforce');
-      assert.ok(waiting.every((r) => r.status === 'pending' && r.attempts === 0), 'rows stay pending with their budget');
+      assert.ok(
+        waiting.every((r) => r.status === 'pending' && r.attempts === 0),
+        'rows stay pending with their budget',
+      );
       const gauges = crmMetrics(createMetricsRegistry('spec-gauges'));
       await refreshOutboxGauges(db, gauges);
       assert.equal((await gauges.integrationPaused.get()).values.find((v) => v.labels.crm === 'salesforce' && v.value === 1)?.labels.reason, 'missing_fields');
-      assert.ok(sut.logLines.some((l) => l['msg'] === 'CRM integration paused: its rows stay queued until an admin resumes it (POST /v1/integrations/{crm}/resume) or the field check passes'));
+      assert.ok(
+        sut.logLines.some(
+          (l) =>
+            l['msg'] ===
+            'CRM integration paused: its rows stay queued until an admin resumes it (POST /v1/integrations/{crm}/resume) or the field check passes',
+        ),
+      );
 
       sf.addField('Account', removed);
       await until('every row sent after the probe resumed it', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'), 30_000);
@@ -278,7 +328,10 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
     assert.equal(sf.requests.length, 0, 'no data call without a session');
 
     // Valid credentials, but every session is rejected (a user whose sessions are revoked at once).
-    await db.query('spec.reset', `UPDATE crm_integrations SET status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL WHERE target = 'salesforce'`);
+    await db.query(
+      'spec.reset',
+      `UPDATE crm_integrations SET status = 'active', paused_reason = NULL, paused_detail = NULL, paused_at = NULL WHERE target = 'salesforce'`,
+    );
     sf.rejectSessions(true);
     const settings = salesforceSettings(salesforceEnv(sf)) as SalesforceSettings;
     const sut = new TwoInstances(db, () => new SalesforceGateway(settings, silent), 500);
@@ -292,7 +345,10 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       const queuedAt = Date.now();
       await until('a probe while paused', () => sf.requests.some((r) => r.at > queuedAt && r.errorCode === 'INVALID_SESSION_ID'));
       assert.equal(sf.requests.filter((r) => r.method === 'PATCH').length, 0, 'no write while paused');
-      assert.ok((await statuses(customers, 'salesforce')).every((r) => r.status === 'pending' && r.attempts === 0), 'rows stay pending with their budget');
+      assert.ok(
+        (await statuses(customers, 'salesforce')).every((r) => r.status === 'pending' && r.attempts === 0),
+        'rows stay pending with their budget',
+      );
       // Each check is one call: a sign-in, the call, one new sign-in, the call repeated; never more.
       const checks = sf.requests.filter((r) => r.errorCode === 'INVALID_SESSION_ID').length / 2;
       assert.ok(sf.tokenGrants.length <= 2 * Math.ceil(checks), `${sf.tokenGrants.length} sign-ins for ${checks} checks`);
@@ -349,10 +405,16 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
         await until(`round ${risk} handled`, async () => (await statuses([known, ...unknown], 'hubspot')).every((r) => r.status !== 'pending'));
       }
       const rows = await statuses(unknown, 'hubspot');
-      assert.ok(rows.every((r) => r.status === 'skipped'), 'skipped, not parked');
+      assert.ok(
+        rows.every((r) => r.status === 'skipped'),
+        'skipped, not parked',
+      );
       assert.ok(rows.some((r) => r.last_error === 'customer not in hubspot'));
       const metrics = (await Promise.all(sut.registries.map((r) => r.metrics()))).join('\n');
-      const skipped = [...metrics.matchAll(/crm_sync_missing_customers_total\{crm="hubspot",action="skipped"[^}]*\} (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+      const skipped = [...metrics.matchAll(/crm_sync_missing_customers_total\{crm="hubspot",action="skipped"[^}]*\} (\d+)/g)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
       assert.equal(skipped, 6, 'every skipped write counted');
       const logged = sut.logLines.filter((l) => l['msg']?.toString().startsWith('customer missing in the CRM'));
       assert.deepEqual(logged.map((l) => l['customerId']).sort(), [...unknown].sort(), 'one log line per customer per day');
@@ -376,7 +438,10 @@ describe('crm-sync drain loops sharing Postgres: rate-limit holds, pauses, missi
       await until('rows sent', async () => (await statuses(customers, 'salesforce')).every((r) => r.status === 'sent'));
       for (const c of customers) assert.equal(sf.records.get('Account')!.get(c)!.fields['Name'], c);
       const metrics = (await Promise.all(sut.registries.map((r) => r.metrics()))).join('\n');
-      const created = [...metrics.matchAll(/crm_sync_missing_customers_total\{crm="salesforce",action="created"[^}]*\} (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+      const created = [...metrics.matchAll(/crm_sync_missing_customers_total\{crm="salesforce",action="created"[^}]*\} (\d+)/g)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
       assert.equal(created, 2);
     } finally {
       await sut.stop();

@@ -9,7 +9,20 @@ import { AuditLogRepository, Database } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { aPrediction, expectProblem, FakeHubSpot, FakeSalesforce, problemFields, rawProducer, serviceTestEnv, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
+import {
+  aPrediction,
+  expectProblem,
+  FakeHubSpot,
+  FakeSalesforce,
+  problemFields,
+  rawProducer,
+  serviceTestEnv,
+  testInfra,
+  testKafka,
+  TopicProbe,
+  uniqueId,
+  until,
+} from '@churn/testing';
 import { crmSyncConfigSchema } from './config';
 import { CrmSyncModule } from './crm-sync.module';
 
@@ -97,29 +110,33 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     hs.seed('contacts', customers);
     probe = await TopicProbe.start([Topics.crmSyncDlq]);
     const env = serviceTestEnv({
-        SALESFORCE_LOGIN_URL: sf.loginUrl,
-        SALESFORCE_CLIENT_ID: SF.clientId,
-        SALESFORCE_CLIENT_SECRET: SF.clientSecret,
-        SALESFORCE_REFRESH_TOKEN: SF.refreshToken,
-        HUBSPOT_ACCESS_TOKEN: HS.accessToken,
-        HUBSPOT_BASE_PATH: hs.url,
-        CRM_SCORE_CHANGE_THRESHOLD: String(THRESHOLD),
-        CRM_DRAIN_INTERVAL_MS: '100',
-        CRM_RETRY_BUDGET: '3',
-        CRM_RETRY_BASE_MS: '100',
-        CRM_RETRY_MAX_MS: '500',
-        CRM_RATE_LIMIT_WAIT_MS: '300',
-        CRM_BREAKER_RESET_MS: '700',
-        CRM_CALL_TIMEOUT_MS: '5000',
-        SALESFORCE_REQUEST_LIMIT_WAIT_MS: '300',
-        // The fakes have no burst limit; pacing is the gateway spec's subject.
-        HUBSPOT_BURST_REQUESTS: '1000',
-        HUBSPOT_BURST_WINDOW_MS: '1000',
-        AUTH_JWT_SECRET: SECRET,
-      });
+      SALESFORCE_LOGIN_URL: sf.loginUrl,
+      SALESFORCE_CLIENT_ID: SF.clientId,
+      SALESFORCE_CLIENT_SECRET: SF.clientSecret,
+      SALESFORCE_REFRESH_TOKEN: SF.refreshToken,
+      HUBSPOT_ACCESS_TOKEN: HS.accessToken,
+      HUBSPOT_BASE_PATH: hs.url,
+      CRM_SCORE_CHANGE_THRESHOLD: String(THRESHOLD),
+      CRM_DRAIN_INTERVAL_MS: '100',
+      CRM_RETRY_BUDGET: '3',
+      CRM_RETRY_BASE_MS: '100',
+      CRM_RETRY_MAX_MS: '500',
+      CRM_RATE_LIMIT_WAIT_MS: '300',
+      CRM_BREAKER_RESET_MS: '700',
+      CRM_CALL_TIMEOUT_MS: '5000',
+      SALESFORCE_REQUEST_LIMIT_WAIT_MS: '300',
+      // The fakes have no burst limit; pacing is the gateway spec's subject.
+      HUBSPOT_BURST_REQUESTS: '1000',
+      HUBSPOT_BURST_WINDOW_MS: '1000',
+      AUTH_JWT_SECRET: SECRET,
+    });
     groupId = `${env['KAFKA_GROUP_PREFIX']}.crm-sync`;
     sut = await startService({ name: 'crm-sync', configSchema: crmSyncConfigSchema, module: (c) => CrmSyncModule.register(c), env });
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'crm-sync-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'crm-sync-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
   });
 
   /**
@@ -147,7 +164,11 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
         predictions.map((p) => `prediction:${p.prediction_id}`),
       ]);
       const state = await db.query('spec.state', 'SELECT * FROM crm_score_state WHERE customer_id = $1', [customer]);
-      const outbox = await db.query('spec.outbox', 'SELECT id, target, status, attempts, last_error, payload FROM crm_outbox WHERE customer_id = $1 ORDER BY id', [customer]);
+      const outbox = await db.query(
+        'spec.outbox',
+        'SELECT id, target, status, attempts, last_error, payload FROM crm_outbox WHERE customer_id = $1 ORDER BY id',
+        [customer],
+      );
       const seenKeys = new Set(seen.map((r) => r.message_key));
       lines.push(
         `missing write for ${customer}; its predictions: ${predictions.map((p) => `${p.prediction_id} ${p.as_of.slice(0, 10)} ${p.risk_score}/${p.risk_level}${seenKeys.has(`prediction:${p.prediction_id}`) ? ' seen' : ' NOT SEEN'}`).join('; ')}`,
@@ -181,7 +202,11 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const closing = [...producers.map((p) => () => p.close()), () => sut?.close(), () => probe?.stop(), () => db?.close(), () => sf?.stop(), () => hs?.stop()];
     const results = await Promise.allSettled(closing.map((close) => Promise.resolve().then(close)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason), 'closing the spec\'s resources failed');
+    if (failed.length > 0)
+      throw new AggregateError(
+        failed.map((f) => f.reason),
+        "closing the spec's resources failed",
+      );
   });
 
   it('10,000 predictions for 2,000 customers make exactly the minimal writes, through outages, expired sessions, locks and 429s', async () => {
@@ -220,7 +245,11 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       await producer.send({ topic: Topics.predictions, messages: batch.slice(0, 200).map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })) });
       const expected = expectedWrites(all).length;
       const published = Date.now() - started;
-      await until(`round ${round}: ${expected} writes at both fakes`, () => sfWrites().length >= expected && hsWrites().length >= expected, roundDeadlineMs()).catch(async (error: Error) => {
+      await until(
+        `round ${round}: ${expected} writes at both fakes`,
+        () => sfWrites().length >= expected && hsWrites().length >= expected,
+        roundDeadlineMs(),
+      ).catch(async (error: Error) => {
         const rows = await new CrmOutboxRepository().findByCustomers(db, customers);
         const statuses = new Map<string, number>();
         for (const r of rows) statuses.set(`${r.target}/${r.status}`, (statuses.get(`${r.target}/${r.status}`) ?? 0) + 1);
@@ -241,11 +270,20 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       [customers],
     );
     assert.equal(latest.length, customers.length);
-    for (const row of latest) assert.deepEqual([row.risk_score, row.experiment_arm], [scoreOf.get(row.customer_id), controls.has(row.customer_id) ? 'control' : 'treatment'], row.customer_id);
+    for (const row of latest)
+      assert.deepEqual(
+        [row.risk_score, row.experiment_arm],
+        [scoreOf.get(row.customer_id), controls.has(row.customer_id) ? 'control' : 'treatment'],
+        row.customer_id,
+      );
 
     const expected = expectedWrites(all).map(sortKey).sort();
-    const atSalesforce = sfWrites().map((w) => sortKey({ customer: w.externalId, score: Number(w.fields['Churn_Risk_Score__c']), level: String(w.fields['Churn_Risk_Category__c']) })).sort();
-    const atHubSpot = hsWrites().map((w) => sortKey({ customer: w.id, score: Number(w.properties['churn_risk_score']), level: String(w.properties['churn_risk_category']) })).sort();
+    const atSalesforce = sfWrites()
+      .map((w) => sortKey({ customer: w.externalId, score: Number(w.fields['Churn_Risk_Score__c']), level: String(w.fields['Churn_Risk_Category__c']) }))
+      .sort();
+    const atHubSpot = hsWrites()
+      .map((w) => sortKey({ customer: w.id, score: Number(w.properties['churn_risk_score']), level: String(w.properties['churn_risk_category']) }))
+      .sort();
     assert.ok(expected.length > 2000 && expected.length < 9500, `the threshold must matter: ${expected.length} writes expected`);
     assert.deepEqual(atSalesforce, expected, 'Salesforce received exactly the expected writes');
     assert.deepEqual(atHubSpot, expected, 'HubSpot received exactly the expected writes');
@@ -259,13 +297,19 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     // The faults really happened and were survived.
     assert.ok(sf.tokenGrants.length >= 2, 'the expired session was refreshed');
     assert.ok(sf.requests.some((r) => r.status === 503) && hs.requests.some((r) => r.status === 503), 'both outages were seen');
-    assert.ok(hs.requests.some((r) => r.status === 429), 'a 429 was answered');
+    assert.ok(
+      hs.requests.some((r) => r.status === 429),
+      'a 429 was answered',
+    );
     assert.deepEqual([...sf.apiVersions], ['62.0']);
     assert.ok(hs.properties.get('contacts')?.has('churn_risk_score'), 'missing HubSpot properties were created');
     // Every sObject Collections call carried at most 200 records and every HubSpot batch at most 100 (the fakes refuse more).
     assert.ok(!sf.requests.some((r) => r.status === 400) && !hs.requests.some((r) => r.status === 400));
     const outbox = await new CrmOutboxRepository().findByCustomers(db, customers);
-    assert.deepEqual(outbox.filter((r) => r.status !== 'sent').map((r) => `${r.id} ${r.status} ${r.last_error}`), []);
+    assert.deepEqual(
+      outbox.filter((r) => r.status !== 'sent').map((r) => `${r.id} ${r.status} ${r.last_error}`),
+      [],
+    );
     const metrics = await (await fetch(`${sut.url}/metrics`)).text();
     assert.match(metrics, /crm_sync_pushes_total\{target="salesforce",kind="score",result="sent"[^}]*\} \d+/);
     assert.match(metrics, /crm_sync_api_quota_remaining_calls\{target="salesforce"[^}]*\} \d+/);
@@ -285,11 +329,26 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       prediction_id: uniqueId('P'),
       created_at: '2025-02-01T10:00:00Z',
       // What the alert carries of its prediction; every other alert one written before they were carried.
-      ...(i === 0 ? { recommended_action: 'Offer an annual contract', top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.42 }], experiment_arm: 'treatment' } : {}),
+      ...(i === 0
+        ? {
+            recommended_action: 'Offer an annual contract',
+            top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.42 }],
+            experiment_arm: 'treatment',
+          }
+        : {}),
     }));
     // One alert whose prediction is in the control arm (the alert says so).
     const control = aScoredPrediction(customers[401]!, 90, new Date('2025-02-01T09:00:00Z'), true);
-    alerts.push({ alert_id: uniqueId('A'), customer_id: control.customer_id, level: 'critical', risk_score: 90, message: 'control', prediction_id: control.prediction_id, created_at: '2025-02-01T10:00:00Z', experiment_arm: 'control' });
+    alerts.push({
+      alert_id: uniqueId('A'),
+      customer_id: control.customer_id,
+      level: 'critical',
+      risk_score: 90,
+      message: 'control',
+      prediction_id: control.prediction_id,
+      created_at: '2025-02-01T10:00:00Z',
+      experiment_arm: 'control',
+    });
     const messages = alerts.map((a) => ({ key: a.customer_id, value: JSON.stringify(a) }));
     await producer.send({ topic: Topics.alerts, messages });
     await producer.send({ topic: Topics.alerts, messages: messages.slice(0, 50) });
@@ -298,7 +357,10 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const sfTasks = () => sf.writesOf('Task').filter((w) => wanted.some((a) => a.alert_id === w.externalId));
     const hsTasks = () => hs.tasks.filter((t) => t.properties['hs_task_body']?.includes(run));
     await until(`${wanted.length} tasks at both fakes`, () => sfTasks().length >= wanted.length && hsTasks().length >= wanted.length);
-    await settled(Topics.alerts, alerts.map((a) => a.customer_id));
+    await settled(
+      Topics.alerts,
+      alerts.map((a) => a.customer_id),
+    );
     assert.equal(sfTasks().length, wanted.length);
     assert.equal(new Set(sfTasks().map((w) => w.externalId)).size, wanted.length, 'one Salesforce task per alert');
     assert.equal(hsTasks().length, wanted.length, 'one HubSpot task per alert');
@@ -317,10 +379,16 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const hsTask = hs.tasks.find((t) => t.properties['hs_task_body']?.includes(critical.alert_id))!;
     assert.equal(hsTask.associations[0]!.to.id, hs.objects.get('contacts')!.get(critical.customer_id)!.id);
     assert.equal(hsTask.associations[0]!.types[0]!.associationTypeId, 204);
-    const rows = await new CrmOutboxRepository().findByCustomers(db, alerts.map((a) => a.customer_id));
+    const rows = await new CrmOutboxRepository().findByCustomers(
+      db,
+      alerts.map((a) => a.customer_id),
+    );
     const taskRows = rows.filter((r) => r.kind === 'task');
     assert.equal(taskRows.length, wanted.length * 2);
-    assert.ok(taskRows.every((r) => r.status === 'sent' && r.external_id), 'the CRM ids are stored with the idempotency keys');
+    assert.ok(
+      taskRows.every((r) => r.status === 'sent' && r.external_id),
+      'the CRM ids are stored with the idempotency keys',
+    );
   });
 
   it('pushes only the newest of a customer’s waiting scores, parks a record the CRM refuses, to crm-sync.dlq, until re-driven, and skips a customer HubSpot does not have', async () => {
@@ -332,14 +400,27 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     sf.refuseRecords([unknown], 'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'Churn risk score needs an owner');
     const producer = await openProducer();
     const t = Date.parse('2025-03-01T00:00:00Z');
-    const sequence = [aScoredPrediction(customer, 10, new Date(t), false), aScoredPrediction(customer, 50, new Date(t + 1000), false), aScoredPrediction(customer, 90, new Date(t + 2000), false)];
+    const sequence = [
+      aScoredPrediction(customer, 10, new Date(t), false),
+      aScoredPrediction(customer, 50, new Date(t + 1000), false),
+      aScoredPrediction(customer, 90, new Date(t + 2000), false),
+    ];
     await producer.send({ topic: Topics.predictions, messages: sequence.map((p) => ({ key: customer, value: JSON.stringify(p) })) });
     const refused = aScoredPrediction(unknown, 70, new Date(t), false);
     await producer.send({ topic: Topics.predictions, messages: [{ key: unknown, value: JSON.stringify(refused) }] });
     await producer.close();
-    await until('the newest score at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === customer && w.fields['Churn_Risk_Score__c'] === 90));
+    await until('the newest score at Salesforce', () =>
+      sf.writesOf('Account').some((w) => w.externalId === customer && w.fields['Churn_Risk_Score__c'] === 90),
+    );
     await settled(Topics.predictions, [customer]);
-    assert.deepEqual(sf.writesOf('Account').filter((w) => w.externalId === customer).map((w) => w.fields['Churn_Risk_Score__c']), [90], 'older waiting scores are superseded, never written after a newer one');
+    assert.deepEqual(
+      sf
+        .writesOf('Account')
+        .filter((w) => w.externalId === customer)
+        .map((w) => w.fields['Churn_Risk_Score__c']),
+      [90],
+      'older waiting scores are superseded, never written after a newer one',
+    );
     // Salesforce refuses the record (a validation rule): parked and dead-lettered.
     const [letter] = await probe.waitFor((m) => m.key === unknown && m.headers['x-crm-target'] === 'salesforce');
     const record = JSON.parse(letter!.value!) as { error_code: string; source_topic: string; value_base64: string };
@@ -348,19 +429,30 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     assert.equal(JSON.parse(Buffer.from(record.value_base64, 'base64').toString('utf8')).prediction_id, refused.prediction_id);
     const repo = new CrmOutboxRepository();
     // The drainer dead-letters a refused row before it records the row parked: wait for the row's state, not the letter.
-    await until('the refused row parked', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'parked', 10_000);
+    await until(
+      'the refused row parked',
+      async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'parked',
+      10_000,
+    );
     await settled(Topics.predictions, [unknown]);
     const rows = await repo.findByCustomers(db, [unknown]);
     assert.equal(rows.find((r) => r.target === 'salesforce')!.status, 'parked');
     // HubSpot has no contact for `unknown` (HUBSPOT_MISSING_CUSTOMER=skip): skipped and counted, not parked.
-    assert.deepEqual([rows.find((r) => r.target === 'hubspot')!.status, rows.find((r) => r.target === 'hubspot')!.last_error], ['skipped', 'customer not in hubspot']);
+    assert.deepEqual(
+      [rows.find((r) => r.target === 'hubspot')!.status, rows.find((r) => r.target === 'hubspot')!.last_error],
+      ['skipped', 'customer not in hubspot'],
+    );
     assert.match(await (await fetch(`${sut.url}/metrics`)).text(), /crm_sync_missing_customers_total\{crm="hubspot",action="skipped"[^}]*\} [1-9]/);
     // The rule is fixed; `churn crm retry` re-drives the parked row.
     sf.refuseRecords([]);
     assert.equal(await repo.redriveParked(db, { target: 'salesforce' }), 1);
     await until('the re-driven write at Salesforce', () => sf.writesOf('Account').some((w) => w.externalId === unknown));
     // The drainer marks the row sent after Salesforce's answer, so the write can be seen a moment before that.
-    await until('the re-driven row marked sent', async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'sent', 10_000);
+    await until(
+      'the re-driven row marked sent',
+      async () => (await repo.findByCustomers(db, [unknown])).find((r) => r.target === 'salesforce')?.status === 'sent',
+      10_000,
+    );
   });
 
   it('an admin resumes a paused CRM over HTTP: rows queued while it was paused wait, then go out', async () => {
@@ -370,7 +462,13 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     const integrations = new CrmIntegrationRepository();
     await integrations.pause(db, 'hubspot', 'missing_scopes', 'MISSING_SCOPES: paused by the spec', 600_000);
     const list = async () => crmIntegrationListSchema.parse(await (await fetch(`${sut.url}/v1/integrations`)).json()).integrations;
-    assert.deepEqual((await list()).map((i) => [i.crm, i.status, i.paused_reason]), [['hubspot', 'paused', 'missing_scopes'], ['salesforce', 'active', null]]);
+    assert.deepEqual(
+      (await list()).map((i) => [i.crm, i.status, i.paused_reason]),
+      [
+        ['hubspot', 'paused', 'missing_scopes'],
+        ['salesforce', 'active', null],
+      ],
+    );
 
     const producer = await openProducer();
     const prediction = aScoredPrediction(customer, 77, new Date('2025-05-01T00:00:00Z'), false);
@@ -383,7 +481,8 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     assert.deepEqual([waiting.status, waiting.attempts], ['pending', 0]);
     assert.ok(!hs.writes.some((w) => w.id === customer));
 
-    const resume = (bearer?: string) => fetch(`${sut.url}/v1/integrations/hubspot/resume`, { method: 'POST', headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+    const resume = (bearer?: string) =>
+      fetch(`${sut.url}/v1/integrations/hubspot/resume`, { method: 'POST', headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
     await expectProblem(await resume(), 401, 'UNAUTHENTICATED');
     await expectProblem(await resume(await token(['agent'])), 403, 'FORBIDDEN');
     const zoho = await fetch(`${sut.url}/v1/integrations/zoho/resume`, { method: 'POST', headers: { authorization: `Bearer ${await token(['admin'])}` } });
@@ -412,7 +511,12 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       await db.transaction((tx) => new CrmOutboxRepository().recordLatestScores(tx, [...newer, ...older]));
       // Backfill updates accounts the org already has (creating one would need its Name).
       bulkFake.seed('Account', 'Customer_Id__c', backfillCustomers);
-      const env = crmEnvSchema.parse({ SALESFORCE_LOGIN_URL: bulkFake.loginUrl, SALESFORCE_CLIENT_ID: SF.clientId, SALESFORCE_CLIENT_SECRET: SF.clientSecret, SALESFORCE_REFRESH_TOKEN: SF.refreshToken });
+      const env = crmEnvSchema.parse({
+        SALESFORCE_LOGIN_URL: bulkFake.loginUrl,
+        SALESFORCE_CLIENT_ID: SF.clientId,
+        SALESFORCE_CLIENT_SECRET: SF.clientSecret,
+        SALESFORCE_REFRESH_TOKEN: SF.refreshToken,
+      });
       const logger = createLogger({ service: 'spec', level: 'silent' });
       const gateway = new SalesforceGateway(salesforceSettings(env) as SalesforceSettings, logger);
       const result = await backfillSalesforce(db, gateway, logger, { jobSize: 10_000, pollIntervalMs: 50, pollTimeoutMs: 10_000, dryRun: false });
@@ -425,13 +529,19 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
       // there too, and this org does not have them (upserting one would need its Name), so only this
       // spec's customers must have gone through.
       assert.ok(result.succeeded >= 29, `succeeded ${result.succeeded}`);
-      assert.deepEqual(result.failed.filter((f) => f.customerId.startsWith(`${run}-B`)), []);
+      assert.deepEqual(
+        result.failed.filter((f) => f.customerId.startsWith(`${run}-B`)),
+        [],
+      );
       assert.ok(bulkFake.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/batches')));
-      const state = await db.query<{ pushed_score: number }>('spec.state', `SELECT pushed_score FROM crm_score_state WHERE target = 'salesforce' AND customer_id = $1`, [backfillCustomers[5]]);
+      const state = await db.query<{ pushed_score: number }>(
+        'spec.state',
+        `SELECT pushed_score FROM crm_score_state WHERE target = 'salesforce' AND customer_id = $1`,
+        [backfillCustomers[5]],
+      );
       assert.equal(state[0]?.pushed_score, 45);
     } finally {
       await bulkFake.stop();
     }
   });
 });
-

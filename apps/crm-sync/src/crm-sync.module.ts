@@ -22,7 +22,10 @@ export class CrmSyncModule {
       module: CrmSyncModule,
       imports: [
         DatabaseModule,
-        KafkaModule.forRoot({ group: 'crm-sync', consumer: { deadLetterTopic: Topics.crmSyncDlq, handlers: [CrmPredictionsHandler, CrmAlertsHandler, CrmOutcomesHandler] } }),
+        KafkaModule.forRoot({
+          group: 'crm-sync',
+          consumer: { deadLetterTopic: Topics.crmSyncDlq, handlers: [CrmPredictionsHandler, CrmAlertsHandler, CrmOutcomesHandler] },
+        }),
       ],
       controllers: [IntegrationsController],
       providers: [

@@ -24,14 +24,26 @@ const OTHERS = 32;
 function telcoVectors(prefix: string): CustomerFeaturesMessageV2[] {
   const active = fs.readFileSync(path.join(REPO, 'models', 'active'), 'utf8').trim();
   const probabilities = new Map(
-    (parse(fs.readFileSync(path.join(REPO, 'models', active, 'train-predictions.csv')), { columns: true }) as { customerID: string; churn_probability: string }[]).map((r) => [r.customerID, Number(r.churn_probability)]),
+    (
+      parse(fs.readFileSync(path.join(REPO, 'models', active, 'train-predictions.csv')), { columns: true }) as {
+        customerID: string;
+        churn_probability: string;
+      }[]
+    ).map((r) => [r.customerID, Number(r.churn_probability)]),
   );
   const rows = parseTelcoCsv(fs.readFileSync(path.join(REPO, 'data', 'telco', 'train.csv')));
   const byRisk = [...rows].sort((a, b) => probabilities.get(b.customerID)! - probabilities.get(a.customerID)!);
   const chosen = [...byRisk.slice(0, AT_RISK), ...byRisk.slice(-OTHERS)];
   const hash = specHash(loadFeatureSpec(TELCO_SPEC_PATH));
   const now = new Date().toISOString();
-  return chosen.map((row) => ({ customer_id: `${prefix}-${row.customerID}`, feature_schema_version: 2, spec_hash: hash, features: { ...rowFeatures(row) }, as_of: now, source_event_id: uniqueId('e') }));
+  return chosen.map((row) => ({
+    customer_id: `${prefix}-${row.customerID}`,
+    feature_schema_version: 2,
+    spec_hash: hash,
+    features: { ...rowFeatures(row) },
+    as_of: now,
+    source_event_id: uniqueId('e'),
+  }));
 }
 
 /**
@@ -64,7 +76,9 @@ describe('a retention agent’s morning in headless Chromium: sign-in, queue, cu
     await publishByCustomer(Topics.customerFeatures, vectors);
     // Scored, alerted and in monitoring's read model: every customer listed, the at-risk ones with an alert.
     await eventually('every customer scored and listed by monitoring, the at-risk ones alerted', async () => {
-      const listed = await api<{ customers: { customer_id: string; alert: unknown }[]; total: number }>(`${stack.monitoringUrl}/v1/customers?q=${prefix}&page_size=100`);
+      const listed = await api<{ customers: { customer_id: string; alert: unknown }[]; total: number }>(
+        `${stack.monitoringUrl}/v1/customers?q=${prefix}&page_size=100`,
+      );
       return listed.total === vectors.length && listed.customers.filter((c) => c.alert !== null).length >= 1 ? listed : undefined;
     });
     // This morning's queue is this platform's: alerts other specs left open on the shared test
@@ -113,8 +127,13 @@ describe('a retention agent’s morning in headless Chromium: sign-in, queue, cu
     await page.getByTestId('drivers-waterfall').waitFor({ timeout: 30_000 });
     const detail = customerPageSchema.parse(await api<unknown>(`${stack.monitoringUrl}/v1/customers/${encodeURIComponent(customerId)}`));
     assert.ok(detail.drivers.length > 0, 'the scorer explained the score');
-    const shownDrivers = await page.locator('[data-testid^="driver-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.replace(/^driver-/, '')));
-    assert.deepEqual(shownDrivers, detail.drivers.map((d) => d.feature));
+    const shownDrivers = await page
+      .locator('[data-testid^="driver-"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.replace(/^driver-/, '')));
+    assert.deepEqual(
+      shownDrivers,
+      detail.drivers.map((d) => d.feature),
+    );
     await assertAccessible(page, 'customer page');
     await saveScreenshot(page, 'customer');
 
@@ -128,7 +147,10 @@ describe('a retention agent’s morning in headless Chromium: sign-in, queue, cu
     });
     assert.equal(acknowledged.acknowledged_by, 'Ada Agent');
     const history = await api<{ history: { note: string | null }[] }>(`${stack.monitoringUrl}/v1/alerts/${alertId}/history`);
-    assert.ok(history.history.some((h) => h.note === note), 'the note is in the alert’s history');
+    assert.ok(
+      history.history.some((h) => h.note === note),
+      'the note is in the alert’s history',
+    );
 
     // Record the intervention: monitoring's timeline shows it, and so does the page.
     await page.getByTestId('intervention-action').fill('retention_call');

@@ -33,7 +33,8 @@ function localInput(page: Page, offsetMs: number): Promise<string> {
 function aVector(customerId: string, asOf: number, values: Record<string, string | number>): CustomerFeaturesMessageV2 {
   const features: Record<string, string | number | null> = {};
   for (const column of featureColumns(TELCO)) {
-    features[column.name] = column.type === 'numeric' ? 3 : column.type === 'boolean' ? (column.name === 'SeniorCitizen' ? 0 : 'No') : (column.categories?.[0] ?? 'x');
+    features[column.name] =
+      column.type === 'numeric' ? 3 : column.type === 'boolean' ? (column.name === 'SeniorCitizen' ? 0 : 'No') : (column.categories?.[0] ?? 'x');
   }
   return aFeatureVector(customerId, specHash(TELCO), { ...features, ...values }, asOf);
 }
@@ -59,7 +60,11 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
 
   /** A prediction of the customer scored at `at` (the history's time axis), in the experiment's treatment arm. */
   const scored = (version: string, probability: number, at: number, overrides: Partial<Prediction> = {}) =>
-    aPrediction(customerId, version, probability, at, { scored_at: new Date(at).toISOString(), experiment: { name: 'retention-cp', arm: 'treatment' }, ...overrides });
+    aPrediction(customerId, version, probability, at, {
+      scored_at: new Date(at).toISOString(),
+      experiment: { name: 'retention-cp', arm: 'treatment' },
+      ...overrides,
+    });
   const detail = async (): Promise<CustomerPage> => {
     const response = await fetch(`${monitoringUrl}/v1/customers/${encodeURIComponent(customerId)}`, { headers: { authorization: `Bearer ${agent}` } });
     assert.equal(response.status, 200, await response.clone().text());
@@ -78,14 +83,20 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     const alerting = spawnService('alerting', env, { port: base + 21 });
     alertingUrl = `http://127.0.0.1:${alerting.port}`;
     services.push(alerting);
-    const monitoring = spawnService('monitoring', { ...env, ALERTING_URL: alertingUrl, MONITORING_POPULATION_INTERVAL_MS: '1000', MONITORING_REFRESH_INTERVAL_MS: '600000' }, { port: base + 22 });
+    const monitoring = spawnService(
+      'monitoring',
+      { ...env, ALERTING_URL: alertingUrl, MONITORING_POPULATION_INTERVAL_MS: '1000', MONITORING_REFRESH_INTERVAL_MS: '600000' },
+      { port: base + 22 },
+    );
     monitoringUrl = `http://127.0.0.1:${monitoring.port}`;
     services.push(monitoring);
     await Promise.all(services.map((s) => waitUntilReady(s)));
 
     // Ten days of scores by two model versions, no rise of 20 points within a week (alerting's score
     // jump) before the newest, which is critical, with its drivers: alerting raises one alert, for it.
-    await publishByCustomer(Topics.customerFeatures, [aVector(customerId, now - 2 * 3_600_000, { Contract: 'Month-to-month', tenure: 2, MonthlyCharges: 99.5 })]);
+    await publishByCustomer(Topics.customerFeatures, [
+      aVector(customerId, now - 2 * 3_600_000, { Contract: 'Month-to-month', tenure: 2, MonthlyCharges: 99.5 }),
+    ]);
     await publishByCustomer(Topics.predictions, [
       scored(oldVersion, 0.4, now - 10 * DAY),
       scored(oldVersion, 0.45, now - 7 * DAY),
@@ -106,7 +117,9 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
       if (response.status !== 200) return undefined;
       const body = customerPageSchema.parse(await response.json());
       const contract = body.features.find((f) => f.name === 'Contract');
-      return body.score_history.length === 4 && contract?.value === 'Month-to-month' && contract.population && body.customer.alert?.state === 'pending' ? body : undefined;
+      return body.score_history.length === 4 && contract?.value === 'Month-to-month' && contract.population && body.customer.alert?.state === 'pending'
+        ? body
+        : undefined;
     });
 
     ({ browser, page } = await workspaceBrowser());
@@ -148,8 +161,13 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     assert.ok(((await chart.boundingBox())?.height ?? 0) > 100, 'the chart is drawn');
 
     // The waterfall's rows are the drivers.
-    const rows = await page.locator('[data-testid="drivers-waterfall"] tbody tr').evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).dataset['testid'], Number((tr as HTMLElement).dataset['contribution'])]));
-    assert.deepEqual(rows, api.drivers.map((d) => [`driver-${d.feature}`, d.contribution]));
+    const rows = await page
+      .locator('[data-testid="drivers-waterfall"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).dataset['testid'], Number((tr as HTMLElement).dataset['contribution'])]));
+    assert.deepEqual(
+      rows,
+      api.drivers.map((d) => [`driver-${d.feature}`, d.contribution]),
+    );
 
     // Features beside the population: the share of the customer's contract, a number placed on the quantiles.
     const contract = api.features.find((f) => f.name === 'Contract')!;
@@ -158,7 +176,13 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     assert.ok(share !== undefined && share > 0);
     assert.equal(Number(await page.locator('[data-testid="feature-Contract"] .share').getAttribute('data-share')), share);
     assert.notEqual(await page.locator('[data-testid="feature-tenure"] .quantiles').getAttribute('data-percentile'), '');
-    assert.equal(await page.locator('[data-testid^="feature-"]').filter({ has: page.locator('th') }).count(), api.features.length);
+    assert.equal(
+      await page
+        .locator('[data-testid^="feature-"]')
+        .filter({ has: page.locator('th') })
+        .count(),
+      api.features.length,
+    );
     await assertAccessible(page, 'customer page');
     await saveScreenshot(page, 'customer-page');
   });
@@ -172,7 +196,11 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'alert-ack');
     await page.keyboard.press('Enter');
     await page.getByTestId('customer-message').filter({ hasText: 'Alert acknowledged by Dana Agent: it is on the timeline' }).waitFor({ timeout: 30_000 });
-    const alert = (await (await fetch(`${alertingUrl}/v1/alerts/${alertId}`, { headers: { authorization: `Bearer ${agent}` } })).json()) as { status: string; acknowledged_by: string; acknowledge_note: string };
+    const alert = (await (await fetch(`${alertingUrl}/v1/alerts/${alertId}`, { headers: { authorization: `Bearer ${agent}` } })).json()) as {
+      status: string;
+      acknowledged_by: string;
+      acknowledge_note: string;
+    };
     assert.deepEqual([alert.status, alert.acknowledged_by, alert.acknowledge_note], ['acknowledged', 'Dana Agent', 'Called; offered a one-year contract']);
     assert.match((await page.getByTestId('timeline-alert').first().textContent()) ?? '', /acknowledged by Dana Agent.*Called; offered a one-year contract/);
 
@@ -190,23 +218,34 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     await page.getByTestId('intervention-cost').fill('40');
     await page.getByTestId('intervention-save').click();
     await page.getByTestId('customer-message').filter({ hasText: 'Intervention recorded by Dana Agent: it is on the timeline' }).waitFor({ timeout: 30_000 });
-    assert.match((await page.getByTestId('timeline-intervention').first().textContent()) ?? '', /retention call by Dana Agent.*via phone.*offered annual contract, 10 % off.*\$40/);
+    assert.match(
+      (await page.getByTestId('timeline-intervention').first().textContent()) ?? '',
+      /retention call by Dana Agent.*via phone.*offered annual contract, 10 % off.*\$40/,
+    );
     const stored = await db.query<{ action: string; performed_by: string; channel: string; cost: string; source: string }>(
       'spec.interventions',
       'SELECT action, performed_by, channel, cost::text AS cost, source FROM interventions WHERE customer_id = $1',
       [customerId],
     );
-    assert.deepEqual(stored.map((r) => [r.action, r.performed_by, r.channel, Number(r.cost), r.source]), [['retention call', 'Dana Agent', 'phone', 40, 'api']]);
+    assert.deepEqual(
+      stored.map((r) => [r.action, r.performed_by, r.channel, Number(r.cost), r.source]),
+      [['retention call', 'Dana Agent', 'phone', 40, 'api']],
+    );
 
     await page.getByTestId('outcome-stayed').check();
     await page.getByTestId('outcome-save').click();
     await page.getByTestId('customer-message').filter({ hasText: 'Stay recorded by Dana Agent: it is on the timeline' }).waitFor({ timeout: 30_000 });
     const outcomes = await db.query<{ churned: boolean }>('spec.outcomes', 'SELECT churned FROM outcomes WHERE customer_id = $1', [customerId]);
-    assert.deepEqual(outcomes.map((o) => o.churned), [false]);
+    assert.deepEqual(
+      outcomes.map((o) => o.churned),
+      [false],
+    );
 
     // The timeline filters by kind, newest first.
     await page.getByTestId('timeline-filter').selectOption('intervention');
-    assert.deepEqual(await page.locator('[data-testid="timeline"] li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset['testid'])), ['timeline-intervention']);
+    assert.deepEqual(await page.locator('[data-testid="timeline"] li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset['testid'])), [
+      'timeline-intervention',
+    ]);
     await page.getByTestId('timeline-filter').selectOption('all');
     const kinds = await page.locator('[data-testid="timeline"] li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset['at'] ?? ''));
     assert.deepEqual(kinds, [...kinds].sort().reverse(), 'newest first');

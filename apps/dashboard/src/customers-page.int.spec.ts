@@ -8,7 +8,17 @@ import { type CustomerFeaturesMessageV2, customerListPageSchema, type Prediction
 import { featureColumns, featureSpecEnvSchema, type FeatureSpec } from '@churn/feature-spec';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger } from '@churn/observability';
-import { aFeatureVector, aPrediction, eventually, freeLoopbackPort, LocalOpenIdProvider, publishByCustomer, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import {
+  aFeatureVector,
+  aPrediction,
+  eventually,
+  freeLoopbackPort,
+  LocalOpenIdProvider,
+  publishByCustomer,
+  signTestToken,
+  testInfra,
+  uniqueId,
+} from '@churn/testing';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { REPO } from './e2e/telco-fixture';
@@ -41,7 +51,11 @@ function aVector(customerId: string, category: { name: string; value: string }, 
 }
 
 function aScoredCustomer(customerId: string, probability: number, revenueAtRisk: number, arm: string, asOf: number): Prediction {
-  return aPrediction(customerId, 'customers-page-spec', probability, asOf, { revenue_at_risk: revenueAtRisk, experiment: { name: 'customers-page-spec', arm }, scored_at: new Date(asOf).toISOString() });
+  return aPrediction(customerId, 'customers-page-spec', probability, asOf, {
+    revenue_at_risk: revenueAtRisk,
+    experiment: { name: 'customers-page-spec', arm },
+    scored_at: new Date(asOf).toISOString(),
+  });
 }
 
 /**
@@ -84,7 +98,11 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
   const assertRowsAsApi = async (what: string) => {
     const answer = await apiList(queryShown());
     assert.ok(answer.customers.length > 0, `${what}: the API lists customers for ${queryShown()}`);
-    assert.deepEqual(await rowsShown(), answer.customers.map((c) => c.customer_id), what);
+    assert.deepEqual(
+      await rowsShown(),
+      answer.customers.map((c) => c.customer_id),
+      what,
+    );
     return answer;
   };
 
@@ -93,7 +111,14 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
     assert.ok(fs.existsSync(BUNDLE), `no dashboard bundle at ${BUNDLE}: run \`bash apps/dashboard/scripts/build-web.sh\``);
     const { kafkaBrokers, databaseUrl } = testInfra();
     const port = await freeLoopbackPort();
-    serviceEnv = { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', AUTH_JWT_SECRET: SECRET, FEATURE_SPEC_FILE: ACTIVE.file, MONITORING_REFRESH_INTERVAL_MS: '600000' };
+    serviceEnv = {
+      KAFKA_BROKERS: kafkaBrokers,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'warn',
+      AUTH_JWT_SECRET: SECRET,
+      FEATURE_SPEC_FILE: ACTIVE.file,
+      MONITORING_REFRESH_INTERVAL_MS: '600000',
+    };
     monitoring = spawnService('monitoring', { ...serviceEnv, KAFKA_GROUP_PREFIX: uniqueId('cl') }, { port });
     monitoringUrl = `http://127.0.0.1:${port}`;
     await waitUntilReady(monitoring);
@@ -197,7 +222,10 @@ describe('customer list page in headless Chromium: monitoring process, real Kafk
     assert.equal(new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('sort'), '-revenue_at_risk');
     const sorted = await assertRowsAsApi('sorted by revenue at risk');
     const revenues = sorted.customers.map((c) => c.revenue_at_risk);
-    assert.deepEqual(revenues, [...revenues].sort((a, b) => b - a));
+    assert.deepEqual(
+      revenues,
+      [...revenues].sort((a, b) => b - a),
+    );
     assert.equal(await page.locator('th[aria-sort="descending"]').textContent(), 'Revenue at risk ↓');
 
     await afterRender(() => page.getByTestId('customers-next').click());

@@ -3,7 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { type DashboardAlertQueue, dashboardAlertQueueSchema, type DashboardSummary, dashboardSummarySchema, type Prediction, riskLevelOf, riskScoreOf, Topics } from '@churn/contracts';
+import {
+  type DashboardAlertQueue,
+  dashboardAlertQueueSchema,
+  type DashboardSummary,
+  dashboardSummarySchema,
+  type Prediction,
+  riskLevelOf,
+  riskScoreOf,
+  Topics,
+} from '@churn/contracts';
 import { CrmIntegrationRepository } from '@churn/crm-sync-data';
 import { Database, JobRunRepository } from '@churn/db';
 import { ModelVersionRepository } from '@churn/scorer-data';
@@ -131,7 +140,15 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     services.push(crmSync);
     const monitoring = spawnService(
       'monitoring',
-      { ...env, AUTH_JWT_SECRET: SECRET, ALERTING_URL: alertingUrl, CRM_SYNC_URL: crmSyncUrl, MONITORING_SANDBOX_URL: sandbox.outboxUrl, MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '5000' },
+      {
+        ...env,
+        AUTH_JWT_SECRET: SECRET,
+        ALERTING_URL: alertingUrl,
+        CRM_SYNC_URL: crmSyncUrl,
+        MONITORING_SANDBOX_URL: sandbox.outboxUrl,
+        MONITORING_LABEL_DELAY_DAYS: '0',
+        MONITORING_REFRESH_INTERVAL_MS: '5000',
+      },
       { port: base + 5 },
     );
     monitoringUrl = `http://127.0.0.1:${monitoring.port}`;
@@ -139,10 +156,15 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     await Promise.all(services.map((s) => waitUntilReady(s)));
 
     // Each prediction carries the feature vector the model read (drift reads it from the message).
-    await publish(Topics.predictions, fixture.predictions.map(({ prediction, features }) => ({ ...prediction, features: { ...features } })));
+    await publish(
+      Topics.predictions,
+      fixture.predictions.map(({ prediction, features }) => ({ ...prediction, features: { ...features } })),
+    );
     await publish(Topics.outcomes, fixture.outcomes);
     await eventually('every Telco outcome joined to its prediction', async () => {
-      const body = await getJson<{ models: { role: string; windows: { all: { overall: { count: number } } } }[] }>(`${monitoringUrl}/v1/metrics/model?model_version=${fixture.modelVersion}&refresh=true`);
+      const body = await getJson<{ models: { role: string; windows: { all: { overall: { count: number } } } }[] }>(
+        `${monitoringUrl}/v1/metrics/model?model_version=${fixture.modelVersion}&refresh=true`,
+      );
       const champion = body.models.find((m) => m.role === 'champion');
       return champion && champion.windows.all.overall.count === fixture.outcomes.length ? champion : undefined;
     });
@@ -151,7 +173,10 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     const critical = criticalPrediction(fixture.modelVersion);
     await publish(Topics.predictions, [critical]);
     ackAlertId = await eventually('alerting to raise the critical alert', async () => {
-      const body = await getJson<{ alerts: { alert_id: string; status: string }[] }>(`${alertingUrl}/v1/alerts?customer_id=${critical.customer_id}`, agentToken);
+      const body = await getJson<{ alerts: { alert_id: string; status: string }[] }>(
+        `${alertingUrl}/v1/alerts?customer_id=${critical.customer_id}`,
+        agentToken,
+      );
       return body.alerts.find((a) => a.status === 'pending')?.alert_id;
     });
 
@@ -163,7 +188,8 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
       const pathname = new URL(response.url()).pathname;
       if ((pathname === '/v1/dashboard' || pathname === '/v1/dashboard/alerts') && response.ok()) {
         response.json().then(
-          (body: unknown) => (pathname === '/v1/dashboard' ? responses.push(dashboardSummarySchema.parse(body)) : queues.push(dashboardAlertQueueSchema.parse(body))),
+          (body: unknown) =>
+            pathname === '/v1/dashboard' ? responses.push(dashboardSummarySchema.parse(body)) : queues.push(dashboardAlertQueueSchema.parse(body)),
           () => undefined,
         );
       }
@@ -240,7 +266,9 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
   it('shows the champion’s ROC-AUC equal to GET /v1/metrics/model and (±0.001) to the trainer’s offline figure', async () => {
     const shown = await shownFigures(page);
     assert.equal(shown.modelVersion, fixture.modelVersion, "the registry's champion is the one shown");
-    const api = await getJson<{ models: { role: string; windows: { all: { overall: { roc_auc: number } } } }[] }>(`${monitoringUrl}/v1/metrics/model?model_version=${fixture.modelVersion}&role=champion&window=all`);
+    const api = await getJson<{ models: { role: string; windows: { all: { overall: { roc_auc: number } } } }[] }>(
+      `${monitoringUrl}/v1/metrics/model?model_version=${fixture.modelVersion}&role=champion&window=all`,
+    );
     const apiRocAuc = api.models[0]!.windows.all.overall.roc_auc;
     assert.equal(Number(shown.rocAucAll), apiRocAuc);
     assert.ok(Math.abs(Number(shown.rocAucAll) - fixture.offlineRocAuc) <= 0.001, `dashboard ${shown.rocAucAll} vs offline ${fixture.offlineRocAuc}`);
@@ -266,7 +294,10 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     const button = page.getByTestId(`ack-${ackAlertId}`);
     await button.waitFor({ timeout: 15_000 });
     const queue = await eventually('the page’s /v1/dashboard/alerts answer', async () => queues.at(-1));
-    assert.deepEqual((await shownFigures(page)).alertRows, queue.alerts.map((a) => a.alert_id));
+    assert.deepEqual(
+      (await shownFigures(page)).alertRows,
+      queue.alerts.map((a) => a.alert_id),
+    );
     assert.ok(queue.alerts.some((a) => a.alert_id === ackAlertId));
     await button.click();
     await page.getByTestId('toast').filter({ hasText: 'acknowledged by Dana Agent' }).waitFor({ timeout: 15_000 });
@@ -283,7 +314,9 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     assert.equal(new URL(page.url()).searchParams.get('alert'), ackAlertId, `redirected to ${page.url()}`);
     const panel = page.getByTestId('linked-alert');
     await panel.waitFor({ state: 'visible', timeout: 30_000 });
-    await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-testid="linked-alert"]')?.dataset['alertId'] === id, ackAlertId, { timeout: 30_000 });
+    await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-testid="linked-alert"]')?.dataset['alertId'] === id, ackAlertId, {
+      timeout: 30_000,
+    });
     // Acknowledged by the previous test, as alerting says.
     const alert = await getJson<{ status: string; customer_id: string }>(`${alertingUrl}/v1/alerts/${ackAlertId}`, agentToken);
     assert.equal(await page.getByTestId('linked-alert-status').textContent(), alert.status);
@@ -321,7 +354,9 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
       emailTotal: Number(document.querySelector<HTMLElement>('[data-testid="total-email"]')!.dataset['value']),
       newestSlackAlertIds: document.querySelector<HTMLElement>('[data-testid="slack-message"]')!.dataset['alertIds']!.split(' ').filter(Boolean),
       newestEmailAlertIds: document.querySelector<HTMLElement>('[data-testid="email-message"]')!.dataset['alertIds']!.split(' ').filter(Boolean),
-      crmTotal: Number(document.querySelector<HTMLElement>('[data-testid="total-salesforce"]')!.dataset['value']) + Number(document.querySelector<HTMLElement>('[data-testid="total-hubspot"]')!.dataset['value']),
+      crmTotal:
+        Number(document.querySelector<HTMLElement>('[data-testid="total-salesforce"]')!.dataset['value']) +
+        Number(document.querySelector<HTMLElement>('[data-testid="total-hubspot"]')!.dataset['value']),
       crmRows: document.querySelectorAll('[data-testid="crm-write"]').length,
     }));
     // Read after the page: the outbox only grows, and what the page showed newest is still listed.
@@ -345,13 +380,17 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
   it('the CRM integrations panel: a paused CRM shows its reason; an agent cannot resume it; an admin’s Resume makes it active in crm-sync; a rate-limited CRM shows until when', async () => {
     type Integrations = { integrations: { crm: string; status: string; resumed_by: string | null }[] };
     await page.goto(`${monitoringUrl}/?refresh=4`);
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-salesforce"]')?.dataset['state'] === 'active', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-salesforce"]')?.dataset['state'] === 'active', undefined, {
+      timeout: 30_000,
+    });
     assert.equal(await page.getByTestId('integration-hubspot-state').textContent(), 'active');
 
     // A whole-call error pauses Salesforce (as crm-sync's drainer does), with no probe due for an hour.
     const detail = 'INVALID_FIELD: No such column Churn_Risk_Score__c on entity Account';
     assert.ok(await new CrmIntegrationRepository().pause(db, 'salesforce', 'invalid_field', detail, 3_600_000));
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-salesforce"]')?.dataset['state'] === 'paused', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-salesforce"]')?.dataset['state'] === 'paused', undefined, {
+      timeout: 30_000,
+    });
     assert.equal(await page.getByTestId('integration-salesforce-state').textContent(), 'paused');
     assert.equal(await page.getByTestId('integration-salesforce-reason').textContent(), 'invalid_field');
     assert.equal(await page.getByTestId('integration-salesforce-detail').textContent(), detail);
@@ -373,10 +412,14 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     await page.getByTestId('signin-name').fill('Ada Admin');
     await page.getByTestId('signin-token').fill(await signTestToken(SECRET, ['admin'], { sub: 'ada@example.com', expiresIn: '10m' }));
     await page.getByTestId('signin-save').click();
-    await page.waitForFunction(() => document.querySelector<HTMLButtonElement>('[data-testid="resume-salesforce"]')?.disabled === false, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLButtonElement>('[data-testid="resume-salesforce"]')?.disabled === false, undefined, {
+      timeout: 15_000,
+    });
     await page.getByTestId('resume-salesforce').click();
     await page.getByTestId('toast').filter({ hasText: 'Salesforce resumed by Ada Admin' }).waitFor({ timeout: 15_000 });
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-salesforce"]')?.dataset['state'] === 'active', undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-salesforce"]')?.dataset['state'] === 'active', undefined, {
+      timeout: 15_000,
+    });
     const salesforce = (await getJson<Integrations>(`${crmSyncUrl}/v1/integrations`)).integrations.find((i) => i.crm === 'salesforce')!;
     assert.deepEqual([salesforce.status, salesforce.resumed_by], ['active', 'admin ada@example.com']);
     assert.match((await page.getByTestId('integration-salesforce').textContent()) ?? '', /Last resumed .* by admin ada@example\.com/);
@@ -384,7 +427,9 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
 
     // A rate limit holds HubSpot: shown as rate-limited until when, with no button (it goes on by itself).
     await new CrmIntegrationRepository().hold(db, 'hubspot', 120_000, 'HubSpot TEN_SECONDLY_ROLLING');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-hubspot"]')?.dataset['state'] === 'held', undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="integration-hubspot"]')?.dataset['state'] === 'held', undefined, {
+      timeout: 15_000,
+    });
     assert.equal(await page.getByTestId('integration-hubspot-state').textContent(), 'rate-limited');
     assert.match((await page.getByTestId('integration-hubspot').textContent()) ?? '', /rate limit until .*HubSpot TEN_SECONDLY_ROLLING/);
     assert.equal(await page.getByTestId('resume-hubspot').count(), 0);

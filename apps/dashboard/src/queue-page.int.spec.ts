@@ -52,7 +52,11 @@ function prediction(customerId: string, level: keyof typeof SCORES): Prediction 
 async function afterRender(page: Page, change: () => Promise<unknown>): Promise<void> {
   const before = await page.evaluate(() => Number(document.body.dataset['rendered'] ?? 0));
   await change();
-  await page.waitForFunction((n) => Number(document.body.dataset['rendered']) > n && document.querySelectorAll('[data-testid="state-loading"]').length === 0, before, { timeout: 30_000 });
+  await page.waitForFunction(
+    (n) => Number(document.body.dataset['rendered']) > n && document.querySelectorAll('[data-testid="state-loading"]').length === 0,
+    before,
+    { timeout: 30_000 },
+  );
 }
 
 /** The alert ids the page shows, in order. */
@@ -89,7 +93,8 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
     assert.equal(response.status, 200, `${route}: ${await response.clone().text()}`);
     return (await response.json()) as T;
   }
-  const alertOf = async (customerId: string) => alertQueuePageSchema.parse(await alerting<unknown>(`/v1/alerts?customer_id=${encodeURIComponent(customerId)}`)).alerts[0];
+  const alertOf = async (customerId: string) =>
+    alertQueuePageSchema.parse(await alerting<unknown>(`/v1/alerts?customer_id=${encodeURIComponent(customerId)}`)).alerts[0];
   /** What alerting lists for the page's query (the page's defaults filled in, as the page asks). */
   const listed = async (query: string) => alertQueuePageSchema.parse(await alerting<unknown>(`/v1/alerts?${query}`)).alerts.map((a) => a.alert_id);
 
@@ -97,7 +102,8 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
     const producer = await rawProducer();
     await producer.send({ topic: Topics.predictions, messages: customers.map((c) => ({ key: c, value: JSON.stringify(prediction(c, level)) })) });
     await producer.close();
-    for (const customer of customers) alertIdOf.set(customer, (await eventually(`alerting to raise the alert for ${customer}`, () => alertOf(customer))).alert_id);
+    for (const customer of customers)
+      alertIdOf.set(customer, (await eventually(`alerting to raise the alert for ${customer}`, () => alertOf(customer))).alert_id);
   }
   const id = (customer: string) => alertIdOf.get(customer)!;
 
@@ -152,7 +158,11 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
   });
 
   it('filters by level, owner and overdue narrow the rows as alerting’s API does, live in the URL, and Back returns to the previous filters', async () => {
-    await eventually('the critical alerts to pass their deadline', async () => ((await alertOf(critical[0]!))?.overdue ? true : undefined), (CRITICAL_SLA_SECONDS + 30) * 1000);
+    await eventually(
+      'the critical alerts to pass their deadline',
+      async () => ((await alertOf(critical[0]!))?.overdue ? true : undefined),
+      (CRITICAL_SLA_SECONDS + 30) * 1000,
+    );
     await open(page, `${monitoringUrl}/#/queue?sort=-created_at`, 'queue-table');
 
     await afterRender(page, () => page.selectOption('#queue-level', 'high'));
@@ -203,7 +213,9 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
     assert.match((await page.getByTestId(`queue-sla-${id(fresh)}`).textContent()) ?? '', /^due in (less than a minute|\d+ min)$/);
     const requests = () => page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/alerts?')).length);
     const before = await requests();
-    await page.waitForFunction((rowId) => document.querySelector<HTMLElement>(`[data-testid="queue-row-${rowId}"]`)?.dataset['overdue'] === 'true', id(fresh), { timeout: (CRITICAL_SLA_SECONDS + 20) * 1000 });
+    await page.waitForFunction((rowId) => document.querySelector<HTMLElement>(`[data-testid="queue-row-${rowId}"]`)?.dataset['overdue'] === 'true', id(fresh), {
+      timeout: (CRITICAL_SLA_SECONDS + 20) * 1000,
+    });
     assert.match((await page.getByTestId(`queue-sla-${id(fresh)}`).textContent()) ?? '', /Overdue overdue by/);
     assert.equal(await requests(), before, 'the countdown ticks without fetching the queue again');
   });
@@ -211,15 +223,27 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
   it('assign to me makes the signed-in agent the owner in alerting, assign to someone names that person, and owner=me lists mine', async () => {
     await open(page, `${monitoringUrl}/#/queue?level=high&sort=-created_at`, 'queue-table');
     await page.getByTestId(`queue-assign-me-${id(high[0]!)}`).click();
-    await page.waitForFunction((rowId) => document.querySelector(`[data-testid="queue-owner-${rowId}"]`)?.textContent === 'ana.agent@example.com', id(high[0]!), { timeout: 15_000 });
+    await page.waitForFunction(
+      (rowId) => document.querySelector(`[data-testid="queue-owner-${rowId}"]`)?.textContent === 'ana.agent@example.com',
+      id(high[0]!),
+      { timeout: 15_000 },
+    );
     assert.equal((await alertOf(high[0]!))!.assignee, AGENT.subject);
     assert.match((await page.getByTestId('queue-notice').textContent()) ?? '', /assigned to ana\.agent@example\.com/);
 
     await page.getByTestId(`queue-assign-${id(high[1]!)}`).click();
     await page.getByTestId('queue-assignee').fill('bo.colleague@example.com');
     await page.getByTestId('confirm-ok').click();
-    await eventually('alerting to record the assignee', async () => ((await alertOf(high[1]!))!.assignee === 'bo.colleague@example.com' ? true : undefined), 15_000);
-    await page.waitForFunction((rowId) => document.querySelector(`[data-testid="queue-owner-${rowId}"]`)?.textContent === 'bo.colleague@example.com', id(high[1]!), { timeout: 15_000 });
+    await eventually(
+      'alerting to record the assignee',
+      async () => ((await alertOf(high[1]!))!.assignee === 'bo.colleague@example.com' ? true : undefined),
+      15_000,
+    );
+    await page.waitForFunction(
+      (rowId) => document.querySelector(`[data-testid="queue-owner-${rowId}"]`)?.textContent === 'bo.colleague@example.com',
+      id(high[1]!),
+      { timeout: 15_000 },
+    );
 
     await afterRender(page, () => page.selectOption('#queue-owner', 'me'));
     const mine = await shownIds(page);
@@ -242,7 +266,9 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
     await page.getByTestId(`queue-ack-${id(critical[1]!)}`).click();
     await page.getByTestId('queue-note').fill(note);
     await page.getByTestId('confirm-ok').click();
-    await page.waitForFunction((rowId) => document.querySelector(`[data-testid="queue-state-${rowId}"]`)?.textContent === 'acknowledged', id(critical[1]!), { timeout: 15_000 });
+    await page.waitForFunction((rowId) => document.querySelector(`[data-testid="queue-state-${rowId}"]`)?.textContent === 'acknowledged', id(critical[1]!), {
+      timeout: 15_000,
+    });
     const acknowledged = (await alertOf(critical[1]!))!;
     assert.equal(acknowledged.status, 'acknowledged');
     assert.equal(acknowledged.acknowledge_note, note);
@@ -276,7 +302,9 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
     assert.equal((await alertOf(high[0]!))!.status, 'pending');
     await page.getByTestId('queue-note').fill(note);
     await page.getByTestId('confirm-ok').click();
-    await page.waitForFunction(() => /Bulk resolve: 2 resolved/.test(document.querySelector('[data-testid="queue-notice"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => /Bulk resolve: 2 resolved/.test(document.querySelector('[data-testid="queue-notice"]')?.textContent ?? ''), undefined, {
+      timeout: 15_000,
+    });
     for (const customer of [high[0]!, high[2]!]) {
       const resolved = (await alertOf(customer))!;
       assert.equal(resolved.status, 'resolved', customer);
@@ -313,9 +341,17 @@ describe('work queue page in headless Chromium: monitoring and alerting processe
     await page.setViewportSize(PHONE);
     await open(page, `${monitoringUrl}/#/queue?level=critical&sort=-created_at`, 'queue-table');
     assert.equal(await horizontalOverflow(page), 0, 'no sideways scrolling at 375 px');
-    assert.equal(await page.getByTestId(`queue-row-${id(critical[0]!)}`).evaluate((row) => getComputedStyle(row).display), 'block', 'each alert is a card, its values labelled');
+    assert.equal(
+      await page.getByTestId(`queue-row-${id(critical[0]!)}`).evaluate((row) => getComputedStyle(row).display),
+      'block',
+      'each alert is a card, its values labelled',
+    );
     await page.getByTestId(`queue-history-toggle-${id(critical[1]!)}`).click();
-    await page.getByTestId(`queue-history-${id(critical[1]!)}`).locator('li').first().waitFor();
+    await page
+      .getByTestId(`queue-history-${id(critical[1]!)}`)
+      .locator('li')
+      .first()
+      .waitFor();
     assert.equal(await horizontalOverflow(page), 0, 'no sideways scrolling with a history open');
     await assertAccessible(page, 'queue page at 375 px');
     await saveScreenshot(page, 'queue-page-phone');

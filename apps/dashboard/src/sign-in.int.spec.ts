@@ -17,7 +17,11 @@ describe('the dashboard signs in through the OpenID provider, in headless Chromi
   let db: Database;
 
   before(async () => {
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 1, applicationName: 'dashboard-sign-in-spec' }, logger, createMetricsRegistry('dashboard-sign-in-spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 1, applicationName: 'dashboard-sign-in-spec' },
+      logger,
+      createMetricsRegistry('dashboard-sign-in-spec'),
+    );
     stack = await startWorkspaceStack({ name: 'dashboard-sign-in', upstreams: [], env: { monitoring: { MONITORING_REFRESH_INTERVAL_MS: '600000' } } });
     monitoringUrl = stack.monitoringUrl;
     browser = await launchHeadlessChromium();

@@ -47,7 +47,6 @@ function experimentPrediction(modelVersion: string, experiment: string, arm: str
   };
 }
 
-
 /**
  * The web workspace in headless Chromium against monitoring and the scorer (separate processes) on
  * the real broker and Postgres, people signing in through the local OpenID provider: every page is
@@ -151,13 +150,25 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     await open(page, `${monitoringUrl}/#/experiments/${experiment}`, 'experiment-arms');
     const api = experimentReportSchema.parse(await getJson<unknown>(`${monitoringUrl}/v1/experiments/${experiment}`));
     const shown = await page.evaluate(() => ({
-      arms: [...document.querySelectorAll<HTMLElement>('[data-testid^="arm-"]')].map((row) => [row.dataset['testid'], Number(row.querySelector<HTMLElement>('[data-testid="churn-rate"]')!.dataset['value'])]),
+      arms: [...document.querySelectorAll<HTMLElement>('[data-testid^="arm-"]')].map((row) => [
+        row.dataset['testid'],
+        Number(row.querySelector<HTMLElement>('[data-testid="churn-rate"]')!.dataset['value']),
+      ]),
       uplift: Number(document.querySelector<HTMLElement>('[data-testid="uplift"]')!.dataset['value']),
       pValue: Number(document.querySelector<HTMLElement>('[data-testid="p-value"]')!.dataset['value']),
       progress: Number(document.querySelector<HTMLElement>('[data-testid="progress-treatment"]')!.dataset['value']),
     }));
-    assert.deepEqual(shown.arms, api.arms.map((a) => [`arm-${a.arm}`, a.churn_rate]));
-    assert.deepEqual(api.arms.map((a) => [a.arm, a.targeted, a.churned]), [['control', 12, 6], ['treatment', 12, 3]]);
+    assert.deepEqual(
+      shown.arms,
+      api.arms.map((a) => [`arm-${a.arm}`, a.churn_rate]),
+    );
+    assert.deepEqual(
+      api.arms.map((a) => [a.arm, a.targeted, a.churned]),
+      [
+        ['control', 12, 6],
+        ['treatment', 12, 3],
+      ],
+    );
     assert.equal(shown.uplift, api.comparisons[0]!.difference);
     assert.equal(shown.pValue, api.comparisons[0]!.p_value);
     assert.equal(shown.progress, Math.min(1, 12 / api.minimum_per_arm));
@@ -173,10 +184,18 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     const params = new URLSearchParams(new URL(page.url()).hash.split('?')[1]);
     assert.equal(params.get('bucket'), 'day');
     // The page asks for the viewer's local days (Europe/Paris here): the first day's midnight in Paris.
-    const seriesUrl = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/v1/metrics/roi/series')).at(-1)!);
+    const seriesUrl = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((n) => n.includes('/v1/metrics/roi/series'))
+        .at(-1)!,
+    );
     const query = new URL(seriesUrl).searchParams;
     assert.match(query.get('from')!, /T2[23]:00:00\.000Z$/, 'local midnight in Paris is 22:00 or 23:00 UTC');
-    const api = await getJson<{ total: { customers: number; programme_cost: number }; points: unknown[] }>(`${monitoringUrl}/v1/metrics/roi/series?${query.toString()}`);
+    const api = await getJson<{ total: { customers: number; programme_cost: number }; points: unknown[] }>(
+      `${monitoringUrl}/v1/metrics/roi/series?${query.toString()}`,
+    );
     assert.equal(api.points.length, 7);
     assert.ok(api.total.customers >= 24, 'the experiment’s customers were scored in the last 7 days');
     assert.equal(Number(await page.getByTestId('roi-total-customers').getAttribute('data-value')), api.total.customers);
@@ -219,7 +238,11 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
       [`${monitoringUrl}/v1/models/${challenger}/rollout`, { share: 2 }, 'share'],
       [`${monitoringUrl}/v1/models/rollout/rollback`, {}, 'reason'],
     ] as const) {
-      const bad = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const bad = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       assert.equal(bad.status, 400, url);
       assert.match(await bad.text(), new RegExp(field));
     }
@@ -234,8 +257,12 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
 
     // … and the page explains that refusal when it gets it (an admin whose role was withdrawn since
     // signing in: the scorer's own 403 answer, replayed to the page's next call).
-    await page.waitForFunction((id) => document.querySelector<HTMLButtonElement>(`[data-testid="activate-${id}"]`)?.disabled === false, challenger, { timeout: 15_000 });
-    await page.route(`**/v1/models/${challenger}/activate`, (route) => route.fulfill({ status: 403, contentType: 'application/json', body: refusalBody }), { times: 1 });
+    await page.waitForFunction((id) => document.querySelector<HTMLButtonElement>(`[data-testid="activate-${id}"]`)?.disabled === false, challenger, {
+      timeout: 15_000,
+    });
+    await page.route(`**/v1/models/${challenger}/activate`, (route) => route.fulfill({ status: 403, contentType: 'application/json', body: refusalBody }), {
+      times: 1,
+    });
     await page.getByTestId(`activate-${challenger}`).click();
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('models-refused').filter({ hasText: 'this needs the admin role' }).waitFor({ timeout: 15_000 });
@@ -246,7 +273,10 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     await page.getByTestId('confirm-dialog').waitFor();
     for (let i = 0; i < 6; i += 1) {
       await page.keyboard.press('Tab');
-      assert.ok(await page.evaluate(() => document.getElementById('confirm-dialog')!.contains(document.activeElement)), `focus left the dialog after ${i + 1} Tab(s)`);
+      assert.ok(
+        await page.evaluate(() => document.getElementById('confirm-dialog')!.contains(document.activeElement)),
+        `focus left the dialog after ${i + 1} Tab(s)`,
+      );
     }
     await assertAccessible(page, 'confirmation dialog');
     await page.keyboard.press('Escape');
@@ -259,7 +289,10 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     await page.getByTestId('confirm-share').fill('25');
     await page.getByTestId('confirm-reason').fill('canary of the retrained model');
     await page.getByTestId('confirm-ok').click();
-    await page.getByTestId('toast').filter({ hasText: `${challenger} rolled out to 25 % by Alex Admin` }).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('toast')
+      .filter({ hasText: `${challenger} rolled out to 25 % by Alex Admin` })
+      .waitFor({ timeout: 15_000 });
     const rolledOut = modelRegistrySchema.parse(await getJson<unknown>(`${scorerUrl}/v1/models`));
     assert.deepEqual(rolledOut.rollout && [rolledOut.rollout.version, rolledOut.rollout.share], [challenger, 0.25]);
     await page.getByTestId('serving-rollout').waitFor({ timeout: 15_000 });
@@ -271,16 +304,27 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     await page.getByTestId(`activate-${challenger}`).click();
     assert.match((await page.locator('#confirm-body').textContent()) ?? '', new RegExp(`replaces ${active}`));
     await page.getByTestId('confirm-ok').click();
-    await page.getByTestId('toast').filter({ hasText: `${challenger} made champion by Alex Admin` }).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('toast')
+      .filter({ hasText: `${challenger} made champion by Alex Admin` })
+      .waitFor({ timeout: 15_000 });
     const promoted = modelRegistrySchema.parse(await getJson<unknown>(`${scorerUrl}/v1/models`));
     assert.equal(promoted.models.find((m) => m.role === 'champion')!.version, challenger);
     assert.equal(promoted.rollout, null);
-    await page.waitForFunction((v) => document.querySelector<HTMLElement>('[data-testid="serving-champion"]')?.dataset['version'] === v, challenger, { timeout: 15_000 });
+    await page.waitForFunction((v) => document.querySelector<HTMLElement>('[data-testid="serving-champion"]')?.dataset['version'] === v, challenger, {
+      timeout: 15_000,
+    });
   });
 
   it('every page works at 375 px wide: no sideways scrolling, no serious accessibility violation', async () => {
     await page.setViewportSize(PHONE);
-    for (const [route, ready] of [['#/', 'card-predictions-30d'], [`#/experiments/${experiment}`, 'experiment-arms'], ['#/roi', 'roi-totals'], ['#/models', 'model-versions'], ['#/nothing', 'not-found']] as const) {
+    for (const [route, ready] of [
+      ['#/', 'card-predictions-30d'],
+      [`#/experiments/${experiment}`, 'experiment-arms'],
+      ['#/roi', 'roi-totals'],
+      ['#/models', 'model-versions'],
+      ['#/nothing', 'not-found'],
+    ] as const) {
       await open(page, `${monitoringUrl}/${route}`, ready);
       assert.ok((await horizontalOverflow(page)) <= 0, `${route} scrolls sideways at 375 px by ${await horizontalOverflow(page)} px`);
       await assertAccessible(page, `${route} at 375 px`);

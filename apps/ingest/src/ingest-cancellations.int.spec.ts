@@ -26,7 +26,11 @@ describe('ingest: subscriptions cancelled and reactivated', () => {
     probe = await TopicProbe.start([Topics.customerFeatures, Topics.outcomes]);
     sut = await startService({ name: 'ingest', configSchema: ingestConfigSchema, module: (c) => IngestModule.register(c), env: serviceTestEnv() });
     await waitUntilHttpReady(sut.url);
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'ingest-cancel-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'ingest-cancel-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     producer = await rawProducer();
   });
 
@@ -43,11 +47,15 @@ describe('ingest: subscriptions cancelled and reactivated', () => {
 
   /** The source events of the customer's feature messages published after the one from `eventId`. */
   function sourcesAfter(customer: string, eventId: string): string[] {
-    const sources = probe.messages.filter((m) => m.topic === Topics.customerFeatures && m.key === customer).map((m) => JSON.parse(m.value!).source_event_id as string);
+    const sources = probe.messages
+      .filter((m) => m.topic === Topics.customerFeatures && m.key === customer)
+      .map((m) => JSON.parse(m.value!).source_event_id as string);
     return sources.slice(sources.indexOf(eventId) + 1);
   }
-  const outcomesOf = (customer: string) => probe.messages.filter((m) => m.topic === Topics.outcomes && m.key === customer).map((m: ProbedMessage) => outcomeSchema.parse(JSON.parse(m.value!)));
-  const featuresFrom = (customer: string, eventId: string) => probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).source_event_id === eventId);
+  const outcomesOf = (customer: string) =>
+    probe.messages.filter((m) => m.topic === Topics.outcomes && m.key === customer).map((m: ProbedMessage) => outcomeSchema.parse(JSON.parse(m.value!)));
+  const featuresFrom = (customer: string, eventId: string) =>
+    probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).source_event_id === eventId);
 
   function history(customer: string): CustomerEvent[] {
     return [
@@ -96,7 +104,10 @@ describe('ingest: subscriptions cancelled and reactivated', () => {
     const second = anEvent.subscriptionCancelled(customer, '2024-06-01T00:00:00Z');
     await send(second);
     await probe.waitFor((m) => m.topic === Topics.outcomes && m.key === customer, 2);
-    assert.deepEqual(outcomesOf(customer).map((o) => o.outcome_id), [cancellationOutcomeId(customer, '2024-03-01T00:00:00Z'), cancellationOutcomeId(customer, '2024-06-01T00:00:00Z')]);
+    assert.deepEqual(
+      outcomesOf(customer).map((o) => o.outcome_id),
+      [cancellationOutcomeId(customer, '2024-03-01T00:00:00Z'), cancellationOutcomeId(customer, '2024-06-01T00:00:00Z')],
+    );
   });
 
   it('orders cancellations and reactivations by occurred_at: late, earlier-dated events change attributes but not the status', async () => {
@@ -116,7 +127,9 @@ describe('ingest: subscriptions cancelled and reactivated', () => {
     const state = (await states.findOne(db, customer))?.state;
     assert.equal(state?.attributes['Contract']?.value, 'One year', 'the change is applied (last-write-wins by occurred_at)');
     assert.deepEqual(state?.subscription, { cancelled: true, at: '2024-05-01T00:00:00Z', eventId: cancellation.event_id });
-    const applied = await db.query<{ applied: boolean }>('spec.applied', 'SELECT applied FROM processed_events WHERE event_id = $1', [earlierReactivation.event_id]);
+    const applied = await db.query<{ applied: boolean }>('spec.applied', 'SELECT applied FROM processed_events WHERE event_id = $1', [
+      earlierReactivation.event_id,
+    ]);
     assert.equal(applied[0]?.applied, false, 'the older reactivation is recorded, not applied');
 
     // A reactivation after the cancellation reopens it; the vector then carries the late change.

@@ -72,7 +72,11 @@ describe('ingest killed with SIGKILL while events flow', () => {
     const second = spawnIngest(run, PORT_BASE + 2);
     children.push(second);
     await waitReady(`http://127.0.0.1:${PORT_BASE + 2}`);
-    await until('the restarted ingest to catch up', async () => (await ledger.count(db, ids)) === events.length && (await groupCaughtUp(group, Topics.customerEvents)), { timeoutMs: 90_000, intervalMs: 200 });
+    await until(
+      'the restarted ingest to catch up',
+      async () => (await ledger.count(db, ids)) === events.length && (await groupCaughtUp(group, Topics.customerEvents)),
+      { timeoutMs: 90_000, intervalMs: 200 },
+    );
     await assertStateMatchesRows();
     const totals = await totalsOf();
     await kill9(second);
@@ -84,7 +88,10 @@ describe('ingest killed with SIGKILL while events flow', () => {
     children.push(third);
     const url = `http://127.0.0.1:${PORT_BASE + 3}`;
     await waitReady(url);
-    await until('the full redelivery to be consumed', () => groupCaughtUp(`${replayGroup}.ingest`, Topics.customerEvents), { timeoutMs: 90_000, intervalMs: 200 });
+    await until('the full redelivery to be consumed', () => groupCaughtUp(`${replayGroup}.ingest`, Topics.customerEvents), {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+    });
     assert.ok((await metricSum(url, 'ingest_events_total', { result: 'duplicate' })) >= events.length);
     assert.equal(await metricSum(url, 'ingest_events_total', { result: 'applied' }), 0);
     assert.equal(await metricSum(url, 'ingest_events_total', { result: 'not_applied' }), 0);
@@ -94,7 +101,11 @@ describe('ingest killed with SIGKILL while events flow', () => {
 
   async function totalsOf() {
     // Every state, whole: a redelivered event applied twice would change a lifetime sum.
-    return db.query('spec.crash_totals', "SELECT count(*)::int AS customers, md5(string_agg(state::text, '' ORDER BY customer_id)) AS states FROM customer_state WHERE customer_id = ANY($1::text[])", [ids]);
+    return db.query(
+      'spec.crash_totals',
+      "SELECT count(*)::int AS customers, md5(string_agg(state::text, '' ORDER BY customer_id)) AS states FROM customer_state WHERE customer_id = ANY($1::text[])",
+      [ids],
+    );
   }
 
   async function assertStateMatchesRows(): Promise<void> {

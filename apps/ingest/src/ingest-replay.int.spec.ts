@@ -69,13 +69,23 @@ describe('replay of the whole Telco training file through the broker and ingest'
 
   it('changes nothing when the replay runs again (deterministic event ids)', { timeout: 120_000 }, async () => {
     const sample = rows.slice(0, 500).flatMap((row) => customerHistory(row));
-    const before = await db.query<{ s: string; n: string }>('spec.totals', "SELECT count(*)::text AS n, md5(string_agg(state::text, '' ORDER BY customer_id)) AS s FROM customer_state");
+    const before = await db.query<{ s: string; n: string }>(
+      'spec.totals',
+      "SELECT count(*)::text AS n, md5(string_agg(state::text, '' ORDER BY customer_id)) AS s FROM customer_state",
+    );
     const duplicatesBefore = await metricSum(sut.url, 'ingest_events_total', { result: 'duplicate' });
     const producer = await rawProducer();
     await publishEvents(producer, sample);
     await producer.close();
-    await until('the second replay to be consumed', async () => (await metricSum(sut.url, 'ingest_events_total', { result: 'duplicate' })) - duplicatesBefore >= sample.length, { timeoutMs: 60_000, intervalMs: 200 });
-    const afterTotals = await db.query<{ s: string; n: string }>('spec.totals', "SELECT count(*)::text AS n, md5(string_agg(state::text, '' ORDER BY customer_id)) AS s FROM customer_state");
+    await until(
+      'the second replay to be consumed',
+      async () => (await metricSum(sut.url, 'ingest_events_total', { result: 'duplicate' })) - duplicatesBefore >= sample.length,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    const afterTotals = await db.query<{ s: string; n: string }>(
+      'spec.totals',
+      "SELECT count(*)::text AS n, md5(string_agg(state::text, '' ORDER BY customer_id)) AS s FROM customer_state",
+    );
     assert.deepEqual(afterTotals, before);
   });
 });

@@ -24,7 +24,8 @@ describe('two ingest instances in one consumer group', () => {
 
   before(async () => {
     const env = serviceTestEnv({ KAFKA_GROUP_PREFIX: run });
-    for (let i = 0; i < 2; i++) instances.push(await startService({ name: 'ingest', configSchema: ingestConfigSchema, module: (c) => IngestModule.register(c), env }));
+    for (let i = 0; i < 2; i++)
+      instances.push(await startService({ name: 'ingest', configSchema: ingestConfigSchema, module: (c) => IngestModule.register(c), env }));
     await Promise.all(instances.map((sut) => waitReady(sut.url)));
     db = specDatabase('ingest-scale-spec');
   });

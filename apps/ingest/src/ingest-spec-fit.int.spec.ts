@@ -64,8 +64,12 @@ describe('ingest of schema version 2 events against the active feature spec (Tel
       ];
       await producer.send({ topic: Topics.customerEvents, messages: events.map(asKafkaMessage) });
 
-      const letters = (await probe.waitFor((m) => m.topic === Topics.customerEventsDlq && m.key === customer, 3)).map((m) => deadLetterSchema.parse(JSON.parse(m.value!)));
-      const byEvent = new Map(letters.map((letter) => [(JSON.parse(Buffer.from(letter.value_base64!, 'base64').toString('utf8')) as CustomerEvent).event_id, letter]));
+      const letters = (await probe.waitFor((m) => m.topic === Topics.customerEventsDlq && m.key === customer, 3)).map((m) =>
+        deadLetterSchema.parse(JSON.parse(m.value!)),
+      );
+      const byEvent = new Map(
+        letters.map((letter) => [(JSON.parse(Buffer.from(letter.value_base64!, 'base64').toString('utf8')) as CustomerEvent).event_id, letter]),
+      );
       assert.deepEqual(
         [unknownField, unknownCategory, unknownType].map((e) => byEvent.get(e.event_id)?.error_code),
         ['SPEC_MISMATCH', 'SPEC_MISMATCH', 'SPEC_MISMATCH'],
@@ -76,10 +80,25 @@ describe('ingest of schema version 2 events against the active feature spec (Tel
 
       await committed(marker.event_id);
       const ledger = await ledgerOf(customer);
-      assert.deepEqual(ledger.map((r) => r.event_id).sort(), events.filter((e) => !byEvent.has(e.event_id)).map((e) => e.event_id).sort(), 'dead letters are not in the ledger');
+      assert.deepEqual(
+        ledger.map((r) => r.event_id).sort(),
+        events
+          .filter((e) => !byEvent.has(e.event_id))
+          .map((e) => e.event_id)
+          .sort(),
+        'dead letters are not in the ledger',
+      );
       const cancellation = ledger.find((r) => r.event_id === cancelled.event_id);
-      assert.deepEqual(cancellation, { event_id: cancelled.event_id, event_type: 'subscription.cancelled', payload: { reason: 'moved abroad' }, applied: true });
-      assert.deepEqual(ledger.find((r) => r.event_id === reactivated.event_id), { event_id: reactivated.event_id, event_type: 'subscription.reactivated', payload: {}, applied: true });
+      assert.deepEqual(cancellation, {
+        event_id: cancelled.event_id,
+        event_type: 'subscription.cancelled',
+        payload: { reason: 'moved abroad' },
+        applied: true,
+      });
+      assert.deepEqual(
+        ledger.find((r) => r.event_id === reactivated.event_id),
+        { event_id: reactivated.event_id, event_type: 'subscription.reactivated', payload: {}, applied: true },
+      );
       assert.deepEqual(ledger.find((r) => r.event_id === partialUpdate.event_id)?.payload, { monthly_charges: 42.5 });
 
       // A partial version 2 update sets only the attribute it carries; a cancellation changes no feature.

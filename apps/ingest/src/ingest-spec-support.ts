@@ -16,7 +16,8 @@ export function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
  * mean the state is visible yet; the ledger row is written in that same transaction.
  */
 export function eventCommitted(db: Database, eventId: string, timeoutMs = 15_000): Promise<void> {
-  const ledgerRows = async () => (await db.query<{ n: number }>('spec.committed', 'SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [eventId]))[0]?.n;
+  const ledgerRows = async () =>
+    (await db.query<{ n: number }>('spec.committed', 'SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [eventId]))[0]?.n;
   return until(`event ${eventId} to commit (its ledger row)`, async () => (await ledgerRows()) === 1, { timeoutMs, intervalMs: 20 });
 }
 
@@ -31,7 +32,11 @@ export async function publishEvents(producer: Producer, events: readonly Custome
 }
 
 export function specDatabase(name: string): Database {
-  return new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: name }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+  return new Database(
+    { url: testInfra().databaseUrl, poolSize: 2, applicationName: name },
+    createLogger({ service: 'spec', level: 'silent' }),
+    createMetricsRegistry('spec'),
+  );
 }
 
 /** True when the group has committed, on every partition of the topic, the offset at its end. */

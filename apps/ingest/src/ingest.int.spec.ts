@@ -29,7 +29,11 @@ describe('ingest service on the real broker and Postgres', () => {
     probe = await TopicProbe.start([Topics.customerFeatures, Topics.customerEventsDlq]);
     sut = await startService({ name: 'ingest', configSchema: ingestConfigSchema, module: (c) => IngestModule.register(c), env: serviceTestEnv() });
     await waitUntilHttpReady(sut.url);
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'ingest-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'ingest-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
   });
 
   after(async () => {
@@ -46,7 +50,10 @@ describe('ingest service on the real broker and Postgres', () => {
     const spec = loadFeatureSpec(TELCO_SPEC_PATH);
     const message = customerFeaturesV2Schema.parse(JSON.parse(value));
     assert.equal(message.spec_hash, specHash(spec));
-    assert.deepEqual(Object.keys(message.features), featureColumns(spec).map((c) => c.name));
+    assert.deepEqual(
+      Object.keys(message.features),
+      featureColumns(spec).map((c) => c.name),
+    );
     return message;
   }
 
@@ -60,7 +67,9 @@ describe('ingest service on the real broker and Postgres', () => {
       anEvent.invoicePaid(customer, '2024-03-10T09:00:00Z', 55),
     ];
     await producer.send({ topic: Topics.customerEvents, messages: events.map(asKafkaMessage) });
-    const [message] = await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).features.TotalCharges === 110);
+    const [message] = await probe.waitFor(
+      (m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).features.TotalCharges === 110,
+    );
     await committed(events[3]!.event_id);
     const features = telcoMessage(message!.value!);
     assert.equal(features.features['tenure'], 2);
@@ -74,7 +83,11 @@ describe('ingest service on the real broker and Postgres', () => {
   it('changes nothing when the same events are delivered again', async () => {
     const customer = uniqueId('C');
     const producer = await openProducer();
-    const events = [anEvent.signedUp(customer, '2024-01-10T09:00:00Z'), anEvent.subscriptionChanged(customer, '2024-01-10T09:00:01Z'), anEvent.invoicePaid(customer, '2024-02-10T09:00:00Z', 80.5)];
+    const events = [
+      anEvent.signedUp(customer, '2024-01-10T09:00:00Z'),
+      anEvent.subscriptionChanged(customer, '2024-01-10T09:00:01Z'),
+      anEvent.invoicePaid(customer, '2024-02-10T09:00:00Z', 80.5),
+    ];
     await producer.send({ topic: Topics.customerEvents, messages: events.map(asKafkaMessage) });
     await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer);
     // A duplicate storm: every event three more times, in separate sends.
@@ -96,9 +109,14 @@ describe('ingest service on the real broker and Postgres', () => {
     const older = anEvent.subscriptionChanged(customer, '2024-02-01T00:00:00Z', { contract: 'Month-to-month', monthly_charges: 20 });
     const lateSignUp = anEvent.signedUp(customer, '2024-01-10T09:00:00Z', { gender: 'Male' });
     const lateInvoice = anEvent.invoicePaid(customer, '2024-03-10T09:00:00Z', 20);
-    await producer.send({ topic: Topics.customerEvents, messages: [asKafkaMessage(newer), asKafkaMessage(anEvent.invoicePaid(customer, '2024-05-10T09:00:00Z', 99))] });
+    await producer.send({
+      topic: Topics.customerEvents,
+      messages: [asKafkaMessage(newer), asKafkaMessage(anEvent.invoicePaid(customer, '2024-05-10T09:00:00Z', 99))],
+    });
     await producer.send({ topic: Topics.customerEvents, messages: [asKafkaMessage(older), asKafkaMessage(lateSignUp), asKafkaMessage(lateInvoice)] });
-    const [last] = await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).source_event_id === lateInvoice.event_id);
+    const [last] = await probe.waitFor(
+      (m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).source_event_id === lateInvoice.event_id,
+    );
     await committed(lateInvoice.event_id);
     const state = (await states.findOne(db, customer))?.state;
     assert.equal(state?.attributes['Contract']?.value, 'Two year');
@@ -109,7 +127,11 @@ describe('ingest service on the real broker and Postgres', () => {
     const features = telcoMessage(last!.value!);
     assert.equal(features.features['tenure'], 4);
     assert.equal(Date.parse(features.as_of), Date.parse('2024-05-10T09:00:00Z'));
-    const applied = await db.query<{ event_id: string; applied: boolean }>('spec.applied', 'SELECT event_id, applied FROM processed_events WHERE customer_id = $1', [customer]);
+    const applied = await db.query<{ event_id: string; applied: boolean }>(
+      'spec.applied',
+      'SELECT event_id, applied FROM processed_events WHERE customer_id = $1',
+      [customer],
+    );
     assert.equal(applied.find((r) => r.event_id === older.event_id)?.applied, false, 'the older subscription is recorded but not applied');
     assert.equal(applied.length, 5);
     await producer.close();
@@ -125,7 +147,10 @@ describe('ingest service on the real broker and Postgres', () => {
     ];
     // In the log, but the stored state knows only the sign-up, under a spec that is not the active one.
     await db.transaction(async (tx) => {
-      await ledger.insertNew(tx, logged.map((e) => ({ eventId: e.event_id, customerId: customer, eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload })));
+      await ledger.insertNew(
+        tx,
+        logged.map((e) => ({ eventId: e.event_id, customerId: customer, eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload })),
+      );
       await states.upsertMany(tx, 'another-spec', new Map([[customer, foldEvents(spec, logged.slice(0, 1))!]]));
     });
     const producer = await openProducer();
@@ -141,16 +166,30 @@ describe('ingest service on the real broker and Postgres', () => {
     await producer.close();
   });
 
-  it('rebuilds a state of the active spec kept before the aggregates\' windows were, so its aggregates count the logged events', async () => {
+  it("rebuilds a state of the active spec kept before the aggregates' windows were, so its aggregates count the logged events", async () => {
     const customer = uniqueId('C');
     const spec = loadFeatureSpec(TELCO_SPEC_PATH);
-    const failed = (iso: string) => ({ event_id: uniqueId('E'), customer_id: customer, occurred_at: iso, schema_version: 1 as const, event_type: 'payment.failed', payload: { invoice_id: uniqueId('i'), amount: 10, reason: 'card_declined' } });
-    const logged = [anEvent.signedUp(customer, '2024-01-10T09:00:00Z'), anEvent.subscriptionChanged(customer, '2024-01-10T09:00:01Z'), failed('2024-03-01T00:00:00Z')];
+    const failed = (iso: string) => ({
+      event_id: uniqueId('E'),
+      customer_id: customer,
+      occurred_at: iso,
+      schema_version: 1 as const,
+      event_type: 'payment.failed',
+      payload: { invoice_id: uniqueId('i'), amount: 10, reason: 'card_declined' },
+    });
+    const logged = [
+      anEvent.signedUp(customer, '2024-01-10T09:00:00Z'),
+      anEvent.subscriptionChanged(customer, '2024-01-10T09:00:01Z'),
+      failed('2024-03-01T00:00:00Z'),
+    ];
     // The state as a version without windows stored it: everything but the windows, under the active hash.
     const { windows, ...withoutWindows } = foldEvents(spec, logged)!;
     assert.ok(windows, 'the Telco spec has aggregates, so a state folded now keeps windows');
     await db.transaction(async (tx) => {
-      await ledger.insertNew(tx, logged.map((e) => ({ eventId: e.event_id, customerId: customer, eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload })));
+      await ledger.insertNew(
+        tx,
+        logged.map((e) => ({ eventId: e.event_id, customerId: customer, eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload })),
+      );
       await states.upsertMany(tx, specHash(spec), new Map([[customer, withoutWindows]]));
     });
     const producer = await openProducer();
@@ -173,12 +212,26 @@ describe('ingest service on the real broker and Postgres', () => {
       { ...at('2024-02-15T00:00:00Z'), event_type: 'payment.failed', payload: { invoice_id: 'i1', amount: 10, reason: 'card_declined' } },
       { ...at('2024-04-20T00:00:00Z'), event_type: 'payment.failed', payload: { invoice_id: 'i2', amount: 10, reason: 'card_declined' } },
       { ...at('2024-04-25T00:00:00Z'), event_type: 'support.ticket_opened', payload: { ticket_id: 't1', category: 'billing', severity: 'high' } },
-      { ...at('2024-03-10T00:00:00Z'), event_type: 'usage.reported', payload: { metric: 'data_gb', quantity: 40, period_start: '2024-03-01', period_end: '2024-03-10' } },
-      { ...at('2024-04-10T00:00:00Z'), event_type: 'usage.reported', payload: { metric: 'data_gb', quantity: 10, period_start: '2024-04-01', period_end: '2024-04-10' } },
-      { ...at('2024-05-01T00:00:00Z'), event_type: 'usage.reported', payload: { metric: 'data_gb', quantity: 20, period_start: '2024-04-11', period_end: '2024-05-01' } },
+      {
+        ...at('2024-03-10T00:00:00Z'),
+        event_type: 'usage.reported',
+        payload: { metric: 'data_gb', quantity: 40, period_start: '2024-03-01', period_end: '2024-03-10' },
+      },
+      {
+        ...at('2024-04-10T00:00:00Z'),
+        event_type: 'usage.reported',
+        payload: { metric: 'data_gb', quantity: 10, period_start: '2024-04-01', period_end: '2024-04-10' },
+      },
+      {
+        ...at('2024-05-01T00:00:00Z'),
+        event_type: 'usage.reported',
+        payload: { metric: 'data_gb', quantity: 20, period_start: '2024-04-11', period_end: '2024-05-01' },
+      },
     ];
     await producer.send({ topic: Topics.customerEvents, messages: raw.map((e) => ({ key: customer, value: JSON.stringify(e) })) });
-    const [message] = await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).as_of.startsWith('2024-05-01'));
+    const [message] = await probe.waitFor(
+      (m) => m.topic === Topics.customerFeatures && m.key === customer && JSON.parse(m.value!).as_of.startsWith('2024-05-01'),
+    );
     // As of 2024-05-01: failures on 02-15 (within 90 days only) and 04-20; usage 10 + 20 in the last 30 days against 40 before.
     const expected = { payment_failures_30d: 1, payment_failures_90d: 2, support_tickets_30d: 1, support_tickets_90d: 1, usage_trend: -0.25 };
     const { features } = telcoMessage(message!.value!);
@@ -189,7 +242,10 @@ describe('ingest service on the real broker and Postgres', () => {
   it('dead-letters a malformed event with its reason and keeps consuming', async () => {
     const customer = uniqueId('C');
     const producer = await openProducer();
-    const bad = { ...anEvent.invoicePaid(customer, '2024-02-10T09:00:00Z', 10), payload: { invoice_id: 'x', amount: -10, period_start: '2024-01-01', period_end: '2024-01-31' } };
+    const bad = {
+      ...anEvent.invoicePaid(customer, '2024-02-10T09:00:00Z', 10),
+      payload: { invoice_id: 'x', amount: -10, period_start: '2024-01-01', period_end: '2024-01-31' },
+    };
     await producer.send({
       topic: Topics.customerEvents,
       messages: [
@@ -200,7 +256,10 @@ describe('ingest service on the real broker and Postgres', () => {
       ],
     });
     const letters = await probe.waitFor((m) => m.topic === Topics.customerEventsDlq && m.key === customer, 2);
-    const reasons = letters.map((m) => deadLetterSchema.parse(JSON.parse(m.value!))).map((r) => `${r.error_code}: ${r.reason}`).sort();
+    const reasons = letters
+      .map((m) => deadLetterSchema.parse(JSON.parse(m.value!)))
+      .map((r) => `${r.error_code}: ${r.reason}`)
+      .sort();
     assert.match(reasons[0]!, /^NOT_JSON/);
     assert.match(reasons[1]!, /^SCHEMA_INVALID: payload\.amount: must not be negative/);
     await probe.waitFor((m) => m.topic === Topics.customerFeatures && m.key === customer);

@@ -18,7 +18,15 @@ interface Received {
 }
 
 /** Alerting's refusal of an unknown level, as its exception filter words it. */
-const ALERTING_400 = { type: 'urn:churn-radar:problem:VALIDATION_FAILED', title: 'Bad Request', status: 400, detail: 'level: Invalid option', instance: '/v1/alerts', code: 'VALIDATION_FAILED', errors: [{ field: 'level', message: 'Invalid option' }] };
+const ALERTING_400 = {
+  type: 'urn:churn-radar:problem:VALIDATION_FAILED',
+  title: 'Bad Request',
+  status: 400,
+  detail: 'level: Invalid option',
+  instance: '/v1/alerts',
+  code: 'VALIDATION_FAILED',
+  errors: [{ field: 'level', message: 'Invalid option' }],
+};
 
 /** Alerting on loopback: records each request and answers 400 for `level=urgent` (as alerting does), 200 otherwise. */
 async function startAlertingStandIn(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
@@ -66,7 +74,11 @@ describe('monitoring: the work queue forwarded to alerting', () => {
   it('forwards list, assign, bulk, resolve and history with the query, the body and the caller’s token', async () => {
     const bearer = `Bearer ${await signTestToken(SECRET, ['agent'], { sub: 'jane@example.com' })}`;
     const call = (method: 'GET' | 'POST', route: string, body?: unknown) =>
-      fetch(`${sut.url}${route}`, { method, headers: { authorization: bearer, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      fetch(`${sut.url}${route}`, {
+        method,
+        headers: { authorization: bearer, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
     const before = alerting.received.length;
     const requests: [method: 'GET' | 'POST', route: string, body?: unknown][] = [
       ['GET', '/v1/alerts?owner=me&state=pending,acknowledged&overdue=true&sort=-level,due_at&page=2&page_size=25'],
@@ -85,14 +97,25 @@ describe('monitoring: the work queue forwarded to alerting', () => {
       got.map((r) => [r.method, r.url, r.body ? JSON.parse(r.body) : null]),
       requests.map(([method, route, body]) => [method, route, body ?? null]),
     );
-    assert.ok(got.every((r) => r.authorization === bearer), 'the caller’s own token, so alerting sees the same subject as `me`');
+    assert.ok(
+      got.every((r) => r.authorization === bearer),
+      'the caller’s own token, so alerting sees the same subject as `me`',
+    );
   });
 
   it('answers 401/403 itself and relays alerting’s 400 naming the parameter unchanged', async () => {
     const before = alerting.received.length;
     await expectProblem(await fetch(`${sut.url}/v1/alerts`), 401, 'UNAUTHENTICATED');
     const viewer = await signTestToken(SECRET, ['viewer']);
-    await expectProblem(await fetch(`${sut.url}/v1/alerts/bulk`, { method: 'POST', headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' }, body: '{}' }), 403, 'FORBIDDEN');
+    await expectProblem(
+      await fetch(`${sut.url}/v1/alerts/bulk`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' },
+        body: '{}',
+      }),
+      403,
+      'FORBIDDEN',
+    );
     assert.equal(alerting.received.length, before, 'refused before alerting');
     const agent = await signTestToken(SECRET, ['agent']);
     const invalid = await fetch(`${sut.url}/v1/alerts?level=urgent`, { headers: { authorization: `Bearer ${agent}` } });

@@ -119,7 +119,8 @@ export const monitoringConfigSchema = baseServiceConfigSchema(3005)
   })
   .superRefine((c, ctx) => {
     checkSignInEnv(c, ctx);
-    if (c.REPORT_EMAIL_TO && !c.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['REPORT_EMAIL_TO'], message: 'needs SMTP_URL (the SMTP server reports are sent through)' });
+    if (c.REPORT_EMAIL_TO && !c.SMTP_URL)
+      ctx.addIssue({ code: 'custom', path: ['REPORT_EMAIL_TO'], message: 'needs SMTP_URL (the SMTP server reports are sent through)' });
   })
   .refine((c) => !c.AUTO_PROMOTE || c.AUTH_JWT_SECRET !== undefined, {
     path: ['AUTO_PROMOTE'],

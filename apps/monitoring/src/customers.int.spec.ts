@@ -1,13 +1,39 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { type AlertNotification, type CrmActivity, type CustomerFeaturesMessageV2, customerFilterOptionsSchema, type CustomerListPage, customerListPageSchema, customerPageSchema, type Intervention, type Outcome, Topics } from '@churn/contracts';
+import {
+  type AlertNotification,
+  type CrmActivity,
+  type CustomerFeaturesMessageV2,
+  customerFilterOptionsSchema,
+  type CustomerListPage,
+  customerListPageSchema,
+  customerPageSchema,
+  type Intervention,
+  type Outcome,
+  Topics,
+} from '@churn/contracts';
 import { Database } from '@churn/db';
 import { consumerGroupLag } from '@churn/kafka';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { aCrmActivity, aFeatureVector, anAlertNotification, anAlertUpdate, assertAgentOrHigher, expectProblem, problemFields, serviceTestEnv, signTestToken, testInfra, testKafka, TopicProbe, uniqueId, until } from '@churn/testing';
+import {
+  aCrmActivity,
+  aFeatureVector,
+  anAlertNotification,
+  anAlertUpdate,
+  assertAgentOrHigher,
+  expectProblem,
+  problemFields,
+  serviceTestEnv,
+  signTestToken,
+  testInfra,
+  testKafka,
+  TopicProbe,
+  uniqueId,
+  until,
+} from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -22,7 +48,8 @@ const TELCO_HASH = specHash(TELCO);
 function aVector(customerId: string, asOf: number, attributes: Record<string, string | number | null>): CustomerFeaturesMessageV2 {
   const features: Record<string, string | number | null> = {};
   for (const column of featureColumns(TELCO)) {
-    features[column.name] = column.type === 'numeric' ? 1 : column.type === 'boolean' ? (column.name === 'SeniorCitizen' ? 0 : 'No') : (column.categories?.[0] ?? 'x');
+    features[column.name] =
+      column.type === 'numeric' ? 1 : column.type === 'boolean' ? (column.name === 'SeniorCitizen' ? 0 : 'No') : (column.categories?.[0] ?? 'x');
   }
   return aFeatureVector(customerId, TELCO_HASH, { ...features, ...attributes }, asOf);
 }
@@ -44,7 +71,8 @@ describe('customer read model and API, on the real broker and Postgres', () => {
   const [treatment, control] = [`treatment-${prefix}`, `control-${prefix}`];
   const now = Date.now();
 
-  const get = async (path: string, headers: Record<string, string> = {}) => fetch(`${sut.url}${path}`, { headers: { authorization: `Bearer ${agent}`, ...headers } });
+  const get = async (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${sut.url}${path}`, { headers: { authorization: `Bearer ${agent}`, ...headers } });
   const list = async (query: string): Promise<CustomerListPage> => {
     const response = await get(`/v1/customers?q=${encodeURIComponent(prefix)}&${query}`);
     assert.equal(response.status, 200, await response.clone().text());
@@ -69,7 +97,13 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'customers-spec' }, logger, createMetricsRegistry('spec'));
     const env = serviceTestEnv({ MONITORING_REFRESH_INTERVAL_MS: '600000', MONITORING_POPULATION_INTERVAL_MS: '1000', AUTH_JWT_SECRET: SECRET });
     groupId = `${env['KAFKA_GROUP_PREFIX']}.monitoring`;
-    sut = await startService({ name: 'monitoring', configSchema: monitoringConfigSchema, module: () => MonitoringModule, configure: configureMonitoringHttp, env });
+    sut = await startService({
+      name: 'monitoring',
+      configSchema: monitoringConfigSchema,
+      module: () => MonitoringModule,
+      configure: configureMonitoringHttp,
+      env,
+    });
     agent = await signTestToken(SECRET, ['agent'], { sub: 'ana@example.com' });
 
     const experiment = (arm: string) => ({ experiment: { name: 'retention-2026', arm } });
@@ -91,8 +125,13 @@ describe('customer read model and API, on the real broker and Postgres', () => {
       aVector(b, now - 2 * HOUR, { Contract: 'Two year', InternetService: 'DSL', MonthlyCharges: 40 }),
       aVector(c, now - 2 * HOUR, { Contract: 'One year', InternetService: 'Fiber optic', MonthlyCharges: 60 }),
     ]);
-    await publish(Topics.alertUpdates, [anAlertUpdate(a, `${a}-alert`, 'raised', 'pending', now - HOUR), anAlertUpdate(b, `${b}-alert`, 'raised', 'pending', now - HOUR, { level: 'high' })]);
-    await publish(Topics.alertUpdates, [anAlertUpdate(b, `${b}-alert`, 'acknowledged', 'acknowledged', now - HOUR / 2, { by: 'ana@example.com', note: 'called, offered a discount' })]);
+    await publish(Topics.alertUpdates, [
+      anAlertUpdate(a, `${a}-alert`, 'raised', 'pending', now - HOUR),
+      anAlertUpdate(b, `${b}-alert`, 'raised', 'pending', now - HOUR, { level: 'high' }),
+    ]);
+    await publish(Topics.alertUpdates, [
+      anAlertUpdate(b, `${b}-alert`, 'acknowledged', 'acknowledged', now - HOUR / 2, { by: 'ana@example.com', note: 'called, offered a discount' }),
+    ]);
     await until('the read model holds the four customers with their vectors and alerts', async () => {
       const rows = await db.query<{ n: number }>(
         'spec.ready',
@@ -119,7 +158,10 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     assert.equal(page.total, 4);
     assert.deepEqual(ids(page), ['a', 'b', 'd', 'c'], 'highest score first, ties by customer id');
     const first = page.customers[0]!;
-    assert.deepEqual([first.risk_score, first.score_change, first.revenue_at_risk, first.alert?.state, first.experiment?.arm], [90, 40, 900, 'pending', treatment]);
+    assert.deepEqual(
+      [first.risk_score, first.score_change, first.revenue_at_risk, first.alert?.state, first.experiment?.arm],
+      [90, 40, 900, 'pending', treatment],
+    );
     assert.equal(first.attributes['Contract'], 'Month-to-month');
     assert.equal(page.customers.find((x) => x.customer_id === d)!.attributes['Contract'], null, 'no vector yet');
   });
@@ -139,7 +181,8 @@ describe('customer read model and API, on the real broker and Postgres', () => {
   });
 
   it('searches a customer id prefix or a text attribute, case-insensitively', async () => {
-    const search = async (query: string) => customerListPageSchema.parse(await (await get(`/v1/customers?${query}`)).json()).customers.map((x) => x.customer_id);
+    const search = async (query: string) =>
+      customerListPageSchema.parse(await (await get(`/v1/customers?${query}`)).json()).customers.map((x) => x.customer_id);
     assert.deepEqual(await search(`q=${encodeURIComponent(`${prefix}-B`.toUpperCase())}`), [b]);
     // Every spec's customers share the database: this spec's arms narrow the text search to its own.
     assert.deepEqual(await search(`q=two%20yea&arm=${control},${treatment}`), [b], 'a Two year contract');
@@ -152,7 +195,13 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     assert.deepEqual(ids(await list('sort=-score_change')), ['a', 'b', 'c', 'd'], 'a changed by +40; the others have no previous score (last, by id)');
     const pages = [await list('page_size=3&page=1'), await list('page_size=3&page=2')];
     assert.deepEqual(pages.map(ids), [['a', 'b', 'd'], ['c']]);
-    assert.deepEqual(pages.map((p) => [p.page, p.page_size, p.total, p.total_is_lower_bound]), [[1, 3, 4, false], [2, 3, 4, false]]);
+    assert.deepEqual(
+      pages.map((p) => [p.page, p.page_size, p.total, p.total_is_lower_bound]),
+      [
+        [1, 3, 4, false],
+        [2, 3, 4, false],
+      ],
+    );
   });
 
   it('exports the whole filter as CSV, with format=csv or Accept: text/csv', async () => {
@@ -160,11 +209,18 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
     const records = parse(await response.text(), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(records.map((r) => r['customer_id']), [a, b, d], 'every page of the filter, not the first');
+    assert.deepEqual(
+      records.map((r) => r['customer_id']),
+      [a, b, d],
+      'every page of the filter, not the first',
+    );
     assert.equal(records[0]!['attr.Contract'], 'Month-to-month');
     assert.equal(records[1]!['alert_state'], 'acknowledged');
     const byFormat = parse(await (await get(`/v1/customers?q=${prefix}&format=csv&alert_state=none`)).text(), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(byFormat.map((r) => r['customer_id']), [d, c]);
+    assert.deepEqual(
+      byFormat.map((r) => r['customer_id']),
+      [d, c],
+    );
     const empty = await (await get(`/v1/customers?q=${prefix}-nobody&format=csv`)).text();
     assert.match(empty, /^customer_id,risk_score,/, 'an empty filter still has its header');
   });
@@ -181,7 +237,9 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     const body = customerFilterOptionsSchema.parse(await response.json());
     assert.deepEqual(
       body.attributes,
-      TELCO.attributes.map((x) => (x.type === 'categorical' && x.categories ? { name: x.name, type: x.type, categories: x.categories } : { name: x.name, type: x.type })),
+      TELCO.attributes.map((x) =>
+        x.type === 'categorical' && x.categories ? { name: x.name, type: x.type, categories: x.categories } : { name: x.name, type: x.type },
+      ),
     );
     assert.deepEqual(body.risk_levels, ['low', 'medium', 'high', 'critical']);
     assert.deepEqual(body.alert_states, ['pending', 'acknowledged', 'resolved', 'expired', 'none']);
@@ -204,7 +262,11 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     const moved = await row(a);
     assert.deepEqual([moved!['risk_score'], moved!['previous_risk_score'], moved!['score_change']], [90, 60, 30]);
     assert.equal((moved!['attributes'] as Record<string, unknown>)['Contract'], 'Month-to-month');
-    const vector = await db.query<{ features: Record<string, unknown> }>('spec.vector', 'SELECT features FROM monitoring_customer_vectors WHERE customer_id = $1', [a]);
+    const vector = await db.query<{ features: Record<string, unknown> }>(
+      'spec.vector',
+      'SELECT features FROM monitoring_customer_vectors WHERE customer_id = $1',
+      [a],
+    );
     assert.equal(vector[0]!.features['Contract'], 'Month-to-month');
     assert.equal(moved!['alert_state'], 'pending');
     assert.equal(moved!['prediction_id'], held!['prediction_id']);
@@ -216,7 +278,9 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     await settled();
     const again = await row(a);
     assert.deepEqual(again, moved);
-    const stored = await db.query<{ n: number }>('spec.updates', 'SELECT count(*)::int AS n FROM monitoring_alert_updates WHERE update_id = $1', [staleAlert.update_id]);
+    const stored = await db.query<{ n: number }>('spec.updates', 'SELECT count(*)::int AS n FROM monitoring_alert_updates WHERE update_id = $1', [
+      staleAlert.update_id,
+    ]);
     assert.equal(stored[0]!.n, 1);
 
     // A newer alert update resolves it; the customer then has no open alert.
@@ -235,7 +299,14 @@ describe('customer read model and API, on the real broker and Postgres', () => {
   });
 
   it("serves a customer's page: drivers, score history, features against the population, timeline, action, arm", async () => {
-    const intervention: Intervention = { customer_id: a, performed_by: 'Ana', performed_at: new Date(now - HOUR / 3).toISOString(), action: 'retention call', source: 'hubspot', source_key: uniqueId('T') };
+    const intervention: Intervention = {
+      customer_id: a,
+      performed_by: 'Ana',
+      performed_at: new Date(now - HOUR / 3).toISOString(),
+      action: 'retention call',
+      source: 'hubspot',
+      source_key: uniqueId('T'),
+    };
     const outcome: Outcome = { customer_id: c, churned: false, observed_at: new Date(now - HOUR / 5).toISOString() };
     await publish(Topics.interventions, [intervention]);
     await publish(Topics.outcomes, [outcome]);
@@ -259,17 +330,18 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     assert.ok(page);
     assert.deepEqual([page.customer.risk_score, page.customer.previous_risk_score], [90, 60]);
     assert.deepEqual(page.drivers, [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.31 }]);
-    assert.deepEqual(page.score_history.map((p) => p.risk_score), [10, 50, 60, 90], 'oldest first, the late ones in their place');
+    assert.deepEqual(
+      page.score_history.map((p) => p.risk_score),
+      [10, 50, 60, 90],
+      'oldest first, the late ones in their place',
+    );
     assert.ok(page.score_history.every((p) => p.model_version === version && p.role === 'champion'));
     const contract = page.features.find((f) => f.name === 'Contract')!;
     assert.deepEqual([contract.kind, contract.value, contract.population?.type], ['attribute', 'Month-to-month', 'categorical']);
     const charges = page.features.find((f) => f.name === 'MonthlyCharges')!;
     assert.equal(charges.population?.type, 'numeric');
     assert.equal(page.features.find((f) => f.name === 'payment_failures_30d')!.kind, 'behaviour');
-    assert.deepEqual(
-      [...new Set(page.timeline.map((t) => t.kind))].sort(),
-      ['alert', 'intervention', 'prediction'],
-    );
+    assert.deepEqual([...new Set(page.timeline.map((t) => t.kind))].sort(), ['alert', 'intervention', 'prediction']);
     assert.ok(page.timeline.some((t) => t.summary === 'critical alert resolved by ana@example.com'));
     assert.deepEqual(page.recommended_action, { action: 'retention_call', cost: 40 });
     assert.deepEqual(page.experiment, { name: 'retention-2026', arm: treatment });
@@ -303,17 +375,31 @@ describe('customer read model and API, on the real broker and Postgres', () => {
     );
     assert.deepEqual([notifications[1]!['alert_id'], notifications[1]!['channel'], notifications[1]!['at']], [`${d}-alert`, 'slack', sent.occurred_at]);
     const crm = dPage.timeline.filter((t) => t.kind === 'crm');
-    assert.deepEqual(crm.map((t) => t.summary), ['retention task created in HubSpot', 'score 70 written to Salesforce']);
+    assert.deepEqual(
+      crm.map((t) => t.summary),
+      ['retention task created in HubSpot', 'score 70 written to Salesforce'],
+    );
     assert.deepEqual([crm[0]!['activity'], crm[0]!['external_id'], crm[0]!['alert_id']], ['task_created', `T-${d}`, `${d}-alert`]);
     assert.equal(dPage.customer.crm_task_open, true);
-    assert.deepEqual((await page(b)).timeline.filter((t) => t.kind === 'crm').map((t) => t.summary), ['retention task completed in HubSpot by Ana', 'retention task created in HubSpot']);
+    assert.deepEqual(
+      (await page(b)).timeline.filter((t) => t.kind === 'crm').map((t) => t.summary),
+      ['retention task completed in HubSpot by Ana', 'retention task created in HubSpot'],
+    );
 
     assert.deepEqual(ids(await list('crm_task=open')), ['d']);
     assert.deepEqual(ids(await list('crm_task=none')), ['a', 'b', 'c']);
     assert.deepEqual(ids(await list('crm_task=open&risk_level=critical')), []);
     assert.equal((await list('crm_task=open')).customers[0]!.crm_task_open, true);
     const csv = parse(await (await get(`/v1/customers?q=${prefix}&format=csv&sort=score`)).text(), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(csv.map((r) => [r['customer_id'], r['crm_task_open']]), [[c, 'false'], [b, 'false'], [d, 'true'], [a, 'false']]);
+    assert.deepEqual(
+      csv.map((r) => [r['customer_id'], r['crm_task_open']]),
+      [
+        [c, 'false'],
+        [b, 'false'],
+        [d, 'true'],
+        [a, 'false'],
+      ],
+    );
 
     const refused = await get(`/v1/customers?crm_task=closed`);
     assert.deepEqual(problemFields(await expectProblem(refused, 400, 'VALIDATION_FAILED')), ['crm_task']);
@@ -332,7 +418,9 @@ describe('customer read model and API, on the real broker and Postgres', () => {
       await probe.stop();
     }
     await settledOn([Topics.alertNotifications, Topics.crmActivity]);
-    const stored = await db.query<{ n: number }>('spec.activity', 'SELECT count(*)::int AS n FROM monitoring_customer_crm_activity WHERE customer_id = $1', [d]);
+    const stored = await db.query<{ n: number }>('spec.activity', 'SELECT count(*)::int AS n FROM monitoring_customer_crm_activity WHERE customer_id = $1', [
+      d,
+    ]);
     assert.equal(stored[0]!.n, 2, 'nothing of the malformed activity is stored');
   });
 

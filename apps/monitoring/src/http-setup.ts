@@ -43,6 +43,11 @@ export function configureMonitoringHttp(app: NestExpressApplication, config: Mon
     return;
   }
   // Express answers this route before Nest's filter could: the problem is built here, in the same shape.
-  const notBuilt = problemDetails({ status: 503, code: 'DASHBOARD_NOT_BUILT', detail: `no index.html in ${dir}: run bash apps/dashboard/scripts/build-web.sh`, instance: '/' });
+  const notBuilt = problemDetails({
+    status: 503,
+    code: 'DASHBOARD_NOT_BUILT',
+    detail: `no index.html in ${dir}: run bash apps/dashboard/scripts/build-web.sh`,
+    instance: '/',
+  });
   (app.getHttpAdapter().getInstance() as Express).get('/', (_req, res) => res.status(503).type(PROBLEM_JSON).send(JSON.stringify(notBuilt)));
 }

@@ -32,18 +32,36 @@ describe('outcomes by id and label windows, on the real broker and Postgres', ()
   const version = uniqueId('windows-model');
 
   const outcomesOf = (customer: string) =>
-    db.query<StoredOutcome>('spec.outcomes', 'SELECT outcome_id, source, churned, observed_at FROM outcomes WHERE customer_id = $1 ORDER BY observed_at, seq', [customer]);
+    db.query<StoredOutcome>('spec.outcomes', 'SELECT outcome_id, source, churned, observed_at FROM outcomes WHERE customer_id = $1 ORDER BY observed_at, seq', [
+      customer,
+    ]);
   const close = (now: string, token = admin) =>
-    fetch(`${sut.url}/v1/outcomes/close-windows`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ now }) });
+    fetch(`${sut.url}/v1/outcomes/close-windows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ now }),
+    });
 
   const waitForRows = (customer: string, n: number): Promise<StoredOutcome[]> =>
-    eventuallyWhere(`${n} outcomes of ${customer} stored`, () => outcomesOf(customer), (rows) => rows.length >= n, { timeoutMs: 30_000, intervalMs: 100 });
+    eventuallyWhere(
+      `${n} outcomes of ${customer} stored`,
+      () => outcomesOf(customer),
+      (rows) => rows.length >= n,
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
 
   const predictionsStored = (customers: readonly string[]): Promise<void> =>
-    until('monitoring to store the predictions', async () => (await new MonitoringRepository().knownCustomers(db, customers)).size >= new Set(customers).size, { timeoutMs: 30_000, intervalMs: 100 });
+    until('monitoring to store the predictions', async () => (await new MonitoringRepository().knownCustomers(db, customers)).size >= new Set(customers).size, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
 
   before(async () => {
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'label-windows-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'label-windows-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     sut = await startService({
       name: 'monitoring',
       configSchema: monitoringConfigSchema,
@@ -62,7 +80,13 @@ describe('outcomes by id and label windows, on the real broker and Postgres', ()
 
   it('stores one outcome per id from the topic: a redelivered derived outcome and an id-less repeat are stored once', async () => {
     const customer = uniqueId('C');
-    const cancellation: Outcome = { customer_id: customer, churned: true, observed_at: '2025-03-01T00:00:00Z', source: 'cancellation', outcome_id: cancellationOutcomeId(customer, '2025-03-01T00:00:00Z') };
+    const cancellation: Outcome = {
+      customer_id: customer,
+      churned: true,
+      observed_at: '2025-03-01T00:00:00Z',
+      source: 'cancellation',
+      outcome_id: cancellationOutcomeId(customer, '2025-03-01T00:00:00Z'),
+    };
     const feed: Outcome = { customer_id: customer, churned: true, observed_at: '2025-03-02T00:00:00.000+00:00' };
     const marker: Outcome = { customer_id: customer, churned: false, observed_at: '2025-09-01T00:00:00Z', outcome_id: uniqueId('marker') };
     await publish(Topics.outcomes, [cancellation, feed, cancellation, { ...feed, observed_at: '2025-03-02T00:00:00Z' }, marker]);
@@ -88,7 +112,13 @@ describe('outcomes by id and label windows, on the real broker and Postgres', ()
       aPrediction(recent, version, 0.4, at('2025-05-01')),
     ]);
     await predictionsStored([stays, churns, recent, fed]);
-    const churn: Outcome = { customer_id: churns, churned: true, observed_at: '2025-03-15T00:00:00Z', source: 'cancellation', outcome_id: cancellationOutcomeId(churns, '2025-03-15T00:00:00Z') };
+    const churn: Outcome = {
+      customer_id: churns,
+      churned: true,
+      observed_at: '2025-03-15T00:00:00Z',
+      source: 'cancellation',
+      outcome_id: cancellationOutcomeId(churns, '2025-03-15T00:00:00Z'),
+    };
     // A label feed's "not churned" in the window labels it as well: one label per window.
     const feedLabel: Outcome = { customer_id: fed, churned: false, observed_at: '2025-02-02T00:00:00Z' };
     await publish(Topics.outcomes, [churn, feedLabel]);
@@ -109,8 +139,16 @@ describe('outcomes by id and label windows, on the real broker and Postgres', ()
       (await outcomesOf(stays)).map((r) => [r.outcome_id, r.source, r.churned, r.observed_at.toISOString()]),
       [[labelWindowOutcomeId(stays, '2025-02-01T00:00:00.000Z'), 'label_window', false, windowEnd]],
     );
-    assert.deepEqual((await outcomesOf(churns)).map((r) => r.source), ['cancellation'], 'a churn in the window labels it');
-    assert.deepEqual((await outcomesOf(fed)).map((r) => r.source), ['feed'], 'a feed’s label in the window labels it');
+    assert.deepEqual(
+      (await outcomesOf(churns)).map((r) => r.source),
+      ['cancellation'],
+      'a churn in the window labels it',
+    );
+    assert.deepEqual(
+      (await outcomesOf(fed)).map((r) => r.source),
+      ['feed'],
+      'a feed’s label in the window labels it',
+    );
     assert.ok(counts['labelled_in_window']! >= 1, JSON.stringify(counts));
     assert.deepEqual(await outcomesOf(recent), [], 'a window still open');
 

@@ -9,7 +9,12 @@ export const daysAgo = (days: number, ms = 0) => new Date(NOW.getTime() - days *
  * An outcome joined to the champion prediction that judges it: `churned` observed now, predicted
  * 10 days before at `probability`, no action recommended, no experiment.
  */
-export function aLabelledPrediction(customerId: string, probability: number, churned: boolean, overrides: Partial<LabelledPredictionRow> = {}): LabelledPredictionRow {
+export function aLabelledPrediction(
+  customerId: string,
+  probability: number,
+  churned: boolean,
+  overrides: Partial<LabelledPredictionRow> = {},
+): LabelledPredictionRow {
   return {
     customer_id: customerId,
     prediction_id: `p-${customerId}`,

@@ -20,7 +20,14 @@ export class MonitoringGauges {
 
   constructor(registry: Registry) {
     const q = (metric: keyof QualityFigures, name: string, help: string) =>
-      [metric, getOrCreateGauge(registry, { name, help: `${help} Outcomes joined to the prediction they judge, per model version, role, window (24h, 7d, 30d, all = since deployment) and cohort.`, labelNames: QUALITY_LABELS })] as const;
+      [
+        metric,
+        getOrCreateGauge(registry, {
+          name,
+          help: `${help} Outcomes joined to the prediction they judge, per model version, role, window (24h, 7d, 30d, all = since deployment) and cohort.`,
+          labelNames: QUALITY_LABELS,
+        }),
+      ] as const;
     this.quality = [
       q('count', 'monitoring_model_labelled_outcomes', 'Labelled outcomes.'),
       q('roc_auc', 'monitoring_model_roc_auc', 'ROC-AUC.'),
@@ -33,23 +40,55 @@ export class MonitoringGauges {
       q('recall', 'monitoring_model_recall_ratio', 'Recall at the decision threshold.'),
       q('f1', 'monitoring_model_f1_score', 'F1 at the decision threshold.'),
     ];
-    this.psi = getOrCreateGauge(registry, { name: 'monitoring_feature_psi', help: 'Population Stability Index of a feature against the model card reference.', labelNames: ['model_version', 'role', 'feature'] });
-    this.ks = getOrCreateGauge(registry, { name: 'monitoring_feature_ks_statistic', help: 'Two-sample KS statistic of a numeric feature against the model card reference.', labelNames: ['model_version', 'role', 'feature'] });
-    this.scorePsi = getOrCreateGauge(registry, { name: 'monitoring_score_psi', help: 'PSI of the churn-probability distribution against the model card reference.', labelNames: ['model_version', 'role'] });
-    this.performanceDrop = getOrCreateGauge(registry, { name: 'monitoring_model_roc_auc_drop_ratio', help: 'Relative drop of the live ROC-AUC (since deployment) from the model card CV ROC-AUC.', labelNames: ['model_version', 'role'] });
-    this.breaches = getOrCreateGauge(registry, { name: 'monitoring_drift_breaches', help: 'Drift checks currently over their threshold, by kind (feature_drift, score_drift, performance_drift).', labelNames: ['model_version', 'role', 'kind'] });
-    const r = (metric: keyof RoiFigures, name: string, help: string) => [metric, getOrCreateGauge(registry, { name, help: `${help} Per window and risk level (all = every level).`, labelNames: ['window', 'risk_level'] })] as const;
+    this.psi = getOrCreateGauge(registry, {
+      name: 'monitoring_feature_psi',
+      help: 'Population Stability Index of a feature against the model card reference.',
+      labelNames: ['model_version', 'role', 'feature'],
+    });
+    this.ks = getOrCreateGauge(registry, {
+      name: 'monitoring_feature_ks_statistic',
+      help: 'Two-sample KS statistic of a numeric feature against the model card reference.',
+      labelNames: ['model_version', 'role', 'feature'],
+    });
+    this.scorePsi = getOrCreateGauge(registry, {
+      name: 'monitoring_score_psi',
+      help: 'PSI of the churn-probability distribution against the model card reference.',
+      labelNames: ['model_version', 'role'],
+    });
+    this.performanceDrop = getOrCreateGauge(registry, {
+      name: 'monitoring_model_roc_auc_drop_ratio',
+      help: 'Relative drop of the live ROC-AUC (since deployment) from the model card CV ROC-AUC.',
+      labelNames: ['model_version', 'role'],
+    });
+    this.breaches = getOrCreateGauge(registry, {
+      name: 'monitoring_drift_breaches',
+      help: 'Drift checks currently over their threshold, by kind (feature_drift, score_drift, performance_drift).',
+      labelNames: ['model_version', 'role', 'kind'],
+    });
+    const r = (metric: keyof RoiFigures, name: string, help: string) =>
+      [
+        metric,
+        getOrCreateGauge(registry, { name, help: `${help} Per window and risk level (all = every level).`, labelNames: ['window', 'risk_level'] }),
+      ] as const;
     this.roi = [
       r('customers', 'monitoring_roi_customers', 'Customers with a champion prediction scored in the window.'),
       r('treated_customers', 'monitoring_roi_treated_customers', 'Customers who received an intervention.'),
       r('revenue_at_risk', 'monitoring_roi_revenue_at_risk_dollars', 'Revenue at risk (monthly charges x CLV months).'),
       r('expected_revenue_loss', 'monitoring_roi_expected_revenue_loss_dollars', 'Sum of churn probability x revenue at risk.'),
       r('programme_cost', 'monitoring_roi_programme_cost_dollars', 'Cost of the interventions.'),
-      r('revenue_saved', 'monitoring_roi_revenue_saved_dollars', 'Revenue saved (measured by the experiment, else estimated from the configured success rate).'),
+      r(
+        'revenue_saved',
+        'monitoring_roi_revenue_saved_dollars',
+        'Revenue saved (measured by the experiment, else estimated from the configured success rate).',
+      ),
       r('net_benefit', 'monitoring_roi_net_benefit_dollars', 'Revenue saved minus programme cost.'),
       r('roi_multiple', 'monitoring_roi_multiple_ratio', 'Net benefit / programme cost.'),
     ];
-    this.estimate = getOrCreateGauge(registry, { name: 'monitoring_roi_estimated', help: '1 when revenue saved is an estimate from the configured success rate, 0 when an experiment measured it.', labelNames: ['window'] });
+    this.estimate = getOrCreateGauge(registry, {
+      name: 'monitoring_roi_estimated',
+      help: '1 when revenue saved is an estimate from the configured success rate, 0 when an experiment measured it.',
+      labelNames: ['window'],
+    });
   }
 
   setQuality(models: readonly ModelQuality[]): void {

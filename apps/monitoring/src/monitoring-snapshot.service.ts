@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Topics, type ModelAlert } from '@churn/contracts';
 import { Database } from '@churn/db';
-import { InterventionRepository, ModelAlertRepository, MonitoringRepository, newestExposures, type ExposureRow, type LabelledPredictionRow, type NewModelAlert } from '@churn/monitoring-data';
+import {
+  InterventionRepository,
+  ModelAlertRepository,
+  MonitoringRepository,
+  newestExposures,
+  type ExposureRow,
+  type LabelledPredictionRow,
+  type NewModelAlert,
+} from '@churn/monitoring-data';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
 import { ModelVersionRepository, type ModelAssignments } from '@churn/scorer-data';
 import { TopicProducer } from '@churn/kafka';
@@ -70,10 +78,27 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
     this.logger = logger.child({ context: MonitoringSnapshotService.name });
     this.gauges = new MonitoringGauges(registry);
     this.cohorts = cohortDimensions(config.FEATURE_SPEC_FILE.spec.business);
-    this.duration = getOrCreateHistogram(registry, { name: 'monitoring_refresh_duration_seconds', help: 'Time to recompute quality, drift and ROI.', labelNames: [], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
-    this.failures = getOrCreateCounter(registry, { name: 'monitoring_refresh_failures_total', help: 'Refreshes that failed (the previous figures stay).', labelNames: [] });
-    this.lastRefresh = getOrCreateGauge(registry, { name: 'monitoring_last_refresh_timestamp_seconds', help: 'When the figures were last recomputed.', labelNames: [] });
-    this.alertsPublished = getOrCreateCounter(registry, { name: 'monitoring_model_alerts_total', help: 'Model alerts published on model-alerts, by kind.', labelNames: ['kind'] });
+    this.duration = getOrCreateHistogram(registry, {
+      name: 'monitoring_refresh_duration_seconds',
+      help: 'Time to recompute quality, drift and ROI.',
+      labelNames: [],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    });
+    this.failures = getOrCreateCounter(registry, {
+      name: 'monitoring_refresh_failures_total',
+      help: 'Refreshes that failed (the previous figures stay).',
+      labelNames: [],
+    });
+    this.lastRefresh = getOrCreateGauge(registry, {
+      name: 'monitoring_last_refresh_timestamp_seconds',
+      help: 'When the figures were last recomputed.',
+      labelNames: [],
+    });
+    this.alertsPublished = getOrCreateCounter(registry, {
+      name: 'monitoring_model_alerts_total',
+      help: 'Model alerts published on model-alerts, by kind.',
+      labelNames: ['kind'],
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -158,7 +183,15 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
       const byWindow = {} as Record<RoiWindow, RoiSnapshot>;
       for (const window of ROI_WINDOWS) {
         const since = sinceOf(window);
-        byWindow[window] = programmeEconomics(window, since, newestExposures(exposures, since), rows, costs, this.assumptions(), this.config.MONITORING_EXPERIMENT_MIN_PER_ARM);
+        byWindow[window] = programmeEconomics(
+          window,
+          since,
+          newestExposures(exposures, since),
+          rows,
+          costs,
+          this.assumptions(),
+          this.config.MONITORING_EXPERIMENT_MIN_PER_ARM,
+        );
       }
       return byWindow;
     };
@@ -226,7 +259,14 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
         );
       }
       if (m.score?.breached) {
-        alert(m.model_version, 'score_drift', 'churn_probability', m.score.psi, t.psi, `score distribution of ${m.model_version} (${m.role}) has drifted: PSI ${m.score.psi.toFixed(3)} (threshold ${t.psi})`);
+        alert(
+          m.model_version,
+          'score_drift',
+          'churn_probability',
+          m.score.psi,
+          t.psi,
+          `score distribution of ${m.model_version} (${m.role}) has drifted: PSI ${m.score.psi.toFixed(3)} (threshold ${t.psi})`,
+        );
       }
       if (m.performance.breached) {
         const p = m.performance;
@@ -249,7 +289,16 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
         Topics.modelAlerts,
         fresh.map((a): { key: string; value: ModelAlert } => ({
           key: a.model_version,
-          value: { alert_id: a.alert_id, model_version: a.model_version, kind: a.kind, subject: a.subject, value: a.value, threshold: a.threshold, message: a.message, created_at: new Date(a.created_at).toISOString() },
+          value: {
+            alert_id: a.alert_id,
+            model_version: a.model_version,
+            kind: a.kind,
+            subject: a.subject,
+            value: a.value,
+            threshold: a.threshold,
+            message: a.message,
+            created_at: new Date(a.created_at).toISOString(),
+          },
         })),
       );
       for (const a of fresh) {

@@ -27,7 +27,13 @@ export function runChurn(args: readonly string[], env: Record<string, string>): 
 
 /** Monitoring in this process as `main.ts` starts it (HTTP set-up included), the test environment plus `env`, answering HTTP. */
 export async function startMonitoring(env: Record<string, string>): Promise<RunningService> {
-  const sut = await startService({ name: 'monitoring', configSchema: monitoringConfigSchema, module: () => MonitoringModule, configure: configureMonitoringHttp, env: serviceTestEnv(env) });
+  const sut = await startService({
+    name: 'monitoring',
+    configSchema: monitoringConfigSchema,
+    module: () => MonitoringModule,
+    configure: configureMonitoringHttp,
+    env: serviceTestEnv(env),
+  });
   await waitUntilHttpReady(sut.url);
   return sut;
 }

@@ -6,13 +6,38 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { rocAuc } from '@churn/analytics';
-import { type AlertUpdate, crmIntegrationListSchema, type DriftAnswer, driftAnswerSchema, experimentReportSchema, modelAlertSchema, type Outcome, type RoiAnswer, roiAnswerSchema, Topics } from '@churn/contracts';
+import {
+  type AlertUpdate,
+  crmIntegrationListSchema,
+  type DriftAnswer,
+  driftAnswerSchema,
+  experimentReportSchema,
+  modelAlertSchema,
+  type Outcome,
+  type RoiAnswer,
+  roiAnswerSchema,
+  Topics,
+} from '@churn/contracts';
 import { Database } from '@churn/db';
 import { MonitoringRepository } from '@churn/monitoring-data';
 import { ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, eventually, eventuallyWhere, expectProblem, problemFields, rawProducer, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, until, waitUntilHttpReady } from '@churn/testing';
+import {
+  assertAgentOrHigher,
+  eventually,
+  eventuallyWhere,
+  expectProblem,
+  problemFields,
+  rawProducer,
+  serviceTestEnv,
+  signTestToken,
+  testInfra,
+  TopicProbe,
+  uniqueId,
+  until,
+  waitUntilHttpReady,
+} from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -49,8 +74,22 @@ async function startAlertingStandIn(): Promise<{ url: string; authorizations: (s
 }
 
 /** crm-sync's refusals, as its exception filter words them: monitoring must relay them byte for byte. */
-const CRM_SYNC_401 = { type: 'urn:churn-radar:problem:UNAUTHENTICATED', title: 'Unauthorized', status: 401, detail: 'a bearer token is required', instance: '/v1/integrations/hubspot/resume', code: 'UNAUTHENTICATED' };
-const CRM_SYNC_403 = { type: 'urn:churn-radar:problem:FORBIDDEN', title: 'Forbidden', status: 403, detail: 'requires one of the roles: admin', instance: '/v1/integrations/hubspot/resume', code: 'FORBIDDEN' };
+const CRM_SYNC_401 = {
+  type: 'urn:churn-radar:problem:UNAUTHENTICATED',
+  title: 'Unauthorized',
+  status: 401,
+  detail: 'a bearer token is required',
+  instance: '/v1/integrations/hubspot/resume',
+  code: 'UNAUTHENTICATED',
+};
+const CRM_SYNC_403 = {
+  type: 'urn:churn-radar:problem:FORBIDDEN',
+  title: 'Forbidden',
+  status: 403,
+  detail: 'requires one of the roles: admin',
+  instance: '/v1/integrations/hubspot/resume',
+  code: 'FORBIDDEN',
+};
 
 /**
  * crm-sync's integrations API on loopback, as strict as crm-sync about resuming: 401 without a token,
@@ -62,7 +101,24 @@ async function startCrmSyncStandIn(): Promise<{ url: string; resumes: (string | 
   const server = http.createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     if (req.method === 'GET' && req.url === '/v1/integrations') {
-      return void res.end(JSON.stringify({ integrations: [{ crm: 'hubspot', enabled: true, status: 'paused', paused_reason: 'missing_scopes', paused_detail: 'MISSING_SCOPES', paused_at: '2025-06-15T12:00:00.000Z', rate_limited_until: null, rate_limit: null, resumed_at: null, resumed_by: null }] }));
+      return void res.end(
+        JSON.stringify({
+          integrations: [
+            {
+              crm: 'hubspot',
+              enabled: true,
+              status: 'paused',
+              paused_reason: 'missing_scopes',
+              paused_detail: 'MISSING_SCOPES',
+              paused_at: '2025-06-15T12:00:00.000Z',
+              rate_limited_until: null,
+              rate_limit: null,
+              resumed_at: null,
+              resumed_by: null,
+            },
+          ],
+        }),
+      );
     }
     const crm = /^\/v1\/integrations\/(\w+)\/resume$/.exec(req.url ?? '')?.[1];
     if (req.method !== 'POST' || !crm) return void res.writeHead(404).end('{"error":"NOT_FOUND"}');
@@ -89,8 +145,14 @@ async function getJson<T>(url: string): Promise<T> {
 
 /** Polls the model-quality API (forcing a refresh) until the version's since-deployment count reaches `count`. */
 async function qualityOnceLabelled(url: string, modelVersion: string, count: number, timeoutMs = 60_000): Promise<ModelQuality> {
-  const champion = async () => (await getJson<{ models: ModelQuality[] }>(`${url}/v1/metrics/model?model_version=${modelVersion}&refresh=true`)).models.find((m) => m.role === 'champion');
-  const model = await eventuallyWhere(`${count} labelled outcomes for ${modelVersion}`, champion, (m) => m !== undefined && m.windows.all.overall.count >= count, timeoutMs);
+  const champion = async () =>
+    (await getJson<{ models: ModelQuality[] }>(`${url}/v1/metrics/model?model_version=${modelVersion}&refresh=true`)).models.find((m) => m.role === 'champion');
+  const model = await eventuallyWhere(
+    `${count} labelled outcomes for ${modelVersion}`,
+    champion,
+    (m) => m !== undefined && m.windows.all.overall.count >= count,
+    timeoutMs,
+  );
   return model!;
 }
 
@@ -101,7 +163,8 @@ function assertClose(actual: object, expected: Record<string, number>): void {
   }
 }
 
-const eventuallyJson = <T>(url: string, done: (body: T) => boolean, timeoutMs = 30_000): Promise<T> => eventuallyWhere(`an answer of ${url} that fits`, () => getJson<T>(url), done, timeoutMs);
+const eventuallyJson = <T>(url: string, done: (body: T) => boolean, timeoutMs = 30_000): Promise<T> =>
+  eventuallyWhere(`an answer of ${url} that fits`, () => getJson<T>(url), done, timeoutMs);
 
 describe('monitoring service on the real broker and Postgres', () => {
   let sut: RunningService;
@@ -113,7 +176,11 @@ describe('monitoring service on the real broker and Postgres', () => {
   before(async () => {
     alerting = await startAlertingStandIn();
     crmSync = await startCrmSyncStandIn();
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'monitoring-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'monitoring-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     probe = await TopicProbe.start([Topics.outcomesDlq, Topics.modelAlerts]);
     sut = await startService({
       name: 'monitoring',
@@ -145,12 +212,19 @@ describe('monitoring service on the real broker and Postgres', () => {
     const version = uniqueId('telco-model');
     await new ModelVersionRepository().registerNew(db, [{ version, card: { ...CARD, version } }]);
     const prefix = uniqueId('T');
-    const rows = parse(fs.readFileSync(path.join(REPO, 'data', 'telco', 'train.csv')), { columns: true }) as { customerID: string; Churn: string; Contract: string; tenure: string }[];
+    const rows = parse(fs.readFileSync(path.join(REPO, 'data', 'telco', 'train.csv')), { columns: true }) as {
+      customerID: string;
+      Churn: string;
+      Contract: string;
+      tenure: string;
+    }[];
     const offline = new Map(
-      (parse(fs.readFileSync(path.join(REPO, 'models', ACTIVE, 'train-predictions.csv')), { columns: true }) as { customerID: string; churn_probability: string }[]).map((r) => [
-        r.customerID,
-        Number(r.churn_probability),
-      ]),
+      (
+        parse(fs.readFileSync(path.join(REPO, 'models', ACTIVE, 'train-predictions.csv')), { columns: true }) as {
+          customerID: string;
+          churn_probability: string;
+        }[]
+      ).map((r) => [r.customerID, Number(r.churn_probability)]),
     );
     assert.equal(offline.size, rows.length);
     const observedAt = new Date(T + DAY).toISOString();
@@ -180,18 +254,33 @@ describe('monitoring service on the real broker and Postgres', () => {
     assert.ok(model.cv_roc_auc! > 0.84);
     // Cohorts partition the outcomes; risk levels come from the predictions.
     const levels = model.windows.all.cohorts['risk_level']!;
-    assert.equal(Object.values(levels).reduce((s, f) => s + f.count, 0), rows.length);
+    assert.equal(
+      Object.values(levels).reduce((s, f) => s + f.count, 0),
+      rows.length,
+    );
     // The Telco spec's business section adds its cohorts, read from the stored vectors of the judged predictions.
-    const count = (of: (r: (typeof rows)[number]) => string) => rows.reduce<Record<string, number>>((out, r) => ({ ...out, [of(r)]: (out[of(r)] ?? 0) + 1 }), {});
+    const count = (of: (r: (typeof rows)[number]) => string) =>
+      rows.reduce<Record<string, number>>((out, r) => ({ ...out, [of(r)]: (out[of(r)] ?? 0) + 1 }), {});
     const band = (tenure: number) => (tenure <= 12 ? '0-12' : tenure <= 24 ? '13-24' : tenure <= 48 ? '25-48' : '49+');
     const counts = (dimension: string) => Object.fromEntries(Object.entries(model.windows.all.cohorts[dimension]!).map(([c, f]) => [c, f.count]));
-    assert.deepEqual(counts('contract'), count((r) => r.Contract));
-    assert.deepEqual(counts('tenure_band'), count((r) => band(Number(r.tenure))));
+    assert.deepEqual(
+      counts('contract'),
+      count((r) => r.Contract),
+    );
+    assert.deepEqual(
+      counts('tenure_band'),
+      count((r) => band(Number(r.tenure))),
+    );
     // Outcomes observed in 2025 fall outside the last 30 days: windows count by observation time.
     assert.equal(model.windows['30d'].overall.count, 0);
 
     const metrics = await (await fetch(`${sut.url}/metrics`)).text();
-    const gauge = metrics.split('\n').find((l) => l.startsWith('monitoring_model_roc_auc{') && l.includes(`model_version="${version}"`) && l.includes('window="all"') && l.includes('cohort="all"'));
+    const gauge = metrics
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith('monitoring_model_roc_auc{') && l.includes(`model_version="${version}"`) && l.includes('window="all"') && l.includes('cohort="all"'),
+      );
     assert.ok(gauge, 'ROC-AUC gauge exported');
     assert.ok(Math.abs(Number(gauge.split(' ').pop()) - expected) <= 0.001);
   });
@@ -206,7 +295,10 @@ describe('monitoring service on the real broker and Postgres', () => {
       aPrediction(c, version, churned[i] ? 0.1 : 0.9, T - 10 * DAY),
     ]);
     await publish(Topics.predictions, predictions);
-    await publish(Topics.outcomes, customers.map((c, i) => ({ customer_id: c, churned: churned[i]!, observed_at: new Date(T).toISOString() })));
+    await publish(
+      Topics.outcomes,
+      customers.map((c, i) => ({ customer_id: c, churned: churned[i]!, observed_at: new Date(T).toISOString() })),
+    );
     const repository = new MonitoringRepository();
     const pairsFor = async (delay: number) => (await repository.labelledPredictions(db, delay)).filter((r) => r.model_version === version);
     await until('the four labelled pairs', async () => (await pairsFor(0)).length >= 4, 30_000);
@@ -219,17 +311,37 @@ describe('monitoring service on the real broker and Postgres', () => {
   it('ROI per risk level equals a hand calculation: estimated from the success rate without an experiment', async () => {
     const version = uniqueId('roi-est');
     const now = Date.now();
-    const c = (p: number, revenue: number, cost: number) => aPrediction(uniqueId('R'), version, p, now - 3_600_000, { revenue_at_risk: revenue, intervention_cost: cost });
+    const c = (p: number, revenue: number, cost: number) =>
+      aPrediction(uniqueId('R'), version, p, now - 3_600_000, { revenue_at_risk: revenue, intervention_cost: cost });
     // Two targeted customers (critical, high), two not (medium, low); CLV months = the scorer's 12.
     await publish(Topics.predictions, [c(0.9, 1200, 150), c(0.7, 600, 75), c(0.5, 2400, 0), c(0.2, 1000, 0)]);
-    const roi = roiAnswerSchema.parse(await eventuallyJson<RoiAnswer>(`${sut.url}/v1/roi?window=24h&model_version=${version}&refresh=true`, (b) => b.overall.customers === 4));
+    const roi = roiAnswerSchema.parse(
+      await eventuallyJson<RoiAnswer>(`${sut.url}/v1/roi?window=24h&model_version=${version}&refresh=true`, (b) => b.overall.customers === 4),
+    );
     // revenue at risk 1200 + 600 + 2400 + 1000; expected loss .9·1200 + .7·600 + .5·2400 + .2·1000;
     // cost 150 + 75; saved 0.4 · (.9·1200 + .7·600) = 600; net 600 − 225 = 375; multiple 375 / 225.
-    assertClose(roi.overall, { customers: 4, treated_customers: 2, revenue_at_risk: 5200, expected_revenue_loss: 2900, programme_cost: 225, revenue_saved: 600, net_benefit: 375, roi_multiple: 375 / 225, customers_retained: 0.64 });
+    assertClose(roi.overall, {
+      customers: 4,
+      treated_customers: 2,
+      revenue_at_risk: 5200,
+      expected_revenue_loss: 2900,
+      programme_cost: 225,
+      revenue_saved: 600,
+      net_benefit: 375,
+      roi_multiple: 375 / 225,
+      customers_retained: 0.64,
+    });
     assert.equal(roi.overall.basis, 'estimate');
     assert.equal(roi.experiment, null);
     // critical alone: saved 0.4 · .9 · 1200 = 432, net 282, multiple 282 / 150.
-    assertClose(roi.by_risk_level['critical']!, { customers: 1, revenue_at_risk: 1200, programme_cost: 150, revenue_saved: 432, net_benefit: 282, roi_multiple: 1.88 });
+    assertClose(roi.by_risk_level['critical']!, {
+      customers: 1,
+      revenue_at_risk: 1200,
+      programme_cost: 150,
+      revenue_saved: 432,
+      net_benefit: 282,
+      roi_multiple: 1.88,
+    });
     assertClose(roi.by_risk_level['medium']!, { customers: 1, revenue_at_risk: 2400, programme_cost: 0, revenue_saved: 0, net_benefit: 0 });
     assert.equal(roi.by_risk_level['medium']!.roi_multiple, null);
   });
@@ -241,23 +353,61 @@ describe('monitoring service on the real broker and Postgres', () => {
     // Control: 4 customers, 2 churn (50 %); treatment: 6 customers, 1 churns (1/6). All targeted at cost 100, revenue 1200, p 0.6.
     const arms = [...Array<string>(4).fill('control'), ...Array<string>(6).fill('treatment')];
     const churned = [true, true, false, false, true, false, false, false, false, false];
-    const predictions = arms.map((arm) => aPrediction(uniqueId('X'), version, 0.6, now - 3_600_000, { revenue_at_risk: 1200, intervention_cost: 100, experiment: { name: experiment, arm } }));
+    const predictions = arms.map((arm) =>
+      aPrediction(uniqueId('X'), version, 0.6, now - 3_600_000, { revenue_at_risk: 1200, intervention_cost: 100, experiment: { name: experiment, arm } }),
+    );
     await publish(Topics.predictions, predictions);
-    await publish(Topics.outcomes, predictions.map((p, i) => ({ customer_id: p.customer_id, churned: churned[i]!, observed_at: new Date(now).toISOString() })));
+    await publish(
+      Topics.outcomes,
+      predictions.map((p, i) => ({ customer_id: p.customer_id, churned: churned[i]!, observed_at: new Date(now).toISOString() })),
+    );
     const roi = roiAnswerSchema.parse(
-      await eventuallyJson<RoiAnswer>(`${sut.url}/v1/roi?window=24h&model_version=${version}&refresh=true`, (b) => b.experiment?.control.customers === 4 && b.experiment.treated.customers === 6),
+      await eventuallyJson<RoiAnswer>(
+        `${sut.url}/v1/roi?window=24h&model_version=${version}&refresh=true`,
+        (b) => b.experiment?.control.customers === 4 && b.experiment.treated.customers === 6,
+      ),
     );
     // uplift 1/2 − 1/6 = 1/3; retained 1/3 · 6 treated = 2; saved 2 · 1200 = 2400; cost 6 · 100; net 1800; multiple 3.
-    assertClose(roi.overall, { customers: 10, treated_customers: 6, revenue_at_risk: 12000, expected_revenue_loss: 7200, programme_cost: 600, customers_retained: 2, revenue_saved: 2400, net_benefit: 1800, roi_multiple: 3 });
+    assertClose(roi.overall, {
+      customers: 10,
+      treated_customers: 6,
+      revenue_at_risk: 12000,
+      expected_revenue_loss: 7200,
+      programme_cost: 600,
+      customers_retained: 2,
+      revenue_saved: 2400,
+      net_benefit: 1800,
+      roi_multiple: 3,
+    });
     assert.equal(roi.overall.basis, 'measured');
     assert.equal(roi.by_risk_level['high']!.basis, 'measured');
 
     const report = experimentReportSchema.parse(await getJson(`${sut.url}/v1/experiments/${experiment}`));
-    assert.deepEqual(report.arms.map((a) => [a.arm, a.customers, a.targeted, a.churned]), [['control', 4, 4, 2], ['treatment', 6, 6, 1]]);
+    assert.deepEqual(
+      report.arms.map((a) => [a.arm, a.customers, a.targeted, a.churned]),
+      [
+        ['control', 4, 4, 2],
+        ['treatment', 6, 6, 1],
+      ],
+    );
     assertClose(report.arms[0]!, { churn_rate: 0.5, revenue_retained: 2400, cost: 0 });
     assertClose(report.arms[1]!, { churn_rate: 1 / 6, revenue_retained: 6000, cost: 600 });
     // Wilson 95 % intervals (the score formula worked in Python): 2/4 → [0.150039, 0.849961]; 1/6 → [0.030053, 0.563503].
-    assert.ok(report.arms.every((a, i) => a.churn_rate_ci95!.every((x, j) => Math.abs(x - [[0.150039, 0.849961], [0.030053, 0.563503]][i]![j]!) < 1e-5)), JSON.stringify(report.arms.map((a) => a.churn_rate_ci95)));
+    assert.ok(
+      report.arms.every((a, i) =>
+        a.churn_rate_ci95!.every(
+          (x, j) =>
+            Math.abs(
+              x -
+                [
+                  [0.150039, 0.849961],
+                  [0.030053, 0.563503],
+                ][i]![j]!,
+            ) < 1e-5,
+        ),
+      ),
+      JSON.stringify(report.arms.map((a) => a.churn_rate_ci95)),
+    );
     const [comparison] = report.comparisons;
     // Pooled rate 3/10: z = (1/3) / √(.3·.7·(1/4 + 1/6)) = 1.1269, two-sided p = 0.2598;
     // 95 % CI 1/3 ± 1.96 · √(.5·.5/4 + (1/6)(5/6)/6) = [−0.2403, 0.9069].
@@ -275,10 +425,25 @@ describe('monitoring service on the real broker and Postgres', () => {
     const version = uniqueId('drift-model');
     await new ModelVersionRepository().registerNew(db, [{ version, card: { ...CARD, version } }]);
     const features = {
-      gender: 'Female', SeniorCitizen: 0, Partner: 'No', Dependents: 'No', tenure: 1, PhoneService: 'Yes', MultipleLines: 'No',
-      InternetService: 'Fiber optic', OnlineSecurity: 'No', OnlineBackup: 'No', DeviceProtection: 'No', TechSupport: 'No',
-      StreamingTV: 'No', StreamingMovies: 'No', Contract: 'Month-to-month', PaperlessBilling: 'Yes', PaymentMethod: 'Electronic check',
-      MonthlyCharges: 99, TotalCharges: 99,
+      gender: 'Female',
+      SeniorCitizen: 0,
+      Partner: 'No',
+      Dependents: 'No',
+      tenure: 1,
+      PhoneService: 'Yes',
+      MultipleLines: 'No',
+      InternetService: 'Fiber optic',
+      OnlineSecurity: 'No',
+      OnlineBackup: 'No',
+      DeviceProtection: 'No',
+      TechSupport: 'No',
+      StreamingTV: 'No',
+      StreamingMovies: 'No',
+      Contract: 'Month-to-month',
+      PaperlessBilling: 'Yes',
+      PaymentMethod: 'Electronic check',
+      MonthlyCharges: 99,
+      TotalCharges: 99,
     };
     // 60 brand-new, month-to-month, fiber customers all scored 0.95: far from the training population.
     // Each carries the feature vector the model read; monitoring's drift reads it from the message.
@@ -309,9 +474,15 @@ describe('monitoring service on the real broker and Postgres', () => {
     await producer.send({ topic: Topics.modelAlerts, messages: [{ key: version, value: JSON.stringify(marker) }] });
     await producer.close();
     await probe.waitFor((m) => m.topic === Topics.modelAlerts && m.key === version && m.value !== null && JSON.parse(m.value).alert_id === marker.alert_id);
-    assert.equal(probe.messages.filter((m) => m.topic === Topics.modelAlerts && m.key === version).length, before + 1, 'nothing but the marker after the second refresh');
+    assert.equal(
+      probe.messages.filter((m) => m.topic === Topics.modelAlerts && m.key === version).length,
+      before + 1,
+      'nothing but the marker after the second refresh',
+    );
     const metrics = await (await fetch(`${sut.url}/metrics`)).text();
-    const breach = metrics.split('\n').find((l) => l.startsWith('monitoring_drift_breaches{') && l.includes(`model_version="${version}"`) && l.includes('kind="score_drift"'));
+    const breach = metrics
+      .split('\n')
+      .find((l) => l.startsWith('monitoring_drift_breaches{') && l.includes(`model_version="${version}"`) && l.includes('kind="score_drift"'));
     assert.equal(breach?.split(' ').pop(), '1', String(breach));
   });
 
@@ -330,7 +501,8 @@ describe('monitoring service on the real broker and Postgres', () => {
       const count = (text: string, pattern: string) => Number(new RegExp(`${pattern} (\\d+)`).exec(text)?.[1] ?? 0);
       const refreshes = (text: string) => count(text, 'monitoring_refresh_duration_seconds_count(?:\\{[^}]*\\})?');
       const statements = (text: string, operation: string) => count(text, `churn_db_query_duration_seconds_count\\{[^}]*operation="${operation}"[^}]*\\}`);
-      const waitForRefreshes = (n: number) => eventuallyWhere(`${n} refreshes`, metrics, (text) => refreshes(text) >= n, { timeoutMs: 30_000, intervalMs: 200 });
+      const waitForRefreshes = (n: number) =>
+        eventuallyWhere(`${n} refreshes`, metrics, (text) => refreshes(text) >= n, { timeoutMs: 30_000, intervalMs: 200 });
       const first = await waitForRefreshes(2);
       const samples = statements(first, 'monitoring.feature_sample');
       assert.ok(samples > 0, 'the first refresh computed drift');
@@ -371,8 +543,22 @@ describe('monitoring service on the real broker and Postgres', () => {
     // Raised as alerting publishes it on alert-updates: the queue is monitoring's copy of alerting's.
     const raisedAt = new Date().toISOString();
     const raised: AlertUpdate = {
-      schema_version: 1, update_id: `${alertId}:raised`, alert_id: alertId, customer_id: customer, level: 'critical', state: 'pending', change: 'raised',
-      assignee: null, by: null, note: null, due_at: null, occurred_at: raisedAt, risk_score: 99, message: 'spec alert', raised_at: raisedAt, acknowledged_at: null,
+      schema_version: 1,
+      update_id: `${alertId}:raised`,
+      alert_id: alertId,
+      customer_id: customer,
+      level: 'critical',
+      state: 'pending',
+      change: 'raised',
+      assignee: null,
+      by: null,
+      note: null,
+      due_at: null,
+      occurred_at: raisedAt,
+      risk_score: 99,
+      message: 'spec alert',
+      raised_at: raisedAt,
+      acknowledged_at: null,
     };
     await publish(Topics.alertUpdates, [raised]);
     type Queue = { pending_alerts: number; alerts: { alert_id: string; customer_id: string; risk_score: number; message: string }[] };
@@ -382,7 +568,10 @@ describe('monitoring service on the real broker and Postgres', () => {
       return body.alerts.some((a) => a.alert_id === alertId) ? body : undefined;
     });
     const queue = (await (await assertAgentOrHigher(`${sut.url}/v1/dashboard/alerts`, SECRET)).json()) as Queue;
-    assert.ok(queue.alerts.some((a) => a.alert_id === alertId && a.customer_id === customer && a.risk_score === 99 && a.message === 'spec alert'), 'the new alert is in the queue');
+    assert.ok(
+      queue.alerts.some((a) => a.alert_id === alertId && a.customer_id === customer && a.risk_score === 99 && a.message === 'spec alert'),
+      'the new alert is in the queue',
+    );
     assert.ok(queue.pending_alerts >= 1);
     const dashboard = await getJson<Record<string, unknown> & { cards: { pending_alerts: number } }>(`${sut.url}/v1/dashboard`);
     assert.equal(dashboard['alerts'], undefined, 'the open summary names no customer');
@@ -396,14 +585,21 @@ describe('monitoring service on the real broker and Postgres', () => {
     assert.equal(one.alert_id, alertId);
     const forwarded = alerting.authorizations.slice(forwardedBefore);
     assert.equal(forwarded.length, 2, 'only the admin and agent reads reach alerting');
-    assert.ok(forwarded.every((h) => h?.startsWith('Bearer ')), JSON.stringify(forwarded));
+    assert.ok(
+      forwarded.every((h) => h?.startsWith('Bearer ')),
+      JSON.stringify(forwarded),
+    );
   });
 
   it('forwards the CRM integrations: the list open, a resume with the caller’s own token (crm-sync’s 401/403 unchanged), 502 CRM_SYNC_UNAVAILABLE when crm-sync is down', async () => {
     const list = crmIntegrationListSchema.parse(await getJson(`${sut.url}/v1/integrations`));
-    assert.deepEqual(list.integrations.map((i) => [i.crm, i.status]), [['hubspot', 'paused']]);
+    assert.deepEqual(
+      list.integrations.map((i) => [i.crm, i.status]),
+      [['hubspot', 'paused']],
+    );
 
-    const resume = (token?: string) => fetch(`${sut.url}/v1/integrations/hubspot/resume`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const resume = (token?: string) =>
+      fetch(`${sut.url}/v1/integrations/hubspot/resume`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
     const agent = await signTestToken(SECRET, ['agent']);
     const admin = await signTestToken(SECRET, ['admin']);
     const before = crmSync.resumes.length;

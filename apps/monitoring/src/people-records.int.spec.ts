@@ -42,7 +42,15 @@ describe('outcomes and interventions recorded by people, on the real broker and 
   const post = (kind: string, body: string, contentType = 'text/csv', token: string | null = agent) =>
     fetch(`${sut.url}/v1/${kind}`, { method: 'POST', headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
   const rowsOf = async (table: 'outcomes' | 'interventions', customers: readonly string[]) =>
-    Number((await db.query<{ n: string }>('spec.count', `SELECT count(*) AS n FROM ${table === 'outcomes' ? 'outcomes' : 'interventions'} WHERE customer_id = ANY($1)`, [customers]))[0]!.n);
+    Number(
+      (
+        await db.query<{ n: string }>(
+          'spec.count',
+          `SELECT count(*) AS n FROM ${table === 'outcomes' ? 'outcomes' : 'interventions'} WHERE customer_id = ANY($1)`,
+          [customers],
+        )
+      )[0]!.n,
+    );
   /** A counter's value for the given labels (other labels, such as the registry's `service`, may follow); 0 before its first increment. */
   const metric = async (name: string, labels: Record<string, string>) => {
     const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
@@ -51,13 +59,22 @@ describe('outcomes and interventions recorded by people, on the real broker and 
   };
 
   before(async () => {
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'people-records-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'people-records-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     sut = await startService({
       name: 'monitoring',
       configSchema: monitoringConfigSchema,
       module: () => MonitoringModule,
       configure: configureMonitoringHttp,
-      env: serviceTestEnv({ MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '600000', AUTH_JWT_SECRET: SECRET, MONITORING_IMPORT_MAX_BYTES: String(MAX_BYTES) }),
+      env: serviceTestEnv({
+        MONITORING_LABEL_DELAY_DAYS: '0',
+        MONITORING_REFRESH_INTERVAL_MS: '600000',
+        AUTH_JWT_SECRET: SECRET,
+        MONITORING_IMPORT_MAX_BYTES: String(MAX_BYTES),
+      }),
     });
     await waitUntilHttpReady(sut.url);
     agent = await signTestToken(SECRET, ['agent'], { sub: 'ana@example.com' });
@@ -91,7 +108,12 @@ describe('outcomes and interventions recorded by people, on the real broker and 
 
   it('records a valid CSV of outcomes once: the same file again records nothing new', async () => {
     const customers = known.slice(2, 5);
-    const csv = ['customer_id,churned,observed_at,intervention_applied', `${customers[0]},true,${iso(HOUR)},`, `${customers[1]},no,${iso(HOUR)},false`, `${customers[2]},false,${iso(2 * HOUR)},`].join('\n');
+    const csv = [
+      'customer_id,churned,observed_at,intervention_applied',
+      `${customers[0]},true,${iso(HOUR)},`,
+      `${customers[1]},no,${iso(HOUR)},false`,
+      `${customers[2]},false,${iso(2 * HOUR)},`,
+    ].join('\n');
     const before = await metric('monitoring_outcomes_recorded_total', { source: 'import' });
     const first = await post('outcomes', csv);
     assert.equal(first.status, 200, await first.clone().text());
@@ -102,23 +124,48 @@ describe('outcomes and interventions recorded by people, on the real broker and 
     assert.equal(await rowsOf('outcomes', customers), 3);
     assert.equal(await metric('monitoring_outcomes_recorded_total', { source: 'import' }), before + 3);
     // The same rule as the topic: an outcome a person sends joins the model-quality figures.
-    const stored = await db.query<{ churned: boolean; intervention_applied: boolean | null }>('spec.outcome', 'SELECT churned, intervention_applied FROM outcomes WHERE customer_id = $1', [customers[1]]);
+    const stored = await db.query<{ churned: boolean; intervention_applied: boolean | null }>(
+      'spec.outcome',
+      'SELECT churned, intervention_applied FROM outcomes WHERE customer_id = $1',
+      [customers[1]],
+    );
     assert.deepEqual(stored, [{ churned: false, intervention_applied: false }]);
   });
 
   it('records a valid CSV of interventions and a JSON one once each; the same again records nothing new', async () => {
     const customers = known.slice(5, 7);
-    const csv = ['customer_id,performed_by,performed_at,action,cost,channel,offer', `${customers[0]},ana,${iso(HOUR)},retention call,12.5,phone,`, `${customers[1]},bo,${iso(HOUR)},discount,30,email,10% off 3 months`].join('\n');
+    const csv = [
+      'customer_id,performed_by,performed_at,action,cost,channel,offer',
+      `${customers[0]},ana,${iso(HOUR)},retention call,12.5,phone,`,
+      `${customers[1]},bo,${iso(HOUR)},discount,30,email,10% off 3 months`,
+    ].join('\n');
     const first = await post('interventions', csv);
     assert.equal(first.status, 200, await first.clone().text());
     assert.deepEqual(await first.json(), { rows: 2, recorded: 2, already_present: 0 });
     assert.deepEqual(await (await post('interventions', csv)).json(), { rows: 2, recorded: 0, already_present: 2 });
-    const json = JSON.stringify({ customer_id: customers[0], performed_by: 'ana', performed_at: iso(2 * HOUR), action: 'follow-up', cost: 0, source_key: uniqueId('ticket') });
+    const json = JSON.stringify({
+      customer_id: customers[0],
+      performed_by: 'ana',
+      performed_at: iso(2 * HOUR),
+      action: 'follow-up',
+      cost: 0,
+      source_key: uniqueId('ticket'),
+    });
     assert.deepEqual(await (await post('interventions', json, 'application/json')).json(), { rows: 1, recorded: 1, already_present: 0 });
     assert.deepEqual(await (await post('interventions', json, 'application/json')).json(), { rows: 1, recorded: 0, already_present: 1 });
     assert.equal(await rowsOf('interventions', customers), 3);
-    const sources = await db.query<{ source: string; n: string }>('spec.sources', 'SELECT source, count(*) AS n FROM interventions WHERE customer_id = ANY($1) GROUP BY source ORDER BY source', [customers]);
-    assert.deepEqual(sources.map((s) => [s.source, Number(s.n)]), [['api', 1], ['import', 2]]);
+    const sources = await db.query<{ source: string; n: string }>(
+      'spec.sources',
+      'SELECT source, count(*) AS n FROM interventions WHERE customer_id = ANY($1) GROUP BY source ORDER BY source',
+      [customers],
+    );
+    assert.deepEqual(
+      sources.map((s) => [s.source, Number(s.n)]),
+      [
+        ['api', 1],
+        ['import', 2],
+      ],
+    );
   });
 
   it('refuses a file with several bad rows, naming each line and field, and records NOTHING of it', async () => {
@@ -138,15 +185,18 @@ describe('outcomes and interventions recorded by people, on the real broker and 
     const before = await metric('monitoring_records_refused_requests_total', { kind: 'interventions', reason: 'invalid_rows' });
     const response = await post('interventions', csv);
     const body = (await expectProblem(response, 422, 'RECORDS_REFUSED')) as unknown as { problems: Problem[]; rows: number; refused_rows: number };
-    assert.deepEqual(body.problems.map((p) => `${p.line} ${p.field} ${p.code}`), [
-      'line 3 customer_id unknown_customer',
-      'line 4 performed_at future_date',
-      'line 5 cost negative_cost',
-      'line 6 (row) duplicate_row',
-      'line 7 performed_by missing_field',
-      'line 8 cost malformed_field',
-      'line 8 performed_at malformed_field',
-    ].map((s) => s.replace(/^line /, '')));
+    assert.deepEqual(
+      body.problems.map((p) => `${p.line} ${p.field} ${p.code}`),
+      [
+        'line 3 customer_id unknown_customer',
+        'line 4 performed_at future_date',
+        'line 5 cost negative_cost',
+        'line 6 (row) duplicate_row',
+        'line 7 performed_by missing_field',
+        'line 8 cost malformed_field',
+        'line 8 performed_at malformed_field',
+      ].map((s) => s.replace(/^line /, '')),
+    );
     assert.equal(body.rows, 7);
     assert.equal(body.refused_rows, 6);
     assert.equal(await rowsOf('interventions', [good, unknown]), 0, 'not even the good row of a refused file is stored');
@@ -155,7 +205,10 @@ describe('outcomes and interventions recorded by people, on the real broker and 
 
     const outcomes = ['customer_id,churned,observed_at', `${good},true,${iso(HOUR)}`, `${unknown},true,${iso(HOUR)}`, `${good},maybe,${iso(HOUR)}`].join('\n');
     const refused = await post('outcomes', outcomes);
-    assert.deepEqual(((await expectProblem(refused, 422, 'RECORDS_REFUSED')) as unknown as { problems: Problem[] }).problems.map((p) => `${p.line} ${p.field} ${p.code}`), ['3 customer_id unknown_customer', '4 churned malformed_field']);
+    assert.deepEqual(
+      ((await expectProblem(refused, 422, 'RECORDS_REFUSED')) as unknown as { problems: Problem[] }).problems.map((p) => `${p.line} ${p.field} ${p.code}`),
+      ['3 customer_id unknown_customer', '4 churned malformed_field'],
+    );
     assert.equal(await rowsOf('outcomes', [good, unknown]), 0);
   });
 
@@ -178,14 +231,20 @@ describe('outcomes and interventions recorded by people, on the real broker and 
   });
 
   it('ROI turns from the estimated to the recorded costs once interventions are recorded (hand calculation)', async () => {
-    const roiOf = async () => ((await (await fetch(`${sut.url}/v1/roi?window=24h&model_version=${roiVersion}&refresh=true`)).json()) as { overall: Record<string, unknown> }).overall;
+    const roiOf = async () =>
+      ((await (await fetch(`${sut.url}/v1/roi?window=24h&model_version=${roiVersion}&refresh=true`)).json()) as { overall: Record<string, unknown> }).overall;
     const [critical, high] = known as [string, string];
     const estimated = await roiOf();
     // Treated: the two targeted customers at their levels' estimates 150 + 75 = 225; saved 0.4 · (.9·1200 + .7·600) = 600.
     assert.equal(estimated['programme_cost'], 225);
     assert.equal(estimated['cost_basis'], 'estimated');
     assert.deepEqual(estimated['cost_customers'], { recorded: 0, estimated: 2 });
-    const csv = ['customer_id,performed_by,performed_at,action,cost', `${critical},ana,${iso(HOUR)},call,40`, `${high},bo,${iso(HOUR)},call,10`, `${high},bo,${iso(2 * HOUR)},discount,15`].join('\n');
+    const csv = [
+      'customer_id,performed_by,performed_at,action,cost',
+      `${critical},ana,${iso(HOUR)},call,40`,
+      `${high},bo,${iso(HOUR)},call,10`,
+      `${high},bo,${iso(2 * HOUR)},discount,15`,
+    ].join('\n');
     assert.equal((await post('interventions', csv)).status, 200);
     const recorded = await roiOf();
     // Cost 40 + (10 + 15) = 65; saved unchanged 600; net 535; multiple 535 / 65.
@@ -211,7 +270,10 @@ describe('outcomes and interventions recorded by people, on the real broker and 
 
   it('bin/churn interventions import FILE: prints every refused line and exits 1, recording nothing', async () => {
     const interventions = path.join(TMP, 'interventions.csv');
-    fs.writeFileSync(interventions, `customer_id,performed_by,performed_at,action,cost\n${known[8]},ana,${iso(HOUR)},call,-1\n${uniqueId('nobody')},ana,${iso(HOUR)},call,1\n`);
+    fs.writeFileSync(
+      interventions,
+      `customer_id,performed_by,performed_at,action,cost\n${known[8]},ana,${iso(HOUR)},call,-1\n${uniqueId('nobody')},ana,${iso(HOUR)},call,1\n`,
+    );
     const refused = await churn(['interventions', 'import', interventions]);
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /refused/);

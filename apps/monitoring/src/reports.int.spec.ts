@@ -10,7 +10,20 @@ import { Database } from '@churn/db';
 import { ReportRepository } from '@churn/monitoring-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { assertAgentOrHigher, expectProblem, FakeHttpServer, FakeSmtpServer, metricSum, pdfPagesText, serviceTestEnv, signTestToken, testInfra, uniqueId, until, waitUntilHttpReady } from '@churn/testing';
+import {
+  assertAgentOrHigher,
+  expectProblem,
+  FakeHttpServer,
+  FakeSmtpServer,
+  metricSum,
+  pdfPagesText,
+  serviceTestEnv,
+  signTestToken,
+  testInfra,
+  uniqueId,
+  until,
+  waitUntilHttpReady,
+} from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -39,7 +52,11 @@ describe('retention reports, on the real broker and Postgres', () => {
   const get = (q: string, token: string | null = agent) => fetch(`${sut.url}/v1/reports?${q}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   before(async () => {
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'reports-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'reports-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     smtp = await FakeSmtpServer.start();
     // Alerting's rules endpoint, the source of the SLA targets.
     alerting = new FakeHttpServer((request) =>
@@ -97,24 +114,46 @@ describe('retention reports, on the real broker and Postgres', () => {
     const alert = (customer: string, level: 'critical' | 'high', created: number, acknowledgedAfter: number | null): AlertUpdate => {
       const acknowledged = acknowledgedAfter === null ? null : at(created + acknowledgedAfter);
       return {
-        schema_version: 1, update_id: uniqueId('u'), alert_id: uniqueId('alrt'), customer_id: customer, level,
-        state: acknowledged ? 'acknowledged' : 'pending', change: acknowledged ? 'acknowledged' : 'raised', assignee: null,
-        by: acknowledged ? 'ana' : null, note: null, due_at: null, occurred_at: acknowledged ?? at(created),
-        risk_score: 90, message: 'spec', raised_at: at(created), acknowledged_at: acknowledged,
+        schema_version: 1,
+        update_id: uniqueId('u'),
+        alert_id: uniqueId('alrt'),
+        customer_id: customer,
+        level,
+        state: acknowledged ? 'acknowledged' : 'pending',
+        change: acknowledged ? 'acknowledged' : 'raised',
+        assignee: null,
+        by: acknowledged ? 'ana' : null,
+        note: null,
+        due_at: null,
+        occurred_at: acknowledged ?? at(created),
+        risk_score: 90,
+        message: 'spec',
+        raised_at: at(created),
+        acknowledged_at: acknowledged,
       };
     };
-    const alerts = [alert(c1, 'critical', FROM + DAY, 30 * HOUR), alert(c2, 'high', FROM + 2 * DAY, 5 * HOUR), alert(c2, 'high', FROM + 3 * DAY, null), alert(c5, 'critical', FROM - DAY, HOUR)];
+    const alerts = [
+      alert(c1, 'critical', FROM + DAY, 30 * HOUR),
+      alert(c2, 'high', FROM + 2 * DAY, 5 * HOUR),
+      alert(c2, 'high', FROM + 3 * DAY, null),
+      alert(c5, 'critical', FROM - DAY, HOUR),
+    ];
     await publish(Topics.alertUpdates, alerts);
 
     // Wait on the rows: both weeks' predictions and the four outcomes stored.
     const reports = new ReportRepository();
     const count = (rows: { customers: number }[]) => rows.reduce((s, r) => s + r.customers, 0);
     await until(
-      'monitoring to store both weeks\' predictions, the four outcomes and the alert updates',
+      "monitoring to store both weeks' predictions, the four outcomes and the alert updates",
       async () => {
-        const [now, before] = await Promise.all([reports.riskLevels(db, { from: new Date(FROM), to: new Date(TO) }), reports.riskLevels(db, { from: new Date(FROM - 7 * DAY), to: new Date(FROM) })]);
+        const [now, before] = await Promise.all([
+          reports.riskLevels(db, { from: new Date(FROM), to: new Date(TO) }),
+          reports.riskLevels(db, { from: new Date(FROM - 7 * DAY), to: new Date(FROM) }),
+        ]);
         const outcomes = await db.query<{ n: string }>('spec.outcomes', 'SELECT count(*) AS n FROM outcomes WHERE customer_id = ANY($1)', [[c1, c2, c3, c4]]);
-        const stored = await db.query<{ n: string }>('spec.alerts', 'SELECT count(*) AS n FROM monitoring_customer_alerts WHERE alert_id = ANY($1)', [alerts.map((a) => a.alert_id)]);
+        const stored = await db.query<{ n: string }>('spec.alerts', 'SELECT count(*) AS n FROM monitoring_customer_alerts WHERE alert_id = ANY($1)', [
+          alerts.map((a) => a.alert_id),
+        ]);
         return count(now) === 4 && count(before) === 2 && Number(outcomes[0]!.n) === 4 && Number(stored[0]!.n) === alerts.length;
       },
       30_000,
@@ -127,7 +166,11 @@ describe('retention reports, on the real broker and Postgres', () => {
       `${c2},bo,${at(FROM + 3 * DAY)},retention call,30`,
       `${c2},bo,${at(FROM - DAY)},retention call,1000`,
     ].join('\n');
-    const recorded = await fetch(`${sut.url}/v1/interventions`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${agent}` }, body: csv });
+    const recorded = await fetch(`${sut.url}/v1/interventions`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${agent}` },
+      body: csv,
+    });
     assert.equal(recorded.status, 200, await recorded.text());
   });
 
@@ -177,10 +220,13 @@ describe('retention reports, on the real broker and Postgres', () => {
       ['all', '4', '1', '2', '1', '2', '', '5200'],
     ]);
     const top = blockAfter('Top 2 at-risk customers');
-    assert.deepEqual(top.map((r) => [r[0], r[1], r[2], r[3], r[6], r[8]]), [
-      ['1', c1, '91', 'critical', 'call within 24 h and offer a 12-month contract', 'contract = Month-to-month (+0.210); tenure_months = 2 (+0.150)'],
-      ['2', c2, '72', 'high', 'e-mail a loyalty discount', ''],
-    ]);
+    assert.deepEqual(
+      top.map((r) => [r[0], r[1], r[2], r[3], r[6], r[8]]),
+      [
+        ['1', c1, '91', 'critical', 'call within 24 h and offer a 12-month contract', 'contract = Month-to-month (+0.210); tenure_months = 2 (+0.150)'],
+        ['2', c2, '72', 'high', 'e-mail a loyalty discount', ''],
+      ],
+    );
     const sla = blockAfter('Alert SLA');
     assert.deepEqual(sla[0], ['critical', '24', '1', '1', '30', '30', '1', '0', '0', '0']);
     assert.deepEqual(sla[1], ['high', '48', '2', '1', '5', '5', '0', '1', '1', '0']);
@@ -198,7 +244,10 @@ describe('retention reports, on the real broker and Postgres', () => {
     assert.ok(Math.abs(Number(roi.get('net benefit')) - 519.6) < 1e-9, roi.get('net benefit'));
     // Outcomes of the week: c1 and c3 churned (0.91, 0.5), c2 and c4 stayed (0.72, 0.2): 3 of 4 pairs ordered.
     const quality = blockAfter('Model quality').filter((r) => r[0] === version);
-    assert.deepEqual(quality.map((r) => r.slice(0, 5)), [[version, 'champion', '4', '2', '0.75']]);
+    assert.deepEqual(
+      quality.map((r) => r.slice(0, 5)),
+      [[version, 'champion', '4', '2', '0.75']],
+    );
     assert.equal(await metricSum(sut.url, 'monitoring_reports_generated_total', { format: 'csv' }), before + 1);
   });
 
@@ -219,7 +268,8 @@ describe('retention reports, on the real broker and Postgres', () => {
 
   it('e-mails the report with its PDF attached to REPORT_EMAIL_TO (other recipients: admins only), and counts what the server refused', async () => {
     const body = JSON.stringify({ from: day(FROM), to: day(TO), top: 2 });
-    const post = (token: string, json = body) => fetch(`${sut.url}/v1/reports/email`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: json });
+    const post = (token: string, json = body) =>
+      fetch(`${sut.url}/v1/reports/email`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: json });
     const viewer = await signTestToken(SECRET, ['viewer']);
     assert.equal((await post(viewer)).status, 403);
     const named = JSON.stringify({ from: day(FROM), to: day(TO), recipients: 'someone@example.com' });
@@ -261,7 +311,10 @@ describe('retention reports, on the real broker and Postgres', () => {
       assert.equal(refused.status, 1);
       assert.match(refused.stderr, /--to: must be later than from/);
 
-      const mailed = await runChurn(['report', '--from', day(FROM), '--to', day(TO), '--email', '--recipients', 'cfo@example.com'], { MONITORING_URL: sut.url, CHURN_TOKEN: admin });
+      const mailed = await runChurn(['report', '--from', day(FROM), '--to', day(TO), '--email', '--recipients', 'cfo@example.com'], {
+        MONITORING_URL: sut.url,
+        CHURN_TOKEN: admin,
+      });
       assert.equal(mailed.status, 0, mailed.stderr);
       assert.match(mailed.stdout, /e-mailed to cfo@example\.com \(churn-report_.*\.pdf, churn-report_.*\.csv; Message-ID <report-[0-9a-f]{32}@churn-radar>\)/);
       assert.ok(smtp.mails.some((m) => m.to.includes('cfo@example.com')));

@@ -61,7 +61,10 @@ describe('monitoring ROI series per day and week', () => {
     assert.deepEqual([body.total.customers, body.total.treated_customers, body.total.programme_cost], [4, 2, 300]);
 
     const weekly = roiSeriesSchema.parse(await (await series(`from=${from}&to=${to}&bucket=week`)).json());
-    assert.deepEqual(weekly.points.map((p) => [p.from, p.to, p.customers]), [[from, to, 4]]);
+    assert.deepEqual(
+      weekly.points.map((p) => [p.from, p.to, p.customers]),
+      [[from, to, 4]],
+    );
   });
 
   it('answers 400 naming the parameter for a malformed or too long period', async () => {

@@ -33,8 +33,15 @@ describe('monitoring compares the champion and the rollout on their own customer
   const rollout = uniqueId('rollout-model');
 
   before(async () => {
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'monitoring-rollout-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
-    await versions.registerNew(db, [champion, rollout].map((version) => ({ version, card: { ...CARD, version } })));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'monitoring-rollout-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
+    await versions.registerNew(
+      db,
+      [champion, rollout].map((version) => ({ version, card: { ...CARD, version } })),
+    );
     before_ = await versions.assignments(db);
     await db.transaction(async (tx) => {
       await versions.makeChampion(tx, champion, 'monitoring-rollout-spec');
@@ -72,7 +79,10 @@ describe('monitoring compares the champion and the rollout on their own customer
       ...rolloutSide.map((c, i) => aPrediction(c, champion, churned(i) ? 0.2 : 0.8, T - 10 * DAY)),
       ...rolloutSide.map((c, i) => aPrediction(c, rollout, churned(i) ? 0.7 : 0.3, T - 5 * DAY)),
     ]);
-    await publish(Topics.outcomes, [...championSide, ...rolloutSide].map((c, i) => ({ customer_id: c, churned: churned(i % 20), observed_at: new Date(T).toISOString() })));
+    await publish(
+      Topics.outcomes,
+      [...championSide, ...rolloutSide].map((c, i) => ({ customer_id: c, churned: churned(i % 20), observed_at: new Date(T).toISOString() })),
+    );
 
     const read = async () => rolloutMetricsAnswerSchema.parse(await (await fetch(`${sut.url}/v1/metrics/rollout?refresh=true`)).json());
     const labelledOnEachSide = (body: RolloutMetricsAnswer) => {
@@ -93,9 +103,18 @@ describe('monitoring compares the champion and the rollout on their own customer
     // The per-version figures count every outcome joined to a version (the champion's include its
     // pre-rollout scores of the rollout's customers) and say what each version serves as.
     const model = modelMetricsAnswerSchema.parse(await (await fetch(`${sut.url}/v1/metrics/model?model_version=${champion}`)).json());
-    assert.deepEqual([model.models[0]?.serving, model.models[0]?.windows.all?.overall.count, model.models[0]?.windows.all?.overall.roc_auc], ['champion', 40, 0.5]);
+    assert.deepEqual(
+      [model.models[0]?.serving, model.models[0]?.windows.all?.overall.count, model.models[0]?.windows.all?.overall.roc_auc],
+      ['champion', 40, 0.5],
+    );
     const dashboard = dashboardSummarySchema.parse(await (await fetch(`${sut.url}/v1/dashboard`)).json());
-    assert.equal(dashboard.quality?.model_version, champion, 'the dashboard shows the registry\'s champion, not the rollout\'s version');
-    assert.deepEqual(dashboard.rollout?.arms.map((a) => [a.model_version, a.serving]), [[champion, 'champion'], [rollout, 'rollout']]);
+    assert.equal(dashboard.quality?.model_version, champion, "the dashboard shows the registry's champion, not the rollout's version");
+    assert.deepEqual(
+      dashboard.rollout?.arms.map((a) => [a.model_version, a.serving]),
+      [
+        [champion, 'champion'],
+        [rollout, 'rollout'],
+      ],
+    );
   });
 });

@@ -3,16 +3,41 @@ import { after, before, describe, it } from 'node:test';
 import * as api from '@churn/contracts';
 import { Topics, type CustomerFeaturesMessageV1 } from '@churn/contracts';
 import { startService, type RunningService } from '@churn/service-kit';
-import { aFeatureMessageV1, assertEveryRouteDocumented, rawProducer, serviceTestEnv, signTestToken, testKafka, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import {
+  aFeatureMessageV1,
+  assertEveryRouteDocumented,
+  rawProducer,
+  serviceTestEnv,
+  signTestToken,
+  testKafka,
+  TopicProbe,
+  uniqueId,
+  waitUntilHttpReady,
+} from '@churn/testing';
 import { scorerConfigSchema } from './config';
 import { configureScorerHttp } from './http-setup';
 import { ScorerModule } from './scorer.module';
 
 const features: CustomerFeaturesMessageV1['features'] = {
-  gender: 'Female', SeniorCitizen: 0, Partner: 'Yes', Dependents: 'No', tenure: 3, PhoneService: 'Yes', MultipleLines: 'No',
-  InternetService: 'Fiber optic', OnlineSecurity: 'No', OnlineBackup: 'No', DeviceProtection: 'No', TechSupport: 'No',
-  StreamingTV: 'Yes', StreamingMovies: 'No', Contract: 'Month-to-month', PaperlessBilling: 'Yes',
-  PaymentMethod: 'Electronic check', MonthlyCharges: 80.5, TotalCharges: 241.5,
+  gender: 'Female',
+  SeniorCitizen: 0,
+  Partner: 'Yes',
+  Dependents: 'No',
+  tenure: 3,
+  PhoneService: 'Yes',
+  MultipleLines: 'No',
+  InternetService: 'Fiber optic',
+  OnlineSecurity: 'No',
+  OnlineBackup: 'No',
+  DeviceProtection: 'No',
+  TechSupport: 'No',
+  StreamingTV: 'Yes',
+  StreamingMovies: 'No',
+  Contract: 'Month-to-month',
+  PaperlessBilling: 'Yes',
+  PaymentMethod: 'Electronic check',
+  MonthlyCharges: 80.5,
+  TotalCharges: 241.5,
 };
 
 const SECRET = 'api-only-spec-secret-of-at-least-32-characters';
@@ -28,7 +53,13 @@ describe('scorer with SCORER_STREAM_ENABLED=false and SCORER_PREDICT_AUTH=requir
 
   before(async () => {
     probe = await TopicProbe.start([Topics.predictions]);
-    sut = await startService({ name: 'scorer', configSchema: scorerConfigSchema, module: (c) => ScorerModule.register(c), configure: (app) => configureScorerHttp(app), env });
+    sut = await startService({
+      name: 'scorer',
+      configSchema: scorerConfigSchema,
+      module: (c) => ScorerModule.register(c),
+      configure: (app) => configureScorerHttp(app),
+      env,
+    });
     await waitUntilHttpReady(sut.url);
   });
 
@@ -49,7 +80,11 @@ describe('scorer with SCORER_STREAM_ENABLED=false and SCORER_PREDICT_AUTH=requir
       });
     assert.equal((await predict()).status, 401);
     assert.equal((await predict(['agent'])).status, 403);
-    const batch = await fetch(`${sut.url}/v1/predict/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ customer_id: 'b', features }]) });
+    const batch = await fetch(`${sut.url}/v1/predict/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ customer_id: 'b', features }]),
+    });
     assert.equal(batch.status, 401);
     const response = await predict(['service']);
     assert.equal(response.status, 200);
@@ -92,7 +127,10 @@ describe('scorer with SCORER_STREAM_ENABLED=false and SCORER_PREDICT_AUTH=requir
       const { groups } = await admin.describeGroups([groupId]);
       assert.deepEqual(groups[0]?.members, [], `members of ${groupId}`);
       const [committed] = await admin.fetchOffsets({ groupId, topics: [Topics.customerFeatures] });
-      assert.ok(committed!.partitions.every((p) => p.offset === '-1'), JSON.stringify(committed));
+      assert.ok(
+        committed!.partitions.every((p) => p.offset === '-1'),
+        JSON.stringify(committed),
+      );
     } finally {
       await admin.disconnect();
     }

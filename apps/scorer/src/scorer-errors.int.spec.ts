@@ -15,15 +15,30 @@ describe('the scorer’s error answers', () => {
   const admin = () => signTestToken(SECRET, ['admin']);
 
   before(async () => {
-    const env = serviceTestEnv({ SCORER_STREAM_ENABLED: 'false', AUTH_JWT_SECRET: SECRET, RATE_LIMIT_REQUESTS: String(RATE_LIMIT), RATE_LIMIT_WINDOW_MS: '60000' });
-    sut = await startService({ name: 'scorer', configSchema: scorerConfigSchema, module: (c) => ScorerModule.register(c), configure: (app) => configureScorerHttp(app), env });
+    const env = serviceTestEnv({
+      SCORER_STREAM_ENABLED: 'false',
+      AUTH_JWT_SECRET: SECRET,
+      RATE_LIMIT_REQUESTS: String(RATE_LIMIT),
+      RATE_LIMIT_WINDOW_MS: '60000',
+    });
+    sut = await startService({
+      name: 'scorer',
+      configSchema: scorerConfigSchema,
+      module: (c) => ScorerModule.register(c),
+      configure: (app) => configureScorerHttp(app),
+      env,
+    });
     await waitUntilHttpReady(sut.url);
   });
 
   after(() => sut?.close());
 
   const post = async (path: string, body: string, token?: string) =>
-    fetch(`${sut.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+    fetch(`${sut.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
 
   it('401 names the bearer scheme, 403 the role it lacks', async () => {
     const anonymous = await post('/v1/models/any/activate', '{}');

@@ -26,14 +26,21 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
   const versions = new ModelVersionRepository();
 
   const post = (path: string, body: unknown, token = admin) =>
-    fetch(`${sut.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    fetch(`${sut.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
   /** Sends the messages and returns each one's prediction on `predictions`, in the order sent. */
   const scoreAll = async (messages: CustomerFeaturesMessage[]): Promise<Prediction[]> => {
     const producer = await rawProducer();
     await producer.send({ topic: Topics.customerFeatures, messages: messages.map((m) => ({ key: m.customer_id, value: JSON.stringify(m) })) });
     await producer.close();
     const ids = new Set(messages.map((m) => m.source_event_id));
-    const found = await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && ids.has(JSON.parse(m.value).source_event_id), messages.length);
+    const found = await probe.waitFor(
+      (m) => m.topic === Topics.predictions && m.value !== null && ids.has(JSON.parse(m.value).source_event_id),
+      messages.length,
+    );
     const byEvent = new Map(found.map((m) => predictionSchema.parse(JSON.parse(m.value!))).map((p) => [p.source_event_id, p]));
     assert.equal(byEvent.size, messages.length, 'one prediction per message');
     return messages.map((m) => byEvent.get(m.source_event_id)!);
@@ -41,7 +48,11 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
 
   before(async () => {
     probe = await TopicProbe.start([Topics.predictions]);
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'scorer-rollout-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'scorer-rollout-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     sut = await startScorer({ MODEL_REGISTRY_DIR: registryDir, MODEL_POLL_INTERVAL_MS: '300', AUTH_JWT_SECRET: SECRET, EXPERIMENT_NAME: 'rollout-spec' });
     admin = await signTestToken(SECRET, ['admin'], { sub: 'lead@example.com' });
   });
@@ -60,11 +71,19 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
   });
 
   it('is an admin operation: 401 without a token, 403 without the admin role, 400 for a share outside 0–1', async () => {
-    const noToken = await fetch(`${sut.url}/v1/models/${second}/rollout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"share":0.5}' });
+    const noToken = await fetch(`${sut.url}/v1/models/${second}/rollout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"share":0.5}',
+    });
     await expectProblem(noToken, 401, 'UNAUTHENTICATED');
     await expectProblem(await post(`/v1/models/${second}/rollout`, { share: 0.5 }, await signTestToken(SECRET, ['agent'])), 403, 'FORBIDDEN');
     assert.deepEqual(problemFields(await expectProblem(await post(`/v1/models/${second}/rollout`, { share: 1.5 }), 400, 'VALIDATION_FAILED')), ['share']);
-    assert.deepEqual(problemFields(await expectProblem(await post('/v1/models/rollout/rollback', {}), 400, 'VALIDATION_FAILED')), ['reason'], 'a rollback says why');
+    assert.deepEqual(
+      problemFields(await expectProblem(await post('/v1/models/rollout/rollback', {}), 400, 'VALIDATION_FAILED')),
+      ['reason'],
+      'a rollback says why',
+    );
     assert.equal((await versions.assignments(db)).rollout, null);
   });
 
@@ -77,7 +96,11 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
     assert.equal(entry?.actor, 'lead@example.com');
     assert.deepEqual([(entry?.details as { share?: number }).share, (entry?.details as { reason?: string }).reason], [0.5, 'first half']);
     const list = modelRegistrySchema.parse(await (await fetch(`${sut.url}/v1/models`)).json());
-    assert.deepEqual(list.rollout && { version: list.rollout.version, share: list.rollout.share, champion: list.rollout.champion }, { version: second, share: 0.5, champion: active });
+    assert.deepEqual(list.rollout && { version: list.rollout.version, share: list.rollout.share, champion: list.rollout.champion }, {
+      version: second,
+      share: 0.5,
+      champion: active,
+    });
     const row = list.models.find((m) => m.version === second);
     assert.deepEqual([row?.role, row?.rollout_share, row?.serving_on_this_instance], ['rollout', 0.5, 'rollout']);
 
@@ -100,7 +123,12 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
     assert.equal(await metricSum(sut.url, 'scorer_rollout_share', { version: second }), 0.5);
     // Stored as served predictions, each with the version that made it.
     const rolledOutCustomer = customers.find((c) => expected(c) === second)!;
-    const stored = await eventuallyEqual('the rolled-out customer’s two predictions stored', async () => (await new PredictionHistoryRepository().forCustomer(db, rolledOutCustomer, { limit: 10 })).length, 2, 5000);
+    const stored = await eventuallyEqual(
+      'the rolled-out customer’s two predictions stored',
+      async () => (await new PredictionHistoryRepository().forCustomer(db, rolledOutCustomer, { limit: 10 })).length,
+      2,
+      5000,
+    );
     assert.equal(stored, 2);
     const [latest] = await new PredictionHistoryRepository().forCustomer(db, rolledOutCustomer, { limit: 1 });
     assert.deepEqual([latest?.role, latest?.model_version], ['champion', second]);
@@ -108,7 +136,10 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
 
   it('follows a share set by another instance within the poll interval', async () => {
     await db.transaction((tx) => versions.startRollout(tx, second, 0.9, 'other-instance'));
-    assert.equal(await eventuallyEqual('the rollout share metric at 0.9', () => metricSum(sut.url, 'scorer_rollout_share', { version: second }), 0.9, 5000), 0.9);
+    assert.equal(
+      await eventuallyEqual('the rollout share metric at 0.9', () => metricSum(sut.url, 'scorer_rollout_share', { version: second }), 0.9, 5000),
+      0.9,
+    );
   });
 
   it('refuses a rollout of a version of another spec: 409 SPEC_MISMATCH, audited as refused, nothing changed', async () => {
@@ -132,12 +163,20 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
     const [entry] = await new AuditLogRepository().findBySubject(db, `model:${second}`);
     assert.equal(entry?.action, 'model.rollout.rollback');
     assert.equal(entry?.actor, 'lead@example.com');
-    assert.deepEqual(entry?.details, { version: second, previous_share: 0.9, share: 0, champion: active, reason: 'retention calls up 30 % in the rollout half' });
+    assert.deepEqual(entry?.details, {
+      version: second,
+      previous_share: 0.9,
+      share: 0,
+      champion: active,
+      reason: 'retention calls up 30 % in the rollout half',
+    });
     assert.equal((await versions.assignments(db)).rollout, null);
     assert.equal(await metricSum(sut.url, 'scorer_rollout_share'), 0);
 
     // Customers the rollout served at 0.9: the receiving instance swapped before answering.
-    const customers = Array.from({ length: 200 }, () => uniqueId('B')).filter((c) => servedByRollout(c, 0.9)).slice(0, 20);
+    const customers = Array.from({ length: 200 }, () => uniqueId('B'))
+      .filter((c) => servedByRollout(c, 0.9))
+      .slice(0, 20);
     const predictions = await scoreAll(customers.map((c) => aFeatureMessage(c)));
     assert.deepEqual([...new Set(predictions.map((p) => p.model_version))], [active]);
     // Nothing left to roll back: answered, nothing changed.
@@ -153,7 +192,10 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
     const [entry] = await new AuditLogRepository().findBySubject(db, `model:${second}`);
     assert.equal(entry?.action, 'model.activate');
     const details = entry?.details as { previous_rollout?: unknown; share?: number; promoted_from_rollout?: boolean; reason?: string };
-    assert.deepEqual([details.previous_rollout, details.share, details.promoted_from_rollout, details.reason], [{ version: second, share: 0.1 }, 1, true, 'better on live outcomes']);
+    assert.deepEqual(
+      [details.previous_rollout, details.share, details.promoted_from_rollout, details.reason],
+      [{ version: second, share: 0.1 }, 1, true, 'better on live outcomes'],
+    );
     const predictions = await scoreAll(Array.from({ length: 10 }, () => aFeatureMessage(uniqueId('P'))));
     assert.deepEqual([...new Set(predictions.map((p) => p.model_version))], [second]);
   });

@@ -19,7 +19,12 @@ describe('scorer start with model versions of another feature spec', () => {
   const variant = `${active}-variant`;
   let registryDir: string;
   const start = (env: Record<string, string>) =>
-    startService({ name: 'scorer', configSchema: scorerConfigSchema, module: (c) => ScorerModule.register(c), env: serviceTestEnv({ MODEL_REGISTRY_DIR: registryDir, SCORER_STREAM_ENABLED: 'false', ...env }) });
+    startService({
+      name: 'scorer',
+      configSchema: scorerConfigSchema,
+      module: (c) => ScorerModule.register(c),
+      env: serviceTestEnv({ MODEL_REGISTRY_DIR: registryDir, SCORER_STREAM_ENABLED: 'false', ...env }),
+    });
 
   before(() => {
     registryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-registry-'));
@@ -33,7 +38,9 @@ describe('scorer start with model versions of another feature spec', () => {
   it('does not make a MODEL_DIR of another spec champion: it serves a version of its own spec and counts the refusal', async () => {
     const sut = await start({ MODEL_DIR: path.join(registryDir, variant) });
     try {
-      const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as { models: { version: string; role: string; serving_on_this_instance: string | null }[] };
+      const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as {
+        models: { version: string; role: string; serving_on_this_instance: string | null }[];
+      };
       const champion = list.models.find((m) => m.serving_on_this_instance === 'champion');
       assert.ok(champion && champion.version !== variant, `serving ${champion?.version}`);
       assert.equal(list.models.find((m) => m.version === variant)?.role, 'registered');
@@ -50,7 +57,10 @@ describe('scorer start with model versions of another feature spec', () => {
       fs.writeFileSync(path.join(saas, 'active'), `${variant}\n`);
       // Every registered version counts, those other instances registered too: none is of the saas spec.
       await assert.rejects(start({ FEATURE_SPEC_FILE: SAAS_SPEC, MODEL_REGISTRY_DIR: saas }), (error: Error) => {
-        assert.match(error.message, /^no model version is of the spec this scorer runs, saas \([0-9a-f]{12}\) from FEATURE_SPEC_FILE .*specs\/saas\.yaml: the registry holds /);
+        assert.match(
+          error.message,
+          /^no model version is of the spec this scorer runs, saas \([0-9a-f]{12}\) from FEATURE_SPEC_FILE .*specs\/saas\.yaml: the registry holds /,
+        );
         assert.match(error.message, new RegExp(`${variant} of spec telco-variant \\(${shortHash(telcoVariantSpec().hash)}\\)`));
         assert.match(error.message, / of spec telco \([0-9a-f]{12}\)/);
         return true;

@@ -14,10 +14,25 @@ import { ScorerModule } from './scorer.module';
 
 /** A Telco customer's 19 attributes, valid for the trained model. */
 export const telcoFeatures = {
-  gender: 'Female', SeniorCitizen: 0, Partner: 'No', Dependents: 'No', tenure: 2, PhoneService: 'Yes', MultipleLines: 'No',
-  InternetService: 'Fiber optic', OnlineSecurity: 'No', OnlineBackup: 'No', DeviceProtection: 'No', TechSupport: 'No',
-  StreamingTV: 'Yes', StreamingMovies: 'No', Contract: 'Month-to-month', PaperlessBilling: 'Yes', PaymentMethod: 'Electronic check',
-  MonthlyCharges: 80.5, TotalCharges: 161,
+  gender: 'Female',
+  SeniorCitizen: 0,
+  Partner: 'No',
+  Dependents: 'No',
+  tenure: 2,
+  PhoneService: 'Yes',
+  MultipleLines: 'No',
+  InternetService: 'Fiber optic',
+  OnlineSecurity: 'No',
+  OnlineBackup: 'No',
+  DeviceProtection: 'No',
+  TechSupport: 'No',
+  StreamingTV: 'Yes',
+  StreamingMovies: 'No',
+  Contract: 'Month-to-month',
+  PaperlessBilling: 'Yes',
+  PaymentMethod: 'Electronic check',
+  MonthlyCharges: 80.5,
+  TotalCharges: 161,
 } as const;
 
 /** A version 1 `customer-features` message (the Telco vector) with a fresh source event id. */
@@ -73,7 +88,9 @@ export function copyModelWithSpec(from: string, registryDir: string, version: st
   fs.cpSync(from, dir, { recursive: true });
   const cardFile = path.join(dir, 'model-card.json');
   const card = JSON.parse(fs.readFileSync(cardFile, 'utf8')) as CardParts & Record<string, unknown>;
-  const order = featureColumns(spec.spec).filter((c) => c.modelInput).map((c) => c.name);
+  const order = featureColumns(spec.spec)
+    .filter((c) => c.modelInput)
+    .map((c) => c.name);
   const byOrder = <T extends { name: string }>(items: T[]) => order.map((name) => items.find((item) => item.name === name)!);
   const renumber = card.explanation.feature_order.map((name) => order.indexOf(name));
   const reordered = {
@@ -87,7 +104,6 @@ export function copyModelWithSpec(from: string, registryDir: string, version: st
   fs.writeFileSync(cardFile, JSON.stringify(reordered));
   return dir;
 }
-
 
 /** The scorer in-process on the test stack, with its HTTP API ready; `env` on top of the test environment. */
 export async function startScorer(env: Record<string, string>): Promise<RunningService> {

@@ -9,7 +9,18 @@ import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { featureColumns, loadFeatureSpec, specHash, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { shortHash } from '@churn/scoring';
 import type { RunningService } from '@churn/service-kit';
-import { aFeatureVector, assertAgentOrHigher, eventuallyEqual, expectProblem, metricSum, problemFields, rawProducer, testInfra, TopicProbe, uniqueId } from '@churn/testing';
+import {
+  aFeatureVector,
+  assertAgentOrHigher,
+  eventuallyEqual,
+  expectProblem,
+  metricSum,
+  problemFields,
+  rawProducer,
+  testInfra,
+  TopicProbe,
+  uniqueId,
+} from '@churn/testing';
 import { aFeatureMessage, startScorer, telcoFeatures, telcoVariantSpec, temporaryRegistry } from './scorer-spec-support';
 
 const SECRET = 'integration-test-secret-with-32-characters!';
@@ -43,13 +54,19 @@ describe('scorer service on the real broker and Postgres', () => {
     await producer.close();
   };
   const predictionsOf = (topic: string, ids: Set<string>) =>
-    probe.messages.filter((m) => m.topic === topic && m.value && ids.has(JSON.parse(m.value).source_event_id)).map((m) => predictionSchema.parse(JSON.parse(m.value!)));
+    probe.messages
+      .filter((m) => m.topic === topic && m.value && ids.has(JSON.parse(m.value).source_event_id))
+      .map((m) => predictionSchema.parse(JSON.parse(m.value!)));
   const token = (claims: Record<string, unknown>) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
 
   before(async () => {
     probe = await TopicProbe.start([Topics.predictions, Topics.predictionsShadow, Topics.customerFeaturesDlq]);
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'scorer-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'scorer-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     sut = await startScorer({ MODEL_REGISTRY_DIR: registryDir, MODEL_POLL_INTERVAL_MS: '300', AUTH_JWT_SECRET: SECRET, EXPERIMENT_NAME: 'spec-experiment' });
   });
 
@@ -80,7 +97,12 @@ describe('scorer service on the real broker and Postgres', () => {
     assert.equal(first.revenue_at_risk, 966);
     assert.equal(first.experiment?.name, 'spec-experiment');
     assert.ok(first.churn_probability > published.find((p) => p.customer_id === customers[2])!.churn_probability, 'longer tenure, lower risk');
-    await eventuallyEqual('the first prediction stored', async () => (await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 })).length, 1, 5000);
+    await eventuallyEqual(
+      'the first prediction stored',
+      async () => (await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 })).length,
+      1,
+      5000,
+    );
     const [row] = await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 });
     assert.deepEqual(row!.features, features);
     assert.equal(row!.prediction_id, first.prediction_id);
@@ -100,7 +122,15 @@ describe('scorer service on the real broker and Postgres', () => {
     await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === marker.source_event_id);
     assert.equal(predictionsOf(Topics.predictions, new Set([messages[0]!.source_event_id])).length, 1);
     // Published before COMMIT (a crash re-delivers): the row may land a moment after the message.
-    assert.equal(await eventuallyEqual('the second prediction stored', async () => (await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 })).length, 2, 5000), 2);
+    assert.equal(
+      await eventuallyEqual(
+        'the second prediction stored',
+        async () => (await new PredictionHistoryRepository().forCustomer(db, customers[0]!, { limit: 10 })).length,
+        2,
+        5000,
+      ),
+      2,
+    );
   });
 
   it('dead-letters an unseen category and an out-of-range number with the field named, and keeps scoring', async () => {
@@ -108,7 +138,10 @@ describe('scorer service on the real broker and Postgres', () => {
     const good = aFeatureMessage(customer);
     await send([aFeatureMessage(customer, { Contract: 'Monthly' }), aFeatureMessage(customer, { tenure: 900 }), good]);
     const letters = await probe.waitFor((m) => m.topic === Topics.customerFeaturesDlq && m.key === customer, 2);
-    const reasons = letters.map((m) => deadLetterSchema.parse(JSON.parse(m.value!))).map((r) => `${r.error_code}: ${r.reason}`).sort();
+    const reasons = letters
+      .map((m) => deadLetterSchema.parse(JSON.parse(m.value!)))
+      .map((r) => `${r.error_code}: ${r.reason}`)
+      .sort();
     assert.match(reasons[0]!, /^FEATURES_INVALID: .*Contract: unseen category "Monthly"/);
     assert.match(reasons[1]!, /^FEATURES_INVALID: .*tenure: 900 is out of range/);
     await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === good.source_event_id);
@@ -143,11 +176,19 @@ describe('scorer service on the real broker and Postgres', () => {
     const [letter] = await probe.waitFor((m) => m.topic === Topics.customerFeaturesDlq && m.key === customer);
     const dead = deadLetterSchema.parse(JSON.parse(letter!.value!));
     assert.equal(dead.error_code, 'SPEC_MISMATCH');
-    assert.equal(dead.reason, `vector of spec telco-variant (${shortHash(variantSpec.hash)}), model ${active} reads spec telco (${shortHash(TELCO_HASH)}): not scored`);
+    assert.equal(
+      dead.reason,
+      `vector of spec telco-variant (${shortHash(variantSpec.hash)}), model ${active} reads spec telco (${shortHash(TELCO_HASH)}): not scored`,
+    );
     // One partition per customer: once the next message is scored, the refused one has been handled.
     await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === good.source_event_id);
-    const rows = await eventuallyEqual('the prediction stored', async () => (await new PredictionHistoryRepository().forCustomer(db, customer, { limit: 10 })).length, 1, 5000);
-    assert.equal(rows, 1, 'only the message of the champion\'s spec is stored');
+    const rows = await eventuallyEqual(
+      'the prediction stored',
+      async () => (await new PredictionHistoryRepository().forCustomer(db, customer, { limit: 10 })).length,
+      1,
+      5000,
+    );
+    assert.equal(rows, 1, "only the message of the champion's spec is stored");
     assert.equal(predictionsOf(Topics.predictions, new Set([other.source_event_id])).length, 0);
     assert.equal(await metricSum(sut.url, 'scorer_spec_mismatch_total', { role: 'champion', source: 'stream' }), mismatch + 1);
   });
@@ -158,21 +199,30 @@ describe('scorer service on the real broker and Postgres', () => {
     for (const action of ['activate', 'shadow']) {
       const response = await fetch(`${sut.url}/v1/models/${variant}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
       const body = await expectProblem(response, 409, 'SPEC_MISMATCH');
-      assert.equal(body.detail, `model ${variant} was trained on spec telco-variant (${shortHash(variantSpec.hash)}); this scorer runs spec telco (${shortHash(TELCO_HASH)}) (FEATURE_SPEC_FILE)`);
+      assert.equal(
+        body.detail,
+        `model ${variant} was trained on spec telco-variant (${shortHash(variantSpec.hash)}); this scorer runs spec telco (${shortHash(TELCO_HASH)}) (FEATURE_SPEC_FILE)`,
+      );
     }
     assert.deepEqual(await new ModelVersionRepository().assignments(db), before);
     const [shadowEntry, activateEntry] = await new AuditLogRepository().findBySubject(db, `model:${variant}`);
     assert.deepEqual([activateEntry?.action, shadowEntry?.action], ['model.activate.refused', 'model.shadow.refused']);
     assert.equal(activateEntry?.actor, 'ops@example.com');
     assert.equal((shadowEntry?.details as { code?: string } | undefined)?.code, 'SPEC_MISMATCH');
-    const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as { models: { version: string; role: string; serving_on_this_instance: string | null }[] };
+    const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as {
+      models: { version: string; role: string; serving_on_this_instance: string | null }[];
+    };
     assert.equal(list.models.find((m) => m.version === variant)?.role, 'registered');
     assert.equal(list.models.find((m) => m.version === active)?.serving_on_this_instance, 'champion');
     assert.equal(await metricSum(sut.url, 'scorer_spec_mismatch_total', { source: 'api' }), 2);
   });
 
   it('answers POST /v1/predict with an explanation, and 400 naming the field', async () => {
-    const ok = await fetch(`${sut.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customer_id: 'C-http', features }) });
+    const ok = await fetch(`${sut.url}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customer_id: 'C-http', features }),
+    });
     assert.equal(ok.status, 200);
     const body = (await ok.json()) as Prediction & { contributions: Record<string, number>; baseline: number; explanation_path: string };
     assert.equal(body.top_factors.length, 3);
@@ -180,7 +230,11 @@ describe('scorer service on the real broker and Postgres', () => {
     assert.equal(body.explanation_path, 'additive_logit');
     const sum = Object.values(body.contributions).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - (body.churn_probability - body.baseline)) < 1e-6);
-    const bad = await fetch(`${sut.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ features: { ...features, InternetService: 'Satellite', tenure: undefined } }) });
+    const bad = await fetch(`${sut.url}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ features: { ...features, InternetService: 'Satellite', tenure: undefined } }),
+    });
     const problem = await expectProblem(bad, 400, 'VALIDATION_FAILED');
     assert.deepEqual(problemFields(problem), ['features.tenure', 'features.InternetService']);
     const docs = await fetch(`${sut.url}/docs/json`);
@@ -192,25 +246,41 @@ describe('scorer service on the real broker and Postgres', () => {
     const json = await fetch(`${sut.url}/v1/predict/batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([{ customer_id: 'A', features }, { customer_id: 'B', features: { ...features, Contract: 'Two year' } }]),
+      body: JSON.stringify([
+        { customer_id: 'A', features },
+        { customer_id: 'B', features: { ...features, Contract: 'Two year' } },
+      ]),
     });
     assert.equal(json.status, 200);
     const rows = (await json.json()) as Prediction[];
-    assert.deepEqual(rows.map((r) => r.customer_id), ['A', 'B']);
+    assert.deepEqual(
+      rows.map((r) => r.customer_id),
+      ['A', 'B'],
+    );
     assert.ok(rows[0]!.churn_probability > rows[1]!.churn_probability);
     const header = Object.keys(features).join(',');
     const line = (id: string, tenure: string, total: string) => `${id},${Object.values({ ...features, tenure, TotalCharges: total }).join(',')}`;
-    const csv = await fetch(`${sut.url}/v1/predict/batch?explain=false`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `customerID,${header}\n${line('X', '1', ' ')}\n${line('Y', '70', '5000')}\n` });
+    const csv = await fetch(`${sut.url}/v1/predict/batch?explain=false`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: `customerID,${header}\n${line('X', '1', ' ')}\n${line('Y', '70', '5000')}\n`,
+    });
     assert.equal(csv.status, 200);
     const lines = (await csv.text()).trim().split('\n');
     assert.equal(lines.length, 3);
     assert.match(lines[1]!, /^X,0\.\d+,\d+,(low|medium|high|critical),/);
-    const badCsv = await fetch(`${sut.url}/v1/predict/batch`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `customerID,${header}\n${line('X', 'abc', '1')}\n` });
+    const badCsv = await fetch(`${sut.url}/v1/predict/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: `customerID,${header}\n${line('X', 'abc', '1')}\n`,
+    });
     assert.match((await expectProblem(badCsv, 400, 'VALIDATION_FAILED')).detail ?? '', /\[0\]\.tenure/);
   });
 
   it('keeps registry operations for admins and audits them; shadow scores the same features on predictions.shadow', async () => {
-    const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as { models: { version: string; role: string; explanation: { path: string; additivity: { additive: boolean } } | null }[] };
+    const list = (await (await fetch(`${sut.url}/v1/models`)).json()) as {
+      models: { version: string; role: string; explanation: { path: string; additivity: { additive: boolean } } | null }[];
+    };
     assert.equal(list.models.find((m) => m.version === active)?.role, 'champion');
     assert.equal(list.models.find((m) => m.version === active)?.explanation?.path, 'additive_logit');
     assert.equal(list.models.find((m) => m.version === active)?.explanation?.additivity.additive, true);
@@ -228,14 +298,23 @@ describe('scorer service on the real broker and Postgres', () => {
 
     const message = aFeatureMessage(uniqueId('C'));
     await send([message]);
-    const [shadowMessage] = await probe.waitFor((m) => m.topic === Topics.predictionsShadow && m.value !== null && JSON.parse(m.value).source_event_id === message.source_event_id);
+    const [shadowMessage] = await probe.waitFor(
+      (m) => m.topic === Topics.predictionsShadow && m.value !== null && JSON.parse(m.value).source_event_id === message.source_event_id,
+    );
     const shadowPrediction = predictionSchema.parse(JSON.parse(shadowMessage!.value!));
     assert.equal(shadowPrediction.model_version, second);
     assert.equal(shadowPrediction.experiment, null);
-    const champion = (await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === message.source_event_id))[0]!;
+    const champion = (
+      await probe.waitFor((m) => m.topic === Topics.predictions && m.value !== null && JSON.parse(m.value).source_event_id === message.source_event_id)
+    )[0]!;
     assert.equal(predictionSchema.parse(JSON.parse(champion.value!)).model_version, active);
     assert.equal(predictionSchema.parse(JSON.parse(champion.value!)).churn_probability, shadowPrediction.churn_probability);
-    const shadowRows = await eventuallyEqual('the shadow prediction stored', async () => (await new PredictionHistoryRepository().forCustomer(db, message.customer_id, { limit: 10, role: 'shadow' })).length, 1, 5000);
+    const shadowRows = await eventuallyEqual(
+      'the shadow prediction stored',
+      async () => (await new PredictionHistoryRepository().forCustomer(db, message.customer_id, { limit: 10, role: 'shadow' })).length,
+      1,
+      5000,
+    );
     assert.equal(shadowRows, 1);
   });
 
@@ -262,7 +341,10 @@ describe('scorer service on the real broker and Postgres', () => {
     assert.equal(versions[0], active);
     assert.equal(versions[29], second);
     const switchAt = versions.indexOf(second);
-    assert.ok(versions.slice(switchAt).every((v) => v === second), `switches once: ${versions.join(',')}`);
+    assert.ok(
+      versions.slice(switchAt).every((v) => v === second),
+      `switches once: ${versions.join(',')}`,
+    );
     // And back through the API, audited with who and when.
     const back = await fetch(`${sut.url}/v1/models/${active}/activate`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
     assert.equal(back.status, 200);

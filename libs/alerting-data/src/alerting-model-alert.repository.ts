@@ -35,7 +35,11 @@ export class AlertingModelAlertRepository {
   /** The ids among `alertIds` that were already received (a re-delivery). */
   async known(tx: Queryable, alertIds: readonly string[]): Promise<Set<string>> {
     if (alertIds.length === 0) return new Set();
-    const rows = await tx.query<{ alert_id: string }>('alerting_model_alerts.known', 'SELECT alert_id FROM alerting_model_alerts WHERE alert_id = ANY($1::text[])', [[...alertIds]]);
+    const rows = await tx.query<{ alert_id: string }>(
+      'alerting_model_alerts.known',
+      'SELECT alert_id FROM alerting_model_alerts WHERE alert_id = ANY($1::text[])',
+      [[...alertIds]],
+    );
     return new Set(rows.map((r) => r.alert_id));
   }
 
@@ -57,7 +61,18 @@ export class AlertingModelAlertRepository {
       `INSERT INTO alerting_model_alerts (alert_id, model_version, kind, subject, condition_key, value, threshold, message, created_at, outcome)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (alert_id) DO NOTHING RETURNING alert_id`,
-      [alert.alert_id, alert.model_version, alert.kind, alert.subject, alert.condition_key, alert.value, alert.threshold, alert.message, alert.created_at, outcome],
+      [
+        alert.alert_id,
+        alert.model_version,
+        alert.kind,
+        alert.subject,
+        alert.condition_key,
+        alert.value,
+        alert.threshold,
+        alert.message,
+        alert.created_at,
+        outcome,
+      ],
     );
     return rows.length === 1;
   }

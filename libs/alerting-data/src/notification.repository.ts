@@ -182,7 +182,14 @@ export class NotificationRepository {
               send_alone = n.send_alone OR f.send_alone
          FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::text[], $6::boolean[]) AS f(id, status, delay_ms, error, send_alone)
         WHERE n.id = f.id AND n.claimed_by = $5`,
-      [failures.map((f) => f.id), failures.map((f) => f.status), failures.map((f) => f.delayMs), failures.map((f) => f.error), owner, failures.map((f) => f.sendAlone ?? false)],
+      [
+        failures.map((f) => f.id),
+        failures.map((f) => f.status),
+        failures.map((f) => f.delayMs),
+        failures.map((f) => f.error),
+        owner,
+        failures.map((f) => f.sendAlone ?? false),
+      ],
     );
   }
 

@@ -39,7 +39,7 @@ export function rocAuc(data: readonly LabelledScore[]): number | undefined {
   // Average ranks over ties, then the Mann–Whitney U of the positives.
   const sorted = [...data].sort((a, b) => a.score - b.score);
   let rankSumPositives = 0;
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1]!.score === sorted[i]!.score) j++;
     const averageRank = (i + j + 2) / 2;
@@ -58,7 +58,7 @@ export function averagePrecision(data: readonly LabelledScore[]): number | undef
   let seen = 0;
   let previousRecall = 0;
   let ap = 0;
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1]!.score === sorted[i]!.score) j++;
     for (let k = i; k <= j; k++) if (sorted[k]!.label) truePositives++;

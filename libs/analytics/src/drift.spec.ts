@@ -5,7 +5,10 @@ import { binIndex, histogramOf, kolmogorovSurvival, ksFromHistograms, population
 describe('drift', () => {
   it('bins like numpy.histogram: left-closed, last bin right-closed, outliers in the end bins', () => {
     const edges = [0, 10, 20, 30];
-    assert.deepEqual([-5, 0, 9.99, 10, 29.99, 30, 99].map((v) => binIndex(edges, v)), [0, 0, 0, 1, 2, 2, 2]);
+    assert.deepEqual(
+      [-5, 0, 9.99, 10, 29.99, 30, 99].map((v) => binIndex(edges, v)),
+      [0, 0, 0, 1, 2, 2, 2],
+    );
   });
 
   it('computes PSI as Σ (a − e) ln(a / e) (numpy: 0.2407945608651872)', () => {

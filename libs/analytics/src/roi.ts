@@ -47,9 +47,7 @@ export function programmeRoi(customers: readonly CustomerExposure[], assumptions
   const expectedChurnersTreated = sum(treated.map((c) => c.churnProbability));
   const averageTreatedRevenue = treated.length === 0 ? 0 : sum(treated.map((c) => c.revenueAtRisk)) / treated.length;
   const measured = experiment?.uplift !== undefined;
-  const customersRetained = measured
-    ? Math.max(0, experiment.uplift!) * treated.length
-    : assumptions.retentionSuccessRate * expectedChurnersTreated;
+  const customersRetained = measured ? Math.max(0, experiment.uplift!) * treated.length : assumptions.retentionSuccessRate * expectedChurnersTreated;
   const revenueSaved = measured
     ? customersRetained * averageTreatedRevenue
     : assumptions.retentionSuccessRate * sum(treated.map((c) => c.churnProbability * c.revenueAtRisk));

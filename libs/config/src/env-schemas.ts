@@ -11,16 +11,15 @@ const booleanString = z
 
 const brokerList = z
   .string()
-  .transform((value) => value.split(',').map((b) => b.trim()).filter(Boolean))
-  .pipe(
-    z
-      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'each broker must be host:port' }))
-      .min(1, { message: 'needs at least one host:port' }),
-  );
+  .transform((value) =>
+    value
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'each broker must be host:port' })).min(1, { message: 'needs at least one host:port' }));
 
-const postgresUrl = z
-  .string()
-  .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection string' });
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection string' });
 
 const SASL_KEYS = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
 

@@ -33,7 +33,10 @@ describe('parseConfig', () => {
   it('requires SASL credentials together with a mechanism', () => {
     const schema = kafkaEnvSchema.extend(databaseEnvSchema.shape);
     assert.throws(() => parseConfig(schema, { KAFKA_SASL_MECHANISM: 'scram-sha-512' }), /KAFKA_SASL_USERNAME: [^]*KAFKA_SASL_PASSWORD: /);
-    assert.throws(() => parseConfig(kafkaEnvSchema, { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: 'p' }), (e: Error) => /KAFKA_SASL_USERNAME/.test(e.message) && !/KAFKA_SASL_PASSWORD/.test(e.message));
+    assert.throws(
+      () => parseConfig(kafkaEnvSchema, { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: 'p' }),
+      (e: Error) => /KAFKA_SASL_USERNAME/.test(e.message) && !/KAFKA_SASL_PASSWORD/.test(e.message),
+    );
     const ok = parseConfig(schema, { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p', KAFKA_SSL: 'true' });
     assert.equal(ok.KAFKA_SSL, true);
   });

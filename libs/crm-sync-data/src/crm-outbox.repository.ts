@@ -88,7 +88,13 @@ export class CrmOutboxRepository {
       `INSERT INTO crm_outbox (idempotency_key, target, kind, customer_id, payload)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [rows.map((r) => r.idempotencyKey), rows.map((r) => r.target), rows.map((r) => r.kind), rows.map((r) => r.customerId), rows.map((r) => JSON.stringify(r.payload))],
+      [
+        rows.map((r) => r.idempotencyKey),
+        rows.map((r) => r.target),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.customerId),
+        rows.map((r) => JSON.stringify(r.payload)),
+      ],
     );
     return inserted.length;
   }
@@ -111,7 +117,14 @@ export class CrmOutboxRepository {
        SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::text[], $6::timestamptz[])
        ON CONFLICT (target, customer_id) DO UPDATE SET queued_score = EXCLUDED.queued_score, queued_level = EXCLUDED.queued_level,
          queued_prediction_id = EXCLUDED.queued_prediction_id, queued_as_of = EXCLUDED.queued_as_of`,
-      [scores.map((s) => s.target), scores.map((s) => s.customerId), scores.map((s) => s.score), scores.map((s) => s.level), scores.map((s) => s.predictionId), scores.map((s) => s.asOf)],
+      [
+        scores.map((s) => s.target),
+        scores.map((s) => s.customerId),
+        scores.map((s) => s.score),
+        scores.map((s) => s.level),
+        scores.map((s) => s.predictionId),
+        scores.map((s) => s.asOf),
+      ],
     );
   }
 
@@ -130,7 +143,14 @@ export class CrmOutboxRepository {
          queued_level = CASE WHEN crm_score_state.queued_as_of <= EXCLUDED.queued_as_of THEN EXCLUDED.queued_level ELSE crm_score_state.queued_level END,
          queued_prediction_id = CASE WHEN crm_score_state.queued_as_of <= EXCLUDED.queued_as_of THEN EXCLUDED.queued_prediction_id ELSE crm_score_state.queued_prediction_id END,
          queued_as_of = GREATEST(crm_score_state.queued_as_of, EXCLUDED.queued_as_of)`,
-      [scores.map((s) => s.target), scores.map((s) => s.customerId), scores.map((s) => s.score), scores.map((s) => s.level), scores.map((s) => s.predictionId), scores.map((s) => s.asOf)],
+      [
+        scores.map((s) => s.target),
+        scores.map((s) => s.customerId),
+        scores.map((s) => s.score),
+        scores.map((s) => s.level),
+        scores.map((s) => s.predictionId),
+        scores.map((s) => s.asOf),
+      ],
     );
   }
 
@@ -222,7 +242,10 @@ export class CrmOutboxRepository {
 
   async markSkipped(tx: Queryable, ids: readonly string[], reason: string): Promise<void> {
     if (ids.length === 0) return;
-    await tx.query('crm_outbox.mark_skipped', `UPDATE crm_outbox SET status = 'skipped', last_error = $2, claimed_until = NULL WHERE id = ANY($1::bigint[])`, [ids, reason]);
+    await tx.query('crm_outbox.mark_skipped', `UPDATE crm_outbox SET status = 'skipped', last_error = $2, claimed_until = NULL WHERE id = ANY($1::bigint[])`, [
+      ids,
+      reason,
+    ]);
   }
 
   /** `churn crm retry`: parked rows back to pending with a fresh retry budget. Returns how many. */
@@ -244,7 +267,12 @@ export class CrmOutboxRepository {
       `SELECT target, status, count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS oldest_age_seconds
          FROM crm_outbox WHERE status IN ('pending', 'parked') GROUP BY target, status`,
     );
-    return rows.map((r) => ({ target: r.target, status: r.status, n: Number(r.n), oldest_age_seconds: r.oldest_age_seconds === null ? null : Number(r.oldest_age_seconds) }));
+    return rows.map((r) => ({
+      target: r.target,
+      status: r.status,
+      n: Number(r.n),
+      oldest_age_seconds: r.oldest_age_seconds === null ? null : Number(r.oldest_age_seconds),
+    }));
   }
 
   async findByCustomers(db: Queryable, customerIds: readonly string[]): Promise<CrmOutboxRow[]> {

@@ -66,7 +66,10 @@ export class CrmReadbackRepository {
   }
 
   async list(db: Queryable): Promise<CrmReadbackRow[]> {
-    return db.query<CrmReadbackRow>('crm_readback.list', 'SELECT target, watermark, last_attempt_at, last_success_at, last_error, tasks_read FROM crm_readback_state ORDER BY target');
+    return db.query<CrmReadbackRow>(
+      'crm_readback.list',
+      'SELECT target, watermark, last_attempt_at, last_success_at, last_error, tasks_read FROM crm_readback_state ORDER BY target',
+    );
   }
 
   /** When the platform's first task in this CRM was sent: no task of ours can have been completed before. */

@@ -26,7 +26,16 @@ function aRow(overrides: Partial<CrmOutboxRow>): CrmOutboxRow {
   };
 }
 
-const completed: CompletedTask = { taskId: 'T-9', alertId: 'alrt-1', owner: 'Jane Doe', completedAt: '2026-03-11T09:30:00+01:00', modifiedAt: '2026-03-11T08:31:00Z', subject: 'Call', type: 'call', closedOnChurn: false };
+const completed: CompletedTask = {
+  taskId: 'T-9',
+  alertId: 'alrt-1',
+  owner: 'Jane Doe',
+  completedAt: '2026-03-11T09:30:00+01:00',
+  modifiedAt: '2026-03-11T08:31:00Z',
+  subject: 'Call',
+  type: 'call',
+  closedOnChurn: false,
+};
 
 describe('crm activity messages', () => {
   it('reports a score written, a churn written and a task created, each valid and keyed by its outbox row', () => {

@@ -15,12 +15,25 @@ export function activityOfSentRow(row: CrmOutboxRow, externalId: string | null, 
   const common = { ...base, customer_id: row.customer_id, crm: row.target, occurred_at: at.toISOString() };
   switch (row.kind) {
     case 'score':
-      return { ...common, activity_id: `${row.idempotency_key}:written`, kind: 'record_written', external_id: externalId, write: 'score', risk_score: (row.payload as unknown as ScorePayload).risk_score };
+      return {
+        ...common,
+        activity_id: `${row.idempotency_key}:written`,
+        kind: 'record_written',
+        external_id: externalId,
+        write: 'score',
+        risk_score: (row.payload as unknown as ScorePayload).risk_score,
+      };
     case 'churn':
       return { ...common, activity_id: `${row.idempotency_key}:written`, kind: 'record_written', external_id: externalId, write: 'churn' };
     case 'task':
       if (!externalId) return undefined;
-      return { ...common, activity_id: `${row.idempotency_key}:created`, kind: 'task_created', external_id: externalId, alert_id: (row.payload as unknown as TaskPayload).alert_id };
+      return {
+        ...common,
+        activity_id: `${row.idempotency_key}:created`,
+        kind: 'task_created',
+        external_id: externalId,
+        alert_id: (row.payload as unknown as TaskPayload).alert_id,
+      };
   }
 }
 

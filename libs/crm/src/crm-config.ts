@@ -1,10 +1,13 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const optionalText = z.string().trim().min(1).optional().or(z.literal('').transform(() => undefined));
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalText = z
+  .string()
+  .trim()
+  .min(1)
+  .optional()
+  .or(z.literal('').transform(() => undefined));
 const apiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: 'must be an API name (letters, digits, _)' });
 const hubspotName = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'must be a HubSpot internal name (lower case, digits, _)' });
 const missingCustomer = z.enum(['create', 'skip'], { message: 'must be create or skip' });
@@ -36,19 +39,30 @@ export const crmEnvSchema = z.object({
    * Salesforce is disabled when neither this nor any credential is set; a flow with a missing variable
    * stops the service at start, naming it.
    */
-  SALESFORCE_AUTH_FLOW: z.enum(['jwt_bearer', 'client_credentials', 'refresh_token']).optional().or(z.literal('').transform(() => undefined)),
+  SALESFORCE_AUTH_FLOW: z
+    .enum(['jwt_bearer', 'client_credentials', 'refresh_token'])
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /**
    * Expected instance URL (optional). The instance calls go to is always the `instance_url` of the token
    * response; when this is set and differs, that is logged once at sign-in.
    */
-  SALESFORCE_INSTANCE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  SALESFORCE_INSTANCE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /**
    * Login host: the token endpoint is `<this>/services/oauth2/token`. https://login.salesforce.com,
    * https://test.salesforce.com (sandboxes) or the org's My Domain URL (required for client_credentials).
    */
   SALESFORCE_LOGIN_URL: z.string().url().default('https://login.salesforce.com'),
   /** `aud` of the JWT bearer assertion; defaults to SALESFORCE_LOGIN_URL (the login host, never the instance). */
-  SALESFORCE_JWT_AUDIENCE: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  SALESFORCE_JWT_AUDIENCE: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Connected app consumer key (client id). */
   SALESFORCE_CLIENT_ID: optionalText,
   /** Connected app consumer secret (client_credentials; refresh_token when the app requires it). */
@@ -60,7 +74,10 @@ export const crmEnvSchema = z.object({
   /** PEM RSA private key (PKCS#8 or PKCS#1) whose certificate is uploaded to the connected app (jwt_bearer); `\n` escapes allowed. */
   SALESFORCE_PRIVATE_KEY: optionalText,
   /** REST API version; jsforce would otherwise use 50.0. */
-  SALESFORCE_API_VERSION: z.string().regex(/^\d+\.0$/, { message: 'must look like 62.0' }).default('62.0'),
+  SALESFORCE_API_VERSION: z
+    .string()
+    .regex(/^\d+\.0$/, { message: 'must look like 62.0' })
+    .default('62.0'),
   /** sObject that carries the churn fields: Account (default) or Contact. */
   SALESFORCE_OBJECT: z.enum(['Account', 'Contact']).default('Account'),
   /** External-id field of that object holding our customer_id (upsert key). */
@@ -141,8 +158,16 @@ export const crmEnvSchema = z.object({
   /** Circuit breaker: how long it stays open before one trial call. */
   CRM_BREAKER_RESET_MS: ms(30_000),
   /** Due date of a retention task, in hours after the alert, by level (operations guide SLAs). */
-  CRM_TASK_DUE_HOURS_CRITICAL: z.coerce.number().min(1).max(24 * 60).default(24),
-  CRM_TASK_DUE_HOURS_HIGH: z.coerce.number().min(1).max(24 * 60).default(48),
+  CRM_TASK_DUE_HOURS_CRITICAL: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 60)
+    .default(24),
+  CRM_TASK_DUE_HOURS_HIGH: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 60)
+    .default(48),
   /**
    * How often each enabled CRM is asked for the platform's retention tasks completed since the last
    * read (recorded as interventions by monitoring); 0 turns the periodic read-back off (the scheduler
@@ -238,7 +263,12 @@ export function salesforceAuthFlow(env: CrmEnv): SalesforceAuthFlow | undefined 
 export function checkCrmCredentials(env: CrmEnv, ctx: z.RefinementCtx): void {
   const flow = salesforceAuthFlow(env);
   if (!flow) {
-    if (env.SALESFORCE_CLIENT_ID) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SALESFORCE_AUTH_FLOW'], message: 'SALESFORCE_CLIENT_ID is set but no sign-in flow is configured: set SALESFORCE_AUTH_FLOW and its credentials' });
+    if (env.SALESFORCE_CLIENT_ID)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['SALESFORCE_AUTH_FLOW'],
+        message: 'SALESFORCE_CLIENT_ID is set but no sign-in flow is configured: set SALESFORCE_AUTH_FLOW and its credentials',
+      });
     return;
   }
   for (const name of FLOW_VARIABLES[flow]) {
@@ -247,13 +277,18 @@ export function checkCrmCredentials(env: CrmEnv, ctx: z.RefinementCtx): void {
   if (flow === 'jwt_bearer' && env.SALESFORCE_PRIVATE_KEY) {
     try {
       const key = createPrivateKey(pemOf(env.SALESFORCE_PRIVATE_KEY));
-      if (key.asymmetricKeyType !== 'rsa') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SALESFORCE_PRIVATE_KEY'], message: `must be an RSA key (RS256), not ${key.asymmetricKeyType}` });
+      if (key.asymmetricKeyType !== 'rsa')
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SALESFORCE_PRIVATE_KEY'], message: `must be an RSA key (RS256), not ${key.asymmetricKeyType}` });
     } catch {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SALESFORCE_PRIVATE_KEY'], message: 'is not a PEM private key' });
     }
   }
   if (flow === 'client_credentials' && SHARED_LOGIN_HOSTS.has(new URL(env.SALESFORCE_LOGIN_URL).hostname)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SALESFORCE_LOGIN_URL'], message: 'the client_credentials flow needs the org\'s My Domain URL (https://<domain>.my.salesforce.com), not a shared login host' });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['SALESFORCE_LOGIN_URL'],
+      message: "the client_credentials flow needs the org's My Domain URL (https://<domain>.my.salesforce.com), not a shared login host",
+    });
   }
 }
 

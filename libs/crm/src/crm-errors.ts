@@ -32,12 +32,29 @@ export class CrmCallError extends Error {
 export type RecordResult =
   | { readonly ok: true; readonly externalId: string | null; readonly created?: boolean }
   | { readonly ok: false; readonly missing: true; readonly message: string }
-  | { readonly ok: false; readonly missing?: undefined; readonly kind: CrmFailureKind; readonly code: string; readonly message: string; readonly retryAfterMs?: number };
+  | {
+      readonly ok: false;
+      readonly missing?: undefined;
+      readonly kind: CrmFailureKind;
+      readonly code: string;
+      readonly message: string;
+      readonly retryAfterMs?: number;
+    };
 
 /** What to do with a write for a customer the CRM has no record of. */
 export type MissingCustomerAction = 'create' | 'skip';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export function isNetworkError(error: unknown): boolean {
   let current: unknown = error;
@@ -51,7 +68,13 @@ export function isNetworkError(error: unknown): boolean {
 }
 
 /** Salesforce per-record and call-level status codes that pass on a later attempt. */
-export const SALESFORCE_RETRYABLE_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT', 'TXN_SECURITY_METERING_ERROR']);
+export const SALESFORCE_RETRYABLE_CODES = new Set([
+  'UNABLE_TO_LOCK_ROW',
+  'SERVER_UNAVAILABLE',
+  'REQUEST_RUNNING_TOO_LONG',
+  'QUERY_TIMEOUT',
+  'TXN_SECURITY_METERING_ERROR',
+]);
 
 /** Exponential back-off with full jitter between base·2^(attempt-1)/2 and base·2^(attempt-1), capped. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
@@ -75,7 +98,16 @@ export const SALESFORCE_MISCONFIGURED_CODES = new Set([
 ]);
 
 /** The reasons a paused integration gives (the `reason` label of crm_sync_integration_paused). */
-export const PAUSE_REASONS = ['invalid_field', 'invalid_type', 'insufficient_access', 'auth_failed', 'batch_validation', 'missing_scopes', 'missing_fields', 'other'] as const;
+export const PAUSE_REASONS = [
+  'invalid_field',
+  'invalid_type',
+  'insufficient_access',
+  'auth_failed',
+  'batch_validation',
+  'missing_scopes',
+  'missing_fields',
+  'other',
+] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
 /** The pause reason of a `misconfigured` failure's code. */

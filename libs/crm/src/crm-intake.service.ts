@@ -3,7 +3,15 @@ import { CrmOutboxRepository, type CrmTarget, type NewCrmOutboxRow, type QueuedS
 import { type Database } from '@churn/db';
 import type { Logger } from '@churn/observability';
 import type { CrmMetrics } from './crm-metrics';
-import { scorePayloadOf, TASK_LEVELS, taskPayloadOf, type ChurnedTasksMode, type ChurnPayload, type SourceCoordinates, type TaskDueHours } from './crm-payloads';
+import {
+  scorePayloadOf,
+  TASK_LEVELS,
+  taskPayloadOf,
+  type ChurnedTasksMode,
+  type ChurnPayload,
+  type SourceCoordinates,
+  type TaskDueHours,
+} from './crm-payloads';
 import { decideScorePush, type ScoreBaseline } from './score-change';
 
 export interface IntakeMessage<T> {
@@ -38,7 +46,10 @@ export class CrmIntakeService {
   async recordPredictions(messages: readonly IntakeMessage<Prediction>[]): Promise<number> {
     return this.db.transaction(async (tx) => {
       const fresh = await this.fresh(tx, messages, (p) => `prediction:${p.prediction_id}`);
-      await this.repo.recordLatestScores(tx, fresh.map((m) => m.value));
+      await this.repo.recordLatestScores(
+        tx,
+        fresh.map((m) => m.value),
+      );
       const treated = fresh.filter((m) => {
         if (m.value.experiment?.arm !== 'control') return true;
         this.metrics.skipped.inc({ reason: 'control_arm' });
@@ -65,8 +76,21 @@ export class CrmIntakeService {
             continue;
           }
           baselines.set(p.customer_id, next);
-          changed.set(p.customer_id, { target, customerId: p.customer_id, score: p.risk_score, level: p.risk_level, predictionId: p.prediction_id, asOf: p.as_of });
-          rows.push({ idempotencyKey: `score:${target}:${p.prediction_id}`, target, kind: 'score', customerId: p.customer_id, payload: { ...scorePayloadOf(p, source) } });
+          changed.set(p.customer_id, {
+            target,
+            customerId: p.customer_id,
+            score: p.risk_score,
+            level: p.risk_level,
+            predictionId: p.prediction_id,
+            asOf: p.as_of,
+          });
+          rows.push({
+            idempotencyKey: `score:${target}:${p.prediction_id}`,
+            target,
+            kind: 'score',
+            customerId: p.customer_id,
+            payload: { ...scorePayloadOf(p, source) },
+          });
           this.metrics.queued.inc({ target, kind: 'score' });
         }
         queued.push(...changed.values());
@@ -136,7 +160,13 @@ export class CrmIntakeService {
         const churnedAt = new Date(outcome.observed_at).toISOString();
         const payload: ChurnPayload = { customer_id: outcome.customer_id, churned_at: churnedAt, mode, source };
         for (const target of this.settings.targets) {
-          rows.push({ idempotencyKey: `churn:${target}:${outcome.customer_id}:${churnedAt}`, target, kind: 'churn', customerId: outcome.customer_id, payload: { ...payload } });
+          rows.push({
+            idempotencyKey: `churn:${target}:${outcome.customer_id}:${churnedAt}`,
+            target,
+            kind: 'churn',
+            customerId: outcome.customer_id,
+            payload: { ...payload },
+          });
           this.metrics.queued.inc({ target, kind: 'churn' });
         }
       }
@@ -145,7 +175,11 @@ export class CrmIntakeService {
     });
   }
 
-  private async fresh<T>(tx: Parameters<CrmOutboxRepository['markSeen']>[0], messages: readonly IntakeMessage<T>[], keyOf: (value: T) => string): Promise<IntakeMessage<T>[]> {
+  private async fresh<T>(
+    tx: Parameters<CrmOutboxRepository['markSeen']>[0],
+    messages: readonly IntakeMessage<T>[],
+    keyOf: (value: T) => string,
+  ): Promise<IntakeMessage<T>[]> {
     const newKeys = await this.repo.markSeen(tx, [...new Set(messages.map((m) => keyOf(m.value)))]);
     const result: IntakeMessage<T>[] = [];
     for (const message of messages) {

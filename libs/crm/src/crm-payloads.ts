@@ -65,7 +65,9 @@ export interface TaskDueHours {
 export function taskPayloadOf(alert: Alert, context: TaskContext, due: TaskDueHours, source: SourceCoordinates): TaskPayload {
   const hours = alert.level === 'critical' ? due.critical : due.high;
   const dueAt = new Date(Date.parse(alert.created_at) + hours * 3_600_000);
-  const factors = (context.topFactors ?? []).map((f) => `- ${f.feature} = ${factorValueText(f.value)} (${f.contribution >= 0 ? '+' : ''}${f.contribution.toFixed(3)})`);
+  const factors = (context.topFactors ?? []).map(
+    (f) => `- ${f.feature} = ${factorValueText(f.value)} (${f.contribution >= 0 ? '+' : ''}${f.contribution.toFixed(3)})`,
+  );
   const description = [
     `Churn risk ${alert.level.toUpperCase()} (score ${alert.risk_score}/100) for customer ${alert.customer_id}.`,
     alert.message,

@@ -101,7 +101,10 @@ export class CrmReadback {
           // The page's completions go to the `crm-activity` outbox in the transaction that moves the
           // watermark past them: a page read again (a crash before this commit) is recorded once.
           await this.db.transaction(async (tx) => {
-            await this.activity.enqueue(tx, completed.map((a) => ({ messageId: a.activity_id, customerId: a.customer_id, payload: a })));
+            await this.activity.enqueue(
+              tx,
+              completed.map((a) => ({ messageId: a.activity_id, customerId: a.customer_id, payload: a })),
+            );
             if (newest) await this.state.advance(tx, crm, newest, tasks.length);
           });
           if (this.stopping) throw new ReadbackStopped('the service is stopping');
@@ -123,9 +126,13 @@ export class CrmReadback {
       const message = error instanceof Error ? error.message : String(error);
       await this.state.release(this.db, crm, this.settings.intervalSeconds, message.slice(0, 1000)).catch(() => undefined);
       this.metrics.readbackFailures.inc({ crm, kind: error instanceof CrmCallError ? error.kind : 'other' });
-      if (error instanceof CrmCallError && error.kind === 'rate_limited') await this.control.holdAfterRateLimit(error.code, error.retryAfterMs ?? 0, error.message);
+      if (error instanceof CrmCallError && error.kind === 'rate_limited')
+        await this.control.holdAfterRateLimit(error.code, error.retryAfterMs ?? 0, error.message);
       else if (error instanceof CrmCallError && error.kind === 'misconfigured') await this.control.pause(error.code, error.message);
-      this.logger.warn({ read, recorded, code: error instanceof CrmCallError ? error.code : undefined, err: message }, 'CRM read-back failed: the next read starts from the last page recorded');
+      this.logger.warn(
+        { read, recorded, code: error instanceof CrmCallError ? error.code : undefined, err: message },
+        'CRM read-back failed: the next read starts from the last page recorded',
+      );
       return { crm, read, recorded, error: message };
     }
   }
@@ -136,10 +143,20 @@ export class CrmReadback {
    */
   private async publish(tasks: Parameters<typeof classifyTasks>[0]): Promise<{ published: number; completed: CrmActivity[] }> {
     const crm = this.gateway.target;
-    const byAlertId = await this.state.tasksByAlertIds(this.db, crm, tasks.flatMap((t) => (t.alertId ? [t.alertId] : [])));
-    const byExternalId = await this.state.tasksByExternalIds(this.db, crm, tasks.map((t) => t.taskId));
+    const byAlertId = await this.state.tasksByAlertIds(
+      this.db,
+      crm,
+      tasks.flatMap((t) => (t.alertId ? [t.alertId] : [])),
+    );
+    const byExternalId = await this.state.tasksByExternalIds(
+      this.db,
+      crm,
+      tasks.map((t) => t.taskId),
+    );
     const classified = classifyTasks(tasks, byAlertId, byExternalId);
-    const messages = classified.flatMap((c) => (c.result === 'recorded' && c.ours ? [{ key: c.ours.customer_id, value: interventionOfTask(crm, c.task, c.ours) }] : []));
+    const messages = classified.flatMap((c) =>
+      c.result === 'recorded' && c.ours ? [{ key: c.ours.customer_id, value: interventionOfTask(crm, c.task, c.ours) }] : [],
+    );
     if (messages.length > 0) await this.producer.send(Topics.interventions, messages);
     for (const c of classified) this.metrics.readbackTasks.inc({ crm, result: c.result });
     const completed = classified.flatMap((c) => (c.ours ? [activityOfCompletedTask(crm, c.task, c.ours)] : []));

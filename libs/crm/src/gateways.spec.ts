@@ -43,7 +43,12 @@ describe('SalesforceGateway against a local org', () => {
     const gateway = new SalesforceGateway(settings, logger);
     sut.failNextRecordsWithLock(1);
     const results = await gateway.pushScores([score('C-2', 10), score('C-3', 20)]);
-    assert.deepEqual(results[0], { ok: false, kind: 'retryable', code: 'UNABLE_TO_LOCK_ROW', message: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record' });
+    assert.deepEqual(results[0], {
+      ok: false,
+      kind: 'retryable',
+      code: 'UNABLE_TO_LOCK_ROW',
+      message: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record',
+    });
     assert.equal(results[1]!.ok, true);
   });
 
@@ -97,11 +102,20 @@ describe('SalesforceGateway against a local org', () => {
 
   it('pauses (auth_failed), not retries, when the sign-in is refused', async () => {
     const gateway = new SalesforceGateway({ ...settings, refreshToken: 'revoked' }, logger);
-    await assert.rejects(gateway.pushScores([score('C-1', 10)]), (e: unknown) => e instanceof CrmCallError && e.kind === 'misconfigured' && pauseReasonOf(e.code) === 'auth_failed');
+    await assert.rejects(
+      gateway.pushScores([score('C-1', 10)]),
+      (e: unknown) => e instanceof CrmCallError && e.kind === 'misconfigured' && pauseReasonOf(e.code) === 'auth_failed',
+    );
   });
 
   it('authenticates with the JWT bearer flow when a private key is configured', async () => {
-    const jwt = { ...settings, flow: 'jwt_bearer' as const, refreshToken: undefined, username: 'integration@example.com', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const jwt = {
+      ...settings,
+      flow: 'jwt_bearer' as const,
+      refreshToken: undefined,
+      username: 'integration@example.com',
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
     const gateway = new SalesforceGateway(jwt, logger);
     const [result] = await gateway.pushScores([score('C-5', 30)]);
     assert.equal(result!.ok, true);
@@ -129,7 +143,11 @@ describe('HubSpotGateway against a local account', () => {
     assert.equal(sut.requests.filter((r) => r.method === 'POST' && r.path === '/crm/v3/properties/contacts').length, 4);
     const results = await gateway.pushScores([score('C-1', 70), score('C-404', 20), score('C-2', 81)]);
     assert.equal(results[0]!.ok, true);
-    assert.deepEqual(results[1], { ok: false, missing: true, message: 'no contacts with churn_customer_id = C-404' }, 'HUBSPOT_MISSING_CUSTOMER=skip by default');
+    assert.deepEqual(
+      results[1],
+      { ok: false, missing: true, message: 'no contacts with churn_customer_id = C-404' },
+      'HUBSPOT_MISSING_CUSTOMER=skip by default',
+    );
     assert.equal(results[2]!.ok, true);
     assert.deepEqual(sut.objects.get('contacts')!.get('C-2')!.properties['churn_risk_category'], 'critical');
     assert.equal(gateway.quota()!.limit, 250000);
@@ -149,7 +167,10 @@ describe('HubSpotGateway against a local account', () => {
     const gateway = new HubSpotGateway({ ...settings, accountTimeZone: 'America/New_York' }, logger, undefined, 60_000, () => now);
     await gateway.prepare();
     sut.rateLimitNextCalls(1, undefined, 'DAILY');
-    await assert.rejects(gateway.pushScores([score('C-1', 10)]), (e: CrmCallError) => e.code === 'HTTP_429_DAILY' && e.retryAfterMs === msUntilMidnight('America/New_York', now));
+    await assert.rejects(
+      gateway.pushScores([score('C-1', 10)]),
+      (e: CrmCallError) => e.code === 'HTTP_429_DAILY' && e.retryAfterMs === msUntilMidnight('America/New_York', now),
+    );
     assert.equal(msUntilMidnight('America/New_York', now), 12 * 3_600_000);
     sut.rateLimitNextCalls(1, undefined, 'TEN_SECONDLY_ROLLING');
     await assert.rejects(gateway.pushScores([score('C-1', 10)]), (e: CrmCallError) => e.code === 'HTTP_429_TEN_SECONDLY_ROLLING' && e.retryAfterMs === 10_000);
@@ -199,6 +220,7 @@ describe('HubSpotGateway against a local account', () => {
     const calls = sut.requests.slice(from);
     assert.equal(calls.length, 7, 'one batch read and six task creations');
     // At most 4 calls in any 800 ms: evenly spaced, 200 ms apart.
-    for (let i = 4; i < calls.length; i++) assert.ok(calls[i]!.at - calls[i - 4]!.at >= 790, `calls ${i - 4}..${i} within ${calls[i]!.at - calls[i - 4]!.at} ms`);
+    for (let i = 4; i < calls.length; i++)
+      assert.ok(calls[i]!.at - calls[i - 4]!.at >= 790, `calls ${i - 4}..${i} within ${calls[i]!.at - calls[i - 4]!.at} ms`);
   });
 });

@@ -36,15 +36,16 @@ describe('HubSpot properties: the group of the object, the project group, the ex
 
   it('creates the churn properties of companies in companyinformation, then writes scores and company tasks', async () => {
     const gateway = new HubSpotGateway(settingsFor(sut, { HUBSPOT_OBJECT: 'companies' }), logger);
-    assert.deepEqual((await gateway.missingFields()).map((m) => `${m.object}.${m.name}`), [
-      'companies.churn_customer_id',
-      'companies.churn_risk_score',
-      'companies.churn_risk_category',
-      'companies.retention_action',
-    ]);
+    assert.deepEqual(
+      (await gateway.missingFields()).map((m) => `${m.object}.${m.name}`),
+      ['companies.churn_customer_id', 'companies.churn_risk_score', 'companies.churn_risk_category', 'companies.retention_action'],
+    );
     await gateway.prepare();
     const created = [...sut.properties.get('companies')!.values()];
-    assert.deepEqual(created.map((p) => p['groupName']), ['companyinformation', 'companyinformation', 'companyinformation', 'companyinformation']);
+    assert.deepEqual(
+      created.map((p) => p['groupName']),
+      ['companyinformation', 'companyinformation', 'companyinformation', 'companyinformation'],
+    );
     assert.deepEqual(await gateway.missingFields(), []);
     const results = await gateway.pushScores([aScorePayload('K-1', 82), aScorePayload('K-2', 12)]);
     assert.ok(results.every((r) => r.ok));
@@ -58,7 +59,10 @@ describe('HubSpot properties: the group of the object, the project group, the ex
     const gateway = new HubSpotGateway(settingsFor(sut, { HUBSPOT_PROPERTY_GROUP: 'churn_radar' }), logger);
     await gateway.prepare();
     assert.deepEqual([...sut.groups.get('contacts')!], ['churn_radar']);
-    assert.deepEqual([...sut.properties.get('contacts')!.values()].map((p) => p['groupName']), ['churn_radar', 'churn_radar', 'churn_radar', 'churn_radar']);
+    assert.deepEqual(
+      [...sut.properties.get('contacts')!.values()].map((p) => p['groupName']),
+      ['churn_radar', 'churn_radar', 'churn_radar', 'churn_radar'],
+    );
     assert.equal(sut.requests.filter((r) => r.method === 'POST' && r.path === '/crm/v3/properties/contacts/groups').length, 1);
     assert.ok((await gateway.pushScores([aScorePayload('C-1', 45)]))[0]!.ok);
   });
@@ -68,13 +72,20 @@ describe('HubSpot properties: the group of the object, the project group, the ex
     await gateway.prepare();
     sut.deleteProperty('contacts', 'retention_action');
     assert.deepEqual(await gateway.missingFields(), [{ object: 'contacts', name: 'retention_action' }]);
-    await assert.rejects(gateway.pushScores([aScorePayload('C-1', 50)]), (e: CrmCallError) => e.kind === 'misconfigured' && e.code === 'VALIDATION_ERROR' && /PROPERTY_DOESNT_EXIST/.test(e.message));
+    await assert.rejects(
+      gateway.pushScores([aScorePayload('C-1', 50)]),
+      (e: CrmCallError) => e.kind === 'misconfigured' && e.code === 'VALIDATION_ERROR' && /PROPERTY_DOESNT_EXIST/.test(e.message),
+    );
   });
 
   it('answers 429 as HubSpot does, without Retry-After: a ten-second burst and a daily limit that stays until reset', async () => {
     const gateway = new HubSpotGateway(settingsFor(sut), logger);
     sut.rateLimitNextCalls(1);
-    await assert.rejects(gateway.missingFields(), (e: CrmCallError) => e.kind === 'rate_limited' && e.code === 'HTTP_429_TEN_SECONDLY_ROLLING' && e.retryAfterMs === 10_000, 'the interval HubSpot names');
+    await assert.rejects(
+      gateway.missingFields(),
+      (e: CrmCallError) => e.kind === 'rate_limited' && e.code === 'HTTP_429_TEN_SECONDLY_ROLLING' && e.retryAfterMs === 10_000,
+      'the interval HubSpot names',
+    );
     sut.exhaustDailyLimit();
     try {
       for (let i = 0; i < 2; i++) await assert.rejects(gateway.missingFields(), (e: CrmCallError) => e.code === 'HTTP_429_DAILY');
@@ -93,7 +104,12 @@ describe('HubSpot properties: the group of the object, the project group, the ex
     try {
       await assert.rejects(gateway.pushScores([aScorePayload('C-1', 61)]), (e: CrmCallError) => e.kind === 'outage' && e.code === 'TIMEOUT');
       // HubSpot answers after 10 s; a socket the client did not close would stay open until then.
-      await eventuallyWhere('no request still open at HubSpot', () => sut.http.openRequests, (open) => open === 0, { timeoutMs: 3000, intervalMs: 20 });
+      await eventuallyWhere(
+        'no request still open at HubSpot',
+        () => sut.http.openRequests,
+        (open) => open === 0,
+        { timeoutMs: 3000, intervalMs: 20 },
+      );
     } finally {
       sut.delayResponses(0);
     }

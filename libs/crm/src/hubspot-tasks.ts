@@ -27,7 +27,15 @@ interface SearchPage {
  */
 const SEARCH_RESULT_LIMIT = 10_000;
 const SEARCH_MIN_SPACING_MS = 250;
-const TASK_PROPERTIES = ['hs_task_subject', 'hs_task_type', 'hs_task_status', 'hs_task_completion_date', 'hs_lastmodifieddate', 'hubspot_owner_id', 'hs_task_body'];
+const TASK_PROPERTIES = [
+  'hs_task_subject',
+  'hs_task_type',
+  'hs_task_status',
+  'hs_task_completion_date',
+  'hs_lastmodifieddate',
+  'hubspot_owner_id',
+  'hs_task_body',
+];
 
 /**
  * The platform's retention tasks in HubSpot: read back once completed, and told when their customer
@@ -69,7 +77,10 @@ export class HubSpotTasks {
       // At the 10,000th result: a new query from the last modification time read. The tasks modified in
       // that same millisecond come again; they are skipped up to the last one read.
       const newest = Date.parse(page.results[page.results.length - 1]!.properties['hs_lastmodifieddate'] ?? '');
-      if (!Number.isFinite(newest) || newest <= from) throw new Error(`HubSpot search: more than ${this.settings.searchResultLimit ?? SEARCH_RESULT_LIMIT} completed tasks modified at ${new Date(from).toISOString()}`);
+      if (!Number.isFinite(newest) || newest <= from)
+        throw new Error(
+          `HubSpot search: more than ${this.settings.searchResultLimit ?? SEARCH_RESULT_LIMIT} completed tasks modified at ${new Date(from).toISOString()}`,
+        );
       from = newest;
       after = 0;
       lastId = page.results[page.results.length - 1]!.id;
@@ -93,7 +104,14 @@ export class HubSpotTasks {
       ...(after > 0 ? { after: String(after) } : {}),
     };
     return this.searches.schedule(() =>
-      this.call('tasks:search', () => this.client.crm.objects.tasks.searchApi.doSearchWithHttpInfo(request as never, this.callOptions as never) as unknown as Promise<{ data: SearchPage; headers: Record<string, string> }>),
+      this.call(
+        'tasks:search',
+        () =>
+          this.client.crm.objects.tasks.searchApi.doSearchWithHttpInfo(request as never, this.callOptions as never) as unknown as Promise<{
+            data: SearchPage;
+            headers: Record<string, string>;
+          }>,
+      ),
     );
   }
 
@@ -107,11 +125,17 @@ export class HubSpotTasks {
     const found = new Map<string, TaskObject>();
     for (let i = 0; i < ids.length; i += 100) {
       const chunk = ids.slice(i, i + 100);
-      const body = await this.call('tasks:batch/read', () =>
-        this.client.crm.objects.tasks.batchApi.readWithHttpInfo({ inputs: chunk.map((id) => ({ id })), properties: ['hs_task_status', 'hs_task_body'], propertiesWithHistory: [] }, false, this.callOptions as never) as unknown as Promise<{
-          data: { results?: TaskObject[] };
-          headers: Record<string, string>;
-        }>,
+      const body = await this.call(
+        'tasks:batch/read',
+        () =>
+          this.client.crm.objects.tasks.batchApi.readWithHttpInfo(
+            { inputs: chunk.map((id) => ({ id })), properties: ['hs_task_status', 'hs_task_body'], propertiesWithHistory: [] },
+            false,
+            this.callOptions as never,
+          ) as unknown as Promise<{
+            data: { results?: TaskObject[] };
+            headers: Record<string, string>;
+          }>,
       );
       for (const task of body.results ?? []) found.set(task.id, task);
     }
@@ -123,22 +147,28 @@ export class HubSpotTasks {
         const current = found.get(task.externalId);
         const body = current?.properties['hs_task_body'] ?? '';
         if (!current || current.properties['hs_task_status'] === 'COMPLETED' || body.includes(CHURN_NOTE_PREFIX)) continue;
-        inputs.push({ id: task.externalId, properties: { hs_task_body: body ? `${body}\n\n${note}` : note, ...(write.payload.mode === 'close' ? { hs_task_status: 'COMPLETED' } : {}) } });
+        inputs.push({
+          id: task.externalId,
+          properties: { hs_task_body: body ? `${body}\n\n${note}` : note, ...(write.payload.mode === 'close' ? { hs_task_status: 'COMPLETED' } : {}) },
+        });
         owners.push(index);
       }
     });
     const results: RecordResult[] = writes.map(() => ({ ok: true, externalId: null }));
     for (let i = 0; i < inputs.length; i += 100) {
-      const body = await this.call('tasks:batch/update', () =>
-        this.client.crm.objects.tasks.batchApi.updateWithHttpInfo({ inputs: inputs.slice(i, i + 100) }, this.callOptions as never) as unknown as Promise<{
-          data: { errors?: { category?: string; message?: string; context?: Record<string, string[]> }[] };
-          headers: Record<string, string>;
-        }>,
+      const body = await this.call(
+        'tasks:batch/update',
+        () =>
+          this.client.crm.objects.tasks.batchApi.updateWithHttpInfo({ inputs: inputs.slice(i, i + 100) }, this.callOptions as never) as unknown as Promise<{
+            data: { errors?: { category?: string; message?: string; context?: Record<string, string[]> }[] };
+            headers: Record<string, string>;
+          }>,
       );
       for (const error of body.errors ?? []) {
         for (const id of Object.values(error.context ?? {}).flat()) {
           const at = inputs.findIndex((input, j) => j >= i && input.id === id);
-          if (at >= 0) results[owners[at]!] = { ok: false, kind: 'retryable', code: error.category ?? 'UNKNOWN', message: error.message ?? 'task update refused' };
+          if (at >= 0)
+            results[owners[at]!] = { ok: false, kind: 'retryable', code: error.category ?? 'UNKNOWN', message: error.message ?? 'task update refused' };
         }
       }
     }

@@ -23,7 +23,14 @@ interface HubSpotBatchBody {
 
 /** HubSpot-defined association type ids: task → contact, task → company. */
 const TASK_ASSOCIATION_TYPE = { contacts: 204, companies: 192 } as const;
-const PERMANENT_CATEGORIES = new Set(['OBJECT_NOT_FOUND', 'VALIDATION_ERROR', 'INVALID_AUTHENTICATION', 'MISSING_SCOPES', 'DUPLICATE_OBJECT', 'PROPERTY_DOESNT_EXIST']);
+const PERMANENT_CATEGORIES = new Set([
+  'OBJECT_NOT_FOUND',
+  'VALIDATION_ERROR',
+  'INVALID_AUTHENTICATION',
+  'MISSING_SCOPES',
+  'DUPLICATE_OBJECT',
+  'PROPERTY_DOESNT_EXIST',
+]);
 /** HubSpot's burst window when a 429 names no interval. */
 const BURST_INTERVAL_MS = 10_000;
 
@@ -108,9 +115,16 @@ export class HubSpotGateway implements CrmGateway {
       if (!groupReady) groupReady = await this.ensureGroup();
       // Another instance may create it at the same moment: its 409 means the property exists.
       const created = await this.call('properties:create', () =>
-        succeedsUnless(409, this.client.crm.properties.coreApi.create(this.settings.object, { ...property, groupName: this.settings.propertyGroup } as never, this.callOptions)),
+        succeedsUnless(
+          409,
+          this.client.crm.properties.coreApi.create(this.settings.object, { ...property, groupName: this.settings.propertyGroup } as never, this.callOptions),
+        ),
       );
-      if (created) this.logger.info({ target: this.target, object: this.settings.object, property: property.name, group: this.settings.propertyGroup }, 'created missing HubSpot property');
+      if (created)
+        this.logger.info(
+          { target: this.target, object: this.settings.object, property: property.name, group: this.settings.propertyGroup },
+          'created missing HubSpot property',
+        );
     }
     this.prepared = true;
   }
@@ -145,7 +159,9 @@ export class HubSpotGateway implements CrmGateway {
   }
 
   private propertyExists(name: string): Promise<boolean> {
-    return this.call('properties:get', () => succeedsUnless(404, this.client.crm.properties.coreApi.getByName(this.settings.object, name, undefined, undefined, this.callOptions)));
+    return this.call('properties:get', () =>
+      succeedsUnless(404, this.client.crm.properties.coreApi.getByName(this.settings.object, name, undefined, undefined, this.callOptions)),
+    );
   }
 
   /**
@@ -155,10 +171,15 @@ export class HubSpotGateway implements CrmGateway {
    */
   private async ensureGroup(): Promise<true> {
     const group = this.settings.propertyGroup;
-    const exists = await this.call('properties:groups:get', () => succeedsUnless(404, this.client.crm.properties.groupsApi.getByName(this.settings.object, group, this.callOptions)));
+    const exists = await this.call('properties:groups:get', () =>
+      succeedsUnless(404, this.client.crm.properties.groupsApi.getByName(this.settings.object, group, this.callOptions)),
+    );
     if (!exists) {
       const created = await this.call('properties:groups:create', () =>
-        succeedsUnless(409, this.client.crm.properties.groupsApi.create(this.settings.object, { name: group, label: 'Churn Radar', displayOrder: -1 }, this.callOptions)),
+        succeedsUnless(
+          409,
+          this.client.crm.properties.groupsApi.create(this.settings.object, { name: group, label: 'Churn Radar', displayOrder: -1 }, this.callOptions),
+        ),
       );
       if (created) this.logger.info({ target: this.target, object: this.settings.object, group }, 'created HubSpot property group');
     }
@@ -190,7 +211,8 @@ export class HubSpotGateway implements CrmGateway {
   private async missingCustomers(customerIds: readonly string[], properties: readonly Record<string, string>[]): Promise<Map<string, RecordResult>> {
     const handled = new Map<string, RecordResult>();
     if (this.settings.missingCustomer === 'skip') {
-      for (const id of customerIds) handled.set(id, { ok: false, missing: true, message: `no ${this.settings.object} with ${this.settings.idProperty} = ${id}` });
+      for (const id of customerIds)
+        handled.set(id, { ok: false, missing: true, message: `no ${this.settings.object} with ${this.settings.idProperty} = ${id}` });
       return handled;
     }
     const inputs = customerIds.map((id, i) => ({ properties: { ...properties[i], [this.settings.idProperty]: id } }));
@@ -215,29 +237,49 @@ export class HubSpotGateway implements CrmGateway {
   async createTasks(tasks: readonly TaskPayload[]): Promise<RecordResult[]> {
     const records = await this.findRecords(tasks.map((t) => t.customer_id));
     const absent = [...new Set(tasks.map((t) => t.customer_id).filter((c) => !records.has(c)))];
-    const handled = absent.length > 0 ? await this.missingCustomers(absent, absent.map(() => ({}))) : new Map<string, RecordResult>();
+    const handled =
+      absent.length > 0
+        ? await this.missingCustomers(
+            absent,
+            absent.map(() => ({})),
+          )
+        : new Map<string, RecordResult>();
     for (const [customer, result] of handled) if (result.ok && result.externalId) records.set(customer, { id: result.externalId, ownerId: null });
     const results: RecordResult[] = [];
     for (const [index, task] of tasks.entries()) {
       const record = records.get(task.customer_id);
       if (!record) {
-        results.push(handled.get(task.customer_id) ?? { ok: false, missing: true, message: `no ${this.settings.object} with ${this.settings.idProperty} = ${task.customer_id}` });
+        results.push(
+          handled.get(task.customer_id) ?? {
+            ok: false,
+            missing: true,
+            message: `no ${this.settings.object} with ${this.settings.idProperty} = ${task.customer_id}`,
+          },
+        );
         continue;
       }
       try {
         const created = await this.call('tasks:create', () =>
-          this.client.crm.objects.tasks.basicApi.create({
-            properties: {
-              hs_timestamp: task.due_at,
-              hs_task_subject: task.subject,
-              hs_task_body: task.description,
-              hs_task_priority: 'HIGH',
-              hs_task_status: 'NOT_STARTED',
-              hs_task_type: 'TODO',
-              ...(record.ownerId ? { hubspot_owner_id: record.ownerId } : {}),
+          this.client.crm.objects.tasks.basicApi.create(
+            {
+              properties: {
+                hs_timestamp: task.due_at,
+                hs_task_subject: task.subject,
+                hs_task_body: task.description,
+                hs_task_priority: 'HIGH',
+                hs_task_status: 'NOT_STARTED',
+                hs_task_type: 'TODO',
+                ...(record.ownerId ? { hubspot_owner_id: record.ownerId } : {}),
+              },
+              associations: [
+                {
+                  to: { id: record.id },
+                  types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: TASK_ASSOCIATION_TYPE[this.settings.object] }],
+                },
+              ],
             },
-            associations: [{ to: { id: record.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: TASK_ASSOCIATION_TYPE[this.settings.object] }] }],
-          }, this.callOptions),
+            this.callOptions,
+          ),
         );
         results.push({ ok: true, externalId: created.id, ...(handled.has(task.customer_id) ? { created: true } : {}) });
       } catch (error) {
@@ -261,7 +303,16 @@ export class HubSpotGateway implements CrmGateway {
     for (let i = 0; i < unique.length; i += 100) {
       const chunk = unique.slice(i, i + 100);
       const info = await this.call('batch/read', () =>
-        api.readWithHttpInfo({ idProperty: this.settings.idProperty, inputs: chunk.map((id) => ({ id })), properties: [this.settings.idProperty, 'hubspot_owner_id'], propertiesWithHistory: [] }, false, this.callOptions),
+        api.readWithHttpInfo(
+          {
+            idProperty: this.settings.idProperty,
+            inputs: chunk.map((id) => ({ id })),
+            properties: [this.settings.idProperty, 'hubspot_owner_id'],
+            propertiesWithHistory: [],
+          },
+          false,
+          this.callOptions,
+        ),
       );
       this.readQuota(info.headers);
       for (const result of (info.data as unknown as HubSpotBatchBody).results ?? []) {
@@ -275,7 +326,8 @@ export class HubSpotGateway implements CrmGateway {
   private readQuota(headers: Record<string, string>): void {
     const remaining = Number(headers['x-hubspot-ratelimit-daily-remaining']);
     const limit = Number(headers['x-hubspot-ratelimit-daily']);
-    if (Number.isFinite(remaining)) this.lastQuota = { remaining, limit: Number.isFinite(limit) ? limit : undefined, used: Number.isFinite(limit) ? limit - remaining : undefined };
+    if (Number.isFinite(remaining))
+      this.lastQuota = { remaining, limit: Number.isFinite(limit) ? limit : undefined, used: Number.isFinite(limit) ? limit - remaining : undefined };
   }
 
   private call<T>(endpoint: string, work: () => Promise<T>): Promise<T> {
@@ -308,7 +360,14 @@ export class HubSpotGateway implements CrmGateway {
  * until midnight in the account's time zone; the 10-second burst for Retry-After, else the interval
  * header, else 10 s; an unnamed one for Retry-After or CRM_RATE_LIMIT_WAIT_MS.
  */
-function rateLimitOf(policy: string | undefined, headers: Record<string, string>, message: string, timeZone: string, fallbackMs: number, now: number): CrmCallError {
+function rateLimitOf(
+  policy: string | undefined,
+  headers: Record<string, string>,
+  message: string,
+  timeZone: string,
+  fallbackMs: number,
+  now: number,
+): CrmCallError {
   const retryAfter = Number(headers['retry-after']);
   const retryAfterMs = headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
   if (policy === 'DAILY' || headers['x-hubspot-ratelimit-daily-remaining'] === '0') {

@@ -61,7 +61,11 @@ export class OutboxDrainer {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = (this.settings.dryRun ? Promise.resolve() : this.control.checkAtStart().catch((error: unknown) => this.logger.error({ target: this.gateway.target, err: error }, 'CRM field check failed'))).then(() => this.run());
+    this.loop = (
+      this.settings.dryRun
+        ? Promise.resolve()
+        : this.control.checkAtStart().catch((error: unknown) => this.logger.error({ target: this.gateway.target, err: error }, 'CRM field check failed'))
+    ).then(() => this.run());
   }
 
   async stop(): Promise<void> {
@@ -96,8 +100,13 @@ export class OutboxDrainer {
     if (rows.length === 0) return 0;
     const target = this.gateway.target;
     if (this.settings.dryRun) {
-      for (const row of rows) this.logger.info({ target, kind, customerId: row.customer_id, idempotencyKey: row.idempotency_key, payload: row.payload }, 'dry run: would push');
-      await this.outbox.markSkipped(this.db, rows.map((r) => r.id), 'dry run');
+      for (const row of rows)
+        this.logger.info({ target, kind, customerId: row.customer_id, idempotencyKey: row.idempotency_key, payload: row.payload }, 'dry run: would push');
+      await this.outbox.markSkipped(
+        this.db,
+        rows.map((r) => r.id),
+        'dry run',
+      );
       this.metrics.pushes.inc({ target, kind, result: 'dry_run' }, rows.length);
       return rows.length;
     }
@@ -111,8 +120,7 @@ export class OutboxDrainer {
         return this.gateway.writeChurn(await this.churnWrites(rows));
       });
     } catch (error) {
-      const failure =
-        error instanceof CrmCallError ? error : new CrmCallError('outage', 'UNEXPECTED', error instanceof Error ? error.message : String(error));
+      const failure = error instanceof CrmCallError ? error : new CrmCallError('outage', 'UNEXPECTED', error instanceof Error ? error.message : String(error));
       // `record` holds the CRM after a rate limit and pauses it after a misconfiguration.
       this.logger.warn({ target, kind, rows: rows.length, code: failure.code, failureKind: failure.kind, err: failure.message }, 'CRM call failed');
       results = rows.map(() => ({ ok: false, kind: failure.kind, code: failure.code, message: failure.message, retryAfterMs: failure.retryAfterMs }));
@@ -120,7 +128,10 @@ export class OutboxDrainer {
       end();
       this.reportQuota();
     }
-    await this.record(kind, rows.map((row, i) => ({ row, result: results[i]! })));
+    await this.record(
+      kind,
+      rows.map((row, i) => ({ row, result: results[i]! })),
+    );
     return rows.length;
   }
 
@@ -176,7 +187,14 @@ export class OutboxDrainer {
       this.metrics.pushes.inc({
         target,
         kind,
-        result: failureKind === 'permanent' || park.some((p) => p.row.id === row.id) ? 'parked' : failureKind === 'retryable' ? 'retry' : failureKind === 'misconfigured' ? 'paused' : failureKind,
+        result:
+          failureKind === 'permanent' || park.some((p) => p.row.id === row.id)
+            ? 'parked'
+            : failureKind === 'retryable'
+              ? 'retry'
+              : failureKind === 'misconfigured'
+                ? 'paused'
+                : failureKind,
       });
     }
     // First the CRM-wide state, so that no instance claims another batch into the same refusal.
@@ -184,13 +202,20 @@ export class OutboxDrainer {
     if (misconfigured) await this.control.pause(misconfigured.code, misconfigured.message);
     if (park.length > 0) await this.deadLetter(kind, park);
     await this.db.transaction(async (tx) => {
-      await this.outbox.skipMissingCustomers(tx, missing.map((r) => r.id), `customer not in ${target}`);
+      await this.outbox.skipMissingCustomers(
+        tx,
+        missing.map((r) => r.id),
+        `customer not in ${target}`,
+      );
       await this.outbox.markSent(tx, sent);
       // What the CRM took is reported on `crm-activity` with the mark: both commit, or neither.
       const byRowId = new Map(outcomes.map((o) => [o.row.id, o.row]));
       const now = new Date();
       const activities = sent.flatMap((s) => activityOfSentRow(byRowId.get(s.id)!, s.externalId, now) ?? []);
-      await this.activity.enqueue(tx, activities.map((a) => ({ messageId: a.activity_id, customerId: a.customer_id, payload: a })));
+      await this.activity.enqueue(
+        tx,
+        activities.map((a) => ({ messageId: a.activity_id, customerId: a.customer_id, payload: a })),
+      );
       if (kind === 'score') {
         const byId = new Map(outcomes.map((o) => [o.row.id, o.row]));
         await this.outbox.recordPushed(
@@ -202,11 +227,18 @@ export class OutboxDrainer {
         );
       }
       await this.outbox.reschedule(tx, reschedule);
-      await this.outbox.park(tx, park.map((p) => ({ id: p.row.id, error: p.error })));
+      await this.outbox.park(
+        tx,
+        park.map((p) => ({ id: p.row.id, error: p.error })),
+      );
     });
     if (sent.length > 0) this.metrics.pushes.inc({ target, kind, result: 'sent' }, sent.length);
     if (missing.length > 0) await this.reportMissing(kind, missing);
-    for (const p of park) this.logger.error({ target, kind, outboxId: p.row.id, customerId: p.row.customer_id, idempotencyKey: p.row.idempotency_key, err: p.error }, 'CRM write parked');
+    for (const p of park)
+      this.logger.error(
+        { target, kind, outboxId: p.row.id, customerId: p.row.customer_id, idempotencyKey: p.row.idempotency_key, err: p.error },
+        'CRM write parked',
+      );
   }
 
   /** Counts every skipped write; logs each customer once a day (across instances: the ledger is in Postgres). */
@@ -214,7 +246,11 @@ export class OutboxDrainer {
     const target = this.gateway.target;
     this.metrics.pushes.inc({ target, kind, result: 'missing_customer' }, rows.length);
     this.metrics.missingCustomers.inc({ crm: target, action: 'skipped' }, rows.length);
-    const firstToday = await this.integrations.firstMissingToday(this.db, target, rows.map((r) => r.customer_id));
+    const firstToday = await this.integrations.firstMissingToday(
+      this.db,
+      target,
+      rows.map((r) => r.customer_id),
+    );
     for (const customerId of firstToday) {
       this.logger.warn({ target, kind, customerId }, 'customer missing in the CRM: write skipped (logged once a day per customer)');
     }
@@ -239,7 +275,11 @@ export class OutboxDrainer {
             consumer_group: this.consumerGroup,
             failed_at: new Date().toISOString(),
           };
-          return { key: row.customer_id, value: JSON.stringify(record), headers: { ...record.headers, 'x-dlq-reason': record.reason.slice(0, 500), 'x-dlq-code': record.error_code } };
+          return {
+            key: row.customer_id,
+            value: JSON.stringify(record),
+            headers: { ...record.headers, 'x-dlq-reason': record.reason.slice(0, 500), 'x-dlq-code': record.error_code },
+          };
         }),
       );
     }

@@ -36,7 +36,11 @@ export class SalesforceAuth {
       });
     } catch (error) {
       if (signal?.aborted) throw new CrmCallError('outage', 'TIMEOUT', `Salesforce sign-in at ${url} cancelled: the call's deadline passed`);
-      throw new CrmCallError('outage', isNetworkError(error) ? 'NETWORK' : 'SIGN_IN_FAILED', `Salesforce sign-in at ${url} failed: ${(error as Error).message}`);
+      throw new CrmCallError(
+        'outage',
+        isNetworkError(error) ? 'NETWORK' : 'SIGN_IN_FAILED',
+        `Salesforce sign-in at ${url} failed: ${(error as Error).message}`,
+      );
     }
     const body = (await response.json().catch(() => ({}))) as { access_token?: string; instance_url?: string; error?: string; error_description?: string };
     if (!response.ok) {
@@ -45,7 +49,11 @@ export class SalesforceAuth {
       // A token endpoint that fails otherwise (5xx, 429, no OAuth error) is an outage.
       const code = body.error ? `OAUTH_${body.error.toUpperCase()}` : `ERROR_HTTP_${response.status}`;
       const refused = Boolean(body.error) && response.status >= 400 && response.status < 500 && response.status !== 429;
-      throw new CrmCallError(refused ? 'misconfigured' : 'outage', code, `Salesforce ${this.settings.flow} sign-in refused (${response.status}): ${body.error_description ?? body.error ?? response.statusText}`);
+      throw new CrmCallError(
+        refused ? 'misconfigured' : 'outage',
+        code,
+        `Salesforce ${this.settings.flow} sign-in refused (${response.status}): ${body.error_description ?? body.error ?? response.statusText}`,
+      );
     }
     if (!body.access_token || !body.instance_url || !URL.canParse(body.instance_url)) {
       throw new CrmCallError('outage', 'BAD_TOKEN_RESPONSE', 'Salesforce token response lacks access_token or a valid instance_url');
@@ -61,7 +69,12 @@ export class SalesforceAuth {
       case 'client_credentials':
         return new URLSearchParams({ grant_type: 'client_credentials', client_id: s.clientId, client_secret: s.clientSecret ?? '' });
       case 'refresh_token':
-        return new URLSearchParams({ grant_type: 'refresh_token', client_id: s.clientId, refresh_token: s.refreshToken ?? '', ...(s.clientSecret ? { client_secret: s.clientSecret } : {}) });
+        return new URLSearchParams({
+          grant_type: 'refresh_token',
+          client_id: s.clientId,
+          refresh_token: s.refreshToken ?? '',
+          ...(s.clientSecret ? { client_secret: s.clientSecret } : {}),
+        });
     }
   }
 

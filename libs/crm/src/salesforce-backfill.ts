@@ -53,7 +53,14 @@ export async function backfillSalesforce(
     const result = await gateway.bulkUpsertScores(scores, { intervalMs: options.pollIntervalMs, timeoutMs: options.pollTimeoutMs });
     const pushed: QueuedScore[] = scores
       .filter((s) => result.succeeded.has(s.customer_id))
-      .map((s) => ({ target: 'salesforce', customerId: s.customer_id, score: s.risk_score, level: s.risk_level, predictionId: s.prediction_id, asOf: s.as_of }));
+      .map((s) => ({
+        target: 'salesforce',
+        customerId: s.customer_id,
+        score: s.risk_score,
+        level: s.risk_level,
+        predictionId: s.prediction_id,
+        asOf: s.as_of,
+      }));
     await db.transaction((tx) => repo.recordPushed(tx, pushed));
     succeeded += pushed.length;
     for (const [customerId, error] of result.failed) failed.push({ customerId, error });

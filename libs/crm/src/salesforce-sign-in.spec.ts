@@ -36,7 +36,13 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
 }
 
 describe('Salesforce sign-in: the instance comes from the token response, the flows, bounded re-sign-in, cancellation', () => {
-  const sut = new FakeSalesforce({ clientId: CLIENT.id, clientSecret: CLIENT.secret, refreshToken: CLIENT.refreshToken, clientCredentials: true, jwt: { publicKey, username: CLIENT.user } });
+  const sut = new FakeSalesforce({
+    clientId: CLIENT.id,
+    clientSecret: CLIENT.secret,
+    refreshToken: CLIENT.refreshToken,
+    clientCredentials: true,
+    jwt: { publicKey, username: CLIENT.user },
+  });
   let base: Record<string, string>;
   before(async () => {
     await sut.start();
@@ -51,18 +57,28 @@ describe('Salesforce sign-in: the instance comes from the token response, the fl
     const requestsBefore = sut.requests.length;
     // A configured instance URL that is not the token's (an org moved, or the login host copied into it):
     // jsforce's own refresh sent every repeat there again and refreshed without end.
-    const gateway = new SalesforceGateway(settingsFor({ ...base, SALESFORCE_INSTANCE_URL: sut.loginUrl, SALESFORCE_CLIENT_SECRET: CLIENT.secret, SALESFORCE_REFRESH_TOKEN: CLIENT.refreshToken }), logger);
+    const gateway = new SalesforceGateway(
+      settingsFor({ ...base, SALESFORCE_INSTANCE_URL: sut.loginUrl, SALESFORCE_CLIENT_SECRET: CLIENT.secret, SALESFORCE_REFRESH_TOKEN: CLIENT.refreshToken }),
+      logger,
+    );
     const [result] = await within(5000, gateway.pushScores([score('C-1', 70)])).catch((error: Error) => {
       throw new Error(`${error.message}: ${sut.tokenGrants.length - grantsBefore} sign-ins, ${sut.loginRequests.length} requests at the login host`);
     });
     assert.deepEqual(result, { ok: true, externalId: sut.records.get('Account')!.get('C-1')!.Id });
     assert.deepEqual(sut.tokenGrants.slice(grantsBefore), ['refresh_token']);
     assert.equal(sut.requests.length - requestsBefore, 1, 'one call at the instance');
-    assert.deepEqual(sut.loginRequests.filter((r) => r.path.startsWith('/services/data/')), [], 'no data call at the login host');
+    assert.deepEqual(
+      sut.loginRequests.filter((r) => r.path.startsWith('/services/data/')),
+      [],
+      'no data call at the login host',
+    );
   });
 
   it('signs a JWT bearer assertion the org verifies: key, iss, sub, aud = the login host, short exp', async () => {
-    const gateway = new SalesforceGateway(settingsFor({ ...base, SALESFORCE_USERNAME: CLIENT.user, SALESFORCE_PRIVATE_KEY: PRIVATE_PEM.replace(/\n/g, '\\n') }), logger);
+    const gateway = new SalesforceGateway(
+      settingsFor({ ...base, SALESFORCE_USERNAME: CLIENT.user, SALESFORCE_PRIVATE_KEY: PRIVATE_PEM.replace(/\n/g, '\\n') }),
+      logger,
+    );
     const [result] = await within(5000, gateway.pushScores([score('C-2', 30)]));
     assert.equal(result!.ok, true);
     assert.equal(sut.tokenGrants.at(-1), 'urn:ietf:params:oauth:grant-type:jwt-bearer');
@@ -74,7 +90,10 @@ describe('Salesforce sign-in: the instance comes from the token response, the fl
       settingsFor({ ...base, SALESFORCE_USERNAME: CLIENT.user, SALESFORCE_PRIVATE_KEY: PRIVATE_PEM, SALESFORCE_JWT_AUDIENCE: sut.url }),
       logger,
     );
-    await assert.rejects(instanceAudience.pushScores([score('C-2', 31)]), (e: CrmCallError) => e.kind === 'misconfigured' && e.code === 'OAUTH_INVALID_GRANT' && pauseReasonOf(e.code) === 'auth_failed');
+    await assert.rejects(
+      instanceAudience.pushScores([score('C-2', 31)]),
+      (e: CrmCallError) => e.kind === 'misconfigured' && e.code === 'OAUTH_INVALID_GRANT' && pauseReasonOf(e.code) === 'auth_failed',
+    );
     const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const wrongKey = new SalesforceGateway(settingsFor({ ...base, SALESFORCE_USERNAME: CLIENT.user, SALESFORCE_PRIVATE_KEY: otherKey }), logger);
     await assert.rejects(wrongKey.pushScores([score('C-2', 32)]), (e: CrmCallError) => e.code === 'OAUTH_INVALID_GRANT');
@@ -84,14 +103,20 @@ describe('Salesforce sign-in: the instance comes from the token response, the fl
   });
 
   it('signs in with client credentials', async () => {
-    const gateway = new SalesforceGateway(settingsFor({ ...base, SALESFORCE_AUTH_FLOW: 'client_credentials', SALESFORCE_CLIENT_SECRET: CLIENT.secret }), logger);
+    const gateway = new SalesforceGateway(
+      settingsFor({ ...base, SALESFORCE_AUTH_FLOW: 'client_credentials', SALESFORCE_CLIENT_SECRET: CLIENT.secret }),
+      logger,
+    );
     const [result] = await within(5000, gateway.pushScores([score('C-3', 55)]));
     assert.equal(result!.ok, true);
     assert.equal(sut.tokenGrants.at(-1), 'client_credentials');
   });
 
   it('signs in again once when the session expires, and pauses (auth_failed) after one more rejection instead of looping', async () => {
-    const gateway = new SalesforceGateway(settingsFor({ ...base, SALESFORCE_INSTANCE_URL: sut.url, SALESFORCE_CLIENT_SECRET: CLIENT.secret, SALESFORCE_REFRESH_TOKEN: CLIENT.refreshToken }), logger);
+    const gateway = new SalesforceGateway(
+      settingsFor({ ...base, SALESFORCE_INSTANCE_URL: sut.url, SALESFORCE_CLIENT_SECRET: CLIENT.secret, SALESFORCE_REFRESH_TOKEN: CLIENT.refreshToken }),
+      logger,
+    );
     await gateway.pushScores([score('C-1', 71)]);
     sut.expireSessions();
     const grantsBefore = sut.tokenGrants.length;
@@ -102,7 +127,10 @@ describe('Salesforce sign-in: the instance comes from the token response, the fl
     try {
       const grants = sut.tokenGrants.length;
       const requests = sut.requests.length;
-      await assert.rejects(within(5000, gateway.pushScores([score('C-1', 73)])), (e: CrmCallError) => e.kind === 'misconfigured' && e.code === 'INVALID_SESSION_ID' && pauseReasonOf(e.code) === 'auth_failed');
+      await assert.rejects(
+        within(5000, gateway.pushScores([score('C-1', 73)])),
+        (e: CrmCallError) => e.kind === 'misconfigured' && e.code === 'INVALID_SESSION_ID' && pauseReasonOf(e.code) === 'auth_failed',
+      );
       assert.equal(sut.tokenGrants.length - grants, 1, 'one sign-in per call, not one per 401');
       assert.equal(sut.requests.length - requests, 2, 'the call and its one repeat');
     } finally {
@@ -111,7 +139,16 @@ describe('Salesforce sign-in: the instance comes from the token response, the fl
   });
 
   it('cancels the request in flight at the call deadline, through the circuit breaker too: nothing stays open at the org', async () => {
-    const gateway = new SalesforceGateway(settingsFor({ ...base, SALESFORCE_INSTANCE_URL: sut.url, SALESFORCE_CLIENT_SECRET: CLIENT.secret, SALESFORCE_REFRESH_TOKEN: CLIENT.refreshToken, CRM_CALL_TIMEOUT_MS: '300' }), logger);
+    const gateway = new SalesforceGateway(
+      settingsFor({
+        ...base,
+        SALESFORCE_INSTANCE_URL: sut.url,
+        SALESFORCE_CLIENT_SECRET: CLIENT.secret,
+        SALESFORCE_REFRESH_TOKEN: CLIENT.refreshToken,
+        CRM_CALL_TIMEOUT_MS: '300',
+      }),
+      logger,
+    );
     await gateway.pushScores([score('C-1', 74)]);
     const metrics = crmMetrics(createMetricsRegistry('spec'));
     const breaker = new CrmBreaker('salesforce', { timeoutMs: 300, errorThresholdPercentage: 50, volumeThreshold: 100, resetTimeoutMs: 1000 }, logger, metrics);
@@ -119,7 +156,10 @@ describe('Salesforce sign-in: the instance comes from the token response, the fl
     try {
       const started = Date.now();
       await assert.rejects(gateway.pushScores([score('C-1', 75)]), (e: CrmCallError) => e.kind === 'outage' && e.code === 'TIMEOUT');
-      await assert.rejects(breaker.fire(() => gateway.pushScores([score('C-1', 76)])), (e: CrmCallError) => e.kind === 'outage' && e.code === 'TIMEOUT');
+      await assert.rejects(
+        breaker.fire(() => gateway.pushScores([score('C-1', 76)])),
+        (e: CrmCallError) => e.kind === 'outage' && e.code === 'TIMEOUT',
+      );
       // The org answers after 10 s; a request the client abandoned without closing would stay open until then.
       await until('the org to see both requests closed', () => sut.http.openRequests === 0, { timeoutMs: 3000, intervalMs: 20 });
       assert.ok(Date.now() - started < 5000);
@@ -149,8 +189,15 @@ describe('Salesforce configuration: each flow names what it lacks', () => {
 
   it('refuses a key that is not an RSA private key, and client credentials on a shared login host', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    assert.deepEqual(problems({ SALESFORCE_CLIENT_ID: 'c', SALESFORCE_USERNAME: 'u', SALESFORCE_PRIVATE_KEY: ec }), ['SALESFORCE_PRIVATE_KEY: must be an RSA key (RS256), not ec']);
-    assert.deepEqual(problems({ SALESFORCE_CLIENT_ID: 'c', SALESFORCE_USERNAME: 'u', SALESFORCE_PRIVATE_KEY: 'not a key' }), ['SALESFORCE_PRIVATE_KEY: is not a PEM private key']);
-    assert.match(problems({ SALESFORCE_AUTH_FLOW: 'client_credentials', SALESFORCE_CLIENT_ID: 'c', SALESFORCE_CLIENT_SECRET: 's' })[0]!, /^SALESFORCE_LOGIN_URL: .*My Domain/);
+    assert.deepEqual(problems({ SALESFORCE_CLIENT_ID: 'c', SALESFORCE_USERNAME: 'u', SALESFORCE_PRIVATE_KEY: ec }), [
+      'SALESFORCE_PRIVATE_KEY: must be an RSA key (RS256), not ec',
+    ]);
+    assert.deepEqual(problems({ SALESFORCE_CLIENT_ID: 'c', SALESFORCE_USERNAME: 'u', SALESFORCE_PRIVATE_KEY: 'not a key' }), [
+      'SALESFORCE_PRIVATE_KEY: is not a PEM private key',
+    ]);
+    assert.match(
+      problems({ SALESFORCE_AUTH_FLOW: 'client_credentials', SALESFORCE_CLIENT_ID: 'c', SALESFORCE_CLIENT_SECRET: 's' })[0]!,
+      /^SALESFORCE_LOGIN_URL: .*My Domain/,
+    );
   });
 });

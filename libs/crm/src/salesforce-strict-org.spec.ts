@@ -39,7 +39,11 @@ describe('SalesforceGateway against a strict org', () => {
     await gateway.pushScores([aScorePayload('C-1', 42)]);
     sut.exhaustRequestLimit();
     try {
-      for (let i = 0; i < 3; i++) await assert.rejects(gateway.pushScores([aScorePayload('C-1', 43)]), (e: CrmCallError) => e.kind === 'rate_limited' && e.code === 'REQUEST_LIMIT_EXCEEDED');
+      for (let i = 0; i < 3; i++)
+        await assert.rejects(
+          gateway.pushScores([aScorePayload('C-1', 43)]),
+          (e: CrmCallError) => e.kind === 'rate_limited' && e.code === 'REQUEST_LIMIT_EXCEEDED',
+        );
     } finally {
       sut.resetRequestLimit();
     }

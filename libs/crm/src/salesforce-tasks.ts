@@ -99,9 +99,13 @@ export class SalesforceTasks {
     const found = new Map<string, TaskRecord>();
     for (let i = 0; i < alertIds.length; i += 200) {
       const chunk = alertIds.slice(i, i + 200);
-      await this.pages<TaskRecord>('query:tasks-open', `SELECT Id, ${ext}, Status, IsClosed, Description FROM Task WHERE ${ext} IN (${chunk.map(soqlString).join(', ')})`, async (records) => {
-        for (const r of records) found.set(String(r[ext]), r);
-      });
+      await this.pages<TaskRecord>(
+        'query:tasks-open',
+        `SELECT Id, ${ext}, Status, IsClosed, Description FROM Task WHERE ${ext} IN (${chunk.map(soqlString).join(', ')})`,
+        async (records) => {
+          for (const r of records) found.set(String(r[ext]), r);
+        },
+      );
     }
     const updates: Record<string, unknown>[] = [];
     const owners: number[] = [];
@@ -120,14 +124,20 @@ export class SalesforceTasks {
     });
     const results: RecordResult[] = writes.map(() => ({ ok: true, externalId: null }));
     for (let i = 0; i < updates.length; i += 200) {
-      const saved = (await this.call('composite/sobjects:upsert-task-churn', () =>
-        this.connection.sobject('Task').upsert(updates.slice(i, i + 200) as never, ext, { allOrNone: false }) as Promise<unknown>,
+      const saved = (await this.call(
+        'composite/sobjects:upsert-task-churn',
+        () => this.connection.sobject('Task').upsert(updates.slice(i, i + 200) as never, ext, { allOrNone: false }) as Promise<unknown>,
       )) as { success: boolean; errors?: { statusCode?: string; message?: string }[] }[];
       saved.forEach((r, j) => {
         if (r.success) return;
         const first = r.errors?.[0];
         // One failed task fails its churn write; the write is repeated, and the tasks done already are left alone then.
-        results[owners[i + j]!] = { ok: false, kind: first?.statusCode === 'UNABLE_TO_LOCK_ROW' ? 'retryable' : 'permanent', code: first?.statusCode ?? 'UNKNOWN', message: first?.message ?? 'task update refused' };
+        results[owners[i + j]!] = {
+          ok: false,
+          kind: first?.statusCode === 'UNABLE_TO_LOCK_ROW' ? 'retryable' : 'permanent',
+          code: first?.statusCode ?? 'UNKNOWN',
+          message: first?.message ?? 'task update refused',
+        };
       });
     }
     return results;

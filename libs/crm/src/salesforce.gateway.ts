@@ -139,8 +139,9 @@ export class SalesforceGateway implements CrmGateway {
   }
 
   private async upsert(endpoint: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
-    const saved = await this.call(endpoint, () =>
-      this.connection.sobject(this.settings.object).upsert(records as never, this.settings.externalIdField, { allOrNone: false }) as Promise<unknown>,
+    const saved = await this.call(
+      endpoint,
+      () => this.connection.sobject(this.settings.object).upsert(records as never, this.settings.externalIdField, { allOrNone: false }) as Promise<unknown>,
     );
     return (Array.isArray(saved) ? saved : [saved]) as SaveResult[];
   }
@@ -163,7 +164,11 @@ export class SalesforceGateway implements CrmGateway {
     tasks.forEach((task, index) => {
       const owner = owners.get(task.customer_id);
       if (!owner) {
-        results[index] = handled.get(task.customer_id) ?? { ok: false, missing: true, message: `no ${this.settings.object} with ${this.settings.externalIdField} = ${task.customer_id}` };
+        results[index] = handled.get(task.customer_id) ?? {
+          ok: false,
+          missing: true,
+          message: `no ${this.settings.object} with ${this.settings.externalIdField} = ${task.customer_id}`,
+        };
         return;
       }
       positions.push(index);
@@ -179,8 +184,9 @@ export class SalesforceGateway implements CrmGateway {
       });
     });
     if (records.length > 0) {
-      const saved = await this.call('composite/sobjects:upsert-task', () =>
-        this.connection.sobject('Task').upsert(records as never, this.settings.taskExternalIdField, { allOrNone: false }) as Promise<unknown>,
+      const saved = await this.call(
+        'composite/sobjects:upsert-task',
+        () => this.connection.sobject('Task').upsert(records as never, this.settings.taskExternalIdField, { allOrNone: false }) as Promise<unknown>,
       );
       this.recordResults(saved, records.length).forEach((result, i) => {
         const index = positions[i]!;
@@ -195,7 +201,10 @@ export class SalesforceGateway implements CrmGateway {
    * A job that ends `Failed` or `Aborted`, or is still in progress when the poll times out, fails
    * every row of it with the reason (the job id named); the caller goes on with the next job.
    */
-  async bulkUpsertScores(scores: readonly ScorePayload[], poll: { intervalMs: number; timeoutMs: number }): Promise<{ succeeded: Set<string>; failed: Map<string, string> }> {
+  async bulkUpsertScores(
+    scores: readonly ScorePayload[],
+    poll: { intervalMs: number; timeoutMs: number },
+  ): Promise<{ succeeded: Set<string>; failed: Map<string, string> }> {
     const input = scores.map((s) => this.fieldsOf(s));
     const ext = this.settings.externalIdField;
     let results: Awaited<ReturnType<Connection['bulk2']['loadAndWaitForResults']>>;
@@ -216,7 +225,8 @@ export class SalesforceGateway implements CrmGateway {
       );
     } catch (error) {
       // jsforce throws plain Errors for a job that failed, was aborted or outlived the poll timeout (api/bulk2.js `poll`).
-      const jobEnded = error instanceof CrmCallError && (error.code.startsWith('JobPollingTimeout') || /^(Ingest job failed|Job has been aborted)/.test(error.message));
+      const jobEnded =
+        error instanceof CrmCallError && (error.code.startsWith('JobPollingTimeout') || /^(Ingest job failed|Job has been aborted)/.test(error.message));
       if (!jobEnded) throw error;
       return { succeeded: new Set(), failed: new Map(scores.map((s) => [s.customer_id, `BULK_JOB_FAILED: ${error.message}`])) };
     }
@@ -245,8 +255,14 @@ export class SalesforceGateway implements CrmGateway {
     const found = new Map<string, { id: string; ownerId: string }>();
     let url: string | undefined = `/services/data/v${this.settings.apiVersion}/query?q=${encodeURIComponent(soql)}`;
     while (url) {
-      const page: { records: Record<string, string>[]; done: boolean; nextRecordsUrl?: string } = await this.call('query', () =>
-        this.connection.request({ method: 'GET', url: url! }, NO_RETRY) as Promise<{ records: Record<string, string>[]; done: boolean; nextRecordsUrl?: string }>,
+      const page: { records: Record<string, string>[]; done: boolean; nextRecordsUrl?: string } = await this.call(
+        'query',
+        () =>
+          this.connection.request({ method: 'GET', url: url! }, NO_RETRY) as Promise<{
+            records: Record<string, string>[];
+            done: boolean;
+            nextRecordsUrl?: string;
+          }>,
       );
       for (const record of page.records) found.set(record[ext]!, { id: record['Id']!, ownerId: record['OwnerId']! });
       url = page.done ? undefined : page.nextRecordsUrl;
@@ -272,18 +288,23 @@ export class SalesforceGateway implements CrmGateway {
    */
   private call<T>(endpoint: string, work: () => Promise<T>, timeoutMs = this.settings.callTimeoutMs): Promise<T> {
     const at = timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY;
-    return observedCall(this.target, endpoint, this.observe, (error) => this.translate(error, at), () =>
-      callDeadline.run({ at }, async () => {
-        const session = await this.signedIn(at);
-        try {
-          return await work();
-        } catch (error) {
-          if (!isSessionRejected(error)) throw error;
-          this.logger.info({ target: this.target, endpoint }, 'Salesforce rejected the session: signing in again, repeating the call once');
-          await this.signedIn(at, session);
-          return await work();
-        }
-      }),
+    return observedCall(
+      this.target,
+      endpoint,
+      this.observe,
+      (error) => this.translate(error, at),
+      () =>
+        callDeadline.run({ at }, async () => {
+          const session = await this.signedIn(at);
+          try {
+            return await work();
+          } catch (error) {
+            if (!isSessionRejected(error)) throw error;
+            this.logger.info({ target: this.target, endpoint }, 'Salesforce rejected the session: signing in again, repeating the call once');
+            await this.signedIn(at, session);
+            return await work();
+          }
+        }),
     );
   }
 
@@ -312,7 +333,10 @@ export class SalesforceGateway implements CrmGateway {
     this.connection.accessToken = session.accessToken;
     const configured = this.settings.instanceUrl;
     if (configured && configured !== session.instanceUrl) {
-      this.logger.info({ target: this.target, configured, instanceUrl: session.instanceUrl }, 'Salesforce signed in on another instance than SALESFORCE_INSTANCE_URL: using the token response\'s');
+      this.logger.info(
+        { target: this.target, configured, instanceUrl: session.instanceUrl },
+        "Salesforce signed in on another instance than SALESFORCE_INSTANCE_URL: using the token response's",
+      );
     } else {
       this.logger.info({ target: this.target, flow: this.settings.flow, instanceUrl: session.instanceUrl }, 'Salesforce signed in');
     }
@@ -324,7 +348,8 @@ export class SalesforceGateway implements CrmGateway {
     const code = String((error as { errorCode?: unknown }).errorCode ?? (error as { name?: unknown }).name ?? 'UNKNOWN');
     const message = error instanceof Error ? error.message : String(error);
     if (code === 'AbortError' || Date.now() >= deadline) return new CrmCallError('outage', 'TIMEOUT', `Salesforce call cancelled at its deadline: ${message}`);
-    if (code === 'REQUEST_LIMIT_EXCEEDED' || code === 'ERROR_HTTP_429') return new CrmCallError('rate_limited', code, message, this.settings.requestLimitWaitMs);
+    if (code === 'REQUEST_LIMIT_EXCEEDED' || code === 'ERROR_HTTP_429')
+      return new CrmCallError('rate_limited', code, message, this.settings.requestLimitWaitMs);
     if (SALESFORCE_RETRYABLE_CODES.has(code) || /^ERROR_HTTP_5\d\d$/.test(code) || isNetworkError(error)) return new CrmCallError('outage', code, message);
     // An unknown field or object, missing permissions, or a session rejected again right after a
     // fresh sign-in (`call` signs in once more on the first rejection; a refused sign-in is already
@@ -341,4 +366,3 @@ function isSessionRejected(error: unknown): boolean {
   const code = (error as { errorCode?: unknown }).errorCode;
   return code === 'INVALID_SESSION_ID' || code === 'ERROR_HTTP_401';
 }
-

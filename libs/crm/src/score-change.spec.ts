@@ -19,10 +19,23 @@ describe('decideScorePush', () => {
 });
 
 describe('taskPayloadOf', () => {
-  const alert = { alert_id: 'A-1', customer_id: 'C-1', level: 'critical' as const, risk_score: 88, message: 'jump', prediction_id: 'P-1', created_at: '2025-01-31T20:00:00Z' };
+  const alert = {
+    alert_id: 'A-1',
+    customer_id: 'C-1',
+    level: 'critical' as const,
+    risk_score: 88,
+    message: 'jump',
+    prediction_id: 'P-1',
+    created_at: '2025-01-31T20:00:00Z',
+  };
   const source = { topic: 'alerts', partition: 0, offset: '1' };
   it('dates the task by the level SLA and lists the factors and the action', () => {
-    const task = taskPayloadOf(alert, { recommendedAction: 'Call now', topFactors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.2 }] }, { critical: 24, high: 48 }, source);
+    const task = taskPayloadOf(
+      alert,
+      { recommendedAction: 'Call now', topFactors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.2 }] },
+      { critical: 24, high: 48 },
+      source,
+    );
     assert.equal(task.due_date, '2025-02-01');
     assert.equal(task.due_at, '2025-02-01T20:00:00.000Z');
     assert.equal(task.priority, 'High');
@@ -34,8 +47,17 @@ describe('taskPayloadOf', () => {
 
 describe('backoffMs', () => {
   it('doubles per attempt within jitter and stays under the cap', () => {
-    assert.equal(backoffMs(1, 1000, 60_000, () => 1), 1000);
-    assert.equal(backoffMs(3, 1000, 60_000, () => 0), 2000);
-    assert.equal(backoffMs(20, 1000, 60_000, () => 1), 60_000);
+    assert.equal(
+      backoffMs(1, 1000, 60_000, () => 1),
+      1000,
+    );
+    assert.equal(
+      backoffMs(3, 1000, 60_000, () => 0),
+      2000,
+    );
+    assert.equal(
+      backoffMs(20, 1000, 60_000, () => 1),
+      60_000,
+    );
   });
 });

@@ -51,12 +51,22 @@ describe('completed CRM tasks as interventions', () => {
   });
 
   it('moves the watermark to the newest modification of a page, and not at all for an empty one', () => {
-    assert.equal(newestModified([task({ modifiedAt: '2026-11-20T10:00:05.000Z' }), task({ modifiedAt: '2026-11-21T00:00:00.000Z' }), task({ modifiedAt: '2026-11-19T00:00:00.000Z' })])?.toISOString(), '2026-11-21T00:00:00.000Z');
+    assert.equal(
+      newestModified([
+        task({ modifiedAt: '2026-11-20T10:00:05.000Z' }),
+        task({ modifiedAt: '2026-11-21T00:00:00.000Z' }),
+        task({ modifiedAt: '2026-11-19T00:00:00.000Z' }),
+      ])?.toISOString(),
+      '2026-11-21T00:00:00.000Z',
+    );
     assert.equal(newestModified([]), null);
   });
 
   it('words the churn note by mode, with the day of the churn and the marker read-back looks for', () => {
-    assert.equal(churnNoteOf({ churned_at: '2026-11-20T23:59:00.000Z', mode: 'annotate' }), `${CHURN_NOTE_PREFIX} 2026-11-20. No retention outreach is needed any more.`);
+    assert.equal(
+      churnNoteOf({ churned_at: '2026-11-20T23:59:00.000Z', mode: 'annotate' }),
+      `${CHURN_NOTE_PREFIX} 2026-11-20. No retention outreach is needed any more.`,
+    );
     assert.match(churnNoteOf({ churned_at: '2026-11-20T00:00:00.000Z', mode: 'close' }), /Closed by Churn Radar/);
   });
 });

@@ -12,7 +12,10 @@ import { SalesforceGateway } from './salesforce.gateway';
 const logger = createLogger({ service: 'spec', level: 'silent' });
 const T0 = new Date('2026-11-01T08:00:00Z');
 
-async function readAll(read: (since: Date, onPage: (tasks: readonly CompletedTask[]) => Promise<void>) => Promise<void>, since: Date): Promise<CompletedTask[][]> {
+async function readAll(
+  read: (since: Date, onPage: (tasks: readonly CompletedTask[]) => Promise<void>) => Promise<void>,
+  since: Date,
+): Promise<CompletedTask[][]> {
   const pages: CompletedTask[][] = [];
   await read(since, async (tasks) => {
     pages.push([...tasks]);
@@ -28,7 +31,13 @@ describe('reading completed tasks back from a local Salesforce org', () => {
     org.seed('Account', 'Customer_Id__c', ['C-1', 'C-2']);
     org.addUser('005000000000ANA', 'Ana Agent', 'ana@retention.example');
     settings = salesforceSettings(
-      crmEnvSchema.parse({ SALESFORCE_LOGIN_URL: org.loginUrl, SALESFORCE_CLIENT_ID: 'cid', SALESFORCE_CLIENT_SECRET: 's', SALESFORCE_REFRESH_TOKEN: 'rt', SALESFORCE_QUERY_BATCH_SIZE: '200' }),
+      crmEnvSchema.parse({
+        SALESFORCE_LOGIN_URL: org.loginUrl,
+        SALESFORCE_CLIENT_ID: 'cid',
+        SALESFORCE_CLIENT_SECRET: 's',
+        SALESFORCE_REFRESH_TOKEN: 'rt',
+        SALESFORCE_QUERY_BATCH_SIZE: '200',
+      }),
     ) as SalesforceSettings;
   });
   after(() => org.stop());
@@ -37,14 +46,26 @@ describe('reading completed tasks back from a local Salesforce org', () => {
     const gateway = new SalesforceGateway(settings, logger);
     org.seedCompletedTasks(450, { alertIdPrefix: 'A-PAGE-', at: T0 });
     const pages = await readAll((s, p) => gateway.readCompletedTasks(s, p), T0);
-    assert.deepEqual(pages.map((p) => p.length), [200, 200, 50]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [200, 200, 50],
+    );
     const all = pages.flat();
     assert.equal(new Set(all.map((t) => t.alertId)).size, 450);
-    assert.deepEqual(all.map((t) => t.modifiedAt), [...all.map((t) => t.modifiedAt)].sort());
-    assert.ok(org.requests.some((r) => /\/query\/01gFAKE\d+-200$/.test(r.path)), 'the second page came from nextRecordsUrl');
+    assert.deepEqual(
+      all.map((t) => t.modifiedAt),
+      [...all.map((t) => t.modifiedAt)].sort(),
+    );
+    assert.ok(
+      org.requests.some((r) => /\/query\/01gFAKE\d+-200$/.test(r.path)),
+      'the second page came from nextRecordsUrl',
+    );
     // The watermark is inclusive: the task modified exactly then is read again, the ones before are not.
     const later = await readAll((s, p) => gateway.readCompletedTasks(s, p), new Date(T0.getTime() + 449_000));
-    assert.deepEqual(later.flat().map((t) => t.alertId), ['A-PAGE-00449']);
+    assert.deepEqual(
+      later.flat().map((t) => t.alertId),
+      ['A-PAGE-00449'],
+    );
   });
 
   it('reads who completed a task of the platform, when, and what it was', async () => {
@@ -89,15 +110,28 @@ describe('reading completed tasks back from a local Salesforce org', () => {
     assert.equal(org.writesOf('Task').length, writes, 'written again: nothing changes');
     // Read back, the tasks closed on churn say so (they record no intervention).
     const read = (await readAll((s, p) => gateway.readCompletedTasks(s, p), new Date(Date.now() - 60_000))).flat();
-    assert.deepEqual(read.filter((t) => t.alertId?.startsWith('A-CH-')).map((t) => [t.alertId, t.closedOnChurn]).sort(), [['A-CH-1', true], ['A-CH-2', true], ['A-CH-3', false]]);
+    assert.deepEqual(
+      read
+        .filter((t) => t.alertId?.startsWith('A-CH-'))
+        .map((t) => [t.alertId, t.closedOnChurn])
+        .sort(),
+      [
+        ['A-CH-1', true],
+        ['A-CH-2', true],
+        ['A-CH-3', false],
+      ],
+    );
   });
 
   it('refuses a datetime written as a string, as Salesforce does', async () => {
     const gateway = new SalesforceGateway(settings, logger);
     await gateway.readCompletedTasks(T0, async () => undefined);
-    const response = await fetch(`${org.url}/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM Task WHERE LastModifiedDate >= '2026-01-01T00:00:00Z'")}`, {
-      headers: { authorization: `Bearer ${(gateway.connection as unknown as { accessToken: string }).accessToken}` },
-    });
+    const response = await fetch(
+      `${org.url}/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM Task WHERE LastModifiedDate >= '2026-01-01T00:00:00Z'")}`,
+      {
+        headers: { authorization: `Bearer ${(gateway.connection as unknown as { accessToken: string }).accessToken}` },
+      },
+    );
     assert.equal(response.status, 400);
     assert.equal(((await response.json()) as { errorCode: string }[])[0]!.errorCode, 'INVALID_FIELD');
   });
@@ -110,7 +144,13 @@ describe('reading completed tasks back from a local HubSpot account', () => {
     await account.start();
     account.seed('contacts', ['C-1']);
     settings = hubspotSettings(
-      crmEnvSchema.parse({ HUBSPOT_ACCESS_TOKEN: 'pat', HUBSPOT_BASE_PATH: account.url, HUBSPOT_BURST_REQUESTS: '1000', HUBSPOT_BURST_WINDOW_MS: '1000', HUBSPOT_SEARCH_PAGE_SIZE: '100' }),
+      crmEnvSchema.parse({
+        HUBSPOT_ACCESS_TOKEN: 'pat',
+        HUBSPOT_BASE_PATH: account.url,
+        HUBSPOT_BURST_REQUESTS: '1000',
+        HUBSPOT_BURST_WINDOW_MS: '1000',
+        HUBSPOT_SEARCH_PAGE_SIZE: '100',
+      }),
     ) as HubSpotSettings;
   });
   after(() => account.stop());
@@ -124,7 +164,10 @@ describe('reading completed tasks back from a local HubSpot account', () => {
     assert.deepEqual(ids, seeded, 'each task once, oldest first');
     const searches = account.requests.filter((r) => r.path === '/crm/v3/objects/tasks/search');
     assert.ok(searches.length >= 5, `${searches.length} searches`);
-    assert.ok(searches.every((r) => r.status === 200), 'never asked past the result limit');
+    assert.ok(
+      searches.every((r) => r.status === 200),
+      'never asked past the result limit',
+    );
     account.searchResultCap = 10_000;
   });
 
@@ -135,7 +178,15 @@ describe('reading completed tasks back from a local HubSpot account', () => {
     assert.ok(created?.ok && created.externalId);
     const id = created!.externalId as string;
     const since = new Date(Date.now() - 1000);
-    const churn = { payload: { customer_id: 'C-1', churned_at: '2026-11-20T00:00:00.000Z', mode: 'annotate' as const, source: { topic: 'outcomes', partition: 0, offset: '1' } }, tasks: [{ alertId: 'A-HS-1', externalId: id }] };
+    const churn = {
+      payload: {
+        customer_id: 'C-1',
+        churned_at: '2026-11-20T00:00:00.000Z',
+        mode: 'annotate' as const,
+        source: { topic: 'outcomes', partition: 0, offset: '1' },
+      },
+      tasks: [{ alertId: 'A-HS-1', externalId: id }],
+    };
     assert.deepEqual(await gateway.writeChurn([churn]), [{ ok: true, externalId: null }]);
     await gateway.writeChurn([churn]);
     assert.equal(account.taskUpdates.filter((u) => u.id === id).length, 1, 'annotated once');
@@ -150,8 +201,17 @@ describe('reading completed tasks back from a local HubSpot account', () => {
   });
 
   it('refuses what the search API refuses: a page over 200, an unknown property, paging past the limit', async () => {
-    const post = (body: unknown) => fetch(`${account.url}/crm/v3/objects/tasks/search`, { method: 'POST', headers: { authorization: 'Bearer pat', 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    for (const body of [{ limit: 201 }, { limit: 10, filterGroups: [{ filters: [{ propertyName: 'no_such', operator: 'EQ', value: 'x' }] }] }, { limit: 100, after: '9950' }]) {
+    const post = (body: unknown) =>
+      fetch(`${account.url}/crm/v3/objects/tasks/search`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer pat', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    for (const body of [
+      { limit: 201 },
+      { limit: 10, filterGroups: [{ filters: [{ propertyName: 'no_such', operator: 'EQ', value: 'x' }] }] },
+      { limit: 100, after: '9950' },
+    ]) {
       const response = await post(body);
       assert.equal(response.status, 400, JSON.stringify(body));
       assert.equal(((await response.json()) as { category: string }).category, 'VALIDATION_ERROR');

@@ -16,7 +16,11 @@ describe('Database: connection lost inside a transaction', () => {
   let admin: Client;
 
   before(async () => {
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'connection-loss-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'connection-loss-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     admin = new Client({ connectionString: testInfra().databaseUrl });
     await admin.connect();
   });

@@ -1,11 +1,5 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
-import {
-  getOrCreateCounter,
-  getOrCreateHistogram,
-  LATENCY_BUCKETS_SECONDS,
-  type Logger,
-  type Registry,
-} from '@churn/observability';
+import { getOrCreateCounter, getOrCreateHistogram, LATENCY_BUCKETS_SECONDS, type Logger, type Registry } from '@churn/observability';
 
 /** What a repository runs SQL on: the pool, or the client of a transaction in progress. */
 export interface Queryable {
@@ -109,12 +103,7 @@ export class Database implements Queryable {
     await this.pool.end();
   }
 
-  private async run<R extends QueryResultRow>(
-    client: Pool | PoolClient,
-    operation: string,
-    sql: string,
-    params: readonly unknown[],
-  ): Promise<R[]> {
+  private async run<R extends QueryResultRow>(client: Pool | PoolClient, operation: string, sql: string, params: readonly unknown[]): Promise<R[]> {
     const end = this.metrics.duration.startTimer({ operation });
     try {
       const result = await client.query<R>(sql, params as unknown[]);

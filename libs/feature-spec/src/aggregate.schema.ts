@@ -53,7 +53,7 @@ export const aggregateSchema = z
       .max(3650, 'must be at most 3650 days')
       .optional()
       .describe(
-        'The window, in days, ending at the vector\'s time (an event counts when T - window_days < occurred_at <= T). Required by count, sum, mean and trend (each of its two windows is this long); optional for last and days_since (the whole history when absent).',
+        "The window, in days, ending at the vector's time (an event counts when T - window_days < occurred_at <= T). Required by count, sum, mean and trend (each of its two windows is this long); optional for last and days_since (the whole history when absent).",
       ),
     filter: aggregateFilter.optional(),
     decimals,

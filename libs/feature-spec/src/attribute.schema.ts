@@ -16,7 +16,7 @@ const attributeBase = {
     .string()
     .min(1, 'must not be empty')
     .optional()
-    .describe("The training table's column holding this attribute, when it is not spelled as the name (e.g. \"Monthly Spend\" for monthly_spend)."),
+    .describe('The training table\'s column holding this attribute, when it is not spelled as the name (e.g. "Monthly Spend" for monthly_spend).'),
   set_by: attributeSource,
   optional: z
     .boolean()
@@ -47,7 +47,9 @@ export const booleanAttribute = z
     true_value: encodedValue
       .default(1)
       .describe('How the vector spells true (default 1). The Telco model reads "Yes" for Partner, Dependents, PhoneService and PaperlessBilling.'),
-    false_value: encodedValue.default(0).describe('How the vector spells false (default 0); must differ from true_value and be of the same kind (both numbers or both strings).'),
+    false_value: encodedValue
+      .default(0)
+      .describe('How the vector spells false (default 0); must differ from true_value and be of the same kind (both numbers or both strings).'),
   })
   .superRefine((value, ctx) => {
     checkBooleanEncoding(value, reporter(ctx));
@@ -67,7 +69,9 @@ export const categoricalAttribute = z
     categories: z
       .array(z.string().min(1, 'must not be empty'))
       .optional()
-      .describe('Closed categorical: every value the attribute can take, as the payload spells it (at least 2, no repeats). Give either categories or max_categories.'),
+      .describe(
+        'Closed categorical: every value the attribute can take, as the payload spells it (at least 2, no repeats). Give either categories or max_categories.',
+      ),
     max_categories: z
       .number()
       .int('must be a whole number')

@@ -55,22 +55,30 @@ export function checkBusiness(spec: unknown, ctx: z.RefinementCtx): void {
   list(business['cohorts']).forEach((cohort, i) => {
     if (!isObject(cohort) || typeof cohort['feature'] !== 'string') return;
     const name = typeof cohort['name'] === 'string' ? cohort['name'] : cohort['feature'].toLowerCase();
-    if (dimensions.has(name)) report(`cohort dimension "${name}" is already taken${name === 'risk_level' ? ' (by the risk level, always reported)' : ''}: give another name`, ['cohorts', i, 'name']);
+    if (dimensions.has(name))
+      report(`cohort dimension "${name}" is already taken${name === 'risk_level' ? ' (by the risk level, always reported)' : ''}: give another name`, [
+        'cohorts',
+        i,
+        'name',
+      ]);
     dimensions.add(name);
     const feature = features.get(cohort['feature']);
     if (!feature) return report(unknown(cohort['feature']), ['cohorts', i, 'feature']);
     const bands = cohort['bands'];
     const labels = cohort['labels'];
     if (feature.type !== 'numeric') {
-      if (bands !== undefined) report(`bands are for numeric features; "${cohort['feature']}" is ${feature.type} (one cohort per value)`, ['cohorts', i, 'bands']);
+      if (bands !== undefined)
+        report(`bands are for numeric features; "${cohort['feature']}" is ${feature.type} (one cohort per value)`, ['cohorts', i, 'bands']);
       if (labels !== undefined) report('labels name the bands of a numeric feature', ['cohorts', i, 'labels']);
       return;
     }
     if (!Array.isArray(bands)) return report(`"${cohort['feature']}" is numeric: give bands (the cohorts' upper bounds)`, ['cohorts', i, 'bands']);
     bands.forEach((bound, j) => {
-      if (j > 0 && typeof bound === 'number' && typeof bands[j - 1] === 'number' && bound <= (bands[j - 1] as number)) report('bands must be ascending', ['cohorts', i, 'bands', j]);
+      if (j > 0 && typeof bound === 'number' && typeof bands[j - 1] === 'number' && bound <= (bands[j - 1] as number))
+        report('bands must be ascending', ['cohorts', i, 'bands', j]);
     });
-    if (Array.isArray(labels) && labels.length !== bands.length + 1) report(`needs ${bands.length + 1} labels (one per band and one above the last bound), got ${labels.length}`, ['cohorts', i, 'labels']);
+    if (Array.isArray(labels) && labels.length !== bands.length + 1)
+      report(`needs ${bands.length + 1} labels (one per band and one above the last bound), got ${labels.length}`, ['cohorts', i, 'labels']);
   });
 
   list(business['playbook']).forEach((rule, i) => {
@@ -84,8 +92,10 @@ export function checkBusiness(spec: unknown, ctx: z.RefinementCtx): void {
     for (const [name, value] of Object.entries(rule['when'])) {
       const feature = features.get(name);
       if (!feature) report(unknown(name), ['playbook', i, 'when', name]);
-      else if (feature.categories && !feature.categories.includes(String(value))) report(`"${String(value)}" is not a category of ${name} (${feature.categories.join(', ')})`, ['playbook', i, 'when', name]);
-      else if (feature.booleanValues && !feature.booleanValues.includes(value)) report(`${name} is spelled ${feature.booleanValues.map((v) => JSON.stringify(v)).join(' or ')} in the vector`, ['playbook', i, 'when', name]);
+      else if (feature.categories && !feature.categories.includes(String(value)))
+        report(`"${String(value)}" is not a category of ${name} (${feature.categories.join(', ')})`, ['playbook', i, 'when', name]);
+      else if (feature.booleanValues && !feature.booleanValues.includes(value))
+        report(`${name} is spelled ${feature.booleanValues.map((v) => JSON.stringify(v)).join(' or ')} in the vector`, ['playbook', i, 'when', name]);
       else if (feature.type === 'numeric' && typeof value !== 'number') report(`${name} is numeric: compare it with a number`, ['playbook', i, 'when', name]);
     }
   });

@@ -48,7 +48,9 @@ describe('the business section of a spec', () => {
 `);
     assert.equal(spec.business?.monthly_revenue, 'price');
     assert.deepEqual(spec.business?.cohorts, [{ feature: 'plan' }, { name: 'price_band', feature: 'price', bands: [50, 200] }]);
-    assert.deepEqual(spec.business?.playbook, [{ factor: 'plan', when: { plan: 'basic', annual: 0 }, min_level: 'medium', offer: 'upgrade call', extra_cost: 0 }]);
+    assert.deepEqual(spec.business?.playbook, [
+      { factor: 'plan', when: { plan: 'basic', annual: 0 }, min_level: 'medium', offer: 'upgrade call', extra_cost: 0 },
+    ]);
   });
 
   it('names every reference that does not fit the features', () => {
@@ -85,10 +87,16 @@ describe('the business section of a spec', () => {
     assert.equal(specHash(withBusiness), specHash(without));
   });
 
-  it('gives the Telco spec its revenue, today\'s cohorts and the operations guide\'s offers', () => {
+  it("gives the Telco spec its revenue, today's cohorts and the operations guide's offers", () => {
     const business = loadFeatureSpec(TELCO_SPEC_PATH).business;
     assert.equal(business?.monthly_revenue, 'MonthlyCharges');
-    assert.deepEqual(business?.cohorts.map((c) => c.name), ['contract', 'tenure_band']);
-    assert.deepEqual([...new Set(business?.playbook.map((r) => r.offer))], ['annual-contract offer', 'tech-support bundle', 'automatic-payment incentive', 'early-life onboarding call']);
+    assert.deepEqual(
+      business?.cohorts.map((c) => c.name),
+      ['contract', 'tenure_band'],
+    );
+    assert.deepEqual(
+      [...new Set(business?.playbook.map((r) => r.offer))],
+      ['annual-contract offer', 'tech-support bundle', 'automatic-payment incentive', 'early-life onboarding call'],
+    );
   });
 });

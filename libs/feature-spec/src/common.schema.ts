@@ -28,7 +28,7 @@ export const modelInput = z
   .boolean()
   .default(true)
   .describe(
-    'Whether the model reads this feature (default true). False: computed and carried with the vector, but no model input — how the Telco spec keeps the behavioural aggregates today\'s model does not read.',
+    "Whether the model reads this feature (default true). False: computed and carried with the vector, but no model input — how the Telco spec keeps the behavioural aggregates today's model does not read.",
   );
 
 /** Rounding of a computed value, in decimal places (half up). */

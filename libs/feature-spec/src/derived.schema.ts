@@ -22,7 +22,9 @@ export const monthsSinceFirst = z
 export const lifetimeSum = z
   .strictObject({
     ...derivedBase,
-    kind: z.literal('lifetime_sum').describe("Sum of a numeric payload field over all the customer's events of event_type; 0 before the first (e.g. lifetime charges from invoices)."),
+    kind: z
+      .literal('lifetime_sum')
+      .describe("Sum of a numeric payload field over all the customer's events of event_type; 0 before the first (e.g. lifetime charges from invoices)."),
     event_type: eventType.describe('The events to add up (e.g. invoice.paid).'),
     field: payloadField.describe('The numeric payload field to add up (e.g. amount).'),
     decimals,
@@ -34,7 +36,7 @@ export const lifetimeSum = z
 export const lifetimeCount = z
   .strictObject({
     ...derivedBase,
-    kind: z.literal('lifetime_count').describe("How many events of event_type the customer has had, ever; 0 before the first."),
+    kind: z.literal('lifetime_count').describe('How many events of event_type the customer has had, ever; 0 before the first.'),
     event_type: eventType.describe('The events to count.'),
   })
   .describe('Lifetime count of an event type.');

@@ -9,7 +9,10 @@ export function reporter(ctx: z.RefinementCtx): Report {
 }
 
 /** A categorical attribute is closed (categories) or open-ended (max_categories, other), never both. */
-export function checkCategorical(value: { categories?: string[] | undefined; max_categories?: number | undefined; other?: string | undefined }, report: Report): void {
+export function checkCategorical(
+  value: { categories?: string[] | undefined; max_categories?: number | undefined; other?: string | undefined },
+  report: Report,
+): void {
   const { categories, max_categories: max, other } = value;
   if (categories === undefined && max === undefined) report('a categorical attribute needs categories (closed) or max_categories (open-ended)', ['categories']);
   if (categories !== undefined && max !== undefined) report('give either categories or max_categories, not both', ['max_categories']);
@@ -48,7 +51,8 @@ export function checkAttributeSource(value: { type: keyof typeof PAYLOAD_TYPE_OF
   if (!fields) return;
   const type = fields.get(field);
   if (!type) report(`${eventType} has no payload field "${field}" (it has ${[...fields.keys()].join(', ')})`, ['set_by', 'field']);
-  else if (type.type !== PAYLOAD_TYPE_OF[value.type]) report(`${eventType}.${field} holds a ${type.type}, not what a ${value.type} attribute takes (a ${PAYLOAD_TYPE_OF[value.type]})`, ['set_by', 'field']);
+  else if (type.type !== PAYLOAD_TYPE_OF[value.type])
+    report(`${eventType}.${field} holds a ${type.type}, not what a ${value.type} attribute takes (a ${PAYLOAD_TYPE_OF[value.type]})`, ['set_by', 'field']);
 }
 
 interface AggregateLike {
@@ -69,7 +73,8 @@ const LISTS = new Set(['in', 'not_in']);
 export function checkAggregate(value: AggregateLike, report: Report): void {
   const { kind, field, measure } = value;
   if (NEEDS_FIELD.has(kind) && field === undefined) report(`${kind} needs the payload field it aggregates`, ['field']);
-  if ((kind === 'count' || kind === 'days_since') && field !== undefined) report(`${kind} does not read a field: remove it (or use sum, mean or last)`, ['field']);
+  if ((kind === 'count' || kind === 'days_since') && field !== undefined)
+    report(`${kind} does not read a field: remove it (or use sum, mean or last)`, ['field']);
   if (kind === 'trend') {
     if (measure === undefined) report('trend needs measure: count (events) or sum (of field)', ['measure']);
     if (measure === 'sum' && field === undefined) report('trend with measure sum needs the payload field it adds up', ['field']);
@@ -99,6 +104,7 @@ function checkFilter(eventType: string, filter: { field: string; op: string; val
   values.forEach((v, i) => {
     const at = Array.isArray(value) ? ['filter', 'value', i] : ['filter', 'value'];
     if (type.type !== 'other' && typeof v !== type.type) report(`${eventType}.${filter.field} holds a ${type.type}; ${JSON.stringify(v)} is a ${typeof v}`, at);
-    else if (type.values && !type.values.includes(String(v))) report(`${eventType}.${filter.field} is one of ${type.values.join(', ')}; "${String(v)}" never occurs`, at);
+    else if (type.values && !type.values.includes(String(v)))
+      report(`${eventType}.${filter.field} is one of ${type.values.join(', ')}; "${String(v)}" never occurs`, at);
   });
 }

@@ -41,10 +41,22 @@ describe('featureSpecEnvSchema', () => {
     assert.equal(result.success, false);
     const problems = result.error!.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     assert.ok(problems.length >= 3, problems.join('\n'));
-    assert.ok(problems.every((p) => p.startsWith(`FEATURE_SPEC_FILE: ${file}: `)), problems.join('\n'));
-    assert.ok(problems.some((p) => p.includes('attributes[0].categories: must list at least 2 categories')), problems.join('\n'));
-    assert.ok(problems.some((p) => p.includes('attributes[1].name: "plan" is also attributes[0].name')), problems.join('\n'));
-    assert.ok(problems.some((p) => p.includes('attributes[1].set_by.event_type: ')), problems.join('\n'));
+    assert.ok(
+      problems.every((p) => p.startsWith(`FEATURE_SPEC_FILE: ${file}: `)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.includes('attributes[0].categories: must list at least 2 categories')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.includes('attributes[1].name: "plan" is also attributes[0].name')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.includes('attributes[1].set_by.event_type: ')),
+      problems.join('\n'),
+    );
   });
 
   it('names a file it cannot read', () => {

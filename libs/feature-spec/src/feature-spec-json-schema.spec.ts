@@ -6,7 +6,10 @@ import { FEATURE_SPEC_JSON_SCHEMA_PATH, featureSpecJsonSchemaText, REGENERATE_JS
 describe('feature-spec.schema.json', () => {
   it('is the JSON Schema the spec schema generates today', () => {
     const committed = fs.existsSync(FEATURE_SPEC_JSON_SCHEMA_PATH) ? fs.readFileSync(FEATURE_SPEC_JSON_SCHEMA_PATH, 'utf8') : '';
-    assert.ok(committed === featureSpecJsonSchemaText(), `${FEATURE_SPEC_JSON_SCHEMA_PATH} is out of date with the spec schema: regenerate it with\n  ${REGENERATE_JSON_SCHEMA}`);
+    assert.ok(
+      committed === featureSpecJsonSchemaText(),
+      `${FEATURE_SPEC_JSON_SCHEMA_PATH} is out of date with the spec schema: regenerate it with\n  ${REGENERATE_JSON_SCHEMA}`,
+    );
   });
 
   it('documents every property it declares', () => {

@@ -26,7 +26,10 @@ export const featureSpecSchema = z
     description: z.string().min(1).optional().describe('What the spec describes, for people reading it.'),
     customer_id: z
       .strictObject({
-        column: z.string().min(1, 'must not be empty').describe("The training table's column holding the customer id (events carry it as the envelope's customer_id)."),
+        column: z
+          .string()
+          .min(1, 'must not be empty')
+          .describe("The training table's column holding the customer id (events carry it as the envelope's customer_id)."),
       })
       .describe('The customer id: unique per customer, never a feature.'),
     label: z
@@ -43,7 +46,10 @@ export const featureSpecSchema = z
       .array(attributeSchema)
       .default([])
       .describe("The customer's attributes, each set by an event's payload field (last write wins by event time)."),
-    derived: z.array(derivedSchema).default([]).describe('Features derived from the whole history by a closed set of rules (months since sign-up, lifetime sums and counts).'),
+    derived: z
+      .array(derivedSchema)
+      .default([])
+      .describe('Features derived from the whole history by a closed set of rules (months since sign-up, lifetime sums and counts).'),
     aggregates: z.array(aggregateSchema).default([]).describe("Behavioural aggregates over the customer's event log in windows of days."),
     business: businessSchema.optional(),
   })

@@ -57,12 +57,16 @@ derived:
     assert.ok(annual?.type === 'boolean' && region?.type === 'categorical');
     assert.deepEqual([annual.true_value, annual.false_value], [1, 0]);
     assert.equal(region.max_categories, 10);
-    assert.deepEqual(spec.derived.map((d) => d.kind), ['months_since_first', 'lifetime_sum']);
+    assert.deepEqual(
+      spec.derived.map((d) => d.kind),
+      ['months_since_first', 'lifetime_sum'],
+    );
     assert.equal(spec.label, undefined);
   });
 
   it('collects every problem of the file, each with its path', () => {
-    const problems = problemsOf(`version: 2
+    const problems = problemsOf(
+      `version: 2
 customer_id: { column: id }
 label: { column: churned, positive: true }
 attributes:
@@ -82,7 +86,11 @@ aggregates:
   - { name: usage, kind: trend, event_type: usage.reported, window_days: 30 }
   - { name: spend, kind: mean, event_type: usage.reported, field: amount, window_days: 30 }
   - { name: last_failure, kind: days_since, event_type: payment.failed }
-`.replace('attributes:\n', 'attributes:\n  - { name: metric, type: numeric, set_by: { event_type: usage.reported, field: metric } }\n  - { name: reason, type: categorical, max_categories: 5, set_by: { event_type: payment.failed, field: cause } }\n'));
+`.replace(
+        'attributes:\n',
+        'attributes:\n  - { name: metric, type: numeric, set_by: { event_type: usage.reported, field: metric } }\n  - { name: reason, type: categorical, max_categories: 5, set_by: { event_type: payment.failed, field: cause } }\n',
+      ),
+    );
     const expected = [
       'attributes[0].set_by.field: usage.reported.metric holds a string, not what a numeric attribute takes (a number)',
       'attributes[1].set_by.field: payment.failed has no payload field "cause" (it has invoice_id, amount, reason)',
@@ -105,7 +113,11 @@ aggregates:
       'aggregates[3].measure: trend needs measure',
       'aggregates[4].field: usage.reported has no payload field "amount"',
     ];
-    for (const start of expected) assert.ok(problems.some((p) => p.startsWith(start)), `missing "${start}" in:\n${problems.join('\n')}`);
+    for (const start of expected)
+      assert.ok(
+        problems.some((p) => p.startsWith(start)),
+        `missing "${start}" in:\n${problems.join('\n')}`,
+      );
     assert.equal(problems.length, expected.length, problems.join('\n'));
   });
 
@@ -120,9 +132,12 @@ aggregates:
   });
 
   it('refuses a spec whose every feature is kept out of the model', () => {
-    assert.deepEqual(problemsOf(MINIMAL.replace('    set_by:', '    model_input: false\n    set_by:').replace('    window_days: 90', '    window_days: 90\n    model_input: false')), [
-      'no feature is a model input (every one has model_input: false)',
-    ]);
+    assert.deepEqual(
+      problemsOf(
+        MINIMAL.replace('    set_by:', '    model_input: false\n    set_by:').replace('    window_days: 90', '    window_days: 90\n    model_input: false'),
+      ),
+      ['no feature is a model input (every one has model_input: false)'],
+    );
   });
 });
 
@@ -134,7 +149,11 @@ describe('loadFeatureSpec', () => {
       fs.writeFileSync(file, MINIMAL);
       assert.equal(loadFeatureSpec(file).customer_id.column, 'account_id');
       fs.writeFileSync(file, MINIMAL.replace('categories: [basic, pro, enterprise]', 'categories: []'));
-      assert.throws(() => loadFeatureSpec(file), (error: FeatureSpecError) => error.message.startsWith(`${file}: 1 problem`) && error.problems[0] === 'attributes[0].categories: must list at least 2 categories');
+      assert.throws(
+        () => loadFeatureSpec(file),
+        (error: FeatureSpecError) =>
+          error.message.startsWith(`${file}: 1 problem`) && error.problems[0] === 'attributes[0].categories: must list at least 2 categories',
+      );
       assert.throws(() => loadFeatureSpec(path.join(dir, 'missing.yaml')), /cannot read the file/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

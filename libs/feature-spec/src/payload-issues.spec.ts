@@ -55,19 +55,32 @@ describe('payloadIssues: sign-up and subscription change', () => {
   });
 
   it('refuses a value of the wrong type for each attribute type', () => {
-    assert.match(describePayloadIssues(issues('subscription.changed', { seats: '12' })), /^payload\.seats: must be a number \(attribute seats reads it\), not "12"$/);
+    assert.match(
+      describePayloadIssues(issues('subscription.changed', { seats: '12' })),
+      /^payload\.seats: must be a number \(attribute seats reads it\), not "12"$/,
+    );
     assert.match(describePayloadIssues(issues('subscription.changed', { annual: 'yes' })), /^payload\.annual: must be true or false/);
     assert.match(describePayloadIssues(issues('subscription.changed', { plan: 3 })), /^payload\.plan: must be a string/);
-    assert.match(describePayloadIssues(issues('customer.signed_up', { region: '' })), /^payload\.region: must not be empty \(attribute region is categorical\)$/);
+    assert.match(
+      describePayloadIssues(issues('customer.signed_up', { region: '' })),
+      /^payload\.region: must not be empty \(attribute region is categorical\)$/,
+    );
     assert.match(describePayloadIssues(issues('customer.signed_up', { region: true })), /^payload\.region: must be a string/);
   });
 
   it('reports every issue of one event', () => {
-    assert.deepEqual(pathsOf('subscription.changed', { plan: 'gold', seats: '3', annual: true, colour: 'red' }), ['payload.colour', 'payload.plan', 'payload.seats']);
+    assert.deepEqual(pathsOf('subscription.changed', { plan: 'gold', seats: '3', annual: true, colour: 'red' }), [
+      'payload.colour',
+      'payload.plan',
+      'payload.seats',
+    ]);
   });
 
   it('keeps the reason a line: long values cut, the first 20 issues then how many more', () => {
-    assert.equal(describePayloadIssues(issues('subscription.changed', { plan: 'x'.repeat(1000) })), `payload.plan: "${'x'.repeat(60)}"… is not a category of attribute plan (basic, pro, enterprise)`);
+    assert.equal(
+      describePayloadIssues(issues('subscription.changed', { plan: 'x'.repeat(1000) })),
+      `payload.plan: "${'x'.repeat(60)}"… is not a category of attribute plan (basic, pro, enterprise)`,
+    );
     const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`extra_${i}`, i]));
     assert.equal(issues('subscription.changed', many).length, 25);
     assert.match(describePayloadIssues(issues('subscription.changed', many)), /^payload\.extra_0: unknown field: [^]*payload\.extra_19: [^;]*; and 5 more$/);
@@ -96,12 +109,18 @@ describe('payloadIssues: event types of the business', () => {
   it('requires numbers where the spec adds up, averages or compares', () => {
     assert.match(describePayloadIssues(issues('api.used', { calls: '120' })), /^payload\.calls: must be a number \(aggregate api_calls_trend reads it\)/);
     assert.match(describePayloadIssues(issues('credit.granted', { amount: true })), /^payload\.amount: must be a number \(derived credits reads it\)/);
-    assert.match(describePayloadIssues(issues('session.ended', { minutes: 'long' })), /^payload\.minutes: must be a number \(aggregate long_sessions_30d's filter reads it\)/);
+    assert.match(
+      describePayloadIssues(issues('session.ended', { minutes: 'long' })),
+      /^payload\.minutes: must be a number \(aggregate long_sessions_30d's filter reads it\)/,
+    );
   });
 
   it('requires a filtered field to hold the type of the values it is compared with', () => {
     assert.deepEqual(issues('user.logged_in', { device: 'toaster' }), [], 'another string only fails the filter');
-    assert.match(describePayloadIssues(issues('user.logged_in', { device: 1 })), /^payload\.device: must be a string \(aggregate mobile_logins_30d's filter reads it\), not 1$/);
+    assert.match(
+      describePayloadIssues(issues('user.logged_in', { device: 1 })),
+      /^payload\.device: must be a string \(aggregate mobile_logins_30d's filter reads it\), not 1$/,
+    );
   });
 });
 
@@ -119,7 +138,12 @@ describe('payloadIssues: the contract’s own payloads', () => {
   });
 
   it('leaves version 1 events to the contract', () => {
-    const v1: CustomerEvent = { ...v2('x.y', {}), schema_version: 1, event_type: 'support.ticket_opened', payload: { ticket_id: 't-1', category: 'feature request', severity: 'high' } };
+    const v1: CustomerEvent = {
+      ...v2('x.y', {}),
+      schema_version: 1,
+      event_type: 'support.ticket_opened',
+      payload: { ticket_id: 't-1', category: 'feature request', severity: 'high' },
+    };
     assert.deepEqual(payloadIssues(SAAS, v1), []);
   });
 });
@@ -134,7 +158,10 @@ describe('payloadIssues with the Telco spec', () => {
   });
 
   it('refuses a category the Telco model does not know', () => {
-    assert.equal(describePayloadIssues(payloadIssues(telco, v2('customer.signed_up', { ...profile, gender: 'Other' }))), 'payload.gender: "Other" is not a category of attribute gender (Female, Male)');
+    assert.equal(
+      describePayloadIssues(payloadIssues(telco, v2('customer.signed_up', { ...profile, gender: 'Other' }))),
+      'payload.gender: "Other" is not a category of attribute gender (Female, Male)',
+    );
     assert.deepEqual(
       payloadIssues(telco, v2('subscription.changed', { Contract: 'Two year' })).map((i) => i.path),
       ['payload.Contract'],

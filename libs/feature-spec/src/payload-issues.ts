@@ -54,7 +54,8 @@ function specReads(spec: FeatureSpec): SpecReads {
     name(aggregate.event_type);
     // Every aggregate of a field is a number: sum, mean, the trend of a sum, and last.
     if (aggregate.field !== undefined) read(aggregate.event_type, aggregate.field, { reader: `aggregate ${aggregate.name}`, types: ['number'] });
-    if (aggregate.filter) read(aggregate.event_type, aggregate.filter.field, { reader: `aggregate ${aggregate.name}'s filter`, types: filterTypes(aggregate.filter) });
+    if (aggregate.filter)
+      read(aggregate.event_type, aggregate.filter.field, { reader: `aggregate ${aggregate.name}'s filter`, types: filterTypes(aggregate.filter) });
   }
   return reads;
 }
@@ -114,7 +115,9 @@ export function payloadIssues(spec: FeatureSpec, event: CustomerEvent): PayloadI
     const expected = fields ? [...fields.keys()].join(', ') : '';
     for (const field of Object.keys(payload)) {
       if (fields?.has(field)) continue;
-      const message = expected ? `unknown field: the feature spec reads ${expected} from ${event.event_type}` : `unknown field: the feature spec reads no field of ${event.event_type}`;
+      const message = expected
+        ? `unknown field: the feature spec reads ${expected} from ${event.event_type}`
+        : `unknown field: the feature spec reads no field of ${event.event_type}`;
       issues.push({ path: `payload.${field}`, message });
     }
   }

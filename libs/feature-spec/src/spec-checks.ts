@@ -15,7 +15,8 @@ export function checkNamesAndColumns(spec: unknown, ctx: z.RefinementCtx): void 
   if (!isObject(spec)) return;
   const idColumn = isObject(spec['customer_id']) ? text(spec['customer_id']['column']) : undefined;
   const labelColumn = isObject(spec['label']) ? text(spec['label']['column']) : undefined;
-  if (idColumn !== undefined && idColumn === labelColumn) ctx.addIssue({ code: 'custom', message: `is also customer_id.column ("${idColumn}")`, path: ['label', 'column'] });
+  if (idColumn !== undefined && idColumn === labelColumn)
+    ctx.addIssue({ code: 'custom', message: `is also customer_id.column ("${idColumn}")`, path: ['label', 'column'] });
   const names = new Map<string, string>();
   const columns = new Map<string, string>();
   let modelInputs = 0;
@@ -37,8 +38,10 @@ export function checkNamesAndColumns(spec: unknown, ctx: z.RefinementCtx): void 
       if (section === 'aggregates') return;
       const column = (section === 'attributes' ? text(feature['column']) : undefined) ?? name;
       const at = section === 'attributes' && text(feature['column']) ? 'column' : 'name';
-      if (column === idColumn) ctx.addIssue({ code: 'custom', message: `"${column}" is the customer_id column: an id is never a feature`, path: [section, i, at] });
-      else if (column === labelColumn) ctx.addIssue({ code: 'custom', message: `"${column}" is the label column: the label is never a feature`, path: [section, i, at] });
+      if (column === idColumn)
+        ctx.addIssue({ code: 'custom', message: `"${column}" is the customer_id column: an id is never a feature`, path: [section, i, at] });
+      else if (column === labelColumn)
+        ctx.addIssue({ code: 'custom', message: `"${column}" is the label column: the label is never a feature`, path: [section, i, at] });
       const firstColumn = columns.get(column);
       if (firstColumn && !first) ctx.addIssue({ code: 'custom', message: `column "${column}" is also ${firstColumn}'s`, path: [section, i, at] });
       else if (!firstColumn) columns.set(column, where);

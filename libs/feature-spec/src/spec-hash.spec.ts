@@ -32,7 +32,10 @@ describe('specHash', () => {
   });
 
   it('ignores descriptions: prose for people, which changes no feature', () => {
-    const described = SPEC.replace('version: 1', 'version: 1\ndescription: seats and plans').replace('    type: numeric', '    type: numeric\n    description: licences bought');
+    const described = SPEC.replace('version: 1', 'version: 1\ndescription: seats and plans').replace(
+      '    type: numeric',
+      '    type: numeric\n    description: licences bought',
+    );
     assert.notEqual(described, SPEC);
     assert.equal(specHash(parseFeatureSpec(described)), specHash(parseFeatureSpec(SPEC)));
   });

@@ -29,5 +29,7 @@ function withoutProse(spec: FeatureSpec): unknown {
  * formatting do not count, nor does the business section; the order of features in a list does (it is the order of the vector).
  */
 export function specHash(spec: FeatureSpec): string {
-  return createHash('sha256').update(canonicalJson(withoutProse(spec))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(withoutProse(spec)))
+    .digest('hex');
 }

@@ -34,7 +34,8 @@ const CATEGORY_GROUP: Record<string, keyof typeof TELCO_CATEGORIES> = {
 };
 
 type JsonProperty = { type?: string; anyOf?: { const?: unknown }[] };
-const properties = (schema: z.ZodType) => (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, JsonProperty> }).properties;
+const properties = (schema: z.ZodType) =>
+  (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, JsonProperty> }).properties;
 
 /** What the contract's vector holds for a feature: a number, or a string. */
 function contractKind(property: JsonProperty): 'number' | 'string' {
@@ -71,7 +72,10 @@ describe('the Telco spec (specs/telco.yaml)', () => {
       if (!attribute) {
         // Derived features are numbers.
         assert.equal(kind, 'number', name);
-        assert.ok(spec.derived.some((d) => d.name === name), `${name} is neither an attribute nor a derived feature`);
+        assert.ok(
+          spec.derived.some((d) => d.name === name),
+          `${name} is neither an attribute nor a derived feature`,
+        );
         continue;
       }
       if (attribute.type === 'numeric') {
@@ -98,7 +102,10 @@ describe('the Telco spec (specs/telco.yaml)', () => {
   });
 
   it('sets each attribute from the payload field of the contracts’ events that carries it, and uses every such field once', () => {
-    const payloads = { [CustomerEventTypes.signedUp]: properties(signedUpPayload), [CustomerEventTypes.subscriptionChanged]: properties(subscriptionChangedPayload) };
+    const payloads = {
+      [CustomerEventTypes.signedUp]: properties(signedUpPayload),
+      [CustomerEventTypes.subscriptionChanged]: properties(subscriptionChangedPayload),
+    };
     const expectedType = { numeric: 'number', boolean: 'boolean', categorical: 'string' } as const;
     const used: string[] = [];
     for (const attribute of spec.attributes) {
@@ -130,7 +137,9 @@ describe('the Telco spec (specs/telco.yaml)', () => {
     assert.equal(byName.get('payment_failures_90d')?.window_days, 90);
     assert.equal(byName.get('support_tickets_30d')?.event_type, CustomerEventTypes.supportTicketOpened);
     assert.deepEqual(
-      (({ kind, measure, event_type, field, window_days, decimals }) => ({ kind, measure, event_type, field, window_days, decimals }))(byName.get('usage_trend')!),
+      (({ kind, measure, event_type, field, window_days, decimals }) => ({ kind, measure, event_type, field, window_days, decimals }))(
+        byName.get('usage_trend')!,
+      ),
       { kind: 'trend', measure: 'sum', event_type: CustomerEventTypes.usageReported, field: 'quantity', window_days: 30, decimals: 4 },
     );
   });

@@ -28,7 +28,7 @@ describe('history and the features message under the Telco spec', () => {
     assert.equal(stateFeatures(spec, states.get('B')), undefined, 'no subscription yet');
   });
 
-  it('carries every feature of the spec in its order, and the spec\'s hash, in a valid version 2 message', () => {
+  it("carries every feature of the spec in its order, and the spec's hash, in a valid version 2 message", () => {
     const state = foldHistory(spec, log).get('A')!;
     const events = eventsByCustomer(log).get('A')!;
     const message = featuresMessage(hash, 'A', vectorAt(spec, state, events, '2024-04-20T00:00:00Z'), '2024-04-20T00:00:00Z', 'src');
@@ -36,7 +36,10 @@ describe('history and the features message under the Telco spec', () => {
     assert.deepEqual(customerFeaturesSchema.parse(message), message);
     assert.equal(message.feature_schema_version, 2);
     assert.equal(message.spec_hash, specHash(spec));
-    assert.deepEqual(Object.keys(message.features), featureColumns(spec).map((c) => c.name));
+    assert.deepEqual(
+      Object.keys(message.features),
+      featureColumns(spec).map((c) => c.name),
+    );
     assert.equal(message.features['tenure'], 3);
     assert.equal(message.features['TotalCharges'], 140.7);
     assert.equal(message.features['SeniorCitizen'], 1);

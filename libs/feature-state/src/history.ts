@@ -1,4 +1,14 @@
-import { aggregateValues, featureVector, foldEvents, modelInputsOf, type EvaluatedEvent, type EvaluatorState, type FeatureSpec, type FeatureValue, type FeatureVector } from '@churn/feature-spec';
+import {
+  aggregateValues,
+  featureVector,
+  foldEvents,
+  modelInputsOf,
+  type EvaluatedEvent,
+  type EvaluatorState,
+  type FeatureSpec,
+  type FeatureValue,
+  type FeatureVector,
+} from '@churn/feature-spec';
 import type { LoggedEvent } from './history-types';
 
 /** The event as it was received, from its row in the event log (validated when it was ingested). */

@@ -21,9 +21,19 @@ describe("ingest's repositories on the real Postgres", () => {
   it('reports only never-seen event ids as new, across batches and within one', async () => {
     const customer = uniqueId('C');
     const row = (eventId: string) => ({ eventId, customerId: customer, eventType: 'invoice.paid', occurredAt: '2024-01-01T00:00:00Z', payload: {} });
-    const first = await db.transaction((tx) => ledger.insertNew(tx, [row('a'), row('b')].map((r) => ({ ...r, eventId: `${customer}-${r.eventId}` }))));
+    const first = await db.transaction((tx) =>
+      ledger.insertNew(
+        tx,
+        [row('a'), row('b')].map((r) => ({ ...r, eventId: `${customer}-${r.eventId}` })),
+      ),
+    );
     assert.equal(first.size, 2);
-    const second = await db.transaction((tx) => ledger.insertNew(tx, ['b', 'c', 'c'].map((id) => row(`${customer}-${id}`))));
+    const second = await db.transaction((tx) =>
+      ledger.insertNew(
+        tx,
+        ['b', 'c', 'c'].map((id) => row(`${customer}-${id}`)),
+      ),
+    );
     assert.deepEqual([...second], [`${customer}-c`]);
   });
 
@@ -31,7 +41,9 @@ describe("ingest's repositories on the real Postgres", () => {
     const customer = uniqueId('C');
     await assert.rejects(
       db.transaction(async (tx) => {
-        await ledger.insertNew(tx, [{ eventId: `${customer}-x`, customerId: customer, eventType: 'invoice.paid', occurredAt: '2024-01-01T00:00:00Z', payload: {} }]);
+        await ledger.insertNew(tx, [
+          { eventId: `${customer}-x`, customerId: customer, eventType: 'invoice.paid', occurredAt: '2024-01-01T00:00:00Z', payload: {} },
+        ]);
         await tx.query('spec.fail', 'SELECT 1/0');
       }),
     );
@@ -41,7 +53,11 @@ describe("ingest's repositories on the real Postgres", () => {
   it('upserts many states in one statement and reads them back as they were written, with the spec hash', async () => {
     const ids = [uniqueId('C'), uniqueId('C')];
     const state: EvaluatorState = {
-      attributes: { plan: { value: 'team', at: '2024-01-01T00:00:00+01:00' }, seats: { value: 12.5, at: '2024-02-01T00:00:00Z' }, annual: { value: false, at: '2024-01-01T00:00:00Z' } },
+      attributes: {
+        plan: { value: 'team', at: '2024-01-01T00:00:00+01:00' },
+        seats: { value: 12.5, at: '2024-02-01T00:00:00Z' },
+        annual: { value: false, at: '2024-01-01T00:00:00Z' },
+      },
       firstAt: { 'customer.signed_up': '2024-01-01T00:00:00Z' },
       sums: { paid: '1234.05' },
       counts: { logins: 20 },

@@ -48,7 +48,9 @@ export class ProcessedEventRepository {
 
   async count(db: Queryable, customerIds?: readonly string[]): Promise<number> {
     const rows = customerIds
-      ? await db.query<{ n: string }>('processed_events.count_for', 'SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[])', [customerIds])
+      ? await db.query<{ n: string }>('processed_events.count_for', 'SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[])', [
+          customerIds,
+        ])
       : await db.query<{ n: string }>('processed_events.count', 'SELECT count(*) AS n FROM processed_events');
     return Number(rows[0]?.n ?? 0);
   }

@@ -25,11 +25,7 @@ async function createTopic(partitions = 2): Promise<TopicName> {
 
 function consumerFor(topic: TopicName, groupId: string, handler: BatchHandler<Item>, batching: 'fetch' | 'partition' = 'fetch') {
   const registry = createMetricsRegistry('kafka-spec');
-  const kafka = createKafka(
-    { KAFKA_BROKERS: testInfra().kafkaBrokers.split(','), KAFKA_SSL: false, KAFKA_GROUP_PREFIX: 'spec' },
-    'kafka-spec',
-    logger,
-  );
+  const kafka = createKafka({ KAFKA_BROKERS: testInfra().kafkaBrokers.split(','), KAFKA_SSL: false, KAFKA_GROUP_PREFIX: 'spec' }, 'kafka-spec', logger);
   const producer = new TopicProducer(kafka, logger, registry);
   const consumer = new BatchConsumer(
     kafka,
@@ -187,12 +183,18 @@ describe('BatchConsumer against the real broker', () => {
     });
     await one.consumer.start();
     await until('calls.reduce((n, c) => n + c.ids.length, 0) === 30', () => calls.reduce((n, c) => n + c.ids.length, 0) === 30, SOON);
-    assert.ok(calls.some((c) => c.messagePartitions.size > 1), `expected one call for several partitions, got ${JSON.stringify(calls.map((c) => c.partitions))}`);
+    assert.ok(
+      calls.some((c) => c.messagePartitions.size > 1),
+      `expected one call for several partitions, got ${JSON.stringify(calls.map((c) => c.partitions))}`,
+    );
     for (const call of calls) assert.deepEqual([...call.messagePartitions].sort(), [...call.partitions].sort());
     // Each partition's messages reach the handler in offset order.
     for (const partition of [0, 1, 2]) {
       const ids = calls.flatMap((c) => c.ids).filter((id) => id % 3 === partition);
-      assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+      assert.deepEqual(
+        ids,
+        [...ids].sort((a, b) => a - b),
+      );
     }
     await one.stop();
     assert.deepEqual(await committedOffsets(groupId, topic), { 0: '10', 1: '10', 2: '10' }, 'offsets of every partition were committed');
@@ -201,9 +203,16 @@ describe('BatchConsumer against the real broker', () => {
     const second: number[] = [];
     const two = consumerFor(topic, groupId, async (messages) => void second.push(...messages.map((m) => m.value.id)));
     await two.consumer.start();
-    await producer.send({ topic, messages: [0, 1, 2].map((partition) => ({ key: `k${partition}`, partition, value: JSON.stringify({ id: 100 + partition }) })) });
+    await producer.send({
+      topic,
+      messages: [0, 1, 2].map((partition) => ({ key: `k${partition}`, partition, value: JSON.stringify({ id: 100 + partition }) })),
+    });
     await until('[100, 101, 102].every((id) => second.includes(id))', () => [100, 101, 102].every((id) => second.includes(id)), SOON);
-    assert.deepEqual(second.sort((a, b) => a - b), [100, 101, 102], 'nothing of the first run was delivered again');
+    assert.deepEqual(
+      second.sort((a, b) => a - b),
+      [100, 101, 102],
+      'nothing of the first run was delivered again',
+    );
     await producer.close();
     await two.stop();
   });

@@ -347,12 +347,7 @@ export class BatchConsumer {
     }
   }
 
-  private async withTransientRetry<T>(
-    topic: string,
-    isActive: () => boolean,
-    heartbeat: () => Promise<void>,
-    work: () => Promise<T>,
-  ): Promise<T> {
+  private async withTransientRetry<T>(topic: string, isActive: () => boolean, heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();

@@ -36,7 +36,10 @@ export function toDeadLetter(input: DeadLetterInput, consumerGroup: string, now 
     key: input.message.key ? input.message.key.toString('utf8') : null,
     value_base64: input.message.value && !omitted ? input.message.value.toString('base64') : null,
     headers: omitted ? { ...headers, 'x-dlq-value-omitted': `${size} bytes` } : headers,
-    reason: (omitted ? `${input.reason} (original value of ${size} bytes left out of the letter; read it at ${input.topic}/${input.partition}@${input.message.offset})` : input.reason).slice(0, 4000),
+    reason: (omitted
+      ? `${input.reason} (original value of ${size} bytes left out of the letter; read it at ${input.topic}/${input.partition}@${input.message.offset})`
+      : input.reason
+    ).slice(0, 4000),
     error_code: input.code,
     consumer_group: consumerGroup,
     failed_at: now.toISOString(),

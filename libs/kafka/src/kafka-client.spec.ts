@@ -16,7 +16,13 @@ describe('Kafka client security settings from the environment', () => {
 
   for (const mechanism of ['plain', 'scram-sha-256', 'scram-sha-512'] as const) {
     it(`maps KAFKA_SASL_MECHANISM=${mechanism} with its credentials, over TLS`, () => {
-      const env = parse({ KAFKA_BROKERS: 'b1:9093,b2:9093', KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: 'svc-churn', KAFKA_SASL_PASSWORD: 'pw-123' });
+      const env = parse({
+        KAFKA_BROKERS: 'b1:9093,b2:9093',
+        KAFKA_SSL: 'true',
+        KAFKA_SASL_MECHANISM: mechanism,
+        KAFKA_SASL_USERNAME: 'svc-churn',
+        KAFKA_SASL_PASSWORD: 'pw-123',
+      });
       assert.equal(env.KAFKA_SSL, true);
       assert.deepEqual(env.KAFKA_BROKERS, ['b1:9093', 'b2:9093']);
       assert.deepEqual(saslOptions(env), { mechanism, username: 'svc-churn', password: 'pw-123' });
@@ -26,7 +32,10 @@ describe('Kafka client security settings from the environment', () => {
   }
 
   it('refuses a mechanism without credentials, an unknown mechanism and a non-boolean KAFKA_SSL, naming the variables', () => {
-    assert.throws(() => parse({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' }), /KAFKA_SASL_PASSWORD: is required when KAFKA_SASL_MECHANISM is set/);
+    assert.throws(
+      () => parse({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' }),
+      /KAFKA_SASL_PASSWORD: is required when KAFKA_SASL_MECHANISM is set/,
+    );
     assert.throws(() => parse({ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }), /KAFKA_SASL_MECHANISM/);
     assert.throws(() => parse({ KAFKA_SSL: 'yes please' }), /KAFKA_SSL/);
   });

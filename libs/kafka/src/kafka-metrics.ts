@@ -1,10 +1,4 @@
-import {
-  getOrCreateCounter,
-  getOrCreateGauge,
-  getOrCreateHistogram,
-  LATENCY_BUCKETS_SECONDS,
-  type Registry,
-} from '@churn/observability';
+import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram, LATENCY_BUCKETS_SECONDS, type Registry } from '@churn/observability';
 
 /** Metrics of the Kafka layer, shared by every service (the `service` default label tells them apart). */
 export function kafkaMetrics(registry: Registry) {

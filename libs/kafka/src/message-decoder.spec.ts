@@ -36,7 +36,11 @@ describe('decodeMessage', () => {
 describe('toDeadLetter', () => {
   it('keeps the original bytes, coordinates, reason and time', () => {
     const bytes = Buffer.from([0xff, 0x00, 0x7b]);
-    const letter = toDeadLetter({ topic: 'outcomes', partition: 2, message: message(bytes), code: 'NOT_JSON', reason: 'bad' }, 'churn.monitoring', new Date('2024-05-01T00:00:00Z'));
+    const letter = toDeadLetter(
+      { topic: 'outcomes', partition: 2, message: message(bytes), code: 'NOT_JSON', reason: 'bad' },
+      'churn.monitoring',
+      new Date('2024-05-01T00:00:00Z'),
+    );
     assert.deepEqual(Buffer.from(letter.value_base64!, 'base64'), bytes);
     assert.equal(letter.offset, '41');
     assert.equal(letter.partition, 2);

@@ -7,11 +7,7 @@ import type { KafkaRelease } from './kafka-version';
  * broker reports its own version ("Kafka version: 4.4.0"), which LocalKafkaBroker checks. The
  * class moved into an `internals` package in the 4.x line.
  */
-const INFO_LOGGERS = [
-  'kafka.server.BrokerServer',
-  'org.apache.kafka.common.utils.AppInfoParser',
-  'org.apache.kafka.common.utils.internals.AppInfoParser',
-];
+const INFO_LOGGERS = ['kafka.server.BrokerServer', 'org.apache.kafka.common.utils.AppInfoParser', 'org.apache.kafka.common.utils.internals.AppInfoParser'];
 
 const PATTERN = '[%d] %p %m (%c)%n';
 

@@ -40,7 +40,9 @@ export class KafkaDataNewerError extends Error {
     readonly writtenBy: string,
     readonly requested: string,
   ) {
-    super(`the Kafka data in ${brokerHome} was written by Kafka ${writtenBy}, which ${requested} cannot read: start on empty data (bin/churn demo does) or delete ${brokerHome}`);
+    super(
+      `the Kafka data in ${brokerHome} was written by Kafka ${writtenBy}, which ${requested} cannot read: start on empty data (bin/churn demo does) or delete ${brokerHome}`,
+    );
     this.name = 'KafkaDataNewerError';
   }
 }

@@ -97,7 +97,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   }
   const broker = options.kafkaBrokers
     ? undefined
-    : new LocalKafkaBroker({ name: ports.name, port: ports.kafka, controllerPort: ports.controller, release: kafkaRelease() }, logger.child({ context: 'kafka' }));
+    : new LocalKafkaBroker(
+        { name: ports.name, port: ports.kafka, controllerPort: ports.controller, release: kafkaRelease() },
+        logger.child({ context: 'kafka' }),
+      );
   const postgres = options.databaseUrl
     ? undefined
     : new LocalPostgres({ name: ports.name, port: ports.postgres, database: 'churn' }, logger.child({ context: 'postgres' }));

@@ -24,7 +24,17 @@ export const SERVICE_INPUTS: Record<ServiceName, readonly string[]> = {
   scorer: [Topics.customerFeatures],
   alerting: [Topics.predictions, Topics.outcomes],
   'crm-sync': [Topics.predictions, Topics.alerts, Topics.outcomes],
-  monitoring: [Topics.predictions, Topics.predictionsShadow, Topics.outcomes, Topics.alerts, Topics.interventions, Topics.customerFeatures, Topics.alertUpdates, Topics.alertNotifications, Topics.crmActivity],
+  monitoring: [
+    Topics.predictions,
+    Topics.predictionsShadow,
+    Topics.outcomes,
+    Topics.alerts,
+    Topics.interventions,
+    Topics.customerFeatures,
+    Topics.alertUpdates,
+    Topics.alertNotifications,
+    Topics.crmActivity,
+  ],
 };
 
 export interface ServiceProcess {

@@ -22,10 +22,18 @@ function check(value: string, ctx: z.RefinementCtx, options: { single: boolean }
 }
 
 /** One address, optionally with a display name: `Churn Radar <alerts@example.com>`. */
-export const emailAddress = z.string().trim().min(1).superRefine((v, ctx) => check(v, ctx, { single: true }));
+export const emailAddress = z
+  .string()
+  .trim()
+  .min(1)
+  .superRefine((v, ctx) => check(v, ctx, { single: true }));
 
 /** One or more addresses, comma-separated. */
-export const emailAddressList = z.string().trim().min(1).superRefine((v, ctx) => check(v, ctx, { single: false }));
+export const emailAddressList = z
+  .string()
+  .trim()
+  .min(1)
+  .superRefine((v, ctx) => check(v, ctx, { single: false }));
 
 /** An SMTP server with credentials, `smtp://user:pass@host:587` or `smtps://…:465` (nodemailer's connection URL). */
 export const smtpUrl = z.string().regex(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' });

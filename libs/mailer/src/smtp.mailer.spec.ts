@@ -58,7 +58,10 @@ describe('SmtpMailer against an SMTP server on loopback', () => {
     const mailer = new SmtpMailer({ url: smtp.url, from: 'reports@example.com', to: 'ops@example.com', timeoutMs: 2000 });
     try {
       const pdf = Buffer.from('%PDF-1.7 spec attachment');
-      const result = await mailer.send(content, 'report:attach-1', { to: 'lead@example.com, cfo@example.com', attachments: [{ filename: 'report.pdf', contentType: 'application/pdf', content: pdf }] });
+      const result = await mailer.send(content, 'report:attach-1', {
+        to: 'lead@example.com, cfo@example.com',
+        attachments: [{ filename: 'report.pdf', contentType: 'application/pdf', content: pdf }],
+      });
       assert.deepEqual(result, { kind: 'ok' });
       const mail = smtp.mails.find((m) => m.messageId.includes('report.attach-1'))!;
       assert.deepEqual(mail.to, ['lead@example.com', 'cfo@example.com']);

@@ -68,7 +68,9 @@ export class SmtpMailer {
         subject: content.subject,
         text: content.text,
         html: content.html,
-        ...(extras.attachments?.length ? { attachments: extras.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
+        ...(extras.attachments?.length
+          ? { attachments: extras.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) }
+          : {}),
         messageId: messageIdOf(idempotencyKey),
         headers: { 'X-Churn-Radar-Notification': idempotencyKey },
       });
@@ -94,7 +96,13 @@ function addressOf(recipient: string | { address: string }): string {
  * Authentication failures and refused sender/recipients need an operator: the destination is dead.
  * Other 5xx answers refuse this one message (parked). 4xx, timeouts and connection errors are retried.
  */
-export function classifySmtpError(error: { code?: string; responseCode?: number; response?: string; message: string; rejected?: (string | { address: string })[] }): MailResult {
+export function classifySmtpError(error: {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  message: string;
+  rejected?: (string | { address: string })[];
+}): MailResult {
   const rejected = error.rejected?.length ? ` (rejected: ${error.rejected.map(addressOf).join(', ')})` : '';
   const text = `${error.code ?? 'ERROR'}${error.responseCode ? ` ${error.responseCode}` : ''}: ${(error.response ?? error.message).slice(0, 200)}${rejected}`;
   const status = error.responseCode ?? 0;

@@ -6,7 +6,10 @@ const CALL: NewIntervention = { customer_id: 'C-1', performed_by: 'ana', perform
 
 describe('interventionId: the same intervention sent again has the same id', () => {
   it('without a source key: from customer, the instant (whatever its notation), action and who', () => {
-    assert.equal(interventionId('import', CALL), interventionId('import', { ...CALL, performed_at: '2026-02-01T12:00:00.000+02:00', cost: 30, channel: 'phone' }));
+    assert.equal(
+      interventionId('import', CALL),
+      interventionId('import', { ...CALL, performed_at: '2026-02-01T12:00:00.000+02:00', cost: 30, channel: 'phone' }),
+    );
     assert.equal(interventionId('api', CALL), interventionId('import', CALL), 'a JSON record and a file row are one key space');
     assert.notEqual(interventionId('import', CALL), interventionId('import', { ...CALL, performed_by: 'bo' }));
     assert.notEqual(interventionId('import', CALL), interventionId('import', { ...CALL, action: 'discount' }));

@@ -61,14 +61,17 @@ export class LabelWindowRepository {
       [now, windowDays],
     );
     const open = candidates.filter((c) => !c.churned_in_window && !c.labelled_in_window);
-    const inserted = open.length === 0 ? [] : await tx.query<{ outcome_id: string }>(
-      'label_windows.record',
-      `INSERT INTO outcomes (outcome_id, source, customer_id, churned, observed_at)
+    const inserted =
+      open.length === 0
+        ? []
+        : await tx.query<{ outcome_id: string }>(
+            'label_windows.record',
+            `INSERT INTO outcomes (outcome_id, source, customer_id, churned, observed_at)
        SELECT id, 'label_window', customer_id, false, observed_at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(id, customer_id, observed_at)
        ON CONFLICT (outcome_id) DO NOTHING
        RETURNING outcome_id`,
-      [open.map((c) => labelWindowOutcomeId(c.customer_id, c.window_start)), open.map((c) => c.customer_id), open.map((c) => c.window_end)],
-    );
+            [open.map((c) => labelWindowOutcomeId(c.customer_id, c.window_start)), open.map((c) => c.customer_id), open.map((c) => c.window_end)],
+          );
     return {
       windowsDue: candidates.length,
       churnedInWindow: candidates.filter((c) => c.churned_in_window).length,

@@ -98,7 +98,13 @@ export class MonitoringCustomerActivityRepository {
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
          ON CONFLICT (crm, external_id) DO UPDATE SET
            created_at = COALESCE(t.created_at, EXCLUDED.created_at), completed_at = COALESCE(t.completed_at, EXCLUDED.completed_at)`,
-        [tasks.map((t) => t.crm), tasks.map((t) => t.external_id), tasks.map((t) => t.customer_id), tasks.map((t) => t.created_at), tasks.map((t) => t.completed_at)],
+        [
+          tasks.map((t) => t.crm),
+          tasks.map((t) => t.external_id),
+          tasks.map((t) => t.customer_id),
+          tasks.map((t) => t.created_at),
+          tasks.map((t) => t.completed_at),
+        ],
       );
       await tx.query(
         'monitoring_customers.apply_crm_task_open',

@@ -38,7 +38,10 @@ export interface CustomerListRow {
 }
 
 /** A customer's whole row (the customer page). */
-export interface CustomerRow extends Omit<CustomerListRow, 'risk_score' | 'risk_level' | 'churn_probability' | 'revenue_at_risk' | 'model_version' | 'scored_at'> {
+export interface CustomerRow extends Omit<
+  CustomerListRow,
+  'risk_score' | 'risk_level' | 'churn_probability' | 'revenue_at_risk' | 'model_version' | 'scored_at'
+> {
   risk_score: number | null;
   risk_level: string | null;
   churn_probability: number | null;
@@ -102,8 +105,19 @@ export interface CustomerInterventionRow {
 
 /** The population's distribution of one feature. */
 export type PopulationSummary =
-  | { readonly type: 'numeric'; readonly customers: number; readonly missing: number; readonly mean: number | null; readonly quantiles: Readonly<Record<string, number>> }
-  | { readonly type: 'categorical'; readonly customers: number; readonly missing: number; readonly shares: readonly { readonly value: string; readonly share: number }[] };
+  | {
+      readonly type: 'numeric';
+      readonly customers: number;
+      readonly missing: number;
+      readonly mean: number | null;
+      readonly quantiles: Readonly<Record<string, number>>;
+    }
+  | {
+      readonly type: 'categorical';
+      readonly customers: number;
+      readonly missing: number;
+      readonly shares: readonly { readonly value: string; readonly share: number }[];
+    };
 
 /** The quantiles the population refresh computes for every numeric feature. */
 export const POPULATION_QUANTILES = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1] as const;
@@ -152,8 +166,19 @@ const NEWER = `(c.prediction_id IS NULL OR ${INCOMING} > (c.prediction_as_of, c.
 const IN_BETWEEN = `(${INCOMING} < (c.prediction_as_of, c.scored_at, c.prediction_id)
   AND (c.previous_prediction_id IS NULL OR ${INCOMING} > (c.previous_as_of, c.previous_scored_at, c.previous_prediction_id)))`;
 const NEWEST_COLUMNS = [
-  'prediction_id', 'model_version', 'churn_probability', 'risk_score', 'risk_level', 'revenue_at_risk', 'intervention_cost',
-  'recommended_action', 'top_factors', 'experiment_name', 'experiment_arm', 'prediction_as_of', 'scored_at',
+  'prediction_id',
+  'model_version',
+  'churn_probability',
+  'risk_score',
+  'risk_level',
+  'revenue_at_risk',
+  'intervention_cost',
+  'recommended_action',
+  'top_factors',
+  'experiment_name',
+  'experiment_arm',
+  'prediction_as_of',
+  'scored_at',
 ] as const;
 // Built by concatenation from the constants above (the SQL-parameter scan reads template literals only).
 const SET_NEWEST = NEWEST_COLUMNS.map((column) => column + ' = CASE WHEN ' + NEWER + ' THEN EXCLUDED.' + column + ' ELSE c.' + column + ' END').join(',\n');
@@ -164,14 +189,19 @@ const PREVIOUS_FROM: readonly (readonly [string, string])[] = [
   ['previous_scored_at', 'scored_at'],
 ];
 const SET_PREVIOUS = PREVIOUS_FROM.map(
-  ([previous, newest]) => previous + ' = CASE WHEN ' + NEWER + ' THEN c.' + newest + ' WHEN ' + IN_BETWEEN + ' THEN EXCLUDED.' + newest + ' ELSE c.' + previous + ' END',
+  ([previous, newest]) =>
+    previous + ' = CASE WHEN ' + NEWER + ' THEN c.' + newest + ' WHEN ' + IN_BETWEEN + ' THEN EXCLUDED.' + newest + ' ELSE c.' + previous + ' END',
 ).join(',\n');
 
 type PredictionKey = Pick<Prediction, 'as_of' | 'scored_at' | 'prediction_id'>;
 
 /** Orders predictions newest first, as the statements do: as_of, then scored_at, then prediction_id. */
 export function compareNewestFirst(a: PredictionKey, b: PredictionKey): number {
-  return Date.parse(b.as_of) - Date.parse(a.as_of) || Date.parse(b.scored_at) - Date.parse(a.scored_at) || (a.prediction_id < b.prediction_id ? 1 : a.prediction_id > b.prediction_id ? -1 : 0);
+  return (
+    Date.parse(b.as_of) - Date.parse(a.as_of) ||
+    Date.parse(b.scored_at) - Date.parse(a.scored_at) ||
+    (a.prediction_id < b.prediction_id ? 1 : a.prediction_id > b.prediction_id ? -1 : 0)
+  );
 }
 
 /**
@@ -244,7 +274,8 @@ export class MonitoringCustomersRepository {
     const newest = new Map<string, CustomerVector>();
     for (const v of vectors) {
       const held = newest.get(v.customer_id);
-      const newer = !held || Date.parse(v.as_of) > Date.parse(held.as_of) || (Date.parse(v.as_of) === Date.parse(held.as_of) && v.source_event_id > held.source_event_id);
+      const newer =
+        !held || Date.parse(v.as_of) > Date.parse(held.as_of) || (Date.parse(v.as_of) === Date.parse(held.as_of) && v.source_event_id > held.source_event_id);
       if (newer) newest.set(v.customer_id, v);
     }
     if (newest.size === 0) return 0;
@@ -313,7 +344,11 @@ export class MonitoringCustomersRepository {
     const newestPerAlert = new Map<string, AlertUpdate>();
     for (const u of updates) {
       const held = newestPerAlert.get(u.alert_id);
-      if (!held || Date.parse(u.occurred_at) > Date.parse(held.occurred_at) || (Date.parse(u.occurred_at) === Date.parse(held.occurred_at) && u.update_id > held.update_id)) {
+      if (
+        !held ||
+        Date.parse(u.occurred_at) > Date.parse(held.occurred_at) ||
+        (Date.parse(u.occurred_at) === Date.parse(held.occurred_at) && u.update_id > held.update_id)
+      ) {
         newestPerAlert.set(u.alert_id, u);
       }
     }
@@ -491,7 +526,12 @@ export class MonitoringCustomersRepository {
    * mean of `numeric` features, the shares of the `POPULATION_TOP_CATEGORIES` most frequent values of
    * `categorical` ones (the rest as `(other)`), and how many customers lack a value.
    */
-  async computePopulation(db: Queryable, specHash: string, numeric: readonly string[], categorical: readonly string[]): Promise<Map<string, PopulationSummary>> {
+  async computePopulation(
+    db: Queryable,
+    specHash: string,
+    numeric: readonly string[],
+    categorical: readonly string[],
+  ): Promise<Map<string, PopulationSummary>> {
     const [customers] = await db.query<{ n: number }>(
       'monitoring_population.customers',
       'SELECT count(*)::int AS n FROM monitoring_customer_vectors WHERE spec_hash = $1',
@@ -518,7 +558,9 @@ export class MonitoringCustomersRepository {
     const summaries = new Map<string, PopulationSummary>();
     for (const name of numeric) {
       const row = numbers.find((r) => r.name === name);
-      const quantiles = Object.fromEntries(POPULATION_QUANTILES.map((q, i) => ['p' + String(Math.round(q * 100)), row?.quantiles?.[i] ?? null]).filter(([, v]) => v !== null));
+      const quantiles = Object.fromEntries(
+        POPULATION_QUANTILES.map((q, i) => ['p' + String(Math.round(q * 100)), row?.quantiles?.[i] ?? null]).filter(([, v]) => v !== null),
+      );
       summaries.set(name, { type: 'numeric', customers: total, missing: total - (row?.n ?? 0), mean: row?.mean ?? null, quantiles });
     }
     for (const name of categorical) {
@@ -526,7 +568,12 @@ export class MonitoringCustomersRepository {
       const present = rows.reduce((n, r) => n + r.n, 0);
       const top = rows.slice(0, POPULATION_TOP_CATEGORIES).map((r) => ({ value: r.value, share: total > 0 ? r.n / total : 0 }));
       const rest = rows.slice(POPULATION_TOP_CATEGORIES).reduce((n, r) => n + r.n, 0);
-      summaries.set(name, { type: 'categorical', customers: total, missing: total - present, shares: rest > 0 ? [...top, { value: '(other)', share: rest / total }] : top });
+      summaries.set(name, {
+        type: 'categorical',
+        customers: total,
+        missing: total - present,
+        shares: rest > 0 ? [...top, { value: '(other)', share: rest / total }] : top,
+      });
     }
     return summaries;
   }

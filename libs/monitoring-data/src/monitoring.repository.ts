@@ -86,8 +86,8 @@ export class MonitoringRepository {
   async insertPredictions(tx: Queryable, role: PredictionRole, predictions: readonly Prediction[]): Promise<number> {
     if (predictions.length === 0) return 0;
     const rows = await tx.query<{ prediction_id: string }>(
-        'monitoring_predictions.insert',
-        `WITH inserted AS (
+      'monitoring_predictions.insert',
+      `WITH inserted AS (
            INSERT INTO monitoring_predictions (prediction_id, customer_id, model_version, role, churn_probability, risk_score, risk_level,
              intervention_cost, revenue_at_risk, experiment_name, experiment_arm, as_of, scored_at, recommended_action, top_factors, features)
            SELECT u.prediction_id, u.customer_id, u.model_version, $13::text, u.churn_probability, u.risk_score, u.risk_level,
@@ -110,25 +110,25 @@ export class MonitoringRepository {
             WHERE (EXCLUDED.as_of, EXCLUDED.scored_at, EXCLUDED.prediction_id) > (l.as_of, l.scored_at, l.prediction_id)
          )
          SELECT prediction_id FROM inserted`,
-        [
-          predictions.map((p) => p.prediction_id),
-          predictions.map((p) => p.customer_id),
-          predictions.map((p) => p.model_version),
-          predictions.map((p) => p.churn_probability),
-          predictions.map((p) => p.risk_score),
-          predictions.map((p) => p.risk_level),
-          predictions.map((p) => p.intervention_cost),
-          predictions.map((p) => p.revenue_at_risk),
-          predictions.map((p) => p.experiment?.name ?? null),
-          predictions.map((p) => p.experiment?.arm ?? null),
-          predictions.map((p) => p.as_of),
-          predictions.map((p) => p.scored_at),
-          role,
-          predictions.map((p) => p.recommended_action),
-          predictions.map((p) => JSON.stringify(p.top_factors)),
-          predictions.map((p) => (p.features ? JSON.stringify(p.features) : null)),
-        ],
-      );
+      [
+        predictions.map((p) => p.prediction_id),
+        predictions.map((p) => p.customer_id),
+        predictions.map((p) => p.model_version),
+        predictions.map((p) => p.churn_probability),
+        predictions.map((p) => p.risk_score),
+        predictions.map((p) => p.risk_level),
+        predictions.map((p) => p.intervention_cost),
+        predictions.map((p) => p.revenue_at_risk),
+        predictions.map((p) => p.experiment?.name ?? null),
+        predictions.map((p) => p.experiment?.arm ?? null),
+        predictions.map((p) => p.as_of),
+        predictions.map((p) => p.scored_at),
+        role,
+        predictions.map((p) => p.recommended_action),
+        predictions.map((p) => JSON.stringify(p.top_factors)),
+        predictions.map((p) => (p.features ? JSON.stringify(p.features) : null)),
+      ],
+    );
     return rows.length;
   }
 
@@ -315,7 +315,10 @@ export class MonitoringRepository {
   }
 
   async pendingAlertCount(db: Queryable): Promise<number> {
-    const count = await db.query<{ n: string }>('monitoring.pending_alert_count', "SELECT count(*) AS n FROM monitoring_customer_alerts WHERE state = 'pending'");
+    const count = await db.query<{ n: string }>(
+      'monitoring.pending_alert_count',
+      "SELECT count(*) AS n FROM monitoring_customer_alerts WHERE state = 'pending'",
+    );
     return Number(count[0]?.n ?? 0);
   }
 }

@@ -35,9 +35,7 @@ export class HealthRegistry {
 }
 
 async function runChecks(checks: ReadonlyMap<string, HealthCheck>, timeoutMs: number): Promise<HealthReport> {
-  const entries = await Promise.all(
-    [...checks].map(async ([name, check]) => [name, (await runCheck(check, timeoutMs)) ? 'ok' : 'failing'] as const),
-  );
+  const entries = await Promise.all([...checks].map(async ([name, check]) => [name, (await runCheck(check, timeoutMs)) ? 'ok' : 'failing'] as const));
   const status = entries.every(([, state]) => state === 'ok') ? 'ok' : 'unavailable';
   return { status, checks: Object.fromEntries(entries) };
 }

@@ -17,19 +17,13 @@ export function metricName(prefix: string, name: string): string {
 }
 
 /** Returns the metric already registered under that name, or registers a new one; layers share registries. */
-export function getOrCreateCounter<L extends string>(
-  registry: Registry,
-  config: { name: string; help: string; labelNames: readonly L[] },
-): Counter<L> {
+export function getOrCreateCounter<L extends string>(registry: Registry, config: { name: string; help: string; labelNames: readonly L[] }): Counter<L> {
   const existing = registry.getSingleMetric(config.name);
   if (existing) return existing as Counter<L>;
   return new Counter({ ...config, registers: [registry] });
 }
 
-export function getOrCreateGauge<L extends string>(
-  registry: Registry,
-  config: { name: string; help: string; labelNames: readonly L[] },
-): Gauge<L> {
+export function getOrCreateGauge<L extends string>(registry: Registry, config: { name: string; help: string; labelNames: readonly L[] }): Gauge<L> {
   const existing = registry.getSingleMetric(config.name);
   if (existing) return existing as Gauge<L>;
   return new Gauge({ ...config, registers: [registry] });

@@ -69,7 +69,12 @@ export function reportPdf(report: Report): Promise<Buffer> {
     size: 'A4',
     layout: 'landscape',
     margin: MARGIN,
-    info: { Title: report.title, Subject: `${report.period.from} to ${report.period.to}`, Creator: 'Churn Radar monitoring', CreationDate: new Date(report.generated_at) },
+    info: {
+      Title: report.title,
+      Subject: `${report.period.from} to ${report.period.to}`,
+      Creator: 'Churn Radar monitoring',
+      CreationDate: new Date(report.generated_at),
+    },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -79,7 +84,11 @@ export function reportPdf(report: Report): Promise<Buffer> {
   });
   const width = doc.page.width - 2 * MARGIN;
   doc.font('Helvetica-Bold').fontSize(18).fillColor('#111827').text(report.title, MARGIN, MARGIN);
-  doc.font('Helvetica').fontSize(10).fillColor('#374151').text(`Period ${report.period.from} to ${report.period.to} (${report.period.days} days), generated ${report.generated_at}`);
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .fillColor('#374151')
+    .text(`Period ${report.period.from} to ${report.period.to} (${report.period.days} days), generated ${report.generated_at}`);
   doc.moveDown(0.8).font('Helvetica-Bold').fontSize(12).fillColor('#111827').text('Risk distribution, this period against the previous one');
   const chartTop = doc.y + 4;
   const height = drawRiskChart(doc, report.risk, MARGIN, chartTop, Math.min(width, 520));

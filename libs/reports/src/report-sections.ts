@@ -23,7 +23,13 @@ function summary(r: Report): ReportSection {
       ['customers scored', typed(r.risk.customers, 'count')],
       ['customers scored, previous period', typed(r.risk.previous_customers, 'count')],
       ['revenue at risk', typed(r.risk.revenue_at_risk, 'money')],
-      ['alerts raised', typed(r.alert_sla.levels.reduce((s, l) => s + l.raised, 0), 'count')],
+      [
+        'alerts raised',
+        typed(
+          r.alert_sla.levels.reduce((s, l) => s + l.raised, 0),
+          'count',
+        ),
+      ],
       ['interventions recorded', typed(r.interventions.interventions, 'count')],
       ['programme cost', typed(r.roi.programme_cost, 'money')],
       ['net benefit', typed(r.roi.net_benefit, 'money')],
@@ -57,7 +63,16 @@ function riskDistribution(r: Report): ReportSection {
         l.share === null || l.previous_share === null ? null : l.share - l.previous_share,
         l.revenue_at_risk,
       ]),
-      ['all', r.risk.customers, r.risk.customers > 0 ? 1 : null, r.risk.previous_customers, r.risk.previous_customers > 0 ? 1 : null, r.risk.customers - r.risk.previous_customers, null, r.risk.revenue_at_risk],
+      [
+        'all',
+        r.risk.customers,
+        r.risk.customers > 0 ? 1 : null,
+        r.risk.previous_customers,
+        r.risk.previous_customers > 0 ? 1 : null,
+        r.risk.customers - r.risk.previous_customers,
+        null,
+        r.risk.revenue_at_risk,
+      ],
     ],
   };
 }
@@ -133,7 +148,10 @@ function interventions(r: Report, by: 'action' | 'source'): ReportSection {
     title: `Interventions by ${by}`,
     note: by === 'action' ? 'Interventions performed in the period (the interventions table), whoever recorded them.' : undefined,
     columns: [col(by), col('interventions', 'count'), col('customers', 'count'), col('cost', 'money')],
-    rows: [...groups.map((g) => [g.key, g.interventions, g.customers, g.cost]), ['all', r.interventions.interventions, r.interventions.customers, r.interventions.cost]],
+    rows: [
+      ...groups.map((g) => [g.key, g.interventions, g.customers, g.cost]),
+      ['all', r.interventions.interventions, r.interventions.customers, r.interventions.cost],
+    ],
   };
 }
 
@@ -183,7 +201,20 @@ function quality(r: Report): ReportSection {
       col('recall', 'decimal'),
       col('CV ROC-AUC', 'decimal'),
     ],
-    rows: r.quality.models.map((m) => [m.model_version, m.role, m.outcomes, m.churned, m.roc_auc, m.pr_auc, m.brier, m.lift_top_decile, m.threshold, m.precision, m.recall, m.cv_roc_auc]),
+    rows: r.quality.models.map((m) => [
+      m.model_version,
+      m.role,
+      m.outcomes,
+      m.churned,
+      m.roc_auc,
+      m.pr_auc,
+      m.brier,
+      m.lift_top_decile,
+      m.threshold,
+      m.precision,
+      m.recall,
+      m.cv_roc_auc,
+    ]),
   };
 }
 
@@ -192,7 +223,15 @@ function experimentArms(r: Report): ReportSection {
     id: 'experiment_arms',
     title: 'Experiments: arms',
     note: 'Experiments whose customers were scored in the period; churn among targeted customers with an outcome observed before the period ends.',
-    columns: [col('experiment'), col('arm'), col('customers', 'count'), col('targeted with outcome', 'count'), col('churned', 'count'), col('churn rate', 'share'), col('cost', 'money')],
+    columns: [
+      col('experiment'),
+      col('arm'),
+      col('customers', 'count'),
+      col('targeted with outcome', 'count'),
+      col('churned', 'count'),
+      col('churn rate', 'share'),
+      col('cost', 'money'),
+    ],
     rows: r.experiments.flatMap((e) => e.arms.map((a) => [e.name, a.arm, a.customers, a.targeted, a.churned, a.churn_rate, a.cost])),
   };
 }
@@ -214,7 +253,17 @@ function experimentComparisons(r: Report): ReportSection {
       col('underpowered'),
     ],
     rows: r.experiments.flatMap((e) =>
-      e.comparisons.map((c) => [e.name, c.arm, c.against, c.difference, c.ci95_low, c.ci95_high, c.p_value, c.significant ? 'yes' : 'no', c.underpowered ? 'yes' : 'no']),
+      e.comparisons.map((c) => [
+        e.name,
+        c.arm,
+        c.against,
+        c.difference,
+        c.ci95_low,
+        c.ci95_high,
+        c.p_value,
+        c.significant ? 'yes' : 'no',
+        c.underpowered ? 'yes' : 'no',
+      ]),
     ),
   };
 }

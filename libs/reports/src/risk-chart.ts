@@ -19,7 +19,11 @@ export function drawRiskChart(doc: PDFKit.PDFDocument, risk: RiskDistribution, x
   doc.save();
   risk.levels.forEach((level, i) => {
     const top = y + i * ROW_HEIGHT;
-    doc.fillColor('#111827').font('Helvetica').fontSize(9).text(level.level, x, top + 3, { width: LABEL_WIDTH - 6, lineBreak: false });
+    doc
+      .fillColor('#111827')
+      .font('Helvetica')
+      .fontSize(9)
+      .text(level.level, x, top + 3, { width: LABEL_WIDTH - 6, lineBreak: false });
     const bars: [number, string, string][] = [
       [level.customers, LEVEL_COLOURS[level.level] ?? '#374151', `${level.customers} this period`],
       [level.previous_customers, PREVIOUS_COLOUR, `${level.previous_customers} previous`],
@@ -28,7 +32,10 @@ export function drawRiskChart(doc: PDFKit.PDFDocument, risk: RiskDistribution, x
       const barTop = top + j * (BAR_HEIGHT + 2);
       const length = Math.max(count > 0 ? 1 : 0, count * scale);
       if (length > 0) doc.rect(x + LABEL_WIDTH, barTop, length, BAR_HEIGHT).fill(colour);
-      doc.fillColor('#374151').fontSize(7).text(label, x + LABEL_WIDTH + length + 4, barTop + 1, { lineBreak: false });
+      doc
+        .fillColor('#374151')
+        .fontSize(7)
+        .text(label, x + LABEL_WIDTH + length + 4, barTop + 1, { lineBreak: false });
     });
   });
   doc.restore();

@@ -39,7 +39,9 @@ describe('the churn signal in behaviour', () => {
   const last = churners.map((c) => behaviour(c.events, c.cancelledAtMs! - WEEKS_4, c.cancelledAtMs!));
 
   // Customers who never left, over the same two lengths of time three months apart.
-  const stayers = business.customers.filter((c) => c.cancelledAtMs === undefined && c.declineStartedAtMs === undefined && endMs - c.profile.signedUpAtMs >= 240 * DAY);
+  const stayers = business.customers.filter(
+    (c) => c.cancelledAtMs === undefined && c.declineStartedAtMs === undefined && endMs - c.profile.signedUpAtMs >= 240 * DAY,
+  );
   const stayersThen = stayers.map((c) => behaviour(c.events, endMs - 90 * DAY - WEEKS_4, endMs - 90 * DAY));
   const stayersNow = stayers.map((c) => behaviour(c.events, endMs - WEEKS_4, endMs));
 
@@ -57,12 +59,18 @@ describe('the churn signal in behaviour', () => {
   });
 
   it('raises its severe tickets and payment failures in the decline', () => {
-    assert.ok(total(last, 'severeTickets') > 1.5 * total(before, 'severeTickets'), `severe tickets ${total(last, 'severeTickets')} vs ${total(before, 'severeTickets')}`);
+    assert.ok(
+      total(last, 'severeTickets') > 1.5 * total(before, 'severeTickets'),
+      `severe tickets ${total(last, 'severeTickets')} vs ${total(before, 'severeTickets')}`,
+    );
     const declineFailures = churners.reduce((sum, c) => sum + behaviour(c.events, c.declineStartedAtMs!, c.cancelledAtMs!).paymentFailures, 0);
     const declineWeeks = churners.reduce((sum, c) => sum + (c.cancelledAtMs! - c.declineStartedAtMs!) / (7 * DAY), 0);
     const stayerFailures = stayers.reduce((sum, c) => sum + behaviour(c.events, c.profile.signedUpAtMs, endMs).paymentFailures, 0);
     const stayerWeeks = stayers.reduce((sum, c) => sum + (endMs - c.profile.signedUpAtMs) / (7 * DAY), 0);
-    assert.ok(declineFailures / declineWeeks > 2 * (stayerFailures / stayerWeeks), `failures per week ${declineFailures / declineWeeks} vs ${stayerFailures / stayerWeeks}`);
+    assert.ok(
+      declineFailures / declineWeeks > 2 * (stayerFailures / stayerWeeks),
+      `failures per week ${declineFailures / declineWeeks} vs ${stayerFailures / stayerWeeks}`,
+    );
   });
 
   it("keeps a stayer's behaviour level over the same span", () => {

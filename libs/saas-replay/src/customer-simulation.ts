@@ -153,10 +153,7 @@ class CustomerSimulation implements BillingCustomer {
     else if (this.cancelAtMs === undefined) this.considerLeaving(week, weekStart);
     if (this.phase.kind !== 'decline' && this.cancelAtMs === undefined) this.considerGrowing(weekStart);
     const current = this.phase;
-    const shift =
-      current.kind === 'decline'
-        ? PHASE_EFFECTS.decline.target * Math.min(1, (week - current.startWeek) / current.weeks)
-        : this.effects().target;
+    const shift = current.kind === 'decline' ? PHASE_EFFECTS.decline.target * Math.min(1, (week - current.startWeek) / current.weeks) : this.effects().target;
     this.engagement += ENGAGEMENT_PULL * (this.profile.fit + shift - this.engagement) + ENGAGEMENT_NOISE * rng.normal();
   }
 
@@ -252,7 +249,11 @@ class CustomerSimulation implements BillingCustomer {
     if (!this.alive(at)) return;
     if (severity === 'high' || severity === 'critical') this.severeTickets.push(at);
     this.ticketSeq++;
-    this.log.add(SaasEventTypes.supportTicketOpened, at, 'ticket', { ticket_id: `TCK-${this.profile.customerId}-${String(this.ticketSeq).padStart(4, '0')}`, category, severity });
+    this.log.add(SaasEventTypes.supportTicketOpened, at, 'ticket', {
+      ticket_id: `TCK-${this.profile.customerId}-${String(this.ticketSeq).padStart(4, '0')}`,
+      category,
+      severity,
+    });
   }
 
   /** The week's usage, reported when the week is over: API calls and the users active in it. */
@@ -260,8 +261,13 @@ class CustomerSimulation implements BillingCustomer {
     const { rng } = this;
     const { seats } = this.subscription;
     const at = weekStart + WEEK;
-    const apiCalls = Math.round(API_CALLS.base * seats ** API_CALLS.seatExponent * Math.exp(API_CALLS.engagement * this.engagement + API_CALLS.noise * rng.normal()));
-    const activeUsers = Math.min(seats, Math.max(0, Math.round(seats * logistic(ACTIVE_USERS.engagement * this.engagement + ACTIVE_USERS.offset + ACTIVE_USERS.noise * rng.normal()))));
+    const apiCalls = Math.round(
+      API_CALLS.base * seats ** API_CALLS.seatExponent * Math.exp(API_CALLS.engagement * this.engagement + API_CALLS.noise * rng.normal()),
+    );
+    const activeUsers = Math.min(
+      seats,
+      Math.max(0, Math.round(seats * logistic(ACTIVE_USERS.engagement * this.engagement + ACTIVE_USERS.offset + ACTIVE_USERS.noise * rng.normal()))),
+    );
     if (!this.alive(at)) return;
     const period = { period_start: new Date(weekStart).toISOString(), period_end: new Date(at).toISOString() };
     this.log.add(SaasEventTypes.usageReported, at, 'usage-api-calls', { metric: 'api_calls', quantity: apiCalls, ...period });

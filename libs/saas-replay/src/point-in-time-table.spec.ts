@@ -67,7 +67,10 @@ describe('pointInTimeTable', () => {
   });
 
   it('refuses a label window that runs past the data, and a spec without a label', () => {
-    assert.throws(() => pointInTimeTable(events, SPEC, { snapshotTime: SNAPSHOT, dataEndTime: at(150) }), (e: unknown) => e instanceof SaasReplayError && /after the data's end/.test(e.message));
+    assert.throws(
+      () => pointInTimeTable(events, SPEC, { snapshotTime: SNAPSHOT, dataEndTime: at(150) }),
+      (e: unknown) => e instanceof SaasReplayError && /after the data's end/.test(e.message),
+    );
     const { label: _label, ...unlabelled } = SPEC;
     assert.throws(() => pointInTimeTable(events, unlabelled, { snapshotTime: SNAPSHOT, dataEndTime: at(200) }), /declares no label/);
   });

@@ -41,7 +41,17 @@ export interface PointInTimeTable {
 }
 
 /** The label's "stayed" value for the spellings `spec infer` recognises, so that the table reads like its input would. */
-const NEGATIVE_OF: Readonly<Record<string, string>> = { yes: 'no', Yes: 'No', YES: 'NO', true: 'false', True: 'False', TRUE: 'FALSE', '1': '0', y: 'n', Y: 'N' };
+const NEGATIVE_OF: Readonly<Record<string, string>> = {
+  yes: 'no',
+  Yes: 'No',
+  YES: 'NO',
+  true: 'false',
+  True: 'False',
+  TRUE: 'FALSE',
+  '1': '0',
+  y: 'n',
+  Y: 'N',
+};
 
 /**
  * One row per customer active at the snapshot (an event at or before it, and no cancellation at or
@@ -51,14 +61,25 @@ const NEGATIVE_OF: Readonly<Record<string, string>> = { yes: 'no', Yes: 'No', YE
  */
 export function pointInTimeTable(histories: ReadonlyMap<string, readonly TableEvent[]>, spec: FeatureSpec, options: PointInTimeOptions): PointInTimeTable {
   const { label } = spec;
-  if (!label) throw new SaasReplayError('POINT_IN_TIME_TABLE_INVALID', `the spec${spec.name ? ` ${spec.name}` : ''} declares no label: a training table needs label.column and label.positive`);
+  if (!label)
+    throw new SaasReplayError(
+      'POINT_IN_TIME_TABLE_INVALID',
+      `the spec${spec.name ? ` ${spec.name}` : ''} declares no label: a training table needs label.column and label.positive`,
+    );
   const negative = NEGATIVE_OF[label.positive];
-  if (negative === undefined) throw new SaasReplayError('POINT_IN_TIME_TABLE_INVALID', `label.positive "${label.positive}" has no known opposite (one of ${Object.keys(NEGATIVE_OF).join(', ')})`);
+  if (negative === undefined)
+    throw new SaasReplayError(
+      'POINT_IN_TIME_TABLE_INVALID',
+      `label.positive "${label.positive}" has no known opposite (one of ${Object.keys(NEGATIVE_OF).join(', ')})`,
+    );
   const snapshotMs = Date.parse(options.snapshotTime);
   const horizonMs = (options.horizonDays ?? 90) * DAY_MS;
   if (!Number.isFinite(snapshotMs)) throw new SaasReplayError('POINT_IN_TIME_TABLE_INVALID', `snapshotTime is not a time: ${options.snapshotTime}`);
   if (snapshotMs + horizonMs > Date.parse(options.dataEndTime)) {
-    throw new SaasReplayError('POINT_IN_TIME_TABLE_INVALID', `the label window ends at ${new Date(snapshotMs + horizonMs).toISOString()}, after the data's end ${options.dataEndTime}`);
+    throw new SaasReplayError(
+      'POINT_IN_TIME_TABLE_INVALID',
+      `the label window ends at ${new Date(snapshotMs + horizonMs).toISOString()}, after the data's end ${options.dataEndTime}`,
+    );
   }
   const snapshot = new Date(snapshotMs).toISOString();
   const features = featureColumns(spec);

@@ -28,7 +28,10 @@ describe('generateSaasBusiness: determinism', () => {
   });
 
   it('refuses options it cannot honour, naming them', () => {
-    assert.throws(() => generateSaasBusiness({ customers: 0, seed: 1 }), (e: unknown) => e instanceof SaasReplayError && e.code === 'SAAS_OPTIONS_INVALID' && /customers/.test(e.message));
+    assert.throws(
+      () => generateSaasBusiness({ customers: 0, seed: 1 }),
+      (e: unknown) => e instanceof SaasReplayError && e.code === 'SAAS_OPTIONS_INVALID' && /customers/.test(e.message),
+    );
     assert.throws(() => generateSaasBusiness({ customers: 10, seed: -1 }), /seed/);
     assert.throws(() => generateSaasBusiness({ customers: 10, seed: 1, months: 0 }), /months/);
     assert.throws(() => generateSaasBusiness({ customers: 10, seed: 1, referenceTime: 'soon' }), /referenceTime/);
@@ -44,7 +47,10 @@ describe('generateSaasBusiness: histories', () => {
       assert.equal(events[0]!.event_type, SaasEventTypes.signedUp, profile.customerId);
       assert.equal(events[1]!.event_type, SaasEventTypes.subscriptionChanged, profile.customerId);
       const times = events.map((e) => Date.parse(e.occurred_at));
-      assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]!), `${profile.customerId}: time order`);
+      assert.ok(
+        times.every((t, i) => i === 0 || t >= times[i - 1]!),
+        `${profile.customerId}: time order`,
+      );
       assert.ok(times[times.length - 1]! <= endMs, `${profile.customerId}: nothing after the reference time`);
       const cancellations = events.filter((e) => e.event_type === SaasEventTypes.subscriptionCancelled);
       if (cancelledAtMs === undefined) assert.equal(cancellations.length, 0);
@@ -68,13 +74,17 @@ describe('generateSaasBusiness: histories', () => {
       // An invoice is issued at its first payment attempt; a retry after a price change still bills the old price.
       const issuedAt = new Map<string, number>();
       for (const event of events) {
-        if (event.event_type === SaasEventTypes.subscriptionChanged && typeof event.payload['monthly_price'] === 'number') price = event.payload['monthly_price'];
+        if (event.event_type === SaasEventTypes.subscriptionChanged && typeof event.payload['monthly_price'] === 'number')
+          price = event.payload['monthly_price'];
         if (event.event_type !== SaasEventTypes.invoicePaid && event.event_type !== SaasEventTypes.paymentFailed) continue;
         const invoice = event.payload['invoice_id'] as string;
         if (!issuedAt.has(invoice)) issuedAt.set(invoice, price);
         const billed = issuedAt.get(invoice)!;
         const amount = event.payload['amount'] as number;
-        assert.ok([1, 12].some((months) => Math.abs(amount - Math.round(billed * months * 100) / 100) < 0.005), `${event.event_id}: ${amount} for ${billed} a month`);
+        assert.ok(
+          [1, 12].some((months) => Math.abs(amount - Math.round(billed * months * 100) / 100) < 0.005),
+          `${event.event_id}: ${amount} for ${billed} a month`,
+        );
       }
     }
   });

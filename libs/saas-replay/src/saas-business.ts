@@ -33,9 +33,12 @@ export interface SaasBusiness {
  */
 export function generateSaasBusiness(options: SaasBusinessOptions): SaasBusiness {
   const { customers, seed, referenceTime = SAAS_REFERENCE_TIME, months = 24 } = options;
-  if (!Number.isInteger(customers) || customers < 1) throw new SaasReplayError('SAAS_OPTIONS_INVALID', `customers must be a whole number of at least 1 (got ${customers})`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new SaasReplayError('SAAS_OPTIONS_INVALID', `seed must be a whole number from 0 to 4294967295 (got ${seed})`);
-  if (!Number.isInteger(months) || months < 1 || months > 120) throw new SaasReplayError('SAAS_OPTIONS_INVALID', `months must be a whole number from 1 to 120 (got ${months})`);
+  if (!Number.isInteger(customers) || customers < 1)
+    throw new SaasReplayError('SAAS_OPTIONS_INVALID', `customers must be a whole number of at least 1 (got ${customers})`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new SaasReplayError('SAAS_OPTIONS_INVALID', `seed must be a whole number from 0 to 4294967295 (got ${seed})`);
+  if (!Number.isInteger(months) || months < 1 || months > 120)
+    throw new SaasReplayError('SAAS_OPTIONS_INVALID', `months must be a whole number from 1 to 120 (got ${months})`);
   const endMs = Date.parse(referenceTime);
   if (!Number.isFinite(endMs)) throw new SaasReplayError('SAAS_OPTIONS_INVALID', `referenceTime is not a time: ${referenceTime}`);
   const startMs = addCalendarMonths(new Date(endMs), -months).getTime();

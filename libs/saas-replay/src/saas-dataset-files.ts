@@ -60,7 +60,9 @@ export function writeSaasDataset(options: SaasDatasetOptions): SaasDatasetSummar
     fs.writeFileSync(path.join(options.outDir, file), csv);
     const churners = table.rows.filter((row) => row[row.length - 1] === spec.label?.positive).length;
     files.push(file);
-    hashes.push(`| \`${file}\` | ${table.rows.length} customers active at ${snapshotTime} (${churners} cancel in the 90 days after), the features of \`${specNames[i]}\` | ${sha256(csv)} |`);
+    hashes.push(
+      `| \`${file}\` | ${table.rows.length} customers active at ${snapshotTime} (${churners} cancel in the 90 days after), the features of \`${specNames[i]}\` | ${sha256(csv)} |`,
+    );
     return { file, rows: table.rows.length, churners };
   });
   const specArgs = specNames.map((name) => ` --spec ${name}`).join('');

@@ -129,7 +129,11 @@ export class SubscriptionBilling {
       return;
     }
     this.failureTimes.push(at);
-    this.log.add(SaasEventTypes.paymentFailed, at, 'payment-failed', { invoice_id: pending.invoiceId, amount: pending.amount, reason: rng.weighted(PAYMENT_FAILURE_REASONS) });
+    this.log.add(SaasEventTypes.paymentFailed, at, 'payment-failed', {
+      invoice_id: pending.invoiceId,
+      amount: pending.amount,
+      reason: rng.weighted(PAYMENT_FAILURE_REASONS),
+    });
     if (pending.attempts >= MAX_PAYMENT_ATTEMPTS) {
       this.pending = undefined;
       this.customer.dunningExhausted(at);

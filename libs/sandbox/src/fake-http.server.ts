@@ -50,7 +50,13 @@ export class FakeHttpServer {
     const url = new URL(req.url ?? '/', 'http://fake');
     let response: FakeResponse;
     try {
-      response = await this.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      response = await this.handle({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
     } catch (error) {
       response = { status: 500, body: [{ errorCode: 'FAKE_ERROR', message: String(error) }] };
     }

@@ -44,7 +44,12 @@ describe('IntegrationSandbox', () => {
   it('lists an e-mail decoded (subject and text), sent with the credentials of SMTP_URL', async () => {
     const env = sandbox.envFor('email');
     const transport = nodemailer.createTransport(env.SMTP_URL!);
-    await transport.sendMail({ from: env.ALERT_EMAIL_FROM, to: env.ALERT_EMAIL_TO, subject: '[Churn Radar] CRITICAL churn risk: C-2 — ünïcode', text: 'Offer a 12-month contract.\nalert alrt-aaaaaaaaaaaaaaaaaaaaaaaa' });
+    await transport.sendMail({
+      from: env.ALERT_EMAIL_FROM,
+      to: env.ALERT_EMAIL_TO,
+      subject: '[Churn Radar] CRITICAL churn risk: C-2 — ünïcode',
+      text: 'Offer a 12-month contract.\nalert alrt-aaaaaaaaaaaaaaaaaaaaaaaa',
+    });
     transport.close();
     const { body } = await outbox();
     assert.equal(body.totals.emails, 1);
@@ -78,13 +83,28 @@ describe('IntegrationSandbox', () => {
     const token = await oauth2.refreshToken(sf.SALESFORCE_REFRESH_TOKEN!);
     assert.notEqual(token.instance_url, sf.SALESFORCE_LOGIN_URL);
     const connection = new Connection({ instanceUrl: token.instance_url, accessToken: token.access_token, version: '62.0' });
-    const saved = (await connection.sobject('Account').upsert([{ Customer_Id__c: 'C-1', Churn_Risk_Score__c: 91 }], 'Customer_Id__c', { allOrNone: false })) as unknown as { success: boolean }[];
+    const saved = (await connection
+      .sobject('Account')
+      .upsert([{ Customer_Id__c: 'C-1', Churn_Risk_Score__c: 91 }], 'Customer_Id__c', { allOrNone: false })) as unknown as { success: boolean }[];
     assert.equal(saved[0]!.success, true);
 
     const hs = sandbox.envFor('hubspot');
     const client = new Client({ accessToken: hs.HUBSPOT_ACCESS_TOKEN, basePath: hs.HUBSPOT_BASE_PATH, numberOfApiCallRetries: 0 });
-    await client.crm.properties.coreApi.create('contacts', { name: hs.HUBSPOT_ID_PROPERTY!, label: 'Churn Radar customer id', type: PropertyCreateTypeEnum.String, fieldType: PropertyCreateFieldTypeEnum.Text, groupName: 'contactinformation', hasUniqueValue: true });
-    await client.crm.properties.coreApi.create('contacts', { name: 'churn_risk_score', label: 'Churn risk score', type: PropertyCreateTypeEnum.Number, fieldType: PropertyCreateFieldTypeEnum.Number, groupName: 'contactinformation' });
+    await client.crm.properties.coreApi.create('contacts', {
+      name: hs.HUBSPOT_ID_PROPERTY!,
+      label: 'Churn Radar customer id',
+      type: PropertyCreateTypeEnum.String,
+      fieldType: PropertyCreateFieldTypeEnum.Text,
+      groupName: 'contactinformation',
+      hasUniqueValue: true,
+    });
+    await client.crm.properties.coreApi.create('contacts', {
+      name: 'churn_risk_score',
+      label: 'Churn risk score',
+      type: PropertyCreateTypeEnum.Number,
+      fieldType: PropertyCreateFieldTypeEnum.Number,
+      groupName: 'contactinformation',
+    });
     await client.crm.contacts.batchApi.update({ inputs: [{ id: 'C-2', idProperty: hs.HUBSPOT_ID_PROPERTY, properties: { churn_risk_score: '64' } }] });
     await client.crm.objects.tasks.basicApi.create({ properties: { hs_task_subject: 'Call C-2', hs_timestamp: new Date().toISOString() }, associations: [] });
 

@@ -52,8 +52,15 @@ export class IntegrationSandbox {
       salesforceClientSecret: `sandbox-secret-${random()}`,
       hubspotAccessToken: `pat-sandbox-${random()}`,
     };
-    const [slack, smtp] = await Promise.all([FakeSlackServer.start({ perSecond: options.slackMessagesPerSecond ?? 1 }), FakeSmtpServer.start('churn-radar', random())]);
-    const salesforce = new FakeSalesforce({ refreshToken: credentials.salesforceRefreshToken, clientSecret: credentials.salesforceClientSecret, clientId: SALESFORCE_CLIENT_ID });
+    const [slack, smtp] = await Promise.all([
+      FakeSlackServer.start({ perSecond: options.slackMessagesPerSecond ?? 1 }),
+      FakeSmtpServer.start('churn-radar', random()),
+    ]);
+    const salesforce = new FakeSalesforce({
+      refreshToken: credentials.salesforceRefreshToken,
+      clientSecret: credentials.salesforceClientSecret,
+      clientId: SALESFORCE_CLIENT_ID,
+    });
     const hubspot = new FakeHubSpot({ accessToken: credentials.hubspotAccessToken, idProperty: HUBSPOT_ID_PROPERTY });
     const sandbox = new IntegrationSandbox(credentials, slack, smtp, salesforce, hubspot);
     await Promise.all([salesforce.start(), hubspot.start(), sandbox.outboxServer.start()]);

@@ -85,8 +85,24 @@ export async function buildOutbox(sources: OutboxSources, limit: number): Promis
       key: w.externalId,
       fields: w.fields,
     })),
-    ...newestFirst(sources.hubspot, limit).map((w) => ({ ms: w.at, at: iso(w.at), system: 'hubspot' as const, kind: 'score' as const, object: w.object, key: w.id, fields: w.properties })),
-    ...newestFirst(sources.hubspotTasks, limit).map((t) => ({ ms: t.at, at: iso(t.at), system: 'hubspot' as const, kind: 'task' as const, object: 'tasks', key: t.id, fields: t.properties })),
+    ...newestFirst(sources.hubspot, limit).map((w) => ({
+      ms: w.at,
+      at: iso(w.at),
+      system: 'hubspot' as const,
+      kind: 'score' as const,
+      object: w.object,
+      key: w.id,
+      fields: w.properties,
+    })),
+    ...newestFirst(sources.hubspotTasks, limit).map((t) => ({
+      ms: t.at,
+      at: iso(t.at),
+      system: 'hubspot' as const,
+      kind: 'task' as const,
+      object: 'tasks',
+      key: t.id,
+      fields: t.properties,
+    })),
   ];
   return {
     started_at: iso(sources.startedAt),

@@ -14,7 +14,6 @@ import { schedulerEnvSchema } from './scheduler-config';
 const logger = createLogger({ service: 'scheduler-spec', level: (process.env['TEST_LOG_LEVEL'] as 'error' | undefined) ?? 'silent' });
 const runs = new JobRunRepository();
 
-
 describe('JobScheduler on pg-boss and the real Postgres', () => {
   let db: Database;
   const started: JobScheduler[] = [];
@@ -22,11 +21,31 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
 
   /** Every test gets its own pg-boss schema, so no test sees another's queues, schedules or jobs. */
   function env(overrides: Record<string, string> = {}): Record<string, string> {
-    return { SCHEDULER_SCHEMA: uniqueId('pgboss').replace(/-/g, '_'), JOB_RETRY_DELAY_SECONDS: '1', JOB_HEARTBEAT_SECONDS: '10', JOB_SUPERVISE_INTERVAL_SECONDS: '1', ...overrides };
+    return {
+      SCHEDULER_SCHEMA: uniqueId('pgboss').replace(/-/g, '_'),
+      JOB_RETRY_DELAY_SECONDS: '1',
+      JOB_HEARTBEAT_SECONDS: '10',
+      JOB_SUPERVISE_INTERVAL_SECONDS: '1',
+      ...overrides,
+    };
   }
 
-  async function scheduler(schedulerEnv: Record<string, string>, worker: string, jobs: Partial<Record<JobName, JobHandler>>, registry: Registry = createMetricsRegistry('scheduler-spec')): Promise<JobScheduler> {
-    const s = new JobScheduler({ config: parseConfig(schedulerEnvSchema, schedulerEnv), databaseUrl: testInfra().databaseUrl, database: db, logger, registry, worker, cronIntervalSeconds: 1, pollingIntervalSeconds: 0.5 });
+  async function scheduler(
+    schedulerEnv: Record<string, string>,
+    worker: string,
+    jobs: Partial<Record<JobName, JobHandler>>,
+    registry: Registry = createMetricsRegistry('scheduler-spec'),
+  ): Promise<JobScheduler> {
+    const s = new JobScheduler({
+      config: parseConfig(schedulerEnvSchema, schedulerEnv),
+      databaseUrl: testInfra().databaseUrl,
+      database: db,
+      logger,
+      registry,
+      worker,
+      cronIntervalSeconds: 1,
+      pollingIntervalSeconds: 0.5,
+    });
     for (const [name, handler] of Object.entries(jobs)) s.register(name as JobName, handler);
     await s.start();
     started.push(s);
@@ -34,7 +53,7 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
   }
 
   const runsOf = async (workerPrefix: string): Promise<JobRunRow[]> =>
-    (await db.query<JobRunRow>('spec.job_runs', 'SELECT * FROM job_runs WHERE worker LIKE $1 ORDER BY scheduled_at', [`${workerPrefix}%`]));
+    await db.query<JobRunRow>('spec.job_runs', 'SELECT * FROM job_runs WHERE worker LIKE $1 ORDER BY scheduled_at', [`${workerPrefix}%`]);
 
   before(async () => {
     await runMigrations(testInfra().databaseUrl, logger);
@@ -56,10 +75,14 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
     const handler: JobHandler = async (job) => ({ tick: job.scheduledAt.toISOString() });
     await Promise.all([scheduler(shared, `${prefix}-a`, { rescore: handler }), scheduler(shared, `${prefix}-b`, { rescore: handler })]);
 
-    const done = await eventually('two scheduled runs', async () => {
-      const rows = (await runsOf(prefix)).filter((r) => r.status === 'succeeded');
-      return rows.length >= 2 ? rows : undefined;
-    }, 150_000);
+    const done = await eventually(
+      'two scheduled runs',
+      async () => {
+        const rows = (await runsOf(prefix)).filter((r) => r.status === 'succeeded');
+        return rows.length >= 2 ? rows : undefined;
+      },
+      150_000,
+    );
     const all = await runsOf(prefix);
     const minutes = all.map((r) => Math.floor(r.scheduled_at.getTime() / 60_000));
     assert.equal(new Set(minutes).size, all.length, `one run per minute slot, got ${all.map((r) => r.scheduled_at.toISOString()).join(', ')}`);
@@ -69,21 +92,30 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
   it('retries a failed attempt and records the run once, with its attempts', async () => {
     const prefix = uniqueId('retry');
     const registry = createMetricsRegistry('scheduler-spec-retry');
-    const s = await scheduler(env(), prefix, {
-      retrain: async (job) => {
-        if (job.attempt === 0) throw new Error('trainer unavailable');
-        return { version: `v-${job.runId}` };
+    const s = await scheduler(
+      env(),
+      prefix,
+      {
+        retrain: async (job) => {
+          if (job.attempt === 0) throw new Error('trainer unavailable');
+          return { version: `v-${job.runId}` };
+        },
       },
-    }, registry);
+      registry,
+    );
     const runId = await s.runNow('retrain');
-    const run = await eventually('the retried run to succeed', async () => {
-      const row = await runs.findById(db, runId);
-      return row?.status === 'succeeded' ? row : undefined;
-    }, 30_000);
+    const run = await eventually(
+      'the retried run to succeed',
+      async () => {
+        const row = await runs.findById(db, runId);
+        return row?.status === 'succeeded' ? row : undefined;
+      },
+      30_000,
+    );
     assert.equal(run.attempt, 1);
     assert.deepEqual(run.result, { version: `v-${runId}` });
     assert.equal(run.error, null);
-    const counts = (await registry.getSingleMetricAsString('churn_job_runs_total'));
+    const counts = await registry.getSingleMetricAsString('churn_job_runs_total');
     assert.match(counts, /churn_job_runs_total\{job="retrain",status="retrying"[^}]*\} 1/);
     assert.match(counts, /churn_job_runs_total\{job="retrain",status="succeeded"[^}]*\} 1/);
   });
@@ -100,11 +132,21 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
     });
     const permanent = await s.runNow('promotion-gate');
     const transient = await s.runNow('retrain');
-    const failed = await eventually('both runs to fail', async () => {
-      const rows = await Promise.all([runs.findById(db, permanent), runs.findById(db, transient)]);
-      return rows.every((r) => r?.status === 'failed') ? (rows as JobRunRow[]) : undefined;
-    }, 30_000);
-    assert.deepEqual(failed.map((r) => [r.attempt, r.error]), [[0, 'no shadow challenger to compare'], [1, 'trainer crashed']]);
+    const failed = await eventually(
+      'both runs to fail',
+      async () => {
+        const rows = await Promise.all([runs.findById(db, permanent), runs.findById(db, transient)]);
+        return rows.every((r) => r?.status === 'failed') ? (rows as JobRunRow[]) : undefined;
+      },
+      30_000,
+    );
+    assert.deepEqual(
+      failed.map((r) => [r.attempt, r.error]),
+      [
+        [0, 'no shadow challenger to compare'],
+        [1, 'trainer crashed'],
+      ],
+    );
   });
 
   describe('a worker killed mid-run (kill -9)', () => {
@@ -118,12 +160,16 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
       children.push(child);
       let out = '';
       child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      const runId = await eventually('the killable worker to start its run', async () => {
-        const id = out.trim();
-        if (!id) return undefined;
-        const marks = await db.query<{ attempt: number }>('spec.marks', 'SELECT attempt FROM scheduler_spec_marks WHERE run_id = $1', [id]);
-        return marks.length > 0 ? id : undefined;
-      }, 30_000);
+      const runId = await eventually(
+        'the killable worker to start its run',
+        async () => {
+          const id = out.trim();
+          if (!id) return undefined;
+          const marks = await db.query<{ attempt: number }>('spec.marks', 'SELECT attempt FROM scheduler_spec_marks WHERE run_id = $1', [id]);
+          return marks.length > 0 ? id : undefined;
+        },
+        30_000,
+      );
       assert.equal((await runs.findById(db, runId))?.status, 'running');
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
@@ -138,14 +184,21 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
       // The survivor applies the run's effect keyed by run id, as every platform job does.
       await scheduler(shared, `${prefix}-survivor`, {
         rescore: async (job) => {
-          await db.query('spec.effect', 'INSERT INTO scheduler_spec_effects (run_id, applied_by) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING', [job.runId, 'survivor']);
+          await db.query('spec.effect', 'INSERT INTO scheduler_spec_effects (run_id, applied_by) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING', [
+            job.runId,
+            'survivor',
+          ]);
           return { applied: true };
         },
       });
-      const run = await eventually('the survivor to finish the run', async () => {
-        const row = await runs.findById(db, runId);
-        return row?.status === 'succeeded' ? row : undefined;
-      }, 60_000);
+      const run = await eventually(
+        'the survivor to finish the run',
+        async () => {
+          const row = await runs.findById(db, runId);
+          return row?.status === 'succeeded' ? row : undefined;
+        },
+        60_000,
+      );
       assert.equal(run.attempt, 1, 'the killed attempt was 0; the survivor ran attempt 1');
       assert.equal(run.worker, `${prefix}-survivor`);
       const effects = await db.query<{ applied_by: string }>('spec.effects', 'SELECT applied_by FROM scheduler_spec_effects WHERE run_id = $1', [runId]);
@@ -160,10 +213,14 @@ describe('JobScheduler on pg-boss and the real Postgres', () => {
       const runId = await killMidRun(shared, `${prefix}-killed`);
       // This instance works no `rescore`: it only supervises and reads the dead letters.
       await scheduler(shared, `${prefix}-other`, {});
-      const run = await eventually('the abandoned run to be marked failed', async () => {
-        const row = await runs.findById(db, runId);
-        return row?.status === 'failed' ? row : undefined;
-      }, 60_000);
+      const run = await eventually(
+        'the abandoned run to be marked failed',
+        async () => {
+          const row = await runs.findById(db, runId);
+          return row?.status === 'failed' ? row : undefined;
+        },
+        60_000,
+      );
       assert.equal(run.attempt, 0);
       assert.match(run.error ?? '', /killed or lost the database/);
       const effects = await db.query('spec.effects', 'SELECT 1 FROM scheduler_spec_effects WHERE run_id = $1', [runId]);

@@ -14,7 +14,13 @@ describe('scheduler configuration', () => {
 
   it('refuses a malformed cron expression, an unknown zone and a heartbeat under pg-boss minimum, naming each', () => {
     assert.throws(
-      () => parseConfig(schedulerEnvSchema, { SCHEDULE_RESCORE: '0 25 * * *', SCHEDULE_RETRAIN: 'weekly', SCHEDULER_TIMEZONE: 'Mars/Olympus', JOB_HEARTBEAT_SECONDS: '5' }),
+      () =>
+        parseConfig(schedulerEnvSchema, {
+          SCHEDULE_RESCORE: '0 25 * * *',
+          SCHEDULE_RETRAIN: 'weekly',
+          SCHEDULER_TIMEZONE: 'Mars/Olympus',
+          JOB_HEARTBEAT_SECONDS: '5',
+        }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         const text = error.message;

@@ -3,17 +3,20 @@ import { z } from 'zod';
 import { JOB_SCHEDULE_VARIABLES, type JobName } from './job-names';
 
 /** A time zone the runtime knows (IANA name), checked the way cron-parser will use it. */
-const timeZone = z.string().min(1).refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an IANA time zone such as UTC or Europe/Paris' },
-);
+const timeZone = z
+  .string()
+  .min(1)
+  .refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an IANA time zone such as UTC or Europe/Paris' },
+  );
 
 /**
  * A cron expression (5 fields, or 6 with seconds first), parsed by cron-parser as pg-boss will parse
@@ -47,7 +50,10 @@ export const schedulerEnvSchema = z.object({
   /** The zone every schedule is read in: `0 3 * * *` is 03:00 there, through daylight-saving changes. */
   SCHEDULER_TIMEZONE: timeZone.default('UTC'),
   /** The Postgres schema pg-boss creates and keeps its queues in (on the platform's DATABASE_URL). */
-  SCHEDULER_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('pgboss'),
+  SCHEDULER_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+    .default('pgboss'),
   /** Attempts after the first when a run fails or its worker dies; 0 = a failed run is not retried. */
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
   /** Seconds before the first retry; each further retry waits twice as long (pg-boss's retryBackoff). */

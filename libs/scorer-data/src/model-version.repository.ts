@@ -44,18 +44,11 @@ export class ModelVersionRepository {
   }
 
   async list(db: Queryable): Promise<ModelVersionRow[]> {
-    return db.query<ModelVersionRow>(
-      'model_versions.list',
-      `SELECT ${COLUMNS} FROM model_versions ORDER BY version DESC`,
-    );
+    return db.query<ModelVersionRow>('model_versions.list', `SELECT ${COLUMNS} FROM model_versions ORDER BY version DESC`);
   }
 
   async find(db: Queryable, version: string): Promise<ModelVersionRow | null> {
-    const rows = await db.query<ModelVersionRow>(
-      'model_versions.find',
-      `SELECT ${COLUMNS} FROM model_versions WHERE version = $1`,
-      [version],
-    );
+    const rows = await db.query<ModelVersionRow>('model_versions.find', `SELECT ${COLUMNS} FROM model_versions WHERE version = $1`, [version]);
     return rows[0] ?? null;
   }
 
@@ -113,7 +106,11 @@ export class ModelVersionRepository {
    */
   async startRollout(tx: Queryable, version: string, share: number, actor: string): Promise<void> {
     await tx.query('model_versions.lock', 'SELECT version FROM model_versions WHERE role = $1 OR version = $2 FOR UPDATE', ['rollout', version]);
-    await tx.query('model_versions.end_other_rollout', "UPDATE model_versions SET role = 'registered', rollout_share = NULL WHERE role = 'rollout' AND version <> $1", [version]);
+    await tx.query(
+      'model_versions.end_other_rollout',
+      "UPDATE model_versions SET role = 'registered', rollout_share = NULL WHERE role = 'rollout' AND version <> $1",
+      [version],
+    );
     await tx.query(
       'model_versions.rollout',
       "UPDATE model_versions SET role = 'rollout', rollout_share = $2, activated_at = now(), activated_by = $3 WHERE version = $1",

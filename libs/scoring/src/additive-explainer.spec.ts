@@ -19,15 +19,25 @@ const background: FeatureRow[] = [
   ['plus', 12, 'Yes', 45.25],
 ];
 const chains: Chain[] = background.flatMap((_, i) => {
-  const order = [[0, 1, 2, 3], [3, 1, 0, 2], [2, 0, 3, 1], [1, 3, 2, 0]][i]!;
-  return [{ background: i, order }, { background: i, order: [...order].reverse() }];
+  const order = [
+    [0, 1, 2, 3],
+    [3, 1, 0, 2],
+    [2, 0, 3, 1],
+    [1, 3, 2, 0],
+  ][i]!;
+  return [
+    { background: i, order },
+    { background: i, order: [...order].reverse() },
+  ];
 });
 const sigmoid = (l: number) => 1 / (1 + Math.exp(-l));
 const planTerm: Record<string, number> = { basic: 0.4, plus: -0.2, pro: -0.9 };
 
 /** Logistic model additive per attribute, with a tenure step (like quantile bins). */
 function additiveLogit(z: FeatureRow): number {
-  return -0.3 + (planTerm[z[0] as string] ?? 0) - 0.03 * (z[1] as number) + ((z[1] as number) < 6 ? 0.5 : 0) + (z[2] === 'Yes' ? 0.35 : 0) + 0.01 * (z[3] as number);
+  return (
+    -0.3 + (planTerm[z[0] as string] ?? 0) - 0.03 * (z[1] as number) + ((z[1] as number) < 6 ? 0.5 : 0) + (z[2] === 'Yes' ? 0.35 : 0) + 0.01 * (z[3] as number)
+  );
 }
 
 function evaluator(logitOf: (z: FeatureRow) => number): RowEvaluator & { rows: number } {
@@ -68,7 +78,11 @@ describe('AdditiveLogitExplainer', () => {
     assert.ok(explainer, check.reason ?? '');
     assert.equal(check.additive, true);
     assert.ok(check.rowsChecked >= 400);
-    const xs: FeatureRow[] = [['pro', 3, 'No', 99.9], ['basic', 30, 'Yes', 20], ['plus', 71, 'No', 33.3]];
+    const xs: FeatureRow[] = [
+      ['pro', 3, 'No', 99.9],
+      ['basic', 30, 'Yes', 20],
+      ['plus', 71, 'No', 33.3],
+    ];
     const before = evaluate.rows;
     const explained = await explainer.explain(xs);
     // Own rows plus at most one new term row per attribute value: nowhere near the ~C·(width − 1) of a full walk.
@@ -96,7 +110,11 @@ describe('AdditiveLogitExplainer', () => {
     // An interaction no background or check row can reach: only the per-customer check sees it.
     const { explainer } = await build(evaluator((z) => additiveLogit(z) + (z[3] === 200 && z[1] === 100 ? 2 : 0) + (z[3] === 300 ? 60 : 0)));
     assert.ok(explainer);
-    const [interacting, saturated, normal] = await explainer.explain([['pro', 100, 'No', 200], ['basic', 1, 'Yes', 300], ['plus', 10, 'No', 50]]);
+    const [interacting, saturated, normal] = await explainer.explain([
+      ['pro', 100, 'No', 200],
+      ['basic', 1, 'Yes', 300],
+      ['plus', 10, 'No', 50],
+    ]);
     assert.equal(interacting, null);
     assert.equal(saturated, null);
     assert.ok(normal);

@@ -93,12 +93,14 @@ export class AdditiveLogitExplainer {
     this.backgroundOdds = Float64Array.from(input.backgroundPredictions, (p) => p / (1 - p));
     this.backgroundValueIds = input.isString.map(() => new Map<TermKey, number>());
     this.backgroundIds = Int32Array.from(
-      input.background.flatMap((b) => b.map((v, j) => {
-        const ids = this.backgroundValueIds[j]!;
-        const key = this.keyOf(j, v);
-        if (!ids.has(key)) ids.set(key, ids.size);
-        return ids.get(key)!;
-      })),
+      input.background.flatMap((b) =>
+        b.map((v, j) => {
+          const ids = this.backgroundValueIds[j]!;
+          const key = this.keyOf(j, v);
+          if (!ids.has(key)) ids.set(key, ids.size);
+          return ids.get(key)!;
+        }),
+      ),
     );
     const rows = input.background.length;
     this.scratch = { factor: new Float64Array(rows * width), changing: new Int32Array(rows), xIds: new Int32Array(width), xFactor: new Float64Array(width) };
@@ -176,7 +178,11 @@ export class AdditiveLogitExplainer {
     let maxDifference = 0;
     actual.forEach((f, r) => (maxDifference = Math.max(maxDifference, Math.abs(f - predicted[r]!))));
     if (!(maxDifference <= tolerance)) {
-      return refuse(`the logit is not additive per attribute: max |f − additive reconstruction| = ${maxDifference.toExponential(2)} over ${rows.length} rows`, maxDifference, rows.length);
+      return refuse(
+        `the logit is not additive per attribute: max |f − additive reconstruction| = ${maxDifference.toExponential(2)} over ${rows.length} rows`,
+        maxDifference,
+        rows.length,
+      );
     }
     explainer.verified = { additive: true, maxDifference, rowsChecked: rows.length, tolerance, reason: null };
     return { explainer, check: explainer.verified };
@@ -276,7 +282,10 @@ export class AdditiveLogitExplainer {
    * Evaluates `extra` rows (first) and the anchor substitutions in one ONNX call, caches the terms and
    * returns the outputs of the extra rows. A substitution with probability 0 or 1 is left uncached.
    */
-  private async measureTerms(substitutions: readonly [number, string | number][], extra: readonly FeatureRow[] = []): Promise<{ outputs: Float32Array; allMeasured: boolean }> {
+  private async measureTerms(
+    substitutions: readonly [number, string | number][],
+    extra: readonly FeatureRow[] = [],
+  ): Promise<{ outputs: Float32Array; allMeasured: boolean }> {
     const rows: FeatureRow[] = [...extra];
     const todo = substitutions.filter(([j, v]) => !sameInput(v, this.anchor[j]!, this.input.isString[j]!));
     for (const [j, v] of todo) {

@@ -20,10 +20,7 @@ describe('FeatureValidator', () => {
   it('names the missing attribute, the unseen category and the out-of-range number', () => {
     const result = sut.check({ Contract: 'Monthly', tenure: 500, TotalCharges: 10 });
     assert.equal(result.ok, false);
-    assert.deepEqual(
-      !result.ok && result.issues.map((i) => i.field),
-      ['Contract', 'SeniorCitizen', 'tenure'],
-    );
+    assert.deepEqual(!result.ok && result.issues.map((i) => i.field), ['Contract', 'SeniorCitizen', 'tenure']);
     assert.match(!result.ok ? result.issues[0]!.message : '', /unseen category "Monthly"/);
     assert.match(!result.ok ? result.issues[2]!.message : '', /out of range \[0, 90\]/);
   });

@@ -57,11 +57,17 @@ export class FeatureValidator {
         } else if (blank) {
           issues.push({ field: spec.name, message: 'is missing' });
         } else if (typeof raw !== 'string') {
-          issues.push({ field: spec.name, message: spec.open_ended ? 'must be a string' : `must be one of ${spec.categories.map((c) => JSON.stringify(c)).join(', ')}` });
+          issues.push({
+            field: spec.name,
+            message: spec.open_ended ? 'must be a string' : `must be one of ${spec.categories.map((c) => JSON.stringify(c)).join(', ')}`,
+          });
         } else if (spec.open_ended) {
           row[j] = raw; // a value the model did not keep is its other bucket (all zeros in the graph)
         } else if (!spec.categories.includes(raw)) {
-          issues.push({ field: spec.name, message: `unseen category ${JSON.stringify(raw)}; expected one of ${spec.categories.map((c) => JSON.stringify(c)).join(', ')}` });
+          issues.push({
+            field: spec.name,
+            message: `unseen category ${JSON.stringify(raw)}; expected one of ${spec.categories.map((c) => JSON.stringify(c)).join(', ')}`,
+          });
         } else {
           row[j] = raw;
         }

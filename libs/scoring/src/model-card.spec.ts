@@ -22,12 +22,25 @@ function cardOf(overrides: Record<string, unknown> = {}): Record<string, unknown
   return {
     version: 'v1',
     feature_spec: featureSpecBlock(parseFeatureSpec(SPEC)),
-    onnx: { file: 'model.onnx', inputs: [{ name: 'seats', dtype: 'float32' }, { name: 'plan', dtype: 'string' }], output: { name: 'churn_probability' } },
+    onnx: {
+      file: 'model.onnx',
+      inputs: [
+        { name: 'seats', dtype: 'float32' },
+        { name: 'plan', dtype: 'string' },
+      ],
+      output: { name: 'churn_probability' },
+    },
     features: [
       { name: 'seats', kind: 'numeric', min: 1, max: 40 },
       { name: 'plan', kind: 'categorical', categories: ['basic', 'pro', 'team'], open_ended: true, other: 'other' },
     ],
-    explanation: { background: [{ seats: 3, plan: 'pro' }], baseline: 0.2, permutations: [[0, 1]], permutations_per_background: 1, feature_order: ['seats', 'plan'] },
+    explanation: {
+      background: [{ seats: 3, plan: 'pro' }],
+      baseline: 0.2,
+      permutations: [[0, 1]],
+      permutations_per_background: 1,
+      feature_order: ['seats', 'plan'],
+    },
     ...overrides,
   };
 }
@@ -43,7 +56,10 @@ describe('model card: the feature spec it was trained on', () => {
   it('refuses a card whose spec does not hash to its recorded hash, or whose features are not its model inputs', () => {
     const tampered = cardOf();
     (tampered['feature_spec'] as { hash: string }).hash = '0'.repeat(64);
-    assert.throws(() => parseModelCard(tampered, 'card'), (e: unknown) => e instanceof ModelCardError && /feature_spec\.hash is not the hash/.test(e.message));
+    assert.throws(
+      () => parseModelCard(tampered, 'card'),
+      (e: unknown) => e instanceof ModelCardError && /feature_spec\.hash is not the hash/.test(e.message),
+    );
 
     const other = featureSpecBlock(parseFeatureSpec(SPEC.replace('name: seats', 'name: users').replace('field: seats', 'field: users')));
     assert.throws(

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { featureColumns, featureSpecBlock, featureSpecSchema as specSchema, loadFeatureSpec, specHash, TELCO_SPEC_PATH, type FeatureSpecBlock } from '@churn/feature-spec';
+import {
+  featureColumns,
+  featureSpecBlock,
+  featureSpecSchema as specSchema,
+  loadFeatureSpec,
+  specHash,
+  TELCO_SPEC_PATH,
+  type FeatureSpecBlock,
+} from '@churn/feature-spec';
 
 /** Fields every feature of a card may have (cards written before feature specs have none of them). */
 const featureBase = {
@@ -53,9 +61,7 @@ export const modelCardSchema = z.looseObject({
   }),
   features: z.array(featureSpecSchema).min(1),
   feature_spec: cardFeatureSpecSchema.optional(),
-  thresholds: z
-    .looseObject({ risk_levels: z.looseObject({ critical: z.number(), high: z.number(), medium: z.number() }).optional() })
-    .optional(),
+  thresholds: z.looseObject({ risk_levels: z.looseObject({ critical: z.number(), high: z.number(), medium: z.number() }).optional() }).optional(),
   explanation: z.looseObject({
     background: z.array(z.record(z.string(), z.union([z.string(), z.number()]))).min(1),
     background_predictions: z.array(z.number()).optional(),
@@ -71,7 +77,10 @@ export type ModelCard = z.infer<typeof modelCardSchema>;
 /** The card does not describe a model the scorer can serve. */
 export class ModelCardError extends Error {
   readonly code = 'MODEL_CARD_INVALID';
-  constructor(readonly where: string, reason: string) {
+  constructor(
+    readonly where: string,
+    reason: string,
+  ) {
     super(`${where}: ${reason}`);
     this.name = 'ModelCardError';
   }
@@ -107,10 +116,15 @@ function checkFeatureSpec(card: ModelCard, where: string): void {
   const block = card.feature_spec!;
   const parsed = specSchema.safeParse(block.spec);
   if (!parsed.success) {
-    throw new ModelCardError(where, `feature_spec.spec is not a valid feature spec: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new ModelCardError(
+      where,
+      `feature_spec.spec is not a valid feature spec: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   if (specHash(parsed.data) !== block.hash) throw new ModelCardError(where, 'feature_spec.hash is not the hash of feature_spec.spec');
-  const inputs = featureColumns(parsed.data).filter((c) => c.modelInput).map((c) => c.name);
+  const inputs = featureColumns(parsed.data)
+    .filter((c) => c.modelInput)
+    .map((c) => c.name);
   const features = card.features.map((f) => f.name);
   if (inputs.join('\u0000') !== features.join('\u0000')) {
     throw new ModelCardError(where, `features (${features.join(', ')}) are not the model inputs of feature_spec (${inputs.join(', ')})`);

@@ -36,7 +36,10 @@ describe('OnnxChurnModel against the trainer (models/active)', () => {
   });
 
   it("gives the full evaluation's probabilities and contributions (within 1e-6) on 300 training customers", async () => {
-    const csv = fs.readFileSync(path.join(registry.root, '..', 'data', 'telco', 'train.csv'), 'utf8').trim().split('\n');
+    const csv = fs
+      .readFileSync(path.join(registry.root, '..', 'data', 'telco', 'train.csv'), 'utf8')
+      .trim()
+      .split('\n');
     const header = csv[0]!.split(',');
     const rows = csv.slice(1, 301).map((line) => {
       const cells = line.split(',');
@@ -54,7 +57,10 @@ describe('OnnxChurnModel against the trainer (models/active)', () => {
   });
 
   it('reproduces every probability of train-predictions.csv exactly', async () => {
-    const csv = fs.readFileSync(path.join(registry.root, '..', 'data', 'telco', 'train.csv'), 'utf8').trim().split('\n');
+    const csv = fs
+      .readFileSync(path.join(registry.root, '..', 'data', 'telco', 'train.csv'), 'utf8')
+      .trim()
+      .split('\n');
     const header = csv[0]!.split(',');
     const rows = csv.slice(1).map((line) => {
       const cells = line.split(',');
@@ -63,7 +69,12 @@ describe('OnnxChurnModel against the trainer (models/active)', () => {
       assert.ok(check.ok, JSON.stringify(check));
       return check.row;
     });
-    const expected = fs.readFileSync(path.join(dir, 'train-predictions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]);
+    const expected = fs
+      .readFileSync(path.join(dir, 'train-predictions.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[1]);
     const scored = await sut.score(rows, { explain: false });
     assert.equal(scored.length, expected.length);
     const mismatches = scored.filter((s, i) => String(s.probability) !== expected[i]).length;
@@ -94,7 +105,10 @@ describe('OnnxChurnModel against the trainer (models/active)', () => {
       model.featureNames.forEach((name, j) => {
         const got = s.contributions![j]!;
         sum += got;
-        assert.ok(Math.abs(got - customer.contributions[name]!) <= fixtures.tolerance.contributions, `${customer.customerID} ${name}: ${got} vs ${customer.contributions[name]}`);
+        assert.ok(
+          Math.abs(got - customer.contributions[name]!) <= fixtures.tolerance.contributions,
+          `${customer.customerID} ${name}: ${got} vs ${customer.contributions[name]}`,
+        );
       });
       assert.ok(Math.abs(sum - (s.probability - model.baseline)) < 1e-6, 'contributions add up to prediction − baseline');
     });

@@ -27,7 +27,10 @@ export interface ScoredRow {
 /** A model version could not be loaded (files missing, card invalid, ONNX session failed). */
 export class ModelLoadError extends Error {
   readonly code = 'MODEL_LOAD_FAILED';
-  constructor(readonly dir: string, reason: string) {
+  constructor(
+    readonly dir: string,
+    reason: string,
+  ) {
     super(`cannot load model from ${dir}: ${reason}`);
     this.name = 'ModelLoadError';
   }

@@ -4,7 +4,7 @@ import { loadFeatureSpec, TELCO_SPEC_PATH } from '@churn/feature-spec';
 import { assignArm } from './experiment';
 import { DEFAULT_RETENTION_RULES, RetentionStrategy, rulesForBusiness } from './retention-strategy';
 
-describe('RetentionStrategy (operations guide levels, the Telco spec\'s playbook)', () => {
+describe("RetentionStrategy (operations guide levels, the Telco spec's playbook)", () => {
   const sut = new RetentionStrategy(rulesForBusiness(loadFeatureSpec(TELCO_SPEC_PATH).business));
 
   it('prices the programme by level', () => {
@@ -36,11 +36,14 @@ describe('RetentionStrategy (operations guide levels, the Telco spec\'s playbook
     assert.equal(sut.revenueAtRisk(70.35), 844.2);
   });
 
-  it('makes no targeted offer without a playbook, and a rules file replaces the spec\'s', () => {
+  it("makes no targeted offer without a playbook, and a rules file replaces the spec's", () => {
     const drivers = [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.12 }];
     const features = { Contract: 'Month-to-month' };
     assert.equal(new RetentionStrategy(rulesForBusiness(undefined)).decide('high', drivers, features).action, 'VIP retention programme');
-    const file = { ...DEFAULT_RETENTION_RULES, factor_rules: [{ factor: 'Contract', when: {}, min_level: 'high' as const, offer: 'loyalty discount', extra_cost: 20 }] };
+    const file = {
+      ...DEFAULT_RETENTION_RULES,
+      factor_rules: [{ factor: 'Contract', when: {}, min_level: 'high' as const, offer: 'loyalty discount', extra_cost: 20 }],
+    };
     assert.deepEqual(new RetentionStrategy(rulesForBusiness(loadFeatureSpec(TELCO_SPEC_PATH).business, file)).decide('high', drivers, features), {
       action: 'VIP retention programme: loyalty discount',
       cost: 95,

@@ -30,25 +30,31 @@ describe('the spec of a features message', () => {
 });
 
 describe('spec checks', () => {
-  const names = new Map([[TELCO, 'telco'], [SAAS, 'saas']]);
+  const names = new Map([
+    [TELCO, 'telco'],
+    [SAAS, 'saas'],
+  ]);
   const nameOf = (hash: string) => names.get(hash);
 
-  it('let a vector of the model\'s spec through', () => {
+  it("let a vector of the model's spec through", () => {
     assert.equal(vectorSpecMismatch({ version: 'v1', spec: telco }, TELCO, nameOf), null);
   });
 
-  it("refuse a vector of another spec, naming both specs by name and short hash", () => {
+  it('refuse a vector of another spec, naming both specs by name and short hash', () => {
     const reason = vectorSpecMismatch({ version: 'v1', spec: telco }, SAAS, nameOf);
     assert.equal(reason, `vector of spec saas (${shortHash(SAAS)}), model v1 reads spec telco (${shortHash(TELCO)}): not scored`);
   });
 
-  it('say so when the vector\'s spec is one the scorer has no name for', () => {
+  it("say so when the vector's spec is one the scorer has no name for", () => {
     assert.match(vectorSpecMismatch({ version: 'v1', spec: telco }, 'f'.repeat(64), nameOf)!, /^vector of spec an unknown spec \(ffffffffffff\)/);
   });
 
   it('refuse a version trained on another spec than the scorer runs', () => {
     assert.equal(versionSpecMismatch('v2', saas, saas), null);
-    assert.equal(versionSpecMismatch('v1', telco, saas), `model v1 was trained on spec telco (${shortHash(TELCO)}); this scorer runs spec saas (${shortHash(SAAS)}) (FEATURE_SPEC_FILE)`);
+    assert.equal(
+      versionSpecMismatch('v1', telco, saas),
+      `model v1 was trained on spec telco (${shortHash(TELCO)}); this scorer runs spec saas (${shortHash(SAAS)}) (FEATURE_SPEC_FILE)`,
+    );
   });
 
   it('name, when no version is of the active spec, the spec run and the specs of the versions', () => {

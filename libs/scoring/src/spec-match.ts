@@ -40,7 +40,11 @@ export function messageSpecHash(vector: MessageVector): string {
  * spec. The values of another spec's vector may carry the same names and still mean something else
  * (another window, another filter), so the hash decides, never the names.
  */
-export function vectorSpecMismatch(model: { readonly version: string; readonly spec: SpecRef }, hash: string, nameOf: (hash: string) => string | undefined): string | null {
+export function vectorSpecMismatch(
+  model: { readonly version: string; readonly spec: SpecRef },
+  hash: string,
+  nameOf: (hash: string) => string | undefined,
+): string | null {
   if (hash === model.spec.hash) return null;
   return `vector of spec ${specLabel(hash, nameOf(hash))}, model ${model.version} reads spec ${specLabel(model.spec.hash, model.spec.name)}: not scored`;
 }
@@ -52,13 +56,19 @@ export function versionSpecMismatch(version: string, spec: SpecRef, active: Spec
 }
 
 /** The one message a scorer stops with when no registered version is of the spec it runs. */
-export function noVersionOfSpec(active: SpecRef & { readonly file: string }, versions: readonly { readonly version: string; readonly spec: SpecRef }[]): string {
+export function noVersionOfSpec(
+  active: SpecRef & { readonly file: string },
+  versions: readonly { readonly version: string; readonly spec: SpecRef }[],
+): string {
   const bySpec = new Map<string, string[]>();
   for (const { version, spec } of versions) {
     const label = specLabel(spec.hash, spec.name);
     bySpec.set(label, [...(bySpec.get(label) ?? []), version]);
   }
-  const held = versions.length === 0 ? 'the registry holds no model version' : `the registry holds ${[...bySpec].map(([label, names]) => `${names.join(', ')} of spec ${label}`).join('; ')}`;
+  const held =
+    versions.length === 0
+      ? 'the registry holds no model version'
+      : `the registry holds ${[...bySpec].map(([label, names]) => `${names.join(', ')} of spec ${label}`).join('; ')}`;
   return (
     `no model version is of the spec this scorer runs, ${specLabel(active.hash, active.name)} from FEATURE_SPEC_FILE ${active.file}: ${held}. ` +
     `Train a model on that spec (bin/churn train --spec ${active.file}) or run the scorer with the spec of a version`

@@ -11,9 +11,19 @@ describe('topFactorsOf', () => {
       { feature: 'plan', value: 'team', contribution: -0.05 },
     ]);
     const prediction = {
-      prediction_id: 'p-1', customer_id: 'c-1', model_version: 'v1', churn_probability: 0.4, risk_score: 40, risk_level: 'medium',
-      recommended_action: 'call', intervention_cost: 10, revenue_at_risk: 100, top_factors: factors, source_event_id: 'e-1',
-      as_of: '2026-01-01T00:00:00.000Z', scored_at: '2026-01-01T00:00:01.000Z',
+      prediction_id: 'p-1',
+      customer_id: 'c-1',
+      model_version: 'v1',
+      churn_probability: 0.4,
+      risk_score: 40,
+      risk_level: 'medium',
+      recommended_action: 'call',
+      intervention_cost: 10,
+      revenue_at_risk: 100,
+      top_factors: factors,
+      source_event_id: 'e-1',
+      as_of: '2026-01-01T00:00:00.000Z',
+      scored_at: '2026-01-01T00:00:01.000Z',
     };
     assert.equal(predictionSchema.safeParse(prediction).success, true);
     // NaN itself never reaches the topic.

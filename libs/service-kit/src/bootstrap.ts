@@ -100,9 +100,13 @@ export function runService<S extends z.ZodType<BaseServiceConfig>>(definition: S
     })
     .catch((error: unknown) => {
       if (error instanceof ConfigError) {
-        process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.name, code: error.code, problems: error.problems, msg: error.message })}\n`);
+        process.stderr.write(
+          `${JSON.stringify({ level: 'fatal', service: definition.name, code: error.code, problems: error.problems, msg: error.message })}\n`,
+        );
       } else {
-        process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.name, msg: 'failed to start', err: String((error as Error)?.stack ?? error) })}\n`);
+        process.stderr.write(
+          `${JSON.stringify({ level: 'fatal', service: definition.name, msg: 'failed to start', err: String((error as Error)?.stack ?? error) })}\n`,
+        );
       }
       process.exit(1);
     });

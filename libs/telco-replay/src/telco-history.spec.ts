@@ -18,7 +18,10 @@ const invoiceCents = (row: TelcoRow) =>
 describe('Telco rows as event histories', () => {
   it('splits a total into amounts that add up to the cent', () => {
     assert.deepEqual(splitCents(1001, 3), [334, 334, 333]);
-    assert.equal(splitCents(604270, 72).reduce((a, b) => a + b, 0), 604270);
+    assert.equal(
+      splitCents(604270, 72).reduce((a, b) => a + b, 0),
+      604270,
+    );
     assert.deepEqual(splitCents(0, 0), []);
     assert.equal(toCents('6042.7'), 604270);
     assert.equal(toCents('19.05'), 1905);

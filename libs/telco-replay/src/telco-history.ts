@@ -34,7 +34,12 @@ export function customerHistory(row: TelcoRow, referenceTime: string = DEFAULT_R
   const id = row.customerID;
   const tenure = Number(row.tenure);
   const start = addCalendarMonths(new Date(referenceTime), -tenure);
-  const envelope = (what: string, at: Date) => ({ event_id: replayEventId(id, what), customer_id: id, occurred_at: at.toISOString(), schema_version: 1 as const });
+  const envelope = (what: string, at: Date) => ({
+    event_id: replayEventId(id, what),
+    customer_id: id,
+    occurred_at: at.toISOString(),
+    schema_version: 1 as const,
+  });
   const events: CustomerEvent[] = [
     {
       ...envelope('signed-up', new Date(start.getTime() - MINUTE_MS)),

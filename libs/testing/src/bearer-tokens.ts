@@ -10,7 +10,10 @@ export interface TestTokenOptions {
 
 /** A bearer token as the platform's guard expects it: HS256, `sub`, `roles`, `iat`, `exp` (5 minutes by default). */
 export function signTestToken(secret: string, roles: readonly string[], options: TestTokenOptions = {}): Promise<string> {
-  const jwt = new SignJWT({ roles: [...roles] }).setProtectedHeader({ alg: 'HS256' }).setSubject(options.sub ?? 'spec@example.com').setIssuedAt();
+  const jwt = new SignJWT({ roles: [...roles] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(options.sub ?? 'spec@example.com')
+    .setIssuedAt();
   if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '5m');
   return jwt.sign(new TextEncoder().encode(secret));
 }

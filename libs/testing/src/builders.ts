@@ -15,11 +15,7 @@ export const anEvent = {
       payload: { gender: 'Female', senior_citizen: false, partner: true, dependents: false, ...payload },
     };
   },
-  subscriptionChanged(
-    customerId: string,
-    occurredAt: string,
-    payload: Partial<V1Payload<'subscription.changed'>> = {},
-  ): CustomerEvent {
+  subscriptionChanged(customerId: string, occurredAt: string, payload: Partial<V1Payload<'subscription.changed'>> = {}): CustomerEvent {
     return {
       event_id: randomUUID(),
       event_type: 'subscription.changed',
@@ -66,11 +62,22 @@ export const anEvent = {
   },
 };
 
-function subscriptionStatus(eventType: 'subscription.cancelled' | 'subscription.reactivated', customerId: string, occurredAt: string, reason?: string): CustomerEvent {
-  return { event_id: randomUUID(), event_type: eventType, customer_id: customerId, occurred_at: occurredAt, schema_version: 1, payload: reason === undefined ? {} : { reason } };
+function subscriptionStatus(
+  eventType: 'subscription.cancelled' | 'subscription.reactivated',
+  customerId: string,
+  occurredAt: string,
+  reason?: string,
+): CustomerEvent {
+  return {
+    event_id: randomUUID(),
+    event_type: eventType,
+    customer_id: customerId,
+    occurred_at: occurredAt,
+    schema_version: 1,
+    payload: reason === undefined ? {} : { reason },
+  };
 }
 
 export function asKafkaMessage(event: CustomerEvent): { key: string; value: string } {
   return { key: event.customer_id, value: JSON.stringify(event) };
 }
-

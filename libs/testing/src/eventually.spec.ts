@@ -47,7 +47,10 @@ describe('eventually', () => {
   });
 
   it('takes a bare number as the timeout', async () => {
-    await assert.rejects(eventually('nothing', () => undefined, 50), /timed out after 50 ms waiting for nothing/);
+    await assert.rejects(
+      eventually('nothing', () => undefined, 50),
+      /timed out after 50 ms waiting for nothing/,
+    );
   });
 });
 
@@ -59,24 +62,59 @@ describe('until', () => {
   });
 
   it('fails naming the condition when it never holds', async () => {
-    await assert.rejects(until('the consumer to catch up', () => false, fast), /waiting for the consumer to catch up/);
+    await assert.rejects(
+      until('the consumer to catch up', () => false, fast),
+      /waiting for the consumer to catch up/,
+    );
   });
 });
 
 describe('eventuallyWhere', () => {
   it('returns the first value the predicate accepts, undefined included', async () => {
     const probe = answers({ count: 1 }, { count: 4 });
-    assert.deepEqual(await eventuallyWhere('four customers', () => probe.next(), (b) => b.count === 4, fast), { count: 4 });
-    assert.equal(await eventuallyWhere('nothing stored', () => undefined, (v) => v === undefined, fast), undefined);
+    assert.deepEqual(
+      await eventuallyWhere(
+        'four customers',
+        () => probe.next(),
+        (b) => b.count === 4,
+        fast,
+      ),
+      { count: 4 },
+    );
+    assert.equal(
+      await eventuallyWhere(
+        'nothing stored',
+        () => undefined,
+        (v) => v === undefined,
+        fast,
+      ),
+      undefined,
+    );
   });
 
   it('fails with the last value read, shortened when long', async () => {
-    await assert.rejects(eventuallyWhere('four customers', () => ({ count: 3 }), (b) => b.count === 4, fast), /waiting for four customers: last read \{"count":3\}/);
-    await assert.rejects(eventuallyWhere('a short page', () => 'x'.repeat(2000), (t) => t.length < 10, fast), (error: Error) => {
-      assert.ok(error.message.length < 700, error.message);
-      assert.ok(error.message.endsWith('…'));
-      return true;
-    });
+    await assert.rejects(
+      eventuallyWhere(
+        'four customers',
+        () => ({ count: 3 }),
+        (b) => b.count === 4,
+        fast,
+      ),
+      /waiting for four customers: last read \{"count":3\}/,
+    );
+    await assert.rejects(
+      eventuallyWhere(
+        'a short page',
+        () => 'x'.repeat(2000),
+        (t) => t.length < 10,
+        fast,
+      ),
+      (error: Error) => {
+        assert.ok(error.message.length < 700, error.message);
+        assert.ok(error.message.endsWith('…'));
+        return true;
+      },
+    );
   });
 });
 
@@ -87,6 +125,9 @@ describe('eventuallyEqual', () => {
   });
 
   it('fails with the last value read and the one expected', async () => {
-    await assert.rejects(eventuallyEqual('both rows', () => ['a'], ['a', 'b'], fast), /waiting for both rows: last read \["a"\], expected \["a","b"\]/);
+    await assert.rejects(
+      eventuallyEqual('both rows', () => ['a'], ['a', 'b'], fast),
+      /waiting for both rows: last read \["a"\], expected \["a","b"\]/,
+    );
   });
 });

@@ -15,7 +15,15 @@ export function aFeatureVector(
   asOf: number | string,
   overrides: Partial<CustomerFeaturesMessageV2> = {},
 ): CustomerFeaturesMessageV2 {
-  return { customer_id: customerId, feature_schema_version: 2, spec_hash: specHash, features, as_of: isoOf(asOf), source_event_id: uniqueId('e'), ...overrides };
+  return {
+    customer_id: customerId,
+    feature_schema_version: 2,
+    spec_hash: specHash,
+    features,
+    as_of: isoOf(asOf),
+    source_event_id: uniqueId('e'),
+    ...overrides,
+  };
 }
 
 /** A version 1 `customer-features` message (the fixed Telco vector) with a fresh source event id. */

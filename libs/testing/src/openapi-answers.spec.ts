@@ -26,7 +26,7 @@ describe('openApiAnswerProblems', () => {
     const problems = openApiAnswerProblems({ ...drifted, paths: { ...paths, '/v1/new': { post: { responses: { '201': {} } } } } }, expected);
     assert.deepEqual(problems, [
       'GET /v1/things/{id}: 404 is not a problem+json body',
-      'GET /v1/things/{id}: #/components/schemas/Thing is not the contract\'s schema',
+      "GET /v1/things/{id}: #/components/schemas/Thing is not the contract's schema",
       'POST /v1/new: not expected (document its answer with @ApiAnswer and list it in this spec)',
       'GET /things/{id}: expected but not in the document',
     ]);

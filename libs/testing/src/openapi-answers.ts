@@ -37,7 +37,8 @@ export function openApiAnswerProblems(body: unknown, expected: Readonly<Record<s
         continue;
       }
       for (const [status, response] of Object.entries(responses)) {
-        if (/^[45]/.test(status) && response.content?.['application/problem+json']?.schema?.$ref !== '#/components/schemas/ProblemDetails') problems.push(`${route}: ${status} is not a problem+json body`);
+        if (/^[45]/.test(status) && response.content?.['application/problem+json']?.schema?.$ref !== '#/components/schemas/ProblemDetails')
+          problems.push(`${route}: ${status} is not a problem+json body`);
       }
       if (answer === 'redirect') {
         if (!responses['302']) problems.push(`${route}: no 302 documented`);

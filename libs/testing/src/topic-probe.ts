@@ -75,7 +75,10 @@ export class TopicProbe {
   /** Waits until `count` messages match, or fails with what did arrive. */
   async waitFor(predicate: (m: ProbedMessage) => boolean, count = 1, timeoutMs = 20_000): Promise<ProbedMessage[]> {
     const matching = () => this.messages.filter(predicate);
-    return eventually(`${count} matching message(s) on ${this.topics.join(', ')}`, () => (matching().length >= count ? matching() : undefined), { timeoutMs, intervalMs: 50 }).catch((error: Error) => {
+    return eventually(`${count} matching message(s) on ${this.topics.join(', ')}`, () => (matching().length >= count ? matching() : undefined), {
+      timeoutMs,
+      intervalMs: 50,
+    }).catch((error: Error) => {
       throw new Error(`${error.message}; got ${matching().length} (of ${this.messages.length} seen)`, { cause: error });
     });
   }
@@ -88,7 +91,10 @@ export class TopicProbe {
     const ends = await endsOf(topic);
     const start = this.startEnds.get(topic) ?? new Map<number, number>();
     const read = (partition: number, end: number) => end <= (start.get(partition) ?? 0) || (this.readUpTo.get(`${topic}:${partition}`) ?? 0) >= end;
-    await until(`the probe to read ${topic} up to ${JSON.stringify([...ends])}`, () => [...ends].every(([partition, end]) => read(partition, end)), { timeoutMs, intervalMs: 50 });
+    await until(`the probe to read ${topic} up to ${JSON.stringify([...ends])}`, () => [...ends].every(([partition, end]) => read(partition, end)), {
+      timeoutMs,
+      intervalMs: 50,
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type Alert, type Prediction, type RiskLevel } from '@churn/contracts';
-import { AlertingChurnRepository, AlertingScoreRepository, AlertRepository, NotificationRepository, type AlertRow, type NewAlert, type NewNotification } from '@churn/alerting-data';
+import {
+  AlertingChurnRepository,
+  AlertingScoreRepository,
+  AlertRepository,
+  NotificationRepository,
+  type AlertRow,
+  type NewAlert,
+  type NewNotification,
+} from '@churn/alerting-data';
 import { Database } from '@churn/db';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
@@ -122,7 +130,10 @@ export class AlertIntakeService {
     predictions.forEach((p, i) => this.metrics.evaluated.inc({ risk_level: p.risk_level, outcome: outcomes[i]! }));
     for (const row of created) {
       this.metrics.created.inc({ level: row.level, reason: row.reason });
-      this.logger.info({ alert_id: row.alert_id, prediction_id: row.prediction_id, customer_id: row.customer_id, level: row.level, reason: row.reason }, 'alert created');
+      this.logger.info(
+        { alert_id: row.alert_id, prediction_id: row.prediction_id, customer_id: row.customer_id, level: row.level, reason: row.reason },
+        'alert created',
+      );
     }
     return created;
   }
@@ -137,7 +148,10 @@ export class AlertIntakeService {
     const recent = await this.alerts.recentForCustomers(tx, customers, rules.cooldown.days * 86_400, this.config.ALERT_ACK_EXPIRY_HOURS * 3600);
     const earliest = Math.min(...predictions.map((p) => Date.parse(p.as_of)));
     const history = rules.score_jump.enabled ? await this.scores.forCustomers(tx, customers, new Date(earliest - rules.score_jump.within_days * DAY_MS)) : [];
-    const contexts = new Map<string, { recentAlerts: { level: RiskLevel; createdAt: Date }[]; openInterventions: { level: RiskLevel }[]; scores: CustomerAlertContext['scores'][number][] }>();
+    const contexts = new Map<
+      string,
+      { recentAlerts: { level: RiskLevel; createdAt: Date }[]; openInterventions: { level: RiskLevel }[]; scores: CustomerAlertContext['scores'][number][] }
+    >();
     const of = (customer: string) => {
       let ctx = contexts.get(customer);
       if (!ctx) contexts.set(customer, (ctx = { recentAlerts: [], openInterventions: [], scores: [] }));
@@ -145,7 +159,8 @@ export class AlertIntakeService {
     };
     for (const alert of recent) {
       of(alert.customer_id).recentAlerts.push({ level: alert.level as RiskLevel, createdAt: alert.created_at });
-      if (isOpenIntervention(alert.status, alert.acknowledged_at, this.config.ALERT_ACK_EXPIRY_HOURS, now)) of(alert.customer_id).openInterventions.push({ level: alert.level as RiskLevel });
+      if (isOpenIntervention(alert.status, alert.acknowledged_at, this.config.ALERT_ACK_EXPIRY_HOURS, now))
+        of(alert.customer_id).openInterventions.push({ level: alert.level as RiskLevel });
     }
     for (const score of history) of(score.customer_id).scores.push({ predictionId: score.prediction_id, riskScore: score.risk_score, asOf: score.as_of });
     return contexts;
@@ -156,8 +171,10 @@ export class AlertIntakeService {
     for (const alert of alerts) {
       const level = alert.level as RiskLevel;
       const base = { kind: 'alert' as const, alert_id: alert.alert_id, level };
-      if (this.channels.slack && rules.routing.slack.includes(level)) rows.push({ ...base, idempotency_key: `slack:${alert.alert_id}`, channel: 'slack', status: 'pending' });
-      if (this.channels.email && rules.routing.email_immediate.includes(level)) rows.push({ ...base, idempotency_key: `email:${alert.alert_id}`, channel: 'email', status: 'pending' });
+      if (this.channels.slack && rules.routing.slack.includes(level))
+        rows.push({ ...base, idempotency_key: `slack:${alert.alert_id}`, channel: 'slack', status: 'pending' });
+      if (this.channels.email && rules.routing.email_immediate.includes(level))
+        rows.push({ ...base, idempotency_key: `email:${alert.alert_id}`, channel: 'email', status: 'pending' });
       else if (this.channels.email && rules.routing.email_daily_digest.includes(level)) {
         rows.push({ ...base, idempotency_key: `email:${alert.alert_id}`, channel: 'email', status: 'awaiting_digest' });
       }

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, RequireRoles, ZodValidationPipe } from '@churn/service-kit';
+import {
+  ApiAnswer,
+  type AuthenticatedRequest,
+  IdentifierParamPipe,
+  JwtAuthGuard,
+  RequireRoleOrHigher,
+  RequireRoles,
+  ZodValidationPipe,
+} from '@churn/service-kit';
 import type { NotificationChannel } from '@churn/alerting-data';
 import { NotificationRepository } from '@churn/alerting-data';
 import { Database } from '@churn/db';
@@ -9,7 +17,22 @@ import { AlertRulesService } from '../rules/alert-rules.service';
 import { SlaService } from '../sla/sla.service';
 import { alertActionBodySchema, channelParamSchema, slaQuerySchema, type AlertActionBody } from './alerts.schemas';
 import { AlertsService } from './alerts.service';
-import { alertDetailSchema, alertRulesAnswerSchema, alertViewSchema, destinationsAnswerSchema, emailDigestAnswerSchema, reviveAnswerSchema, slaAnswerSchema, type AlertDetail, type AlertRulesAnswer, type AlertView, type DestinationsAnswer, type EmailDigestAnswer, type ReviveAnswer, type SlaAnswer } from '@churn/contracts';
+import {
+  alertDetailSchema,
+  alertRulesAnswerSchema,
+  alertViewSchema,
+  destinationsAnswerSchema,
+  emailDigestAnswerSchema,
+  reviveAnswerSchema,
+  slaAnswerSchema,
+  type AlertDetail,
+  type AlertRulesAnswer,
+  type AlertView,
+  type DestinationsAnswer,
+  type EmailDigestAnswer,
+  type ReviveAnswer,
+  type SlaAnswer,
+} from '@churn/contracts';
 
 const DAY_MS = 86_400_000;
 
@@ -45,7 +68,14 @@ export class AlertsController {
   @ApiOperation({ summary: 'Notification destinations (Slack, e-mail): up or dead, and why' })
   async destinations(): Promise<DestinationsAnswer> {
     const rows = await this.notifications.destinations(this.database);
-    return { destinations: rows.map(({ channel, status, dead_reason, dead_since }) => ({ channel, status, dead_reason, dead_since: dead_since?.toISOString() ?? null })) };
+    return {
+      destinations: rows.map(({ channel, status, dead_reason, dead_since }) => ({
+        channel,
+        status,
+        dead_reason,
+        dead_since: dead_since?.toISOString() ?? null,
+      })),
+    };
   }
 
   @Post('destinations/:channel/revive')
@@ -86,8 +116,14 @@ export class AlertsController {
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Acknowledge a pending alert with an optional note; `by` names the person, default the token’s subject (role agent or admin; audited)' })
-  acknowledge(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest): Promise<AlertView> {
+  @ApiOperation({
+    summary: 'Acknowledge a pending alert with an optional note; `by` names the person, default the token’s subject (role agent or admin; audited)',
+  })
+  acknowledge(
+    @Param('id', new IdentifierParamPipe('id')) id: string,
+    @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<AlertView> {
     return this.alerts.acknowledge(id, body, request.principal!);
   }
 
@@ -97,8 +133,15 @@ export class AlertsController {
   @UseGuards(JwtAuthGuard)
   @RequireRoleOrHigher('agent')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Resolve a pending, acknowledged or expired alert with an optional note; `by` names the person, default the token’s subject (role agent or admin; audited)' })
-  resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody, @Req() request: AuthenticatedRequest): Promise<AlertView> {
+  @ApiOperation({
+    summary:
+      'Resolve a pending, acknowledged or expired alert with an optional note; `by` names the person, default the token’s subject (role agent or admin; audited)',
+  })
+  resolve(
+    @Param('id', new IdentifierParamPipe('id')) id: string,
+    @Body(new ZodValidationPipe(alertActionBodySchema)) body: AlertActionBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<AlertView> {
     return this.alerts.resolve(id, body, request.principal!);
   }
 }

@@ -19,9 +19,7 @@ export type AlertAction = 'acknowledge' | 'resolve';
  * the action would take it, or beyond: resolved); `conflict` (the action cannot apply, e.g.
  * acknowledging an expired acknowledgment); `not_found`.
  */
-export type ActionOutcome =
-  | { readonly outcome: 'changed' | 'unchanged' | 'conflict'; readonly row: AlertRow }
-  | { readonly outcome: 'not_found' };
+export type ActionOutcome = { readonly outcome: 'changed' | 'unchanged' | 'conflict'; readonly row: AlertRow } | { readonly outcome: 'not_found' };
 
 /** One alert and the acknowledgment life cycle; every change is audited and written to `alert-updates` in its own transaction. */
 @Injectable()
@@ -80,7 +78,8 @@ export class AlertsService {
     const result = await this.database.transaction(async (tx): Promise<ActionOutcome> => {
       const before = await this.queue.findForUpdate(tx, alertId);
       if (!before) return { outcome: 'not_found' };
-      if (!allowed(before.status, action)) return { outcome: before.status === 'resolved' || before.status === 'acknowledged' ? 'unchanged' : 'conflict', row: before };
+      if (!allowed(before.status, action))
+        return { outcome: before.status === 'resolved' || before.status === 'acknowledged' ? 'unchanged' : 'conflict', row: before };
       const row = action === 'acknowledge' ? await this.alerts.acknowledge(tx, alertId, by, note) : await this.alerts.resolve(tx, alertId, by, note);
       if (!row) return { outcome: 'conflict', row: before };
       await this.audit.record(tx, {
@@ -91,7 +90,10 @@ export class AlertsService {
       });
       await this.updates.record(tx, [{ row, change: action === 'acknowledge' ? 'acknowledged' : 'resolved', by, note }]);
       if (before.status === 'pending') this.sla.observeAcknowledged(row.level, row.created_at, row.acknowledged_at!);
-      this.logger.info({ alert_id: alertId, customer_id: row.customer_id, level: row.level, by, actor: principal.subject, from: before.status }, `alert ${action}d`);
+      this.logger.info(
+        { alert_id: alertId, customer_id: row.customer_id, level: row.level, by, actor: principal.subject, from: before.status },
+        `alert ${action}d`,
+      );
       return { outcome: 'changed', row };
     });
     if (result.outcome === 'changed') {

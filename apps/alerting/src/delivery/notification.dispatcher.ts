@@ -1,7 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { AlertingModelAlertRepository, AlertRepository, NotificationRepository, type AlertRow, type ClaimedNotification, type FailedAttempt, type NotificationChannel } from '@churn/alerting-data';
+import {
+  AlertingModelAlertRepository,
+  AlertRepository,
+  NotificationRepository,
+  type AlertRow,
+  type ClaimedNotification,
+  type FailedAttempt,
+  type NotificationChannel,
+} from '@churn/alerting-data';
 import { Database } from '@churn/db';
 import { SmtpMailer } from '@churn/mailer';
 import { getOrCreateCounter, getOrCreateGauge, type Logger, type Registry } from '@churn/observability';
@@ -153,7 +161,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     const destination = await this.notifications.ensureDestination(this.database, channel, fingerprint);
     this.metrics.destinationUp.set({ channel }, destination.status === 'up' ? 1 : 0);
     if (destination.status === 'dead') {
-      this.logger.error({ channel, reason: destination.dead_reason, since: destination.dead_since }, 'destination is marked dead: its notifications stay parked until it is revived');
+      this.logger.error(
+        { channel, reason: destination.dead_reason, since: destination.dead_since },
+        'destination is marked dead: its notifications stay parked until it is revived',
+      );
     }
   }
 
@@ -261,12 +272,21 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
   }
 
   private async alertsOf(claimed: readonly ClaimedNotification[]): Promise<AlertRow[]> {
-    const rows = await this.alerts.findByIds(this.database, claimed.map((c) => c.alert_id!));
+    const rows = await this.alerts.findByIds(
+      this.database,
+      claimed.map((c) => c.alert_id!),
+    );
     const byId = new Map(rows.map((r) => [r.alert_id, r]));
     return claimed.map((c) => byId.get(c.alert_id!)!);
   }
 
-  private async record(channel: NotificationChannel, claimed: readonly ClaimedNotification[], result: DeliveryResult, form: 'single' | 'digest', via: string): Promise<void> {
+  private async record(
+    channel: NotificationChannel,
+    claimed: readonly ClaimedNotification[],
+    result: DeliveryResult,
+    form: 'single' | 'digest',
+    via: string,
+  ): Promise<void> {
     this.metrics.messages.inc({ channel, form, result: result.kind });
     const ids = claimed.map((c) => c.id);
     const alertIds = claimed.map((c) => c.alert_id).filter(Boolean);
@@ -282,7 +302,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       }
       if (rejected.length > 0) {
         this.metrics.recipientsRejected.inc({ channel }, rejected.length);
-        this.logger.warn({ channel, rejected_recipients: rejected, ...subjects, notification_ids: ids }, 'the SMTP server refused some recipients; the others received the message');
+        this.logger.warn(
+          { channel, rejected_recipients: rejected, ...subjects, notification_ids: ids },
+          'the SMTP server refused some recipients; the others received the message',
+        );
       }
       this.logger.info({ channel, form, via, ...subjects, notification_ids: ids }, 'notification delivered');
       return;
@@ -291,7 +314,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     if (result.kind === 'dead') {
       await this.notifications.markDestinationDead(this.database, channel, result.error);
       this.metrics.destinationUp.set({ channel }, 0);
-      this.logger.error({ channel, reason: result.error, ...subjects }, 'destination marked dead: nothing more is sent to it until an operator revives it or changes its configuration');
+      this.logger.error(
+        { channel, reason: result.error, ...subjects },
+        'destination marked dead: nothing more is sent to it until an operator revives it or changes its configuration',
+      );
     }
     // A refused digest says nothing about which alert Slack did not take: its rows go out one by one.
     const split = result.kind === 'rejected' && claimed.length > 1;
@@ -316,7 +342,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     });
     this.factsRelay.nudge();
     const parked = failures.filter((f) => f.status === 'parked').length;
-    if (parked > 0) this.metrics.parked.inc({ channel, reason: result.kind === 'rejected' ? 'rejected' : result.kind === 'dead' ? 'destination_dead' : 'retries_exhausted' }, parked);
+    if (parked > 0)
+      this.metrics.parked.inc(
+        { channel, reason: result.kind === 'rejected' ? 'rejected' : result.kind === 'dead' ? 'destination_dead' : 'retries_exhausted' },
+        parked,
+      );
     this.logger.warn({ channel, form, result: result.kind, reason: result.error, ...subjects, notification_ids: ids, parked }, 'notification not delivered');
   }
 
@@ -327,7 +357,13 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
    * instance runs; the claim is ours for the lease, which outlasts a restart. Only the death of the
    * process leaves the documented window.
    */
-  private async markSentDurably(channel: NotificationChannel, ids: readonly string[], via: string, rejectedRecipients: readonly string[], form: 'single' | 'digest'): Promise<string[]> {
+  private async markSentDurably(
+    channel: NotificationChannel,
+    ids: readonly string[],
+    via: string,
+    rejectedRecipients: readonly string[],
+    form: 'single' | 'digest',
+  ): Promise<string[]> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         // The delivery fact commits with the mark: a row marked sent has its fact in the outbox.

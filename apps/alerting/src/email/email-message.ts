@@ -4,12 +4,13 @@ import { escapeHtml, type EmailContent } from '@churn/mailer';
 import { formatMoney } from '../rules/alert-rules.engine';
 import { alertLink } from '../slack/slack-message';
 
-
 /** The immediate mail of one (critical) alert. */
 export function alertEmail(alert: AlertRow, dashboardUrl: string): EmailContent {
   const d = alert.details as AlertDetails;
   const link = alertLink(dashboardUrl, alert.alert_id);
-  const factors = (d.top_factors ?? []).slice(0, 5).map((f) => `${f.feature} = ${factorValueText(f.value)} (${f.contribution >= 0 ? '+' : ''}${f.contribution.toFixed(3)})`);
+  const factors = (d.top_factors ?? [])
+    .slice(0, 5)
+    .map((f) => `${f.feature} = ${factorValueText(f.value)} (${f.contribution >= 0 ? '+' : ''}${f.contribution.toFixed(3)})`);
   const lines = [
     alert.message,
     '',
@@ -49,7 +50,10 @@ export function digestEmail(alerts: readonly AlertRow[], day: string, dashboardU
     text: [
       `${alerts.length} alert(s) for ${day}:`,
       '',
-      ...rows.map(({ a, d, link }) => `- ${a.customer_id}  ${a.level}  ${a.risk_score}/100  ${formatMoney(d.revenue_at_risk ?? 0)} at risk  ${d.recommended_action ?? ''}\n  ${link}  (alert ${a.alert_id})`),
+      ...rows.map(
+        ({ a, d, link }) =>
+          `- ${a.customer_id}  ${a.level}  ${a.risk_score}/100  ${formatMoney(d.revenue_at_risk ?? 0)} at risk  ${d.recommended_action ?? ''}\n  ${link}  (alert ${a.alert_id})`,
+      ),
     ].join('\n'),
     html: `<p>${alerts.length} alert(s) for ${escapeHtml(day)}:</p>
 <table>

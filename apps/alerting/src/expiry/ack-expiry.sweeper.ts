@@ -36,8 +36,16 @@ export class AckExpirySweeper implements OnApplicationBootstrap, OnApplicationSh
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.logger = logger.child({ context: AckExpirySweeper.name });
-    this.expired = getOrCreateCounter(registry, { name: 'alerting_alerts_expired_total', help: 'Acknowledgments expired (ALERT_ACK_EXPIRY_HOURS), by level.', labelNames: ['level'] as const });
-    this.failures = getOrCreateCounter(registry, { name: 'alerting_expiry_sweep_failures_total', help: 'Expiry sweeps that failed (Postgres); the next sweep takes the same alerts.', labelNames: [] as const });
+    this.expired = getOrCreateCounter(registry, {
+      name: 'alerting_alerts_expired_total',
+      help: 'Acknowledgments expired (ALERT_ACK_EXPIRY_HOURS), by level.',
+      labelNames: ['level'] as const,
+    });
+    this.failures = getOrCreateCounter(registry, {
+      name: 'alerting_expiry_sweep_failures_total',
+      help: 'Expiry sweeps that failed (Postgres); the next sweep takes the same alerts.',
+      labelNames: [] as const,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -69,7 +77,13 @@ export class AckExpirySweeper implements OnApplicationBootstrap, OnApplicationSh
               actor: EXPIRY_ACTOR,
               action: 'alert.expire',
               subject: `alert:${row.alert_id}`,
-              details: { customer_id: row.customer_id, level: row.level, acknowledged_at: row.acknowledged_at?.toISOString(), occurred_at: row.expired_at?.toISOString(), expiry_hours: this.config.ALERT_ACK_EXPIRY_HOURS },
+              details: {
+                customer_id: row.customer_id,
+                level: row.level,
+                acknowledged_at: row.acknowledged_at?.toISOString(),
+                occurred_at: row.expired_at?.toISOString(),
+                expiry_hours: this.config.ALERT_ACK_EXPIRY_HOURS,
+              },
             });
           }
           await this.updates.record(
@@ -81,7 +95,10 @@ export class AckExpirySweeper implements OnApplicationBootstrap, OnApplicationSh
         total += batch.length;
         for (const row of batch) {
           this.expired.inc({ level: row.level });
-          this.logger.info({ alert_id: row.alert_id, customer_id: row.customer_id, level: row.level, acknowledged_at: row.acknowledged_at, expired_at: row.expired_at }, 'acknowledgment expired');
+          this.logger.info(
+            { alert_id: row.alert_id, customer_id: row.customer_id, level: row.level, acknowledged_at: row.acknowledged_at, expired_at: row.expired_at },
+            'acknowledgment expired',
+          );
         }
       } while (batch.length === SWEEP_BATCH);
     } catch (error) {

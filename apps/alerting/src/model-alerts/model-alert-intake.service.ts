@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ModelAlert } from '@churn/contracts';
-import { AlertingModelAlertRepository, NotificationRepository, type NewNotification, type NotificationChannel, type ReceivedModelAlert } from '@churn/alerting-data';
+import {
+  AlertingModelAlertRepository,
+  NotificationRepository,
+  type NewNotification,
+  type NotificationChannel,
+  type ReceivedModelAlert,
+} from '@churn/alerting-data';
 import { Database } from '@churn/db';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
@@ -48,10 +54,16 @@ export class ModelAlertIntakeService {
   async process(alerts: readonly ModelAlert[]): Promise<ModelAlertIntakeOutcome[]> {
     if (alerts.length === 0) return [];
     const cooldownMs = this.config.OPS_ALERT_COOLDOWN_HOURS * HOUR_MS;
-    const channels: NotificationChannel[] = [...(this.channels.opsSlack ? (['ops_slack'] as const) : []), ...(this.channels.opsEmail ? (['ops_email'] as const) : [])];
+    const channels: NotificationChannel[] = [
+      ...(this.channels.opsSlack ? (['ops_slack'] as const) : []),
+      ...(this.channels.opsEmail ? (['ops_email'] as const) : []),
+    ];
     const outcomes = await this.database.transaction(async (tx) => {
       await this.modelAlerts.lockConditions(tx, alerts.map(conditionKeyOf));
-      const known = await this.modelAlerts.known(tx, alerts.map((a) => a.alert_id));
+      const known = await this.modelAlerts.known(
+        tx,
+        alerts.map((a) => a.alert_id),
+      );
       const decided: ModelAlertIntakeOutcome[] = [];
       const queued: NewNotification[] = [];
       // In event order, so the first of a burst of one condition starts the cool-down of the rest.
@@ -63,13 +75,22 @@ export class ModelAlertIntakeService {
           decided[i] = 'duplicate';
           continue;
         }
-        const cooling = cooldownMs > 0 && (await this.modelAlerts.notifiedWithin(tx, row.condition_key, new Date(row.created_at.getTime() - cooldownMs), row.created_at));
+        const cooling =
+          cooldownMs > 0 && (await this.modelAlerts.notifiedWithin(tx, row.condition_key, new Date(row.created_at.getTime() - cooldownMs), row.created_at));
         const outcome = cooling ? 'cooldown' : 'notified';
         decided[i] = (await this.modelAlerts.insert(tx, row, outcome)) ? outcome : 'duplicate';
         known.add(alert.alert_id);
         if (decided[i] === 'notified') {
           for (const channel of channels) {
-            queued.push({ idempotency_key: `${channel}:${alert.alert_id}`, channel, kind: 'model_alert', alert_id: null, model_alert_id: alert.alert_id, level: null, status: 'pending' });
+            queued.push({
+              idempotency_key: `${channel}:${alert.alert_id}`,
+              channel,
+              kind: 'model_alert',
+              alert_id: null,
+              model_alert_id: alert.alert_id,
+              level: null,
+              status: 'pending',
+            });
           }
         }
       }
@@ -81,7 +102,11 @@ export class ModelAlertIntakeService {
       this.received.inc({ kind: alert.kind, outcome });
       const ids = { model_alert_id: alert.alert_id, model_version: alert.model_version, kind: alert.kind, subject: alert.subject, outcome };
       if (outcome === 'notified') this.logger.info({ ...ids, channels }, 'model alert queued for the operators');
-      else this.logger.debug(ids, outcome === 'cooldown' ? 'model alert within the cool-down of the same condition: recorded, not sent' : 'model alert already received');
+      else
+        this.logger.debug(
+          ids,
+          outcome === 'cooldown' ? 'model alert within the cool-down of the same condition: recorded, not sent' : 'model alert already received',
+        );
     });
     return outcomes;
   }

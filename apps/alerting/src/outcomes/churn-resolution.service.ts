@@ -55,7 +55,12 @@ export class ChurnResolutionService {
       await this.churn.record(tx, churns);
       const rows = await this.churn.resolveOpenAlerts(tx, churns, CHURN_RESOLVER);
       for (const row of rows) {
-        await this.audit.record(tx, { actor: CHURN_RESOLVER, action: 'alert.resolve', subject: `alert:${row.alert_id}`, details: { customer_id: row.customer_id, level: row.level, resolution: 'churned' } });
+        await this.audit.record(tx, {
+          actor: CHURN_RESOLVER,
+          action: 'alert.resolve',
+          subject: `alert:${row.alert_id}`,
+          details: { customer_id: row.customer_id, level: row.level, resolution: 'churned' },
+        });
       }
       await this.updates.record(
         tx,
@@ -67,7 +72,10 @@ export class ChurnResolutionService {
     for (const row of resolved) {
       // acknowledged_at is left as it was: set means someone had acknowledged the alert before the churn.
       this.metrics.resolved.inc({ level: row.level, status: row.acknowledged_at ? 'acknowledged' : 'pending' });
-      this.logger.info({ alert_id: row.alert_id, customer_id: row.customer_id, level: row.level, resolution: 'churned' }, 'alert resolved: the customer churned');
+      this.logger.info(
+        { alert_id: row.alert_id, customer_id: row.customer_id, level: row.level, resolution: 'churned' },
+        'alert resolved: the customer churned',
+      );
     }
     return resolved.length;
   }

@@ -33,8 +33,16 @@ export class QueueMetricsService implements OnApplicationBootstrap, OnApplicatio
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.logger = logger.child({ context: QueueMetricsService.name });
-    this.size = getOrCreateGauge(registry, { name: 'alerting_queue_alerts', help: 'Alerts not resolved, by state (pending, acknowledged, expired) and level.', labelNames: ['state', 'level'] as const });
-    this.overdue = getOrCreateGauge(registry, { name: 'alerting_queue_overdue_alerts', help: 'Pending alerts past their deadline (creation + the level’s SLA target), by level.', labelNames: ['level'] as const });
+    this.size = getOrCreateGauge(registry, {
+      name: 'alerting_queue_alerts',
+      help: 'Alerts not resolved, by state (pending, acknowledged, expired) and level.',
+      labelNames: ['state', 'level'] as const,
+    });
+    this.overdue = getOrCreateGauge(registry, {
+      name: 'alerting_queue_overdue_alerts',
+      help: 'Pending alerts past their deadline (creation + the level’s SLA target), by level.',
+      labelNames: ['level'] as const,
+    });
   }
 
   onApplicationBootstrap(): void {

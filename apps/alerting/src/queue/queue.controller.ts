@@ -3,7 +3,16 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, ZodValidationPipe } from '@churn/service-kit';
 import { assignBodySchema, bulkBodySchema, queueQuerySchema, type AssignBody, type BulkBody, type QueueQuery } from './queue.schemas';
 import { QueueService } from './queue.service';
-import { alertHistorySchema, alertQueuePageSchema, alertViewSchema, bulkAnswerSchema, type AlertHistory, type AlertQueuePage, type AlertView, type BulkAnswer } from '@churn/contracts';
+import {
+  alertHistorySchema,
+  alertQueuePageSchema,
+  alertViewSchema,
+  bulkAnswerSchema,
+  type AlertHistory,
+  type AlertQueuePage,
+  type AlertView,
+  type BulkAnswer,
+} from '@churn/contracts';
 
 /** The work queue (role agent or admin): list, assign, bulk acknowledge/resolve, history. */
 @ApiTags('alerts')
@@ -36,7 +45,11 @@ export class QueueController {
   @ApiAnswer('AlertView', alertViewSchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign an alert to a person (`me`: the caller) or unassign it (null); 409 if resolved (audited)' })
-  assign(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(assignBodySchema)) body: AssignBody, @Req() request: AuthenticatedRequest): Promise<AlertView> {
+  assign(
+    @Param('id', new IdentifierParamPipe('id')) id: string,
+    @Body(new ZodValidationPipe(assignBodySchema)) body: AssignBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<AlertView> {
     return this.queue.assign(id, body, request.principal!);
   }
 

@@ -28,7 +28,10 @@ export const queueQuerySchema = z
     /** `me` (the token's subject), `none` (unassigned), or a person's name as assigned. */
     owner: person.optional(),
     /** `true`: pending alerts past their deadline; `false`: all others. */
-    overdue: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+    overdue: z
+      .enum(['true', 'false'])
+      .transform((value) => value === 'true')
+      .optional(),
     customer_id: z.string().min(1).max(200).optional(),
     since: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp with zone' }).optional(),
     /** Up to three keys, comma-separated, `-` for descending: `sort=-level,due_at`. Default `due_at` (soonest deadline first). */
@@ -51,7 +54,11 @@ export type AssignBody = z.output<typeof assignBodySchema>;
 
 export const BULK_MAX_IDS = 500;
 
-const alertId = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
+const alertId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
 
 export const bulkBodySchema = z
   .object({

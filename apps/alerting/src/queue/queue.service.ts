@@ -50,7 +50,11 @@ export class QueueService {
   ) {
     this.logger = logger.child({ context: QueueService.name });
     this.metrics = {
-      assignments: getOrCreateCounter(registry, { name: 'alerting_alert_assignments_total', help: 'Alerts assigned or unassigned through the API, by action (assign, unassign).', labelNames: ['action'] as const }),
+      assignments: getOrCreateCounter(registry, {
+        name: 'alerting_alert_assignments_total',
+        help: 'Alerts assigned or unassigned through the API, by action (assign, unassign).',
+        labelNames: ['action'] as const,
+      }),
       bulk: getOrCreateCounter(registry, {
         name: 'alerting_bulk_alerts_total',
         help: 'Alerts in bulk actions, by action (acknowledge, resolve) and result (acknowledged, resolved, already_acknowledged, already_resolved, not_found, conflict).',
@@ -61,15 +65,28 @@ export class QueueService {
 
   async list(query: QueueQuery, principal: Principal): Promise<{ alerts: AlertView[]; page: number; page_size: number; total: number }> {
     const targets = slaTargetSeconds(this.rules.current());
-    const owner: QueueOwner | undefined = query.owner === undefined ? undefined : query.owner === 'none' ? { kind: 'none' } : { kind: 'person', name: person(query.owner, principal) };
+    const owner: QueueOwner | undefined =
+      query.owner === undefined ? undefined : query.owner === 'none' ? { kind: 'none' } : { kind: 'person', name: person(query.owner, principal) };
     const { total, rows } = await this.queue.page(
       this.database,
-      { levels: query.level, states: query.state, owner, overdue: query.overdue, customerId: query.customer_id, since: query.since ? new Date(query.since) : undefined },
+      {
+        levels: query.level,
+        states: query.state,
+        owner,
+        overdue: query.overdue,
+        customerId: query.customer_id,
+        since: query.since ? new Date(query.since) : undefined,
+      },
       levelTargets(targets),
       { sort: query.sort, offset: (query.page - 1) * query.page_size, limit: query.page_size },
     );
     const now = new Date();
-    return { alerts: rows.map(({ due_at: _due, overdue: _overdue, ...row }) => alertView(row, targets, now)), page: query.page, page_size: query.page_size, total };
+    return {
+      alerts: rows.map(({ due_at: _due, overdue: _overdue, ...row }) => alertView(row, targets, now)),
+      page: query.page,
+      page_size: query.page_size,
+      total,
+    };
   }
 
   /** Assigns (or, with null, unassigns) an alert that is not resolved; assigning to the current assignee changes nothing and publishes nothing. */
@@ -81,14 +98,22 @@ export class QueueService {
       if (before.status === 'resolved') throw new AlertError('ALERT_RESOLVED', `alert ${alertId} is resolved; a resolved alert is not assigned`);
       const row = await this.queue.assign(tx, alertId, assignee);
       if (!row) return { row: before, changed: false };
-      await this.audit.record(tx, { actor: principal.subject, action: 'alert.assign', subject: `alert:${alertId}`, details: { assignee, previous: before.assignee, customer_id: row.customer_id, level: row.level } });
+      await this.audit.record(tx, {
+        actor: principal.subject,
+        action: 'alert.assign',
+        subject: `alert:${alertId}`,
+        details: { assignee, previous: before.assignee, customer_id: row.customer_id, level: row.level },
+      });
       await this.updates.record(tx, [{ row, change: 'assigned', by: principal.subject }]);
       return { row, changed: true };
     });
     if (changed.changed) {
       this.relay.nudge();
       this.metrics.assignments.inc({ action: assignee === null ? 'unassign' : 'assign' });
-      this.logger.info({ alert_id: alertId, customer_id: changed.row.customer_id, assignee, actor: principal.subject }, assignee === null ? 'alert unassigned' : 'alert assigned');
+      this.logger.info(
+        { alert_id: alertId, customer_id: changed.row.customer_id, assignee, actor: principal.subject },
+        assignee === null ? 'alert unassigned' : 'alert assigned',
+      );
     }
     return this.alerts.view(changed.row);
   }
@@ -117,13 +142,25 @@ export class QueueService {
     const row = await this.alertRows.findById(this.database, alertId);
     if (!row) throw alertNotFound(alertId);
     const entries = (await this.audit.findBySubject(this.database, `alert:${alertId}`, 500)).reverse();
-    const raised: HistoryEntry = { at: row.created_at.toISOString(), actor: 'system:rules', action: 'alert.raise', by: null, note: null, details: { level: row.level, reason: row.reason, risk_score: row.risk_score } };
+    const raised: HistoryEntry = {
+      at: row.created_at.toISOString(),
+      actor: 'system:rules',
+      action: 'alert.raise',
+      by: null,
+      note: null,
+      details: { level: row.level, reason: row.reason, risk_score: row.risk_score },
+    };
     return {
       alert_id: alertId,
       history: [
         raised,
         ...entries.map((e) => {
-          const { by, note, occurred_at: occurredAt, ...details } = e.details as { by?: string; note?: string | null; occurred_at?: string } & Record<string, unknown>;
+          const {
+            by,
+            note,
+            occurred_at: occurredAt,
+            ...details
+          } = e.details as { by?: string; note?: string | null; occurred_at?: string } & Record<string, unknown>;
           // An expiry is recorded by the sweep after the moment the acknowledgment ran out; that moment is the one that happened.
           return { at: occurredAt ?? e.at.toISOString(), actor: e.actor, action: e.action, by: by ?? e.actor, note: note ?? null, details };
         }),

@@ -33,7 +33,10 @@ describe('AlertRulesEngine', () => {
   it('alerts on critical and high by default, not on medium or low', () => {
     assert.equal(sut.evaluate(aCriticalPrediction({ risk_level: 'critical' }), EMPTY_CONTEXT, NOW).alert, true);
     assert.equal(sut.evaluate(aCriticalPrediction({ risk_level: 'high', risk_score: 65 }), EMPTY_CONTEXT, NOW).alert, true);
-    assert.deepEqual(sut.evaluate(aCriticalPrediction({ risk_level: 'medium', risk_score: 45 }), EMPTY_CONTEXT, NOW), { alert: false, reason: 'below_threshold' });
+    assert.deepEqual(sut.evaluate(aCriticalPrediction({ risk_level: 'medium', risk_score: 45 }), EMPTY_CONTEXT, NOW), {
+      alert: false,
+      reason: 'below_threshold',
+    });
     assert.deepEqual(sut.evaluate(aCriticalPrediction({ risk_level: 'low', risk_score: 10 }), EMPTY_CONTEXT, NOW), { alert: false, reason: 'below_threshold' });
   });
 

@@ -79,7 +79,14 @@ export class AlertRulesEngine {
    * other: the first alert starts the cool-down of the rest, and every score joins the history.
    */
   evaluateBatch(predictions: readonly Prediction[], contexts: ReadonlyMap<string, CustomerAlertContext>, now: Date): AlertDecision[] {
-    const state = new Map<string, { recentAlerts: CustomerAlertContext['recentAlerts'][number][]; openInterventions: CustomerAlertContext['openInterventions']; scores: CustomerAlertContext['scores'][number][] }>();
+    const state = new Map<
+      string,
+      {
+        recentAlerts: CustomerAlertContext['recentAlerts'][number][];
+        openInterventions: CustomerAlertContext['openInterventions'];
+        scores: CustomerAlertContext['scores'][number][];
+      }
+    >();
     return predictions.map((prediction) => {
       let ctx = state.get(prediction.customer_id);
       if (!ctx) {

@@ -21,7 +21,10 @@ export const alertRulesSchema = z
       .strict()
       .prefault({}),
     /** No second alert for a customer within `days` unless the level is higher than every alert of that window. */
-    cooldown: z.object({ days: z.number().min(0).max(365).default(7) }).strict().prefault({}),
+    cooldown: z
+      .object({ days: z.number().min(0).max(365).default(7) })
+      .strict()
+      .prefault({}),
     suppress: z
       .object({
         /** Experiment control-arm customers get no alert (monitoring needs untreated controls). */

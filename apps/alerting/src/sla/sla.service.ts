@@ -60,7 +60,11 @@ export class SlaService implements OnApplicationBootstrap, OnApplicationShutdown
         help: 'Pending alerts older than their level’s time-to-acknowledge target, by level.',
         labelNames: ['level'] as const,
       }),
-      slaTarget: getOrCreateGauge(registry, { name: 'alerting_sla_target_seconds', help: 'Time-to-acknowledge target by level (rules file).', labelNames: ['level'] as const }),
+      slaTarget: getOrCreateGauge(registry, {
+        name: 'alerting_sla_target_seconds',
+        help: 'Time-to-acknowledge target by level (rules file).',
+        labelNames: ['level'] as const,
+      }),
       outbox: getOrCreateGauge(registry, {
         name: 'alerting_notifications',
         help: 'Outbox rows by channel and status (pending, sent, parked, awaiting_digest, in_digest).',
@@ -93,7 +97,10 @@ export class SlaService implements OnApplicationBootstrap, OnApplicationShutdown
 
   async summary(since: Date): Promise<{ since: string; levels: LevelSla[] }> {
     const targets = slaTargetSeconds(this.rules.current());
-    const [acks, pending] = await Promise.all([this.alerts.acknowledgementFigures(this.database, since, targets), this.alerts.pendingFigures(this.database, targets)]);
+    const [acks, pending] = await Promise.all([
+      this.alerts.acknowledgementFigures(this.database, since, targets),
+      this.alerts.pendingFigures(this.database, targets),
+    ]);
     const levels = [...RISK_LEVELS].reverse().map((level): LevelSla => {
       const a = acks.find((r) => r.level === level);
       const p = pending.find((r) => r.level === level);

@@ -47,7 +47,10 @@ export function slackAlertMessage(alert: AlertRow, dashboardUrl: string): SlackP
           { type: 'mrkdwn', text: `*Revenue at risk*\n${formatMoney(details.revenue_at_risk ?? 0)}` },
         ],
       },
-      { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(`*Recommended action*\n${escapeMrkdwn(details.recommended_action || '—')}`, SECTION_TEXT_MAX) } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: truncateMrkdwn(`*Recommended action*\n${escapeMrkdwn(details.recommended_action || '—')}`, SECTION_TEXT_MAX) },
+      },
       { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(`*Top factors*\n${factors || '—'}`, SECTION_TEXT_MAX) } },
       { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in dashboard' }, url }] },
       {
@@ -55,7 +58,10 @@ export function slackAlertMessage(alert: AlertRow, dashboardUrl: string): SlackP
         elements: [
           {
             type: 'mrkdwn',
-            text: truncateMrkdwn(`alert ${alert.alert_id} · prediction ${escapeMrkdwn(alert.prediction_id)}${details.model_version ? ` · model ${escapeMrkdwn(details.model_version)}` : ''}`, CONTEXT_TEXT_MAX),
+            text: truncateMrkdwn(
+              `alert ${alert.alert_id} · prediction ${escapeMrkdwn(alert.prediction_id)}${details.model_version ? ` · model ${escapeMrkdwn(details.model_version)}` : ''}`,
+              CONTEXT_TEXT_MAX,
+            ),
           },
         ],
       },
@@ -118,7 +124,12 @@ export function slackModelAlertMessage(alert: ReceivedModelAlert): SlackPayload 
           { type: 'mrkdwn', text: `*Threshold*\n${formatNumber(alert.threshold)}` },
         ],
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(`model alert ${escapeMrkdwn(alert.alert_id)} · ${alert.created_at.toISOString()}`, CONTEXT_TEXT_MAX) }] },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: truncateMrkdwn(`model alert ${escapeMrkdwn(alert.alert_id)} · ${alert.created_at.toISOString()}`, CONTEXT_TEXT_MAX) },
+        ],
+      },
     ],
   };
 }

@@ -42,7 +42,8 @@ export class SlackWebhookClient {
       });
     } catch (error) {
       const err = error as Error & { cause?: { code?: string } };
-      const reason = err.name === 'TimeoutError' || err.name === 'AbortError' ? `timeout after ${this.timeoutMs} ms` : `${err.cause?.code ?? err.name}: request failed`;
+      const reason =
+        err.name === 'TimeoutError' || err.name === 'AbortError' ? `timeout after ${this.timeoutMs} ms` : `${err.cause?.code ?? err.name}: request failed`;
       return { kind: 'retry', error: reason };
     }
     const body = (await response.text().catch(() => '')).slice(0, 200);
@@ -51,7 +52,16 @@ export class SlackWebhookClient {
 }
 
 /** Answers that say the webhook or its channel is gone or forbidden, whatever the status code. */
-const DESTINATION_ERRORS = new Set(['no_service', 'channel_not_found', 'channel_is_archived', 'invalid_token', 'no_active_hooks', 'action_prohibited', 'posting_to_general_channel_denied', 'team_disabled']);
+const DESTINATION_ERRORS = new Set([
+  'no_service',
+  'channel_not_found',
+  'channel_is_archived',
+  'invalid_token',
+  'no_active_hooks',
+  'action_prohibited',
+  'posting_to_general_channel_denied',
+  'team_disabled',
+]);
 const DESTINATION_STATUSES = new Set([401, 403, 404, 410]);
 
 /**

@@ -13,7 +13,12 @@ function anAlert(i = 0, overrides: Partial<AlertRow> = {}): AlertRow {
     alert_id: `alrt-${String(i).padStart(24, '0')}`,
     customer_id: `C-<${i}>`,
     prediction_id: `p-${i}`,
-    details: { recommended_action: 'Call & offer', revenue_at_risk: 1234.5, top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.2 }], model_version: 'v7' },
+    details: {
+      recommended_action: 'Call & offer',
+      revenue_at_risk: 1234.5,
+      top_factors: [{ feature: 'Contract', value: 'Month-to-month', contribution: 0.2 }],
+      model_version: 'v7',
+    },
     ...overrides,
   });
 }
@@ -22,7 +27,16 @@ describe('Slack messages', () => {
   it('shows customer, score, level, factors, action, revenue at risk and the dashboard link, escaped', () => {
     const message = slackAlertMessage(anAlert(1), 'http://dash.local:3005/');
     const json = JSON.stringify(message);
-    for (const expected of ['C-&lt;1&gt;', '88/100', 'critical', 'Contract = Month-to-month (+0.200)', 'Call &amp; offer', '$1,235', 'http://dash.local:3005/alerts/alrt-000000000000000000000001', 'model v7']) {
+    for (const expected of [
+      'C-&lt;1&gt;',
+      '88/100',
+      'critical',
+      'Contract = Month-to-month (+0.200)',
+      'Call &amp; offer',
+      '$1,235',
+      'http://dash.local:3005/alerts/alrt-000000000000000000000001',
+      'model v7',
+    ]) {
       assert.ok(json.includes(expected), `missing ${expected}`);
     }
     assert.equal(message.blocks[0]!['type'], 'header');
@@ -38,7 +52,12 @@ describe('Slack messages', () => {
     const digest = slackDigestMessage(alerts, 'http://dash.local/');
     assert.ok(digest.blocks.length <= SLACK_MAX_BLOCKS);
     for (const a of alerts) assert.equal(JSON.stringify(digest).split(a.alert_id).length - 1, 2, `${a.alert_id} once in the link, once in the text`);
-    assert.throws(() => slackDigestMessage(Array.from({ length: 48 }, (_, i) => anAlert(i)), 'http://dash.local/'));
+    assert.throws(() =>
+      slackDigestMessage(
+        Array.from({ length: 48 }, (_, i) => anAlert(i)),
+        'http://dash.local/',
+      ),
+    );
   });
 
   it('escapes the top-level text too', () => {
@@ -62,10 +81,18 @@ describe('Slack messages', () => {
     const hostile = anAlert(3, {
       customer_id: `${'<&>'.repeat(900)}`,
       prediction_id: 'p&'.repeat(1500),
-      details: { recommended_action: '&'.repeat(5000), revenue_at_risk: 1, top_factors: Array.from({ length: 5 }, () => ({ feature: '<f>'.repeat(400), value: '&'.repeat(400), contribution: 0.1 })), model_version: 'v<1>' },
+      details: {
+        recommended_action: '&'.repeat(5000),
+        revenue_at_risk: 1,
+        top_factors: Array.from({ length: 5 }, () => ({ feature: '<f>'.repeat(400), value: '&'.repeat(400), contribution: 0.1 })),
+        model_version: 'v<1>',
+      },
     });
     assert.equal(slackPayloadProblem(JSON.stringify(slackAlertMessage(hostile, 'http://dash.local/'))), undefined);
-    const digest = slackDigestMessage(Array.from({ length: 45 }, (_, i) => ({ ...hostile, alert_id: anAlert(i).alert_id })), 'http://dash.local/');
+    const digest = slackDigestMessage(
+      Array.from({ length: 45 }, (_, i) => ({ ...hostile, alert_id: anAlert(i).alert_id })),
+      'http://dash.local/',
+    );
     assert.equal(slackPayloadProblem(JSON.stringify(digest)), undefined);
     const model = slackModelAlertMessage({
       alert_id: 'malrt-1',
@@ -114,10 +141,22 @@ describe('delivery results', () => {
   });
 
   it('backs off exponentially with jitter, within the cap', () => {
-    assert.equal(backoffDelayMs(1, 1000, 60_000, () => 0), 500);
-    assert.equal(backoffDelayMs(1, 1000, 60_000, () => 1), 1000);
-    assert.equal(backoffDelayMs(4, 1000, 60_000, () => 1), 8000);
-    assert.equal(backoffDelayMs(20, 1000, 60_000, () => 1), 60_000);
+    assert.equal(
+      backoffDelayMs(1, 1000, 60_000, () => 0),
+      500,
+    );
+    assert.equal(
+      backoffDelayMs(1, 1000, 60_000, () => 1),
+      1000,
+    );
+    assert.equal(
+      backoffDelayMs(4, 1000, 60_000, () => 1),
+      8000,
+    );
+    assert.equal(
+      backoffDelayMs(20, 1000, 60_000, () => 1),
+      60_000,
+    );
     const spread = new Set(Array.from({ length: 20 }, () => backoffDelayMs(3, 1000, 60_000)));
     assert.ok(spread.size > 1);
   });

@@ -12,7 +12,13 @@ import type { AlertingConfig } from '../config';
  */
 @Injectable()
 export class AlertNotificationsRelay extends TopicOutboxRelay<typeof Topics.alertNotifications> {
-  constructor(database: Database, producer: TopicProducer, @Inject(SERVICE_CONFIG) config: AlertingConfig, @Inject(LOGGER) logger: Logger, @Inject(METRICS_REGISTRY) registry: Registry) {
+  constructor(
+    database: Database,
+    producer: TopicProducer,
+    @Inject(SERVICE_CONFIG) config: AlertingConfig,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
     super(
       database,
       producer,

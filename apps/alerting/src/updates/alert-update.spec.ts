@@ -35,7 +35,10 @@ describe('alertUpdateOf', () => {
 
   it('gives a change an alert goes through once the same id every time, and keeps an explicit id', () => {
     const row = anAlert({ status: 'acknowledged', acknowledged_at: new Date('2026-03-10T13:00:00Z') });
-    assert.equal(alertUpdateOf(row, 'acknowledged', { by: 'jane', note: 'called', dueAt }).update_id, alertUpdateOf(row, 'acknowledged', { by: 'jane', note: 'called', dueAt }).update_id);
+    assert.equal(
+      alertUpdateOf(row, 'acknowledged', { by: 'jane', note: 'called', dueAt }).update_id,
+      alertUpdateOf(row, 'acknowledged', { by: 'jane', note: 'called', dueAt }).update_id,
+    );
     assert.equal(alertUpdateOf(row, 'assigned', { by: 'jane', note: null, dueAt, updateId: 'alrt-1:assigned:x' }).update_id, 'alrt-1:assigned:x');
   });
 });

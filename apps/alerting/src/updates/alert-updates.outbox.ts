@@ -32,7 +32,12 @@ export class AlertUpdatesOutbox {
       tx,
       changes.map(({ row, change, by, note }) => {
         // An alert is assigned any number of times; every other change happens to it at most once.
-        const update = alertUpdateOf(row, change, { by, note: note ?? null, dueAt: dueAt(row.created_at, row.level as RiskLevel, targets), updateId: change === 'assigned' ? `${row.alert_id}:assigned:${randomUUID()}` : undefined });
+        const update = alertUpdateOf(row, change, {
+          by,
+          note: note ?? null,
+          dueAt: dueAt(row.created_at, row.level as RiskLevel, targets),
+          updateId: change === 'assigned' ? `${row.alert_id}:assigned:${randomUUID()}` : undefined,
+        });
         return { messageId: update.update_id, customerId: update.customer_id, payload: update };
       }),
     );

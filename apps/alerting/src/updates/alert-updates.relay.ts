@@ -9,7 +9,13 @@ import type { AlertingConfig } from '../config';
 /** Publishes the `alert-updates` outbox (AlertUpdatesOutbox writes it); consumers dedupe on update_id. */
 @Injectable()
 export class AlertUpdatesRelay extends TopicOutboxRelay<typeof Topics.alertUpdates> {
-  constructor(database: Database, producer: TopicProducer, @Inject(SERVICE_CONFIG) config: AlertingConfig, @Inject(LOGGER) logger: Logger, @Inject(METRICS_REGISTRY) registry: Registry) {
+  constructor(
+    database: Database,
+    producer: TopicProducer,
+    @Inject(SERVICE_CONFIG) config: AlertingConfig,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
     super(
       database,
       producer,

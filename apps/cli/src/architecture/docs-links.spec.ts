@@ -7,7 +7,10 @@ const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 
 /** The documents a newcomer reads; a moved or renamed file must take its mentions along. */
 function documents(): string[] {
-  const docs = fs.readdirSync(path.join(REPO, 'docs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f));
+  const docs = fs
+    .readdirSync(path.join(REPO, 'docs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join('docs', f));
   return ['README.md', 'ARCHITECTURE.md', 'bench/README.md', 'apps/trainer/README.md', ...docs];
 }
 
@@ -39,7 +42,8 @@ describe('the documents point at what exists', () => {
         const [file, anchor] = target!.split('#');
         const resolved = file ? path.join(REPO, path.dirname(doc), file) : path.join(REPO, doc);
         if (!fs.existsSync(resolved)) dead.push(`${doc}: ${target}`);
-        else if (anchor && resolved.endsWith('.md') && !anchorsOf(fs.readFileSync(resolved, 'utf8')).has(anchor)) dead.push(`${doc}: ${target} (no such section)`);
+        else if (anchor && resolved.endsWith('.md') && !anchorsOf(fs.readFileSync(resolved, 'utf8')).has(anchor))
+          dead.push(`${doc}: ${target} (no such section)`);
       }
     }
     assert.deepEqual(dead, []);

@@ -40,7 +40,10 @@ function documentedTables(): TableRow[] {
   const rows: TableRow[] = [];
   for (const line of body.split('\n')) {
     if (!line.startsWith('| `')) continue;
-    const [tables = '', owner = '', library = ''] = line.slice(1).split(' | ').map((cell) => cell.trim());
+    const [tables = '', owner = '', library = ''] = line
+      .slice(1)
+      .split(' | ')
+      .map((cell) => cell.trim());
     for (const [, table] of tables.matchAll(/`([a-z_]+)`/g)) rows.push({ table: table!, owner, library: library.replace(/`/g, '') });
   }
   return rows;
@@ -99,15 +102,28 @@ describe('each service owns its tables', () => {
   const migrated = migratedTables();
 
   it('reads the SQL of a source', () => {
-    const source = "/** FROM alerts in a comment */\n// JOIN outcomes\nconst sql = `SELECT 1 FROM predictions p JOIN model_versions m ON true; INSERT INTO unknown_cte VALUES (1)`;";
+    const source =
+      '/** FROM alerts in a comment */\n// JOIN outcomes\nconst sql = `SELECT 1 FROM predictions p JOIN model_versions m ON true; INSERT INTO unknown_cte VALUES (1)`;';
     assert.deepEqual([...tablesNamedIn(source, new Set(['alerts', 'outcomes', 'predictions', 'model_versions']))].sort(), ['model_versions', 'predictions']);
   });
 
   it('every table the migrations create has one row in ARCHITECTURE.md, and every row a migrated table', () => {
     const documented = rows.map((row) => row.table);
-    assert.deepEqual([...migrated].filter((table) => !documented.includes(table)), [], 'tables without an owner in ARCHITECTURE.md');
-    assert.deepEqual(documented.filter((table) => !migrated.has(table)), [], 'documented tables no migration creates');
-    assert.deepEqual(documented.filter((table, i) => documented.indexOf(table) !== i), [], 'tables documented twice');
+    assert.deepEqual(
+      [...migrated].filter((table) => !documented.includes(table)),
+      [],
+      'tables without an owner in ARCHITECTURE.md',
+    );
+    assert.deepEqual(
+      documented.filter((table) => !migrated.has(table)),
+      [],
+      'documented tables no migration creates',
+    );
+    assert.deepEqual(
+      documented.filter((table, i) => documented.indexOf(table) !== i),
+      [],
+      'tables documented twice',
+    );
   });
 
   it("each table's repository is in a data-access library of its owner's scope", () => {
@@ -115,7 +131,8 @@ describe('each service owns its tables', () => {
     for (const row of rows) {
       const library = byName.get(row.library);
       assert.ok(library, `${row.table}: ${row.library} is not a data-access library`);
-      if (library.scope !== 'shared') assert.equal(row.owner, library.scope, `${row.table} is owned by ${row.owner} but held by ${row.library} (scope:${library.scope})`);
+      if (library.scope !== 'shared')
+        assert.equal(row.owner, library.scope, `${row.table} is owned by ${row.owner} but held by ${row.library} (scope:${library.scope})`);
     }
   });
 

@@ -38,14 +38,26 @@ describe('chaos: cancellations replayed twice with services killed in between', 
 
     await publishEvents(history.events);
     const summaries = new PlatformSummaryRepository();
-    await until('every customer scored and evaluated', async () => (await summaries.scoredAndEvaluated(db, history.ids, DEFAULT_REFERENCE_TIME)).size === history.ids.length, { timeoutMs: 180_000, intervalMs: 500 });
+    await until(
+      'every customer scored and evaluated',
+      async () => (await summaries.scoredAndEvaluated(db, history.ids, DEFAULT_REFERENCE_TIME)).size === history.ids.length,
+      { timeoutMs: 180_000, intervalMs: 500 },
+    );
 
     // First replay, ingest killed while it derives the churns.
     const first = publishEvents(cancellations, 5);
-    await until('some cancellations in the ledger', async () => {
-      const [row] = await db.query<{ n: string }>('chaos.cancelled', "SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[]) AND event_type = 'subscription.cancelled'", [history.ids]);
-      return Number(row!.n) >= 1;
-    }, { timeoutMs: 60_000, intervalMs: 50 });
+    await until(
+      'some cancellations in the ledger',
+      async () => {
+        const [row] = await db.query<{ n: string }>(
+          'chaos.cancelled',
+          "SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[]) AND event_type = 'subscription.cancelled'",
+          [history.ids],
+        );
+        return Number(row!.n) >= 1;
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
     await platform.crashAndRestart('ingest');
     await first;
     // Monitoring killed while the outcomes reach it; then the same cancellations again, and another system's.
@@ -67,7 +79,11 @@ describe('chaos: cancellations replayed twice with services killed in between', 
         .sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)),
       'exactly one outcome per churned customer, none for the others',
     );
-    const pending = await db.query<{ n: string }>('chaos.pending', "SELECT count(*) AS n FROM alerts WHERE customer_id = ANY($1::text[]) AND status = 'pending'", [churners.map((r) => r.customerID)]);
+    const pending = await db.query<{ n: string }>(
+      'chaos.pending',
+      "SELECT count(*) AS n FROM alerts WHERE customer_id = ANY($1::text[]) AND status = 'pending'",
+      [churners.map((r) => r.customerID)],
+    );
     assert.equal(Number(pending[0]!.n), 0, 'the churned customers’ alerts are resolved');
   });
 });

@@ -35,7 +35,10 @@ export async function publishEvents(events: readonly CustomerEvent[], chunk = 20
   const producer = await rawProducer();
   try {
     for (let i = 0; i < events.length; i += chunk) {
-      await producer.send({ topic: Topics.customerEvents, messages: events.slice(i, i + chunk).map((e) => ({ key: e.customer_id, value: JSON.stringify(e) })) });
+      await producer.send({
+        topic: Topics.customerEvents,
+        messages: events.slice(i, i + chunk).map((e) => ({ key: e.customer_id, value: JSON.stringify(e) })),
+      });
     }
   } finally {
     await producer.close();
@@ -43,7 +46,11 @@ export async function publishEvents(events: readonly CustomerEvent[], chunk = 20
 }
 
 export function scenarioDatabase(name: string): Database {
-  return new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: name }, createLogger({ service: 'chaos', level: 'silent' }), createMetricsRegistry('chaos'));
+  return new Database(
+    { url: testInfra().databaseUrl, poolSize: 2, applicationName: name },
+    createLogger({ service: 'chaos', level: 'silent' }),
+    createMetricsRegistry('chaos'),
+  );
 }
 
 /** Consumer lag of every group of the platform, by group and topic (0 everywhere = caught up). */
@@ -90,7 +97,8 @@ export async function waitForQuiescence(platform: ChaosPlatform, db: Database, i
         [input.ids],
       );
       state = `lag ${JSON.stringify(Object.fromEntries(behind))}, events ${row!.events}/${distinctEvents}, crm pending ${row!.crm}, notifications pending ${row!.notes}, outbox messages unpublished (alert-updates, alert-notifications, crm-activity) ${row!.updates}`;
-      const quiet = behind.length === 0 && Number(row!.events) === distinctEvents && Number(row!.crm) === 0 && Number(row!.notes) === 0 && Number(row!.updates) === 0;
+      const quiet =
+        behind.length === 0 && Number(row!.events) === distinctEvents && Number(row!.crm) === 0 && Number(row!.notes) === 0 && Number(row!.updates) === 0;
       calm = quiet ? calm + 1 : 0;
       return calm >= 2;
     },
@@ -123,7 +131,16 @@ export async function readTopics(topics: readonly string[], what: string): Promi
 
 /** Dead letters written by this platform's consumer groups, one per source message (see docs/resilience.md). */
 export async function deadLettersOf(platform: ChaosPlatform): Promise<DeadLetter[]> {
-  const topics = [Topics.customerEventsDlq, Topics.customerFeaturesDlq, Topics.alertingDlq, Topics.crmSyncDlq, Topics.monitoringDlq, Topics.outcomesDlq, Topics.interventionsDlq, Topics.alertUpdatesDlq];
+  const topics = [
+    Topics.customerEventsDlq,
+    Topics.customerFeaturesDlq,
+    Topics.alertingDlq,
+    Topics.crmSyncDlq,
+    Topics.monitoringDlq,
+    Topics.outcomesDlq,
+    Topics.interventionsDlq,
+    Topics.alertUpdatesDlq,
+  ];
   const letters = (await readTopics(topics, 'the dead-letter topics'))
     .map((record) => deadLetterSchema.parse(JSON.parse(record.value)))
     .filter((letter) => letter.consumer_group.startsWith(`${platform.groupPrefix}.`));

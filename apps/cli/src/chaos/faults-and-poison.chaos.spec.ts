@@ -17,13 +17,33 @@ function poisonMessages(run: string): { topic: string; groups: string[]; value: 
     // Just under the broker's 1 MB default: the largest value that gets through, JSON of the wrong shape.
     { topic: Topics.customerEvents, groups: ['ingest'], value: JSON.stringify({ event_id: run, junk: 'x'.repeat(1_000_000) }) },
     { topic: Topics.customerFeatures, groups: ['scorer', 'monitoring'], value: nested },
-    { topic: Topics.predictions, groups: ['alerting', 'crm-sync', 'monitoring'], value: JSON.stringify({ prediction_id: 42, customer_id: ['x'], risk_score: 'high' }) },
+    {
+      topic: Topics.predictions,
+      groups: ['alerting', 'crm-sync', 'monitoring'],
+      value: JSON.stringify({ prediction_id: 42, customer_id: ['x'], risk_score: 'high' }),
+    },
     { topic: Topics.alerts, groups: ['crm-sync', 'monitoring'], value: '{"alert_id": "a1", ' },
-    { topic: Topics.outcomes, groups: ['alerting', 'crm-sync', 'monitoring'], value: JSON.stringify({ customer_id: null, churned: 'maybe', observed_at: 'yesterday' }) },
+    {
+      topic: Topics.outcomes,
+      groups: ['alerting', 'crm-sync', 'monitoring'],
+      value: JSON.stringify({ customer_id: null, churned: 'maybe', observed_at: 'yesterday' }),
+    },
     { topic: Topics.interventions, groups: ['monitoring'], value: JSON.stringify({ customer_id: run, performed_at: 'later', source: 'zoho' }) },
-    { topic: Topics.alertUpdates, groups: ['monitoring'], value: JSON.stringify({ schema_version: 1, update_id: run, alert_id: 'a1', state: 'sleeping', change: 'raised' }) },
-    { topic: Topics.alertNotifications, groups: ['monitoring'], value: JSON.stringify({ schema_version: 1, notification_id: run, alert_id: 'a1', customer_id: run, channel: 'pager', outcome: 'sent' }) },
-    { topic: Topics.crmActivity, groups: ['monitoring'], value: JSON.stringify({ schema_version: 1, activity_id: run, customer_id: run, crm: 'zoho', kind: 'task_created' }) },
+    {
+      topic: Topics.alertUpdates,
+      groups: ['monitoring'],
+      value: JSON.stringify({ schema_version: 1, update_id: run, alert_id: 'a1', state: 'sleeping', change: 'raised' }),
+    },
+    {
+      topic: Topics.alertNotifications,
+      groups: ['monitoring'],
+      value: JSON.stringify({ schema_version: 1, notification_id: run, alert_id: 'a1', customer_id: run, channel: 'pager', outcome: 'sent' }),
+    },
+    {
+      topic: Topics.crmActivity,
+      groups: ['monitoring'],
+      value: JSON.stringify({ schema_version: 1, activity_id: run, customer_id: run, crm: 'zoho', kind: 'task_created' }),
+    },
   ];
 }
 
@@ -45,10 +65,16 @@ describe('chaos: broker and Postgres restarts, poison messages, a duplicate stor
   };
   const seeded = (input: ScenarioInput) => seedCrms(platform, input.ids);
   const processedShare = (input: ScenarioInput, share: number) =>
-    until(`${share * 100} % of the events processed`, async () => {
-      const [row] = await db.query<{ n: string }>('chaos.progress', 'SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[])', [input.ids]);
-      return Number(row!.n) >= share * input.events.length;
-    }, { timeoutMs: 120_000, intervalMs: 100 });
+    until(
+      `${share * 100} % of the events processed`,
+      async () => {
+        const [row] = await db.query<{ n: string }>('chaos.progress', 'SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[])', [
+          input.ids,
+        ]);
+        return Number(row!.n) >= share * input.events.length;
+      },
+      { timeoutMs: 120_000, intervalMs: 100 },
+    );
 
   it('Kafka broker killed with SIGKILL mid-stream and started again on its data', { timeout: 240_000 }, async () => {
     const input = scenarioInput('broker', 200, 80);
@@ -104,7 +130,11 @@ describe('chaos: broker and Postgres restarts, poison messages, a duplicate stor
     assert.deepEqual(got, wanted, 'each poison message dead-lettered once by each group that reads it');
     for (const letter of letters) assert.ok(letter.reason.length > 0 && letter.error_code.length > 0, 'a letter says why');
     const all = await deadLettersOf(platform);
-    assert.equal(all.length, letters.length, `the dead-letter topics hold only the poison messages: ${JSON.stringify(all.filter((l) => l.key !== `poison-${run}`).map((l) => [l.source_topic, l.error_code, l.reason]))}`);
+    assert.equal(
+      all.length,
+      letters.length,
+      `the dead-letter topics hold only the poison messages: ${JSON.stringify(all.filter((l) => l.key !== `poison-${run}`).map((l) => [l.source_topic, l.error_code, l.reason]))}`,
+    );
     assertAllRunning();
   });
 

@@ -114,7 +114,8 @@ describe('chaos: HTTP edges (every OpenAPI route fuzzed) and admin token checks'
         // an error that is not problem+json is a finding. A GET may also answer 200 (a route without
         // parameters, or ignored ones).
         const problem = response.headers.get('content-type')?.split(';')[0] === PROBLEM_JSON;
-        if ((method !== 'GET' && response.status < 400) || response.status >= 500 || response.status === 0 || (response.status >= 400 && !problem)) failures.push(`${service} ${method} ${route} with ${name}: ${response.status} ${(await response.text()).slice(0, 160)}`);
+        if ((method !== 'GET' && response.status < 400) || response.status >= 500 || response.status === 0 || (response.status >= 400 && !problem))
+          failures.push(`${service} ${method} ${route} with ${name}: ${response.status} ${(await response.text()).slice(0, 160)}`);
       }
     }
     // A NUL byte in a path parameter (customer id, model version, alert id) is refused with 400 by

@@ -62,7 +62,15 @@ describe('chaos: the jobs worker holding a rescore killed with SIGKILL mid-run',
 
     for (const port of [base, base + 1]) startWorker(port);
     for (const port of [base, base + 1]) {
-      await until(`worker on ${port} ready`, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0)) === 200, 60_000);
+      await until(
+        `worker on ${port} ready`,
+        async () =>
+          (await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+            (r) => r.status,
+            () => 0,
+          )) === 200,
+        60_000,
+      );
     }
     const asOf = new Date().toISOString();
     const prefix = `rescore:${asOf}:`;
@@ -73,10 +81,14 @@ describe('chaos: the jobs worker holding a rescore killed with SIGKILL mid-run',
     // Halfway: the scenario's customers are a share of the active ones, so wait on vectors published.
     const runs = new JobRunRepository();
     let holder: JobRunRow | null = null;
-    await until('the rescore to be under way', async () => {
-      holder = await runs.findById(db, runId);
-      return holder?.status === 'running' && probe.messages.filter((m) => m.value?.includes(prefix)).length >= 20;
-    }, { timeoutMs: 120_000, intervalMs: 100 });
+    await until(
+      'the rescore to be under way',
+      async () => {
+        holder = await runs.findById(db, runId);
+        return holder?.status === 'running' && probe.messages.filter((m) => m.value?.includes(prefix)).length >= 20;
+      },
+      { timeoutMs: 120_000, intervalMs: 100 },
+    );
     const pid = Number(holder!.worker.split(':').pop());
     const victim = workers.get(pid);
     assert.ok(victim, `the run is held by ${holder!.worker}, one of this spec's workers`);
@@ -85,10 +97,14 @@ describe('chaos: the jobs worker holding a rescore killed with SIGKILL mid-run',
     await exited;
 
     let run: JobRunRow | null = null;
-    await until('the other worker to finish the run', async () => {
-      run = await runs.findById(db, runId);
-      return run?.status === 'succeeded';
-    }, { timeoutMs: 180_000, intervalMs: 250 });
+    await until(
+      'the other worker to finish the run',
+      async () => {
+        run = await runs.findById(db, runId);
+        return run?.status === 'succeeded';
+      },
+      { timeoutMs: 180_000, intervalMs: 250 },
+    );
     const done = run! as JobRunRow;
     assert.equal(done.attempt, 1, 'attempt 0 was killed; the other worker ran attempt 1');
     assert.notEqual(done.worker, holder!.worker);
@@ -99,10 +115,18 @@ describe('chaos: the jobs worker holding a rescore killed with SIGKILL mid-run',
     const published = probe.messages.filter((m) => m.value?.includes(prefix));
     assert.ok(published.length > emitted, `${published.length} vectors published for ${emitted} customers: the killed attempt had published some`);
     // ... and each customer has one prediction as of the run's time, the scorer's key being the source id.
-    await until('the scorer to score every vector of the run', async () => {
-      const [row] = await db.query<{ n: string }>('chaos.rescore_predictions', "SELECT count(*) AS n FROM predictions WHERE source_event_id LIKE $1 AND role = 'champion'", [`${prefix}%`]);
-      return Number(row!.n) >= emitted;
-    }, { timeoutMs: 120_000, intervalMs: 250 });
+    await until(
+      'the scorer to score every vector of the run',
+      async () => {
+        const [row] = await db.query<{ n: string }>(
+          'chaos.rescore_predictions',
+          "SELECT count(*) AS n FROM predictions WHERE source_event_id LIKE $1 AND role = 'champion'",
+          [`${prefix}%`],
+        );
+        return Number(row!.n) >= emitted;
+      },
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
     const [counts] = await db.query<{ n: string; customers: string }>(
       'chaos.rescore_counts',
       "SELECT count(*) AS n, count(DISTINCT customer_id) AS customers FROM predictions WHERE source_event_id LIKE $1 AND role = 'champion'",

@@ -12,7 +12,12 @@ import { readTopics, type ScenarioInput } from './chaos-scenario';
  * After quiescence: every input event accounted for exactly once, and no effect downstream happened
  * twice. The expected values come from the CSV and the replayed input, never from the services.
  */
-export async function assertExactlyOnce(platform: ChaosPlatform, db: Database, input: ScenarioInput, options: { crmCallsMayRepeat?: boolean } = {}): Promise<void> {
+export async function assertExactlyOnce(
+  platform: ChaosPlatform,
+  db: Database,
+  input: ScenarioInput,
+  options: { crmCallsMayRepeat?: boolean } = {},
+): Promise<void> {
   const ids = [...input.ids];
 
   // ingest: the ledger holds each distinct event once; the state equals the CSV rows.
@@ -71,11 +76,18 @@ export async function assertExactlyOnce(platform: ChaosPlatform, db: Database, i
   assert.equal(new Set(mailIds).size, mailIds.length, `e-mail: no alert mailed twice (${mailIds.length} mailed)`);
 
   // crm-sync: one task per high/critical alert at each CRM, none twice; no score written twice in a row.
-  const taskAlerts = alerts.filter((a) => a.level === 'high' || a.level === 'critical').map((a) => a.alert_id).sort();
+  const taskAlerts = alerts
+    .filter((a) => a.level === 'high' || a.level === 'critical')
+    .map((a) => a.alert_id)
+    .sort();
   // Tasks are upserts by the alert id, so a call repeated when crm-sync could not mark the row sent
   // after Salesforce answered (process killed, or Postgres restarted in between) still makes one Task.
   // Task creations carry the subject; a churned customer's note (a later upsert of the same task) does not.
-  const sfCalls = platform.salesforce.writesOf('Task').filter((w) => 'Subject' in w.fields).map((w) => w.externalId).filter((id) => alertIds.has(id));
+  const sfCalls = platform.salesforce
+    .writesOf('Task')
+    .filter((w) => 'Subject' in w.fields)
+    .map((w) => w.externalId)
+    .filter((id) => alertIds.has(id));
   assert.deepEqual([...new Set(sfCalls)].sort(), taskAlerts, 'Salesforce: exactly one task per high/critical alert');
   if (!options.crmCallsMayRepeat) assert.equal(sfCalls.length, taskAlerts.length, 'Salesforce: no task call repeated');
   const hsTasks = platform.hubspot.tasks.flatMap((t) => [...alertIds].filter((id) => t.properties['hs_task_body']?.includes(id)));
@@ -111,6 +123,14 @@ async function assertAlertUpdatesPublished(db: Database, ids: readonly string[],
     byId.set(update.update_id, record.value);
   }
   for (const alertId of alertIds) assert.ok(byId.has(`${alertId}:raised`), `alert-updates: ${alertId} raised`);
-  const recorded = await db.query<{ update_id: string }>('chaos.alert_updates', 'SELECT update_id FROM alert_updates_outbox WHERE customer_id = ANY($1::text[])', [ids]);
-  assert.deepEqual(recorded.map((r) => r.update_id).filter((id) => !byId.has(id)), [], 'alert-updates: every recorded change published');
+  const recorded = await db.query<{ update_id: string }>(
+    'chaos.alert_updates',
+    'SELECT update_id FROM alert_updates_outbox WHERE customer_id = ANY($1::text[])',
+    [ids],
+  );
+  assert.deepEqual(
+    recorded.map((r) => r.update_id).filter((id) => !byId.has(id)),
+    [],
+    'alert-updates: every recorded change published',
+  );
 }

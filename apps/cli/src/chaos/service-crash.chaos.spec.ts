@@ -30,10 +30,16 @@ describe('chaos: every service killed with SIGKILL mid-stream and restarted', ()
     for (const { name } of SERVICES) {
       // Crash each one while it has work: after the first fifth of the events is in the ledger, and so on.
       const share = (SERVICES.findIndex((s) => s.name === name) + 1) / (SERVICES.length + 1);
-      await until(`${Math.round(share * 100)} % of the events processed`, async () => {
-        const [row] = await db.query<{ n: string }>('chaos.progress', 'SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[])', [input.ids]);
-        return Number(row!.n) >= share * input.events.length;
-      }, { timeoutMs: 120_000, intervalMs: 100 });
+      await until(
+        `${Math.round(share * 100)} % of the events processed`,
+        async () => {
+          const [row] = await db.query<{ n: string }>('chaos.progress', 'SELECT count(*) AS n FROM processed_events WHERE customer_id = ANY($1::text[])', [
+            input.ids,
+          ]);
+          return Number(row!.n) >= share * input.events.length;
+        },
+        { timeoutMs: 120_000, intervalMs: 100 },
+      );
       await platform.crashAndRestart(name);
     }
     await published;

@@ -5,7 +5,12 @@ import { SERVICE_INPUTS } from '@churn/local-stack';
 import type { RunningPlatform } from './up.command';
 
 /** Until the named services' consumer groups have committed everything on their topics (lag 0, twice a second apart). */
-export async function waitForDownstream(context: CliContext, platform: RunningPlatform, services: readonly (keyof typeof SERVICE_INPUTS)[], timeoutMs: number): Promise<void> {
+export async function waitForDownstream(
+  context: CliContext,
+  platform: RunningPlatform,
+  services: readonly (keyof typeof SERVICE_INPUTS)[],
+  timeoutMs: number,
+): Promise<void> {
   const env = parseConfig(kafkaEnvSchema, { ...context.env, KAFKA_BROKERS: platform.stack.kafkaBrokers });
   const admin = createKafka(env, 'churn-demo', context.logger).admin();
   await admin.connect();

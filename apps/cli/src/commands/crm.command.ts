@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
 import { databaseEnvSchema, kafkaEnvSchema, parseConfig } from '@churn/config';
-import { backfillSalesforce, createCrmGateways, CrmIntegrationControl, crmEnvCheckedSchema, crmMetrics, CrmReadback, readbackLeaseSeconds, SalesforceGateway, salesforceSettings } from '@churn/crm';
+import {
+  backfillSalesforce,
+  createCrmGateways,
+  CrmIntegrationControl,
+  crmEnvCheckedSchema,
+  crmMetrics,
+  CrmReadback,
+  readbackLeaseSeconds,
+  SalesforceGateway,
+  salesforceSettings,
+} from '@churn/crm';
 import { createKafka, TopicProducer } from '@churn/kafka';
 import { CrmOutboxRepository, type CrmTarget } from '@churn/crm-sync-data';
 import { Database, runMigrations } from '@churn/db';
@@ -68,29 +78,45 @@ export function registerCrmCommand(program: Command, context: CliContext): void 
 
   crm
     .command('readback')
-    .description('read back now the retention tasks completed in each configured CRM since the last read, and publish them as interventions (what crm-sync does every CRM_READBACK_INTERVAL_SECONDS)')
+    .description(
+      'read back now the retention tasks completed in each configured CRM since the last read, and publish them as interventions (what crm-sync does every CRM_READBACK_INTERVAL_SECONDS)',
+    )
     .option('--target <crm>', 'only this CRM (salesforce, hubspot)')
     .action(async (options: { target?: string }) => {
       const target = targetOption(options.target);
       const env = parseConfig(crmEnvCheckedSchema, context.env);
       const metrics = crmMetrics(createMetricsRegistry('churn-cli'));
       const gateways = createCrmGateways(env, context.logger, metrics).filter((g) => target === undefined || g.target === target);
-      if (gateways.length === 0) throw new Error(`no CRM configured${target ? ` for --target ${target}` : ''}: set the Salesforce or HubSpot credentials (docs/crm-sync.md)`);
-      const producer = new TopicProducer(createKafka(parseConfig(kafkaEnvSchema, context.env), 'churn-cli', context.logger), context.logger, createMetricsRegistry('churn-cli-kafka'));
+      if (gateways.length === 0)
+        throw new Error(`no CRM configured${target ? ` for --target ${target}` : ''}: set the Salesforce or HubSpot credentials (docs/crm-sync.md)`);
+      const producer = new TopicProducer(
+        createKafka(parseConfig(kafkaEnvSchema, context.env), 'churn-cli', context.logger),
+        context.logger,
+        createMetricsRegistry('churn-cli-kafka'),
+      );
       await producer.connect();
       try {
         const summaries = await withDatabase(context, (db) =>
           Promise.all(
             gateways.map((gateway) =>
-              new CrmReadback(db, gateway, new CrmIntegrationControl(db, gateway, metrics, context.logger, env.CRM_PAUSE_PROBE_INTERVAL_MS), producer, metrics, context.logger, {
-                intervalSeconds: env.CRM_READBACK_INTERVAL_SECONDS,
-                leaseSeconds: readbackLeaseSeconds(env.CRM_CALL_TIMEOUT_MS),
-              }).readOnce(true),
+              new CrmReadback(
+                db,
+                gateway,
+                new CrmIntegrationControl(db, gateway, metrics, context.logger, env.CRM_PAUSE_PROBE_INTERVAL_MS),
+                producer,
+                metrics,
+                context.logger,
+                {
+                  intervalSeconds: env.CRM_READBACK_INTERVAL_SECONDS,
+                  leaseSeconds: readbackLeaseSeconds(env.CRM_CALL_TIMEOUT_MS),
+                },
+              ).readOnce(true),
             ),
           ),
         );
         for (const s of summaries) {
-          process.stdout.write(`${s.crm}	${s.skipped ? `not read: ${s.skipped === 'not_due' ? 'another instance is reading it' : s.skipped}` : `read ${s.read} completed task(s), recorded ${s.recorded}`}${s.error ? `	failed: ${s.error}` : ''}
+          process.stdout
+            .write(`${s.crm}	${s.skipped ? `not read: ${s.skipped === 'not_due' ? 'another instance is reading it' : s.skipped}` : `read ${s.read} completed task(s), recorded ${s.recorded}`}${s.error ? `	failed: ${s.error}` : ''}
 `);
         }
         if (summaries.some((s) => s.error)) process.exitCode = 2;

@@ -75,7 +75,11 @@ export interface MonitoringFigures {
  * closed (churned:false), live counters while it works, and a summary read back from Postgres. No
  * outcome feed: every outcome is derived from the event stream.
  */
-export async function runDemo(context: CliContext, options: DemoOptions, signals: ShutdownSignals): Promise<{ platform: RunningPlatform; summary: DemoSummary }> {
+export async function runDemo(
+  context: CliContext,
+  options: DemoOptions,
+  signals: ShutdownSignals,
+): Promise<{ platform: RunningPlatform; summary: DemoSummary }> {
   // Replayed labels are observed one day after each customer's last event: judge them by the
   // prediction on that last event (no label delay), as the trainer's offline figure does.
   const input = path.resolve(REPO_ROOT, options.input);
@@ -98,13 +102,20 @@ export async function runDemo(context: CliContext, options: DemoOptions, signals
     });
     stopped.catch(() => undefined);
     if (signals.stopRequested) throw new StopRequested();
-    const db = new Database({ url: platform.stack.databaseUrl, poolSize: 2, applicationName: 'churn-demo' }, context.logger, createMetricsRegistry('churn-demo'));
+    const db = new Database(
+      { url: platform.stack.databaseUrl, poolSize: 2, applicationName: 'churn-demo' },
+      context.logger,
+      createMetricsRegistry('churn-demo'),
+    );
     const summaries = new PlatformSummaryRepository();
     try {
       const replay = replayInChild(context, platform, input, options, replayStop.signal);
       await Promise.race([watchProgress(db, summaries, { customers, churners }, replay, Number(options.timeout) * 1000, !options.fast), stopped]);
       // Scored is not yet alerted, pushed and judged: the summary waits for those groups to catch up.
-      await Promise.race([waitForDownstream(context, platform, options.fast ? ['alerting', 'crm-sync'] : ['alerting', 'crm-sync', 'monitoring'], 120_000), stopped]);
+      await Promise.race([
+        waitForDownstream(context, platform, options.fast ? ['alerting', 'crm-sync'] : ['alerting', 'crm-sync', 'monitoring'], 120_000),
+        stopped,
+      ]);
       // Every churn is stored: the others' label windows (OUTCOME_LABEL_WINDOW_DAYS after their last
       // prediction, long past) close now as churned:false — what the scheduled job does.
       if (!options.fast) await closeLabelWindows(context, db);
@@ -220,7 +231,11 @@ async function monitoringFigures(baseUrl: string, context: CliContext): Promise<
   }
 }
 
-async function summarize(db: Database, summaries: PlatformSummaryRepository, customers: number): Promise<Omit<DemoSummary, 'monitoring' | 'sandbox' | 'modelCard'>> {
+async function summarize(
+  db: Database,
+  summaries: PlatformSummaryRepository,
+  customers: number,
+): Promise<Omit<DemoSummary, 'monitoring' | 'sandbox' | 'modelCard'>> {
   const [scored, byLevel, alerts, alertsResolvedByChurn, outcomes, pairs] = await Promise.all([
     summaries.countScoredCustomers(db),
     summaries.riskDistribution(db),
@@ -252,7 +267,8 @@ export function formatSummary(summary: DemoSummary, platform: RunningPlatform): 
     `  customers replayed      ${summary.customers.toLocaleString('en-US')}`,
     `  customers scored        ${summary.scored.toLocaleString('en-US')}`,
     ...levels.map(
-      (l) => `    ${l.riskLevel.padEnd(9)} ${String(l.customers).padStart(6)}  (${((100 * l.customers) / Math.max(1, summary.scored)).toFixed(1)}%)  revenue at risk ${money(l.revenueAtRisk)}`,
+      (l) =>
+        `    ${l.riskLevel.padEnd(9)} ${String(l.customers).padStart(6)}  (${((100 * l.customers) / Math.max(1, summary.scored)).toFixed(1)}%)  revenue at risk ${money(l.revenueAtRisk)}`,
     ),
     `  revenue at risk         ${money(summary.revenueAtRisk)} (monthly charges × 12, all scored customers)`,
     `  programme cost          ${money(summary.programmeCost)} (recommended interventions)`,
@@ -276,7 +292,10 @@ export function formatSummary(summary: DemoSummary, platform: RunningPlatform): 
       : []),
     ...(summary.report ? [`  report e-mailed         ${summary.report.attachments.join(' and ')} to ${summary.report.recipients} (sandbox outbox)`] : []),
     '',
-    ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}  (metrics: /metrics${s.name === 'scorer' ? ', API docs: /docs' : ''}${s.name === 'monitoring' ? ', dashboard: /' : ''})`),
+    ...platform.services.map(
+      (s) =>
+        `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}  (metrics: /metrics${s.name === 'scorer' ? ', API docs: /docs' : ''}${s.name === 'monitoring' ? ', dashboard: /' : ''})`,
+    ),
     ...sandboxLines(platform),
     '',
   ];
@@ -303,14 +322,20 @@ const DATASETS = ['telco', 'saas'] as const;
 export function registerDemoCommand(program: Command, context: CliContext): void {
   program
     .command('demo')
-    .description('up, then replay the bundled Telco customers and their outcomes (or, with --dataset saas, a generated SYNTHETIC SaaS business), show progress, print a summary')
+    .description(
+      'up, then replay the bundled Telco customers and their outcomes (or, with --dataset saas, a generated SYNTHETIC SaaS business), show progress, print a summary',
+    )
     .option('--dataset <name>', `what to replay: ${DATASETS.join(' or ')}`, 'telco')
     .option('--input <csv>', 'telco: customers to replay', 'data/telco/train.csv')
     .option('--rate <n>', 'telco: throttle the replay to N events per second')
     .option('--fast', 'telco: do not wait for the outcomes to be stored before the summary')
     .option('--customers <n>', 'saas: customers to generate', '500')
     .option('--seed <n>', 'saas: seed of the generator (same seed, same business)', '17')
-    .option('--trainer-config <yaml>', "saas: trainer config (the small, fast one by default; the trainer's default takes minutes more)", SAAS_DEMO_TRAINER_CONFIG)
+    .option(
+      '--trainer-config <yaml>',
+      "saas: trainer config (the small, fast one by default; the trainer's default takes minutes more)",
+      SAAS_DEMO_TRAINER_CONFIG,
+    )
     .option('--exit', 'stop the platform after the summary instead of running until Ctrl-C')
     .option('--timeout <seconds>', 'give up when the replay has not been scored by then', '600')
     .option('--keep-data', 'keep the local Kafka and Postgres data of earlier runs (by default the demo starts them empty)')

@@ -26,7 +26,10 @@ function withFilters(command: Command): Command {
     .option('--limit <n>', 'at most this many letters (the oldest first)');
 }
 
-async function selected(context: CliContext, options: FilterOptions): Promise<{ letters: StoredDeadLetter[]; kafkaEnv: ReturnType<typeof parseConfig<typeof kafkaEnvSchema>> }> {
+async function selected(
+  context: CliContext,
+  options: FilterOptions,
+): Promise<{ letters: StoredDeadLetter[]; kafkaEnv: ReturnType<typeof parseConfig<typeof kafkaEnvSchema>> }> {
   if (!DLQ_TOPICS.includes(options.topic as TopicName)) throw new Error(`--topic must be one of ${DLQ_TOPICS.join(', ')}`);
   const limit = options.limit === undefined ? Infinity : Number(options.limit);
   if (!(limit > 0)) throw new Error('--limit must be a positive number');

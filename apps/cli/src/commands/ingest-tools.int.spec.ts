@@ -13,7 +13,11 @@ const CLI = path.resolve(__dirname, '../main.js');
 
 function churn(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const { kafkaBrokers, databaseUrl } = testInfra();
-  const result = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -23,7 +27,11 @@ describe('churn dlq and churn rescore', () => {
 
   before(async () => {
     probe = await TopicProbe.start([Topics.customerEvents, Topics.customerFeatures]);
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'cli-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'cli-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
   });
 
   after(async () => {
@@ -48,12 +56,21 @@ describe('churn dlq and churn rescore', () => {
       failed_at: new Date().toISOString(),
     });
     const producer = await rawProducer();
-    await producer.send({ topic: Topics.customerEventsDlq, messages: [{ key: customer, value: JSON.stringify(letter(code, '7')) }, { key: customer, value: JSON.stringify(letter('OTHER', '8')) }] });
+    await producer.send({
+      topic: Topics.customerEventsDlq,
+      messages: [
+        { key: customer, value: JSON.stringify(letter(code, '7')) },
+        { key: customer, value: JSON.stringify(letter('OTHER', '8')) },
+      ],
+    });
     await producer.close();
 
     const listed = churn('dlq', 'list', '--code', code, '--json');
     assert.equal(listed.status, 0, listed.stderr);
-    const records = listed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const records = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     assert.equal(records.length, 1);
     assert.equal(records[0].value, original);
     assert.equal(records[0].offset, '7');
@@ -82,7 +99,10 @@ describe('churn dlq and churn rescore', () => {
       anEvent.invoicePaid(customer, '2024-09-10T09:00:00Z', 50),
     ];
     await db.transaction(async (tx) => {
-      await new ProcessedEventRepository().insertNew(tx, events.map((e) => ({ eventId: e.event_id, customerId: e.customer_id, eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload })));
+      await new ProcessedEventRepository().insertNew(
+        tx,
+        events.map((e) => ({ eventId: e.event_id, customerId: e.customer_id, eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload })),
+      );
       const spec = loadFeatureSpec(TELCO_SPEC_PATH);
       await new CustomerStateRepository().upsertMany(tx, specHash(spec), new Map([[customer, foldEvents(spec, events)!]]));
     });

@@ -10,7 +10,9 @@ describe('the demo sandbox’s sign-in wiring', () => {
       assert.equal(sut.serviceEnv['OIDC_ISSUER_URL'], sut.openIdProvider.issuer);
       assert.equal(sut.serviceEnv['OIDC_REDIRECT_URL'], 'http://127.0.0.1:3105/auth/callback');
       assert.equal(sut.serviceEnv['OIDC_ROLE_MAP'], 'churn-agents:agent,churn-admins:admin');
-      const discovery = (await (await fetch(`${sut.openIdProvider.issuer}/.well-known/openid-configuration`)).json()) as { code_challenge_methods_supported: string[] };
+      const discovery = (await (await fetch(`${sut.openIdProvider.issuer}/.well-known/openid-configuration`)).json()) as {
+        code_challenge_methods_supported: string[];
+      };
       assert.deepEqual(discovery.code_challenge_methods_supported, ['S256']);
     } finally {
       await sut.stop();

@@ -33,8 +33,14 @@ export async function startIntegrationSandbox(env: NodeJS.ProcessEnv, customerId
   const integrations = Object.keys(REAL_SERVICE_KEY) as SandboxIntegration[];
   const real = integrations.filter((i) => Boolean(env[REAL_SERVICE_KEY[i]]));
   const sandboxed = integrations.filter((i) => !real.includes(i));
-  const openIdProvider = env['OIDC_ISSUER_URL'] ? undefined : await LocalOpenIdProvider.start({ redirectUri: `http://127.0.0.1:${servicePort('monitoring', env)}/auth/callback` });
-  const serviceEnv = Object.assign({ MONITORING_SANDBOX_URL: sandbox.outboxUrl }, openIdProvider?.monitoringEnv() ?? {}, ...sandboxed.map((i) => sandbox.envFor(i))) as Record<string, string>;
+  const openIdProvider = env['OIDC_ISSUER_URL']
+    ? undefined
+    : await LocalOpenIdProvider.start({ redirectUri: `http://127.0.0.1:${servicePort('monitoring', env)}/auth/callback` });
+  const serviceEnv = Object.assign(
+    { MONITORING_SANDBOX_URL: sandbox.outboxUrl },
+    openIdProvider?.monitoringEnv() ?? {},
+    ...sandboxed.map((i) => sandbox.envFor(i)),
+  ) as Record<string, string>;
   const stop = async () => {
     await Promise.allSettled([sandbox.stop(), openIdProvider?.stop()]);
   };

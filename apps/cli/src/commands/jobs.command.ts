@@ -21,7 +21,16 @@ function jobNameOf(value: string): (typeof JOB_NAMES)[number] {
 export function formatRun(run: JobRunRow): string {
   const took = run.finished_at ? `${((run.finished_at.getTime() - run.started_at.getTime()) / 1000).toFixed(1)} s` : '-';
   const detail = run.error ?? (run.result ? JSON.stringify(run.result) : '');
-  return [run.started_at.toISOString(), run.job.padEnd(19), run.status.padEnd(9), `attempt ${run.attempt}`, run.trigger.padEnd(8), took.padStart(9), run.run_id, detail].join('  ');
+  return [
+    run.started_at.toISOString(),
+    run.job.padEnd(19),
+    run.status.padEnd(9),
+    `attempt ${run.attempt}`,
+    run.trigger.padEnd(8),
+    took.padStart(9),
+    run.run_id,
+    detail,
+  ].join('  ');
 }
 
 export function registerJobsCommand(program: Command, context: CliContext): void {
@@ -34,7 +43,11 @@ export function registerJobsCommand(program: Command, context: CliContext): void
       const config = parseConfig(jobsWorkerConfigSchema, context.env);
       const signals = new ShutdownSignals(context.logger);
       const registry = createMetricsRegistry('churn-jobs-worker');
-      const database = new Database({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'churn-jobs-worker' }, context.logger, registry);
+      const database = new Database(
+        { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'churn-jobs-worker' },
+        context.logger,
+        registry,
+      );
       const producer = new TopicProducer(createKafka(config, 'churn-jobs-worker', context.logger), context.logger, registry);
       await producer.connect();
       const scheduler = new JobScheduler({ config, databaseUrl: config.DATABASE_URL, database, logger: context.logger, registry });
@@ -59,16 +72,26 @@ export function registerJobsCommand(program: Command, context: CliContext): void
     .option('--param <key=value...>', 'parameters for the run (rescore: as_of=ISO time)')
     .action(async (name: string, options: { param?: string[] }) => {
       const job = jobNameOf(name);
-      const params = Object.fromEntries((options.param ?? []).map((p) => {
-        const at = p.indexOf('=');
-        if (at < 1) throw new Error(`--param ${p}: expected key=value`);
-        return [p.slice(0, at), p.slice(at + 1)];
-      }));
+      const params = Object.fromEntries(
+        (options.param ?? []).map((p) => {
+          const at = p.indexOf('=');
+          if (at < 1) throw new Error(`--param ${p}: expected key=value`);
+          return [p.slice(0, at), p.slice(at + 1)];
+        }),
+      );
       const config = parseConfig(databaseEnvSchema.extend(schedulerEnvSchema.shape), context.env);
       const registry = createMetricsRegistry('churn-cli');
       const database = new Database({ url: config.DATABASE_URL, poolSize: 1, applicationName: 'churn-jobs-run' }, context.logger, registry);
       // Registers nothing: it only enqueues; the process that registered the job works it.
-      const scheduler = new JobScheduler({ config, databaseUrl: config.DATABASE_URL, database, logger: context.logger, registry, poolSize: 1, enqueueOnly: true });
+      const scheduler = new JobScheduler({
+        config,
+        databaseUrl: config.DATABASE_URL,
+        database,
+        logger: context.logger,
+        registry,
+        poolSize: 1,
+        enqueueOnly: true,
+      });
       try {
         await scheduler.start();
         const runId = await scheduler.runNow(job, params);

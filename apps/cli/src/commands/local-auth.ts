@@ -24,7 +24,11 @@ export interface LocalAuth {
 export async function localAuth(env: NodeJS.ProcessEnv, dataName: string): Promise<LocalAuth> {
   if (env['AUTH_JWT_SECRET']) return { serviceEnv: {} };
   const secret = randomBytes(32).toString('base64url');
-  const jwt = new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('local-dashboard').setIssuedAt().setExpirationTime(TOKEN_LIFETIME);
+  const jwt = new SignJWT({ roles: ['agent'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('local-dashboard')
+    .setIssuedAt()
+    .setExpirationTime(TOKEN_LIFETIME);
   if (env['AUTH_JWT_ISSUER']) jwt.setIssuer(env['AUTH_JWT_ISSUER']);
   if (env['AUTH_JWT_AUDIENCE']) jwt.setAudience(env['AUTH_JWT_AUDIENCE']);
   const token = await jwt.sign(new TextEncoder().encode(secret));

@@ -34,7 +34,9 @@ export function importTarget(env: NodeJS.ProcessEnv): ImportTarget {
   const url = env['MONITORING_URL'] ?? `http://127.0.0.1:${3005 + devPortOffset(env)}`;
   const token = env['CHURN_TOKEN']?.trim() || readLocalToken(env);
   if (!token) {
-    throw new Error('no token: set CHURN_TOKEN to a bearer token with the agent role, or start the local platform (churn up / churn demo), which writes one to .churn/auth/');
+    throw new Error(
+      'no token: set CHURN_TOKEN to a bearer token with the agent role, or start the local platform (churn up / churn demo), which writes one to .churn/auth/',
+    );
   }
   return { url, token };
 }
@@ -64,7 +66,13 @@ export async function importRecords(kind: RecordKind, file: string, target: Impo
   } catch (error) {
     throw new Error(`monitoring at ${target.url} did not answer (${(error as Error).message}); set MONITORING_URL`);
   }
-  const answer = (await response.json().catch(() => ({}))) as { rows?: number; recorded?: number; already_present?: number; detail?: string; problems?: RowProblem[] };
+  const answer = (await response.json().catch(() => ({}))) as {
+    rows?: number;
+    recorded?: number;
+    already_present?: number;
+    detail?: string;
+    problems?: RowProblem[];
+  };
   if (response.status === 200) {
     return { accepted: true, text: `${file}: ${answer.recorded} ${kind} recorded, ${answer.already_present} already present (${answer.rows} rows)\n` };
   }

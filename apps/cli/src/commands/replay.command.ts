@@ -28,7 +28,10 @@ export function registerReplayCommand(program: Command, context: CliContext): vo
     .requiredOption('--input <csv>', 'Telco CSV (customerID, …, TotalCharges[, Churn])')
     .option('--rate <n>', 'events per second (default: as fast as the broker takes them)')
     .option('--outcomes', "then publish each customer's Churn label on outcomes (a label feed)")
-    .option('--cancellations', "then, once the scorer has scored each Churn = Yes customer's history and alerting has evaluated it, publish its subscription.cancelled on customer-events (ingest derives the churn)")
+    .option(
+      '--cancellations',
+      "then, once the scorer has scored each Churn = Yes customer's history and alerting has evaluated it, publish its subscription.cancelled on customer-events (ingest derives the churn)",
+    )
     .option('--wait-seconds <n>', 'with --cancellations: how long to wait for those customers to be scored (DATABASE_URL)', '600')
     .option('--reference-time <iso>', "the replay's now: every customer's latest event happens then", DEFAULT_REFERENCE_TIME)
     .action(async (options: ReplayOptions) => {
@@ -87,7 +90,12 @@ export function registerReplayCommand(program: Command, context: CliContext): vo
           // The cancellation must follow the prediction it labels: sent in the same batch as the
           // customer's last events, ingest would fold them together and publish no vector at all.
           bar.update(sent, { phase: 'waiting for the churners to be scored' });
-          await waitUntilScored(context, cancellations.map((e) => e.customer_id), referenceTime, waitSeconds);
+          await waitUntilScored(
+            context,
+            cancellations.map((e) => e.customer_id),
+            referenceTime,
+            waitSeconds,
+          );
           bar.update(sent, { phase: 'cancellations' });
           for (let i = 0; i < cancellations.length; i += chunk) {
             const part = cancellations.slice(i, i + chunk);
@@ -106,7 +114,17 @@ export function registerReplayCommand(program: Command, context: CliContext): vo
         await producer.disconnect();
       }
       const seconds = (Date.now() - started) / 1000;
-      context.logger.info({ customers: rows.length, events: events.length, outcomes: outcomes.length, cancellations: cancellations.length, seconds, reference_time: referenceTime }, 'replay published');
+      context.logger.info(
+        {
+          customers: rows.length,
+          events: events.length,
+          outcomes: outcomes.length,
+          cancellations: cancellations.length,
+          seconds,
+          reference_time: referenceTime,
+        },
+        'replay published',
+      );
       process.stdout.write(
         `replayed ${rows.length} customers: ${events.length} events${options.outcomes ? `, ${outcomes.length} outcomes` : ''}${options.cancellations ? `, ${cancellations.length} cancellations` : ''} in ${seconds.toFixed(1)} s (reference time ${referenceTime})\n`,
       );
@@ -116,7 +134,11 @@ export function registerReplayCommand(program: Command, context: CliContext): vo
 /** Waits (polling DATABASE_URL, read-only) until every one of `customerIds` is scored as of `asOf` and evaluated by alerting. */
 async function waitUntilScored(context: CliContext, customerIds: readonly string[], asOf: string, waitSeconds: number): Promise<void> {
   const config = parseConfig(databaseEnvSchema, context.env);
-  const database = new Database({ url: config.DATABASE_URL, poolSize: 1, applicationName: 'churn-cli-replay' }, context.logger, createMetricsRegistry('churn-cli'));
+  const database = new Database(
+    { url: config.DATABASE_URL, poolSize: 1, applicationName: 'churn-cli-replay' },
+    context.logger,
+    createMetricsRegistry('churn-cli'),
+  );
   const summaries = new PlatformSummaryRepository();
   const deadline = Date.now() + waitSeconds * 1000;
   let waiting = [...customerIds];
@@ -125,7 +147,10 @@ async function waitUntilScored(context: CliContext, customerIds: readonly string
       const done = await summaries.scoredAndEvaluated(database, waiting, asOf);
       waiting = waiting.filter((id) => !done.has(id));
       if (waiting.length === 0) break;
-      if (Date.now() > deadline) throw new Error(`${waiting.length} customers to cancel were not scored as of ${asOf} within ${waitSeconds} s (first: ${waiting[0]}); are ingest, the scorer and alerting running?`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${waiting.length} customers to cancel were not scored as of ${asOf} within ${waitSeconds} s (first: ${waiting[0]}); are ingest, the scorer and alerting running?`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   } finally {

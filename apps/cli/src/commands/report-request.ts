@@ -12,7 +12,11 @@ export interface ReportOptions {
 
 async function call(target: ImportTarget, url: URL, init: RequestInit): Promise<Response> {
   try {
-    return await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${target.token}` }, signal: AbortSignal.timeout(300_000) });
+    return await fetch(url, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${target.token}` },
+      signal: AbortSignal.timeout(300_000),
+    });
   } catch (error) {
     throw new Error(`monitoring at ${target.url} did not answer (${(error as Error).message}); set MONITORING_URL`);
   }
@@ -49,9 +53,17 @@ export async function downloadReport(options: ReportOptions, out: string | undef
 }
 
 /** Has monitoring e-mail the report now (`POST /v1/reports/email`: an agent token; an admin's to name recipients); returns the receipt. */
-export async function emailReport(options: Omit<ReportOptions, 'format'>, recipients: string | undefined, target: ImportTarget): Promise<{ recipients: string; message_id: string; attachments: string[] }> {
+export async function emailReport(
+  options: Omit<ReportOptions, 'format'>,
+  recipients: string | undefined,
+  target: ImportTarget,
+): Promise<{ recipients: string; message_id: string; attachments: string[] }> {
   const body = { from: options.from, to: options.to, ...(recipients ? { recipients } : {}), ...(options.top !== undefined ? { top: options.top } : {}) };
-  const response = await call(target, new URL('/v1/reports/email', target.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await call(target, new URL('/v1/reports/email', target.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (response.status !== 200) throw await refusal(response);
   return (await response.json()) as { recipients: string; message_id: string; attachments: string[] };
 }

@@ -17,7 +17,9 @@ function positiveInteger(value: string): number {
 export function registerReportCommand(program: Command, context: CliContext): void {
   program
     .command('report')
-    .description("the retention report of a period [from, to) from monitoring (GET /v1/reports), or e-mailed now to REPORT_EMAIL_TO with --email; CHURN_TOKEN or the local stack's agent token (--recipients needs an admin's CHURN_TOKEN)")
+    .description(
+      "the retention report of a period [from, to) from monitoring (GET /v1/reports), or e-mailed now to REPORT_EMAIL_TO with --email; CHURN_TOKEN or the local stack's agent token (--recipients needs an admin's CHURN_TOKEN)",
+    )
     .requiredOption('--from <date>', 'start of the period, included: 2026-03-01 (midnight UTC) or an ISO-8601 time with its zone')
     .requiredOption('--to <date>', 'end of the period, excluded')
     .addOption(new Option('--format <format>', 'pdf or csv').choices(['pdf', 'csv']).default('pdf'))
@@ -29,11 +31,17 @@ export function registerReportCommand(program: Command, context: CliContext): vo
       const target = importTarget(context.env);
       if (options.email) {
         const receipt = await emailReport({ from: options.from, to: options.to, ...(options.top ? { top: options.top } : {}) }, options.recipients, target);
-        process.stdout.write(`report ${options.from} to ${options.to} e-mailed to ${receipt.recipients} (${receipt.attachments.join(', ')}; Message-ID ${receipt.message_id})\n`);
+        process.stdout.write(
+          `report ${options.from} to ${options.to} e-mailed to ${receipt.recipients} (${receipt.attachments.join(', ')}; Message-ID ${receipt.message_id})\n`,
+        );
         return;
       }
       if (options.recipients) throw new InvalidArgumentError('--recipients goes with --email');
-      const written = await downloadReport({ from: options.from, to: options.to, format: options.format, ...(options.top ? { top: options.top } : {}) }, options.out, target);
+      const written = await downloadReport(
+        { from: options.from, to: options.to, format: options.format, ...(options.top ? { top: options.top } : {}) },
+        options.out,
+        target,
+      );
       process.stdout.write(`wrote ${written.file} (${written.bytes} bytes)\n`);
     });
 }

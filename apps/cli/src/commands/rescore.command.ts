@@ -34,7 +34,10 @@ export function registerRescoreCommand(program: Command, context: CliContext): v
       const database = new Database({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'churn-cli-rescore' }, context.logger, registry);
       const producer = new TopicProducer(createKafka(config, 'churn-cli', context.logger), context.logger, registry);
       await producer.connect();
-      const bar = new SingleBar({ format: 'rescore {value} customers | {emitted} emitted | {incomplete} incomplete | {cancelled} cancelled', hideCursor: true }, Presets.shades_classic);
+      const bar = new SingleBar(
+        { format: 'rescore {value} customers | {emitted} emitted | {incomplete} incomplete | {cancelled} cancelled', hideCursor: true },
+        Presets.shades_classic,
+      );
       bar.start(0, 0, { emitted: 0, incomplete: 0, cancelled: 0 });
       try {
         const result = await new FeatureRescorer(spec, database, producer, context.logger).run({
@@ -44,7 +47,9 @@ export function registerRescoreCommand(program: Command, context: CliContext): v
           onProgress: (p) => bar.update(p.customers, { emitted: p.emitted, incomplete: p.incomplete, cancelled: p.cancelled }),
         });
         bar.stop();
-        process.stdout.write(`rescore as of ${new Date(asOf).toISOString()}: ${result.customers} active customers, ${result.emitted} feature vectors published\n`);
+        process.stdout.write(
+          `rescore as of ${new Date(asOf).toISOString()}: ${result.customers} active customers, ${result.emitted} feature vectors published\n`,
+        );
       } finally {
         bar.stop();
         await producer.disconnect();

@@ -24,9 +24,9 @@ interface RetrainCommandOptions {
 export function registerRetrainCommand(program: Command, context: CliContext): void {
   program
     .command('retrain')
-    .description('train on the active spec\'s point-in-time vectors from the event log, labelled by outcomes, and register the result as the shadow challenger')
+    .description("train on the active spec's point-in-time vectors from the event log, labelled by outcomes, and register the result as the shadow challenger")
     .option('--out <dir>', 'model registry directory', DEFAULT_REGISTRY_DIR)
-    .option('--label-delay-days <n>', 'each customer\'s vector is computed as of this many days before its outcome', '30')
+    .option('--label-delay-days <n>', "each customer's vector is computed as of this many days before its outcome", '30')
     .option('--min-rows <n>', 'refuse to train on fewer customers', '500')
     .option('--training-set <csv>', 'where to write the training set (default: .churn/retrain/<time>.csv)')
     .option('--config <yaml>', "trainer config (default: the trainer's own)")

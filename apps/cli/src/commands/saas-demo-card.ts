@@ -17,7 +17,10 @@ const card = z.looseObject({
   version: z.string().min(1),
   selected: z.looseObject({ selected: z.string() }),
   cv_metrics: z.looseObject({
-    candidates: z.record(z.string(), z.looseObject({ summary: z.looseObject({ roc_auc: z.looseObject({ mean: z.number() }) }), per_fold: z.array(z.unknown()) })),
+    candidates: z.record(
+      z.string(),
+      z.looseObject({ summary: z.looseObject({ roc_auc: z.looseObject({ mean: z.number() }) }), per_fold: z.array(z.unknown()) }),
+    ),
   }),
   holdout_metrics: z.looseObject({ roc_auc: z.number() }),
   training_data: z.looseObject({ rows: z.number().int(), holdout_rows: z.number().int() }),

@@ -62,7 +62,11 @@ const EVENTS_PER_SEND = 500;
  * rescored as of the table's snapshot, and the streamed predictions checked against batch scoring of
  * the same table (stream = batch).
  */
-export async function runSaasDemo(context: CliContext, options: SaasDemoOptions, signals: ShutdownSignals): Promise<{ platform: RunningPlatform; summary: SaasDemoSummary }> {
+export async function runSaasDemo(
+  context: CliContext,
+  options: SaasDemoOptions,
+  signals: ShutdownSignals,
+): Promise<{ platform: RunningPlatform; summary: SaasDemoSummary }> {
   const customers = positiveInteger('--customers', options.customers);
   const seed = positiveInteger('--seed', options.seed);
   const home = path.join(stateDir(), 'demo-saas');
@@ -72,7 +76,14 @@ export async function runSaasDemo(context: CliContext, options: SaasDemoOptions,
   const snapshot = new Date(Date.parse(SAAS_REFERENCE_TIME) - SNAPSHOT_DAYS_BEFORE_END * 86_400_000).toISOString();
 
   context.logger.info({ customers, seed, dataDir }, 'generating the SYNTHETIC SaaS business');
-  const dataset = writeSaasDataset({ outDir: dataDir, customers, seed, referenceTime: SAAS_REFERENCE_TIME, specPaths: [SAAS_SPEC_PATH], snapshotDaysBeforeEnd: SNAPSHOT_DAYS_BEFORE_END });
+  const dataset = writeSaasDataset({
+    outDir: dataDir,
+    customers,
+    seed,
+    referenceTime: SAAS_REFERENCE_TIME,
+    specPaths: [SAAS_SPEC_PATH],
+    snapshotDaysBeforeEnd: SNAPSHOT_DAYS_BEFORE_END,
+  });
   const table = path.join(dataDir, tableFile(spec.name ?? 'saas'));
   const { rows: tableRows, churners } = dataset.tables[0]!;
 
@@ -81,7 +92,16 @@ export async function runSaasDemo(context: CliContext, options: SaasDemoOptions,
   fs.mkdirSync(registryDir, { recursive: true });
   const before = versionsIn(registryDir);
   const trainerConfig = path.resolve(REPO_ROOT, options.trainerConfig);
-  const code = await runTrainer({ spec, data: table, out: registryDir, activate: true, config: trainerConfig, skipShap: true, env: context.env, stdout: 'ignore' });
+  const code = await runTrainer({
+    spec,
+    data: table,
+    out: registryDir,
+    activate: true,
+    config: trainerConfig,
+    skipShap: true,
+    env: context.env,
+    stdout: 'ignore',
+  });
   const version = newVersionSince(registryDir, before);
   if (code !== 0 || !version) throw new SaasDemoError(`the trainer failed on ${table} (exit code ${code})`);
   const modelDir = new ModelRegistryDir(registryDir).dirOf(version);
@@ -111,7 +131,11 @@ export async function runSaasDemo(context: CliContext, options: SaasDemoOptions,
       const env = parseConfig(kafkaEnvSchema, { ...context.env, KAFKA_BROKERS: platform.stack.kafkaBrokers });
       const kafka = createKafka(env, 'churn-demo', context.logger);
       const producer = new TopicProducer(kafka, context.logger, createMetricsRegistry('churn-demo'));
-      const db = new Database({ url: platform.stack.databaseUrl, poolSize: 2, applicationName: 'churn-demo-saas' }, context.logger, createMetricsRegistry('churn-demo'));
+      const db = new Database(
+        { url: platform.stack.databaseUrl, poolSize: 2, applicationName: 'churn-demo-saas' },
+        context.logger,
+        createMetricsRegistry('churn-demo'),
+      );
       await producer.connect();
       try {
         await replayEvents(producer, events);

@@ -17,10 +17,16 @@ describe('churn score (the built CLI as a process)', () => {
 
   it("reproduces the trainer's probabilities for data/telco/train.csv within 1e-6, one row per input row in order", () => {
     const out = path.join(tmp, 'scores.csv');
-    const result = spawnSync(process.execPath, [cli, 'score', '--input', train, '--output', out, '--no-explain'], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const result = spawnSync(process.execPath, [cli, 'score', '--input', train, '--output', out, '--no-explain'], {
+      encoding: 'utf8',
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
     assert.equal(result.status, 0, result.stderr);
     const registry = new ModelRegistryDir();
-    const expected = parse(fs.readFileSync(path.join(registry.dirOf(registry.active()!), 'train-predictions.csv')), { columns: true }) as { customerID: string; churn_probability: string }[];
+    const expected = parse(fs.readFileSync(path.join(registry.dirOf(registry.active()!), 'train-predictions.csv')), { columns: true }) as {
+      customerID: string;
+      churn_probability: string;
+    }[];
     const got = parse(fs.readFileSync(out), { columns: true }) as Record<string, string>[];
     assert.equal(got.length, expected.length);
     got.forEach((row, i) => {
@@ -38,7 +44,10 @@ describe('churn score (the built CLI as a process)', () => {
     fs.writeFileSync(input, `${lines.join('\n')}\n`);
     const out = path.join(tmp, 'explained.csv');
     const segments = path.join(tmp, 'segments');
-    const result = spawnSync(process.execPath, [cli, 'score', '--input', input, '--output', out, '--segments', segments], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const result = spawnSync(process.execPath, [cli, 'score', '--input', input, '--output', out, '--segments', segments], {
+      encoding: 'utf8',
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
     assert.equal(result.status, 0, result.stderr);
     const rows = parse(fs.readFileSync(out), { columns: true }) as Record<string, string>[];
     assert.equal(rows.length, 201);
@@ -48,11 +57,22 @@ describe('churn score (the built CLI as a process)', () => {
     assert.equal(summary.scored, 200);
     assert.equal(summary.rejected, 1);
     const critical = parse(fs.readFileSync(path.join(segments, 'critical_risk_customers.csv')), { columns: true }) as Record<string, string>[];
-    const levels = ['critical', 'high', 'medium', 'low'].map((l) => (parse(fs.readFileSync(path.join(segments, `${l}_risk_customers.csv`)), { columns: true }) as unknown[]).length);
-    assert.equal(levels.reduce((a, b) => a + b, 0), 200);
+    const levels = ['critical', 'high', 'medium', 'low'].map(
+      (l) => (parse(fs.readFileSync(path.join(segments, `${l}_risk_customers.csv`)), { columns: true }) as unknown[]).length,
+    );
+    assert.equal(
+      levels.reduce((a, b) => a + b, 0),
+      200,
+    );
     assert.equal(critical.length, summary.segments.critical.customers);
     const scores = critical.map((r) => Number(r['churn_probability']));
-    assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
-    assert.equal(summary.programme_cost, rows.slice(0, 200).reduce((a, r) => a + Number(r['intervention_cost']), 0));
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => b - a),
+    );
+    assert.equal(
+      summary.programme_cost,
+      rows.slice(0, 200).reduce((a, r) => a + Number(r['intervention_cost']), 0),
+    );
   });
 });

@@ -40,10 +40,12 @@ const SEGMENT_FILES: Record<RiskLevel, string> = {
 export function registerScoreCommand(program: Command, context: CliContext): void {
   program
     .command('score')
-    .description("offline batch scoring of a customer table with a model trained on any spec: one output row per input row, same order, keyed by the spec's id column, with risk, action, cost and top factors")
+    .description(
+      "offline batch scoring of a customer table with a model trained on any spec: one output row per input row, same order, keyed by the spec's id column, with risk, action, cost and top factors",
+    )
     .requiredOption('--input <csv>', "CSV with the model spec's id column and one column per model input (other columns, e.g. the label, are ignored)")
     .requiredOption('--output <csv>', 'where to write the scores')
-    .option('--model <dir>', 'model version directory (default: MODEL_DIR, else the registry\'s active version)')
+    .option('--model <dir>', "model version directory (default: MODEL_DIR, else the registry's active version)")
     .option('--segments <dir>', 'also write critical/high/medium/low CSVs sorted by score and summary.json')
     .option('--no-explain', 'skip the top factors (much faster)')
     .action(async (options: ScoreOptions) => {
@@ -101,7 +103,14 @@ async function scoreWith(model: OnnxChurnModel, options: ScoreOptions, context: 
   const segments = Object.fromEntries(
     RISK_LEVELS.map((level) => {
       const rows = byLevel[level];
-      return [level, { customers: rows.length, revenue_at_risk: sum(rows.map((r) => Number(r.revenue_at_risk))), programme_cost: sum(rows.map((r) => Number(r.intervention_cost))) }];
+      return [
+        level,
+        {
+          customers: rows.length,
+          revenue_at_risk: sum(rows.map((r) => Number(r.revenue_at_risk))),
+          programme_cost: sum(rows.map((r) => Number(r.intervention_cost))),
+        },
+      ];
     }),
   );
   const summary = {

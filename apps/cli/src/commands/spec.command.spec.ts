@@ -24,11 +24,17 @@ describe('churn spec (the built CLI as a process)', () => {
 
   it('validate: every problem of a bad spec with its place, exit 1', () => {
     const bad = path.join(tmp, 'bad.yaml');
-    fs.writeFileSync(bad, fs.readFileSync(TELCO_SPEC_PATH, 'utf8').replace('categories: [Female, Male]', 'categories: [Female]').replace('window_days: 90', 'window_days: 0'));
+    fs.writeFileSync(
+      bad,
+      fs.readFileSync(TELCO_SPEC_PATH, 'utf8').replace('categories: [Female, Male]', 'categories: [Female]').replace('window_days: 90', 'window_days: 0'),
+    );
     const result = churn('spec', 'validate', bad);
     assert.equal(result.status, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /2 problems in the feature spec:\n {2}- attributes\[0\]\.categories: must list at least 2 categories\n {2}- aggregates\[1\]\.window_days: must be at least 1 day\n$/);
+    assert.match(
+      result.stderr,
+      /2 problems in the feature spec:\n {2}- attributes\[0\]\.categories: must list at least 2 categories\n {2}- aggregates\[1\]\.window_days: must be at least 1 day\n$/,
+    );
   });
 
   it('infer: writes a draft that validate accepts, and never overwrites a file without --force', () => {

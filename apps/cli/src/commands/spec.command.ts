@@ -39,7 +39,9 @@ export function registerSpecCommand(program: Command, _context: CliContext): voi
       try {
         const loaded = loadFeatureSpec(file);
         const columns = featureColumns(loaded);
-        process.stdout.write(`valid: ${file} (${columns.length} features, ${columns.filter((c) => c.modelInput).length} of them model inputs)\nsha256 ${specHash(loaded)}\n`);
+        process.stdout.write(
+          `valid: ${file} (${columns.length} features, ${columns.filter((c) => c.modelInput).length} of them model inputs)\nsha256 ${specHash(loaded)}\n`,
+        );
       } catch (error) {
         if (!(error instanceof FeatureSpecError)) throw error;
         process.stderr.write(`${error.message}\n`);
@@ -51,8 +53,10 @@ export function registerSpecCommand(program: Command, _context: CliContext): voi
 /** Writes the draft of `--data` to `--out` (checked by the loader first) and says what it wrote. */
 export function inferSpecFile(options: InferOptions): string {
   const maxListedCategories = Number(options.maxCategories);
-  if (!Number.isInteger(maxListedCategories) || maxListedCategories < 2) throw new Error(`--max-categories must be a whole number of at least 2 (got "${options.maxCategories}")`);
-  if (fs.existsSync(options.out) && !options.force) throw new Error(`${options.out} exists: a draft never overwrites a spec someone may have edited (--force to replace it)`);
+  if (!Number.isInteger(maxListedCategories) || maxListedCategories < 2)
+    throw new Error(`--max-categories must be a whole number of at least 2 (got "${options.maxCategories}")`);
+  if (fs.existsSync(options.out) && !options.force)
+    throw new Error(`${options.out} exists: a draft never overwrites a spec someone may have edited (--force to replace it)`);
   const table = readCustomerTable(fs.readFileSync(options.data), options.data);
   const draft = inferSpec(table, { idColumn: options.id, labelColumn: options.label, maxListedCategories });
   const yaml = draftToYaml(draft);

@@ -34,7 +34,18 @@ describe('compareStreamWithBatch', () => {
     assert.deepEqual(result.missingFromStream, ['b']);
     assert.deepEqual(result.notInTable, ['c']);
     assert.equal(streamEqualsBatch(result), false);
-    assert.equal(streamEqualsBatch(compareStreamWithBatch(new Map([['a', 0.25]]), new Map([['a', 0.25], ['c', 0.1]]))), true);
+    assert.equal(
+      streamEqualsBatch(
+        compareStreamWithBatch(
+          new Map([['a', 0.25]]),
+          new Map([
+            ['a', 0.25],
+            ['c', 0.1],
+          ]),
+        ),
+      ),
+      true,
+    );
   });
 
   it('does not hold when nothing was compared', () => {

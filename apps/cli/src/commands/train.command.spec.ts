@@ -15,6 +15,9 @@ describe('churn train: which spec and table', () => {
 
   it('needs the table of a spec of its own', () => {
     assert.throws(() => trainInputs({ spec: 'accounts.yaml' }, {}), /--data is required with a spec other than/);
-    assert.deepEqual(trainInputs({ spec: 'accounts.yaml', data: 'accounts.csv' }, {}), { specFile: path.resolve('accounts.yaml'), data: path.resolve('accounts.csv') });
+    assert.deepEqual(trainInputs({ spec: 'accounts.yaml', data: 'accounts.csv' }, {}), {
+      specFile: path.resolve('accounts.yaml'),
+      data: path.resolve('accounts.csv'),
+    });
   });
 });

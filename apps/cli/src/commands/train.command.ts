@@ -34,10 +34,15 @@ const TELCO_DATA = 'data/telco/train.csv';
 export function registerTrainCommand(program: Command, context: CliContext): void {
   program
     .command('train')
-    .description('train a model on a customer table described by a feature spec, or on the point-in-time history of the event log, and register it as the active version (~10 min on 2 cores for the Telco table)')
+    .description(
+      'train a model on a customer table described by a feature spec, or on the point-in-time history of the event log, and register it as the active version (~10 min on 2 cores for the Telco table)',
+    )
     .option('--spec <yaml>', 'the feature spec of the table (default: FEATURE_SPEC_FILE, else specs/telco.yaml)')
     .option('--data <csv>', `the customer table: the spec's id and label columns and one column per model input (default with the Telco spec: ${TELCO_DATA})`)
-    .option('--from-events', "train on the platform's own history instead of --data: each customer with an outcome, its vector as of --label-delay-days before the outcome (needs DATABASE_URL)")
+    .option(
+      '--from-events',
+      "train on the platform's own history instead of --data: each customer with an outcome, its vector as of --label-delay-days before the outcome (needs DATABASE_URL)",
+    )
     .option('--label-delay-days <n>', 'with --from-events: each vector is computed as of this many days before its outcome', '30')
     .option('--min-rows <n>', 'with --from-events: refuse to train on fewer customers', '500')
     .option('--out <dir>', 'model registry directory', DEFAULT_REGISTRY_DIR)
@@ -67,7 +72,9 @@ async function trainOnTable(spec: FeatureSpec, data: string, options: TrainOptio
   const code = await runTrainer({ spec, data, out: options.out, activate: true, config: options.config, skipShap: options.skipShap, env: context.env });
   if (code === TRAINER_BAD_INPUT) throw new Error(`the trainer refused ${data} (every problem is listed above)`);
   if (code !== 0) throw new Error(`the trainer failed with exit code ${code}`);
-  process.stdout.write('Running scorers register the new version at their next start (it becomes champion as the new active version), or activate it now with POST /v1/models/{version}/activate.\n');
+  process.stdout.write(
+    'Running scorers register the new version at their next start (it becomes champion as the new active version), or activate it now with POST /v1/models/{version}/activate.\n',
+  );
   return newVersionSince(options.out, before);
 }
 
@@ -80,7 +87,11 @@ async function trainFromEvents(options: TrainOptions, context: CliContext): Prom
   const labelDelayDays = nonNegativeNumber('--label-delay-days', options.labelDelayDays);
   const minRows = nonNegativeNumber('--min-rows', options.minRows);
   const { DATABASE_URL } = parseConfig(databaseEnvSchema, context.env);
-  const database = new Database({ url: DATABASE_URL, poolSize: 2, applicationName: 'churn-train-from-events' }, context.logger, createMetricsRegistry('churn-cli'));
+  const database = new Database(
+    { url: DATABASE_URL, poolSize: 2, applicationName: 'churn-train-from-events' },
+    context.logger,
+    createMetricsRegistry('churn-cli'),
+  );
   const file = path.join(stateDir(), 'train', `from-events-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`);
   let set;
   try {
@@ -88,7 +99,9 @@ async function trainFromEvents(options: TrainOptions, context: CliContext): Prom
   } finally {
     await database.close();
   }
-  process.stdout.write(`training set: ${set.rows} customers (${set.churners} churned; ${set.incomplete} of ${set.customers} with an outcome left out, their vector incomplete at the cut-off) → ${set.file}\n`);
+  process.stdout.write(
+    `training set: ${set.rows} customers (${set.churners} churned; ${set.incomplete} of ${set.customers} with an outcome left out, their vector incomplete at the cut-off) → ${set.file}\n`,
+  );
   checkTrainable(set, minRows, labelDelayDays);
   const version = await trainOnTable(spec, set.file, options, context);
   if (version) process.stdout.write(`training set kept beside the model: ${keepBesideModel(set.file, options.out, version)}\n`);
@@ -103,6 +116,7 @@ export function fromEventsSpecFile(options: Pick<TrainOptions, 'spec'>, env: Nod
 export function trainInputs(options: Pick<TrainOptions, 'spec' | 'data'>, env: NodeJS.ProcessEnv): { specFile: string; data: string } {
   const specFile = fromEventsSpecFile(options, env);
   if (options.data) return { specFile, data: path.resolve(options.data) };
-  if (specFile !== TELCO_SPEC_PATH) throw new Error(`--data is required with a spec other than ${path.relative(process.cwd(), TELCO_SPEC_PATH)}: the customer table it describes`);
+  if (specFile !== TELCO_SPEC_PATH)
+    throw new Error(`--data is required with a spec other than ${path.relative(process.cwd(), TELCO_SPEC_PATH)}: the customer table it describes`);
   return { specFile, data: path.resolve(path.dirname(TELCO_SPEC_PATH), '..', TELCO_DATA) };
 }

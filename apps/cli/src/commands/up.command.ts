@@ -1,13 +1,5 @@
 import type { Command } from 'commander';
-import {
-  SERVICES,
-  servicePort,
-  spawnService,
-  stopService,
-  waitUntilReady,
-  type RunningStack,
-  type ServiceProcess,
-} from '@churn/local-stack';
+import { SERVICES, servicePort, spawnService, stopService, waitUntilReady, type RunningStack, type ServiceProcess } from '@churn/local-stack';
 import { prettyLogLine } from '@churn/observability';
 import type { CliContext } from '../cli-context';
 import { startIntegrationSandbox, type SandboxWiring } from './integration-sandbox-env';
@@ -89,7 +81,9 @@ export function printEndpoints(platform: RunningPlatform): void {
     `  Postgres   ${platform.stack.databaseUrl.replace(/\/\/([^:]+):[^@]+@/, '//$1:***@')}`,
     ...platform.services.map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}  (/metrics, /health/ready; logs: ${s.logFile})`),
     ...sandboxLines(platform),
-    ...(platform.tokenFile ? [`  token      an agent token for this run (12 h), for scripts (CHURN_TOKEN) and the dashboard's token dialog: ${platform.tokenFile}`] : []),
+    ...(platform.tokenFile
+      ? [`  token      an agent token for this run (12 h), for scripts (CHURN_TOKEN) and the dashboard's token dialog: ${platform.tokenFile}`]
+      : []),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -104,7 +98,9 @@ export function sandboxLines(platform: RunningPlatform): string[] {
     `  sandbox    ${wiring.sandboxed.length ? wiring.sandboxed.join(', ') : 'none'} to local stand-ins; see ${monitoring ? `http://127.0.0.1:${monitoring.port}/sandbox.html` : `${wiring.sandbox.outboxUrl}/outbox`}` +
       (wiring.real.length ? `; real: ${wiring.real.join(', ')}` : ''),
     ...(wiring.openIdProvider && monitoring
-      ? [`  sign-in    http://127.0.0.1:${monitoring.port}/ through the local OpenID provider (${wiring.openIdProvider.issuer}): agent / agent-demo or admin / admin-demo`]
+      ? [
+          `  sign-in    http://127.0.0.1:${monitoring.port}/ through the local OpenID provider (${wiring.openIdProvider.issuer}): agent / agent-demo or admin / admin-demo`,
+        ]
       : []),
   ];
 }

@@ -78,18 +78,29 @@ describe('derived outcomes equal the outcome feed for the same Telco customers',
     const histories: CustomerEvent[] = rows.flatMap((row) => [...customerHistory(as(row, feedId(row)), T), ...customerHistory(as(row, derivedId(row)), T)]);
     await send(Topics.customerEvents, histories);
     const summaries = new PlatformSummaryRepository();
-    await until('every customer scored as of T and evaluated by alerting', async () => (await summaries.scoredAndEvaluated(db, [...feedIds, ...derivedIds], T)).size === 2 * CUSTOMERS, { timeoutMs: 300_000, intervalMs: 500 });
+    await until(
+      'every customer scored as of T and evaluated by alerting',
+      async () => (await summaries.scoredAndEvaluated(db, [...feedIds, ...derivedIds], T)).size === 2 * CUSTOMERS,
+      { timeoutMs: 300_000, intervalMs: 500 },
+    );
 
     // The feed's labels for one copy, the churners' cancellations for the other.
     await send(Topics.outcomes, rows.map((row) => customerOutcome(as(row, feedId(row)), T)!) as Outcome[]);
-    await send(Topics.customerEvents, churners.map((row) => customerCancellation(as(row, derivedId(row)), T)!));
+    await send(
+      Topics.customerEvents,
+      churners.map((row) => customerCancellation(as(row, derivedId(row)), T)!),
+    );
     await until('the feed stored', async () => (await outcomeCount(feedIds)) === CUSTOMERS, { timeoutMs: 300_000, intervalMs: 500 });
     await until('the churns derived', async () => (await outcomeCount(derivedIds)) === churners.length, { timeoutMs: 300_000, intervalMs: 500 });
 
     // The label-window job, as an admin runs it: the customers who stay get churned:false; the feed's
     // copy is labelled in every window already (its own labels), so it gets nothing.
     const admin = await signTestToken(SECRET, ['admin']);
-    const closed = await fetch(`${monitoringUrl()}/v1/outcomes/close-windows`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: '{}' });
+    const closed = await fetch(`${monitoringUrl()}/v1/outcomes/close-windows`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(closed.status, 200, await closed.clone().text());
     assert.equal(await outcomeCount(derivedIds), CUSTOMERS);
     assert.equal(await outcomeCount(feedIds), CUSTOMERS, 'a window the feed labelled gets no second label');
@@ -98,7 +109,13 @@ describe('derived outcomes equal the outcome feed for the same Telco customers',
       'SELECT source, churned, count(*) AS n FROM outcomes WHERE customer_id = ANY($1) GROUP BY source, churned ORDER BY source',
       [derivedIds],
     );
-    assert.deepEqual(sources.map((s) => [s.source, s.churned, Number(s.n)]), [['cancellation', true, churners.length], ['label_window', false, CUSTOMERS - churners.length]]);
+    assert.deepEqual(
+      sources.map((s) => [s.source, s.churned, Number(s.n)]),
+      [
+        ['cancellation', true, churners.length],
+        ['label_window', false, CUSTOMERS - churners.length],
+      ],
+    );
 
     // Monitoring's outcome join (label delay 0, as in the demo): the same prediction and label for each customer.
     const labelled = await new MonitoringRepository().labelledPredictions(db, 0);
@@ -113,20 +130,25 @@ describe('derived outcomes equal the outcome feed for the same Telco customers',
     for (const row of rows) {
       const f = feed.get(row.customerID)!;
       const d = derived.get(row.customerID)!;
-      assert.deepEqual([d.churned, d.churn_probability, d.as_of.toISOString(), d.model_version], [f.churned, f.churn_probability, f.as_of.toISOString(), f.model_version], row.customerID);
+      assert.deepEqual(
+        [d.churned, d.churn_probability, d.as_of.toISOString(), d.model_version],
+        [f.churned, f.churn_probability, f.as_of.toISOString(), f.model_version],
+        row.customerID,
+      );
       assert.equal(d.as_of.toISOString(), T, 'judged by the prediction on the full history');
     }
     // In one order (the file's) for both: sums of floats depend on it.
     const report = (byId: Map<string, LabelledPredictionRow>) =>
-      classificationReport(rows.map((row) => byId.get(row.customerID)!).map((r) => ({ score: r.churn_probability, label: r.churned })), 0.5);
+      classificationReport(
+        rows.map((row) => byId.get(row.customerID)!).map((r) => ({ score: r.churn_probability, label: r.churned })),
+        0.5,
+      );
     assert.deepEqual(report(derived), report(feed));
 
     // Alerting resolved the churners' alerts in both copies (a churn from any source).
-    const pending = await db.query<{ n: string }>(
-      'spec.pending',
-      "SELECT count(*) AS n FROM alerts WHERE customer_id = ANY($1) AND status = 'pending'",
-      [churners.flatMap((row) => [feedId(row), derivedId(row)])],
-    );
+    const pending = await db.query<{ n: string }>('spec.pending', "SELECT count(*) AS n FROM alerts WHERE customer_id = ANY($1) AND status = 'pending'", [
+      churners.flatMap((row) => [feedId(row), derivedId(row)]),
+    ]);
     assert.equal(Number(pending[0]!.n), 0);
   });
 });

@@ -56,7 +56,9 @@ describe('pipeline end to end: five service processes, real Kafka and Postgres',
     const event = anEvent.invoicePaid(customer, '2024-02-10T09:00:00Z', 80.5);
     await producer.send({ topic: Topics.customerEvents, messages: [asKafkaMessage(event)] });
 
-    const [message] = await probe.waitFor((m) => m.topic === Topics.predictions && m.key === customer && JSON.parse(m.value!).source_event_id === event.event_id);
+    const [message] = await probe.waitFor(
+      (m) => m.topic === Topics.predictions && m.key === customer && JSON.parse(m.value!).source_event_id === event.event_id,
+    );
     const prediction = predictionSchema.parse(JSON.parse(message!.value!));
     assert.equal(prediction.customer_id, customer);
     const rows = await db.query('SELECT prediction_id, features FROM predictions WHERE source_event_id = $1', [event.event_id]);

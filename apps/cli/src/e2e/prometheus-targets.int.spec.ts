@@ -69,7 +69,8 @@ describe('Prometheus (Debian package) scrapes every service of a running stack',
     assert.equal(body.status, 'success', `${pathAndQuery}: ${body.error ?? response.status}`);
     return body.data;
   };
-  const query = (promql: string) => get<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(`/api/v1/query?query=${encodeURIComponent(promql)}`);
+  const query = (promql: string) =>
+    get<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(`/api/v1/query?query=${encodeURIComponent(promql)}`);
 
   before(async () => {
     assert.ok(
@@ -139,7 +140,10 @@ describe('Prometheus (Debian package) scrapes every service of a running stack',
       const report = targets.map((t) => `${t.labels['job']}/${t.labels['service'] ?? '-'} ${t.scrapeUrl}: ${t.health} ${t.lastError}`).join('\n');
       throw new Error(`${(error as Error).message}\n${report}\n${promLog}`);
     }
-    const churn = targets.filter((t) => t.labels['job'] === 'churn').map((t) => t.labels['service']).sort();
+    const churn = targets
+      .filter((t) => t.labels['job'] === 'churn')
+      .map((t) => t.labels['service'])
+      .sort();
     assert.deepEqual(churn, SERVICES.map((s) => s.name).sort());
 
     const up = await query('up{job="churn"} == 1');
@@ -174,8 +178,17 @@ describe('Prometheus (Debian package) scrapes every service of a running stack',
       15_000,
       500,
     );
-    assert.deepEqual(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`), []);
-    assert.ok(rules.some((r) => r.name === 'ChurnConsumerLagHigh'), 'the pipeline alerts are loaded');
-    assert.ok(rules.some((r) => r.name === 'ChurnServiceDown'), 'the platform alert is loaded');
+    assert.deepEqual(
+      rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`),
+      [],
+    );
+    assert.ok(
+      rules.some((r) => r.name === 'ChurnConsumerLagHigh'),
+      'the pipeline alerts are loaded',
+    );
+    assert.ok(
+      rules.some((r) => r.name === 'ChurnServiceDown'),
+      'the platform alert is loaded',
+    );
   });
 });

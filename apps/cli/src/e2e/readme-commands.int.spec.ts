@@ -48,15 +48,17 @@ const PLANS: Record<string, Plan> = {
     // The only registered version is the champion: the endpoint, the token and the guard work, and it refuses.
     expect: /MODEL_IS_CHAMPION/,
   },
-  [`curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"share": 0.1}' http://127.0.0.1:3002/v1/models/<version>/rollout`]: {
-    run: `curl -sS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"share": 0.1}' http://127.0.0.1:3002/v1/models/<version>/rollout`,
-    // As for shadow: the champion cannot be rolled out beside itself (scorer-rollout.int.spec rolls out a second version).
-    expect: /MODEL_IS_CHAMPION/,
-  },
-  [`curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"reason": "worse ROI than the champion"}' http://127.0.0.1:3002/v1/models/rollout/rollback`]: {
-    run: `curl -sS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"reason": "worse ROI than the champion"}' http://127.0.0.1:3002/v1/models/rollout/rollback`,
-    expect: /"rolled_back":null/,
-  },
+  [`curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"share": 0.1}' http://127.0.0.1:3002/v1/models/<version>/rollout`]:
+    {
+      run: `curl -sS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"share": 0.1}' http://127.0.0.1:3002/v1/models/<version>/rollout`,
+      // As for shadow: the champion cannot be rolled out beside itself (scorer-rollout.int.spec rolls out a second version).
+      expect: /MODEL_IS_CHAMPION/,
+    },
+  [`curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"reason": "worse ROI than the champion"}' http://127.0.0.1:3002/v1/models/rollout/rollback`]:
+    {
+      run: `curl -sS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"reason": "worse ROI than the champion"}' http://127.0.0.1:3002/v1/models/rollout/rollback`,
+      expect: /"rolled_back":null/,
+    },
   'curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:3002/v1/models/<version>/activate': {
     run: 'curl -sS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:3002/v1/models/<version>/activate',
     expect: /"role":"champion"/,
@@ -74,7 +76,9 @@ const PLANS: Record<string, Plan> = {
     expect: /--rate[\s\S]*--fast[\s\S]*--exit[\s\S]*--keep-data[\s\S]*--no-sandbox/,
   },
   'bin/churn demo --dataset saas [--customers N] [--seed S] [--exit]': { skip: 'demo-saas.int.spec runs it end to end on ports of its own' },
-  'bin/churn replay --input data/telco/train.csv [--rate N] [--outcomes | --cancellations]': { run: 'bin/churn replay --input data/telco/train.csv --cancellations' },
+  'bin/churn replay --input data/telco/train.csv [--rate N] [--outcomes | --cancellations]': {
+    run: 'bin/churn replay --input data/telco/train.csv --cancellations',
+  },
   'bin/churn score --input IN.csv --output OUT.csv [--model DIR] [--segments DIR]': {
     run: `bin/churn score --input ${TELCO_HEAD} --output ${TMP}/out.csv --segments ${TMP}/segments`,
   },
@@ -90,13 +94,18 @@ const PLANS: Record<string, Plan> = {
   'bin/churn spec validate FILE': { run: `bin/churn spec validate ${TMP}/spec.yaml`, expect: /^valid: .*spec\.yaml[\s\S]*sha256 [0-9a-f]{64}/m },
   'bin/churn rescore [--as-of T]': { run: 'bin/churn rescore' },
   // After the demo: its label windows are closed already, so this one records nothing new.
-  'bin/churn outcomes close-windows [--now T]': { run: 'bin/churn outcomes close-windows', expect: /label windows of 90 days closed at .*: \d+ due, 0 recorded not churned/ },
+  'bin/churn outcomes close-windows [--now T]': {
+    run: 'bin/churn outcomes close-windows',
+    expect: /label windows of 90 days closed at .*: \d+ due, 0 recorded not churned/,
+  },
   'bin/churn retrain [--label-delay-days N] [--dry-run]': { run: 'bin/churn retrain --label-delay-days 0 --dry-run' },
   'bin/churn jobs worker': { skip: 'keeps running; jobs-worker.int.spec starts it, runs a rescore in it and reads its metrics' },
   // monitoring works the promotion-gate queue: with nothing in shadow the run ends as no_challenger.
   'bin/churn jobs run JOB [--param K=V]': { run: 'bin/churn jobs run promotion-gate', expect: /promotion-gate: run \S+ queued/ },
   'bin/churn jobs runs [--job NAME] [--status S] [--limit N]': { run: 'bin/churn jobs runs --limit 5' },
-  'bin/churn dlq list|replay --topic T [--code C] [--dry-run]': { run: 'bin/churn dlq list --topic customer-events.dlq && bin/churn dlq replay --topic customer-events.dlq --dry-run' },
+  'bin/churn dlq list|replay --topic T [--code C] [--dry-run]': {
+    run: 'bin/churn dlq list --topic customer-events.dlq && bin/churn dlq replay --topic customer-events.dlq --dry-run',
+  },
   // A Telco customer the demo scored (files written in before()); the token is CHURN_TOKEN's.
   'bin/churn outcomes import FILE': { run: `bin/churn outcomes import ${OUTCOMES_CSV}`, expect: /1 outcomes recorded, 0 already present/ },
   'bin/churn interventions import FILE': { run: `bin/churn interventions import ${INTERVENTIONS_CSV}`, expect: /1 interventions recorded, 0 already present/ },
@@ -134,7 +143,9 @@ interface Summary {
 
 function parseSummary(text: string): Summary {
   const number = (label: string) => Number(new RegExp(`${label}\\s+([\\d,]+)`).exec(text)?.[1]?.replace(/,/g, '') ?? NaN);
-  const levels = Object.fromEntries(['critical', 'high', 'medium', 'low'].map((l) => [l, Number(new RegExp(`^\\s+${l}\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN)]));
+  const levels = Object.fromEntries(
+    ['critical', 'high', 'medium', 'low'].map((l) => [l, Number(new RegExp(`^\\s+${l}\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN)]),
+  );
   const roc = /model ROC-AUC\s+([\d.]+) on the replayed outcomes \(monitoring: ([\d.]+)\)/.exec(text);
   return {
     scored: number('customers scored'),
@@ -196,16 +207,22 @@ describe('README: the demo on a fresh stack, then every command the README shows
     demo.stdout!.on('data', (chunk: Buffer) => (demoOutput += chunk.toString()));
     demo.stderr!.on('data', (chunk: Buffer) => (demoOutput += chunk.toString()));
     demoExit = new Promise((resolve) => demo!.once('exit', (code) => resolve(code)));
-    const reached = await eventually('the demo\'s summary or its exit', () => (demoOutput.includes('The platform keeps running') ? 'summary' : demo!.exitCode !== null ? 'exited' : undefined), {
-      timeoutMs: 11 * 60_000,
-      intervalMs: 1000,
-    }).catch((error: Error) => assert.fail(`no summary within 11 minutes (${error.message}):\n${demoOutput.slice(-3000)}`));
+    const reached = await eventually(
+      "the demo's summary or its exit",
+      () => (demoOutput.includes('The platform keeps running') ? 'summary' : demo!.exitCode !== null ? 'exited' : undefined),
+      {
+        timeoutMs: 11 * 60_000,
+        intervalMs: 1000,
+      },
+    ).catch((error: Error) => assert.fail(`no summary within 11 minutes (${error.message}):\n${demoOutput.slice(-3000)}`));
     assert.equal(reached, 'summary', `the demo exited early:\n${demoOutput.slice(-3000)}`);
     const summary = parseSummary(demoOutput);
     assert.equal(summary.scored, 5634, demoOutput.slice(-3000));
     assert.equal(summary.rocAuc, summary.monitoringRocAuc);
     // The replayed customers are the training data: the summary says so and shows the card's held-out figure.
-    const card = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'models', fs.readFileSync(path.join(REPO_ROOT, 'models', 'active'), 'utf8').trim(), 'model-card.json'), 'utf8')) as {
+    const card = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'models', fs.readFileSync(path.join(REPO_ROOT, 'models', 'active'), 'utf8').trim(), 'model-card.json'), 'utf8'),
+    ) as {
       holdout_metrics: { roc_auc: number };
     };
     assert.ok(summary.inSample, `the summary does not say its ROC-AUC is in-sample:\n${demoOutput.slice(-3000)}`);
@@ -213,17 +230,32 @@ describe('README: the demo on a fresh stack, then every command the README shows
 
     const monitoring = `http://127.0.0.1:${PORTS.monitoring}`;
     const dashboard = dashboardSummarySchema.parse(await (await fetch(`${monitoring}/v1/dashboard`)).json());
-    assert.deepEqual(dashboard.risk_distribution, { low: summary.levels['low'], medium: summary.levels['medium'], high: summary.levels['high'], critical: summary.levels['critical'] });
+    assert.deepEqual(dashboard.risk_distribution, {
+      low: summary.levels['low'],
+      medium: summary.levels['medium'],
+      high: summary.levels['high'],
+      critical: summary.levels['critical'],
+    });
     assert.equal(dashboard.cards.customers_30d, summary.scored);
     // A customer's alerts are resolved when it cancels: the queue holds the others'.
     assert.equal(dashboard.cards.pending_alerts, summary.alerts - summary.alertsResolvedByChurn);
     assert.equal(dashboard.quality?.windows.all.overall.roc_auc?.toFixed(4), summary.rocAuc);
     // The sandbox received what alerting and crm-sync sent, and the dashboard's page lists it.
     // The outbox names customers: monitoring answers it to an agent's token only.
-    const agentToken = await new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('readme-spec').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(AUTH_JWT_SECRET));
+    const agentToken = await new SignJWT({ roles: ['agent'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('readme-spec')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(AUTH_JWT_SECRET));
     assert.equal((await fetch(`${monitoring}/v1/sandbox/outbox?limit=1`)).status, 401);
-    const outbox = sandboxOutboxSchema.parse(await (await fetch(`${monitoring}/v1/sandbox/outbox?limit=1`, { headers: { authorization: `Bearer ${agentToken}` } })).json());
-    assert.ok(outbox.totals.emails > 0 && outbox.totals.slack_messages > 0 && outbox.totals.salesforce_score_writes > 0 && outbox.totals.hubspot_tasks > 0, JSON.stringify(outbox.totals));
+    const outbox = sandboxOutboxSchema.parse(
+      await (await fetch(`${monitoring}/v1/sandbox/outbox?limit=1`, { headers: { authorization: `Bearer ${agentToken}` } })).json(),
+    );
+    assert.ok(
+      outbox.totals.emails > 0 && outbox.totals.slack_messages > 0 && outbox.totals.salesforce_score_writes > 0 && outbox.totals.hubspot_tasks > 0,
+      JSON.stringify(outbox.totals),
+    );
     assert.equal((await fetch(`${monitoring}/sandbox.html`)).status, 200);
   });
 
@@ -231,7 +263,12 @@ describe('README: the demo on a fresh stack, then every command the README shows
     assert.ok(demo && demo.exitCode === null, 'the demo platform is running');
     const models = modelRegistrySchema.parse(await (await fetch(`http://127.0.0.1:${PORTS.scorer}/v1/models`)).json());
     const version = models.models.find((m) => m.role === 'champion')!.version;
-    const adminToken = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('readme-spec').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(AUTH_JWT_SECRET));
+    const adminToken = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('readme-spec')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(AUTH_JWT_SECRET));
     const commandEnv: NodeJS.ProcessEnv = {
       ...env,
       KAFKA_BROKERS: `127.0.0.1:${PORTS.kafka}`,
@@ -300,16 +337,22 @@ async function run(command: string, env: NodeJS.ProcessEnv, stdin?: string): Pro
 async function runUntil(command: string, env: NodeJS.ProcessEnv, line: RegExp): Promise<void> {
   const running = start(`exec ${command}`, env);
   const { child } = running;
-  const reached = await eventually(`\`${command}\` to print ${line} or exit`, () => (line.test(running.output) ? 'line' : child.exitCode !== null ? 'exited' : undefined), 120_000).catch((error: Error) =>
-    assert.fail(`\`${command}\` never printed ${line} (${error.message}):\n${running.output.slice(-2000)}`),
-  );
+  const reached = await eventually(
+    `\`${command}\` to print ${line} or exit`,
+    () => (line.test(running.output) ? 'line' : child.exitCode !== null ? 'exited' : undefined),
+    120_000,
+  ).catch((error: Error) => assert.fail(`\`${command}\` never printed ${line} (${error.message}):\n${running.output.slice(-2000)}`));
   assert.equal(reached, 'line', `\`${command}\` exited early:\n${running.output.slice(-2000)}`);
   child.kill('SIGINT');
   await new Promise((resolve) => setImmediate(resolve));
   child.kill('SIGINT');
   const code = await running.exited;
   assert.equal(code, 0, `\`${command}\` after Ctrl-C (exit ${code}, signal ${child.signalCode}):\n${running.output.slice(-2000)}`);
-  assert.match(running.output, /"signal":"SIGINT","msg":"stopping"/, `\`${command}\` was not running any more when Ctrl-C came:\n${running.output.slice(-2000)}`);
+  assert.match(
+    running.output,
+    /"signal":"SIGINT","msg":"stopping"/,
+    `\`${command}\` was not running any more when Ctrl-C came:\n${running.output.slice(-2000)}`,
+  );
 }
 
 function waitUntilClosed(port: number, timeoutMs: number): Promise<void> {

@@ -20,6 +20,13 @@ describe('parseReadmeCommands', () => {
       '| `bin/churn crm backfill` / `bin/churn crm retry` | push; re-drive `bin/churn x` |',
       '| `npm run x` | not a churn command |',
     ].join('\n');
-    assert.deepEqual(parseReadmeCommands(readme), ['npm run demo', "java -cp 'a/*' Tool --x 1 --y '|'", 'C-1|{"a":"#not a comment"}', 'bin/churn dlq list|replay --topic T', 'bin/churn crm backfill', 'bin/churn crm retry']);
+    assert.deepEqual(parseReadmeCommands(readme), [
+      'npm run demo',
+      "java -cp 'a/*' Tool --x 1 --y '|'",
+      'C-1|{"a":"#not a comment"}',
+      'bin/churn dlq list|replay --topic T',
+      'bin/churn crm backfill',
+      'bin/churn crm retry',
+    ]);
   });
 });

@@ -13,7 +13,17 @@ const PORT = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000) + 60;
 
 describe('churn jobs worker, jobs run and jobs runs', () => {
   // Its own pg-boss schema: no other process of the test stack works these queues.
-  const env = { ...process.env, KAFKA_BROKERS: testInfra().kafkaBrokers, DATABASE_URL: testInfra().databaseUrl, SCHEDULER_SCHEMA: uniqueId('pgboss_cli').replace(/-/g, '_'), JOBS_WORKER_PORT: String(PORT), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', RETRAIN_MIN_ROWS: '1000000', RETRAIN_WORK_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'churn-jobs-spec-')) };
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: testInfra().kafkaBrokers,
+    DATABASE_URL: testInfra().databaseUrl,
+    SCHEDULER_SCHEMA: uniqueId('pgboss_cli').replace(/-/g, '_'),
+    JOBS_WORKER_PORT: String(PORT),
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    RETRAIN_MIN_ROWS: '1000000',
+    RETRAIN_WORK_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'churn-jobs-spec-')),
+  };
   const churn = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8', timeout: 60_000 });
   let worker: ChildProcess;
   let db: Database;
@@ -21,14 +31,31 @@ describe('churn jobs worker, jobs run and jobs runs', () => {
   /** Polls the run history until the run has that status (no fixed sleep). */
   async function runEnding(runId: string, status: JobRunRow['status']): Promise<JobRunRow> {
     const runs = new JobRunRepository();
-    const run = await eventuallyWhere(`run ${runId} to end ${status}`, () => runs.findById(db, runId), (r) => r?.status === status, { timeoutMs: 60_000, intervalMs: 200 });
+    const run = await eventuallyWhere(
+      `run ${runId} to end ${status}`,
+      () => runs.findById(db, runId),
+      (r) => r?.status === status,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     return run!;
   }
 
   before(async () => {
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'jobs-cli-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'jobs-cli-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     worker = spawn(process.execPath, [CLI, 'jobs', 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    await until('the jobs worker to become ready', async () => (await fetch(`http://127.0.0.1:${PORT}/health/ready`).then((r) => r.status, () => 0)) === 200, { timeoutMs: 60_000, intervalMs: 200 });
+    await until(
+      'the jobs worker to become ready',
+      async () =>
+        (await fetch(`http://127.0.0.1:${PORT}/health/ready`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 200,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
   });
 
   after(async () => {
@@ -70,7 +97,11 @@ describe('churn jobs worker, jobs run and jobs runs', () => {
     const unknown = churn('jobs', 'run', 'reindex');
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /unknown job "reindex"; jobs: rescore, close-label-windows, retrain, promotion-gate, report-daily, report-weekly/);
-    const nobody = spawnSync(process.execPath, [CLI, 'jobs', 'run', 'retrain'], { env: { ...env, SCHEDULER_SCHEMA: uniqueId('pgboss_none').replace(/-/g, '_') }, encoding: 'utf8', timeout: 60_000 });
+    const nobody = spawnSync(process.execPath, [CLI, 'jobs', 'run', 'retrain'], {
+      env: { ...env, SCHEDULER_SCHEMA: uniqueId('pgboss_none').replace(/-/g, '_') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(nobody.status, 1);
     assert.match(nobody.stderr, /no process runs retrain on this database \(schema pgboss_none_\w+\) yet: start the one that hosts it/);
     const status = churn('jobs', 'runs', '--status', 'lost');

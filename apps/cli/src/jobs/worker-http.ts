@@ -18,8 +18,13 @@ export async function serveWorkerHttp(port: number, registry: Registry, database
       }
       if (req.url === '/health/live') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       if (req.url === '/health/ready') {
-        const ok = await database.query('jobs_worker.ready', 'SELECT 1').then(() => true, () => false);
-        return void res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: { postgres: ok ? 'ok' : 'failing' } }));
+        const ok = await database.query('jobs_worker.ready', 'SELECT 1').then(
+          () => true,
+          () => false,
+        );
+        return void res
+          .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: { postgres: ok ? 'ok' : 'failing' } }));
       }
       res.writeHead(404).end();
     })();

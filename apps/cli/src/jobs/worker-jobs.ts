@@ -24,39 +24,51 @@ export function registerWorkerJobs(scheduler: JobScheduler, config: JobsWorkerCo
 
   // Vectors as of the tick: a retry republishes the same vectors with the same source ids
   // (rescoreSourceEventId), which the scorer stores once.
-  scheduler.register('rescore', async (job: JobContext) => {
-    const asOf = job.params['as_of'] ?? job.scheduledAt.toISOString();
-    const result = await new FeatureRescorer(spec, database, producer, job.logger).run({ asOf, batchSize: config.RESCORE_BATCH_SIZE, pauseMs: config.RESCORE_PAUSE_MS });
-    return { as_of: asOf, ...result };
-  }, { maxRunSeconds: 4 * 3600 });
+  scheduler.register(
+    'rescore',
+    async (job: JobContext) => {
+      const asOf = job.params['as_of'] ?? job.scheduledAt.toISOString();
+      const result = await new FeatureRescorer(spec, database, producer, job.logger).run({
+        asOf,
+        batchSize: config.RESCORE_BATCH_SIZE,
+        pauseMs: config.RESCORE_PAUSE_MS,
+      });
+      return { as_of: asOf, ...result };
+    },
+    { maxRunSeconds: 4 * 3600 },
+  );
 
   // A retry of a run whose version is already registered (the attempt died after its commit) returns
   // that version instead of training another one.
-  scheduler.register('retrain', async (job: JobContext) => {
-    const actor = retrainActorOf(job.runId);
-    const versions = new ModelVersionRepository();
-    const { shadow } = await versions.assignments(database);
-    const registered = shadow ? await versions.find(database, shadow) : null;
-    if (registered?.activated_by === actor) return { version: registered.version, registered_by_earlier_attempt: true };
-    try {
-      const result = await new RetrainJob(database, job.logger).run({
-        spec,
-        specSource: file,
-        registryDir: path.resolve(config.MODEL_REGISTRY_DIR),
-        labelDelayDays: config.RETRAIN_LABEL_DELAY_DAYS,
-        minRows: config.RETRAIN_MIN_ROWS,
-        trainingSetFile: path.resolve(config.RETRAIN_WORK_DIR, `${job.runId}.csv`),
-        trainerConfig: config.RETRAIN_TRAINER_CONFIG ? path.resolve(config.RETRAIN_TRAINER_CONFIG) : undefined,
-        skipShap: true,
-        actor,
-      });
-      return { ...result };
-    } catch (error) {
-      // Too few labelled customers (or one class) is not fixed by trying again in a minute: the run
-      // fails now and the next tick, with more outcomes, tries again. A trainer crash is retried.
-      if (error instanceof TrainingSetError) throw new PermanentJobError(error.code, error.message);
-      throw error;
-    }
-  }, { maxRunSeconds: 6 * 3600 });
+  scheduler.register(
+    'retrain',
+    async (job: JobContext) => {
+      const actor = retrainActorOf(job.runId);
+      const versions = new ModelVersionRepository();
+      const { shadow } = await versions.assignments(database);
+      const registered = shadow ? await versions.find(database, shadow) : null;
+      if (registered?.activated_by === actor) return { version: registered.version, registered_by_earlier_attempt: true };
+      try {
+        const result = await new RetrainJob(database, job.logger).run({
+          spec,
+          specSource: file,
+          registryDir: path.resolve(config.MODEL_REGISTRY_DIR),
+          labelDelayDays: config.RETRAIN_LABEL_DELAY_DAYS,
+          minRows: config.RETRAIN_MIN_ROWS,
+          trainingSetFile: path.resolve(config.RETRAIN_WORK_DIR, `${job.runId}.csv`),
+          trainerConfig: config.RETRAIN_TRAINER_CONFIG ? path.resolve(config.RETRAIN_TRAINER_CONFIG) : undefined,
+          skipShap: true,
+          actor,
+        });
+        return { ...result };
+      } catch (error) {
+        // Too few labelled customers (or one class) is not fixed by trying again in a minute: the run
+        // fails now and the next tick, with more outcomes, tries again. A trainer crash is retried.
+        if (error instanceof TrainingSetError) throw new PermanentJobError(error.code, error.message);
+        throw error;
+      }
+    },
+    { maxRunSeconds: 6 * 3600 },
+  );
   logger.info({ jobs: scheduler.registered() }, 'worker jobs registered');
 }

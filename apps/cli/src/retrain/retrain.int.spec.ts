@@ -43,18 +43,36 @@ describe('churn retrain', () => {
       for (let i = 0; i < rows.length; i += 100) {
         const chunk = rows.slice(i, i + 100);
         // The history that leads to the row, its latest event 40 days before the outcome (10 before the cut-off).
-        await events.insertNew(tx, chunk.flatMap((row) => loggedTelcoHistory(row, new Date(observedAt.getTime() - 40 * DAY))));
+        await events.insertNew(
+          tx,
+          chunk.flatMap((row) => loggedTelcoHistory(row, new Date(observedAt.getTime() - 40 * DAY))),
+        );
         // Inside the label delay: a contract change and an invoice that must not leak into training.
         const late = new Date(observedAt.getTime() - 5 * DAY).toISOString();
         await events.insertNew(
           tx,
           chunk.flatMap((row) => [
-            { eventId: `${row.customerID}-late-sub`, customerId: row.customerID, eventType: 'subscription.changed', occurredAt: late, payload: { contract: row.Contract === 'Month-to-month' ? 'Two year' : 'Month-to-month' } },
-            { eventId: `${row.customerID}-late-inv`, customerId: row.customerID, eventType: 'invoice.paid', occurredAt: late, payload: { invoice_id: `late-${row.customerID}`, amount: 1000, period_start: '2025-08-01', period_end: '2025-08-27' } },
+            {
+              eventId: `${row.customerID}-late-sub`,
+              customerId: row.customerID,
+              eventType: 'subscription.changed',
+              occurredAt: late,
+              payload: { contract: row.Contract === 'Month-to-month' ? 'Two year' : 'Month-to-month' },
+            },
+            {
+              eventId: `${row.customerID}-late-inv`,
+              customerId: row.customerID,
+              eventType: 'invoice.paid',
+              occurredAt: late,
+              payload: { invoice_id: `late-${row.customerID}`, amount: 1000, period_start: '2025-08-01', period_end: '2025-08-27' },
+            },
           ]),
         );
       }
-      await new OutcomeRepository().insertNew(tx, rows.map((row) => ({ customer_id: row.customerID, churned: row.Churn === 'Yes', observed_at: observedAt.toISOString() })));
+      await new OutcomeRepository().insertNew(
+        tx,
+        rows.map((row) => ({ customer_id: row.customerID, churned: row.Churn === 'Yes', observed_at: observedAt.toISOString() })),
+      );
     });
   });
 
@@ -66,7 +84,16 @@ describe('churn retrain', () => {
 
   it('refuses a history too small to learn from', async () => {
     await assert.rejects(
-      new RetrainJob(db, logger).run({ spec, specSource: TELCO_SPEC_PATH, registryDir, labelDelayDays: 30, minRows: 10_000, trainingSetFile: path.join(registryDir, 'x.csv'), actor: 'spec', dryRun: true }),
+      new RetrainJob(db, logger).run({
+        spec,
+        specSource: TELCO_SPEC_PATH,
+        registryDir,
+        labelDelayDays: 30,
+        minRows: 10_000,
+        trainingSetFile: path.join(registryDir, 'x.csv'),
+        actor: 'spec',
+        dryRun: true,
+      }),
       /only 600 customers/,
     );
   });
@@ -100,7 +127,11 @@ describe('churn retrain', () => {
 
     assert.ok(result.version, 'a new version');
     assert.ok(fs.existsSync(path.join(registryDir, result.version, 'model.onnx')));
-    assert.deepEqual(fs.readFileSync(path.join(registryDir, result.version, KEPT_TRAINING_SET)), fs.readFileSync(trainingSetFile), 'the table is kept beside the model');
+    assert.deepEqual(
+      fs.readFileSync(path.join(registryDir, result.version, KEPT_TRAINING_SET)),
+      fs.readFileSync(trainingSetFile),
+      'the table is kept beside the model',
+    );
     const registered = await new ModelVersionRepository().find(db, result.version);
     assert.equal(registered?.role, 'shadow');
     const audit = await new AuditLogRepository().findBySubject(db, `model:${result.version}`);

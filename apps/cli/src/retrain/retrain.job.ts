@@ -57,7 +57,11 @@ export class RetrainJob {
   ) {}
 
   async run(options: RetrainOptions): Promise<RetrainResult> {
-    const set = await buildPointInTimeSet(this.database, options.spec, { labelDelayDays: options.labelDelayDays, file: options.trainingSetFile, specSource: options.specSource });
+    const set = await buildPointInTimeSet(this.database, options.spec, {
+      labelDelayDays: options.labelDelayDays,
+      file: options.trainingSetFile,
+      specSource: options.specSource,
+    });
     this.logger.info({ rows: set.rows, churners: set.churners, incomplete: set.incomplete, file: set.file }, 'point-in-time training set written');
     checkTrainable(set, options.minRows, options.labelDelayDays);
     const result = { rows: set.rows, churners: set.churners, incomplete: set.incomplete, trainingSetFile: set.file };
@@ -77,7 +81,14 @@ export class RetrainJob {
         actor: options.actor,
         action: 'model.retrain',
         subject: `model:${version}`,
-        details: { rows: set.rows, churners: set.churners, incomplete: set.incomplete, label_delay_days: options.labelDelayDays, training_set: set.file, role: 'shadow' },
+        details: {
+          rows: set.rows,
+          churners: set.churners,
+          incomplete: set.incomplete,
+          label_delay_days: options.labelDelayDays,
+          training_set: set.file,
+          role: 'shadow',
+        },
       });
     });
     this.logger.info({ version }, 'new version registered as shadow challenger');

@@ -31,12 +31,15 @@ export function readCustomerTable(content: string | Buffer, source: string): Cus
   columns.forEach((name, i) => {
     if (name === '') throw new CustomerTableError(`${source}: line ${header.info.lines}: column ${i + 1} of the header has no name`);
     const first = columns.indexOf(name);
-    if (first !== i) throw new CustomerTableError(`${source}: line ${header.info.lines}: column "${name}" appears twice in the header (columns ${first + 1} and ${i + 1})`);
+    if (first !== i)
+      throw new CustomerTableError(`${source}: line ${header.info.lines}: column "${name}" appears twice in the header (columns ${first + 1} and ${i + 1})`);
   });
   if (body.length === 0) throw new CustomerTableError(`${source}: the header is the only row: no customers`);
   const rows = body.map(({ record, info }) => {
     if (record.length !== columns.length) {
-      throw new CustomerTableError(`${source}: line ${info.lines} has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${columns.length}`);
+      throw new CustomerTableError(
+        `${source}: line ${info.lines} has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${columns.length}`,
+      );
     }
     return { line: info.lines, values: record.map((value) => value.trim()) };
   });

@@ -45,7 +45,10 @@ describe('inferSpec on data/telco/train.csv', () => {
     const total = spec.attributes.find((a) => a.name === 'TotalCharges');
     assert.equal(total?.type, 'numeric');
     assert.equal(total?.optional, true);
-    assert.ok(draft.notes.some((n) => /^TotalCharges: blank in \d+ of 5634 rows/.test(n)), draft.notes.join('\n'));
+    assert.ok(
+      draft.notes.some((n) => /^TotalCharges: blank in \d+ of 5634 rows/.test(n)),
+      draft.notes.join('\n'),
+    );
   });
 });
 
@@ -57,11 +60,21 @@ describe('inferSpec on a table nobody chose the columns of', () => {
     assert.deepEqual(spec.label, { column: 'churned', positive: 'true' });
     const byName = Object.fromEntries(spec.attributes.map((a) => [a.name, a]));
     assert.deepEqual(Object.keys(byName), ['plan', 'seats', 'region', 'monthly_spend', 'is_annual', 'sign_up_channel']);
-    assert.deepEqual(byName['plan'], { name: 'plan', type: 'categorical', categories: ['basic', 'enterprise', 'pro'], set_by: { event_type: 'subscription.changed', field: 'plan' }, optional: false, model_input: true });
+    assert.deepEqual(byName['plan'], {
+      name: 'plan',
+      type: 'categorical',
+      categories: ['basic', 'enterprise', 'pro'],
+      set_by: { event_type: 'subscription.changed', field: 'plan' },
+      optional: false,
+      model_input: true,
+    });
     assert.equal(byName['seats']?.type, 'numeric');
     // Six regions, a cap of four: open-ended; and each region appears once, which the notes question.
     assert.ok(byName['region']?.type === 'categorical' && byName['region'].max_categories === 4 && byName['region'].categories === undefined);
-    assert.ok(draft.notes.some((n) => n.startsWith('region: a different value in every row')), draft.notes.join('\n'));
+    assert.ok(
+      draft.notes.some((n) => n.startsWith('region: a different value in every row')),
+      draft.notes.join('\n'),
+    );
     assert.ok(byName['monthly_spend']?.type === 'numeric' && byName['monthly_spend'].optional);
     assert.equal(byName['is_annual']?.type, 'boolean');
     assert.deepEqual(byName['sign_up_channel'], {
@@ -73,7 +86,10 @@ describe('inferSpec on a table nobody chose the columns of', () => {
       optional: false,
       model_input: true,
     });
-    assert.ok(draft.notes.some((n) => n === 'currency: "EUR" in every row (it tells no customer from another), left out'), draft.notes.join('\n'));
+    assert.ok(
+      draft.notes.some((n) => n === 'currency: "EUR" in every row (it tells no customer from another), left out'),
+      draft.notes.join('\n'),
+    );
     assert.match(yaml, /^# A DRAFT feature spec/);
   });
 
@@ -87,12 +103,18 @@ describe('inferSpec on a table nobody chose the columns of', () => {
 
 describe('inferSpec refuses bad input with the column or line', () => {
   it('an unknown --id or --label, naming the columns that exist', () => {
-    assert.throws(() => draftOf(SAAS, 'id'), /^CustomerTableError: --id "id" is not a column of table\.csv; its columns are: account_id, plan, seats, region, monthly_spend, is_annual, Sign-up Channel, currency, churned$/);
+    assert.throws(
+      () => draftOf(SAAS, 'id'),
+      /^CustomerTableError: --id "id" is not a column of table\.csv; its columns are: account_id, plan, seats, region, monthly_spend, is_annual, Sign-up Channel, currency, churned$/,
+    );
     assert.throws(() => draftOf(SAAS, 'account_id', 'Churn'), /--label "Churn" is not a column of table\.csv/);
   });
 
   it('a label whose positive value cannot be told, naming the values seen', () => {
-    assert.throws(() => draftOf(SAAS, 'account_id', 'plan'), /cannot tell which value of the label column "plan" means churned: it holds "basic", "enterprise", "pro"/);
+    assert.throws(
+      () => draftOf(SAAS, 'account_id', 'plan'),
+      /cannot tell which value of the label column "plan" means churned: it holds "basic", "enterprise", "pro"/,
+    );
     assert.throws(() => draftOf(SAAS.replace(/,true$/gm, ',churned'), 'account_id', 'churned'), /it holds "churned", "false"/);
     assert.throws(() => draftOf(SAAS.replace('EUR,false', 'EUR,'), 'account_id', 'churned'), /table\.csv: line 2: the label column "churned" is blank/);
   });

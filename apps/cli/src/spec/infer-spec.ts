@@ -37,12 +37,16 @@ function positiveLabel(table: CustomerTable, index: number, column: string): str
   const seen = new Set<string>();
   for (const row of table.rows) {
     const value = row.values[index]!;
-    if (value === '') throw new CustomerTableError(`${table.source}: line ${row.line}: the label column "${column}" is blank (every training row needs its outcome)`);
+    if (value === '')
+      throw new CustomerTableError(`${table.source}: line ${row.line}: the label column "${column}" is blank (every training row needs its outcome)`);
     seen.add(value);
   }
   const pair = booleanPair([...seen]);
   if (!pair) {
-    const values = [...seen].sort().slice(0, 10).map((v) => `"${v}"`);
+    const values = [...seen]
+      .sort()
+      .slice(0, 10)
+      .map((v) => `"${v}"`);
     throw new CustomerTableError(
       `cannot tell which value of the label column "${column}" means churned: it holds ${values.join(', ')}${seen.size > 10 ? ', …' : ''}; expected exactly two values, one of yes/no, true/false, 1/0 or y/n`,
     );
@@ -57,7 +61,10 @@ function checkIds(table: CustomerTable, index: number, column: string): void {
     const id = row.values[index]!;
     if (id === '') throw new CustomerTableError(`${table.source}: line ${row.line}: the id column "${column}" is blank`);
     const first = firstLine.get(id);
-    if (first !== undefined) throw new CustomerTableError(`${table.source}: line ${row.line}: id "${id}" of column "${column}" is also on line ${first}: an id column names each customer once`);
+    if (first !== undefined)
+      throw new CustomerTableError(
+        `${table.source}: line ${row.line}: id "${id}" of column "${column}" is also on line ${first}: an id column names each customer once`,
+      );
     firstLine.set(id, row.line);
   }
 }
@@ -113,7 +120,10 @@ export function inferSpec(table: CustomerTable, options: InferOptions): DraftSpe
       attributes.push({ name, type: profile.kind, ...base });
     }
   });
-  if (attributes.length === 0) throw new CustomerTableError(`${table.source}: no column besides "${options.idColumn}" and "${options.labelColumn}" tells customers apart: nothing to draft`);
+  if (attributes.length === 0)
+    throw new CustomerTableError(
+      `${table.source}: no column besides "${options.idColumn}" and "${options.labelColumn}" tells customers apart: nothing to draft`,
+    );
   return {
     spec: {
       version: FEATURE_SPEC_VERSION,

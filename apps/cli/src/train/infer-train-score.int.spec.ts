@@ -45,16 +45,42 @@ function syntheticRows(count: number, seed: number): Row[] {
     const gapKnown = next() >= 0.05; // 5 % blank, at random: the process then uses the mean gap
     const weekday = WEEKDAYS[Math.floor(next() * 7)]!;
     const logit =
-      -1.0 + CONTRACT_EFFECT[contract]! + 0.012 * (fee - 95) - 0.3 * Math.log(seats) - 0.8 * Number(autoPay) + 0.7 * Number(rare) + 0.03 * ((gapKnown ? loginGap : 30) - 30);
+      -1.0 +
+      CONTRACT_EFFECT[contract]! +
+      0.012 * (fee - 95) -
+      0.3 * Math.log(seats) -
+      0.8 * Number(autoPay) +
+      0.7 * Number(rare) +
+      0.03 * ((gapKnown ? loginGap : 30) - 30);
     const truth = 1 / (1 + Math.exp(-logit));
     const churned = next() < truth;
-    const cells = [`AC-${seed}-${String(i).padStart(5, '0')}`, contract, String(fee), String(seats), autoPay ? 'Y' : 'N', region, gapKnown ? String(loginGap) : '', weekday, churned ? 'Yes' : 'No'];
+    const cells = [
+      `AC-${seed}-${String(i).padStart(5, '0')}`,
+      contract,
+      String(fee),
+      String(seats),
+      autoPay ? 'Y' : 'N',
+      region,
+      gapKnown ? String(loginGap) : '',
+      weekday,
+      churned ? 'Yes' : 'No',
+    ];
     rows.push({ cells, truth, churned });
   }
   return rows;
 }
 
-const HEADER = ['Account Ref', 'Contract Type', 'Monthly Fee (EUR)', 'Seats', 'Auto Pay?', 'Region Code', 'Days Since Last Login', 'Signup Weekday', 'Cancelled'];
+const HEADER = [
+  'Account Ref',
+  'Contract Type',
+  'Monthly Fee (EUR)',
+  'Seats',
+  'Auto Pay?',
+  'Region Code',
+  'Days Since Last Login',
+  'Signup Weekday',
+  'Cancelled',
+];
 const csv = (rows: readonly Row[], withLabel = true) =>
   `${[withLabel ? HEADER : HEADER.slice(0, -1), ...rows.map((r) => (withLabel ? r.cells : r.cells.slice(0, -1)))].map((cells) => cells.map((c) => (/[",\s]/.test(c) ? `"${c}"` : c)).join(',')).join('\n')}\n`;
 
@@ -76,10 +102,21 @@ describe('spec infer → train --spec → score --model, on a table whose column
     const inferred = churn(['spec', 'infer', '--data', table, '--id', 'Account Ref', '--label', 'Cancelled', '--out', spec]);
     assert.equal(inferred.status, 0, inferred.stderr);
     const draft = fs.readFileSync(spec, 'utf8');
-    assert.match(draft, /positive: "?Yes"?/, 'the label\'s positive value recognised from Yes/No');
+    assert.match(draft, /positive: "?Yes"?/, "the label's positive value recognised from Yes/No");
 
     const registry = path.join(tmp, 'models');
-    const trained = churn(['train', '--spec', spec, '--data', table, '--out', registry, '--config', path.join(REPO_ROOT, 'apps', 'trainer', 'config', 'test.yaml'), '--skip-shap']);
+    const trained = churn([
+      'train',
+      '--spec',
+      spec,
+      '--data',
+      table,
+      '--out',
+      registry,
+      '--config',
+      path.join(REPO_ROOT, 'apps', 'trainer', 'config', 'test.yaml'),
+      '--skip-shap',
+    ]);
     assert.equal(trained.status, 0, trained.stderr);
     const modelDir = path.join(registry, fs.readFileSync(path.join(registry, 'active'), 'utf8').trim());
 

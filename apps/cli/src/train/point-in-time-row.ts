@@ -20,7 +20,8 @@ export class PointInTimeRuleError extends Error {
  * logged after that time reaches the row.
  */
 export function trainingCutOff(observedAt: string, labelDelayDays: number): string {
-  if (!Number.isFinite(labelDelayDays) || labelDelayDays < 0) throw new PointInTimeRuleError(`the label delay must be a number of days ≥ 0, not ${labelDelayDays}`);
+  if (!Number.isFinite(labelDelayDays) || labelDelayDays < 0)
+    throw new PointInTimeRuleError(`the label delay must be a number of days ≥ 0, not ${labelDelayDays}`);
   const observed = Date.parse(observedAt);
   if (!Number.isFinite(observed)) throw new PointInTimeRuleError(`not a time: ${observedAt}`);
   return new Date(observed - labelDelayDays * DAY_MS).toISOString();
@@ -56,7 +57,13 @@ export function trainingSetHeader(spec: FeatureSpec): string[] {
  * attribute is blank), or undefined while its vector is incomplete then. Events after the cut-off are
  * dropped here, whatever the caller passed: they are exactly what must not leak into training.
  */
-export function pointInTimeRow(spec: FeatureSpec, customerId: string, events: readonly EvaluatedEvent[], cutOff: string, churned: boolean): string[] | undefined {
+export function pointInTimeRow(
+  spec: FeatureSpec,
+  customerId: string,
+  events: readonly EvaluatedEvent[],
+  cutOff: string,
+  churned: boolean,
+): string[] | undefined {
   const label = requireLabel(spec, spec.name ?? 'the spec');
   const limit = Date.parse(cutOff);
   const known = events.filter((e) => Date.parse(e.occurred_at) <= limit);

@@ -40,13 +40,25 @@ describe('point-in-time training set from the event log', () => {
   let db: Database;
 
   before(async () => {
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'point-in-time-spec' }, logger, createMetricsRegistry('point-in-time-spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'point-in-time-spec' },
+      logger,
+      createMetricsRegistry('point-in-time-spec'),
+    );
     // Other specs share this database: clear outcomes so the set holds only these customers.
     await db.query('spec.clear_outcomes', 'DELETE FROM outcomes');
     await db.transaction(async (tx) => {
       await new ProcessedEventRepository().insertNew(
         tx,
-        FIXTURE_CUSTOMERS.flatMap((c) => c.events.map((e) => ({ eventId: `${prefix}-${e.event_id}`, customerId: idOf(c.id), eventType: e.event_type, occurredAt: e.occurred_at, payload: e.payload }))),
+        FIXTURE_CUSTOMERS.flatMap((c) =>
+          c.events.map((e) => ({
+            eventId: `${prefix}-${e.event_id}`,
+            customerId: idOf(c.id),
+            eventType: e.event_type,
+            occurredAt: e.occurred_at,
+            payload: e.payload,
+          })),
+        ),
       );
       await new OutcomeRepository().insertNew(
         tx,
@@ -64,7 +76,10 @@ describe('point-in-time training set from the event log', () => {
   it('holds the hand-computed vector of each complete customer at its cut-off, and counts the others', async () => {
     const file = path.join(tmp, 'set.csv');
     const set = await buildPointInTimeSet(db, POINT_IN_TIME_SPEC, { labelDelayDays: LABEL_DELAY_DAYS, file, specSource: 'fixture', pageSize: 3 });
-    assert.deepEqual({ customers: set.customers, rows: set.rows, churners: set.churners, incomplete: set.incomplete }, { customers: 4, rows: 2, churners: 1, incomplete: 2 });
+    assert.deepEqual(
+      { customers: set.customers, rows: set.rows, churners: set.churners, incomplete: set.incomplete },
+      { customers: 4, rows: 2, churners: 1, incomplete: 2 },
+    );
     const table = parse(fs.readFileSync(file), { relax_column_count: false }) as string[][];
     const expected = FIXTURE_CUSTOMERS.filter((c) => c.expected).map((c) => [idOf(c.id), ...c.expected!.slice(1)]);
     assert.deepEqual(table, [POINT_IN_TIME_HEADER, ...expected]);
@@ -81,7 +96,15 @@ describe('point-in-time training set from the event log', () => {
 
   it('refuses a spec without a label', async () => {
     const unlabelled = POINT_IN_TIME_SPEC_YAML.replace(/^label:.*$/m, '');
-    await assert.rejects(buildPointInTimeSet(db, parseFeatureSpec(unlabelled), { labelDelayDays: 30, file: path.join(tmp, 'never.csv'), specSource: 'accounts.yaml', pageSize: 3 }), PointInTimeRuleError);
+    await assert.rejects(
+      buildPointInTimeSet(db, parseFeatureSpec(unlabelled), {
+        labelDelayDays: 30,
+        file: path.join(tmp, 'never.csv'),
+        specSource: 'accounts.yaml',
+        pageSize: 3,
+      }),
+      PointInTimeRuleError,
+    );
     const specFile = path.join(tmp, 'unlabelled.yaml');
     fs.writeFileSync(specFile, unlabelled);
     const result = churn(['train', '--spec', specFile, '--from-events', '--out', path.join(tmp, 'models')]);
@@ -111,8 +134,14 @@ describe('point-in-time training set from the event log', () => {
     const observedAt = new Date('2025-09-01T00:00:00Z');
     const rows = telcoCustomers(prefix, 400);
     await db.transaction(async (tx) => {
-      await new ProcessedEventRepository().insertNew(tx, rows.flatMap((row) => loggedTelcoHistory(row, new Date(observedAt.getTime() - 40 * DAY))));
-      await new OutcomeRepository().insertNew(tx, rows.map((row) => ({ customer_id: row.customerID, churned: row.Churn === 'Yes', observed_at: observedAt.toISOString() })));
+      await new ProcessedEventRepository().insertNew(
+        tx,
+        rows.flatMap((row) => loggedTelcoHistory(row, new Date(observedAt.getTime() - 40 * DAY))),
+      );
+      await new OutcomeRepository().insertNew(
+        tx,
+        rows.map((row) => ({ customer_id: row.customerID, churned: row.Churn === 'Yes', observed_at: observedAt.toISOString() })),
+      );
     });
     const registry = path.join(tmp, 'telco-models');
     const result = churn([

@@ -93,7 +93,10 @@ const customerB: FixtureCustomer = {
 const C = 'C';
 const customerC: FixtureCustomer = {
   id: C,
-  events: [event(C, 1, 'customer.signed_up', '2025-07-01T00:00:00.000Z', {}), event(C, 2, 'subscription.changed', '2025-08-10T00:00:00.000Z', { plan: 'pro', annual: false })],
+  events: [
+    event(C, 1, 'customer.signed_up', '2025-07-01T00:00:00.000Z', {}),
+    event(C, 2, 'subscription.changed', '2025-08-10T00:00:00.000Z', { plan: 'pro', annual: false }),
+  ],
   outcomes: [{ churned: true, observedAt: '2025-09-01T00:00:00.000Z' }],
 };
 

@@ -30,14 +30,16 @@ describe('training table columns against the spec', () => {
       () => checkTrainingColumns(SPEC, ['account_id', 'monthly_spend', 'plan', 'churned', 'email'], 't.csv'),
       (e: unknown) =>
         e instanceof TableColumnsError &&
-        e.message === 't.csv does not match its feature spec:\n  missing columns: Monthly Spend, tenure\n  columns the spec does not declare: monthly_spend, email' &&
+        e.message ===
+          't.csv does not match its feature spec:\n  missing columns: Monthly Spend, tenure\n  columns the spec does not declare: monthly_spend, email' &&
         e.missing.length === 2 &&
         e.extra.length === 2,
     );
   });
 
   it('accepts the Telco table with the Telco spec (its behavioural aggregates are not model inputs, not columns)', () => {
-    const header = 'customerID,gender,SeniorCitizen,Partner,Dependents,tenure,PhoneService,MultipleLines,InternetService,OnlineSecurity,OnlineBackup,DeviceProtection,TechSupport,StreamingTV,StreamingMovies,Contract,PaperlessBilling,PaymentMethod,MonthlyCharges,TotalCharges,Churn';
+    const header =
+      'customerID,gender,SeniorCitizen,Partner,Dependents,tenure,PhoneService,MultipleLines,InternetService,OnlineSecurity,OnlineBackup,DeviceProtection,TechSupport,StreamingTV,StreamingMovies,Contract,PaperlessBilling,PaymentMethod,MonthlyCharges,TotalCharges,Churn';
     checkTrainingColumns(loadFeatureSpec(TELCO_SPEC_PATH), header.split(','), 'train.csv');
   });
 });

@@ -38,7 +38,12 @@ function syntheticTable(rows: number): string {
     const plan = u < 0.5 ? 'basic' : u < 0.85 ? 'pro' : 'enterprise';
     const c = next();
     const country = c < 0.85 ? countries[Math.floor(c / 0.2125)]! : countries[4 + Math.floor(next() * 8)]!;
-    const logit = -0.5 + 0.015 * (spend - 80) - 1.4 * Number(renew) + (plan === 'basic' ? 0.8 : plan === 'enterprise' ? -0.9 : 0) + (countries.indexOf(country) >= 4 ? 1 : 0);
+    const logit =
+      -0.5 +
+      0.015 * (spend - 80) -
+      1.4 * Number(renew) +
+      (plan === 'basic' ? 0.8 : plan === 'enterprise' ? -0.9 : 0) +
+      (countries.indexOf(country) >= 4 ? 1 : 0);
     const churned = next() < 1 / (1 + Math.exp(-logit));
     lines.push(`A-${String(i).padStart(4, '0')},${spend},${renew ? 1 : 0},${plan},${country},${churned}`);
   }
@@ -60,7 +65,18 @@ describe('churn train --spec → churn score --model, on a table of another busi
   before(() => {
     fs.writeFileSync(spec, SPEC);
     fs.writeFileSync(table, syntheticTable(600));
-    const result = churn(['train', '--spec', spec, '--data', table, '--out', registry, '--config', path.join(REPO_ROOT, 'apps', 'trainer', 'config', 'test.yaml'), '--skip-shap']);
+    const result = churn([
+      'train',
+      '--spec',
+      spec,
+      '--data',
+      table,
+      '--out',
+      registry,
+      '--config',
+      path.join(REPO_ROOT, 'apps', 'trainer', 'config', 'test.yaml'),
+      '--skip-shap',
+    ]);
     assert.equal(result.status, 0, result.stderr);
     modelDir = path.join(registry, fs.readFileSync(path.join(registry, 'active'), 'utf8').trim());
   });

@@ -29,7 +29,15 @@ export async function runTrainer(run: TrainerRun): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-train-'));
   const specFile = path.join(dir, 'feature-spec.json');
   fs.writeFileSync(specFile, `${JSON.stringify(featureSpecBlock(run.spec), null, 2)}\n`);
-  const args = [path.join(REPO_ROOT, 'apps', 'trainer', 'scripts', 'train.sh'), '--spec', specFile, '--data', path.resolve(run.data), '--out', path.resolve(run.out)];
+  const args = [
+    path.join(REPO_ROOT, 'apps', 'trainer', 'scripts', 'train.sh'),
+    '--spec',
+    specFile,
+    '--data',
+    path.resolve(run.data),
+    '--out',
+    path.resolve(run.out),
+  ];
   if (run.activate) args.push('--activate');
   if (run.config) args.push('--config', path.resolve(run.config));
   if (run.skipShap) args.push('--skip-shap');

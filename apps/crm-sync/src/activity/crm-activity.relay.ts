@@ -19,7 +19,13 @@ export class CrmActivityRelay extends TopicOutboxRelay<typeof Topics.crmActivity
   private readonly log: Logger;
   private backlogTimer: NodeJS.Timeout | undefined;
 
-  constructor(database: Database, producer: TopicProducer, @Inject(SERVICE_CONFIG) config: CrmSyncConfig, @Inject(LOGGER) logger: Logger, @Inject(METRICS_REGISTRY) registry: Registry) {
+  constructor(
+    database: Database,
+    producer: TopicProducer,
+    @Inject(SERVICE_CONFIG) config: CrmSyncConfig,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
     const log = logger.child({ context: CrmActivityRelay.name });
     super(
       database,

@@ -65,7 +65,8 @@ export class CrmDrainHost implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     for (const drainer of this.drainers) drainer.start();
-    const refresh = () => refreshOutboxGauges(this.db, this.metrics, this.enabled).catch((error: unknown) => this.logger.warn({ err: error }, 'outbox gauges not refreshed'));
+    const refresh = () =>
+      refreshOutboxGauges(this.db, this.metrics, this.enabled).catch((error: unknown) => this.logger.warn({ err: error }, 'outbox gauges not refreshed'));
     void refresh();
     this.gaugeTimer = setInterval(refresh, 5000);
     this.gaugeTimer.unref();

@@ -37,7 +37,13 @@ export class CrmReadbackHost implements OnApplicationBootstrap, OnModuleDestroy 
     const leaseSeconds = readbackLeaseSeconds(config.CRM_CALL_TIMEOUT_MS);
     this.readbacks = config.CRM_SYNC_DRY_RUN
       ? []
-      : drain.drainers.map((d) => new CrmReadback(db, d.gateway, d.control, producer, metrics, log.child({ target: d.gateway.target }), { intervalSeconds: this.intervalSeconds, leaseSeconds }));
+      : drain.drainers.map(
+          (d) =>
+            new CrmReadback(db, d.gateway, d.control, producer, metrics, log.child({ target: d.gateway.target }), {
+              intervalSeconds: this.intervalSeconds,
+              leaseSeconds,
+            }),
+        );
   }
 
   /** Reads every enabled CRM now (one instance at a time per CRM): the scheduler's and the CLI's entry point. */

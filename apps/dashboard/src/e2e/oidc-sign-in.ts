@@ -20,9 +20,11 @@ export async function signInWithProvider(page: Page, provider: SignInProvider, u
   const signInButton = page.getByTestId('sign-in');
   await signInButton.filter({ hasText: /^Sign in$/ }).waitFor({ timeout: STEP_MS });
   await signInButton.click();
-  await page.waitForURL((url) => url.origin === provider.issuer && url.pathname.startsWith('/interaction/'), { timeout: STEP_MS }).catch((error: unknown) => {
-    throw new Error(`the provider did not show its sign-in form for ${username} (now at ${page.url()}): ${(error as Error).message}`);
-  });
+  await page
+    .waitForURL((url) => url.origin === provider.issuer && url.pathname.startsWith('/interaction/'), { timeout: STEP_MS })
+    .catch((error: unknown) => {
+      throw new Error(`the provider did not show its sign-in form for ${username} (now at ${page.url()}): ${(error as Error).message}`);
+    });
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   const submitted = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/login'), { timeout: STEP_MS });
@@ -45,6 +47,12 @@ export async function signOut(page: Page): Promise<void> {
   const status = (await loggedOut).status();
   if (status !== 204) throw new Error(`monitoring answered ${status} to the sign-out`);
   // Only the page loaded after the sign-out says so: the one that signed out still names the person.
-  await page.getByTestId('signed-in').filter({ hasText: /^Not signed in$/ }).waitFor({ timeout: STEP_MS });
-  await page.getByTestId('sign-in').filter({ hasText: /^Sign in$/ }).waitFor({ timeout: STEP_MS });
+  await page
+    .getByTestId('signed-in')
+    .filter({ hasText: /^Not signed in$/ })
+    .waitFor({ timeout: STEP_MS });
+  await page
+    .getByTestId('sign-in')
+    .filter({ hasText: /^Sign in$/ })
+    .waitFor({ timeout: STEP_MS });
 }

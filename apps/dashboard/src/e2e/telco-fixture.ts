@@ -32,10 +32,12 @@ export function telcoFixture(now = Date.now()): TelcoFixture {
   const card = JSON.parse(fs.readFileSync(path.join(REPO, 'models', active, 'model-card.json'), 'utf8')) as Record<string, unknown>;
   const rows = parseTelcoCsv(fs.readFileSync(path.join(REPO, 'data', 'telco', 'train.csv')));
   const probabilities = new Map(
-    (parse(fs.readFileSync(path.join(REPO, 'models', active, 'train-predictions.csv')), { columns: true }) as { customerID: string; churn_probability: string }[]).map((r) => [
-      r.customerID,
-      Number(r.churn_probability),
-    ]),
+    (
+      parse(fs.readFileSync(path.join(REPO, 'models', active, 'train-predictions.csv')), { columns: true }) as {
+        customerID: string;
+        churn_probability: string;
+      }[]
+    ).map((r) => [r.customerID, Number(r.churn_probability)]),
   );
   const modelVersion = uniqueId('dashboard-model');
   const prefix = uniqueId('W');
@@ -64,7 +66,11 @@ export function telcoFixture(now = Date.now()): TelcoFixture {
     };
     return { prediction, features };
   });
-  const outcomes = rows.map((row) => ({ customer_id: `${prefix}-${row.customerID}`, churned: row.Churn === 'Yes', observed_at: new Date(now - 2 * DAY).toISOString() }));
+  const outcomes = rows.map((row) => ({
+    customer_id: `${prefix}-${row.customerID}`,
+    churned: row.Churn === 'Yes',
+    observed_at: new Date(now - 2 * DAY).toISOString(),
+  }));
   const offlineRocAuc = rocAuc(rows.map((row) => ({ score: probabilities.get(row.customerID)!, label: row.Churn === 'Yes' })));
   if (offlineRocAuc === undefined) throw new Error('offline ROC-AUC undefined');
   return { modelVersion, card: { ...card, version: modelVersion }, predictions, outcomes, offlineRocAuc };

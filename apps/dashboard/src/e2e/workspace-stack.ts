@@ -57,11 +57,22 @@ export async function startWorkspaceStack(options: WorkspaceStackOptions): Promi
   const activeModel = fs.readFileSync(path.join(REPO, 'models', 'active'), 'utf8').trim();
   const registryDir = options.upstreams.includes('scorer') ? copyRegistry(activeModel, options.extraModelVersions ?? []) : null;
 
-  const ports = { monitoring: await freeLoopbackPort(), scorer: await freeLoopbackPort(), alerting: await freeLoopbackPort(), 'crm-sync': await freeLoopbackPort() };
+  const ports = {
+    monitoring: await freeLoopbackPort(),
+    scorer: await freeLoopbackPort(),
+    alerting: await freeLoopbackPort(),
+    'crm-sync': await freeLoopbackPort(),
+  };
   const urlOf = (name: keyof typeof ports) => `http://127.0.0.1:${ports[name]}`;
   const monitoringUrl = urlOf('monitoring');
   const provider = options.oidc === false ? null : await LocalOpenIdProvider.start({ redirectUri: `${monitoringUrl}/auth/callback` });
-  const common = { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_GROUP_PREFIX: uniqueId(options.name), LOG_LEVEL: 'warn', AUTH_JWT_SECRET: jwtSecret };
+  const common = {
+    KAFKA_BROKERS: kafkaBrokers,
+    DATABASE_URL: databaseUrl,
+    KAFKA_GROUP_PREFIX: uniqueId(options.name),
+    LOG_LEVEL: 'warn',
+    AUTH_JWT_SECRET: jwtSecret,
+  };
   const envOf: Record<'monitoring' | WorkspaceUpstream, Record<string, string>> = {
     scorer: { MODEL_REGISTRY_DIR: registryDir ?? '', SCORER_STREAM_ENABLED: 'false', MODEL_POLL_INTERVAL_MS: '500' },
     alerting: {},

@@ -3,7 +3,11 @@ import { byId, el } from './dom';
 import { formatAge, formatInteger } from './format';
 
 /** The pending alerts (most severe first), each with an acknowledge button. */
-export function renderAlertQueue(alerts: readonly PendingAlert[], total: number, onAcknowledge: (alert: PendingAlert, button: HTMLButtonElement) => void): void {
+export function renderAlertQueue(
+  alerts: readonly PendingAlert[],
+  total: number,
+  onAcknowledge: (alert: PendingAlert, button: HTMLButtonElement) => void,
+): void {
   byId('alerts-count').textContent = total > alerts.length ? `showing ${alerts.length} of ${formatInteger(total)} pending` : `${formatInteger(total)} pending`;
   const body = byId('alerts-body');
   if (alerts.length === 0) {

@@ -102,7 +102,12 @@ export async function acknowledgeAlert(alertId: string, by: string, token: strin
 /** A refused answer as an ApiError: the problem's detail (or title), code and field errors. */
 export async function apiErrorOf(response: Response): Promise<ApiError> {
   const problem = (await response.json().catch(() => null)) as Partial<Problem> | null;
-  const message = typeof problem?.detail === 'string' ? problem.detail : typeof problem?.title === 'string' ? problem.title : response.statusText || `HTTP ${response.status}`;
+  const message =
+    typeof problem?.detail === 'string'
+      ? problem.detail
+      : typeof problem?.title === 'string'
+        ? problem.title
+        : response.statusText || `HTTP ${response.status}`;
   const fields = (problem?.errors ?? problem?.problems ?? []).filter((f) => typeof f?.field === 'string');
   return new ApiError(response.status, message, typeof problem?.code === 'string' ? problem.code : '', fields);
 }

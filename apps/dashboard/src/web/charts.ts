@@ -16,7 +16,20 @@ import {
 import type { DashboardData, FeatureDrift, RiskLevel } from './api';
 
 // Only the pieces the dashboard draws, so the bundle stays small.
-Chart.register(ArcElement, BarController, BarElement, CategoryScale, DoughnutController, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
+Chart.register(
+  ArcElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  DoughnutController,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+);
 Chart.defaults.font.family = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'system-ui, sans-serif';
 Chart.defaults.color = '#475569';
 // Redrawing every 30 s should not animate the whole chart again.
@@ -68,7 +81,17 @@ export class DashboardCharts {
       data: {
         labels,
         datasets: [
-          { type: 'line', label: 'Average risk score', data: average, yAxisID: 'score', borderColor: '#4f46e5', backgroundColor: 'rgba(79,70,229,0.12)', fill: true, tension: 0.3, pointRadius: 3 },
+          {
+            type: 'line',
+            label: 'Average risk score',
+            data: average,
+            yAxisID: 'score',
+            borderColor: '#4f46e5',
+            backgroundColor: 'rgba(79,70,229,0.12)',
+            fill: true,
+            tension: 0.3,
+            pointRadius: 3,
+          },
           { type: 'bar', label: 'Predictions', data: predictions, yAxisID: 'count', backgroundColor: 'rgba(148,163,184,0.45)', borderRadius: 3 },
         ],
       },

@@ -94,7 +94,12 @@ export function claimedRoles(token: string): readonly string[] {
   if (token === '') return currentSession()?.roles ?? [];
   try {
     const payload = token.split('.')[1] ?? '';
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const json = atob(
+      payload
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(payload.length / 4) * 4, '='),
+    );
     const roles: unknown = (JSON.parse(json) as { roles?: unknown }).roles;
     return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
   } catch {

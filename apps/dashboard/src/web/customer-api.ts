@@ -11,12 +11,7 @@ export type CustomerDetail = CustomerPage;
 
 /** A refused request (400, 422) with the fields it names, so the page can say which input is wrong. */
 export class RequestRefused extends ApiError {
-  constructor(
-    status: number,
-    message: string,
-    code: string,
-    fields: readonly FieldProblem[],
-  ) {
+  constructor(status: number, message: string, code: string, fields: readonly FieldProblem[]) {
     super(status, message, code, fields);
   }
 }

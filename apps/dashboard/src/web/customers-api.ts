@@ -11,10 +11,7 @@ export type { AttributeValue, CustomerFilterOptions, CustomerListItem, CustomerL
 
 /** A 400 VALIDATION_FAILED: its `errors` name every offending query parameter. */
 export class InvalidFilterError extends ApiError {
-  constructor(
-    message: string,
-    fields: readonly FieldProblem[],
-  ) {
+  constructor(message: string, fields: readonly FieldProblem[]) {
     super(400, message, 'VALIDATION_FAILED', fields);
   }
 }

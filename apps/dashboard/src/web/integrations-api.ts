@@ -15,6 +15,9 @@ export async function fetchIntegrations(): Promise<CrmIntegration[]> {
 
 /** Resumes a paused CRM through monitoring, which forwards the user's token to crm-sync (admin role, audited). */
 export async function resumeIntegration(crm: Crm, token: string): Promise<void> {
-  const response = await fetch(`v1/integrations/${crm}/resume`, { method: 'POST', headers: { accept: 'application/json', ...bearerHeader(token), ...csrfHeader() } });
+  const response = await fetch(`v1/integrations/${crm}/resume`, {
+    method: 'POST',
+    headers: { accept: 'application/json', ...bearerHeader(token), ...csrfHeader() },
+  });
   if (!response.ok) throw await apiErrorOf(response);
 }

@@ -20,7 +20,11 @@ export type ResumePermission = { allowed: true } | { allowed: false; reason: str
  * The "CRM integrations" panel: each CRM's state, and for a paused one its reason, the CRM's message,
  * since when, and a Resume button (enabled for an admin's token only; crm-sync checks it again).
  */
-export function renderIntegrations(integrations: readonly CrmIntegration[], permission: ResumePermission, onResume: (crm: Crm, button: HTMLButtonElement) => void): void {
+export function renderIntegrations(
+  integrations: readonly CrmIntegration[],
+  permission: ResumePermission,
+  onResume: (crm: Crm, button: HTMLButtonElement) => void,
+): void {
   const paused = integrations.filter((i) => stateOf(i) === 'paused');
   const panel = byId('integrations');
   panel.classList.toggle('integrations-attention', paused.length > 0);
@@ -28,7 +32,9 @@ export function renderIntegrations(integrations: readonly CrmIntegration[], perm
   setSummary(
     paused.length > 0
       ? `${paused.map((i) => CRM_NAMES[i.crm]).join(' and ')} paused: nothing is written there until a person fixes the cause and resumes.`
-      : integrations.some((i) => i.enabled) ? 'Writing scores and tasks to the CRMs.' : 'No CRM is configured.',
+      : integrations.some((i) => i.enabled)
+        ? 'Writing scores and tasks to the CRMs.'
+        : 'No CRM is configured.',
   );
   byId('integrations-body').replaceChildren(...integrations.map((integration) => renderOne(integration, permission, onResume)));
 }
@@ -39,7 +45,13 @@ export function renderIntegrationsUnavailable(message: string): void {
   panel.classList.remove('integrations-attention');
   panel.dataset['paused'] = '';
   setSummary('');
-  byId('integrations-body').replaceChildren(el('p', { class: 'integrations-error', 'data-testid': 'integrations-error' }, `The CRM integrations' state is unknown: ${message}. Retrying at the next refresh.`));
+  byId('integrations-body').replaceChildren(
+    el(
+      'p',
+      { class: 'integrations-error', 'data-testid': 'integrations-error' },
+      `The CRM integrations' state is unknown: ${message}. Retrying at the next refresh.`,
+    ),
+  );
 }
 
 function setSummary(text: string): void {
@@ -59,24 +71,55 @@ function renderOne(integration: CrmIntegration, permission: ResumePermission, on
   }
   if (state === 'paused') {
     lines.push(
-      el('p', {}, 'Paused since ', el('time', { datetime: integration.paused_at ?? '' }, formatTime(integration.paused_at ?? '')), ` (${formatAge(integration.paused_at ?? '')}) · reason `, el('code', { 'data-testid': `${id}-reason` }, integration.paused_reason ?? 'unknown')),
+      el(
+        'p',
+        {},
+        'Paused since ',
+        el('time', { datetime: integration.paused_at ?? '' }, formatTime(integration.paused_at ?? '')),
+        ` (${formatAge(integration.paused_at ?? '')}) · reason `,
+        el('code', { 'data-testid': `${id}-reason` }, integration.paused_reason ?? 'unknown'),
+      ),
       el('p', { class: 'integration-detail', 'data-testid': `${id}-detail` }, integration.paused_detail ?? ''),
       el('p', { class: 'note' }, 'Its rows wait in the outbox. Fix the cause in the CRM, then resume (crm-sync also retries by itself now and then).'),
       resumeControl(integration.crm, name, permission, onResume),
     );
   }
-  if (state === 'active' && integration.resumed_at) lines.push(el('p', { class: 'note' }, `Last resumed ${formatTime(integration.resumed_at)}${integration.resumed_by ? ` by ${integration.resumed_by}` : ''}.`));
+  if (state === 'active' && integration.resumed_at)
+    lines.push(
+      el('p', { class: 'note' }, `Last resumed ${formatTime(integration.resumed_at)}${integration.resumed_by ? ` by ${integration.resumed_by}` : ''}.`),
+    );
   return el(
     'article',
     { class: `integration integration-${state}`, 'data-testid': id, 'data-crm': integration.crm, 'data-state': state, 'aria-labelledby': `${id}-name` },
-    el('h3', { id: `${id}-name` }, name, ' ', el('span', { class: `badge badge-integration-${state}`, 'data-testid': `${id}-state` }, state === 'held' ? 'rate-limited' : state)),
+    el(
+      'h3',
+      { id: `${id}-name` },
+      name,
+      ' ',
+      el('span', { class: `badge badge-integration-${state}`, 'data-testid': `${id}-state` }, state === 'held' ? 'rate-limited' : state),
+    ),
     ...lines,
   );
 }
 
 function resumeControl(crm: Crm, name: string, permission: ResumePermission, onResume: (crm: Crm, button: HTMLButtonElement) => void): HTMLElement {
   const whyId = `resume-${crm}-why`;
-  const button = el('button', { type: 'button', 'data-testid': `resume-${crm}`, 'data-name': name, disabled: !permission.allowed, 'aria-describedby': permission.allowed ? undefined : whyId }, `Resume ${name}`);
+  const button = el(
+    'button',
+    {
+      type: 'button',
+      'data-testid': `resume-${crm}`,
+      'data-name': name,
+      disabled: !permission.allowed,
+      'aria-describedby': permission.allowed ? undefined : whyId,
+    },
+    `Resume ${name}`,
+  );
   button.addEventListener('click', () => onResume(crm, button));
-  return el('div', { class: 'integration-actions' }, button, permission.allowed ? '' : el('span', { id: whyId, class: 'note', 'data-testid': `resume-${crm}-why` }, permission.reason));
+  return el(
+    'div',
+    { class: 'integration-actions' },
+    button,
+    permission.allowed ? '' : el('span', { id: whyId, class: 'note', 'data-testid': `resume-${crm}-why` }, permission.reason),
+  );
 }

@@ -15,7 +15,12 @@ export function renderJobs(jobs: DashboardData['jobs']): void {
             'tr',
             { 'data-testid': `job-${j.job}` },
             el('td', {}, el('code', {}, j.job)),
-            el('td', {}, el('span', { class: `badge ${STATUS_BADGE[j.status] ?? 'badge-medium'}` }, j.status), j.attempt > 0 ? ` attempt ${j.attempt + 1}` : ''),
+            el(
+              'td',
+              {},
+              el('span', { class: `badge ${STATUS_BADGE[j.status] ?? 'badge-medium'}` }, j.status),
+              j.attempt > 0 ? ` attempt ${j.attempt + 1}` : '',
+            ),
             el('td', {}, formatAge(j.started_at)),
             el('td', {}, j.finished_at ? formatAge(j.finished_at) : '—'),
           ),

@@ -22,7 +22,10 @@ export function renderLinkedAlert(alert: AlertDetail, onAcknowledge: (button: HT
   if (alert.acknowledged_by) facts.push(['Acknowledged', `${alert.acknowledged_by}, ${formatTime(alert.acknowledged_at ?? '')}`]);
   if (alert.resolution === 'churned') facts.push(['Resolved', `the customer cancelled, ${formatTime(alert.resolved_at ?? '')}`]);
   else if (alert.resolved_by) facts.push(['Resolved', `${alert.resolved_by}, ${formatTime(alert.resolved_at ?? '')}`]);
-  const children: Node[] = [el('p', { class: 'linked-message' }, alert.message), el('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))];
+  const children: Node[] = [
+    el('p', { class: 'linked-message' }, alert.message),
+    el('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
+  ];
   if (alert.status === 'pending') {
     const button = el('button', { type: 'button', class: 'ack', 'data-testid': 'linked-alert-ack' }, 'Acknowledge');
     button.addEventListener('click', () => onAcknowledge(button));

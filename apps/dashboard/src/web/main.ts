@@ -27,7 +27,10 @@ const PSI_THRESHOLD = 0.25;
 const LINKED_ALERT = new URLSearchParams(location.search).get('alert');
 
 const charts = new DashboardCharts();
-const workspace = new Workspace({ toast, signIn: (reason?: string) => signIn(reason ?? 'Changing which model serves needs your name and an API token with the admin role.') });
+const workspace = new Workspace({
+  toast,
+  signIn: (reason?: string) => signIn(reason ?? 'Changing which model serves needs your name and an API token with the admin role.'),
+});
 let loads = 0;
 let nextRefreshAt = Date.now() + REFRESH_MS;
 let timer: number | undefined;
@@ -92,14 +95,21 @@ async function loadCustomerLevel(pendingAlerts: number): Promise<void> {
 function resumePermission(): ResumePermission {
   const credentials = storedCredentials();
   if (!credentials) return { allowed: false, reason: 'Sign in with an admin token to resume.' };
-  return claimedRoles(credentials.token).includes('admin') ? { allowed: true } : { allowed: false, reason: `Resuming needs the admin role; ${credentials.name}'s token lacks it.` };
+  return claimedRoles(credentials.token).includes('admin')
+    ? { allowed: true }
+    : { allowed: false, reason: `Resuming needs the admin role; ${credentials.name}'s token lacks it.` };
 }
 
 async function loadIntegrations(): Promise<void> {
   try {
     renderIntegrations(await fetchIntegrations(), resumePermission(), (crm, button) => void resume(crm, button));
   } catch (error) {
-    const why = error instanceof ApiError && (error.status === 502 || error.status === 504) ? 'crm-sync did not answer' : error instanceof Error ? error.message : String(error);
+    const why =
+      error instanceof ApiError && (error.status === 502 || error.status === 504)
+        ? 'crm-sync did not answer'
+        : error instanceof Error
+          ? error.message
+          : String(error);
     renderIntegrationsUnavailable(why);
   }
 }
@@ -116,9 +126,11 @@ async function resume(crm: Crm, button: HTMLButtonElement): Promise<void> {
     const status = error instanceof ApiError ? error.status : 0;
     if (status === 401) forgetToken();
     toast(
-      status === 401 ? refusal(status)
-        : status === 403 ? 'Resuming needs a token with the admin role.'
-        : `Resume failed: ${error instanceof Error ? error.message : String(error)}`,
+      status === 401
+        ? refusal(status)
+        : status === 403
+          ? 'Resuming needs a token with the admin role.'
+          : `Resume failed: ${error instanceof Error ? error.message : String(error)}`,
       'error',
     );
   }
@@ -138,7 +150,8 @@ async function signIn(reason = SIGN_IN_REASON): Promise<boolean> {
 }
 
 function refusal(status: number): string {
-  if (signsInWithProvider()) return status === 401 ? 'Your session has ended: sign in again.' : 'Your role does not allow this (it needs agent, or admin for admin actions).';
+  if (signsInWithProvider())
+    return status === 401 ? 'Your session has ended: sign in again.' : 'Your role does not allow this (it needs agent, or admin for admin actions).';
   return status === 401 ? 'The token was refused (missing, expired or forged): sign in again.' : 'The token lacks the agent or admin role: sign in again.';
 }
 
@@ -147,7 +160,10 @@ async function loadLinkedAlert(alertId: string, token: string): Promise<void> {
     const alert = await fetchAlert(alertId, token);
     renderLinkedAlert(alert, (button) => void acknowledge(alert, button));
   } catch (error) {
-    renderLinkedAlertError(alertId, error instanceof ApiError && error.status === 404 ? 'no such alert' : `could not be loaded (${error instanceof Error ? error.message : String(error)})`);
+    renderLinkedAlertError(
+      alertId,
+      error instanceof ApiError && error.status === 404 ? 'no such alert' : `could not be loaded (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
@@ -181,9 +197,11 @@ async function acknowledge(alert: PendingAlert, button: HTMLButtonElement): Prom
     const status = error instanceof ApiError ? error.status : 0;
     if (status === 401 || status === 403) forgetToken(status);
     toast(
-      status === 401 || status === 403 ? refusal(status)
-        : status === 409 ? 'This alert is no longer pending.'
-        : `Acknowledge failed: ${error instanceof Error ? error.message : String(error)}`,
+      status === 401 || status === 403
+        ? refusal(status)
+        : status === 409
+          ? 'This alert is no longer pending.'
+          : `Acknowledge failed: ${error instanceof Error ? error.message : String(error)}`,
       'error',
     );
   }

@@ -15,7 +15,12 @@ export function emptyState(message: string, ...more: (Node | string)[]): HTMLEle
 export function errorState(what: string, error: unknown, onRetry: () => void): HTMLElement {
   const retry = el('button', { type: 'button', class: 'secondary-dark' }, 'Try again');
   retry.addEventListener('click', onRetry);
-  return el('div', { class: 'state state-error', role: 'alert', 'data-testid': 'state-error' }, el('p', {}, `Could not load ${what}: ${describeError(error)}.`), retry);
+  return el(
+    'div',
+    { class: 'state state-error', role: 'alert', 'data-testid': 'state-error' },
+    el('p', {}, `Could not load ${what}: ${describeError(error)}.`),
+    retry,
+  );
 }
 
 /** What a refused or failed request means for the person who made it. */

@@ -74,14 +74,21 @@ export function renderQuality(quality: DashboardData['quality'], shadows: Dashbo
           el('th', { scope: 'row' }, WINDOW_NAMES[window]),
           ...QUALITY_COLUMNS.map(([key, , show]) => {
             const raw = figures[key];
-            return el('td', { class: 'num', 'data-testid': `quality-${key}-${window}`, 'data-value': raw === null ? '' : String(raw) }, figures.count === 0 && key !== 'count' ? DASH : show(figures));
+            return el(
+              'td',
+              { class: 'num', 'data-testid': `quality-${key}-${window}`, 'data-value': raw === null ? '' : String(raw) },
+              figures.count === 0 && key !== 'count' ? DASH : show(figures),
+            );
           }),
         ),
       );
     }
   }
   const shadow = byId('quality-shadow');
-  shadow.textContent = shadows.length === 0 ? 'No shadow model is scoring.' : shadows.map((s) => `Shadow ${s.model_version}: ROC-AUC ${formatDecimal(s.all.roc_auc)} on ${formatInteger(s.all.count)} outcomes`).join(' · ');
+  shadow.textContent =
+    shadows.length === 0
+      ? 'No shadow model is scoring.'
+      : shadows.map((s) => `Shadow ${s.model_version}: ROC-AUC ${formatDecimal(s.all.roc_auc)} on ${formatInteger(s.all.count)} outcomes`).join(' · ');
 }
 
 /** During a gradual rollout: which version serves which share, and each one's figures on its own customers. */
@@ -98,7 +105,11 @@ export function renderRollout(rollout: DashboardData['rollout']): void {
 }
 
 /** Drift of the champion shown in the quality panel (else any champion, else the first model checked). */
-export function renderDriftSummary(drift: readonly ModelDrift[], modelAlerts: DashboardData['model_alerts'], championVersion: string | undefined): ModelDrift | undefined {
+export function renderDriftSummary(
+  drift: readonly ModelDrift[],
+  modelAlerts: DashboardData['model_alerts'],
+  championVersion: string | undefined,
+): ModelDrift | undefined {
   const model = drift.find((d) => d.role === 'champion' && d.model_version === championVersion) ?? drift.find((d) => d.role === 'champion') ?? drift[0];
   const summary = byId('drift-summary');
   summary.replaceChildren();
@@ -107,7 +118,16 @@ export function renderDriftSummary(drift: readonly ModelDrift[], modelAlerts: Da
   } else {
     const breaches = model.features.filter((f) => f.breached).length + (model.score?.breached ? 1 : 0) + (model.performance.breached ? 1 : 0);
     summary.append(
-      el('div', { class: 'drift-status' }, el('span', { class: `badge ${breaches > 0 ? 'badge-critical' : 'badge-ok'}`, 'data-testid': 'drift-status' }, breaches > 0 ? `${breaches} breach${breaches > 1 ? 'es' : ''}` : 'no drift'), el('code', {}, model.model_version)),
+      el(
+        'div',
+        { class: 'drift-status' },
+        el(
+          'span',
+          { class: `badge ${breaches > 0 ? 'badge-critical' : 'badge-ok'}`, 'data-testid': 'drift-status' },
+          breaches > 0 ? `${breaches} breach${breaches > 1 ? 'es' : ''}` : 'no drift',
+        ),
+        el('code', {}, model.model_version),
+      ),
       el(
         'dl',
         { class: 'facts' },
@@ -126,7 +146,16 @@ export function renderDriftSummary(drift: readonly ModelDrift[], modelAlerts: Da
   list.replaceChildren(
     ...(modelAlerts.length === 0
       ? [el('li', { class: 'muted' }, 'No model alerts.')]
-      : modelAlerts.slice(0, 5).map((a) => el('li', {}, el('span', { class: 'badge badge-high' }, a.kind.replace('_', ' ')), ` ${a.subject} · ${formatDecimal(a.value, 3)} > ${formatDecimal(a.threshold, 3)} · ${formatAge(a.created_at)}`))),
+      : modelAlerts
+          .slice(0, 5)
+          .map((a) =>
+            el(
+              'li',
+              {},
+              el('span', { class: 'badge badge-high' }, a.kind.replace('_', ' ')),
+              ` ${a.subject} · ${formatDecimal(a.value, 3)} > ${formatDecimal(a.threshold, 3)} · ${formatAge(a.created_at)}`,
+            ),
+          )),
   );
   return model;
 }

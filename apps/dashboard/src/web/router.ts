@@ -19,11 +19,15 @@ export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
   if (raw === '' || raw === '/') return { page: 'overview' };
   const [pathPart = '', query = ''] = raw.split('?', 2);
-  const segments = pathPart.split('/').filter(Boolean).map((s) => safeDecode(s));
+  const segments = pathPart
+    .split('/')
+    .filter(Boolean)
+    .map((s) => safeDecode(s));
   const [first, second, ...rest] = segments;
   if (rest.length === 0) {
     if (first === 'queue' && second === undefined) return { page: 'queue', params: new URLSearchParams(query) };
-    if (first === 'customers') return second === undefined ? { page: 'customers', params: new URLSearchParams(query) } : { page: 'customer', customerId: second };
+    if (first === 'customers')
+      return second === undefined ? { page: 'customers', params: new URLSearchParams(query) } : { page: 'customer', customerId: second };
     if (first === 'experiments') return { page: 'experiments', name: second ?? null };
     if (first === 'roi' && second === undefined) return { page: 'roi', params: new URLSearchParams(query) };
     if (first === 'models' && second === undefined) return { page: 'models' };

@@ -11,7 +11,9 @@ export function renderTotals(outbox: SandboxOutbox): void {
   figure('total-email', t.emails);
   figure('total-salesforce', t.salesforce_score_writes + t.salesforce_tasks);
   figure('total-hubspot', t.hubspot_score_writes + t.hubspot_tasks);
-  document.getElementById('note-slack')!.textContent = t.slack_refused ? `${formatInteger(t.slack_refused)} refused by Slack's rate limit, then retried` : 'messages delivered';
+  document.getElementById('note-slack')!.textContent = t.slack_refused
+    ? `${formatInteger(t.slack_refused)} refused by Slack's rate limit, then retried`
+    : 'messages delivered';
   document.getElementById('note-salesforce')!.textContent = `${formatInteger(t.salesforce_score_writes)} scores · ${formatInteger(t.salesforce_tasks)} tasks`;
   document.getElementById('note-hubspot')!.textContent = `${formatInteger(t.hubspot_score_writes)} scores · ${formatInteger(t.hubspot_tasks)} tasks`;
 }
@@ -56,7 +58,12 @@ function slackItem(message: SandboxSlackMessage): HTMLElement {
   return el(
     'li',
     { class: `message${refused ? ' refused' : ''}`, 'data-testid': 'slack-message', 'data-alert-ids': message.alert_ids.join(' ') },
-    el('div', { class: 'message-head' }, el('strong', {}, message.text), el('span', { class: 'muted' }, `${time(message.at)}${refused ? ` · answered ${message.status}` : ''}`)),
+    el(
+      'div',
+      { class: 'message-head' },
+      el('strong', {}, message.text),
+      el('span', { class: 'muted' }, `${time(message.at)}${refused ? ` · answered ${message.status}` : ''}`),
+    ),
     ...message.lines.slice(1).map((line) => el('p', { class: 'line' }, ...mrkdwn(line))),
   );
 }
@@ -68,7 +75,13 @@ function emailItem(mail: SandboxEmail): HTMLElement {
     el('div', { class: 'message-head' }, el('strong', {}, mail.subject), el('span', { class: 'muted' }, `${time(mail.at)} · to ${mail.to.join(', ')}`)),
     el('pre', { class: 'mail-text' }, mail.text.length > 1200 ? `${mail.text.slice(0, 1200)}…` : mail.text),
     ...(mail.attachments.length > 0
-      ? [el('p', { class: 'line muted', 'data-testid': 'email-attachments' }, `attached: ${mail.attachments.map((a) => `${a.filename} (${Math.ceil(a.bytes / 1024)} KB)`).join(', ')}`)]
+      ? [
+          el(
+            'p',
+            { class: 'line muted', 'data-testid': 'email-attachments' },
+            `attached: ${mail.attachments.map((a) => `${a.filename} (${Math.ceil(a.bytes / 1024)} KB)`).join(', ')}`,
+          ),
+        ]
       : []),
   );
 }

@@ -27,7 +27,8 @@ async function load(): Promise<void> {
     const outbox = await fetchSandboxOutbox(credentials.token, 100);
     if (!outbox) {
       status.hidden = false;
-      status.textContent = 'No integration sandbox behind this monitoring service: alerting and crm-sync talk to the real Slack, e-mail and CRMs (or have them disabled). `npm run demo` starts one.';
+      status.textContent =
+        'No integration sandbox behind this monitoring service: alerting and crm-sync talk to the real Slack, e-mail and CRMs (or have them disabled). `npm run demo` starts one.';
       byId('outbox').hidden = true;
       return;
     }

@@ -8,7 +8,16 @@ import { renderNotFoundPage } from './pages/not-found-page';
 import { renderRoiPage } from './pages/roi-page';
 import { hrefOf, parseRoute, type PageName, type Route } from './router';
 
-const TITLES: Readonly<Record<PageName, string>> = { overview: 'Overview', queue: 'Queue', customers: 'Customers', customer: 'Customer', experiments: 'Experiments', roi: 'ROI', models: 'Models', 'not-found': 'Page not found' };
+const TITLES: Readonly<Record<PageName, string>> = {
+  overview: 'Overview',
+  queue: 'Queue',
+  customers: 'Customers',
+  customer: 'Customer',
+  experiments: 'Experiments',
+  roi: 'ROI',
+  models: 'Models',
+  'not-found': 'Page not found',
+};
 
 /**
  * The workspace shell: the navigation bar, and the page the URL's fragment names. The overview (the

@@ -2,7 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type CustomerEvent, type CustomerFeaturesMessage, type Outcome } from '@churn/contracts';
 import { cancellationOutcomeId, Database, type Queryable } from '@churn/db';
 import { CustomerHistoryRepository, CustomerStateRepository, ProcessedEventRepository, type StoredCustomerState } from '@churn/ingest-data';
-import { applyEvent, featureVector, hasWindows, isCancelled, windowedAggregateValues, type ActiveFeatureSpec, type EvaluatorState, type FeatureSpec } from '@churn/feature-spec';
+import {
+  applyEvent,
+  featureVector,
+  hasWindows,
+  isCancelled,
+  windowedAggregateValues,
+  type ActiveFeatureSpec,
+  type EvaluatorState,
+  type FeatureSpec,
+} from '@churn/feature-spec';
 import { featuresMessage, foldHistory } from '@churn/feature-state';
 import { TopicProducer, type ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateHistogram, LATENCY_BUCKETS_SECONDS, type Logger, type Registry } from '@churn/observability';
@@ -175,11 +184,18 @@ export class IngestService {
     );
     this.metrics.outcomesDerived.inc({ source: 'cancellation' }, outcomes.length);
     this.metrics.notScored.inc(notScored);
-    for (const o of outcomes) this.logger.info({ customer_id: o.customer_id, outcome_id: o.outcome_id, observed_at: o.observed_at, source: o.source }, 'churn derived from a cancellation');
+    for (const o of outcomes)
+      this.logger.info(
+        { customer_id: o.customer_id, outcome_id: o.outcome_id, observed_at: o.observed_at, source: o.source },
+        'churn derived from a cancellation',
+      );
     const publishedAt = Date.now();
     for (const at of receivedAt) if (Number.isFinite(at)) this.metrics.latency.observe(Math.max(0, publishedAt - at) / 1000);
     this.metrics.featureMessages.inc(features.length);
-    this.logger.debug({ events: messages.length, new_events: newMessages.length, customers: changed.size, feature_messages: features.length, outcomes: outcomes.length }, 'batch ingested');
+    this.logger.debug(
+      { events: messages.length, new_events: newMessages.length, customers: changed.size, feature_messages: features.length, outcomes: outcomes.length },
+      'batch ingested',
+    );
     return { newEvents: newMessages.length, duplicates, notApplied: notApplied.length, featureMessages: features.length, outcomes: outcomes.length };
   }
 
@@ -199,7 +215,11 @@ export class IngestService {
    * before states were spec-driven, or before they kept the aggregates' windows) is rebuilt from the
    * customer's logged events, this batch's left out: they are applied next, as for everyone.
    */
-  private async currentStates(tx: Queryable, stored: ReadonlyMap<string, StoredCustomerState>, batch: ReadonlySet<string>): Promise<Map<string, EvaluatorState>> {
+  private async currentStates(
+    tx: Queryable,
+    stored: ReadonlyMap<string, StoredCustomerState>,
+    batch: ReadonlySet<string>,
+  ): Promise<Map<string, EvaluatorState>> {
     const current = new Map<string, EvaluatorState>();
     const stale: string[] = [];
     for (const [customerId, row] of stored) {

@@ -38,7 +38,14 @@ async function startStrictUpstream(): Promise<{ url: string; close(): Promise<vo
   const server = http.createServer((req, res) => {
     req.resume();
     if (!req.headers.authorization && !(req.method === 'GET' && (req.url === '/v1/integrations' || req.url === '/v1/models'))) {
-      const problem = { type: 'urn:churn-radar:problem:UNAUTHENTICATED', title: 'Unauthorized', status: 401, detail: 'a bearer token is required', instance: req.url, code: 'UNAUTHENTICATED' };
+      const problem = {
+        type: 'urn:churn-radar:problem:UNAUTHENTICATED',
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'a bearer token is required',
+        instance: req.url,
+        code: 'UNAUTHENTICATED',
+      };
       return void res.writeHead(401, { 'content-type': 'application/problem+json' }).end(JSON.stringify(problem));
     }
     res.setHeader('content-type', 'application/json');
@@ -98,7 +105,10 @@ describe("monitoring's routes, called without a token or a session", () => {
   it('every route but the public ones answers 401 problem+json, anonymous and with an unknown session cookie', async () => {
     assert.ok(routes.length > 20, `the OpenAPI document lists ${routes.length} routes`);
     const guarded = routes.filter((r) => !PUBLIC_ROUTES.has(`${r.method} ${r.path}`));
-    assert.ok(guarded.some((r) => r.path === '/v1/dashboard/alerts'), 'customer-level routes are among them');
+    assert.ok(
+      guarded.some((r) => r.path === '/v1/dashboard/alerts'),
+      'customer-level routes are among them',
+    );
     for (const route of guarded) {
       const anonymous = await expectProblem(await call(route), 401);
       assert.ok(['UNAUTHENTICATED', 'SESSION_ENDED'].includes(anonymous.code), `${route.method} ${route.path} anonymous: ${anonymous.code}`);

@@ -50,7 +50,11 @@ export class OpenIdClient {
    * claims: the ID token's, completed from userinfo when the roles claim is not in it (Google, and
    * providers configured to keep groups out of the ID token).
    */
-  async claimsOf(callbackQuery: string, expected: { state: string; codeVerifier: string; nonce: string }, rolesClaim: string): Promise<Record<string, unknown>> {
+  async claimsOf(
+    callbackQuery: string,
+    expected: { state: string; codeVerifier: string; nonce: string },
+    rolesClaim: string,
+  ): Promise<Record<string, unknown>> {
     const config = await this.discovered();
     const currentUrl = new URL(this.settings.redirectUrl);
     currentUrl.search = callbackQuery;

@@ -10,7 +10,18 @@ describe('return_to of a sign-in', () => {
   });
 
   it('refuses what a browser would take to another origin (open redirect)', () => {
-    for (const raw of ['https://evil.example/', '//evil.example/', '/\\evil.example', '\\\\evil.example', 'javascript:alert(1)', 'evil.example', '/%0d%0aSet-Cookie:x', '/\tx', '/\n/evil.example', 'http:/evil.example']) {
+    for (const raw of [
+      'https://evil.example/',
+      '//evil.example/',
+      '/\\evil.example',
+      '\\\\evil.example',
+      'javascript:alert(1)',
+      'evil.example',
+      '/%0d%0aSet-Cookie:x',
+      '/\tx',
+      '/\n/evil.example',
+      'http:/evil.example',
+    ]) {
       const kept = sameOriginPath(raw);
       assert.ok(kept === null || (kept.startsWith('/') && !kept.startsWith('//')), `${JSON.stringify(raw)} → ${String(kept)}`);
     }

@@ -6,7 +6,14 @@ describe('OIDC_ROLE_MAP and the roles claim', () => {
   const map = parseRoleMap('churn-agents:agent, churn-admins:admin,urn:example:role:lead:admin');
 
   it('parses value:role pairs, a value holding colons included', () => {
-    assert.deepEqual([...map], [['churn-agents', 'agent'], ['churn-admins', 'admin'], ['urn:example:role:lead', 'admin']]);
+    assert.deepEqual(
+      [...map],
+      [
+        ['churn-agents', 'agent'],
+        ['churn-admins', 'admin'],
+        ['urn:example:role:lead', 'admin'],
+      ],
+    );
   });
 
   it('refuses an unknown role, a pair without a role, a value mapped twice, and an empty map', () => {

@@ -10,7 +10,10 @@ export type RoleMap = ReadonlyMap<string, PersonRole>;
  */
 export function parseRoleMap(text: string): RoleMap {
   const map = new Map<string, PersonRole>();
-  for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const at = pair.lastIndexOf(':');
     const value = pair.slice(0, at).trim();
     const role = pair.slice(at + 1).trim();
@@ -29,7 +32,14 @@ export function parseRoleMap(text: string): RoleMap {
  * strings, a single string (space- or comma-separated lists split), nothing otherwise.
  */
 export function claimValues(claims: Readonly<Record<string, unknown>>, path: string): string[] {
-  let value: unknown = Object.hasOwn(claims, path) ? claims[path] : path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), claims);
+  let value: unknown = Object.hasOwn(claims, path)
+    ? claims[path]
+    : path
+        .split('.')
+        .reduce<unknown>(
+          (node, key) => (node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined),
+          claims,
+        );
   if (typeof value === 'string') value = value.split(/[\s,]+/);
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
 }

@@ -72,7 +72,10 @@ export class SessionService implements SessionAuthenticator {
     if (!SAFE_METHODS.has(request.method) && !sameToken(view.csrfToken, request.headers['x-csrf-token'])) {
       this.metrics.refusals.inc({ reason: 'csrf' });
       this.logger.warn({ path: request.path, method: request.method, subject: view.principal.subject }, 'session request without its CSRF token refused');
-      throw new SessionError('CSRF_TOKEN_INVALID', 'a request made with the session cookie must carry the session’s CSRF token in the x-csrf-token header (GET /v1/session gives it)');
+      throw new SessionError(
+        'CSRF_TOKEN_INVALID',
+        'a request made with the session cookie must carry the session’s CSRF token in the x-csrf-token header (GET /v1/session gives it)',
+      );
     }
     return view.principal;
   }
@@ -84,7 +87,9 @@ export class SessionService implements SessionAuthenticator {
     const row = await this.repository.touch(this.database, sha256(cookie), new Date(), this.settings.idleSeconds);
     if (!row) {
       this.metrics.refusals.inc({ reason: 'ended' });
-      throw new SessionError('SESSION_ENDED', 'your session has ended (expired, unused for too long, or signed out): sign in again', { sign_in: '/auth/login' });
+      throw new SessionError('SESSION_ENDED', 'your session has ended (expired, unused for too long, or signed out): sign in again', {
+        sign_in: '/auth/login',
+      });
     }
     return this.viewOf(row);
   }
@@ -94,7 +99,10 @@ export class SessionService implements SessionAuthenticator {
    * sign-in is worthless: no fixation); the one the browser held before, if any, is deleted. Also
    * deletes ended sessions and abandoned sign-ins. Returns the cookie's value.
    */
-  async create(person: { subject: string; name?: string | undefined; email?: string | undefined; roles: readonly string[] }, previousCookie: string | undefined): Promise<{ cookie: string; view: SessionView }> {
+  async create(
+    person: { subject: string; name?: string | undefined; email?: string | undefined; roles: readonly string[] },
+    previousCookie: string | undefined,
+  ): Promise<{ cookie: string; view: SessionView }> {
     const settings = this.requireSettings();
     const now = new Date();
     if (previousCookie !== undefined) await this.repository.delete(this.database, sha256(previousCookie));
@@ -136,7 +144,11 @@ export class SessionService implements SessionAuthenticator {
    */
   async forwardedAuthorization(principal: Principal): Promise<string> {
     if (!this.signingKey) throw new AuthError('AUTH_DISABLED', 'authentication is not configured: AUTH_JWT_SECRET is not set');
-    const jwt = new SignJWT({ roles: [...principal.roles], ...(principal.name ? { name: principal.name } : {}), ...(principal.email ? { email: principal.email } : {}) })
+    const jwt = new SignJWT({
+      roles: [...principal.roles],
+      ...(principal.name ? { name: principal.name } : {}),
+      ...(principal.email ? { email: principal.email } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(principal.subject)
       .setIssuedAt()
@@ -154,7 +166,13 @@ export class SessionService implements SessionAuthenticator {
   private viewOf(row: SessionRow): SessionView {
     const idleEnd = row.last_seen_at.getTime() + this.requireSettings().idleSeconds * 1000;
     return {
-      principal: { subject: row.subject, roles: row.roles, ...(row.name ? { name: row.name } : {}), ...(row.email ? { email: row.email } : {}), via: 'session' },
+      principal: {
+        subject: row.subject,
+        roles: row.roles,
+        ...(row.name ? { name: row.name } : {}),
+        ...(row.email ? { email: row.email } : {}),
+        via: 'session',
+      },
       csrfToken: row.csrf_token,
       expiresAt: row.expires_at,
       idleExpiresAt: new Date(Math.min(idleEnd, row.expires_at.getTime())),

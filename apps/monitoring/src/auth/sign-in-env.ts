@@ -32,7 +32,10 @@ export const signInEnvSchema = z.object({
   /** A session unused this long ends, in seconds (30 minutes). */
   SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(2_592_000).default(1800),
   /** Name of the session cookie (httpOnly, SameSite=Lax, Secure when OIDC_REDIRECT_URL is https). */
-  SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'letters, digits, _ and - only' }).default('churn_session'),
+  SESSION_COOKIE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'letters, digits, _ and - only' })
+    .default('churn_session'),
 });
 
 type SignInEnv = z.output<typeof signInEnvSchema>;
@@ -58,7 +61,8 @@ export function checkSignInEnv(c: SignInEnv & { AUTH_JWT_SECRET?: string | undef
   if (!c.OIDC_REDIRECT_URL) issue('OIDC_REDIRECT_URL', 'needed with OIDC_ISSUER_URL');
   if (!c.OIDC_ROLE_MAP) issue('OIDC_ROLE_MAP', 'needed with OIDC_ISSUER_URL (e.g. churn-agents:agent,churn-admins:admin)');
   if (!c.AUTH_JWT_SECRET) issue('OIDC_ISSUER_URL', 'needs AUTH_JWT_SECRET: requests forwarded for a signed-in person carry a bearer token signed with it');
-  if (new URL(c.OIDC_ISSUER_URL).protocol === 'http:' && !isLoopback(c.OIDC_ISSUER_URL)) issue('OIDC_ISSUER_URL', 'must be https (http only on a loopback host, for a local provider)');
+  if (new URL(c.OIDC_ISSUER_URL).protocol === 'http:' && !isLoopback(c.OIDC_ISSUER_URL))
+    issue('OIDC_ISSUER_URL', 'must be https (http only on a loopback host, for a local provider)');
   if (c.SESSION_IDLE_TIMEOUT_SECONDS > c.SESSION_MAX_AGE_SECONDS) issue('SESSION_IDLE_TIMEOUT_SECONDS', 'must not exceed SESSION_MAX_AGE_SECONDS');
 }
 

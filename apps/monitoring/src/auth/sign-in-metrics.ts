@@ -34,8 +34,20 @@ export function signInMetrics(registry: Registry, countLive: () => Promise<numbe
     });
   }
   return {
-    signIns: getOrCreateCounter(registry, { name: 'monitoring_sign_ins_total', help: 'Sign-ins through the OpenID provider, by result: signed_in, no_role (claims map to no role), provider_error (the provider answered an error), provider_unreachable (discovery failed), invalid_state (callback not of this browser, replayed or late), failed (code exchange or ID token refused).', labelNames: ['result'] as const }),
-    refusals: getOrCreateCounter(registry, { name: 'monitoring_session_refusals_total', help: 'Requests with a session cookie refused, by reason: ended (expired, idle or signed out), csrf (state-changing request without the session’s CSRF token).', labelNames: ['reason'] as const }),
-    redirects: getOrCreateCounter(registry, { name: 'monitoring_sign_in_redirects_total', help: 'Sign-ins started (redirects to the OpenID provider), by prompt: login (the provider asks for credentials again: after a sign-out in this browser, or asked with prompt=login), default (the provider may sign the person in with its own session).', labelNames: ['prompt'] as const }),
+    signIns: getOrCreateCounter(registry, {
+      name: 'monitoring_sign_ins_total',
+      help: 'Sign-ins through the OpenID provider, by result: signed_in, no_role (claims map to no role), provider_error (the provider answered an error), provider_unreachable (discovery failed), invalid_state (callback not of this browser, replayed or late), failed (code exchange or ID token refused).',
+      labelNames: ['result'] as const,
+    }),
+    refusals: getOrCreateCounter(registry, {
+      name: 'monitoring_session_refusals_total',
+      help: 'Requests with a session cookie refused, by reason: ended (expired, idle or signed out), csrf (state-changing request without the session’s CSRF token).',
+      labelNames: ['reason'] as const,
+    }),
+    redirects: getOrCreateCounter(registry, {
+      name: 'monitoring_sign_in_redirects_total',
+      help: 'Sign-ins started (redirects to the OpenID provider), by prompt: login (the provider asks for credentials again: after a sign-out in this browser, or asked with prompt=login), default (the provider may sign the person in with its own session).',
+      labelNames: ['prompt'] as const,
+    }),
   };
 }

@@ -121,7 +121,12 @@ export class SignInController {
     } catch (error) {
       // openid-client's error: its code and message say what failed; they hold no token.
       this.logger.warn({ err_code: (error as { code?: string }).code, err_message: (error as Error).message }, 'sign-in code exchange failed');
-      return refuse(401, 'failed', 'Sign-in failed', 'The identity provider’s answer could not be verified. Try again; if it keeps failing, tell an administrator.');
+      return refuse(
+        401,
+        'failed',
+        'Sign-in failed',
+        'The identity provider’s answer could not be verified. Try again; if it keeps failing, tell an administrator.',
+      );
     }
     const name = stringClaim(claims, 'name');
     const email = stringClaim(claims, 'email');

@@ -42,7 +42,6 @@ class CookieJar {
   }
 }
 
-
 /** Alerting's and crm-sync's APIs as strict as they are about tokens: 401 without one; the Authorization headers recorded. */
 async function startUpstreamStandIn(): Promise<{ url: string; authorizations: (string | undefined)[]; close(): Promise<void> }> {
   const authorizations: (string | undefined)[] = [];
@@ -54,7 +53,11 @@ async function startUpstreamStandIn(): Promise<{ url: string; authorizations: (s
     res.end('{"ok":true}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, authorizations, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    authorizations,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('signing in with OpenID Connect through the local provider, over HTTP', () => {
@@ -95,10 +98,13 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
       }
       const html = await response.text();
       const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-      if (response.status !== 200 || !action) return { response: new Response(html, { status: response.status }), callback, authorization, askedForCredentials };
+      if (response.status !== 200 || !action)
+        return { response: new Response(html, { status: response.status }), callback, authorization, askedForCredentials };
       const credentialsForm = html.includes('name="username"');
       askedForCredentials ||= credentialsForm;
-      const fields = credentialsForm ? { username, password } : Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+      const fields = credentialsForm
+        ? { username, password }
+        : Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
       response = await jar.fetch(new URL(action.replace(/&amp;/g, '&'), response.url), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -115,7 +121,11 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
   };
 
   before(async () => {
-    db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'sign-in-spec' }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'));
+    db = new Database(
+      { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'sign-in-spec' },
+      createLogger({ service: 'spec', level: 'silent' }),
+      createMetricsRegistry('spec'),
+    );
     upstream = await startUpstreamStandIn();
     const port = await freeLoopbackPort();
     provider = await LocalOpenIdProvider.start({ redirectUri: `http://127.0.0.1:${port}/auth/callback` });
@@ -165,8 +175,14 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
     assert.equal((await jar.fetch(`${sut.url}/v1/dashboard/alerts`)).status, 200, 'agent endpoint');
     const admin = await jar.fetch(`${sut.url}/v1/jobs/runs`);
     await expectProblem(admin, 403, 'FORBIDDEN');
-    const stored = await db.query<{ session_hash: string }>('spec.sessions', `SELECT session_hash FROM monitoring_sessions WHERE subject = 'agent@sandbox.invalid'`);
-    assert.ok(stored.every((r) => r.session_hash !== jar.cookies.get(COOKIE)), 'the cookie value itself is not stored');
+    const stored = await db.query<{ session_hash: string }>(
+      'spec.sessions',
+      `SELECT session_hash FROM monitoring_sessions WHERE subject = 'agent@sandbox.invalid'`,
+    );
+    assert.ok(
+      stored.every((r) => r.session_hash !== jar.cookies.get(COOKIE)),
+      'the cookie value itself is not stored',
+    );
   });
 
   it('an admin reaches the admin endpoint', async () => {
@@ -180,7 +196,8 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
     const jar = new CookieJar();
     await signIn(jar, 'agent', 'agent-demo');
     const { csrf_token } = (await sessionOf(jar)) as { csrf_token: string };
-    const post = (headers: Record<string, string>) => jar.fetch(`${sut.url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '[]' });
+    const post = (headers: Record<string, string>) =>
+      jar.fetch(`${sut.url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '[]' });
     const missing = await post({});
     await expectProblem(missing, 403, 'CSRF_TOKEN_INVALID');
     assert.equal((await post({ 'x-csrf-token': 'not-the-token' })).status, 403);
@@ -195,7 +212,11 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
     const before = upstream.authorizations.length;
     assert.equal((await jar.fetch(`${sut.url}/v1/alerts/A-1`)).status, 200);
     const { csrf_token } = (await sessionOf(jar)) as { csrf_token: string };
-    const ack = await jar.fetch(`${sut.url}/v1/alerts/A-1/acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf_token }, body: JSON.stringify({ by: 'Ada' }) });
+    const ack = await jar.fetch(`${sut.url}/v1/alerts/A-1/acknowledge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf_token },
+      body: JSON.stringify({ by: 'Ada' }),
+    });
     assert.equal(ack.status, 200);
     const sent = upstream.authorizations.slice(before);
     assert.equal(sent.length, 2);
@@ -207,7 +228,11 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
       assert.deepEqual(payload['roles'], ['agent']);
       assert.ok(payload.exp! - payload.iat! <= 300, `lives ${payload.exp! - payload.iat!} s`);
     }
-    const noCsrf = await jar.fetch(`${sut.url}/v1/alerts/A-1/acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'Ada' }) });
+    const noCsrf = await jar.fetch(`${sut.url}/v1/alerts/A-1/acknowledge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ by: 'Ada' }),
+    });
     assert.equal(noCsrf.status, 403, 'a forwarded state change needs the CSRF token too');
     assert.equal(upstream.authorizations.length, before + 2, 'and is not forwarded');
   });
@@ -313,7 +338,10 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
 
   it('the provider is strict: another redirect_uri is refused, PKCE is required, a code is used once', async () => {
     const { issuer, clientId, clientSecret, redirectUri } = provider;
-    const authorize = (params: Record<string, string>) => fetch(`${issuer}/auth?${new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', state: 's', ...params })}`, { redirect: 'manual' });
+    const authorize = (params: Record<string, string>) =>
+      fetch(`${issuer}/auth?${new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', state: 's', ...params })}`, {
+        redirect: 'manual',
+      });
     const evil = await authorize({ redirect_uri: 'http://evil.example/cb', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
     assert.equal(evil.status, 400, 'no redirect to an unregistered URI');
     assert.equal(evil.headers.get('location'), null);
@@ -326,16 +354,30 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
     const jar = new CookieJar();
     const { callback } = await signIn(jar, 'agent', 'agent-demo', '/', true);
     const url = new URL(callback);
-    const [pending] = await db.query<{ code_verifier: string }>('spec.pending', `SELECT code_verifier FROM monitoring_sign_ins WHERE state = $1`, [url.searchParams.get('state')]);
+    const [pending] = await db.query<{ code_verifier: string }>('spec.pending', `SELECT code_verifier FROM monitoring_sign_ins WHERE state = $1`, [
+      url.searchParams.get('state'),
+    ]);
     const exchange = () =>
       fetch(`${issuer}/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: url.searchParams.get('code')!, redirect_uri: redirectUri, code_verifier: pending!.code_verifier }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: url.searchParams.get('code')!,
+          redirect_uri: redirectUri,
+          code_verifier: pending!.code_verifier,
+        }).toString(),
       });
     const firstUse = await exchange();
     assert.equal(firstUse.status, 200);
-    assert.deepEqual(decodeJwt(((await firstUse.json()) as { id_token: string }).id_token)['groups'], ['churn-agents', 'everyone'], 'the roles claim is in the ID token');
+    assert.deepEqual(
+      decodeJwt(((await firstUse.json()) as { id_token: string }).id_token)['groups'],
+      ['churn-agents', 'everyone'],
+      'the roles claim is in the ID token',
+    );
     const secondUse = await exchange();
     assert.equal(secondUse.status, 400);
     assert.equal(((await secondUse.json()) as { error: string }).error, 'invalid_grant');

@@ -7,7 +7,9 @@ import type { CustomerListRow } from '@churn/monitoring-data';
 import { customerCsvChunk, customerCsvColumns, spreadsheetSafe } from './customer-csv';
 import { CustomerSpecView } from './customer-spec-view';
 
-const spec = new CustomerSpecView(featureSpecEnvSchema.parse({ FEATURE_SPEC_FILE: path.resolve(__dirname, '..', '..', '..', '..', 'specs', 'telco.yaml') }).FEATURE_SPEC_FILE);
+const spec = new CustomerSpecView(
+  featureSpecEnvSchema.parse({ FEATURE_SPEC_FILE: path.resolve(__dirname, '..', '..', '..', '..', 'specs', 'telco.yaml') }).FEATURE_SPEC_FILE,
+);
 const row: CustomerListRow = {
   customer_id: 'C-1',
   risk_score: 82,

@@ -85,8 +85,14 @@ describe('parseCustomerListQuery', () => {
   });
 
   it('refuses a repeated single-valued parameter and control characters', () => {
-    assert.deepEqual(refusal({ sort: ['score', '-score'] }).fields.map((f) => f.field), ['sort']);
-    assert.deepEqual(refusal({ q: 'a\u0000b' }).fields.map((f) => f.field), ['q']);
+    assert.deepEqual(
+      refusal({ sort: ['score', '-score'] }).fields.map((f) => f.field),
+      ['sort'],
+    );
+    assert.deepEqual(
+      refusal({ q: 'a\u0000b' }).fields.map((f) => f.field),
+      ['q'],
+    );
   });
 
   it('reads a leading minus as descending for every sort key', () => {

@@ -18,9 +18,13 @@ const raw = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.i
 /** A comma-separated list (or a repeated parameter) of values from `allowed`. */
 const listOf = <T extends string>(allowed: readonly T[]) =>
   raw.transform((values, ctx) => {
-    const items = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+    const items = values
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0);
     const unknown = items.filter((v) => !(allowed as readonly string[]).includes(v));
-    if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown value ${unknown.map((v) => JSON.stringify(v)).join(', ')}; one of ${allowed.join(', ')}` });
+    if (unknown.length > 0)
+      ctx.addIssue({ code: 'custom', message: `unknown value ${unknown.map((v) => JSON.stringify(v)).join(', ')}; one of ${allowed.join(', ')}` });
     return items as T[];
   });
 /** A parameter given at most once. */
@@ -35,7 +39,12 @@ export const customerListQuerySchema = z
     score_max: score.optional(),
     alert_state: listOf(CUSTOMER_ALERT_FILTERS).optional(),
     arm: raw
-      .transform((values) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0))
+      .transform((values) =>
+        values
+          .flatMap((v) => v.split(','))
+          .map((v) => v.trim())
+          .filter((v) => v.length > 0),
+      )
       .pipe(z.array(z.string().max(100, 'at most 100 characters')))
       .optional(),
     sort: once.pipe(z.enum(SORTS, { message: `one of ${SORTS.join(', ')}` })).default('-score'),
@@ -44,7 +53,10 @@ export const customerListQuerySchema = z
     crm_task: once.pipe(z.enum(CUSTOMER_CRM_TASK_FILTERS, { message: `one of ${CUSTOMER_CRM_TASK_FILTERS.join(', ')}` })).optional(),
     format: once.pipe(z.enum(['json', 'csv'])).optional(),
   })
-  .refine((q) => q.score_min === undefined || q.score_max === undefined || q.score_min <= q.score_max, { path: ['score_max'], message: 'must not be below score_min' });
+  .refine((q) => q.score_min === undefined || q.score_max === undefined || q.score_min <= q.score_max, {
+    path: ['score_max'],
+    message: 'must not be below score_min',
+  });
 
 export interface CustomerListRequest {
   readonly filter: CustomerListFilter;

@@ -30,9 +30,22 @@ export class CustomerPopulationService implements OnApplicationBootstrap, OnAppl
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.logger = logger.child({ context: CustomerPopulationService.name });
-    this.duration = getOrCreateHistogram(registry, { name: 'monitoring_customer_population_refresh_seconds', help: "Time to recompute the population's feature distributions.", labelNames: [], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
-    this.failures = getOrCreateCounter(registry, { name: 'monitoring_customer_population_refresh_failures_total', help: 'Population refreshes that failed (the previous distributions stay).', labelNames: [] });
-    this.lastRefresh = getOrCreateGauge(registry, { name: 'monitoring_customer_population_last_refresh_timestamp_seconds', help: "When the population's feature distributions were last recomputed.", labelNames: [] });
+    this.duration = getOrCreateHistogram(registry, {
+      name: 'monitoring_customer_population_refresh_seconds',
+      help: "Time to recompute the population's feature distributions.",
+      labelNames: [],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    });
+    this.failures = getOrCreateCounter(registry, {
+      name: 'monitoring_customer_population_refresh_failures_total',
+      help: 'Population refreshes that failed (the previous distributions stay).',
+      labelNames: [],
+    });
+    this.lastRefresh = getOrCreateGauge(registry, {
+      name: 'monitoring_customer_population_last_refresh_timestamp_seconds',
+      help: "When the population's feature distributions were last recomputed.",
+      labelNames: [],
+    });
   }
 
   onApplicationBootstrap(): void {

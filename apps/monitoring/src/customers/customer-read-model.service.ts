@@ -57,19 +57,31 @@ export class CustomerReadModel {
   async applyAlertUpdates(tx: Queryable, updates: readonly AlertUpdate[]): Promise<void> {
     const fresh = await this.repository.applyAlertUpdates(tx, updates);
     this.count('alert_updates', updates.length, fresh);
-    if (fresh > 0) this.logger.debug({ updates: updates.length, fresh, alerts: [...new Set(updates.map((u) => u.alert_id))].length }, 'alert updates applied to the customer read model');
+    if (fresh > 0)
+      this.logger.debug(
+        { updates: updates.length, fresh, alerts: [...new Set(updates.map((u) => u.alert_id))].length },
+        'alert updates applied to the customer read model',
+      );
   }
 
   async applyNotifications(tx: Queryable, facts: readonly AlertNotification[]): Promise<void> {
     const fresh = await this.activity.applyNotifications(tx, facts);
     this.count('notifications', facts.length, fresh);
-    if (fresh > 0) this.logger.debug({ facts: facts.length, fresh, customers: new Set(facts.map((f) => f.customer_id)).size }, 'notification facts applied to the customer read model');
+    if (fresh > 0)
+      this.logger.debug(
+        { facts: facts.length, fresh, customers: new Set(facts.map((f) => f.customer_id)).size },
+        'notification facts applied to the customer read model',
+      );
   }
 
   async applyCrmActivity(tx: Queryable, activities: readonly CrmActivity[]): Promise<void> {
     const fresh = await this.activity.applyCrmActivity(tx, activities);
     this.count('crm_activity', activities.length, fresh);
-    if (fresh > 0) this.logger.debug({ activities: activities.length, fresh, customers: new Set(activities.map((a) => a.customer_id)).size }, 'CRM activity applied to the customer read model');
+    if (fresh > 0)
+      this.logger.debug(
+        { activities: activities.length, fresh, customers: new Set(activities.map((a) => a.customer_id)).size },
+        'CRM activity applied to the customer read model',
+      );
   }
 
   private count(source: ReadModelSource, received: number, changed: number): void {

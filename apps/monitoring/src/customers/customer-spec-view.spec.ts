@@ -11,7 +11,10 @@ describe('CustomerSpecView.filterableAttributes', () => {
   it('lists every attribute of the spec in its order, a closed categorical with its categories, an open-ended one without', () => {
     const sut = viewOf('saas.yaml');
     const byName = new Map(sut.filterableAttributes.map((a) => [a.name, a]));
-    assert.deepEqual(sut.filterableAttributes.map((a) => a.name), sut.attributeNames);
+    assert.deepEqual(
+      sut.filterableAttributes.map((a) => a.name),
+      sut.attributeNames,
+    );
     assert.deepEqual(byName.get('plan'), { name: 'plan', type: 'categorical', categories: ['starter', 'team', 'business', 'enterprise'] });
     assert.deepEqual(byName.get('acquisition_channel'), { name: 'acquisition_channel', type: 'categorical' });
     assert.deepEqual(byName.get('seats'), { name: 'seats', type: 'numeric' });

@@ -42,7 +42,12 @@ export class CustomerSpecView {
   constructor(active: ActiveFeatureSpec) {
     this.hash = active.hash;
     this.name = active.spec.name ?? path.basename(active.file);
-    this.columns = featureColumns(active.spec).map((c) => ({ name: c.name, kind: c.section === 'attributes' ? 'attribute' : 'behaviour', section: c.section, type: c.type }));
+    this.columns = featureColumns(active.spec).map((c) => ({
+      name: c.name,
+      kind: c.section === 'attributes' ? 'attribute' : 'behaviour',
+      section: c.section,
+      type: c.type,
+    }));
     this.attributesByName = new Map(active.spec.attributes.map((a) => [a.name, a]));
     this.textAttributes = active.spec.attributes.filter((a) => a.type === 'categorical').map((a) => a.name);
   }
@@ -53,7 +58,9 @@ export class CustomerSpecView {
 
   /** Every attribute of the spec, in the spec's order, with its categories when the categorical is closed. */
   get filterableAttributes(): FilterableAttribute[] {
-    return [...this.attributesByName.values()].map((a) => (a.type === 'categorical' && a.categories ? { name: a.name, type: a.type, categories: [...a.categories] } : { name: a.name, type: a.type }));
+    return [...this.attributesByName.values()].map((a) =>
+      a.type === 'categorical' && a.categories ? { name: a.name, type: a.type, categories: [...a.categories] } : { name: a.name, type: a.type },
+    );
   }
 
   attribute(name: string): Attribute | undefined {

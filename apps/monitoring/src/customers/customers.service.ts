@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { type CustomerFilterOptions, type CustomerListItem, type CustomerListPage, type CustomerPage, RISK_LEVELS, riskLevelSchema } from '@churn/contracts';
 import { Database } from '@churn/db';
-import { CUSTOMER_SORT_KEYS, type CustomerListRow, type CustomerRow, MonitoringCustomerActivityRepository, MonitoringCustomersRepository, type PopulationSummary } from '@churn/monitoring-data';
+import {
+  CUSTOMER_SORT_KEYS,
+  type CustomerListRow,
+  type CustomerRow,
+  MonitoringCustomerActivityRepository,
+  MonitoringCustomersRepository,
+  type PopulationSummary,
+} from '@churn/monitoring-data';
 import { crmEntry, notificationEntry } from './activity-timeline';
 import { CUSTOMER_ALERT_FILTERS, type CustomerListRequest } from './customer-list-query';
 import { CustomerReadModel } from './customer-read-model.service';
@@ -105,7 +112,15 @@ export class CustomersService {
       ...history
         .filter((p) => p.role === 'champion')
         .slice(-TIMELINE_LIMIT_PER_KIND)
-        .map((p) => ({ at: p.scored_at.toISOString(), kind: 'prediction' as const, summary: `scored ${p.risk_score} (${p.risk_level}) by ${p.model_version}`, prediction_id: p.prediction_id, as_of: p.as_of.toISOString(), risk_score: p.risk_score, model_version: p.model_version })),
+        .map((p) => ({
+          at: p.scored_at.toISOString(),
+          kind: 'prediction' as const,
+          summary: `scored ${p.risk_score} (${p.risk_level}) by ${p.model_version}`,
+          prediction_id: p.prediction_id,
+          as_of: p.as_of.toISOString(),
+          risk_score: p.risk_score,
+          model_version: p.model_version,
+        })),
       ...alertUpdates.map((u) => ({
         at: u.occurred_at.toISOString(),
         kind: 'alert' as const,
@@ -119,7 +134,15 @@ export class CustomersService {
         note: u.note,
         due_at: iso(u.due_at),
       })),
-      ...outcomes.map((o) => ({ at: o.observed_at.toISOString(), kind: 'outcome' as const, summary: o.churned ? 'churned' : 'stayed', outcome_id: o.outcome_id, churned: o.churned, source: o.source, intervention_applied: o.intervention_applied })),
+      ...outcomes.map((o) => ({
+        at: o.observed_at.toISOString(),
+        kind: 'outcome' as const,
+        summary: o.churned ? 'churned' : 'stayed',
+        outcome_id: o.outcome_id,
+        churned: o.churned,
+        source: o.source,
+        intervention_applied: o.intervention_applied,
+      })),
       ...interventions.map((i) => ({
         at: i.performed_at.toISOString(),
         kind: 'intervention' as const,
@@ -138,7 +161,14 @@ export class CustomersService {
     return {
       customer: { ...this.customerOf(row), previous_risk_score: row.previous_risk_score, as_of: iso(row.prediction_as_of), prediction_id: row.prediction_id },
       drivers: (row.top_factors ?? []).map((f) => ({ feature: f.feature, value: f.value, contribution: f.contribution })),
-      score_history: history.map((p) => ({ scored_at: p.scored_at.toISOString(), as_of: p.as_of.toISOString(), risk_score: p.risk_score, risk_level: riskLevelSchema.parse(p.risk_level), model_version: p.model_version, role: p.role })),
+      score_history: history.map((p) => ({
+        scored_at: p.scored_at.toISOString(),
+        as_of: p.as_of.toISOString(),
+        risk_score: p.risk_score,
+        risk_level: riskLevelSchema.parse(p.risk_level),
+        model_version: p.model_version,
+        role: p.role,
+      })),
       features_as_of: iso(row.features_as_of),
       features_spec: { active: spec.hash, vector: row.features_spec_hash, matches: vectorOfActiveSpec },
       features: spec.columns.map((c) => ({
@@ -156,11 +186,19 @@ export class CustomersService {
   }
 
   private listItem(r: CustomerListRow): CustomerListItem {
-    return { ...this.customerOf(r), risk_score: r.risk_score, risk_level: riskLevelSchema.parse(r.risk_level), churn_probability: r.churn_probability, revenue_at_risk: r.revenue_at_risk, model_version: r.model_version };
+    return {
+      ...this.customerOf(r),
+      risk_score: r.risk_score,
+      risk_level: riskLevelSchema.parse(r.risk_level),
+      churn_probability: r.churn_probability,
+      revenue_at_risk: r.revenue_at_risk,
+      model_version: r.model_version,
+    };
   }
 
   private customerOf(r: CustomerListRow | CustomerRow) {
-    const alert: CustomerAlert | null = r.alert_id !== null ? { alert_id: r.alert_id, level: r.alert_level ?? '', state: r.alert_state ?? '', due_at: iso(r.alert_due_at) } : null;
+    const alert: CustomerAlert | null =
+      r.alert_id !== null ? { alert_id: r.alert_id, level: r.alert_level ?? '', state: r.alert_state ?? '', due_at: iso(r.alert_due_at) } : null;
     return {
       customer_id: r.customer_id,
       risk_score: r.risk_score,

@@ -72,7 +72,13 @@ export class DashboardService {
       drift: snapshot.drift,
       model_alerts: modelAlerts,
       /** Each scheduled job's newest run: status and times (results and errors are in GET /v1/jobs/runs). */
-      jobs: jobs.map((r) => ({ job: r.job, status: r.status, attempt: r.attempt, started_at: r.started_at.toISOString(), finished_at: r.finished_at?.toISOString() ?? null })),
+      jobs: jobs.map((r) => ({
+        job: r.job,
+        status: r.status,
+        attempt: r.attempt,
+        started_at: r.started_at.toISOString(),
+        finished_at: r.finished_at?.toISOString() ?? null,
+      })),
     };
   }
 

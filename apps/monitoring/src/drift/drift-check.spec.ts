@@ -71,7 +71,14 @@ describe('model drift', () => {
   it('counts an unseen category in its own bucket', () => {
     // Expected [½, ½, 0→1e-4], actual [0→1e-4, 0→1e-4, 1]:
     // 2·(1e-4 − ½)·ln(1e-4/½) + (1 − 1e-4)·ln(1/1e-4) = 0.9998·ln 5000 + 0.9999·ln 10⁴ ≈ 17.725.
-    const drift = modelDrift(CARD, 'champion', STABLE.map((c) => ({ ...c, features: { ...c.features, contract: 'weekly' } })), null, 0, T);
+    const drift = modelDrift(
+      CARD,
+      'champion',
+      STABLE.map((c) => ({ ...c, features: { ...c.features, contract: 'weekly' } })),
+      null,
+      0,
+      T,
+    );
     close(named(drift.features, 'contract').psi, 0.9998 * Math.log(5000) + 0.9999 * Math.log(10_000), 'PSI');
   });
 
@@ -125,7 +132,13 @@ describe('performance drift', () => {
   it('is negative when the live figure is better, and absent without a live or a CV ROC-AUC', () => {
     // (0.75 − 0.9375) / 0.75 = −0.25.
     assert.deepEqual(modelDrift(CARD, 'champion', STABLE, 0.9375, 4, T).performance.relative_drop, -0.25);
-    assert.deepEqual(modelDrift(CARD, 'champion', STABLE, null, 100, T).performance, { cv_roc_auc: 0.75, live_roc_auc: null, labelled: 100, relative_drop: null, breached: false });
+    assert.deepEqual(modelDrift(CARD, 'champion', STABLE, null, 100, T).performance, {
+      cv_roc_auc: 0.75,
+      live_roc_auc: null,
+      labelled: 100,
+      relative_drop: null,
+      breached: false,
+    });
     const noCv = modelDrift({ ...CARD, cvRocAuc: undefined }, 'champion', STABLE, 0.5, 100, T).performance;
     assert.deepEqual([noCv.cv_roc_auc, noCv.relative_drop, noCv.breached], [null, null, false]);
   });

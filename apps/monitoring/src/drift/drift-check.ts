@@ -70,7 +70,15 @@ export function modelDrift(
       // vectors, and a handful of values must not raise an alert the minimum sample exists to prevent.
       return driftOf(name, reference, values, t, enough && values.length >= t.minSamples);
     });
-  const score = card.scoreHistogram ? driftOf('churn_probability', card.scoreHistogram, sample.map((s) => s.churn_probability), t, enough) : null;
+  const score = card.scoreHistogram
+    ? driftOf(
+        'churn_probability',
+        card.scoreHistogram,
+        sample.map((s) => s.churn_probability),
+        t,
+        enough,
+      )
+    : null;
   const cv = card.cvRocAuc ?? null;
   const relativeDrop = cv !== null && liveRocAuc !== null ? (cv - liveRocAuc) / cv : null;
   return {

@@ -43,7 +43,10 @@ describe('experiment report', () => {
     // control: 1 targeted stayer × 2,400; email: 3 × 2,400. email's 4 targeted at the estimate 100 each; control: no action.
     assert.deepEqual([armNamed('control').revenue_retained, armNamed('email').revenue_retained], [2400, 7200]);
     assert.deepEqual([armNamed('control').cost, armNamed('control').cost_basis, armNamed('control').cost_customers], [0, null, { recorded: 0, estimated: 0 }]);
-    assert.deepEqual([armNamed('email').cost, armNamed('email').cost_basis, armNamed('email').cost_customers], [400, 'estimated', { recorded: 0, estimated: 4 }]);
+    assert.deepEqual(
+      [armNamed('email').cost, armNamed('email').cost_basis, armNamed('email').cost_customers],
+      [400, 'estimated', { recorded: 0, estimated: 4 }],
+    );
   });
 
   it('compares each arm with the control: difference = control rate − arm rate', () => {
@@ -62,7 +65,16 @@ describe('experiment report', () => {
 
   it('has no test for an arm without outcomes, and warns about arms below the minimum only', () => {
     const zoom = report.comparisons.find((c) => c.arm === 'zoom')!;
-    assert.deepEqual(zoom, { arm: 'zoom', against: 'control', difference: null, ci95: null, z_score: null, p_value: null, significant: false, underpowered: true });
+    assert.deepEqual(zoom, {
+      arm: 'zoom',
+      against: 'control',
+      difference: null,
+      ci95: null,
+      z_score: null,
+      p_value: null,
+      significant: false,
+      underpowered: true,
+    });
     // Arms at exactly the minimum (4) are not warned about.
     assert.deepEqual(report.warnings, ['arm "zoom" has 0 targeted customers with an outcome; at least 4 are needed before its result means much']);
     assert.equal(report.comparisons.length, 3);
@@ -114,7 +126,11 @@ describe('experiment report', () => {
   });
 
   it('costs a treatment arm’s customer nothing when the outcome says no intervention was applied, and the outcome’s own cost when it has one', () => {
-    const rows = [outcome('E1', 'email', false, { intervention_applied: false }), outcome('E2', 'email', false, { intervention_applied: true, outcome_intervention_cost: 30 }), outcome('K', 'control', true)];
+    const rows = [
+      outcome('E1', 'email', false, { intervention_applied: false }),
+      outcome('E2', 'email', false, { intervention_applied: true, outcome_intervention_cost: 30 }),
+      outcome('K', 'control', true),
+    ];
     const email = experimentReport('x', assignmentsOf(rows), rows, [], A, 1).arms.find((a) => a.arm === 'email')!;
     // E1: not acted on (0, no source); E2: 30 recorded on the outcome.
     assert.deepEqual([email.cost, email.cost_basis, email.cost_customers], [30, 'recorded', { recorded: 1, estimated: 0 }]);

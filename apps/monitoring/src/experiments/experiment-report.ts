@@ -104,7 +104,8 @@ export function experimentReport(
         })
     : [];
   for (const a of arms) {
-    if (a.targeted < minimumPerArm) warnings.push(`arm "${a.arm}" has ${a.targeted} targeted customers with an outcome; at least ${minimumPerArm} are needed before its result means much`);
+    if (a.targeted < minimumPerArm)
+      warnings.push(`arm "${a.arm}" has ${a.targeted} targeted customers with an outcome; at least ${minimumPerArm} are needed before its result means much`);
   }
   return { name, minimum_per_arm: minimumPerArm, arms, comparisons, warnings };
 }

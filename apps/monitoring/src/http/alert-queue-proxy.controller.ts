@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import {
+  ApiAnswer,
+  type AuthenticatedRequest,
+  IdentifierParamPipe,
+  JwtAuthGuard,
+  RequireRoleOrHigher,
+  SERVICE_CONFIG,
+  ZodValidationPipe,
+} from '@churn/service-kit';
 import { z } from 'zod';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
@@ -42,23 +50,45 @@ export class AlertQueueProxyController {
   @Post('bulk')
   @ApiAnswer('BulkAnswer', bulkAnswerSchema)
   @HttpCode(200)
-  async bulk(@Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+  async bulk(
+    @Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>,
+    @Req() req: AuthenticatedRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'alerting', this.alerting('/v1/alerts/bulk'), { method: 'POST', authorization, body: body ?? {} });
   }
 
   @Post(':id/assign')
   @ApiAnswer('AlertView', alertViewSchema)
-  async assign(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+  async assign(
+    @Param('id', new IdentifierParamPipe('id')) id: string,
+    @Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>,
+    @Req() req: AuthenticatedRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
-    await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/assign`), { method: 'POST', authorization, body: body ?? {} });
+    await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/assign`), {
+      method: 'POST',
+      authorization,
+      body: body ?? {},
+    });
   }
 
   @Post(':id/resolve')
   @ApiAnswer('AlertView', alertViewSchema)
-  async resolve(@Param('id', new IdentifierParamPipe('id')) id: string, @Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+  async resolve(
+    @Param('id', new IdentifierParamPipe('id')) id: string,
+    @Body(new ZodValidationPipe(forwardedBody)) body: z.output<typeof forwardedBody>,
+    @Req() req: AuthenticatedRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
-    await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/resolve`), { method: 'POST', authorization, body: body ?? {} });
+    await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/resolve`), {
+      method: 'POST',
+      authorization,
+      body: body ?? {},
+    });
   }
 
   @Get(':id/history')

@@ -1,12 +1,24 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import {
+  ApiAnswer,
+  type AuthenticatedRequest,
+  IdentifierParamPipe,
+  JwtAuthGuard,
+  RequireRoleOrHigher,
+  SERVICE_CONFIG,
+  ZodValidationPipe,
+} from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
 import { alertDetailSchema, alertViewSchema } from '@churn/contracts';
 
-const alertId = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
+const alertId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
 /** Alerting's body of `POST /v1/alerts/{id}/ack`: who acknowledges (default: the token's subject), and an optional note. */
 const ackBody = z.object({ by: z.string().trim().min(1).max(200).optional(), note: z.string().max(2000).optional() }).strict();
 
@@ -48,6 +60,10 @@ export class AlertsProxyController {
     @Res() res: Response,
   ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(request);
-    await this.forwarder.relay(res, 'alerting', new URL(`/v1/alerts/${encodeURIComponent(id)}/ack`, this.config.ALERTING_URL), { method: 'POST', authorization, body });
+    await this.forwarder.relay(res, 'alerting', new URL(`/v1/alerts/${encodeURIComponent(id)}/ack`, this.config.ALERTING_URL), {
+      method: 'POST',
+      authorization,
+      body,
+    });
   }
 }

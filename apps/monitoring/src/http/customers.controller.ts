@@ -43,8 +43,14 @@ export class CustomersController {
   })
   @ApiQuery({ name: 'q', required: false })
   @ApiProduces('application/json', 'text/csv')
-  @ApiAnswer('CustomerListPage', customerListPageSchema, { description: 'a page of customers (matches are counted up to 10,000), or the CSV (header: the fields, then attr.<name> per attribute)' })
-  @ApiResponse({ status: 400, description: '`VALIDATION_FAILED` (problem+json): `errors` names every malformed or unknown parameter (an attribute the active spec does not have, a value of the wrong type or category)' })
+  @ApiAnswer('CustomerListPage', customerListPageSchema, {
+    description: 'a page of customers (matches are counted up to 10,000), or the CSV (header: the fields, then attr.<name> per attribute)',
+  })
+  @ApiResponse({
+    status: 400,
+    description:
+      '`VALIDATION_FAILED` (problem+json): `errors` names every malformed or unknown parameter (an attribute the active spec does not have, a value of the wrong type or category)',
+  })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the agent role' })
   async list(@Query() query: Record<string, unknown>, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
@@ -73,7 +79,10 @@ export class CustomersController {
   // Declared before ':id', which would otherwise take "filters" for a customer id.
   @Get('filters')
   @ApiAnswer('CustomerFilterOptions', customerFilterOptionsSchema)
-  @ApiOperation({ summary: "What the customer list filters and sorts by (agent or admin): the active feature spec's attributes (name, type, a closed categorical's categories), risk levels, alert states, the experiment arms customers carry, sort keys" })
+  @ApiOperation({
+    summary:
+      "What the customer list filters and sorts by (agent or admin): the active feature spec's attributes (name, type, a closed categorical's categories), risk levels, alert states, the experiment arms customers carry, sort keys",
+  })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the agent role' })
   async filters(@Req() request: AuthenticatedRequest): Promise<CustomerFilterOptions> {
@@ -81,7 +90,10 @@ export class CustomersController {
     try {
       const filters = await this.customers.filters();
       const seconds = stop({ outcome: 'ok' });
-      this.logger.debug({ by: request.principal?.subject, attributes: filters.attributes.length, arms: filters.arms.length, seconds }, 'customer list filters read');
+      this.logger.debug(
+        { by: request.principal?.subject, attributes: filters.attributes.length, arms: filters.arms.length, seconds },
+        'customer list filters read',
+      );
       return filters;
     } catch (error) {
       stop({ outcome: 'error' });
@@ -93,7 +105,8 @@ export class CustomersController {
   @Get(':id')
   @ApiAnswer('CustomerPage', customerPageSchema)
   @ApiOperation({
-    summary: "A customer's page (agent or admin): current prediction and drivers, score history with model versions, features with the population's distribution, timeline, recommended action, experiment arm",
+    summary:
+      "A customer's page (agent or admin): current prediction and drivers, score history with model versions, features with the population's distribution, timeline, recommended action, experiment arm",
   })
   @ApiResponse({ status: 404, description: '`CUSTOMER_NOT_FOUND`: monitoring has no record of the customer' })
   async detail(@Param('id', new IdentifierParamPipe('id')) customerId: string): Promise<CustomerPage> {
@@ -112,7 +125,12 @@ export class CustomersController {
    * Streams the whole filter as CSV. Once the first chunk is out the status is sent: a failure after
    * that ends the connection (the client sees a cut-off file, not a wrong one) and is logged.
    */
-  private async streamCsv(parsed: ReturnType<typeof parseCustomerListQuery>, request: AuthenticatedRequest, response: Response, stop: (labels: { outcome: string }) => number): Promise<void> {
+  private async streamCsv(
+    parsed: ReturnType<typeof parseCustomerListQuery>,
+    request: AuthenticatedRequest,
+    response: Response,
+    stop: (labels: { outcome: string }) => number,
+  ): Promise<void> {
     response.status(200);
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', 'attachment; filename="customers.csv"');

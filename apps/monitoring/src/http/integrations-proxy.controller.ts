@@ -31,7 +31,11 @@ export class IntegrationsProxyController {
 
   @Post(':crm/resume')
   @ApiAnswer('CrmResumeAnswer', crmResumeAnswerSchema)
-  async resume(@Param('crm', new ZodValidationPipe(crmParam)) crm: z.output<typeof crmParam>, @Req() request: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+  async resume(
+    @Param('crm', new ZodValidationPipe(crmParam)) crm: z.output<typeof crmParam>,
+    @Req() request: AuthenticatedRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(request);
     await this.forwarder.relay(res, 'crm-sync', new URL(`/v1/integrations/${crm}/resume`, this.config.CRM_SYNC_URL), { method: 'POST', authorization });
   }

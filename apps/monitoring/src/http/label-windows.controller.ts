@@ -21,7 +21,8 @@ export class LabelWindowsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Close label windows (admin): churned:false for every customer whose window closed without a churn',
-    description: 'Body (optional): `{ "now": ISO-8601 }`, the time the windows are closed at (default: the current time). Answers the counts: window_days, windows_due, churned_in_window, labelled_in_window, recorded, already_recorded. Running it again records nothing twice.',
+    description:
+      'Body (optional): `{ "now": ISO-8601 }`, the time the windows are closed at (default: the current time). Answers the counts: window_days, windows_due, churned_in_window, labelled_in_window, recorded, already_recorded. Running it again records nothing twice.',
   })
   @ApiResponse({ status: 401, description: 'no bearer token, or a refused one' })
   @ApiResponse({ status: 403, description: 'the token lacks the admin role' })

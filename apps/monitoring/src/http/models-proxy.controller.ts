@@ -35,7 +35,11 @@ export class ModelsProxyController {
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @RequireRoles('admin')
-  async rollback(@Body(new ZodValidationPipe(rollbackBody)) body: z.output<typeof rollbackBody>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+  async rollback(
+    @Body(new ZodValidationPipe(rollbackBody)) body: z.output<typeof rollbackBody>,
+    @Req() req: AuthenticatedRequest,
+    @Res() res: Response,
+  ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
     await this.forwarder.relay(res, 'scorer', this.url('/v1/models/rollout/rollback'), { method: 'POST', authorization, body });
   }

@@ -7,9 +7,29 @@ import { MonitoringSnapshotService, ROI_WINDOWS } from '../monitoring-snapshot.s
 import { WINDOWS } from '../quality/model-quality';
 import { DashboardService } from '../dashboard/dashboard.service';
 import { ExperimentError } from '../experiments/experiment-error';
-import { type DashboardAlertQueue, dashboardAlertQueueSchema, type DashboardSummary, dashboardSummarySchema, type DriftAnswer, driftAnswerSchema, type ExperimentList, experimentListSchema, type ExperimentReport, experimentReportSchema, type ModelMetricsAnswer, modelMetricsAnswerSchema, type RoiAnswer, roiAnswerSchema, type RolloutMetricsAnswer, rolloutMetricsAnswerSchema } from '@churn/contracts';
+import {
+  type DashboardAlertQueue,
+  dashboardAlertQueueSchema,
+  type DashboardSummary,
+  dashboardSummarySchema,
+  type DriftAnswer,
+  driftAnswerSchema,
+  type ExperimentList,
+  experimentListSchema,
+  type ExperimentReport,
+  experimentReportSchema,
+  type ModelMetricsAnswer,
+  modelMetricsAnswerSchema,
+  type RoiAnswer,
+  roiAnswerSchema,
+  type RolloutMetricsAnswer,
+  rolloutMetricsAnswerSchema,
+} from '@churn/contracts';
 
-const refreshFlag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
+const refreshFlag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
 
 const modelQuery = z
   .object({
@@ -20,11 +40,13 @@ const modelQuery = z
   })
   .strict();
 
-const roiQuery = z
-  .object({ window: z.enum(ROI_WINDOWS).default('30d'), model_version: z.string().min(1).max(200).optional(), refresh: refreshFlag })
-  .strict();
+const roiQuery = z.object({ window: z.enum(ROI_WINDOWS).default('30d'), model_version: z.string().min(1).max(200).optional(), refresh: refreshFlag }).strict();
 const refreshOnly = z.object({ refresh: refreshFlag }).strict();
-const experimentName = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
+const experimentName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
 
 /**
  * The monitoring API: figures are the latest refresh's (every MONITORING_REFRESH_INTERVAL_MS), or
@@ -64,7 +86,8 @@ export class MonitoringController {
   @ApiAnswer('RoiAnswer', roiAnswerSchema)
   async roi(@Query(new ZodValidationPipe(roiQuery)) query: z.output<typeof roiQuery>): Promise<RoiAnswer> {
     const s = query.refresh ? await this.snapshots.refresh({ full: true }) : await this.snapshots.snapshot();
-    if (query.model_version !== undefined) return { computed_at: new Date().toISOString(), model_version: query.model_version, ...(await this.snapshots.roiFor(query.window, query.model_version)) };
+    if (query.model_version !== undefined)
+      return { computed_at: new Date().toISOString(), model_version: query.model_version, ...(await this.snapshots.roiFor(query.window, query.model_version)) };
     return { computed_at: s.computed_at, ...s.roi[query.window] };
   }
 

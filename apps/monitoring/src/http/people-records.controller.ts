@@ -10,13 +10,18 @@ function columnsText(kind: RecordKind<unknown>): string {
 }
 
 const RECORD_RESPONSES = applyDecorators(
-  ApiAnswer('RecordsAnswer', recordsAnswerSchema, { description: 'every row stored now or already stored (sending the same upload again records nothing new)' }),
+  ApiAnswer('RecordsAnswer', recordsAnswerSchema, {
+    description: 'every row stored now or already stored (sending the same upload again records nothing new)',
+  }),
   ApiResponse({ status: 400, description: 'the body cannot be read as records (CSV quoting, no rows, JSON that is not one object)' }),
   ApiResponse({ status: 401, description: 'no bearer token, or a refused one' }),
   ApiResponse({ status: 403, description: 'the token lacks the agent (or admin) role' }),
   ApiResponse({ status: 413, description: 'the body is larger than MONITORING_IMPORT_MAX_BYTES' }),
   ApiResponse({ status: 415, description: 'neither application/json nor text/csv' }),
-  ApiResponse({ status: 422, description: '`RECORDS_REFUSED`: `problems` lists every bad row with its `line` (CSV; null for JSON), `field`, `code` and `message`; nothing was stored' }),
+  ApiResponse({
+    status: 422,
+    description: '`RECORDS_REFUSED`: `problems` lists every bad row with its `line` (CSV; null for JSON), `field`, `code` and `message`; nothing was stored',
+  }),
 );
 
 /**

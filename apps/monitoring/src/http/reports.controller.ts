@@ -2,7 +2,16 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuar
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { emailAddressList } from '@churn/mailer';
-import { ApiAnswer, ApiFileAnswer, type AuthenticatedRequest, AuthError, JwtAuthGuard, RequireRoleOrHigher, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
+import {
+  ApiAnswer,
+  ApiFileAnswer,
+  type AuthenticatedRequest,
+  AuthError,
+  JwtAuthGuard,
+  RequireRoleOrHigher,
+  SERVICE_CONFIG,
+  ZodValidationPipe,
+} from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { ReportMailService } from '../reports/report-mail.service';
 import { reportEmailBodySchema, reportQuerySchema, type ReportLimits } from '../reports/report-request';

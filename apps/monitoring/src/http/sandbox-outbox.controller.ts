@@ -29,7 +29,10 @@ export class SandboxOutboxController {
   async outbox(@Query(new ZodValidationPipe(outboxQuery)) query: z.output<typeof outboxQuery>, @Res() res: Response): Promise<void> {
     const base = this.config.MONITORING_SANDBOX_URL;
     if (!base) {
-      throw new UpstreamError('SANDBOX_NOT_CONFIGURED', 'no integration sandbox: alerting and crm-sync talk to the real Slack, e-mail and CRMs (or those are disabled); `churn demo` starts one');
+      throw new UpstreamError(
+        'SANDBOX_NOT_CONFIGURED',
+        'no integration sandbox: alerting and crm-sync talk to the real Slack, e-mail and CRMs (or those are disabled); `churn demo` starts one',
+      );
     }
     await this.forwarder.relay(res, 'sandbox', new URL(`/outbox?limit=${query.limit}`, base), { method: 'GET' });
   }

@@ -53,10 +53,19 @@ describe('UpstreamForwarder', () => {
   after(() => upstream?.close());
 
   it('passes the caller’s own Authorization header and body on, and returns the upstream’s 403 unchanged', async () => {
-    const answer = await forwarder.forward('crm-sync', new URL('/v1/integrations/hubspot/resume', upstream.url), { method: 'POST', authorization: 'Bearer caller-token', body: { by: 'x' } });
+    const answer = await forwarder.forward('crm-sync', new URL('/v1/integrations/hubspot/resume', upstream.url), {
+      method: 'POST',
+      authorization: 'Bearer caller-token',
+      body: { by: 'x' },
+    });
     assert.equal(answer.status, 403);
     assert.deepEqual(await answer.json(), { error: 'FORBIDDEN', message: 'requires one of the roles: admin' });
-    assert.deepEqual(upstream.received.at(-1), { method: 'POST', url: '/v1/integrations/hubspot/resume', authorization: 'Bearer caller-token', body: '{"by":"x"}' });
+    assert.deepEqual(upstream.received.at(-1), {
+      method: 'POST',
+      url: '/v1/integrations/hubspot/resume',
+      authorization: 'Bearer caller-token',
+      body: '{"by":"x"}',
+    });
     assert.equal(await counted(registry, 'crm-sync', '403'), 1);
   });
 
@@ -70,8 +79,16 @@ describe('UpstreamForwarder', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    for (const [name, code] of [['crm-sync', 'CRM_SYNC_UNAVAILABLE'], ['alerting', 'ALERTING_UNAVAILABLE'], ['sandbox', 'SANDBOX_UNAVAILABLE'], ['scorer', 'SCORER_UNAVAILABLE']] as const) {
-      const error = await forwarder.forward(name, new URL(`http://127.0.0.1:${port}/v1/x`), { method: 'GET' }).then(() => undefined, (e: unknown) => e);
+    for (const [name, code] of [
+      ['crm-sync', 'CRM_SYNC_UNAVAILABLE'],
+      ['alerting', 'ALERTING_UNAVAILABLE'],
+      ['sandbox', 'SANDBOX_UNAVAILABLE'],
+      ['scorer', 'SCORER_UNAVAILABLE'],
+    ] as const) {
+      const error = await forwarder.forward(name, new URL(`http://127.0.0.1:${port}/v1/x`), { method: 'GET' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof UpstreamError, String(error));
       assert.deepEqual([error.code, MONITORING_ERROR_STATUSES[error.code], error.details], [code, 502, { upstream: name }]);
       assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port} could not be reached`));
@@ -81,7 +98,10 @@ describe('UpstreamForwarder', () => {
 
   it(`answers 504 when the upstream does not answer within ${UPSTREAM_TIMEOUT_MS} ms`, async () => {
     const started = Date.now();
-    const error = await forwarder.forward('alerting', new URL('/hang', upstream.url), { method: 'GET' }).then(() => undefined, (e: unknown) => e);
+    const error = await forwarder.forward('alerting', new URL('/hang', upstream.url), { method: 'GET' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof UpstreamError && error.code === 'UPSTREAM_TIMEOUT' && MONITORING_ERROR_STATUSES[error.code] === 504, String(error));
     assert.deepEqual(error.details, { upstream: 'alerting' });
     assert.equal(await counted(registry, 'alerting', 'timeout'), 1);

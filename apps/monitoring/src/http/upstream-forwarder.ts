@@ -92,8 +92,14 @@ export class UpstreamForwarder {
       // (https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static).
       const timedOut = (error as Error).name === 'TimeoutError';
       this.requests.inc({ upstream, status: timedOut ? 'timeout' : 'unreachable' });
-      this.logger.warn({ ...target, duration_ms: Date.now() - started, err: error }, timedOut ? 'upstream did not answer in time' : 'upstream could not be reached');
-      if (timedOut) throw new UpstreamError('UPSTREAM_TIMEOUT', `${UPSTREAMS[upstream].what} at ${url.origin} did not answer within ${UPSTREAM_TIMEOUT_MS} ms`, { upstream });
+      this.logger.warn(
+        { ...target, duration_ms: Date.now() - started, err: error },
+        timedOut ? 'upstream did not answer in time' : 'upstream could not be reached',
+      );
+      if (timedOut)
+        throw new UpstreamError('UPSTREAM_TIMEOUT', `${UPSTREAMS[upstream].what} at ${url.origin} did not answer within ${UPSTREAM_TIMEOUT_MS} ms`, {
+          upstream,
+        });
       throw new UpstreamError(UPSTREAMS[upstream].code, `${UPSTREAMS[upstream].what} at ${url.origin} could not be reached`, { upstream });
     }
     this.requests.inc({ upstream, status: String(answer.status) });
@@ -107,6 +113,9 @@ export class UpstreamForwarder {
   /** Forwards and sends the upstream's answer to `res` as it came. */
   async relay(res: Response, upstream: UpstreamName, url: URL, request: ForwardedRequest): Promise<void> {
     const answer = await this.forward(upstream, url, request);
-    res.status(answer.status).type(answer.headers.get('content-type') ?? 'application/json').send(await answer.text());
+    res
+      .status(answer.status)
+      .type(answer.headers.get('content-type') ?? 'application/json')
+      .send(await answer.text());
   }
 }

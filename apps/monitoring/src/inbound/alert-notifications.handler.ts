@@ -19,6 +19,11 @@ export class AlertNotificationsHandler implements TopicHandler<typeof Topics.ale
   ) {}
 
   async handle(messages: ConsumedMessage<AlertNotification>[]): Promise<void> {
-    await this.database.transaction((tx) => this.readModel.applyNotifications(tx, messages.map((m) => m.value)));
+    await this.database.transaction((tx) =>
+      this.readModel.applyNotifications(
+        tx,
+        messages.map((m) => m.value),
+      ),
+    );
   }
 }

@@ -17,6 +17,11 @@ export class AlertUpdatesHandler implements TopicHandler<typeof Topics.alertUpda
   ) {}
 
   async handle(messages: ConsumedMessage<AlertUpdate>[]): Promise<void> {
-    await this.database.transaction((tx) => this.readModel.applyAlertUpdates(tx, messages.map((m) => m.value)));
+    await this.database.transaction((tx) =>
+      this.readModel.applyAlertUpdates(
+        tx,
+        messages.map((m) => m.value),
+      ),
+    );
   }
 }

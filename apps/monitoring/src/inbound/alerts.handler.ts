@@ -14,7 +14,11 @@ export class AlertsHandler implements TopicHandler<typeof Topics.alerts> {
   private readonly seen;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
-    this.seen = getOrCreateCounter(registry, { name: 'monitoring_alerts_seen_total', help: 'Customer alerts seen on the alerts topic, by level.', labelNames: ['level'] as const });
+    this.seen = getOrCreateCounter(registry, {
+      name: 'monitoring_alerts_seen_total',
+      help: 'Customer alerts seen on the alerts topic, by level.',
+      labelNames: ['level'] as const,
+    });
   }
 
   async handle(messages: ConsumedMessage<Alert>[]): Promise<void> {

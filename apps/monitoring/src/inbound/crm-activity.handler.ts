@@ -19,6 +19,11 @@ export class CrmActivityHandler implements TopicHandler<typeof Topics.crmActivit
   ) {}
 
   async handle(messages: ConsumedMessage<CrmActivity>[]): Promise<void> {
-    await this.database.transaction((tx) => this.readModel.applyCrmActivity(tx, messages.map((m) => m.value)));
+    await this.database.transaction((tx) =>
+      this.readModel.applyCrmActivity(
+        tx,
+        messages.map((m) => m.value),
+      ),
+    );
   }
 }

@@ -16,6 +16,11 @@ export class CustomerFeaturesHandler implements TopicHandler<typeof Topics.custo
   ) {}
 
   async handle(messages: ConsumedMessage<CustomerFeaturesMessage>[]): Promise<void> {
-    await this.database.transaction((tx) => this.readModel.applyVectors(tx, messages.map((m) => m.value)));
+    await this.database.transaction((tx) =>
+      this.readModel.applyVectors(
+        tx,
+        messages.map((m) => m.value),
+      ),
+    );
   }
 }

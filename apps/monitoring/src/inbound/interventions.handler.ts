@@ -48,14 +48,28 @@ export class InterventionsHandler implements TopicHandler<typeof Topics.interven
       }
     }
     const fresh = await this.database.transaction(async (tx) => {
-      const known = await this.monitoring.knownCustomers(tx, messages.map((m) => m.value.customer_id));
+      const known = await this.monitoring.knownCustomers(
+        tx,
+        messages.map((m) => m.value.customer_id),
+      );
       const unknown = messages.find((m) => !known.has(m.value.customer_id));
-      if (unknown) throw new PermanentMessageError('UNKNOWN_CUSTOMER', `customer_id: customer ${unknown.value.customer_id} has no prediction: monitoring does not know it`);
+      if (unknown)
+        throw new PermanentMessageError(
+          'UNKNOWN_CUSTOMER',
+          `customer_id: customer ${unknown.value.customer_id} has no prediction: monitoring does not know it`,
+        );
       const bySource = new Map<Intervention['source'], Intervention[]>();
       for (const { value } of messages) bySource.set(value.source, [...(bySource.get(value.source) ?? []), value]);
       const counts = new Map<Intervention['source'], number>();
       for (const [source, records] of bySource) {
-        counts.set(source, await this.interventions.insertNew(tx, source, records.map((r) => ({ ...r, cost: r.cost ?? null }))));
+        counts.set(
+          source,
+          await this.interventions.insertNew(
+            tx,
+            source,
+            records.map((r) => ({ ...r, cost: r.cost ?? null })),
+          ),
+        );
       }
       return [...bySource].map(([source, records]) => ({ source, total: records.length, fresh: counts.get(source) ?? 0 }));
     });

@@ -32,7 +32,12 @@ export class OutcomesHandler implements TopicHandler<typeof Topics.outcomes> {
   }
 
   async handle(messages: ConsumedMessage<Outcome>[]): Promise<void> {
-    const fresh = await this.database.transaction((tx) => this.outcomes.insertNew(tx, messages.map((m) => m.value)));
+    const fresh = await this.database.transaction((tx) =>
+      this.outcomes.insertNew(
+        tx,
+        messages.map((m) => m.value),
+      ),
+    );
     this.stored.inc({ result: 'new' }, fresh);
     this.stored.inc({ result: 'duplicate' }, messages.length - fresh);
     this.recorded.inc({ source: 'topic' }, fresh);

@@ -12,7 +12,10 @@ export class MonitoringPredictionsHandler implements TopicHandler<typeof Topics.
   constructor(private readonly intake: PredictionIntake) {}
 
   async handle(messages: ConsumedMessage<Prediction>[]): Promise<void> {
-    await this.intake.store('champion', messages.map((m) => m.value));
+    await this.intake.store(
+      'champion',
+      messages.map((m) => m.value),
+    );
   }
 }
 
@@ -24,6 +27,9 @@ export class ShadowPredictionsHandler implements TopicHandler<typeof Topics.pred
   constructor(private readonly intake: PredictionIntake) {}
 
   async handle(messages: ConsumedMessage<Prediction>[]): Promise<void> {
-    await this.intake.store('shadow', messages.map((m) => m.value));
+    await this.intake.store(
+      'shadow',
+      messages.map((m) => m.value),
+    );
   }
 }

@@ -6,7 +6,13 @@ import { ReportEmailError, type ReportMailService } from '../reports/report-mail
 import { reportJob } from './report-jobs';
 
 const context = (scheduledAt: Date): JobContext => ({
-  runId: 'run-1', job: 'report-daily', attempt: 1, trigger: 'schedule', scheduledAt, signal: new AbortController().signal, params: {},
+  runId: 'run-1',
+  job: 'report-daily',
+  attempt: 1,
+  trigger: 'schedule',
+  scheduledAt,
+  signal: new AbortController().signal,
+  params: {},
   logger: createLogger({ service: 'spec', level: 'silent' }),
 });
 
@@ -19,7 +25,14 @@ function reports(answer: () => Promise<unknown>) {
 
 describe('reportJob', () => {
   it("sends the period before the tick's scheduled time (every attempt of a tick the same) and records the receipt", async () => {
-    const receipt = { from: 'f', to: 'lead@example.com', recipients: 'lead@example.com', message_id: '<m1>', attachments: ['r.pdf', 'r.csv'], rejected_recipients: [] };
+    const receipt = {
+      from: 'f',
+      to: 'lead@example.com',
+      recipients: 'lead@example.com',
+      message_id: '<m1>',
+      attachments: ['r.pdf', 'r.csv'],
+      rejected_recipients: [],
+    };
     const { service, asked } = reports(async () => receipt);
     const at = new Date('2026-12-03T07:00:00Z');
     const result = await reportJob(service, 'weekly')(context(at));
@@ -30,11 +43,17 @@ describe('reportJob', () => {
   it('fails for good on refused credentials, a refused message or no SMTP, and leaves an unreachable server to the retries', async () => {
     for (const reason of ['dead', 'rejected', 'unconfigured'] as const) {
       const { service } = reports(async () => Promise.reject(new ReportEmailError(reason, `refused: ${reason}`)));
-      await assert.rejects(reportJob(service, 'daily')(context(new Date())), (e: unknown) => e instanceof PermanentJobError && e.code === `REPORT_${reason.toUpperCase()}`);
+      await assert.rejects(
+        reportJob(service, 'daily')(context(new Date())),
+        (e: unknown) => e instanceof PermanentJobError && e.code === `REPORT_${reason.toUpperCase()}`,
+      );
     }
     for (const reason of ['retry', 'report'] as const) {
       const { service } = reports(async () => Promise.reject(new ReportEmailError(reason, `later: ${reason}`)));
-      await assert.rejects(reportJob(service, 'daily')(context(new Date())), (e: unknown) => e instanceof ReportEmailError && !(e instanceof PermanentJobError));
+      await assert.rejects(
+        reportJob(service, 'daily')(context(new Date())),
+        (e: unknown) => e instanceof ReportEmailError && !(e instanceof PermanentJobError),
+      );
     }
   });
 });

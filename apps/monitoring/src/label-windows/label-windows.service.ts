@@ -30,8 +30,17 @@ export class LabelWindowsService {
         help: 'Label windows found closed, by result: not_churned (churned:false recorded), churned (a churn in the window labels it), labelled (another outcome in it: a feed or person, or a re-scoring inside a closed window), already_recorded.',
         labelNames: ['result'] as const,
       }),
-      runs: getOrCreateCounter(registry, { name: 'monitoring_label_window_runs_total', help: 'Closings of label windows, by result (succeeded, failed).', labelNames: ['result'] as const }),
-      duration: getOrCreateHistogram(registry, { name: 'monitoring_label_window_run_seconds', help: 'Duration of one closing of label windows.', labelNames: [] as const, buckets: LATENCY_BUCKETS_SECONDS }),
+      runs: getOrCreateCounter(registry, {
+        name: 'monitoring_label_window_runs_total',
+        help: 'Closings of label windows, by result (succeeded, failed).',
+        labelNames: ['result'] as const,
+      }),
+      duration: getOrCreateHistogram(registry, {
+        name: 'monitoring_label_window_run_seconds',
+        help: 'Duration of one closing of label windows.',
+        labelNames: [] as const,
+        buckets: LATENCY_BUCKETS_SECONDS,
+      }),
     };
   }
 

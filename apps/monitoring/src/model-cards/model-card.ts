@@ -7,13 +7,19 @@ const histogram = z.discriminatedUnion('kind', [numericHistogram, categoricalHis
 
 /** The parts of a model card (models/<v>/model-card.json, stored in model_versions.card) monitoring reads. */
 const cardSchema = z.object({
-  thresholds: z.object({ decision_threshold: z.number().min(0).max(1) }).partial().optional(),
+  thresholds: z
+    .object({ decision_threshold: z.number().min(0).max(1) })
+    .partial()
+    .optional(),
   selected: z.object({ selected: z.string().optional(), name: z.string().optional() }).optional(),
   cv_metrics: z
     .object({ candidates: z.record(z.string(), z.object({ summary: z.object({ roc_auc: z.object({ mean: z.number() }) }).partial() }).partial()) })
     .partial()
     .optional(),
-  reference_histograms: z.object({ features: z.record(z.string(), histogram), score: numericHistogram.optional() }).partial().optional(),
+  reference_histograms: z
+    .object({ features: z.record(z.string(), histogram), score: numericHistogram.optional() })
+    .partial()
+    .optional(),
 });
 
 export interface ModelCardFacts {

@@ -4,7 +4,14 @@ import type { LabelledPredictionRow } from '@churn/monitoring-data';
 import { pairOutcomes } from './promotion-gate.service';
 
 const row = (customer: string, version: string, p: number, churned = true, observed = '2026-01-01T00:00:00Z'): LabelledPredictionRow =>
-  ({ customer_id: customer, model_version: version, churn_probability: p, churned, observed_at: new Date(observed), role: version === 'v1' ? 'champion' : 'shadow' }) as LabelledPredictionRow;
+  ({
+    customer_id: customer,
+    model_version: version,
+    churn_probability: p,
+    churned,
+    observed_at: new Date(observed),
+    role: version === 'v1' ? 'champion' : 'shadow',
+  }) as LabelledPredictionRow;
 
 describe('pairOutcomes', () => {
   it('keeps the outcomes judged against both versions, one pair per customer and observation, other versions ignored', () => {

@@ -91,7 +91,14 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     await waitUntilHttpReady(sut.url);
     previous = await versions.assignments(db);
     // A process that only enqueues: monitoring, on the same pg-boss schema, works the queue.
-    trigger = new JobScheduler({ config: parseConfig(schedulerEnvSchema, schedulerEnv), databaseUrl: testInfra().databaseUrl, database: db, logger, registry: createMetricsRegistry('gate-spec-trigger'), enqueueOnly: true });
+    trigger = new JobScheduler({
+      config: parseConfig(schedulerEnvSchema, schedulerEnv),
+      databaseUrl: testInfra().databaseUrl,
+      database: db,
+      logger,
+      registry: createMetricsRegistry('gate-spec-trigger'),
+      enqueueOnly: true,
+    });
     await trigger.start();
   });
 
@@ -117,7 +124,10 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
   async function liveOutcomes(hit: number): Promise<{ champion: string; challenger: string }> {
     const champion = uniqueId('gate-champion');
     const challenger = uniqueId('gate-challenger');
-    await versions.registerNew(db, [champion, challenger].map((version) => ({ version, card: { ...CARD, version } })));
+    await versions.registerNew(
+      db,
+      [champion, challenger].map((version) => ({ version, card: { ...CARD, version } })),
+    );
     await db.transaction(async (tx) => {
       await versions.makeChampion(tx, champion, 'gate-spec');
       await versions.makeShadow(tx, challenger, 'gate-spec');
@@ -126,16 +136,32 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     const customers = Array.from({ length: 20 }, (_, i) => ({ id: uniqueId(`gate-c${i}`), churned: i % 2 === 0 }));
     const monitoring = new MonitoringRepository();
     await db.transaction(async (tx) => {
-      await monitoring.insertPredictions(tx, 'champion', customers.map((c) => aPrediction(c.id, champion, 0.5, observed - 10 * DAY)));
-      await monitoring.insertPredictions(tx, 'shadow', customers.map((c) => aPrediction(c.id, challenger, c.churned ? hit : 1 - hit, observed - 10 * DAY)));
-      await new OutcomeRepository().insertNew(tx, customers.map((c) => ({ customer_id: c.id, churned: c.churned, observed_at: new Date(observed).toISOString() })));
+      await monitoring.insertPredictions(
+        tx,
+        'champion',
+        customers.map((c) => aPrediction(c.id, champion, 0.5, observed - 10 * DAY)),
+      );
+      await monitoring.insertPredictions(
+        tx,
+        'shadow',
+        customers.map((c) => aPrediction(c.id, challenger, c.churned ? hit : 1 - hit, observed - 10 * DAY)),
+      );
+      await new OutcomeRepository().insertNew(
+        tx,
+        customers.map((c) => ({ customer_id: c.id, churned: c.churned, observed_at: new Date(observed).toISOString() })),
+      );
     });
     return { champion, challenger };
   }
 
   async function runGate(job: 'promotion-gate' | 'close-label-windows' = 'promotion-gate'): Promise<JobRunRow> {
     const runId = await trigger.runNow(job);
-    const run = await eventuallyWhere(`the ${job} run ${runId} to finish`, () => runs.findById(db, runId), (r) => !!r && r.status !== 'running', 30_000);
+    const run = await eventuallyWhere(
+      `the ${job} run ${runId} to finish`,
+      () => runs.findById(db, runId),
+      (r) => !!r && r.status !== 'running',
+      30_000,
+    );
     return run!;
   }
 
@@ -143,7 +169,10 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     const { champion, challenger } = await liveOutcomes(0.8);
     const run = await runGate();
     assert.equal(run.status, 'succeeded', run.error ?? '');
-    const result = run.result as { decision: string; test: { customers: number; improvement: number; improvement_lower_bound: number; champion_log_loss: number; challenger_log_loss: number } };
+    const result = run.result as {
+      decision: string;
+      test: { customers: number; improvement: number; improvement_lower_bound: number; champion_log_loss: number; challenger_log_loss: number };
+    };
     assert.equal(result.decision, 'promoted');
     // Every customer: ln 2 − ln 1.25 = 0.4700 lower log-loss; every resample has that mean.
     assert.equal(result.test.customers, 20);
@@ -156,7 +185,12 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     const [notice] = await probe.waitFor((m) => m.topic === Topics.modelAlerts && m.key === challenger);
     const alert = modelAlertSchema.parse(JSON.parse(notice!.value!));
     assert.deepEqual([alert.kind, alert.subject, alert.value.toFixed(4), alert.threshold], ['promotion_gate', 'promoted', '0.4700', 0.02]);
-    assert.match(alert.message, new RegExp(`${challenger} is promoted to champion.*${champion} goes back to registered.*20 customers' outcomes \\(10 churned\\).*log-loss 0\\.6931 \\(champion\\) vs 0\\.2231 \\(challenger\\)`));
+    assert.match(
+      alert.message,
+      new RegExp(
+        `${challenger} is promoted to champion.*${champion} goes back to registered.*20 customers' outcomes \\(10 churned\\).*log-loss 0\\.6931 \\(champion\\) vs 0\\.2231 \\(challenger\\)`,
+      ),
+    );
   });
 
   it('keeps the champion when the challenger is worse on the same customers, and tells the admins', async () => {
@@ -177,7 +211,7 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     assert.match(alert.message, new RegExp(`${challenger} does not beat ${champion} by the margin`));
   });
 
-  it('closes a customer\'s label window as the close-label-windows job: churned false once the window is over', async () => {
+  it("closes a customer's label window as the close-label-windows job: churned false once the window is over", async () => {
     const customer = uniqueId('lw-job');
     const champion = uniqueId('lw-version');
     // Scored 100 days ago by the champion, nothing since: its 90-day window (the default) closed 10 days ago.
@@ -187,7 +221,7 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     assert.ok((run.result as { recorded: number }).recorded >= 1, JSON.stringify(run.result));
     const [latest] = await new OutcomeRepository().latestPage(db, customer.slice(0, -1), 1);
     assert.deepEqual([latest?.customerId, latest?.churned], [customer, false]);
-    assert.equal(await new OutcomeRepository().countBySource(db, 'label_window') >= 1, true);
+    assert.equal((await new OutcomeRepository().countBySource(db, 'label_window')) >= 1, true);
     // Another run later records nothing new for that window.
     const again = await runGate('close-label-windows');
     assert.equal(again.status, 'succeeded', again.error ?? '');
@@ -202,7 +236,13 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     const response = await fetch(url, { headers: { authorization: `Bearer ${await signTestToken(SECRET, ['admin'])}` } });
     assert.equal(response.status, 200);
     const body = (await response.json()) as { runs: { job: string; status: string; result: { decision: string } }[] };
-    assert.deepEqual(body.runs.slice(0, 2).map((r) => [r.job, r.status, r.result.decision]), [['promotion-gate', 'succeeded', 'kept'], ['promotion-gate', 'succeeded', 'promoted']]);
+    assert.deepEqual(
+      body.runs.slice(0, 2).map((r) => [r.job, r.status, r.result.decision]),
+      [
+        ['promotion-gate', 'succeeded', 'kept'],
+        ['promotion-gate', 'succeeded', 'promoted'],
+      ],
+    );
     const metrics = await (await fetch(`${sut.url}/metrics`)).text();
     assert.match(metrics, /churn_job_runs_total\{job="promotion-gate",status="succeeded"[^}]*\} 2/);
     assert.match(metrics, /churn_promotion_gate_decisions_total\{decision="promoted"[^}]*\} 1/);

@@ -75,9 +75,18 @@ export class PromotionGateService {
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.logger = logger.child({ context: PromotionGateService.name });
-    this.decisions = getOrCreateCounter(registry, { name: 'churn_promotion_gate_decisions_total', help: 'Promotion gate runs by decision.', labelNames: ['decision'] as const });
+    this.decisions = getOrCreateCounter(registry, {
+      name: 'churn_promotion_gate_decisions_total',
+      help: 'Promotion gate runs by decision.',
+      labelNames: ['decision'] as const,
+    });
     this.scorer = config.AUTH_JWT_SECRET
-      ? new ScorerAdminClient({ scorerUrl: config.SCORER_URL, secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE })
+      ? new ScorerAdminClient({
+          scorerUrl: config.SCORER_URL,
+          secret: config.AUTH_JWT_SECRET,
+          issuer: config.AUTH_JWT_ISSUER,
+          audience: config.AUTH_JWT_AUDIENCE,
+        })
       : null;
   }
 
@@ -97,7 +106,11 @@ export class PromotionGateService {
     const figures = { champion_roc_auc: auc((p) => p.champion), challenger_roc_auc: auc((p) => p.challenger) };
     if (pairs.length < this.config.PROMOTION_GATE_MIN_OUTCOMES) {
       const result: GateResult = { decision: 'insufficient_outcomes', champion, challenger: shadow, test: { customers: pairs.length }, ...figures };
-      await this.tell(job.runId, result, `${shadow} stays in shadow: ${pairs.length} customers have an outcome judged against both it and ${champion}, the gate needs ${this.config.PROMOTION_GATE_MIN_OUTCOMES}`);
+      await this.tell(
+        job.runId,
+        result,
+        `${shadow} stays in shadow: ${pairs.length} customers have an outcome judged against both it and ${champion}, the gate needs ${this.config.PROMOTION_GATE_MIN_OUTCOMES}`,
+      );
       return this.record(result);
     }
     const test = pairedLogLoss(pairs, {

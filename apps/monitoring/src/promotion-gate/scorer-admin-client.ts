@@ -31,7 +31,11 @@ export class ScorerAdminClient {
   }
 
   async activate(version: string, runId: string): Promise<void> {
-    const jwt = new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject(ScorerAdminClient.actorOf(runId)).setIssuedAt().setExpirationTime('5m');
+    const jwt = new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(ScorerAdminClient.actorOf(runId))
+      .setIssuedAt()
+      .setExpirationTime('5m');
     if (this.options.issuer) jwt.setIssuer(this.options.issuer);
     if (this.options.audience) jwt.setAudience(this.options.audience);
     const token = await jwt.sign(new TextEncoder().encode(this.options.secret));

@@ -6,7 +6,13 @@ import type { ModelCardFacts } from '../model-cards/model-card';
 import type { CohortDimension } from './cohorts';
 import { computeModelQuality, figuresOf, type QualityFigures } from './model-quality';
 
-const card = (version: string, decisionThreshold: number, cvRocAuc?: number): ModelCardFacts => ({ version, decisionThreshold, cvRocAuc, featureHistograms: {}, scoreHistogram: undefined });
+const card = (version: string, decisionThreshold: number, cvRocAuc?: number): ModelCardFacts => ({
+  version,
+  decisionThreshold,
+  cvRocAuc,
+  featureHistograms: {},
+  scoreHistogram: undefined,
+});
 const byRiskLevel: CohortDimension = { name: 'risk_level', cohortOf: (r) => r.risk_level };
 
 /** No outcomes at the default threshold: a count of 0 and every figure null. */
@@ -118,7 +124,10 @@ describe('model quality per version, role, window and cohort', () => {
     // Threshold 0.6: .8 TP, .6 FP (at the threshold: predicted churn), .4 FN, .2 TN → as at 0.5.
     // Threshold 0.7: .8 TP; .6 TN, .4 FN, .2 TN → accuracy 3/4, precision 1, recall 1/2, F1 2·1·½ / 1½ = 2/3.
     const [at06] = computeModelQuality(FOUR, new Map([['v1', card('v1', 0.6, 0.81)]]), NOW, []);
-    assert.deepEqual([at06!.decision_threshold, at06!.cv_roc_auc, at06!.windows.all.overall.accuracy, at06!.windows.all.overall.precision], [0.6, 0.81, 0.5, 0.5]);
+    assert.deepEqual(
+      [at06!.decision_threshold, at06!.cv_roc_auc, at06!.windows.all.overall.accuracy, at06!.windows.all.overall.precision],
+      [0.6, 0.81, 0.5, 0.5],
+    );
     const [at07] = computeModelQuality(FOUR, new Map([['v1', card('v1', 0.7)]]), NOW, []);
     const figures = at07!.windows.all.overall;
     assert.deepEqual([figures.threshold, figures.accuracy, figures.precision, figures.recall], [0.7, 0.75, 1, 0.5]);
@@ -156,12 +165,20 @@ describe('model quality per version, role, window and cohort', () => {
     // Two stayed at .2 and .4: Brier (.04 + .16) / 2 = .1; no ROC-AUC, PR-AUC or lift without a churner; precision 0/0 at 0.5.
     const [quality] = computeModelQuality([row('A', 0.2, false), row('B', 0.4, false)], new Map(), NOW, []);
     const figures = quality!.windows.all.overall;
-    assert.deepEqual([figures.roc_auc, figures.pr_auc, figures.lift_top_decile, figures.precision, figures.recall, figures.accuracy], [null, null, null, null, null, 1]);
+    assert.deepEqual(
+      [figures.roc_auc, figures.pr_auc, figures.lift_top_decile, figures.precision, figures.recall, figures.accuracy],
+      [null, null, null, null, null, 1],
+    );
     close(figures.brier, 0.1, 'brier');
   });
 
   it('splits by version and role, champions first then by version, and leaves out a model without outcomes', () => {
-    const rows = [row('A', 0.5, true, { model_version: 'v2', role: 'shadow' }), row('B', 0.5, true, { model_version: 'v2' }), row('C', 0.5, true, { model_version: 'v1' }), row('D', 0.5, false, { model_version: 'v1' })];
+    const rows = [
+      row('A', 0.5, true, { model_version: 'v2', role: 'shadow' }),
+      row('B', 0.5, true, { model_version: 'v2' }),
+      row('C', 0.5, true, { model_version: 'v1' }),
+      row('D', 0.5, false, { model_version: 'v1' }),
+    ];
     const cards = new Map([['v3', card('v3', 0.5, 0.9)]]); // v3 has a card but no outcome yet
     const quality = computeModelQuality(rows, cards, NOW, []);
     assert.deepEqual(

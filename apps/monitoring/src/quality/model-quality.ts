@@ -98,7 +98,9 @@ export function computeModelQuality(
           if (members) members.push(r);
           else byCohort.set(cohort, [r]);
         }
-        cohorts[dimension.name] = Object.fromEntries([...byCohort].sort(([a], [b]) => a.localeCompare(b)).map(([c, rs]) => [c, figuresOf(classificationReport(scored(rs), threshold))]));
+        cohorts[dimension.name] = Object.fromEntries(
+          [...byCohort].sort(([a], [b]) => a.localeCompare(b)).map(([c, rs]) => [c, figuresOf(classificationReport(scored(rs), threshold))]),
+        );
       }
       windows[window] = { overall: figuresOf(classificationReport(scored(inWindow), threshold)), cohorts };
     }

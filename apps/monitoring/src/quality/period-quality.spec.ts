@@ -7,7 +7,13 @@ import { periodQuality } from './period-quality';
 
 const FROM = daysAgo(7);
 const TO = daysAgo(1);
-const card = (version: string, decisionThreshold: number, cvRocAuc?: number): ModelCardFacts => ({ version, decisionThreshold, cvRocAuc, featureHistograms: {}, scoreHistogram: undefined });
+const card = (version: string, decisionThreshold: number, cvRocAuc?: number): ModelCardFacts => ({
+  version,
+  decisionThreshold,
+  cvRocAuc,
+  featureHistograms: {},
+  scoreHistogram: undefined,
+});
 
 describe('model quality over a period [from, to)', () => {
   it('counts an outcome observed at `from`, not one observed at `to` nor a millisecond before `from`', () => {
@@ -48,7 +54,12 @@ describe('model quality over a period [from, to)', () => {
   });
 
   it('gives the rolling window’s figures for the same outcomes', () => {
-    const rows = [row('A', 0.8, true, { observed_at: daysAgo(6) }), row('B', 0.6, false, { observed_at: daysAgo(2) }), row('C', 0.4, true, { observed_at: NOW }), row('D', 0.7, false, { observed_at: daysAgo(8) })];
+    const rows = [
+      row('A', 0.8, true, { observed_at: daysAgo(6) }),
+      row('B', 0.6, false, { observed_at: daysAgo(2) }),
+      row('C', 0.4, true, { observed_at: NOW }),
+      row('D', 0.7, false, { observed_at: daysAgo(8) }),
+    ];
     // The 7-day window holds A, B, C (D is older); [7 days ago, now + 1 ms) holds the same three.
     const [rolling] = computeModelQuality(rows, new Map(), NOW, []);
     const [period] = periodQuality(rows, new Map(), FROM, new Date(NOW.getTime() + 1));

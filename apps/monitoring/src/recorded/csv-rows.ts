@@ -17,7 +17,10 @@ export interface CsvRow {
 export function readCsvRows(body: string, columns: readonly RecordColumn[]): { rows: CsvRow[]; problems: RowProblem[] } {
   let parsed: { record: string[]; info: { lines: number } }[];
   try {
-    parsed = parse(body, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }) as { record: string[]; info: { lines: number } }[];
+    parsed = parse(body, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }) as {
+      record: string[];
+      info: { lines: number };
+    }[];
   } catch (error) {
     if (error instanceof CsvError) throw new UnreadableRecordsError('malformed_csv', `the CSV cannot be read: ${error.message}`);
     throw error;
@@ -28,7 +31,13 @@ export function readCsvRows(body: string, columns: readonly RecordColumn[]): { r
   const known = new Set(columns.map((c) => c.name));
   const problems: RowProblem[] = [];
   for (const name of names) {
-    if (!known.has(name)) problems.push({ line: header.info.lines, field: name, code: 'unknown_field', message: `unknown column "${name}" (columns: ${columns.map((c) => c.name).join(', ')})` });
+    if (!known.has(name))
+      problems.push({
+        line: header.info.lines,
+        field: name,
+        code: 'unknown_field',
+        message: `unknown column "${name}" (columns: ${columns.map((c) => c.name).join(', ')})`,
+      });
   }
   const seen = new Set<string>();
   for (const name of names) {
@@ -36,7 +45,8 @@ export function readCsvRows(body: string, columns: readonly RecordColumn[]): { r
     seen.add(name);
   }
   for (const c of columns) {
-    if (c.required && !names.includes(c.name)) problems.push({ line: header.info.lines, field: c.name, code: 'missing_field', message: `required column "${c.name}" is missing from the header` });
+    if (c.required && !names.includes(c.name))
+      problems.push({ line: header.info.lines, field: c.name, code: 'missing_field', message: `required column "${c.name}" is missing from the header` });
   }
   if (problems.length > 0) return { rows: [], problems };
   const rows: CsvRow[] = [];

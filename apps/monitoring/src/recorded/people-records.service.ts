@@ -72,14 +72,25 @@ export class PeopleRecordsService {
       const { records, problems } = validateRecords(kind, inputs, new Date());
       const rows = inputs.length + readProblems.filter((p) => p.field === '(row)').length;
       const result = await this.database.transaction(async (tx) => {
-        const known = await this.monitoring.knownCustomers(tx, records.map((r) => r.record.customer_id));
+        const known = await this.monitoring.knownCustomers(
+          tx,
+          records.map((r) => r.record.customer_id),
+        );
         const unknown: RowProblem[] = records
           .filter((r) => !known.has(r.record.customer_id))
-          .map((r) => ({ line: r.line, field: 'customer_id', code: 'unknown_customer', message: `customer ${r.record.customer_id} has no prediction: monitoring does not know it` }));
+          .map((r) => ({
+            line: r.line,
+            field: 'customer_id',
+            code: 'unknown_customer',
+            message: `customer ${r.record.customer_id} has no prediction: monitoring does not know it`,
+          }));
         const all = [...readProblems, ...problems, ...unknown].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
         // Thrown inside the transaction: nothing of a refused upload is stored.
         if (all.length > 0) throw new RecordsRefusedError(kind.name, Math.max(rows, 1), all);
-        const fresh = await insert(tx, records.map((r) => r.record));
+        const fresh = await insert(
+          tx,
+          records.map((r) => r.record),
+        );
         return { rows: records.length, recorded: fresh, already_present: records.length - fresh };
       });
       this.recorded[kind.name].inc({ source }, result.recorded);
@@ -94,11 +105,17 @@ export class PeopleRecordsService {
 
   private inputsOf<T>(kind: RecordKind<T>, body: RecordsBody): { inputs: InputRow[]; problems: RowProblem[] } {
     if (body.format === 'unsupported') {
-      throw new UnreadableRecordsError('unsupported_media_type', `content type ${body.contentType}: send one record as application/json or many as text/csv (with a header row)`);
+      throw new UnreadableRecordsError(
+        'unsupported_media_type',
+        `content type ${body.contentType}: send one record as application/json or many as text/csv (with a header row)`,
+      );
     }
     if (body.format === 'json') {
       if (typeof body.record !== 'object' || body.record === null || Array.isArray(body.record)) {
-        throw new UnreadableRecordsError('malformed_json', `the JSON body must be one ${kind.name === 'outcomes' ? 'outcome' : 'intervention'} object (send many as text/csv)`);
+        throw new UnreadableRecordsError(
+          'malformed_json',
+          `the JSON body must be one ${kind.name === 'outcomes' ? 'outcome' : 'intervention'} object (send many as text/csv)`,
+        );
       }
       return { inputs: [{ line: null, fields: body.record as Record<string, unknown> }], problems: [] };
     }

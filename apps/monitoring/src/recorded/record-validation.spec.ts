@@ -11,7 +11,10 @@ function check<T>(kind: typeof OUTCOME_KIND | typeof INTERVENTION_KIND, csv: str
   const read = readCsvRows(csv, kind.columns);
   const converted = inputsFromCsv(kind.columns, read.rows);
   const validated = validateRecords(kind as never, converted.inputs, NOW) as { records: { line: number | null; record: T }[]; problems: typeof read.problems };
-  return { records: validated.records, problems: [...read.problems, ...converted.problems, ...validated.problems].map((p) => `${p.line}:${p.field}:${p.code}`) };
+  return {
+    records: validated.records,
+    problems: [...read.problems, ...converted.problems, ...validated.problems].map((p) => `${p.line}:${p.field}:${p.code}`),
+  };
 }
 
 describe('people’s records: every bad row named with its line and field', () => {
@@ -36,16 +39,22 @@ describe('people’s records: every bad row named with its line and field', () =
       '7:(row):duplicate_row',
       '8:(row):malformed_row',
     ]);
-    assert.deepEqual(records.map((r) => r.line), [2]);
+    assert.deepEqual(
+      records.map((r) => r.line),
+      [2],
+    );
   });
 
   it('reads outcome booleans and numbers from cells and refuses an unknown column at line 1', () => {
     const good = check(OUTCOME_KIND, 'customer_id,churned,observed_at,intervention_cost\nC-1,Yes,2026-02-01T00:00:00Z,12.5\nC-2,false,2026-02-01T00:00:00Z,');
     assert.deepEqual(good.problems, []);
-    assert.deepEqual(good.records.map((r) => r.record), [
-      { customer_id: 'C-1', churned: true, observed_at: '2026-02-01T00:00:00Z', intervention_cost: 12.5 },
-      { customer_id: 'C-2', churned: false, observed_at: '2026-02-01T00:00:00Z' },
-    ]);
+    assert.deepEqual(
+      good.records.map((r) => r.record),
+      [
+        { customer_id: 'C-1', churned: true, observed_at: '2026-02-01T00:00:00Z', intervention_cost: 12.5 },
+        { customer_id: 'C-2', churned: false, observed_at: '2026-02-01T00:00:00Z' },
+      ],
+    );
     assert.deepEqual(check(OUTCOME_KIND, 'customer_id,churned,observed_at,colour\nC-1,true,2026-02-01T00:00:00Z,red').problems, ['1:colour:unknown_field']);
     assert.deepEqual(check(OUTCOME_KIND, 'customer_id,observed_at\nC-1,2026-02-01T00:00:00Z').problems, ['1:churned:missing_field']);
   });
@@ -59,14 +68,21 @@ describe('people’s records: every bad row named with its line and field', () =
       'C-2,false,2026-02-02T00:00:00Z,crm-17',
     ].join('\n');
     assert.deepEqual(check(OUTCOME_KIND, csv).problems, ['3:(row):duplicate_row', '5:(row):duplicate_row']);
-    assert.deepEqual(check(OUTCOME_KIND, 'customer_id,churned,observed_at,source\nC-1,true,2026-02-01T00:00:00Z,feed').problems, ['1:source:unknown_field'], 'the path sets the source');
+    assert.deepEqual(
+      check(OUTCOME_KIND, 'customer_id,churned,observed_at,source\nC-1,true,2026-02-01T00:00:00Z,feed').problems,
+      ['1:source:unknown_field'],
+      'the path sets the source',
+    );
   });
 
   it('refuses a NUL character in a text field (Postgres text cannot hold it) with its field', () => {
     const inputs = [{ line: null, fields: { customer_id: 'C-\u0000', churned: true, observed_at: '2026-02-01T00:00:00Z' } }];
     const { records, problems } = validateRecords(OUTCOME_KIND, inputs, NOW);
     assert.deepEqual(records, []);
-    assert.deepEqual(problems.map((p) => `${p.line}:${p.field}:${p.code}`), ['null:customer_id:malformed_field']);
+    assert.deepEqual(
+      problems.map((p) => `${p.line}:${p.field}:${p.code}`),
+      ['null:customer_id:malformed_field'],
+    );
   });
 
   it('refuses a file without rows as unreadable', () => {

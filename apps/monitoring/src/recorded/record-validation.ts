@@ -83,14 +83,20 @@ export function validateRecords<T>(kind: RecordKind<T>, inputs: readonly InputRo
         flagged.add(field);
         const value = candidate[field];
         if (value === undefined) own.push({ line, field, code: 'missing_field', message: `${field} is required` });
-        else if (kind.costFields.includes(field) && typeof value === 'number' && value < 0) own.push({ line, field, code: 'negative_cost', message: `${field} ${value} is negative` });
+        else if (kind.costFields.includes(field) && typeof value === 'number' && value < 0)
+          own.push({ line, field, code: 'negative_cost', message: `${field} ${value} is negative` });
         else own.push({ line, field, code: 'malformed_field', message: `${field} ${issue.message}` });
       }
     }
     if (parsed.success) {
       const record = parsed.data;
       if (Date.parse(kind.timeOf(record)) > now.getTime()) {
-        own.push({ line, field: kind.timeField, code: 'future_date', message: `${kind.timeField} ${kind.timeOf(record)} is later than now (${now.toISOString()})` });
+        own.push({
+          line,
+          field: kind.timeField,
+          code: 'future_date',
+          message: `${kind.timeField} ${kind.timeOf(record)} is later than now (${now.toISOString()})`,
+        });
       }
       const key = kind.duplicateKey(record);
       if (firstLineOf.has(key)) {

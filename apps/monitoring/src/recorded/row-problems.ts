@@ -2,14 +2,7 @@ import { DomainError } from '@churn/service-kit';
 
 /** Why a row of an outcome or intervention upload was refused (also the `reason` label of the refused-rows counter). */
 export type ProblemCode =
-  | 'missing_field'
-  | 'malformed_field'
-  | 'unknown_field'
-  | 'malformed_row'
-  | 'unknown_customer'
-  | 'future_date'
-  | 'negative_cost'
-  | 'duplicate_row';
+  'missing_field' | 'malformed_field' | 'unknown_field' | 'malformed_row' | 'unknown_customer' | 'future_date' | 'negative_cost' | 'duplicate_row';
 
 export interface RowProblem {
   /** The CSV line (the header is line 1); null for a JSON record. */
@@ -32,11 +25,11 @@ export class RecordsRefusedError extends DomainError<RecordsErrorCode> {
     readonly problems: readonly RowProblem[],
   ) {
     const refusedRows = new Set(problems.map((p) => p.line ?? 0)).size;
-    super(
-      'RECORDS_REFUSED',
-      `${refusedRows} of ${rows} ${kind} record(s) refused (${problems.length} problem(s)); nothing was recorded`,
-      { rows, refused_rows: refusedRows, problems },
-    );
+    super('RECORDS_REFUSED', `${refusedRows} of ${rows} ${kind} record(s) refused (${problems.length} problem(s)); nothing was recorded`, {
+      rows,
+      refused_rows: refusedRows,
+      problems,
+    });
   }
 }
 

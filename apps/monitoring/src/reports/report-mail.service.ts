@@ -65,7 +65,12 @@ export class ReportMailService implements OnApplicationShutdown {
     this.logger = logger.child({ context: ReportMailService.name });
     this.metrics = reportMetrics(registry);
     if (config.SMTP_URL) {
-      this.mailer = new SmtpMailer({ url: config.SMTP_URL, from: config.REPORT_EMAIL_FROM, to: config.REPORT_EMAIL_TO ?? '', timeoutMs: config.SMTP_TIMEOUT_MS });
+      this.mailer = new SmtpMailer({
+        url: config.SMTP_URL,
+        from: config.REPORT_EMAIL_FROM,
+        to: config.REPORT_EMAIL_TO ?? '',
+        timeoutMs: config.SMTP_TIMEOUT_MS,
+      });
     } else {
       this.logger.info('report e-mail disabled: SMTP_URL is not set (reports stay downloadable)');
     }
@@ -105,7 +110,10 @@ export class ReportMailService implements OnApplicationShutdown {
       attachments: rendered.map((r) => r.filename),
       rejected_recipients: result.rejectedRecipients ?? [],
     };
-    this.logger.info({ ...fields, recipients: receipt.recipients.split(',').length, rejected: receipt.rejected_recipients.length, attachments: receipt.attachments }, 'report e-mailed');
+    this.logger.info(
+      { ...fields, recipients: receipt.recipients.split(',').length, rejected: receipt.rejected_recipients.length, attachments: receipt.attachments },
+      'report e-mailed',
+    );
     return receipt;
   }
 

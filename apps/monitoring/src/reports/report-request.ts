@@ -47,7 +47,6 @@ export function reportEmailBodySchema(limits: ReportLimits, recipients: z.ZodTyp
     .superRefine((p, ctx) => checkPeriod(p, ctx, limits));
 }
 
-
 /** The period of the same length just before `period`: what the risk distribution is compared with. */
 export function previousPeriod(period: ReportPeriodBounds): ReportPeriodBounds {
   const length = period.to.getTime() - period.from.getTime();

@@ -28,7 +28,12 @@ export interface RenderedReport {
 
 /** `churn-report_2026-03-01_2026-03-08.pdf`: the period in the name, to the second when it is not whole days. */
 export function reportFilename(period: ReportPeriodBounds, format: ReportFormat): string {
-  const stamp = (d: Date) => d.toISOString().replace(/T00:00:00\.000Z$/, '').replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '');
+  const stamp = (d: Date) =>
+    d
+      .toISOString()
+      .replace(/T00:00:00\.000Z$/, '')
+      .replace(/\.\d{3}Z$/, 'Z')
+      .replace(/:/g, '');
   return `churn-report_${stamp(period.from)}_${stamp(period.to)}.${format}`;
 }
 
@@ -141,10 +146,24 @@ export class ReportService {
         this.metrics.duration.observe({ format }, seconds);
         this.metrics.generated.inc({ format });
         this.logger.info(
-          { from: report.period.from, to: report.period.to, format, top, customers: report.risk.customers, bytes: body.length, duration_ms: Math.round(seconds * 1000) },
+          {
+            from: report.period.from,
+            to: report.period.to,
+            format,
+            top,
+            customers: report.risk.customers,
+            bytes: body.length,
+            duration_ms: Math.round(seconds * 1000),
+          },
           'report generated',
         );
-        rendered.push({ report, format, filename: reportFilename(period, format), contentType: format === 'pdf' ? 'application/pdf' : 'text/csv; charset=utf-8', body });
+        rendered.push({
+          report,
+          format,
+          filename: reportFilename(period, format),
+          contentType: format === 'pdf' ? 'application/pdf' : 'text/csv; charset=utf-8',
+          body,
+        });
       }
       return rendered;
     } catch (error) {

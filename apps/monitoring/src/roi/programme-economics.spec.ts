@@ -29,12 +29,22 @@ function exposure(customer: string, p: number, revenue: number, cost: number, le
   };
 }
 
-const cost = (customer: string, daysAgo: number, amount: number): RecordedInterventionCost => ({ customer_id: customer, performed_at: new Date(NOW - daysAgo * DAY), cost: amount });
+const cost = (customer: string, daysAgo: number, amount: number): RecordedInterventionCost => ({
+  customer_id: customer,
+  performed_at: new Date(NOW - daysAgo * DAY),
+  cost: amount,
+});
 
 // Two targeted customers (A critical at 150, B high at 75), two not (C medium, D low).
-const EXPOSURES = [exposure('A', 0.9, 1200, 150, 'critical'), exposure('B', 0.7, 600, 75, 'high'), exposure('C', 0.5, 2400, 0, 'medium'), exposure('D', 0.2, 1000, 0, 'low')];
+const EXPOSURES = [
+  exposure('A', 0.9, 1200, 150, 'critical'),
+  exposure('B', 0.7, 600, 75, 'high'),
+  exposure('C', 0.5, 2400, 0, 'medium'),
+  exposure('D', 0.2, 1000, 0, 'low'),
+];
 
-const close = (actual: number | null, expected: number) => assert.ok(actual !== null && Math.abs(actual - expected) < 1e-9, `expected ${expected}, got ${actual}`);
+const close = (actual: number | null, expected: number) =>
+  assert.ok(actual !== null && Math.abs(actual - expected) < 1e-9, `expected ${expected}, got ${actual}`);
 
 describe('programme economics with recorded intervention costs', () => {
   it('without recorded interventions: the risk levels’ estimated costs (cost basis "estimated")', () => {
@@ -62,7 +72,15 @@ describe('programme economics with recorded intervention costs', () => {
   it('a completed CRM task (no cost) treats the customer at the level’s estimate: cost basis "estimated"', () => {
     const crmTask = (customer: string): RecordedInterventionCost => ({ customer_id: customer, performed_at: new Date(NOW - DAY), cost: null });
     // C is not targeted (estimate 0) but an agent completed a task for it: treated, at its estimate; A's task adds nothing to its estimate.
-    const roi = programmeEconomics('7d', SINCE, [...EXPOSURES.slice(0, 2), exposure('C', 0.5, 2400, 40, 'medium', { experiment_arm: 'control' })], [], [crmTask('A'), crmTask('C')], A, 5);
+    const roi = programmeEconomics(
+      '7d',
+      SINCE,
+      [...EXPOSURES.slice(0, 2), exposure('C', 0.5, 2400, 40, 'medium', { experiment_arm: 'control' })],
+      [],
+      [crmTask('A'), crmTask('C')],
+      A,
+      5,
+    );
     close(roi.overall.programme_cost, 150 + 75 + 40);
     assert.equal(roi.overall.cost_basis, 'estimated');
     assert.deepEqual(roi.overall.cost_customers, { recorded: 0, estimated: 3 });
@@ -95,7 +113,10 @@ describe('programme economics with recorded intervention costs', () => {
   });
 
   it('a recorded intervention outweighs an outcome that says none was applied; an outcome’s own cost counts as recorded', () => {
-    const rows = [exposure('A', 0.9, 1200, 150, 'critical', { intervention_applied: false }), exposure('B', 0.7, 600, 75, 'high', { intervention_applied: true, outcome_intervention_cost: 50 })];
+    const rows = [
+      exposure('A', 0.9, 1200, 150, 'critical', { intervention_applied: false }),
+      exposure('B', 0.7, 600, 75, 'high', { intervention_applied: true, outcome_intervention_cost: 50 }),
+    ];
     const roi = programmeEconomics('7d', SINCE, rows, [], [cost('A', 1, 10)], A, 5);
     // A: treated at its recorded 10; B: the outcome's 50. Cost 60, both recorded.
     assert.equal(roi.overall.treated_customers, 2);

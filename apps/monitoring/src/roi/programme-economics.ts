@@ -57,7 +57,11 @@ export function isTreated(
  * prediction (so a customer whose only interventions are completed CRM tasks, `recordedCost` null, is
  * treated at the estimate).
  */
-export function exposureOf(e: ExposureRow, a: EconomicsAssumptions, recordedCost?: number | null): { exposure: CustomerExposure; costSource: CostSource | null } {
+export function exposureOf(
+  e: ExposureRow,
+  a: EconomicsAssumptions,
+  recordedCost?: number | null,
+): { exposure: CustomerExposure; costSource: CostSource | null } {
   const treated = isTreated(e, recordedCost);
   const reported = recordedCost ?? e.outcome_intervention_cost ?? undefined;
   return {
@@ -189,13 +193,30 @@ export function programmeEconomics(
   const overallMeasure = experimentName ? measuredUplift(outcomes, experimentName, minimumPerArm) : undefined;
   const rate = { retentionSuccessRate: assumptions.retentionSuccessRate };
   const all = economics(exposures);
-  const overall = programmeRoi(all.map((x) => x.exposure), rate, overallMeasure && measurable(overallMeasure.comparison));
+  const overall = programmeRoi(
+    all.map((x) => x.exposure),
+    rate,
+    overallMeasure && measurable(overallMeasure.comparison),
+  );
   const byLevel: Record<string, RoiFigures> = {};
   for (const level of RISK_LEVELS) {
     const levelExposures = exposures.filter((e) => e.risk_level === level);
-    const levelMeasure = experimentName ? measuredUplift(outcomes.filter((o) => o.risk_level === level), experimentName, minimumPerArm) : undefined;
+    const levelMeasure = experimentName
+      ? measuredUplift(
+          outcomes.filter((o) => o.risk_level === level),
+          experimentName,
+          minimumPerArm,
+        )
+      : undefined;
     const atLevel = economics(levelExposures);
-    byLevel[level] = figures(programmeRoi(atLevel.map((x) => x.exposure), rate, levelMeasure && measurable(levelMeasure.comparison)), atLevel.map((x) => x.costSource));
+    byLevel[level] = figures(
+      programmeRoi(
+        atLevel.map((x) => x.exposure),
+        rate,
+        levelMeasure && measurable(levelMeasure.comparison),
+      ),
+      atLevel.map((x) => x.costSource),
+    );
   }
   return {
     window,
@@ -214,7 +235,10 @@ export function programmeEconomics(
             underpowered: overallMeasure.comparison.underpowered,
           }
         : null,
-    overall: figures(overall, all.map((x) => x.costSource)),
+    overall: figures(
+      overall,
+      all.map((x) => x.costSource),
+    ),
     by_risk_level: byLevel,
   };
 }

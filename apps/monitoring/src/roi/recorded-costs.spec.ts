@@ -6,7 +6,11 @@ import { costBasisOf, recordedCostsByCustomer } from './recorded-costs';
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const DAY = 86_400_000;
 const at = (days: number, ms = 0) => new Date(T0 + days * DAY + ms);
-const cost = (customer: string, performed: Date, amount: number | null): RecordedInterventionCost => ({ customer_id: customer, performed_at: performed, cost: amount });
+const cost = (customer: string, performed: Date, amount: number | null): RecordedInterventionCost => ({
+  customer_id: customer,
+  performed_at: performed,
+  cost: amount,
+});
 
 describe('recorded costs per customer', () => {
   it('sums each customer’s costs over [from, to], both ends included', () => {
@@ -31,7 +35,14 @@ describe('recorded costs per customer', () => {
   });
 
   it('keeps a customer whose interventions carry no cost as null, and a cost next to them as the cost', () => {
-    const costs = [cost('TASK', at(1), null), cost('TASK', at(2), null), cost('MIX', at(1), null), cost('MIX', at(2), 30), cost('MIX2', at(1), 12), cost('MIX2', at(2), null)];
+    const costs = [
+      cost('TASK', at(1), null),
+      cost('TASK', at(2), null),
+      cost('MIX', at(1), null),
+      cost('MIX', at(2), 30),
+      cost('MIX2', at(1), 12),
+      cost('MIX2', at(2), null),
+    ];
     const sums = recordedCostsByCustomer(costs, at(0), at(3));
     // TASK: two completed CRM tasks, nothing costed → null (treated at the estimate);
     // MIX: null then 30 → 30; MIX2: 12 then null → 12 (a later task does not erase the cost).

@@ -74,7 +74,10 @@ export class RoiSeriesService {
       { snapshot: true },
     );
     const seconds = stop();
-    this.logger.debug({ from: query.from, to: query.to, bucket: query.bucket, points: points.length, duration_ms: Math.round(seconds * 1000) }, 'ROI series computed');
+    this.logger.debug(
+      { from: query.from, to: query.to, bucket: query.bucket, points: points.length, duration_ms: Math.round(seconds * 1000) },
+      'ROI series computed',
+    );
     return {
       from: query.from.toISOString(),
       to: query.to.toISOString(),

@@ -15,7 +15,11 @@ export const roiSeriesQuerySchema = z
   .superRefine((q, ctx) => {
     if (q.to.getTime() <= q.from.getTime()) return void ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be later than from' });
     if (bucketCount(q.from, q.to, q.bucket) > MAX_ROI_BUCKETS) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `the period holds more than ${MAX_ROI_BUCKETS} ${q.bucket}s: use bucket=week or a shorter period` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `the period holds more than ${MAX_ROI_BUCKETS} ${q.bucket}s: use bucket=week or a shorter period`,
+      });
     }
   });
 export type RoiSeriesQuery = z.output<typeof roiSeriesQuerySchema>;

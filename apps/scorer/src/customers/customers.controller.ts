@@ -25,7 +25,10 @@ export class CustomersController {
   @Get(':id/predictions')
   @ApiAnswer('CustomerPredictions', customerPredictionsSchema)
   @ApiOperation({ summary: "A customer's predictions, newest first, with the feature vector each one used (role agent or admin)" })
-  async predictions(@Param('id', new IdentifierParamPipe('id')) customerId: string, @Query(new ZodValidationPipe(historyQuerySchema)) query: z.output<typeof historyQuerySchema>): Promise<CustomerPredictions> {
+  async predictions(
+    @Param('id', new IdentifierParamPipe('id')) customerId: string,
+    @Query(new ZodValidationPipe(historyQuerySchema)) query: z.output<typeof historyQuerySchema>,
+  ): Promise<CustomerPredictions> {
     const rows = await this.history.forCustomer(this.database, customerId, query);
     return {
       customer_id: customerId,

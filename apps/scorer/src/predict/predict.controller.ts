@@ -33,7 +33,10 @@ export class PredictController {
     schema: {
       type: 'object',
       required: ['features'],
-      properties: { customer_id: { type: 'string' }, features: { type: 'object', description: "The model inputs of the champion's feature spec, by name (GET /v1/models lists them)" } },
+      properties: {
+        customer_id: { type: 'string' },
+        features: { type: 'object', description: "The model inputs of the champion's feature spec, by name (GET /v1/models lists them)" },
+      },
     },
   })
   async one(@Body(new ZodValidationPipe(predictRequestSchema)) body: PredictRequest): Promise<PredictionAnswer> {
@@ -42,7 +45,10 @@ export class PredictController {
 
   @Post('batch')
   @ApiAnswer('PredictionBatchAnswer', predictionBatchAnswerSchema, { description: 'the rows in the order sent (JSON), or the CSV' })
-  @ApiOperation({ summary: "Many customers: a JSON array of {customer_id, features} (or flat rows keyed by the spec's id column), or a CSV upload (text/csv) with the spec's id column and one column per model input; response streamed (JSON array or CSV), same order" })
+  @ApiOperation({
+    summary:
+      "Many customers: a JSON array of {customer_id, features} (or flat rows keyed by the spec's id column), or a CSV upload (text/csv) with the spec's id column and one column per model input; response streamed (JSON array or CSV), same order",
+  })
   @ApiConsumes('application/json', 'text/csv')
   @ApiQuery({ name: 'explain', required: false, enum: ['true', 'false'] })
   async batch(@Req() request: Request, @Res() response: Response, @Query(new ZodValidationPipe(batchQuerySchema)) query: z.output<typeof batchQuerySchema>) {
@@ -59,7 +65,13 @@ export class PredictController {
     let first = true;
     for await (const chunk of this.predict.scoreBatch(model, items, rows, query.explain)) {
       if (csv) {
-        await write(response, stringify(chunk.map((r) => batchOutputRecord(r.customerId, r.assessment, '', idColumn)), { columns }));
+        await write(
+          response,
+          stringify(
+            chunk.map((r) => batchOutputRecord(r.customerId, r.assessment, '', idColumn)),
+            { columns },
+          ),
+        );
       } else {
         const text = chunk.map((r) => JSON.stringify({ customer_id: r.customerId, model_version: model.version, ...r.assessment })).join(',');
         await write(response, first ? text : `,${text}`);

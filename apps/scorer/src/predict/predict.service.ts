@@ -35,7 +35,11 @@ export class PredictService {
   ) {
     this.logger = logger.child({ context: PredictService.name });
     this.metrics = {
-      requests: getOrCreateCounter(registry, { name: 'scorer_http_predictions_total', help: 'Customers scored over HTTP, by endpoint and result.', labelNames: ['endpoint', 'result'] as const }),
+      requests: getOrCreateCounter(registry, {
+        name: 'scorer_http_predictions_total',
+        help: 'Customers scored over HTTP, by endpoint and result.',
+        labelNames: ['endpoint', 'result'] as const,
+      }),
       duration: getOrCreateHistogram(registry, {
         name: 'scorer_http_predict_duration_seconds',
         help: 'Scoring time of one HTTP request, by endpoint.',
@@ -85,7 +89,12 @@ export class PredictService {
     return { model: champion, rows };
   }
 
-  async *scoreBatch(model: OnnxChurnModel, items: readonly BatchItem[], rows: readonly FeatureRow[], explain: boolean): AsyncGenerator<{ customerId: string; assessment: Assessment }[]> {
+  async *scoreBatch(
+    model: OnnxChurnModel,
+    items: readonly BatchItem[],
+    rows: readonly FeatureRow[],
+    explain: boolean,
+  ): AsyncGenerator<{ customerId: string; assessment: Assessment }[]> {
     const end = this.metrics.duration.startTimer({ endpoint: 'batch' });
     for (let start = 0; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);

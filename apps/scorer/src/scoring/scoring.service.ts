@@ -4,7 +4,16 @@ import { Database } from '@churn/db';
 import { PredictionRepository, type StoredPrediction } from '@churn/scorer-data';
 import { TopicProducer, type BatchOutcome, type ConsumedMessage } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
-import { cardSpecRef, describeIssues, messageSpecHash, ScoringPolicy, servedByRollout, vectorSpecMismatch, type FeatureRow, type OnnxChurnModel } from '@churn/scoring';
+import {
+  cardSpecRef,
+  describeIssues,
+  messageSpecHash,
+  ScoringPolicy,
+  servedByRollout,
+  vectorSpecMismatch,
+  type FeatureRow,
+  type OnnxChurnModel,
+} from '@churn/scoring';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
 import type { ScorerConfig } from '../config';
 import { ModelRegistryService } from '../models/model-registry.service';
@@ -79,7 +88,10 @@ export class ScoringService {
       const mismatch = vectorSpecMismatch({ version: model.version, spec: cardSpecRef(model.card) }, specHash, nameOf);
       if (mismatch) {
         this.metrics.specMismatch.inc({ role, source: 'stream' });
-        this.logger.warn({ customer_id: message.value.customer_id, source_event_id: message.value.source_event_id, reason: mismatch }, 'feature vector of another spec refused');
+        this.logger.warn(
+          { customer_id: message.value.customer_id, source_event_id: message.value.source_event_id, reason: mismatch },
+          'feature vector of another spec refused',
+        );
         deadLetters.push({ message, code: 'SPEC_MISMATCH', reason: mismatch });
         continue;
       }
@@ -119,13 +131,25 @@ export class ScoringService {
       shadowStored = await this.predict(shadow, 'shadow', shadowAccepted, scoredAt, false);
     }
     await this.database.transaction(async (tx) => {
-      const fresh = await this.predictions.insertNew(tx, [...stored, ...shadowStored].map((s) => s.stored));
+      const fresh = await this.predictions.insertNew(
+        tx,
+        [...stored, ...shadowStored].map((s) => s.stored),
+      );
       const publish = (rows: Scored[]) => rows.map((r) => r.stored.prediction).filter((p) => fresh.has(p.prediction_id));
-      await this.producer.send(Topics.predictions, publish(stored).map((value) => ({ key: value.customer_id, value })));
+      await this.producer.send(
+        Topics.predictions,
+        publish(stored).map((value) => ({ key: value.customer_id, value })),
+      );
       if (shadowStored.length > 0) {
-        await this.producer.send(Topics.predictionsShadow, publish(shadowStored).map((value) => ({ key: value.customer_id, value })));
+        await this.producer.send(
+          Topics.predictionsShadow,
+          publish(shadowStored).map((value) => ({ key: value.customer_id, value })),
+        );
       }
-      for (const { stored: { prediction }, role } of [...stored, ...shadowStored]) {
+      for (const {
+        stored: { prediction },
+        role,
+      } of [...stored, ...shadowStored]) {
         const result = fresh.has(prediction.prediction_id) ? 'new' : 'duplicate';
         this.metrics.scored.inc({ model_version: prediction.model_version, role, risk_level: prediction.risk_level, result });
         this.logger.debug({ customer_id: prediction.customer_id, prediction_id: prediction.prediction_id, role, result }, 'scored');

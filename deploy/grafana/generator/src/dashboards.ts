@@ -18,16 +18,35 @@ export function pipelineHealth() {
   return buildDashboard({
     uid: 'churn-pipeline-health',
     title: 'Churn Radar — pipeline health',
-    description: 'Throughput, consumer lag, latency and errors of the five services (ingest, scorer, alerting, crm-sync, monitoring) around Kafka and Postgres.',
+    description:
+      'Throughput, consumer lag, latency and errors of the five services (ingest, scorer, alerting, crm-sync, monitoring) around Kafka and Postgres.',
     from: 'now-1h',
     variables: [labelVariable('service', 'service', 'up{job="churn"}')],
     rows: [
       [
         'Services',
         [
-          timeSeries({ title: 'Services up', description: '1 while Prometheus scrapes the service\'s /metrics, 0 when the scrape fails.', queries: [{ expr: `up{job="churn", ${SVC}}`, legend: '{{service}}' }], min: 0, max: 1, width: 8 }),
-          timeSeries({ title: 'Process CPU (cores)', description: 'CPU seconds per second of each service process (prom-client default metrics).', queries: [{ expr: `sum by (service) (rate(process_cpu_seconds_total{${SVC}}[${RATE}]))`, legend: '{{service}}' }], width: 8 }),
-          timeSeries({ title: 'Resident memory', description: 'Resident set size of each service process.', queries: [{ expr: `sum by (service) (process_resident_memory_bytes{${SVC}})`, legend: '{{service}}' }], unit: 'bytes', width: 8 }),
+          timeSeries({
+            title: 'Services up',
+            description: "1 while Prometheus scrapes the service's /metrics, 0 when the scrape fails.",
+            queries: [{ expr: `up{job="churn", ${SVC}}`, legend: '{{service}}' }],
+            min: 0,
+            max: 1,
+            width: 8,
+          }),
+          timeSeries({
+            title: 'Process CPU (cores)',
+            description: 'CPU seconds per second of each service process (prom-client default metrics).',
+            queries: [{ expr: `sum by (service) (rate(process_cpu_seconds_total{${SVC}}[${RATE}]))`, legend: '{{service}}' }],
+            width: 8,
+          }),
+          timeSeries({
+            title: 'Resident memory',
+            description: 'Resident set size of each service process.',
+            queries: [{ expr: `sum by (service) (process_resident_memory_bytes{${SVC}})`, legend: '{{service}}' }],
+            unit: 'bytes',
+            width: 8,
+          }),
         ],
       ],
       [
@@ -36,7 +55,12 @@ export function pipelineHealth() {
           timeSeries({
             title: 'Messages consumed / s',
             description: 'Messages the consumers finished, by service, topic and result (processed or dead_lettered).',
-            queries: [{ expr: `sum by (service, topic, result) (rate(churn_kafka_messages_consumed_total{${SVC}}[${RATE}]))`, legend: '{{service}} ← {{topic}} ({{result}})' }],
+            queries: [
+              {
+                expr: `sum by (service, topic, result) (rate(churn_kafka_messages_consumed_total{${SVC}}[${RATE}]))`,
+                legend: '{{service}} ← {{topic}} ({{result}})',
+              },
+            ],
             unit: 'msg/s',
           }),
           timeSeries({
@@ -54,7 +78,9 @@ export function pipelineHealth() {
           timeSeries({
             title: 'Scorer: predictions / s by model version',
             description: 'Customers scored from the feature stream, by model version, role and result.',
-            queries: [{ expr: `sum by (model_version, role, result) (rate(scorer_predictions_total[${RATE}]))`, legend: '{{model_version}} {{role}} ({{result}})' }],
+            queries: [
+              { expr: `sum by (model_version, role, result) (rate(scorer_predictions_total[${RATE}]))`, legend: '{{model_version}} {{role}} ({{result}})' },
+            ],
             unit: 'ops',
           }),
         ],
@@ -121,7 +147,12 @@ export function pipelineHealth() {
           timeSeries({
             title: 'Dead letters / s',
             description: 'Messages written to a dead-letter topic, by service, DLQ topic and error code.',
-            queries: [{ expr: `sum by (service, dlq_topic, code) (rate(churn_kafka_dead_letters_total{${SVC}}[${RATE}]))`, legend: '{{service}} → {{dlq_topic}} ({{code}})' }],
+            queries: [
+              {
+                expr: `sum by (service, dlq_topic, code) (rate(churn_kafka_dead_letters_total{${SVC}}[${RATE}]))`,
+                legend: '{{service}} → {{dlq_topic}} ({{code}})',
+              },
+            ],
             unit: 'ops',
           }),
           timeSeries({
@@ -155,18 +186,57 @@ export function modelQuality() {
   return buildDashboard({
     uid: 'churn-model-quality',
     title: 'Churn Radar — model quality',
-    description: 'Live quality of the deployed models (outcomes joined to the predictions they judge) and drift against the model card reference, as the monitoring service exports them.',
+    description:
+      'Live quality of the deployed models (outcomes joined to the predictions they judge) and drift against the model card reference, as the monitoring service exports them.',
     from: 'now-7d',
-    variables: [customVariable('window', 'window', ['24h', '7d', '30d', 'all'], '7d'), prefixVariable('dimension', 'cohort dimension', 'monitoring_model_roc_auc{cohort!="all"}', 'cohort', 'risk_level')],
+    variables: [
+      customVariable('window', 'window', ['24h', '7d', '30d', 'all'], '7d'),
+      prefixVariable('dimension', 'cohort dimension', 'monitoring_model_roc_auc{cohort!="all"}', 'cohort', 'risk_level'),
+    ],
     rows: [
       [
         'Quality by model version ($window, all customers)',
         [
-          timeSeries({ title: 'ROC-AUC', description: 'Area under the ROC curve of each model version over the window.', queries: [{ expr: `monitoring_model_roc_auc{${QUALITY}}`, legend: MODEL_LEGEND }], unit: 'none', decimals: 3, width: 8 }),
-          timeSeries({ title: 'PR-AUC', description: 'Average precision of each model version over the window.', queries: [{ expr: `monitoring_model_pr_auc{${QUALITY}}`, legend: MODEL_LEGEND }], unit: 'none', decimals: 3, width: 8 }),
-          timeSeries({ title: 'Lift in the top decile', description: 'Churn rate among the top-scored 10 % over the overall churn rate.', queries: [{ expr: `monitoring_model_lift_top_decile_ratio{${QUALITY}}`, legend: MODEL_LEGEND }], unit: 'none', decimals: 2, width: 8 }),
-          timeSeries({ title: 'Brier score', description: 'Mean squared error of the churn probability (lower is better).', queries: [{ expr: `monitoring_model_brier_score{${QUALITY}}`, legend: MODEL_LEGEND }], unit: 'none', decimals: 3, width: 8 }),
-          timeSeries({ title: 'Expected calibration error', description: 'ECE over 10 equal-width bins (lower is better).', queries: [{ expr: `monitoring_model_calibration_error{${QUALITY}}`, legend: MODEL_LEGEND }], unit: 'none', decimals: 3, width: 8 }),
+          timeSeries({
+            title: 'ROC-AUC',
+            description: 'Area under the ROC curve of each model version over the window.',
+            queries: [{ expr: `monitoring_model_roc_auc{${QUALITY}}`, legend: MODEL_LEGEND }],
+            unit: 'none',
+            decimals: 3,
+            width: 8,
+          }),
+          timeSeries({
+            title: 'PR-AUC',
+            description: 'Average precision of each model version over the window.',
+            queries: [{ expr: `monitoring_model_pr_auc{${QUALITY}}`, legend: MODEL_LEGEND }],
+            unit: 'none',
+            decimals: 3,
+            width: 8,
+          }),
+          timeSeries({
+            title: 'Lift in the top decile',
+            description: 'Churn rate among the top-scored 10 % over the overall churn rate.',
+            queries: [{ expr: `monitoring_model_lift_top_decile_ratio{${QUALITY}}`, legend: MODEL_LEGEND }],
+            unit: 'none',
+            decimals: 2,
+            width: 8,
+          }),
+          timeSeries({
+            title: 'Brier score',
+            description: 'Mean squared error of the churn probability (lower is better).',
+            queries: [{ expr: `monitoring_model_brier_score{${QUALITY}}`, legend: MODEL_LEGEND }],
+            unit: 'none',
+            decimals: 3,
+            width: 8,
+          }),
+          timeSeries({
+            title: 'Expected calibration error',
+            description: 'ECE over 10 equal-width bins (lower is better).',
+            queries: [{ expr: `monitoring_model_calibration_error{${QUALITY}}`, legend: MODEL_LEGEND }],
+            unit: 'none',
+            decimals: 3,
+            width: 8,
+          }),
           timeSeries({
             title: 'Precision, recall, F1 at the threshold',
             description: 'Classification figures at the decision threshold.',
@@ -178,10 +248,16 @@ export function modelQuality() {
             unit: 'percentunit',
             width: 8,
           }),
-          timeSeries({ title: 'Labelled outcomes', description: 'Outcomes joined to a prediction: how much evidence the figures above rest on.', queries: [{ expr: `monitoring_model_labelled_outcomes{${QUALITY}}`, legend: MODEL_LEGEND }], width: 12 }),
+          timeSeries({
+            title: 'Labelled outcomes',
+            description: 'Outcomes joined to a prediction: how much evidence the figures above rest on.',
+            queries: [{ expr: `monitoring_model_labelled_outcomes{${QUALITY}}`, legend: MODEL_LEGEND }],
+            width: 12,
+          }),
           timeSeries({
             title: 'ROC-AUC by $dimension cohort',
-            description: 'ROC-AUC of each cohort of one dimension (risk_level, and the cohorts of the feature spec\'s business section, e.g. contract and tenure_band for Telco): a model that is fine overall can fail one segment.',
+            description:
+              "ROC-AUC of each cohort of one dimension (risk_level, and the cohorts of the feature spec's business section, e.g. contract and tenure_band for Telco): a model that is fine overall can fail one segment.",
             queries: [{ expr: `monitoring_model_roc_auc{window="$window", cohort=~"$dimension:.*"}`, legend: '{{model_version}} {{cohort}}' }],
             unit: 'none',
             decimals: 3,
@@ -203,16 +279,49 @@ export function modelQuality() {
             width: 12,
             height: 6,
           }),
-          timeSeries({ title: 'ROC-AUC drop from the model card', description: 'Relative drop of the live ROC-AUC (since deployment) from the cross-validated ROC-AUC of the model card.', queries: [{ expr: 'monitoring_model_roc_auc_drop_ratio', legend: MODEL_LEGEND }], unit: 'percentunit', width: 12, height: 6 }),
-          timeSeries({ title: 'Feature PSI (top 10)', description: 'Population Stability Index of each feature against the model card reference (0.1: watch, 0.25: drifted).', queries: [{ expr: 'topk(10, monitoring_feature_psi)', legend: '{{feature}} {{model_version}}' }], unit: 'none', decimals: 3, width: 8 }),
-          timeSeries({ title: 'Feature KS statistic (top 10)', description: 'Two-sample Kolmogorov–Smirnov statistic of each numeric feature against the reference.', queries: [{ expr: 'topk(10, monitoring_feature_ks_statistic)', legend: '{{feature}} {{model_version}}' }], unit: 'none', decimals: 3, width: 8 }),
-          timeSeries({ title: 'Score PSI', description: 'PSI of the churn-probability distribution against the reference.', queries: [{ expr: 'monitoring_score_psi', legend: MODEL_LEGEND }], unit: 'none', decimals: 3, width: 8 }),
+          timeSeries({
+            title: 'ROC-AUC drop from the model card',
+            description: 'Relative drop of the live ROC-AUC (since deployment) from the cross-validated ROC-AUC of the model card.',
+            queries: [{ expr: 'monitoring_model_roc_auc_drop_ratio', legend: MODEL_LEGEND }],
+            unit: 'percentunit',
+            width: 12,
+            height: 6,
+          }),
+          timeSeries({
+            title: 'Feature PSI (top 10)',
+            description: 'Population Stability Index of each feature against the model card reference (0.1: watch, 0.25: drifted).',
+            queries: [{ expr: 'topk(10, monitoring_feature_psi)', legend: '{{feature}} {{model_version}}' }],
+            unit: 'none',
+            decimals: 3,
+            width: 8,
+          }),
+          timeSeries({
+            title: 'Feature KS statistic (top 10)',
+            description: 'Two-sample Kolmogorov–Smirnov statistic of each numeric feature against the reference.',
+            queries: [{ expr: 'topk(10, monitoring_feature_ks_statistic)', legend: '{{feature}} {{model_version}}' }],
+            unit: 'none',
+            decimals: 3,
+            width: 8,
+          }),
+          timeSeries({
+            title: 'Score PSI',
+            description: 'PSI of the churn-probability distribution against the reference.',
+            queries: [{ expr: 'monitoring_score_psi', legend: MODEL_LEGEND }],
+            unit: 'none',
+            decimals: 3,
+            width: 8,
+          }),
         ],
       ],
       [
         'Monitoring service',
         [
-          timeSeries({ title: 'Model alerts published / h', description: 'Model alerts the monitoring service published on model-alerts, by kind.', queries: [{ expr: 'sum by (kind) (increase(monitoring_model_alerts_total[1h]))', legend: '{{kind}}' }], width: 8 }),
+          timeSeries({
+            title: 'Model alerts published / h',
+            description: 'Model alerts the monitoring service published on model-alerts, by kind.',
+            queries: [{ expr: 'sum by (kind) (increase(monitoring_model_alerts_total[1h]))', legend: '{{kind}}' }],
+            width: 8,
+          }),
           timeSeries({
             title: 'Seconds since the last refresh',
             description: 'Age of the figures above (ChurnMonitoringRefreshStale fires over 300 s); refresh failures keep the previous figures.',
@@ -237,7 +346,8 @@ export function modelQuality() {
         [
           timeSeries({
             title: 'Job runs / h by status',
-            description: 'Attempts of the scheduled jobs (rescore, retrain, promotion-gate, label windows, reports) by how they ended: succeeded, retrying, failed, skipped, abandoned (ChurnJobFailed fires on failed or abandoned).',
+            description:
+              'Attempts of the scheduled jobs (rescore, retrain, promotion-gate, label windows, reports) by how they ended: succeeded, retrying, failed, skipped, abandoned (ChurnJobFailed fires on failed or abandoned).',
             queries: [{ expr: 'sum by (job, status) (increase(churn_job_runs_total[1h]))', legend: '{{job}} {{status}}' }],
             width: 8,
           }),
@@ -270,7 +380,8 @@ export function businessRoi() {
   return buildDashboard({
     uid: 'churn-business-roi',
     title: 'Churn Radar — business ROI',
-    description: 'What the retention programme is worth: revenue at risk, programme cost, revenue saved and ROI (monitoring service), customer alerts by level and their acknowledgement SLA (alerting service), CRM hand-off (crm-sync).',
+    description:
+      'What the retention programme is worth: revenue at risk, programme cost, revenue saved and ROI (monitoring service), customer alerts by level and their acknowledgement SLA (alerting service), CRM hand-off (crm-sync).',
     from: 'now-7d',
     variables: [customVariable('window', 'window', ['24h', '7d', '30d', 'all'], '30d')],
     rows: [
@@ -280,7 +391,11 @@ export function businessRoi() {
           money('Revenue at risk', 'monitoring_roi_revenue_at_risk_dollars', 'Monthly charges × CLV months of the customers scored in the window.'),
           money('Expected revenue loss', 'monitoring_roi_expected_revenue_loss_dollars', 'Sum of churn probability × revenue at risk.'),
           money('Programme cost', 'monitoring_roi_programme_cost_dollars', 'Cost of the interventions made in the window.'),
-          money('Revenue saved', 'monitoring_roi_revenue_saved_dollars', 'Measured by the experiment (treatment vs control) when there is one, else estimated from the configured success rate.'),
+          money(
+            'Revenue saved',
+            'monitoring_roi_revenue_saved_dollars',
+            'Measured by the experiment (treatment vs control) when there is one, else estimated from the configured success rate.',
+          ),
           money('Net benefit', 'monitoring_roi_net_benefit_dollars', 'Revenue saved minus programme cost.', [
             { value: null, color: 'red' },
             { value: 0, color: 'green' },
@@ -305,7 +420,8 @@ export function businessRoi() {
           }),
           timeSeries({
             title: 'Customers scored and treated',
-            description: 'Customers with a champion prediction in the window, and those who received an intervention. Revenue saved is an estimate while "estimated" is 1.',
+            description:
+              'Customers with a champion prediction in the window, and those who received an intervention. Revenue saved is an estimate while "estimated" is 1.',
             queries: [
               { expr: `monitoring_roi_customers{${ROI}}`, legend: 'scored' },
               { expr: `monitoring_roi_treated_customers{${ROI}}`, legend: 'treated' },
@@ -335,10 +451,15 @@ export function businessRoi() {
       [
         'Acknowledgement SLA',
         [
-          timeSeries({ title: 'Alerts pending by level', description: 'Alerts not yet acknowledged.', queries: [{ expr: 'sum by (level) (alerting_alerts_pending)', legend: '{{level}}' }], width: 8 }),
+          timeSeries({
+            title: 'Alerts pending by level',
+            description: 'Alerts not yet acknowledged.',
+            queries: [{ expr: 'sum by (level) (alerting_alerts_pending)', legend: '{{level}}' }],
+            width: 8,
+          }),
           timeSeries({
             title: 'Alerts past SLA by level',
-            description: 'Pending alerts older than their level\'s time-to-acknowledge target.',
+            description: "Pending alerts older than their level's time-to-acknowledge target.",
             queries: [{ expr: 'sum by (level) (alerting_alerts_past_sla)', legend: '{{level}}' }],
             width: 8,
           }),

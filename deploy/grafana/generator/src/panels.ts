@@ -30,7 +30,10 @@ export interface PanelOptions {
 }
 
 function query(q: Query): prometheus.DataqueryBuilder {
-  const builder = new prometheus.DataqueryBuilder().datasource(PROMETHEUS).expr(q.expr).legendFormat(q.legend ?? '__auto');
+  const builder = new prometheus.DataqueryBuilder()
+    .datasource(PROMETHEUS)
+    .expr(q.expr)
+    .legendFormat(q.legend ?? '__auto');
   return q.instant ? builder.instant() : builder.range();
 }
 
@@ -153,7 +156,14 @@ export function buildDashboard(options: DashboardOptions): Json {
     .time({ from: options.from, to: 'now' })
     .refresh('30s')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .link(new dashboard.DashboardLinkBuilder('Churn Radar').type(dashboard.DashboardLinkType.Dashboards).tags(['churn-radar']).asDropdown(true).includeVars(false).keepTime(true));
+    .link(
+      new dashboard.DashboardLinkBuilder('Churn Radar')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags(['churn-radar'])
+        .asDropdown(true)
+        .includeVars(false)
+        .keepTime(true),
+    );
   for (const variable of options.variables) builder.withVariable(variable);
   for (const [title, panels] of options.rows) {
     builder.withRow(row(title));

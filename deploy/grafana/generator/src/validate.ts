@@ -49,7 +49,11 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 function yamlFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** The uids of the datasources the provisioning files declare. */
@@ -65,7 +69,10 @@ function provisionedDatasources(dir: string): Set<string> {
 export function checkDashboards(paths: Paths, problems: string[]): Expression[] {
   const expressions: Expression[] = [];
   const datasources = provisionedDatasources(paths.datasources);
-  const files = fs.readdirSync(paths.dashboards).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(paths.dashboards)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   if (files.length === 0) problems.push(`${paths.dashboards}: no dashboards`);
   const uids = new Map<string, string>();
   for (const file of files) {
@@ -78,7 +85,8 @@ export function checkDashboards(paths: Paths, problems: string[]): Expression[] 
       continue;
     }
     const uid = d['uid'];
-    if (typeof uid !== 'string' || !/^[a-zA-Z0-9_-]{1,40}$/.test(uid)) problems.push(`${file}: uid must be 1-40 characters of [a-zA-Z0-9_-], got ${JSON.stringify(uid)}`);
+    if (typeof uid !== 'string' || !/^[a-zA-Z0-9_-]{1,40}$/.test(uid))
+      problems.push(`${file}: uid must be 1-40 characters of [a-zA-Z0-9_-], got ${JSON.stringify(uid)}`);
     else if (uids.has(uid)) problems.push(`${file}: uid ${uid} is also the uid of ${uids.get(uid)}`);
     else uids.set(uid, file);
     if (typeof d['title'] !== 'string' || d['title'] === '') problems.push(`${file}: no title`);
@@ -108,7 +116,9 @@ export function checkDashboards(paths: Paths, problems: string[]): Expression[] 
       if (typeof panel['title'] !== 'string' || panel['title'] === '') problems.push(`${name}: no title`);
       const ds = panel['datasource'];
       if (!isObject(ds) || ds['type'] !== 'prometheus' || typeof ds['uid'] !== 'string' || !datasources.has(ds['uid']))
-        problems.push(`${name}: datasource must be a provisioned Prometheus datasource (${[...datasources].join(', ') || 'none provisioned'}), got ${JSON.stringify(ds)}`);
+        problems.push(
+          `${name}: datasource must be a provisioned Prometheus datasource (${[...datasources].join(', ') || 'none provisioned'}), got ${JSON.stringify(ds)}`,
+        );
       const targets = panel['targets'];
       if (!Array.isArray(targets) || targets.length === 0) {
         problems.push(`${name}: no targets`);
@@ -125,7 +135,8 @@ export function checkDashboards(paths: Paths, problems: string[]): Expression[] 
           continue;
         }
         for (const [, variable] of expr.matchAll(/\$\{?([a-zA-Z_][a-zA-Z0-9_]*)/g)) {
-          if (!GRAFANA_BUILTINS.has(variable!) && !variables.has(variable!)) problems.push(`${name} target ${ref}: uses $${variable}, which the dashboard does not define`);
+          if (!GRAFANA_BUILTINS.has(variable!) && !variables.has(variable!))
+            problems.push(`${name} target ${ref}: uses $${variable}, which the dashboard does not define`);
         }
         expressions.push({ where: `${name} target ${String(ref)}`, expr });
       }
@@ -228,7 +239,8 @@ export function checkMetricNames(expressions: readonly Expression[], records: Se
   for (const { where, expr } of expressions) {
     for (const name of metricNames(expr)) {
       if (AWAITED_METRICS.has(name)) {
-        if (defined(name)) problems.push(`${where}: ${name} is now defined in the code: remove it from AWAITED_METRICS in deploy/grafana/generator/src/validate.ts`);
+        if (defined(name))
+          problems.push(`${where}: ${name} is now defined in the code: remove it from AWAITED_METRICS in deploy/grafana/generator/src/validate.ts`);
         continue;
       }
       if (records.has(name) || PROMETHEUS_SERIES.has(name)) continue;
@@ -241,7 +253,11 @@ export function checkMetricNames(expressions: readonly Expression[], records: Se
 
 /** GitHub's anchor of a Markdown heading: lower case, punctuation dropped, spaces to hyphens. */
 export function headingAnchor(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 /** Every alert's runbook_url is docs/<page>.md#<anchor>, and that page has a heading with that anchor. */
@@ -271,7 +287,8 @@ export function validate(paths: Paths): string[] {
   if (!check.ok) problems.push(`promtool check rules ${paths.rules} failed:\n${check.output}`);
   checkMetricNames([...dashboardExpressions, ...rules.expressions], rules.records, sourceText(paths.sourceRoot), problems);
   const tested = testedAlerts(paths.tests);
-  for (const [alert, file] of rules.alerts) if (!tested.has(alert)) problems.push(`${file}: alert ${alert} has no unit test in ${paths.tests} that expects it to fire`);
+  for (const [alert, file] of rules.alerts)
+    if (!tested.has(alert)) problems.push(`${file}: alert ${alert} has no unit test in ${paths.tests} that expects it to fire`);
   checkRunbooks(rules.runbooks, paths.sourceRoot, problems);
   return problems;
 }

@@ -22,7 +22,10 @@ const carried = {
 describe('alertSchema', () => {
   it('accepts an alert with the prediction it carries, and one written before they were carried', () => {
     const parsed = alertSchema.parse({ ...raised, ...carried });
-    assert.deepEqual([parsed.experiment_arm, parsed.recommended_action, parsed.top_factors?.[0]?.feature, parsed.churn_probability], ['treatment', 'Call the customer', 'Contract', 0.91]);
+    assert.deepEqual(
+      [parsed.experiment_arm, parsed.recommended_action, parsed.top_factors?.[0]?.feature, parsed.churn_probability],
+      ['treatment', 'Call the customer', 'Contract', 0.91],
+    );
     assert.equal(alertSchema.parse({ ...raised, ...carried, experiment_arm: null }).experiment_arm, null);
     assert.equal(alertSchema.parse(raised).experiment_arm, undefined);
   });

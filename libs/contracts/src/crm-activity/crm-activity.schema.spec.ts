@@ -15,13 +15,25 @@ const written = {
   completed_by: null,
   occurred_at: '2026-03-10T12:00:00.000Z',
 };
-const created = { ...written, activity_id: 'task:hubspot:alrt-1:created', crm: 'hubspot', kind: 'task_created', external_id: '9001', write: null, risk_score: null, alert_id: 'alrt-1' };
+const created = {
+  ...written,
+  activity_id: 'task:hubspot:alrt-1:created',
+  crm: 'hubspot',
+  kind: 'task_created',
+  external_id: '9001',
+  write: null,
+  risk_score: null,
+  alert_id: 'alrt-1',
+};
 
 describe('crmActivitySchema', () => {
   it('accepts a record write, a task created and a task completed', () => {
     assert.equal(crmActivitySchema.safeParse(written).success, true);
     assert.equal(crmActivitySchema.safeParse(created).success, true);
-    assert.equal(crmActivitySchema.safeParse({ ...created, activity_id: 'task-completed:hubspot:9001', kind: 'task_completed', completed_by: 'Jane' }).success, true);
+    assert.equal(
+      crmActivitySchema.safeParse({ ...created, activity_id: 'task-completed:hubspot:9001', kind: 'task_completed', completed_by: 'Jane' }).success,
+      true,
+    );
   });
 
   it('names the field it refuses: an unknown CRM or kind, a task without its CRM id, a write kind on a task', () => {

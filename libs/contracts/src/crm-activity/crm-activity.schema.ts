@@ -39,6 +39,9 @@ export const crmActivitySchema = z
     occurred_at: zonedTimestamp,
   })
   .refine((a) => (a.kind === 'record_written') === (a.write !== null), { path: ['write'], message: 'given exactly for record_written' })
-  .refine((a) => a.kind === 'record_written' || a.external_id !== null, { path: ['external_id'], message: "is required for a task (it ties a task's creation to its completion)" });
+  .refine((a) => a.kind === 'record_written' || a.external_id !== null, {
+    path: ['external_id'],
+    message: "is required for a task (it ties a task's creation to its completion)",
+  });
 
 export type CrmActivity = z.infer<typeof crmActivitySchema>;

@@ -93,7 +93,12 @@ describe('customerEventSchema, schema version 2', () => {
   });
 
   it('takes sign-up and subscription payloads as flat objects of attribute → value, any subset of them', () => {
-    assert.deepEqual(accepted(v2('customer.signed_up', { plan: 'pro', seats: 12, annual: true, region: '' })).payload, { plan: 'pro', seats: 12, annual: true, region: '' });
+    assert.deepEqual(accepted(v2('customer.signed_up', { plan: 'pro', seats: 12, annual: true, region: '' })).payload, {
+      plan: 'pro',
+      seats: 12,
+      annual: true,
+      region: '',
+    });
     assert.deepEqual(accepted(v2('subscription.changed', { seats: 14 })).payload, { seats: 14 });
     assert.deepEqual(accepted(v2('subscription.changed', {})).payload, {});
   });

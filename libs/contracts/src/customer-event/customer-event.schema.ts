@@ -33,7 +33,11 @@ const unknownType = { error: (issue: z.core.$ZodRawIssue) => (issue.code === 'in
 /** Schema version 1: the contract's event types only, sign-up and subscription with the Telco payloads. */
 export const customerEventV1Schema = z.discriminatedUnion(
   'event_type',
-  [eventSchema(1, CustomerEventTypes.signedUp, signedUpPayload), eventSchema(1, CustomerEventTypes.subscriptionChanged, subscriptionChangedPayload), ...fixedTypeEvents(1)],
+  [
+    eventSchema(1, CustomerEventTypes.signedUp, signedUpPayload),
+    eventSchema(1, CustomerEventTypes.subscriptionChanged, subscriptionChangedPayload),
+    ...fixedTypeEvents(1),
+  ],
   unknownType,
 );
 

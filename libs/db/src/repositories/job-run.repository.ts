@@ -60,7 +60,14 @@ export class JobRunRepository {
    * number, still `running`): an attempt pg-boss already gave up on (expired, retried elsewhere)
    * cannot overwrite its successor. Returns whether the row changed.
    */
-  async finish(db: Queryable, runId: string, attempt: number, status: Exclude<JobRunStatus, 'running'>, result: unknown, error: string | null): Promise<boolean> {
+  async finish(
+    db: Queryable,
+    runId: string,
+    attempt: number,
+    status: Exclude<JobRunStatus, 'running'>,
+    result: unknown,
+    error: string | null,
+  ): Promise<boolean> {
     const rows = await db.query<{ run_id: string }>(
       'job_runs.finish',
       `UPDATE job_runs SET status = $3, finished_at = now(), result = $4::jsonb, error = $5
@@ -100,10 +107,7 @@ export class JobRunRepository {
 
   /** Each job's newest run (the dashboard's line per job). */
   async latestPerJob(db: Queryable): Promise<JobRunRow[]> {
-    return db.query<JobRunRow>(
-      'job_runs.latest_per_job',
-      `SELECT DISTINCT ON (job) ${COLUMNS} FROM job_runs ORDER BY job, started_at DESC, run_id`,
-    );
+    return db.query<JobRunRow>('job_runs.latest_per_job', `SELECT DISTINCT ON (job) ${COLUMNS} FROM job_runs ORDER BY job, started_at DESC, run_id`);
   }
 
   async findById(db: Queryable, runId: string): Promise<JobRunRow | null> {

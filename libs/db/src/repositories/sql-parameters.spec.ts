@@ -13,7 +13,10 @@ const LIBS = path.resolve(__dirname, '..', '..', '..');
 /** The shared repositories here and every service's data-access library (libs/<service>-data). */
 const SOURCES = [
   path.join(LIBS, 'db', 'src', 'repositories'),
-  ...fs.readdirSync(LIBS).filter((name) => name.endsWith('-data')).map((name) => path.join(LIBS, name, 'src')),
+  ...fs
+    .readdirSync(LIBS)
+    .filter((name) => name.endsWith('-data'))
+    .map((name) => path.join(LIBS, name, 'src')),
 ];
 
 /** Names that hold SQL text derived from UPPER_CASE constants (checked below, not trusted blindly). */
@@ -30,7 +33,12 @@ function callbackOverConstant(chain: string, name: string): boolean {
 }
 
 describe('repositories: SQL only through parameters', () => {
-  const files = SOURCES.flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.repository.ts')).map((f) => path.join(dir, f)));
+  const files = SOURCES.flatMap((dir) =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.repository.ts'))
+      .map((f) => path.join(dir, f)),
+  );
 
   it('finds the repositories', () => assert.ok(files.length >= 10, `${files.length} repositories under ${SOURCES.join(', ')}`));
 

@@ -43,7 +43,13 @@ const STATEMENTS = Object.fromEntries(
     name,
     {
       enqueue:
-        'INSERT INTO ' + t.table + ' (' + t.id + ', customer_id, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) ON CONFLICT (' + t.id + ') DO NOTHING RETURNING id',
+        'INSERT INTO ' +
+        t.table +
+        ' (' +
+        t.id +
+        ', customer_id, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) ON CONFLICT (' +
+        t.id +
+        ') DO NOTHING RETURNING id',
       lock: "SELECT pg_try_advisory_xact_lock(hashtextextended('" + t.lock + "', 0)) AS locked",
       unpublished: 'SELECT id, ' + t.id + ' AS message_id, customer_id, payload FROM ' + t.table + ' WHERE published_at IS NULL ORDER BY id LIMIT $1',
       markPublished: 'UPDATE ' + t.table + ' SET published_at = now() WHERE id = ANY($1::bigint[])',

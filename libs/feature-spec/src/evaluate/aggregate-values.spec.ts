@@ -25,21 +25,35 @@ describe('aggregateValues', () => {
     const amounts = [event(before(7), { x: 100 }), event(before(7, -1), { x: 0.1 }), event(T, { x: 0.2 }), event(before(0, -1), { x: 100 })];
     assert.equal(valueOf('kind: sum, event_type: user.logged_in, field: x, window_days: 7', amounts), 0.3);
     assert.equal(valueOf('kind: sum, event_type: user.logged_in, field: x, window_days: 7', []), 0);
-    assert.equal(valueOf('kind: sum, event_type: user.logged_in, field: x, window_days: 7, decimals: 2', [event(T, { x: 1.004 }), event(T, { x: 0.001 })]), 1.01);
+    assert.equal(
+      valueOf('kind: sum, event_type: user.logged_in, field: x, window_days: 7, decimals: 2', [event(T, { x: 1.004 }), event(T, { x: 0.001 })]),
+      1.01,
+    );
     assert.equal(valueOf('kind: sum, event_type: user.logged_in, field: x, window_days: 7, decimals: 0', [event(T, { x: -2.5 })]), -2);
   });
 
   it('mean: of the window; null when none', () => {
     const values = [event(before(7), { x: 100 }), event(before(7, -1), { x: 1 }), event(T, { x: 2 }), event(before(0, -1), { x: 100 })];
     assert.equal(valueOf('kind: mean, event_type: user.logged_in, field: x, window_days: 7', values), 1.5);
-    assert.equal(valueOf('kind: mean, event_type: user.logged_in, field: x, window_days: 7, decimals: 3', [event(T, { x: 1 }), event(T, { x: 1 }), event(T, { x: 0 })]), 0.667);
+    assert.equal(
+      valueOf('kind: mean, event_type: user.logged_in, field: x, window_days: 7, decimals: 3', [event(T, { x: 1 }), event(T, { x: 1 }), event(T, { x: 0 })]),
+      0.667,
+    );
     assert.equal(valueOf('kind: mean, event_type: user.logged_in, field: x, window_days: 7', [event(before(7), { x: 1 })]), null);
   });
 
   it('last: the latest event by occurred_at (a tie: the later in the log), in the window when one is given; null when none', () => {
-    const events = [event(before(2), { device: 'tablet' }), event(before(1), { device: 'mobile' }), event(before(1), { device: 'desktop' }), event(before(3), { device: 'tv' })];
+    const events = [
+      event(before(2), { device: 'tablet' }),
+      event(before(1), { device: 'mobile' }),
+      event(before(1), { device: 'desktop' }),
+      event(before(3), { device: 'tv' }),
+    ];
     assert.equal(valueOf('kind: last, event_type: user.logged_in, field: device', events), 'desktop');
-    assert.equal(valueOf('kind: last, event_type: user.logged_in, field: device', [event(before(400), { device: 'old' }), event(before(0, -1), { device: 'future' })]), 'old');
+    assert.equal(
+      valueOf('kind: last, event_type: user.logged_in, field: device', [event(before(400), { device: 'old' }), event(before(0, -1), { device: 'future' })]),
+      'old',
+    );
     assert.equal(valueOf('kind: last, event_type: user.logged_in, field: device, window_days: 7', [event(before(7), { device: 'edge' })]), null);
     assert.equal(valueOf('kind: last, event_type: user.logged_in, field: ok', [event(T, { ok: true })]), 1);
     assert.equal(valueOf('kind: last, event_type: user.logged_in, field: x, decimals: 1', [event(T, { x: 2.25 })]), 2.3);
@@ -63,7 +77,10 @@ describe('aggregateValues', () => {
     assert.equal(valueOf('kind: trend, measure: count, event_type: user.logged_in, window_days: 7', [event(before(14)), event(T)]), null);
     const sums = [event(before(10), { q: 3 }), event(T, { q: 4 })];
     assert.equal(valueOf('kind: trend, measure: sum, field: q, event_type: user.logged_in, window_days: 7, decimals: 4', sums), 0.3333);
-    assert.equal(valueOf('kind: trend, measure: sum, field: q, event_type: user.logged_in, window_days: 7', [event(before(10), { q: 0 }), event(T, { q: 4 })]), null);
+    assert.equal(
+      valueOf('kind: trend, measure: sum, field: q, event_type: user.logged_in, window_days: 7', [event(before(10), { q: 0 }), event(T, { q: 4 })]),
+      null,
+    );
   });
 
   it('filter: every operator keeps the events whose field compares true; an event without the field never passes', () => {

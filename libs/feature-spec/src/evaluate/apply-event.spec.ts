@@ -7,7 +7,12 @@ import { SAAS_SPEC as spec } from './fixtures/saas-spec';
 import { aggregateValues } from './aggregate-values';
 
 let n = 0;
-const event = (type: string, occurredAt: string, payload: Record<string, unknown>): EvaluatedEvent => ({ event_id: `e-${n++}`, event_type: type, occurred_at: occurredAt, payload });
+const event = (type: string, occurredAt: string, payload: Record<string, unknown>): EvaluatedEvent => ({
+  event_id: `e-${n++}`,
+  event_type: type,
+  occurred_at: occurredAt,
+  payload,
+});
 const vectorOf = (state: EvaluatorState, asOf = state.lastEventAt) => featureVector(spec, state, asOf, aggregateValues(spec, [], asOf));
 
 describe('applyEvent', () => {
@@ -58,7 +63,10 @@ describe('featureVector', () => {
   it('holds every feature in the spec order, booleans spelled as the spec says, a missing optional attribute null', () => {
     const state = foldEvents(spec, complete)!;
     const vector = vectorOf(state, '2024-04-30T09:00:00Z')!;
-    assert.deepEqual(Object.keys(vector), [...spec.attributes, ...spec.derived, ...spec.aggregates].map((f) => f.name));
+    assert.deepEqual(
+      Object.keys(vector),
+      [...spec.attributes, ...spec.derived, ...spec.aggregates].map((f) => f.name),
+    );
     assert.equal(vector['annual'], 'yes');
     assert.equal(vector['sso'], null);
     assert.equal(vector['age_months'], 2, 'Jan 31 10:00 to Apr 30 09:00: two whole calendar months (the third at 10:00)');

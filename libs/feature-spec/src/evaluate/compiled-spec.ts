@@ -70,7 +70,13 @@ function streamsOf(aggregates: readonly Aggregate[]): AggregateStream[] {
       eventType: members[0]!.event_type,
       filter: members[0]!.filter,
       aggregates: members,
-      fields: [...new Set(members.flatMap((a) => (a.field === undefined || a.kind === 'count' || a.kind === 'days_since' || (a.kind === 'trend' && a.measure !== 'sum') ? [] : [a.field])))],
+      fields: [
+        ...new Set(
+          members.flatMap((a) =>
+            a.field === undefined || a.kind === 'count' || a.kind === 'days_since' || (a.kind === 'trend' && a.measure !== 'sum') ? [] : [a.field],
+          ),
+        ),
+      ],
       horizonMs: days.includes(null) ? null : Math.max(...(days as number[])) * DAY_MS,
       latestOnly: readsLatestOnly(members[0]!),
     };

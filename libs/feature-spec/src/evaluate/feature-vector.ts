@@ -22,7 +22,12 @@ function encode(attribute: Attribute, value: ScalarValue): FeatureValue {
  * a months_since_first feature counts from has been seen. `aggregates` are the spec's aggregates at the
  * same time (aggregateValues).
  */
-export function featureVector(spec: FeatureSpec, state: EvaluatorState, asOf: string = state.lastEventAt, aggregates: AggregateValues): FeatureVector | undefined {
+export function featureVector(
+  spec: FeatureSpec,
+  state: EvaluatorState,
+  asOf: string = state.lastEventAt,
+  aggregates: AggregateValues,
+): FeatureVector | undefined {
   const vector: Record<string, FeatureValue> = {};
   for (const attribute of spec.attributes) {
     const current = state.attributes[attribute.name];

@@ -49,7 +49,10 @@ describe('the evaluator online and offline', () => {
         const logged = arrival.slice(0, k);
         state = foldEvents(spec, [arrival[k - 1]!], state)!;
         // At the latest event (ingest's time), and at later times (a rescore as of T).
-        const times = [state.lastEventAt, ...[1, 7, 29, 40].map((days) => new Date(Date.parse(state!.lastEventAt) + days * DAY + random.int(0, DAY)).toISOString())];
+        const times = [
+          state.lastEventAt,
+          ...[1, 7, 29, 40].map((days) => new Date(Date.parse(state!.lastEventAt) + days * DAY + random.int(0, DAY)).toISOString()),
+        ];
         for (const asOf of times) {
           const rebuilt = offline(arrival, asOf);
           if (!sameSet(rebuilt.ids, logged)) continue;

@@ -32,9 +32,18 @@ describe('the subscription status in the evaluator state', () => {
   });
 
   it('takes the latest status by occurred_at (then event id), so every arrival order ends in the same status', () => {
-    const events = [cancel('c1', '2024-03-01T00:00:00Z'), reactivate('r1', '2024-04-01T00:00:00Z'), cancel('c2', '2024-05-01T00:00:00Z'), reactivate('r0', '2024-02-01T00:00:00Z')];
+    const events = [
+      cancel('c1', '2024-03-01T00:00:00Z'),
+      reactivate('r1', '2024-04-01T00:00:00Z'),
+      cancel('c2', '2024-05-01T00:00:00Z'),
+      reactivate('r0', '2024-02-01T00:00:00Z'),
+    ];
     for (const order of permutations(events)) {
-      assert.deepEqual(foldEvents(spec, order, open)!.subscription, { cancelled: true, at: '2024-05-01T00:00:00Z', eventId: 'c2' }, order.map((e) => e.event_id).join(','));
+      assert.deepEqual(
+        foldEvents(spec, order, open)!.subscription,
+        { cancelled: true, at: '2024-05-01T00:00:00Z', eventId: 'c2' },
+        order.map((e) => e.event_id).join(','),
+      );
     }
     const tie = [cancel('a', '2024-03-01T00:00:00Z'), reactivate('b', '2024-03-01T00:00:00Z')];
     for (const order of permutations(tie)) assert.equal(isCancelled(foldEvents(spec, order, open)), false, 'equal times: the greater event id wins');
@@ -52,6 +61,9 @@ describe('the subscription status in the evaluator state', () => {
 
   it('changes no attribute, sum or count', () => {
     const cancelled = applyEvent(spec, open, cancel('c1', '2024-05-01T00:00:00Z')).state;
-    assert.deepEqual({ ...cancelled, subscription: undefined, lastEventAt: open.lastEventAt, lastEventId: open.lastEventId }, { ...open, subscription: undefined });
+    assert.deepEqual(
+      { ...cancelled, subscription: undefined, lastEventAt: open.lastEventAt, lastEventId: open.lastEventId },
+      { ...open, subscription: undefined },
+    );
   });
 });

@@ -7,7 +7,10 @@ function pick(vector: FeatureVector, names: readonly string[]): Record<string, F
 
 /** The features the model reads (model_input), in the spec's order. */
 export function modelInputsOf(spec: FeatureSpec, vector: FeatureVector): Record<string, FeatureValue> {
-  return pick(vector, [...spec.attributes, ...spec.derived, ...spec.aggregates].filter((f) => f.model_input).map((f) => f.name));
+  return pick(
+    vector,
+    [...spec.attributes, ...spec.derived, ...spec.aggregates].filter((f) => f.model_input).map((f) => f.name),
+  );
 }
 
 /** The spec's aggregates, in its order. */

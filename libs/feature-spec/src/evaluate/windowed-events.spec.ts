@@ -80,7 +80,9 @@ describe('the aggregates kept in the state (windows)', () => {
   });
 
   it('is absent for a spec without aggregates', () => {
-    const plain = parseFeatureSpec(`version: 1\ncustomer_id: { column: id }\nderived:\n  - { name: logins, kind: lifetime_count, event_type: user.logged_in }\n`);
+    const plain = parseFeatureSpec(
+      `version: 1\ncustomer_id: { column: id }\nderived:\n  - { name: logins, kind: lifetime_count, event_type: user.logged_in }\n`,
+    );
     const state = foldEvents(plain, [event(at(0))])!;
     assert.equal(state.windows, undefined);
     assert.equal(hasWindows(plain, state), true);

@@ -1,7 +1,15 @@
 import type { FeatureSpec } from '../feature-spec.schema';
 import { aggregateValue, passesFilter, type Timed } from './aggregate-values';
 import { compileSpec, type AggregateStream, type CompiledSpec } from './compiled-spec';
-import { FeatureEvaluationError, type AggregateValues, type EvaluatedEvent, type EvaluatorState, type FeatureValue, type ScalarValue, type WindowEntry } from './evaluator-types';
+import {
+  FeatureEvaluationError,
+  type AggregateValues,
+  type EvaluatedEvent,
+  type EvaluatorState,
+  type FeatureValue,
+  type ScalarValue,
+  type WindowEntry,
+} from './evaluator-types';
 import { payloadScalar } from './payload-field';
 
 /*
@@ -49,7 +57,14 @@ function readable(stream: AggregateStream, entries: readonly WindowEntry[], late
  * `previousLatestAt` to `latestAt` (epoch ms). Undefined for a spec without aggregates; otherwise always
  * an object (an empty one says "no events kept", which a state from before windows existed cannot say).
  */
-export function nextWindows(compiledSpec: CompiledSpec, before: Windows | undefined, event: EvaluatedEvent, at: number, previousLatestAt: number, latestAt: number): Windows | undefined {
+export function nextWindows(
+  compiledSpec: CompiledSpec,
+  before: Windows | undefined,
+  event: EvaluatedEvent,
+  at: number,
+  previousLatestAt: number,
+  latestAt: number,
+): Windows | undefined {
   if (compiledSpec.streams.length === 0) return before;
   const current: Windows = before ?? {};
   let next: Record<string, readonly WindowEntry[]> | undefined;

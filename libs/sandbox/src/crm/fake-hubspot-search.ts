@@ -18,13 +18,28 @@ export interface SearchRequest {
 /** The search API's documented limits (developers.hubspot.com/docs/api/crm/search, "Limitations"). */
 export const SEARCH_LIMITS = { maxPageSize: 200, maxFilterGroups: 5, maxFiltersPerGroup: 6, maxFilters: 18, maxResults: 10_000 } as const;
 
-const OPERATORS = new Set(['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN']);
+const OPERATORS = new Set([
+  'EQ',
+  'NEQ',
+  'LT',
+  'LTE',
+  'GT',
+  'GTE',
+  'BETWEEN',
+  'IN',
+  'NOT_IN',
+  'HAS_PROPERTY',
+  'NOT_HAS_PROPERTY',
+  'CONTAINS_TOKEN',
+  'NOT_CONTAINS_TOKEN',
+]);
 const DATE_PROPERTIES = new Set(['hs_lastmodifieddate', 'hs_createdate', 'hs_timestamp', 'hs_task_completion_date']);
 
 /** What is wrong with a search request, as HubSpot refuses it (400 VALIDATION_ERROR), or undefined. */
 export function searchRequestProblem(request: SearchRequest, known: (property: string) => boolean, resultCap: number): string | undefined {
   const limit = request.limit ?? 10;
-  if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMITS.maxPageSize) return `limit must be between 1 and ${SEARCH_LIMITS.maxPageSize}, got ${limit}`;
+  if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMITS.maxPageSize)
+    return `limit must be between 1 and ${SEARCH_LIMITS.maxPageSize}, got ${limit}`;
   const groups = request.filterGroups ?? [];
   if (groups.length > SEARCH_LIMITS.maxFilterGroups) return `at most ${SEARCH_LIMITS.maxFilterGroups} filterGroups are allowed`;
   const filters = groups.flatMap((g) => g.filters ?? []);
@@ -32,7 +47,8 @@ export function searchRequestProblem(request: SearchRequest, known: (property: s
   for (const f of filters) {
     if (!OPERATORS.has(f.operator)) return `Invalid operator ${f.operator}`;
     if (!known(f.propertyName)) return `Unable to find property ${f.propertyName}`;
-    if (f.operator !== 'HAS_PROPERTY' && f.operator !== 'NOT_HAS_PROPERTY' && f.value === undefined && f.values === undefined) return `filter on ${f.propertyName} has no value`;
+    if (f.operator !== 'HAS_PROPERTY' && f.operator !== 'NOT_HAS_PROPERTY' && f.value === undefined && f.values === undefined)
+      return `filter on ${f.propertyName} has no value`;
   }
   if ((request.sorts ?? []).length > 1) return 'only one sort is allowed';
   for (const sort of request.sorts ?? []) {
@@ -79,7 +95,9 @@ export function searchMatches(request: SearchRequest, properties: Readonly<Recor
 }
 
 /** Sorts by the request's one sort (default: by id, ascending). */
-export function searchOrder(request: SearchRequest): (a: { id: string; properties: Record<string, string> }, b: { id: string; properties: Record<string, string> }) => number {
+export function searchOrder(
+  request: SearchRequest,
+): (a: { id: string; properties: Record<string, string> }, b: { id: string; properties: Record<string, string> }) => number {
   const sort = request.sorts?.[0];
   const name = sort === undefined ? 'hs_object_id' : typeof sort === 'string' ? sort.replace(/^-/, '') : sort.propertyName!;
   const descending = sort !== undefined && (typeof sort === 'string' ? sort.startsWith('-') : sort.direction === 'DESCENDING');

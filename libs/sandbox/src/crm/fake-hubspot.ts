@@ -109,7 +109,13 @@ export class FakeHubSpot extends FakeHttpService {
     const task = this.tasks.find((t) => t.id === id);
     if (!task) throw new Error(`no task ${id}`);
     const at = (options.at ?? new Date()).toISOString();
-    task.properties = { ...task.properties, hs_task_status: 'COMPLETED', hs_task_completion_date: at, hs_lastmodifieddate: at, ...(options.ownerId ? { hubspot_owner_id: options.ownerId } : {}) };
+    task.properties = {
+      ...task.properties,
+      hs_task_status: 'COMPLETED',
+      hs_task_completion_date: at,
+      hs_lastmodifieddate: at,
+      ...(options.ownerId ? { hubspot_owner_id: options.ownerId } : {}),
+    };
   }
   /** Tasks created in HubSpot by people (not through the API), already completed, one second apart from `at`. */
   seedCompletedTasks(count: number, at: Date): string[] {
@@ -117,7 +123,21 @@ export class FakeHubSpot extends FakeHttpService {
     for (let i = 0; i < count; i++) {
       const when = new Date(at.getTime() + i * 1000).toISOString();
       const id = String(++this.idSeq);
-      this.tasks.push({ at: Date.now(), id, associations: [], properties: { hs_task_subject: `Seeded task ${i}`, hs_task_status: 'COMPLETED', hs_task_type: 'CALL', hs_timestamp: when, hs_object_id: id, hs_createdate: when, hs_lastmodifieddate: when, hs_task_completion_date: when } });
+      this.tasks.push({
+        at: Date.now(),
+        id,
+        associations: [],
+        properties: {
+          hs_task_subject: `Seeded task ${i}`,
+          hs_task_status: 'COMPLETED',
+          hs_task_type: 'CALL',
+          hs_timestamp: when,
+          hs_object_id: id,
+          hs_createdate: when,
+          hs_lastmodifieddate: when,
+          hs_task_completion_date: when,
+        },
+      });
       ids.push(id);
     }
     return ids;
@@ -140,7 +160,8 @@ export class FakeHubSpot extends FakeHttpService {
   private property(object: string, name: string): Record<string, unknown> | undefined {
     const custom = this.properties.get(object)?.get(name);
     if (custom) return custom;
-    if ((BUILT_IN_PROPERTIES[object] ?? []).includes(name)) return { name, label: name, type: 'string', fieldType: 'text', groupName: BUILT_IN_GROUPS[object]![0], hubspotDefined: true };
+    if ((BUILT_IN_PROPERTIES[object] ?? []).includes(name))
+      return { name, label: name, type: 'string', fieldType: 'text', groupName: BUILT_IN_GROUPS[object]![0], hubspotDefined: true };
     return undefined;
   }
 
@@ -161,7 +182,7 @@ export class FakeHubSpot extends FakeHttpService {
         status: 403,
         body: {
           status: 'error',
-          message: 'This app hasn\'t been granted all required scopes to make this call.',
+          message: "This app hasn't been granted all required scopes to make this call.",
           category: 'MISSING_SCOPES',
           errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['crm.objects.contacts.write'] } }],
           correlationId: 'fake',
@@ -188,7 +209,13 @@ export class FakeHubSpot extends FakeHttpService {
     return {
       status: 429,
       headers,
-      body: { status: 'error', message: `You have reached your ${policy === 'DAILY' ? 'daily' : 'ten_secondly_rolling'} limit.`, errorType: 'RATE_LIMIT', policyName: policy, correlationId: 'fake' },
+      body: {
+        status: 'error',
+        message: `You have reached your ${policy === 'DAILY' ? 'daily' : 'ten_secondly_rolling'} limit.`,
+        errorType: 'RATE_LIMIT',
+        policyName: policy,
+        correlationId: 'fake',
+      },
     };
   }
 
@@ -197,19 +224,25 @@ export class FakeHubSpot extends FakeHttpService {
     if ((m = /^\/crm\/v3\/properties\/(\w+)\/groups(?:\/(\w+))?$/.exec(r.path))) return this.groupsApi(r, m[1]!, m[2]);
     if ((m = /^\/crm\/v3\/properties\/(\w+)\/(\w+)$/.exec(r.path)) && r.method === 'GET') {
       const found = this.property(m[1]!, m[2]!);
-      return found ? { status: 200, body: found } : { status: 404, body: { status: 'error', message: `Property ${m[2]} does not exist`, category: 'OBJECT_NOT_FOUND', correlationId: 'fake' } };
+      return found
+        ? { status: 200, body: found }
+        : { status: 404, body: { status: 'error', message: `Property ${m[2]} does not exist`, category: 'OBJECT_NOT_FOUND', correlationId: 'fake' } };
     }
     if ((m = /^\/crm\/v3\/properties\/(\w+)$/.exec(r.path)) && r.method === 'GET') {
       const all = [...(BUILT_IN_PROPERTIES[m[1]!] ?? []).map((name) => this.property(m![1]!, name)!), ...(this.properties.get(m[1]!)?.values() ?? [])];
       return { status: 200, body: { results: all } };
     }
-    if ((m = /^\/crm\/v3\/properties\/(\w+)$/.exec(r.path)) && r.method === 'POST') return this.createProperty(m[1]!, JSON.parse(r.body) as Record<string, unknown>);
-    if ((m = /^\/crm\/v3\/objects\/(contacts|companies)\/batch\/(update|read)$/.exec(r.path)) && r.method === 'POST') return this.batch(m[1]!, m[2] as 'update' | 'read', r.body);
+    if ((m = /^\/crm\/v3\/properties\/(\w+)$/.exec(r.path)) && r.method === 'POST')
+      return this.createProperty(m[1]!, JSON.parse(r.body) as Record<string, unknown>);
+    if ((m = /^\/crm\/v3\/objects\/(contacts|companies)\/batch\/(update|read)$/.exec(r.path)) && r.method === 'POST')
+      return this.batch(m[1]!, m[2] as 'update' | 'read', r.body);
     if ((m = /^\/crm\/v3\/objects\/(contacts|companies)\/batch\/create$/.exec(r.path)) && r.method === 'POST') return this.batchCreate(m[1]!, r.body);
     if (r.path === '/crm/v3/objects/tasks' && r.method === 'POST') return this.createTask(JSON.parse(r.body) as Omit<HubSpotTask, 'id' | 'at'>);
     if (r.path === '/crm/v3/objects/tasks/search' && r.method === 'POST') return this.searchTasks(JSON.parse(r.body) as SearchRequest);
-    if (r.path === '/crm/v3/objects/tasks/batch/read' && r.method === 'POST') return this.readTasks(JSON.parse(r.body) as { inputs: { id: string }[]; properties?: string[] });
-    if (r.path === '/crm/v3/objects/tasks/batch/update' && r.method === 'POST') return this.updateTasks(JSON.parse(r.body) as { inputs: { id: string; properties: Record<string, string> }[] });
+    if (r.path === '/crm/v3/objects/tasks/batch/read' && r.method === 'POST')
+      return this.readTasks(JSON.parse(r.body) as { inputs: { id: string }[]; properties?: string[] });
+    if (r.path === '/crm/v3/objects/tasks/batch/update' && r.method === 'POST')
+      return this.updateTasks(JSON.parse(r.body) as { inputs: { id: string; properties: Record<string, string> }[] });
     return { status: 404, body: { status: 'error', message: `no fake for ${r.method} ${r.path}`, category: 'OBJECT_NOT_FOUND' } };
   }
 
@@ -222,7 +255,11 @@ export class FakeHubSpot extends FakeHttpService {
     if (!name && r.method === 'POST') {
       const body = JSON.parse(r.body) as { name?: string; label?: string; displayOrder?: number };
       if (!body.name || !body.label) return validationError('Property group name and label are required');
-      if (this.hasGroup(object, body.name)) return { status: 409, body: { status: 'error', message: `A property group named ${body.name} already exists`, category: 'OBJECT_ALREADY_EXISTS', correlationId: 'fake' } };
+      if (this.hasGroup(object, body.name))
+        return {
+          status: 409,
+          body: { status: 'error', message: `A property group named ${body.name} already exists`, category: 'OBJECT_ALREADY_EXISTS', correlationId: 'fake' },
+        };
       let created = this.groups.get(object);
       if (!created) this.groups.set(object, (created = new Set()));
       created.add(body.name);
@@ -237,11 +274,21 @@ export class FakeHubSpot extends FakeHttpService {
     const name = String(body['name']);
     const group = String(body['groupName']);
     if (!this.hasGroup(object, group)) return validationError(`Property group ${group} does not exist for object type ${object}`);
-    if (this.property(object, name)) return { status: 409, body: { status: 'error', message: `Property named '${name}' already exists.`, category: 'OBJECT_ALREADY_EXISTS', correlationId: 'fake' } };
+    if (this.property(object, name))
+      return {
+        status: 409,
+        body: { status: 'error', message: `Property named '${name}' already exists.`, category: 'OBJECT_ALREADY_EXISTS', correlationId: 'fake' },
+      };
     let defs = this.properties.get(object);
     if (!defs) this.properties.set(object, (defs = new Map()));
     const now = new Date().toISOString();
-    const created = { ...body, createdAt: now, updatedAt: now, hidden: false, modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false } };
+    const created = {
+      ...body,
+      createdAt: now,
+      updatedAt: now,
+      hidden: false,
+      modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
+    };
     defs.set(name, created);
     return { status: 201, body: created };
   }
@@ -257,9 +304,15 @@ export class FakeHubSpot extends FakeHttpService {
       }
       const options = property['options'] as { value: string }[] | undefined;
       if (property['type'] === 'enumeration' && options && !options.some((o) => o.value === value)) {
-        problems.push({ isValid: false, message: `${value} was not one of the allowed options: [${options.map((o) => o.value).join(', ')}]`, error: 'INVALID_OPTION', name });
+        problems.push({
+          isValid: false,
+          message: `${value} was not one of the allowed options: [${options.map((o) => o.value).join(', ')}]`,
+          error: 'INVALID_OPTION',
+          name,
+        });
       }
-      if (property['type'] === 'number' && value !== '' && !Number.isFinite(Number(value))) problems.push({ isValid: false, message: `${value} is not a valid number`, error: 'INVALID_LONG', name });
+      if (property['type'] === 'number' && value !== '' && !Number.isFinite(Number(value)))
+        problems.push({ isValid: false, message: `${value} is not a valid number`, error: 'INVALID_LONG', name });
     }
     return problems.length > 0 ? validationError(`Property values were not valid: ${JSON.stringify(problems)}`) : undefined;
   }
@@ -270,7 +323,8 @@ export class FakeHubSpot extends FakeHttpService {
     if (kind === 'update' && body.inputs.length > 100) return validationError('batch size above 100');
     for (const idProperty of new Set(body.inputs.map((i) => i.idProperty ?? body.idProperty).filter((p): p is string => Boolean(p)))) {
       const property = this.property(object, idProperty);
-      if (!property || (!property['hasUniqueValue'] && idProperty !== 'hs_object_id')) return validationError(`${idProperty} is not a unique property of ${object}`);
+      if (!property || (!property['hasUniqueValue'] && idProperty !== 'hs_object_id'))
+        return validationError(`${idProperty} is not a unique property of ${object}`);
     }
     if (kind === 'update') {
       const invalid = this.invalidValues(object, Object.assign({}, ...body.inputs.map((i) => i.properties ?? {})) as Record<string, string>);
@@ -296,7 +350,11 @@ export class FakeHubSpot extends FakeHttpService {
     if (missing.length === 0) return { status: 200, body: base };
     return {
       status: 207,
-      body: { ...base, numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some records', context: { ids: missing }, errors: [], links: {} }] },
+      body: {
+        ...base,
+        numErrors: 1,
+        errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some records', context: { ids: missing }, errors: [], links: {} }],
+      },
     };
   }
 
@@ -310,7 +368,11 @@ export class FakeHubSpot extends FakeHttpService {
     const table = this.table(object);
     for (const input of body.inputs) {
       const ours = input.properties[this.options.idProperty];
-      if (ours && table.has(ours)) return { status: 409, body: { status: 'error', message: `A ${object} with ${this.options.idProperty} ${ours} already exists`, category: 'CONFLICT', correlationId: 'fake' } };
+      if (ours && table.has(ours))
+        return {
+          status: 409,
+          body: { status: 'error', message: `A ${object} with ${this.options.idProperty} ${ours} already exists`, category: 'CONFLICT', correlationId: 'fake' },
+        };
     }
     const results = body.inputs.map((input) => {
       const ours = input.properties[this.options.idProperty];
@@ -356,7 +418,14 @@ export class FakeHubSpot extends FakeHttpService {
     const results = found.filter((t): t is HubSpotTask => Boolean(t)).map((t) => taskView(t, body.properties));
     const base = { status: 'COMPLETE', results, startedAt: now, completedAt: now };
     if (missing.length === 0) return { status: 200, body: base };
-    return { status: 207, body: { ...base, numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some tasks', context: { ids: missing } }] } };
+    return {
+      status: 207,
+      body: {
+        ...base,
+        numErrors: 1,
+        errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some tasks', context: { ids: missing } }],
+      },
+    };
   }
 
   /** Batch update of tasks: ≤ 100, properties validated like a creation (read-only ones refused); the modification time moves. */
@@ -365,9 +434,12 @@ export class FakeHubSpot extends FakeHttpService {
     const problems: { isValid: false; message: string; error: string; name: string }[] = [];
     for (const input of body.inputs) {
       for (const [name, value] of Object.entries(input.properties)) {
-        if (TASK_READ_ONLY.includes(name)) problems.push({ isValid: false, message: `${name} is a read only property; its value cannot be set.`, error: 'READ_ONLY_VALUE', name });
-        else if (!(name in TASK_PROPERTIES)) problems.push({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name });
-        else if (TASK_PROPERTIES[name] && !TASK_PROPERTIES[name]!.includes(value)) problems.push({ isValid: false, message: `${value} was not one of the allowed options`, error: 'INVALID_OPTION', name });
+        if (TASK_READ_ONLY.includes(name))
+          problems.push({ isValid: false, message: `${name} is a read only property; its value cannot be set.`, error: 'READ_ONLY_VALUE', name });
+        else if (!(name in TASK_PROPERTIES))
+          problems.push({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name });
+        else if (TASK_PROPERTIES[name] && !TASK_PROPERTIES[name]!.includes(value))
+          problems.push({ isValid: false, message: `${value} was not one of the allowed options`, error: 'INVALID_OPTION', name });
       }
     }
     if (problems.length > 0) return validationError(`Property values were not valid: ${JSON.stringify(problems)}`);
@@ -387,7 +459,14 @@ export class FakeHubSpot extends FakeHttpService {
     }
     const base = { status: 'COMPLETE', results, startedAt: now, completedAt: now };
     if (missing.length === 0) return { status: 200, body: base };
-    return { status: 207, body: { ...base, numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not update some tasks', context: { ids: missing } }] } };
+    return {
+      status: 207,
+      body: {
+        ...base,
+        numErrors: 1,
+        errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not update some tasks', context: { ids: missing } }],
+      },
+    };
   }
 
   private createTask(body: Omit<HubSpotTask, 'id' | 'at'>): FakeResponse {
@@ -396,7 +475,8 @@ export class FakeHubSpot extends FakeHttpService {
     const problems: { isValid: false; message: string; error: string; name: string }[] = [];
     for (const [name, value] of Object.entries(properties)) {
       if (!(name in TASK_PROPERTIES)) problems.push({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name });
-      else if (TASK_PROPERTIES[name] && !TASK_PROPERTIES[name]!.includes(value)) problems.push({ isValid: false, message: `${value} was not one of the allowed options`, error: 'INVALID_OPTION', name });
+      else if (TASK_PROPERTIES[name] && !TASK_PROPERTIES[name]!.includes(value))
+        problems.push({ isValid: false, message: `${value} was not one of the allowed options`, error: 'INVALID_OPTION', name });
     }
     if (!properties['hs_timestamp']) problems.push({ isValid: false, message: 'hs_timestamp is required', error: 'REQUIRED_PROPERTY', name: 'hs_timestamp' });
     if (problems.length > 0) return validationError(`Property values were not valid: ${JSON.stringify(problems)}`);
@@ -410,7 +490,12 @@ export class FakeHubSpot extends FakeHttpService {
       }
     }
     const id = String(++this.idSeq);
-    const task = { at: Date.now(), id, properties: { ...properties, hs_object_id: id, hs_createdate: now, hs_lastmodifieddate: now }, associations: body.associations ?? [] };
+    const task = {
+      at: Date.now(),
+      id,
+      properties: { ...properties, hs_object_id: id, hs_createdate: now, hs_lastmodifieddate: now },
+      associations: body.associations ?? [],
+    };
     this.tasks.push(task);
     return { status: 201, body: { id: task.id, properties: task.properties, createdAt: now, updatedAt: now, archived: false } };
   }

@@ -100,7 +100,9 @@ export class FakeSalesforce extends FakeHttpService {
   /** Open query cursors: the result set as it was when queried, served page by page through nextRecordsUrl. */
   private cursors = new Map<string, { records: Record<string, unknown>[]; batch: number }>();
   /** Users (owners) by id: what Owner.Name and Owner.Email read. */
-  private readonly users = new Map<string, { Name: string; Email: string }>([[DEFAULT_OWNER_ID, { Name: 'Integration User', Email: 'integration@example.com' }]]);
+  private readonly users = new Map<string, { Name: string; Email: string }>([
+    [DEFAULT_OWNER_ID, { Name: 'Integration User', Email: 'integration@example.com' }],
+  ]);
 
   constructor(private readonly options: FakeSalesforceOptions) {
     super();
@@ -198,7 +200,14 @@ export class FakeSalesforce extends FakeHttpService {
     if (!row) throw new Error(`no Task with alert id ${alertId}`);
     const at = stamp(options.at ?? new Date());
     if (options.ownerId) row.OwnerId = options.ownerId;
-    row.fields = { ...row.fields, Status: 'Completed', IsClosed: true, CompletedDateTime: at, LastModifiedDate: at, ...(options.subtype ? { TaskSubtype: options.subtype } : {}) };
+    row.fields = {
+      ...row.fields,
+      Status: 'Completed',
+      IsClosed: true,
+      CompletedDateTime: at,
+      LastModifiedDate: at,
+      ...(options.subtype ? { TaskSubtype: options.subtype } : {}),
+    };
   }
   /** Tasks created directly in the org (not through the API), completed: `count` of them, for paging. */
   seedCompletedTasks(count: number, options: { alertIdPrefix: string; whatId?: string; at: Date }): string[] {
@@ -210,7 +219,16 @@ export class FakeSalesforce extends FakeHttpService {
       table.set(alertId, {
         Id: this.newId('Task'),
         OwnerId: DEFAULT_OWNER_ID,
-        fields: { Churn_Alert_Id__c: alertId, Subject: `Seeded task ${i}`, Status: 'Completed', IsClosed: true, CompletedDateTime: at, CreatedDate: at, LastModifiedDate: at, WhatId: options.whatId ?? null },
+        fields: {
+          Churn_Alert_Id__c: alertId,
+          Subject: `Seeded task ${i}`,
+          Status: 'Completed',
+          IsClosed: true,
+          CompletedDateTime: at,
+          CreatedDate: at,
+          LastModifiedDate: at,
+          WhatId: options.whatId ?? null,
+        },
       });
       ids.push(alertId);
     }
@@ -236,7 +254,8 @@ export class FakeSalesforce extends FakeHttpService {
     let response: FakeResponse;
     if (this.inOutage()) response = { status: 503, body: { error: 'unavailable', error_description: 'fake outage' } };
     else if (r.path === '/services/oauth2/token' && r.method === 'POST') response = await this.token(new URLSearchParams(r.body));
-    else if (r.path.startsWith('/services/data/')) response = { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
+    else if (r.path.startsWith('/services/data/'))
+      response = { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
     else response = { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
     this.loginRequests.push({ method: r.method, path: r.path, status: response.status });
     return response;
@@ -254,7 +273,8 @@ export class FakeSalesforce extends FakeHttpService {
     const match = /^\/services\/data\/v(\d+\.\d)(\/.*)$/.exec(r.path);
     if (!match) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
     const auth = r.headers['authorization'];
-    if (this.sessionsRejected || !auth || !this.tokens.has(auth.replace(/^Bearer /, ''))) return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
+    if (this.sessionsRejected || !auth || !this.tokens.has(auth.replace(/^Bearer /, '')))
+      return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
     if (this.limitFailures > 0 || this.apiUsed >= this.dailyRequestLimit) {
       if (this.limitFailures > 0) this.limitFailures--;
       return { status: 403, body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] };
@@ -274,7 +294,8 @@ export class FakeSalesforce extends FakeHttpService {
     };
     if (grant === 'refresh_token') {
       if (params.get('client_id') !== this.options.clientId) return refuse('client identifier invalid', 'invalid_client_id');
-      if (this.options.clientSecret && params.has('client_secret') && params.get('client_secret') !== this.options.clientSecret) return refuse('invalid client credentials', 'invalid_client');
+      if (this.options.clientSecret && params.has('client_secret') && params.get('client_secret') !== this.options.clientSecret)
+        return refuse('invalid client credentials', 'invalid_client');
       if (!this.options.refreshToken || params.get('refresh_token') !== this.options.refreshToken) return refuse('expired access/refresh token');
     } else if (grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
       if (!this.publicKey || !this.options.jwt) return refuse('invalid assertion');
@@ -291,7 +312,8 @@ export class FakeSalesforce extends FakeHttpService {
         return refuse(`invalid assertion: ${(error as Error).message}`);
       }
     } else if (grant === 'client_credentials') {
-      if (params.get('client_id') !== this.options.clientId || !this.options.clientSecret || params.get('client_secret') !== this.options.clientSecret) return refuse('invalid client credentials', 'invalid_client');
+      if (params.get('client_id') !== this.options.clientId || !this.options.clientSecret || params.get('client_secret') !== this.options.clientSecret)
+        return refuse('invalid client credentials', 'invalid_client');
       if (!this.options.clientCredentials) return refuse('no client credentials user enabled');
     } else {
       return refuse(`grant type not supported: ${grant}`, 'unsupported_grant_type');
@@ -301,7 +323,14 @@ export class FakeSalesforce extends FakeHttpService {
     this.tokens.add(token);
     return {
       status: 200,
-      body: { access_token: token, instance_url: this.url, id: `${this.loginUrl}/id/00D000000000001EAA/005000000000001AAA`, token_type: 'Bearer', issued_at: String(Date.now()), signature: 'fake' },
+      body: {
+        access_token: token,
+        instance_url: this.url,
+        id: `${this.loginUrl}/id/00D000000000001EAA/005000000000001AAA`,
+        token_type: 'Bearer',
+        issued_at: String(Date.now()),
+        signature: 'fake',
+      },
     };
   }
 
@@ -319,10 +348,35 @@ export class FakeSalesforce extends FakeHttpService {
       const body = JSON.parse(r.body) as { object: string; externalIdFieldName: string; operation: string };
       const fields = this.schemaOf(body.object);
       if (!fields) return { status: 400, body: [{ errorCode: 'INVALIDJOB', message: `InvalidJob : Unable to find object: ${body.object}` }] };
-      if (!fields.get(body.externalIdFieldName)?.externalId) return { status: 400, body: [{ errorCode: 'INVALIDJOB', message: `InvalidJob : External ID was blank or not an External ID field: ${body.externalIdFieldName}` }] };
+      if (!fields.get(body.externalIdFieldName)?.externalId)
+        return {
+          status: 400,
+          body: [{ errorCode: 'INVALIDJOB', message: `InvalidJob : External ID was blank or not an External ID field: ${body.externalIdFieldName}` }],
+        };
       const id = `750${String(++this.idSeq).padStart(15, '0')}`;
-      this.jobs.set(id, { object: body.object, externalIdFieldName: body.externalIdFieldName, csv: '', state: 'Open', ok: [], failed: [], header: [], pollsInProgress: 0 });
-      return { status: 200, body: { id, operation: body.operation, object: body.object, state: 'Open', contentType: 'CSV', apiVersion: 62, lineEnding: 'LF', columnDelimiter: 'COMMA' } };
+      this.jobs.set(id, {
+        object: body.object,
+        externalIdFieldName: body.externalIdFieldName,
+        csv: '',
+        state: 'Open',
+        ok: [],
+        failed: [],
+        header: [],
+        pollsInProgress: 0,
+      });
+      return {
+        status: 200,
+        body: {
+          id,
+          operation: body.operation,
+          object: body.object,
+          state: 'Open',
+          contentType: 'CSV',
+          apiVersion: 62,
+          lineEnding: 'LF',
+          columnDelimiter: 'COMMA',
+        },
+      };
     }
     if ((m = /^\/jobs\/ingest\/(\w+)(\/\w+)?$/.exec(rest))) return this.job(r, m[1]!, m[2]);
     return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: `no fake for ${r.method} ${rest}` }] };
@@ -331,13 +385,23 @@ export class FakeSalesforce extends FakeHttpService {
   private collectionsUpsert(object: string, extField: string, body: { allOrNone?: boolean; records: Record<string, unknown>[] }): FakeResponse {
     const fields = this.schemaOf(object);
     if (!fields) return { status: 400, body: [{ errorCode: 'INVALID_TYPE', message: `sObject type '${object}' is not supported.` }] };
-    if (!fields.get(extField)?.externalId) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: `Provided external ID field does not exist or is not accessible: ${extField}` }] };
+    if (!fields.get(extField)?.externalId)
+      return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: `Provided external ID field does not exist or is not accessible: ${extField}` }] };
     if (body.records.length > 200) return { status: 400, body: [{ errorCode: 'EXCEEDED_ID_LIMIT', message: 'record limit is 200' }] };
     // A field the object does not have fails the request as a whole (the records cannot be read), not per record.
     const unknown = body.records.flatMap((record) => Object.keys(record)).find((field) => field !== 'attributes' && !fields.has(field));
     if (unknown) return { status: 400, body: [{ errorCode: 'INVALID_FIELD', message: `No such column '${unknown}' on sobject of type ${object}` }] };
     const readOnly = body.records.flatMap((record) => Object.keys(record)).find((field) => SYSTEM_FIELDS.has(field));
-    if (readOnly) return { status: 400, body: [{ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${readOnly}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.` }] };
+    if (readOnly)
+      return {
+        status: 400,
+        body: [
+          {
+            errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+            message: `Unable to create/update fields: ${readOnly}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          },
+        ],
+      };
     const table = this.table(object);
     const results = body.records.map((record) => {
       const { attributes: _attributes, ...values } = record;
@@ -349,12 +413,27 @@ export class FakeSalesforce extends FakeHttpService {
       const refusal = this.refused.get(key);
       if (refusal) return { success: false, errors: [{ ...refusal, fields: [] }] };
       if (object === 'Task' && values['Status'] !== undefined && !TASK_STATUSES.has(String(values['Status']))) {
-        return { success: false, errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `Status: bad value for restricted picklist field: ${String(values['Status'])}`, fields: ['Status'] }] };
+        return {
+          success: false,
+          errors: [
+            {
+              statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+              message: `Status: bad value for restricted picklist field: ${String(values['Status'])}`,
+              fields: ['Status'],
+            },
+          ],
+        };
       }
       const existing = table.get(key);
       if (!existing) {
-        const missing = [...fields.values()].filter((f) => f.requiredOnCreate && (values[f.name] === undefined || values[f.name] === null || values[f.name] === '')).map((f) => f.name);
-        if (missing.length > 0) return { success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing }] };
+        const missing = [...fields.values()]
+          .filter((f) => f.requiredOnCreate && (values[f.name] === undefined || values[f.name] === null || values[f.name] === ''))
+          .map((f) => f.name);
+        if (missing.length > 0)
+          return {
+            success: false,
+            errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing }],
+          };
       }
       const row = existing ?? { Id: this.newId(object), OwnerId: this.options.ownerId ?? DEFAULT_OWNER_ID, fields: {} };
       const now = stamp(new Date());
@@ -388,14 +467,20 @@ export class FakeSalesforce extends FakeHttpService {
     const valueOf = (row: { Id: string; OwnerId: string; fields: Record<string, unknown> }, field: string): unknown =>
       field === 'Id' ? row.Id : field === 'OwnerId' ? row.OwnerId : (row.fields[field] ?? null);
     const rows = [...this.table(query.object).values()].filter((row) => matches(query, (field) => valueOf(row, field)));
-    rows.sort(compareBy(query, (row, field) => valueOf(row as typeof rows[number], field)));
+    rows.sort(compareBy(query, (row, field) => valueOf(row as (typeof rows)[number], field)));
     const limited = query.limit === undefined ? rows : rows.slice(0, query.limit);
     const records = limited.map((row) => {
       const out: Record<string, unknown> = { attributes: { type: query.object, url: `/services/data/v62.0/sobjects/${query.object}/${row.Id}` } };
       for (const f of query.fields) {
         if (f.startsWith('Owner.')) {
           const user = this.users.get(row.OwnerId);
-          out['Owner'] = user ? { attributes: { type: 'User', url: `/services/data/v62.0/sobjects/User/${row.OwnerId}` }, ...(out['Owner'] as object), [f.slice(6)]: user[f.slice(6) as 'Name' | 'Email'] } : null;
+          out['Owner'] = user
+            ? {
+                attributes: { type: 'User', url: `/services/data/v62.0/sobjects/User/${row.OwnerId}` },
+                ...(out['Owner'] as object),
+                [f.slice(6)]: user[f.slice(6) as 'Name' | 'Email'],
+              }
+            : null;
           continue;
         }
         const value = valueOf(row, f);
@@ -467,8 +552,10 @@ export class FakeSalesforce extends FakeHttpService {
       return { status: 204, raw: '' };
     }
     const csv = (rows: string[][]) => rows.map((row) => row.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\n') + '\n';
-    if (sub === '/successfulResults') return { status: 200, raw: csv([['sf__Id', 'sf__Created', ...job.header], ...job.ok]), headers: { 'content-type': 'text/csv' } };
-    if (sub === '/failedResults') return { status: 200, raw: csv([['sf__Id', 'sf__Error', ...job.header], ...job.failed]), headers: { 'content-type': 'text/csv' } };
+    if (sub === '/successfulResults')
+      return { status: 200, raw: csv([['sf__Id', 'sf__Created', ...job.header], ...job.ok]), headers: { 'content-type': 'text/csv' } };
+    if (sub === '/failedResults')
+      return { status: 200, raw: csv([['sf__Id', 'sf__Error', ...job.header], ...job.failed]), headers: { 'content-type': 'text/csv' } };
     if (sub === '/unprocessedrecords') return { status: 200, raw: csv([job.header]), headers: { 'content-type': 'text/csv' } };
     return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'unknown job resource' }] };
   }
@@ -480,7 +567,11 @@ export class FakeSalesforce extends FakeHttpService {
       return;
     }
     const lines = job.csv.split(/\r?\n/).filter((l) => l.length > 0);
-    const parse = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].map((c) => c[1]!).slice(0, -1).map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c));
+    const parse = (line: string) =>
+      [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)]
+        .map((c) => c[1]!)
+        .slice(0, -1)
+        .map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c));
     job.header = parse(lines[0] ?? '');
     const schema = this.schemaOf(job.object)!;
     const unknown = job.header.find((h) => !schema.has(h));

@@ -15,7 +15,12 @@ export interface SoqlCondition {
   readonly values: readonly SoqlValue[];
 }
 
-export type SoqlValue = { kind: 'string'; value: string } | { kind: 'null' } | { kind: 'boolean'; value: boolean } | { kind: 'number'; value: number } | { kind: 'datetime'; value: number };
+export type SoqlValue =
+  | { kind: 'string'; value: string }
+  | { kind: 'null' }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'number'; value: number }
+  | { kind: 'datetime'; value: number };
 
 /** A refusal as Salesforce words it: the error code and message of a 400. */
 export class SoqlError extends Error {
@@ -113,7 +118,10 @@ function listOf(raw: string): string[] {
 function valueOf(raw: string, field: string, type: string): SoqlValue {
   if (raw.startsWith("'")) {
     if (type === 'datetime' || type === 'date') {
-      throw new SoqlError('INVALID_FIELD', `value of filter criterion for field '${field}' must be of type ${type === 'date' ? 'date' : 'dateTime'} and should not be enclosed in quotes`);
+      throw new SoqlError(
+        'INVALID_FIELD',
+        `value of filter criterion for field '${field}' must be of type ${type === 'date' ? 'date' : 'dateTime'} and should not be enclosed in quotes`,
+      );
     }
     return { kind: 'string', value: raw.slice(1, -1).replace(/\\(.)/g, '$1') };
   }
@@ -123,7 +131,8 @@ function valueOf(raw: string, field: string, type: string): SoqlValue {
     return { kind: 'boolean', value: /^true$/i.test(raw) };
   }
   if (DATETIME.test(raw)) {
-    if (type !== 'datetime') throw new SoqlError('INVALID_FIELD', `value of filter criterion for field '${field}' must be of type ${type} and should be enclosed in quotes`);
+    if (type !== 'datetime')
+      throw new SoqlError('INVALID_FIELD', `value of filter criterion for field '${field}' must be of type ${type} and should be enclosed in quotes`);
     return { kind: 'datetime', value: Date.parse(raw) };
   }
   if (/^-?\d+(\.\d+)?$/.test(raw)) return { kind: 'number', value: Number(raw) };

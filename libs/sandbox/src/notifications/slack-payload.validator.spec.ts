@@ -38,7 +38,10 @@ describe('the Slack fake refuses what a Slack incoming webhook refuses', () => {
     assert.equal(problem({ text: 't', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }] }), 'invalid_blocks');
     assert.equal(problem({ text: 't', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }] }), 'invalid_blocks');
     assert.equal(problem({ text: 't', blocks: [{ type: 'section', fields: [{ type: 'mrkdwn', text: 'f'.repeat(2001) }] }] }), 'invalid_blocks');
-    assert.equal(problem({ text: 't', blocks: [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'b'.repeat(76) } }] }] }), 'invalid_blocks');
+    assert.equal(
+      problem({ text: 't', blocks: [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'b'.repeat(76) } }] }] }),
+      'invalid_blocks',
+    );
     assert.equal(problem({ text: 't', blocks: [{ type: 'banner' }] }), 'invalid_blocks');
   });
 });

@@ -35,7 +35,9 @@ function isObject(value: unknown): value is Json {
 }
 
 function isTextObject(value: unknown, max: number, types: readonly string[] = ['plain_text', 'mrkdwn']): boolean {
-  return isObject(value) && types.includes(value['type'] as string) && typeof value['text'] === 'string' && value['text'].length >= 1 && value['text'].length <= max;
+  return (
+    isObject(value) && types.includes(value['type'] as string) && typeof value['text'] === 'string' && value['text'].length >= 1 && value['text'].length <= max
+  );
 }
 
 function isValidBlock(block: unknown): boolean {
@@ -48,7 +50,8 @@ function isValidBlock(block: unknown): boolean {
       const { text, fields } = block;
       if (text === undefined && fields === undefined) return false;
       if (text !== undefined && !isTextObject(text, 3000)) return false;
-      if (fields !== undefined && !(Array.isArray(fields) && fields.length >= 1 && fields.length <= 10 && fields.every((f) => isTextObject(f, 2000)))) return false;
+      if (fields !== undefined && !(Array.isArray(fields) && fields.length >= 1 && fields.length <= 10 && fields.every((f) => isTextObject(f, 2000))))
+        return false;
       return true;
     }
     case 'divider':

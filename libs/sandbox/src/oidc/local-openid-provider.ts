@@ -118,7 +118,14 @@ function configuration(people: readonly DemoPerson[], redirectUri: string, clien
       };
     },
     // First-party client: the grant of every scope it asks for, without a consent screen.
-    loadExistingGrant: async (ctx: { oidc: { provider: ProviderType; client: { clientId: string }; session: { accountId: string; grantIdFor(id: string): string | undefined }; result?: { consent?: { grantId?: string } } } }) => {
+    loadExistingGrant: async (ctx: {
+      oidc: {
+        provider: ProviderType;
+        client: { clientId: string };
+        session: { accountId: string; grantIdFor(id: string): string | undefined };
+        result?: { consent?: { grantId?: string } };
+      };
+    }) => {
       const existing = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
       if (existing) return ctx.oidc.provider.Grant.find(existing);
       const grant: GrantInstance = new ctx.oidc.provider.Grant({ accountId: ctx.oidc.session.accountId, clientId: ctx.oidc.client.clientId });
@@ -129,13 +136,22 @@ function configuration(people: readonly DemoPerson[], redirectUri: string, clien
     // The provider's own error page, plain: what was refused and why (oidc-provider's default nags to be replaced).
     renderError: (ctx: { type: string; body: string }, out: Record<string, string>) => {
       ctx.type = 'text/plain; charset=utf-8';
-      ctx.body = Object.entries(out).map(([key, value]) => `${key}: ${value}`).join('\n') + '\n';
+      ctx.body =
+        Object.entries(out)
+          .map(([key, value]) => `${key}: ${value}`)
+          .join('\n') + '\n';
     },
     ttl: { AuthorizationCode: 60, IdToken: 300, AccessToken: 300, Interaction: 600, Session: 3600, Grant: 3600 },
   };
 }
 
-async function serveInteraction(provider: ProviderType, people: readonly DemoPerson[], req: IncomingMessage, res: ServerResponse, submitted: boolean): Promise<void> {
+async function serveInteraction(
+  provider: ProviderType,
+  people: readonly DemoPerson[],
+  req: IncomingMessage,
+  res: ServerResponse,
+  submitted: boolean,
+): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   if (!submitted) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });

@@ -14,7 +14,7 @@ export class ObservabilityController {
   ) {}
 
   @Get('metrics')
-  @ApiFileAnswer('the Prometheus text exposition of the process\'s metrics', 'text/plain')
+  @ApiFileAnswer("the Prometheus text exposition of the process's metrics", 'text/plain')
   async metrics(@Res() res: Response): Promise<void> {
     res.setHeader('Content-Type', this.registry.contentType);
     res.send(await this.registry.metrics());

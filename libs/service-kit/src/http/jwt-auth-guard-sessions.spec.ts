@@ -20,7 +20,13 @@ function contextOf(request: Partial<AuthenticatedRequest>, roles: string[]): Exe
 }
 
 function guardWith(sessions?: SessionAuthenticator) {
-  return new JwtAuthGuard(new Reflector(), { AUTH_JWT_SECRET: SECRET }, createLogger({ service: 'spec', level: 'silent' }), createMetricsRegistry('spec'), sessions);
+  return new JwtAuthGuard(
+    new Reflector(),
+    { AUTH_JWT_SECRET: SECRET },
+    createLogger({ service: 'spec', level: 'silent' }),
+    createMetricsRegistry('spec'),
+    sessions,
+  );
 }
 
 describe('JwtAuthGuard with a session authenticator', () => {
@@ -39,21 +45,29 @@ describe('JwtAuthGuard with a session authenticator', () => {
   });
 
   it('answers 403 when the session lacks the role, and 401 without a session or a token', async () => {
-    const forbidden = await guardWith(sessions).canActivate(contextOf({ headers: { cookie: 'session=ok' }, path: '/x' }, ['admin'])).catch((e: unknown) => e);
+    const forbidden = await guardWith(sessions)
+      .canActivate(contextOf({ headers: { cookie: 'session=ok' }, path: '/x' }, ['admin']))
+      .catch((e: unknown) => e);
     assert.ok(forbidden instanceof AuthError && forbidden.code === 'FORBIDDEN', String(forbidden));
-    const anonymous = await guardWith(sessions).canActivate(contextOf({ headers: {}, path: '/x' }, ['agent'])).catch((e: unknown) => e);
+    const anonymous = await guardWith(sessions)
+      .canActivate(contextOf({ headers: {}, path: '/x' }, ['agent']))
+      .catch((e: unknown) => e);
     assert.ok(anonymous instanceof AuthError && anonymous.code === 'UNAUTHENTICATED', String(anonymous));
   });
 
   it('checks a bearer token as before when there is one, without asking about a session', async () => {
     const before = sessions.asked;
-    const refused = await guardWith(sessions).canActivate(contextOf({ headers: { authorization: 'Bearer forged', cookie: 'session=ok' }, path: '/x' }, ['agent'])).catch((e: unknown) => e);
+    const refused = await guardWith(sessions)
+      .canActivate(contextOf({ headers: { authorization: 'Bearer forged', cookie: 'session=ok' }, path: '/x' }, ['agent']))
+      .catch((e: unknown) => e);
     assert.ok(refused instanceof AuthError && refused.code === 'UNAUTHENTICATED', String(refused));
     assert.equal(sessions.asked, before);
   });
 
   it('without an authenticator (every service but monitoring) a cookie is no credential', async () => {
-    const refused = await guardWith().canActivate(contextOf({ headers: { cookie: 'session=ok' }, path: '/x' }, ['agent'])).catch((e: unknown) => e);
+    const refused = await guardWith()
+      .canActivate(contextOf({ headers: { cookie: 'session=ok' }, path: '/x' }, ['agent']))
+      .catch((e: unknown) => e);
     assert.ok(refused instanceof AuthError && refused.code === 'UNAUTHENTICATED', String(refused));
   });
 });

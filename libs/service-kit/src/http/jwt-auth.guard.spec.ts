@@ -49,7 +49,10 @@ describe('verifyBearer', () => {
     assert.equal(await statusOf(verifyBearer(key, undefined, [])), 401);
     assert.equal(await statusOf(verifyBearer(key, 'Basic abc', [])), 401);
     assert.equal(await statusOf(verifyBearer(key, 'Bearer not.a.jwt', [])), 401);
-    assert.equal(await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { secret: 'another-secret-of-enough-length-000000' })}`, [])), 401);
+    assert.equal(
+      await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { secret: 'another-secret-of-enough-length-000000' })}`, [])),
+      401,
+    );
     assert.equal(await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { expiresIn: '-1s' })}`, [])), 401);
     assert.equal(await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { sub: null })}`, [])), 401);
     assert.equal(await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { alg: 'HS512' })}`, [])), 401);
@@ -57,7 +60,9 @@ describe('verifyBearer', () => {
 
   it('answers 401 for a token without exp, whatever else it carries', async () => {
     const reasons: RefusalReason[] = [];
-    const status = await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { expiresIn: null })}`, ['admin'], (reason) => reasons.push(reason)));
+    const status = await statusOf(
+      verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { expiresIn: null })}`, ['admin'], (reason) => reasons.push(reason)),
+    );
     assert.equal(status, 401);
     assert.deepEqual(reasons, ['no_expiry']);
     assert.equal(await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { expiresIn: null, issuedAt: null })}`, [])), 401);
@@ -70,24 +75,41 @@ describe('verifyBearer', () => {
     // Without iat the lifetime counts from now; an iat in the future does not stretch it.
     assert.equal(await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { issuedAt: null, expiresIn: now + 25 * 3600 })}`, [])), 401);
     assert.equal(await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { issuedAt: null, expiresIn: now + 3600 })}`, [])), 200);
-    assert.equal(await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { issuedAt: now + 365 * 86400, expiresIn: now + 365 * 86400 + 60 })}`, [])), 401);
+    assert.equal(
+      await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { issuedAt: now + 365 * 86400, expiresIn: now + 365 * 86400 + 60 })}`, [])),
+      401,
+    );
     // A token issued 23 h ago that lives 25 h in all is refused although it has 2 h left.
-    assert.equal(await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { issuedAt: now - 23 * 3600, expiresIn: now + 2 * 3600 })}`, [])), 401);
+    assert.equal(
+      await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['admin'] }, { issuedAt: now - 23 * 3600, expiresIn: now + 2 * 3600 })}`, [])),
+      401,
+    );
     const hourly = bearerPolicyOf(authEnvSchema.parse({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_MAX_LIFETIME_SECONDS: '3600' }));
     assert.equal(await statusOf(verifyBearer(hourly, `Bearer ${await sign({ roles: ['admin'] }, { expiresIn: '2h' })}`, [])), 401);
     assert.equal(await statusOf(verifyBearer(hourly, `Bearer ${await sign({ roles: ['admin'] }, { expiresIn: '30m' })}`, [])), 200);
   });
 
   it('checks iss and aud when AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE are set', async () => {
-    const strict = bearerPolicyOf(authEnvSchema.parse({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_ISSUER: 'https://idp.example.com', AUTH_JWT_AUDIENCE: 'churn-radar' }));
+    const strict = bearerPolicyOf(
+      authEnvSchema.parse({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_ISSUER: 'https://idp.example.com', AUTH_JWT_AUDIENCE: 'churn-radar' }),
+    );
     const good = { issuer: 'https://idp.example.com', audience: 'churn-radar' };
     assert.equal(await statusOf(verifyBearer(strict, `Bearer ${await sign({ roles: ['agent'] }, good)}`, ['agent'])), 200);
     const reasons: RefusalReason[] = [];
     const onRefused = (reason: RefusalReason) => void reasons.push(reason);
-    assert.equal(await statusOf(verifyBearer(strict, `Bearer ${await sign({ roles: ['agent'] }, { ...good, issuer: 'https://evil.example.com' })}`, ['agent'], onRefused)), 401);
-    assert.equal(await statusOf(verifyBearer(strict, `Bearer ${await sign({ roles: ['agent'] }, { ...good, audience: 'another-app' })}`, ['agent'], onRefused)), 401);
+    assert.equal(
+      await statusOf(verifyBearer(strict, `Bearer ${await sign({ roles: ['agent'] }, { ...good, issuer: 'https://evil.example.com' })}`, ['agent'], onRefused)),
+      401,
+    );
+    assert.equal(
+      await statusOf(verifyBearer(strict, `Bearer ${await sign({ roles: ['agent'] }, { ...good, audience: 'another-app' })}`, ['agent'], onRefused)),
+      401,
+    );
     assert.equal(await statusOf(verifyBearer(strict, `Bearer ${await sign({ roles: ['agent'] }, { audience: 'churn-radar' })}`, ['agent'], onRefused)), 401);
-    assert.equal(await statusOf(verifyBearer(strict, `Bearer ${await sign({ roles: ['agent'] }, { issuer: 'https://idp.example.com' })}`, ['agent'], onRefused)), 401);
+    assert.equal(
+      await statusOf(verifyBearer(strict, `Bearer ${await sign({ roles: ['agent'] }, { issuer: 'https://idp.example.com' })}`, ['agent'], onRefused)),
+      401,
+    );
     assert.deepEqual(reasons, ['issuer', 'audience', 'issuer', 'audience']);
     // Unset: iss and aud are not looked at.
     assert.equal(await statusOf(verifyBearer(key, `Bearer ${await sign({ roles: ['agent'] }, { issuer: 'anyone', audience: 'anything' })}`, ['agent'])), 200);

@@ -92,14 +92,25 @@ describe('ProblemDetailsFilter', () => {
   it('answers a domain error with the status of its code, its detail and its extension members', async () => {
     const { res, body } = await problemOf('/taken');
     assert.equal(res.status, 409);
-    assert.deepEqual(body, { type: 'urn:churn-radar:problem:PROBE_TAKEN', title: 'Conflict', status: 409, detail: 'probe 7 is taken', instance: '/taken', code: 'PROBE_TAKEN', holder: 'ada' });
+    assert.deepEqual(body, {
+      type: 'urn:churn-radar:problem:PROBE_TAKEN',
+      title: 'Conflict',
+      status: 409,
+      detail: 'probe 7 is taken',
+      instance: '/taken',
+      code: 'PROBE_TAKEN',
+      holder: 'ada',
+    });
   });
 
   it('names every refused field of a validation failure', async () => {
     const { res, body } = await problemOf('/echo', post('{"tenure":"long"}'));
     assert.equal(res.status, 400);
     assert.equal(body.code, 'VALIDATION_FAILED');
-    assert.deepEqual(body.errors?.map((e) => e.field), ['tenure']);
+    assert.deepEqual(
+      body.errors?.map((e) => e.field),
+      ['tenure'],
+    );
   });
 
   it('answers malformed JSON 400 and a body over the limit 413', async () => {
@@ -127,7 +138,10 @@ describe('ProblemDetailsFilter', () => {
     assert.equal(body.code, 'INTERNAL_ERROR');
     assert.equal(body.request_id, 'req-42');
     assert.doesNotMatch(JSON.stringify(body), /hunter2|ECONNREFUSED|postgres/);
-    assert.ok(logged.some((fields) => fields['request_id'] === 'req-42' && /hunter2/.test(String(fields['err']))), JSON.stringify(logged));
+    assert.ok(
+      logged.some((fields) => fields['request_id'] === 'req-42' && /hunter2/.test(String(fields['err']))),
+      JSON.stringify(logged),
+    );
   });
 
   it('answers a code missing from the table 500, logged, rather than guessing a status', async () => {

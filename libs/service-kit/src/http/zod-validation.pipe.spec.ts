@@ -18,12 +18,23 @@ describe('ZodValidationPipe', () => {
   const query = new ZodValidationPipe(z.strictObject({ from: z.string().date(), page: z.coerce.number().int().min(1).optional() }));
 
   it('names each refused field by its path, and each unknown key of a strict object', () => {
-    assert.deepEqual(fieldsOf(() => query.transform({ from: 'yesterday', page: '0', window: '7d', sort: 'x' }, { type: 'query' })).sort(), ['from', 'page', 'sort', 'window']);
+    assert.deepEqual(fieldsOf(() => query.transform({ from: 'yesterday', page: '0', window: '7d', sort: 'x' }, { type: 'query' })).sort(), [
+      'from',
+      'page',
+      'sort',
+      'window',
+    ]);
   });
 
   it('names a bare path parameter by its name, and a body that is not an object as the part it is', () => {
-    assert.deepEqual(fieldsOf(() => new ZodValidationPipe(z.enum(['hubspot'])).transform('zoho', { type: 'param', data: 'crm' })), ['crm']);
-    assert.deepEqual(fieldsOf(() => query.transform('nothing', { type: 'body' })), ['(body)']);
+    assert.deepEqual(
+      fieldsOf(() => new ZodValidationPipe(z.enum(['hubspot'])).transform('zoho', { type: 'param', data: 'crm' })),
+      ['crm'],
+    );
+    assert.deepEqual(
+      fieldsOf(() => query.transform('nothing', { type: 'body' })),
+      ['(body)'],
+    );
   });
 
   it('passes a valid value through, parsed', () => {

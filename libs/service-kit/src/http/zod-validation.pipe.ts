@@ -13,7 +13,8 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
     // `@Param('crm', pipe)` validates the bare value: the field is the parameter's name.
-    const fieldOf = (path: readonly PropertyKey[]) => [metadata?.data, ...path.map(String)].filter((part) => part !== undefined).join('.') || `(${metadata?.type ?? 'body'})`;
+    const fieldOf = (path: readonly PropertyKey[]) =>
+      [metadata?.data, ...path.map(String)].filter((part) => part !== undefined).join('.') || `(${metadata?.type ?? 'body'})`;
     throw new ValidationError(
       result.error.issues.flatMap((issue) =>
         // A strict object's unknown keys are one issue at the object; each key is a field of its own.

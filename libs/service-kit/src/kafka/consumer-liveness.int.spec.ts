@@ -15,18 +15,28 @@ class OutcomesSpecHandler implements TopicHandler<typeof Topics.outcomes> {
   async handle(): Promise<void> {}
 }
 
-@Module({ imports: [KafkaModule.forRoot({ group: 'liveness-spec', consumer: { deadLetterTopic: Topics.outcomesDlq, handlers: [OutcomesSpecHandler] } })], providers: [OutcomesSpecHandler] })
+@Module({
+  imports: [KafkaModule.forRoot({ group: 'liveness-spec', consumer: { deadLetterTopic: Topics.outcomesDlq, handlers: [OutcomesSpecHandler] } })],
+  providers: [OutcomesSpecHandler],
+})
 class LivenessSpecModule {}
 
 /** A partition assignor our consumer does not speak: the broker refuses a member that lacks it. */
 const foreignAssigner: PartitionAssigner = () => ({
   name: 'SpecForeignAssigner',
   version: 1,
-  protocol: ({ topics }) => ({ name: 'SpecForeignAssigner', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) }),
+  protocol: ({ topics }) => ({
+    name: 'SpecForeignAssigner',
+    metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+  }),
   assign: async ({ members, topics }) =>
     members.map(({ memberId }, i) => ({
       memberId,
-      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: i === 0 ? Object.fromEntries(topics.map((t) => [t, [0, 1, 2]])) : {}, userData: Buffer.alloc(0) }),
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({
+        version: 1,
+        assignment: i === 0 ? Object.fromEntries(topics.map((t) => [t, [0, 1, 2]])) : {},
+        userData: Buffer.alloc(0),
+      }),
     })),
 });
 
@@ -40,7 +50,6 @@ async function foreignMember(groupId: string, topic: TopicName): Promise<Consume
   await joined;
   return consumer;
 }
-
 
 describe('a Kafka consumer that crashed for good fails liveness', () => {
   let sut: RunningService;
@@ -72,7 +81,12 @@ describe('a Kafka consumer that crashed for good fails liveness', () => {
 
 describe('a consumer that runs is alive', () => {
   it('answers 200 on /health/live with the consumer check', async () => {
-    const sut = await startService({ name: 'liveness-spec', configSchema: baseServiceConfigSchema(0), module: () => LivenessSpecModule, env: serviceTestEnv() });
+    const sut = await startService({
+      name: 'liveness-spec',
+      configSchema: baseServiceConfigSchema(0),
+      module: () => LivenessSpecModule,
+      env: serviceTestEnv(),
+    });
     try {
       await until('the consumer to join', async () => (await fetch(`${sut.url}/health/ready`)).status === 200, 30_000);
       const live = await fetch(`${sut.url}/health/live`);

@@ -1,12 +1,4 @@
-import {
-  Global,
-  Module,
-  type DynamicModule,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleDestroy,
-  type Type,
-} from '@nestjs/common';
+import { Global, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import { TOPIC_SCHEMAS, type TopicName } from '@churn/contracts';
@@ -114,14 +106,12 @@ export class KafkaModule {
               producer,
               {
                 groupId: `${config.KAFKA_GROUP_PREFIX}.${options.group}`,
-                subscriptions: handlers.map(
-                  (handler): TopicSubscription => ({
-                    topic: handler.topic,
-                    schema: TOPIC_SCHEMAS[handler.topic],
-                    handler: (messages, context) => handler.handle(messages as never, context),
-                    deadLetterTopic: handler.deadLetterTopic,
-                  }),
-                ),
+                subscriptions: handlers.map((handler): TopicSubscription => ({
+                  topic: handler.topic,
+                  schema: TOPIC_SCHEMAS[handler.topic],
+                  handler: (messages, context) => handler.handle(messages as never, context),
+                  deadLetterTopic: handler.deadLetterTopic,
+                })),
                 deadLetterTopic: consumerOptions.deadLetterTopic,
                 batching: config.KAFKA_CONSUMER_BATCHING,
                 partitionsConsumedConcurrently: consumerOptions.partitionsConsumedConcurrently ?? config.KAFKA_PARTITIONS_CONCURRENTLY,
@@ -145,4 +135,3 @@ export class KafkaModule {
     };
   }
 }
-

@@ -43,7 +43,8 @@ export function setUpApiDocument(app: INestApplication, title: string, descripti
       }
       const errors = Object.keys(operation.responses).filter((status) => /^[45]/.test(status));
       for (const status of errors) operation.responses[status] = { ...operation.responses[status], content: problem };
-      if (!errors.some((s) => s.startsWith('4'))) operation.responses['4XX'] = { description: 'refused: the problem names the field or the reason', content: problem };
+      if (!errors.some((s) => s.startsWith('4')))
+        operation.responses['4XX'] = { description: 'refused: the problem names the field or the reason', content: problem };
       if (!errors.some((s) => s.startsWith('5'))) operation.responses['5XX'] = { description: 'failed: the problem says what failed', content: problem };
     }
   }

@@ -57,11 +57,28 @@ export class TopicOutboxRelay<T extends keyof TopicSchemas & TopicName> implemen
     this.outbox = new TopicOutboxRepository(settings.outbox);
     const { metrics: names, what, topic } = settings;
     this.metrics = {
-      published: getOrCreateCounter(registry, { name: names.published, help: `${what} published on ${topic} (a re-publication after a crash counts again).`, labelNames: [] as const }),
-      failures: getOrCreateCounter(registry, { name: names.failures, help: `Relay passes over the ${topic} outbox that failed (broker or Postgres); the rows stay and are published by a later pass.`, labelNames: [] as const }),
+      published: getOrCreateCounter(registry, {
+        name: names.published,
+        help: `${what} published on ${topic} (a re-publication after a crash counts again).`,
+        labelNames: [] as const,
+      }),
+      failures: getOrCreateCounter(registry, {
+        name: names.failures,
+        help: `Relay passes over the ${topic} outbox that failed (broker or Postgres); the rows stay and are published by a later pass.`,
+        labelNames: [] as const,
+      }),
       waiting: getOrCreateGauge(registry, { name: names.waiting, help: `${what} in the outbox not yet published on ${topic}.`, labelNames: [] as const }),
-      lag: getOrCreateGauge(registry, { name: names.oldestWaiting, help: `Age of the oldest of the ${what} not yet published on ${topic} (0: none waits).`, labelNames: [] as const }),
-      pass: getOrCreateHistogram(registry, { name: names.passSeconds, help: `Duration of one relay pass over the ${topic} outbox (lock, read, publish, mark).`, labelNames: [] as const, buckets: LATENCY_BUCKETS_SECONDS }),
+      lag: getOrCreateGauge(registry, {
+        name: names.oldestWaiting,
+        help: `Age of the oldest of the ${what} not yet published on ${topic} (0: none waits).`,
+        labelNames: [] as const,
+      }),
+      pass: getOrCreateHistogram(registry, {
+        name: names.passSeconds,
+        help: `Duration of one relay pass over the ${topic} outbox (lock, read, publish, mark).`,
+        labelNames: [] as const,
+        buckets: LATENCY_BUCKETS_SECONDS,
+      }),
     };
   }
 

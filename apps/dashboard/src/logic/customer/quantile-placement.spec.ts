@@ -35,7 +35,10 @@ describe('placeInQuantiles', () => {
 });
 
 describe('categoryShare', () => {
-  const shares = [{ value: 'Month-to-month', share: 0.55 }, { value: '1', share: 0.16 }];
+  const shares = [
+    { value: 'Month-to-month', share: 0.55 },
+    { value: '1', share: 0.16 },
+  ];
 
   it('finds the customer’s category, numbers as their text', () => {
     assert.equal(categoryShare('Month-to-month', shares), 0.55);

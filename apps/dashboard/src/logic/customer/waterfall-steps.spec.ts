@@ -25,13 +25,28 @@ describe('waterfallSteps', () => {
   });
 
   it('without a probability ends at the sum of the drivers, from a zero base', () => {
-    const steps = waterfallSteps([{ feature: 'a', contribution: 0.2 }, { feature: 'b', contribution: -0.5 }], null);
+    const steps = waterfallSteps(
+      [
+        { feature: 'a', contribution: 0.2 },
+        { feature: 'b', contribution: -0.5 },
+      ],
+      null,
+    );
     assert.equal(steps[0]!.to, 0);
     assert.equal(steps.at(-1)!.to, -0.3);
-    assert.deepEqual(steps.map((s) => s.kind), ['base', 'up', 'down', 'total']);
+    assert.deepEqual(
+      steps.map((s) => s.kind),
+      ['base', 'up', 'down', 'total'],
+    );
   });
 
   it('with no drivers is the base and the total, both the probability', () => {
-    assert.deepEqual(waterfallSteps([], 0.4).map((s) => [s.kind, s.to]), [['base', 0.4], ['total', 0.4]]);
+    assert.deepEqual(
+      waterfallSteps([], 0.4).map((s) => [s.kind, s.to]),
+      [
+        ['base', 0.4],
+        ['total', 0.4],
+      ],
+    );
   });
 });

@@ -17,7 +17,9 @@ const url = (query: string) => filterFromParams(new URLSearchParams(query));
 
 describe('the customer list’s filter in the URL', () => {
   it('reads every filter, the sort and the page from the API’s parameter names', () => {
-    const sut = url('q=fiber&risk_level=high,critical&score_min=40&score_max=90&alert_state=pending,none&arm=control&crm_task=open&attr.Contract=One%20year&attr.Tenure=12&sort=revenue_at_risk&page=3&page_size=50');
+    const sut = url(
+      'q=fiber&risk_level=high,critical&score_min=40&score_max=90&alert_state=pending,none&arm=control&crm_task=open&attr.Contract=One%20year&attr.Tenure=12&sort=revenue_at_risk&page=3&page_size=50',
+    );
     assert.deepEqual(sut, {
       q: 'fiber',
       riskLevels: ['high', 'critical'],
@@ -44,7 +46,8 @@ describe('the customer list’s filter in the URL', () => {
   });
 
   it('round-trips a filter through the URL', () => {
-    const query = 'q=7590&risk_level=critical&score_min=50&alert_state=acknowledged&arm=treatment&attr.SeniorCitizen=true&sort=score_change&page=2&page_size=100';
+    const query =
+      'q=7590&risk_level=critical&score_min=50&alert_state=acknowledged&arm=treatment&attr.SeniorCitizen=true&sort=score_change&page=2&page_size=100';
     assert.equal(paramsOfFilter(url(query)).toString(), query);
     assert.deepEqual(url(paramsOfFilter(url(query)).toString()), url(query));
   });

@@ -44,7 +44,8 @@ const list = (value: string | null): string[] =>
 export function filterFromParams(params: URLSearchParams): CustomerFilter {
   const attributes: AttributeCondition[] = [];
   for (const [key, value] of params) {
-    if (key.startsWith(ATTRIBUTE_PREFIX) && !attributes.some((a) => a.name === key.slice(ATTRIBUTE_PREFIX.length))) attributes.push({ name: key.slice(ATTRIBUTE_PREFIX.length), value });
+    if (key.startsWith(ATTRIBUTE_PREFIX) && !attributes.some((a) => a.name === key.slice(ATTRIBUTE_PREFIX.length)))
+      attributes.push({ name: key.slice(ATTRIBUTE_PREFIX.length), value });
   }
   return {
     q: params.get('q') ?? '',

@@ -6,7 +6,15 @@ import { hrefOf } from '../router';
  * what a 404 offers, since a mistyped or partial id is the usual way to land on one.
  */
 export function customerSearchForm(idPrefix: string, initial = ''): HTMLFormElement {
-  const input = el('input', { id: `${idPrefix}-q`, name: 'q', type: 'search', value: initial, required: true, autocomplete: 'off', 'data-testid': 'customer-search-q' });
+  const input = el('input', {
+    id: `${idPrefix}-q`,
+    name: 'q',
+    type: 'search',
+    value: initial,
+    required: true,
+    autocomplete: 'off',
+    'data-testid': 'customer-search-q',
+  });
   const form = el(
     'form',
     { class: 'customer-search', role: 'search', 'aria-label': 'Search the customers', 'data-testid': 'customer-search' },

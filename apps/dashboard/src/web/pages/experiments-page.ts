@@ -11,7 +11,15 @@ import { fetchExperiment, fetchExperimentNames, type ExperimentArm, type Experim
 export async function renderExperimentsPage(container: HTMLElement, selected: string | null): Promise<void> {
   const heading = el('h2', { class: 'page-title', tabindex: -1 }, 'Experiments');
   const body = el('div', {}, loadingState('the experiments'));
-  container.replaceChildren(heading, el('p', { class: 'intro' }, 'Arms as the scorer assigns them; churn among each arm’s targeted customers with a labelled outcome; each treatment against the control holdout.'), body);
+  container.replaceChildren(
+    heading,
+    el(
+      'p',
+      { class: 'intro' },
+      'Arms as the scorer assigns them; churn among each arm’s targeted customers with a labelled outcome; each treatment against the control holdout.',
+    ),
+    body,
+  );
   const retry = () => void renderExperimentsPage(container, selected);
   let names: string[];
   try {
@@ -28,7 +36,21 @@ export async function renderExperimentsPage(container: HTMLElement, selected: st
   const picker = el(
     'nav',
     { class: 'tabs', 'aria-label': 'Experiments' },
-    el('ul', {}, ...names.map((n) => el('li', {}, el('a', { href: hrefOf({ page: 'experiments', name: n }), 'aria-current': n === name ? 'page' : undefined, 'data-testid': `experiment-link-${n}` }, n)))),
+    el(
+      'ul',
+      {},
+      ...names.map((n) =>
+        el(
+          'li',
+          {},
+          el(
+            'a',
+            { href: hrefOf({ page: 'experiments', name: n }), 'aria-current': n === name ? 'page' : undefined, 'data-testid': `experiment-link-${n}` },
+            n,
+          ),
+        ),
+      ),
+    ),
   );
   const report = el('div', {}, loadingState(`experiment “${name}”`));
   body.replaceChildren(picker, report);
@@ -47,7 +69,13 @@ function experimentReport(report: ExperimentReport): HTMLElement[] {
     el(
       'thead',
       {},
-      el('tr', {}, ...['Arm', 'Assigned', 'With outcome', 'Targeted', 'Churned', 'Churn rate', '95 % interval', 'Revenue retained', 'Cost'].map((h, i) => el('th', { scope: 'col', class: i === 0 ? '' : 'num' }, h))),
+      el(
+        'tr',
+        {},
+        ...['Arm', 'Assigned', 'With outcome', 'Targeted', 'Churned', 'Churn rate', '95 % interval', 'Revenue retained', 'Cost'].map((h, i) =>
+          el('th', { scope: 'col', class: i === 0 ? '' : 'num' }, h),
+        ),
+      ),
     ),
     el(
       'tbody',
@@ -76,7 +104,17 @@ function experimentReport(report: ExperimentReport): HTMLElement[] {
           'table',
           { 'data-testid': 'experiment-comparisons' },
           el('caption', {}, 'Each treatment arm against the control'),
-          el('thead', {}, el('tr', {}, ...['Arm', 'Uplift (control − arm churn)', '95 % CI', 'p-value', 'Verdict'].map((h, i) => el('th', { scope: 'col', class: i === 0 || i === 4 ? '' : 'num' }, h)))),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              ...['Arm', 'Uplift (control − arm churn)', '95 % CI', 'p-value', 'Verdict'].map((h, i) =>
+                el('th', { scope: 'col', class: i === 0 || i === 4 ? '' : 'num' }, h),
+              ),
+            ),
+          ),
           el(
             'tbody',
             {},
@@ -94,14 +132,31 @@ function experimentReport(report: ExperimentReport): HTMLElement[] {
           ),
         );
   return [
-    el('section', { class: 'panel', 'aria-labelledby': 'arms-title' }, el('div', { class: 'panel-head' }, el('h3', { id: 'arms-title' }, 'Arms')), el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Arms table' }, armsTable)),
-    el('section', { class: 'panel', 'aria-labelledby': 'comparisons-title' }, el('div', { class: 'panel-head' }, el('h3', { id: 'comparisons-title' }, 'Uplift')), el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Comparisons table' }, comparisons)),
+    el(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'arms-title' },
+      el('div', { class: 'panel-head' }, el('h3', { id: 'arms-title' }, 'Arms')),
+      el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Arms table' }, armsTable),
+    ),
+    el(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'comparisons-title' },
+      el('div', { class: 'panel-head' }, el('h3', { id: 'comparisons-title' }, 'Uplift')),
+      el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Comparisons table' }, comparisons),
+    ),
     el(
       'section',
       { class: 'panel', 'aria-labelledby': 'progress-title' },
-      el('div', { class: 'panel-head' }, el('h3', { id: 'progress-title' }, 'Progress towards the minimum sample'), el('span', { class: 'muted' }, `${formatInteger(report.minimum_per_arm)} targeted customers with an outcome per arm`)),
+      el(
+        'div',
+        { class: 'panel-head' },
+        el('h3', { id: 'progress-title' }, 'Progress towards the minimum sample'),
+        el('span', { class: 'muted' }, `${formatInteger(report.minimum_per_arm)} targeted customers with an outcome per arm`),
+      ),
       el('ul', { class: 'progress-list' }, ...report.arms.map((a) => progressOf(a, report.minimum_per_arm))),
-      ...(report.warnings.length > 0 ? [el('ul', { class: 'warnings', 'data-testid': 'experiment-warnings' }, ...report.warnings.map((w) => el('li', {}, w)))] : []),
+      ...(report.warnings.length > 0
+        ? [el('ul', { class: 'warnings', 'data-testid': 'experiment-warnings' }, ...report.warnings.map((w) => el('li', {}, w)))]
+        : []),
     ),
   ];
 }

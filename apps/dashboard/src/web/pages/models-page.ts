@@ -5,7 +5,17 @@ import { el } from '../dom';
 import { signsInWithProvider } from '../session';
 import { DASH, formatDecimal, formatInteger, formatPercent, formatTime } from '../format';
 import { describeError, emptyState, errorState, loadingState } from '../page-states';
-import { activateModel, fetchLiveQuality, fetchModelRegistry, fetchRolloutArms, rollBack, rollOutModel, type LiveQuality, type ModelRegistry, type RolloutArm } from '../workspace-api';
+import {
+  activateModel,
+  fetchLiveQuality,
+  fetchModelRegistry,
+  fetchRolloutArms,
+  rollBack,
+  rollOutModel,
+  type LiveQuality,
+  type ModelRegistry,
+  type RolloutArm,
+} from '../workspace-api';
 
 type Registered = ModelRegistry['models'][number];
 
@@ -60,8 +70,17 @@ export async function renderModelsPage(container: HTMLElement, hooks: ModelsPage
     el(
       'section',
       { class: 'panel', 'aria-labelledby': 'versions-title' },
-      el('div', { class: 'panel-head' }, el('h3', { id: 'versions-title' }, 'Registered versions'), permissionNote(permission, hooks, () => void reload())),
-      el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Registered versions table' }, versionsTable(registry, quality, permission, act)),
+      el(
+        'div',
+        { class: 'panel-head' },
+        el('h3', { id: 'versions-title' }, 'Registered versions'),
+        permissionNote(permission, hooks, () => void reload()),
+      ),
+      el(
+        'div',
+        { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Registered versions table' },
+        versionsTable(registry, quality, permission, act),
+      ),
     ),
   );
 }
@@ -71,9 +90,13 @@ type Permission = { allowed: true } | { allowed: false; reason: string };
 function adminPermission(): Permission {
   const credentials = storedCredentials();
   const withSession = signsInWithProvider();
-  if (!credentials) return { allowed: false, reason: `Changing which model serves needs the admin role: sign in ${withSession ? 'as an admin' : 'with an admin token'}.` };
+  if (!credentials)
+    return { allowed: false, reason: `Changing which model serves needs the admin role: sign in ${withSession ? 'as an admin' : 'with an admin token'}.` };
   if (claimedRoles(credentials.token).includes('admin')) return { allowed: true };
-  return { allowed: false, reason: `Changing which model serves needs the admin role; ${credentials.name}${withSession ? ' does not have it' : "'s token lacks it"}.` };
+  return {
+    allowed: false,
+    reason: `Changing which model serves needs the admin role; ${credentials.name}${withSession ? ' does not have it' : "'s token lacks it"}.`,
+  };
 }
 
 function permissionNote(permission: Permission, hooks: ModelsPageHooks, reload: () => void): HTMLElement {
@@ -101,12 +124,25 @@ function servingSideBySide(registry: ModelRegistry, quality: LiveQuality[], arms
     ...serving.map(({ role, model }) => {
       const arm = arms.find((a) => a.model_version === model.version);
       const live = arm?.quality?.windows.all?.overall ?? liveFigures(quality, model.version, role === 'shadow' ? 'shadow' : 'champion');
-      const share = role === 'rollout' ? registry.rollout?.share ?? model.rollout_share : role === 'champion' && registry.rollout ? 1 - (registry.rollout.share ?? 0) : role === 'champion' ? 1 : null;
+      const share =
+        role === 'rollout'
+          ? (registry.rollout?.share ?? model.rollout_share)
+          : role === 'champion' && registry.rollout
+            ? 1 - (registry.rollout.share ?? 0)
+            : role === 'champion'
+              ? 1
+              : null;
       return el(
         'article',
         { class: `panel serving serving-${role}`, 'data-testid': `serving-${role}`, 'data-version': model.version },
         el('h3', {}, ROLE_NAMES[role], ' ', el('code', {}, model.version)),
-        el('p', { class: 'muted' }, share === null ? 'scores live traffic; never alerts or writes to a CRM' : `serves ${formatPercent(share, 0)} of customers${arm ? ` · ${formatInteger(arm.customers)} in the exposure window` : ''}`),
+        el(
+          'p',
+          { class: 'muted' },
+          share === null
+            ? 'scores live traffic; never alerts or writes to a CRM'
+            : `serves ${formatPercent(share, 0)} of customers${arm ? ` · ${formatInteger(arm.customers)} in the exposure window` : ''}`,
+        ),
         qualityFacts(live, model),
       );
     }),
@@ -139,7 +175,17 @@ function versionsTable(registry: ModelRegistry, quality: LiveQuality[], permissi
   return el(
     'table',
     { 'data-testid': 'model-versions' },
-    el('thead', {}, el('tr', {}, ...['Version', 'Role', 'Type', 'Holdout ROC-AUC', 'Live ROC-AUC', 'Registered', 'Actions'].map((h, i) => el('th', { scope: 'col', class: i === 3 || i === 4 ? 'num' : '' }, h)))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...['Version', 'Role', 'Type', 'Holdout ROC-AUC', 'Live ROC-AUC', 'Registered', 'Actions'].map((h, i) =>
+          el('th', { scope: 'col', class: i === 3 || i === 4 ? 'num' : '' }, h),
+        ),
+      ),
+    ),
     el(
       'tbody',
       {},
@@ -167,7 +213,18 @@ function roleRank(role: Registered['role']): number {
 
 function actionButton(label: string, testid: string, permission: Permission, onClick: () => void, disabledWhy?: string): HTMLButtonElement {
   const blocked = disabledWhy !== undefined || !permission.allowed;
-  const button = el('button', { type: 'button', class: 'small', 'data-testid': testid, disabled: blocked, 'aria-describedby': !permission.allowed ? NEEDS_ADMIN : undefined, title: disabledWhy ?? (permission.allowed ? undefined : permission.reason) }, label);
+  const button = el(
+    'button',
+    {
+      type: 'button',
+      class: 'small',
+      'data-testid': testid,
+      disabled: blocked,
+      'aria-describedby': !permission.allowed ? NEEDS_ADMIN : undefined,
+      title: disabledWhy ?? (permission.allowed ? undefined : permission.reason),
+    },
+    label,
+  );
   button.addEventListener('click', onClick);
   return button;
 }
@@ -177,9 +234,16 @@ function actionsFor(model: Registered, registry: ModelRegistry, permission: Perm
   const missing = model.files_present ? undefined : 'Its files are not on this scorer instance.';
   const buttons = [
     actionButton('Make champion', `activate-${model.version}`, permission, () => void confirmActivate(model, registry, act), missing),
-    actionButton(model.role === 'rollout' ? 'Change share' : 'Roll out…', `rollout-${model.version}`, permission, () => void confirmRollout(model, act), missing),
+    actionButton(
+      model.role === 'rollout' ? 'Change share' : 'Roll out…',
+      `rollout-${model.version}`,
+      permission,
+      () => void confirmRollout(model, act),
+      missing,
+    ),
   ];
-  if (model.role === 'rollout') buttons.push(actionButton('Roll back', `rollback-${model.version}`, permission, () => void confirmRollback(model, registry, act)));
+  if (model.role === 'rollout')
+    buttons.push(actionButton('Roll back', `rollback-${model.version}`, permission, () => void confirmRollback(model, registry, act)));
   return buttons;
 }
 
@@ -200,8 +264,28 @@ async function confirmRollout(model: Registered, act: Act): Promise<void> {
     body: [el('p', {}, 'It serves this share of live customers (chosen by customer hash); the champion serves the rest. 100 % makes it the champion.')],
     confirmLabel: 'Roll out',
     fields: [
-      el('label', { for: 'confirm-share' }, 'Share of customers (%)', el('input', { id: 'confirm-share', name: 'share', type: 'number', min: 1, max: 100, step: 1, value: current, required: true, 'data-testid': 'confirm-share' })),
-      el('label', { for: 'confirm-reason' }, 'Reason (kept in the audit log)', el('input', { id: 'confirm-reason', name: 'reason', maxlength: 500, required: true, 'data-testid': 'confirm-reason' })),
+      el(
+        'label',
+        { for: 'confirm-share' },
+        'Share of customers (%)',
+        el('input', {
+          id: 'confirm-share',
+          name: 'share',
+          type: 'number',
+          min: 1,
+          max: 100,
+          step: 1,
+          value: current,
+          required: true,
+          'data-testid': 'confirm-share',
+        }),
+      ),
+      el(
+        'label',
+        { for: 'confirm-reason' },
+        'Reason (kept in the audit log)',
+        el('input', { id: 'confirm-reason', name: 'reason', maxlength: 500, required: true, 'data-testid': 'confirm-reason' }),
+      ),
     ],
   });
   if (!answer) return;
@@ -215,7 +299,14 @@ async function confirmRollback(model: Registered, registry: ModelRegistry, act: 
     title: `Roll back ${model.version}?`,
     body: [el('p', {}, `The rollout ends: ${champion} serves every customer again.`)],
     confirmLabel: 'Roll back',
-    fields: [el('label', { for: 'confirm-reason' }, 'Reason (kept in the audit log)', el('input', { id: 'confirm-reason', name: 'reason', maxlength: 500, required: true, 'data-testid': 'confirm-reason' }))],
+    fields: [
+      el(
+        'label',
+        { for: 'confirm-reason' },
+        'Reason (kept in the audit log)',
+        el('input', { id: 'confirm-reason', name: 'reason', maxlength: 500, required: true, 'data-testid': 'confirm-reason' }),
+      ),
+    ],
   });
   if (answer) await act((token) => rollBack(String(answer.get('reason')), token), `${model.version} rolled back`);
 }

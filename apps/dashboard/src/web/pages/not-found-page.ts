@@ -6,7 +6,19 @@ export function renderNotFoundPage(container: HTMLElement, path: string): void {
   container.replaceChildren(
     el('h2', { class: 'page-title', tabindex: -1, 'data-testid': 'not-found' }, 'Page not found'),
     el('p', {}, 'There is no page at ', el('code', {}, path), '.'),
-    el('p', {}, 'Go to the ', el('a', { href: '#/' }, 'overview'), ', the ', el('a', { href: '#/experiments' }, 'experiments'), ', the ', el('a', { href: '#/roi' }, 'ROI'), ' or the ', el('a', { href: '#/models' }, 'models'), ', or look for a customer:'),
+    el(
+      'p',
+      {},
+      'Go to the ',
+      el('a', { href: '#/' }, 'overview'),
+      ', the ',
+      el('a', { href: '#/experiments' }, 'experiments'),
+      ', the ',
+      el('a', { href: '#/roi' }, 'ROI'),
+      ' or the ',
+      el('a', { href: '#/models' }, 'models'),
+      ', or look for a customer:',
+    ),
     customerSearchForm('not-found-search'),
   );
 }

@@ -17,7 +17,11 @@ export async function renderRoiPage(container: HTMLElement, params: URLSearchPar
   const result = el('div', {}, loadingState('the ROI series'));
   container.replaceChildren(
     el('h2', { class: 'page-title', tabindex: -1 }, 'Return on investment'),
-    el('p', { class: 'intro' }, 'Per bucket: the customers scored in it at their newest prediction there, what treating them cost, and the revenue kept (measured by the experiment when one runs, else estimated).'),
+    el(
+      'p',
+      { class: 'intro' },
+      'Per bucket: the customers scored in it at their newest prediction there, what treating them cost, and the revenue kept (measured by the experiment when one runs, else estimated).',
+    ),
     picker(period, navigate),
     result,
   );
@@ -43,7 +47,12 @@ export async function renderRoiPage(container: HTMLElement, params: URLSearchPar
 function picker(period: RoiPeriod, navigate: (params: URLSearchParams) => void): HTMLElement {
   const from = el('input', { type: 'date', id: 'roi-from', name: 'from', value: period.from, required: true, 'data-testid': 'roi-from' });
   const to = el('input', { type: 'date', id: 'roi-to', name: 'to', value: period.to, required: true, 'data-testid': 'roi-to' });
-  const bucket = el('select', { id: 'roi-bucket', name: 'bucket', 'data-testid': 'roi-bucket' }, el('option', { value: 'day' }, 'Day'), el('option', { value: 'week' }, 'Week'));
+  const bucket = el(
+    'select',
+    { id: 'roi-bucket', name: 'bucket', 'data-testid': 'roi-bucket' },
+    el('option', { value: 'day' }, 'Day'),
+    el('option', { value: 'week' }, 'Week'),
+  );
   bucket.value = period.bucket;
   const form = el(
     'form',
@@ -92,7 +101,13 @@ function totals(series: RoiSeries): HTMLElement {
       figure('Net benefit', formatMoney(t.net_benefit), t.net_benefit, 'roi-total-net'),
       figure('ROI multiple', formatMultiple(t.roi_multiple), t.roi_multiple, 'roi-total-multiple'),
     ),
-    el('p', { class: 'footnote' }, t.basis === 'measured' ? 'Revenue saved is measured by the running experiment.' : `Revenue saved is an estimate: ${Math.round(series.assumptions.retention_success_rate * 100)} % of treated would-be churners kept.`),
+    el(
+      'p',
+      { class: 'footnote' },
+      t.basis === 'measured'
+        ? 'Revenue saved is measured by the running experiment.'
+        : `Revenue saved is an estimate: ${Math.round(series.assumptions.retention_success_rate * 100)} % of treated would-be churners kept.`,
+    ),
   );
 }
 
@@ -107,7 +122,17 @@ function table(series: RoiSeries): HTMLElement {
       el(
         'table',
         { 'data-testid': 'roi-table' },
-        el('thead', {}, el('tr', {}, ...['From', 'Customers', 'Treated', 'Cost', 'Revenue saved', 'Net benefit', 'ROI'].map((h, i) => el('th', { scope: 'col', class: i === 0 ? '' : 'num' }, h)))),
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ...['From', 'Customers', 'Treated', 'Cost', 'Revenue saved', 'Net benefit', 'ROI'].map((h, i) =>
+              el('th', { scope: 'col', class: i === 0 ? '' : 'num' }, h),
+            ),
+          ),
+        ),
         el(
           'tbody',
           {},
@@ -137,10 +162,44 @@ function drawChart(canvas: HTMLCanvasElement, series: RoiSeries): void {
     data: {
       labels: series.points.map((p) => formatDay(p.from)),
       datasets: [
-        { type: 'bar', label: 'Revenue saved', data: series.points.map((p) => p.revenue_saved), backgroundColor: 'rgba(5,150,105,0.7)', yAxisID: 'money', borderRadius: 3 },
-        { type: 'bar', label: 'Programme cost', data: series.points.map((p) => p.programme_cost), backgroundColor: 'rgba(148,163,184,0.8)', yAxisID: 'money', borderRadius: 3 },
-        { type: 'line', label: 'Net benefit', data: series.points.map((p) => p.net_benefit), borderColor: '#4f46e5', backgroundColor: '#4f46e5', yAxisID: 'money', tension: 0, pointRadius: 2 },
-        { type: 'line', label: 'ROI multiple', data: series.points.map((p) => p.roi_multiple), borderColor: '#f97316', backgroundColor: '#f97316', borderDash: [5, 4], yAxisID: 'multiple', tension: 0, pointRadius: 2, spanGaps: true },
+        {
+          type: 'bar',
+          label: 'Revenue saved',
+          data: series.points.map((p) => p.revenue_saved),
+          backgroundColor: 'rgba(5,150,105,0.7)',
+          yAxisID: 'money',
+          borderRadius: 3,
+        },
+        {
+          type: 'bar',
+          label: 'Programme cost',
+          data: series.points.map((p) => p.programme_cost),
+          backgroundColor: 'rgba(148,163,184,0.8)',
+          yAxisID: 'money',
+          borderRadius: 3,
+        },
+        {
+          type: 'line',
+          label: 'Net benefit',
+          data: series.points.map((p) => p.net_benefit),
+          borderColor: '#4f46e5',
+          backgroundColor: '#4f46e5',
+          yAxisID: 'money',
+          tension: 0,
+          pointRadius: 2,
+        },
+        {
+          type: 'line',
+          label: 'ROI multiple',
+          data: series.points.map((p) => p.roi_multiple),
+          borderColor: '#f97316',
+          backgroundColor: '#f97316',
+          borderDash: [5, 4],
+          yAxisID: 'multiple',
+          tension: 0,
+          pointRadius: 2,
+          spanGaps: true,
+        },
       ],
     },
     options: {

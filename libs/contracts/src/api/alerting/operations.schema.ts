@@ -25,7 +25,9 @@ const channelSchema = z.enum(['slack', 'email', 'ops_slack', 'ops_email']);
 
 /** `GET /v1/alerts/destinations`: each notification destination, up or dead and why. */
 export const destinationsAnswerSchema = z.object({
-  destinations: z.array(z.object({ channel: channelSchema, status: z.enum(['up', 'dead']), dead_reason: z.string().nullable(), dead_since: z.string().nullable() })),
+  destinations: z.array(
+    z.object({ channel: channelSchema, status: z.enum(['up', 'dead']), dead_reason: z.string().nullable(), dead_since: z.string().nullable() }),
+  ),
 });
 export type DestinationsAnswer = z.infer<typeof destinationsAnswerSchema>;
 

@@ -22,7 +22,11 @@ export const customerSummarySchema = z.object({
 });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 
-export const customerDriverSchema = z.object({ feature: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]), contribution: z.number() });
+export const customerDriverSchema = z.object({
+  feature: z.string(),
+  value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  contribution: z.number(),
+});
 export type CustomerDriver = z.infer<typeof customerDriverSchema>;
 
 export const scorePointSchema = z.object({
@@ -37,8 +41,19 @@ export type ScorePoint = z.infer<typeof scorePointSchema>;
 
 /** How the population is spread on a feature (the active spec's), for the customer page's comparison. */
 export const populationSummarySchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('numeric'), customers: z.number(), missing: z.number(), mean: z.number().nullable(), quantiles: z.record(z.string(), z.number()) }),
-  z.object({ type: z.literal('categorical'), customers: z.number(), missing: z.number(), shares: z.array(z.object({ value: z.string(), share: z.number() })).readonly() }),
+  z.object({
+    type: z.literal('numeric'),
+    customers: z.number(),
+    missing: z.number(),
+    mean: z.number().nullable(),
+    quantiles: z.record(z.string(), z.number()),
+  }),
+  z.object({
+    type: z.literal('categorical'),
+    customers: z.number(),
+    missing: z.number(),
+    shares: z.array(z.object({ value: z.string(), share: z.number() })).readonly(),
+  }),
 ]);
 export type PopulationSummary = z.infer<typeof populationSummarySchema>;
 

@@ -48,5 +48,9 @@ export const modelAlertSummarySchema = z.object({
 export type ModelAlertSummary = z.infer<typeof modelAlertSummarySchema>;
 
 /** `GET /v1/drift`. */
-export const driftAnswerSchema = z.object({ computed_at: z.string(), models: z.array(modelDriftSchema).readonly(), model_alerts: z.array(modelAlertSummarySchema) });
+export const driftAnswerSchema = z.object({
+  computed_at: z.string(),
+  models: z.array(modelDriftSchema).readonly(),
+  model_alerts: z.array(modelAlertSummarySchema),
+});
 export type DriftAnswer = z.infer<typeof driftAnswerSchema>;

@@ -101,5 +101,13 @@ export const rolloutSummarySchema = z.object({
   version: z.string(),
   share: z.number(),
   champion: z.string(),
-  arms: z.array(z.object({ model_version: z.string(), serving: z.enum(['champion', 'rollout']), customers: z.number(), all: qualityFiguresSchema.nullable(), roi: roiFiguresSchema })),
+  arms: z.array(
+    z.object({
+      model_version: z.string(),
+      serving: z.enum(['champion', 'rollout']),
+      customers: z.number(),
+      all: qualityFiguresSchema.nullable(),
+      roi: roiFiguresSchema,
+    }),
+  ),
 });

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-export const sandboxSlackMessageSchema = z.object({ at: z.string(), status: z.number(), text: z.string(), lines: z.array(z.string()), alert_ids: z.array(z.string()) });
+export const sandboxSlackMessageSchema = z.object({
+  at: z.string(),
+  status: z.number(),
+  text: z.string(),
+  lines: z.array(z.string()),
+  alert_ids: z.array(z.string()),
+});
 export type SandboxSlackMessage = z.infer<typeof sandboxSlackMessageSchema>;
 
 export const sandboxEmailSchema = z.object({

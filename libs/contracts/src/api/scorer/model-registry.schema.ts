@@ -36,7 +36,9 @@ export type RegisteredModel = z.infer<typeof registeredModelSchema>;
 
 /** `GET /v1/models` (also through monitoring). */
 export const modelRegistrySchema = z.object({
-  rollout: z.object({ version: z.string(), share: z.number().nullable(), champion: z.string().nullable(), since: z.string().nullable(), by: z.string().nullable() }).nullable(),
+  rollout: z
+    .object({ version: z.string(), share: z.number().nullable(), champion: z.string().nullable(), since: z.string().nullable(), by: z.string().nullable() })
+    .nullable(),
   models: z.array(registeredModelSchema),
 });
 export type ModelRegistry = z.infer<typeof modelRegistrySchema>;
@@ -49,11 +51,20 @@ export const servingModelsSchema = z.object({
 });
 
 /** `POST /v1/models/{version}/activate` and `…/shadow`. */
-export const modelAssignmentAnswerSchema = z.object({ version: z.string(), role: z.enum(['champion', 'shadow']), activated_by: z.string(), serving: servingModelsSchema });
+export const modelAssignmentAnswerSchema = z.object({
+  version: z.string(),
+  role: z.enum(['champion', 'shadow']),
+  activated_by: z.string(),
+  serving: servingModelsSchema,
+});
 /** `POST /v1/models/{version}/rollout`. */
 export type ModelAssignmentAnswer = z.infer<typeof modelAssignmentAnswerSchema>;
 export const modelRolloutAnswerSchema = z.object({ version: z.string(), share: z.number(), activated_by: z.string(), serving: servingModelsSchema });
 /** `POST /v1/models/rollout/rollback`. */
-export const modelRollbackAnswerSchema = z.object({ rolled_back: z.object({ version: z.string(), share: z.number() }).nullable(), rolled_back_by: z.string(), serving: servingModelsSchema });
+export const modelRollbackAnswerSchema = z.object({
+  rolled_back: z.object({ version: z.string(), share: z.number() }).nullable(),
+  rolled_back_by: z.string(),
+  serving: servingModelsSchema,
+});
 export type ModelRollbackAnswer = z.infer<typeof modelRollbackAnswerSchema>;
 export type ModelRolloutAnswer = z.infer<typeof modelRolloutAnswerSchema>;

@@ -8,8 +8,16 @@ import { slaCountdown } from '../../../logic/alerts/sla-countdown';
 /** The open alert: its level, state and SLA deadline, and acknowledging or resolving it with a note. */
 export function alertActions(context: CustomerActionContext, now = Date.now()): HTMLElement {
   const alert = context.detail.customer.alert;
-  const section = (...children: (Node | string)[]) => el('section', { class: 'panel action-panel', 'aria-labelledby': 'alert-actions-title' }, el('h3', { id: 'alert-actions-title' }, 'Alert'), ...children);
-  if (!alert || alert.state === 'resolved') return section(el('p', { class: 'muted', 'data-testid': 'alert-none' }, alert ? 'The last alert is resolved; none is open.' : 'No alert has been raised for this customer.'));
+  const section = (...children: (Node | string)[]) =>
+    el('section', { class: 'panel action-panel', 'aria-labelledby': 'alert-actions-title' }, el('h3', { id: 'alert-actions-title' }, 'Alert'), ...children);
+  if (!alert || alert.state === 'resolved')
+    return section(
+      el(
+        'p',
+        { class: 'muted', 'data-testid': 'alert-none' },
+        alert ? 'The last alert is resolved; none is open.' : 'No alert has been raised for this customer.',
+      ),
+    );
   const countdown = alert.due_at ? slaCountdown(alert.due_at, alert.state, now) : null;
   const note = el('textarea', { id: 'alert-note', name: 'note', rows: 3, maxlength: 2000, 'data-testid': 'alert-note' });
   const ack = el('button', { type: 'submit', value: 'acknowledge', 'data-testid': 'alert-ack', disabled: alert.state !== 'pending' }, 'Acknowledge');
@@ -22,7 +30,9 @@ export function alertActions(context: CustomerActionContext, now = Date.now()): 
       {},
       el('span', { class: `badge badge-${alert.level}` }, alert.level),
       ` ${alert.state}`,
-      countdown && alert.due_at ? el('span', { class: countdown.overdue ? 'sla-overdue' : 'muted' }, ` · SLA ${countdown.text} (${formatTime(alert.due_at)})`) : '',
+      countdown && alert.due_at
+        ? el('span', { class: countdown.overdue ? 'sla-overdue' : 'muted' }, ` · SLA ${countdown.text} (${formatTime(alert.due_at)})`)
+        : '',
     ),
     field('Note (kept with the alert and on the timeline)', note),
     el('div', { class: 'form-actions' }, ack, resolve),
@@ -35,7 +45,8 @@ export function alertActions(context: CustomerActionContext, now = Date.now()): 
       form,
       done: resolving ? 'Alert resolved' : 'Alert acknowledged',
       call: (c) => (resolving ? resolveWithNote(alert.alert_id, c.name, text, c.token) : acknowledgeWithNote(alert.alert_id, c.name, text, c.token)),
-      appeared: (d) => d.timeline.some((e) => e.kind === 'alert' && e['alert_id'] === alert.alert_id && e['change'] === (resolving ? 'resolved' : 'acknowledged')),
+      appeared: (d) =>
+        d.timeline.some((e) => e.kind === 'alert' && e['alert_id'] === alert.alert_id && e['change'] === (resolving ? 'resolved' : 'acknowledged')),
     });
   });
   return section(form);

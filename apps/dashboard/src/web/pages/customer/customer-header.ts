@@ -53,6 +53,12 @@ function alertText(detail: CustomerDetail, now: number): Node | string {
     {},
     el('span', { class: `badge badge-${alert.level}` }, alert.level),
     ` ${alert.state}`,
-    countdown && alert.due_at ? el('span', { class: countdown.overdue ? 'sla-overdue' : 'muted', 'data-testid': 'header-sla' }, ` · SLA ${countdown.text} (${formatTime(alert.due_at)})`) : '',
+    countdown && alert.due_at
+      ? el(
+          'span',
+          { class: countdown.overdue ? 'sla-overdue' : 'muted', 'data-testid': 'header-sla' },
+          ` · SLA ${countdown.text} (${formatTime(alert.due_at)})`,
+        )
+      : '',
   );
 }

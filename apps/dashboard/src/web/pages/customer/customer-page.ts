@@ -76,11 +76,24 @@ function showLoadFailure(error: unknown, customerId: string, parts: PageParts): 
   }
   if (status === 401) {
     forgetToken(401);
-    parts.body.replaceChildren(signInState(signsInWithProvider() ? 'Your session has ended: sign in again.' : 'The token was refused (missing, expired or forged): sign in again.', parts.hooks, parts.reload));
+    parts.body.replaceChildren(
+      signInState(
+        signsInWithProvider() ? 'Your session has ended: sign in again.' : 'The token was refused (missing, expired or forged): sign in again.',
+        parts.hooks,
+        parts.reload,
+      ),
+    );
     return;
   }
   if (status === 403) {
-    parts.body.replaceChildren(el('div', { class: 'state state-error', role: 'alert', 'data-testid': 'customer-refused' }, el('p', {}, 'Refused: a customer’s page needs the agent or admin role, which your token does not have. Sign in with another token.'), signInButton(parts.hooks, parts.reload)));
+    parts.body.replaceChildren(
+      el(
+        'div',
+        { class: 'state state-error', role: 'alert', 'data-testid': 'customer-refused' },
+        el('p', {}, 'Refused: a customer’s page needs the agent or admin role, which your token does not have. Sign in with another token.'),
+        signInButton(parts.hooks, parts.reload),
+      ),
+    );
     return;
   }
   parts.body.replaceChildren(errorState(`customer ${customerId}`, error, parts.reload));
@@ -113,7 +126,13 @@ class CustomerView {
     this.body.replaceChildren(
       customerHeader(detail),
       el('div', { class: 'customer-grid' }, history.section, drivers.section),
-      el('div', { class: 'customer-grid customer-grid-actions', 'aria-label': 'Actions' }, alertActions(context), interventionForm(context), outcomeForm(context)),
+      el(
+        'div',
+        { class: 'customer-grid customer-grid-actions', 'aria-label': 'Actions' },
+        alertActions(context),
+        interventionForm(context),
+        outcomeForm(context),
+      ),
       customerTimeline(detail.timeline, previousFilter),
       featurePopulation(detail),
     );
@@ -146,7 +165,12 @@ class CustomerView {
       return;
     }
     this.show(detail);
-    this.say(action.appeared(detail) ? `${action.done} by ${credentials.name}: it is on the timeline.` : `${action.done} by ${credentials.name}; it is not on the timeline yet (monitoring reads it from Kafka): reload in a moment.`, 'ok');
+    this.say(
+      action.appeared(detail)
+        ? `${action.done} by ${credentials.name}: it is on the timeline.`
+        : `${action.done} by ${credentials.name}; it is not on the timeline yet (monitoring reads it from Kafka): reload in a moment.`,
+      'ok',
+    );
     this.message.focus();
   }
 
@@ -174,7 +198,10 @@ class CustomerView {
     const status = error instanceof ApiError ? error.status : 0;
     if (status === 401) {
       forgetToken(401);
-      this.say(signsInWithProvider() ? 'Your session has ended: sign in again.' : 'The token was refused (missing, expired or forged): sign in again, then repeat.', 'error');
+      this.say(
+        signsInWithProvider() ? 'Your session has ended: sign in again.' : 'The token was refused (missing, expired or forged): sign in again, then repeat.',
+        'error',
+      );
       if (!signsInWithProvider()) void this.hooks.signIn(SIGN_IN_REASON);
       return;
     }

@@ -19,7 +19,12 @@ function details(entry: TimelineEntry): string[] {
   if (entry.kind === 'alert') return [text(entry['note']) ? `“${String(entry['note'])}”` : null].filter((d): d is string => d !== null);
   if (entry.kind === 'intervention') {
     const cost = typeof entry['cost'] === 'number' ? `cost ${formatMoney(entry['cost'])}` : null;
-    return [text(entry['channel']) && `via ${String(entry['channel'])}`, text(entry['offer']) && `offered ${String(entry['offer'])}`, cost, text(entry['source']) && `source ${String(entry['source'])}`].filter((d): d is string => typeof d === 'string');
+    return [
+      text(entry['channel']) && `via ${String(entry['channel'])}`,
+      text(entry['offer']) && `offered ${String(entry['offer'])}`,
+      cost,
+      text(entry['source']) && `source ${String(entry['source'])}`,
+    ].filter((d): d is string => typeof d === 'string');
   }
   if (entry.kind === 'outcome') return [text(entry['source']) ? `source ${String(entry['source'])}` : null].filter((d): d is string => d !== null);
   return [];
@@ -58,7 +63,13 @@ export function customerTimeline(entries: readonly TimelineEntry[], initial: Tim
   return el(
     'section',
     { class: 'panel', 'aria-labelledby': 'timeline-title' },
-    el('div', { class: 'panel-head' }, el('h3', { id: 'timeline-title' }, 'Timeline'), el('label', { for: 'timeline-filter', class: 'inline-label' }, 'Show ', filter), count),
+    el(
+      'div',
+      { class: 'panel-head' },
+      el('h3', { id: 'timeline-title' }, 'Timeline'),
+      el('label', { for: 'timeline-filter', class: 'inline-label' }, 'Show ', filter),
+      count,
+    ),
     list,
   );
 }

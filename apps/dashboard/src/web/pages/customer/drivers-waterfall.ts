@@ -26,7 +26,10 @@ function formatValue(value: Driver['value']): string {
  */
 export function driversWaterfall(drivers: readonly Driver[], probability: number | null): { section: HTMLElement; draw: () => void } {
   const steps = waterfallSteps(drivers, probability);
-  const canvas = el('canvas', { role: 'img', 'aria-label': 'Waterfall of the drivers’ contributions to the churn probability; the figures are in the table below' });
+  const canvas = el('canvas', {
+    role: 'img',
+    'aria-label': 'Waterfall of the drivers’ contributions to the churn probability; the figures are in the table below',
+  });
   const caption =
     'Each driver’s contribution is in percentage points of churn probability (the scorer’s permutation explanation): positive raises the risk, negative lowers it. ' +
     'The prediction carries its largest contributions only; the first bar is the model’s baseline plus every other feature, and the bars add up to the churn probability.';
@@ -34,7 +37,17 @@ export function driversWaterfall(drivers: readonly Driver[], probability: number
     'table',
     { 'data-testid': 'drivers-table' },
     el('caption', {}, 'Drivers of the current score'),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Feature'), el('th', { scope: 'col' }, 'Customer’s value'), el('th', { scope: 'col', class: 'num' }, 'Contribution'))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, 'Feature'),
+        el('th', { scope: 'col' }, 'Customer’s value'),
+        el('th', { scope: 'col', class: 'num' }, 'Contribution'),
+      ),
+    ),
     el(
       'tbody',
       {},
@@ -55,7 +68,12 @@ export function driversWaterfall(drivers: readonly Driver[], probability: number
   const section = el(
     'section',
     { class: 'panel', 'aria-labelledby': 'drivers-title', 'data-testid': 'drivers-waterfall' },
-    el('div', { class: 'panel-head' }, el('h3', { id: 'drivers-title' }, 'Why this score'), el('span', { class: 'muted' }, `churn probability ${formatPercent(probability)}`)),
+    el(
+      'div',
+      { class: 'panel-head' },
+      el('h3', { id: 'drivers-title' }, 'Why this score'),
+      el('span', { class: 'muted' }, `churn probability ${formatPercent(probability)}`),
+    ),
     drivers.length === 0 ? el('p', { class: 'muted' }, 'The current prediction carries no drivers (scored without explanations).') : frame,
     el('p', { class: 'footnote', id: 'drivers-caption' }, caption),
     el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Drivers table' }, table),
@@ -67,7 +85,15 @@ export function driversWaterfall(drivers: readonly Driver[], probability: number
       type: 'bar',
       data: {
         labels: steps.map((s) => s.label),
-        datasets: [{ label: 'churn probability', data: steps.map((s): [number, number] => [s.from * 100, s.to * 100]), backgroundColor: steps.map((s) => STEP_COLOURS[s.kind]), borderRadius: 3, borderSkipped: false }],
+        datasets: [
+          {
+            label: 'churn probability',
+            data: steps.map((s): [number, number] => [s.from * 100, s.to * 100]),
+            backgroundColor: steps.map((s) => STEP_COLOURS[s.kind]),
+            borderRadius: 3,
+            borderSkipped: false,
+          },
+        ],
       },
       options: {
         indexAxis: 'y',
@@ -75,7 +101,14 @@ export function driversWaterfall(drivers: readonly Driver[], probability: number
         scales: { x: { title: { display: true, text: 'churn probability (%)' }, grid: { color: '#eef2f7' } }, y: { grid: { display: false } } },
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: (item) => { const s = steps[item.dataIndex]!; return s.kind === 'base' || s.kind === 'total' ? formatPercent(s.to) : formatContribution(s.to - s.from); } } },
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const s = steps[item.dataIndex]!;
+                return s.kind === 'base' || s.kind === 'total' ? formatPercent(s.to) : formatContribution(s.to - s.from);
+              },
+            },
+          },
         },
       },
     });

@@ -29,7 +29,13 @@ export function featurePopulation(detail: CustomerDetail): HTMLElement {
       el('h3', { id: 'features-title' }, 'Features against the population'),
       el('span', { class: 'muted' }, detail.features_as_of ? `as of ${formatTime(detail.features_as_of)}` : 'no feature vector yet'),
     ),
-    stale && detail.features_as_of ? el('p', { class: 'banner', 'data-testid': 'features-stale' }, 'The newest vector was computed under another feature spec than the active one: its values are not shown.') : '',
+    stale && detail.features_as_of
+      ? el(
+          'p',
+          { class: 'banner', 'data-testid': 'features-stale' },
+          'The newest vector was computed under another feature spec than the active one: its values are not shown.',
+        )
+      : '',
     ...SECTIONS.map(({ section, title, about }) => {
       const features = detail.features.filter((f) => f.section === section);
       if (features.length === 0) return '';
@@ -40,7 +46,11 @@ export function featurePopulation(detail: CustomerDetail): HTMLElement {
           'table',
           { class: 'features-table', 'data-testid': `features-${section}` },
           el('caption', {}, `${title} `, el('span', { class: 'muted' }, `(${about})`)),
-          el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Feature'), el('th', { scope: 'col' }, 'Customer'), el('th', { scope: 'col' }, 'Population'))),
+          el(
+            'thead',
+            {},
+            el('tr', {}, el('th', { scope: 'col' }, 'Feature'), el('th', { scope: 'col' }, 'Customer'), el('th', { scope: 'col' }, 'Population')),
+          ),
           el('tbody', {}, ...features.map(featureRow)),
         ),
       );
@@ -64,7 +74,12 @@ function population(feature: CustomerFeature): Node | string {
   if (!summary || summary.customers === 0) return el('span', { class: 'muted' }, 'no population yet');
   if (summary.type === 'categorical') {
     const share = categoryShare(feature.value, summary.shares);
-    const text = feature.value === null ? `${summary.shares.length} values among ${formatInteger(summary.customers)} customers` : share === null ? 'a rare value (not among the most common)' : `${formatPercent(share, 0)} of customers have this value`;
+    const text =
+      feature.value === null
+        ? `${summary.shares.length} values among ${formatInteger(summary.customers)} customers`
+        : share === null
+          ? 'a rare value (not among the most common)'
+          : `${formatPercent(share, 0)} of customers have this value`;
     const cell = el('div', { class: 'share', 'data-share': share ?? '' }, el('span', {}, text));
     if (share !== null) {
       const meter = el('span', { class: 'share-bar', 'aria-hidden': 'true' }, el('span', { class: 'share-fill' }));

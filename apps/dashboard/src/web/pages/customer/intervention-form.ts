@@ -8,11 +8,40 @@ const CHANNELS = ['phone', 'email', 'chat', 'in person', 'sms'];
 /** Records what the agent did (action, channel, offer, cost, when): `POST /v1/interventions` as `performed_by` the signed-in person. */
 export function interventionForm(context: CustomerActionContext): HTMLElement {
   const { customer, recommended_action: recommended } = context.detail;
-  const action = el('input', { id: 'intervention-action', name: 'action', required: true, maxlength: 200, value: recommended?.action.replace(/_/g, ' ') ?? '', 'data-testid': 'intervention-action' });
-  const channel = el('input', { id: 'intervention-channel', name: 'channel', maxlength: 100, list: 'intervention-channels', 'data-testid': 'intervention-channel' });
+  const action = el('input', {
+    id: 'intervention-action',
+    name: 'action',
+    required: true,
+    maxlength: 200,
+    value: recommended?.action.replace(/_/g, ' ') ?? '',
+    'data-testid': 'intervention-action',
+  });
+  const channel = el('input', {
+    id: 'intervention-channel',
+    name: 'channel',
+    maxlength: 100,
+    list: 'intervention-channels',
+    'data-testid': 'intervention-channel',
+  });
   const offer = el('input', { id: 'intervention-offer', name: 'offer', maxlength: 200, 'data-testid': 'intervention-offer' });
-  const cost = el('input', { id: 'intervention-cost', name: 'cost', type: 'number', min: 0, step: 0.01, required: true, value: recommended?.cost ?? 0, 'data-testid': 'intervention-cost' });
-  const performedAt = el('input', { id: 'intervention-performed-at', name: 'performed_at', type: 'datetime-local', required: true, value: localInputValue(new Date()), 'data-testid': 'intervention-performed-at' });
+  const cost = el('input', {
+    id: 'intervention-cost',
+    name: 'cost',
+    type: 'number',
+    min: 0,
+    step: 0.01,
+    required: true,
+    value: recommended?.cost ?? 0,
+    'data-testid': 'intervention-cost',
+  });
+  const performedAt = el('input', {
+    id: 'intervention-performed-at',
+    name: 'performed_at',
+    type: 'datetime-local',
+    required: true,
+    value: localInputValue(new Date()),
+    'data-testid': 'intervention-performed-at',
+  });
   const form = el(
     'form',
     { class: 'panel action-panel action-form', 'aria-labelledby': 'intervention-title', 'data-testid': 'record-intervention' },

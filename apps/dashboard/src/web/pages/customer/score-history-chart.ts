@@ -34,15 +34,51 @@ export function scoreHistoryChart(history: readonly ScorePoint[]): { section: HT
     'table',
     { 'data-testid': 'score-history-table' },
     el('caption', {}, 'Every score, newest first'),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Scored'), el('th', { scope: 'col', class: 'num' }, 'Score'), el('th', { scope: 'col' }, 'Level'), el('th', { scope: 'col' }, 'Model version'))),
-    el('tbody', {}, ...[...history].reverse().map((p) => el('tr', {}, el('td', {}, formatTime(p.scored_at)), el('td', { class: 'num' }, formatInteger(p.risk_score)), el('td', {}, p.risk_level), el('td', {}, el('code', {}, p.role === 'shadow' ? `${p.model_version} (shadow)` : p.model_version))))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, 'Scored'),
+        el('th', { scope: 'col', class: 'num' }, 'Score'),
+        el('th', { scope: 'col' }, 'Level'),
+        el('th', { scope: 'col' }, 'Model version'),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      ...[...history]
+        .reverse()
+        .map((p) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, formatTime(p.scored_at)),
+            el('td', { class: 'num' }, formatInteger(p.risk_score)),
+            el('td', {}, p.risk_level),
+            el('td', {}, el('code', {}, p.role === 'shadow' ? `${p.model_version} (shadow)` : p.model_version)),
+          ),
+        ),
+    ),
   );
   const section = el(
     'section',
     { class: 'panel', 'aria-labelledby': 'score-history-title' },
-    el('div', { class: 'panel-head' }, el('h3', { id: 'score-history-title' }, 'Score history'), el('span', { class: 'muted' }, 'one point per prediction; colour and shape name the model version')),
+    el(
+      'div',
+      { class: 'panel-head' },
+      el('h3', { id: 'score-history-title' }, 'Score history'),
+      el('span', { class: 'muted' }, 'one point per prediction; colour and shape name the model version'),
+    ),
     el('div', { class: 'chart chart-score-history' }, canvas),
-    el('details', {}, el('summary', {}, 'The scores as a table'), el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Score history table' }, table)),
+    el(
+      'details',
+      {},
+      el('summary', {}, 'The scores as a table'),
+      el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Score history table' }, table),
+    ),
   );
   // The time axis spans at least a day either side of the scores: a lone score (or several within a
   // minute) would otherwise stretch the linear scale over years.
@@ -70,7 +106,12 @@ export function scoreHistoryChart(history: readonly ScorePoint[]): { section: HT
         maintainAspectRatio: false,
         parsing: false,
         scales: {
-          x: { type: 'linear', ...span, ticks: { maxTicksLimit: 6, callback: (value) => formatDay(new Date(Number(value)).toISOString()) }, grid: { display: false } },
+          x: {
+            type: 'linear',
+            ...span,
+            ticks: { maxTicksLimit: 6, callback: (value) => formatDay(new Date(Number(value)).toISOString()) },
+            grid: { display: false },
+          },
           y: { min: 0, max: 100, title: { display: true, text: 'risk score (0–100)' }, grid: { color: '#eef2f7' } },
         },
         plugins: {

@@ -34,7 +34,11 @@ export function attributeFilters(attributes: readonly FilterableAttribute[], con
     rows.append(row);
     return row;
   };
-  for (const condition of conditions) append(attributes.find((a) => a.name === condition.name), condition);
+  for (const condition of conditions)
+    append(
+      attributes.find((a) => a.name === condition.name),
+      condition,
+    );
   add.addEventListener('click', () => {
     const attribute = attributes.find((a) => a.name === picker.value);
     if (!attribute) return;
@@ -63,7 +67,11 @@ function attributeRow(attribute: FilterableAttribute | undefined, condition: Att
   const control = valueControl(attribute, condition.value, id);
   control.dataset['attributeControl'] = condition.name;
   control.setAttribute('data-testid', id);
-  const remove = el('button', { type: 'button', class: 'secondary-dark small', 'aria-label': `Remove the ${condition.name} filter`, 'data-testid': `${id}-remove` }, 'Remove');
+  const remove = el(
+    'button',
+    { type: 'button', class: 'secondary-dark small', 'aria-label': `Remove the ${condition.name} filter`, 'data-testid': `${id}-remove` },
+    'Remove',
+  );
   remove.addEventListener('click', onRemove);
   return el(
     'div',

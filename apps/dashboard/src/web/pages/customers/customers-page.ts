@@ -1,10 +1,26 @@
 import { ApiError } from '../../api';
 import { askForCredentials, forgetToken, storedCredentials, type Credentials } from '../../credentials';
-import { fetchCustomerFilterOptions, fetchCustomerList, InvalidFilterError, type CustomerFilterOptions, type CustomerListPage, type FieldProblem } from '../../customers-api';
+import {
+  fetchCustomerFilterOptions,
+  fetchCustomerList,
+  InvalidFilterError,
+  type CustomerFilterOptions,
+  type CustomerListPage,
+  type FieldProblem,
+} from '../../customers-api';
 import { el } from '../../dom';
 import { emptyState, errorState, loadingState } from '../../page-states';
 import { hrefOf } from '../../router';
-import { clearedFilter, exportQuery, filterFromParams, isFiltered, listQuery, paramsOfFilter, withSortBy, type CustomerFilter } from '../../../logic/customers/customer-filter';
+import {
+  clearedFilter,
+  exportQuery,
+  filterFromParams,
+  isFiltered,
+  listQuery,
+  paramsOfFilter,
+  withSortBy,
+  type CustomerFilter,
+} from '../../../logic/customers/customer-filter';
 import { customersPager, matchCount } from './customers-pager';
 import { exportControl } from './customers-export';
 import { customersTable, shownAttributes } from './customers-table';
@@ -24,7 +40,11 @@ export async function renderCustomersPage(container: HTMLElement, params: URLSea
   const body = el('div', { class: 'customers-layout' }, loadingState('the customers'));
   container.replaceChildren(
     el('h2', { class: 'page-title', tabindex: -1 }, 'Customers'),
-    el('p', { class: 'intro' }, 'Every scored customer at their newest score: the change since the score before, the revenue at risk, their alert and experiment arm, and the attributes of their newest feature vector.'),
+    el(
+      'p',
+      { class: 'intro' },
+      'Every scored customer at their newest score: the change since the score before, the revenue at risk, their alert and experiment arm, and the attributes of their newest feature vector.',
+    ),
     body,
   );
   const again = () => void renderCustomersPage(container, params, navigate);
@@ -36,7 +56,10 @@ export async function renderCustomersPage(container: HTMLElement, params: URLSea
   let options: CustomerFilterOptions;
   let result: CustomerListPage | InvalidFilterError;
   try {
-    [options, result] = await Promise.all([fetchCustomerFilterOptions(credentials.token), fetchCustomerList(listQuery(filter), credentials.token).catch(keepInvalidFilter)]);
+    [options, result] = await Promise.all([
+      fetchCustomerFilterOptions(credentials.token),
+      fetchCustomerList(listQuery(filter), credentials.token).catch(keepInvalidFilter),
+    ]);
   } catch (error) {
     if (render !== renders) return;
     body.replaceChildren(refused(error, credentials, again) ?? errorState('the customers', error, again));
@@ -59,7 +82,15 @@ export async function renderCustomersPage(container: HTMLElement, params: URLSea
   const specAttributes = options.attributes.map((a) => a.name);
   results.replaceChildren(
     el('div', { class: 'results-bar' }, matchCount(result), exportControl(exportQuery(filter), credentials.token)),
-    customersTable(result.customers, shownAttributes(specAttributes, filter.attributes.map((a) => a.name)), filter, (key) => go(withSortBy(filter, key))),
+    customersTable(
+      result.customers,
+      shownAttributes(
+        specAttributes,
+        filter.attributes.map((a) => a.name),
+      ),
+      filter,
+      (key) => go(withSortBy(filter, key)),
+    ),
     customersPager(result, filter, (f) => hrefOf({ page: 'customers', params: paramsOfFilter(f) })),
   );
 }
@@ -85,7 +116,9 @@ function refused(error: unknown, credentials: Credentials, again: () => void): H
   if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 403)) return undefined;
   forgetToken(error.status);
   return signedOut(
-    error.status === 401 ? 'Your token was refused (missing, expired or forged): sign in again.' : `The customer list needs the agent or admin role, which ${credentials.name}’s token does not have.`,
+    error.status === 401
+      ? 'Your token was refused (missing, expired or forged): sign in again.'
+      : `The customer list needs the agent or admin role, which ${credentials.name}’s token does not have.`,
     again,
   );
 }
@@ -97,14 +130,23 @@ function invalidFilter(problems: readonly FieldProblem[], elsewhere: readonly Fi
     'div',
     { class: 'state state-error', role: 'alert', 'data-testid': 'customers-invalid' },
     el('p', {}, `The filter was refused: ${problems.map((p) => p.field).join(', ')}${elsewhere.length < problems.length ? ' (see the marked filters)' : ''}.`),
-    ...(elsewhere.length > 0 ? [el('ul', {}, ...elsewhere.map((p) => el('li', { 'data-testid': `customers-field-error-${p.field}` }, `${p.field}: ${p.message}`)))] : []),
+    ...(elsewhere.length > 0
+      ? [el('ul', {}, ...elsewhere.map((p) => el('li', { 'data-testid': `customers-field-error-${p.field}` }, `${p.field}: ${p.message}`)))]
+      : []),
     button,
   );
 }
 
 /** A page beyond the last (an old link, or customers gone since): a way back to the first. */
 function pastTheEnd(result: CustomerListPage, filter: CustomerFilter): HTMLElement {
-  return emptyState(`Page ${result.page} is past the end of this list.`, el('a', { href: hrefOf({ page: 'customers', params: paramsOfFilter({ ...filter, page: '1' }) }), 'data-testid': 'customers-first-page' }, 'Go to the first page'));
+  return emptyState(
+    `Page ${result.page} is past the end of this list.`,
+    el(
+      'a',
+      { href: hrefOf({ page: 'customers', params: paramsOfFilter({ ...filter, page: '1' }) }), 'data-testid': 'customers-first-page' },
+      'Go to the first page',
+    ),
+  );
 }
 
 function noCustomers(filter: CustomerFilter, go: (filter: CustomerFilter) => void): HTMLElement {

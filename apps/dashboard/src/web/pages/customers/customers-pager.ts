@@ -6,7 +6,11 @@ import { pageCount, withPage, type CustomerFilter } from '../../../logic/custome
 /** How many customers match: "10,000+" when the API stopped counting. */
 export function matchCount(result: CustomerListPage): HTMLElement {
   const more = result.total_is_lower_bound ? '+' : '';
-  return el('p', { class: 'match-count', 'data-testid': 'customers-total', 'data-value': result.total, 'data-lower-bound': String(result.total_is_lower_bound) }, `${formatInteger(result.total)}${more} ${result.total === 1 && !more ? 'customer' : 'customers'}`);
+  return el(
+    'p',
+    { class: 'match-count', 'data-testid': 'customers-total', 'data-value': result.total, 'data-lower-bound': String(result.total_is_lower_bound) },
+    `${formatInteger(result.total)}${more} ${result.total === 1 && !more ? 'customer' : 'customers'}`,
+  );
 }
 
 /** Links to the previous and the next page: links, so each page has its URL and Back returns to the one before. */

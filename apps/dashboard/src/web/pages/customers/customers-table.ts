@@ -18,13 +18,30 @@ interface Column {
  * One page of customers. The sortable columns' headers are buttons (the sort is in the URL); at phone
  * width each row stacks into a card, every value under its column's name (CSS, from data-label).
  */
-export function customersTable(customers: readonly CustomerListItem[], attributeNames: readonly string[], filter: CustomerFilter, sortBy: (key: SortKey) => void): HTMLElement {
+export function customersTable(
+  customers: readonly CustomerListItem[],
+  attributeNames: readonly string[],
+  filter: CustomerFilter,
+  sortBy: (key: SortKey) => void,
+): HTMLElement {
   const columns: Column[] = [
-    { label: 'Customer', cell: (c) => el('a', { href: hrefOf({ page: 'customer', customerId: c.customer_id }), 'data-testid': `customer-link-${c.customer_id}` }, c.customer_id) },
+    {
+      label: 'Customer',
+      cell: (c) => el('a', { href: hrefOf({ page: 'customer', customerId: c.customer_id }), 'data-testid': `customer-link-${c.customer_id}` }, c.customer_id),
+    },
     { label: 'Risk score', sort: 'score', numeric: true, cell: riskCell },
     { label: 'Score change', sort: 'score_change', numeric: true, cell: (c) => changeCell(c.score_change) },
-    { label: 'Revenue at risk', sort: 'revenue_at_risk', numeric: true, cell: (c) => el('span', { 'data-value': c.revenue_at_risk }, formatMoney(c.revenue_at_risk)) },
-    { label: 'Alert', cell: (c) => (c.alert ? el('span', { class: `alert-state alert-${c.alert.state}` }, `${c.alert.state} (${c.alert.level})`) : el('span', { class: 'muted' }, 'none')) },
+    {
+      label: 'Revenue at risk',
+      sort: 'revenue_at_risk',
+      numeric: true,
+      cell: (c) => el('span', { 'data-value': c.revenue_at_risk }, formatMoney(c.revenue_at_risk)),
+    },
+    {
+      label: 'Alert',
+      cell: (c) =>
+        c.alert ? el('span', { class: `alert-state alert-${c.alert.state}` }, `${c.alert.state} (${c.alert.level})`) : el('span', { class: 'muted' }, 'none'),
+    },
     { label: 'Arm', cell: (c) => c.experiment?.arm ?? DASH },
     { label: 'Scored', cell: (c) => (c.scored_at ? el('time', { datetime: c.scored_at }, formatTime(c.scored_at)) : DASH) },
     ...attributeNames.map((name): Column => ({ label: name, cell: (c) => attributeText(c.attributes[name]) })),
@@ -46,7 +63,11 @@ export function customersTable(customers: readonly CustomerListItem[], attribute
             'tr',
             { 'data-testid': `customer-row-${customer.customer_id}`, 'data-customer-id': customer.customer_id },
             ...columns.map((column, i) =>
-              el(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : undefined, class: column.numeric ? 'num' : undefined, 'data-label': column.label }, column.cell(customer)),
+              el(
+                i === 0 ? 'th' : 'td',
+                { scope: i === 0 ? 'row' : undefined, class: column.numeric ? 'num' : undefined, 'data-label': column.label },
+                column.cell(customer),
+              ),
             ),
           ),
         ),
@@ -75,7 +96,13 @@ function header(column: Column, sort: { key: string; descending: boolean }, sort
 }
 
 function riskCell(c: CustomerListItem): HTMLElement {
-  return el('span', { class: 'risk' }, el('span', { class: 'score', 'data-value': c.risk_score }, String(c.risk_score)), ' ', el('span', { class: `badge badge-${c.risk_level}` }, c.risk_level));
+  return el(
+    'span',
+    { class: 'risk' },
+    el('span', { class: 'score', 'data-value': c.risk_score }, String(c.risk_score)),
+    ' ',
+    el('span', { class: `badge badge-${c.risk_level}` }, c.risk_level),
+  );
 }
 
 /** The change since the previous score: an arrow and a sign, so it does not rest on colour alone. */

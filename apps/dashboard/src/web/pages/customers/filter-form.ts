@@ -22,12 +22,50 @@ const WIDE = '(min-width: 981px)';
  * them (a new URL, so Back returns to the previous filter); "Clear filters" keeps the sort.
  */
 export function filterForm(filter: CustomerFilter, options: CustomerFilterOptions, apply: (filter: CustomerFilter) => void): HTMLFormElement {
-  const q = el('input', { type: 'search', id: 'customers-q', name: 'q', value: filter.q, autocomplete: 'off', 'data-testid': 'customers-search', 'aria-describedby': 'customers-q-hint' });
-  const scoreMin = el('input', { type: 'number', id: 'customers-score-min', min: 0, max: 100, step: 1, value: filter.scoreMin, inputmode: 'numeric', 'data-testid': 'customers-score-min' });
-  const scoreMax = el('input', { type: 'number', id: 'customers-score-max', min: 0, max: 100, step: 1, value: filter.scoreMax, inputmode: 'numeric', 'data-testid': 'customers-score-max' });
+  const q = el('input', {
+    type: 'search',
+    id: 'customers-q',
+    name: 'q',
+    value: filter.q,
+    autocomplete: 'off',
+    'data-testid': 'customers-search',
+    'aria-describedby': 'customers-q-hint',
+  });
+  const scoreMin = el('input', {
+    type: 'number',
+    id: 'customers-score-min',
+    min: 0,
+    max: 100,
+    step: 1,
+    value: filter.scoreMin,
+    inputmode: 'numeric',
+    'data-testid': 'customers-score-min',
+  });
+  const scoreMax = el('input', {
+    type: 'number',
+    id: 'customers-score-max',
+    min: 0,
+    max: 100,
+    step: 1,
+    value: filter.scoreMax,
+    inputmode: 'numeric',
+    'data-testid': 'customers-score-max',
+  });
   const arm = select('customers-arm', [['', 'Any arm'], ...pairs(withMissing(options.arms, [filter.arm]))], filter.arm);
-  const crmTask = select('customers-crm-task', [['', 'Either'], ['open', 'Open CRM task'], ['none', 'No open CRM task']], filter.crmTask);
-  const sort = select('customers-sort', SORT_CHOICES.some(([v]) => v === filter.sort) ? SORT_CHOICES : [...SORT_CHOICES, [filter.sort, filter.sort]], filter.sort);
+  const crmTask = select(
+    'customers-crm-task',
+    [
+      ['', 'Either'],
+      ['open', 'Open CRM task'],
+      ['none', 'No open CRM task'],
+    ],
+    filter.crmTask,
+  );
+  const sort = select(
+    'customers-sort',
+    SORT_CHOICES.some(([v]) => v === filter.sort) ? SORT_CHOICES : [...SORT_CHOICES, [filter.sort, filter.sort]],
+    filter.sort,
+  );
   const pageSize = select('customers-page-size', pairs(withMissing(PAGE_SIZES, [filter.pageSize])), filter.pageSize);
   const attributes = attributeFilters(options.attributes, filter.attributes);
   const clear = el('button', { type: 'button', class: 'secondary-dark', 'data-testid': 'customers-clear' }, 'Clear filters');
@@ -53,7 +91,12 @@ export function filterForm(filter: CustomerFilter, options: CustomerFilterOption
           'fieldset',
           { class: 'filter-group' },
           el('legend', {}, 'Score (0–100)'),
-          el('div', { class: 'inline' }, field('score_min', 'customers-score-min', 'From', scoreMin), field('score_max', 'customers-score-max', 'To', scoreMax)),
+          el(
+            'div',
+            { class: 'inline' },
+            field('score_min', 'customers-score-min', 'From', scoreMin),
+            field('score_max', 'customers-score-max', 'To', scoreMax),
+          ),
         ),
         checkGroup('Alert state', 'alert_state', 'customers-alert', options.alert_states, filter.alertStates),
         field('arm', 'customers-arm', 'Experiment arm', arm),
@@ -125,7 +168,12 @@ function checkGroup(legend: string, name: string, idPrefix: string, values: read
       { class: 'checks' },
       ...withMissing(values, selected).map((value) => {
         const id = `${idPrefix}-${value.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-        return el('label', { for: id, class: 'check' }, el('input', { type: 'checkbox', id, name, value, checked: selected.includes(value), 'data-testid': id }), labelOf(value));
+        return el(
+          'label',
+          { for: id, class: 'check' },
+          el('input', { type: 'checkbox', id, name, value, checked: selected.includes(value), 'data-testid': id }),
+          labelOf(value),
+        );
       }),
     ),
   );

@@ -42,7 +42,11 @@ export async function renderQueuePage(container: HTMLElement, params: URLSearchP
   const heading = el('h2', { class: 'page-title', tabindex: -1 }, 'Work queue');
   container.replaceChildren(
     el('div', { class: 'queue-head' }, heading, refresh),
-    el('p', { class: 'intro' }, 'Alerts to work, the soonest deadline first: assign them, acknowledge with a note once the customer is contacted, resolve with what was done. A deadline is the alert’s time plus its level’s time to acknowledge.'),
+    el(
+      'p',
+      { class: 'intro' },
+      'Alerts to work, the soonest deadline first: assign them, acknowledge with a note once the customer is contacted, resolve with what was done. A deadline is the alert’s time plus its level’s time to acknowledge.',
+    ),
     notice,
     results,
   );
@@ -99,7 +103,10 @@ export async function renderQueuePage(container: HTMLElement, params: URLSearchP
     const ids = [...selected];
     const note = await askNote({
       title: `${action === 'resolve' ? 'Resolve' : 'Acknowledge'} ${ids.length === 1 ? '1 alert' : `${ids.length} alerts`}?`,
-      what: action === 'resolve' ? 'Each selected alert is resolved with this note.' : 'Each selected pending alert is acknowledged with this note; those already acknowledged stay as they are.',
+      what:
+        action === 'resolve'
+          ? 'Each selected alert is resolved with this note.'
+          : 'Each selected pending alert is acknowledged with this note; those already acknowledged stay as they are.',
       confirmLabel: action === 'resolve' ? 'Resolve all' : 'Acknowledge all',
       required: action === 'resolve',
     });
@@ -116,7 +123,14 @@ export async function renderQueuePage(container: HTMLElement, params: URLSearchP
     if (answer.alerts.length === 0) {
       const clear = el('button', { type: 'button', class: 'secondary-dark' }, 'Clear filters');
       clear.addEventListener('click', () => apply({ ...DEFAULT_FILTERS, page_size: filters.page_size }, 'queue-clear-filters'));
-      return [el('div', { class: 'state state-empty', 'data-testid': 'state-empty' }, el('p', {}, answer.total > 0 ? 'No alerts on this page: it is past the last one.' : 'No alerts match these filters.'), clear)];
+      return [
+        el(
+          'div',
+          { class: 'state state-empty', 'data-testid': 'state-empty' },
+          el('p', {}, answer.total > 0 ? 'No alerts on this page: it is past the last one.' : 'No alerts match these filters.'),
+          clear,
+        ),
+      ];
     }
     const table = queueTable(answer.alerts, Date.now(), {
       isSelected: (id) => selected.has(id),
@@ -125,25 +139,44 @@ export async function renderQueuePage(container: HTMLElement, params: URLSearchP
         else selected.delete(id);
         bar.update(selected.size);
       },
-      onAssignToMe: (alert) => void act(async (token) => `The alert for ${alert.customer_id} is assigned to ${(await assignAlert(alert.alert_id, 'me', token)).assignee ?? 'you'}.`),
+      onAssignToMe: (alert) =>
+        void act(async (token) => `The alert for ${alert.customer_id} is assigned to ${(await assignAlert(alert.alert_id, 'me', token)).assignee ?? 'you'}.`),
       onAssign: (alert) => void assignTo(alert),
       onAcknowledge: (alert) => void acknowledge(alert),
       onResolve: (alert) => void resolve(alert),
       onHistory: (alert, toggle, panel) => void toggleHistory(alert.alert_id, toggle, panel, storedCredentials()?.token ?? ''),
     });
-    return [bar.node, table, pager(answer.page, answer.page_size, answer.total, answer.alerts.length, (page) => apply(withFilter(filters, 'page', String(page)), page > answer.page ? 'queue-next' : 'queue-previous'))];
+    return [
+      bar.node,
+      table,
+      pager(answer.page, answer.page_size, answer.total, answer.alerts.length, (page) =>
+        apply(withFilter(filters, 'page', String(page)), page > answer.page ? 'queue-next' : 'queue-previous'),
+      ),
+    ];
   };
 
   const assignTo = async (alert: QueueAlert) => {
     const person = await askAssignee(alert.customer_id);
-    if (person) await act(async (token) => `The alert for ${alert.customer_id} is assigned to ${(await assignAlert(alert.alert_id, person, token)).assignee ?? person}.`);
+    if (person)
+      await act(async (token) => `The alert for ${alert.customer_id} is assigned to ${(await assignAlert(alert.alert_id, person, token)).assignee ?? person}.`);
   };
   const acknowledge = async (alert: QueueAlert) => {
-    const note = await askNote({ title: `Acknowledge the alert for ${alert.customer_id}?`, what: 'Acknowledging says someone is on it: the SLA clock stops.', confirmLabel: 'Acknowledge', required: false });
-    if (note !== null) await act(async (token) => (await acknowledgeWithNote(alert.alert_id, note, token), `The alert for ${alert.customer_id} is acknowledged.`));
+    const note = await askNote({
+      title: `Acknowledge the alert for ${alert.customer_id}?`,
+      what: 'Acknowledging says someone is on it: the SLA clock stops.',
+      confirmLabel: 'Acknowledge',
+      required: false,
+    });
+    if (note !== null)
+      await act(async (token) => (await acknowledgeWithNote(alert.alert_id, note, token), `The alert for ${alert.customer_id} is acknowledged.`));
   };
   const resolve = async (alert: QueueAlert) => {
-    const note = await askNote({ title: `Resolve the alert for ${alert.customer_id}?`, what: 'Resolving closes the alert; say what was done for the customer.', confirmLabel: 'Resolve', required: true });
+    const note = await askNote({
+      title: `Resolve the alert for ${alert.customer_id}?`,
+      what: 'Resolving closes the alert; say what was done for the customer.',
+      confirmLabel: 'Resolve',
+      required: true,
+    });
     if (note !== null) await act(async (token) => (await resolveAlert(alert.alert_id, note, token), `The alert for ${alert.customer_id} is resolved.`));
   };
 

@@ -14,7 +14,11 @@ export function pager(page: number, pageSize: number, total: number, shown: numb
   return el(
     'nav',
     { class: 'queue-pager', 'aria-label': 'Pages of the queue' },
-    el('span', { 'data-testid': 'queue-total', 'data-value': total }, `${formatInteger(first)}–${formatInteger(last)} of ${formatInteger(total)} alerts · page ${formatInteger(page)} of ${formatInteger(pages)}`),
+    el(
+      'span',
+      { 'data-testid': 'queue-total', 'data-value': total },
+      `${formatInteger(first)}–${formatInteger(last)} of ${formatInteger(total)} alerts · page ${formatInteger(page)} of ${formatInteger(pages)}`,
+    ),
     previous,
     next,
   );

@@ -9,7 +9,14 @@ import type { QueueAlert } from '../../queue-api';
  * title, in the viewer's zone.
  */
 export function slaCell(alert: QueueAlert, now: number): HTMLTableCellElement {
-  const cell = el('td', { class: 'queue-sla', 'data-label': 'SLA', 'data-due': alert.due_at, 'data-status': alert.status, 'data-testid': `queue-sla-${alert.alert_id}`, title: `Deadline ${formatTime(alert.due_at)}` });
+  const cell = el('td', {
+    class: 'queue-sla',
+    'data-label': 'SLA',
+    'data-due': alert.due_at,
+    'data-status': alert.status,
+    'data-testid': `queue-sla-${alert.alert_id}`,
+    title: `Deadline ${formatTime(alert.due_at)}`,
+  });
   paint(cell, now);
   return cell;
 }

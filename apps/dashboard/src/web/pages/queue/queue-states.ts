@@ -20,18 +20,31 @@ export function failure(error: unknown, apply: (next: QueueFilters, controlId: s
   if (!(error instanceof ApiError)) return errorState('the queue', error, retry);
   if (error.status === 401) {
     forgetToken(401);
-    return signedOut(signsInWithProvider() ? 'Your session has ended: sign in again.' : 'The token was refused (missing, expired or forged): sign in again.', rerender);
+    return signedOut(
+      signsInWithProvider() ? 'Your session has ended: sign in again.' : 'The token was refused (missing, expired or forged): sign in again.',
+      rerender,
+    );
   }
   if (error.status === 403) {
     forgetToken(403);
     const button = el('button', { type: 'button', 'data-testid': 'queue-page-sign-in' }, 'Sign in as someone else');
     button.addEventListener('click', () => void askForCredentials(SIGN_IN_REASON).then((credentials) => credentials && rerender()));
-    return el('div', { class: 'state state-error', role: 'alert', 'data-testid': 'queue-forbidden' }, el('p', {}, 'The work queue names customers, so it needs the agent or admin role, and yours has neither. Ask an administrator for the agent role.'), button);
+    return el(
+      'div',
+      { class: 'state state-error', role: 'alert', 'data-testid': 'queue-forbidden' },
+      el('p', {}, 'The work queue names customers, so it needs the agent or admin role, and yours has neither. Ask an administrator for the agent role.'),
+      button,
+    );
   }
   if (error.status === 400) {
     const clear = el('button', { type: 'button', class: 'secondary-dark' }, 'Clear filters');
     clear.addEventListener('click', () => apply(DEFAULT_FILTERS, 'queue-clear-filters'));
-    return el('div', { class: 'state state-error', role: 'alert', 'data-testid': 'queue-bad-filter' }, el('p', {}, `A filter in the link was refused — ${error.message}. Change it above, or clear the filters.`), clear);
+    return el(
+      'div',
+      { class: 'state state-error', role: 'alert', 'data-testid': 'queue-bad-filter' },
+      el('p', {}, `A filter in the link was refused — ${error.message}. Change it above, or clear the filters.`),
+      clear,
+    );
   }
   return errorState('the queue', error, retry);
 }
@@ -48,6 +61,12 @@ export function bulkSummary(answer: BulkAnswer): string {
   const done = answer.action === 'resolve' ? 'resolved' : 'acknowledged';
   const parts = [`${answer.changed} ${done}`];
   if (answer.unchanged > 0) parts.push(`${answer.unchanged} already ${done}`);
-  if (answer.failed > 0) parts.push(`${answer.failed} failed (${answer.results.filter((r) => r.result === 'not_found' || r.result === 'conflict').map((r) => `${r.alert_id}: ${r.result}`).join(', ')})`);
+  if (answer.failed > 0)
+    parts.push(
+      `${answer.failed} failed (${answer.results
+        .filter((r) => r.result === 'not_found' || r.result === 'conflict')
+        .map((r) => `${r.alert_id}: ${r.result}`)
+        .join(', ')})`,
+    );
   return `Bulk ${answer.action}: ${parts.join(', ')}.`;
 }
