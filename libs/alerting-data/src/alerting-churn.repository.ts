@@ -1,6 +1,11 @@
 import type { Queryable } from '@churn/db';
 import { ALERT_COLUMNS, type AlertRow } from './alert.repository';
 
+/** The alert's columns qualified by the `alerts a` alias, for a RETURNING beside a joined table. */
+const ALIASED_ALERT_COLUMNS = ALERT_COLUMNS.split(',')
+  .map((c) => 'a.' + c.trim())
+  .join(', ');
+
 export interface CustomerChurn {
   readonly customerId: string;
   readonly churnedAt: string;
@@ -45,9 +50,7 @@ export class AlertingChurnRepository {
          FROM (SELECT customer_id, max(churned_at) AS churned_at FROM unnest($1::text[], $2::timestamptz[]) AS t(customer_id, churned_at) GROUP BY customer_id) c
         WHERE a.customer_id = c.customer_id AND a.status IN ('pending', 'acknowledged', 'expired')
           AND coalesce((a.details->>'as_of')::timestamptz, a.created_at) <= c.churned_at
-        RETURNING ${ALERT_COLUMNS.split(',')
-          .map((c) => `a.${c.trim()}`)
-          .join(', ')}`,
+        RETURNING ${ALIASED_ALERT_COLUMNS}`,
       [churns.map((c) => c.customerId), churns.map((c) => c.churnedAt), by],
     );
   }
