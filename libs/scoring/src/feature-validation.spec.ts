@@ -51,4 +51,17 @@ describe('FeatureValidator', () => {
     const refused = sut.check({ plan: '', region: 'apac', seats: 3 });
     assert.deepEqual(!refused.ok && refused.issues.map((i) => i.field), ['plan', 'region']);
   });
+
+  it('gives a message the row with a missing number as null (NaN in the model’s row), never a non-finite number', () => {
+    const sut = new FeatureValidator([
+      { name: 'plan', kind: 'categorical', categories: ['basic', 'pro'] },
+      { name: 'logins_trend', kind: 'numeric', min: -1, max: 5, optional: true },
+      { name: 'seats', kind: 'numeric', min: 1, max: 50 },
+    ]);
+    const result = sut.check({ plan: 'pro', logins_trend: null, seats: 3 });
+    assert.ok(result.ok);
+    assert.ok(Number.isNaN(result.row[1]), 'the model reads a missing number as NaN');
+    assert.deepEqual(sut.toMessageRecord(result.row), { plan: 'pro', logins_trend: null, seats: 3 });
+    assert.deepEqual(JSON.parse(JSON.stringify(sut.toMessageRecord(result.row))), sut.toMessageRecord(result.row));
+  });
 });

@@ -109,6 +109,20 @@ export class FeatureValidator {
     this.specs.forEach((spec, j) => (out[spec.name] = row[j]!));
     return out;
   }
+
+  /**
+   * The validated row as a message carries it (the vector on `predictions`): a missing number, NaN in
+   * the model's row, travels as null, as on `customer-features` — JSON has no NaN, and the contract
+   * refuses a non-finite number.
+   */
+  toMessageRecord(row: FeatureRow): Record<string, string | number | null> {
+    const out: Record<string, string | number | null> = {};
+    this.specs.forEach((spec, j) => {
+      const value = row[j]!;
+      out[spec.name] = typeof value === 'number' && !Number.isFinite(value) ? null : value;
+    });
+    return out;
+  }
 }
 
 export function describeIssues(issues: readonly FeatureIssue[]): string {

@@ -177,7 +177,7 @@ export class ScoringService {
     return accepted.map(({ message, row }, i) => {
       const value = message.value;
       const assessment = this.policy.assess(model, row, scored[i]!, value.customer_id);
-      const features = model.validator.toRecord(row);
+      const features = model.validator.toMessageRecord(row);
       const prediction: Prediction = {
         prediction_id: predictionIdOf(value.source_event_id, model.version, storedRole),
         customer_id: value.customer_id,
