@@ -18,7 +18,10 @@ const change = {
 describe('modelRegistryChangeSchema', () => {
   it('accepts a change with the whole assignment and the version card', () => {
     assert.equal(modelRegistryChangeSchema.safeParse(change).success, true);
-    assert.equal(modelRegistryChangeSchema.safeParse({ ...change, kind: 'rollout_ended', assignments: { champion: 'v1', shadow: null, rollout: null } }).success, true);
+    assert.equal(
+      modelRegistryChangeSchema.safeParse({ ...change, kind: 'rollout_ended', assignments: { champion: 'v1', shadow: null, rollout: null } }).success,
+      true,
+    );
   });
 
   it('names the field it refuses', () => {
