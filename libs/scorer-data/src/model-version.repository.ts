@@ -173,6 +173,6 @@ export class ModelVersionRepository {
       actor,
       occurred_at: new Date().toISOString(),
     };
-    await this.outbox.enqueue(tx, [{ messageId: `model-registry:${revision}`, customerId: REGISTRY_MESSAGE_KEY, payload: change }]);
+    await this.outbox.enqueue(tx, [{ messageId: 'model-registry:' + revision, customerId: REGISTRY_MESSAGE_KEY, payload: change }]);
   }
 }

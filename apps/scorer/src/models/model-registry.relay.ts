@@ -18,9 +18,6 @@ const RELAY_BATCH = 100;
  */
 @Injectable()
 export class ModelRegistryRelay extends TopicOutboxRelay<typeof Topics.modelRegistry> {
-  private readonly log: Logger;
-  private backlogTimer: NodeJS.Timeout | undefined;
-
   constructor(
     database: Database,
     producer: TopicProducer,
@@ -28,7 +25,6 @@ export class ModelRegistryRelay extends TopicOutboxRelay<typeof Topics.modelRegi
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    const log = logger.child({ context: ModelRegistryRelay.name });
     super(
       database,
       producer,
@@ -46,23 +42,11 @@ export class ModelRegistryRelay extends TopicOutboxRelay<typeof Topics.modelRegi
         intervalMs: config.MODEL_REGISTRY_RELAY_INTERVAL_MS,
         batch: RELAY_BATCH,
         keepHours: config.MODEL_REGISTRY_KEEP_HOURS,
+        backlogRefreshMs: BACKLOG_REFRESH_MS,
       },
-      log,
+      logger.child({ context: ModelRegistryRelay.name }),
       registry,
     );
-    this.log = log;
   }
 
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
-    const refresh = () => this.refreshBacklog().catch((error: unknown) => this.log.warn({ err: error }, 'model-registry backlog gauges not refreshed'));
-    void refresh();
-    this.backlogTimer = setInterval(refresh, BACKLOG_REFRESH_MS);
-    this.backlogTimer.unref();
-  }
-
-  override async onApplicationShutdown(): Promise<void> {
-    if (this.backlogTimer) clearInterval(this.backlogTimer);
-    await super.onApplicationShutdown();
-  }
 }
