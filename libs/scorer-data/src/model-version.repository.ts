@@ -149,14 +149,18 @@ export class ModelVersionRepository {
     await tx.query('model_registry_revision.lock', 'SELECT revision FROM model_registry_revision FOR UPDATE');
   }
 
-  /** Bumps the revision and writes the change, with the assignment it leaves and the version's card, to the outbox. */
+  /**
+   * Bumps the revision and writes the change, with the assignment it leaves and the version's card, to
+   * the outbox. A version that is not registered changed nothing (its UPDATE matched no row): no message.
+   */
   private async publish(tx: Queryable, kind: ModelRegistryChangeKind, version: string, actor: string | null): Promise<void> {
+    const [row] = await tx.query<ModelVersionRow>('model_versions.find', `SELECT ${COLUMNS} FROM model_versions WHERE version = $1`, [version]);
+    if (!row) return;
     const [bumped] = await tx.query<{ revision: string }>(
       'model_registry_revision.bump',
       'UPDATE model_registry_revision SET revision = revision + 1 RETURNING revision',
     );
     const revision = Number(bumped!.revision);
-    const [row] = await tx.query<ModelVersionRow>('model_versions.find', `SELECT ${COLUMNS} FROM model_versions WHERE version = $1`, [version]);
     const [champion] = await tx.query<{ activated_by: string | null }>(
       'model_versions.champion_activated_by',
       "SELECT activated_by FROM model_versions WHERE role = 'champion'",
@@ -166,8 +170,8 @@ export class ModelVersionRepository {
       revision,
       kind,
       version,
-      card: row!.card,
-      registered_at: row!.registered_at.toISOString(),
+      card: row.card,
+      registered_at: row.registered_at.toISOString(),
       assignments: await this.assignments(tx),
       champion_activated_by: champion?.activated_by ?? null,
       actor,
