@@ -15,10 +15,20 @@ import {
 } from '@churn/contracts';
 import { CrmIntegrationRepository } from '@churn/crm-sync-data';
 import { Database, JobRunRepository } from '@churn/db';
-import { ModelVersionRepository } from '@churn/scorer-data';
 import { spawnService, stopService, waitUntilReady, type ServiceProcess } from '@churn/local-stack';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { eventually, IntegrationSandbox, rawProducer, signTestToken, testInfra, uniqueId, type Outbox } from '@churn/testing';
+import {
+  eventually,
+  IntegrationSandbox,
+  monitoringAssignments,
+  publishRegistry,
+  rawProducer,
+  signTestToken,
+  testInfra,
+  uniqueId,
+  untilMonitoringRegistryRevision,
+  type Outbox,
+} from '@churn/testing';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
 import { REPO, telcoFixture, type TelcoFixture } from './e2e/telco-fixture';
 
@@ -121,11 +131,17 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     agentToken = await signTestToken(SECRET, ['agent'], { sub: 'dashboard-spec', expiresIn: '1h' });
     db = new Database({ url: databaseUrl, poolSize: 2, applicationName: 'dashboard-spec' }, logger, createMetricsRegistry('dashboard-spec'));
     fixture = telcoFixture();
-    await new ModelVersionRepository().registerNew(db, [{ version: fixture.modelVersion, card: fixture.card }]);
     // The dashboard shows the registry's champion: the fixture's version is made champion for this spec
-    // (earlier specs on the same database leave another one, with figures of its own), and put back after.
-    previousChampion = (await new ModelVersionRepository().assignments(db)).champion;
-    await db.transaction((tx) => new ModelVersionRepository().makeChampion(tx, fixture.modelVersion, 'dashboard-spec'));
+    // (earlier specs on the same database leave another one, with figures of its own) on `model-registry`,
+    // which monitoring reads from the topic's start once it runs, and put back after.
+    previousChampion = (await monitoringAssignments(db)).champion;
+    const registered = await publishRegistry(
+      db,
+      [{ version: fixture.modelVersion, card: fixture.card }],
+      { champion: fixture.modelVersion, shadow: null, rollout: null },
+      'dashboard-spec',
+      { wait: false },
+    );
 
     const base = Number(process.env['CHURN_TEST_SERVICE_PORT_BASE'] ?? 13000);
     const env = { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_GROUP_PREFIX: uniqueId('dash'), LOG_LEVEL: 'warn' };
@@ -154,6 +170,7 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
     monitoringUrl = `http://127.0.0.1:${monitoring.port}`;
     services.push(monitoring);
     await Promise.all(services.map((s) => waitUntilReady(s)));
+    await untilMonitoringRegistryRevision(db, registered);
 
     // Each prediction carries the feature vector the model read (drift reads it from the message).
     await publish(
@@ -203,7 +220,17 @@ describe('monitoring dashboard in headless Chromium: monitoring and alerting pro
   }
 
   after(async () => {
-    if (db && previousChampion) await db.transaction((tx) => new ModelVersionRepository().makeChampion(tx, previousChampion!, 'dashboard-spec'));
+    if (db && previousChampion && fixture) {
+      await publishRegistry(
+        db,
+        [{ version: fixture.modelVersion, card: fixture.card }],
+        { champion: previousChampion, shadow: null, rollout: null },
+        'dashboard-spec',
+        {
+          wait: false,
+        },
+      );
+    }
     if (db) await releaseCrmState();
     await browser?.close();
     await db?.close();

@@ -7,7 +7,7 @@ import { experimentReportSchema, modelRegistrySchema, type Prediction, riskLevel
 import { Database } from '@churn/db';
 import { type ModelAssignments, ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
-import { eventually, publishByCustomer, signTestToken, testInfra, uniqueId } from '@churn/testing';
+import { eventually, publishByCustomer, signTestToken, testInfra, uniqueId, untilMonitoringHasRegistry } from '@churn/testing';
 import { saveScreenshot } from './e2e/screenshots';
 import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled, launchHeadlessChromium } from './e2e/headless-chromium';
@@ -90,6 +90,8 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     });
     monitoringUrl = stack.monitoringUrl;
     scorerUrl = stack.urls.scorer!;
+    // The registry reaches monitoring as in production: the scorer's relay publishes the changes above and its own.
+    await untilMonitoringHasRegistry(db);
 
     // An experiment for the experiments page (and figures for the ROI and models pages): 12 control
     // customers of whom 6 churn, 12 treated of whom 3 churn, scored over the last days, labelled today.
@@ -113,14 +115,15 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
 
   after(async () => {
     await browser?.close();
-    await stack?.stop();
-    // Leave the shared registry as the other specs expect it: its champion back, no rollout.
+    // Leave the shared registry as the other specs expect it: its champion back, no rollout; the scorer's relay publishes it to monitoring.
     if (db && previous) {
       await db.transaction(async (tx) => {
-        await versions.endRollout(tx);
+        await versions.endRollout(tx, 'workspace-spec');
         if (previous.champion) await versions.makeChampion(tx, previous.champion, 'workspace-spec');
       });
+      if (stack) await untilMonitoringHasRegistry(db);
     }
+    await stack?.stop();
     await db?.close();
   });
 

@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Topics, type ModelAlert } from '@churn/contracts';
+import { Topics, type ModelAlert, type ModelAssignments } from '@churn/contracts';
 import { Database } from '@churn/db';
 import {
   InterventionRepository,
   ModelAlertRepository,
+  MonitoringModelRegistryRepository,
   MonitoringRepository,
   newestExposures,
   type ExposureRow,
   type LabelledPredictionRow,
   type NewModelAlert,
 } from '@churn/monitoring-data';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
-import { ModelVersionRepository, type ModelAssignments } from '@churn/scorer-data';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram, type Logger, type Registry } from '@churn/observability';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
@@ -50,7 +49,7 @@ export interface MonitoringSnapshot {
 @Injectable()
 export class MonitoringSnapshotService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly repository = new MonitoringRepository();
-  private readonly versions = new ModelVersionRepository();
+  private readonly versions = new MonitoringModelRegistryRepository();
   private readonly modelAlerts = new ModelAlertRepository();
   private readonly interventions = new InterventionRepository();
   private readonly gauges: MonitoringGauges;
@@ -169,7 +168,7 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
   private async compute(withDrift: boolean): Promise<MonitoringSnapshot> {
     const stop = this.duration.startTimer();
     const now = new Date();
-    const cards = new Map<string, ModelCardFacts>((await this.versions.list(this.database)).map((v) => [v.version, modelCardFacts(v.version, v.card)]));
+    const cards = new Map<string, ModelCardFacts>((await this.versions.versions(this.database)).map((v) => [v.version, modelCardFacts(v.version, v.card)]));
     const labelled = await this.repository.labelledPredictions(this.database, this.config.MONITORING_LABEL_DELAY_DAYS, undefined, cohortFeatures(this.cohorts));
     const models = computeModelQuality(labelled, cards, now, this.cohorts);
 
@@ -196,7 +195,8 @@ export class MonitoringSnapshotService implements OnApplicationBootstrap, OnAppl
       return byWindow;
     };
     Object.assign(roi, roiOf(candidates, labelled));
-    const serving = await this.versions.assignments(this.database);
+    const assigned = await this.versions.assignment(this.database);
+    const serving: ModelAssignments = { champion: assigned.champion, shadow: assigned.shadow, rollout: assigned.rollout };
     const rollout = rolloutComparison(serving, candidates, labelled, (rows) => computeModelQuality(rows, cards, now, this.cohorts), roiOf);
 
     const thresholds: DriftThresholds = {

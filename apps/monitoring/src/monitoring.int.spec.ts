@@ -20,7 +20,6 @@ import {
 } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { MonitoringRepository } from '@churn/monitoring-data';
-import { ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
 import {
@@ -29,6 +28,7 @@ import {
   eventuallyWhere,
   expectProblem,
   problemFields,
+  publishRegistered,
   rawProducer,
   serviceTestEnv,
   signTestToken,
@@ -210,7 +210,7 @@ describe('monitoring service on the real broker and Postgres', () => {
 
   it('on the Telco customers, the live ROC-AUC equals (±0.001) the trainer’s offline ROC-AUC of train-predictions.csv', async () => {
     const version = uniqueId('telco-model');
-    await new ModelVersionRepository().registerNew(db, [{ version, card: { ...CARD, version } }]);
+    await publishRegistered(db, [{ version, card: { ...CARD, version } }]);
     const prefix = uniqueId('T');
     const rows = parse(fs.readFileSync(path.join(REPO, 'data', 'telco', 'train.csv')), { columns: true }) as {
       customerID: string;
@@ -423,7 +423,7 @@ describe('monitoring service on the real broker and Postgres', () => {
 
   it('publishes feature and score drift on model-alerts once a day, and shows it on GET /v1/drift', async () => {
     const version = uniqueId('drift-model');
-    await new ModelVersionRepository().registerNew(db, [{ version, card: { ...CARD, version } }]);
+    await publishRegistered(db, [{ version, card: { ...CARD, version } }]);
     const features = {
       gender: 'Female',
       SeniorCitizen: 0,

@@ -22,6 +22,7 @@ import { UpstreamForwarder } from './http/upstream-forwarder';
 import { AlertNotificationsHandler } from './inbound/alert-notifications.handler';
 import { AlertUpdatesHandler } from './inbound/alert-updates.handler';
 import { CrmActivityHandler } from './inbound/crm-activity.handler';
+import { ModelRegistryHandler } from './inbound/model-registry.handler';
 import { AlertsHandler } from './inbound/alerts.handler';
 import { CustomerFeaturesHandler } from './inbound/customer-features.handler';
 import { InterventionsHandler } from './inbound/interventions.handler';
@@ -58,6 +59,7 @@ import { MONITORING_ERROR_STATUSES } from './http-error-statuses';
           AlertUpdatesHandler,
           AlertNotificationsHandler,
           CrmActivityHandler,
+          ModelRegistryHandler,
         ],
       },
     }),
@@ -105,6 +107,7 @@ import { MONITORING_ERROR_STATUSES } from './http-error-statuses';
     AlertUpdatesHandler,
     AlertNotificationsHandler,
     CrmActivityHandler,
+    ModelRegistryHandler,
     CustomersService,
     CustomerPopulationService,
   ],

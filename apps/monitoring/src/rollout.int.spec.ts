@@ -2,12 +2,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { dashboardSummarySchema, modelMetricsAnswerSchema, type RolloutMetricsAnswer, rolloutMetricsAnswerSchema, Topics } from '@churn/contracts';
+import {
+  dashboardSummarySchema,
+  type ModelAssignments,
+  modelMetricsAnswerSchema,
+  type RolloutMetricsAnswer,
+  rolloutMetricsAnswerSchema,
+  Topics,
+} from '@churn/contracts';
 import { Database } from '@churn/db';
-import { type ModelAssignments, ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { startService, type RunningService } from '@churn/service-kit';
-import { eventuallyWhere, serviceTestEnv, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import { eventuallyWhere, monitoringAssignments, publishRegistry, serviceTestEnv, testInfra, uniqueId, waitUntilHttpReady } from '@churn/testing';
 import { monitoringConfigSchema } from './config';
 import { configureMonitoringHttp } from './http-setup';
 import { MonitoringModule } from './monitoring.module';
@@ -21,14 +27,13 @@ const DAY = 86_400_000;
 
 /**
  * A gradual rollout seen by monitoring on the real broker and Postgres: the champion's and the rollout
- * version's served predictions on `predictions`, outcomes on `outcomes`, the registry's roles in
- * `model_versions`; each version judged on the customers it serves.
+ * version's served predictions on `predictions`, outcomes on `outcomes`, the registry's roles on
+ * `model-registry`; each version judged on the customers it serves.
  */
 describe('monitoring compares the champion and the rollout on their own customers', () => {
   let sut: RunningService;
   let db: Database;
   let before_: ModelAssignments;
-  const versions = new ModelVersionRepository();
   const champion = uniqueId('champion-model');
   const rollout = uniqueId('rollout-model');
 
@@ -38,15 +43,6 @@ describe('monitoring compares the champion and the rollout on their own customer
       createLogger({ service: 'spec', level: 'silent' }),
       createMetricsRegistry('spec'),
     );
-    await versions.registerNew(
-      db,
-      [champion, rollout].map((version) => ({ version, card: { ...CARD, version } })),
-    );
-    before_ = await versions.assignments(db);
-    await db.transaction(async (tx) => {
-      await versions.makeChampion(tx, champion, 'monitoring-rollout-spec');
-      await versions.startRollout(tx, rollout, 0.5, 'monitoring-rollout-spec');
-    });
     sut = await startService({
       name: 'monitoring',
       configSchema: monitoringConfigSchema,
@@ -55,15 +51,19 @@ describe('monitoring compares the champion and the rollout on their own customer
       env: serviceTestEnv({ MONITORING_LABEL_DELAY_DAYS: '0', MONITORING_REFRESH_INTERVAL_MS: '600000' }),
     });
     await waitUntilHttpReady(sut.url);
+    before_ = await monitoringAssignments(db);
+    await publishRegistry(
+      db,
+      [champion, rollout].map((version) => ({ version, card: { ...CARD, version } })),
+      { champion, shadow: before_.shadow, rollout: { version: rollout, share: 0.5 } },
+    );
   });
 
   after(async () => {
+    // Leave monitoring's registry as the other specs expect it: its champion back, no rollout.
+    if (sut && before_)
+      await publishRegistry(db, [{ version: champion, card: { ...CARD, version: champion } }], { ...before_, rollout: null }, undefined, { wait: false });
     await sut?.close();
-    // Leave the shared registry table as the other specs expect it: its champion back, no rollout.
-    await db.transaction(async (tx) => {
-      await versions.endRollout(tx);
-      if (before_?.champion) await versions.makeChampion(tx, before_.champion, 'monitoring-rollout-spec');
-    });
     await db.close();
   });
 

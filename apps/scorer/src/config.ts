@@ -63,6 +63,15 @@ export const scorerConfigSchema = baseServiceConfigSchema(3002)
     SCORER_PREDICT_AUTH: z.enum(['off', 'required']).default('off'),
     /** Most rows one batch request may carry. */
     BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
+    /** How often the relay looks for registry changes to publish on `model-registry`. */
+    MODEL_REGISTRY_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    /** Hours a published registry change is kept in the outbox before it is deleted. */
+    MODEL_REGISTRY_KEEP_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(168),
   })
   .superRefine((c, ctx) => {
     if (!(c.RISK_LEVEL_CRITICAL > c.RISK_LEVEL_HIGH && c.RISK_LEVEL_HIGH > c.RISK_LEVEL_MEDIUM)) {

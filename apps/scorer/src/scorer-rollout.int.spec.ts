@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type CustomerFeaturesMessage, modelRegistrySchema, type Prediction, predictionSchema, Topics } from '@churn/contracts';
+import { type CustomerFeaturesMessage, modelRegistryChangeSchema, modelRegistrySchema, type Prediction, predictionSchema, Topics } from '@churn/contracts';
 import { AuditLogRepository, Database } from '@churn/db';
 import { ModelVersionRepository, PredictionHistoryRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
@@ -47,7 +47,7 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
   };
 
   before(async () => {
-    probe = await TopicProbe.start([Topics.predictions]);
+    probe = await TopicProbe.start([Topics.predictions, Topics.modelRegistry]);
     db = new Database(
       { url: testInfra().databaseUrl, poolSize: 2, applicationName: 'scorer-rollout-spec' },
       createLogger({ service: 'spec', level: 'silent' }),
@@ -95,6 +95,18 @@ describe('scorer gradual rollout on the real broker and Postgres', () => {
     assert.equal(entry?.action, 'model.rollout');
     assert.equal(entry?.actor, 'lead@example.com');
     assert.deepEqual([(entry?.details as { share?: number }).share, (entry?.details as { reason?: string }).reason], [0.5, 'first half']);
+    // The change is published on `model-registry` by the scorer's relay, with the whole assignment and the version's card.
+    const [published] = await probe.waitFor(
+      (m) =>
+        m.topic === Topics.modelRegistry &&
+        modelRegistryChangeSchema.parse(JSON.parse(m.value!)).kind === 'rollout_started' &&
+        JSON.parse(m.value!).version === second,
+    );
+    const change = modelRegistryChangeSchema.parse(JSON.parse(published!.value!));
+    assert.deepEqual(
+      [change.assignments, change.actor, change.card['version']],
+      [{ champion: active, shadow: null, rollout: { version: second, share: 0.5 } }, 'lead@example.com', second],
+    );
     const list = modelRegistrySchema.parse(await (await fetch(`${sut.url}/v1/models`)).json());
     assert.deepEqual(list.rollout && { version: list.rollout.version, share: list.rollout.share, champion: list.rollout.champion }, {
       version: second,

@@ -9,6 +9,7 @@ import type { ScorerConfig } from './config';
 import { SCORER_ERROR_STATUSES } from './http-error-statuses';
 import { CustomersController } from './customers/customers.controller';
 import { CustomerFeaturesHandler } from './customer-features/customer-features.handler';
+import { ModelRegistryRelay } from './models/model-registry.relay';
 import { ModelRegistryService } from './models/model-registry.service';
 import { ModelsController } from './models/models.controller';
 import { PredictController } from './predict/predict.controller';
@@ -54,6 +55,7 @@ export class ScorerModule {
         },
         { provide: ScoringPolicy, inject: [SERVICE_CONFIG], useFactory: (cfg: ScorerConfig) => scoringPolicyOf(cfg) },
         ModelRegistryLifecycle,
+        ModelRegistryRelay,
         ScoringService,
         CustomerFeaturesHandler,
         PredictService,

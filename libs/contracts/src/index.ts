@@ -15,6 +15,7 @@ export * from './alert/alert.schema';
 export * from './alert-update/alert-update.schema';
 export * from './alert-notification/alert-notification.schema';
 export * from './crm-activity/crm-activity.schema';
+export * from './model-registry/model-registry-change.schema';
 export * from './outcome/outcome.schema';
 export * from './intervention/intervention.schema';
 export * from './model-alert/model-alert.schema';

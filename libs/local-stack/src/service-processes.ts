@@ -34,6 +34,7 @@ export const SERVICE_INPUTS: Record<ServiceName, readonly string[]> = {
     Topics.alertUpdates,
     Topics.alertNotifications,
     Topics.crmActivity,
+    Topics.modelRegistry,
   ],
 };
 

@@ -7,3 +7,4 @@ export * from './monitoring-customer-list';
 export * from './monitoring-customers.repository';
 export * from './monitoring-sessions.repository';
 export * from './monitoring-customer-activity.repository';
+export * from './monitoring-model-registry.repository';

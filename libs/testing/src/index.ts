@@ -14,3 +14,4 @@ export * from './features';
 export * from './alerts';
 export * from './crm-activities';
 export * from './openapi-answers';
+export * from './model-registry';

@@ -25,9 +25,7 @@ interface DataAccessLibrary {
 }
 
 /**
- * Reads of another service's table that remain, each with why. (Monitoring's reads of the scorer's
- * model registry go through @churn/scorer-data's ModelVersionRepository: lint refuses them, and each
- * import carries its eslint-disable with the reason.) The check fails on any read not
+ * Reads of another service's table that remain, each with why. The check fails on any read not
  * listed here and on any entry that no longer happens, so the list only shrinks.
  */
 const KNOWN_VIOLATIONS: ReadonlyArray<readonly [library: string, table: string, reason: string]> = [];

@@ -75,7 +75,7 @@ export class RetrainJob {
     const card = JSON.parse(fs.readFileSync(path.join(options.registryDir, version, 'model-card.json'), 'utf8')) as Record<string, unknown>;
     const models = new ModelVersionRepository();
     await this.database.transaction(async (tx) => {
-      await models.registerNew(tx, [{ version, card }]);
+      await models.registerNew(tx, [{ version, card }], options.actor);
       await models.makeShadow(tx, version, options.actor);
       await new AuditLogRepository().record(tx, {
         actor: options.actor,

@@ -16,9 +16,6 @@ const BACKLOG_REFRESH_MS = 15_000;
  */
 @Injectable()
 export class CrmActivityRelay extends TopicOutboxRelay<typeof Topics.crmActivity> {
-  private readonly log: Logger;
-  private backlogTimer: NodeJS.Timeout | undefined;
-
   constructor(
     database: Database,
     producer: TopicProducer,
@@ -26,7 +23,6 @@ export class CrmActivityRelay extends TopicOutboxRelay<typeof Topics.crmActivity
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    const log = logger.child({ context: CrmActivityRelay.name });
     super(
       database,
       producer,
@@ -44,23 +40,10 @@ export class CrmActivityRelay extends TopicOutboxRelay<typeof Topics.crmActivity
         intervalMs: config.CRM_ACTIVITY_RELAY_INTERVAL_MS,
         batch: config.CRM_ACTIVITY_RELAY_BATCH,
         keepHours: config.CRM_ACTIVITY_KEEP_HOURS,
+        backlogRefreshMs: BACKLOG_REFRESH_MS,
       },
-      log,
+      logger.child({ context: CrmActivityRelay.name }),
       registry,
     );
-    this.log = log;
-  }
-
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
-    const refresh = () => this.refreshBacklog().catch((error: unknown) => this.log.warn({ err: error }, 'crm-activity backlog gauges not refreshed'));
-    void refresh();
-    this.backlogTimer = setInterval(refresh, BACKLOG_REFRESH_MS);
-    this.backlogTimer.unref();
-  }
-
-  override async onApplicationShutdown(): Promise<void> {
-    if (this.backlogTimer) clearInterval(this.backlogTimer);
-    await super.onApplicationShutdown();
   }
 }

@@ -5,7 +5,7 @@ const numericHistogram = z.object({ kind: z.literal('numeric'), edges: z.array(z
 const categoricalHistogram = z.object({ kind: z.literal('categorical'), categories: z.array(z.string()), counts: z.array(z.number()) });
 const histogram = z.discriminatedUnion('kind', [numericHistogram, categoricalHistogram]);
 
-/** The parts of a model card (models/<v>/model-card.json, stored in model_versions.card) monitoring reads. */
+/** The parts of a model card (models/<v>/model-card.json, as `model-registry` carries it) monitoring reads. */
 const cardSchema = z.object({
   thresholds: z
     .object({ decision_threshold: z.number().min(0).max(1) })
@@ -32,7 +32,7 @@ export interface ModelCardFacts {
   readonly scoreHistogram: ReferenceHistogram | undefined;
 }
 
-/** Used for a version whose card monitoring has not seen (not registered in model_versions). */
+/** Used for a version whose card monitoring has not seen (no `model-registry` change has carried it). */
 export const DEFAULT_DECISION_THRESHOLD = 0.5;
 
 /** Reads what monitoring needs from a card, tolerating cards that lack parts (they then get no drift or performance check). */

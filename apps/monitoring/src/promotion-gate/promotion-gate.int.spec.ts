@@ -5,14 +5,23 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { jwtVerify } from 'jose';
-import { modelAlertSchema, Topics } from '@churn/contracts';
+import { modelAlertSchema, type ModelAssignments, Topics } from '@churn/contracts';
 import { Database, JobRunRepository, type JobRunRow } from '@churn/db';
 import { MonitoringRepository, OutcomeRepository } from '@churn/monitoring-data';
-import { ModelVersionRepository } from '@churn/scorer-data';
 import { createLogger, createMetricsRegistry } from '@churn/observability';
 import { JobScheduler, schedulerEnvSchema } from '@churn/scheduler';
 import { startService, type RunningService } from '@churn/service-kit';
-import { eventuallyWhere, serviceTestEnv, signTestToken, testInfra, TopicProbe, uniqueId, waitUntilHttpReady } from '@churn/testing';
+import {
+  eventuallyWhere,
+  monitoringAssignments,
+  publishRegistry,
+  serviceTestEnv,
+  signTestToken,
+  testInfra,
+  TopicProbe,
+  uniqueId,
+  waitUntilHttpReady,
+} from '@churn/testing';
 import { parseConfig } from '@churn/config';
 import { monitoringConfigSchema } from '../config';
 import { configureMonitoringHttp } from '../http-setup';
@@ -28,7 +37,8 @@ const DAY = 86_400_000;
 /**
  * The scorer's `POST /v1/models/{v}/activate` on loopback, as strict as the scorer about the caller:
  * the token must verify with the shared secret and hold the admin role. It then makes the version
- * champion the way the scorer does (ModelVersionRepository.makeChampion, the subject as actor).
+ * champion the way the scorer does: its change on `model-registry`, the subject as actor, the version
+ * no longer shadow.
  */
 async function startScorerStandIn(db: Database): Promise<{ url: string; activations: { version: string; actor: string }[]; close(): Promise<void> }> {
   const activations: { version: string; actor: string }[] = [];
@@ -42,7 +52,10 @@ async function startScorerStandIn(db: Database): Promise<{ url: string; activati
       const { payload } = await jwtVerify(token, new TextEncoder().encode(SECRET)).catch(() => ({ payload: null }));
       if (!payload || typeof payload.exp !== 'number') return void res.writeHead(401).end('{"error":"UNAUTHENTICATED"}');
       if (!(payload['roles'] as string[] | undefined)?.includes('admin')) return void res.writeHead(403).end('{"error":"FORBIDDEN"}');
-      await db.transaction((tx) => new ModelVersionRepository().makeChampion(tx, version, payload.sub!));
+      const current = await monitoringAssignments(db);
+      const shadow = current.shadow === version ? null : current.shadow;
+      const rollout = current.rollout?.version === version ? null : current.rollout;
+      await publishRegistry(db, [{ version, card: { ...CARD, version } }], { champion: version, shadow, rollout }, payload.sub!);
       activations.push({ version, actor: payload.sub! });
       res.end(JSON.stringify({ version, role: 'champion', activated_by: payload.sub }));
     })();
@@ -58,14 +71,13 @@ async function startScorerStandIn(db: Database): Promise<{ url: string; activati
 describe('the promotion gate and the label windows, run by the scheduler in monitoring', () => {
   const logger = createLogger({ service: 'gate-spec', level: 'silent' });
   const schedulerEnv = { SCHEDULER_SCHEMA: uniqueId('pgboss_gate').replace(/-/g, '_'), JOB_RETRY_LIMIT: '0' };
-  const versions = new ModelVersionRepository();
   const runs = new JobRunRepository();
   let db: Database;
   let scorer: Awaited<ReturnType<typeof startScorerStandIn>>;
   let probe: TopicProbe;
   let sut: RunningService;
   let trigger: JobScheduler;
-  let previous: { champion: string | null; shadow: string | null };
+  let previous: ModelAssignments;
 
   before(async () => {
     db = new Database({ url: testInfra().databaseUrl, poolSize: 2, applicationName: 'gate-spec' }, logger, createMetricsRegistry('gate-spec'));
@@ -89,7 +101,7 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
       }),
     });
     await waitUntilHttpReady(sut.url);
-    previous = await versions.assignments(db);
+    previous = await monitoringAssignments(db);
     // A process that only enqueues: monitoring, on the same pg-boss schema, works the queue.
     trigger = new JobScheduler({
       config: parseConfig(schedulerEnvSchema, schedulerEnv),
@@ -104,15 +116,11 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
 
   after(async () => {
     await trigger?.stop();
+    // Leave monitoring's registry as it was for the specs after this one.
+    if (sut && previous) await publishRegistry(db, [{ version: ACTIVE, card: CARD }], previous, undefined, { wait: false });
     await sut?.close();
     await probe?.stop();
     await scorer?.close();
-    // Leave the registry as it was for the specs after this one.
-    await db.transaction(async (tx) => {
-      await versions.clearShadow(tx);
-      if (previous.champion) await versions.makeChampion(tx, previous.champion, 'gate-spec');
-      if (previous.shadow) await versions.makeShadow(tx, previous.shadow, 'gate-spec');
-    });
     await db.close();
   });
 
@@ -124,14 +132,12 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
   async function liveOutcomes(hit: number): Promise<{ champion: string; challenger: string }> {
     const champion = uniqueId('gate-champion');
     const challenger = uniqueId('gate-challenger');
-    await versions.registerNew(
+    await publishRegistry(
       db,
       [champion, challenger].map((version) => ({ version, card: { ...CARD, version } })),
+      { champion, shadow: challenger, rollout: null },
+      'gate-spec',
     );
-    await db.transaction(async (tx) => {
-      await versions.makeChampion(tx, champion, 'gate-spec');
-      await versions.makeShadow(tx, challenger, 'gate-spec');
-    });
     const observed = Date.now() - DAY;
     const customers = Array.from({ length: 20 }, (_, i) => ({ id: uniqueId(`gate-c${i}`), churned: i % 2 === 0 }));
     const monitoring = new MonitoringRepository();
@@ -181,7 +187,7 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     assert.equal(result.test.improvement.toFixed(4), '0.4700');
     assert.equal(result.test.improvement_lower_bound.toFixed(4), '0.4700');
     assert.deepEqual(scorer.activations, [{ version: challenger, actor: `promotion-gate:${run.run_id}` }]);
-    assert.deepEqual(await versions.assignments(db), { champion: challenger, shadow: null, rollout: null });
+    assert.deepEqual(await monitoringAssignments(db), { champion: challenger, shadow: null, rollout: null });
     const [notice] = await probe.waitFor((m) => m.topic === Topics.modelAlerts && m.key === challenger);
     const alert = modelAlertSchema.parse(JSON.parse(notice!.value!));
     assert.deepEqual([alert.kind, alert.subject, alert.value.toFixed(4), alert.threshold], ['promotion_gate', 'promoted', '0.4700', 0.02]);
@@ -204,7 +210,7 @@ describe('the promotion gate and the label windows, run by the scheduler in moni
     assert.equal(result.test.challenger_log_loss.toFixed(4), '0.9163');
     assert.equal(result.test.improvement.toFixed(4), '-0.2231');
     assert.equal(scorer.activations.length, before, 'no activation');
-    assert.deepEqual(await versions.assignments(db), { champion, shadow: challenger, rollout: null });
+    assert.deepEqual(await monitoringAssignments(db), { champion, shadow: challenger, rollout: null });
     const [notice] = await probe.waitFor((m) => m.topic === Topics.modelAlerts && m.key === challenger);
     const alert = modelAlertSchema.parse(JSON.parse(notice!.value!));
     assert.deepEqual([alert.kind, alert.subject], ['promotion_gate', 'kept']);

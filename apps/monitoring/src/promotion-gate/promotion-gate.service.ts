@@ -3,9 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { rocAuc } from '@churn/analytics';
 import { Topics, type ModelAlert } from '@churn/contracts';
 import { Database } from '@churn/db';
-import { MonitoringRepository, type LabelledPredictionRow } from '@churn/monitoring-data';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
-import { ModelVersionRepository } from '@churn/scorer-data';
+import { MonitoringModelRegistryRepository, MonitoringRepository, type LabelledPredictionRow } from '@churn/monitoring-data';
 import { TopicProducer } from '@churn/kafka';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
 import type { JobContext } from '@churn/scheduler';
@@ -61,7 +59,7 @@ export function pairOutcomes(rows: readonly LabelledPredictionRow[], champion: s
  */
 @Injectable()
 export class PromotionGateService {
-  private readonly versions = new ModelVersionRepository();
+  private readonly versions = new MonitoringModelRegistryRepository();
   private readonly monitoring = new MonitoringRepository();
   private readonly logger: Logger;
   private readonly decisions;
@@ -91,10 +89,9 @@ export class PromotionGateService {
   }
 
   async run(job: Pick<JobContext, 'runId' | 'logger'>): Promise<GateResult> {
-    const { champion, shadow } = await this.versions.assignments(this.database);
+    const { champion, shadow, champion_activated_by } = await this.versions.assignment(this.database);
     if (shadow === null || champion === null) {
-      const current = champion ? await this.versions.find(this.database, champion) : null;
-      if (current?.activated_by === ScorerAdminClient.actorOf(job.runId)) {
+      if (champion !== null && champion_activated_by === ScorerAdminClient.actorOf(job.runId)) {
         // This run promoted it before its process died: the notice went out before the call.
         return this.record({ decision: 'promoted', champion, challenger: champion });
       }

@@ -21,7 +21,7 @@ export class ActivationRefusedError extends PermanentJobError {
 /**
  * The scorer's admin API, called as the promotion gate: a bearer token signed for this one call (admin
  * role, five minutes, the configured issuer/audience), its subject naming the gate and the run, which
- * the scorer records as the actor in model_versions.activated_by and the audit log.
+ * the scorer records as the actor in the registry (and `model-registry` carries as champion_activated_by) and the audit log.
  */
 export class ScorerAdminClient {
   constructor(private readonly options: ScorerAdminOptions) {}

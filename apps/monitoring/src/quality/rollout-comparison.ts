@@ -1,6 +1,5 @@
 import type { ExposureRow, LabelledPredictionRow } from '@churn/monitoring-data';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
-import type { ModelAssignments } from '@churn/scorer-data';
+import type { ModelAssignments } from '@churn/contracts';
 import { newestExposures } from '@churn/monitoring-data';
 import type { ModelQuality } from './model-quality';
 

@@ -1,8 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '@churn/db';
-import { InterventionRepository, MonitoringRepository, ReportRepository, type ReportPeriodBounds } from '@churn/monitoring-data';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- known violation: the registry's roles and cards are read from the scorer's model_versions (table-ownership.spec's list)
-import { ModelVersionRepository } from '@churn/scorer-data';
+import {
+  InterventionRepository,
+  MonitoringModelRegistryRepository,
+  MonitoringRepository,
+  ReportRepository,
+  type ReportPeriodBounds,
+} from '@churn/monitoring-data';
 import type { Logger, Registry } from '@churn/observability';
 import { reportCsv, reportPdf, type Report } from '@churn/reports';
 import { LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from '@churn/service-kit';
@@ -47,7 +51,7 @@ export class ReportService {
   private readonly reports = new ReportRepository();
   private readonly monitoring = new MonitoringRepository();
   private readonly interventions = new InterventionRepository();
-  private readonly versions = new ModelVersionRepository();
+  private readonly versions = new MonitoringModelRegistryRepository();
   private readonly logger: Logger;
   readonly metrics: ReportMetrics;
 
@@ -75,7 +79,7 @@ export class ReportService {
       this.reports.exposures(db, period),
       this.reports.interventionCosts(db, period),
       this.reports.experimentsScored(db, period),
-      this.versions.list(db),
+      this.versions.versions(db),
     ]);
     const slaRows = await this.reports.alertSla(db, period, targets.seconds);
     const labelled = await this.monitoring.labelledPredictions(db, this.config.MONITORING_LABEL_DELAY_DAYS);

@@ -115,7 +115,7 @@ export class ModelRegistryService {
       this.pinned = { version: card.version, dir };
       if (!found.some((f) => f.version === card.version)) found.push({ version: card.version, card });
     }
-    const fresh = await this.versions.registerNew(this.database, found);
+    const fresh = await this.database.transaction((tx) => this.versions.registerNew(tx, found, 'scorer:startup'));
     if (fresh.size > 0) this.logger.info({ versions: [...fresh] }, 'registered model versions');
     const specOf = new Map((await this.versions.list(this.database)).map((row) => [row.version, cardSpecRef(row.card)]));
     for (const spec of specOf.values()) this.rememberSpec(spec);
@@ -229,7 +229,7 @@ export class ModelRegistryService {
   /** Admin operation: end the rollout in one call (the champion serves everyone), audited with who and why. */
   async rollback(actor: string, reason: string): Promise<{ version: string; share: number } | null> {
     const ended = await this.database.transaction(async (tx) => {
-      const before = await this.versions.endRollout(tx);
+      const before = await this.versions.endRollout(tx, actor);
       if (before) {
         const { champion } = await this.versions.assignments(tx);
         await this.audit.record(tx, {

@@ -7,6 +7,7 @@ import { customerEventSchema } from '../customer-event/customer-event.schema';
 import { customerFeaturesSchema } from '../customer-features/customer-features.schema';
 import { deadLetterSchema } from '../dead-letter/dead-letter.schema';
 import { interventionSchema } from '../intervention/intervention.schema';
+import { modelRegistryChangeSchema } from '../model-registry/model-registry-change.schema';
 import { modelAlertSchema } from '../model-alert/model-alert.schema';
 import { outcomeSchema } from '../outcome/outcome.schema';
 import { predictionSchema } from '../prediction/prediction.schema';
@@ -33,6 +34,7 @@ export const TOPIC_SCHEMAS = {
   [Topics.alertUpdatesDlq]: deadLetterSchema,
   [Topics.alertNotifications]: alertNotificationSchema,
   [Topics.crmActivity]: crmActivitySchema,
+  [Topics.modelRegistry]: modelRegistryChangeSchema,
 } as const satisfies Record<(typeof Topics)[keyof typeof Topics], z.ZodType>;
 
 export type TopicSchemas = typeof TOPIC_SCHEMAS;

@@ -24,6 +24,7 @@ export const Topics = {
   alertUpdatesDlq: 'alert-updates.dlq',
   alertNotifications: 'alert-notifications',
   crmActivity: 'crm-activity',
+  modelRegistry: 'model-registry',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -58,4 +59,6 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: Topics.alertUpdatesDlq, partitions: 1, retentionMs: 30 * DAY_MS },
   { name: Topics.alertNotifications, partitions: 3, retentionMs: 7 * DAY_MS },
   { name: Topics.crmActivity, partitions: 3, retentionMs: 7 * DAY_MS },
+  // One partition: every change is keyed alike, and its order is the registry's.
+  { name: Topics.modelRegistry, partitions: 1, retentionMs: 30 * DAY_MS },
 ];

@@ -10,6 +10,7 @@ const OUTBOX_TABLES = {
   alert_updates: { table: 'alert_updates_outbox', id: 'update_id', lock: 'alerting:alert-updates-relay' },
   alert_notifications: { table: 'alert_notifications_outbox', id: 'notification_id', lock: 'alerting:alert-notifications-relay' },
   crm_activity: { table: 'crm_activity_outbox', id: 'activity_id', lock: 'crm-sync:crm-activity-relay' },
+  model_registry: { table: 'model_registry_outbox', id: 'change_id', lock: 'scorer:model-registry-relay' },
 } as const;
 
 export type TopicOutboxName = keyof typeof OUTBOX_TABLES;

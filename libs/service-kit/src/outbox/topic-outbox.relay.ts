@@ -27,6 +27,8 @@ export interface TopicOutboxRelaySettings<T extends keyof TopicSchemas & TopicNa
   readonly intervalMs: number;
   readonly batch: number;
   readonly keepHours: number;
+  /** When set, the backlog gauges are refreshed (and rows published past keepHours deleted) this often while the relay runs. */
+  readonly backlogRefreshMs?: number;
 }
 
 /**
@@ -42,6 +44,7 @@ export class TopicOutboxRelay<T extends keyof TopicSchemas & TopicName> implemen
   private readonly outbox: TopicOutboxRepository;
   private readonly metrics;
   private timer: NodeJS.Timeout | undefined;
+  private backlogTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
@@ -84,9 +87,17 @@ export class TopicOutboxRelay<T extends keyof TopicSchemas & TopicName> implemen
 
   onApplicationBootstrap(): void {
     this.start();
+    const every = this.settings.backlogRefreshMs;
+    if (every === undefined) return;
+    const refresh = () =>
+      this.refreshBacklog().catch((error: unknown) => this.logger.warn({ topic: this.settings.topic, err: error }, 'outbox backlog gauges not refreshed'));
+    void refresh();
+    this.backlogTimer = setInterval(refresh, every);
+    this.backlogTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.backlogTimer) clearInterval(this.backlogTimer);
     await this.stop();
   }
 
