@@ -21,6 +21,7 @@ export * from './intervention/intervention.schema';
 export * from './model-alert/model-alert.schema';
 export * from './dead-letter/dead-letter.schema';
 export * from './problem-details/problem-details.schema';
+export * from './problem-details/problem-details';
 export * from './api/monitoring/quality.schema';
 export * from './api/monitoring/roi.schema';
 export * from './api/monitoring/drift.schema';

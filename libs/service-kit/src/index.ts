@@ -9,7 +9,6 @@ export * from './http/zod-validation.pipe';
 export * from './errors/domain-error';
 export * from './errors/validation-error';
 export * from './http/error-statuses';
-export * from './http/problem-details';
 export * from './http/problem-details.filter';
 export * from './http/request-body-error';
 export * from './bootstrap';

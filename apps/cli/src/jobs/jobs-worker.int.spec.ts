@@ -84,6 +84,24 @@ describe('churn jobs worker, jobs run and jobs runs', () => {
     assert.match(metrics, /churn_job_runs_total\{job="rescore",status="succeeded"[^}]*\} 1/);
   });
 
+  it('refuses an unknown path and a method other than GET as problem+json, like the services', async () => {
+    const missing = await fetch(`http://127.0.0.1:${PORT}/v1/nothing?x=1`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers.get('content-type'), 'application/problem+json');
+    assert.deepEqual(await missing.json(), {
+      type: 'urn:churn-radar:problem:NOT_FOUND',
+      title: 'Not Found',
+      status: 404,
+      detail: 'no such route: the worker serves /metrics, /health/live and /health/ready',
+      instance: '/v1/nothing',
+      code: 'NOT_FOUND',
+    });
+    const posted = await fetch(`http://127.0.0.1:${PORT}/metrics`, { method: 'POST' });
+    assert.equal(posted.status, 405);
+    assert.equal(posted.headers.get('allow'), 'GET');
+    assert.equal(((await posted.json()) as { code: string }).code, 'METHOD_NOT_ALLOWED');
+  });
+
   it('fails a retrain at once, without retries, when too few customers are labelled', async () => {
     const queued = churn('jobs', 'run', 'retrain');
     assert.equal(queued.status, 0, queued.stderr);

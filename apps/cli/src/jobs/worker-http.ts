@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PROBLEM_JSON, problemDetails } from '@churn/contracts';
 import type { Database } from '@churn/db';
 import type { Registry } from '@churn/observability';
 
@@ -8,10 +9,24 @@ import type { Registry } from '@churn/observability';
  * answers) and `/health/ready` (Postgres answers), the same paths as the services', so the same
  * scrape config and probes apply.
  */
+/** A refusal as every service answers one: RFC 9457 problem+json (docs/http-errors.md). */
+function refuse(
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  detail: string,
+  instance: string | undefined,
+  headers: Record<string, string> = {},
+): void {
+  res
+    .writeHead(status, { 'content-type': PROBLEM_JSON, ...headers })
+    .end(JSON.stringify(problemDetails({ status, code, detail, instance: instance?.split('?')[0] })));
+}
+
 export async function serveWorkerHttp(port: number, registry: Registry, database: Database): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     void (async () => {
-      if (req.method !== 'GET') return void res.writeHead(405).end();
+      if (req.method !== 'GET') return void refuse(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not served here: only GET`, req.url, { allow: 'GET' });
       if (req.url === '/metrics') {
         res.setHeader('content-type', registry.contentType);
         return void res.end(await registry.metrics());
@@ -26,7 +41,7 @@ export async function serveWorkerHttp(port: number, registry: Registry, database
           .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
           .end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: { postgres: ok ? 'ok' : 'failing' } }));
       }
-      res.writeHead(404).end();
+      refuse(res, 404, 'NOT_FOUND', 'no such route: the worker serves /metrics, /health/live and /health/ready', req.url);
     })();
   });
   // Longer than a scrape interval (15 s), so a scraper's kept-alive connection is not closed under

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PROBLEM_JSON, type ProblemDetails } from '@churn/contracts';
+import { PROBLEM_JSON, problemDetails, type ProblemDetails } from '@churn/contracts';
 import type { Logger } from '@churn/observability';
 import { DomainError } from '../errors/domain-error';
 import { ValidationError } from '../errors/validation-error';
 import type { ErrorStatuses } from './error-statuses';
-import { problemDetails } from './problem-details';
 
 /** Codes of the answers Nest and Express give themselves (unknown route, throttler, a guard's refusal). */
 const HTTP_CODES: Readonly<Record<number, string>> = {
