@@ -113,16 +113,26 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
     page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
   });
 
+  /**
+   * Leaves the shared registry as the other specs expect it: its champion back, no rollout. The
+   * scorer's relay publishes the change to monitoring, so it runs while the scorer still does (before
+   * the last test stops it): a change left in the outbox would hold every later spec that waits for
+   * monitoring to catch up with the registry.
+   */
+  let restored = false;
+  async function restoreRegistry(): Promise<void> {
+    if (restored || !db || !previous || !stack) return;
+    restored = true;
+    await db.transaction(async (tx) => {
+      await versions.endRollout(tx, 'workspace-spec');
+      if (previous.champion) await versions.makeChampion(tx, previous.champion, 'workspace-spec');
+    });
+    await untilMonitoringHasRegistry(db);
+  }
+
   after(async () => {
     await browser?.close();
-    // Leave the shared registry as the other specs expect it: its champion back, no rollout; the scorer's relay publishes it to monitoring.
-    if (db && previous) {
-      await db.transaction(async (tx) => {
-        await versions.endRollout(tx, 'workspace-spec');
-        if (previous.champion) await versions.makeChampion(tx, previous.champion, 'workspace-spec');
-      });
-      if (stack) await untilMonitoringHasRegistry(db);
-    }
+    await restoreRegistry();
     await stack?.stop();
     await db?.close();
   });
@@ -338,6 +348,7 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
   });
 
   it('a 502 from the scorer is an error state with a retry, not an empty page', async () => {
+    await restoreRegistry();
     await stack.stopService('scorer');
     // Another URL than the page's (not only another fragment), so the page loads anew.
     await page.goto(`${monitoringUrl}/?after=stop#/models`);
