@@ -132,9 +132,13 @@ describe('web workspace in headless Chromium: monitoring and scorer processes, t
 
   after(async () => {
     await browser?.close();
-    await restoreRegistry();
-    await stack?.stop();
-    await db?.close();
+    try {
+      await restoreRegistry();
+    } finally {
+      // The services stop and the pool closes even when the restore fails, or the spec's process never ends.
+      await stack?.stop();
+      await db?.close();
+    }
   });
 
   it('the shell: a keyboard reaches the skip link first, the navigation names the current page, and an unknown route shows the 404 page', async () => {
