@@ -17,28 +17,10 @@ import {
 import { scorerConfigSchema } from './config';
 import { configureScorerHttp } from './http-setup';
 import { ScorerModule } from './scorer.module';
+import { telcoFeatures } from './scorer-spec-support';
 
-const features: CustomerFeaturesMessageV1['features'] = {
-  gender: 'Female',
-  SeniorCitizen: 0,
-  Partner: 'Yes',
-  Dependents: 'No',
-  tenure: 3,
-  PhoneService: 'Yes',
-  MultipleLines: 'No',
-  InternetService: 'Fiber optic',
-  OnlineSecurity: 'No',
-  OnlineBackup: 'No',
-  DeviceProtection: 'No',
-  TechSupport: 'No',
-  StreamingTV: 'Yes',
-  StreamingMovies: 'No',
-  Contract: 'Month-to-month',
-  PaperlessBilling: 'Yes',
-  PaymentMethod: 'Electronic check',
-  MonthlyCharges: 80.5,
-  TotalCharges: 241.5,
-};
+// The support file's Telco customer, a month older (the values this spec has always sent).
+const features: CustomerFeaturesMessageV1['features'] = { ...telcoFeatures, Partner: 'Yes', tenure: 3, TotalCharges: 241.5 };
 
 const SECRET = 'api-only-spec-secret-of-at-least-32-characters';
 
