@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { rocAuc } from '@churn/analytics';
-import { REPO_ROOT } from '@churn/local-stack';
 import { seededRandom } from '@churn/analytics';
-
-const cli = path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js');
+import { churn, trainForSpec } from './train-spec-support';
 
 const REGIONS = Array.from({ length: 16 }, (_, i) => `R${String(i + 1).padStart(2, '0')}`);
 const CONTRACT_EFFECT: Record<string, number> = { 'Month to month': 1.2, 'One Year': 0, 'Two Year': -1.3 };
@@ -84,10 +81,6 @@ const HEADER = [
 const csv = (rows: readonly Row[], withLabel = true) =>
   `${[withLabel ? HEADER : HEADER.slice(0, -1), ...rows.map((r) => (withLabel ? r.cells : r.cells.slice(0, -1)))].map((cells) => cells.map((c) => (/[",\s]/.test(c) ? `"${c}"` : c)).join(',')).join('\n')}\n`;
 
-function churn(args: string[]) {
-  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 900_000 });
-}
-
 describe('spec infer → train --spec → score --model, on a table whose columns nobody chose (Python trainer, ONNX, TypeScript scoring)', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-infer-train-'));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -105,20 +98,7 @@ describe('spec infer → train --spec → score --model, on a table whose column
     assert.match(draft, /positive: "?Yes"?/, "the label's positive value recognised from Yes/No");
 
     const registry = path.join(tmp, 'models');
-    const trained = churn([
-      'train',
-      '--spec',
-      spec,
-      '--data',
-      table,
-      '--out',
-      registry,
-      '--config',
-      path.join(REPO_ROOT, 'apps', 'trainer', 'config', 'test.yaml'),
-      '--skip-shap',
-    ]);
-    assert.equal(trained.status, 0, trained.stderr);
-    const modelDir = path.join(registry, fs.readFileSync(path.join(registry, 'active'), 'utf8').trim());
+    const modelDir = trainForSpec(spec, table, registry);
 
     // Scored without the label column, as a table of today's customers would be.
     const input = path.join(tmp, 'held-out.csv');

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { REPO_ROOT } from '@churn/local-stack';
 import { seededRandom } from '@churn/analytics';
-
-const cli = path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js');
+import { churn, trainForSpec } from './train-spec-support';
 
 /** A spec nobody on the team wrote: a numeric under another column name, a boolean, a closed and an open-ended categorical. */
 const SPEC = `
@@ -50,10 +47,6 @@ function syntheticTable(rows: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function churn(args: string[]) {
-  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 900_000 });
-}
-
 describe('churn train --spec → churn score --model, on a table of another business (Python trainer, ONNX, TypeScript scoring)', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-train-spec-'));
   const spec = path.join(tmp, 'accounts.yaml');
@@ -65,20 +58,7 @@ describe('churn train --spec → churn score --model, on a table of another busi
   before(() => {
     fs.writeFileSync(spec, SPEC);
     fs.writeFileSync(table, syntheticTable(600));
-    const result = churn([
-      'train',
-      '--spec',
-      spec,
-      '--data',
-      table,
-      '--out',
-      registry,
-      '--config',
-      path.join(REPO_ROOT, 'apps', 'trainer', 'config', 'test.yaml'),
-      '--skip-shap',
-    ]);
-    assert.equal(result.status, 0, result.stderr);
-    modelDir = path.join(registry, fs.readFileSync(path.join(registry, 'active'), 'utf8').trim());
+    modelDir = trainForSpec(spec, table, registry);
   });
 
   it("scores the table with the trainer's probabilities (within 1e-6), keyed by the spec's id column, with risk and drivers", () => {
