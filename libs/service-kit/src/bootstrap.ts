@@ -8,7 +8,7 @@ import { createLogger, createMetricsRegistry, HealthRegistry, type Logger } from
 import type { BaseServiceConfig } from './core/base-config';
 import { CoreModule } from './core/core.module';
 import { PinoNestLogger } from './core/pino-nest-logger';
-import { ERROR_STATUSES, KIT_ERROR_STATUSES, type ErrorStatuses } from './http/error-statuses';
+import { ErrorStatusTable } from './http/error-statuses';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { requestBodyErrors } from './http/request-body-error';
 
@@ -40,13 +40,14 @@ export async function startService<S extends z.ZodType<BaseServiceConfig>>(defin
   const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const registry = createMetricsRegistry(definition.name);
   const health = new HealthRegistry();
+  const errorStatuses = new ErrorStatusTable();
 
   const root: DynamicModule = {
     module: class ServiceRoot {},
-    imports: [CoreModule.forRoot({ config, logger, registry, health }), definition.module(config)],
+    imports: [CoreModule.forRoot({ config, logger, registry, health, errorStatuses }), definition.module(config)],
   };
   const app = await NestFactory.create<NestExpressApplication>(root, { logger: new PinoNestLogger(logger), abortOnError: false });
-  app.useGlobalFilters(new ProblemDetailsFilter(errorStatusesOf(app), logger, definition.name));
+  app.useGlobalFilters(new ProblemDetailsFilter(errorStatuses, logger, definition.name));
   await definition.configure?.(app, config);
   app.useBodyParser('json', { limit: '5mb' });
   app.use(requestBodyErrors);
@@ -56,15 +57,6 @@ export async function startService<S extends z.ZodType<BaseServiceConfig>>(defin
   const url = `http://127.0.0.1:${port}`;
   logger.info({ port }, `${definition.name} listening`);
   return { app, logger, url, close: () => app.close() };
-}
-
-/** The table the service module provides under ERROR_STATUSES (errorStatusesProvider), or the kit's own. */
-function errorStatusesOf(app: INestApplication): ErrorStatuses {
-  try {
-    return app.get<ErrorStatuses>(ERROR_STATUSES, { strict: false });
-  } catch {
-    return KIT_ERROR_STATUSES;
-  }
 }
 
 /** `main.ts` of every service: start, and turn signals into a bounded graceful shutdown. */

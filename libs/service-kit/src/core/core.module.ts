@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { HealthRegistry, Logger, Registry } from '@churn/observability';
+import { ErrorStatusTable } from '../http/error-statuses';
 import { ObservabilityController } from './observability.controller';
 import { HEALTH, LOGGER, METRICS_REGISTRY, SERVICE_CONFIG } from './tokens';
 
@@ -8,9 +9,11 @@ export interface CoreModuleOptions {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly health: HealthRegistry;
+  /** The exception filter's code → status table, which service modules add their codes to. */
+  readonly errorStatuses: ErrorStatusTable;
 }
 
-/** Config, logger, metrics registry and health checks, created once before Nest starts and shared by all modules. */
+/** Config, logger, metrics registry, health checks and the error-status table, created once before Nest starts and shared by all modules. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -20,6 +23,7 @@ export class CoreModule {
       { provide: LOGGER, useValue: options.logger },
       { provide: METRICS_REGISTRY, useValue: options.registry },
       { provide: HEALTH, useValue: options.health },
+      { provide: ErrorStatusTable, useValue: options.errorStatuses },
     ];
     return { module: CoreModule, controllers: [ObservabilityController], providers, exports: providers.map((p) => p.provide) };
   }

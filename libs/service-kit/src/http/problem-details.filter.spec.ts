@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Body, Controller, Get, HttpException, HttpStatus, Module, Post, Res, UseGuards, type CanActivate } from '@nestjs/common';
+import { Body, Controller, Get, Global, HttpException, HttpStatus, Module, Post, Res, UseGuards, type CanActivate } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Response } from 'express';
@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PROBLEM_JSON, problemDetailsSchema } from '@churn/contracts';
 import type { Logger } from '@churn/observability';
 import { DomainError } from '../errors/domain-error';
-import { mergeErrorStatuses, KIT_ERROR_STATUSES } from './error-statuses';
+import { errorStatusesProvider, ErrorStatusTable } from './error-statuses';
 import { AuthError } from './jwt-auth.guard';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { requestBodyErrors } from './request-body-error';
@@ -58,7 +58,14 @@ class ProbeController {
   }
 }
 
-@Module({ controllers: [ProbeController] })
+// As startService wires it: the core module shares the table, the service's module adds its codes.
+const statuses = new ErrorStatusTable();
+
+@Global()
+@Module({ providers: [{ provide: ErrorStatusTable, useValue: statuses }], exports: [ErrorStatusTable] })
+class CoreProbeModule {}
+
+@Module({ imports: [CoreProbeModule], controllers: [ProbeController], providers: [errorStatusesProvider({ PROBE_TAKEN: HttpStatus.CONFLICT })] })
 class ProbeModule {}
 
 describe('ProblemDetailsFilter', () => {
@@ -69,7 +76,7 @@ describe('ProblemDetailsFilter', () => {
   before(async () => {
     const spy: Logger = { error: (fields: Record<string, unknown>) => void logged.push(fields), warn: () => undefined, child: () => spy } as unknown as Logger;
     app = await NestFactory.create<NestExpressApplication>(ProbeModule, { logger: false });
-    app.useGlobalFilters(new ProblemDetailsFilter(mergeErrorStatuses(KIT_ERROR_STATUSES, { PROBE_TAKEN: HttpStatus.CONFLICT }), spy, 'spec'));
+    app.useGlobalFilters(new ProblemDetailsFilter(statuses, spy, 'spec'));
     app.useBodyParser('json', { limit: '1kb' });
     app.use(requestBodyErrors);
     await app.listen(0, '127.0.0.1');
@@ -148,5 +155,17 @@ describe('ProblemDetailsFilter', () => {
     const { res, body } = await problemOf('/unmapped');
     assert.deepEqual([res.status, body.code], [500, 'INTERNAL_ERROR']);
     assert.match(String(logged.at(-1)?.['request_id']), /^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('ErrorStatusTable', () => {
+  it("starts with the kit's codes and refuses a code two modules map to different statuses", () => {
+    const table = new ErrorStatusTable({ PROBE_TAKEN: HttpStatus.CONFLICT });
+    assert.equal(table.statusOf('UNAUTHENTICATED'), HttpStatus.UNAUTHORIZED);
+    table.add({ PROBE_TAKEN: HttpStatus.CONFLICT, PROBE_GONE: HttpStatus.GONE });
+    assert.equal(table.statusOf('PROBE_GONE'), HttpStatus.GONE);
+    assert.throws(() => table.add({ PROBE_TAKEN: HttpStatus.BAD_REQUEST }), /PROBE_TAKEN maps to both 409 and 400/);
+    assert.equal(table.statusOf('PROBE_TAKEN'), HttpStatus.CONFLICT);
+    assert.equal(table.statusOf('PROBE_UNKNOWN'), undefined);
   });
 });

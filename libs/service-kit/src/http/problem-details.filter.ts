@@ -6,7 +6,7 @@ import { PROBLEM_JSON, problemDetails, type ProblemDetails } from '@churn/contra
 import type { Logger } from '@churn/observability';
 import { DomainError } from '../errors/domain-error';
 import { ValidationError } from '../errors/validation-error';
-import type { ErrorStatuses } from './error-statuses';
+import type { ErrorStatusTable } from './error-statuses';
 
 /** Codes of the answers Nest and Express give themselves (unknown route, throttler, a guard's refusal). */
 const HTTP_CODES: Readonly<Record<number, string>> = {
@@ -31,7 +31,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger: Logger;
 
   constructor(
-    private readonly statuses: ErrorStatuses,
+    private readonly statuses: ErrorStatusTable,
     logger: Logger,
     private readonly realm: string,
   ) {
@@ -56,7 +56,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   problemOf(exception: unknown, req: Request): ProblemDetails {
     const instance = req.path;
     if (exception instanceof DomainError) {
-      const status = this.statuses[exception.code];
+      const status = this.statuses.statusOf(exception.code);
       if (status === undefined) return this.unexpected(exception, req, `error code ${exception.code} has no HTTP status in the service's table`);
       if (status >= 500) this.logger.warn({ path: instance, status, code: exception.code, detail: exception.message }, 'request failed');
       return problemDetails({
