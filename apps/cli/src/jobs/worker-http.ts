@@ -1,14 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PROBLEM_JSON, problemDetails } from '@churn/contracts';
+import { healthProblem, PROBLEM_JSON, problemDetails } from '@churn/contracts';
 import type { Database } from '@churn/db';
 import type { Registry } from '@churn/observability';
 
-/**
- * The worker's `/metrics` (Prometheus: the churn_job_* series and Node's), `/health/live` (the process
- * answers) and `/health/ready` (Postgres answers), the same paths as the services', so the same
- * scrape config and probes apply.
- */
 /** A refusal as every service answers one: RFC 9457 problem+json (docs/http-errors.md). */
 function refuse(
   res: http.ServerResponse,
@@ -23,6 +18,11 @@ function refuse(
     .end(JSON.stringify(problemDetails({ status, code, detail, instance: instance?.split('?')[0] })));
 }
 
+/**
+ * The worker's `/metrics` (Prometheus: the churn_job_* series and Node's), `/health/live` (the process
+ * answers) and `/health/ready` (Postgres answers), the same paths as the services', so the same
+ * scrape config and probes apply.
+ */
 export async function serveWorkerHttp(port: number, registry: Registry, database: Database): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -37,9 +37,10 @@ export async function serveWorkerHttp(port: number, registry: Registry, database
           () => true,
           () => false,
         );
+        if (ok) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', checks: { postgres: 'ok' } }));
         return void res
-          .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: { postgres: ok ? 'ok' : 'failing' } }));
+          .writeHead(503, { 'content-type': PROBLEM_JSON })
+          .end(JSON.stringify(healthProblem({ status: 'unavailable', checks: { postgres: 'failing' } }, 'ready')));
       }
       refuse(res, 404, 'NOT_FOUND', 'no such route: the worker serves /metrics, /health/live and /health/ready', req.url);
     })();

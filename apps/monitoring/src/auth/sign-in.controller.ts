@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestj
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { PROBLEM_JSON, problemDetails, sessionAnswerSchema } from '@churn/contracts';
 import { Database } from '@churn/db';
 import { MonitoringSessionsRepository } from '@churn/monitoring-data';
 import type { Logger } from '@churn/observability';
@@ -12,7 +13,16 @@ import { parseRoleMap, rolesOf, type RoleMap } from './role-map';
 import { cookieOf, sessionCookieOptions, signedOutCookieName, signInCookieName } from './session-cookie';
 import { SessionService } from './session.service';
 import { signInProblemPage } from './sign-in-page';
-import { sessionAnswerSchema } from '@churn/contracts';
+
+type SignInRefusal = 'provider_error' | 'invalid_state' | 'failed' | 'no_role';
+
+/** The problem code of each way a callback can end without a session (docs/http-errors.md). */
+const SIGN_IN_REFUSAL_CODES: Readonly<Record<SignInRefusal, string>> = {
+  invalid_state: 'SIGN_IN_NOT_RECOGNISED',
+  provider_error: 'SIGN_IN_REFUSED',
+  failed: 'SIGN_IN_FAILED',
+  no_role: 'NO_ROLE',
+};
 
 /** How long a sign-in may take between the redirect to the provider and its callback. */
 const SIGN_IN_SECONDS = 600;
@@ -94,9 +104,13 @@ export class SignInController {
   @ApiExcludeEndpoint()
   async callback(@Query(new ZodValidationPipe(callbackQuery)) query: z.output<typeof callbackQuery>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const settings = this.sessions.requireSettings();
-    const refuse = (status: number, result: 'provider_error' | 'invalid_state' | 'failed' | 'no_role', title: string, message: string) => {
+    const refuse = (status: number, result: SignInRefusal, title: string, message: string) => {
       this.sessions.metrics.signIns.inc({ result });
-      res.status(status).type('html').set('cache-control', 'no-store').send(signInProblemPage(title, message));
+      res.status(status).set('cache-control', 'no-store').vary('accept');
+      // A browser coming back from the provider reads a page; a client that asks for JSON gets the same
+      // refusal as every other error answer (RFC 9457 §3: a problem may be negotiated to another format).
+      if (req.accepts(['html', PROBLEM_JSON, 'json']) === 'html') return void res.type('html').send(signInProblemPage(title, message));
+      res.type(PROBLEM_JSON).send(JSON.stringify(problemDetails({ status, code: SIGN_IN_REFUSAL_CODES[result], detail: message, instance: req.path })));
     };
     const stateCookie = signInCookieName(settings.cookieName);
     res.clearCookie(stateCookie, { ...sessionCookieOptions(settings.secureCookie, 0, '/auth'), maxAge: undefined });

@@ -316,7 +316,12 @@ describe('signing in with OpenID Connect through the local provider, over HTTP',
     assert.equal((await fetch(`${sut.url}/v1/dashboard/alerts`, { headers: { cookie: `${COOKIE}=${first}` } })).status, 401, 'the earlier session is gone');
     const replay = await jar.fetch(callback);
     assert.equal(replay.status, 400);
+    assert.equal(replay.headers.get('content-type')?.split(';')[0], 'text/html');
     assert.match(await replay.text(), /not started in this browser|already used/);
+    // A client that asks for JSON gets the same refusal as a problem.
+    const asked = await jar.fetch(callback, { headers: { accept: 'application/problem+json, application/json' } });
+    const problem = await expectProblem(asked, 400, 'SIGN_IN_NOT_RECOGNISED');
+    assert.match(String(problem.detail), /not started in this browser|already used/);
   });
 
   it('refuses a person whose claims map to no role, with a page that says so, and counts it', async () => {

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { healthReportSchema } from '@churn/contracts';
+import { healthProblem, healthReportSchema, PROBLEM_JSON } from '@churn/contracts';
 import type { HealthRegistry, HealthReport, Registry } from '@churn/observability';
 import { ApiAnswer, ApiFileAnswer } from '../openapi/api-answer.decorator';
 import { HEALTH, METRICS_REGISTRY } from './tokens';
@@ -22,18 +22,22 @@ export class ObservabilityController {
 
   /** 503 when a part of the process stopped for good (e.g. its Kafka consumer): only a restart helps. */
   @Get('health/live')
-  @ApiAnswer('HealthReport', healthReportSchema, { description: 'ok, or 503 with the same body' })
+  @ApiAnswer('HealthReport', healthReportSchema, { description: 'ok; 503 with a problem naming the failing checks' })
   async live(@Res() res: Response): Promise<void> {
-    answer(res, await this.health.liveness());
+    answer(res, await this.health.liveness(), 'live');
   }
 
   @Get('health/ready')
-  @ApiAnswer('HealthReport', healthReportSchema, { description: 'ok, or 503 with the same body' })
+  @ApiAnswer('HealthReport', healthReportSchema, { description: 'ok; 503 with a problem naming the failing checks' })
   async ready(@Res() res: Response): Promise<void> {
-    answer(res, await this.health.report());
+    answer(res, await this.health.report(), 'ready');
   }
 }
 
-function answer(res: Response, report: HealthReport): void {
-  res.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
+function answer(res: Response, report: HealthReport, route: 'live' | 'ready'): void {
+  if (report.status === 'ok') return void res.status(HttpStatus.OK).json(report);
+  res
+    .status(HttpStatus.SERVICE_UNAVAILABLE)
+    .type(PROBLEM_JSON)
+    .send(JSON.stringify(healthProblem(report, route)));
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Injectable, Module } from '@nestjs/common';
 import { AssignerProtocol, type Consumer, type PartitionAssigner } from 'kafkajs';
-import { Topics, type TopicName } from '@churn/contracts';
+import { healthProblemSchema, PROBLEM_JSON, Topics, type TopicName } from '@churn/contracts';
 import { serviceTestEnv, testKafka, until } from '@churn/testing';
 import { baseServiceConfigSchema } from '../core/base-config';
 import { startService, type RunningService } from '../bootstrap';
@@ -72,7 +72,12 @@ describe('a Kafka consumer that crashed for good fails liveness', () => {
     await until('/health/live to fail', async () => (await fetch(`${sut.url}/health/live`)).status !== 200, 30_000);
     const live = await fetch(`${sut.url}/health/live`);
     assert.equal(live.status, 503);
-    assert.deepEqual(await live.json(), { status: 'unavailable', checks: { 'kafka-consumer': 'failing' } });
+    assert.equal(live.headers.get('content-type')?.split(';')[0], PROBLEM_JSON);
+    const problem = healthProblemSchema.parse(await live.json());
+    assert.deepEqual(
+      [problem.code, problem.detail, problem.instance, problem.checks],
+      ['NOT_LIVE', 'failing: kafka-consumer', '/health/live', { 'kafka-consumer': 'failing' }],
+    );
     const metrics = await (await fetch(`${sut.url}/metrics`)).text();
     assert.match(metrics, /^churn_kafka_consumer_running\{[^}]*group="[^"]+\.liveness-spec"[^}]*\} 0$/m);
     assert.match(metrics, /^churn_kafka_consumer_crashes_total\{[^}]*restart="false"[^}]*\} 1$/m);
