@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { AlertHistory, AlertHistoryEntry, AlertQueuePage, BulkAnswer } from '@churn/contracts';
 import { AlertingQueueRepository, AlertRepository, type AlertRow, type QueueOwner } from '@churn/alerting-data';
 import { AuditLogRepository, Database } from '@churn/db';
 import { getOrCreateCounter, type Logger, type Registry } from '@churn/observability';
@@ -14,16 +15,7 @@ import { levelTargets } from './due-at';
 import type { AssignBody, BulkBody, QueueQuery } from './queue.schemas';
 
 /** Per alert of a bulk action: what happened to it. Only `not_found` and `conflict` are failures. */
-export type BulkResult = 'acknowledged' | 'resolved' | 'already_acknowledged' | 'already_resolved' | 'not_found' | 'conflict';
-
-export interface HistoryEntry {
-  at: string;
-  actor: string;
-  action: string;
-  by: string | null;
-  note: string | null;
-  details: Record<string, unknown>;
-}
+type BulkResult = BulkAnswer['results'][number]['result'];
 
 /** The person named by `me` is the caller (the token's subject; monitoring forwards the signed-in person's). */
 function person(name: string, principal: Principal): string {
@@ -63,7 +55,7 @@ export class QueueService {
     };
   }
 
-  async list(query: QueueQuery, principal: Principal): Promise<{ alerts: AlertView[]; page: number; page_size: number; total: number }> {
+  async list(query: QueueQuery, principal: Principal): Promise<AlertQueuePage> {
     const targets = slaTargetSeconds(this.rules.current());
     const owner: QueueOwner | undefined =
       query.owner === undefined ? undefined : query.owner === 'none' ? { kind: 'none' } : { kind: 'person', name: person(query.owner, principal) };
@@ -123,8 +115,8 @@ export class QueueService {
    * one's result: one alert that cannot change (unknown, or an expired acknowledgment to acknowledge)
    * does not hold back the others, and one already where the action would take it is not a failure.
    */
-  async bulk(body: BulkBody, principal: Principal) {
-    const results: { alert_id: string; result: BulkResult; status: AlertRow['status'] | null }[] = [];
+  async bulk(body: BulkBody, principal: Principal): Promise<BulkAnswer> {
+    const results: BulkAnswer['results'] = [];
     for (const id of body.ids) {
       const outcome = await this.alerts.apply(id, body.action, { by: body.by, note: body.note }, principal);
       const result = bulkResult(body.action, outcome.outcome, outcome.outcome === 'not_found' ? null : outcome.row.status);
@@ -138,11 +130,11 @@ export class QueueService {
   }
 
   /** What was done to an alert, oldest first: its creation, then the audit log (assignments, acknowledgment, resolution, expiry, churn). */
-  async history(alertId: string): Promise<{ alert_id: string; history: HistoryEntry[] }> {
+  async history(alertId: string): Promise<AlertHistory> {
     const row = await this.alertRows.findById(this.database, alertId);
     if (!row) throw alertNotFound(alertId);
     const entries = (await this.audit.findBySubject(this.database, `alert:${alertId}`, 500)).reverse();
-    const raised: HistoryEntry = {
+    const raised: AlertHistoryEntry = {
       at: row.created_at.toISOString(),
       actor: 'system:rules',
       action: 'alert.raise',

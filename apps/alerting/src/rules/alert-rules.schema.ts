@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { riskLevelSchema, type RiskLevel } from '@churn/contracts';
+import { riskLevelSchema, type AlertRulesInEffect, type RiskLevel } from '@churn/contracts';
 
 const levels = z.array(riskLevelSchema).refine((l) => new Set(l).size === l.length, { message: 'must not repeat a level' });
 
@@ -60,6 +60,11 @@ export const alertRulesSchema = z
   .strict();
 
 export type AlertRules = z.output<typeof alertRulesSchema>;
+
+// `GET /v1/alerts/rules` answers the rules in the contract's shape: a key added to the file on either
+// side without the other does not compile.
+const sameShapeAsTheContract: [AlertRules] extends [AlertRulesInEffect] ? ([AlertRulesInEffect] extends [AlertRules] ? true : never) : never = true;
+void sameShapeAsTheContract;
 
 export const DEFAULT_ALERT_RULES: AlertRules = alertRulesSchema.parse({});
 

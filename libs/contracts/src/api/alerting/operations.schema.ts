@@ -1,7 +1,19 @@
 import { z } from 'zod';
+import { riskLevelSchema } from '../../prediction/risk-level';
 
-/** `GET /v1/alerts/rules`: the rules in effect (their shape is the rules file's) and where they came from. */
-export const alertRulesAnswerSchema = z.object({ source: z.string(), loaded_at: z.string(), rules: z.record(z.string(), z.unknown()) });
+/** The rules in effect: the rules file with every default filled in (alerting's alert-rules.schema.ts reads the file). */
+export const alertRulesInEffectSchema = z.object({
+  levels: z.array(riskLevelSchema),
+  score_jump: z.object({ enabled: z.boolean(), min_points: z.number(), within_days: z.number() }),
+  cooldown: z.object({ days: z.number() }),
+  suppress: z.object({ control_arm: z.boolean(), open_intervention: z.boolean() }),
+  routing: z.object({ slack: z.array(riskLevelSchema), email_immediate: z.array(riskLevelSchema), email_daily_digest: z.array(riskLevelSchema) }),
+  sla_hours: z.object({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number() }),
+});
+export type AlertRulesInEffect = z.infer<typeof alertRulesInEffectSchema>;
+
+/** `GET /v1/alerts/rules`: the rules in effect and where they came from. */
+export const alertRulesAnswerSchema = z.object({ source: z.string(), loaded_at: z.string(), rules: alertRulesInEffectSchema });
 export type AlertRulesAnswer = z.infer<typeof alertRulesAnswerSchema>;
 
 export const levelSlaSchema = z.object({
