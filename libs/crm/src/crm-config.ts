@@ -125,7 +125,7 @@ export const crmEnvSchema = z.object({
   /** Time zone of the HubSpot account: its daily API limit resets at midnight there (a daily-limit 429 waits until then). */
   HUBSPOT_ACCOUNT_TIME_ZONE: timeZone.default('UTC'),
   /**
-   * HubSpot calls one instance makes per HUBSPOT_BURST_WINDOW_MS (token bucket). HubSpot's burst limit
+   * HubSpot calls one instance makes per HUBSPOT_BURST_WINDOW_MS, evenly spaced with a tenth of the window in hand. HubSpot's burst limit
    * (100 per 10 s on Free/Starter, 190 on Professional/Enterprise) is per app, shared by all
    * instances and other integrations of the app: give each instance its share.
    */

@@ -219,8 +219,8 @@ describe('HubSpotGateway against a local account', () => {
     assert.ok(results.every((r) => r.ok));
     const calls = sut.requests.slice(from);
     assert.equal(calls.length, 7, 'one batch read and six task creations');
-    // At most 4 calls in any 800 ms: evenly spaced, 200 ms apart.
+    // At most 4 calls arrive in any 800 ms: they leave 220 ms apart, the margin absorbing arrival jitter.
     for (let i = 4; i < calls.length; i++)
-      assert.ok(calls[i]!.at - calls[i - 4]!.at >= 790, `calls ${i - 4}..${i} within ${calls[i]!.at - calls[i - 4]!.at} ms`);
+      assert.ok(calls[i]!.at - calls[i - 4]!.at >= 800, `calls ${i - 4}..${i} within ${calls[i]!.at - calls[i - 4]!.at} ms`);
   });
 });

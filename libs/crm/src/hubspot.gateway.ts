@@ -34,6 +34,8 @@ const PERMANENT_CATEGORIES = new Set([
 /** HubSpot's burst window when a 429 names no interval. */
 const BURST_INTERVAL_MS = 10_000;
 
+/** How much wider than HUBSPOT_BURST_WINDOW_MS the pacer spreads HUBSPOT_BURST_REQUESTS calls. */
+const PACING_MARGIN = 1.1;
 /**
  * HubSpot through @hubspot/api-client: churn properties batch-updated on contacts (or companies)
  * by a unique id property, 100 inputs a call; a 207 answer's `errors[].context.ids` name the
@@ -81,8 +83,10 @@ export class HubSpotGateway implements CrmGateway {
     });
     const { requests, windowMs } = settings.burst;
     // Evenly spaced rather than a refilled reservoir: HubSpot's window is rolling, and a reservoir
-    // refilled every window lets twice the budget through around a refill.
-    this.pacer = new Bottleneck({ minTime: Math.ceil(windowMs / requests) });
+    // refilled every window lets twice the budget through around a refill. HubSpot counts arrivals and
+    // the pacer controls departures, so the spacing keeps a tenth of the window in hand: a call held up
+    // on the network or by a busy event loop does not put the next ones' window over the budget.
+    this.pacer = new Bottleneck({ minTime: Math.ceil((windowMs * PACING_MARGIN) / requests) });
     this.tasks = new HubSpotTasks(
       this.client,
       settings,
