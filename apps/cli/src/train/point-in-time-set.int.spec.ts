@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,13 +16,8 @@ import { PointInTimeRuleError, trainingSetHeader } from './point-in-time-row';
 import { buildPointInTimeSet } from './point-in-time-set';
 import { KEPT_TRAINING_SET } from './registry-versions';
 import { loggedTelcoHistory, telcoCustomers } from './telco-event-log.fixture';
+import { churn } from './train-spec-support';
 import { FIXTURE_CUSTOMERS, LABEL_DELAY_DAYS, POINT_IN_TIME_HEADER, POINT_IN_TIME_SPEC, POINT_IN_TIME_SPEC_YAML } from './point-in-time.fixture';
-
-const cli = path.join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js');
-
-function churn(args: string[]) {
-  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 900_000 });
-}
 
 /**
  * The training set built from the event log on the real Postgres: customers with known histories and
