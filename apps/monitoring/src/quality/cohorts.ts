@@ -9,7 +9,7 @@ export interface CohortDimension {
   cohortOf(row: LabelledPredictionRow): string;
 }
 
-/** Where a vector without the feature (the scorer's row missing, or an older spec) is counted. */
+/** Where a vector without the feature (a prediction message without one, or an older spec) is counted. */
 export const UNKNOWN_COHORT = 'unknown';
 
 const RISK_LEVEL: CohortDimension = { name: 'risk_level', cohortOf: (row) => row.risk_level };
