@@ -13,7 +13,7 @@ import { assertAccessible, horizontalOverflow } from './e2e/accessibility';
 import { assertChromiumInstalled } from './e2e/headless-chromium';
 import { REPO } from './e2e/telco-fixture';
 import { saveScreenshot } from './e2e/screenshots';
-import { DESKTOP, open, PHONE, signIn, workspaceBrowser } from './e2e/workspace-walk';
+import { DESKTOP, newWorkspaceTab, open, PHONE, signIn, workspaceBrowser } from './e2e/workspace-walk';
 
 const SECRET = 'customer-page-spec-secret-of-at-least-32-characters';
 const BUNDLE = path.join(REPO, 'apps', 'dashboard', 'dist', 'web', 'index.html');
@@ -185,6 +185,42 @@ describe('customer page in headless Chromium: alerting and monitoring processes,
     );
     await assertAccessible(page, 'customer page');
     await saveScreenshot(page, 'customer-page');
+  });
+
+  it('the SLA countdowns tick while the page is open and turn Overdue in words at the deadline, without asking monitoring again', async () => {
+    const due = Date.parse((await detail()).customer.alert!.due_at!);
+    // A tab of its own with Playwright's clock, so the test moves the page's time instead of waiting for the deadline.
+    const tab = await newWorkspaceTab(browser);
+    try {
+      await tab.clock.install();
+      await open(tab, `${monitoringUrl}/#/customers/${encodeURIComponent(customerId)}`, 'customer-locked');
+      await signIn(tab, SECRET, 'Dana Agent', ['agent']);
+      await tab.getByTestId('header-sla').waitFor({ timeout: 30_000 });
+      let customerRequests = 0;
+      tab.on('request', (request) => void (request.url().includes('/v1/customers/') && (customerRequests += 1)));
+      const sla = async (testid: string) => (await tab.getByTestId(testid).textContent()) ?? '';
+
+      const shown = await sla('header-sla');
+      assert.match(shown, /^ · SLA due in \d+ h( \d+ min)? \(.+\)$/);
+      // fastForward fires the page's interval once, as a laptop woken after five minutes would.
+      await tab.clock.fastForward('05:00');
+      const later = await sla('header-sla');
+      assert.notEqual(later, shown, 'the countdown moved with the clock');
+      assert.match(later, /^ · SLA due in /);
+
+      const pageNow = await tab.evaluate(() => Date.now());
+      await tab.clock.fastForward(due - pageNow + 3 * 60_000);
+      for (const testid of ['header-sla', 'alert-sla']) {
+        assert.match(await sla(testid), /^ · SLA ⚠ Overdue overdue by \d+ min \(.+\)$/, `${testid} says Overdue in words`);
+        const countdown = tab.locator(`[data-testid="${testid}"] [data-due]`);
+        assert.equal(await countdown.getAttribute('class'), 'sla-overdue');
+        assert.equal(await countdown.locator('[aria-hidden="true"]').textContent(), '⚠ ', 'the sign is not read out');
+      }
+      assert.equal(customerRequests, 0, 'the countdowns tick without fetching the customer again');
+      await assertAccessible(tab, 'customer page with an overdue alert');
+    } finally {
+      await tab.close();
+    }
   });
 
   it('an agent acknowledges the alert with a note, records an intervention and an outcome in place', async () => {

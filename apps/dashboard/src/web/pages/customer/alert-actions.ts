@@ -1,9 +1,8 @@
 import { acknowledgeWithNote, resolveWithNote } from '../../customer-api';
 import { el } from '../../dom';
-import { formatTime } from '../../format';
+import { alertSla } from './alert-sla';
 import type { CustomerActionContext } from './customer-actions';
 import { field } from './form-fields';
-import { slaCountdown } from '../../../logic/alerts/sla-countdown';
 
 /** The open alert: its level, state and SLA deadline, and acknowledging or resolving it with a note. */
 export function alertActions(context: CustomerActionContext, now = Date.now()): HTMLElement {
@@ -18,22 +17,13 @@ export function alertActions(context: CustomerActionContext, now = Date.now()): 
         alert ? 'The last alert is resolved; none is open.' : 'No alert has been raised for this customer.',
       ),
     );
-  const countdown = alert.due_at ? slaCountdown(alert.due_at, alert.state, now) : null;
   const note = el('textarea', { id: 'alert-note', name: 'note', rows: 3, maxlength: 2000, 'data-testid': 'alert-note' });
   const ack = el('button', { type: 'submit', value: 'acknowledge', 'data-testid': 'alert-ack', disabled: alert.state !== 'pending' }, 'Acknowledge');
   const resolve = el('button', { type: 'submit', value: 'resolve', class: 'secondary-dark', 'data-testid': 'alert-resolve' }, 'Resolve');
   const form = el(
     'form',
     { class: 'action-form', 'aria-label': 'Act on the alert', 'data-testid': 'alert-form' },
-    el(
-      'p',
-      {},
-      el('span', { class: `badge badge-${alert.level}` }, alert.level),
-      ` ${alert.state}`,
-      countdown && alert.due_at
-        ? el('span', { class: countdown.overdue ? 'sla-overdue' : 'muted' }, ` · SLA ${countdown.text} (${formatTime(alert.due_at)})`)
-        : '',
-    ),
+    el('p', {}, el('span', { class: `badge badge-${alert.level}` }, alert.level), ` ${alert.state}`, alertSla(alert, now, 'alert-sla')),
     field('Note (kept with the alert and on the timeline)', note),
     el('div', { class: 'form-actions' }, ack, resolve),
   );

@@ -1,7 +1,7 @@
 import type { CustomerDetail } from '../../customer-api';
 import { el, setFigure } from '../../dom';
 import { DASH, formatInteger, formatMoney, formatPercent, formatTime } from '../../format';
-import { slaCountdown } from '../../../logic/alerts/sla-countdown';
+import { alertSla } from './alert-sla';
 
 /**
  * What an agent reads first: who, how risky and since when, what the model would do and at what cost,
@@ -46,19 +46,5 @@ export function customerHeader(detail: CustomerDetail, now = Date.now()): HTMLEl
 function alertText(detail: CustomerDetail, now: number): Node | string {
   const alert = detail.customer.alert;
   if (!alert) return 'none';
-  const open = alert.state !== 'resolved';
-  const countdown = open && alert.due_at ? slaCountdown(alert.due_at, alert.state, now) : null;
-  return el(
-    'span',
-    {},
-    el('span', { class: `badge badge-${alert.level}` }, alert.level),
-    ` ${alert.state}`,
-    countdown && alert.due_at
-      ? el(
-          'span',
-          { class: countdown.overdue ? 'sla-overdue' : 'muted', 'data-testid': 'header-sla' },
-          ` · SLA ${countdown.text} (${formatTime(alert.due_at)})`,
-        )
-      : '',
-  );
+  return el('span', {}, el('span', { class: `badge badge-${alert.level}` }, alert.level), ` ${alert.state}`, alertSla(alert, now, 'header-sla'));
 }

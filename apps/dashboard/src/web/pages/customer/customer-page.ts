@@ -3,6 +3,7 @@ import { ApiError } from '../../api';
 import { forgetToken, storedCredentials } from '../../credentials';
 import { fetchCustomer, RequestRefused, type CustomerDetail } from '../../customer-api';
 import { el } from '../../dom';
+import { keepSlaCountdownsTicking, stopSlaCountdowns } from '../../live-sla-countdown';
 import { describeError, errorState, loadingState } from '../../page-states';
 import { signsInWithProvider } from '../../session';
 import { customerSearchForm } from '../customer-search-form';
@@ -34,6 +35,7 @@ const APPEAR_INTERVAL_MS = 500;
  * the customer search.
  */
 export async function renderCustomerPage(container: HTMLElement, customerId: string, hooks: CustomerPageHooks): Promise<void> {
+  stopSlaCountdowns();
   const title = el('h2', { class: 'page-title', tabindex: -1 }, `Customer ${customerId}`);
   const message = el('div', { class: 'customer-message', role: 'status', 'aria-live': 'polite', tabindex: -1, 'data-testid': 'customer-message' });
   const body = el('div', { class: 'customer-body' }, loadingState(`customer ${customerId}`));
@@ -53,6 +55,8 @@ export async function renderCustomerPage(container: HTMLElement, customerId: str
   }
   const page = new CustomerView(customerId, body, message, hooks);
   page.show(detail);
+  // One clock for the body, whatever it shows: an action redraws the body in place and the clock ticks the new countdowns.
+  keepSlaCountdownsTicking(body);
 }
 
 interface PageParts {

@@ -2,6 +2,7 @@ import './queue.css';
 import { ApiError } from '../../api';
 import { forgetToken, storedCredentials } from '../../credentials';
 import { el } from '../../dom';
+import { keepSlaCountdownsTicking, stopSlaCountdowns } from '../../live-sla-countdown';
 import { loadingState } from '../../page-states';
 import { acknowledgeWithNote, assignAlert, bulkAct, fetchQueue, resolveAlert, type BulkAction, type QueueAlert, type QueuePage } from '../../queue-api';
 import { apiQueryOf, DEFAULT_FILTERS, filtersFromParams, paramsOfFilters, withFilter, type QueueFilters } from '../../../logic/queue/queue-filters';
@@ -14,8 +15,6 @@ import { bulkSummary, failure, refusalOf, signedOut } from './queue-states';
 import { queueTable } from './queue-table';
 import { tickSla } from './queue-sla';
 
-/** The countdowns' clock: one per page shown, stopped when the page is left or drawn again. */
-let ticker: number | undefined;
 /** The filter control that changed: focus goes back to it once the page is drawn for the new URL. */
 let focusAfterRender: string | null = null;
 
@@ -29,7 +28,7 @@ type Navigate = (params: URLSearchParams) => void;
  * alerting; the page only explains a refusal.
  */
 export async function renderQueuePage(container: HTMLElement, params: URLSearchParams, navigate: Navigate): Promise<void> {
-  window.clearInterval(ticker);
+  stopSlaCountdowns();
   const filters = filtersFromParams(params);
   const rerender = () => renderQueuePage(container, params, navigate);
   const apply = (next: QueueFilters, controlId: string) => {
@@ -182,9 +181,7 @@ export async function renderQueuePage(container: HTMLElement, params: URLSearchP
 
   refresh.addEventListener('click', () => void load());
   await load();
-  // Its own id: a drawing that finished after a newer one began must stop only itself.
-  const clock = window.setInterval(() => (results.isConnected ? tickSla(results, Date.now()) : window.clearInterval(clock)), 1000);
-  ticker = clock;
+  keepSlaCountdownsTicking(results, tickSla);
   restoreFocus(container);
 }
 
