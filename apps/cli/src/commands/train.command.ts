@@ -35,7 +35,7 @@ export function registerTrainCommand(program: Command, context: CliContext): voi
   program
     .command('train')
     .description(
-      'train a model on a customer table described by a feature spec, or on the point-in-time history of the event log, and register it as the active version (~10 min on 2 cores for the Telco table)',
+      'train a model on a customer table described by a feature spec, or on the point-in-time history of the event log, and register it as the active version (about 3 min on 2 cores for the Telco table)',
     )
     .option('--spec <yaml>', 'the feature spec of the table (default: FEATURE_SPEC_FILE, else specs/telco.yaml)')
     .option('--data <csv>', `the customer table: the spec's id and label columns and one column per model input (default with the Telco spec: ${TELCO_DATA})`)
