@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as api from '@churn/contracts';
 import { startService, type RunningService } from '@churn/service-kit';
@@ -45,6 +46,15 @@ describe("alerting's OpenAPI document", () => {
 
   it('documents every route: its success body generated from the contract schema, its errors as problem+json', async () => {
     await assertEveryRouteDocumented(sut.url, ROUTES);
+  });
+
+  it('serves every route monitoring forwards to alerting', () => {
+    assert.deepEqual(
+      Object.values(api.ALERTING_ROUTES)
+        .map((route) => route.key)
+        .filter((key) => !(key in ROUTES)),
+      [],
+    );
   });
 
   it('answers what it documents: the SLA figures and the destinations parse with their contract schemas', async () => {

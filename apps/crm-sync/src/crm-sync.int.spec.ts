@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism, loadavg } from 'node:os';
 import { SignJWT } from 'jose';
 import { after, before, describe, it } from 'node:test';
-import { type Alert, crmIntegrationListSchema, type Prediction, Topics } from '@churn/contracts';
+import { type Alert, CRM_SYNC_ROUTES, crmIntegrationListSchema, type Prediction, Topics } from '@churn/contracts';
 import { backfillSalesforce, crmEnvSchema, SalesforceGateway, salesforceSettings, type SalesforceSettings } from '@churn/crm';
 import { CrmIntegrationRepository, CrmOutboxRepository, type CrmTarget } from '@churn/crm-sync-data';
 import { AuditLogRepository, Database } from '@churn/db';
@@ -461,7 +461,8 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     hs.seed('contacts', [customer]);
     const integrations = new CrmIntegrationRepository();
     await integrations.pause(db, 'hubspot', 'missing_scopes', 'MISSING_SCOPES: paused by the spec', 600_000);
-    const list = async () => crmIntegrationListSchema.parse(await (await fetch(`${sut.url}/v1/integrations`)).json()).integrations;
+    // The paths monitoring forwards to (CRM_SYNC_ROUTES), so a renamed route fails here rather than behind the dashboard.
+    const list = async () => crmIntegrationListSchema.parse(await (await fetch(`${sut.url}${CRM_SYNC_ROUTES.integrations.path()}`)).json()).integrations;
     assert.deepEqual(
       (await list()).map((i) => [i.crm, i.status, i.paused_reason]),
       [
@@ -482,7 +483,10 @@ describe('crm-sync on the real broker and Postgres, against local Salesforce and
     assert.ok(!hs.writes.some((w) => w.id === customer));
 
     const resume = (bearer?: string) =>
-      fetch(`${sut.url}/v1/integrations/hubspot/resume`, { method: 'POST', headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+      fetch(`${sut.url}${CRM_SYNC_ROUTES.resume.path('hubspot')}`, {
+        method: CRM_SYNC_ROUTES.resume.method,
+        headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+      });
     await expectProblem(await resume(), 401, 'UNAUTHENTICATED');
     await expectProblem(await resume(await token(['agent'])), 403, 'FORBIDDEN');
     const zoho = await fetch(`${sut.url}/v1/integrations/zoho/resume`, { method: 'POST', headers: { authorization: `Bearer ${await token(['admin'])}` } });

@@ -90,6 +90,12 @@ describe('scorer with SCORER_STREAM_ENABLED=false and SCORER_PREDICT_AUTH=requir
       'POST /v1/models/{version}/rollout': api.modelRolloutAnswerSchema,
     } as const;
     await assertEveryRouteDocumented(sut.url, routes);
+    const forwarded = Object.values(api.SCORER_ROUTES).map((route) => route.key);
+    assert.deepEqual(
+      forwarded.filter((key) => !(key in routes)),
+      [],
+      'every route monitoring forwards to the scorer is served',
+    );
     api.modelRegistrySchema.parse(await (await fetch(`${sut.url}/v1/models`)).json());
   });
 

@@ -41,3 +41,4 @@ export * from './api/scorer/prediction-answer.schema';
 export * from './api/scorer/model-registry.schema';
 export * from './api/scorer/customer-predictions.schema';
 export * from './api/common/health.schema';
+export * from './api/forwarded/forwarded-routes';

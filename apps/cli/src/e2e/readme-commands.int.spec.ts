@@ -103,9 +103,8 @@ const PLANS: Record<string, Plan> = {
   // monitoring works the promotion-gate queue: with nothing in shadow the run ends as no_challenger.
   'bin/churn jobs run JOB [--param K=V]': { run: 'bin/churn jobs run promotion-gate', expect: /promotion-gate: run \S+ queued/ },
   'bin/churn jobs runs [--job NAME] [--status S] [--limit N]': { run: 'bin/churn jobs runs --limit 5' },
-  'bin/churn dlq list|replay --topic T [--code C] [--dry-run]': {
-    run: 'bin/churn dlq list --topic customer-events.dlq && bin/churn dlq replay --topic customer-events.dlq --dry-run',
-  },
+  'bin/churn dlq list --topic T [--code C] [--json]': { run: 'bin/churn dlq list --topic customer-events.dlq --json' },
+  'bin/churn dlq replay --topic T [--code C] [--dry-run]': { run: 'bin/churn dlq replay --topic customer-events.dlq --dry-run' },
   // A Telco customer the demo scored (files written in before()); the token is CHURN_TOKEN's.
   'bin/churn outcomes import FILE': { run: `bin/churn outcomes import ${OUTCOMES_CSV}`, expect: /1 outcomes recorded, 0 already present/ },
   'bin/churn interventions import FILE': { run: `bin/churn interventions import ${INTERVENTIONS_CSV}`, expect: /1 interventions recorded, 0 already present/ },
@@ -118,6 +117,10 @@ const PLANS: Record<string, Plan> = {
   'bin/churn crm retry': { run: 'bin/churn crm retry' },
   // Its read of the sandbox CRMs is crm-churn-readback.int.spec's and crm-interventions.int.spec's subject.
   'bin/churn crm readback [--target T]': { run: 'bin/churn crm readback --help', expect: /read back now the retention tasks completed[\s\S]*--target/ },
+  'bin/churn crm status': {
+    run: 'bin/churn crm status',
+    expect: /outbox empty: nothing pending or parked|^(salesforce|hubspot)\t\w+\t\d+\toldest \d+ s$/m,
+  },
   'bin/churn db migrate': { run: 'bin/churn db migrate' },
   'bin/churn topics create [--replication-factor N]': { run: 'bin/churn topics create' },
 };

@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
-import { alertHistorySchema, alertQueuePageSchema, alertViewSchema, bulkAnswerSchema } from '@churn/contracts';
+import { ALERTING_ROUTES, alertHistorySchema, alertQueuePageSchema, alertViewSchema, bulkAnswerSchema } from '@churn/contracts';
 
 /**
  * The work queue for the web UI: monitoring checks the caller for the agent role, as for its other
@@ -42,7 +42,7 @@ export class AlertQueueProxyController {
   @ApiAnswer('AlertQueuePage', alertQueuePageSchema)
   async list(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
-    const url = this.alerting('/v1/alerts');
+    const url = this.alerting(ALERTING_ROUTES.queue.path());
     url.search = new URL(req.originalUrl, 'http://monitoring.invalid').search;
     await this.forwarder.relay(res, 'alerting', url, { method: 'GET', authorization });
   }
@@ -56,7 +56,7 @@ export class AlertQueueProxyController {
     @Res() res: Response,
   ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
-    await this.forwarder.relay(res, 'alerting', this.alerting('/v1/alerts/bulk'), { method: 'POST', authorization, body: body ?? {} });
+    await this.forwarder.relay(res, 'alerting', this.alerting(ALERTING_ROUTES.bulk.path()), { method: 'POST', authorization, body: body ?? {} });
   }
 
   @Post(':id/assign')
@@ -68,7 +68,7 @@ export class AlertQueueProxyController {
     @Res() res: Response,
   ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
-    await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/assign`), {
+    await this.forwarder.relay(res, 'alerting', this.alerting(ALERTING_ROUTES.assign.path(id)), {
       method: 'POST',
       authorization,
       body: body ?? {},
@@ -84,7 +84,7 @@ export class AlertQueueProxyController {
     @Res() res: Response,
   ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
-    await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/resolve`), {
+    await this.forwarder.relay(res, 'alerting', this.alerting(ALERTING_ROUTES.resolve.path(id)), {
       method: 'POST',
       authorization,
       body: body ?? {},
@@ -95,7 +95,7 @@ export class AlertQueueProxyController {
   @ApiAnswer('AlertHistory', alertHistorySchema)
   async history(@Param('id', new IdentifierParamPipe('id')) id: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
-    await this.forwarder.relay(res, 'alerting', this.alerting(`/v1/alerts/${encodeURIComponent(id)}/history`), { method: 'GET', authorization });
+    await this.forwarder.relay(res, 'alerting', this.alerting(ALERTING_ROUTES.history.path(id)), { method: 'GET', authorization });
   }
 
   private alerting(path: string): URL {

@@ -12,7 +12,7 @@ import {
 } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
-import { alertDetailSchema, alertViewSchema } from '@churn/contracts';
+import { ALERTING_ROUTES, alertDetailSchema, alertViewSchema } from '@churn/contracts';
 
 const alertId = z
   .string()
@@ -45,7 +45,7 @@ export class AlertsProxyController {
   @RequireRoleOrHigher('agent')
   async get(@Param('id', new IdentifierParamPipe('id')) id: string, @Req() request: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(request);
-    await this.forwarder.relay(res, 'alerting', new URL(`/v1/alerts/${encodeURIComponent(id)}`, this.config.ALERTING_URL), { method: 'GET', authorization });
+    await this.forwarder.relay(res, 'alerting', new URL(ALERTING_ROUTES.alert.path(id), this.config.ALERTING_URL), { method: 'GET', authorization });
   }
 
   @Post(':id/acknowledge')
@@ -60,7 +60,7 @@ export class AlertsProxyController {
     @Res() res: Response,
   ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(request);
-    await this.forwarder.relay(res, 'alerting', new URL(`/v1/alerts/${encodeURIComponent(id)}/ack`, this.config.ALERTING_URL), {
+    await this.forwarder.relay(res, 'alerting', new URL(ALERTING_ROUTES.acknowledge.path(id), this.config.ALERTING_URL), {
       method: 'POST',
       authorization,
       body,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiAnswer, type AuthenticatedRequest, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
-import { crmIntegrationListSchema, crmResumeAnswerSchema } from '@churn/contracts';
+import { CRM_SYNC_ROUTES, crmIntegrationListSchema, crmResumeAnswerSchema } from '@churn/contracts';
 
 const crmParam = z.enum(['salesforce', 'hubspot']);
 
@@ -26,7 +26,7 @@ export class IntegrationsProxyController {
   @Get()
   @ApiAnswer('CrmIntegrationList', crmIntegrationListSchema)
   async list(@Res() res: Response): Promise<void> {
-    await this.forwarder.relay(res, 'crm-sync', new URL('/v1/integrations', this.config.CRM_SYNC_URL), { method: 'GET' });
+    await this.forwarder.relay(res, 'crm-sync', new URL(CRM_SYNC_ROUTES.integrations.path(), this.config.CRM_SYNC_URL), { method: 'GET' });
   }
 
   @Post(':crm/resume')
@@ -37,6 +37,6 @@ export class IntegrationsProxyController {
     @Res() res: Response,
   ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(request);
-    await this.forwarder.relay(res, 'crm-sync', new URL(`/v1/integrations/${crm}/resume`, this.config.CRM_SYNC_URL), { method: 'POST', authorization });
+    await this.forwarder.relay(res, 'crm-sync', new URL(CRM_SYNC_ROUTES.resume.path(crm), this.config.CRM_SYNC_URL), { method: 'POST', authorization });
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiAnswer, type AuthenticatedRequest, IdentifierParamPipe, JwtAuthGuard, RequireRoles, SERVICE_CONFIG, ZodValidationPipe } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
 import { UpstreamForwarder } from './upstream-forwarder';
-import { modelAssignmentAnswerSchema, modelRegistrySchema, modelRollbackAnswerSchema, modelRolloutAnswerSchema } from '@churn/contracts';
+import { modelAssignmentAnswerSchema, modelRegistrySchema, modelRollbackAnswerSchema, modelRolloutAnswerSchema, SCORER_ROUTES } from '@churn/contracts';
 
 /** The scorer's bodies (apps/scorer's rollout.schemas), checked here too so a bad one is named before it travels. */
 const rolloutBody = z.object({ share: z.number().min(0).max(1), reason: z.string().trim().min(1).max(500).optional() }).strict();
@@ -27,7 +27,7 @@ export class ModelsProxyController {
   @Get()
   @ApiAnswer('ModelRegistry', modelRegistrySchema)
   async list(@Res() res: Response): Promise<void> {
-    await this.forwarder.relay(res, 'scorer', this.url('/v1/models'), { method: 'GET' });
+    await this.forwarder.relay(res, 'scorer', this.url(SCORER_ROUTES.models.path()), { method: 'GET' });
   }
 
   @Post('rollout/rollback')
@@ -41,7 +41,7 @@ export class ModelsProxyController {
     @Res() res: Response,
   ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
-    await this.forwarder.relay(res, 'scorer', this.url('/v1/models/rollout/rollback'), { method: 'POST', authorization, body });
+    await this.forwarder.relay(res, 'scorer', this.url(SCORER_ROUTES.rollback.path()), { method: 'POST', authorization, body });
   }
 
   @Post(':version/activate')
@@ -51,7 +51,7 @@ export class ModelsProxyController {
   @RequireRoles('admin')
   async activate(@Param('version', new IdentifierParamPipe('version')) version: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
-    await this.forwarder.relay(res, 'scorer', this.url(`/v1/models/${encodeURIComponent(version)}/activate`), { method: 'POST', authorization });
+    await this.forwarder.relay(res, 'scorer', this.url(SCORER_ROUTES.activate.path(version)), { method: 'POST', authorization });
   }
 
   @Post(':version/rollout')
@@ -66,7 +66,7 @@ export class ModelsProxyController {
     @Res() res: Response,
   ): Promise<void> {
     const authorization = await this.forwarder.authorizationOf(req);
-    await this.forwarder.relay(res, 'scorer', this.url(`/v1/models/${encodeURIComponent(version)}/rollout`), { method: 'POST', authorization, body });
+    await this.forwarder.relay(res, 'scorer', this.url(SCORER_ROUTES.rollout.path(version)), { method: 'POST', authorization, body });
   }
 
   private url(path: string): URL {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { RISK_LEVELS, type RiskLevel } from '@churn/contracts';
+import { ALERTING_ROUTES, RISK_LEVELS, type RiskLevel } from '@churn/contracts';
 import type { Logger } from '@churn/observability';
 import { LOGGER, SERVICE_CONFIG } from '@churn/service-kit';
 import type { MonitoringConfig } from '../config';
@@ -39,7 +39,7 @@ export class AlertSlaTargets {
 
   async current(): Promise<SlaTargets> {
     try {
-      const answer = await this.forwarder.forward('alerting', new URL('/v1/alerts/rules', this.config.ALERTING_URL), { method: 'GET' });
+      const answer = await this.forwarder.forward('alerting', new URL(ALERTING_ROUTES.rules.path(), this.config.ALERTING_URL), { method: 'GET' });
       if (!answer.ok) throw new Error(`alerting answered ${answer.status}`);
       const { source, rules } = rulesAnswer.parse(await answer.json());
       const seconds = Object.fromEntries(RISK_LEVELS.map((level) => [level, (rules.sla_hours[level] ?? NaN) * 3600])) as Record<RiskLevel, number>;
