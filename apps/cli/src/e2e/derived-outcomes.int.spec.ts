@@ -15,6 +15,27 @@ import { TELCO_CSV } from '../commands/telco-csv';
 const CUSTOMERS = 150;
 const SECRET = 'derived-outcomes-spec-secret-of-at-least-32-chars';
 const T = DEFAULT_REFERENCE_TIME;
+/** As the stream = batch specs: one customer's probability in two batches agrees to 1e-6, not to the bit. */
+const PROBABILITY_TOLERANCE = 1e-6;
+
+/**
+ * Two quality reports agree: counts exactly, figures within 1e-3 — probabilities that differ in the
+ * seventh decimal can swap two customers of equal score, which moves a rank figure by 1/(positives ×
+ * negatives).
+ */
+function assertReportsAgree(actual: unknown, expected: unknown, at = 'report'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    if (Number.isInteger(expected)) assert.equal(actual, expected, at);
+    else assert.ok(Math.abs(actual - expected) <= 1e-3, `${at}: ${actual} vs ${expected}`);
+    return;
+  }
+  if (expected && typeof expected === 'object') {
+    assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected).sort(), at);
+    for (const [key, value] of Object.entries(expected)) assertReportsAgree((actual as Record<string, unknown>)[key], value, `${at}.${key}`);
+    return;
+  }
+  assert.equal(actual, expected, at);
+}
 
 /**
  * The same Telco customers twice, under two prefixes, through ingest, the scorer, alerting and
@@ -130,10 +151,12 @@ describe('derived outcomes equal the outcome feed for the same Telco customers',
     for (const row of rows) {
       const f = feed.get(row.customerID)!;
       const d = derived.get(row.customerID)!;
-      assert.deepEqual(
-        [d.churned, d.churn_probability, d.as_of.toISOString(), d.model_version],
-        [f.churned, f.churn_probability, f.as_of.toISOString(), f.model_version],
-        row.customerID,
+      assert.deepEqual([d.churned, d.as_of.toISOString(), d.model_version], [f.churned, f.as_of.toISOString(), f.model_version], row.customerID);
+      // The same vector scored in another batch: onnxruntime's float32 kernels may round the last bits
+      // differently with the batch's size and layout (seen: 0.0325676687 against 0.0325676762).
+      assert.ok(
+        Math.abs(d.churn_probability - f.churn_probability) <= PROBABILITY_TOLERANCE,
+        `${row.customerID}: ${d.churn_probability} vs ${f.churn_probability}`,
       );
       assert.equal(d.as_of.toISOString(), T, 'judged by the prediction on the full history');
     }
@@ -143,7 +166,7 @@ describe('derived outcomes equal the outcome feed for the same Telco customers',
         rows.map((row) => byId.get(row.customerID)!).map((r) => ({ score: r.churn_probability, label: r.churned })),
         0.5,
       );
-    assert.deepEqual(report(derived), report(feed));
+    assertReportsAgree(report(derived), report(feed));
 
     // Alerting resolved the churners' alerts in both copies (a churn from any source).
     const pending = await db.query<{ n: string }>('spec.pending', "SELECT count(*) AS n FROM alerts WHERE customer_id = ANY($1) AND status = 'pending'", [
