@@ -75,18 +75,24 @@ export async function renderQueuePage(container: HTMLElement, params: URLSearchP
     results.replaceChildren(...list(answer));
   };
 
-  /** Runs an action, says how it went, and reads the queue again, keeping focus where it was when that control is still there. */
+  /**
+   * Runs an action, reads the queue again, then says how it went — in that order, so the notice never
+   * describes a list that does not show the action yet — keeping focus where it was when that control
+   * is still there.
+   */
   const act = async (run: (token: string) => Promise<string>): Promise<void> => {
     const current = storedCredentials();
     if (!current) return void rerender();
     const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset['testid'] : undefined;
+    let outcome: [string, 'ok' | 'error'];
     try {
-      say(await run(current.token), 'ok');
+      outcome = [await run(current.token), 'ok'];
     } catch (error) {
-      say(`Refused: ${refusalOf(error)}.`, 'error');
+      outcome = [`Refused: ${refusalOf(error)}.`, 'error'];
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) forgetToken(error.status);
     }
     await load();
+    say(...outcome);
     const again = focused ? container.querySelector<HTMLElement>(`[data-testid="${CSS.escape(focused)}"]`) : null;
     (again && !(again as HTMLButtonElement).disabled ? again : heading).focus();
   };
